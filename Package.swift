@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "psatop",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "psatop", targets: ["psatop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Domain values and pure logic: no I/O.
+        .target(name: "PSACore"),
+        // The rate-aware client (one actor per tenant) and the vendor APIs.
+        .target(name: "PSAClient", dependencies: [
+            "PSACore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        // Loopback twin of both APIs.
+        .target(name: "Simulator", dependencies: [
+            "PSACore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        // State, events, reduce, render into an in-memory canvas. No terminal.
+        .target(name: "Dashboard", dependencies: ["PSACore"]),
+        // The only place that touches ncurses.
+        .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CursesUI", dependencies: ["Dashboard", "CNcurses"]),
+        .executableTarget(name: "psatop", dependencies: [
+            "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
+        .testTarget(name: "PSAClientTests", dependencies: [
+            "PSAClient", "Simulator",
+            .product(name: "Clocks", package: "swift-clocks"),
+        ]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["psatop"]),
+    ]
+)

@@ -1,0 +1,1 @@
+int psa_placeholder(void);

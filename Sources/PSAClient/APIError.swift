@@ -1,0 +1,100 @@
+import Foundation
+import PSACore
+
+/// What went wrong with a request, in words a user can act on. Never contains credentials.
+public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        case badCredentials, permission, notFound, threadLimit, rateLimited, suspended, badRequest,
+             serverError, transport, decoding, refused
+    }
+    public var kind: Kind
+    public var status: Int?
+    /// The server's own words, decoded best-effort and shortened.
+    public var detail: String
+
+    public init(kind: Kind, status: Int?, detail: String) { self.kind = kind; self.status = status; self.detail = detail }
+
+    public var description: String {
+        let cause: String
+        switch kind {
+        case .badCredentials: cause = "bad credentials — check the user name, secret and integration code (or API key)"
+        case .permission: cause = "permission denied — the API user's security level does not allow this"
+        case .notFound: cause = "not found"
+        case .threadLimit: cause = "thread limit — too many concurrent requests on this endpoint"
+        case .rateLimited: cause = "rate limited — waiting as the server asked"
+        case .suspended: cause = "API threshold exceeded — the tenant is suspended until its hourly count drops"
+        case .badRequest: cause = "the request was refused as invalid"
+        case .serverError: cause = "server error — retried where safe; try again later"
+        case .transport: cause = "no answer from the server"
+        case .decoding: cause = "the server's answer could not be read"
+        case .refused: cause = "refused before sending"
+        }
+        let s = status.map { "HTTP \($0): " } ?? ""
+        return detail.isEmpty ? s + cause : "\(s)\(cause) (\(detail))"
+    }
+
+    /// Decodes an error body best-effort: RFC 7807 → `{"Message"}` → `{"errors":[…]}` → HTML title → first line.
+    public static func message(from body: Data) -> String {
+        let text = String(decoding: body.prefix(65_536), as: UTF8.self)
+        if let obj = try? JSONSerialization.jsonObject(with: body.prefix(1 << 20)) as? [String: Any] {
+            if let title = obj["title"] as? String {
+                let detail = obj["detail"] as? String
+                return shorten(detail.map { "\(title): \($0)" } ?? title)
+            }
+            if let m = (obj["Message"] ?? obj["message"]) as? String { return shorten(m) }
+            if let errs = obj["errors"] as? [Any] {
+                return shorten(errs.map { ($0 as? String) ?? String(describing: $0) }.joined(separator: "; "))
+            }
+            if let errs = obj["errors"] as? [String: Any] { // ASP.NET validation shape
+                return shorten(errs.map { "\($0.key): \($0.value)" }.sorted().joined(separator: "; "))
+            }
+        }
+        let lower = text.lowercased()
+        if lower.contains("<html") || lower.contains("<!doctype") {
+            for tag in ["title", "h2", "h1"] {
+                if let r = lower.range(of: "<\(tag)>"), let e = lower.range(of: "</\(tag)>", range: r.upperBound..<lower.endIndex) {
+                    let start = text.index(text.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: r.upperBound))
+                    let end = text.index(text.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: e.lowerBound))
+                    return shorten(String(text[start..<end]))
+                }
+            }
+            return "an HTML error page"
+        }
+        return shorten(text.split(whereSeparator: \.isNewline).first.map(String.init) ?? "")
+    }
+
+    static func shorten(_ s: String) -> String {
+        let t = s.sanitized
+        return t.count > 300 ? String(t.prefix(299)) + "…" : t
+    }
+
+    /// Classifies a failed response.
+    public static func classify(status: Int, body: Data) -> APIError {
+        let msg = message(from: body)
+        let lower = msg.lowercased()
+        let kind: Kind
+        if isSuspension(lower) { kind = .suspended }
+        else if lower.contains("thread threshold") || lower.contains("thread limit") { kind = .threadLimit }
+        else {
+            switch status {
+            case 401: kind = .badCredentials
+            case 403: kind = .permission
+            case 404: kind = .notFound
+            case 429: kind = .rateLimited
+            case 400, 405, 409, 422: kind = .badRequest
+            case 500 where lower.contains("permission") || lower.contains("not authorized") || lower.contains("security level"):
+                kind = .permission
+            case 500 where lower.contains("invalid query") || lower.contains("maxrecords"): kind = .badRequest
+            case 500...: kind = .serverError
+            default: kind = .badRequest
+            }
+        }
+        return APIError(kind: kind, status: status, detail: msg)
+    }
+
+    /// "threshold exceeded" in any form, but not the thread threshold.
+    static func isSuspension(_ lower: String) -> Bool {
+        !lower.contains("thread") && lower.contains("threshold") && (lower.contains("exceed") || lower.contains("reached"))
+    }
+}
+

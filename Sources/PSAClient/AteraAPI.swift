@@ -1,0 +1,68 @@
+import Foundation
+import PSACore
+
+/// Atera v3 over the tenant's rate-aware client. The key is sent as `X-API-KEY`, or as a
+/// Bearer token when it looks like a JWT.
+public struct AteraAPI: TenantAPI {
+    public let vendor = Vendor.atera
+    public let client: RateAwareClient
+    private let key: String
+    private let baseURL: String
+    public let pageSize: Int
+    /// Requests per minute the key allows (not documented by Atera; 700 is the common figure).
+    public let limitPerMinute: Int
+
+    public static let defaultBaseURL = "https://app.atera.com/api/v3"
+
+    public init(client: RateAwareClient, key: String, baseURL: String = AteraAPI.defaultBaseURL, pageSize: Int = 50, limitPerMinute: Int = 700) {
+        self.client = client
+        self.key = key
+        var u = baseURL
+        while u.hasSuffix("/") { u.removeLast() }
+        self.baseURL = u
+        self.pageSize = max(1, min(50, pageSize))
+        self.limitPerMinute = limitPerMinute
+    }
+
+    private var headers: [(String, String)] {
+        let isJWT = key.split(separator: ".").count == 3 && key.hasPrefix("eyJ")
+        return [isJWT ? ("Authorization", "Bearer \(key)") : ("X-API-KEY", key), ("Accept", "application/json")]
+    }
+
+    private func get(_ path: String, purpose: String) async throws -> HTTPResult {
+        try await client.send(ClientRequest(spec: HTTPRequestSpec(method: "GET", url: baseURL + "/" + path, headers: headers),
+                                            endpoint: String(path.split(separator: "/").first?.split(separator: "?").first ?? ""),
+                                            logPath: "/" + path, idempotent: true, purpose: purpose))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ r: HTTPResult) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: r.body) } catch {
+            throw APIError(kind: .decoding, status: r.status, detail: "\(T.self): \(String(describing: error).prefix(160))")
+        }
+    }
+
+    public func prepare() async throws {}
+
+    /// Our own requests in the last minute against the limit; the server's view when it sends `X-RateLimit-*`.
+    public func quota() async throws -> Quota {
+        let own = await client.sentInLast(seconds: 60)
+        if let h = await client.lastRateLimitHeaders, let limit = h.limit, let remaining = h.remaining {
+            return Quota(used: max(own, limit - remaining), limit: limit, windowSeconds: 60)
+        }
+        return Quota(used: own, limit: limitPerMinute, windowSeconds: 60)
+    }
+
+    public func page(after cursor: PageCursor?) async throws -> TicketPage {
+        var n = 1
+        if case .page(let p)? = cursor { n = p }
+        let r = try await get("tickets?page=\(n)&itemsInPage=\(pageSize)", purpose: "tickets")
+        let env = try decode(AteraEnvelope<AteraTicket>.self, r)
+        let more = env.hasNext || (env.totalPages.map { n < $0 } ?? false)
+        return TicketPage(tickets: env.items.map(\.display), total: env.totalItemCount,
+                          next: more && !env.items.isEmpty ? .page(n + 1) : nil)
+    }
+
+    public func ticket(id: Int64) async throws -> Ticket {
+        try decode(AteraTicket.self, try await get("tickets/\(id)", purpose: "detail")).display
+    }
+}

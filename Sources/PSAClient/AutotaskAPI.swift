@@ -1,0 +1,167 @@
+import Foundation
+import PSACore
+
+/// Autotask credentials. Never logged: the client redacts these values everywhere.
+public struct AutotaskCredentials: Sendable {
+    public var userName: String
+    public var secret: String
+    public var integrationCode: String
+    public init(userName: String, secret: String, integrationCode: String) {
+        self.userName = userName; self.secret = secret; self.integrationCode = integrationCode
+    }
+}
+
+/// Autotask PSA REST V1.0 over the tenant's rate-aware client.
+public actor AutotaskAPI: TenantAPI {
+    public nonisolated let vendor = Vendor.autotask
+    public nonisolated let client: RateAwareClient
+    private let credentials: AutotaskCredentials
+    /// `…/ATServicesRest/V1.0`, no trailing slash.
+    private var baseURL: String
+    /// Where to ask for the zone; nil when the base URL was given.
+    private let zoneDiscoveryURL: String?
+    private var picklists = Picklists()
+    private var prepared = false
+    private var companies: [Int64: String] = [:]
+    private var resources: [Int64: String] = [:]
+    private var total: Int?
+    public let pageSize: Int
+
+    public static let defaultZoneDiscovery = "https://webservices2.autotask.net/ATServicesRest/V1.0"
+
+    /// - Parameters:
+    ///   - baseURL: a zone's `…/ATServicesRest/V1.0` (or `…/ATServicesRest/`); nil to discover it from the user name.
+    public init(client: RateAwareClient, credentials: AutotaskCredentials, baseURL: String?, zoneDiscoveryURL: String = AutotaskAPI.defaultZoneDiscovery, pageSize: Int = 500) {
+        self.client = client
+        self.credentials = credentials
+        self.baseURL = baseURL.map(Self.normalize) ?? ""
+        self.zoneDiscoveryURL = baseURL == nil ? zoneDiscoveryURL : nil
+        self.pageSize = max(1, min(500, pageSize))
+    }
+
+    /// `https://webservices3.autotask.net/ATServicesRest/` → `…/ATServicesRest/V1.0` (V1.0 pinned).
+    static func normalize(_ url: String) -> String {
+        var u = url
+        while u.hasSuffix("/") { u.removeLast() }
+        if u.lowercased().hasSuffix("/v1.0") { return u }
+        return u + "/V1.0"
+    }
+
+    private var headers: [(String, String)] {
+        [("ApiIntegrationCode", credentials.integrationCode), ("UserName", credentials.userName),
+         ("Secret", credentials.secret), ("Content-Type", "application/json"), ("Accept", "application/json")]
+    }
+
+    /// Asks `zoneInformation` (no credentials) where this user's tenant lives.
+    public func discoverZone() async throws {
+        guard let discovery = zoneDiscoveryURL else { return }
+        let user = credentials.userName.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+&=@"))) ?? ""
+        let req = ClientRequest(spec: HTTPRequestSpec(method: "GET", url: "\(discovery)/zoneInformation?user=\(user)", headers: [("Accept", "application/json")]),
+                                endpoint: "zoneInformation", logPath: "/zoneInformation", idempotent: true, purpose: "zone", exempt: true)
+        let r = try await client.send(req)
+        guard let zone = try? JSONDecoder().decode(ZoneInformation.self, from: r.body) else {
+            throw APIError(kind: .decoding, status: r.status, detail: "zoneInformation answer without a url")
+        }
+        _ = try URLPolicy.check(zone.url)
+        baseURL = Self.normalize(zone.url)
+    }
+
+    /// Sends through the client; on 401 after a discovered zone, re-resolves the zone once (the tenant may have moved).
+    private func send(_ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil) async throws -> HTTPResult {
+        if baseURL.isEmpty { try await discoverZone() }
+        let endpoint = String(path.split(separator: "/").first ?? "")
+        func request() -> ClientRequest {
+            ClientRequest(spec: HTTPRequestSpec(method: method, url: baseURL + "/" + path, headers: headers, body: body),
+                          endpoint: endpoint, logPath: "/" + (logPath ?? path), idempotent: method == "GET" || path.hasSuffix("/query") || path.hasSuffix("/count"),
+                          purpose: purpose)
+        }
+        do {
+            return try await client.send(request())
+        } catch let e as APIError where e.kind == .badCredentials && zoneDiscoveryURL != nil {
+            let old = baseURL
+            try await discoverZone()
+            guard baseURL != old else { throw e }
+            return try await client.send(request())
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ r: HTTPResult) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: r.body) } catch {
+            throw APIError(kind: .decoding, status: r.status, detail: "\(T.self): \(String(describing: error).prefix(160))")
+        }
+    }
+
+    public func prepare() async throws {
+        guard !prepared else { return }
+        let r = try await send("GET", "Tickets/entityInformation/fields", purpose: "picklists")
+        picklists = try decode(EntityFields.self, r).picklists
+        prepared = true
+    }
+
+    public func quota() async throws -> Quota {
+        try decode(ThresholdInformation.self, try await send("GET", "ThresholdInformation", purpose: "quota")).quota
+    }
+
+    static func queryBody(maxRecords: Int, afterID: Int64, extra: [[String: Any]] = []) -> Data {
+        let filter: [[String: Any]] = [["op": "gt", "field": "id", "value": afterID]] + extra
+        return (try? JSONSerialization.data(withJSONObject: ["MaxRecords": maxRecords, "filter": filter], options: [.sortedKeys])) ?? Data()
+    }
+
+    /// Walks by id (`id gt lastMax`), the way Autotask documents — never GET on nextPageUrl.
+    public func page(after cursor: PageCursor?) async throws -> TicketPage {
+        try await prepare()
+        let after: Int64
+        switch cursor {
+        case .afterID(let id): after = id
+        case .page, nil: after = 0
+        }
+        if total == nil {
+            let c = try await send("POST", "Tickets/query/count", body: Self.queryBody(maxRecords: pageSize, afterID: 0), purpose: "count")
+            total = try decode(AutotaskCountResponse.self, c).queryCount
+        }
+        let r = try await send("POST", "Tickets/query", body: Self.queryBody(maxRecords: pageSize, afterID: after), purpose: "tickets",
+                               logPath: "Tickets/query (id > \(after))")
+        let raw = try decode(AutotaskQueryResponse<AutotaskTicket>.self, r).items.sorted { $0.id < $1.id }
+        try await resolveNames(raw)
+        let tickets = raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
+        let next: PageCursor? = raw.count < pageSize ? nil : raw.last.map { .afterID($0.id) }
+        return TicketPage(tickets: tickets, total: total, next: next)
+    }
+
+    /// Fetches company and resource names not yet known, one query each.
+    private func resolveNames(_ tickets: [AutotaskTicket]) async throws {
+        let missingCompanies = Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)
+        if !missingCompanies.isEmpty {
+            let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": missingCompanies.sorted()]]])
+            if let r = try? await send("POST", "Companies/query", body: body, purpose: "names"),
+               let items = try? decode(AutotaskQueryResponse<AutotaskCompany>.self, r).items {
+                for c in items { companies[c.id] = c.companyName ?? "Company #\(c.id)" }
+            }
+        }
+        let missingResources = Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys)
+        if !missingResources.isEmpty {
+            let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": missingResources.sorted()]]])
+            if let r = try? await send("POST", "Resources/query", body: body, purpose: "names"),
+               let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+               let items = obj["items"] as? [[String: Any]] {
+                for i in items {
+                    guard let id = (i["id"] as? NSNumber)?.int64Value else { continue }
+                    let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
+                    resources[id] = name.isEmpty ? "Resource #\(id)" : name
+                }
+            }
+        }
+    }
+
+    public func ticket(id: Int64) async throws -> Ticket {
+        try await prepare()
+        let r = try await send("GET", "Tickets/\(id)", purpose: "detail")
+        guard let t = try decode(AutotaskItemResponse<AutotaskTicket>.self, r).item else {
+            throw APIError(kind: .notFound, status: r.status, detail: "ticket \(id)")
+        }
+        try await resolveNames([t])
+        return t.display(picklists: picklists, companies: companies, resources: resources)
+    }
+
+    public func currentBaseURL() -> String { baseURL }
+}

@@ -1,0 +1,363 @@
+import Foundation
+import PSACore
+
+/// What the client tells its watchers: every attempt, and every pause of the whole queue.
+public enum ClientEvent: Sendable, Equatable {
+    case record(RequestRecord)
+    /// The whole queue is held until `until`; `suspended` when the tenant's threshold was exceeded.
+    case paused(until: Date, reason: WaitReason, detail: String)
+    case resumed
+}
+
+/// Tuning of the client. Defaults follow `apis.md`.
+public struct ClientPolicy: Sendable {
+    /// Concurrent requests per endpoint (Autotask: 3 per integration code and object).
+    public var threadsPerEndpoint = 3
+    /// Requests per minute allowed by the server (Atera's per-key limit); nil when the server's limit is not per-minute.
+    public var perMinuteLimit: Int? = nil
+    /// Fraction of `perMinuteLimit` the pacer aims for.
+    public var paceFraction = 0.95
+    /// Requests allowed back-to-back before the pacer spaces them.
+    public var burst = 5
+    public var backoff = Backoff()
+    /// Attempts after the first for retryable failures.
+    public var maxRetries = 4
+    public var retryBudget = RetryBudget()
+    /// Without Retry-After, how long a 429 pauses the queue (before jitter), and how long a suspension waits before its single probe.
+    public var defaultPause: Duration = .seconds(5)
+    public var suspensionProbe: Duration = .seconds(60)
+    /// Jitter added on top of a server-given pause: uniform in 0…(this fraction of the pause, at least 1 s' worth capped here).
+    public var pauseJitterMax: Duration = .seconds(2)
+    public var timeout: Duration = .seconds(60)
+    public var logCapacity = 1_000
+
+    public init() {}
+}
+
+/// One request as a caller asks for it.
+public struct ClientRequest: Sendable {
+    public var spec: HTTPRequestSpec
+    /// Thread-slot key (Autotask: the object endpoint, e.g. "Tickets").
+    public var endpoint: String
+    /// What the request log shows instead of the URL (no query secrets).
+    public var logPath: String
+    /// Safe to repeat (GET, query POSTs). Non-idempotent requests are retried only after a 429, which the server did not process.
+    public var idempotent: Bool
+    public var purpose: String
+    /// Takes no thread slot and ignores the pause (zone discovery is exempt).
+    public var exempt = false
+
+    public init(spec: HTTPRequestSpec, endpoint: String, logPath: String, idempotent: Bool, purpose: String, exempt: Bool = false) {
+        self.spec = spec; self.endpoint = endpoint; self.logPath = logPath; self.idempotent = idempotent
+        self.purpose = purpose; self.exempt = exempt
+    }
+}
+
+/// The one client per tenant. Every request goes through it, so pacing, retries, the thread
+/// limit and the request log see everything. It never sends while the tenant is known to be
+/// suspended, pauses the whole queue on a 429, and keeps at most N requests in flight per endpoint.
+public actor RateAwareClient {
+    public nonisolated let policy: ClientPolicy
+    private let transport: any HTTPTransport
+    private let clock: PSAClock
+    private var rng: SeededGenerator
+    private var budget: RetryBudget
+    /// Values that must never appear in logs or errors.
+    private let secrets: [String]
+
+    // Whole-queue pause (429 / suspension).
+    private var pausedUntil: Duration? = nil
+    private var pauseReason: WaitReason = .retryAfter
+    private var suspended = false
+    private var probing = false
+    private var probeWaiters: [CheckedContinuation<Void, Never>] = []
+
+    // Thread slots.
+    private var inFlight: [String: Int] = [:]
+    private var slotWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    public private(set) var maxInFlightSeen: [String: Int] = [:]
+
+    // GCRA pacer: theoretical arrival time, in seconds of `clock`.
+    private var tat = 0.0
+
+    // Request log and watchers.
+    public private(set) var log: [RequestRecord] = []
+    private var nextID = 1
+    private var sentTimes: [Double] = []
+    private var watchers: [UUID: AsyncStream<ClientEvent>.Continuation] = [:]
+    public private(set) var lastRateLimitHeaders: RateLimitHeaders? = nil
+
+    public struct Stats: Sendable, Equatable {
+        public var sent = 0, retries = 0, status429 = 0, failures = 0
+    }
+    public private(set) var stats = Stats()
+
+    public init(transport: any HTTPTransport, policy: ClientPolicy = ClientPolicy(), clock: PSAClock = .continuous,
+                seed: UInt64 = UInt64.random(in: 0...UInt64.max), secrets: [String] = []) {
+        self.transport = transport
+        self.policy = policy
+        self.clock = clock
+        self.rng = SeededGenerator(seed: seed)
+        self.budget = policy.retryBudget
+        self.secrets = secrets.filter { $0.count >= 4 }
+    }
+
+    /// A stream of events from now on.
+    public func events() -> AsyncStream<ClientEvent> {
+        let (stream, cont) = AsyncStream<ClientEvent>.makeStream(bufferingPolicy: .bufferingNewest(2_000))
+        let id = UUID()
+        watchers[id] = cont
+        cont.onTermination = { [weak self] _ in Task { await self?.removeWatcher(id) } }
+        return stream
+    }
+
+    private func removeWatcher(_ id: UUID) { watchers[id] = nil }
+
+    private func emit(_ e: ClientEvent) { for w in watchers.values { w.yield(e) } }
+
+    /// Requests sent in the last `seconds` (by this client).
+    public func sentInLast(seconds: Double) -> Int {
+        let cutoff = clock.now().seconds - seconds
+        return sentTimes.reversed().prefix { $0 > cutoff }.count
+    }
+
+    public var isSuspended: Bool { suspended }
+
+    /// Sends a request through the pause gate, the pacer and a thread slot; retries what may be retried.
+    public func send(_ request: ClientRequest) async throws -> HTTPResult {
+        budget.recordAttempt()
+        var attempt = 0
+        var carriedWait = 0.0
+        var carriedReason: WaitReason? = nil
+        while true {
+            try Task.checkCancellation()
+            let start = clock.now()
+            var reason = carriedReason
+            var isProbe = false
+            if !request.exempt {
+                if let r = try await passPauseGate() { reason = r.reason; isProbe = r.probe }
+                if let r = try await pace() { reason = reason ?? r }
+                if await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
+            }
+            let waited = carriedWait + (clock.now() - start).seconds
+            let sentAt = clock.now()
+            sentTimes.append(sentAt.seconds)
+            if sentTimes.count > 20_000 { sentTimes.removeFirst(10_000) }
+            stats.sent += 1
+            if attempt > 0 { stats.retries += 1 }
+            let outcome: Result<HTTPResult, any Error>
+            do { outcome = .success(try await transport.send(request.spec, timeout: policy.timeout)) }
+            catch { outcome = .failure(error) }
+            if !request.exempt { releaseSlot(request.endpoint) }
+            let duration = (clock.now() - sentAt).seconds
+
+            switch outcome {
+            case .failure(let error as CancellationError):
+                if isProbe { endProbe(stillSuspended: suspended) }
+                record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: "cancelled")
+                throw error
+            case .failure(let error):
+                if isProbe { endProbe(stillSuspended: suspended) }
+                stats.failures += 1
+                let message = redact(String(describing: error))
+                record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: message)
+                guard request.idempotent, attempt < policy.maxRetries, budget.tryRetry() else {
+                    throw APIError(kind: .transport, status: nil, detail: message)
+                }
+                let d = policy.backoff.delay(attempt: attempt, using: &rng)
+                try await clock.sleep(d)
+                carriedWait = d.seconds; carriedReason = .backoff
+            case .success(let result):
+                noteRateLimitHeaders(result)
+                if (200..<300).contains(result.status) {
+                    if isProbe { endProbe(stillSuspended: false) }
+                    record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: nil)
+                    return result
+                }
+                let error = APIError.classify(status: result.status, body: result.body)
+                let safe = APIError(kind: error.kind, status: error.status, detail: redact(error.detail))
+                record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: safe.detail)
+                if result.status == 429 { stats.status429 += 1 }
+                switch safe.kind {
+                case .suspended:
+                    beginSuspension(detail: safe.detail, isProbe: isProbe)
+                    // A read waits for the probe; it is not re-sent in a storm.
+                    guard request.idempotent, attempt < policy.maxRetries else { throw safe }
+                    carriedWait = 0; carriedReason = .suspended
+                case .rateLimited where result.status == 429, .serverError where result.status == 503:
+                    if isProbe { endProbe(stillSuspended: suspended) }
+                    let pause = pauseFor(result)
+                    holdQueue(for: pause, reason: .retryAfter, detail: safe.detail)
+                    // 429: the server did not act on it, so any request may go again; 503 only if idempotent.
+                    guard (result.status == 429 || request.idempotent), attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
+                    carriedWait = 0; carriedReason = .retryAfter
+                case .threadLimit, .serverError:
+                    if isProbe { endProbe(stillSuspended: suspended) }
+                    let retryable = safe.kind == .threadLimit || request.idempotent
+                    guard retryable, attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
+                    let d = policy.backoff.delay(attempt: attempt, using: &rng)
+                    try await clock.sleep(d)
+                    carriedWait = d.seconds; carriedReason = .backoff
+                default:
+                    if isProbe { endProbe(stillSuspended: suspended) }
+                    throw safe
+                }
+            }
+            attempt += 1
+        }
+    }
+
+    // MARK: Pause gate
+
+    /// Waits while the queue is held. While suspended, exactly one request goes out as the probe.
+    private func passPauseGate() async throws -> (reason: WaitReason, probe: Bool)? {
+        var waitedFor: WaitReason? = nil
+        while true {
+            if let until = pausedUntil {
+                let now = clock.now()
+                if now < until {
+                    waitedFor = pauseReason
+                    try await clock.sleep(until - now)
+                    continue
+                }
+                if !suspended { pausedUntil = nil; emit(.resumed) }
+            }
+            guard suspended else { return waitedFor.map { ($0, false) } }
+            if probing {
+                waitedFor = .suspended
+                await withCheckedContinuation { probeWaiters.append($0) }
+                continue
+            }
+            probing = true
+            return (.suspended, true)
+        }
+    }
+
+    private func beginSuspension(detail: String, isProbe: Bool) {
+        let wasSuspended = suspended
+        suspended = true
+        if isProbe { probing = false }
+        pausedUntil = clock.now() + policy.suspensionProbe + jitter(upTo: policy.pauseJitterMax)
+        pauseReason = .suspended
+        if !wasSuspended || isProbe { emit(.paused(until: wallTime(pausedUntil!), reason: .suspended, detail: detail)) }
+        wakeProbeWaiters()
+    }
+
+    private func endProbe(stillSuspended: Bool) {
+        probing = false
+        if !stillSuspended {
+            suspended = false
+            pausedUntil = nil
+            emit(.resumed)
+        }
+        wakeProbeWaiters()
+    }
+
+    private func wakeProbeWaiters() {
+        let w = probeWaiters
+        probeWaiters = []
+        for c in w { c.resume() }
+    }
+
+    private func holdQueue(for pause: Duration, reason: WaitReason, detail: String) {
+        let until = clock.now() + pause
+        if pausedUntil.map({ until > $0 }) ?? true {
+            pausedUntil = until
+            pauseReason = reason
+            emit(.paused(until: wallTime(until), reason: reason, detail: detail))
+        }
+    }
+
+    /// Retry-After (seconds or HTTP-date) or a backoff, with full jitter added on top — never subtracted.
+    private func pauseFor(_ result: HTTPResult) -> Duration {
+        let base = result.header("Retry-After").flatMap { RetryAfter.parse($0, now: clock.wall()) } ?? policy.defaultPause
+        return base + jitter(upTo: min(policy.pauseJitterMax, max(.milliseconds(100), base / 4)))
+    }
+
+    private func jitter(upTo max: Duration) -> Duration {
+        .seconds(double: Double.random(in: 0...max.seconds, using: &rng))
+    }
+
+    private func wallTime(_ d: Duration) -> Date { clock.epoch.addingTimeInterval(d.seconds) }
+
+    // MARK: Pacer (GCRA)
+
+    /// Spaces requests to `paceFraction` of the per-minute limit, allowing a small burst.
+    private func pace() async throws -> WaitReason? {
+        guard let limit = policy.perMinuteLimit, limit > 0 else { return nil }
+        let interval = 60.0 / (Double(limit) * policy.paceFraction)
+        let tau = interval * Double(max(0, policy.burst - 1))
+        let now = clock.now().seconds
+        let allowedAt = max(now, tat - tau)
+        tat = max(tat, now) + interval
+        let wait = allowedAt - now
+        guard wait > 0 else { return nil }
+        try await clock.sleep(.seconds(double: wait))
+        return .paced
+    }
+
+    // MARK: Thread slots
+
+    /// Takes a slot of the endpoint, waiting in FIFO order if all are busy. True if it waited.
+    private func takeSlot(_ endpoint: String) async -> Bool {
+        if inFlight[endpoint, default: 0] < policy.threadsPerEndpoint {
+            inFlight[endpoint, default: 0] += 1
+            maxInFlightSeen[endpoint] = max(maxInFlightSeen[endpoint, default: 0], inFlight[endpoint]!)
+            return false
+        }
+        await withCheckedContinuation { slotWaiters[endpoint, default: []].append($0) }
+        // The releaser handed its slot over: inFlight already counts us.
+        maxInFlightSeen[endpoint] = max(maxInFlightSeen[endpoint, default: 0], inFlight[endpoint]!)
+        return true
+    }
+
+    private func releaseSlot(_ endpoint: String) {
+        if var q = slotWaiters[endpoint], !q.isEmpty {
+            let next = q.removeFirst()
+            slotWaiters[endpoint] = q
+            next.resume() // hand the slot over; inFlight unchanged
+        } else {
+            inFlight[endpoint, default: 1] -= 1
+        }
+    }
+
+    // MARK: Log
+
+    private func record(_ r: ClientRequest, status: Int?, duration: Double, attempt: Int, waited: Double, reason: WaitReason?, error: String?) {
+        let rec = RequestRecord(id: nextID, time: clock.wall(), method: r.spec.method, path: redact(r.logPath), status: status,
+                                duration: duration, attempt: attempt, waited: waited, waitReason: waited > 0.0005 ? reason : nil,
+                                error: error, purpose: r.purpose)
+        nextID += 1
+        log.append(rec)
+        if log.count > policy.logCapacity { log.removeFirst(log.count - policy.logCapacity) }
+        emit(.record(rec))
+    }
+
+    /// Removes any secret from text bound for the log or an error.
+    public nonisolated func redact(_ text: String) -> String {
+        var t = text
+        for s in secrets where t.contains(s) { t = t.replacingOccurrences(of: s, with: "[redacted]") }
+        return t
+    }
+
+    private func noteRateLimitHeaders(_ r: HTTPResult) {
+        if let h = RateLimitHeaders(r, now: clock.wall()) { lastRateLimitHeaders = h }
+    }
+}
+
+/// `X-RateLimit-Limit/Remaining/Reset` when the server sends them. Reset is delta seconds or an
+/// epoch timestamp: told apart by magnitude.
+public struct RateLimitHeaders: Sendable, Equatable {
+    public var limit: Int?
+    public var remaining: Int?
+    public var resetSeconds: Double?
+
+    public init?(_ r: HTTPResult, now: Date) {
+        limit = r.header("X-RateLimit-Limit").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        remaining = r.header("X-RateLimit-Remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        resetSeconds = r.header("X-RateLimit-Reset").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.map {
+            $0 > 1_000_000_000 ? max(0, $0 - now.timeIntervalSince1970) : $0
+        }
+        if limit == nil && remaining == nil && resetSeconds == nil { return nil }
+    }
+}

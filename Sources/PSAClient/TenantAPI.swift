@@ -1,0 +1,43 @@
+import Foundation
+import PSACore
+
+public enum Vendor: String, Sendable, CaseIterable, Codable {
+    case autotask, atera
+}
+
+/// One tenant of one vendor, reached through its shared rate-aware client.
+public protocol TenantAPI: Sendable {
+    var vendor: Vendor { get }
+    var client: RateAwareClient { get }
+    /// Fetches what the list needs once (picklists…).
+    func prepare() async throws
+    /// The tenant's quota: Autotask's ThresholdInformation; for Atera, our own count against the per-minute limit.
+    func quota() async throws -> Quota
+    /// One page of tickets after a cursor (nil: the first page).
+    func page(after cursor: PageCursor?) async throws -> TicketPage
+    /// One ticket in full.
+    func ticket(id: Int64) async throws -> Ticket
+}
+
+extension TenantAPI {
+    /// Every ticket, page by page, through the same client and limits.
+    public func allTickets(progress: @Sendable (Int, Int?) -> Void = { _, _ in }) async throws -> [Ticket] {
+        var all: [Ticket] = []
+        var cursor: PageCursor? = nil
+        var total: Int? = nil
+        repeat {
+            let p = try await page(after: cursor)
+            all.append(contentsOf: p.tickets)
+            total = p.total ?? total
+            progress(all.count, total)
+            cursor = p.next
+        } while cursor != nil
+        return all
+    }
+}
+
+/// Errors the vendor layer raises before any request is made.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Atera v3 list envelope. The count is `totalItemCount`; some write-ups say `totalItems` — accept both.
+public struct AteraEnvelope<Item: Codable & Sendable>: Sendable, Codable {
+    public var items: [Item]
+    public var totalItemCount: Int?
+    public var page: Int?
+    public var itemsInPage: Int?
+    public var totalPages: Int?
+    public var prevLink: String?
+    public var nextLink: String?
+
+    enum CodingKeys: String, CodingKey { case items, totalItemCount, totalItems, page, itemsInPage, totalPages, prevLink, nextLink }
+
+    public init(items: [Item], totalItemCount: Int?, page: Int?, itemsInPage: Int?, totalPages: Int?, prevLink: String?, nextLink: String?) {
+        self.items = items; self.totalItemCount = totalItemCount; self.page = page; self.itemsInPage = itemsInPage
+        self.totalPages = totalPages; self.prevLink = prevLink; self.nextLink = nextLink
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        items = try c.decodeIfPresent([Item].self, forKey: .items) ?? []
+        totalItemCount = try c.lenientInt(.totalItemCount) ?? c.lenientInt(.totalItems)
+        page = try c.lenientInt(.page)
+        itemsInPage = try c.lenientInt(.itemsInPage)
+        totalPages = try c.lenientInt(.totalPages)
+        prevLink = try c.lenientString(.prevLink)
+        nextLink = try c.lenientString(.nextLink)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(totalItemCount, forKey: .totalItemCount)
+        try c.encode(page, forKey: .page)
+        try c.encode(itemsInPage, forKey: .itemsInPage)
+        try c.encode(totalPages, forKey: .totalPages)
+        try c.encode(prevLink, forKey: .prevLink)
+        try c.encode(nextLink, forKey: .nextLink)
+    }
+
+    /// True when there is a next page.
+    public var hasNext: Bool { !(nextLink ?? "").isEmpty }
+}
+
+/// An Atera ticket (PascalCase; nearly everything nullable; ids sometimes strings; dates often without a zone).
+public struct AteraTicket: Sendable, Codable, Equatable {
+    public var TicketID: Int64
+    public var TicketTitle: String?
+    public var TicketNumber: String?
+    public var TicketPriority: String?
+    public var TicketImpact: String?
+    public var TicketStatus: String?
+    public var TicketSource: String?
+    public var TicketType: String?
+    public var EndUserID: Int64?
+    public var EndUserEmail: String?
+    public var EndUserFirstName: String?
+    public var EndUserLastName: String?
+    public var CustomerID: Int64?
+    public var CustomerName: String?
+    public var TechnicianContactID: Int64?
+    public var TechnicianFullName: String?
+    public var TicketCreatedDate: Date?
+    public var TicketResolvedDate: Date?
+    public var FirstResponseDueDate: Date?
+    public var LastEndUserComment: String?
+    public var LastTechnicianComment: String?
+    public var LastModified: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case TicketID, TicketTitle, TicketNumber, TicketPriority, TicketImpact, TicketStatus, TicketSource, TicketType, EndUserID, EndUserEmail, EndUserFirstName, EndUserLastName, CustomerID, CustomerName, TechnicianContactID, TechnicianFullName, TicketCreatedDate, TicketResolvedDate, FirstResponseDueDate, LastEndUserComment, LastTechnicianComment, LastModified
+    }
+
+    public init(TicketID: Int64) { self.TicketID = TicketID }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let id = try c.lenientInt64(.TicketID) else {
+            throw DecodingError.keyNotFound(CodingKeys.TicketID, .init(codingPath: c.codingPath, debugDescription: "ticket without TicketID"))
+        }
+        TicketID = id
+        TicketTitle = try c.lenientString(.TicketTitle)
+        TicketNumber = try c.lenientString(.TicketNumber)
+        TicketPriority = try c.lenientString(.TicketPriority)
+        TicketImpact = try c.lenientString(.TicketImpact)
+        TicketStatus = try c.lenientString(.TicketStatus)
+        TicketSource = try c.lenientString(.TicketSource)
+        TicketType = try c.lenientString(.TicketType)
+        EndUserID = try c.lenientInt64(.EndUserID)
+        EndUserEmail = try c.lenientString(.EndUserEmail)
+        EndUserFirstName = try c.lenientString(.EndUserFirstName)
+        EndUserLastName = try c.lenientString(.EndUserLastName)
+        CustomerID = try c.lenientInt64(.CustomerID)
+        CustomerName = try c.lenientString(.CustomerName)
+        TechnicianContactID = try c.lenientInt64(.TechnicianContactID)
+        TechnicianFullName = try c.lenientString(.TechnicianFullName)
+        TicketCreatedDate = try c.lenientDate(.TicketCreatedDate)
+        TicketResolvedDate = try c.lenientDate(.TicketResolvedDate)
+        FirstResponseDueDate = try c.lenientDate(.FirstResponseDueDate)
+        LastEndUserComment = try c.lenientString(.LastEndUserComment)
+        LastTechnicianComment = try c.lenientString(.LastTechnicianComment)
+        LastModified = try c.lenientDate(.LastModified)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        // Atera sends dates without a zone: mimic that.
+        func date(_ d: Date?) -> String? { d.map { String(VendorDate.format($0).dropLast(5)) } }
+        try c.encode(TicketID, forKey: .TicketID)
+        try c.encode(TicketTitle, forKey: .TicketTitle)
+        try c.encode(TicketNumber, forKey: .TicketNumber)
+        try c.encode(TicketPriority, forKey: .TicketPriority)
+        try c.encode(TicketImpact, forKey: .TicketImpact)
+        try c.encode(TicketStatus, forKey: .TicketStatus)
+        try c.encode(TicketSource, forKey: .TicketSource)
+        try c.encode(TicketType, forKey: .TicketType)
+        try c.encode(EndUserID, forKey: .EndUserID)
+        try c.encode(EndUserEmail, forKey: .EndUserEmail)
+        try c.encode(EndUserFirstName, forKey: .EndUserFirstName)
+        try c.encode(EndUserLastName, forKey: .EndUserLastName)
+        try c.encode(CustomerID, forKey: .CustomerID)
+        try c.encode(CustomerName, forKey: .CustomerName)
+        try c.encode(TechnicianContactID, forKey: .TechnicianContactID)
+        try c.encode(TechnicianFullName, forKey: .TechnicianFullName)
+        try c.encode(date(TicketCreatedDate), forKey: .TicketCreatedDate)
+        try c.encode(date(TicketResolvedDate), forKey: .TicketResolvedDate)
+        try c.encode(date(FirstResponseDueDate), forKey: .FirstResponseDueDate)
+        try c.encode(LastEndUserComment, forKey: .LastEndUserComment)
+        try c.encode(LastTechnicianComment, forKey: .LastTechnicianComment)
+        try c.encode(date(LastModified), forKey: .LastModified)
+    }
+
+    /// The display ticket.
+    public var display: Ticket {
+        var fields: [Ticket.Field] = []
+        func add(_ name: String, _ value: String?) { if let value, !value.isEmpty { fields.append(.init(name, value)) } }
+        add("Impact", TicketImpact)
+        add("Type", TicketType)
+        add("Source", TicketSource)
+        let endUser = [EndUserFirstName, EndUserLastName].compactMap { $0 }.joined(separator: " ")
+        add("End user", endUser.isEmpty ? nil : endUser + (EndUserEmail.map { " <\($0)>" } ?? ""))
+        add("Resolved", TicketResolvedDate.map(VendorDate.format))
+        add("Last end-user comment", LastEndUserComment)
+        add("Last technician comment", LastTechnicianComment)
+        return Ticket(
+            id: TicketID, number: TicketNumber ?? String(TicketID), title: TicketTitle ?? "",
+            status: TicketStatus ?? "", priority: TicketPriority ?? "",
+            company: CustomerName ?? CustomerID.map { "Customer #\($0)" } ?? "",
+            assignee: TechnicianFullName ?? "",
+            created: TicketCreatedDate, lastActivity: LastModified ?? TicketCreatedDate,
+            due: FirstResponseDueDate, description: LastEndUserComment ?? "", fields: fields)
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+
+/// An Autotask ticket as the REST API sends it (camelCase; any field may be null; unknown fields ignored).
+public struct AutotaskTicket: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var ticketNumber: String?
+    public var title: String?
+    public var description: String?
+    public var status: Int?
+    public var priority: Int?
+    public var queueID: Int?
+    public var source: Int?
+    public var issueType: Int?
+    public var subIssueType: Int?
+    public var ticketType: Int?
+    public var ticketCategory: Int?
+    public var companyID: Int64?
+    public var contactID: Int64?
+    public var assignedResourceID: Int64?
+    public var createDate: Date?
+    public var lastActivityDate: Date?
+    public var dueDateTime: Date?
+    public var completedDate: Date?
+    public var estimatedHours: Double?
+    public var userDefinedFields: [UserDefinedField]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, ticketNumber, title, description, status, priority, queueID, source, issueType, subIssueType, ticketType, ticketCategory, companyID, contactID, assignedResourceID, createDate, lastActivityDate, dueDateTime, completedDate, estimatedHours, userDefinedFields
+    }
+
+    public struct UserDefinedField: Sendable, Codable, Equatable {
+        public var name: String
+        public var value: String?
+        public init(name: String, value: String?) { self.name = name; self.value = value }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.lenientString(.name) ?? ""
+            value = try c.lenientString(.value)
+        }
+    }
+
+    public init(id: Int64, ticketNumber: String? = nil, title: String? = nil, description: String? = nil,
+                status: Int? = nil, priority: Int? = nil, queueID: Int? = nil, source: Int? = nil,
+                issueType: Int? = nil, subIssueType: Int? = nil, ticketType: Int? = nil, ticketCategory: Int? = nil,
+                companyID: Int64? = nil, contactID: Int64? = nil, assignedResourceID: Int64? = nil,
+                createDate: Date? = nil, lastActivityDate: Date? = nil, dueDateTime: Date? = nil,
+                completedDate: Date? = nil, estimatedHours: Double? = nil, userDefinedFields: [UserDefinedField]? = nil) {
+        self.id = id; self.ticketNumber = ticketNumber; self.title = title; self.description = description
+        self.status = status; self.priority = priority; self.queueID = queueID; self.source = source
+        self.issueType = issueType; self.subIssueType = subIssueType; self.ticketType = ticketType
+        self.ticketCategory = ticketCategory; self.companyID = companyID; self.contactID = contactID
+        self.assignedResourceID = assignedResourceID; self.createDate = createDate
+        self.lastActivityDate = lastActivityDate; self.dueDateTime = dueDateTime
+        self.completedDate = completedDate; self.estimatedHours = estimatedHours
+        self.userDefinedFields = userDefinedFields
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let id = try c.lenientInt64(.id) else {
+            throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
+        }
+        self.id = id
+        ticketNumber = try c.lenientString(.ticketNumber)
+        title = try c.lenientString(.title)
+        description = try c.lenientString(.description)
+        status = try c.lenientInt(.status)
+        priority = try c.lenientInt(.priority)
+        queueID = try c.lenientInt(.queueID)
+        source = try c.lenientInt(.source)
+        issueType = try c.lenientInt(.issueType)
+        subIssueType = try c.lenientInt(.subIssueType)
+        ticketType = try c.lenientInt(.ticketType)
+        ticketCategory = try c.lenientInt(.ticketCategory)
+        companyID = try c.lenientInt64(.companyID)
+        contactID = try c.lenientInt64(.contactID)
+        assignedResourceID = try c.lenientInt64(.assignedResourceID)
+        createDate = try c.lenientDate(.createDate)
+        lastActivityDate = try c.lenientDate(.lastActivityDate)
+        dueDateTime = try c.lenientDate(.dueDateTime)
+        completedDate = try c.lenientDate(.completedDate)
+        estimatedHours = try c.lenientDouble(.estimatedHours)
+        userDefinedFields = try? c.decodeIfPresent([UserDefinedField].self, forKey: .userDefinedFields)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ticketNumber, forKey: .ticketNumber)
+        try c.encode(title, forKey: .title)
+        try c.encode(description, forKey: .description)
+        try c.encode(status, forKey: .status)
+        try c.encode(priority, forKey: .priority)
+        try c.encode(queueID, forKey: .queueID)
+        try c.encode(source, forKey: .source)
+        try c.encode(issueType, forKey: .issueType)
+        try c.encode(subIssueType, forKey: .subIssueType)
+        try c.encode(ticketType, forKey: .ticketType)
+        try c.encode(ticketCategory, forKey: .ticketCategory)
+        try c.encode(companyID, forKey: .companyID)
+        try c.encode(contactID, forKey: .contactID)
+        try c.encode(assignedResourceID, forKey: .assignedResourceID)
+        try c.encode(createDate.map(VendorDate.format), forKey: .createDate)
+        try c.encode(lastActivityDate.map(VendorDate.format), forKey: .lastActivityDate)
+        try c.encode(dueDateTime.map(VendorDate.format), forKey: .dueDateTime)
+        try c.encode(completedDate.map(VendorDate.format), forKey: .completedDate)
+        try c.encode(estimatedHours, forKey: .estimatedHours)
+        try c.encode(userDefinedFields ?? [], forKey: .userDefinedFields)
+    }
+}
+
+/// `{"items":[…],"pageDetails":{…}}` from `Tickets/query`.
+public struct AutotaskQueryResponse<Item: Codable & Sendable>: Sendable, Codable {
+    public var items: [Item]
+    public var pageDetails: PageDetails?
+
+    public struct PageDetails: Sendable, Codable, Equatable {
+        public var count: Int
+        public var requestCount: Int
+        public var prevPageUrl: String?
+        public var nextPageUrl: String?
+        public init(count: Int, requestCount: Int, prevPageUrl: String?, nextPageUrl: String?) {
+            self.count = count; self.requestCount = requestCount; self.prevPageUrl = prevPageUrl; self.nextPageUrl = nextPageUrl
+        }
+    }
+
+    public init(items: [Item], pageDetails: PageDetails?) { self.items = items; self.pageDetails = pageDetails }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        items = try c.decodeIfPresent([Item].self, forKey: .items) ?? []
+        pageDetails = try? c.decodeIfPresent(PageDetails.self, forKey: .pageDetails)
+    }
+}
+
+/// `{"item":{…}}` from `Tickets/{id}`.
+public struct AutotaskItemResponse<Item: Codable & Sendable>: Sendable, Codable {
+    public var item: Item?
+    public init(item: Item?) { self.item = item }
+}
+
+/// `{"queryCount":n}`.
+public struct AutotaskCountResponse: Sendable, Codable { public var queryCount: Int; public init(queryCount: Int) { self.queryCount = queryCount } }
+
+/// `zoneInformation?user=…`.
+public struct ZoneInformation: Sendable, Codable, Equatable {
+    public var zoneName: String?
+    public var url: String
+    public var webUrl: String?
+    public var ci: Int?
+    public init(zoneName: String?, url: String, webUrl: String?, ci: Int?) {
+        self.zoneName = zoneName; self.url = url; self.webUrl = webUrl; self.ci = ci
+    }
+}
+
+/// A company, as much as the ticket list needs.
+public struct AutotaskCompany: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var companyName: String?
+    public init(id: Int64, companyName: String?) { self.id = id; self.companyName = companyName }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.lenientInt64(.id) ?? 0
+        companyName = try c.lenientString(.companyName)
+    }
+}
+
+/// `Tickets/entityInformation/fields`.
+public struct EntityFields: Sendable, Codable {
+    public var fields: [Field]
+
+    public struct Field: Sendable, Codable {
+        public var name: String
+        public var dataType: String?
+        public var isPickList: Bool?
+        public var picklistValues: [PicklistValue]?
+        public init(name: String, dataType: String?, isPickList: Bool?, picklistValues: [PicklistValue]?) {
+            self.name = name; self.dataType = dataType; self.isPickList = isPickList; self.picklistValues = picklistValues
+        }
+    }
+
+    public struct PicklistValue: Sendable, Codable {
+        /// A string in this payload, although the ticket's field is an int: accept both.
+        public var value: String
+        public var label: String
+        public var isDefaultValue: Bool?
+        public var sortOrder: Int?
+        public var parentValue: String?
+        public var isActive: Bool?
+        public var isSystem: Bool?
+        public init(value: String, label: String, sortOrder: Int? = nil, isActive: Bool? = true) {
+            self.value = value; self.label = label; self.sortOrder = sortOrder; self.isActive = isActive
+            self.isDefaultValue = false; self.parentValue = ""; self.isSystem = false
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            value = try c.lenientString(.value) ?? ""
+            label = try c.lenientString(.label) ?? ""
+            isDefaultValue = try? c.decodeIfPresent(Bool.self, forKey: .isDefaultValue)
+            sortOrder = try c.lenientInt(.sortOrder)
+            parentValue = try c.lenientString(.parentValue)
+            isActive = try? c.decodeIfPresent(Bool.self, forKey: .isActive)
+            isSystem = try? c.decodeIfPresent(Bool.self, forKey: .isSystem)
+        }
+    }
+
+    public init(fields: [Field]) { self.fields = fields }
+
+    /// field name (lowercased) → value → label.
+    public var picklists: Picklists {
+        var map: [String: [Int: String]] = [:]
+        for f in fields where f.isPickList == true {
+            var values: [Int: String] = [:]
+            for v in f.picklistValues ?? [] { if let i = Int(v.value) { values[i] = v.label } }
+            map[f.name.lowercased()] = values
+        }
+        return Picklists(map)
+    }
+}
+
+/// Labels of a tenant's picklists.
+public struct Picklists: Sendable, Equatable {
+    public var values: [String: [Int: String]]
+    public init(_ values: [String: [Int: String]] = [:]) { self.values = values }
+    /// The label for a picklist value, or `#value` when unknown, or "" for null.
+    public func label(_ field: String, _ value: Int?) -> String {
+        guard let value else { return "" }
+        return values[field.lowercased()]?[value] ?? "#\(value)"
+    }
+}
+
+extension AutotaskTicket {
+    /// The display ticket, with labels from the tenant's picklists and names from a company cache.
+    public func display(picklists: Picklists, companies: [Int64: String] = [:], resources: [Int64: String] = [:]) -> Ticket {
+        var fields: [Ticket.Field] = []
+        func add(_ name: String, _ value: String?) { if let value, !value.isEmpty { fields.append(.init(name, value)) } }
+        add("Queue", queueID.map { picklists.label("queueID", $0) })
+        add("Source", source.map { picklists.label("source", $0) })
+        add("Issue type", issueType.map { picklists.label("issueType", $0) })
+        add("Sub-issue type", subIssueType.map { picklists.label("subIssueType", $0) })
+        add("Ticket type", ticketType.map { picklists.label("ticketType", $0) })
+        add("Category", ticketCategory.map { picklists.label("ticketCategory", $0) })
+        add("Contact", contactID.map { "#\($0)" })
+        add("Completed", completedDate.map(VendorDate.format))
+        add("Estimated hours", estimatedHours.map { String(format: "%.2f", $0) })
+        for udf in userDefinedFields ?? [] { add(udf.name, udf.value) }
+        return Ticket(
+            id: id,
+            number: ticketNumber ?? "#\(id)",
+            title: title ?? "",
+            status: picklists.label("status", status),
+            priority: picklists.label("priority", priority),
+            company: companyID.map { companies[$0] ?? "Company #\($0)" } ?? "",
+            assignee: assignedResourceID.map { resources[$0] ?? "Resource #\($0)" } ?? "",
+            created: createDate, lastActivity: lastActivityDate, due: dueDateTime,
+            description: description ?? "", fields: fields)
+    }
+}

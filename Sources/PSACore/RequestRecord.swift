@@ -1,0 +1,41 @@
+import Foundation
+
+/// Why a request waited before it went out.
+public enum WaitReason: String, Sendable, Codable, Equatable {
+    case paced            // the pacer held it to stay under the rate
+    case threadSlot       // all thread slots of its endpoint were busy
+    case backoff          // waiting before a retry
+    case retryAfter       // the server said when to come back (429/503)
+    case suspended        // the tenant is suspended; probing later
+}
+
+/// One request as the request log shows it. Never holds credentials: `path` has no query
+/// secrets and headers are not kept.
+public struct RequestRecord: Sendable, Equatable, Identifiable, Codable {
+    public var id: Int
+    public var time: Date
+    public var method: String
+    public var path: String
+    /// HTTP status, or nil for a transport failure.
+    public var status: Int?
+    /// Seconds from sending to the full response.
+    public var duration: Double
+    /// 0 for the first attempt.
+    public var attempt: Int
+    /// Seconds waited before sending, and why.
+    public var waited: Double
+    public var waitReason: WaitReason?
+    /// Short cause for a failure.
+    public var error: String?
+    /// Who asked: "quota", "tickets", "detail" …
+    public var purpose: String
+
+    public init(id: Int, time: Date, method: String, path: String, status: Int?, duration: Double,
+                attempt: Int = 0, waited: Double = 0, waitReason: WaitReason? = nil, error: String? = nil, purpose: String = "") {
+        self.id = id; self.time = time; self.method = method; self.path = path; self.status = status
+        self.duration = duration; self.attempt = attempt; self.waited = waited; self.waitReason = waitReason
+        self.error = error; self.purpose = purpose
+    }
+
+    public var isError: Bool { status.map { $0 >= 400 } ?? true }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import PSACore
+
+/// Load that the tenant's *other* integrations put on the Autotask threshold.
+public enum BackgroundLoad: Sendable, Equatable {
+    case none
+    /// A constant rate, in requests per (simulated) hour.
+    case steady(perHour: Double)
+    /// The rolling count swings around `mean` (a fraction of the threshold) by ±`amplitude`
+    /// with a period of two timeframes; `phase` (0…1 of the period) sets where it starts.
+    case wave(mean: Double, amplitude: Double, phase: Double)
+
+    /// The demo's load: starts near 42% and swings up through both latency tiers and back.
+    public static let demo = BackgroundLoad.wave(mean: 0.585, amplitude: 0.335, phase: 0.17)
+}
+
+/// Everything the simulator can be told.
+public struct SimulatorConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 0
+    public var tickets = 1_234
+    public var seed: UInt64 = 1
+    /// Compresses every window and delay: a 60-minute window lasts 60/timeScale minutes.
+    public var timeScale = 1.0
+    public var autotaskThreshold = 10_000
+    public var autotaskTimeframeMinutes = 60
+    public var threadLimit = 3
+    public var background: BackgroundLoad = .none
+    /// Add the latency tiers' delay (0.5 s / 1 s, scaled) to Autotask responses.
+    public var addLatency = true
+    public var ateraLimitPerMinute = 700
+    /// Send `X-RateLimit-*` and `Retry-After` on Atera responses (the real API may not).
+    public var ateraRateHeaders = true
+    public var autotaskUser = "api-user@demo.example"
+    public var autotaskSecret = "demo-secret-not-real"
+    public var autotaskIntegrationCode = "DEMO-INTEGRATION-CODE"
+    public var ateraKey = "demo-atera-key-not-real"
+
+    public init() {}
+}

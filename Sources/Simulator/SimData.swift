@@ -1,0 +1,126 @@
+import Foundation
+import PSACore
+
+/// Deterministic, realistic tenant data from a seed — including Unicode, wide characters and
+/// hostile text, so the UI's sanitizing is always exercised.
+public struct SimData: Sendable {
+    public var autotaskTickets: [AutotaskTicket]
+    public var ateraTickets: [AteraTicket]
+    public var companies: [Int64: String]
+    public var resources: [Int64: (first: String, last: String)]
+    public var picklists: [String: [(Int, String)]]
+
+    static let companyNames = [
+        "Acme Dental Group", "Northwind Logistics", "Contoso Legal LLP", "Fabrikam Manufacturing",
+        "Blue Yonder Clinics", "Müller & Söhne GmbH", "Tailspin Toys", "Wide World Importers",
+        "Adventure Works Cycles", "Litware Accounting", "株式会社サンプル", "Proseware Realty",
+        "Woodgrove Credit Union", "Lucerne Publishing", "Margie's Travel", "Coho Winery",
+        "Alpine Ski House", "Fourth Coffee", "Graphic Design Institute", "Humongous Insurance",
+    ]
+    static let people = [("Dana", "Whitfield"), ("Ravi", "Patel"), ("Sofia", "García"), ("Tom", "Becker"),
+                         ("Mei", "Lin"), ("Jonas", "Ek"), ("Aisha", "Bello"), ("Liam", "O'Neill")]
+    static let problems = [
+        "Outlook keeps asking for password", "Printer offline on 2nd floor", "VPN drops every 10 minutes",
+        "New starter: laptop and accounts", "Backup job failed overnight", "Disk C: below 5% free",
+        "Wi-Fi slow in the meeting room", "Cannot open shared drive S:", "Phishing e-mail reported",
+        "Server CPU at 100%", "Teams audio echo", "License renewal for antivirus",
+        "Password reset for the front desk", "Firewall firmware update", "QuickBooks won't start",
+        "Scanner to e-mail not working", "BitLocker recovery key needed", "Monitor flickering",
+        "Domain certificate expires in 14 days", "RAID degraded on NAS",
+    ]
+    /// Titles that test the renderer: wide characters, emoji, combining marks, and hostile bytes.
+    static let tricky = [
+        "打印机故障 — 三楼", "Café Zürich: Kassensystem hängt", "🔥 Server room temperature alarm",
+        "Ｆｕｌｌｗｉｄｔｈ text ｔｉｃｋｅｔ", "e\u{301}cran noir apre\u{300}s mise a\u{300} jour",
+        "\u{1B}[2J\u{1B}[31mRED ALERT\u{1B}[0m escape injection", "Invoice \u{202E}fdp.exe\u{202C} attached",
+        "zero\u{200B}width\u{200D}joiner\u{FEFF}test", "Bell\u{07} and backspace\u{08}\u{08} in title",
+        "\u{1B}]0;pwned\u{07}title-change attempt", "Very long title " + String(repeating: "that goes on ", count: 20),
+    ]
+
+    public static let statuses: [(Int, String)] = [(1, "New"), (5, "Complete"), (7, "Waiting Customer"),
+        (8, "In Progress"), (9, "Waiting Materials"), (10, "Dispatched"), (12, "Escalated")]
+    public static let priorities: [(Int, String)] = [(1, "High"), (2, "Medium"), (3, "Low"), (4, "Critical")]
+    public static let queues: [(Int, String)] = [(5, "Client Portal"), (6, "Post Sale"), (8, "Level I Support"),
+        (29_682_833, "Monitoring Alert"), (29_683_354, "Level II Support")]
+    public static let sources: [(Int, String)] = [(2, "Phone"), (4, "E-mail"), (6, "Client Portal"), (8, "Monitoring Alert")]
+    public static let ateraStatuses = ["Open", "Pending", "Resolved", "Closed", "Waiting customer"]
+    public static let ateraPriorities = ["Low", "Medium", "High", "Critical"]
+    static let ateraImpacts = ["NoImpact", "Minor", "Major", "Crisis", "SiteDown", "ServerIssue"]
+    static let ateraTypes = ["Incident", "Problem", "Request", "Change"]
+
+    public init(tickets: Int, seed: UInt64, now: Date) {
+        var rng = SeededGenerator(seed: seed)
+        var companies: [Int64: String] = [:]
+        for (i, n) in Self.companyNames.enumerated() { companies[Int64(175 + i * 3)] = n }
+        let companyIDs = companies.keys.sorted()
+        var resources: [Int64: (String, String)] = [:]
+        for (i, p) in Self.people.enumerated() { resources[Int64(29_682_885 + i)] = p }
+        let resourceIDs = resources.keys.sorted()
+        self.companies = companies
+        self.resources = resources
+        self.picklists = ["status": Self.statuses, "priority": Self.priorities, "queueID": Self.queues, "source": Self.sources]
+
+        func title(_ i: Int) -> String {
+            if i % 37 == 5 { return Self.tricky[(i / 37) % Self.tricky.count] }
+            return Self.problems[Int.random(in: 0..<Self.problems.count, using: &rng)]
+        }
+        let day = 86_400.0
+        var at: [AutotaskTicket] = []
+        at.reserveCapacity(tickets)
+        var id: Int64 = 7_000
+        for i in 0..<tickets {
+            id += Int64.random(in: 1...3, using: &rng) // ids with gaps, as in a real tenant
+            let created = now.addingTimeInterval(-Double.random(in: 0...(120 * day), using: &rng))
+            let last = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
+            let status = Self.statuses[Int.random(in: 0..<Self.statuses.count, using: &rng)].0
+            let y = Calendar(identifier: .gregorian).component(.year, from: created)
+            at.append(AutotaskTicket(
+                id: id, ticketNumber: String(format: "T%04d%02d%02d.%04d", y, (i % 12) + 1, (i % 28) + 1, i % 10_000),
+                title: title(i),
+                description: "Reported by phone.\nSteps tried: restart, cable check.\n<b>Rich text</b> is returned as text only.",
+                status: status, priority: Self.priorities[Int.random(in: 0..<4, using: &rng)].0,
+                queueID: Self.queues[Int.random(in: 0..<Self.queues.count, using: &rng)].0,
+                source: Self.sources[Int.random(in: 0..<Self.sources.count, using: &rng)].0,
+                issueType: nil, subIssueType: nil, ticketType: 1, ticketCategory: 3,
+                companyID: companyIDs[Int.random(in: 0..<companyIDs.count, using: &rng)],
+                contactID: Int64.random(in: 30_000...30_999, using: &rng),
+                assignedResourceID: i % 9 == 0 ? nil : resourceIDs[Int.random(in: 0..<resourceIDs.count, using: &rng)],
+                createDate: created, lastActivityDate: last,
+                dueDateTime: created.addingTimeInterval(Double.random(in: day...(10 * day), using: &rng)),
+                completedDate: status == 5 ? last : nil,
+                estimatedHours: Double(Int.random(in: 0...16, using: &rng)) / 2,
+                userDefinedFields: [.init(name: "Contract", value: i % 3 == 0 ? "Managed Services" : "Block Hours")]))
+        }
+        autotaskTickets = at
+
+        var ae: [AteraTicket] = []
+        ae.reserveCapacity(tickets)
+        for i in 0..<tickets {
+            var t = AteraTicket(TicketID: Int64(1_000 + i))
+            t.TicketTitle = title(i + 11)
+            t.TicketNumber = String(1_000 + i)
+            t.TicketPriority = Self.ateraPriorities[Int.random(in: 0..<4, using: &rng)]
+            t.TicketImpact = Self.ateraImpacts[Int.random(in: 0..<Self.ateraImpacts.count, using: &rng)]
+            t.TicketStatus = Self.ateraStatuses[Int.random(in: 0..<Self.ateraStatuses.count, using: &rng)]
+            t.TicketSource = ["Email", "Agent", "Portal"][Int.random(in: 0..<3, using: &rng)]
+            t.TicketType = Self.ateraTypes[Int.random(in: 0..<4, using: &rng)]
+            let cust = companyIDs[Int.random(in: 0..<companyIDs.count, using: &rng)]
+            t.CustomerID = cust
+            t.CustomerName = companies[cust]
+            let p = Self.people[Int.random(in: 0..<Self.people.count, using: &rng)]
+            t.EndUserID = Int64(500 + i % 300)
+            t.EndUserFirstName = p.0; t.EndUserLastName = p.1
+            t.EndUserEmail = "\(p.0.lowercased())@example.com"
+            let tech = Self.people[Int.random(in: 0..<Self.people.count, using: &rng)]
+            t.TechnicianContactID = Int64(9_000 + Self.people.firstIndex { $0 == tech }!)
+            t.TechnicianFullName = "\(tech.0) \(tech.1)"
+            let created = now.addingTimeInterval(-Double.random(in: 0...(90 * day), using: &rng))
+            t.TicketCreatedDate = created
+            t.LastModified = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
+            t.FirstResponseDueDate = created.addingTimeInterval(4 * 3600)
+            t.LastEndUserComment = "It still happens after the restart."
+            ae.append(t)
+        }
+        ateraTickets = ae
+    }
+}

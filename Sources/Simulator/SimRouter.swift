@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PSACore
+
+/// Routes one request to the Autotask twin, the Atera twin, or the control endpoints.
+struct SimRouter: Sendable {
+    let state: SimState
+    let config: SimulatorConfig
+    let clock: PSAClock
+
+    static let autotaskPrefix = "/ATServicesRest/V1.0/"
+    static let ateraPrefix = "/api/v3/"
+
+    func respond(_ request: Request) async -> Response {
+        var request = request
+        let path = request.uri.path
+        let body = (try? await request.collectBody(upTo: 64 << 20)).map { Data($0.readableBytesView) } ?? Data()
+        let req = SimRequest(method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
+                             headers: request.headers, body: body)
+        if path.lowercased().hasPrefix(Self.autotaskPrefix.lowercased()) {
+            return await AutotaskTwin(state: state, config: config, clock: clock)
+                .handle(req, rest: String(path.dropFirst(Self.autotaskPrefix.count)))
+        }
+        if path.hasPrefix(Self.ateraPrefix) {
+            return await AteraTwin(state: state, config: config).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
+        }
+        if path == "/__sim/stats" { return .json(200, await state.stats) }
+        if path == "/__sim/reset", req.method == "POST" { await state.reset(); return .json(200, ["reset": true]) }
+        return .html404(path)
+    }
+
+    /// `a=1&b=x%20y` → ["a": "1", "b": "x y"] (`+` is a space, as in forms).
+    static func parseQuery(_ q: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for part in q.split(separator: "&") {
+            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            let key = decode(kv[0])
+            out[key.lowercased()] = kv.count > 1 ? decode(kv[1]) : ""
+        }
+        return out
+    }
+}
+
+/// The parts of a request the twins look at.
+struct SimRequest: Sendable {
+    var method: String
+    var path: String
+    var query: [String: String]
+    var headers: HTTPFields
+    var body: Data
+
+    func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
+
+    /// The `http://host:port` this request was addressed to, for absolute links.
+    var origin: String { "http://" + (header("Host") ?? "127.0.0.1") }
+}
+
+extension Response {
+    static func data(_ status: Int, _ data: Data, contentType: String = "application/json; charset=utf-8", headers extra: [(String, String)] = []) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        for (k, v) in extra { if let n = HTTPField.Name(k) { headers[n] = v } }
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func json<T: Encodable>(_ status: Int, _ value: T, headers: [(String, String)] = []) -> Response {
+        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return .data(status, data, headers: headers)
+    }
+
+    /// Autotask's error body: `{"errors":["…"]}`.
+    static func errors(_ status: Int, _ messages: String..., headers: [(String, String)] = []) -> Response {
+        .json(status, ["errors": messages], headers: headers)
+    }
+
+    /// RFC 7807, as Atera sends for many 400/404s.
+    static func problem(_ status: Int, title: String, detail: String, instance: String) -> Response {
+        let body: [String: String] = ["type": "https://tools.ietf.org/html/rfc7231#section-6.5.4", "title": title,
+                                      "status": String(status), "detail": detail, "instance": instance]
+        var data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        // status is a number in RFC 7807
+        data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"status\":\"\(status)\"", with: "\"status\":\(status)").utf8)
+        return .data(status, data, contentType: "application/problem+json; charset=utf-8")
+    }
+
+    /// The IIS-style HTML page a wrong route returns.
+    static func html404(_ path: String) -> Response {
+        let html = """
+        <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+        <html xmlns="http://www.w3.org/1999/xhtml"><head><title>404 - File or directory not found.</title></head>
+        <body><div id="header"><h1>Server Error</h1></div><div id="content"><fieldset>
+        <h2>404 - File or directory not found.</h2>
+        <h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3>
+        </fieldset></div></body></html>
+        """
+        return .data(404, Data(html.utf8), contentType: "text/html")
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import PSACore
+
+/// The simulator's mutable world: data, the rolling windows, in-flight requests and counters.
+actor SimState {
+    let config: SimulatorConfig
+    let clock: PSAClock
+    var data: SimData
+    let startWall: Date
+
+    // Autotask rolling window: one bucket per simulated second.
+    private var ring: [Int]
+    private var ringTotal = 0
+    private var lastSecond = 0
+    private var backgroundCarry = 0.0
+    private var inFlight: [String: Int] = [:]
+    var pagingTokens: [String: (query: Data, afterID: Int64, method: String)] = [:]
+    private var nextToken = 1
+
+    // Atera per-key sliding minute, in simulated seconds.
+    private var ateraTimes: [Double] = []
+    private var ateraHead = 0
+
+    // Counters for /__sim/stats.
+    var stats = Stats()
+
+    struct Stats: Codable, Sendable {
+        var requests: [String: [String: Int]] = [:]
+        var throttled429 = 0
+        var suspensionsServed = 0
+        var threadLimitRejections = 0
+        var maxConcurrent: [String: Int] = [:]
+        var limitViolations = 0
+        var unauthorized = 0
+    }
+
+    init(config: SimulatorConfig, clock: PSAClock) {
+        self.config = config
+        self.clock = clock
+        self.startWall = clock.wall()
+        self.data = SimData(tickets: config.tickets, seed: config.seed, now: clock.wall())
+        let w = max(1, config.autotaskTimeframeMinutes * 60)
+        ring = Array(repeating: 0, count: w)
+        // The past timeframe already carried the background load.
+        var carry = 0.0
+        for s in -w..<0 {
+            carry += Self.backgroundRate(config: config, window: w, second: s)
+            let n = Int(carry)
+            carry -= Double(n)
+            ring[((s % w) + w) % w] = n
+            ringTotal += n
+        }
+    }
+
+    var window: Int { ring.count }
+    var simSeconds: Double { clock.now().seconds * config.timeScale }
+
+    /// Requests per simulated second the other integrations send at second `s`.
+    static func backgroundRate(config: SimulatorConfig, window: Int, second s: Int) -> Double {
+        switch config.background {
+        case .none: return 0
+        case .steady(let perHour): return max(0, perHour / 3600)
+        case .wave(let mean, let amplitude, let phase):
+            let w = Double(window), t = Double(config.autotaskThreshold)
+            let b = mean * t / w
+            let a = min(1, amplitude * .pi / (2 * max(mean, 0.0001)))
+            // The rolling count is then mean·T − amplitude·T·cos(π t / W + 2π·phase).
+            return max(0, b * (1 + a * sin(.pi * (Double(s) / w + 2 * phase))))
+        }
+    }
+
+    private func backgroundRequests(atSecond s: Int) -> Int {
+        backgroundCarry += Self.backgroundRate(config: config, window: window, second: s)
+        let n = Int(backgroundCarry)
+        backgroundCarry -= Double(n)
+        return n
+    }
+
+    /// Moves the window to now, letting old seconds drain and adding the background load.
+    private func advance() {
+        let now = Int(simSeconds)
+        guard now > lastSecond else { return }
+        let w = window
+        let from = max(lastSecond + 1, now - w + 1)
+        if now - lastSecond >= w { ringTotal = 0; for i in ring.indices { ring[i] = 0 } }
+        for s in from...now {
+            let i = s % w
+            ringTotal -= ring[i]
+            ring[i] = backgroundRequests(atSecond: s)
+            ringTotal += ring[i]
+        }
+        lastSecond = now
+    }
+
+    var autotaskCount: Int { advance(); return ringTotal }
+
+    func threshold() -> ThresholdInformation {
+        ThresholdInformation(externalRequestThreshold: config.autotaskThreshold,
+                             requestThresholdTimeframe: config.autotaskTimeframeMinutes,
+                             currentTimeframeRequestCount: autotaskCount)
+    }
+
+    enum Admission { case ok(latency: Double), suspended, threadLimit }
+
+    /// Counts an Autotask request and takes a thread slot, or refuses it.
+    func admitAutotask(endpoint: String) -> Admission {
+        count("autotask", endpoint)
+        advance()
+        if ringTotal >= config.autotaskThreshold {
+            stats.suspensionsServed += 1
+            stats.limitViolations += 1
+            return .suspended
+        }
+        let busy = inFlight[endpoint, default: 0]
+        if busy >= config.threadLimit {
+            stats.threadLimitRejections += 1
+            stats.limitViolations += 1
+            return .threadLimit
+        }
+        inFlight[endpoint] = busy + 1
+        stats.maxConcurrent[endpoint] = max(stats.maxConcurrent[endpoint, default: 0], busy + 1)
+        let tier = LatencyTier(count: ringTotal, threshold: config.autotaskThreshold)
+        ring[lastSecond % window] += 1
+        ringTotal += 1
+        return .ok(latency: config.addLatency ? tier.addedLatency / config.timeScale : 0)
+    }
+
+    func releaseAutotask(endpoint: String) {
+        inFlight[endpoint, default: 1] -= 1
+    }
+
+    struct AteraAdmission { var allowed: Bool; var remaining: Int; var resetSeconds: Int }
+
+    /// Per-key sliding minute (scaled).
+    func admitAtera(endpoint: String) -> AteraAdmission {
+        count("atera", endpoint)
+        let now = simSeconds
+        while ateraHead < ateraTimes.count, ateraTimes[ateraHead] <= now - 60 { ateraHead += 1 }
+        if ateraHead > 4096 { ateraTimes.removeFirst(ateraHead); ateraHead = 0 }
+        let used = ateraTimes.count - ateraHead
+        let limit = config.ateraLimitPerMinute
+        let oldest = ateraHead < ateraTimes.count ? ateraTimes[ateraHead] : now
+        let reset = Int(((oldest + 60 - now) / config.timeScale).rounded(.up))
+        if used >= limit {
+            stats.throttled429 += 1
+            stats.limitViolations += 1
+            return AteraAdmission(allowed: false, remaining: 0, resetSeconds: max(1, reset))
+        }
+        ateraTimes.append(now)
+        return AteraAdmission(allowed: true, remaining: limit - used - 1, resetSeconds: max(1, reset))
+    }
+
+    func noteUnauthorized() { stats.unauthorized += 1 }
+    func noteThrottled() { stats.throttled429 += 1 }
+
+    private func count(_ tenant: String, _ endpoint: String) {
+        stats.requests[tenant, default: [:]][endpoint, default: 0] += 1
+    }
+
+    func reset() {
+        stats = Stats()
+        pagingTokens = [:]
+    }
+
+    func makePagingToken(query: Data, afterID: Int64, method: String) -> String {
+        let token = "p\(nextToken)"
+        nextToken += 1
+        pagingTokens[token] = (query, afterID, method)
+        return token
+    }
+
+    func snapshotAutotask() -> [AutotaskTicket] { data.autotaskTickets }
+    func snapshotAtera() -> [AteraTicket] { data.ateraTickets }
+}

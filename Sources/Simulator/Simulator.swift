@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import PSACore
+import Logging
+
+/// A running simulator of both APIs on loopback. Start it with `Simulator.start`.
+public final class Simulator: Sendable {
+    public let config: SimulatorConfig
+    public let port: Int
+    let state: SimState
+    private let task: Task<Void, any Error>
+
+    public var autotaskBaseURL: String { "http://\(config.host):\(port)/ATServicesRest/V1.0" }
+    public var ateraBaseURL: String { "http://\(config.host):\(port)/api/v3" }
+    public var controlURL: String { "http://\(config.host):\(port)/__sim" }
+
+    private init(config: SimulatorConfig, port: Int, state: SimState, task: Task<Void, any Error>) {
+        self.config = config; self.port = port; self.state = state; self.task = task
+    }
+
+    /// Starts the server and returns once it listens.
+    public static func start(_ config: SimulatorConfig = SimulatorConfig(), clock: PSAClock = .continuous) async throws -> Simulator {
+        let state = SimState(config: config, clock: clock)
+        let router = SimRouter(state: state, config: config, clock: clock)
+        let (portStream, portCont) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            responder: CallbackResponder<BasicRequestContext> { request, _ in await router.respond(request) },
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "psatop-simulator"),
+            onServerRunning: { channel in
+                portCont.yield(channel.localAddress?.port ?? config.port)
+                portCont.finish()
+            },
+            logger: .init(label: "psatop.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let task = Task { try await app.run() }
+        var port: Int?
+        for await p in portStream { port = p; break }
+        guard let port else {
+            task.cancel()
+            throw SimulatorError(message: "the simulator could not listen on \(config.host):\(config.port)")
+        }
+        return Simulator(config: config, port: port, state: state, task: task)
+    }
+
+    /// Stops the server.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    /// The tenant's current rolling count, as ThresholdInformation would say (without counting a request).
+    public func autotaskCount() async -> Int { await state.autotaskCount }
+
+    /// Counters, as `GET /__sim/stats` returns them.
+    public func statsJSON() async -> Data {
+        (try? JSONEncoder().encode(await state.stats)) ?? Data()
+    }
+}
+
+public struct SimulatorError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
