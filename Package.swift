@@ -35,8 +35,10 @@ let package = Package(
         // The only place that touches ncurses.
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         .target(name: "CursesUI", dependencies: ["Dashboard", "CNcurses"]),
+        // Wiring: the poller, connections (demo, Autotask, Atera), theme lookup.
+        .target(name: "PSAApp", dependencies: ["PSACore", "PSAClient", "Simulator", "Dashboard"]),
         .executableTarget(name: "psatop", dependencies: [
-            "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI",
+            "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
@@ -46,6 +48,10 @@ let package = Package(
         ]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
+        .testTarget(name: "PSAAppTests", dependencies: [
+            "PSAApp", "Simulator", "Dashboard",
+            .product(name: "Clocks", package: "swift-clocks"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["psatop"]),
     ]
 )

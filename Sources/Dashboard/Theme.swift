@@ -50,6 +50,7 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable {
     public var line: Int
     public var message: String
     public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+    public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
 }
 
 /// Reads theme files: a small TOML subset — `[role]` sections with `fg`, `bg`, `bold`,

@@ -52,8 +52,18 @@ public actor AutotaskAPI: TenantAPI {
          ("Secret", credentials.secret), ("Content-Type", "application/json"), ("Accept", "application/json")]
     }
 
-    /// Asks `zoneInformation` (no credentials) where this user's tenant lives.
+    private var zoneLookup: Task<Void, any Error>?
+
+    /// Asks `zoneInformation` (no credentials) where this user's tenant lives. Concurrent callers share one lookup.
     public func discoverZone() async throws {
+        if let running = zoneLookup { return try await running.value }
+        let task = Task { try await self.lookUpZone() }
+        zoneLookup = task
+        defer { zoneLookup = nil }
+        try await task.value
+    }
+
+    private func lookUpZone() async throws {
         guard let discovery = zoneDiscoveryURL else { return }
         let user = credentials.userName.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+&=@"))) ?? ""
         let req = ClientRequest(spec: HTTPRequestSpec(method: "GET", url: "\(discovery)/zoneInformation?user=\(user)", headers: [("Accept", "application/json")]),

@@ -147,6 +147,8 @@ struct AutotaskTwin: Sendable {
         fs.append(field("priority", SimData.priorities))
         fs.append(field("queueID", SimData.queues))
         fs.append(field("source", SimData.sources))
+        fs.append(field("ticketType", SimData.ticketTypes))
+        fs.append(field("ticketCategory", SimData.ticketCategories))
         return .json(200, EntityFields(fields: fs))
     }
 

@@ -43,6 +43,8 @@ public struct SimData: Sendable {
     public static let queues: [(Int, String)] = [(5, "Client Portal"), (6, "Post Sale"), (8, "Level I Support"),
         (29_682_833, "Monitoring Alert"), (29_683_354, "Level II Support")]
     public static let sources: [(Int, String)] = [(2, "Phone"), (4, "E-mail"), (6, "Client Portal"), (8, "Monitoring Alert")]
+    public static let ticketTypes: [(Int, String)] = [(1, "Service Request"), (2, "Incident"), (3, "Problem"), (4, "Change Request"), (5, "Alert")]
+    public static let ticketCategories: [(Int, String)] = [(2, "AEM Alert"), (3, "Standard"), (4, "RMA")]
     public static let ateraStatuses = ["Open", "Pending", "Resolved", "Closed", "Waiting customer"]
     public static let ateraPriorities = ["Low", "Medium", "High", "Critical"]
     static let ateraImpacts = ["NoImpact", "Minor", "Major", "Crisis", "SiteDown", "ServerIssue"]
@@ -73,15 +75,17 @@ public struct SimData: Sendable {
             let created = now.addingTimeInterval(-Double.random(in: 0...(120 * day), using: &rng))
             let last = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
             let status = Self.statuses[Int.random(in: 0..<Self.statuses.count, using: &rng)].0
-            let y = Calendar(identifier: .gregorian).component(.year, from: created)
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = TimeZone(identifier: "UTC")!
+            let ymd = cal.dateComponents([.year, .month, .day], from: created)
             at.append(AutotaskTicket(
-                id: id, ticketNumber: String(format: "T%04d%02d%02d.%04d", y, (i % 12) + 1, (i % 28) + 1, i % 10_000),
+                id: id, ticketNumber: String(format: "T%04d%02d%02d.%04d", ymd.year ?? 0, ymd.month ?? 1, ymd.day ?? 1, i % 10_000),
                 title: title(i),
                 description: "Reported by phone.\nSteps tried: restart, cable check.\n<b>Rich text</b> is returned as text only.",
                 status: status, priority: Self.priorities[Int.random(in: 0..<4, using: &rng)].0,
                 queueID: Self.queues[Int.random(in: 0..<Self.queues.count, using: &rng)].0,
                 source: Self.sources[Int.random(in: 0..<Self.sources.count, using: &rng)].0,
-                issueType: nil, subIssueType: nil, ticketType: 1, ticketCategory: 3,
+                issueType: nil, subIssueType: nil, ticketType: Self.ticketTypes[Int.random(in: 0..<4, using: &rng)].0, ticketCategory: 3,
                 companyID: companyIDs[Int.random(in: 0..<companyIDs.count, using: &rng)],
                 contactID: Int64.random(in: 30_000...30_999, using: &rng),
                 assignedResourceID: i % 9 == 0 ? nil : resourceIDs[Int.random(in: 0..<resourceIDs.count, using: &rng)],

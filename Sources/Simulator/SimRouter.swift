@@ -17,7 +17,7 @@ struct SimRouter: Sendable {
         let path = request.uri.path
         let body = (try? await request.collectBody(upTo: 64 << 20)).map { Data($0.readableBytesView) } ?? Data()
         let req = SimRequest(method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
-                             headers: request.headers, body: body)
+                             headers: request.headers, body: body, authority: request.head.authority)
         if path.lowercased().hasPrefix(Self.autotaskPrefix.lowercased()) {
             return await AutotaskTwin(state: state, config: config, clock: clock)
                 .handle(req, rest: String(path.dropFirst(Self.autotaskPrefix.count)))
@@ -50,11 +50,13 @@ struct SimRequest: Sendable {
     var query: [String: String]
     var headers: HTTPFields
     var body: Data
+    /// Host and port the client addressed (HTTP/1 `Host`, which HTTPTypes keeps as `:authority`).
+    var authority: String?
 
     func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
 
     /// The `http://host:port` this request was addressed to, for absolute links.
-    var origin: String { "http://" + (header("Host") ?? "127.0.0.1") }
+    var origin: String { "http://" + (authority ?? header("Host") ?? "127.0.0.1") }
 }
 
 extension Response {

@@ -1,1 +1,35 @@
-int psa_placeholder(void);
+#ifndef PSATOP_CNCURSES_H
+#define PSATOP_CNCURSES_H
+
+/* The only place psatop touches ncurses: small functions over its macros and globals. */
+
+/* Keys, translated from ncurses' codes. Plain characters come back as their code point. */
+enum {
+    PSA_KEY_NONE = -1,
+    PSA_KEY_UP = 0x110001, PSA_KEY_DOWN, PSA_KEY_LEFT, PSA_KEY_RIGHT,
+    PSA_KEY_PGUP, PSA_KEY_PGDN, PSA_KEY_HOME, PSA_KEY_END,
+    PSA_KEY_ENTER, PSA_KEY_BACKTAB, PSA_KEY_BACKSPACE, PSA_KEY_RESIZE, PSA_KEY_DELETE, PSA_KEY_OTHER
+};
+
+enum { PSA_A_BOLD = 1, PSA_A_UNDERLINE = 2, PSA_A_REVERSE = 4, PSA_A_DIM = 8 };
+
+/* Saves the terminal's modes, sets the locale, starts curses. Returns 0 on success. */
+int psa_start(int want_color);
+/* Restores the terminal. Safe to call twice. */
+void psa_stop(void);
+int psa_rows(void);
+int psa_cols(void);
+/* Number of colours the terminal has (0 when colour is off). */
+int psa_colors(void);
+int psa_color_pairs(void);
+int psa_init_pair(int pair, int fg, int bg);
+/* Waits up to timeout_ms for a key. */
+int psa_read_key(int timeout_ms);
+void psa_set_style(int pair, int attrs);
+void psa_put(int y, int x, const char *utf8);
+/* wnoutrefresh + one doupdate. */
+void psa_flush(void);
+/* On a crash signal, put the terminal back before the process dies. */
+void psa_install_crash_restore(void);
+
+#endif

@@ -1,0 +1,106 @@
+import Foundation
+import PSACore
+
+/// Small text helpers shared by the panes.
+enum Format {
+    /// 12345 → "12,345".
+    static func grouped(_ n: Int) -> String {
+        let s = String(abs(n))
+        var out = ""
+        for (i, c) in s.enumerated() {
+            if i > 0, (s.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// Age like "45s", "12m", "3h", "5d".
+    static func age(_ from: Date?, now: Date) -> String {
+        guard let from else { return "" }
+        let s = max(0, Int(now.timeIntervalSince(from)))
+        switch s {
+        case ..<60: return "\(s)s"
+        case ..<3600: return "\(s / 60)m"
+        case ..<86_400: return "\(s / 3600)h"
+        default: return "\(s / 86_400)d"
+        }
+    }
+
+    static func clock(_ d: Date, _ tz: TimeZone) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = tz
+        let c = cal.dateComponents([.hour, .minute, .second], from: d)
+        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    static func dateTime(_ d: Date?, _ tz: TimeZone) -> String {
+        guard let d else { return "—" }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = tz
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: d)
+        let zone = tz.abbreviation(for: d) ?? tz.identifier
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0) + " " + zone
+    }
+
+    static func millis(_ seconds: Double) -> String {
+        seconds < 10 ? "\(Int((seconds * 1000).rounded()))ms" : String(format: "%.1fs", seconds)
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s < 10 ? String(format: "%.1fs", s) : "\(Int(s.rounded()))s"
+    }
+
+    /// Word-wraps text to a width, keeping paragraph breaks.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in para.split(separator: " ") {
+                var w = String(word)
+                while TextWidth.of(w) > width { // a word longer than the line
+                    if !line.isEmpty { lines.append(line); line = "" }
+                    let head = TextWidth.truncate(w, to: width + 1).dropLast()
+                    lines.append(String(head)); w = String(w.dropFirst(head.count))
+                }
+                if line.isEmpty { line = w }
+                else if TextWidth.of(line) + 1 + TextWidth.of(w) <= width { line += " " + w }
+                else { lines.append(line); line = w }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+}
+
+/// Box-drawing characters, Unicode or ASCII.
+struct Glyphs {
+    let tl, tr, bl, br, h, v: String
+    let full, empty, mark: String
+    let spinner: [String]
+    let dot: String
+
+    static let unicode = Glyphs(tl: "┌", tr: "┐", bl: "└", br: "┘", h: "─", v: "│", full: "█", empty: "░", mark: "┃",
+                                spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·")
+    static let ascii = Glyphs(tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|", full: "#", empty: ".", mark: "|",
+                              spinner: ["-", "\\", "|", "/"], dot: "-")
+}
+
+extension Canvas {
+    /// A box with a title on its top border.
+    mutating func box(_ r: Layout.Rect, title: String, focused: Bool, theme: Theme, glyphs g: Glyphs) {
+        guard r.width >= 2, r.height >= 2 else { return }
+        let style = focused ? theme[.borderFocus] : theme[.border]
+        let inner = r.width - 2
+        put(r.x, r.y, g.tl + String(repeating: g.h, count: inner) + g.tr, style)
+        for y in (r.y + 1)..<(r.y + r.height - 1) {
+            put(r.x, y, g.v, style)
+            fill(x: r.x + 1, y: y, width: inner, height: 1, theme[.base])
+            put(r.x + r.width - 1, y, g.v, style)
+        }
+        put(r.x, r.y + r.height - 1, g.bl + String(repeating: g.h, count: inner) + g.br, style)
+        if !title.isEmpty {
+            put(r.x + 2, r.y, " " + title + " ", focused ? theme[.borderFocus] : theme[.header], maxWidth: r.width - 4)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import PSACore
+
+extension DashboardState {
+    /// Applies one event; returns what should happen outside.
+    public mutating func reduce(_ event: DashboardEvent) -> [Command] {
+        switch event {
+        case .key(let key): return handle(key)
+        case .tick(let date):
+            now = date
+            spinner &+= 1
+            if let p = pause, p.until <= date, p.reason != .suspended { pause = nil }
+        case .resize(let w, let h):
+            width = w; height = h
+            clampSelection()
+            return nearEndLoad()
+        case .quota(let q, let at):
+            quota = q; quotaAt = at; quotaError = nil; lastUpdate = at
+        case .quotaFailed(let message, _):
+            quotaError = message
+        case .page(let page, let reset, let at):
+            loadingPage = false
+            listError = nil
+            lastUpdate = at
+            let keepID = selectedTicket?.id
+            if reset {
+                tickets = page.tickets
+            } else {
+                let have = Set(tickets.lazy.map(\.id))
+                tickets.append(contentsOf: page.tickets.filter { !have.contains($0.id) })
+            }
+            total = page.total ?? total
+            next = page.next
+            listComplete = page.next == nil
+            if reset, let keepID, let i = tickets.firstIndex(where: { $0.id == keepID }) { selected = i }
+            clampSelection()
+            return nearEndLoad()
+        case .pageFailed(let message):
+            loadingPage = false
+            listError = message
+        case .detail(let t):
+            if detail?.id == t.id { detail?.ticket = t; detail?.loading = false; detail?.error = nil }
+            if let i = tickets.firstIndex(where: { $0.id == t.id }) { tickets[i] = t }
+        case .detailFailed(let id, let message):
+            if detail?.id == id { detail?.loading = false; detail?.error = message }
+        case .request(let r):
+            log.append(r)
+            if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
+            if logSelected > 0 { logSelected = min(logSelected + 1, log.count - 1) } // keep the same row under the cursor
+        case .paused(let until, let reason, let detail):
+            pause = PauseInfo(until: until, reason: reason, detail: detail)
+        case .resumed:
+            pause = nil
+        }
+        return []
+    }
+
+    private mutating func handle(_ key: Key) -> [Command] {
+        if key == .char("q") || key == .ctrl("c") { quit = true; return [.quit] }
+        if showHelp {
+            if key == .char("?") || key == .escape || key == .enter { showHelp = false }
+            return []
+        }
+        switch key {
+        case .char("?"): showHelp = true; return []
+        case .char("r"):
+            return [.refresh]
+        default: break
+        }
+        if detail != nil { return handleDetail(key) }
+        switch key {
+        case .tab, .backTab:
+            focus = focus == .tickets ? .log : .tickets
+            return []
+        default: break
+        }
+        return focus == .tickets ? handleList(key) : handleLog(key)
+    }
+
+    private mutating func handleDetail(_ key: Key) -> [Command] {
+        guard var d = detail else { return [] }
+        let page = max(1, layout.body.height - 4)
+        switch key {
+        case .escape, .backspace, .char("h"), .left: detail = nil; return []
+        case .char("j"), .down: d.scroll += 1
+        case .char("k"), .up: d.scroll -= 1
+        case .pageDown, .ctrl("f"), .char(" "): d.scroll += page
+        case .pageUp, .ctrl("b"): d.scroll -= page
+        case .char("g"), .home: d.scroll = 0
+        default: break
+        }
+        d.scroll = max(0, d.scroll)
+        detail = d
+        return []
+    }
+
+    private mutating func handleList(_ key: Key) -> [Command] {
+        let page = max(1, listRows - 1)
+        switch key {
+        case .char("j"), .down: selected += 1
+        case .char("k"), .up: selected -= 1
+        case .pageDown, .ctrl("f"), .char(" "): selected += page
+        case .pageUp, .ctrl("b"): selected -= page
+        case .ctrl("d"): selected += page / 2
+        case .ctrl("u"): selected -= page / 2
+        case .char("g"), .home: selected = 0
+        case .char("G"), .end: selected = tickets.count - 1
+        case .enter, .char("l"), .right:
+            guard let t = selectedTicket else { return [] }
+            detail = DetailState(id: t.id, ticket: t, loading: true)
+            return [.loadDetail(t.id)]
+        default: return []
+        }
+        clampSelection()
+        return nearEndLoad()
+    }
+
+    private mutating func handleLog(_ key: Key) -> [Command] {
+        switch key {
+        case .char("j"), .down: logSelected += 1
+        case .char("k"), .up: logSelected -= 1
+        case .pageDown, .ctrl("f"): logSelected += logRows
+        case .pageUp, .ctrl("b"): logSelected -= logRows
+        case .char("g"), .home: logSelected = 0
+        case .char("G"), .end: logSelected = log.count - 1
+        default: break
+        }
+        logSelected = max(0, min(logSelected, log.count - 1))
+        return []
+    }
+
+    /// Keeps the selection inside the list and on screen.
+    mutating func clampSelection() {
+        selected = max(0, min(selected, tickets.count - 1))
+        if selected < top { top = selected }
+        if selected >= top + listRows { top = selected - listRows + 1 }
+        top = max(0, min(top, max(0, tickets.count - listRows)))
+    }
+
+    /// Asks for the next page when the selection comes within a screen of the end of what is loaded.
+    mutating func nearEndLoad() -> [Command] {
+        guard !loadingPage, !listComplete, let next, listError == nil else { return [] }
+        guard selected >= tickets.count - listRows - 1 else { return [] }
+        loadingPage = true
+        return [.loadPage(next)]
+    }
+
+    /// Requests we sent in the last minute, from the log.
+    public var ownLastMinute: Int {
+        let cutoff = now.addingTimeInterval(-60)
+        return log.reversed().prefix { $0.time > cutoff }.count
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import PSACore
+
+/// Draws the whole dashboard into a canvas. Pure: same state, same canvas.
+public func render(_ s: DashboardState, theme: Theme) -> Canvas {
+    var c = Canvas(width: s.width, height: s.height, style: theme[.base])
+    let g = s.ascii ? Glyphs.ascii : Glyphs.unicode
+    let layout = s.layout
+    if layout.tooSmall {
+        renderTooSmall(&c, s, theme)
+        return c
+    }
+    renderTitle(&c, s, theme, g)
+    renderQuota(&c, s, theme, g, layout.quota)
+    if let d = s.detail {
+        renderDetail(&c, s, d, theme, g, layout.body)
+    } else {
+        renderTickets(&c, s, theme, g, layout.tickets)
+        renderLog(&c, s, theme, g, layout.log)
+    }
+    renderFooter(&c, s, theme, g)
+    if s.showHelp { renderHelp(&c, s, theme, g) }
+    return c
+}
+
+func renderTooSmall(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme) {
+    let lines = ["Terminal too small: \(s.width)x\(s.height)",
+                 "psatop needs at least \(Layout.minWidth)x\(Layout.minHeight).",
+                 "Enlarge the window, or press q to quit."]
+    let top = max(0, (s.height - lines.count) / 2)
+    for (i, l) in lines.enumerated() {
+        let w = TextWidth.of(l)
+        c.put(max(0, (s.width - w) / 2), top + i, l, i == 0 ? theme[.warning] : theme[.base])
+    }
+}
+
+func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
+    c.fill(x: 0, y: 0, width: s.width, height: 1, theme[.title])
+    c.put(1, 0, "psatop \(g.dot) \(s.vendor) \(g.dot) \(s.tenant)", theme[.title], maxWidth: s.width / 2)
+    var right = Format.clock(s.now, s.timeZone)
+    if let q = s.quota {
+        right = "\(q.tier == .suspended || s.pause?.reason == .suspended ? "SUSPENDED" : q.tier.label)  " + right
+    }
+    let w = TextWidth.of(right)
+    c.put(max(0, s.width - w - 1), 0, right, theme[.title])
+}
+
+func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
+    let y = s.height - 1
+    c.fill(x: 0, y: y, width: s.width, height: 1, theme[.statusBar])
+    let keys: [(String, String)]
+    if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
+    else if s.detail != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("r", "refresh"), ("?", "help"), ("q", "quit")] }
+    else if s.focus == .log { keys = [("j/k", "move"), ("Tab", "tickets"), ("r", "refresh"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
+    else { keys = [("j/k", "move"), ("Enter", "open"), ("Tab", "log"), ("r", "refresh"), ("?", "help"), ("q", "quit"), ("PgUp/Dn", "page"), ("g/G", "top/end")] }
+    var status = ""
+    if s.loadingPage { status = g.spinner[s.spinner % g.spinner.count] + " loading  " }
+    if let u = s.lastUpdate { status += "updated \(Format.age(u, now: s.now)) ago" } else { status += "connecting…" }
+    let statusW = TextWidth.of(status)
+    var x = 0
+    for (k, label) in keys {
+        let need = TextWidth.of(k) + TextWidth.of(label) + 3
+        if x + need > s.width - statusW - 2 { break }
+        x += c.put(x, y, " " + k, theme[.key])
+        x += c.put(x, y, " " + label + " ", theme[.statusBar])
+    }
+    c.put(max(x, s.width - statusW - 1), y, status, theme[.statusBar])
+}
+
+func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
+    let rows: [(String, String)] = [
+        ("j / k, ↓ / ↑", "move down / up"), ("PgDn / PgUp, Ctrl-F / Ctrl-B", "page down / up"),
+        ("Ctrl-D / Ctrl-U", "half page"), ("g / G, Home / End", "first / last loaded"),
+        ("Enter", "open the ticket"), ("Esc", "back"), ("Tab", "switch pane (tickets, request log)"),
+        ("r", "refresh quota and tickets now"), ("?", "this help"), ("q, Ctrl-C", "quit"),
+        ("", ""), ("Gauge marks", "50%: +0.5 s latency   75%: +1 s   100%: suspended"),
+    ]
+    let w = min(s.width - 4, 72), h = min(s.height - 2, rows.count + 4)
+    let r = Layout.Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
+    c.box(r, title: "Help", focused: true, theme: theme, glyphs: g)
+    for (i, row) in rows.enumerated() where i < h - 4 {
+        let keyText = s.ascii ? row.0.replacingOccurrences(of: "↓", with: "Down").replacingOccurrences(of: "↑", with: "Up") : row.0
+        c.put(r.x + 2, r.y + 2 + i, TextWidth.fit(keyText, 30), theme[.header])
+        c.put(r.x + 33, r.y + 2 + i, row.1, theme[.base], maxWidth: w - 35)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import PSACore
+
+/// Keys as the dashboard understands them; the terminal edge translates raw input into these.
+public enum Key: Equatable, Sendable {
+    case char(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, tab, backTab, backspace
+    /// Ctrl-letter, lowercase letter.
+    case ctrl(Character)
+}
+
+public enum Pane: Int, CaseIterable, Sendable { case tickets, log }
+
+/// Everything that can happen to the dashboard.
+public enum DashboardEvent: Sendable {
+    case key(Key)
+    case tick(Date)
+    case resize(width: Int, height: Int)
+    case quota(Quota, at: Date)
+    case quotaFailed(String, at: Date)
+    /// A page of tickets; `reset` replaces the list (a refresh).
+    case page(TicketPage, reset: Bool, at: Date)
+    case pageFailed(String)
+    case detail(Ticket)
+    case detailFailed(id: Int64, String)
+    case request(RequestRecord)
+    case paused(until: Date, reason: WaitReason, detail: String)
+    case resumed
+}
+
+/// What the dashboard asks the outside world to do.
+public enum Command: Equatable, Sendable {
+    case loadPage(PageCursor?)
+    case refresh
+    case loadDetail(Int64)
+    case quit
+}
+
+public struct DetailState: Equatable, Sendable {
+    public var id: Int64
+    /// The list's copy until the full ticket arrives.
+    public var ticket: Ticket
+    public var loading: Bool
+    public var error: String?
+    public var scroll = 0
+}
+
+public struct PauseInfo: Equatable, Sendable {
+    public var until: Date
+    public var reason: WaitReason
+    public var detail: String
+}
+
+/// The whole dashboard as plain values.
+public struct DashboardState: Equatable, Sendable {
+    public var vendor: String
+    public var tenant: String
+    public var quota: Quota?
+    public var quotaAt: Date?
+    public var quotaError: String?
+    public var tickets: [Ticket] = []
+    public var total: Int?
+    public var next: PageCursor?
+    /// True once the first page arrived and no further page exists.
+    public var listComplete = false
+    public var loadingPage = false
+    public var listError: String?
+    public var selected = 0
+    /// First visible ticket row.
+    public var top = 0
+    /// Requests, oldest first.
+    public var log: [RequestRecord] = []
+    /// Selected log row, counted from the newest.
+    public var logSelected = 0
+    public var focus: Pane = .tickets
+    public var detail: DetailState?
+    public var showHelp = false
+    public var pause: PauseInfo?
+    public var now: Date
+    public var lastUpdate: Date?
+    public var width: Int
+    public var height: Int
+    public var ascii = false
+    public var timeZone: TimeZone = .current
+    public var spinner = 0
+    public var quit = false
+    public static let logCapacity = 500
+
+    public init(vendor: String, tenant: String, now: Date, width: Int = 80, height: Int = 24) {
+        self.vendor = vendor; self.tenant = tenant; self.now = now; self.width = width; self.height = height
+    }
+
+    public var layout: Layout { Layout(width: width, height: height) }
+    /// Ticket rows visible in the list.
+    public var listRows: Int { max(1, layout.tickets.height - 3) }
+    public var logRows: Int { max(1, layout.log.height - 2) }
+    public var selectedTicket: Ticket? { tickets.indices.contains(selected) ? tickets[selected] : nil }
+}
+
+/// Where the panes go at a given size.
+public struct Layout: Equatable, Sendable {
+    public struct Rect: Equatable, Sendable { public var x, y, width, height: Int }
+    public static let minWidth = 80, minHeight = 24
+    public let width: Int, height: Int
+    public let quota: Rect, tickets: Rect, log: Rect, body: Rect
+    public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
+
+    public init(width: Int, height: Int) {
+        self.width = width; self.height = height
+        quota = Rect(x: 0, y: 1, width: width, height: 5)
+        let bodyTop = 6, bodyHeight = max(0, height - bodyTop - 1)
+        body = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
+        let logH = max(5, bodyHeight / 3)
+        tickets = Rect(x: 0, y: bodyTop, width: width, height: max(0, bodyHeight - logH))
+        log = Rect(x: 0, y: bodyTop + tickets.height, width: width, height: logH)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PSACore
+
+/// Ticket list columns for a width: fixed columns shrink or drop, the title takes the rest.
+struct TicketColumns {
+    struct Column { let title: String; let width: Int; let value: (Ticket, DashboardState) -> String; var right = false }
+    let columns: [Column]
+
+    init(width inner: Int) {
+        let number = Column(title: "NUMBER", width: 15) { t, _ in t.number }
+        let status = Column(title: "STATUS", width: inner >= 110 ? 17 : 12) { t, _ in t.status }
+        let priority = Column(title: "PRIORITY", width: 8) { t, _ in t.priority }
+        let company = Column(title: "COMPANY", width: inner >= 110 ? 22 : 14) { t, _ in t.company }
+        let assignee = Column(title: "ASSIGNEE", width: 16) { t, _ in t.assignee }
+        let age = Column(title: "ACTIVITY", width: 8, value: { t, s in Format.age(t.lastActivity, now: s.now) }, right: true)
+        var fixed = [number, status, priority, company]
+        if inner >= 130 { fixed.append(assignee) }
+        fixed.append(age)
+        let used = fixed.reduce(0) { $0 + $1.width + 1 }
+        let title = Column(title: "TITLE", width: max(10, inner - used)) { t, _ in t.title }
+        var cols = fixed
+        cols.insert(title, at: 1)
+        columns = cols
+    }
+}
+
+func priorityStyle(_ p: String, _ theme: Theme) -> Style? {
+    switch p.lowercased() {
+    case "critical": theme[.priorityCritical]
+    case "high": theme[.priorityHigh]
+    case "low": theme[.priorityLow]
+    default: nil
+    }
+}
+
+func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+    let position = s.tickets.isEmpty ? 0 : s.selected + 1
+    let totalText = s.total.map(Format.grouped) ?? (s.listComplete ? Format.grouped(s.tickets.count) : "?")
+    var title = "Tickets \(Format.grouped(position))/\(totalText)"
+    if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
+    if s.loadingPage { title += " " + g.spinner[s.spinner % g.spinner.count] }
+    c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g)
+    let x0 = r.x + 1, inner = r.width - 2
+    let cols = TicketColumns(width: inner - 1).columns
+    var x = x0 + 1
+    for col in cols {
+        c.put(x, r.y + 1, TextWidth.fit(col.title, col.width, ascii: s.ascii, alignRight: col.right), theme[.header])
+        x += col.width + 1
+    }
+    let rows = s.listRows
+    if s.tickets.isEmpty {
+        let msg = s.listError.map { "could not load tickets: \($0)" } ?? (s.listComplete ? "no tickets" : "loading tickets…")
+        c.put(x0 + 1, r.y + 2, msg, s.listError == nil ? theme[.muted] : theme[.error], maxWidth: inner - 2)
+        return
+    }
+    for row in 0..<rows {
+        let i = s.top + row
+        let y = r.y + 2 + row
+        guard i < s.tickets.count else {
+            if i == s.tickets.count {
+                if let e = s.listError { c.put(x0 + 1, y, "next page failed: \(e) — press r to retry", theme[.error], maxWidth: inner - 2) }
+                else if s.loadingPage { c.put(x0 + 1, y, "\(g.spinner[s.spinner % g.spinner.count]) loading more…", theme[.muted]) }
+            }
+            break
+        }
+        let t = s.tickets[i]
+        let isSel = i == s.selected
+        let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
+        if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }
+        var x = x0 + 1
+        for col in cols {
+            var style = base
+            if !isSel || s.focus != .tickets {
+                if col.title == "PRIORITY", let p = priorityStyle(t.priority, theme) { style = p }
+                if col.title == "ACTIVITY" { style = theme[.muted] }
+                if col.title == "NUMBER", let due = t.due, due < s.now, !["complete", "closed", "resolved"].contains(t.status.lowercased()) {
+                    style = theme[.overdue]
+                }
+            }
+            c.put(x, y, TextWidth.fit(col.value(t, s), col.width, ascii: s.ascii, alignRight: col.right), style)
+            x += col.width + 1
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Dashboard
+import Foundation
+
+/// Finds a theme by name or path: a path as given; a name in `$XDG_CONFIG_HOME/psatop/themes`,
+/// then `./themes`, then the `themes/` folder of the checkout the binary was built in.
+public enum ThemeLocator {
+    public static func candidates(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return [nameOrPath] }
+        let file = nameOrPath + ".toml"
+        var dirs: [String] = []
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (env["HOME"].map { $0 + "/.config" } ?? "")
+        if !config.isEmpty { dirs.append(config + "/psatop/themes") }
+        dirs.append(FileManager.default.currentDirectoryPath + "/themes")
+        // …/.build/<config>/psatop → the checkout's themes/
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var u = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            for _ in 0..<4 {
+                u = u.deletingLastPathComponent()
+                dirs.append(u.path + "/themes")
+                dirs.append(u.path + "/share/psatop/themes")
+            }
+        }
+        var seen = Set<String>()
+        return dirs.map { $0 + "/" + file }.filter { seen.insert($0).inserted }
+    }
+
+    public static func load(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> Theme {
+        let paths = candidates(nameOrPath, environment: env)
+        guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            if paths.count == 1 { return try ThemeLoader.load(path: paths[0]) } // names the file in its error
+            throw ThemeError(file: nameOrPath + ".toml", line: 0,
+                             message: "theme '\(nameOrPath)' not found; looked in:\n  " + paths.joined(separator: "\n  "))
+        }
+        return try ThemeLoader.load(path: path)
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Simulator
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Run the simulator of both APIs on loopback.")
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port = 0
+
+    @Option(help: "Number of tickets per tenant.")
+    var tickets = 1_234
+
+    @Option(help: "Seed for the generated data.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Compress every window and delay by this factor (60: an hour passes in a minute).")
+    var timeScale = 1.0
+
+    @Option(help: "Other integrations' load on the Autotask tenant: none, demo, or requests per hour.")
+    var background = "none"
+
+    @Option(help: "Autotask requests per hour.")
+    var threshold = 10_000
+
+    @Option(help: "Atera requests per minute.")
+    var ateraLimit = 700
+
+    @Flag(help: "Leave out Atera's X-RateLimit-* and Retry-After headers.")
+    var noRateHeaders = false
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
+        guard timeScale > 0, timeScale <= 100_000 else { throw ValidationError("--time-scale must be in (0, 100000]") }
+        guard threshold > 0, ateraLimit > 0 else { throw ValidationError("limits must be positive") }
+        _ = try backgroundLoad()
+    }
+
+    func backgroundLoad() throws -> BackgroundLoad {
+        switch background {
+        case "none": return .none
+        case "demo": return .demo
+        default:
+            guard let perHour = Double(background), perHour >= 0 else {
+                throw ValidationError("--background must be none, demo, or a number of requests per hour")
+            }
+            return .steady(perHour: perHour)
+        }
+    }
+
+    func run() async throws {
+        var config = SimulatorConfig()
+        config.port = port
+        config.tickets = tickets
+        config.seed = seed
+        config.timeScale = timeScale
+        config.background = try backgroundLoad()
+        config.autotaskThreshold = threshold
+        config.ateraLimitPerMinute = ateraLimit
+        config.ateraRateHeaders = !noRateHeaders
+        let sim: Simulator
+        do { sim = try await Simulator.start(config) } catch { fail("\(error)") }
+        // Written straight to the file descriptor so a pipe sees it at once.
+        let lines = """
+        autotask: \(sim.autotaskBaseURL)
+        atera: \(sim.ateraBaseURL)
+        control: \(sim.controlURL)/stats
+        autotask credentials (simulator only): UserName=\(config.autotaskUser) Secret=\(config.autotaskSecret) ApiIntegrationCode=\(config.autotaskIntegrationCode)
+        atera key (simulator only): \(config.ateraKey)
+
+        """
+        FileHandle.standardOutput.write(Data(lines.utf8))
+        // Run until SIGINT or SIGTERM.
+        let (stream, cont) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { cont.yield(sig) }
+            s.resume()
+            return s
+        }
+        for await _ in stream { break }
+        sources.forEach { $0.cancel() }
+        await sim.stop()
+    }
+}
