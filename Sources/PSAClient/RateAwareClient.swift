@@ -17,7 +17,7 @@ public struct ClientPolicy: Sendable {
     public var perMinuteLimit: Int? = nil
     /// Fraction of `perMinuteLimit` the pacer aims for.
     public var paceFraction = 0.95
-    /// Requests allowed back-to-back before the pacer spaces them.
+    /// Requests allowed back-to-back before the pacer spaces them (capped so a minute never exceeds the limit).
     public var burst = 5
     public var backoff = Backoff()
     /// Attempts after the first for retryable failures.
@@ -286,7 +286,11 @@ public actor RateAwareClient {
     private func pace() async throws -> WaitReason? {
         guard let limit = policy.perMinuteLimit, limit > 0 else { return nil }
         let interval = 60.0 / (Double(limit) * policy.paceFraction)
-        let tau = interval * Double(max(0, policy.burst - 1))
+        // In any minute GCRA lets through rate·60 + burst requests: the burst must fit in the
+        // headroom the fraction leaves below the limit (with one to spare for window edges).
+        let headroom = Int((Double(limit) * (1 - policy.paceFraction)).rounded(.down)) - 1
+        let burst = max(1, min(policy.burst, headroom))
+        let tau = interval * Double(burst - 1)
         let now = clock.now().seconds
         let allowedAt = max(now, tat - tau)
         tat = max(tat, now) + interval

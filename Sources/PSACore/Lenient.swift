@@ -104,9 +104,9 @@ public enum VendorDate {
 
     /// `2019-08-18T01:00:00.000Z`, the form Autotask sends.
     public static func format(_ date: Date) -> String {
-        let t = date.timeIntervalSince1970
-        let whole = Int(t.rounded(.down))
-        let ms = Int(((t - Double(whole)) * 1000).rounded(.down))
+        let totalMS = Int((date.timeIntervalSince1970 * 1000).rounded())
+        var whole = totalMS / 1000, ms = totalMS % 1000
+        if ms < 0 { ms += 1000; whole -= 1 }
         var days = whole / 86_400, rem = whole % 86_400
         if rem < 0 { rem += 86_400; days -= 1 }
         let (y, m, d) = civilFromDays(days)

@@ -1,0 +1,247 @@
+import Clocks
+import Foundation
+import PSAClient
+import PSACore
+import Testing
+
+@Suite("Rate-aware client on a test clock", .serialized)
+struct RateAwareClientTests {
+    @Test("at most 3 requests in flight per endpoint under 20 concurrent callers; the rest queue")
+    func threadCap() async throws {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in (ok, hold: .seconds(1)) }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 1)
+                let results = Task {
+            try await withThrowingTaskGroup(of: Int.self) { g in
+                for _ in 0..<20 { g.addTask { try await client.send(get()).status } }
+                return try await g.reduce(into: [Int]()) { $0.append($1) }
+            }
+        }
+        try await drive(test) { let n = await transport.sent.count; let f = await transport.inFlight; return n == 20 && f == 0 }
+        let statuses = try await results.value
+        #expect(statuses.count == 20 && statuses.allSatisfy { $0 == 200 })
+        #expect(await transport.maxInFlight == 3)
+        #expect(await client.maxInFlightSeen["Tickets"] == 3)
+        // 20 requests of 1 s through 3 slots cannot take less than 7 rounds.
+        #expect(clock.now() >= .seconds(7))
+        let waited = await client.log.filter { $0.waitReason == .threadSlot }.count
+        #expect(waited == 17)
+    }
+
+    @Test("each endpoint has its own slots")
+    func separateEndpoints() async throws {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in (ok, hold: .seconds(1)) }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 1)
+        let t = Task {
+            try await withThrowingTaskGroup(of: Void.self) { g in
+                for i in 0..<6 { g.addTask { _ = try await client.send(get(endpoint: i % 2 == 0 ? "Tickets" : "ThresholdInformation")) } }
+                try await g.waitForAll()
+            }
+        }
+        try await drive(test) { let n = await transport.sent.count; let f = await transport.inFlight; return n == 6 && f == 0 }
+        try await t.value
+        #expect(await transport.maxInFlight == 6)
+        #expect(clock.now() == .seconds(1))
+    }
+
+    static func throttled(_ retryAfter: String?) -> HTTPResult {
+        HTTPResult(status: 429, headers: retryAfter.map { [("Retry-After", $0)] } ?? [], body: Data(#"{"Message":"Too many requests"}"#.utf8))
+    }
+
+    @Test("429 with Retry-After seconds pauses the whole queue; jitter is added on top, never subtracted", arguments: [UInt64(1), 2, 3, 4, 5])
+    func retryAfterSeconds(seed: UInt64) async throws {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { i, _, _ in (i == 0 ? Self.throttled("5") : ok, hold: .zero) }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: seed)
+        let first = Task { try await client.send(get()) }
+        try await eventually { await transport.sent.count == 1 }
+        await test.advance(by: .milliseconds(10))
+        let second = Task { try await client.send(get("Tickets/2")) } // arrives during the pause
+        try await drive(test) { await transport.sent.count == 3 }
+        #expect(try await first.value.status == 200)
+        #expect(try await second.value.status == 200)
+        let times = await transport.sendTimes
+        #expect(times.count == 3)
+        #expect(times[0] == 0)
+        // Nothing went out during the pause, and the pause is 5 s plus 0…1.25 s of jitter.
+        for t in times.dropFirst() { #expect(t >= 5 && t <= 6.25) }
+        let log = await client.log
+        #expect(log.first?.status == 429)
+        #expect(log.dropFirst().allSatisfy { $0.waitReason == .retryAfter && $0.waited >= 5 })
+    }
+
+    @Test("429 with Retry-After as an HTTP-date")
+    func retryAfterDate() async throws {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        let date = RetryAfter.httpDate(epoch.addingTimeInterval(10))
+        let transport = ScriptedTransport(clock: clock) { i, _, _ in (i == 0 ? Self.throttled(date) : ok, hold: .zero) }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 9)
+        let t = Task { try await client.send(get()) }
+        try await drive(test) { await transport.sent.count == 2 }
+        #expect(try await t.value.status == 200)
+        let times = await transport.sendTimes
+        #expect(times.count == 2)
+        #expect(times[1] >= 10 && times[1] <= 12)
+    }
+
+    @Test("429 without Retry-After falls back to a pause with jitter")
+    func noRetryAfter() async throws {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { i, _, _ in (i == 0 ? Self.throttled(nil) : ok, hold: .zero) }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 4)
+        let t = Task { try await client.send(get()) }
+        try await drive(test) { await transport.sent.count == 2 }
+        #expect(try await t.value.status == 200)
+        let times = await transport.sendTimes
+        #expect(times[1] >= 5 && times[1] <= 6.25)
+    }
+
+    static let suspendedBody = Data(#"{"errors":["API call threshold exceeded. The external request threshold of 10000 requests per 60 minutes has been reached."]}"#.utf8)
+
+    @Test("suspension stops all traffic and sends exactly one probe at a time")
+    func suspension() async throws {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        // Suspended for the first 100 s.
+        let transport = ScriptedTransport(clock: clock) { _, at, _ in
+            (at < 100 ? HTTPResult(status: 429, body: Self.suspendedBody) : ok, hold: .zero)
+        }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 5)
+        let events = await client.events()
+        let all = Task {
+            try await withThrowingTaskGroup(of: Int.self) { g in
+                for i in 0..<5 { g.addTask { try await client.send(get("Tickets/\(i)")).status } }
+                return try await g.reduce(into: [Int]()) { $0.append($1) }
+            }
+        }
+        try await eventually { await client.isSuspended }
+        await test.advance(by: .seconds(1))
+        try await drive(test) { await transport.sendTimes.filter { $0 >= 100 }.count == 5 }
+        #expect(try await all.value == [200, 200, 200, 200, 200])
+        let times = await transport.sendTimes
+        let early = times.filter { $0 < 1 }.count
+        let during = times.filter { $0 >= 1 && $0 < 100 }
+        // One probe per probe interval (60 s + ≤ 2 s jitter), not a storm.
+        #expect(during.count == 1)
+        #expect(during.allSatisfy { $0 >= 60 && $0 <= 62 })
+        #expect(early >= 1 && early <= 5)
+        // Every answer before 100 s was a suspension, so each caller's one success came after it:
+        // the successful probe (~120 s) and then the other four.
+        #expect(times.filter { $0 >= 100 }.count == 5)
+        #expect(times.filter { $0 >= 100 }.allSatisfy { $0 >= 120 && $0 <= 124 })
+        #expect(await !client.isSuspended)
+        var sawPause = false, sawResume = false
+        for await e in events {
+            if case .paused(_, .suspended, _) = e { sawPause = true }
+            if case .resumed = e { sawResume = true; break }
+        }
+        #expect(sawPause && sawResume)
+    }
+
+    @Test("in no 60 s window does the pacer let more than the limit through, under 50 concurrent callers")
+    func pacer() async throws {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in (ok, hold: .zero) }
+        var policy = ClientPolicy()
+        policy.perMinuteLimit = 60
+        policy.paceFraction = 0.95
+        policy.threadsPerEndpoint = 100
+        let client = RateAwareClient(transport: transport, policy: policy, clock: clock, seed: 2)
+        let t = Task {
+            try await withThrowingTaskGroup(of: Void.self) { g in
+                for i in 0..<50 { g.addTask { for j in 0..<3 { _ = try await client.send(get("Tickets/\(i)-\(j)")) } } }
+                try await g.waitForAll()
+            }
+        }
+        try await drive(test) { await transport.sent.count == 150 }
+        try await t.value
+        let times = await transport.sendTimes.sorted()
+        #expect(times.count == 150)
+        var maxInWindow = 0
+        for (i, start) in times.enumerated() {
+            maxInWindow = max(maxInWindow, times[i...].prefix { $0 < start + 60 }.count)
+        }
+        #expect(maxInWindow <= 60)
+        // …and it uses the allowance: 150 requests at 95% of 60/min take about 150/57 minutes.
+        let minutes = (times.last! - times.first!) / 60
+        #expect(minutes < 150.0 / 57.0 + 0.1)
+        #expect(await client.log.contains { $0.waitReason == .paced })
+    }
+
+    @Test("at 100% failure the load stays within 1.1x the offered load (plus the initial budget)")
+    func retryBudget() async throws {
+        let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in (HTTPResult(status: 500, body: Data(#"{"errors":["boom"]}"#.utf8)), hold: .zero) }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 3)
+        let offered = 300
+        for i in 0..<offered {
+            await #expect(throws: APIError.self) { try await client.send(get("Tickets/\(i)")) }
+        }
+        let sent = await transport.sent.count
+        #expect(Double(sent) <= 1.1 * Double(offered) + 10)
+        #expect(sent > offered) // it does retry while the budget lasts
+    }
+
+    @Test("non-idempotent requests are not retried after a 5xx")
+    func noRetryForWrites() async throws {
+        let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in (HTTPResult(status: 503, body: Data()), hold: .zero) }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 3)
+        await #expect(throws: APIError.self) { try await client.send(get("Tickets", idempotent: false)) }
+        #expect(await transport.sent.count == 1)
+    }
+
+    @Test("errors name the cause and never carry a secret")
+    func errorsRedacted() async throws {
+        let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
+        let secret = "S3cr3t-value-123"
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in
+            (HTTPResult(status: 401, body: Data(#"{"Message":"Authorization has been denied for secret S3cr3t-value-123."}"#.utf8)), hold: .zero)
+        }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 3, secrets: [secret])
+        do {
+            _ = try await client.send(get("Tickets?x=S3cr3t-value-123"))
+            Issue.record("expected an error")
+        } catch let e as APIError {
+            #expect(e.kind == .badCredentials)
+            #expect(!String(describing: e).contains(secret))
+            #expect(String(describing: e).contains("bad credentials"))
+        }
+        let log = await client.log
+        #expect(log.allSatisfy { !$0.path.contains(secret) && !($0.error ?? "").contains(secret) })
+    }
+}
+
+@Suite("Error bodies")
+struct ErrorDecodingTests {
+    @Test("each shape decodes to one clear message", arguments: [
+        (#"{"errors":["Zone information could not be determined"]}"#, "Zone information could not be determined"),
+        (#"{"type":"x","title":"Not Found","status":404,"detail":"Ticket 9 was not found.","instance":"/api/v3/tickets/9"}"#, "Not Found: Ticket 9 was not found."),
+        (#"{"Message":"The requested resource does not support http method 'GET'."}"#, "The requested resource does not support http method 'GET'."),
+        ("<html><head><title>404 - File or directory not found.</title></head></html>", "404 - File or directory not found."),
+        ("plain text\nsecond line", "plain text"),
+    ])
+    func shapes(body: String, message: String) {
+        #expect(APIError.message(from: Data(body.utf8)) == message)
+    }
+
+    @Test("classification", arguments: [
+        (401, "", APIError.Kind.badCredentials), (403, "", .permission), (404, "", .notFound),
+        (429, #"{"errors":["The Autotask API thread threshold of 3 threads has been exceeded"]}"#, .threadLimit),
+        (429, #"{"errors":["API call threshold exceeded"]}"#, .suspended),
+        (500, #"{"errors":["API threshold exceeded for this database"]}"#, .suspended),
+        (500, #"{"errors":["User does not have permission to query Tickets"]}"#, .permission),
+        (500, #"{"errors":["Object reference not set"]}"#, .serverError),
+        (429, "", .rateLimited),
+    ])
+    func classify(status: Int, body: String, kind: APIError.Kind) {
+        #expect(APIError.classify(status: status, body: Data(body.utf8)).kind == kind)
+    }
+}

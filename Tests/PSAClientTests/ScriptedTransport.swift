@@ -1,0 +1,67 @@
+import Clocks
+import Foundation
+import PSAClient
+import PSACore
+
+/// A transport that answers from a script and remembers when each request went out.
+actor ScriptedTransport: HTTPTransport {
+    struct Sent: Sendable { let at: Double; let url: String }
+    typealias Script = @Sendable (_ index: Int, _ at: Double, _ request: HTTPRequestSpec) -> (HTTPResult, hold: Duration)
+
+    private let clock: PSAClock
+    private let script: Script
+    private(set) var sent: [Sent] = []
+    private(set) var inFlight = 0
+    private(set) var maxInFlight = 0
+
+    init(clock: PSAClock, script: @escaping Script) {
+        self.clock = clock
+        self.script = script
+    }
+
+    func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
+        let at = clock.now().seconds
+        let index = sent.count
+        sent.append(Sent(at: at, url: request.url))
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
+        defer { inFlight -= 1 }
+        let (result, hold) = script(index, at, request)
+        // Hold until an absolute deadline, however late this task got here.
+        let remaining = .seconds(double: at) + hold - clock.now()
+        if remaining > .zero { try await clock.sleep(remaining) }
+        return result
+    }
+
+    var sendTimes: [Double] { sent.map(\.at) }
+}
+
+func get(_ path: String = "Tickets/1", endpoint: String = "Tickets", idempotent: Bool = true) -> ClientRequest {
+    ClientRequest(spec: HTTPRequestSpec(method: idempotent ? "GET" : "POST", url: "https://example.invalid/\(path)"),
+                  endpoint: endpoint, logPath: "/" + path, idempotent: idempotent, purpose: "test")
+}
+
+let ok = HTTPResult(status: 200, body: Data("{}".utf8))
+let epoch = Date(timeIntervalSince1970: 1_700_000_000)
+
+struct TimedOut: Error {}
+
+/// Yields until a condition holds (real time is not involved: at most 10,000 yields).
+func eventually(_ condition: @Sendable () async -> Bool) async throws {
+    for _ in 0..<10_000 {
+        if await condition() { return }
+        await Task.yield()
+    }
+    throw TimedOut()
+}
+
+/// Advances a test clock until `done` holds: `TestClock.run()` alone can return while a task is
+/// between two sleeps, which would leave the test waiting on a task nobody wakes.
+func drive(_ clock: TestClock<Duration>, until done: @Sendable () async -> Bool) async throws {
+    for _ in 0..<2_000 {
+        if await done() { return }
+        await clock.run(timeout: .seconds(1))
+        await Task.yield()
+    }
+    throw TimedOut()
+}

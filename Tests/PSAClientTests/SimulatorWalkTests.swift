@@ -1,0 +1,77 @@
+import Foundation
+import PSAClient
+import PSACore
+import Simulator
+import Testing
+
+@Suite("Vendor APIs against the simulator (real HTTP on loopback)")
+struct SimulatorWalkTests {
+    static func autotask(_ sim: Simulator, pageSize: Int = 500) -> AutotaskAPI {
+        let c = sim.config
+        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
+        return AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+                           baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
+    }
+
+    @Test("the id walk returns 1,234 tickets with no gaps and no duplicates", arguments: [500, 123])
+    func idWalk(pageSize: Int) async throws {
+        var config = SimulatorConfig()
+        config.tickets = 1_234
+        let sim = try await Simulator.start(config)
+        defer { Task { await sim.stop() } }
+        let api = Self.autotask(sim, pageSize: pageSize)
+        let all = try await api.allTickets()
+        #expect(all.count == 1_234)
+        #expect(Set(all.map(\.id)).count == 1_234)
+        #expect(zip(all, all.dropFirst()).allSatisfy { $0.id < $1.id })
+        // Labels, not ids.
+        #expect(all.allSatisfy { !$0.status.hasPrefix("#") && !$0.priority.hasPrefix("#") })
+        #expect(all.contains { $0.company == "Acme Dental Group" })
+        // Each page went through the client and its log; the query was never a GET on nextPageUrl.
+        let log = await api.client.log
+        #expect(log.filter { $0.path.hasPrefix("/Tickets/query (id >") }.count == (1_234 + pageSize - 1) / pageSize + (1_234 % pageSize == 0 ? 1 : 0))
+        #expect(!log.contains { $0.path.contains("/next") })
+        await sim.stop()
+    }
+
+    @Test("Atera pages through the real envelope")
+    func ateraWalk() async throws {
+        var config = SimulatorConfig()
+        config.tickets = 234
+        let sim = try await Simulator.start(config)
+        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.ateraKey])
+        let api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL)
+        let all = try await api.allTickets()
+        #expect(all.count == 234)
+        #expect(Set(all.map(\.id)).count == 234)
+        #expect(await client.log.count == 5) // 50 per page
+        let q = try await api.quota()
+        #expect(q.limit == 700 && q.used >= 5)
+        await sim.stop()
+    }
+
+    @Test("bad credentials are named as such")
+    func badCredentials() async throws {
+        let sim = try await Simulator.start(SimulatorConfig())
+        let c = sim.config
+        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: ["wrong-secret"])
+        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: "wrong-secret", integrationCode: c.autotaskIntegrationCode),
+                              baseURL: sim.autotaskBaseURL)
+        do {
+            _ = try await api.quota()
+            Issue.record("expected bad credentials")
+        } catch let e as APIError {
+            #expect(e.kind == .badCredentials)
+            #expect(!e.description.contains("wrong-secret"))
+        }
+        await sim.stop()
+    }
+
+    @Test("plain http is refused except for loopback", arguments: [
+        ("http://127.0.0.1:8080/x", true), ("http://localhost/x", true), ("http://[::1]:9/x", true), ("https://webservices3.autotask.net/x", true),
+        ("http://webservices3.autotask.net/x", false), ("http://10.0.0.1/x", false), ("ftp://127.0.0.1/x", false), ("not a url", false),
+    ])
+    func urlPolicy(url: String, allowed: Bool) {
+        #expect(((try? URLPolicy.check(url)) != nil) == allowed)
+    }
+}
