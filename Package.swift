@@ -46,7 +46,7 @@ let package = Package(
             "PSAClient", "Simulator",
             .product(name: "Clocks", package: "swift-clocks"),
         ]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore", "PSAClient"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
         .testTarget(name: "PSAAppTests", dependencies: [
             "PSAApp", "Simulator", "Dashboard",

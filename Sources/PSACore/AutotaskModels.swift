@@ -137,6 +137,11 @@ public struct AutotaskQueryResponse<Item: Codable & Sendable>: Sendable, Codable
 public struct AutotaskItemResponse<Item: Codable & Sendable>: Sendable, Codable {
     public var item: Item?
     public init(item: Item?) { self.item = item }
+    /// A missing entity is `{"item":null}`, as Autotask sends it.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(item, forKey: .item)
+    }
 }
 
 /// `{"queryCount":n}`.
