@@ -23,7 +23,7 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     let labelW = min(24, max(12, lines.map { TextWidth.of($0.0) }.max() ?? 12) + 1)
     var out: [(String, String, Style?)] = []
     for l in lines {
-        let wrapped = Format.wrap(l.1.sanitized, width: inner - labelW)
+        let wrapped = Format.wrap(l.1, width: inner - labelW)
         for (i, w) in wrapped.enumerated() { out.append((i == 0 ? l.0 : "", w, l.2)) }
     }
     out.append(("", "", nil))

@@ -54,7 +54,8 @@ enum Format {
     static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
-        for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let para = String(raw).sanitized // measure what will be drawn
             var line = ""
             for word in para.split(separator: " ") {
                 var w = String(word)

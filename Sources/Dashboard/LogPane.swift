@@ -29,7 +29,7 @@ func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyp
         var x = x0
         x += c.put(x, y, Format.clock(rec.time, s.timeZone) + " ", selected ? base : theme[.muted])
         x += c.put(x, y, TextWidth.fit(rec.method, 6), base)
-        let pathW = max(10, min(44, inner - 9 - 6 - 5 - 20))
+        let pathW = min(40, max(16, inner - 50))
         x += c.put(x, y, TextWidth.fit(rec.path, pathW, ascii: s.ascii) + " ", base)
         x += c.put(x, y, TextWidth.fit(status, 4), statusStyle)
         c.put(x, y, tail, rec.isError && !selected ? theme[.warning] : base, maxWidth: x0 + inner - x)

@@ -67,5 +67,11 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     }
     if let at = s.quotaAt { parts.append("read \(Format.age(at, now: s.now)) ago") }
     if let e = s.quotaError { parts.append("last read failed: \(e)") }
-    c.put(x, y3, parts.joined(separator: "  \(g.dot)  "), s.quotaError == nil ? theme[.muted] : theme[.warning], maxWidth: inner)
+    // Whole parts only: drop the least important ones that do not fit.
+    var line = ""
+    for p in parts {
+        let next = line.isEmpty ? p : line + "  \(g.dot)  " + p
+        if TextWidth.of(next) <= inner { line = next } else if line.isEmpty { line = p }
+    }
+    c.put(x, y3, line, s.quotaError == nil ? theme[.muted] : theme[.warning], maxWidth: inner)
 }

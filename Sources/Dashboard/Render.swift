@@ -73,14 +73,15 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("Ctrl-D / Ctrl-U", "half page"), ("g / G, Home / End", "first / last loaded"),
         ("Enter", "open the ticket"), ("Esc", "back"), ("Tab", "switch pane (tickets, request log)"),
         ("r", "refresh quota and tickets now"), ("?", "this help"), ("q, Ctrl-C", "quit"),
-        ("", ""), ("Gauge marks", "50%: +0.5 s latency   75%: +1 s   100%: suspended"),
+        ("", ""), ("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended"),
     ]
-    let w = min(s.width - 4, 72), h = min(s.height - 2, rows.count + 4)
+    let w = min(s.width - 4, 76), h = min(s.height - 2, rows.count + 4)
     let r = Layout.Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
     c.box(r, title: "Help", focused: true, theme: theme, glyphs: g)
     for (i, row) in rows.enumerated() where i < h - 4 {
         let keyText = s.ascii ? row.0.replacingOccurrences(of: "↓", with: "Down").replacingOccurrences(of: "↑", with: "Up") : row.0
         c.put(r.x + 2, r.y + 2 + i, TextWidth.fit(keyText, 30), theme[.header])
-        c.put(r.x + 33, r.y + 2 + i, row.1, theme[.base], maxWidth: w - 35)
+        let text = s.ascii ? row.1.replacingOccurrences(of: "·", with: "-") : row.1
+        c.put(r.x + 33, r.y + 2 + i, text, theme[.base], maxWidth: w - 35)
     }
 }

@@ -38,7 +38,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     let totalText = s.total.map(Format.grouped) ?? (s.listComplete ? Format.grouped(s.tickets.count) : "?")
     var title = "Tickets \(Format.grouped(position))/\(totalText)"
     if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
-    if s.loadingPage { title += " " + g.spinner[s.spinner % g.spinner.count] }
+    if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
     c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g)
     let x0 = r.x + 1, inner = r.width - 2
     let cols = TicketColumns(width: inner - 1).columns
@@ -77,7 +77,8 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
                     style = theme[.overdue]
                 }
             }
-            c.put(x, y, TextWidth.fit(col.value(t, s), col.width, ascii: s.ascii, alignRight: col.right), style)
+            // Sanitize before measuring: escape sequences and invisible characters take no columns.
+            c.put(x, y, TextWidth.fit(col.value(t, s).sanitized, col.width, ascii: s.ascii, alignRight: col.right), style)
             x += col.width + 1
         }
     }

@@ -1,0 +1,73 @@
+import Dashboard
+import Foundation
+import PSACore
+import Testing
+
+let fixedNow = VendorDate.parse("2026-11-23T12:00:00Z")!
+
+func sampleTickets(_ n: Int = 40) -> [Ticket] {
+    let titles = ["Outlook keeps asking for password", "打印机故障 — 三楼", "🔥 Server room temperature alarm",
+                  "\u{1B}[2J\u{1B}[31mRED ALERT\u{1B}[0m escape injection", "Invoice \u{202E}fdp.exe\u{202C} attached",
+                  "Backup job failed overnight", "Very long title that goes on and on and on and on and on and on and on"]
+    let statuses = ["New", "In Progress", "Waiting Customer", "Complete", "Escalated"]
+    let priorities = ["Critical", "High", "Medium", "Low"]
+    let companies = ["Acme Dental Group", "Müller & Söhne GmbH", "株式会社サンプル", "Northwind Logistics"]
+    var out: [Ticket] = []
+    for i in 0..<n {
+        let created = fixedNow.addingTimeInterval(-Double(i + 1) * 86_400)
+        let last = fixedNow.addingTimeInterval(-Double(i * 977 % 200_000))
+        let due = fixedNow.addingTimeInterval(i % 4 == 0 ? -3600.0 : 86_400.0)
+        let number = String(format: "T20261%03d.%04d", i % 30 + 100, i)
+        let fields: [Ticket.Field] = [.init("Queue", "Level I Support"), .init("Source", "Phone")]
+        out.append(Ticket(id: Int64(7_000 + i), number: number, title: titles[i % titles.count],
+                          status: statuses[i % statuses.count], priority: priorities[i % priorities.count],
+                          company: companies[i % companies.count], assignee: i % 3 == 0 ? "" : "Dana Whitfield",
+                          created: created, lastActivity: last, due: due,
+                          description: "Reported by phone.\nSteps tried: restart, cable check.", fields: fields))
+    }
+    return out
+}
+
+func sampleLog() -> [RequestRecord] {
+    [
+        RequestRecord(id: 1, time: fixedNow.addingTimeInterval(-9), method: "GET", path: "/zoneInformation", status: 200, duration: 0.08),
+        RequestRecord(id: 2, time: fixedNow.addingTimeInterval(-8), method: "GET", path: "/ThresholdInformation", status: 200, duration: 0.12),
+        RequestRecord(id: 3, time: fixedNow.addingTimeInterval(-7), method: "POST", path: "/Tickets/query (id > 0)", status: 200, duration: 0.41),
+        RequestRecord(id: 4, time: fixedNow.addingTimeInterval(-5), method: "POST", path: "/Tickets/query (id > 7499)", status: 429, duration: 0.05,
+                      error: "The Autotask API thread threshold of 3 threads has been exceeded."),
+        RequestRecord(id: 5, time: fixedNow.addingTimeInterval(-3), method: "POST", path: "/Tickets/query (id > 7499)", status: 200, duration: 0.52,
+                      attempt: 1, waited: 1.3, waitReason: .backoff),
+        RequestRecord(id: 6, time: fixedNow.addingTimeInterval(-1), method: "GET", path: "/Tickets/7003", status: nil, duration: 10,
+                      error: "timed out"),
+    ]
+}
+
+func sampleState(width: Int, height: Int) -> DashboardState {
+    var s = DashboardState(vendor: "Autotask", tenant: "api@contoso.example", now: fixedNow, width: width, height: height)
+    s.timeZone = TimeZone(identifier: "UTC")!
+    s.quota = Quota(used: 5_634, limit: 10_000, windowSeconds: 3_600)
+    s.quotaAt = fixedNow.addingTimeInterval(-4)
+    s.tickets = sampleTickets()
+    s.total = 1_234
+    s.next = .afterID(7_039)
+    s.log = sampleLog()
+    s.lastUpdate = fixedNow.addingTimeInterval(-4)
+    s.selected = 2
+    return s
+}
+
+/// Compares text with `__Snapshots__/<name>.txt`. A missing file is written and the test fails
+/// once, so new snapshots are always looked at; PSATOP_RECORD_SNAPSHOTS=1 rewrites them.
+func assertSnapshot(_ canvas: Canvas, _ name: String, sourceLocation: SourceLocation = #_sourceLocation, file: String = #filePath) {
+    let dir = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("__Snapshots__")
+    let url = dir.appendingPathComponent(name + ".txt")
+    let text = canvas.lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
+    let record = ProcessInfo.processInfo.environment["PSATOP_RECORD_SNAPSHOTS"] == "1"
+    guard !record, let old = try? String(contentsOf: url, encoding: .utf8) else {
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try? text.write(to: url, atomically: true, encoding: .utf8)
+        Issue.record("snapshot \(name) recorded; check it and run again", sourceLocation: sourceLocation)
+        return
+    }
+    #expect(old == text, "snapshot \(name) differs:\n\(text)", sourceLocation: sourceLocation)
+}

@@ -1,0 +1,156 @@
+import Dashboard
+import Foundation
+import PSACore
+import Testing
+
+@Suite("Dashboard reduce")
+struct ReduceTests {
+    func state(tickets n: Int = 40, next: PageCursor? = .afterID(7_039)) -> DashboardState {
+        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 80, height: 24)
+        _ = s.reduce(.page(TicketPage(tickets: sampleTickets(n), total: 1_234, next: next), reset: true, at: fixedNow))
+        return s
+    }
+
+    @Test("j/k, arrows, g/G, PgUp/PgDn move the selection within the list")
+    func navigation() {
+        var s = state(next: nil)
+        _ = s.reduce(.key(.char("j"))); _ = s.reduce(.key(.down))
+        #expect(s.selected == 2)
+        _ = s.reduce(.key(.char("k")))
+        #expect(s.selected == 1)
+        _ = s.reduce(.key(.up)); _ = s.reduce(.key(.up))
+        #expect(s.selected == 0)
+        _ = s.reduce(.key(.pageDown))
+        #expect(s.selected == s.listRows - 1)
+        _ = s.reduce(.key(.char("G")))
+        #expect(s.selected == 39)
+        #expect(s.top == 40 - s.listRows)
+        _ = s.reduce(.key(.pageUp))
+        #expect(s.selected == 39 - (s.listRows - 1))
+        _ = s.reduce(.key(.char("g")))
+        #expect(s.selected == 0 && s.top == 0)
+    }
+
+    @Test("scrolling near the end of what is loaded asks for the next page, once")
+    func lazyLoading() {
+        var s = state()
+        var commands: [Command] = []
+        for _ in 0..<35 { commands += s.reduce(.key(.char("j"))) }
+        #expect(commands == [.loadPage(.afterID(7_039))])
+        #expect(s.loadingPage)
+        // More keys while the page is in flight: no second request.
+        #expect(s.reduce(.key(.char("j"))).isEmpty)
+        let more = TicketPage(tickets: sampleTickets(80).suffix(40).map { $0 }, total: 1_234, next: .afterID(7_079))
+        _ = s.reduce(.page(more, reset: false, at: fixedNow))
+        #expect(s.tickets.count == 80)
+        #expect(!s.loadingPage)
+        #expect(Set(s.tickets.map(\.id)).count == 80)
+    }
+
+    @Test("the last page ends the list: no more loads")
+    func endOfList() {
+        var s = state(next: nil)
+        #expect(s.listComplete)
+        #expect(s.reduce(.key(.char("G"))).isEmpty)
+    }
+
+    @Test("a failed page shows the error and the list stays usable; r refreshes")
+    func pageFailure() {
+        var s = state()
+        for _ in 0..<20 { _ = s.reduce(.key(.char("j"))) }
+        _ = s.reduce(.pageFailed("HTTP 500: server error"))
+        #expect(!s.loadingPage && s.listError != nil)
+        #expect(s.reduce(.key(.char("j"))).isEmpty) // no hammering
+        #expect(s.reduce(.key(.char("r"))) == [.refresh])
+    }
+
+    @Test("Enter opens the detail and asks for the full ticket; Esc goes back")
+    func detail() {
+        var s = state()
+        _ = s.reduce(.key(.char("j")))
+        #expect(s.reduce(.key(.enter)) == [.loadDetail(7_001)])
+        #expect(s.detail?.id == 7_001 && s.detail?.loading == true)
+        var full = sampleTickets()[1]
+        full.description = "full text"
+        _ = s.reduce(.detail(full))
+        #expect(s.detail?.loading == false && s.detail?.ticket.description == "full text")
+        _ = s.reduce(.key(.char("j")))
+        #expect(s.detail?.scroll == 1)
+        _ = s.reduce(.key(.escape))
+        #expect(s.detail == nil)
+        #expect(s.selected == 1)
+    }
+
+    @Test("Tab moves focus between tickets and the request log; log keys move in the log")
+    func focus() {
+        var s = state()
+        for r in sampleLog() { _ = s.reduce(.request(r)) }
+        _ = s.reduce(.key(.tab))
+        #expect(s.focus == .log)
+        _ = s.reduce(.key(.char("j")))
+        #expect(s.logSelected == 1 && s.selected == 0)
+        _ = s.reduce(.key(.char("G")))
+        #expect(s.logSelected == sampleLog().count - 1)
+        _ = s.reduce(.key(.backTab))
+        #expect(s.focus == .tickets)
+    }
+
+    @Test("? toggles help, which swallows other keys; q quits from anywhere")
+    func helpAndQuit() {
+        var s = state()
+        _ = s.reduce(.key(.char("?")))
+        #expect(s.showHelp)
+        _ = s.reduce(.key(.char("j")))
+        #expect(s.selected == 0)
+        _ = s.reduce(.key(.escape))
+        #expect(!s.showHelp)
+        #expect(s.reduce(.key(.char("q"))) == [.quit])
+        #expect(s.quit)
+        var t = state()
+        #expect(t.reduce(.key(.ctrl("c"))) == [.quit])
+    }
+
+    @Test("a refresh keeps the selected ticket under the cursor")
+    func refreshKeepsSelection() {
+        var s = state()
+        for _ in 0..<5 { _ = s.reduce(.key(.char("j"))) }
+        let id = s.selectedTicket?.id
+        var shuffled = sampleTickets()
+        shuffled.insert(Ticket(id: 6_999, number: "T0", title: "new", status: "New", priority: "High"), at: 0)
+        _ = s.reduce(.page(TicketPage(tickets: shuffled, total: 1_235, next: nil), reset: true, at: fixedNow))
+        #expect(s.selectedTicket?.id == id)
+    }
+
+    @Test("resizing keeps the selection visible")
+    func resize() {
+        var s = state(next: nil)
+        _ = s.reduce(.resize(width: 120, height: 40))
+        _ = s.reduce(.key(.char("G")))
+        _ = s.reduce(.resize(width: 80, height: 24))
+        #expect(s.selected >= s.top && s.selected < s.top + s.listRows)
+    }
+
+    @Test("the request log keeps the newest 500")
+    func logCap() {
+        var s = state()
+        for i in 0..<600 {
+            _ = s.reduce(.request(RequestRecord(id: i, time: fixedNow, method: "GET", path: "/x", status: 200, duration: 0)))
+        }
+        #expect(s.log.count == DashboardState.logCapacity)
+        #expect(s.log.last?.id == 599)
+    }
+
+    @Test("a paused queue clears on resume; a Retry-After pause expires on its own")
+    func pauses() {
+        var s = state()
+        _ = s.reduce(.paused(until: fixedNow.addingTimeInterval(5), reason: .retryAfter, detail: "429"))
+        #expect(s.pause != nil)
+        _ = s.reduce(.tick(fixedNow.addingTimeInterval(6)))
+        #expect(s.pause == nil)
+        _ = s.reduce(.paused(until: fixedNow.addingTimeInterval(60), reason: .suspended, detail: "threshold"))
+        _ = s.reduce(.tick(fixedNow.addingTimeInterval(120)))
+        #expect(s.pause != nil) // suspension lasts until the client says it is over
+        _ = s.reduce(.resumed)
+        #expect(s.pause == nil)
+    }
+}

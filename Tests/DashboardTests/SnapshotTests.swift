@@ -1,0 +1,90 @@
+import Dashboard
+import Foundation
+import PSACore
+import Testing
+
+@Suite("Pane snapshots")
+struct SnapshotTests {
+    static let sizes = [(80, 24), (120, 40)]
+
+    @Test("main screen: gauge, tickets, request log, footer", arguments: sizes)
+    func main(w: Int, h: Int) {
+        assertSnapshot(render(sampleState(width: w, height: h), theme: .fallback), "main-\(w)x\(h)")
+    }
+
+    @Test("request log focused", arguments: sizes)
+    func logFocused(w: Int, h: Int) {
+        var s = sampleState(width: w, height: h)
+        _ = s.reduce(.key(.tab))
+        _ = s.reduce(.key(.down))
+        assertSnapshot(render(s, theme: .fallback), "log-\(w)x\(h)")
+    }
+
+    @Test("ticket detail", arguments: sizes)
+    func detail(w: Int, h: Int) {
+        var s = sampleState(width: w, height: h)
+        _ = s.reduce(.key(.enter))
+        assertSnapshot(render(s, theme: .fallback), "detail-\(w)x\(h)")
+    }
+
+    @Test("help overlay", arguments: sizes)
+    func help(w: Int, h: Int) {
+        var s = sampleState(width: w, height: h)
+        _ = s.reduce(.key(.char("?")))
+        assertSnapshot(render(s, theme: .fallback), "help-\(w)x\(h)")
+    }
+
+    @Test("suspended tenant with the probe countdown", arguments: sizes)
+    func suspended(w: Int, h: Int) {
+        var s = sampleState(width: w, height: h)
+        s.quota = Quota(used: 10_000, limit: 10_000, windowSeconds: 3_600)
+        _ = s.reduce(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded"))
+        assertSnapshot(render(s, theme: .fallback), "suspended-\(w)x\(h)")
+    }
+
+    @Test("first frame: nothing loaded yet", arguments: sizes)
+    func empty(w: Int, h: Int) {
+        var s = DashboardState(vendor: "Atera", tenant: "app.atera.com", now: fixedNow, width: w, height: h)
+        s.timeZone = TimeZone(identifier: "UTC")!
+        assertSnapshot(render(s, theme: .fallback), "empty-\(w)x\(h)")
+    }
+
+    @Test("ASCII mode", arguments: sizes)
+    func ascii(w: Int, h: Int) {
+        var s = sampleState(width: w, height: h)
+        s.ascii = true
+        s.loadingPage = true
+        assertSnapshot(render(s, theme: .fallback), "ascii-\(w)x\(h)")
+    }
+
+    @Test("too small, then recovers on resize")
+    func tooSmall() {
+        var s = sampleState(width: 60, height: 20)
+        assertSnapshot(render(s, theme: .fallback), "too-small-60x20")
+        _ = s.reduce(.resize(width: 80, height: 24))
+        #expect(render(s, theme: .fallback).text.contains("Tickets 3/1,234"))
+    }
+
+    @Test("every line is exactly the screen width, whatever the titles hold", arguments: [(80, 24), (120, 40), (97, 31), (200, 60)])
+    func widths(w: Int, h: Int) {
+        var s = sampleState(width: w, height: h)
+        for screen in 0..<3 {
+            if screen == 1 { _ = s.reduce(.key(.enter)) }
+            if screen == 2 { _ = s.reduce(.key(.escape)); s.ascii = true }
+            let c = render(s, theme: .fallback)
+            for line in c.lines { #expect(TextWidth.of(line) == w) }
+        }
+    }
+
+    @Test("remote text never reaches the canvas raw: no ESC, no bidi override, no control characters")
+    func sanitized() {
+        let c = render(sampleState(width: 120, height: 40), theme: .fallback)
+        for cell in c.cells {
+            for u in cell.char.unicodeScalars {
+                #expect(u.value >= 0x20 && u.value != 0x7F && !(0x80..<0xA0).contains(u.value))
+                #expect(!(0x202A...0x202E).contains(u.value) && !(0x2066...0x2069).contains(u.value) && u.value != 0x200B)
+            }
+        }
+        #expect(c.text.contains("RED ALERT escape injection"))
+    }
+}
