@@ -55,13 +55,13 @@ func eventually(_ condition: @Sendable () async -> Bool) async throws {
     throw TimedOut()
 }
 
-/// Advances a test clock until `done` holds: `TestClock.run()` alone can return while a task is
-/// between two sleeps, which would leave the test waiting on a task nobody wakes.
-func drive(_ clock: TestClock<Duration>, until done: @Sendable () async -> Bool) async throws {
-    for _ in 0..<2_000 {
+/// Advances a test clock in steps until `done` holds. (`TestClock.run()` can return while a task
+/// is between two sleeps, and its real-time timeout cancels every sleeper on a busy machine.)
+/// `advance(by:)` wakes each sleeper at its own deadline, so timings stay exact.
+func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), until done: @Sendable () async -> Bool) async throws {
+    for _ in 0..<20_000 {
         if await done() { return }
-        await clock.run(timeout: .seconds(1))
-        await Task.yield()
+        await clock.advance(by: step)
     }
     throw TimedOut()
 }
