@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# usage: scripts/measure-first-frame.sh PATH-TO-PSATOP
+# Time from launch to first frame and to first data, reading the screen every 10 ms.
+bin=$1
+tmux -L ff kill-server 2>/dev/null
+tmux -L ff -f /dev/null new-session -d -s ff -x 100 -y 30 "bash --norc"
+sleep 0.5
+t0=$(date +%s%N)
+tmux -L ff send-keys -t ff "LANG=C.UTF-8 $bin --demo" Enter
+frame=""; data=""
+for i in $(seq 1 1000); do
+  s=$(tmux -L ff capture-pane -t ff -p)
+  now=$(date +%s%N)
+  [ -z "$frame" ] && echo "$s" | grep -q "Quota (ThresholdInformation)" && frame=$(( (now - t0) / 1000000 ))
+  [ -z "$data" ] && echo "$s" | grep -q "Tickets 1/1,234" && echo "$s" | grep -q "% " && data=$(( (now - t0) / 1000000 ))
+  [ -n "$frame" ] && [ -n "$data" ] && break
+  sleep 0.01
+done
+echo "first frame: ${frame} ms, first data (gauge + tickets): ${data} ms"
+tmux -L ff send-keys -t ff q
+sleep 0.5; tmux -L ff kill-server
