@@ -98,3 +98,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+
+extension HTTPResult {
+    /// Decodes the body, or throws an `APIError` of kind `.decoding` naming the type.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: body) } catch {
+            throw APIError(kind: .decoding, status: status, detail: "\(T.self): \(String(describing: error).prefix(160))")
+        }
+    }
+}

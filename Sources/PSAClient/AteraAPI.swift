@@ -35,12 +35,6 @@ public struct AteraAPI: TenantAPI {
                                             logPath: "/" + path, idempotent: true, purpose: purpose))
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ r: HTTPResult) throws -> T {
-        do { return try JSONDecoder().decode(T.self, from: r.body) } catch {
-            throw APIError(kind: .decoding, status: r.status, detail: "\(T.self): \(String(describing: error).prefix(160))")
-        }
-    }
-
     public func prepare() async throws {}
 
     /// Our own requests in the last minute against the limit; the server's view when it sends `X-RateLimit-*`.
@@ -56,13 +50,13 @@ public struct AteraAPI: TenantAPI {
         var n = 1
         if case .page(let p)? = cursor { n = p }
         let r = try await get("tickets?page=\(n)&itemsInPage=\(pageSize)", purpose: "tickets")
-        let env = try decode(AteraEnvelope<AteraTicket>.self, r)
+        let env = try r.decode(AteraEnvelope<AteraTicket>.self)
         let more = env.hasNext || (env.totalPages.map { n < $0 } ?? false)
         return TicketPage(tickets: env.items.map(\.display), total: env.totalItemCount,
                           next: more && !env.items.isEmpty ? .page(n + 1) : nil)
     }
 
     public func ticket(id: Int64) async throws -> Ticket {
-        try decode(AteraTicket.self, try await get("tickets/\(id)", purpose: "detail")).display
+        try (try await get("tickets/\(id)", purpose: "detail")).decode(AteraTicket.self).display
     }
 }

@@ -95,21 +95,19 @@ public actor AutotaskAPI: TenantAPI {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ r: HTTPResult) throws -> T {
-        do { return try JSONDecoder().decode(T.self, from: r.body) } catch {
-            throw APIError(kind: .decoding, status: r.status, detail: "\(T.self): \(String(describing: error).prefix(160))")
-        }
-    }
-
     public func prepare() async throws {
         guard !prepared else { return }
         let r = try await send("GET", "Tickets/entityInformation/fields", purpose: "picklists")
-        picklists = try decode(EntityFields.self, r).picklists
+        picklists = try r.decode(EntityFields.self).picklists
         prepared = true
     }
 
     public func quota() async throws -> Quota {
-        try decode(ThresholdInformation.self, try await send("GET", "ThresholdInformation", purpose: "quota")).quota
+        let q = try (try await send("GET", "ThresholdInformation", purpose: "quota")).decode(ThresholdInformation.self).quota
+        if q.tier == .suspended {
+            await client.markSuspended(detail: "ThresholdInformation: \(q.used) of \(q.limit) requests used")
+        }
+        return q
     }
 
     static func queryBody(maxRecords: Int, afterID: Int64, extra: [[String: Any]] = []) -> Data {
@@ -127,11 +125,11 @@ public actor AutotaskAPI: TenantAPI {
         }
         if total == nil {
             let c = try await send("POST", "Tickets/query/count", body: Self.queryBody(maxRecords: pageSize, afterID: 0), purpose: "count")
-            total = try decode(AutotaskCountResponse.self, c).queryCount
+            total = try c.decode(AutotaskCountResponse.self).queryCount
         }
         let r = try await send("POST", "Tickets/query", body: Self.queryBody(maxRecords: pageSize, afterID: after), purpose: "tickets",
                                logPath: "Tickets/query (id > \(after))")
-        let raw = try decode(AutotaskQueryResponse<AutotaskTicket>.self, r).items.sorted { $0.id < $1.id }
+        let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
         try await resolveNames(raw)
         let tickets = raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
         let next: PageCursor? = raw.count < pageSize ? nil : raw.last.map { .afterID($0.id) }
@@ -144,7 +142,7 @@ public actor AutotaskAPI: TenantAPI {
         if !missingCompanies.isEmpty {
             let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": missingCompanies.sorted()]]])
             if let r = try? await send("POST", "Companies/query", body: body, purpose: "names"),
-               let items = try? decode(AutotaskQueryResponse<AutotaskCompany>.self, r).items {
+               let items = try? r.decode(AutotaskQueryResponse<AutotaskCompany>.self).items {
                 for c in items { companies[c.id] = c.companyName ?? "Company #\(c.id)" }
             }
         }
@@ -166,7 +164,7 @@ public actor AutotaskAPI: TenantAPI {
     public func ticket(id: Int64) async throws -> Ticket {
         try await prepare()
         let r = try await send("GET", "Tickets/\(id)", purpose: "detail")
-        guard let t = try decode(AutotaskItemResponse<AutotaskTicket>.self, r).item else {
+        guard let t = try r.decode(AutotaskItemResponse<AutotaskTicket>.self).item else {
             throw APIError(kind: .notFound, status: r.status, detail: "ticket \(id)")
         }
         try await resolveNames([t])

@@ -123,6 +123,13 @@ public actor RateAwareClient {
 
     public var isSuspended: Bool { suspended }
 
+    /// The tenant is known to be suspended from a quota reading (count at or over the threshold):
+    /// hold all traffic now and probe once later, as after a "threshold exceeded" answer.
+    public func markSuspended(detail: String) {
+        guard !suspended else { return }
+        beginSuspension(detail: detail, isProbe: false)
+    }
+
     /// Sends a request through the pause gate, the pacer and a thread slot; retries what may be retried.
     public func send(_ request: ClientRequest) async throws -> HTTPResult {
         budget.recordAttempt()

@@ -8,10 +8,8 @@ import Testing
 struct RateAwareClientTests {
     @Test("at most 3 requests in flight per endpoint under 20 concurrent callers; the rest queue")
     func threadCap() async throws {
-        let test = TestClock<Duration>()
-        let clock = PSAClock(test, epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { _, _, _ in (ok, hold: .seconds(1)) }
-        let client = RateAwareClient(transport: transport, clock: clock, seed: 1)
+        let h = Harness(seed: 1) { _, _, _ in (ok, hold: .seconds(1)) }
+        let (test, clock, transport, client) = (h.test, h.clock, h.transport, h.client)
                 let results = Task {
             try await withThrowingTaskGroup(of: Int.self) { g in
                 for _ in 0..<20 { g.addTask { try await client.send(get()).status } }
@@ -31,10 +29,8 @@ struct RateAwareClientTests {
 
     @Test("each endpoint has its own slots")
     func separateEndpoints() async throws {
-        let test = TestClock<Duration>()
-        let clock = PSAClock(test, epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { _, _, _ in (ok, hold: .seconds(1)) }
-        let client = RateAwareClient(transport: transport, clock: clock, seed: 1)
+        let h = Harness(seed: 1) { _, _, _ in (ok, hold: .seconds(1)) }
+        let (test, clock, transport, client) = (h.test, h.clock, h.transport, h.client)
         let t = Task {
             try await withThrowingTaskGroup(of: Void.self) { g in
                 for i in 0..<6 { g.addTask { _ = try await client.send(get(endpoint: i % 2 == 0 ? "Tickets" : "ThresholdInformation")) } }
@@ -53,10 +49,8 @@ struct RateAwareClientTests {
 
     @Test("429 with Retry-After seconds pauses the whole queue; jitter is added on top, never subtracted", arguments: [UInt64(1), 2, 3, 4, 5])
     func retryAfterSeconds(seed: UInt64) async throws {
-        let test = TestClock<Duration>()
-        let clock = PSAClock(test, epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { i, _, _ in (i == 0 ? Self.throttled("5") : ok, hold: .zero) }
-        let client = RateAwareClient(transport: transport, clock: clock, seed: seed)
+        let h = Harness(seed: seed) { i, _, _ in (i == 0 ? Self.throttled("5") : ok, hold: .zero) }
+        let (test, clock, transport, client) = (h.test, h.clock, h.transport, h.client)
         let first = Task { try await client.send(get()) }
         try await eventually { await transport.sent.count == 1 }
         await test.advance(by: .milliseconds(10))
@@ -76,11 +70,9 @@ struct RateAwareClientTests {
 
     @Test("429 with Retry-After as an HTTP-date")
     func retryAfterDate() async throws {
-        let test = TestClock<Duration>()
-        let clock = PSAClock(test, epoch: epoch)
         let date = RetryAfter.httpDate(epoch.addingTimeInterval(10))
-        let transport = ScriptedTransport(clock: clock) { i, _, _ in (i == 0 ? Self.throttled(date) : ok, hold: .zero) }
-        let client = RateAwareClient(transport: transport, clock: clock, seed: 9)
+        let h = Harness(seed: 9) { i, _, _ in (i == 0 ? Self.throttled(date) : ok, hold: .zero) }
+        let (test, transport, client) = (h.test, h.transport, h.client)
         let t = Task { try await client.send(get()) }
         try await drive(test) { await transport.sent.count == 2 }
         #expect(try await t.value.status == 200)
@@ -91,10 +83,8 @@ struct RateAwareClientTests {
 
     @Test("429 without Retry-After falls back to a pause with jitter")
     func noRetryAfter() async throws {
-        let test = TestClock<Duration>()
-        let clock = PSAClock(test, epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { i, _, _ in (i == 0 ? Self.throttled(nil) : ok, hold: .zero) }
-        let client = RateAwareClient(transport: transport, clock: clock, seed: 4)
+        let h = Harness(seed: 4) { i, _, _ in (i == 0 ? Self.throttled(nil) : ok, hold: .zero) }
+        let (test, clock, transport, client) = (h.test, h.clock, h.transport, h.client)
         let t = Task { try await client.send(get()) }
         try await drive(test) { await transport.sent.count == 2 }
         #expect(try await t.value.status == 200)
@@ -106,13 +96,9 @@ struct RateAwareClientTests {
 
     @Test("suspension stops all traffic and sends exactly one probe at a time")
     func suspension() async throws {
-        let test = TestClock<Duration>()
-        let clock = PSAClock(test, epoch: epoch)
         // Suspended for the first 100 s.
-        let transport = ScriptedTransport(clock: clock) { _, at, _ in
-            (at < 100 ? HTTPResult(status: 429, body: Self.suspendedBody) : ok, hold: .zero)
-        }
-        let client = RateAwareClient(transport: transport, clock: clock, seed: 5)
+        let h = Harness(seed: 5) { _, at, _ in (at < 100 ? HTTPResult(status: 429, body: Self.suspendedBody) : ok, hold: .zero) }
+        let (test, transport, client) = (h.test, h.transport, h.client)
         let events = await client.events()
         let all = Task {
             try await withThrowingTaskGroup(of: Int.self) { g in
@@ -144,16 +130,33 @@ struct RateAwareClientTests {
         #expect(sawPause && sawResume)
     }
 
+    @Test("a quota reading at 100% holds all traffic until the probe: nothing is sent in between")
+    func suspendedFromQuota() async throws {
+        let full = HTTPResult(status: 200, body: Data(#"{"externalRequestThreshold":100,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":100}"#.utf8))
+        let h = Harness(seed: 6) { i, _, _ in (i == 0 ? full : ok, hold: .zero) }
+        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
+                              baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let q = try await api.quota()
+        #expect(q.tier == .suspended)
+        #expect(await h.client.isSuspended)
+        let next = Task { try await h.client.send(get()) }
+        await h.test.advance(by: .seconds(59))
+        #expect(await h.transport.sent.count == 1) // held
+        try await h.drive(untilSent: 2)
+        #expect(try await next.value.status == 200)
+        let probeAt = await h.transport.sendTimes[1]
+        #expect(probeAt >= 60 && probeAt <= 62)
+        #expect(await !h.client.isSuspended)
+    }
+
     @Test("in no 60 s window does the pacer let more than the limit through, under 50 concurrent callers")
     func pacer() async throws {
-        let test = TestClock<Duration>()
-        let clock = PSAClock(test, epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { _, _, _ in (ok, hold: .zero) }
         var policy = ClientPolicy()
         policy.perMinuteLimit = 60
         policy.paceFraction = 0.95
         policy.threadsPerEndpoint = 100
-        let client = RateAwareClient(transport: transport, policy: policy, clock: clock, seed: 2)
+        let h = Harness(policy: policy, seed: 2) { _, _, _ in (ok, hold: .zero) }
+        let (test, transport, client) = (h.test, h.transport, h.client)
         let t = Task {
             try await withThrowingTaskGroup(of: Void.self) { g in
                 for i in 0..<50 { g.addTask { for j in 0..<3 { _ = try await client.send(get("Tickets/\(i)-\(j)")) } } }

@@ -65,3 +65,22 @@ func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), un
     }
     throw TimedOut()
 }
+
+/// A client on a test clock over a scripted transport: the setup every pacing test shares.
+struct Harness {
+    let test = TestClock<Duration>()
+    let clock: PSAClock
+    let transport: ScriptedTransport
+    let client: RateAwareClient
+
+    init(policy: ClientPolicy = ClientPolicy(), seed: UInt64 = 1, script: @escaping ScriptedTransport.Script) {
+        clock = PSAClock(test, epoch: epoch)
+        transport = ScriptedTransport(clock: clock, script: script)
+        client = RateAwareClient(transport: transport, policy: policy, clock: clock, seed: seed)
+    }
+
+    /// Advances the clock until the transport has seen `n` requests.
+    func drive(untilSent n: Int) async throws {
+        try await PSAClientTests.drive(test) { await transport.sent.count >= n }
+    }
+}
