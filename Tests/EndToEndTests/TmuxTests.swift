@@ -30,6 +30,12 @@ final class Tmux {
     func resize(_ w: Int, _ h: Int) throws { try run(["resize-window", "-t", session, "-x", "\(w)", "-y", "\(h)"]) }
     func kill() { _ = try? run(["kill-server"]) }
 
+    /// The shell is back in cooked mode (echo and canonical input on): the terminal was restored.
+    func expectCookedShell() throws {
+        try type("stty -a | tr ' ' '\\n' | grep -x -e -icanon -e -echo || echo COOKED-$((40+2))")
+        try waitFor("COOKED-42")
+    }
+
     struct NotSeen: Error, CustomStringConvertible {
         let what: String, screen: String
         var description: String { "never saw \(what) on the screen; last screen:\n\(screen)" }
@@ -164,8 +170,7 @@ struct TmuxTests {
 
         // q: back to a shell in cooked mode.
         try t.keys("q")
-        try t.type("stty -a | tr ' ' '\\n' | grep -x -e -icanon -e -echo || echo COOKED-$((40+2))")
-        try t.waitFor("COOKED-42")
+        try t.expectCookedShell()
     }
 
     @Test("Ctrl-C leaves the terminal restored too")
@@ -179,8 +184,23 @@ struct TmuxTests {
         try t.waitFor("Tickets 1/1,234")
         try t.keys("C-c")
         try t.waitFor("EXIT=130")
-        try t.type("stty -a | tr ' ' '\\n' | grep -x -e -icanon -e -echo || echo COOKED-$((40+2))")
-        try t.waitFor("COOKED-42")
+        try t.expectCookedShell()
+    }
+
+    @Test("SIGTERM and SIGHUP (an SSH drop) restore the terminal and exit 128+signal", arguments: [SIGTERM, SIGHUP])
+    func signals(sig: Int32) throws {
+        let bin = try psatopBinary()
+        let t = Tmux()
+        defer { t.kill() }
+        try t.start(width: 80, height: 24)
+        try t.type("\(bin) --demo; echo EXIT=$?")
+        try t.waitFor("Tickets 1/1,234")
+        let shell = try t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try spawn(["/usr/bin/pgrep", "-P", shell]).output.split(separator: "\n").first.flatMap { Int32($0) }
+        let pid = try #require(child)
+        #expect(kill(pid, sig) == 0)
+        try t.waitFor("EXIT=\(128 + sig)")
+        try t.expectCookedShell()
     }
 
     @Test("headless: tickets --all --json through the same client")
