@@ -48,7 +48,7 @@ public struct Connection: Sendable {
                                              secrets: [config.ateraKey])
                 api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: settings.ateraLimitPerMinute)
             }
-            return Connection(api: api, simulator: sim, tenantName: "demo (simulator, \(Int(config.timeScale))x time)", timeScale: config.timeScale)
+            return Connection(api: api, simulator: sim, tenantName: "demo (\(Int(config.timeScale))x time)", timeScale: config.timeScale)
         }
 
         if let url = settings.baseURL { _ = try URLPolicy.check(url) }
