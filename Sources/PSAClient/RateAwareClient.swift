@@ -291,7 +291,9 @@ public actor RateAwareClient {
 
     /// Spaces requests to `paceFraction` of the per-minute limit, allowing a small burst.
     private func pace() async throws -> WaitReason? {
-        guard let limit = policy.perMinuteLimit, limit > 0 else { return nil }
+        guard let configured = policy.perMinuteLimit, configured > 0 else { return nil }
+        // The server's own figure wins when it is tighter.
+        let limit = max(1, Int(min(Double(configured), lastRateLimitHeaders?.perMinute ?? .infinity)))
         let interval = 60.0 / (Double(limit) * policy.paceFraction)
         // In any minute GCRA lets through rate·60 + burst requests: the burst must fit in the
         // headroom the fraction leaves below the limit (with one to spare for window edges).
@@ -351,24 +353,63 @@ public actor RateAwareClient {
         return t
     }
 
+    /// Tightens to what the server says: its limit for the pacer, and when nothing remains,
+    /// holds the queue until its reset instead of drawing a 429.
     private func noteRateLimitHeaders(_ r: HTTPResult) {
-        if let h = RateLimitHeaders(r, now: clock.wall()) { lastRateLimitHeaders = h }
+        guard let h = RateLimitHeaders(r, now: clock.wall()) else { return }
+        lastRateLimitHeaders = h
+        if let remaining = h.remaining, remaining <= 0, let reset = h.resetSeconds, reset > 0, r.status != 429 {
+            holdQueue(for: .seconds(double: min(reset, 3_600)) + jitter(upTo: .milliseconds(250)), reason: .paced,
+                      detail: "the server says no requests remain until its window resets")
+        }
     }
 }
 
-/// `X-RateLimit-Limit/Remaining/Reset` when the server sends them. Reset is delta seconds or an
-/// epoch timestamp: told apart by magnitude.
+/// Rate-limit fields when the server sends them: `X-RateLimit-Limit/Remaining/Reset` (reset as
+/// delta seconds or an epoch timestamp, told apart by magnitude), or the IETF draft's
+/// `RateLimit: "default";r=50;t=30` with `RateLimit-Policy: "default";q=100;w=60`.
 public struct RateLimitHeaders: Sendable, Equatable {
+    /// Requests allowed per `windowSeconds`.
     public var limit: Int?
+    public var windowSeconds: Double?
     public var remaining: Int?
+    /// Seconds until the window resets.
     public var resetSeconds: Double?
 
     public init?(_ r: HTTPResult, now: Date) {
-        limit = r.header("X-RateLimit-Limit").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        remaining = r.header("X-RateLimit-Remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        func int(_ name: String) -> Int? { r.header(name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        limit = int("X-RateLimit-Limit")
+        remaining = int("X-RateLimit-Remaining")
         resetSeconds = r.header("X-RateLimit-Reset").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.map {
             $0 > 1_000_000_000 ? max(0, $0 - now.timeIntervalSince1970) : $0
         }
+        if let field = r.header("RateLimit") {
+            let p = Self.parameters(field)
+            remaining = remaining ?? p["r"].flatMap { Int($0) }
+            resetSeconds = resetSeconds ?? p["t"].flatMap { Double($0) }
+        }
+        if let field = r.header("RateLimit-Policy") {
+            let p = Self.parameters(field)
+            limit = limit ?? p["q"].flatMap { Int($0) }
+            windowSeconds = p["w"].flatMap { Double($0) }
+        }
         if limit == nil && remaining == nil && resetSeconds == nil { return nil }
+    }
+
+    /// `"default";r=50;t=30` → ["r": "50", "t": "30"] (first policy only).
+    static func parameters(_ field: String) -> [String: String] {
+        let first = field.split(separator: ",").first ?? ""
+        var out: [String: String] = [:]
+        for part in first.split(separator: ";").dropFirst() {
+            let kv = part.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { out[kv[0].trimmingCharacters(in: .whitespaces).lowercased()] = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: " \"")) }
+        }
+        return out
+    }
+
+    /// The server's limit as requests per minute, when it says.
+    public var perMinute: Double? {
+        guard let limit else { return nil }
+        return Double(limit) * 60 / (windowSeconds ?? 60)
     }
 }

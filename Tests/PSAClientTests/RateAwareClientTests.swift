@@ -149,6 +149,54 @@ struct RateAwareClientTests {
         #expect(await !h.client.isSuspended)
     }
 
+    @Test("no requests remaining: the queue waits for the server's reset instead of drawing a 429", arguments: [
+        [("X-RateLimit-Limit", "700"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "10")],
+        [("RateLimit-Policy", #""default";q=700;w=60"#), ("RateLimit", #""default";r=0;t=10"#)],
+        [("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", String(Int(epoch.timeIntervalSince1970) + 10))], // epoch form
+    ])
+    func remainingZero(headers: [(String, String)]) async throws {
+        let h = Harness(seed: 8) { i, _, _ in (i == 0 ? HTTPResult(status: 200, headers: headers, body: Data("{}".utf8)) : ok, hold: .zero) }
+        _ = try await h.client.send(get())
+        let next = Task { try await h.client.send(get("Tickets/2")) }
+        try await h.drive(untilSent: 2)
+        #expect(try await next.value.status == 200)
+        let at = await h.transport.sendTimes[1]
+        #expect(at >= 10 && at <= 10.25)
+        #expect(await h.client.log.last?.waitReason == .paced)
+    }
+
+    @Test("the pacer tightens to a lower limit the server announces")
+    func tightensToServerLimit() async throws {
+        var policy = ClientPolicy()
+        policy.perMinuteLimit = 700
+        policy.threadsPerEndpoint = 100
+        let server = HTTPResult(status: 200, headers: [("X-RateLimit-Limit", "60")], body: Data("{}".utf8))
+        let h = Harness(policy: policy, seed: 2) { _, _, _ in (server, hold: .zero) }
+        _ = try await h.client.send(get()) // learns the limit
+        let t = Task {
+            try await withThrowingTaskGroup(of: Void.self) { g in
+                for i in 0..<120 { g.addTask { _ = try await h.client.send(get("Tickets/\(i)")) } }
+                try await g.waitForAll()
+            }
+        }
+        try await h.drive(untilSent: 121)
+        try await t.value
+        let times = await h.transport.sendTimes.sorted()
+        var maxInWindow = 0
+        for (i, start) in times.enumerated() { maxInWindow = max(maxInWindow, times[i...].prefix { $0 < start + 60 }.count) }
+        #expect(maxInWindow <= 60)
+    }
+
+    @Test("header parsing: X-RateLimit-*, IETF fields, absent")
+    func headerParsing() {
+        let now = epoch
+        let x = RateLimitHeaders(HTTPResult(status: 200, headers: [("x-ratelimit-limit", "700"), ("X-RateLimit-Remaining", "12"), ("X-RateLimit-Reset", "30")]), now: now)
+        #expect(x?.limit == 700 && x?.remaining == 12 && x?.resetSeconds == 30 && x?.perMinute == 700)
+        let ietf = RateLimitHeaders(HTTPResult(status: 200, headers: [("RateLimit-Policy", #""default";q=100;w=30"#), ("RateLimit", #""default";r=50;t=20"#)]), now: now)
+        #expect(ietf?.limit == 100 && ietf?.remaining == 50 && ietf?.resetSeconds == 20 && ietf?.perMinute == 200)
+        #expect(RateLimitHeaders(HTTPResult(status: 200), now: now) == nil)
+    }
+
     @Test("in no 60 s window does the pacer let more than the limit through, under 50 concurrent callers")
     func pacer() async throws {
         var policy = ClientPolicy()
