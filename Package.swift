@@ -41,6 +41,8 @@ let package = Package(
             "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // `swift run -c release client-bench`: pacing efficiency and limits, against the simulator.
+        .executableTarget(name: "client-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/ClientBench"),
         .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
         .testTarget(name: "PSAClientTests", dependencies: [
             "PSAClient", "Simulator",

@@ -1,0 +1,111 @@
+// Drives the rate-aware client against the simulator and prints what matters:
+// achieved rate as a share of the allowed rate, 429s received, retries sent, and the most
+// requests in flight per endpoint (as the client and as the server saw them).
+//
+//   swift run -c release client-bench [seconds] [time-scale]
+//
+// Atera: the per-key limit (700/min) with the simulator's time scale, so minutes pass in
+// seconds; the client paces to the same scaled limit. Rate headers are off here (they state the
+// unscaled per-minute limit); the header path is covered by tests.
+// Autotask: 24 concurrent callers on one endpoint while the tenant is in the +0.5 s tier.
+import Foundation
+import PSAClient
+import PSACore
+import Simulator
+
+let args = CommandLine.arguments.dropFirst().compactMap(Double.init)
+let seconds = args.first ?? 30
+let scale = args.count > 1 ? args[1] : 10
+
+func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+
+actor Counter {
+    var ok = 0, failed = 0
+    func add(_ success: Bool) { if success { ok += 1 } else { failed += 1 } }
+}
+
+// MARK: Atera pacing
+
+let atConfig: SimulatorConfig = {
+    var c = SimulatorConfig()
+    c.tickets = 200
+    c.timeScale = scale
+    c.ateraRateHeaders = false
+    return c
+}()
+let ateraKey = atConfig.ateraKey
+let sim = try await Simulator.start(atConfig)
+var policy = ClientPolicy()
+policy.perMinuteLimit = Int(Double(atConfig.ateraLimitPerMinute) * scale) // the simulator's minute lasts 60/scale s
+policy.threadsPerEndpoint = 16
+let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 1, secrets: [atConfig.ateraKey])
+let counter = Counter()
+let start = ContinuousClock.now
+let deadline = start + .seconds(seconds)
+await withTaskGroup(of: Void.self) { g in
+    for w in 0..<32 {
+        g.addTask {
+            var i = 0
+            while ContinuousClock.now < deadline {
+                let id = 1_000 + (w * 7 + i) % 200
+                i += 1
+                let req = ClientRequest(spec: HTTPRequestSpec(method: "GET", url: "\(sim.ateraBaseURL)/tickets/\(id)", headers: [("X-API-KEY", ateraKey)]),
+                                        endpoint: "tickets", logPath: "/tickets/\(id)", idempotent: true, purpose: "bench")
+                let ok = (try? await client.send(req)) != nil
+                await counter.add(ok)
+            }
+        }
+    }
+}
+let elapsed = (ContinuousClock.now - start).seconds
+let simMinutes = elapsed * scale / 60
+let ok = await counter.ok
+let stats = await client.stats
+let achieved = Double(ok) / simMinutes
+let simStats = try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any] ?? [:]
+print("Atera pacing — limit \(atConfig.ateraLimitPerMinute)/min, pacer at \(Int(policy.paceFraction * 100))%, time scale \(Int(scale))x, \(Int(elapsed)) s (\(String(format: "%.1f", simMinutes)) simulated min), 32 callers")
+print("  " + pad("achieved rate", 28) + String(format: "%.1f/min = %.1f%% of allowed", achieved, achieved / Double(atConfig.ateraLimitPerMinute) * 100))
+print("  " + pad("requests ok / failed", 28) + "\(ok) / \(await counter.failed)")
+print("  " + pad("429s received", 28) + "\(stats.status429) (server counted \(simStats["throttled429"] ?? 0))")
+print("  " + pad("retries sent", 28) + "\(stats.retries)")
+print("  " + pad("max in flight (client)", 28) + "\(await client.maxInFlightSeen["tickets"] ?? 0) of \(policy.threadsPerEndpoint)")
+await sim.stop()
+
+// MARK: Autotask thread limit
+
+let atk: SimulatorConfig = {
+    var c = SimulatorConfig()
+    c.tickets = 200
+    c.background = .steady(perHour: 6_000) // 60%: every response carries +0.5 s
+    return c
+}()
+let sim2 = try await Simulator.start(atk)
+let client2 = RateAwareClient(transport: AHCTransport(), seed: 2, secrets: [atk.autotaskSecret, atk.autotaskIntegrationCode])
+let api = AutotaskAPI(client: client2, credentials: .init(userName: atk.autotaskUser, secret: atk.autotaskSecret, integrationCode: atk.autotaskIntegrationCode),
+                      baseURL: sim2.autotaskBaseURL)
+let first = try await api.page(after: nil).tickets.map(\.id)
+let counter2 = Counter()
+let start2 = ContinuousClock.now
+let deadline2 = start2 + .seconds(min(seconds, 10))
+await withTaskGroup(of: Void.self) { g in
+    for w in 0..<24 {
+        g.addTask {
+            var i = 0
+            while ContinuousClock.now < deadline2 {
+                let id = first[(w * 13 + i) % first.count]
+                i += 1
+                await counter2.add((try? await api.ticket(id: id)) != nil)
+            }
+        }
+    }
+}
+let elapsed2 = (ContinuousClock.now - start2).seconds
+let s2 = try JSONSerialization.jsonObject(with: await sim2.statsJSON()) as? [String: Any] ?? [:]
+let maxConc = (s2["maxConcurrent"] as? [String: Int])?["tickets"] ?? 0
+let cstats = await client2.stats
+print("Autotask thread limit — 24 callers on /Tickets for \(Int(elapsed2)) s at +0.5 s latency")
+print("  " + pad("requests ok / failed", 28) + "\(await counter2.ok) / \(await counter2.failed)  (\(String(format: "%.1f", Double(await counter2.ok) / elapsed2))/s; 3 slots at 0.5 s allow 6/s)")
+print("  " + pad("max in flight on Tickets", 28) + "client \(await client2.maxInFlightSeen["Tickets"] ?? 0), server saw \(maxConc) (limit 3)")
+print("  " + pad("thread-limit rejections", 28) + "\(s2["threadLimitRejections"] ?? 0)")
+print("  " + pad("429s received / retries", 28) + "\(cstats.status429) / \(cstats.retries)")
+await sim2.stop()
