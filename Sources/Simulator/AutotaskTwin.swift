@@ -8,14 +8,16 @@ struct AutotaskTwin: Sendable {
     let config: SimulatorConfig
     let clock: PSAClock
 
-    func handle(_ req: SimRequest, rest: String) async -> Response {
+    func handle(_ req: SimRequest, zone: Int, rest: String) async -> Response {
         let parts = rest.split(separator: "/").map { $0.lowercased() }
         guard let first = parts.first else { return .html404(req.path) }
+        let current = await state.zone
 
-        if first == "zoneinformation" { return zoneInformation(req) }
+        if first == "zoneinformation" { return zoneInformation(req, zone: current) }
         if first == "versioninformation" { return .json(200, ["apiVersions": ["1.0", "2.0"]]) }
 
-        guard req.header("ApiIntegrationCode") == config.autotaskIntegrationCode,
+        // After a zone move the old URL answers 401, as Autotask's does.
+        guard zone == current, req.header("ApiIntegrationCode") == config.autotaskIntegrationCode,
               req.header("UserName") == config.autotaskUser,
               req.header("Secret") == config.autotaskSecret else {
             await state.noteUnauthorized()
@@ -35,11 +37,12 @@ struct AutotaskTwin: Sendable {
         }
     }
 
-    private func zoneInformation(_ req: SimRequest) -> Response {
+    private func zoneInformation(_ req: SimRequest, zone: Int) -> Response {
         guard let user = req.query["user"], user.lowercased() == config.autotaskUser.lowercased() else {
             return .errors(500, "Zone information could not be determined")
         }
-        return .json(200, ZoneInformation(zoneName: "Simulator Zone", url: req.origin + "/ATServicesRest/",
+        let prefix = zone == 1 ? "" : "/zone\(zone)"
+        return .json(200, ZoneInformation(zoneName: "Simulator Zone \(zone)", url: req.origin + prefix + "/ATServicesRest/",
                                           webUrl: req.origin + "/", ci: 20264))
     }
 

@@ -18,16 +18,28 @@ struct SimRouter: Sendable {
         let body = (try? await request.collectBody(upTo: 64 << 20)).map { Data($0.readableBytesView) } ?? Data()
         let req = SimRequest(method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
                              headers: request.headers, body: body, authority: request.head.authority)
-        if path.lowercased().hasPrefix(Self.autotaskPrefix.lowercased()) {
-            return await AutotaskTwin(state: state, config: config, clock: clock)
-                .handle(req, rest: String(path.dropFirst(Self.autotaskPrefix.count)))
+        if let (zone, rest) = Self.autotaskZone(path) {
+            return await AutotaskTwin(state: state, config: config, clock: clock).handle(req, zone: zone, rest: rest)
         }
         if path.hasPrefix(Self.ateraPrefix) {
             return await AteraTwin(state: state, config: config).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
         if path == "/__sim/stats" { return .json(200, await state.stats) }
         if path == "/__sim/reset", req.method == "POST" { await state.reset(); return .json(200, ["reset": true]) }
+        if path == "/__sim/zone-move", req.method == "POST" { await state.moveZone(); return .json(200, ["zone": await state.zone]) }
         return .html404(path)
+    }
+
+    /// `/ATServicesRest/V1.0/x` → (1, "x"); `/zone3/ATServicesRest/V1.0/x` → (3, "x").
+    static func autotaskZone(_ path: String) -> (Int, String)? {
+        var zone = 1
+        var p = Substring(path)
+        if p.hasPrefix("/zone"), let slash = p.dropFirst(5).firstIndex(of: "/"), let n = Int(p.dropFirst(5)[..<slash]) {
+            zone = n
+            p = p[slash...]
+        }
+        guard p.lowercased().hasPrefix(autotaskPrefix.lowercased()) else { return nil }
+        return (zone, String(p.dropFirst(autotaskPrefix.count)))
     }
 
     /// `a=1&b=x%20y` → ["a": "1", "b": "x y"] (`+` is a space, as in forms).

@@ -21,6 +21,10 @@ actor SimState {
     private var ateraTimes: [Double] = []
     private var ateraHead = 0
 
+    /// The tenant's zone: 1 is served at `/ATServicesRest/`, k > 1 at `/zone{k}/ATServicesRest/`.
+    private(set) var zone = 1
+    func moveZone() { zone += 1 }
+
     // Counters for /__sim/stats.
     var stats = Stats()
 

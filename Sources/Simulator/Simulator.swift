@@ -52,6 +52,10 @@ public final class Simulator: Sendable {
     /// The tenant's current rolling count, as ThresholdInformation would say (without counting a request).
     public func autotaskCount() async -> Int { await state.autotaskCount }
 
+    /// Moves the Autotask tenant to a new zone: the old URL answers 401 from now on, and
+    /// zoneInformation names the new one (also `POST /__sim/zone-move`).
+    public func moveZone() async { await state.moveZone() }
+
     /// Counters, as `GET /__sim/stats` returns them.
     public func statsJSON() async -> Data {
         (try? JSONEncoder().encode(await state.stats)) ?? Data()

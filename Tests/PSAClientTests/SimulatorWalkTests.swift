@@ -50,6 +50,34 @@ struct SimulatorWalkTests {
         await sim.stop()
     }
 
+    @Test("after a zone move the old URL answers 401: the client re-resolves the zone once and goes on")
+    func zoneMove() async throws {
+        let sim = try await Simulator.start(SimulatorConfig())
+        let api = Self.autotask(sim)
+        _ = try await api.quota()
+        #expect(await api.currentBaseURL() == sim.autotaskBaseURL)
+        await sim.moveZone()
+        _ = try await api.quota()
+        #expect(await api.currentBaseURL() == "http://127.0.0.1:\(sim.port)/zone2/ATServicesRest/V1.0")
+        let paths = await api.client.log.map { "\($0.path) \($0.status ?? 0)" }
+        #expect(paths == ["/zoneInformation 200", "/ThresholdInformation 200", "/ThresholdInformation 401",
+                          "/zoneInformation 200", "/ThresholdInformation 200"])
+        await sim.stop()
+    }
+
+    @Test("a 401 that is not a zone move is reported as bad credentials after one re-resolve")
+    func realBadCredentialsAfterDiscovery() async throws {
+        let sim = try await Simulator.start(SimulatorConfig())
+        let c = sim.config
+        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: ["wrong"])
+        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: "wrong", integrationCode: c.autotaskIntegrationCode),
+                              baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL)
+        await #expect(throws: APIError.self) { _ = try await api.quota() }
+        let statuses = await client.log.map { $0.status ?? 0 }
+        #expect(statuses == [200, 401, 200]) // discover, refused, re-resolve (same zone): no second try
+        await sim.stop()
+    }
+
     @Test("bad credentials are named as such")
     func badCredentials() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
