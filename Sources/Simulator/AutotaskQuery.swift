@@ -21,7 +21,6 @@ struct AutotaskQuery: Sendable {
 
     struct Invalid: Error { var message: String }
 
-    static let maxOrConditions = 500
     static let ops: Set<String> = ["eq", "noteq", "gt", "gte", "lt", "lte", "beginswith", "endswith",
                                    "contains", "exist", "notexist", "in", "notin"]
 
@@ -41,10 +40,7 @@ struct AutotaskQuery: Sendable {
         includeFields = (lower["includefields"] as? [Any])?.compactMap { $0 as? String }
         let items = (lower["filter"] as? [Any]) ?? []
         filter = try items.map(Self.parse)
-        let ors = filter.reduce(0) { $0 + Self.orConditions($1, insideOr: false) }
-        if ors > Self.maxOrConditions {
-            throw Invalid(message: "Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.")
-        }
+        guard AutotaskQueryRules.withinOrLimit(json) else { throw Invalid(message: AutotaskQueryRules.orLimitMessage) }
     }
 
     static func parse(_ any: Any) throws -> Filter {
@@ -68,16 +64,6 @@ struct AutotaskQuery: Sendable {
         if let s = any as? String { return .string(s) }
         if let a = any as? [Any] { return .list(a.compactMap(value)) }
         return nil
-    }
-
-    static func orConditions(_ f: Filter, insideOr: Bool) -> Int {
-        switch f {
-        case .condition(let op, _, let v):
-            if op == "in" || op == "notin", case .list(let l)? = v { return l.count }
-            return insideOr ? 1 : 0
-        case .group(let op, let items):
-            return items.reduce(0) { $0 + orConditions($1, insideOr: op == "or") }
-        }
     }
 
     /// Top-level items are ANDed.

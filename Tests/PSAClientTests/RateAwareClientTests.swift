@@ -249,6 +249,26 @@ struct RateAwareClientTests {
         #expect(await transport.sent.count == 1)
     }
 
+    @Test("a query with more than 500 OR conditions is refused before sending, in the vendor's words")
+    func orLimitRefusedLocally() async throws {
+        let empty = HTTPResult(status: 200, body: Data(#"{"fields":[],"items":[]}"#.utf8))
+        let h = Harness(seed: 1) { _, _, _ in (empty, hold: .zero) }
+        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
+                              baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let ids = (0..<501).map { Int64($0) }
+        do {
+            _ = try await api.tickets(ids: ids)
+            Issue.record("expected a refusal")
+        } catch let e as APIError {
+            #expect(e.kind == .refused)
+            #expect(e.detail == AutotaskQueryRules.orLimitMessage)
+        }
+        #expect(await h.transport.sent.isEmpty)
+        // 500 is fine: it goes out (after the picklists).
+        _ = try await api.tickets(ids: Array(ids.prefix(500)))
+        #expect(await h.transport.sent.map(\.url).contains { $0.hasSuffix("/Tickets/query") })
+    }
+
     @Test("errors name the cause and never carry a secret")
     func errorsRedacted() async throws {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)

@@ -37,3 +37,24 @@ struct TierTests {
         #expect(LatencyTier.one.addedLatency == 1)
     }
 }
+
+@Suite("Autotask query rules")
+struct QueryRuleTests {
+    func body(_ filter: String) -> Data { Data(#"{"filter":[\#(filter)]}"#.utf8) }
+
+    @Test("OR conditions: inside or-groups, and in/notIn lists; top-level and nested and do not count")
+    func counting() {
+        let or3 = #"{"op":"or","items":[{"op":"eq","field":"id","value":1},{"op":"eq","field":"id","value":2},{"op":"eq","field":"id","value":3}]}"#
+        #expect(AutotaskQueryRules.orConditions(inQuery: body(or3)) == 3)
+        #expect(AutotaskQueryRules.orConditions(inQuery: body(#"{"op":"eq","field":"id","value":1},{"op":"gt","field":"id","value":0}"#)) == 0)
+        #expect(AutotaskQueryRules.orConditions(inQuery: body(#"{"op":"in","field":"id","value":[1,2,3,4]}"#)) == 4)
+        #expect(AutotaskQueryRules.orConditions(inQuery: body(#"{"op":"and","items":[\#(or3),{"op":"eq","field":"x","value":1}]}"#)) == 3)
+        #expect(AutotaskQueryRules.orConditions(inQuery: Data("not json".utf8)) == 0)
+    }
+
+    @Test("the limit is 500", arguments: [(500, true), (501, false)])
+    func limit(n: Int, ok: Bool) {
+        let values = (0..<n).map(String.init).joined(separator: ",")
+        #expect(AutotaskQueryRules.withinOrLimit(body(#"{"op":"in","field":"id","value":[\#(values)]}"#)) == ok)
+    }
+}
