@@ -13,6 +13,8 @@ public struct ConnectionSettings: Sendable {
     public var demoSeed: UInt64 = 42
     /// The demo's simulated hour passes this many times faster.
     public var demoTimeScale = 20.0
+    /// Faults the demo's simulator injects (see `FaultPlan`).
+    public var demoFaults = FaultPlan()
     public init() {}
 }
 
@@ -35,6 +37,7 @@ public struct Connection: Sendable {
             config.timeScale = settings.demoTimeScale
             config.background = .demo
             config.ateraLimitPerMinute = settings.ateraLimitPerMinute
+            config.faults = settings.demoFaults
             let sim = try await Simulator.start(config)
             let api: any TenantAPI
             switch settings.vendor {

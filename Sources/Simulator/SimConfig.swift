@@ -35,6 +35,8 @@ public struct SimulatorConfig: Sendable {
     public var autotaskSecret = "demo-secret-not-real"
     public var autotaskIntegrationCode = "DEMO-INTEGRATION-CODE"
     public var ateraKey = "demo-atera-key-not-real"
+    /// Faults injected into API answers (not zoneInformation, not the control endpoints).
+    public var faults = FaultPlan()
 
     public init() {}
 }

@@ -19,15 +19,30 @@ struct SimRouter: Sendable {
         let req = SimRequest(method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
                              headers: request.headers, body: body, authority: request.head.authority)
         if let (zone, rest) = Self.autotaskZone(path) {
+            if !rest.lowercased().hasPrefix("zoneinformation"), let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AutotaskTwin(state: state, config: config, clock: clock).handle(req, zone: zone, rest: rest)
         }
         if path.hasPrefix(Self.ateraPrefix) {
+            if let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AteraTwin(state: state, config: config).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
         if path == "/__sim/stats" { return .json(200, await state.stats) }
         if path == "/__sim/reset", req.method == "POST" { await state.reset(); return .json(200, ["reset": true]) }
         if path == "/__sim/zone-move", req.method == "POST" { await state.moveZone(); return .json(200, ["zone": await state.zone]) }
         return .html404(path)
+    }
+
+    /// The injected answer for a fault; nil when the fault only delays the real answer.
+    func fault(_ f: FaultPlan.Kind) async -> Response? {
+        switch f {
+        case .serverError: return .errors(500, "Object reference not set to an instance of an object. (simulated fault)")
+        case .unavailable: return .data(503, Data(#"{"Message":"Service unavailable (simulated fault)"}"#.utf8), headers: [("Retry-After", "1")])
+        case .html: return .data(500, Data("<html><head><title>500 - Internal server error.</title></head><body>simulated fault</body></html>".utf8), contentType: "text/html")
+        case .malformed: return .data(200, Data(#"{"items":[{"id":1,"title":"cut off he"#.utf8))
+        case .slow:
+            try? await clock.sleep(.seconds(double: 2 / config.timeScale))
+            return nil
+        }
     }
 
     /// `/ATServicesRest/V1.0/x` → (1, "x"); `/zone3/ATServicesRest/V1.0/x` → (3, "x").

@@ -25,6 +25,15 @@ actor SimState {
     private(set) var zone = 1
     func moveZone() { zone += 1 }
 
+    private var faultRNG: SeededGenerator
+
+    /// The fault, if any, for the next API answer.
+    func drawFault() -> FaultPlan.Kind? {
+        guard let f = config.faults.draw(using: &faultRNG) else { return nil }
+        stats.faultsInjected[f.rawValue, default: 0] += 1
+        return f
+    }
+
     // Counters for /__sim/stats.
     var stats = Stats()
 
@@ -36,12 +45,14 @@ actor SimState {
         var maxConcurrent: [String: Int] = [:]
         var limitViolations = 0
         var unauthorized = 0
+        var faultsInjected: [String: Int] = [:]
     }
 
     init(config: SimulatorConfig, clock: PSAClock) {
         self.config = config
         self.clock = clock
         self.startWall = clock.wall()
+        self.faultRNG = SeededGenerator(seed: config.seed &+ 0xFA17)
         self.data = SimData(tickets: config.tickets, seed: config.seed, now: clock.wall())
         let w = max(1, config.autotaskTimeframeMinutes * 60)
         ring = Array(repeating: 0, count: w)

@@ -39,6 +39,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Demo: number of simulated tickets.")
     var demoTickets = 1_234
 
+    @Option(help: "Demo: faults the simulator injects, e.g. \"500=0.1,503=0.02,slow=0.05,malformed=0.02,html=0.05\".")
+    var demoFaults = ""
+
     var settings: ConnectionSettings {
         var s = ConnectionSettings()
         s.demo = demo
@@ -46,6 +49,7 @@ struct ConnectionOptions: ParsableArguments {
         s.baseURL = baseURL
         s.ateraLimitPerMinute = ateraLimit
         s.demoTickets = demoTickets
+        s.demoFaults = (try? FaultPlan(parsing: demoFaults)) ?? FaultPlan()
         return s
     }
 
@@ -55,6 +59,7 @@ struct ConnectionOptions: ParsableArguments {
         }
         guard ateraLimit > 0 else { throw ValidationError("--atera-limit must be positive") }
         guard (0...10_000_000).contains(demoTickets) else { throw ValidationError("--demo-tickets must be between 0 and 10,000,000") }
+        do { _ = try FaultPlan(parsing: demoFaults) } catch { throw ValidationError("--demo-faults: \(error)") }
     }
 }
 

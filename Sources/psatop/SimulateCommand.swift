@@ -30,12 +30,16 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Leave out Atera's X-RateLimit-* and Retry-After headers.")
     var noRateHeaders = false
 
+    @Option(help: "Inject faults at rates, e.g. \"500=0.05,503=0.02,slow=0.1,malformed=0.02,html=0.02\".")
+    var faults = ""
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
         guard timeScale > 0, timeScale <= 100_000 else { throw ValidationError("--time-scale must be in (0, 100000]") }
         guard threshold > 0, ateraLimit > 0 else { throw ValidationError("limits must be positive") }
         _ = try backgroundLoad()
+        do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
     }
 
     func backgroundLoad() throws -> BackgroundLoad {
@@ -60,6 +64,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.autotaskThreshold = threshold
         config.ateraLimitPerMinute = ateraLimit
         config.ateraRateHeaders = !noRateHeaders
+        config.faults = try FaultPlan(parsing: faults)
         let sim: Simulator
         do { sim = try await Simulator.start(config) } catch { fail("\(error)") }
         // Written straight to the file descriptor so a pipe sees it at once.

@@ -1,0 +1,70 @@
+import Foundation
+import PSAClient
+import PSACore
+import Simulator
+import Testing
+
+@Suite("Simulator fault injection")
+struct FaultTests {
+    static func raw(_ faults: String, timeScale: Double = 1) async throws -> Raw {
+        var c = SimulatorConfig()
+        c.tickets = 50
+        c.timeScale = timeScale
+        c.faults = try FaultPlan(parsing: faults)
+        return Raw(sim: try await Simulator.start(c))
+    }
+
+    @Test("each fault at rate 1", arguments: [
+        ("500=1", 500, "Object reference not set"), ("503=1", 503, "Service unavailable"),
+        ("html=1", 500, "<title>500 - Internal server error.</title>"), ("malformed=1", 200, "cut off he"),
+    ])
+    func kinds(spec: String, status: Int, body: String) async throws {
+        let raw = try await Self.raw(spec)
+        for r in [try await raw.autotask("GET", "ThresholdInformation"), try await raw.atera("tickets")] {
+            #expect(r.status == status)
+            #expect(String(decoding: r.body, as: UTF8.self).contains(body))
+            if status == 503 { #expect(r.header("Retry-After") == "1") }
+        }
+        // zoneInformation is never faulted: discovery must work for the client to start at all.
+        #expect(try await raw.autotask("GET", "zoneInformation?user=\(raw.sim.config.autotaskUser)", headers: []).status == 200)
+        let stats = json(try await raw.transport.send(HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
+        #expect((stats["faultsInjected"] as? [String: Int])?.values.reduce(0, +) == 2)
+        await raw.sim.stop()
+    }
+
+    @Test("slow answers come late, then right")
+    func slow() async throws {
+        let raw = try await Self.raw("slow=1", timeScale: 10) // 2 s / 10
+        let start = ContinuousClock.now
+        let r = try await raw.autotask("GET", "ThresholdInformation")
+        #expect(ContinuousClock.now - start >= .milliseconds(190))
+        #expect(r.status == 200)
+        await raw.sim.stop()
+    }
+
+    @Test("bad fault specs are refused with a clear message", arguments: ["boom=0.1", "500=2", "500", "slow=abc"])
+    func parsing(spec: String) {
+        #expect(throws: FaultPlan.Invalid.self) { try FaultPlan(parsing: spec) }
+    }
+
+    @Test("the client walks every ticket through a server failing 30% of answers")
+    func walkThroughFaults() async throws {
+        var c = SimulatorConfig()
+        c.tickets = 1_234
+        c.faults = try FaultPlan(parsing: "500=0.15,html=0.1,503=0.05")
+        let sim = try await Simulator.start(c)
+        var policy = ClientPolicy()
+        policy.backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(200))
+        let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 4, secrets: [c.autotaskSecret])
+        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+                              baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: 200)
+        let all = try await api.allTickets()
+        #expect(all.count == 1_234)
+        #expect(Set(all.map(\.id)).count == 1_234)
+        let stats = await client.stats
+        #expect(stats.retries > 0)
+        let failed = await client.log.filter(\.isError)
+        #expect(!failed.isEmpty && failed.allSatisfy { $0.error != nil }) // every failure visible, with its cause
+        await sim.stop()
+    }
+}
