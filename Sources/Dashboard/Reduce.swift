@@ -24,14 +24,24 @@ extension DashboardState {
             lastUpdate = at
             let keepID = selectedTicket?.id
             if reset {
-                tickets = page.tickets
+                // A refresh brings the first page again: replace what it covers and keep the pages
+                // loaded after it (and where the next one starts), so the reader keeps their place.
+                let freshIDs = Set(page.tickets.lazy.map(\.id))
+                if let last = page.tickets.last, page.next != nil,
+                   let pos = tickets.firstIndex(where: { $0.id == last.id }), pos + 1 < tickets.count {
+                    tickets = page.tickets + tickets[(pos + 1)...].filter { !freshIDs.contains($0.id) }
+                } else {
+                    tickets = page.tickets
+                    next = page.next
+                    listComplete = page.next == nil
+                }
             } else {
                 let have = Set(tickets.lazy.map(\.id))
                 tickets.append(contentsOf: page.tickets.filter { !have.contains($0.id) })
+                next = page.next
+                listComplete = page.next == nil
             }
             total = page.total ?? total
-            next = page.next
-            listComplete = page.next == nil
             if reset, let keepID, let i = tickets.firstIndex(where: { $0.id == keepID }) { selected = i }
             clampSelection()
             return nearEndLoad()

@@ -121,6 +121,23 @@ struct ReduceTests {
         #expect(s.selectedTicket?.id == id)
     }
 
+    @Test("a refresh of page 1 keeps the pages loaded after it and the reader's place")
+    func refreshKeepsLoadedPages() {
+        let all = sampleTickets(120)
+        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 80, height: 24)
+        _ = s.reduce(.page(TicketPage(tickets: Array(all[0..<40]), total: 120, next: .afterID(7_039)), reset: true, at: fixedNow))
+        _ = s.reduce(.page(TicketPage(tickets: Array(all[40..<80]), total: 120, next: .afterID(7_079)), reset: false, at: fixedNow))
+        _ = s.reduce(.key(.char("G")))
+        let place = s.selectedTicket?.id
+        var first = Array(all[0..<40])
+        first[3].status = "Complete" // changed on the server
+        _ = s.reduce(.page(TicketPage(tickets: first, total: 120, next: .afterID(7_039)), reset: true, at: fixedNow))
+        #expect(s.tickets.count == 80)
+        #expect(s.tickets[3].status == "Complete")
+        #expect(s.selectedTicket?.id == place)
+        #expect(s.next == .afterID(7_079)) // continues after what is loaded, not after page 1
+    }
+
     @Test("resizing keeps the selection visible")
     func resize() {
         var s = state(next: nil)
