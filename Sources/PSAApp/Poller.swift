@@ -12,7 +12,8 @@ public actor Poller {
     /// Quota reading interval far from a tier boundary, and near one (within 5 points).
     public let farInterval: Duration
     public let nearInterval: Duration
-    private var tasks: [Task<Void, Never>] = []
+    /// Work in flight (page and detail loads, the log relay), removed as each finishes.
+    private var tasks: [UUID: Task<Void, Never>] = [:]
     private var quotaTask: Task<Void, Never>?
     private var lastQuota: Quota?
 
@@ -33,7 +34,7 @@ public actor Poller {
     public func start() async {
         let events = await api.client.events()
         let post = self.post
-        tasks.append(Task {
+        track {
             for await e in events {
                 switch e {
                 case .record(let r): post(.request(r))
@@ -41,16 +42,27 @@ public actor Poller {
                 case .resumed: post(.resumed)
                 }
             }
-        })
+        }
         startQuotaLoop()
         handle(.loadPage(nil))
     }
 
     public func stop() {
-        tasks.forEach { $0.cancel() }
+        tasks.values.forEach { $0.cancel() }
         quotaTask?.cancel()
-        tasks = []
+        tasks = [:]
     }
+
+    /// Runs work that `stop()` can cancel, and forgets it when it ends.
+    private func track(_ work: @escaping @Sendable () async -> Void) {
+        let id = UUID()
+        tasks[id] = Task {
+            await work()
+            self.finished(id)
+        }
+    }
+
+    private func finished(_ id: UUID) { tasks[id] = nil }
 
     private func startQuotaLoop() {
         quotaTask?.cancel()
@@ -90,23 +102,22 @@ public actor Poller {
         let api = self.api, post = self.post, clock = self.clock
         switch command {
         case .loadPage(let cursor):
-            tasks.append(Task {
+            track {
                 do { post(.page(try await api.page(after: cursor), reset: cursor == nil, at: clock.wall())) }
                 catch is CancellationError {}
                 catch { post(.pageFailed(String(describing: error))) }
-            })
+            }
         case .refresh:
             startQuotaLoop()
             handle(.loadPage(nil))
         case .loadDetail(let id):
-            tasks.append(Task {
+            track {
                 do { post(.detail(try await api.ticket(id: id))) }
                 catch is CancellationError {}
                 catch { post(.detailFailed(id: id, String(describing: error))) }
-            })
+            }
         case .quit:
             stop()
         }
-        tasks.removeAll { $0.isCancelled }
     }
 }

@@ -139,27 +139,31 @@ public actor AutotaskAPI: TenantAPI {
 
     /// Fetches company and resource names not yet known, one query each.
     private func resolveNames(_ tickets: [AutotaskTicket]) async throws {
-        let missingCompanies = Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)
-        if !missingCompanies.isEmpty {
-            let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": missingCompanies.sorted()]]])
-            if let r = try? await send("POST", "Companies/query", body: body, purpose: "names"),
-               let items = try? r.decode(AutotaskQueryResponse<AutotaskCompany>.self).items {
-                for c in items { companies[c.id] = c.companyName ?? "Company #\(c.id)" }
-            }
+        let newCompanies = try await names(of: "Companies", one: "Company", ids: Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)) { i in
+            i["companyName"] as? String
         }
-        let missingResources = Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys)
-        if !missingResources.isEmpty {
-            let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": missingResources.sorted()]]])
-            if let r = try? await send("POST", "Resources/query", body: body, purpose: "names"),
-               let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
-               let items = obj["items"] as? [[String: Any]] {
-                for i in items {
-                    guard let id = (i["id"] as? NSNumber)?.int64Value else { continue }
-                    let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
-                    resources[id] = name.isEmpty ? "Resource #\(id)" : name
-                }
-            }
+        companies.merge(newCompanies) { $1 }
+        let newResources = try await names(of: "Resources", one: "Resource", ids: Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys)) { i in
+            let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
+            return name.isEmpty ? nil : name
         }
+        resources.merge(newResources) { $1 }
+    }
+
+    /// id → display name for the ids of one entity, in a single `in` query. A failed lookup only
+    /// costs the names (the list shows "Company #id"), never the page.
+    private func names(of entity: String, one: String, ids: Set<Int64>, name: ([String: Any]) -> String?) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": ids.sorted()]]])
+        guard let r = try? await send("POST", "\(entity)/query", body: body, purpose: "names"),
+              let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+              let items = obj["items"] as? [[String: Any]] else { return [:] }
+        var out: [Int64: String] = [:]
+        for i in items {
+            guard let id = (i["id"] as? NSNumber)?.int64Value else { continue }
+            out[id] = name(i) ?? "\(one) #\(id)"
+        }
+        return out
     }
 
     /// Refuses a query the server would refuse for its OR conditions, before anything is sent.

@@ -105,11 +105,9 @@ extension Response {
 
     /// RFC 7807, as Atera sends for many 400/404s.
     static func problem(_ status: Int, title: String, detail: String, instance: String) -> Response {
-        let body: [String: String] = ["type": "https://tools.ietf.org/html/rfc7231#section-6.5.4", "title": title,
-                                      "status": String(status), "detail": detail, "instance": instance]
-        var data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
-        // status is a number in RFC 7807
-        data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"status\":\"\(status)\"", with: "\"status\":\(status)").utf8)
+        let body: [String: Any] = ["type": "https://tools.ietf.org/html/rfc7231#section-6.5.4", "title": title,
+                                   "status": status, "detail": detail, "instance": instance]
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         return .data(status, data, contentType: "application/problem+json; charset=utf-8")
     }
 
