@@ -157,14 +157,24 @@ public actor RateAwareClient {
             catch { outcome = .failure(error) }
             if !request.exempt { releaseSlot(request.endpoint) }
             let duration = (clock.now() - sentAt).seconds
+            // A non-2xx answer, classified once, with secrets removed.
+            var failure: APIError? = nil
+            if case .success(let r) = outcome, !(200..<300).contains(r.status) {
+                let e = APIError.classify(status: r.status, body: r.body)
+                failure = APIError(kind: e.kind, status: e.status, detail: redact(e.detail))
+            }
+            // The probe is settled here, once: a 2xx ends the suspension, a suspension answer
+            // extends it (beginSuspension below), anything else leaves it as it was.
+            if isProbe, failure?.kind != .suspended {
+                let succeeded = if case .success = outcome { failure == nil } else { false }
+                endProbe(stillSuspended: succeeded ? false : suspended)
+            }
 
             switch outcome {
             case .failure(let error as CancellationError):
-                if isProbe { endProbe(stillSuspended: suspended) }
                 record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: "cancelled")
                 throw error
             case .failure(let error):
-                if isProbe { endProbe(stillSuspended: suspended) }
                 stats.failures += 1
                 let message = redact(String(describing: error))
                 record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: message)
@@ -176,13 +186,10 @@ public actor RateAwareClient {
                 carriedWait = d.seconds; carriedReason = .backoff
             case .success(let result):
                 noteRateLimitHeaders(result)
-                if (200..<300).contains(result.status) {
-                    if isProbe { endProbe(stillSuspended: false) }
+                guard let safe = failure else {
                     record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: nil)
                     return result
                 }
-                let error = APIError.classify(status: result.status, body: result.body)
-                let safe = APIError(kind: error.kind, status: error.status, detail: redact(error.detail))
                 record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: safe.detail)
                 if result.status == 429 { stats.status429 += 1 }
                 switch safe.kind {
@@ -192,21 +199,18 @@ public actor RateAwareClient {
                     guard request.idempotent, attempt < policy.maxRetries else { throw safe }
                     carriedWait = 0; carriedReason = .suspended
                 case .rateLimited where result.status == 429, .serverError where result.status == 503:
-                    if isProbe { endProbe(stillSuspended: suspended) }
                     let pause = pauseFor(result)
                     holdQueue(for: pause, reason: .retryAfter, detail: safe.detail)
                     // 429: the server did not act on it, so any request may go again; 503 only if idempotent.
                     guard (result.status == 429 || request.idempotent), attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
                     carriedWait = 0; carriedReason = .retryAfter
                 case .threadLimit, .serverError:
-                    if isProbe { endProbe(stillSuspended: suspended) }
                     let retryable = safe.kind == .threadLimit || request.idempotent
                     guard retryable, attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
                     let d = policy.backoff.delay(attempt: attempt, using: &rng)
                     try await clock.sleep(d)
                     carriedWait = d.seconds; carriedReason = .backoff
                 default:
-                    if isProbe { endProbe(stillSuspended: suspended) }
                     throw safe
                 }
             }
