@@ -20,17 +20,15 @@ public protocol TenantAPI: Sendable {
 }
 
 extension TenantAPI {
-    /// Every ticket, page by page, through the same client and limits.
-    public func allTickets(progress: @Sendable (Int, Int?) -> Void = { _, _ in }) async throws -> [Ticket] {
+    /// Every ticket, page by page, through the same client and limits; stops once `limit` are in.
+    public func allTickets(limit: Int? = nil) async throws -> [Ticket] {
         var all: [Ticket] = []
         var cursor: PageCursor? = nil
-        var total: Int? = nil
         repeat {
             let p = try await page(after: cursor)
             all.append(contentsOf: p.tickets)
-            total = p.total ?? total
-            progress(all.count, total)
             cursor = p.next
+            if let limit, all.count >= limit { return Array(all.prefix(limit)) }
         } while cursor != nil
         return all
     }

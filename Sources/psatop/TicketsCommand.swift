@@ -25,15 +25,11 @@ struct TicketsCommand: AsyncParsableCommand {
     func run() async throws {
         let conn: Connection
         do { conn = try await Connection.open(connection.settings) } catch { fail("\(error)") }
-        var tickets: [Ticket] = []
+        let tickets: [Ticket]
         do {
-            var cursor: PageCursor? = nil
-            repeat {
-                let page = try await conn.api.page(after: cursor)
-                tickets.append(contentsOf: page.tickets)
-                cursor = page.next
-                if let limit, tickets.count >= limit { tickets = Array(tickets.prefix(limit)); break }
-            } while all && cursor != nil
+            // Without --all: the first page (up to --limit).
+            tickets = all ? try await conn.api.allTickets(limit: limit)
+                          : Array(try await conn.api.page(after: nil).tickets.prefix(limit ?? .max))
         } catch {
             await conn.close()
             fail("\(error)")
