@@ -11,7 +11,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         c.put(x, r.y + 1, msg, s.quotaError == nil ? theme[.muted] : theme[.error], maxWidth: inner)
         return
     }
-    let tier = s.pause?.reason == .suspended ? LatencyTier.suspended : q.tier
+    let tier = s.shownTier ?? q.tier
     let tierStyle: Style = switch tier {
     case .none: theme[.gaugeNone]
     case .half: theme[.gaugeHalf]

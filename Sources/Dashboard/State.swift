@@ -96,6 +96,11 @@ public struct DashboardState: Equatable, Sendable {
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
     public var selectedTicket: Ticket? { tickets.indices.contains(selected) ? tickets[selected] : nil }
+    /// The tier to show: the quota's, or suspended while the client says the tenant is.
+    public var shownTier: LatencyTier? {
+        guard let q = quota else { return nil }
+        return pause?.reason == .suspended ? .suspended : q.tier
+    }
 }
 
 /// Where the panes go at a given size.
