@@ -6,11 +6,14 @@ import Testing
 
 @Suite("Vendor APIs against the simulator (real HTTP on loopback)")
 struct SimulatorWalkTests {
-    static func autotask(_ sim: Simulator, pageSize: Int = 500) -> AutotaskAPI {
+    /// An Autotask API on the simulator: the zone discovered, unless `discover` is false; the
+    /// simulator's secret unless another is given.
+    static func autotask(_ sim: Simulator, pageSize: Int = 500, secret: String? = nil, discover: Bool = true) -> AutotaskAPI {
         let c = sim.config
-        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        return AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                           baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
+        let secret = secret ?? c.autotaskSecret
+        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [secret, c.autotaskIntegrationCode])
+        return AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: secret, integrationCode: c.autotaskIntegrationCode),
+                           baseURL: discover ? nil : sim.autotaskBaseURL, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
     }
 
     @Test("the id walk returns 1,234 tickets with no gaps and no duplicates", arguments: [500, 123])
@@ -68,12 +71,9 @@ struct SimulatorWalkTests {
     @Test("a 401 that is not a zone move is reported as bad credentials after one re-resolve")
     func realBadCredentialsAfterDiscovery() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
-        let c = sim.config
-        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: ["wrong"])
-        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: "wrong", integrationCode: c.autotaskIntegrationCode),
-                              baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL)
+        let api = Self.autotask(sim, secret: "wrong")
         await #expect(throws: APIError.self) { _ = try await api.quota() }
-        let statuses = await client.log.map { $0.status ?? 0 }
+        let statuses = await api.client.log.map { $0.status ?? 0 }
         #expect(statuses == [200, 401, 200]) // discover, refused, re-resolve (same zone): no second try
         await sim.stop()
     }
@@ -81,10 +81,7 @@ struct SimulatorWalkTests {
     @Test("bad credentials are named as such")
     func badCredentials() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
-        let c = sim.config
-        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: ["wrong-secret"])
-        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: "wrong-secret", integrationCode: c.autotaskIntegrationCode),
-                              baseURL: sim.autotaskBaseURL)
+        let api = Self.autotask(sim, secret: "wrong-secret", discover: false)
         do {
             _ = try await api.quota()
             Issue.record("expected bad credentials")
