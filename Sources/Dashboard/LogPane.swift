@@ -43,5 +43,7 @@ func label(_ w: WaitReason) -> String {
     case .backoff: "backing off"
     case .retryAfter: "Retry-After"
     case .suspended: "suspended"
+    case .ceiling: "ceiling"
+    case .attachmentBudget: "attachment budget"
     }
 }

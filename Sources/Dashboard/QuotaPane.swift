@@ -59,7 +59,17 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         return
     }
     var parts: [String] = []
+    if let ceiling = s.ceiling {
+        c.put(x, y3, ceiling.text, theme[.warning], maxWidth: inner)
+        return
+    }
+    if let w = s.attachmentWait, w.until > s.now {
+        c.put(x, y3, "attachment waits for the 5-minute budget: \(ByteSize.text(w.used)) of \(ByteSize.text(w.limit)) used; "
+              + "sends in \(Format.seconds(w.until.timeIntervalSince(s.now)))", theme[.warning], maxWidth: inner)
+        return
+    }
     if s.vendor != "Atera" { parts.append("ours: \(s.ownLastMinute) in the last minute") }
+    if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
     let boundaries: [(Double, String)] = [(0.5, "+0.5 s tier"), (0.75, "+1 s tier"), (1.0, "suspension")]
     if let b = boundaries.first(where: { q.fraction < $0.0 }) {
         let at = Int((Double(q.limit) * b.0).rounded(.up))

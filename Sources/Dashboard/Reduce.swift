@@ -61,6 +61,12 @@ extension DashboardState {
             pause = PauseInfo(until: until, reason: reason, detail: detail)
         case .resumed:
             pause = nil
+        case .ceiling(let status):
+            ceiling = status
+        case .measuredTier(let tier):
+            measuredTier = tier
+        case .attachmentWait(let used, let limit, let until):
+            attachmentWait = AttachmentWait(used: used, limit: limit, until: until)
         }
         return []
     }

@@ -27,6 +27,12 @@ public enum DashboardEvent: Sendable {
     case request(RequestRecord)
     case paused(until: Date, reason: WaitReason, detail: String)
     case resumed
+    /// Bulk work is spread or held by the quota ceiling (nil: free again).
+    case ceiling(CeilingStatus?)
+    /// The tier the server's added latency shows.
+    case measuredTier(LatencyTier)
+    /// An attachment waits for the tenant's 5-minute byte budget.
+    case attachmentWait(used: Int, limit: Int, until: Date)
 }
 
 /// What the dashboard asks the outside world to do.
@@ -44,6 +50,10 @@ public struct DetailState: Equatable, Sendable {
     public var loading: Bool
     public var error: String?
     public var scroll = 0
+}
+
+public struct AttachmentWait: Equatable, Sendable {
+    public var used: Int, limit: Int, until: Date
 }
 
 public struct PauseInfo: Equatable, Sendable {
@@ -77,6 +87,9 @@ public struct DashboardState: Equatable, Sendable {
     public var detail: DetailState?
     public var showHelp = false
     public var pause: PauseInfo?
+    public var ceiling: CeilingStatus?
+    public var measuredTier: LatencyTier?
+    public var attachmentWait: AttachmentWait?
     public var now: Date
     public var lastUpdate: Date?
     public var width: Int

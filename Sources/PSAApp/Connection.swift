@@ -9,6 +9,8 @@ public struct ConnectionSettings: Sendable {
     public var vendor: Vendor = .autotask
     public var baseURL: String?
     public var ateraLimitPerMinute = 700
+    /// Autotask: how far (fraction of the threshold) our bulk work may bring the tenant.
+    public var ceiling = 0.75
     public var demoTickets = 1_234
     public var demoSeed: UInt64 = 42
     /// The demo's simulated hour passes this many times faster.
@@ -43,11 +45,11 @@ public struct Connection: Sendable {
             switch settings.vendor {
             case .autotask:
                 let creds = AutotaskCredentials(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode)
-                let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(), clock: clock,
+                let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
                                              secrets: [creds.secret, creds.integrationCode])
                 api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL)
             case .atera:
-                let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock,
+                let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(settings.ateraLimitPerMinute, timeScale: config.timeScale), clock: clock,
                                              secrets: [config.ateraKey])
                 api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: settings.ateraLimitPerMinute)
             }
@@ -65,7 +67,7 @@ public struct Connection: Sendable {
             }
             let creds = AutotaskCredentials(userName: try need("AUTOTASK_USERNAME"), secret: try need("AUTOTASK_SECRET"),
                                             integrationCode: try need("AUTOTASK_INTEGRATION_CODE"))
-            let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(), clock: clock,
+            let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
             let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL)
             return Connection(api: api, simulator: nil, tenantName: creds.userName, timeScale: 1)
@@ -81,14 +83,18 @@ public struct Connection: Sendable {
         }
     }
 
-    static func autotaskPolicy() -> ClientPolicy {
+    static func autotaskPolicy(ceiling: Double, timeScale: Double = 1) -> ClientPolicy {
         var p = ClientPolicy()
         p.threadsPerEndpoint = 3
+        p.ceiling = ceiling
+        p.detectLatencyTiers = true
+        p.timeScale = timeScale
         return p
     }
 
-    static func ateraPolicy(_ limit: Int) -> ClientPolicy {
+    static func ateraPolicy(_ limit: Int, timeScale: Double = 1) -> ClientPolicy {
         var p = ClientPolicy()
+        p.timeScale = timeScale
         p.perMinuteLimit = limit
         p.threadsPerEndpoint = 8
         return p

@@ -5,7 +5,7 @@ import PSACore
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         case badCredentials, permission, notFound, threadLimit, rateLimited, suspended, badRequest,
-             serverError, transport, decoding, refused
+             serverError, transport, decoding, refused, attachmentLimit
     }
     public var kind: Kind
     public var status: Int?
@@ -28,6 +28,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transport: cause = "no answer from the server"
         case .decoding: cause = "the server's answer could not be read"
         case .refused: cause = "refused before sending"
+        case .attachmentLimit: cause = "attachment limit — Autotask takes at most 10,000,000 bytes of attachments per 5 minutes per tenant; wait and try again"
         }
         let s = status.map { "HTTP \($0): " } ?? ""
         return detail.isEmpty ? s + cause : "\(s)\(cause) (\(detail))"
@@ -73,7 +74,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         let msg = message(from: body)
         let lower = msg.lowercased()
         let kind: Kind
-        if isSuspension(lower) { kind = .suspended }
+        if lower.contains("attachment") && (lower.contains("limit") || lower.contains("exceed")) { kind = .attachmentLimit }
+        else if isSuspension(lower) { kind = .suspended }
         else if lower.contains("thread threshold") || lower.contains("thread limit") { kind = .threadLimit }
         else {
             switch status {

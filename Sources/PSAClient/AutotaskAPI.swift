@@ -26,6 +26,7 @@ public actor AutotaskAPI: TenantAPI {
     private var resources: [Int64: String] = [:]
     private var total: Int?
     public let pageSize: Int
+    private var quotaSourceSet = false
 
     public static let defaultZoneDiscovery = "https://webservices2.autotask.net/ATServicesRest/V1.0"
 
@@ -77,14 +78,20 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     /// Sends through the client; on 401 after a discovered zone, re-resolves the zone once (the tenant may have moved).
-    private func send(_ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil) async throws -> HTTPResult {
+    private func send(_ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil,
+                      attachmentBytes: Int? = nil) async throws -> HTTPResult {
         if let body, path.lowercased().contains("/query") { try Self.check(query: body) }
+        if !quotaSourceSet {
+            // Bulk work that needs a fresh reading for the ceiling gets it through this API.
+            quotaSourceSet = true
+            await client.setQuotaSource { [weak self] in _ = try await self?.quota() }
+        }
         if baseURL.isEmpty { try await discoverZone() }
         let endpoint = String(path.split(separator: "/").first ?? "")
         func request() -> ClientRequest {
             ClientRequest(spec: HTTPRequestSpec(method: method, url: baseURL + "/" + path, headers: headers, body: body),
                           endpoint: endpoint, logPath: "/" + (logPath ?? path), idempotent: method == "GET" || path.hasSuffix("/query") || path.hasSuffix("/count"),
-                          purpose: purpose)
+                          purpose: purpose, attachmentBytes: attachmentBytes)
         }
         do {
             return try await client.send(request())
@@ -104,7 +111,9 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     public func quota() async throws -> Quota {
-        let q = try (try await send("GET", "ThresholdInformation", purpose: "quota")).decode(ThresholdInformation.self).quota
+        let r = try await RequestPriority.$current.withValue(.reading) { try await send("GET", "ThresholdInformation", purpose: "quota") }
+        let q = try r.decode(ThresholdInformation.self).quota
+        await client.noteQuota(q)
         if q.tier == .suspended {
             await client.markSuspended(detail: "ThresholdInformation: \(q.used) of \(q.limit) requests used")
         }
@@ -195,4 +204,31 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     public func currentBaseURL() -> String { baseURL }
+
+    // MARK: Changes
+
+    /// Changes fields of one ticket with `PATCH /Tickets`: only the fields given are sent (never
+    /// the description or anything else the user did not change). Not retried after a 5xx.
+    public func update(ticketID: Int64, fields: [String: TicketFieldValue]) async throws {
+        guard !fields.isEmpty else { return }
+        var obj: [String: Any] = ["id": ticketID]
+        for (k, v) in fields { obj[k] = v.json }
+        let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+        let r = try await send("PATCH", "Tickets", body: body, purpose: "update",
+                               logPath: "Tickets (#\(ticketID): \(fields.keys.sorted().joined(separator: ", ")))")
+        _ = try r.decode(AutotaskItemIDResponse.self)
+    }
+
+    /// Attaches a file to a ticket (`POST /Tickets/{id}/Attachments`, base64 body). A file over the
+    /// per-file limit is refused before sending; the tenant's 5-minute byte budget is waited for.
+    @discardableResult
+    public func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64 {
+        let name = (fileName as NSString).lastPathComponent
+        let obj: [String: Any] = ["id": 0, "parentID": ticketID, "attachmentType": "FILE_ATTACHMENT", "publish": 1,
+                                  "title": name, "fullPath": name, "data": data.base64EncodedString()]
+        let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+        let r = try await send("POST", "Tickets/\(ticketID)/Attachments", body: body, purpose: "attach",
+                               logPath: "Tickets/\(ticketID)/Attachments (\(ByteSize.text(data.count)))", attachmentBytes: data.count)
+        return try r.decode(AutotaskItemIDResponse.self).itemId
+    }
 }

@@ -7,6 +7,12 @@ public enum ClientEvent: Sendable, Equatable {
     /// The whole queue is held until `until`; `suspended` when the tenant's threshold was exceeded.
     case paused(until: Date, reason: WaitReason, detail: String)
     case resumed
+    /// Bulk work is spread or held by the quota ceiling; nil when it runs freely again.
+    case ceiling(CeilingStatus?)
+    /// The tier the server's added latency shows, when it changes.
+    case measuredTier(LatencyTier)
+    /// An attachment waits for the tenant's 5-minute attachment budget (bytes used, limit, until).
+    case attachmentWait(used: Int, limit: Int, until: Date)
 }
 
 /// Tuning of the client. Defaults follow `apis.md`.
@@ -30,6 +36,17 @@ public struct ClientPolicy: Sendable {
     public var pauseJitterMax: Duration = .seconds(2)
     public var timeout: Duration = .seconds(60)
     public var logCapacity = 1_000
+    /// Autotask: the share of the tenant's threshold bulk work may bring it to (nil: no quota pacing).
+    /// 0.75 keeps our bulk work from pushing the tenant into the +1 s tier; 0.5 out of any tier.
+    public var ceiling: Double? = nil
+    /// Autotask: read the server-added latency from response times.
+    public var detectLatencyTiers = false
+    /// Autotask attachment limits: per file, and per tenant in a 5-minute window.
+    public var attachmentFileLimit = 6_000_000
+    public var attachmentWindowBytes = 10_000_000
+    /// Compresses the vendor's windows (quota timeframe, attachment window, tier latencies) for a
+    /// time-scaled simulator. 1 against a real tenant.
+    public var timeScale = 1.0
 
     public init() {}
 }
@@ -46,10 +63,15 @@ public struct ClientRequest: Sendable {
     public var purpose: String
     /// Takes no thread slot and ignores the pause (zone discovery is exempt).
     public var exempt = false
+    /// Nil: the priority of the calling task (`RequestPriority.current`).
+    public var priority: RequestPriority? = nil
+    /// Size of the file an attachment upload carries (Autotask's attachment limits apply).
+    public var attachmentBytes: Int? = nil
 
-    public init(spec: HTTPRequestSpec, endpoint: String, logPath: String, idempotent: Bool, purpose: String, exempt: Bool = false) {
+    public init(spec: HTTPRequestSpec, endpoint: String, logPath: String, idempotent: Bool, purpose: String, exempt: Bool = false,
+                priority: RequestPriority? = nil, attachmentBytes: Int? = nil) {
         self.spec = spec; self.endpoint = endpoint; self.logPath = logPath; self.idempotent = idempotent
-        self.purpose = purpose; self.exempt = exempt
+        self.purpose = purpose; self.exempt = exempt; self.priority = priority; self.attachmentBytes = attachmentBytes
     }
 }
 
@@ -70,12 +92,24 @@ public actor RateAwareClient {
     private var pauseReason: WaitReason = .retryAfter
     private var suspended = false
     private var probing = false
-    private var probeWaiters: [CheckedContinuation<Void, Never>] = []
+    private var probeFailures = 0
+    private var probeWaiters: [(id: UUID, continuation: CheckedContinuation<Void, Never>)] = []
 
-    // Thread slots.
+    // Thread slots. A waiter is resumed with true when handed a slot, false when cancelled.
     private var inFlight: [String: Int] = [:]
-    private var slotWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var slotWaiters: [String: [(id: UUID, continuation: CheckedContinuation<Bool, Never>)]] = [:]
     public private(set) var maxInFlightSeen: [String: Int] = [:]
+
+    // Quota ceiling (Autotask), measured latency tier, attachment budget.
+    public private(set) var governor: QuotaGovernor?
+    private var detector: LatencyTierDetector
+    private var attachments: AttachmentBudget
+    private var lastBulkAt: Double? = nil
+    private var ceilingWaiters = 0
+    public private(set) var ceilingStatus: CeilingStatus? = nil
+    private var quotaSource: (@Sendable () async throws -> Void)? = nil
+    private var quotaRead: Task<Void, any Error>? = nil
+    private var quotaReadFailedAt: Double? = nil
 
     // GCRA pacer: theoretical arrival time, in seconds of `clock`.
     private var tat = 0.0
@@ -100,6 +134,10 @@ public actor RateAwareClient {
         self.rng = SeededGenerator(seed: seed)
         self.budget = policy.retryBudget
         self.secrets = secrets.filter { $0.count >= 4 }
+        self.governor = policy.ceiling.map { QuotaGovernor(ceiling: $0, timeScale: policy.timeScale) }
+        self.detector = LatencyTierDetector(timeScale: policy.timeScale)
+        self.attachments = AttachmentBudget(fileLimit: policy.attachmentFileLimit, windowBytes: policy.attachmentWindowBytes,
+                                            timeScale: policy.timeScale)
     }
 
     /// A stream of events from now on.
@@ -130,12 +168,44 @@ public actor RateAwareClient {
         beginSuspension(detail: detail, isProbe: false)
     }
 
+    // MARK: Quota
+
+    /// How bulk work refreshes a reading it needs (Autotask: a ThresholdInformation call that ends in `noteQuota`).
+    public func setQuotaSource(_ source: @escaping @Sendable () async throws -> Void) { quotaSource = source }
+
+    /// A quota reading: the ceiling estimates from it, the latency detector calibrates with its tier.
+    public func noteQuota(_ q: Quota) {
+        governor?.note(q, at: clock.now().seconds)
+        detector.knownTier = q.tier
+    }
+
+    /// The tier the response times show (nil when not measured).
+    public var measuredTier: LatencyTier? { policy.detectLatencyTiers && detector.samples >= 3 ? detector.tier : nil }
+
+    /// Our requests since the governor's reading, from the exact log.
+    private func oursSinceReading() -> Int {
+        guard let at = governor?.reading?.at else { return 0 }
+        return sentTimes.reversed().prefix { $0 > at }.count
+    }
+
+    /// Attachment bytes in the current window, the limit, and when attachments may go again if blocked.
+    public func attachmentUsage() -> (used: Int, limit: Int, blockedUntil: Date?) {
+        let now = clock.now().seconds
+        return (attachments.used(at: now), attachments.windowBytes,
+                attachments.blockedUntil.flatMap { $0 > now ? wallTime(.seconds(double: $0)) : nil })
+    }
+
     /// Sends a request through the pause gate, the pacer and a thread slot; retries what may be retried.
     public func send(_ request: ClientRequest) async throws -> HTTPResult {
+        let priority = request.priority ?? RequestPriority.current
+        var attachmentWait: Double = 0
+        if let bytes = request.attachmentBytes, !request.exempt {
+            attachmentWait = try await passAttachmentBudget(bytes)
+        }
         budget.recordAttempt()
         var attempt = 0
-        var carriedWait = 0.0
-        var carriedReason: WaitReason? = nil
+        var carriedWait = attachmentWait
+        var carriedReason: WaitReason? = attachmentWait > 0 ? .attachmentBudget : nil
         while true {
             try Task.checkCancellation()
             let start = clock.now()
@@ -144,7 +214,8 @@ public actor RateAwareClient {
             if !request.exempt {
                 if let r = try await passPauseGate() { reason = r.reason; isProbe = r.probe }
                 if let r = try await pace() { reason = reason ?? r }
-                if await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
+                if priority == .bulk, try await passCeiling() { reason = reason ?? .ceiling }
+                if try await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
             }
             let waited = carriedWait + (clock.now() - start).seconds
             let sentAt = clock.now()
@@ -186,6 +257,11 @@ public actor RateAwareClient {
                 carriedWait = d.seconds; carriedReason = .backoff
             case .success(let result):
                 noteRateLimitHeaders(result)
+                if failure == nil, policy.detectLatencyTiers, !request.exempt,
+                   let t = detector.observe(endpoint: request.endpoint + " " + request.purpose, duration: duration) {
+                    governor?.measuredTier = t
+                    emit(.measuredTier(t))
+                }
                 guard let safe = failure else {
                     record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: nil)
                     return result
@@ -193,14 +269,18 @@ public actor RateAwareClient {
                 record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: safe.detail)
                 if result.status == 429 { stats.status429 += 1 }
                 switch safe.kind {
+                case .attachmentLimit:
+                    attachments.refused(at: clock.now().seconds)
+                    throw safe
                 case .suspended:
                     beginSuspension(detail: safe.detail, isProbe: isProbe)
                     // A read waits for the probe; it is not re-sent in a storm.
                     guard request.idempotent, attempt < policy.maxRetries else { throw safe }
                     carriedWait = 0; carriedReason = .suspended
                 case .rateLimited where result.status == 429, .serverError where result.status == 503:
-                    let pause = pauseFor(result)
-                    holdQueue(for: pause, reason: .retryAfter, detail: safe.detail)
+                    // One reading of the clock for both: the pause counts from when it was computed.
+                    let now = clock.now()
+                    holdQueue(from: now, for: pauseFor(result, now: now), reason: .retryAfter, detail: safe.detail)
                     // 429: the server did not act on it, so any request may go again; 503 only if idempotent.
                     guard (result.status == 429 || request.idempotent), attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
                     carriedWait = 0; carriedReason = .retryAfter
@@ -224,11 +304,12 @@ public actor RateAwareClient {
     private func passPauseGate() async throws -> (reason: WaitReason, probe: Bool)? {
         var waitedFor: WaitReason? = nil
         while true {
+            try Task.checkCancellation()
             if let until = pausedUntil {
                 let now = clock.now()
                 if now < until {
                     waitedFor = pauseReason
-                    try await clock.sleep(until - now)
+                    try await clock.sleep(until: until)
                     continue
                 }
                 if !suspended { pausedUntil = nil; emit(.resumed) }
@@ -236,7 +317,12 @@ public actor RateAwareClient {
             guard suspended else { return waitedFor.map { ($0, false) } }
             if probing {
                 waitedFor = .suspended
-                await withCheckedContinuation { probeWaiters.append($0) }
+                let id = UUID()
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { probeWaiters.append((id, $0)) }
+                } onCancel: {
+                    Task { await self.cancelProbeWait(id) }
+                }
                 continue
             }
             probing = true
@@ -244,22 +330,40 @@ public actor RateAwareClient {
         }
     }
 
+    /// A cancelled caller leaves the probe queue at once instead of waking later and sending.
+    private func cancelProbeWait(_ id: UUID) {
+        guard let i = probeWaiters.firstIndex(where: { $0.id == id }) else { return }
+        probeWaiters.remove(at: i).continuation.resume()
+    }
+
     private func beginSuspension(detail: String, isProbe: Bool) {
         let wasSuspended = suspended
         suspended = true
         if isProbe { probing = false }
+        probeFailures = 0
         pausedUntil = clock.now() + policy.suspensionProbe + jitter(upTo: policy.pauseJitterMax)
         pauseReason = .suspended
         if !wasSuspended || isProbe { emit(.paused(until: wallTime(pausedUntil!), reason: .suspended, detail: detail)) }
         wakeProbeWaiters()
     }
 
+    /// Settles a probe. A success ends the suspension. A failure that is not a suspension answer
+    /// (a 500, a timeout) leaves the tenant suspended and puts the next probe out by a growing
+    /// backoff, so a failing server does not see a quick series of probes.
     private func endProbe(stillSuspended: Bool) {
         probing = false
         if !stillSuspended {
             suspended = false
+            probeFailures = 0
             pausedUntil = nil
             emit(.resumed)
+        } else if suspended {
+            probeFailures += 1
+            let ceiling = min(policy.backoff.ceiling(attempt: probeFailures), policy.suspensionProbe)
+            let wait = ceiling / 2 + jitter(upTo: ceiling / 2)
+            pausedUntil = clock.now() + wait
+            pauseReason = .suspended
+            emit(.paused(until: wallTime(pausedUntil!), reason: .suspended, detail: "the probe failed; probing again after a backoff"))
         }
         wakeProbeWaiters()
     }
@@ -267,11 +371,11 @@ public actor RateAwareClient {
     private func wakeProbeWaiters() {
         let w = probeWaiters
         probeWaiters = []
-        for c in w { c.resume() }
+        for c in w { c.continuation.resume() }
     }
 
-    private func holdQueue(for pause: Duration, reason: WaitReason, detail: String) {
-        let until = clock.now() + pause
+    private func holdQueue(from now: Duration, for pause: Duration, reason: WaitReason, detail: String) {
+        let until = now + pause
         if pausedUntil.map({ until > $0 }) ?? true {
             pausedUntil = until
             pauseReason = reason
@@ -280,8 +384,8 @@ public actor RateAwareClient {
     }
 
     /// Retry-After (seconds or HTTP-date) or a backoff, with full jitter added on top — never subtracted.
-    private func pauseFor(_ result: HTTPResult) -> Duration {
-        let base = result.header("Retry-After").flatMap { RetryAfter.parse($0, now: clock.wall()) } ?? policy.defaultPause
+    private func pauseFor(_ result: HTTPResult, now: Duration) -> Duration {
+        let base = result.header("Retry-After").flatMap { RetryAfter.parse($0, now: wallTime(now)) } ?? policy.defaultPause
         return base + jitter(upTo: min(policy.pauseJitterMax, max(.milliseconds(100), base / 4)))
     }
 
@@ -309,32 +413,135 @@ public actor RateAwareClient {
         tat = max(tat, now) + interval
         let wait = allowedAt - now
         guard wait > 0 else { return nil }
-        try await clock.sleep(.seconds(double: wait))
+        try await clock.sleep(until: .seconds(double: allowedAt))
         return .paced
     }
 
     // MARK: Thread slots
 
     /// Takes a slot of the endpoint, waiting in FIFO order if all are busy. True if it waited.
-    private func takeSlot(_ endpoint: String) async -> Bool {
+    /// A caller cancelled while waiting leaves the queue and never sends.
+    private func takeSlot(_ endpoint: String) async throws -> Bool {
         if inFlight[endpoint, default: 0] < policy.threadsPerEndpoint {
             inFlight[endpoint, default: 0] += 1
             maxInFlightSeen[endpoint] = max(maxInFlightSeen[endpoint, default: 0], inFlight[endpoint]!)
             return false
         }
-        await withCheckedContinuation { slotWaiters[endpoint, default: []].append($0) }
+        let id = UUID()
+        let handed = await withTaskCancellationHandler {
+            await withCheckedContinuation { slotWaiters[endpoint, default: []].append((id, $0)) }
+        } onCancel: {
+            Task { await self.cancelSlotWait(endpoint, id) }
+        }
+        guard handed else { throw CancellationError() }
         // The releaser handed its slot over: inFlight already counts us.
         maxInFlightSeen[endpoint] = max(maxInFlightSeen[endpoint, default: 0], inFlight[endpoint]!)
         return true
+    }
+
+    /// Callers waiting for a slot of the endpoint.
+    public func queuedForSlot(_ endpoint: String) -> Int { slotWaiters[endpoint]?.count ?? 0 }
+
+    private func cancelSlotWait(_ endpoint: String, _ id: UUID) {
+        guard let i = slotWaiters[endpoint]?.firstIndex(where: { $0.id == id }) else { return } // already handed a slot
+        slotWaiters[endpoint]!.remove(at: i).continuation.resume(returning: false)
     }
 
     private func releaseSlot(_ endpoint: String) {
         if var q = slotWaiters[endpoint], !q.isEmpty {
             let next = q.removeFirst()
             slotWaiters[endpoint] = q
-            next.resume() // hand the slot over; inFlight unchanged
+            next.continuation.resume(returning: true) // hand the slot over; inFlight unchanged
         } else {
             inFlight[endpoint, default: 1] -= 1
+        }
+    }
+
+    // MARK: Quota ceiling
+
+    /// Holds a bulk request while the tenant is at our ceiling, spreads it near the ceiling, and
+    /// refreshes the reading when it is too old to decide on. True if it waited.
+    private func passCeiling() async throws -> Bool {
+        guard governor != nil else { return false }
+        ceilingWaiters += 1
+        defer {
+            ceilingWaiters -= 1
+            if ceilingWaiters == 0, ceilingStatus?.state == .holding || Task.isCancelled { setCeiling(nil) }
+        }
+        var waited = false
+        while true {
+            try Task.checkCancellation()
+            guard let g = governor else { return waited }
+            let now = clock.now().seconds
+            let ours = oursSinceReading()
+            var decision = g.decide(now: now, oursSinceReading: ours, lastBulkAt: lastBulkAt)
+            if decision == .read {
+                // Without a way to read (or right after a failed read) decide on what we have.
+                let recentlyFailed = quotaReadFailedAt.map { now - $0 < g.recheck } ?? false
+                if quotaSource != nil, !recentlyFailed {
+                    await refreshQuota()
+                    continue
+                }
+                decision = g.decide(now: now, oursSinceReading: ours, lastBulkAt: lastBulkAt, acceptOld: true)
+            }
+            let status = { (state: CeilingStatus.State) in
+                CeilingStatus(state: state, estimate: g.estimate(oursSinceReading: ours) ?? 0, ceiling: g.ceilingCount ?? 0,
+                              threshold: g.reading?.threshold ?? 0)
+            }
+            switch decision {
+            case .go, .read:
+                lastBulkAt = now
+                if ceilingStatus != nil { setCeiling(nil) }
+                return waited
+            case .spread(let seconds):
+                if ceilingStatus?.state != .holding { setCeiling(status(.spreading)) }
+                waited = true
+                try await clock.sleep(until: .seconds(double: now + seconds))
+            case .hold(let seconds):
+                setCeiling(status(.holding))
+                waited = true
+                try await clock.sleep(until: .seconds(double: now + seconds))
+            }
+        }
+    }
+
+    private func setCeiling(_ s: CeilingStatus?) {
+        guard s != ceilingStatus else { return }
+        ceilingStatus = s
+        emit(.ceiling(s))
+    }
+
+    /// One reading at a time, however many bulk callers need it.
+    private func refreshQuota() async {
+        guard let source = quotaSource else { return }
+        if quotaRead == nil {
+            quotaRead = Task { try await RequestPriority.$current.withValue(.reading) { try await source() } }
+        }
+        let task = quotaRead!
+        do { try await task.value; quotaReadFailedAt = nil } catch { quotaReadFailedAt = clock.now().seconds }
+        if quotaRead == task { quotaRead = nil }
+    }
+
+    // MARK: Attachments
+
+    /// Refuses a file over the per-file limit before sending; waits while the tenant's attachment
+    /// bytes in the window would pass the limit. Returns the seconds waited.
+    private func passAttachmentBudget(_ bytes: Int) async throws -> Double {
+        guard bytes <= attachments.fileLimit else {
+            throw APIError(kind: .refused, status: nil,
+                           detail: "the file is \(ByteSize.text(bytes)); Autotask takes at most \(ByteSize.text(attachments.fileLimit)) per attachment")
+        }
+        let start = clock.now().seconds
+        while true {
+            try Task.checkCancellation()
+            let now = clock.now().seconds
+            let wait = attachments.wait(for: bytes, at: now)
+            if wait <= 0 {
+                attachments.record(bytes, at: now)
+                return now - start
+            }
+            emit(.attachmentWait(used: attachments.used(at: now), limit: attachments.windowBytes, until: wallTime(.seconds(double: now + wait))))
+            try await clock.sleep(until: .seconds(double: now + wait))
         }
     }
 
@@ -360,10 +567,11 @@ public actor RateAwareClient {
     /// Tightens to what the server says: its limit for the pacer, and when nothing remains,
     /// holds the queue until its reset instead of drawing a 429.
     private func noteRateLimitHeaders(_ r: HTTPResult) {
-        guard let h = RateLimitHeaders(r, now: clock.wall()) else { return }
+        let now = clock.now()
+        guard let h = RateLimitHeaders(r, now: wallTime(now)) else { return }
         lastRateLimitHeaders = h
         if let remaining = h.remaining, remaining <= 0, let reset = h.resetSeconds, reset > 0, r.status != 429 {
-            holdQueue(for: .seconds(double: min(reset, 3_600)) + jitter(upTo: .milliseconds(250)), reason: .paced,
+            holdQueue(from: now, for: .seconds(double: min(reset, 3_600)) + jitter(upTo: .milliseconds(250)), reason: .paced,
                       detail: "the server says no requests remain until its window resets")
         }
     }

@@ -21,7 +21,12 @@ public protocol TenantAPI: Sendable {
 
 extension TenantAPI {
     /// Every ticket, page by page, through the same client and limits; stops once `limit` are in.
+    /// Runs as bulk work: on Autotask it yields to the quota ceiling (spread near it, held at it).
     public func allTickets(limit: Int? = nil) async throws -> [Ticket] {
+        try await RequestPriority.$current.withValue(.bulk) { try await walk(limit: limit) }
+    }
+
+    private func walk(limit: Int?) async throws -> [Ticket] {
         var all: [Ticket] = []
         var cursor: PageCursor? = nil
         repeat {

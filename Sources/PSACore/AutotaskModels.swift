@@ -145,6 +145,24 @@ public struct AutotaskItemResponse<Item: Codable & Sendable>: Sendable, Codable 
 }
 
 /// `{"queryCount":n}`.
+/// `{"itemId":…}`: what Autotask answers to a create or an update.
+public struct AutotaskItemIDResponse: Sendable, Codable, Equatable {
+    public var itemId: Int64
+    public init(itemId: Int64) { self.itemId = itemId }
+}
+
+/// A value for a ticket field in an update (picklists are ints on Autotask, strings on Atera).
+public enum TicketFieldValue: Sendable, Equatable, Hashable {
+    case int(Int)
+    case string(String)
+    public var json: Any {
+        switch self {
+        case .int(let i): i
+        case .string(let s): s
+        }
+    }
+}
+
 public struct AutotaskCountResponse: Sendable, Codable { public var queryCount: Int; public init(queryCount: Int) { self.queryCount = queryCount } }
 
 /// `zoneInformation?user=…`.

@@ -7,6 +7,8 @@ public enum WaitReason: String, Sendable, Codable, Equatable {
     case backoff          // waiting before a retry
     case retryAfter       // the server said when to come back (429/503)
     case suspended        // the tenant is suspended; probing later
+    case ceiling          // bulk work held near or at the quota ceiling
+    case attachmentBudget // the tenant's attachment bytes in the last 5 minutes are at the limit
 }
 
 /// One request as the request log shows it. Never holds credentials: `path` has no query

@@ -6,14 +6,23 @@ public struct PSAClock: Sendable {
     public let now: @Sendable () -> Duration
     /// Sleeps for a duration on the underlying clock; throws on cancellation.
     public let sleep: @Sendable (Duration) async throws -> Void
+    private let sleepUntil: @Sendable (Duration) async throws -> Void
     /// Wall-clock time at `now() == .zero`, for display only.
     public let epoch: Date
 
     public init<C: Clock>(_ clock: C, epoch: Date = Date()) where C.Duration == Duration {
         let start = clock.now
         self.now = { start.duration(to: clock.now) }
-        self.sleep = { d in try await clock.sleep(for: d) }
+        // The deadline is fixed when the call is made: a test clock moving on between here and
+        // the clock registering the sleeper cannot push it later.
+        self.sleep = { d in try await clock.sleep(until: start.advanced(by: start.duration(to: clock.now) + d), tolerance: nil) }
+        self.sleepUntil = { t in try await clock.sleep(until: start.advanced(by: t), tolerance: nil) }
         self.epoch = epoch
+    }
+
+    /// Sleeps until `now()` reaches `deadline` (returns at once if it has).
+    public func sleep(until deadline: Duration) async throws {
+        try await sleepUntil(deadline)
     }
 
     public static var continuous: PSAClock { PSAClock(ContinuousClock()) }

@@ -36,6 +36,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Atera requests per minute allowed for the key.")
     var ateraLimit = 700
 
+    @Option(help: ArgumentHelp("Autotask: the tenant usage (percent of its threshold) our bulk work may bring it to. 75 keeps it out of the +1 s tier, 50 out of any tier.", valueName: "percent"))
+    var ceiling = 75.0
+
     @Option(help: "Demo: number of simulated tickets.")
     var demoTickets = 1_234
 
@@ -48,6 +51,7 @@ struct ConnectionOptions: ParsableArguments {
         s.vendor = vendor
         s.baseURL = baseURL
         s.ateraLimitPerMinute = ateraLimit
+        s.ceiling = ceiling / 100
         s.demoTickets = demoTickets
         s.demoFaults = (try? FaultPlan(parsing: demoFaults)) ?? FaultPlan()
         return s
@@ -57,6 +61,7 @@ struct ConnectionOptions: ParsableArguments {
         if let baseURL {
             do { _ = try URLPolicy.check(baseURL) } catch { throw ValidationError(String(describing: error)) }
         }
+        guard ceiling > 0, ceiling <= 100 else { throw ValidationError("--ceiling must be a percentage above 0 and at most 100, e.g. 75") }
         guard ateraLimit > 0 else { throw ValidationError("--atera-limit must be positive") }
         guard (0...10_000_000).contains(demoTickets) else { throw ValidationError("--demo-tickets must be between 0 and 10,000,000") }
         do { _ = try FaultPlan(parsing: demoFaults) } catch { throw ValidationError("--demo-faults: \(error)") }

@@ -25,6 +25,20 @@ struct TicketsCommand: AsyncParsableCommand {
     func run() async throws {
         let conn: Connection
         do { conn = try await Connection.open(connection.settings) } catch { fail("\(error)") }
+        // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
+        let events = await conn.api.client.events()
+        let notices = Task {
+            for await e in events {
+                switch e {
+                case .ceiling(let status?): note(status.text)
+                case .ceiling(nil): note("bulk work goes on")
+                case .paused(let until, let reason, let detail):
+                    note("\(reason == .suspended ? "tenant suspended" : "paused by the server") until \(until.formatted(date: .omitted, time: .standard)): \(detail)")
+                case .attachmentWait, .measuredTier, .record, .resumed: break
+                }
+            }
+        }
+        defer { notices.cancel() }
         let tickets: [Ticket]
         do {
             // Without --all: the first page (up to --limit).
@@ -35,6 +49,7 @@ struct TicketsCommand: AsyncParsableCommand {
             fail("\(error)")
         }
         await conn.close()
+        notices.cancel()
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -48,4 +63,9 @@ struct TicketsCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// One line on stderr, prefixed like every other message psatop prints there.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("psatop: \(message.sanitized)\n".utf8))
 }
