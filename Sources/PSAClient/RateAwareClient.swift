@@ -199,8 +199,11 @@ public actor RateAwareClient {
     public func send(_ request: ClientRequest) async throws -> HTTPResult {
         let priority = request.priority ?? RequestPriority.current
         var attachmentWait: Double = 0
+        var attachmentToken: Int? = nil
+        // However the upload ends, its bytes count from when it ended (see AttachmentBudget.settle).
+        defer { if let t = attachmentToken { attachments.settle(t, at: clock.now().seconds) } }
         if let bytes = request.attachmentBytes, !request.exempt {
-            attachmentWait = try await passAttachmentBudget(bytes)
+            (attachmentWait, attachmentToken) = try await passAttachmentBudget(bytes)
         }
         budget.recordAttempt()
         var attempt = 0
@@ -525,8 +528,8 @@ public actor RateAwareClient {
     // MARK: Attachments
 
     /// Refuses a file over the per-file limit before sending; waits while the tenant's attachment
-    /// bytes in the window would pass the limit. Returns the seconds waited.
-    private func passAttachmentBudget(_ bytes: Int) async throws -> Double {
+    /// bytes in the window would pass the limit. Returns the seconds waited and the budget's token.
+    private func passAttachmentBudget(_ bytes: Int) async throws -> (Double, Int) {
         guard bytes <= attachments.fileLimit else {
             throw APIError(kind: .refused, status: nil,
                            detail: "the file is \(ByteSize.text(bytes)); Autotask takes at most \(ByteSize.text(attachments.fileLimit)) per attachment")
@@ -537,8 +540,7 @@ public actor RateAwareClient {
             let now = clock.now().seconds
             let wait = attachments.wait(for: bytes, at: now)
             if wait <= 0 {
-                attachments.record(bytes, at: now)
-                return now - start
+                return (now - start, attachments.record(bytes, at: now))
             }
             emit(.attachmentWait(used: attachments.used(at: now), limit: attachments.windowBytes, until: wallTime(.seconds(double: now + wait))))
             try await clock.sleep(until: .seconds(double: now + wait))

@@ -24,7 +24,10 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
     public var estimatedHours: Double?
     public var userDefinedFields: [UserDefinedField]?
 
-    enum CodingKeys: String, CodingKey {
+    /// Every field name the entity has, as the API spells it.
+    public static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, ticketNumber, title, description, status, priority, queueID, source, issueType, subIssueType, ticketType, ticketCategory, companyID, contactID, assignedResourceID, createDate, lastActivityDate, dueDateTime, completedDate, estimatedHours, userDefinedFields
     }
 

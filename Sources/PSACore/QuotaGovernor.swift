@@ -136,7 +136,8 @@ public struct AttachmentBudget: Sendable, Equatable {
     public var windowBytes: Int
     /// Window length in seconds of the client's clock (already scaled).
     public var window: Double
-    private var sent: [(at: Double, bytes: Int)] = []
+    private var sent: [(at: Double, bytes: Int, token: Int)] = []
+    private var nextToken = 0
     /// Set when the server refused an attachment: none may go before this time.
     public private(set) var blockedUntil: Double?
 
@@ -168,9 +169,21 @@ public struct AttachmentBudget: Sendable, Equatable {
         return t - now
     }
 
-    public mutating func record(_ bytes: Int, at now: Double) {
+    /// Counts `bytes` from `now`; returns a token for `settle`.
+    @discardableResult
+    public mutating func record(_ bytes: Int, at now: Double) -> Int {
         sent.removeAll { $0.at <= now - window }
-        sent.append((now, bytes))
+        nextToken += 1
+        sent.append((now, bytes, nextToken))
+        return nextToken
+    }
+
+    /// The upload finished at `now`: the server counted it at some moment before, so counting it
+    /// from now keeps our window at least as long as the server's, however long the upload took.
+    public mutating func settle(_ token: Int, at now: Double) {
+        guard let i = sent.firstIndex(where: { $0.token == token }) else { return }
+        sent[i].at = max(sent[i].at, now)
+        sent.sort { $0.at < $1.at }
     }
 
     /// The server refused: no attachment for a whole window.

@@ -59,6 +59,14 @@ struct AutotaskTwin: Sendable {
             return await next(req)
         case ("GET", 3, "tickets") where parts[1] == "entityinformation" && parts[2] == "fields":
             return fields()
+        case ("PATCH", 1, "tickets"), ("PUT", 1, "tickets"):
+            return await update(req, replace: m == "PUT")
+        case ("POST", 3, "tickets") where parts[2] == "attachments":
+            return await attach(req, parent: parts[1])
+        case ("GET", 3, "tickets") where parts[2] == "attachments":
+            guard let id = Int64(parts[1]) else { return .errors(500, "Invalid id '\(parts[1])'.") }
+            let items = await state.attachments[id] ?? []
+            return .json(200, ["items": items])
         case ("GET", 2, "tickets"):
             guard let id = Int64(parts[1]) else { return .errors(500, "Invalid id '\(parts[1])'.") }
             let item = await state.snapshotAutotask().first { $0.id == id }
@@ -69,6 +77,36 @@ struct AutotaskTwin: Sendable {
             return .html404(req.path)
         default:
             return .json(405, ["Message": "The requested resource does not support http method '\(m)'."])
+        }
+    }
+
+    /// `PATCH /Tickets` `{"id":…, <changed fields>}` → `{"itemId":…}`; PUT replaces the whole entity.
+    private func update(_ req: SimRequest, replace: Bool) async -> Response {
+        guard let obj = try? JSONSerialization.jsonObject(with: req.body) as? [String: Any] else {
+            return .errors(500, "The request body could not be read as a Ticket entity.")
+        }
+        let idText = obj["id"].map { "\($0)" } ?? "?"
+        switch await state.updateAutotask(body: req.body, replace: replace) {
+        case .success(let id): return .json(200, AutotaskItemIDResponse(itemId: id))
+        case .failure(.notFound): return .errors(500, "Ticket with id \(idText) could not be found.")
+        case .failure(.invalid(let message)): return .errors(500, message)
+        }
+    }
+
+    /// `POST /Tickets/{id}/Attachments` with a base64 `data` field.
+    private func attach(_ req: SimRequest, parent: String) async -> Response {
+        guard let parentID = Int64(parent) else { return .errors(500, "Invalid id '\(parent)'.") }
+        guard let obj = try? JSONSerialization.jsonObject(with: req.body) as? [String: Any],
+              let b64 = obj["data"] as? String, let bytes = Data(base64Encoded: b64) else {
+            return .errors(500, "The attachment's data must be base64.")
+        }
+        let title = (obj["title"] as? String) ?? (obj["fullPath"] as? String) ?? "attachment"
+        switch await state.storeAttachment(parent: parentID, title: title, bytes: bytes.count) {
+        case .success(let id): return .json(200, AutotaskItemIDResponse(itemId: id))
+        case .failure(.noTicket): return .errors(500, "Ticket with id \(parentID) could not be found.")
+        case .failure(.tooLarge): return .errors(500, "The attachment exceeds the maximum file size of \(config.attachmentFileLimit) bytes.")
+        case .failure(.windowExceeded):
+            return .errors(500, "Attachment upload limit exceeded: more than \(config.attachmentWindowBytes) bytes in 5 minutes. Attachments are refused for the next 5 minutes.")
         }
     }
 

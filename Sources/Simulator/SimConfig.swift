@@ -29,6 +29,9 @@ public struct SimulatorConfig: Sendable {
     /// Add the latency tiers' delay (0.5 s / 1 s, scaled) to Autotask responses.
     public var addLatency = true
     public var ateraLimitPerMinute = 700
+    /// Autotask attachments: the largest file, and bytes per tenant per 5 minutes (then 5 minutes of refusal).
+    public var attachmentFileLimit = 6_000_000
+    public var attachmentWindowBytes = 10_000_000
     /// Send `X-RateLimit-*` and `Retry-After` on Atera responses (the real API may not).
     public var ateraRateHeaders = true
     public var autotaskUser = "api-user@demo.example"

@@ -46,6 +46,24 @@ actor SimState {
         var limitViolations = 0
         var unauthorized = 0
         var faultsInjected: [String: Int] = [:]
+        /// Fields each ticket update carried (PATCH/PUT), and how often a description was written.
+        var updatedFields: [String: Int] = [:]
+        var descriptionWrites = 0
+        /// The highest rolling count (all integrations) any Autotask request met.
+        var peakCount = 0
+        var attachmentsStored = 0
+        var attachmentBytes = 0
+        var attachmentRefusals = 0
+    }
+
+    // Attachments: bytes per simulated second in the 5-minute window, and a refusal period.
+    private var attachmentLog: [(at: Double, bytes: Int)] = []
+    private var attachmentsBlockedUntil: Double = -1
+    private(set) var attachments: [Int64: [AttachmentInfo]] = [:]
+    private var nextAttachmentID: Int64 = 90_000_001
+
+    struct AttachmentInfo: Codable, Sendable {
+        var id: Int64, parentID: Int64, title: String, fullPath: String, attachmentType: String, fileSize: Int, attachDate: Date
     }
 
     init(config: SimulatorConfig, clock: PSAClock) {
@@ -137,6 +155,7 @@ actor SimState {
         let tier = LatencyTier(count: ringTotal, threshold: config.autotaskThreshold)
         ring[lastSecond % window] += 1
         ringTotal += 1
+        stats.peakCount = max(stats.peakCount, ringTotal)
         return .ok(latency: config.addLatency ? tier.addedLatency / config.timeScale : 0)
     }
 
@@ -185,5 +204,76 @@ actor SimState {
     }
 
     func snapshotAutotask() -> [AutotaskTicket] { data.autotaskTickets }
+
+    enum UpdateError: Error, Sendable { case notFound, invalid(String) }
+
+    /// PATCH (only the given fields change) or PUT (the whole entity is replaced) of one ticket.
+    func updateAutotask(body: Data, replace: Bool) -> Result<Int64, UpdateError> {
+        Result { () throws(UpdateError) -> Int64 in
+            guard let fields = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { throw .invalid("The body is not a Ticket entity.") }
+            return try updateAutotask(fields, replace: replace)
+        }
+    }
+
+    private func updateAutotask(_ fields: [String: Any], replace: Bool) throws(UpdateError) -> Int64 {
+        guard let id = (fields.first { $0.key.lowercased() == "id" }?.value as? NSNumber)?.int64Value else {
+            throw .invalid("The id field is required for an update.")
+        }
+        guard let i = data.autotaskTickets.firstIndex(where: { $0.id == id }) else { throw .notFound }
+        let enc = JSONEncoder(), dec = JSONDecoder()
+        enc.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(VendorDate.format(d)) }
+        guard let current = try? enc.encode(data.autotaskTickets[i]),
+              var obj = try? JSONSerialization.jsonObject(with: current) as? [String: Any] else { throw .invalid("internal") }
+        let known = Dictionary(AutotaskTicket.fieldNames.map { ($0.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        if replace { obj = ["id": id] }
+        for (k, v) in fields {
+            guard let name = known[k.lowercased()] else { throw .invalid("Unknown field '\(k)' on entity Ticket.") }
+            if name == "id" { continue }
+            if ["ticketNumber", "createDate"].contains(name) { throw .invalid("The field '\(name)' is read-only.") }
+            obj[name] = v
+            stats.updatedFields[name, default: 0] += 1
+            if name == "description" { stats.descriptionWrites += 1 }
+        }
+        obj["lastActivityDate"] = VendorDate.format(clock.wall())
+        guard let d = try? JSONSerialization.data(withJSONObject: obj), var t = try? dec.decode(AutotaskTicket.self, from: d) else {
+            throw .invalid("A field value has the wrong type.")
+        }
+        t.id = id
+        t.ticketNumber = data.autotaskTickets[i].ticketNumber
+        t.createDate = data.autotaskTickets[i].createDate
+        data.autotaskTickets[i] = t
+        return id
+    }
+
+    enum AttachmentRefusal: Error, Sendable { case noTicket, tooLarge, windowExceeded }
+
+    func storeAttachment(parent: Int64, title: String, bytes: Int) -> Result<Int64, AttachmentRefusal> {
+        Result { () throws(AttachmentRefusal) -> Int64 in try store(parent: parent, title: title, bytes: bytes) }
+    }
+
+
+    /// Stores an attachment, or refuses it: a file over the size limit, or the tenant's bytes in the
+    /// last 5 minutes over the limit (which then refuses every attachment for 5 minutes).
+    private func store(parent: Int64, title: String, bytes: Int) throws(AttachmentRefusal) -> Int64 {
+        guard data.autotaskTickets.contains(where: { $0.id == parent }) else { throw .noTicket }
+        let now = simSeconds
+        guard bytes <= config.attachmentFileLimit else { stats.attachmentRefusals += 1; throw .tooLarge }
+        attachmentLog.removeAll { $0.at <= now - 300 }
+        let used = attachmentLog.reduce(0) { $0 + $1.bytes }
+        if now < attachmentsBlockedUntil || used + bytes > config.attachmentWindowBytes {
+            if now >= attachmentsBlockedUntil { attachmentsBlockedUntil = now + 300 }
+            stats.attachmentRefusals += 1
+            stats.limitViolations += 1
+            throw .windowExceeded
+        }
+        attachmentLog.append((now, bytes))
+        let id = nextAttachmentID
+        nextAttachmentID += 1
+        attachments[parent, default: []].append(AttachmentInfo(id: id, parentID: parent, title: title, fullPath: title,
+                                                               attachmentType: "FILE_ATTACHMENT", fileSize: bytes, attachDate: clock.wall()))
+        stats.attachmentsStored += 1
+        stats.attachmentBytes += bytes
+        return id
+    }
     func snapshotAtera() -> [AteraTicket] { data.ateraTickets }
 }

@@ -56,6 +56,9 @@ public final class Simulator: Sendable {
     /// zoneInformation names the new one (also `POST /__sim/zone-move`).
     public func moveZone() async { await state.moveZone() }
 
+    /// The Autotask tenant's ticket ids, in order (for tests and examples).
+    public func autotaskTicketIDs() async -> [Int64] { await state.snapshotAutotask().map(\.id) }
+
     /// Counters, as `GET /__sim/stats` returns them.
     public func statsJSON() async -> Data {
         (try? JSONEncoder().encode(await state.stats)) ?? Data()

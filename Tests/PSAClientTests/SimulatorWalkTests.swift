@@ -8,10 +8,11 @@ import Testing
 struct SimulatorWalkTests {
     /// An Autotask API on the simulator: the zone discovered, unless `discover` is false; the
     /// simulator's secret unless another is given.
-    static func autotask(_ sim: Simulator, pageSize: Int = 500, secret: String? = nil, discover: Bool = true) -> AutotaskAPI {
+    static func autotask(_ sim: Simulator, pageSize: Int = 500, secret: String? = nil, discover: Bool = true,
+                         policy: ClientPolicy = ClientPolicy()) -> AutotaskAPI {
         let c = sim.config
         let secret = secret ?? c.autotaskSecret
-        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [secret, c.autotaskIntegrationCode])
+        let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 1, secrets: [secret, c.autotaskIntegrationCode])
         return AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: secret, integrationCode: c.autotaskIntegrationCode),
                            baseURL: discover ? nil : sim.autotaskBaseURL, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
     }

@@ -1,0 +1,141 @@
+import Foundation
+import PSAClient
+import PSACore
+import Simulator
+import Testing
+
+/// The simulator's counters, decoded loosely.
+func simStats(_ sim: Simulator) async throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any] ?? [:]
+}
+
+@Suite("Updates, attachments and the quota ceiling against the simulator (real HTTP on loopback)")
+struct ChangesAndCeilingAgainstSimTests {
+    @Test("PATCH carries only the changed fields: the status changes, the description is never written back")
+    func patchOnlyChangedFields() async throws {
+        let sim = try await Simulator.start(SimulatorConfig())
+        let api = SimulatorWalkTests.autotask(sim)
+        let id = await sim.autotaskTicketIDs()[1]
+        let before = try await api.ticket(id: id)
+        try await api.update(ticketID: id, fields: ["status": .int(5), "priority": .int(1)])
+        let after = try await api.ticket(id: id)
+        #expect(after.status == "Complete")
+        #expect(after.title == before.title && after.description == before.description)
+        let stats = try await simStats(sim)
+        #expect(stats["updatedFields"] as? [String: Int] == ["status": 1, "priority": 1])
+        #expect(stats["descriptionWrites"] as? Int == 0)
+        let patch = await api.client.log.filter { $0.method == "PATCH" }
+        #expect(patch.count == 1 && patch[0].path == "/Tickets (#\(id): priority, status)")
+        await sim.stop()
+    }
+
+    @Test("a failed update is reported and not retried")
+    func failedUpdateNotRetried() async throws {
+        var config = SimulatorConfig()
+        config.faults = FaultPlan([.serverError: 1])
+        let sim = try await Simulator.start(config)
+        let api = SimulatorWalkTests.autotask(sim, discover: false)
+        let id = await sim.autotaskTicketIDs()[1]
+        await #expect(throws: APIError.self) { try await api.update(ticketID: id, fields: ["status": .int(5)]) }
+        let log = await api.client.log.filter { $0.method == "PATCH" }
+        #expect(log.count == 1)
+        #expect((try await simStats(sim)["updatedFields"] as? [String: Int]) ?? [:] == [:])
+        await sim.stop()
+    }
+
+    static func scaled(_ scale: Double) -> ClientPolicy {
+        var p = ClientPolicy()
+        p.ceiling = 0.75
+        p.timeScale = scale
+        return p
+    }
+
+    @Test("attachments: the client waits for the 5-minute budget, so the simulator never has to refuse; too big is refused before sending")
+    func attachmentBudget() async throws {
+        var config = SimulatorConfig()
+        config.timeScale = 100 // the 5-minute window lasts 3 s
+        let sim = try await Simulator.start(config)
+        let api = SimulatorWalkTests.autotask(sim, discover: false, policy: Self.scaled(100))
+        let id = await sim.autotaskTicketIDs()[1]
+        let file = Data(repeating: 0x41, count: 4_000_000)
+        let start = ContinuousClock.now
+        for i in 0..<3 { try await api.attach(ticketID: id, fileName: "/tmp/scan-\(i).pdf", data: file) }
+        #expect(ContinuousClock.now - start >= .milliseconds(2_900)) // the third waited for the first to leave the window
+        await #expect(throws: APIError.self) { try await api.attach(ticketID: id, fileName: "big.iso", data: Data(count: 7_000_000)) }
+        let stats = try await simStats(sim)
+        #expect(stats["attachmentsStored"] as? Int == 3)
+        #expect(stats["attachmentRefusals"] as? Int == 0)
+        #expect(await api.client.log.contains { $0.waitReason == .attachmentBudget })
+        await sim.stop()
+    }
+
+    @Test("the simulator refuses past 10,000,000 bytes in 5 minutes, and the client names it")
+    func simulatorRefusesAttachments() async throws {
+        var config = SimulatorConfig()
+        config.timeScale = 100
+        let sim = try await Simulator.start(config)
+        var policy = Self.scaled(100)
+        policy.attachmentWindowBytes = 100_000_000 // a client that does not know the budget
+        let api = SimulatorWalkTests.autotask(sim, discover: false, policy: policy)
+        let id = await sim.autotaskTicketIDs()[1]
+        let file = Data(repeating: 0x41, count: 4_000_000)
+        try await api.attach(ticketID: id, fileName: "a.pdf", data: file)
+        try await api.attach(ticketID: id, fileName: "b.pdf", data: file)
+        do {
+            try await api.attach(ticketID: id, fileName: "c.pdf", data: file)
+            Issue.record("expected the simulator to refuse")
+        } catch let e as APIError {
+            #expect(e.kind == .attachmentLimit)
+            #expect(e.description.contains("10,000,000 bytes"))
+        }
+        #expect(try await simStats(sim)["attachmentRefusals"] as? Int == 1)
+        await sim.stop()
+    }
+
+    static func loaded(perHour: Double, scale: Double) -> SimulatorConfig {
+        var c = SimulatorConfig()
+        c.tickets = 2_000
+        c.timeScale = scale
+        c.background = .steady(perHour: perHour)
+        c.addLatency = false
+        return c
+    }
+
+    @Test("a bulk walk near the 75% ceiling is spread and never takes the tenant past it")
+    func walkSpreadBelowCeiling() async throws {
+        // Others keep the tenant at 7,440 of 10,000; the hour lasts 10 s.
+        let sim = try await Simulator.start(Self.loaded(perHour: 7_440, scale: 360))
+        let api = SimulatorWalkTests.autotask(sim, pageSize: 10, discover: false, policy: Self.scaled(360))
+        let events = await api.client.events()
+        let tickets = try await api.allTickets(limit: 100)
+        #expect(tickets.count == 100)
+        let peak = try await simStats(sim)["peakCount"] as? Int ?? .max
+        #expect(peak <= 7_500, "peak \(peak)")
+        #expect(await api.client.log.contains { $0.waitReason == .ceiling })
+        var spread = false
+        for await e in events { if case .ceiling(let s?) = e, s.state == .spreading { spread = true; break } }
+        #expect(spread)
+        await sim.stop()
+    }
+
+    @Test("over the ceiling a bulk walk holds and says so; a person's request still goes")
+    func walkHeldOverCeiling() async throws {
+        let sim = try await Simulator.start(Self.loaded(perHour: 7_700, scale: 360))
+        let api = SimulatorWalkTests.autotask(sim, pageSize: 10, discover: false, policy: Self.scaled(360))
+        let id = await sim.autotaskTicketIDs()[1]
+        let walk = Task { try await api.allTickets(limit: 50) }
+        var held: CeilingStatus? = nil
+        for _ in 0..<400 where held == nil {
+            held = await api.client.ceilingStatus
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(held?.state == .holding)
+        #expect(held?.text.contains("held at the 75% ceiling") == true)
+        let one = try await api.ticket(id: id)
+        #expect(one.id == id)
+        #expect(!(await api.client.log.contains { $0.path.hasPrefix("/Tickets/query (id >") }))
+        walk.cancel()
+        _ = await walk.result
+        await sim.stop()
+    }
+}
