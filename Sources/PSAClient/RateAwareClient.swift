@@ -180,7 +180,11 @@ public actor RateAwareClient {
     }
 
     /// The tier the response times show (nil when not measured).
-    public var measuredTier: LatencyTier? { policy.detectLatencyTiers && detector.samples >= 3 ? detector.tier : nil }
+    public var measuredTier: LatencyTier? { detectsLatency && detector.samples >= 3 ? detector.tier : nil }
+
+    /// Latency is read only where the tiers stand out from noise: under a time scale that shrinks
+    /// the +0.5 s tier below 20 ms, ordinary jitter would look like a tier, so it is not read.
+    private nonisolated var detectsLatency: Bool { policy.detectLatencyTiers && 0.45 / max(policy.timeScale, 0.001) >= 0.02 }
 
     /// Our requests since the governor's reading, from the exact log.
     private func oursSinceReading() -> Int {
@@ -260,7 +264,7 @@ public actor RateAwareClient {
                 carriedWait = d.seconds; carriedReason = .backoff
             case .success(let result):
                 noteRateLimitHeaders(result)
-                if failure == nil, policy.detectLatencyTiers, !request.exempt,
+                if failure == nil, detectsLatency, !request.exempt,
                    let t = detector.observe(endpoint: request.endpoint + " " + request.purpose, duration: duration) {
                     governor?.measuredTier = t
                     emit(.measuredTier(t))
