@@ -59,4 +59,36 @@ public struct AteraAPI: TenantAPI {
     public func ticket(id: Int64) async throws -> Ticket {
         try (try await get("tickets/\(id)", purpose: "detail")).decode(AteraTicket.self).display
     }
+
+    /// The fields Atera lets an update change.
+    public static let updatableFields: Set<String> = ["TicketTitle", "TicketStatus", "TicketType", "TicketPriority", "TicketImpact", "TechnicianContactID"]
+
+    /// Changes fields of one ticket with `POST /tickets/{id}`, sending only the fields given.
+    /// A field Atera does not let an update change is refused before sending. Not retried after a 5xx.
+    public func update(ticketID: Int64, fields: [String: TicketFieldValue]) async throws {
+        guard !fields.isEmpty else { return }
+        if let bad = fields.keys.first(where: { !Self.updatableFields.contains($0) }) {
+            throw APIError(kind: .refused, status: nil, detail: "Atera does not update '\(bad)'; it updates \(Self.updatableFields.sorted().joined(separator: ", "))")
+        }
+        var obj: [String: Any] = [:]
+        for (k, v) in fields { obj[k] = v.json }
+        let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+        let r = try await client.send(ClientRequest(
+            spec: HTTPRequestSpec(method: "POST", url: baseURL + "/tickets/\(ticketID)", headers: headers + [("Content-Type", "application/json")], body: body),
+            endpoint: "tickets", logPath: "/tickets/\(ticketID) (\(fields.keys.sorted().joined(separator: ", ")))", idempotent: false, purpose: "update"))
+        _ = try r.decode(AteraActionResult.self)
+    }
+
+    /// Every comment of a ticket, oldest first (all pages).
+    public func comments(ticketID: Int64) async throws -> [AteraComment] {
+        var all: [AteraComment] = []
+        var page = 1
+        while true {
+            let env = try (try await get("tickets/\(ticketID)/comments?page=\(page)&itemsInPage=50", purpose: "comments"))
+                .decode(AteraEnvelope<AteraComment>.self)
+            all += env.items
+            guard env.hasNext, !env.items.isEmpty, page < 1_000 else { return all }
+            page += 1
+        }
+    }
 }

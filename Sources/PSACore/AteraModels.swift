@@ -152,3 +152,27 @@ public struct AteraTicket: Sendable, Codable, Equatable {
             due: FirstResponseDueDate, description: LastEndUserComment ?? "", fields: fields)
     }
 }
+
+/// One comment of an Atera ticket (`GET /tickets/{id}/comments`).
+public struct AteraComment: Sendable, Codable, Equatable {
+    public var Date: Date?
+    public var Comment: String?
+    public var EndUserID: Int64?
+    public var TechnicianContactID: Int64?
+    public var Email: String?
+    public var FirstName: String?
+    public var LastName: String?
+    public var IsInternal: Bool?
+
+    public init(Date: Foundation.Date?, Comment: String?, EndUserID: Int64? = nil, TechnicianContactID: Int64? = nil,
+                Email: String? = nil, FirstName: String? = nil, LastName: String? = nil, IsInternal: Bool? = false) {
+        self.Date = Date; self.Comment = Comment; self.EndUserID = EndUserID; self.TechnicianContactID = TechnicianContactID
+        self.Email = Email; self.FirstName = FirstName; self.LastName = LastName; self.IsInternal = IsInternal
+    }
+}
+
+/// `{"ActionID":…}`: what Atera answers to a create or an update.
+public struct AteraActionResult: Sendable, Codable, Equatable {
+    public var ActionID: Int64
+    public init(ActionID: Int64) { self.ActionID = ActionID }
+}

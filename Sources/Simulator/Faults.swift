@@ -1,49 +1,87 @@
 import Foundation
 import PSACore
 
-/// Faults the simulator injects into Autotask and Atera answers, each at a rate (0…1).
-/// Parsed from `--faults "500=0.05,503=0.02,slow=0.1,malformed=0.02,html=0.02"`.
+/// Faults the simulator injects into Autotask and Atera answers, each at a rate (0…1), always
+/// or only in a time window, and a zone move at a moment. Parsed from e.g.
+/// `--faults "500=0.05,503=0.02,timeout=0.01,reset=0.01,truncated=0.01,slow=0.1,malformed=0.02,html=0.02"`;
+/// `500=1@30-60` injects only between 30 s and 60 s after the simulator started, and
+/// `zonemove@45` moves the Autotask tenant to a new zone 45 s after the start.
 public struct FaultPlan: Sendable, Equatable {
     public enum Kind: String, CaseIterable, Sendable {
         /// A 500 with a vendor-shaped error body.
         case serverError = "500"
         /// A 503 with `Retry-After: 1`.
         case unavailable = "503"
+        /// No answer: the connection stays silent (10 simulated minutes), then is closed.
+        case timeout
+        /// The connection is closed before any byte of the answer.
+        case reset
+        /// The answer's headers promise a body that stops half-way, then the connection closes.
+        case truncated
         /// The answer comes 2 s late (scaled by the time scale).
         case slow
-        /// A 200 whose JSON is cut off half-way.
+        /// A 200 whose JSON is cut off half-way (the length matches: the JSON itself is broken).
         case malformed
         /// An IIS-style HTML 500 page instead of JSON.
         case html
     }
 
-    public var rates: [Kind: Double] = [:]
+    public struct Rule: Sendable, Equatable {
+        public var rate: Double
+        /// Seconds since the simulator started; nil for always.
+        public var from: Double?, to: Double?
+        func applies(at t: Double) -> Bool { (from.map { t >= $0 } ?? true) && (to.map { t < $0 } ?? true) }
+    }
 
-    public init(_ rates: [Kind: Double] = [:]) { self.rates = rates }
+    public var rules: [Kind: [Rule]] = [:]
+    /// Seconds after the start at which the Autotask tenant moves zone.
+    public var zoneMoves: [Double] = []
+
+    public init(_ rates: [Kind: Double] = [:]) {
+        for (k, r) in rates { rules[k] = [Rule(rate: r)] }
+    }
 
     public struct Invalid: Error, CustomStringConvertible { public var description: String }
 
     public init(parsing text: String) throws {
         for part in text.split(separator: ",") where !part.trimmingCharacters(in: .whitespaces).isEmpty {
-            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let item = part.trimmingCharacters(in: .whitespaces)
+            let known = (Kind.allCases.map(\.rawValue) + ["zonemove"]).joined(separator: ", ")
+            if item.lowercased().hasPrefix("zonemove") {
+                guard let at = item.split(separator: "@").last.flatMap({ Double($0) }), item.contains("@"), at >= 0 else {
+                    throw Invalid(description: "zone move '\(item)' needs a time: zonemove@SECONDS")
+                }
+                zoneMoves.append(at)
+                continue
+            }
+            let kv = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2, let kind = Kind(rawValue: kv[0].lowercased()) else {
-                throw Invalid(description: "unknown fault '\(part)'; known: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")) (as kind=rate)")
+                throw Invalid(description: "unknown fault '\(item)'; known: \(known) (as kind=rate or kind=rate@FROM-TO seconds)")
             }
-            guard let rate = Double(kv[1]), (0...1).contains(rate) else {
-                throw Invalid(description: "fault rate '\(kv[1])' for \(kind.rawValue) must be a number from 0 to 1")
+            let rateAndWindow = kv[1].split(separator: "@", maxSplits: 1).map(String.init)
+            guard let rate = Double(rateAndWindow[0]), (0...1).contains(rate) else {
+                throw Invalid(description: "fault rate '\(rateAndWindow[0])' for \(kind.rawValue) must be a number from 0 to 1")
             }
-            rates[kind] = rate
+            var rule = Rule(rate: rate)
+            if rateAndWindow.count == 2 {
+                let ends = rateAndWindow[1].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { Double($0) }
+                guard ends.count == 2, let from = ends[0], let to = ends[1], from >= 0, to > from else {
+                    throw Invalid(description: "fault window '\(rateAndWindow[1])' for \(kind.rawValue) must be FROM-TO seconds, e.g. 30-60")
+                }
+                rule.from = from; rule.to = to
+            }
+            rules[kind, default: []].append(rule)
         }
     }
 
-    public var isEmpty: Bool { rates.values.allSatisfy { $0 == 0 } }
+    public var isEmpty: Bool { rules.values.allSatisfy { $0.allSatisfy { $0.rate == 0 } } && zoneMoves.isEmpty }
 
-    /// Picks at most one fault for a request.
-    func draw(using rng: inout SeededGenerator) -> Kind? {
-        guard !isEmpty else { return nil }
+    /// Picks at most one fault for a request `t` seconds after the start.
+    func draw(at t: Double, using rng: inout SeededGenerator) -> Kind? {
+        guard rules.values.contains(where: { $0.contains { $0.rate > 0 } }) else { return nil }
         var roll = Double.random(in: 0..<1, using: &rng)
         for kind in Kind.allCases {
-            let r = rates[kind] ?? 0
+            let r = (rules[kind] ?? []).filter { $0.applies(at: t) }.map(\.rate).max() ?? 0
             if roll < r { return kind }
             roll -= r
         }

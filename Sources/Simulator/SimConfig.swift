@@ -10,6 +10,31 @@ public enum BackgroundLoad: Sendable, Equatable {
     /// with a period of two timeframes; `phase` (0…1 of the period) sets where it starts.
     case wave(mean: Double, amplitude: Double, phase: Double)
 
+    /// A steady rate plus a burst of `size` requests every `every` simulated seconds.
+    case bursty(perHour: Double, every: Double, size: Int)
+    /// The rolling count climbs from `from` to `to` (fractions of the threshold) over `minutes`
+    /// simulated minutes (half a timeframe behind the rate, as a rolling count is), then stays.
+    case ramp(from: Double, to: Double, minutes: Double)
+
+    /// `none`, `demo`, `N` (steady, per hour), `burst:N,EVERY_S,SIZE`, `ramp:FROM%,TO%,MINUTES`.
+    public init(parsing text: String) throws {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        func numbers(_ s: Substring) -> [Double]? {
+            let n = s.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")) }
+            return n.contains(nil) ? nil : n.compactMap { $0 }
+        }
+        if t == "none" { self = .none; return }
+        if t == "demo" { self = .demo; return }
+        if let n = Double(t), n >= 0 { self = .steady(perHour: n); return }
+        if t.hasPrefix("burst:"), let n = numbers(t.dropFirst(6)), n.count == 3, n[0] >= 0, n[1] > 0, n[2] >= 0 {
+            self = .bursty(perHour: n[0], every: n[1], size: Int(n[2])); return
+        }
+        if t.hasPrefix("ramp:"), let n = numbers(t.dropFirst(5)), n.count == 3, n[0] >= 0, n[1] >= 0, n[2] > 0 {
+            self = .ramp(from: n[0] / 100, to: n[1] / 100, minutes: n[2]); return
+        }
+        throw FaultPlan.Invalid(description: "background '\(text)': use none, demo, N (requests per hour), burst:N,EVERY_SECONDS,SIZE or ramp:FROM%,TO%,MINUTES")
+    }
+
     /// The demo's load: starts near 42% and swings up through both latency tiers and back.
     public static let demo = BackgroundLoad.wave(mean: 0.585, amplitude: 0.335, phase: 0.17)
 }

@@ -42,6 +42,13 @@ struct SimRouter: Sendable {
         case .slow:
             try? await clock.sleep(.seconds(double: 2 / config.timeScale))
             return nil
+        case .timeout:
+            try? await clock.sleep(.seconds(double: 600 / config.timeScale))
+            return .cutOff(promised: 0)
+        case .reset:
+            return .cutOff(promised: 0)
+        case .truncated:
+            return .cutOff(promised: 2_048, sending: Data(#"{"items":[{"id":1,"title":"half an ans"#.utf8))
         }
     }
 
@@ -86,7 +93,21 @@ struct SimRequest: Sendable {
     var origin: String { "http://" + (authority ?? header("Host") ?? "127.0.0.1") }
 }
 
+/// Thrown inside a response body to make the server drop the connection.
+struct DroppedConnection: Error {}
+
 extension Response {
+    /// Headers that promise `promised` bytes, `sending` of them, then the connection is dropped:
+    /// the client sees a connection closed mid-answer (with nothing sent: a reset).
+    static func cutOff(promised: Int, sending: Data = Data()) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers[.contentLength] = String(max(promised, sending.count + 1))
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            if !sending.isEmpty { try await writer.write(ByteBuffer(bytes: sending)) }
+            throw DroppedConnection()
+        })
+    }
+
     static func data(_ status: Int, _ data: Data, contentType: String = "application/json; charset=utf-8", headers extra: [(String, String)] = []) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         for (k, v) in extra { if let n = HTTPField.Name(k) { headers[n] = v } }

@@ -26,10 +26,18 @@ actor SimState {
     func moveZone() { zone += 1 }
 
     private var faultRNG: SeededGenerator
+    private var zoneMovesDone = 0
 
     /// The fault, if any, for the next API answer.
     func drawFault() -> FaultPlan.Kind? {
-        guard let f = config.faults.draw(using: &faultRNG) else { return nil }
+        let t = clock.now().seconds
+        // Scheduled zone moves happen on the first request after their moment.
+        while zoneMovesDone < config.faults.zoneMoves.count, config.faults.zoneMoves.sorted()[zoneMovesDone] <= t {
+            zoneMovesDone += 1
+            moveZone()
+            stats.faultsInjected["zonemove", default: 0] += 1
+        }
+        guard let f = config.faults.draw(at: t, using: &faultRNG) else { return nil }
         stats.faultsInjected[f.rawValue, default: 0] += 1
         return f
     }
@@ -93,6 +101,12 @@ actor SimState {
         switch config.background {
         case .none: return 0
         case .steady(let perHour): return max(0, perHour / 3600)
+        case .bursty(let perHour, let every, let size):
+            let e = max(1, Int(every.rounded()))
+            return max(0, perHour / 3600) + (((s % e) + e) % e == 0 ? Double(size) : 0)
+        case .ramp(let from, let to, let minutes):
+            let progress = min(1, max(0, Double(s) / (minutes * 60)))
+            return max(0, Double(config.autotaskThreshold) * (from + (to - from) * progress) / Double(window))
         case .wave(let mean, let amplitude, let phase):
             let w = Double(window), t = Double(config.autotaskThreshold)
             let b = mean * t / w
@@ -276,4 +290,80 @@ actor SimState {
         return id
     }
     func snapshotAtera() -> [AteraTicket] { data.ateraTickets }
+
+    /// Comments added through the API, after the generated ones.
+    private var ateraAddedComments: [Int64: [AteraComment]] = [:]
+    private var nextAteraTicket: Int64 = 0
+
+    /// Atera's updatable fields (`POST /tickets/{id}`); anything else is refused.
+    static let ateraUpdatable = ["TicketTitle", "TicketStatus", "TicketType", "TicketPriority", "TicketImpact", "TechnicianContactID"]
+
+    enum AteraChange: Error, Sendable { case notFound, invalid(String) }
+
+    func updateAtera(id: Int64, body: Data) -> Result<Int64, AteraChange> {
+        guard let i = data.ateraTickets.firstIndex(where: { $0.TicketID == id }) else { return .failure(.notFound) }
+        guard let obj = try? JSONSerialization.jsonObject(with: body) as? [String: Any], !obj.isEmpty else {
+            return .failure(.invalid("The request body is empty or not JSON."))
+        }
+        var t = data.ateraTickets[i]
+        for (k, v) in obj {
+            guard let name = Self.ateraUpdatable.first(where: { $0.lowercased() == k.lowercased() }) else {
+                return .failure(.invalid("The field '\(k)' cannot be updated. Updatable: \(Self.ateraUpdatable.joined(separator: ", "))."))
+            }
+            stats.updatedFields[name, default: 0] += 1
+            switch name {
+            case "TicketTitle": t.TicketTitle = v as? String
+            case "TicketStatus": t.TicketStatus = v as? String
+            case "TicketType": t.TicketType = v as? String
+            case "TicketPriority": t.TicketPriority = v as? String
+            case "TicketImpact": t.TicketImpact = v as? String
+            default:
+                t.TechnicianContactID = (v as? NSNumber)?.int64Value ?? (v as? String).flatMap { Int64($0) }
+                t.TechnicianFullName = t.TechnicianContactID.flatMap { id in
+                    SimData.people.indices.contains(Int(id - 9_000)) ? "\(SimData.people[Int(id - 9_000)].0) \(SimData.people[Int(id - 9_000)].1)" : nil
+                }
+            }
+        }
+        t.LastModified = clock.wall()
+        data.ateraTickets[i] = t
+        return .success(id)
+    }
+
+    func createAtera(body: Data) -> Result<Int64, AteraChange> {
+        guard let obj = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let title = obj["TicketTitle"] as? String, !title.isEmpty else {
+            return .failure(.invalid("TicketTitle is required."))
+        }
+        if nextAteraTicket == 0 { nextAteraTicket = (data.ateraTickets.map(\.TicketID).max() ?? 1_000) + 1 }
+        var t = AteraTicket(TicketID: nextAteraTicket)
+        nextAteraTicket += 1
+        t.TicketTitle = title
+        t.TicketStatus = "Open"
+        t.TicketPriority = (obj["TicketPriority"] as? String) ?? "Medium"
+        t.TicketImpact = (obj["TicketImpact"] as? String) ?? "NoImpact"
+        t.TicketType = (obj["TicketType"] as? String) ?? "Incident"
+        t.TicketCreatedDate = clock.wall()
+        t.LastModified = clock.wall()
+        if let d = obj["Description"] as? String { ateraAddedComments[t.TicketID, default: []].append(AteraComment(Date: clock.wall(), Comment: d)) }
+        data.ateraTickets.append(t)
+        return .success(t.TicketID)
+    }
+
+    /// The ticket's comments: a few generated from its id (deterministic), then any added.
+    func ateraComments(id: Int64) -> [AteraComment]? {
+        guard let t = data.ateraTickets.first(where: { $0.TicketID == id }) else { return nil }
+        var out: [AteraComment] = []
+        var rng = SeededGenerator(seed: config.seed &+ UInt64(bitPattern: id))
+        let created = t.TicketCreatedDate ?? startWall
+        for n in 0..<Int.random(in: 0...4, using: &rng) {
+            let tech = n % 2 == 1
+            let person = SimData.people[Int.random(in: 0..<SimData.people.count, using: &rng)]
+            out.append(AteraComment(Date: created.addingTimeInterval(Double(n + 1) * 3_600),
+                                    Comment: tech ? "Looked into it: \(SimData.problems[Int(id) % SimData.problems.count].lowercased())." : (t.LastEndUserComment ?? "Any update on this?"),
+                                    EndUserID: tech ? nil : t.EndUserID, TechnicianContactID: tech ? 9_000 : nil,
+                                    Email: tech ? nil : t.EndUserEmail, FirstName: tech ? person.0 : t.EndUserFirstName,
+                                    LastName: tech ? person.1 : t.EndUserLastName, IsInternal: tech && n == 3))
+        }
+        return out + (ateraAddedComments[id] ?? [])
+    }
 }

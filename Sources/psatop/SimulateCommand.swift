@@ -18,7 +18,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Compress every window and delay by this factor (60: an hour passes in a minute).")
     var timeScale = 1.0
 
-    @Option(help: "Other integrations' load on the Autotask tenant: none, demo, or requests per hour.")
+    @Option(help: "Other integrations' load on the Autotask tenant: none, demo, N (steady, per hour), burst:N,EVERY_SECONDS,SIZE, or ramp:FROM%,TO%,MINUTES.")
     var background = "none"
 
     @Option(help: "Autotask requests per hour.")
@@ -43,15 +43,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func backgroundLoad() throws -> BackgroundLoad {
-        switch background {
-        case "none": return .none
-        case "demo": return .demo
-        default:
-            guard let perHour = Double(background), perHour >= 0 else {
-                throw ValidationError("--background must be none, demo, or a number of requests per hour")
-            }
-            return .steady(perHour: perHour)
-        }
+        do { return try BackgroundLoad(parsing: background) } catch { throw ValidationError("--background: \(error)") }
     }
 
     func run() async throws {

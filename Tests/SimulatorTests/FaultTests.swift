@@ -42,7 +42,45 @@ struct FaultTests {
         await raw.sim.stop()
     }
 
-    @Test("bad fault specs are refused with a clear message", arguments: ["boom=0.1", "500=2", "500", "slow=abc"])
+    @Test("reset and truncated answers end the connection mid-answer: the client sees a transport failure", arguments: ["reset=1", "truncated=1"])
+    func dropped(spec: String) async throws {
+        let raw = try await Self.raw(spec)
+        await #expect(throws: (any Error).self) { _ = try await raw.autotask("GET", "ThresholdInformation") }
+        await #expect(throws: (any Error).self) { _ = try await raw.atera("tickets") }
+        // The server itself is fine afterwards: the control endpoint answers.
+        let stats = json(try await raw.transport.send(HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
+        #expect((stats["faultsInjected"] as? [String: Int])?[String(spec.dropLast(2))] == 2)
+        await raw.sim.stop()
+    }
+
+    @Test("a timeout fault gives no answer: the client's own timeout ends the wait")
+    func timeout() async throws {
+        let raw = try await Self.raw("timeout=1")
+        let start = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await raw.transport.send(HTTPRequestSpec(method: "GET", url: raw.sim.autotaskBaseURL + "/ThresholdInformation",
+                                                             headers: raw.autotaskHeaders), timeout: .milliseconds(300))
+        }
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(290) && waited < .seconds(5))
+        await raw.sim.stop()
+    }
+
+    @Test("faults on a schedule: only inside their window; a zone move at its moment")
+    func schedule() async throws {
+        let plan = try FaultPlan(parsing: "500=1@0.4-30, zonemove@0.4")
+        #expect(plan.zoneMoves == [0.4])
+        let raw = try await Self.raw("500=1@0.4-30,zonemove@0.4")
+        #expect(try await raw.autotask("GET", "ThresholdInformation").status == 200)
+        try await Task.sleep(for: .milliseconds(450))
+        #expect(try await raw.atera("tickets").status == 500)
+        // The zone moved: zoneInformation names zone 2 (never faulted).
+        let z = try await raw.autotask("GET", "zoneInformation?user=\(raw.sim.config.autotaskUser)", headers: [])
+        #expect(String(decoding: z.body, as: UTF8.self).contains("Simulator Zone 2"))
+        await raw.sim.stop()
+    }
+
+    @Test("bad fault specs are refused with a clear message", arguments: ["boom=0.1", "500=2", "500", "slow=abc", "500=1@5", "500=1@9-3", "zonemove", "zonemove@x"])
     func parsing(spec: String) {
         #expect(throws: FaultPlan.Invalid.self) { try FaultPlan(parsing: spec) }
     }
