@@ -65,6 +65,60 @@ public struct SimulatorConfig: Sendable {
     public var ateraKey = "demo-atera-key-not-real"
     /// Faults injected into API answers (not zoneInformation, not the control endpoints).
     public var faults = FaultPlan()
+    /// More tenants served at the same time, each with its own credentials, data, limits and
+    /// counters (an Autotask database is told apart by its user name, an Atera key by the key).
+    public var extraTenants: [TenantSpec] = []
+
+    /// This configuration as one extra tenant sees it: its credentials, limits, data and load.
+    public func config(for t: TenantSpec) -> SimulatorConfig {
+        var c = self
+        c.extraTenants = []
+        c.autotaskUser = "api-user@\(t.name).example"
+        c.autotaskSecret = "\(t.name)-secret-not-real"
+        c.autotaskIntegrationCode = "\(t.name.uppercased())-INTEGRATION-CODE"
+        c.ateraKey = "\(t.name)-atera-key-not-real"
+        if let v = t.threshold { c.autotaskThreshold = v }
+        if let v = t.ateraLimit { c.ateraLimitPerMinute = v }
+        if let v = t.tickets { c.tickets = v }
+        if let v = t.background { c.background = v }
+        c.seed = t.seed ?? (seed &+ UInt64(t.name.unicodeScalars.reduce(0) { $0 &* 31 &+ UInt32($1.value) }))
+        return c
+    }
 
     public init() {}
+}
+
+/// One more tenant for the simulator to serve: `autotask:NAME[:THRESHOLD[:TICKETS]]` or
+/// `atera:NAME[:LIMIT[:TICKETS]]`.
+public struct TenantSpec: Sendable, Equatable {
+    public var name: String
+    public var vendor: String
+    public var threshold: Int?
+    public var ateraLimit: Int?
+    public var tickets: Int?
+    public var seed: UInt64?
+    public var background: BackgroundLoad?
+
+    public init(name: String, vendor: String, threshold: Int? = nil, ateraLimit: Int? = nil, tickets: Int? = nil,
+                seed: UInt64? = nil, background: BackgroundLoad? = nil) {
+        self.name = name; self.vendor = vendor; self.threshold = threshold; self.ateraLimit = ateraLimit
+        self.tickets = tickets; self.seed = seed; self.background = background
+    }
+
+    public init(parsing text: String) throws {
+        let p = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let usage = "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]] or atera:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
+        guard (2...4).contains(p.count), ["autotask", "atera"].contains(p[0].lowercased()), !p[1].isEmpty,
+              p[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { throw FaultPlan.Invalid(description: usage) }
+        vendor = p[0].lowercased()
+        name = p[1].lowercased()
+        if p.count > 2 {
+            guard let n = Int(p[2]), n > 0 else { throw FaultPlan.Invalid(description: usage) }
+            if vendor == "autotask" { threshold = n } else { ateraLimit = n }
+        }
+        if p.count > 3 {
+            guard let n = Int(p[3]), (0...10_000_000).contains(n) else { throw FaultPlan.Invalid(description: usage) }
+            tickets = n
+        }
+    }
 }

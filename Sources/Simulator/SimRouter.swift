@@ -8,6 +8,22 @@ struct SimRouter: Sendable {
     let state: SimState
     let config: SimulatorConfig
     let clock: PSAClock
+    /// Extra tenants: name, vendor, their configuration and state.
+    var tenants: [(name: String, vendor: String, config: SimulatorConfig, state: SimState)] = []
+
+    /// The Autotask tenant a request is for: by `UserName` (or zoneInformation's `user`); the primary otherwise.
+    func autotaskTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
+        let user = (req.header("UserName") ?? req.query["user"] ?? "").lowercased()
+        if let t = tenants.first(where: { $0.vendor == "autotask" && $0.config.autotaskUser.lowercased() == user }) { return (t.config, t.state) }
+        return (config, state)
+    }
+
+    /// The Atera tenant a request is for: by its key; the primary otherwise.
+    func ateraTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
+        let key = req.header("X-API-KEY") ?? req.header("Authorization").map { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : $0 }
+        if let t = tenants.first(where: { $0.vendor == "atera" && $0.config.ateraKey == key }) { return (t.config, t.state) }
+        return (config, state)
+    }
 
     static let autotaskPrefix = "/ATServicesRest/V1.0/"
     static let ateraPrefix = "/api/v3/"
@@ -19,17 +35,38 @@ struct SimRouter: Sendable {
         let req = SimRequest(method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
                              headers: request.headers, body: body, authority: request.head.authority)
         if let (zone, rest) = Self.autotaskZone(path) {
+            let (config, state) = autotaskTenant(req)
             if !rest.lowercased().hasPrefix("zoneinformation"), let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AutotaskTwin(state: state, config: config, clock: clock).handle(req, zone: zone, rest: rest)
         }
         if path.hasPrefix(Self.ateraPrefix) {
+            let (config, state) = ateraTenant(req)
             if let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AteraTwin(state: state, config: config).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
-        if path == "/__sim/stats" { return .json(200, await state.stats) }
-        if path == "/__sim/reset", req.method == "POST" { await state.reset(); return .json(200, ["reset": true]) }
+        if path == "/__sim/stats" { return .data(200, await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })) }
+        if path == "/__sim/reset", req.method == "POST" {
+            await state.reset()
+            for t in tenants { await t.state.reset() }
+            return .json(200, ["reset": true])
+        }
         if path == "/__sim/zone-move", req.method == "POST" { await state.moveZone(); return .json(200, ["zone": await state.zone]) }
         return .html404(path)
+    }
+
+    /// The primary tenant's counters at the top level (as with one tenant), and every tenant's
+    /// under `tenants` by name (`autotask` and `atera` name the primary's two sides).
+    static func statsJSON(primary: SimState, tenants: [(String, SimState)]) async -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let top = await primary.stats
+        guard var obj = (try? JSONSerialization.jsonObject(with: enc.encode(top))) as? [String: Any] else { return Data("{}".utf8) }
+        var all: [String: Any] = [:]
+        for (name, st) in tenants {
+            all[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await st.stats))) ?? [:]
+        }
+        obj["tenants"] = all
+        return (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 
     /// The injected answer for a fault; nil when the fault only delays the real answer.

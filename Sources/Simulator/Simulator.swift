@@ -15,17 +15,37 @@ public final class Simulator: Sendable {
     public var ateraBaseURL: String { "http://\(config.host):\(port)/api/v3" }
     public var controlURL: String { "http://\(config.host):\(port)/__sim" }
 
-    private init(config: SimulatorConfig, port: Int, state: SimState, task: Task<Void, any Error>) {
-        self.config = config; self.port = port; self.state = state; self.task = task
+    struct Tenant: Sendable { let name: String, vendor: String, config: SimulatorConfig, state: SimState }
+    let tenants: [Tenant]
+
+    private init(config: SimulatorConfig, port: Int, state: SimState, tenants: [Tenant], task: Task<Void, any Error>) {
+        self.config = config; self.port = port; self.state = state; self.tenants = tenants; self.task = task
+    }
+
+    /// An extra tenant's configuration (its credentials), by name.
+    public func tenantConfig(_ name: String) -> SimulatorConfig? { tenants.first { $0.name == name }?.config }
+
+    /// An extra tenant's rolling Autotask count.
+    public func autotaskCount(tenant name: String) async -> Int? {
+        guard let t = tenants.first(where: { $0.name == name }) else { return nil }
+        return await t.state.autotaskCount
     }
 
     /// Starts the server and returns once it listens.
     public static func start(_ config: SimulatorConfig = SimulatorConfig(), clock: PSAClock = .continuous) async throws -> Simulator {
         let state = SimState(config: config, clock: clock)
-        let router = SimRouter(state: state, config: config, clock: clock)
+        var router = SimRouter(state: state, config: config, clock: clock)
+        var names: Set<String> = ["autotask", "atera"]
+        for t in config.extraTenants {
+            guard names.insert(t.name).inserted else { throw SimulatorError(message: "two tenants are named '\(t.name)'") }
+            let c = config.config(for: t)
+            router.tenants.append((t.name, t.vendor, c, SimState(config: c, clock: clock)))
+        }
+        let extra = router.tenants.map { Tenant(name: $0.name, vendor: $0.vendor, config: $0.config, state: $0.state) }
+        let routerCopy = router
         let (portStream, portCont) = AsyncStream<Int>.makeStream()
         let app = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in await router.respond(request) },
+            responder: CallbackResponder<BasicRequestContext> { request, _ in await routerCopy.respond(request) },
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "psatop-simulator"),
             onServerRunning: { channel in
                 portCont.yield(channel.localAddress?.port ?? config.port)
@@ -40,7 +60,7 @@ public final class Simulator: Sendable {
             task.cancel()
             throw SimulatorError(message: "the simulator could not listen on \(config.host):\(config.port)")
         }
-        return Simulator(config: config, port: port, state: state, task: task)
+        return Simulator(config: config, port: port, state: state, tenants: extra, task: task)
     }
 
     /// Stops the server.
@@ -61,7 +81,7 @@ public final class Simulator: Sendable {
 
     /// Counters, as `GET /__sim/stats` returns them.
     public func statsJSON() async -> Data {
-        (try? JSONEncoder().encode(await state.stats)) ?? Data()
+        await SimRouter.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })
     }
 }
 

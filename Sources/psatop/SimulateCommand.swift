@@ -21,6 +21,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Other integrations' load on the Autotask tenant: none, demo, N (steady, per hour), burst:N,EVERY_SECONDS,SIZE, or ramp:FROM%,TO%,MINUTES.")
     var background = "none"
 
+    @Option(name: .customLong("tenant"), help: ArgumentHelp("Serve one more tenant (repeatable): autotask:NAME[:THRESHOLD[:TICKETS]] or atera:NAME[:LIMIT[:TICKETS]]. Its credentials are printed at start.", valueName: "spec"))
+    var tenants: [String] = []
+
     @Option(help: "Autotask requests per hour.")
     var threshold = 10_000
 
@@ -39,6 +42,12 @@ struct SimulateCommand: AsyncParsableCommand {
         guard timeScale > 0, timeScale <= 100_000 else { throw ValidationError("--time-scale must be in (0, 100000]") }
         guard threshold > 0, ateraLimit > 0 else { throw ValidationError("limits must be positive") }
         _ = try backgroundLoad()
+        var names: Set<String> = ["autotask", "atera"]
+        for t in tenants {
+            let spec: TenantSpec
+            do { spec = try TenantSpec(parsing: t) } catch { throw ValidationError("--tenant: \(error)") }
+            guard names.insert(spec.name).inserted else { throw ValidationError("--tenant: the name '\(spec.name)' is used twice") }
+        }
         do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
     }
 
@@ -57,6 +66,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.ateraLimitPerMinute = ateraLimit
         config.ateraRateHeaders = !noRateHeaders
         config.faults = try FaultPlan(parsing: faults)
+        config.extraTenants = try tenants.map { try TenantSpec(parsing: $0) }
         let sim: Simulator
         do { sim = try await Simulator.start(config) } catch { fail("\(error)") }
         // Written straight to the file descriptor so a pipe sees it at once.
@@ -67,7 +77,12 @@ struct SimulateCommand: AsyncParsableCommand {
         autotask credentials (simulator only): UserName=\(config.autotaskUser) Secret=\(config.autotaskSecret) ApiIntegrationCode=\(config.autotaskIntegrationCode)
         atera key (simulator only): \(config.ateraKey)
 
-        """
+        """ + config.extraTenants.map { t in
+            let c = config.config(for: t)
+            return t.vendor == "autotask"
+                ? "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)\n"
+                : "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)\n"
+        }.joined()
         FileHandle.standardOutput.write(Data(lines.utf8))
         // Run until SIGINT or SIGTERM.
         let (stream, cont) = AsyncStream<Int32>.makeStream()

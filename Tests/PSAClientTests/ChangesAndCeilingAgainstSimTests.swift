@@ -43,6 +43,47 @@ struct ChangesAndCeilingAgainstSimTests {
         await sim.stop()
     }
 
+    static func atera(_ sim: Simulator) -> AteraAPI {
+        AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
+                 key: sim.config.ateraKey, baseURL: sim.ateraBaseURL)
+    }
+
+    @Test("Atera: POST /tickets/{id} with only the changed fields; a field Atera cannot update is refused before sending")
+    func ateraUpdate() async throws {
+        let sim = try await Simulator.start(SimulatorConfig())
+        let api = Self.atera(sim)
+        try await api.update(ticketID: 1_001, fields: ["TicketStatus": .string("Pending"), "TicketPriority": .string("High")])
+        let t = try await api.ticket(id: 1_001)
+        #expect(t.status == "Pending" && t.priority == "High")
+        #expect(try await simStats(sim)["updatedFields"] as? [String: Int] == ["TicketStatus": 1, "TicketPriority": 1])
+        await #expect(throws: APIError.self) { try await api.update(ticketID: 1_001, fields: ["Description": .string("x")]) }
+        #expect(await api.client.log.filter { $0.method == "POST" }.count == 1)
+        await sim.stop()
+    }
+
+    @Test("Atera: comments come paged in the list envelope; lastmodified lists what changed since a date")
+    func ateraCommentsAndChanges() async throws {
+        let sim = try await Simulator.start(SimulatorConfig())
+        let api = Self.atera(sim)
+        var total = 0
+        for id in Int64(1_001)...1_010 {
+            let comments = try await api.comments(ticketID: id)
+            total += comments.count
+            #expect(comments.allSatisfy { $0.Date != nil && !($0.Comment ?? "").isEmpty })
+        }
+        #expect(total > 0)
+        let before = Date()
+        try await Task.sleep(for: .milliseconds(20))
+        try await api.update(ticketID: 1_003, fields: ["TicketStatus": .string("Resolved")])
+        let since = VendorDate.format(before)
+        let r = try await api.client.send(ClientRequest(
+            spec: HTTPRequestSpec(method: "GET", url: sim.ateraBaseURL + "/tickets/lastmodified?date=\(since)", headers: [("X-API-KEY", sim.config.ateraKey)]),
+            endpoint: "tickets", logPath: "/tickets/lastmodified", idempotent: true, purpose: "test"))
+        let env = try r.decode(AteraEnvelope<AteraTicket>.self)
+        #expect(env.items.map(\.TicketID) == [1_003])
+        await sim.stop()
+    }
+
     static func scaled(_ scale: Double) -> ClientPolicy {
         var p = ClientPolicy()
         p.ceiling = 0.75
