@@ -43,6 +43,8 @@ let package = Package(
         ]),
         // `swift run -c release client-bench`: pacing efficiency and limits, against the simulator.
         .executableTarget(name: "client-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/ClientBench"),
+        // `swift run -c release sim-bench`: requests per second the simulator serves; start-up with 100,000 tickets.
+        .executableTarget(name: "sim-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/SimBench"),
         .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
         .testTarget(name: "PSAClientTests", dependencies: [
             "PSAClient", "Simulator",

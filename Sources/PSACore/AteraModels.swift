@@ -169,6 +169,34 @@ public struct AteraComment: Sendable, Codable, Equatable {
         self.Date = Date; self.Comment = Comment; self.EndUserID = EndUserID; self.TechnicianContactID = TechnicianContactID
         self.Email = Email; self.FirstName = FirstName; self.LastName = LastName; self.IsInternal = IsInternal
     }
+
+    enum CodingKeys: String, CodingKey { case Date, Comment, EndUserID, TechnicianContactID, Email, FirstName, LastName, IsInternal }
+
+    /// Lenient, as for tickets: dates with or without a zone, ids as numbers or strings.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        Date = try c.lenientDate(.Date)
+        Comment = try c.lenientString(.Comment)
+        EndUserID = try c.lenientInt64(.EndUserID)
+        TechnicianContactID = try c.lenientInt64(.TechnicianContactID)
+        Email = try c.lenientString(.Email)
+        FirstName = try c.lenientString(.FirstName)
+        LastName = try c.lenientString(.LastName)
+        IsInternal = try? c.decodeIfPresent(Bool.self, forKey: .IsInternal)
+    }
+
+    /// Dates as Atera writes them: ISO 8601 without a zone (a plain number would break clients).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Date.map { String(VendorDate.format($0).dropLast(5)) }, forKey: .Date)
+        try c.encode(Comment, forKey: .Comment)
+        try c.encode(EndUserID, forKey: .EndUserID)
+        try c.encode(TechnicianContactID, forKey: .TechnicianContactID)
+        try c.encode(Email, forKey: .Email)
+        try c.encode(FirstName, forKey: .FirstName)
+        try c.encode(LastName, forKey: .LastName)
+        try c.encode(IsInternal, forKey: .IsInternal)
+    }
 }
 
 /// `{"ActionID":…}`: what Atera answers to a create or an update.

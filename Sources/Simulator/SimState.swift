@@ -71,7 +71,7 @@ actor SimState {
     private var nextAttachmentID: Int64 = 90_000_001
 
     struct AttachmentInfo: Codable, Sendable {
-        var id: Int64, parentID: Int64, title: String, fullPath: String, attachmentType: String, fileSize: Int, attachDate: Date
+        var id: Int64, parentID: Int64, title: String, fullPath: String, attachmentType: String, fileSize: Int, attachDate: String
     }
 
     init(config: SimulatorConfig, clock: PSAClock) {
@@ -284,7 +284,7 @@ actor SimState {
         let id = nextAttachmentID
         nextAttachmentID += 1
         attachments[parent, default: []].append(AttachmentInfo(id: id, parentID: parent, title: title, fullPath: title,
-                                                               attachmentType: "FILE_ATTACHMENT", fileSize: bytes, attachDate: clock.wall()))
+                                                               attachmentType: "FILE_ATTACHMENT", fileSize: bytes, attachDate: VendorDate.format(clock.wall())))
         stats.attachmentsStored += 1
         stats.attachmentBytes += bytes
         return id
