@@ -58,7 +58,7 @@ struct AutotaskTwin: Sendable {
         case (_, 3, "tickets") where parts[1] == "query" && parts[2] == "next":
             return await next(req)
         case ("GET", 3, "tickets") where parts[1] == "entityinformation" && parts[2] == "fields":
-            return fields()
+            return await fields()
         case ("PATCH", 1, "tickets"), ("PUT", 1, "tickets"):
             return await update(req, replace: m == "PUT")
         case ("POST", 3, "tickets") where parts[2] == "attachments":
@@ -175,7 +175,8 @@ struct AutotaskTwin: Sendable {
         return await page(req, query: q, text: saved.query, afterID: saved.afterID, tickets: await state.snapshotAutotask())
     }
 
-    private func fields() -> Response {
+    private func fields() async -> Response {
+        let statuses = await state.data.picklists["status"] ?? SimData.statuses
         func field(_ name: String, _ values: [(Int, String)]) -> EntityFields.Field {
             .init(name: name, dataType: "integer", isPickList: true,
                   picklistValues: values.enumerated().map { .init(value: String($1.0), label: $1.1, sortOrder: $0) })
@@ -184,7 +185,7 @@ struct AutotaskTwin: Sendable {
             .init(name: "id", dataType: "long", isPickList: false, picklistValues: nil),
             .init(name: "title", dataType: "string", isPickList: false, picklistValues: nil),
         ]
-        fs.append(field("status", SimData.statuses))
+        fs.append(field("status", statuses))
         fs.append(field("priority", SimData.priorities))
         fs.append(field("queueID", SimData.queues))
         fs.append(field("source", SimData.sources))

@@ -68,11 +68,14 @@ public struct SimulatorConfig: Sendable {
     /// More tenants served at the same time, each with its own credentials, data, limits and
     /// counters (an Autotask database is told apart by its user name, an Atera key by the key).
     public var extraTenants: [TenantSpec] = []
+    /// Which tenant's status labels (0: the primary's; extra tenants get their own).
+    public var picklistVariant = 0
 
     /// This configuration as one extra tenant sees it: its credentials, limits, data and load.
     public func config(for t: TenantSpec) -> SimulatorConfig {
         var c = self
         c.extraTenants = []
+        c.picklistVariant = (extraTenants.firstIndex(of: t) ?? 0) + 1
         c.autotaskUser = "api-user@\(t.name).example"
         c.autotaskSecret = "\(t.name)-secret-not-real"
         c.autotaskIntegrationCode = "\(t.name.uppercased())-INTEGRATION-CODE"

@@ -50,7 +50,15 @@ public struct SimData: Sendable {
     static let ateraImpacts = ["NoImpact", "Minor", "Major", "Crisis", "SiteDown", "ServerIssue"]
     static let ateraTypes = ["Incident", "Problem", "Request", "Change"]
 
-    public init(tickets: Int, seed: UInt64, now: Date) {
+    /// Each tenant names some statuses its own way (Autotask picklists are per tenant): variant 0
+    /// is the primary tenant's, others relabel the custom ones.
+    static func statuses(variant: Int) -> [(Int, String)] {
+        let custom: [[Int: String]] = [[:], [7: "Waiting on Client", 12: "Escalated to L2"], [7: "Customer Reply Pending", 9: "Parts Ordered", 12: "With Vendor"]]
+        let relabel = custom[variant % custom.count]
+        return statuses.map { ($0.0, relabel[$0.0] ?? $0.1) }
+    }
+
+    public init(tickets: Int, seed: UInt64, now: Date, picklistVariant: Int = 0) {
         var rng = SeededGenerator(seed: seed)
         var companies: [Int64: String] = [:]
         for (i, n) in Self.companyNames.enumerated() { companies[Int64(175 + i * 3)] = n }
@@ -60,7 +68,7 @@ public struct SimData: Sendable {
         let resourceIDs = resources.keys.sorted()
         self.companies = companies
         self.resources = resources
-        self.picklists = ["status": Self.statuses, "priority": Self.priorities, "queueID": Self.queues, "source": Self.sources]
+        self.picklists = ["status": Self.statuses(variant: picklistVariant), "priority": Self.priorities, "queueID": Self.queues, "source": Self.sources]
 
         func title(_ i: Int) -> String {
             if i % 37 == 5 { return Self.tricky[(i / 37) % Self.tricky.count] }

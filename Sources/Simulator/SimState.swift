@@ -79,7 +79,7 @@ actor SimState {
         self.clock = clock
         self.startWall = clock.wall()
         self.faultRNG = SeededGenerator(seed: config.seed &+ 0xFA17)
-        self.data = SimData(tickets: config.tickets, seed: config.seed, now: clock.wall())
+        self.data = SimData(tickets: config.tickets, seed: config.seed, now: clock.wall(), picklistVariant: config.picklistVariant)
         let w = max(1, config.autotaskTimeframeMinutes * 60)
         ring = Array(repeating: 0, count: w)
         // The past timeframe already carried the background load.
