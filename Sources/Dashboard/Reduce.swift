@@ -53,20 +53,23 @@ extension DashboardState {
             if let i = tickets.firstIndex(where: { $0.id == t.id }) { tickets[i] = t }
         case .detailFailed(let id, let message):
             if detail?.id == id { detail?.loading = false; detail?.error = message }
-        case .request(let r):
-            log.append(r)
-            if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
-            if logSelected > 0 { logSelected = min(logSelected + 1, log.count - 1) } // keep the same row under the cursor
-        case .paused(let until, let reason, let detail):
-            pause = PauseInfo(until: until, reason: reason, detail: detail)
-        case .resumed:
-            pause = nil
-        case .ceiling(let status):
-            ceiling = status
-        case .measuredTier(let tier):
-            measuredTier = tier
-        case .attachmentWait(let used, let limit, let until):
-            attachmentWait = AttachmentWait(used: used, limit: limit, until: until)
+        case .client(let e):
+            switch e {
+            case .record(let r):
+                log.append(r)
+                if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
+                if logSelected > 0 { logSelected = min(logSelected + 1, log.count - 1) } // keep the same row under the cursor
+            case .paused(let until, let reason, let detail):
+                pause = PauseInfo(until: until, reason: reason, detail: detail)
+            case .resumed:
+                pause = nil
+            case .ceiling(let status):
+                ceiling = status
+            case .measuredTier(let tier):
+                measuredTier = tier
+            case .attachmentWait(let used, let limit, let until):
+                attachmentWait = AttachmentWait(used: used, limit: limit, until: until)
+            }
         }
         return []
     }

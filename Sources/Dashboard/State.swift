@@ -24,15 +24,8 @@ public enum DashboardEvent: Sendable {
     case pageFailed(String)
     case detail(Ticket)
     case detailFailed(id: Int64, String)
-    case request(RequestRecord)
-    case paused(until: Date, reason: WaitReason, detail: String)
-    case resumed
-    /// Bulk work is spread or held by the quota ceiling (nil: free again).
-    case ceiling(CeilingStatus?)
-    /// The tier the server's added latency shows.
-    case measuredTier(LatencyTier)
-    /// An attachment waits for the tenant's 5-minute byte budget.
-    case attachmentWait(used: Int, limit: Int, until: Date)
+    /// What the tenant's client reports: each request, pauses, the ceiling, the measured tier.
+    case client(ClientEvent)
 }
 
 /// What the dashboard asks the outside world to do.

@@ -35,16 +35,7 @@ public actor Poller {
         let events = await api.client.events()
         let post = self.post
         track {
-            for await e in events {
-                switch e {
-                case .record(let r): post(.request(r))
-                case .paused(let until, let reason, let detail): post(.paused(until: until, reason: reason, detail: detail))
-                case .resumed: post(.resumed)
-                case .ceiling(let status): post(.ceiling(status))
-                case .measuredTier(let tier): post(.measuredTier(tier))
-                case .attachmentWait(let used, let limit, let until): post(.attachmentWait(used: used, limit: limit, until: until))
-                }
-            }
+            for await e in events { post(.client(e)) }
         }
         startQuotaLoop()
         handle(.loadPage(nil))

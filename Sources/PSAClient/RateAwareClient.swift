@@ -1,20 +1,6 @@
 import Foundation
 import PSACore
 
-/// What the client tells its watchers: every attempt, and every pause of the whole queue.
-public enum ClientEvent: Sendable, Equatable {
-    case record(RequestRecord)
-    /// The whole queue is held until `until`; `suspended` when the tenant's threshold was exceeded.
-    case paused(until: Date, reason: WaitReason, detail: String)
-    case resumed
-    /// Bulk work is spread or held by the quota ceiling; nil when it runs freely again.
-    case ceiling(CeilingStatus?)
-    /// The tier the server's added latency shows, when it changes.
-    case measuredTier(LatencyTier)
-    /// An attachment waits for the tenant's 5-minute attachment budget (bytes used, limit, until).
-    case attachmentWait(used: Int, limit: Int, until: Date)
-}
-
 /// Tuning of the client. Defaults follow `apis.md`.
 public struct ClientPolicy: Sendable {
     /// Concurrent requests per endpoint (Autotask: 3 per integration code and object).

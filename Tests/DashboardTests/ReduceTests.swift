@@ -84,7 +84,7 @@ struct ReduceTests {
     @Test("Tab moves focus between tickets and the request log; log keys move in the log")
     func focus() {
         var s = state()
-        for r in sampleLog() { _ = s.reduce(.request(r)) }
+        for r in sampleLog() { _ = s.reduce(.client(.record(r))) }
         _ = s.reduce(.key(.tab))
         #expect(s.focus == .log)
         _ = s.reduce(.key(.char("j")))
@@ -151,7 +151,7 @@ struct ReduceTests {
     func logCap() {
         var s = state()
         for i in 0..<600 {
-            _ = s.reduce(.request(RequestRecord(id: i, time: fixedNow, method: "GET", path: "/x", status: 200, duration: 0)))
+            _ = s.reduce(.client(.record(RequestRecord(id: i, time: fixedNow, method: "GET", path: "/x", status: 200, duration: 0))))
         }
         #expect(s.log.count == DashboardState.logCapacity)
         #expect(s.log.last?.id == 599)
@@ -160,14 +160,14 @@ struct ReduceTests {
     @Test("a paused queue clears on resume; a Retry-After pause expires on its own")
     func pauses() {
         var s = state()
-        _ = s.reduce(.paused(until: fixedNow.addingTimeInterval(5), reason: .retryAfter, detail: "429"))
+        _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(5), reason: .retryAfter, detail: "429")))
         #expect(s.pause != nil)
         _ = s.reduce(.tick(fixedNow.addingTimeInterval(6)))
         #expect(s.pause == nil)
-        _ = s.reduce(.paused(until: fixedNow.addingTimeInterval(60), reason: .suspended, detail: "threshold"))
+        _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(60), reason: .suspended, detail: "threshold")))
         _ = s.reduce(.tick(fixedNow.addingTimeInterval(120)))
         #expect(s.pause != nil) // suspension lasts until the client says it is over
-        _ = s.reduce(.resumed)
+        _ = s.reduce(.client(.resumed))
         #expect(s.pause == nil)
     }
 }

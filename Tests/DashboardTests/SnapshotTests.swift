@@ -38,7 +38,7 @@ struct SnapshotTests {
     func suspended(w: Int, h: Int) {
         var s = sampleState(width: w, height: h)
         s.quota = Quota(used: 10_000, limit: 10_000, windowSeconds: 3_600)
-        _ = s.reduce(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded"))
+        _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded")))
         assertSnapshot(render(s, theme: .fallback), "suspended-\(w)x\(h)")
     }
 
