@@ -131,7 +131,7 @@ public struct LatencyTierDetector: Sendable, Equatable {
 
 /// Autotask's attachment limits: a per-file size, and bytes per tenant in a rolling window
 /// (10,000,000 per 5 minutes; past that the server refuses attachments for 5 minutes).
-public struct AttachmentBudget: Sendable, Equatable {
+public struct AttachmentBudget: Sendable {
     public var fileLimit: Int
     public var windowBytes: Int
     /// Window length in seconds of the client's clock (already scaled).
@@ -145,11 +145,6 @@ public struct AttachmentBudget: Sendable, Equatable {
         self.fileLimit = fileLimit
         self.windowBytes = windowBytes
         self.window = windowSeconds / max(timeScale, 0.001)
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.fileLimit == b.fileLimit && a.windowBytes == b.windowBytes && a.window == b.window && a.blockedUntil == b.blockedUntil
-            && a.sent.map(\.at) == b.sent.map(\.at) && a.sent.map(\.bytes) == b.sent.map(\.bytes)
     }
 
     /// Bytes sent in the window ending at `now`.
