@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Clocks", package: "swift-clocks"),
         ]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore", "PSAClient"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["__Snapshots__"]), // read by path, not bundled
         .testTarget(name: "PSAAppTests", dependencies: [
             "PSAApp", "Simulator", "Dashboard",
             .product(name: "Clocks", package: "swift-clocks"),
