@@ -8,10 +8,7 @@ struct AteraTwin: Sendable {
     let config: SimulatorConfig
 
     func handle(_ req: SimRequest, rest: String) async -> Response {
-        let key = req.header("X-API-KEY") ?? req.header("Authorization").flatMap {
-            $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
-        }
-        guard key == config.ateraKey else {
+        guard req.ateraKey == config.ateraKey else {
             await state.noteUnauthorized()
             return .problem(401, title: "Unauthorized", detail: "The API key is missing or invalid.", instance: req.path)
         }

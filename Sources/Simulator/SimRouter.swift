@@ -20,7 +20,7 @@ struct SimRouter: Sendable {
 
     /// The Atera tenant a request is for: by its key; the primary otherwise.
     func ateraTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
-        let key = req.header("X-API-KEY") ?? req.header("Authorization").map { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : $0 }
+        let key = req.ateraKey
         if let t = tenants.first(where: { $0.vendor == "atera" && $0.config.ateraKey == key }) { return (t.config, t.state) }
         return (config, state)
     }
@@ -125,6 +125,11 @@ struct SimRequest: Sendable {
     var authority: String?
 
     func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
+
+    /// The Atera key: `X-API-KEY`, or a JWT as `Authorization: Bearer …`.
+    var ateraKey: String? {
+        header("X-API-KEY") ?? header("Authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+    }
 
     /// The `http://host:port` this request was addressed to, for absolute links.
     var origin: String { "http://" + (authority ?? header("Host") ?? "127.0.0.1") }

@@ -43,15 +43,10 @@ struct ChangesAndCeilingAgainstSimTests {
         await sim.stop()
     }
 
-    static func atera(_ sim: Simulator) -> AteraAPI {
-        AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
-                 key: sim.config.ateraKey, baseURL: sim.ateraBaseURL)
-    }
-
     @Test("Atera: POST /tickets/{id} with only the changed fields; a field Atera cannot update is refused before sending")
     func ateraUpdate() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
-        let api = Self.atera(sim)
+        let api = SimulatorWalkTests.atera(sim)
         try await api.update(ticketID: 1_001, fields: ["TicketStatus": .string("Pending"), "TicketPriority": .string("High")])
         let t = try await api.ticket(id: 1_001)
         #expect(t.status == "Pending" && t.priority == "High")
@@ -64,7 +59,7 @@ struct ChangesAndCeilingAgainstSimTests {
     @Test("Atera: comments come paged in the list envelope; lastmodified lists what changed since a date")
     func ateraCommentsAndChanges() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
-        let api = Self.atera(sim)
+        let api = SimulatorWalkTests.atera(sim)
         var total = 0
         for id in Int64(1_001)...1_010 {
             let comments = try await api.comments(ticketID: id)

@@ -17,6 +17,12 @@ struct SimulatorWalkTests {
                            baseURL: discover ? nil : sim.autotaskBaseURL, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
     }
 
+    /// An Atera API on the simulator's primary key.
+    static func atera(_ sim: Simulator) -> AteraAPI {
+        AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
+                 key: sim.config.ateraKey, baseURL: sim.ateraBaseURL)
+    }
+
     @Test("the id walk returns 1,234 tickets with no gaps and no duplicates", arguments: [500, 123])
     func idWalk(pageSize: Int) async throws {
         var config = SimulatorConfig()
@@ -43,8 +49,8 @@ struct SimulatorWalkTests {
         var config = SimulatorConfig()
         config.tickets = 234
         let sim = try await Simulator.start(config)
-        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.ateraKey])
-        let api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL)
+        let api = Self.atera(sim)
+        let client = api.client
         let all = try await api.allTickets()
         #expect(all.count == 234)
         #expect(Set(all.map(\.id)).count == 234)

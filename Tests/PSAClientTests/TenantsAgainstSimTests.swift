@@ -39,7 +39,7 @@ struct TenantsAgainstSimTests {
                                 baseURL: sim.autotaskBaseURL)
         await #expect(throws: APIError.self) { _ = try await wrong.quota() }
 
-        let a1 = AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1), key: config.ateraKey, baseURL: sim.ateraBaseURL)
+        let a1 = SimulatorWalkTests.atera(sim)
         let a2 = AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1), key: west.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: 90)
         #expect(try await a1.allTickets().count == 120)
         #expect(try await a2.allTickets().count == 70)
