@@ -38,7 +38,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     let who = s.vendor == "Atera" ? "our requests" : "requests, all integrations"
     var line2 = "\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)"
     c.put(x, r.y + 2, line2, theme[.base], maxWidth: inner)
-    line2 = "tier: " + tier.label
+    line2 = s.vendor == "Atera" ? (s.tierWords ?? "") : "tier: " + tier.label
     let tw = TextWidth.of(line2)
     if TextWidth.of("\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)") + tw + 3 <= inner {
         c.put(x + inner - tw, r.y + 2, line2, tierStyle)
@@ -71,7 +71,9 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     if s.vendor != "Atera" { parts.append("ours: \(s.ownLastMinute) in the last minute") }
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
     let boundaries: [(Double, String)] = [(0.5, "+0.5 s tier"), (0.75, "+1 s tier"), (1.0, "suspension")]
-    if let b = boundaries.first(where: { q.fraction < $0.0 }) {
+    if s.vendor == "Atera" {
+        parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left")
+    } else if let b = boundaries.first(where: { q.fraction < $0.0 }) {
         let at = Int((Double(q.limit) * b.0).rounded(.up))
         parts.append("\(b.1) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")
     }

@@ -38,7 +38,7 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     c.fill(x: 0, y: 0, width: s.width, height: 1, theme[.title])
     c.put(1, 0, "psatop \(g.dot) \(s.vendor) \(g.dot) \(s.tenant)", theme[.title], maxWidth: s.width / 2)
     var right = Format.clock(s.now, s.timeZone)
-    if let tier = s.shownTier { right = tier.label + "  " + right }
+    if let words = s.tierWords { right = words + "  " + right }
     let w = TextWidth.of(right)
     c.put(max(0, s.width - w - 1), 0, right, theme[.title])
 }

@@ -102,6 +102,13 @@ public struct DashboardState: Equatable, Sendable {
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
     public var selectedTicket: Ticket? { tickets.indices.contains(selected) ? tickets[selected] : nil }
+    /// The quota's state in words: Autotask's latency tier; Atera has no tiers, only its per-key limit.
+    public var tierWords: String? {
+        guard let tier = shownTier, let q = quota else { return nil }
+        guard vendor == "Atera" else { return tier.label }
+        return q.used >= q.limit ? "at the per-key limit" : "under the per-key limit"
+    }
+
     /// The tier to show: the quota's, or suspended while the client says the tenant is.
     public var shownTier: LatencyTier? {
         guard let q = quota else { return nil }

@@ -34,6 +34,16 @@ struct SnapshotTests {
         assertSnapshot(render(s, theme: .fallback), "help-\(w)x\(h)")
     }
 
+    @Test("Atera has no latency tiers: the gauge speaks of its per-key limit")
+    func ateraWords() {
+        var s = DashboardState(vendor: "Atera", tenant: "demo", now: fixedNow, width: 80, height: 24)
+        s.quota = Quota(used: 2, limit: 700, windowSeconds: 60)
+        let text = render(s, theme: .fallback).text
+        #expect(text.contains("limit 700/min: 698 left"))
+        #expect(text.contains("under the per-key limit"))
+        #expect(!text.contains("latency") && !text.contains("tier at"))
+    }
+
     @Test("suspended tenant with the probe countdown", arguments: sizes)
     func suspended(w: Int, h: Int) {
         var s = sampleState(width: w, height: h)
