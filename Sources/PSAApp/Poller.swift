@@ -3,48 +3,73 @@ import Foundation
 import PSAClient
 import PSACore
 
-/// Decides when to ask: reads the quota on a schedule, loads ticket pages on demand, relays the
-/// client's request log. Emits dashboard events; never draws.
+/// Decides when to ask. Autotask: reads ThresholdInformation on an adaptive schedule (rarely far
+/// from a tier boundary, every ~48 s near one) and between readings projects the count from the
+/// client's exact log of our requests plus the others' measured rate; refreshes tickets
+/// incrementally. Its automatic requests stay within a budget per hour (default 1% of the
+/// threshold), each tagged in the request log with why it went out. Emits dashboard events;
+/// never draws.
 public actor Poller {
     public let api: any TenantAPI
     private let clock: PSAClock
     private let post: @Sendable (DashboardEvent) -> Void
-    /// Quota reading interval far from a tier boundary, and near one (within 5 points).
-    public let farInterval: Duration
-    public let nearInterval: Duration
+    /// The tenant's hour passes this many times faster (the demo, benchmarks).
+    public let timeScale: Double
+    /// Automatic requests per hour, as a percentage of the tenant's hourly threshold.
+    public let budgetPercent: Double
+    public private(set) var plan: PollPlan
+    private var budget: BudgetLog
+    private var projector = QuotaProjector()
+    private var lastQuota: Quota?
+    private var nextReadAt: Double?
+    private var why = "first reading"
+    /// Incremental refresh: tickets with activity after this moment are asked for.
+    private var changesSince: Date?
+    private var refreshEnabled: Bool
+
     /// Work in flight (page and detail loads, the log relay), removed as each finishes.
     private var tasks: [UUID: Task<Void, Never>] = [:]
-    private var quotaTask: Task<Void, Never>?
-    private var lastQuota: Quota?
+    private var loops: [Task<Void, Never>] = []
+    private var pageTask: Task<Void, Never>?
 
-    /// - Parameter timeScale: divides every interval (the demo's simulator runs its hour in minutes).
-    public init(api: any TenantAPI, clock: PSAClock, timeScale: Double = 1, post: @escaping @Sendable (DashboardEvent) -> Void) {
+    /// - Parameters:
+    ///   - timeScale: divides every interval (the demo's simulator runs its hour in minutes).
+    ///   - budgetPercent: the poller's own requests per hour as a percentage of the threshold.
+    ///   - refresh: refresh tickets incrementally (off for headless quota watchers).
+    public init(api: any TenantAPI, clock: PSAClock, timeScale: Double = 1, budgetPercent: Double = 1, refresh: Bool = true,
+                post: @escaping @Sendable (DashboardEvent) -> Void) {
         self.api = api
         self.clock = clock
         self.post = post
-        // Autotask: the reading itself counts against the threshold; stay near 1% of 10,000/hour.
-        // Atera's quota is our own count and costs nothing to read.
-        let far: Double = api.vendor == .autotask ? 60 : 1
-        let near: Double = api.vendor == .autotask ? 30 : 1
-        farInterval = .seconds(double: far / max(timeScale, 0.001))
-        nearInterval = .seconds(double: near / max(timeScale, 0.001))
+        self.timeScale = max(timeScale, 0.001)
+        self.budgetPercent = budgetPercent
+        self.refreshEnabled = refresh
+        // Until the first reading tells the threshold: Autotask's documented default, or Atera's 700/min.
+        let threshold = api.vendor == .autotask ? 10_000 : 700 * 60
+        plan = PollPlan(budgetPerHour: PollPlan.defaultBudget(threshold: threshold, percent: budgetPercent))
+        budget = BudgetLog(budget: plan.budgetPerHour, window: 3_600 / max(timeScale, 0.001))
     }
 
-    /// Starts relaying the client's log, the quota schedule, and the first page.
-    public func start() async {
+    /// Starts relaying the client's log, the quota schedule, the projection, and the first page.
+    public func start(loadTickets: Bool = true) async {
         let events = await api.client.events()
         let post = self.post
-        track {
-            for await e in events { post(.client(e)) }
+        track { [weak self] in
+            for await e in events {
+                if case .record(let r) = e, r.background != nil { await self?.noteBackground() }
+                post(.client(e))
+            }
         }
-        startQuotaLoop()
-        handle(.loadPage(nil))
+        startLoops()
+        if loadTickets { handle(.loadPage(nil)) }
     }
 
     public func stop() {
+        pageTask?.cancel()
         tasks.values.forEach { $0.cancel() }
-        quotaTask?.cancel()
+        loops.forEach { $0.cancel() }
         tasks = [:]
+        loops = []
     }
 
     /// Runs work that `stop()` can cancel, and forgets it when it ends.
@@ -58,37 +83,178 @@ public actor Poller {
 
     private func finished(_ id: UUID) { tasks[id] = nil }
 
-    private func startQuotaLoop() {
-        quotaTask?.cancel()
-        quotaTask = Task { [weak self] in
+    private func noteBackground() { budget.note(at: clock.now().seconds) }
+
+    private enum Step: Int, Sendable { case quota, status, refresh }
+    /// When each loop runs next (clock seconds), and how many steps are running: tests on a test
+    /// clock wait until every loop that was due has run before moving time on.
+    private var wakes: [Step: Double] = [:]
+    private var activeSteps = 0
+
+    private func startLoops() {
+        loops.forEach { $0.cancel() }
+        wakes = [:]
+        loops = [loop(.quota), loop(.status)]
+        if refreshEnabled { loops.append(loop(.refresh)) }
+    }
+
+    /// Repeats a step until cancelled; each step returns the absolute clock time to run again.
+    private func loop(_ step: Step) -> Task<Void, Never> {
+        wakes[step] = clock.now().seconds
+        return Task { [weak self] in
             while !Task.isCancelled {
-                guard let self else { return }
-                let wait = await self.readQuota()
-                do { try await self.clock.sleep(wait) } catch { return }
+                guard let self, let next = await self.run(step) else { return }
+                do { try await self.clock.sleep(until: next) } catch { return }
             }
         }
     }
 
-    /// Reads the quota once; returns how long to wait before the next reading.
-    private func readQuota() async -> Duration {
+    private func run(_ step: Step) async -> Duration? {
+        activeSteps += 1
+        defer { activeSteps -= 1 }
+        let next: Duration?
+        switch step {
+        case .quota: next = await quotaStep()
+        case .status: next = await statusStep()
+        case .refresh: next = await refreshStep()
+        }
+        wakes[step] = next.map(\.seconds) ?? .infinity
+        return next
+    }
+
+    /// True when no step is running and none is due at or before clock time `t`.
+    public func settled(at t: Double) -> Bool { activeSteps == 0 && wakes.values.allSatisfy { $0 > t } }
+
+    /// The loops' state, for a test that finds the poller unsettled.
+    public func describeLoops() -> String {
+        "active steps \(activeSteps); next runs " + wakes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+    }
+
+    private func scaled(_ tenantSeconds: Double) -> Double { tenantSeconds / timeScale }
+
+    // MARK: Quota
+
+    /// Reads the quota when the schedule and the budget allow; returns when to look again.
+    private func quotaStep() async -> Duration? {
+        let now = clock.now().seconds
+        guard api.vendor == .autotask else {
+            // Atera's quota is our own count: reading it costs nothing.
+            if let q = try? await api.quota() { lastQuota = q; post(.quota(q, at: clock.wall())) }
+            return .seconds(double: now + 1)
+        }
+        if let due = nextReadAt, due > now { return .seconds(double: due) }
+        let allowed = budget.available(at: now)
+        if allowed > now {
+            why = "budget spent"
+            nextReadAt = allowed
+            return .seconds(double: allowed)
+        }
         do {
-            let q = try await api.quota()
+            let q = try await RequestTag.$current.withValue(RequestTag("poll: \(why)")) { try await api.quota() }
+            let at = clock.now().seconds
+            let ours = await api.client.sentInLast(seconds: scaled(Double(q.windowSeconds)))
+            projector.note(q, at: at, ours: ours)
+            if lastQuota?.limit != q.limit { retarget(threshold: q.limit) }
             lastQuota = q
             post(.quota(q, at: clock.wall()))
         } catch is CancellationError {
-            return farInterval
+            return nil
         } catch {
             post(.quotaFailed(String(describing: error), at: clock.wall()))
         }
-        return nextInterval(after: lastQuota)
+        let after = clock.now().seconds
+        let (wait, reason) = await schedule(at: after)
+        why = reason
+        nextReadAt = after + scaled(wait)
+        return .seconds(double: nextReadAt!)
     }
 
-    /// Nearer a tier boundary, read more often.
-    public nonisolated func nextInterval(after q: Quota?) -> Duration {
-        guard let q else { return nearInterval }
-        let f = q.fraction
-        let nearBoundary = [0.5, 0.75, 1.0].contains { abs(f - $0) < 0.05 }
-        return nearBoundary ? nearInterval : farInterval
+    /// The budget follows the tenant's threshold once it is known.
+    private func retarget(threshold: Int) {
+        var p = PollPlan(budgetPerHour: PollPlan.defaultBudget(threshold: threshold, percent: budgetPercent))
+        p.staleLimit = plan.staleLimit
+        plan = p
+        let old = budget
+        budget = BudgetLog(budget: p.budgetPerHour, window: old.window)
+        for t in old.times { budget.note(at: t) }
+    }
+
+    /// Next reading from the projected fraction and the projected rate (ours + others').
+    private func schedule(at t: Double) async -> (Double, String) {
+        guard let q = await projectedQuota(at: t) else { return (plan.nearInterval, "no reading yet") }
+        // A second reading soon measures how fast the others move the count.
+        if projector.othersRate == nil { return (min(plan.farInterval, 2 * plan.nearInterval), "measuring the rate") }
+        let oursPerTenantSecond = Double(await api.client.sentInLast(seconds: scaled(60))) / 60
+        let othersPerTenantSecond = (projector.othersRate ?? 0) / timeScale
+        let limit = Double(max(1, q.limit))
+        let rate = (oursPerTenantSecond + othersPerTenantSecond) / limit
+        let speed = (oursPerTenantSecond + projector.recentSpeed / timeScale) / limit
+        return plan.nextRead(fraction: q.fraction, ratePerSecond: rate, speedBound: speed)
+    }
+
+    private func projectedQuota(at t: Double) async -> Quota? {
+        guard let last = projector.last else { return nil }
+        let ours = await api.client.sentInLast(seconds: scaled(Double(last.quota.windowSeconds)))
+        return projector.projected(at: t, ours: ours)
+    }
+
+    /// The projection and the poller's own cost, for the screen, once a second.
+    private func statusStep() async -> Duration? {
+        let now = clock.now().seconds
+        post(.poll(await status(at: now)))
+        return .seconds(double: now + 1)
+    }
+
+    /// What the poller knows now (also for headless users: `status`, metrics).
+    public func status(at now: Double? = nil) async -> PollStatus {
+        let t = now ?? clock.now().seconds
+        let window = scaled(Double(lastQuota?.windowSeconds ?? 3_600))
+        let ours = await api.client.sentInLast(seconds: window)
+        var s = PollStatus(budgetPerHour: plan.budgetPerHour, spentLastHour: budget.spent(at: t), ours: ours)
+        s.why = why
+        if api.vendor == .autotask, let last = projector.last {
+            s.projected = projector.projected(at: t, ours: ours)
+            s.readAt = wall(last.at)
+            s.others = s.projected.map { max(0, $0.used - ours) }
+            s.othersPerHour = projector.othersRate.map { $0 / timeScale * 3_600 }
+        }
+        s.nextReadAt = nextReadAt.map(wall)
+        return s
+    }
+
+    private func wall(_ t: Double) -> Date { clock.epoch.addingTimeInterval(t) }
+
+    // MARK: Tickets
+
+    /// Asks for tickets changed since the last look, within the budget.
+    private func refreshStep() async -> Duration? {
+        let now = clock.now().seconds
+        let interval = scaled(plan.refreshInterval)
+        guard let since = changesSince else { return .seconds(double: now + interval) }
+        // Leave the last tenth of the budget to quota readings.
+        let reserve = max(1, plan.budgetPerHour / 10)
+        if budget.spent(at: now) + reserve >= plan.budgetPerHour { return .seconds(double: now + interval) }
+        let stamp = VendorDate.format(since)
+        do {
+            let changed = try await RequestTag.$current.withValue(RequestTag("refresh: changes since \(stamp)")) {
+                try await api.changes(since: since)
+            }
+            noteSeen(changed)
+            post(.changed(changed, at: clock.wall()))
+        } catch is CancellationError {
+            return nil
+        } catch {
+            post(.pageFailed("refresh failed: \(error)"))
+        }
+        return .seconds(double: clock.now().seconds + interval)
+    }
+
+    /// The newest activity seen moves the incremental refresh on (never backwards; a minute of
+    /// overlap covers clocks that disagree a little, and a ticket seen twice is only marked once).
+    private func noteSeen(_ tickets: [Ticket]) {
+        let newest = tickets.compactMap(\.lastActivity).max()
+        let floor = changesSince ?? clock.wall().addingTimeInterval(-60)
+        if let newest { changesSince = max(floor, newest.addingTimeInterval(-1)) } else if changesSince == nil { changesSince = floor }
     }
 
     /// Carries out what the dashboard asked for.
@@ -96,13 +262,31 @@ public actor Poller {
         let api = self.api, post = self.post, clock = self.clock
         switch command {
         case .loadPage(let cursor):
-            track {
-                do { post(.page(try await api.page(after: cursor), reset: cursor == nil, at: clock.wall())) }
-                catch is CancellationError {}
-                catch { post(.pageFailed(String(describing: error))) }
+            // One page load at a time. A failed load is retried by itself with a growing pause
+            // (2 s, 4 s … 60 s), each failure shown, so the list comes back when the server does.
+            pageTask?.cancel()
+            pageTask = Task { [weak self] in
+                var attempt = 0
+                while !Task.isCancelled {
+                    do {
+                        let page = try await api.page(after: cursor)
+                        await self?.noteSeen(page.tickets)
+                        post(.page(page, reset: cursor == nil, at: clock.wall()))
+                        return
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        let pause = min(60, 2 * pow(2, Double(min(attempt, 5))))
+                        attempt += 1
+                        post(.pageFailed("\(error) — retrying in \(Int(pause)) s"))
+                        do { try await clock.sleep(.seconds(double: pause)) } catch { return }
+                    }
+                }
             }
         case .refresh:
-            startQuotaLoop()
+            nextReadAt = nil
+            why = "refresh asked for"
+            startLoops()
             handle(.loadPage(nil))
         case .loadDetail(let id):
             track {
@@ -112,6 +296,8 @@ public actor Poller {
             }
         case .quit:
             stop()
+        case .forTenant(_, let c):
+            handle(c)
         }
     }
 }

@@ -47,9 +47,22 @@ public struct AteraAPI: TenantAPI {
     }
 
     public func page(after cursor: PageCursor?) async throws -> TicketPage {
+        try await page(after: cursor, query: "")
+    }
+
+    /// Atera filters by `ticketStatus` (any status name, custom ones too).
+    public func page(after cursor: PageCursor?, status: String) async throws -> TicketPage {
+        try await page(after: cursor, query: "&ticketStatus=" + Self.queryValue(status))
+    }
+
+    static func queryValue(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+    }
+
+    private func page(after cursor: PageCursor?, query: String) async throws -> TicketPage {
         var n = 1
         if case .page(let p)? = cursor { n = p }
-        let r = try await get("tickets?page=\(n)&itemsInPage=\(pageSize)", purpose: "tickets")
+        let r = try await get("tickets?page=\(n)&itemsInPage=\(pageSize)" + query, purpose: "tickets")
         let env = try r.decode(AteraEnvelope<AteraTicket>.self)
         let more = env.hasNext || (env.totalPages.map { n < $0 } ?? false)
         return TicketPage(tickets: env.items.map(\.display), total: env.totalItemCount,
@@ -58,6 +71,13 @@ public struct AteraAPI: TenantAPI {
 
     public func ticket(id: Int64) async throws -> Ticket {
         try (try await get("tickets/\(id)", purpose: "detail")).decode(AteraTicket.self).display
+    }
+
+    /// `GET /tickets/lastmodified?date=` (zone-less ISO, UTC): the first page of tickets changed since.
+    public func changes(since: Date) async throws -> [Ticket] {
+        let r = try await get("tickets/lastmodified?date=" + Self.queryValue(VendorDate.format(since)) + "&page=1&itemsInPage=\(pageSize)",
+                              purpose: "changes")
+        return try r.decode(AteraEnvelope<AteraTicket>.self).items.map(\.display)
     }
 
     /// The fields Atera lets an update change.

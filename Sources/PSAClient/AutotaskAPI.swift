@@ -24,7 +24,8 @@ public actor AutotaskAPI: TenantAPI {
     private var prepared = false
     private var companies: [Int64: String] = [:]
     private var resources: [Int64: String] = [:]
-    private var total: Int?
+    /// Ticket counts by filter ("" for all), asked once each.
+    private var totals: [String: Int] = [:]
     public let pageSize: Int
     private var quotaSourceSet = false
 
@@ -127,18 +128,47 @@ public actor AutotaskAPI: TenantAPI {
 
     /// Walks by id (`id gt lastMax`), the way Autotask documents — never GET on nextPageUrl.
     public func page(after cursor: PageCursor?) async throws -> TicketPage {
+        try await page(after: cursor, extra: [], countKey: "")
+    }
+
+    /// The status label is turned into its picklist value (this tenant's labels) and filtered on the server.
+    public func page(after cursor: PageCursor?, status: String) async throws -> TicketPage {
+        try await prepare()
+        guard let value = picklists.value(field: "status", label: status) else {
+            let known = picklists.labels(field: "status")
+            throw APIError(kind: .refused, status: nil,
+                           detail: "no ticket status '\(status)' on this tenant" + (known.isEmpty ? "" : "; it has \(known.joined(separator: ", "))"))
+        }
+        return try await page(after: cursor, extra: [["op": "eq", "field": "status", "value": value]], countKey: "status=\(value)")
+    }
+
+    /// Tickets whose `lastActivityDate` is after `since` (one query of up to 500, by id).
+    public func changes(since: Date) async throws -> [Ticket] {
+        try await prepare()
+        let stamp = VendorDate.format(since)
+        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": pageSize,
+                                                               "filter": [["op": "gt", "field": "lastActivityDate", "value": stamp]]],
+                                              options: [.sortedKeys])
+        let r = try await send("POST", "Tickets/query", body: body, purpose: "changes", logPath: "Tickets/query (lastActivityDate > \(stamp))")
+        let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items
+        try await resolveNames(raw)
+        return raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
+    }
+
+    private func page(after cursor: PageCursor?, extra: [[String: Any]], countKey: String) async throws -> TicketPage {
         try await prepare()
         let after: Int64
         switch cursor {
         case .afterID(let id): after = id
         case .page, nil: after = 0
         }
-        if total == nil {
-            let c = try await send("POST", "Tickets/query/count", body: Self.queryBody(maxRecords: pageSize, afterID: 0), purpose: "count")
-            total = try c.decode(AutotaskCountResponse.self).queryCount
+        if totals[countKey] == nil {
+            let c = try await send("POST", "Tickets/query/count", body: Self.queryBody(maxRecords: pageSize, afterID: 0, extra: extra), purpose: "count")
+            totals[countKey] = try c.decode(AutotaskCountResponse.self).queryCount
         }
-        let r = try await send("POST", "Tickets/query", body: Self.queryBody(maxRecords: pageSize, afterID: after), purpose: "tickets",
-                               logPath: "Tickets/query (id > \(after))")
+        let total = totals[countKey]
+        let r = try await send("POST", "Tickets/query", body: Self.queryBody(maxRecords: pageSize, afterID: after, extra: extra), purpose: "tickets",
+                               logPath: "Tickets/query (id > \(after)\(countKey.isEmpty ? "" : ", " + countKey))")
         let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
         try await resolveNames(raw)
         let tickets = raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }

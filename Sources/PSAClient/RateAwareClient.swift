@@ -542,7 +542,7 @@ public actor RateAwareClient {
     private func record(_ r: ClientRequest, status: Int?, duration: Double, attempt: Int, waited: Double, reason: WaitReason?, error: String?) {
         let rec = RequestRecord(id: nextID, time: clock.wall(), method: r.spec.method, path: redact(r.logPath), status: status,
                                 duration: duration, attempt: attempt, waited: waited, waitReason: waited > 0.0005 ? reason : nil,
-                                error: error, purpose: r.purpose)
+                                error: error, purpose: r.purpose, background: RequestTag.current?.reason)
         nextID += 1
         log.append(rec)
         if log.count > policy.logCapacity { log.removeFirst(log.count - policy.logCapacity) }

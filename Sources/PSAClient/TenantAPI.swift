@@ -17,20 +17,26 @@ public protocol TenantAPI: Sendable {
     func page(after cursor: PageCursor?) async throws -> TicketPage
     /// One ticket in full.
     func ticket(id: Int64) async throws -> Ticket
+    /// Tickets changed after a moment, newest activity included (Autotask: `lastActivityDate gt`;
+    /// Atera: `/tickets/lastmodified`): what an incremental refresh needs, one page at most.
+    func changes(since: Date) async throws -> [Ticket]
+    /// One page of tickets whose status is `status` (a label: "New", "Open"…), filtered by the server.
+    func page(after cursor: PageCursor?, status: String) async throws -> TicketPage
 }
 
 extension TenantAPI {
     /// Every ticket, page by page, through the same client and limits; stops once `limit` are in.
     /// Runs as bulk work: on Autotask it yields to the quota ceiling (spread near it, held at it).
-    public func allTickets(limit: Int? = nil) async throws -> [Ticket] {
-        try await RequestPriority.$current.withValue(.bulk) { try await walk(limit: limit) }
+    public func allTickets(limit: Int? = nil, status: String? = nil) async throws -> [Ticket] {
+        try await RequestPriority.$current.withValue(.bulk) { try await walk(limit: limit, status: status) }
     }
 
-    private func walk(limit: Int?) async throws -> [Ticket] {
+    private func walk(limit: Int?, status: String?) async throws -> [Ticket] {
         var all: [Ticket] = []
         var cursor: PageCursor? = nil
         repeat {
-            let p = try await page(after: cursor)
+            let p: TicketPage
+            if let status { p = try await page(after: cursor, status: status) } else { p = try await page(after: cursor) }
             all.append(contentsOf: p.tickets)
             cursor = p.next
             if let limit, all.count >= limit { return Array(all.prefix(limit)) }

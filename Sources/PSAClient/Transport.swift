@@ -47,7 +47,18 @@ public struct AHCTransport: HTTPTransport {
     /// Bodies larger than this are refused rather than buffered (hostile servers).
     public var maxBodyBytes = 64 << 20
 
-    public init(client: HTTPClient = .shared) { self.client = client }
+    public init(client: HTTPClient = AHCTransport.sharedClient) { self.client = client }
+
+    /// One HTTP client for the process. Failed connection attempts are not retried inside
+    /// async-http-client (its pool would retry a refused connection until the request's deadline —
+    /// minutes against a server that is down); the rate-aware client retries, with backoff and a
+    /// budget, and shows each attempt in the log. Connecting may take 10 s; TLS verification is the default (full).
+    public static let sharedClient: HTTPClient = {
+        var c = HTTPClient.Configuration()
+        c.connectionPool.retryConnectionEstablishment = false
+        c.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
+    }()
 
     public func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
         var req = HTTPClientRequest(url: request.url)
@@ -65,8 +76,18 @@ public struct AHCTransport: HTTPTransport {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw TransportError(String(describing: error).prefix(200).description)
+            throw TransportError(Self.describe(other: error))
         }
+    }
+
+    /// Socket errors in words ("connection refused"), not NIO's internal description.
+    static func describe(other error: any Error) -> String {
+        let text = String(describing: error)
+        let known = ["Connection refused": "connection refused", "No route to host": "no route to host",
+                     "Network is unreachable": "network unreachable", "Connection reset by peer": "connection reset by the server",
+                     "Name or service not known": "host name not found", "No address associated": "host name not found"]
+        if let hit = known.first(where: { text.contains($0.key) }) { return hit.value }
+        return text.prefix(200).description
     }
 
     static func describe(_ e: HTTPClientError) -> String {

@@ -253,6 +253,16 @@ public struct Picklists: Sendable, Equatable {
         guard let value else { return "" }
         return values[field.lowercased()]?[value] ?? "#\(value)"
     }
+    /// The value for a label, case-insensitively ("#5" works too).
+    public func value(field: String, label: String) -> Int? {
+        let l = label.trimmingCharacters(in: .whitespaces).lowercased()
+        if l.hasPrefix("#"), let n = Int(l.dropFirst()) { return n }
+        return values[field.lowercased()]?.first { $0.value.lowercased() == l }?.key
+    }
+    /// Every label of a field, by value.
+    public func labels(field: String) -> [String] {
+        (values[field.lowercased()] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+    }
 }
 
 extension AutotaskTicket {

@@ -31,12 +31,15 @@ public struct RequestRecord: Sendable, Equatable, Identifiable, Codable {
     public var error: String?
     /// Who asked: "quota", "tickets", "detail" …
     public var purpose: String
+    /// Why the poller sent it on its own ("poll: near 50%", "refresh: changes since 10:42"); nil when a person asked.
+    public var background: String?
 
     public init(id: Int, time: Date, method: String, path: String, status: Int?, duration: Double,
-                attempt: Int = 0, waited: Double = 0, waitReason: WaitReason? = nil, error: String? = nil, purpose: String = "") {
+                attempt: Int = 0, waited: Double = 0, waitReason: WaitReason? = nil, error: String? = nil, purpose: String = "",
+                background: String? = nil) {
         self.id = id; self.time = time; self.method = method; self.path = path; self.status = status
         self.duration = duration; self.attempt = attempt; self.waited = waited; self.waitReason = waitReason
-        self.error = error; self.purpose = purpose
+        self.error = error; self.purpose = purpose; self.background = background
     }
 
     public var isError: Bool { status.map { $0 >= 400 } ?? true }

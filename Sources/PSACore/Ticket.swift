@@ -26,10 +26,30 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
     public init(id: Int64, number: String, title: String, status: String, priority: String,
                 company: String = "", assignee: String = "", created: Date? = nil,
                 lastActivity: Date? = nil, due: Date? = nil, description: String = "", fields: [Field] = []) {
-        self.id = id; self.number = number; self.title = title; self.status = status
-        self.priority = priority; self.company = company; self.assignee = assignee
+        // Text from the server is bounded here, once, so a hostile answer (a 10 MB title) costs
+        // neither memory per ticket nor time per frame.
+        self.id = id; self.number = Self.clamp(number, 100); self.title = Self.clamp(title, Self.maxTitle)
+        self.status = Self.clamp(status, 200); self.priority = Self.clamp(priority, 200)
+        self.company = Self.clamp(company, 500); self.assignee = Self.clamp(assignee, 500)
         self.created = created; self.lastActivity = lastActivity; self.due = due
-        self.description = description; self.fields = fields
+        self.description = Self.clamp(description, Self.maxDescription)
+        self.fields = fields.prefix(500).map { Field(Self.clamp($0.name, 200), Self.clamp($0.value, 10_000)) }
+    }
+
+    public static let maxTitle = 1_000
+    public static let maxDescription = 100_000
+
+    /// At most `limit` characters; a longer text ends in "…".
+    public static func clamp(_ s: String, _ limit: Int) -> String {
+        guard s.utf8.count > limit else { return s }
+        var out = ""
+        var n = 0
+        for ch in s {
+            if n == limit { return String(out.dropLast()) + "…" }
+            out.append(ch)
+            n += 1
+        }
+        return out
     }
 }
 

@@ -21,7 +21,9 @@ public struct PSAClock: Sendable {
     }
 
     /// Sleeps until `now()` reaches `deadline` (returns at once if it has).
+    /// (A test clock would otherwise park a sleeper whose deadline is exactly now until it moves again.)
     public func sleep(until deadline: Duration) async throws {
+        if deadline <= now() { try Task.checkCancellation(); return }
         try await sleepUntil(deadline)
     }
 
