@@ -28,7 +28,7 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     }
     out.append(("", "", nil))
     out.append(("Description", "", theme[.header]))
-    for w in Format.wrap(t.description.isEmpty ? "(none)" : t.description, width: inner) { out.append(("\u{0}", w, nil)) }
+    for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) { out.append(("\u{0}", w, nil)) }
     let rows = r.height - 2
     let start = min(d.scroll, max(0, out.count - rows))
     for (i, l) in out.dropFirst(start).prefix(rows).enumerated() {

@@ -78,13 +78,17 @@ enum Format {
 struct Glyphs {
     let tl, tr, bl, br, h, v: String
     let full, empty, mark: String
+    /// Our own share of the filled bar.
+    let ours: String
     let spinner: [String]
     let dot: String
+    /// Marks a ticket row that the last refresh found changed.
+    let changed: String
 
     static let unicode = Glyphs(tl: "┌", tr: "┐", bl: "└", br: "┘", h: "─", v: "│", full: "█", empty: "░", mark: "┃",
-                                spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·")
+                                ours: "▓", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●")
     static let ascii = Glyphs(tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|", full: "#", empty: ".", mark: "|",
-                              spinner: ["-", "\\", "|", "/"], dot: "-")
+                              ours: "@", spinner: ["-", "\\", "|", "/"], dot: "-", changed: "*")
 }
 
 extension Canvas {

@@ -23,6 +23,7 @@ func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyp
         var tail = Format.millis(rec.duration)
         if rec.attempt > 0 { tail += " retry \(rec.attempt)" }
         if let w = rec.waitReason, rec.waited > 0 { tail += " waited \(Format.seconds(rec.waited)) (\(label(w)))" }
+        if let b = rec.background { tail += " \(g.dot) " + b }
         if let e = rec.error, rec.isError { tail += " \(g.dot) " + e }
         let base = selected ? theme[.selected] : theme[.base]
         if selected { c.fill(x: r.x + 1, y: y, width: r.width - 2, height: 1, base) }

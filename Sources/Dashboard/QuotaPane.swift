@@ -1,12 +1,14 @@
 import Foundation
 import PSACore
 
-/// The threshold gauge: count against threshold, the tier marks at 50% and 75%, the tier in
-/// words, the timeframe, and the state of the queue (paused, suspended).
+/// The threshold gauge: count against threshold (projected between readings), our share of it,
+/// the tier marks at 50% and 75%, the tier in words, the timeframe, the state of the queue
+/// (paused, suspended), and the poller's schedule and cost.
 func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     c.box(r, title: s.vendor == "Atera" ? "Quota (per-key limit)" : "Quota (ThresholdInformation)", focused: false, theme: theme, glyphs: g)
     let x = r.x + 2, inner = r.width - 4
-    guard let q = s.quota else {
+    renderPollLine(&c, s, theme, g, x: x, y: r.y + 4, width: inner)
+    guard let q = s.shownQuota else {
         let msg = s.quotaError.map { "quota unavailable: \($0)" } ?? "reading the quota…"
         c.put(x, r.y + 1, msg, s.quotaError == nil ? theme[.muted] : theme[.error], maxWidth: inner)
         return
@@ -22,11 +24,13 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     let pct = String(format: "%5.1f%%", q.percent)
     let barW = max(10, inner - TextWidth.of(pct) - 3)
     let filled = min(barW, Int((q.fraction * Double(barW)).rounded(.down)))
-    let marks = [barW / 2, barW * 3 / 4]
+    // Our share sits at the end of the filled part (Autotask: the rest is everyone else's).
+    let oursCells = s.vendor == "Atera" ? 0 : min(filled, Int((Double(min(s.poll?.ours ?? 0, q.used)) / Double(max(1, q.limit)) * Double(barW)).rounded()))
+    let marks = s.vendor == "Atera" ? [] : [barW / 2, barW * 3 / 4]
     c.put(x, r.y + 1, "[", theme[.border])
     for i in 0..<barW {
         let isMark = marks.contains(i)
-        let glyph = isMark ? g.mark : (i < filled ? g.full : g.empty)
+        let glyph = isMark ? g.mark : (i < filled - oursCells ? g.full : i < filled ? g.ours : g.empty)
         let style = isMark ? theme[.gaugeMark] : (i < filled ? tierStyle : theme[.gaugeEmpty])
         c.put(x + 1 + i, r.y + 1, glyph, style)
     }
@@ -36,11 +40,12 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     // Line 2: numbers, timeframe, tier.
     let window = q.windowSeconds == 60 ? "per minute" : q.windowSeconds % 60 == 0 ? "in \(q.windowSeconds / 60) min (rolling)" : "in \(q.windowSeconds)s"
     let who = s.vendor == "Atera" ? "our requests" : "requests, all integrations"
-    var line2 = "\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)"
-    c.put(x, r.y + 2, line2, theme[.base], maxWidth: inner)
-    line2 = s.vendor == "Atera" ? (s.tierWords ?? "") : "tier: " + tier.label
+    let approx = s.isProjected ? "~" : ""
+    let numbers = "\(approx)\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)"
+    c.put(x, r.y + 2, numbers, theme[.base], maxWidth: inner)
+    let line2 = s.vendor == "Atera" ? (s.tierWords ?? "") : "tier: " + tier.label
     let tw = TextWidth.of(line2)
-    if TextWidth.of("\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)") + tw + 3 <= inner {
+    if TextWidth.of(numbers) + tw + 3 <= inner {
         c.put(x + inner - tw, r.y + 2, line2, tierStyle)
     }
 
@@ -68,7 +73,13 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
               + "sends in \(Format.seconds(w.until.timeIntervalSince(s.now)))", theme[.warning], maxWidth: inner)
         return
     }
-    if s.vendor != "Atera" { parts.append("ours: \(s.ownLastMinute) in the last minute") }
+    if s.vendor != "Atera", let p = s.poll, let others = p.others {
+        var who = "ours \(Format.grouped(p.ours)) \(g.ours)  others \(Format.grouped(others))"
+        if let rate = p.othersPerHour, abs(rate) >= 1 { who += " (\(rate > 0 ? "+" : "−")\(Format.grouped(Int(abs(rate).rounded())))/h)" }
+        parts.append(who)
+    } else if s.vendor != "Atera" {
+        parts.append("ours: \(s.ownLastMinute) in the last minute")
+    }
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
     let boundaries: [(Double, String)] = [(0.5, "+0.5 s tier"), (0.75, "+1 s tier"), (1.0, "suspension")]
     if s.vendor == "Atera" {
@@ -77,7 +88,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         let at = Int((Double(q.limit) * b.0).rounded(.up))
         parts.append("\(b.1) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")
     }
-    if let at = s.quotaAt { parts.append("read \(Format.age(at, now: s.now)) ago") }
+    if let at = s.poll?.readAt ?? s.quotaAt, s.vendor != "Atera" { parts.append("read \(Format.age(at, now: s.now)) ago") }
     if let e = s.quotaError { parts.append("last read failed: \(e)") }
     // Whole parts only: drop the least important ones that do not fit.
     var line = ""
@@ -86,4 +97,23 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         if TextWidth.of(next) <= inner { line = next } else if line.isEmpty { line = p }
     }
     c.put(x, y3, line, s.quotaError == nil ? theme[.muted] : theme[.warning], maxWidth: inner)
+}
+
+/// The poller's line: when it reads next and why, and what it spent of its hourly budget.
+func renderPollLine(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, x: Int, y: Int, width: Int) {
+    guard let p = s.poll else { return }
+    var parts = ["own cost \(Format.grouped(p.spentLastHour))/h (budget \(Format.grouped(p.budgetPerHour))/h)"]
+    if s.vendor != "Atera", let next = p.nextReadAt {
+        let left = next.timeIntervalSince(s.now)
+        parts.append("next read " + (left > 0.5 ? "in \(Format.seconds(left))" : "now") + (p.why.isEmpty ? "" : " (\(p.why))"))
+    }
+    if let at = s.refreshedAt {
+        parts.append("tickets refreshed \(Format.age(at, now: s.now)) ago" + (s.changedIDs.isEmpty ? "" : ", \(s.changedIDs.count) changed \(g.changed)"))
+    }
+    var line = ""
+    for part in parts {
+        let next = line.isEmpty ? part : line + "  \(g.dot)  " + part
+        if TextWidth.of(next) <= width { line = next } else if line.isEmpty { line = part }
+    }
+    c.put(x, y, line, theme[.muted], maxWidth: width)
 }

@@ -5,7 +5,15 @@ extension DashboardState {
     /// Applies one event; returns what should happen outside.
     public mutating func reduce(_ event: DashboardEvent) -> [Command] {
         switch event {
-        case .key(let key): return handle(key)
+        case .tenant(let i, let e): return reduceTenant(i, e)
+        case .key(let key):
+            if tenants.count > 1, !showHelp, detail == nil {
+                if key == .char(":") { switchTenant(to: (activeTenant + 1) % tenants.count); return [] }
+                if case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= min(9, tenants.count) { switchTenant(to: n - 1); return [] }
+            }
+            let commands = handle(key)
+            if tenants.indices.contains(activeTenant) { tenants[activeTenant].update(from: self) }
+            return routed(commands)
         case .tick(let date):
             now = date
             spinner &+= 1
@@ -13,12 +21,18 @@ extension DashboardState {
         case .resize(let w, let h):
             width = w; height = h
             clampSelection()
-            return nearEndLoad()
+            return routed(nearEndLoad())
         case .quota(let q, let at):
             quota = q; quotaAt = at; quotaError = nil; lastUpdate = at
         case .quotaFailed(let message, _):
             quotaError = message
-        case .page(let page, let reset, let at):
+        case .page(let fetched, let reset, let at):
+            var page = fetched
+            page.tickets = page.tickets.map { listCopy($0) }
+            // Room for the whole list up front: growing by doubling would, for a moment, hold
+            // the old and the new copy (the peak memory of a long walk).
+            // (At most 200,000 rows on the server's word.)
+            if let total = page.total, tickets.capacity < total { tickets.reserveCapacity(min(total, 200_000)) }
             loadingPage = false
             listError = nil
             lastUpdate = at
@@ -50,9 +64,15 @@ extension DashboardState {
             listError = message
         case .detail(let t):
             if detail?.id == t.id { detail?.ticket = t; detail?.loading = false; detail?.error = nil }
-            if let i = tickets.firstIndex(where: { $0.id == t.id }) { tickets[i] = t }
+            if let i = tickets.firstIndex(where: { $0.id == t.id }) { tickets[i] = listCopy(t) }
         case .detailFailed(let id, let message):
             if detail?.id == id { detail?.loading = false; detail?.error = message }
+        case .poll(let status):
+            poll = status
+        case .changed(let fresh, let at):
+            mergeChanged(fresh)
+            refreshedAt = at
+            lastUpdate = at
         case .client(let e):
             switch e {
             case .record(let r):
@@ -146,6 +166,50 @@ extension DashboardState {
         }
         logSelected = max(0, min(logSelected, log.count - 1))
         return []
+    }
+
+    /// Puts changed tickets in place and marks those that differ from the copy shown. A ticket
+    /// not loaded yet joins the list only when the whole list is loaded (else its page brings it).
+    mutating func mergeChanged(_ fresh: [Ticket]) {
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(tickets.count)
+        for (i, t) in tickets.enumerated() { index[t.id] = i }
+        var marks = Set<Int64>()
+        for full in fresh {
+            let t = listCopy(full)
+            if let i = index[t.id] {
+                if tickets[i] != t { tickets[i] = t; marks.insert(t.id) }
+            } else if listComplete {
+                index[t.id] = tickets.count
+                tickets.append(t)
+                total = total.map { $0 + 1 }
+                marks.insert(t.id)
+            }
+            if detail?.id == t.id, detail?.loading == false, marks.contains(t.id) { detail?.ticket = full }
+        }
+        changedIDs = marks
+        clampSelection()
+    }
+
+    /// What the list keeps of a ticket: what it draws, with repeated texts (companies, people,
+    /// labels) shared rather than stored once per ticket. The detail view loads the rest.
+    mutating func listCopy(_ t: Ticket) -> Ticket {
+        var c = t
+        c.description = ""
+        c.fields = []
+        c.company = intern(c.company)
+        c.assignee = intern(c.assignee)
+        c.status = intern(c.status)
+        c.priority = intern(c.priority)
+        return c
+    }
+
+    private mutating func intern(_ s: String) -> String {
+        // Short strings live inline in the String value already; only heap ones are worth sharing.
+        guard s.utf8.count > 15 else { return s }
+        if let i = stringPool.firstIndex(of: s) { return stringPool[i] }
+        if stringPool.count < 50_000 { stringPool.insert(s) }
+        return s
     }
 
     /// Keeps the selection inside the list and on screen.

@@ -11,6 +11,7 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
         return c
     }
     renderTitle(&c, s, theme, g)
+    if layout.overview.height > 0 { renderOverview(&c, s, theme, g, layout.overview) }
     renderQuota(&c, s, theme, g, layout.quota)
     if let d = s.detail {
         renderDetail(&c, s, d, theme, g, layout.body)
@@ -70,7 +71,8 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("j / k, ↓ / ↑", "move down / up"), ("PgDn / PgUp, Ctrl-F / Ctrl-B", "page down / up"),
         ("Ctrl-D / Ctrl-U", "half page"), ("g / G, Home / End", "first / last loaded"),
         ("Enter", "open the ticket"), ("Esc", "back"), ("Tab", "switch pane (tickets, request log)"),
-        ("r", "refresh quota and tickets now"), ("?", "this help"), ("q, Ctrl-C", "quit"),
+        ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
+        ("?", "this help"), ("q, Ctrl-C", "quit"),
         ("", ""), ("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended"),
     ]
     let w = min(s.width - 4, 76), h = min(s.height - 2, rows.count + 4)

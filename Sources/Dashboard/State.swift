@@ -26,6 +26,12 @@ public enum DashboardEvent: Sendable {
     case detailFailed(id: Int64, String)
     /// What the tenant's client reports: each request, pauses, the ceiling, the measured tier.
     case client(ClientEvent)
+    /// The poller's projection of the count between readings, its schedule and its cost.
+    case poll(PollStatus)
+    /// Tickets an incremental refresh found changed (the list marks those that differ).
+    case changed([Ticket], at: Date)
+    /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
+    indirect case tenant(Int, DashboardEvent)
 }
 
 /// What the dashboard asks the outside world to do.
@@ -34,6 +40,8 @@ public enum Command: Equatable, Sendable {
     case refresh
     case loadDetail(Int64)
     case quit
+    /// A command for one tenant's poller when several tenants are watched.
+    indirect case forTenant(Int, Command)
 }
 
 public struct DetailState: Equatable, Sendable {
@@ -62,7 +70,10 @@ public struct DashboardState: Equatable, Sendable {
     public var quota: Quota?
     public var quotaAt: Date?
     public var quotaError: String?
+    /// The loaded tickets as the list keeps them (`listCopy`: no description or extra fields).
     public var tickets: [Ticket] = []
+    /// Texts shared between tickets (companies, people, labels).
+    var stringPool: Set<String> = []
     public var total: Int?
     public var next: PageCursor?
     /// True once the first page arrived and no further page exists.
@@ -83,6 +94,15 @@ public struct DashboardState: Equatable, Sendable {
     public var ceiling: CeilingStatus?
     public var measuredTier: LatencyTier?
     public var attachmentWait: AttachmentWait?
+    public var poll: PollStatus?
+    /// Every watched tenant, for the overview (empty or one: no overview), and which one the main panes show.
+    public var tenants: [TenantSummary] = []
+    public var activeTenant = 0
+    /// The panes of the tenants not shown, kept up to date by their events.
+    public var background: [Int: DashboardState] = [:]
+    /// Tickets the last incremental refresh found changed, and when it ran.
+    public var changedIDs: Set<Int64> = []
+    public var refreshedAt: Date?
     public var now: Date
     public var lastUpdate: Date?
     public var width: Int
@@ -97,7 +117,8 @@ public struct DashboardState: Equatable, Sendable {
         self.vendor = vendor; self.tenant = tenant; self.now = now; self.width = width; self.height = height
     }
 
-    public var layout: Layout { Layout(width: width, height: height) }
+    public var layout: Layout { Layout(width: width, height: height, overviewRows: tenants.count > 1 ? min(tenants.count, Self.overviewMax) : 0) }
+    public static let overviewMax = 4
     /// Ticket rows visible in the list.
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
@@ -109,9 +130,13 @@ public struct DashboardState: Equatable, Sendable {
         return q.used >= q.limit ? "at the per-key limit" : "under the per-key limit"
     }
 
+    /// The count to show: the poller's projection between readings, else the last reading.
+    public var shownQuota: Quota? { poll?.projected ?? quota }
+    public var isProjected: Bool { poll?.projected != nil }
+
     /// The tier to show: the quota's, or suspended while the client says the tenant is.
     public var shownTier: LatencyTier? {
-        guard let q = quota else { return nil }
+        guard let q = shownQuota else { return nil }
         return pause?.reason == .suspended ? .suspended : q.tier
     }
 }
@@ -122,12 +147,15 @@ public struct Layout: Equatable, Sendable {
     public static let minWidth = 80, minHeight = 24
     public let width: Int, height: Int
     public let quota: Rect, tickets: Rect, log: Rect, body: Rect
+    /// The tenants' overview (height 0 with one tenant).
+    public let overview: Rect
     public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
 
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, overviewRows: Int = 0) {
         self.width = width; self.height = height
-        quota = Rect(x: 0, y: 1, width: width, height: 5)
-        let bodyTop = 6, bodyHeight = max(0, height - bodyTop - 1)
+        overview = Rect(x: 0, y: 1, width: width, height: overviewRows > 0 ? overviewRows + 2 : 0)
+        quota = Rect(x: 0, y: 1 + overview.height, width: width, height: 6)
+        let bodyTop = quota.y + quota.height, bodyHeight = max(0, height - bodyTop - 1)
         body = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
         let logH = max(5, bodyHeight / 3)
         tickets = Rect(x: 0, y: bodyTop, width: width, height: max(0, bodyHeight - logH))

@@ -58,7 +58,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         let y = r.y + 2 + row
         guard i < s.tickets.count else {
             if i == s.tickets.count {
-                if let e = s.listError { c.put(x0 + 1, y, "next page failed: \(e) — press r to retry", theme[.error], maxWidth: inner - 2) }
+                if let e = s.listError { c.put(x0 + 1, y, "next page failed: \(e) (r: now)", theme[.error], maxWidth: inner - 2) }
                 else if s.loadingPage { c.put(x0 + 1, y, "\(g.spinner[s.spinner % g.spinner.count]) loading more…", theme[.muted]) }
             }
             break
@@ -67,6 +67,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         let isSel = i == s.selected
         let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
         if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }
+        if s.changedIDs.contains(t.id) { c.put(x0, y, g.changed, isSel && s.focus == .tickets ? base : theme[.warning]) }
         var x = x0 + 1
         for col in cols {
             var style = base

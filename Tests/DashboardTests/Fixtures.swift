@@ -31,7 +31,8 @@ func sampleTickets(_ n: Int = 40) -> [Ticket] {
 func sampleLog() -> [RequestRecord] {
     [
         RequestRecord(id: 1, time: fixedNow.addingTimeInterval(-9), method: "GET", path: "/zoneInformation", status: 200, duration: 0.08),
-        RequestRecord(id: 2, time: fixedNow.addingTimeInterval(-8), method: "GET", path: "/ThresholdInformation", status: 200, duration: 0.12),
+        RequestRecord(id: 2, time: fixedNow.addingTimeInterval(-8), method: "GET", path: "/ThresholdInformation", status: 200, duration: 0.12,
+                      purpose: "quota", background: "poll: near 50%"),
         RequestRecord(id: 3, time: fixedNow.addingTimeInterval(-7), method: "POST", path: "/Tickets/query (id > 0)", status: 200, duration: 0.41),
         RequestRecord(id: 4, time: fixedNow.addingTimeInterval(-5), method: "POST", path: "/Tickets/query (id > 7499)", status: 429, duration: 0.05,
                       error: "The Autotask API thread threshold of 3 threads has been exceeded."),
@@ -53,6 +54,12 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     s.log = sampleLog()
     s.lastUpdate = fixedNow.addingTimeInterval(-4)
     s.selected = 2
+    // The poller: projected count 40 s after a reading, our share, its cost and schedule.
+    s.poll = PollStatus(projected: Quota(used: 5_702, limit: 10_000, windowSeconds: 3_600), readAt: fixedNow.addingTimeInterval(-40),
+                        nextReadAt: fixedNow.addingTimeInterval(8), why: "near 50%", budgetPerHour: 100, spentLastHour: 37,
+                        ours: 212, others: 5_490, othersPerHour: 1_480)
+    s.refreshedAt = fixedNow.addingTimeInterval(-30)
+    s.changedIDs = [7_001, 7_004]
     return s
 }
 

@@ -170,4 +170,29 @@ struct ReduceTests {
         _ = s.reduce(.client(.resumed))
         #expect(s.pause == nil)
     }
+
+    @Test("several tenants: events update their own panes and overview line; 2 and : switch; commands go to the tenant shown")
+    func tenants() {
+        var s = multiTenantState(width: 100, height: 30)
+        #expect(s.tenants.map(\.name) == ["contoso", "northwind", "fabrikam"])
+        #expect(s.tenants[1].pause?.reason == .suspended && s.tenants[1].tier == .suspended)
+        #expect(s.tenants[2].error == "connection refused")
+        #expect(s.tickets.count == 40 && s.tenant == "contoso")
+        // A page for tenant 1 lands in its background panes, not on screen.
+        _ = s.reduce(.tenant(1, .page(TicketPage(tickets: Array(sampleTickets(5)), total: 5, next: nil), reset: true, at: fixedNow)))
+        #expect(s.tickets.count == 40)
+        _ = s.reduce(.key(.char("2")))
+        #expect(s.activeTenant == 1 && s.tenant == "northwind" && s.tickets.count == 5 && s.pause?.reason == .suspended)
+        #expect(s.reduce(.key(.enter)) == [.forTenant(1, .loadDetail(7_000))])
+        _ = s.reduce(.key(.escape))
+        _ = s.reduce(.key(.char(":")))
+        #expect(s.activeTenant == 2 && s.vendor == "Atera")
+        _ = s.reduce(.key(.char(":")))
+        #expect(s.activeTenant == 0 && s.tickets.count == 40 && s.tenant == "contoso")
+        #expect(s.reduce(.key(.char("r"))) == [.forTenant(0, .refresh)])
+        // One tenant: no overview, no routing.
+        var one = sampleState(width: 80, height: 24)
+        #expect(one.reduce(.key(.char("r"))) == [.refresh])
+        #expect(one.layout.overview.height == 0)
+    }
 }

@@ -97,4 +97,23 @@ struct SnapshotTests {
         }
         #expect(c.text.contains("RED ALERT escape injection"))
     }
+
+    @Test("several tenants: the overview above the active tenant's panes", arguments: sizes)
+    func overview(w: Int, h: Int) {
+        assertSnapshot(render(multiTenantState(width: w, height: h), theme: .fallback), "overview-\(w)x\(h)")
+    }
+}
+
+/// Three tenants: the sample one shown, one suspended, one Atera that has not answered.
+func multiTenantState(width: Int, height: Int) -> DashboardState {
+    var s = DashboardState.multi([("Autotask", "contoso"), ("Autotask", "northwind"), ("Atera", "fabrikam")], now: fixedNow, width: width, height: height)
+    let sample = sampleState(width: width, height: height)
+    _ = s.reduce(.tenant(0, .quota(sample.quota!, at: sample.quotaAt!)))
+    _ = s.reduce(.tenant(0, .page(TicketPage(tickets: sampleTickets(), total: 1_234, next: .afterID(7_039)), reset: true, at: fixedNow)))
+    _ = s.reduce(.tenant(0, .poll(sample.poll!)))
+    _ = s.reduce(.tenant(1, .quota(Quota(used: 20_000, limit: 20_000, windowSeconds: 3_600), at: fixedNow)))
+    _ = s.reduce(.tenant(1, .client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "threshold exceeded"))))
+    _ = s.reduce(.tenant(2, .quotaFailed("connection refused", at: fixedNow)))
+    s.timeZone = TimeZone(identifier: "UTC")!
+    return s
 }

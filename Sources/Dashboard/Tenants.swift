@@ -1,0 +1,129 @@
+import Foundation
+import PSACore
+
+/// One tenant's line in the overview: its gauge, tier and suspension state.
+public struct TenantSummary: Equatable, Sendable {
+    public var name: String
+    public var vendor: String
+    public var quota: Quota?
+    public var projected = false
+    public var tierWords: String?
+    public var tier: LatencyTier?
+    public var pause: PauseInfo?
+    public var error: String?
+    public var readAt: Date?
+
+    public init(name: String, vendor: String) { self.name = name; self.vendor = vendor }
+
+    mutating func update(from s: DashboardState) {
+        quota = s.shownQuota
+        projected = s.isProjected
+        tierWords = s.tierWords
+        tier = s.shownTier
+        pause = s.pause
+        error = s.quotaError
+        readAt = s.poll?.readAt ?? s.quotaAt
+    }
+}
+
+extension DashboardState {
+    /// A dashboard over several tenants: the first one's panes are shown, the others wait in `background`.
+    public static func multi(_ tenants: [(vendor: String, name: String)], now: Date, width: Int = 80, height: Int = 24) -> DashboardState {
+        let first = tenants.first ?? (vendor: "Autotask", name: "")
+        var s = DashboardState(vendor: first.vendor, tenant: first.name, now: now, width: width, height: height)
+        guard tenants.count > 1 else { return s }
+        s.tenants = tenants.map { TenantSummary(name: $0.name, vendor: $0.vendor) }
+        for (i, t) in tenants.enumerated().dropFirst() {
+            s.background[i] = DashboardState(vendor: t.vendor, tenant: t.name, now: now, width: width, height: height)
+        }
+        return s
+    }
+
+    /// Applies one tenant's event to its panes, shown or not, and refreshes its overview line.
+    mutating func reduceTenant(_ i: Int, _ event: DashboardEvent) -> [Command] {
+        guard tenants.indices.contains(i) else { return [] }
+        if i == activeTenant {
+            let commands = reduce(event)
+            tenants[i].update(from: self)
+            return commands.map { .forTenant(i, $0) }
+        }
+        guard var other = background[i] else { return [] }
+        other.now = now
+        other.width = width; other.height = height
+        let commands = other.reduce(event)
+        tenants[i].update(from: other)
+        background[i] = other
+        return commands.map { .forTenant(i, $0) }
+    }
+
+    /// Shows tenant `j` in the main panes; the current one's panes wait in the background.
+    public mutating func switchTenant(to j: Int) {
+        guard j != activeTenant, tenants.indices.contains(j), var next = background.removeValue(forKey: j) else { return }
+        var current = self
+        current.background = [:]
+        current.tenants = []
+        next.background = background
+        next.background[activeTenant] = current
+        next.tenants = tenants
+        next.activeTenant = j
+        next.width = width; next.height = height
+        next.ascii = ascii; next.timeZone = timeZone
+        next.now = now; next.spinner = spinner
+        next.clampSelection()
+        self = next
+    }
+
+    /// Commands from keys go to the tenant on screen.
+    func routed(_ commands: [Command]) -> [Command] {
+        tenants.count > 1 ? commands.map { if case .forTenant = $0 { $0 } else { .forTenant(activeTenant, $0) } } : commands
+    }
+}
+
+/// The overview: one line per tenant — gauge, percentage, tier or suspension, age of the reading.
+func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+    guard r.height > 2 else { return }
+    c.box(r, title: "Tenants (\(s.tenants.count)) \(g.dot) : next \(g.dot) 1-\(min(9, s.tenants.count)) pick", focused: false, theme: theme, glyphs: g)
+    let rows = r.height - 2
+    // Keep the active tenant in view when there are more tenants than rows.
+    let first = max(0, min(s.activeTenant - rows + 1, s.tenants.count - rows))
+    let nameW = min(18, max(8, s.tenants.map { TextWidth.of($0.name) }.max() ?? 8))
+    for row in 0..<rows {
+        let i = first + row
+        guard i < s.tenants.count else { break }
+        let t = s.tenants[i]
+        let y = r.y + 1 + row
+        var x = r.x + 2
+        let active = i == s.activeTenant
+        x += c.put(x, y, active ? ">" : " ", theme[.header])
+        x += c.put(x, y, "\(i + 1) ", theme[.muted])
+        x += c.put(x, y, TextWidth.fit(t.name.sanitized, nameW, ascii: s.ascii) + " ", active ? theme[.header] : theme[.base])
+        x += c.put(x, y, TextWidth.fit(t.vendor, 9), theme[.muted])
+        let tierStyle: Style = switch t.tier {
+        case .none?: theme[.gaugeNone]
+        case .half?: theme[.gaugeHalf]
+        case .one?: theme[.gaugeOne]
+        case .suspended?: theme[.gaugeSuspended]
+        case nil: theme[.muted]
+        }
+        let barW = max(10, min(30, r.width - x - 44))
+        if let q = t.quota {
+            let filled = min(barW, Int((q.fraction * Double(barW)).rounded(.down)))
+            x += c.put(x, y, "[", theme[.border])
+            for b in 0..<barW { c.put(x + b, y, b < filled ? g.full : g.empty, b < filled ? tierStyle : theme[.gaugeEmpty]) }
+            x += barW
+            x += c.put(x, y, "] ", theme[.border])
+            x += c.put(x, y, String(format: "%@%5.1f%% ", t.projected ? "~" : " ", q.percent), tierStyle)
+            var state: String
+            if let p = t.pause, p.reason == .suspended {
+                state = "SUSPENDED, probe in \(Format.seconds(max(0, p.until.timeIntervalSince(s.now))))"
+            } else {
+                state = t.tierWords ?? ""
+            }
+            if let e = t.error { state += " \(g.dot) read failed: \(e)" }
+            c.put(x, y, state, t.pause?.reason == .suspended ? theme[.error] : t.error != nil ? theme[.warning] : tierStyle, maxWidth: r.x + r.width - 2 - x)
+        } else {
+            c.put(x, y, t.error.map { "quota unavailable: \($0)" } ?? "reading the quota…", t.error == nil ? theme[.muted] : theme[.error],
+                  maxWidth: r.x + r.width - 2 - x)
+        }
+    }
+}
