@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Domain values and pure logic: no I/O.
@@ -36,7 +38,13 @@ let package = Package(
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         .target(name: "CursesUI", dependencies: ["Dashboard", "CNcurses"]),
         // Wiring: the poller, connections (demo, Autotask, Atera), theme lookup.
-        .target(name: "PSAApp", dependencies: ["PSACore", "PSAClient", "Simulator", "Dashboard"]),
+        .target(name: "PSAApp", dependencies: [
+            "PSACore", "PSAClient", "Simulator", "Dashboard",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "psatop", dependencies: [
             "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,16 +53,21 @@ let package = Package(
         .executableTarget(name: "client-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/ClientBench"),
         // `swift run -c release sim-bench`: requests per second the simulator serves; start-up with 100,000 tickets.
         .executableTarget(name: "sim-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/SimBench"),
+        // `swift run -c release poll-bench`: the dashboard's own quota cost per hour and the gap between shown and real count.
+        .executableTarget(name: "poll-bench", dependencies: ["PSACore", "PSAClient", "Simulator", "PSAApp", "Dashboard"], path: "Benchmarks/PollBench"),
+        // `swift run -c release ui-bench`: frame render time and memory with 100,000 tickets, decode time per page.
+        .executableTarget(name: "ui-bench", dependencies: ["PSACore", "PSAClient", "Simulator", "Dashboard"], path: "Benchmarks/UIBench"),
         .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
         .testTarget(name: "PSAClientTests", dependencies: [
             "PSAClient", "Simulator",
             .product(name: "Clocks", package: "swift-clocks"),
-        ]),
+        ], exclude: ["Corpus"]), // read by path, not bundled
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore", "PSAClient"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["__Snapshots__"]), // read by path, not bundled
         .testTarget(name: "PSAAppTests", dependencies: [
-            "PSAApp", "Simulator", "Dashboard",
+            "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard",
             .product(name: "Clocks", package: "swift-clocks"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["psatop"]),
     ]

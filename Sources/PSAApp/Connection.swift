@@ -11,13 +11,29 @@ public struct ConnectionSettings: Sendable {
     public var ateraLimitPerMinute = 700
     /// Autotask: how far (fraction of the threshold) our bulk work may bring the tenant.
     public var ceiling = 0.75
+    /// The poller's own requests per hour, as a percentage of the tenant's hourly threshold.
+    public var pollBudgetPercent = 1.0
     public var demoTickets = 1_234
     public var demoSeed: UInt64 = 42
     /// The demo's simulated hour passes this many times faster.
     public var demoTimeScale = 20.0
     /// Faults the demo's simulator injects (see `FaultPlan`).
     public var demoFaults = FaultPlan()
+    /// Demo: a further simulated tenant (nil: the simulator's primary tenant of the vendor).
+    public var demoTenant: TenantSpec?
+    /// Credentials from a profile; nil reads them from the environment.
+    public var credentials: Credentials?
+    /// What the tenant is called on screen (a profile's name).
+    public var name: String?
+    /// A profile's theme.
+    public var theme: String?
     public init() {}
+}
+
+/// Credentials resolved from a profile's secret sources.
+public enum Credentials: Sendable {
+    case autotask(AutotaskCredentials)
+    case atera(key: String)
 }
 
 /// A tenant ready to use, and the simulator behind it in demo mode.
@@ -26,60 +42,101 @@ public struct Connection: Sendable {
     public let simulator: Simulator?
     public let tenantName: String
     public let timeScale: Double
+    /// The settings it was opened with.
+    public var settings = ConnectionSettings()
+    /// Stops the simulator on close (false when tenants share one).
+    var ownsSimulator = true
 
     public var vendorLabel: String { api.vendor == .autotask ? "Autotask" : "Atera" }
 
     /// Connects as the settings say. Credentials come from the environment only, never from argv.
     public static func open(_ settings: ConnectionSettings, environment env: [String: String] = ProcessInfo.processInfo.environment,
                             clock: PSAClock = .continuous) async throws -> Connection {
-        if settings.demo {
-            var config = SimulatorConfig()
-            config.tickets = settings.demoTickets
-            config.seed = settings.demoSeed
-            config.timeScale = settings.demoTimeScale
-            config.background = .demo
-            config.ateraLimitPerMinute = settings.ateraLimitPerMinute
-            config.faults = settings.demoFaults
-            let sim = try await Simulator.start(config)
-            let api: any TenantAPI
-            switch settings.vendor {
-            case .autotask:
-                let creds = AutotaskCredentials(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode)
-                let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
-                                             secrets: [creds.secret, creds.integrationCode])
-                api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL)
-            case .atera:
-                let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(settings.ateraLimitPerMinute, timeScale: config.timeScale), clock: clock,
-                                             secrets: [config.ateraKey])
-                api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: settings.ateraLimitPerMinute)
-            }
-            return Connection(api: api, simulator: sim, tenantName: "demo (\(Int(config.timeScale))x time)", timeScale: config.timeScale)
-        }
+        try await openAll([settings], environment: env, clock: clock)[0]
+    }
 
+    /// Opens several tenants; demo ones share one simulator (the first connection stops it).
+    public static func openAll(_ list: [ConnectionSettings], environment env: [String: String] = ProcessInfo.processInfo.environment,
+                               clock: PSAClock = .continuous) async throws -> [Connection] {
+        var sim: Simulator? = nil
+        if let first = list.first(where: \.demo) {
+            var config = SimulatorConfig()
+            config.tickets = first.demoTickets
+            config.seed = first.demoSeed
+            config.timeScale = first.demoTimeScale
+            config.background = .demo
+            config.ateraLimitPerMinute = first.ateraLimitPerMinute
+            config.faults = first.demoFaults
+            config.extraTenants = list.filter(\.demo).compactMap(\.demoTenant)
+            sim = try await Simulator.start(config)
+        }
+        var out: [Connection] = []
+        do {
+            for settings in list {
+                var c = try settings.demo ? demo(settings, sim!, clock: clock) : try real(settings, environment: env, clock: clock)
+                c.settings = settings
+                c.ownsSimulator = out.isEmpty
+                out.append(c)
+            }
+        } catch {
+            await sim?.stop()
+            throw error
+        }
+        if let sim, !out.contains(where: \.ownsSimulator) { await sim.stop() }
+        return out
+    }
+
+    private static func demo(_ settings: ConnectionSettings, _ sim: Simulator, clock: PSAClock) throws -> Connection {
+        let config = settings.demoTenant.flatMap { sim.tenantConfig($0.name) } ?? sim.config
+        let api: any TenantAPI
+        switch settings.vendor {
+        case .autotask:
+            let creds = AutotaskCredentials(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode)
+            let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
+                                         secrets: [creds.secret, creds.integrationCode])
+            api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL)
+        case .atera:
+            let limit = config.ateraLimitPerMinute
+            let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
+                                         secrets: [config.ateraKey])
+            api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit)
+        }
+        let name = settings.name ?? settings.demoTenant?.name ?? "demo"
+        return Connection(api: api, simulator: sim, tenantName: "\(name) (demo, \(Int(config.timeScale))x time)", timeScale: config.timeScale)
+    }
+
+    private static func real(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws -> Connection {
         if let url = settings.baseURL { _ = try URLPolicy.check(url) }
         switch settings.vendor {
         case .autotask:
-            func need(_ name: String) throws -> String {
-                guard let v = env[name], !v.isEmpty else {
-                    throw ConfigurationError("\(name) is not set: Autotask needs AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE in the environment")
+            let creds: AutotaskCredentials
+            if case .autotask(let c)? = settings.credentials { creds = c } else {
+                func need(_ name: String) throws -> String {
+                    guard let v = env[name], !v.isEmpty else {
+                        throw ConfigurationError("\(name) is not set: Autotask needs AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE in the environment (or a profile in config.toml)")
+                    }
+                    return v
                 }
-                return v
-            }
-            let creds = AutotaskCredentials(userName: try need("AUTOTASK_USERNAME"), secret: try need("AUTOTASK_SECRET"),
+                creds = AutotaskCredentials(userName: try need("AUTOTASK_USERNAME"), secret: try need("AUTOTASK_SECRET"),
                                             integrationCode: try need("AUTOTASK_INTEGRATION_CODE"))
+            }
             let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
             let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL)
-            return Connection(api: api, simulator: nil, tenantName: creds.userName, timeScale: 1)
+            return Connection(api: api, simulator: nil, tenantName: settings.name ?? creds.userName, timeScale: 1)
         case .atera:
-            guard let key = env["ATERA_API_KEY"], !key.isEmpty else {
-                throw ConfigurationError("ATERA_API_KEY is not set: put the Atera API key in the environment")
+            let key: String
+            if case .atera(let k)? = settings.credentials { key = k } else {
+                guard let k = env["ATERA_API_KEY"], !k.isEmpty else {
+                    throw ConfigurationError("ATERA_API_KEY is not set: put the Atera API key in the environment (or a profile in config.toml)")
+                }
+                key = k
             }
             let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock, secrets: [key])
             let api = AteraAPI(client: client, key: key, baseURL: settings.baseURL ?? AteraAPI.defaultBaseURL,
                                limitPerMinute: settings.ateraLimitPerMinute)
             let host = URL(string: settings.baseURL ?? AteraAPI.defaultBaseURL)?.host ?? "atera"
-            return Connection(api: api, simulator: nil, tenantName: host, timeScale: 1)
+            return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)
         }
     }
 
@@ -101,6 +158,6 @@ public struct Connection: Sendable {
     }
 
     public func close() async {
-        await simulator?.stop()
+        if ownsSimulator { await simulator?.stop() }
     }
 }

@@ -11,8 +11,11 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Theme name (themes/NAME.toml) or path to a theme file.")
-    var theme = "default"
+    @Flag(help: "Watch every profile of the config file at once (with --demo and no config file: three simulated tenants).")
+    var all = false
+
+    @Option(help: "Theme name (themes/NAME.toml) or path to a theme file (default: the profile's or config file's theme, else default).")
+    var theme: String?
 
     @Flag(help: "Draw with ASCII only (automatic when the locale is not UTF-8).")
     var ascii = false
@@ -26,31 +29,47 @@ struct DashboardCommand: AsyncParsableCommand {
             fail("the dashboard needs a terminal; for scripts use `psatop tickets --json`")
         }
         let noColor = !(env["NO_COLOR"] ?? "").isEmpty
+        let list: [ConnectionSettings]
+        do { list = try connection.settings(all: all) } catch { fail("\(error)") }
         var chosen: Theme
-        do { chosen = try ThemeLocator.load(theme) } catch { fail("\(error)") }
+        do { chosen = try ThemeLocator.load(theme ?? list.first?.theme ?? "default") } catch { fail("\(error)") }
         if noColor { chosen = .mono }
-        let connection: Connection
-        do { connection = try await Connection.open(self.connection.settings) } catch { fail("\(error)") }
+        let connections: [Connection]
+        do { connections = try await Connection.openAll(list) } catch { fail("\(error)") }
 
         let clock = PSAClock.continuous
-        var state = DashboardState(vendor: connection.vendorLabel, tenant: connection.tenantName, now: clock.wall())
+        let several = connections.count > 1
+        var state = DashboardState.multi(connections.map { ($0.vendorLabel, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) }, now: clock.wall())
         state.ascii = ascii || !Self.localeIsUTF8(env)
         let mailbox = Mailbox()
-        let poller = Poller(api: connection.api, clock: clock, timeScale: connection.timeScale) { mailbox.post($0) }
-        await poller.start()
+        var pollers: [Poller] = []
+        for (i, c) in connections.enumerated() {
+            let p = Poller(api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent) {
+                mailbox.post(several ? .tenant(i, $0) : $0)
+            }
+            await p.start()
+            pollers.append(p)
+        }
+        let route = pollers
         let exit: TerminalApp.Exit
         do {
             exit = try await TerminalApp.run(
                 state: state, theme: chosen, options: .init(color: !noColor, stderrPath: stderrLog),
                 mailbox: mailbox, wallClock: { clock.wall() },
-                onCommand: { cmd in Task { await poller.handle(cmd) } })
+                onCommand: { cmd in
+                    Task {
+                        if case .forTenant(let i, let c) = cmd, route.indices.contains(i) { await route[i].handle(c) }
+                        else if cmd == .quit { for p in route { await p.handle(.quit) } }
+                        else { await route[0].handle(cmd) }
+                    }
+                })
         } catch {
-            await poller.stop()
-            await connection.close()
+            for p in pollers { await p.stop() }
+            for c in connections { await c.close() }
             fail("\(error)")
         }
-        await poller.stop()
-        await connection.close()
+        for p in pollers { await p.stop() }
+        for c in connections { await c.close() }
         if case .signal(let sig) = exit { Foundation.exit(128 + sig) }
     }
 

@@ -18,26 +18,35 @@ struct PSATop: AsyncParsableCommand {
           Atera:    ATERA_API_KEY
         Try it without any: psatop --demo
         """,
-        subcommands: [DashboardCommand.self, TicketsCommand.self, SimulateCommand.self],
+        subcommands: [DashboardCommand.self, TicketsCommand.self, StatusCommand.self, ServeMetricsCommand.self, ConfigCommand.self, SimulateCommand.self],
         defaultSubcommand: DashboardCommand.self)
 }
 
-/// Options every command that talks to a tenant shares.
+/// Options every command that talks to a tenant shares. Flags override the config file's profile.
 struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Run against the embedded simulator: no credentials, no network.")
     var demo = false
 
+    @Option(help: "A profile of the config file (default: the file's `default`).")
+    var profile: String?
+
+    @Option(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/psatop/config.toml, else ~/.config/psatop/config.toml).", valueName: "path"))
+    var config: String?
+
     @Option(help: "autotask or atera.")
-    var vendor: Vendor = .autotask
+    var vendor: Vendor?
 
     @Option(help: "API base URL (Autotask: a zone's …/ATServicesRest/V1.0; Atera: …/api/v3). Autotask discovers the zone when omitted. http:// only for loopback.")
     var baseURL: String?
 
-    @Option(help: "Atera requests per minute allowed for the key.")
-    var ateraLimit = 700
+    @Option(help: "Atera requests per minute allowed for the key (default 700).")
+    var ateraLimit: Int?
 
-    @Option(help: ArgumentHelp("Autotask: the tenant usage (percent of its threshold) our bulk work may bring it to. 75 keeps it out of the +1 s tier, 50 out of any tier.", valueName: "percent"))
-    var ceiling = 75.0
+    @Option(help: ArgumentHelp("Autotask: the tenant usage (percent of its threshold) our bulk work may bring it to (default 75: out of the +1 s tier; 50: out of any tier).", valueName: "percent"))
+    var ceiling: Double?
+
+    @Option(help: ArgumentHelp("The dashboard's own background requests per hour (quota readings, ticket refreshes), as a percentage of the tenant's hourly threshold (default 1).", valueName: "percent"))
+    var pollBudget: Double?
 
     @Option(help: "Demo: number of simulated tickets.")
     var demoTickets = 1_234
@@ -45,24 +54,35 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Demo: faults the simulator injects, e.g. \"500=0.1,503=0.02,slow=0.05,malformed=0.02,html=0.05\".")
     var demoFaults = ""
 
-    var settings: ConnectionSettings {
-        var s = ConnectionSettings()
-        s.demo = demo
-        s.vendor = vendor
-        s.baseURL = baseURL
-        s.ateraLimitPerMinute = ateraLimit
-        s.ceiling = ceiling / 100
-        s.demoTickets = demoTickets
-        s.demoFaults = (try? FaultPlan(parsing: demoFaults)) ?? FaultPlan()
-        return s
+    /// The tenants to open: one, or every profile with `all`.
+    func settings(all: Bool = false) throws -> [ConnectionSettings] {
+        var c = TenantChoice()
+        c.configPath = config
+        c.profile = profile
+        c.all = all
+        c.demo = demo
+        c.vendor = vendor
+        c.baseURL = baseURL
+        c.ceilingPercent = ceiling
+        c.pollBudgetPercent = pollBudget
+        c.ateraLimit = ateraLimit
+        c.demoTickets = demoTickets
+        c.demoFaults = (try? FaultPlan(parsing: demoFaults)) ?? FaultPlan()
+        return try c.resolve()
+    }
+
+    /// One tenant; a clean message and exit on a config error.
+    var single: ConnectionSettings {
+        do { return try settings()[0] } catch { fail("\(error)") }
     }
 
     func validate() throws {
         if let baseURL {
             do { _ = try URLPolicy.check(baseURL) } catch { throw ValidationError(String(describing: error)) }
         }
-        guard ceiling > 0, ceiling <= 100 else { throw ValidationError("--ceiling must be a percentage above 0 and at most 100, e.g. 75") }
-        guard ateraLimit > 0 else { throw ValidationError("--atera-limit must be positive") }
+        if let ceiling, !(ceiling > 0 && ceiling <= 100) { throw ValidationError("--ceiling must be a percentage above 0 and at most 100, e.g. 75") }
+        if let pollBudget, !(pollBudget > 0 && pollBudget <= 100) { throw ValidationError("--poll-budget must be a percentage above 0 and at most 100, e.g. 1") }
+        if let ateraLimit, ateraLimit <= 0 { throw ValidationError("--atera-limit must be positive") }
         guard (0...10_000_000).contains(demoTickets) else { throw ValidationError("--demo-tickets must be between 0 and 10,000,000") }
         do { _ = try FaultPlan(parsing: demoFaults) } catch { throw ValidationError("--demo-faults: \(error)") }
     }
@@ -72,6 +92,15 @@ extension Vendor: ExpressibleByArgument {}
 
 /// Prints a clean one-line error and exits non-zero.
 func fail(_ message: String, code: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data("psatop: \(message)\n".utf8))
+    Out.err("psatop: \(message)\n")
     exit(code)
+}
+
+/// Standard output and error that survive a reader going away (`psatop tickets | head`): the
+/// HTTP stack ignores SIGPIPE, so a write to a closed pipe fails with EPIPE — and Foundation's
+/// `FileHandle.write(_:)` would trap on it. These stop writing instead.
+enum Out {
+    static func data(_ d: Data) { try? FileHandle.standardOutput.write(contentsOf: d) }
+    static func line(_ s: String) { data(Data((s + "\n").utf8)) }
+    static func err(_ s: String) { try? FileHandle.standardError.write(contentsOf: Data(s.utf8)) }
 }

@@ -83,7 +83,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 ? "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)\n"
                 : "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)\n"
         }.joined()
-        FileHandle.standardOutput.write(Data(lines.utf8))
+        Out.data(Data(lines.utf8))
         // Run until SIGINT or SIGTERM.
         let (stream, cont) = AsyncStream<Int32>.makeStream()
         let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in

@@ -18,13 +18,21 @@ struct TicketsCommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON array.")
     var json = false
 
+    @Flag(help: "Print CSV (RFC 4180, with a header row).")
+    var csv = false
+
+    @Option(help: "Only tickets with this status, filtered by the server (a label such as New or \"In Progress\"; Atera: any status name).")
+    var status: String?
+
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if json && csv { throw ValidationError("choose --json or --csv, not both") }
+        if let status, status.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--status must not be empty") }
     }
 
     func run() async throws {
         let conn: Connection
-        do { conn = try await Connection.open(connection.settings) } catch { fail("\(error)") }
+        do { conn = try await Connection.open(connection.single) } catch { fail("\(error)") }
         // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
         let events = await conn.api.client.events()
         let notices = Task {
@@ -42,8 +50,13 @@ struct TicketsCommand: AsyncParsableCommand {
         let tickets: [Ticket]
         do {
             // Without --all: the first page (up to --limit).
-            tickets = all ? try await conn.api.allTickets(limit: limit)
-                          : Array(try await conn.api.page(after: nil).tickets.prefix(limit ?? .max))
+            if all {
+                tickets = try await conn.api.allTickets(limit: limit, status: status)
+            } else {
+                let first: TicketPage
+                if let status { first = try await conn.api.page(after: nil, status: status) } else { first = try await conn.api.page(after: nil) }
+                tickets = Array(first.tickets.prefix(limit ?? .max))
+            }
         } catch {
             await conn.close()
             fail("\(error)")
@@ -54,12 +67,13 @@ struct TicketsCommand: AsyncParsableCommand {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             enc.dateEncodingStrategy = .iso8601
-            FileHandle.standardOutput.write(try enc.encode(tickets))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            Out.data(try enc.encode(tickets))
+            Out.data(Data("\n".utf8))
+        } else if csv {
+            Out.data(Data(TicketCSV.text(tickets).utf8))
         } else {
             for t in tickets {
-                let line = [t.number, t.status, t.priority, t.company, t.title].map(\.sanitized).joined(separator: "\t")
-                print(line)
+                Out.line([t.number, t.status, t.priority, t.company, t.title].map(\.sanitized).joined(separator: "\t"))
             }
         }
     }
@@ -67,5 +81,5 @@ struct TicketsCommand: AsyncParsableCommand {
 
 /// One line on stderr, prefixed like every other message psatop prints there.
 func note(_ message: String) {
-    FileHandle.standardError.write(Data("psatop: \(message.sanitized)\n".utf8))
+    Out.err("psatop: \(message.sanitized)\n")
 }

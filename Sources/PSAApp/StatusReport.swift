@@ -1,0 +1,153 @@
+import Foundation
+import PSAClient
+import PSACore
+
+/// Monitoring-plugin states (Nagios / monitoring-plugins exit codes).
+public enum PluginState: Int32, Sendable, Codable, Comparable {
+    case ok = 0, warning = 1, critical = 2, unknown = 3
+
+    /// In JSON as its word ("OK", "WARNING", …); the exit code is `rawValue`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(word)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let w = try decoder.singleValueContainer().decode(String.self)
+        guard let s = [Self.ok, .warning, .critical, .unknown].first(where: { $0.word == w }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown state \(w)"))
+        }
+        self = s
+    }
+
+    public var word: String {
+        switch self {
+        case .ok: "OK"
+        case .warning: "WARNING"
+        case .critical: "CRITICAL"
+        case .unknown: "UNKNOWN"
+        }
+    }
+
+    /// Severity for combining several tenants: OK < WARNING < UNKNOWN < CRITICAL (monitoring-plugins' max_state_alt),
+    /// so an unreachable tenant is never hidden behind a healthy one, and a suspended one always shows.
+    var severity: Int { switch self { case .ok: 0; case .warning: 1; case .unknown: 2; case .critical: 3 } }
+    public static func < (a: Self, b: Self) -> Bool { a.severity < b.severity }
+
+    /// 0 below 50%, 1 in the +0.5 s tier, 2 in the +1 s tier or suspended.
+    public init(tier: LatencyTier) {
+        switch tier {
+        case .none: self = .ok
+        case .half: self = .warning
+        case .one, .suspended: self = .critical
+        }
+    }
+}
+
+/// One tenant's quota, read once, for `psatop status`.
+public struct TenantStatus: Sendable, Codable, Equatable {
+    public var tenant: String
+    public var vendor: String
+    public var used: Int?
+    public var limit: Int?
+    public var windowSeconds: Int?
+    public var percent: Double?
+    public var tier: String?
+    public var suspended: Bool
+    public var state: PluginState
+    public var error: String?
+    public var readAt: Date
+
+    public init(tenant: String, vendor: String, quota: Quota?, suspended: Bool = false, error: String? = nil, readAt: Date) {
+        self.tenant = tenant; self.vendor = vendor
+        used = quota?.used; limit = quota?.limit; windowSeconds = quota?.windowSeconds
+        percent = quota.map { ($0.percent * 10).rounded() / 10 }
+        let tier: LatencyTier? = suspended ? .suspended : quota?.tier
+        self.tier = tier.map { t in vendor == "atera" ? (t >= .suspended ? "at the per-key limit" : "under the per-key limit") : t.label }
+        self.suspended = suspended || tier == .suspended
+        self.error = error
+        self.readAt = readAt
+        state = error != nil && !suspended ? .unknown : tier.map(PluginState.init(tier:)) ?? .unknown
+    }
+
+    /// `used=1234;5000;7500;0;10000` (warning at 50%, critical at 75%, min 0, max the limit).
+    public func perfdata(label: String = "used") -> String? {
+        guard let used, let limit else { return nil }
+        let warn = (limit + 1) / 2, crit = Int((Double(limit) * 0.75).rounded(.up))
+        let l = label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? label : "'\(label.replacingOccurrences(of: "'", with: ""))'"
+        return "\(l)=\(used);\(warn);\(crit);0;\(limit)"
+    }
+
+    var summary: String {
+        if let used, let limit, let percent {
+            return "\(used)/\(limit) (\(String(format: "%.1f", percent))%)" + (suspended ? " SUSPENDED" : "") + (error.map { " - \($0)" } ?? "")
+        }
+        return error ?? "no reading"
+    }
+}
+
+public enum StatusReport {
+    /// Reads one tenant's quota once. Autotask: one ThresholdInformation call; Atera: one small
+    /// ticket page (the server's `X-RateLimit-*` when it sends them, else our own count).
+    /// A suspension is reported at once (CRITICAL) rather than waited out; nothing takes longer than `timeout`.
+    public static func check(_ c: Connection, name: String, timeout: Duration = .seconds(30)) async -> TenantStatus {
+        let vendor = c.api.vendor.rawValue
+        let api = c.api
+        let events = await api.client.events()
+        enum Outcome: Sendable { case quota(Quota), failed(String), suspended(String), timedOut }
+        let outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                do {
+                    if api.vendor == .atera { _ = try await api.page(after: nil) }
+                    return .quota(try await api.quota())
+                } catch {
+                    return .failed(String(describing: error))
+                }
+            }
+            group.addTask {
+                for await e in events { if case .paused(_, .suspended, let detail) = e { return .suspended(detail) } }
+                return .timedOut
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            let first = await group.next() ?? .timedOut
+            group.cancelAll()
+            return first
+        }
+        let now = Date()
+        switch outcome {
+        case .quota(let q):
+            return TenantStatus(tenant: name, vendor: vendor, quota: q, suspended: await api.client.isSuspended, readAt: now)
+        case .suspended(let detail):
+            return TenantStatus(tenant: name, vendor: vendor, quota: nil, suspended: true, error: detail.sanitized, readAt: now)
+        case .failed(let message):
+            return TenantStatus(tenant: name, vendor: vendor, quota: nil, error: api.client.redact(message).sanitized, readAt: now)
+        case .timedOut:
+            return TenantStatus(tenant: name, vendor: vendor, quota: nil, error: "no answer within \(Int(timeout.seconds)) s", readAt: now)
+        }
+    }
+
+    /// The worst state of all tenants.
+    public static func state(_ all: [TenantStatus]) -> PluginState { all.map(\.state).max() ?? .unknown }
+
+    /// The plugin output: `psatop OK - 1234/10000 (12.3%) | used=1234;5000;7500;0;10000`; with
+    /// several tenants, each named on the first line and in the perfdata labels.
+    public static func pluginText(_ all: [TenantStatus]) -> String {
+        let state = state(all)
+        if all.count == 1, let t = all.first {
+            return "psatop \(state.word) - \(t.summary)" + (t.perfdata().map { " | \($0)" } ?? "")
+        }
+        let text = all.map { "\($0.tenant) \($0.state.word) \($0.summary)" }.joined(separator: ", ")
+        let perf = all.compactMap { $0.perfdata(label: "\($0.tenant)_used") }.joined(separator: " ")
+        return "psatop \(state.word) - \(text)" + (perf.isEmpty ? "" : " | \(perf)")
+    }
+
+    public static func json(_ all: [TenantStatus]) throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        enc.dateEncodingStrategy = .iso8601
+        return try enc.encode(all)
+    }
+}

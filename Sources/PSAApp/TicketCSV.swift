@@ -1,0 +1,26 @@
+import Foundation
+import PSACore
+
+/// Tickets as CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they hold a comma,
+/// quote or line break. Text from the server is sanitized, and a cell that a spreadsheet would
+/// run as a formula (starting with = + - @) is prefixed with an apostrophe.
+public enum TicketCSV {
+    public static let header = ["id", "number", "title", "status", "priority", "company", "assignee", "created", "last_activity", "due"]
+
+    public static func text(_ tickets: [Ticket]) -> String {
+        var out = header.joined(separator: ",") + "\r\n"
+        for t in tickets {
+            let dates = [t.created, t.lastActivity, t.due].map { $0.map(VendorDate.format) ?? "" }
+            let row = [String(t.id), t.number, t.title, t.status, t.priority, t.company, t.assignee] .map { cell($0.sanitized) } + dates
+            out += row.joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    static func cell(_ s: String) -> String {
+        var v = s
+        if let f = v.first, "=+-@".contains(f) { v = "'" + v }
+        guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+        return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PSAApp
+
+struct ServeMetricsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve-metrics",
+        abstract: "Serve each tenant's quota, tier, suspension and psatop's own traffic for Prometheus to scrape (GET /metrics).",
+        discussion: "Quota readings follow the dashboard's frugal schedule (≤ the poll budget per hour); a scrape sends no request to the tenant.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Every profile of the config file (with --demo and no config file: three simulated tenants).")
+    var all = false
+
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
+    var listen = "127.0.0.1:9464"
+
+    func validate() throws { _ = try Self.split(listen) }
+
+    static func split(_ s: String) throws -> (String, Int) {
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ValidationError("--listen must be host:port, e.g. 127.0.0.1:9464")
+        }
+        var host = String(s[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func run() async throws {
+        let (host, port) = try Self.split(listen)
+        let list: [ConnectionSettings]
+        do { list = try connection.settings(all: all) } catch { fail("\(error)") }
+        let conns: [Connection]
+        do { conns = try await Connection.openAll(list) } catch { fail("\(error)") }
+        let server: MetricsServer
+        do { server = try await MetricsServer.start(conns, host: host, port: port) } catch {
+            for c in conns { await c.close() }
+            fail("\(error)")
+        }
+        note("serving metrics for \(conns.count) tenant\(conns.count == 1 ? "" : "s") on http://\(host):\(server.port)/metrics")
+        // SIGINT / SIGTERM: stop cleanly.
+        let (stop, cont) = AsyncStream<Void>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler { cont.yield() }
+            src.resume()
+            return src
+        }
+        for await _ in stop { break }
+        sources.forEach { $0.cancel() }
+        await server.stop()
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import PSAApp
+import PSACore
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Read each tenant's quota once and report it as a monitoring plugin (Nagios / Icinga / monitoring-plugins).",
+        discussion: """
+        Exit codes: 0 OK (below 50%), 1 WARNING (+0.5 s tier), 2 CRITICAL (+1 s tier or suspended), 3 UNKNOWN (no reading).
+        With several tenants the worst state wins (UNKNOWN ranks above WARNING, below CRITICAL).
+        Output: psatop OK - 1234/10000 (12.3%) | used=1234;5000;7500;0;10000
+        """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Every profile of the config file (with --demo and no config file: three simulated tenants).")
+    var all = false
+
+    @Flag(help: "Print JSON (an array, one object per tenant) instead of the plugin line.")
+    var json = false
+
+    @Option(help: "Seconds to wait for each tenant before UNKNOWN.")
+    var timeout = 30
+
+    func validate() throws {
+        guard (1...600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 600 seconds") }
+    }
+
+    func run() async throws {
+        let list: [ConnectionSettings]
+        do { list = try connection.settings(all: all) } catch { unknown("\(error)") }
+        let conns: [Connection]
+        do { conns = try await Connection.openAll(list) } catch { unknown("\(error)") }
+        var results: [TenantStatus] = []
+        await withTaskGroup(of: (Int, TenantStatus).self) { group in
+            for (i, c) in conns.enumerated() {
+                let name = c.settings.name ?? c.tenantName
+                group.addTask { (i, await StatusReport.check(c, name: name, timeout: .seconds(timeout))) }
+            }
+            var byIndex: [Int: TenantStatus] = [:]
+            for await (i, r) in group { byIndex[i] = r }
+            results = byIndex.keys.sorted().compactMap { byIndex[$0] }
+        }
+        for c in conns.reversed() { await c.close() }
+        if json {
+            Out.data((try? StatusReport.json(results)) ?? Data("[]".utf8))
+            Out.data(Data("\n".utf8))
+        } else {
+            Out.line(StatusReport.pluginText(results))
+        }
+        Foundation.exit(StatusReport.state(results).rawValue)
+    }
+
+    /// A configuration problem is UNKNOWN in the plugin convention, not a generic failure.
+    private func unknown(_ message: String) -> Never {
+        if json {
+            let obj = ["error": message.sanitized, "state": "UNKNOWN"]
+            Out.data((try? JSONSerialization.data(withJSONObject: [obj], options: [.sortedKeys])) ?? Data())
+            Out.data(Data("\n".utf8))
+        } else {
+            Out.line("psatop UNKNOWN - \(message.sanitized)")
+        }
+        Foundation.exit(PluginState.unknown.rawValue)
+    }
+}
