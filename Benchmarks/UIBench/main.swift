@@ -1,0 +1,126 @@
+// Render, memory and decode figures.
+//   - a full frame rendered into the canvas at 200×60 with 100,000 tickets loaded (median of many);
+//   - max RSS of this process once 100,000 tickets are decoded from real simulator pages and loaded;
+//   - decoding one Autotask page of 500 tickets and one Atera page of 50 (median).
+//
+//   swift run -c release ui-bench [frames]
+import Dashboard
+import Foundation
+import PSAClient
+import PSACore
+import Simulator
+
+let frames = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 2_000
+
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
+func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15 }
+func maxRSSMB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    return kb / 1024
+}
+func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+
+/// Loads pages into a dashboard the way the poller does, as the ticket list would hold them.
+func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
+    var state = DashboardState(vendor: "Autotask", tenant: "bench", now: Date(), width: 200, height: 60)
+    _ = state.reduce(.quota(Quota(used: 5_634, limit: 10_000, windowSeconds: 3_600), at: Date()))
+    for i in 0..<count {
+        let body = try body(i)
+        let page = try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: body)
+        let tickets = page.items.map { $0.display(picklists: Picklists()) }
+        _ = state.reduce(.page(TicketPage(tickets: tickets, total: 100_000, next: i + 1 < count ? .afterID(tickets.last!.id) : nil), reset: false, at: Date()))
+    }
+    for i in 0..<500 {
+        _ = state.reduce(.client(.record(RequestRecord(id: i, time: Date(), method: "GET", path: "/ThresholdInformation", status: 200, duration: 0.1))))
+    }
+    return state
+}
+
+// Child mode: only the dashboard's own memory, without the simulator in the process.
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--load" {
+    let dir = CommandLine.arguments[2]
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    // One page in memory at a time, as pages arrive from the server.
+    var state = try load(files.count) { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + files[$0])) }
+    _ = state.reduce(.key(.char("G")))
+    _ = render(state, theme: .fallback)
+    print(String(format: "%d %.1f", state.tickets.count, maxRSSMB()))
+    exit(0)
+}
+
+// Real answers from the simulator: 100,000 tickets walked by id, 500 a page.
+var config = SimulatorConfig()
+config.tickets = 100_000
+config.autotaskThreshold = 100_000_000
+let sim = try await Simulator.start(config)
+let headers: [(String, String)] = [("ApiIntegrationCode", config.autotaskIntegrationCode), ("UserName", config.autotaskUser),
+                                   ("Secret", config.autotaskSecret), ("Content-Type", "application/json")]
+let transport = AHCTransport()
+var bodies: [Data] = []
+var after: Int64 = 0
+while true {
+    let q = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": [["op": "gt", "field": "id", "value": after]]])
+    let r = try await transport.send(HTTPRequestSpec(method: "POST", url: sim.autotaskBaseURL + "/Tickets/query", headers: headers, body: q), timeout: .seconds(30))
+    let page = try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: r.body)
+    if page.items.isEmpty { break }
+    bodies.append(r.body)
+    after = page.items.map(\.id).max() ?? after
+    if page.items.count < 500 { break }
+}
+let ateraBody = try await transport.send(HTTPRequestSpec(method: "GET", url: sim.ateraBaseURL + "/tickets?page=3&itemsInPage=50",
+                                                         headers: [("X-API-KEY", config.ateraKey)]), timeout: .seconds(30)).body
+await sim.stop()
+
+// Decode: one page of each, many times.
+let clock = ContinuousClock()
+var at: [Double] = [], atera: [Double] = []
+for i in 0..<200 {
+    let body = bodies[i % bodies.count]
+    let t0 = clock.now
+    let page = try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: body)
+    _ = page.items.map { $0.display(picklists: Picklists()) }
+    at.append(ms(clock.now - t0))
+    let t1 = clock.now
+    let env = try JSONDecoder().decode(AteraEnvelope<AteraTicket>.self, from: ateraBody)
+    _ = env.items.map(\.display)
+    atera.append(ms(clock.now - t1))
+}
+
+// Memory: a child process loads the same pages (no simulator in it) and reports its max RSS.
+let dir = NSTemporaryDirectory() + "ui-bench-\(getpid())"
+try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+for (i, b) in bodies.enumerated() { try b.write(to: URL(fileURLWithPath: dir + String(format: "/page-%04d.json", i))) }
+let child = Process()
+child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+child.arguments = ["--load", dir]
+let pipe = Pipe()
+child.standardOutput = pipe
+try child.run()
+let childOut = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
+child.waitUntilExit()
+try? FileManager.default.removeItem(atPath: dir)
+
+// Render: the same load in this process.
+var state = try load(bodies.count) { bodies[$0] }
+bodies = []
+let loaded = state.tickets.count
+
+// Render: full frames at 200×60, the selection moving through the middle of the list.
+_ = state.reduce(.key(.char("G")))
+for _ in 0..<50_000 { _ = state.reduce(.key(.char("k"))) }
+var times: [Double] = []
+for i in 0..<frames {
+    _ = state.reduce(.key(.char(i % 2 == 0 ? "j" : "k")))
+    let t0 = clock.now
+    let canvas = render(state, theme: .fallback)
+    times.append(ms(clock.now - t0))
+    precondition(canvas.width == 200)
+}
+
+print("ui-bench (\(frames) frames)")
+print(pad("render 200×60, \(loaded) tickets loaded", 44) + String(format: "median %.3f ms, p99 %.3f ms", median(times), times.sorted()[times.count * 99 / 100]))
+print(pad("max RSS with \(childOut.first ?? "?") tickets loaded", 44) + "\(childOut.last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "?") MB (a process holding only the dashboard state)")
+print(pad("decode Autotask page of 500 (+ display)", 44) + String(format: "median %.2f ms", median(at)))
+print(pad("decode Atera page of 50 (+ display)", 44) + String(format: "median %.3f ms", median(atera)))
