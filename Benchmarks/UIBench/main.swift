@@ -1,7 +1,8 @@
 // Render, memory and decode figures.
 //   - a full frame rendered into the canvas at 200×60 with 100,000 tickets loaded (median of many);
 //   - max RSS of this process once 100,000 tickets are decoded from real simulator pages and loaded;
-//   - decoding one Autotask page of 500 tickets and one Atera page of 50 (median).
+//   - decoding one Autotask page of 500 tickets and one Atera page of 50 (median);
+//   - one filter key and one sort key over the whole loaded list (median).
 //
 //   swift run -c release ui-bench [frames]
 import Dashboard
@@ -119,8 +120,30 @@ for i in 0..<frames {
     precondition(canvas.width == 200)
 }
 
+// Filter and sort over the whole loaded list: the time one key takes in reduce.
+@MainActor func timeKey(_ key: Key) -> Double {
+    let t0 = clock.now
+    _ = state.reduce(.key(key))
+    return ms(clock.now - t0)
+}
+var firstKey: [Double] = [], narrowKey: [Double] = [], widenKey: [Double] = [], sortKey: [Double] = [], sortTitle: [Double] = []
+for _ in 0..<15 {
+    _ = state.reduce(.key(.char("/")))
+    firstKey.append(timeKey(.char("b")))          // a scan of every ticket
+    for ch in "ackup" { narrowKey.append(timeKey(.char(ch))) } // narrows what is shown
+    widenKey.append(timeKey(.backspace))        // widens: a scan of every ticket again
+    _ = state.reduce(.key(.escape))
+    sortKey.append(timeKey(.char("s")))           // by activity
+    for _ in 0..<4 { _ = state.reduce(.key(.char("s"))) } // priority, status, company, assignee
+    sortTitle.append(timeKey(.char("s")))         // by title
+    _ = state.reduce(.key(.char("s"))); _ = state.reduce(.key(.char("s"))) // number, then the server's order
+}
+
 print("ui-bench (\(frames) frames)")
 print(pad("render 200×60, \(loaded) tickets loaded", 44) + String(format: "median %.3f ms, p99 %.3f ms", median(times), times.sorted()[times.count * 99 / 100]))
 print(pad("max RSS with \(childOut.first ?? "?") tickets loaded", 44) + "\(childOut.last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "?") MB (a process holding only the dashboard state)")
 print(pad("decode Autotask page of 500 (+ display)", 44) + String(format: "median %.2f ms", median(at)))
 print(pad("decode Atera page of 50 (+ display)", 44) + String(format: "median %.3f ms", median(atera)))
+print(pad("filter key over \(loaded): first / narrowing", 44) + String(format: "median %.1f ms / %.1f ms", median(firstKey), median(narrowKey)))
+print(pad("filter key over \(loaded): widening (Backspace)", 44) + String(format: "median %.1f ms", median(widenKey)))
+print(pad("sort \(loaded): by activity / by title", 44) + String(format: "median %.0f ms / %.0f ms", median(sortKey), median(sortTitle)))

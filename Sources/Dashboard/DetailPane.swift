@@ -10,6 +10,8 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     let x0 = r.x + 2, inner = r.width - 4
     var lines: [(String, String, Style?)] = []
     if let e = d.error { lines.append(("Error", e, theme[.error])) }
+    if let saving = d.saving { lines.append(("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning])) }
+    if let n = d.notice { lines.append(("Change", n, d.noticeIsError ? theme[.error] : theme[.ok])) }
     lines.append(("Title", t.title, theme[.header]))
     lines.append(("Status", t.status, nil))
     lines.append(("Priority", t.priority, priorityStyle(t.priority, theme)))
@@ -43,5 +45,40 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     if out.count > rows {
         let more = "\(start + 1)-\(min(out.count, start + rows))/\(out.count)"
         c.put(r.x + r.width - TextWidth.of(more) - 3, r.y + r.height - 1, " " + more + " ", theme[.border])
+    }
+    if let e = d.edit { renderPicker(&c, s, d, e, theme, g, r) }
+}
+
+/// The status or priority picker over the detail view, then its confirmation.
+func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e: EditState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+    let current = e.field == .status ? d.ticket.status : d.ticket.priority
+    let choices = e.choices ?? []
+    var lines: [(String, Style)] = []
+    if let err = e.error { lines.append((err, theme[.error])) }
+    else if e.choices == nil { lines.append((g.spinner[s.spinner % g.spinner.count] + " loading the labels…", theme[.muted])) }
+    let question = e.confirming && choices.indices.contains(e.selected)
+        ? "\(current.sanitized) \(g.arrow) \(choices[e.selected].sanitized) on \(d.ticket.number.sanitized)?" : ""
+    let w = min(r.width - 4, max(44, (choices.map { TextWidth.of($0.sanitized) }.max() ?? 0) + 8, TextWidth.of(question) + 4))
+    let listRows = max(1, min(choices.count, r.height - 7))
+    let h = min(r.height - 2, max(lines.count, listRows) + (e.confirming ? 6 : 4))
+    let box = Layout.Rect(x: r.x + r.width - w - 2, y: r.y + 1, width: w, height: h)
+    c.box(box, title: "Set \(e.field.rawValue) (now \(current.sanitized))", focused: true, theme: theme, glyphs: g)
+    var y = box.y + 1
+    for l in lines { c.put(box.x + 2, y, l.0, l.1, maxWidth: w - 4); y += 1 }
+    let first = max(0, min(e.selected - listRows + 1, choices.count - listRows))
+    for (i, label) in choices.enumerated().dropFirst(first).prefix(listRows) {
+        let sel = i == e.selected
+        let style = sel ? theme[.selected] : theme[.base]
+        if sel { c.fill(x: box.x + 1, y: y, width: w - 2, height: 1, style) }
+        let mark = label.caseInsensitiveCompare(current) == .orderedSame ? g.changed : " "
+        c.put(box.x + 2, y, mark + " " + label.sanitized, style, maxWidth: w - 4)
+        y += 1
+    }
+    if e.confirming, choices.indices.contains(e.selected) {
+        y += 1
+        c.put(box.x + 2, y, question, theme[.warning], maxWidth: w - 4)
+        c.put(box.x + 2, y + 1, "y send (only this field) \(g.dot) n back", theme[.key], maxWidth: w - 4)
+    } else {
+        c.put(box.x + 2, box.y + box.height - 2, "j/k choose \(g.dot) Enter pick \(g.dot) Esc cancel", theme[.muted], maxWidth: w - 4)
     }
 }

@@ -84,11 +84,18 @@ struct Glyphs {
     let dot: String
     /// Marks a ticket row that the last refresh found changed.
     let changed: String
+    /// Sort direction in a column header.
+    let up: String, down: String
+    /// The text cursor in a prompt.
+    let cursor: String
+    let arrow: String
 
     static let unicode = Glyphs(tl: "┌", tr: "┐", bl: "└", br: "┘", h: "─", v: "│", full: "█", empty: "░", mark: "┃",
-                                ours: "▓", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●")
+                                ours: "▓", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●",
+                                up: "↑", down: "↓", cursor: "▏", arrow: "→")
     static let ascii = Glyphs(tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|", full: "#", empty: ".", mark: "|",
-                              ours: "@", spinner: ["-", "\\", "|", "/"], dot: "-", changed: "*")
+                              ours: "@", spinner: ["-", "\\", "|", "/"], dot: "-", changed: "*",
+                              up: "^", down: "v", cursor: "_", arrow: "->")
 }
 
 extension Canvas {

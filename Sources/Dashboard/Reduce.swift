@@ -7,7 +7,7 @@ extension DashboardState {
         switch event {
         case .tenant(let i, let e): return reduceTenant(i, e)
         case .key(let key):
-            if tenants.count > 1, !showHelp, detail == nil {
+            if tenants.count > 1, !showHelp, detail == nil, !filterEditing {
                 if key == .char(":") { switchTenant(to: (activeTenant + 1) % tenants.count); return [] }
                 if case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= min(9, tenants.count) { switchTenant(to: n - 1); return [] }
             }
@@ -56,19 +56,48 @@ extension DashboardState {
                 listComplete = page.next == nil
             }
             total = page.total ?? total
-            if reset, let keepID, let i = tickets.firstIndex(where: { $0.id == keepID }) { selected = i }
-            clampSelection()
-            return nearEndLoad()
+            rebuildView()
+            if reset, let keepID, let r = row(ofID: keepID) { selected = r; clampSelection() }
+            // With a filter on, pages do not chain on their own past a few (see filterTopUp).
+            return filterActive ? filterTopUp() : nearEndLoad()
         case .pageFailed(let message):
             loadingPage = false
             listError = message
         case .detail(let t):
             if detail?.id == t.id { detail?.ticket = t; detail?.loading = false; detail?.error = nil }
-            if let i = tickets.firstIndex(where: { $0.id == t.id }) { tickets[i] = listCopy(t) }
+            if let i = tickets.firstIndex(where: { $0.id == t.id }) {
+                tickets[i] = listCopy(t)
+                if view != nil { rebuildView() }
+            }
         case .detailFailed(let id, let message):
             if detail?.id == id { detail?.loading = false; detail?.error = message }
         case .poll(let status):
             poll = status
+        case .choices(let field, let labels):
+            guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
+            e.choices = labels
+            e.error = labels.isEmpty ? "no \(field.rawValue) labels known" : nil
+            let current = field == .status ? detail?.ticket.status : detail?.ticket.priority
+            e.selected = labels.firstIndex { $0.caseInsensitiveCompare(current ?? "") == .orderedSame } ?? 0
+            detail?.edit = e
+        case .choicesFailed(let message):
+            if detail?.edit != nil { detail?.edit?.error = message; detail?.edit?.choices = [] }
+        case .updated(let id, let field, let label):
+            apply(field, label, toTicket: id)
+            changedIDs.insert(id)
+            if detail?.id == id {
+                detail?.saving = nil
+                detail?.notice = "\(field.rawValue) set to \(label)"
+                detail?.noticeIsError = false
+                // The server's copy (its last activity moved on): fetched again.
+                return [.loadDetail(id)]
+            }
+        case .updateFailed(let id, let field, let label, let error):
+            if detail?.id == id {
+                detail?.saving = nil
+                detail?.notice = "\(field.rawValue) not set to \(label): \(error). Not retried (the server may have applied it): r reloads the ticket."
+                detail?.noticeIsError = true
+            }
         case .changed(let fresh, let at):
             mergeChanged(fresh)
             refreshedAt = at
@@ -95,7 +124,9 @@ extension DashboardState {
     }
 
     private mutating func handle(_ key: Key) -> [Command] {
-        if key == .char("q") || key == .ctrl("c") { quit = true; return [.quit] }
+        if key == .ctrl("c") { quit = true; return [.quit] }
+        if filterEditing && detail == nil && !showHelp { return handleFilterInput(key) }
+        if key == .char("q") { quit = true; return [.quit] }
         if showHelp {
             if key == .char("?") || key == .escape || key == .enter { showHelp = false }
             return []
@@ -103,6 +134,8 @@ extension DashboardState {
         switch key {
         case .char("?"): showHelp = true; return []
         case .char("r"):
+            // In the detail view the ticket is fetched again too.
+            if let d = detail, d.edit == nil { detail?.loading = true; return [.refresh, .loadDetail(d.id)] }
             return [.refresh]
         default: break
         }
@@ -118,8 +151,17 @@ extension DashboardState {
 
     private mutating func handleDetail(_ key: Key) -> [Command] {
         guard var d = detail else { return [] }
+        if d.edit != nil { return handleEdit(key) }
         let page = max(1, layout.body.height - 4)
         switch key {
+        case .char("s"), .char("p"):
+            // One change at a time, and not before the full ticket is in.
+            guard d.saving == nil, !d.loading else { return [] }
+            let field: EditableField = key == .char("s") ? .status : .priority
+            d.edit = EditState(field: field)
+            d.notice = nil
+            detail = d
+            return [.loadChoices(field)]
         case .escape, .backspace, .char("h"), .left: detail = nil; return []
         case .char("j"), .down: d.scroll += 1
         case .char("k"), .up: d.scroll -= 1
@@ -133,7 +175,65 @@ extension DashboardState {
         return []
     }
 
-    private mutating func handleList(_ key: Key) -> [Command] {
+    /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes.
+    private mutating func handleEdit(_ key: Key) -> [Command] {
+        guard var d = detail, var e = d.edit else { return [] }
+        let count = e.choices?.count ?? 0
+        if e.confirming {
+            switch key {
+            case .char("y"), .char("Y"):
+                guard let choices = e.choices, choices.indices.contains(e.selected) else { return [] }
+                let label = choices[e.selected]
+                d.edit = nil
+                d.saving = "\(e.field.rawValue) → \(label)"
+                detail = d
+                return [.change(id: d.id, e.field, to: label)]
+            case .char("n"), .char("N"), .escape, .backspace: e.confirming = false
+            default: return []
+            }
+        } else {
+            switch key {
+            case .char("j"), .down: e.selected = min(e.selected + 1, max(0, count - 1))
+            case .char("k"), .up: e.selected = max(e.selected - 1, 0)
+            case .char("g"), .home: e.selected = 0
+            case .char("G"), .end: e.selected = max(0, count - 1)
+            case .enter:
+                guard let choices = e.choices, choices.indices.contains(e.selected) else { return [] }
+                let current = e.field == .status ? d.ticket.status : d.ticket.priority
+                if choices[e.selected].caseInsensitiveCompare(current) == .orderedSame {
+                    d.edit = nil
+                    d.notice = "\(e.field.rawValue) is already \(current): nothing sent"
+                    d.noticeIsError = false
+                    detail = d
+                    return []
+                }
+                e.confirming = true
+            case .escape, .backspace, .char("h"), .left:
+                d.edit = nil
+                detail = d
+                return []
+            default: return []
+            }
+        }
+        d.edit = e
+        detail = d
+        return []
+    }
+
+    /// Puts a confirmed change into the list's and the detail's copy of the ticket.
+    mutating func apply(_ field: EditableField, _ label: String, toTicket id: Int64) {
+        if let i = tickets.firstIndex(where: { $0.id == id }) {
+            var t = tickets[i]
+            if field == .status { t.status = label } else { t.priority = label }
+            tickets[i] = listCopy(t)
+        }
+        if detail?.id == id {
+            if field == .status { detail?.ticket.status = label } else { detail?.ticket.priority = label }
+        }
+        if view != nil { rebuildView() }
+    }
+
+    mutating func handleList(_ key: Key) -> [Command] {
         let page = max(1, listRows - 1)
         switch key {
         case .char("j"), .down: selected += 1
@@ -143,7 +243,22 @@ extension DashboardState {
         case .ctrl("d"): selected += page / 2
         case .ctrl("u"): selected -= page / 2
         case .char("g"), .home: selected = 0
-        case .char("G"), .end: selected = tickets.count - 1
+        case .char("G"), .end: selected = visibleCount - 1
+        case .char("/"):
+            filterEditing = true
+            return []
+        case .escape where filterActive:
+            filterText = ""
+            rebuildView()
+            return []
+        case .char("s"):
+            order = ListOrder.next(after: order)
+            rebuildView()
+            return []
+        case .char("S"):
+            if var o = order { o.descending.toggle(); order = o } else { order = ListOrder(column: .number, descending: true) }
+            rebuildView()
+            return []
         case .enter, .char("l"), .right:
             guard let t = selectedTicket else { return [] }
             detail = DetailState(id: t.id, ticket: t, loading: true)
@@ -188,7 +303,7 @@ extension DashboardState {
             if detail?.id == t.id, detail?.loading == false, marks.contains(t.id) { detail?.ticket = full }
         }
         changedIDs = marks
-        clampSelection()
+        if view != nil { rebuildView() } else { clampSelection() }
     }
 
     /// What the list keeps of a ticket: what it draws, with repeated texts (companies, people,
@@ -214,16 +329,17 @@ extension DashboardState {
 
     /// Keeps the selection inside the list and on screen.
     mutating func clampSelection() {
-        selected = max(0, min(selected, tickets.count - 1))
+        let count = visibleCount
+        selected = max(0, min(selected, count - 1))
         if selected < top { top = selected }
         if selected >= top + listRows { top = selected - listRows + 1 }
-        top = max(0, min(top, max(0, tickets.count - listRows)))
+        top = max(0, min(top, max(0, count - listRows)))
     }
 
     /// Asks for the next page when the selection comes within a screen of the end of what is loaded.
     mutating func nearEndLoad() -> [Command] {
         guard !loadingPage, !listComplete, let next, listError == nil else { return [] }
-        guard selected >= tickets.count - listRows - 1 else { return [] }
+        guard selected >= visibleCount - listRows - 1 else { return [] }
         loadingPage = true
         return [.loadPage(next)]
     }

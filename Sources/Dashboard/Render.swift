@@ -49,11 +49,17 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     c.fill(x: 0, y: y, width: s.width, height: 1, theme[.statusBar])
     let keys: [(String, String)]
     if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
-    else if s.detail != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("r", "refresh"), ("?", "help"), ("q", "quit")] }
+    else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
+    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
     else if s.focus == .log { keys = [("j/k", "move"), ("Tab", "tickets"), ("r", "refresh"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
-    else { keys = [("j/k", "move"), ("Enter", "open"), ("Tab", "log"), ("r", "refresh"), ("?", "help"), ("q", "quit"), ("PgUp/Dn", "page"), ("g/G", "top/end")] }
-    var status = ""
-    if s.loadingPage { status = g.spinner[s.spinner % g.spinner.count] + " loading  " }
+    else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
+    else { keys = [("j/k", "move"), ("Enter", "open"), ("/", "filter"), ("?", "help"), ("q", "quit"), ("s", "sort"), ("Tab", "log"), ("r", "refresh"), ("g/G", "top/end")] }
+    if s.filterEditing && s.detail == nil && !s.showHelp {
+        renderFilterPrompt(&c, s, theme, g)
+        return
+    }
+    var status = s.filterActive ? s.listCounts + "  " : ""
+    if s.loadingPage { status += g.spinner[s.spinner % g.spinner.count] + " loading  " }
     if let u = s.lastUpdate { status += "updated \(Format.age(u, now: s.now)) ago" } else { status += "connecting…" }
     let statusW = TextWidth.of(status)
     var x = 0
@@ -66,11 +72,31 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     c.put(max(x, s.width - statusW - 1), y, status, theme[.statusBar])
 }
 
+/// The footer while `/` is open: the typed filter with a cursor, the counts, and the keys.
+func renderFilterPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
+    let y = s.height - 1
+    var right = s.listCounts
+    if s.loadingPage { right = g.spinner[s.spinner % g.spinner.count] + " " + right }
+    right += "  Enter keep \(g.dot) Esc clear"
+    let rightW = TextWidth.of(right)
+    var x = c.put(0, y, " /", theme[.key])
+    // What was typed is shown sanitized (it could hold anything pasted) and, when long, its end.
+    let room = max(4, s.width - rightW - 6)
+    var typed = s.filterText.sanitized
+    while TextWidth.of(typed) > room - 1 { typed.removeFirst() }
+    x += c.put(x, y, typed, theme[.statusBar])
+    c.put(x, y, g.cursor, theme[.key])
+    c.put(max(x + 2, s.width - rightW - 1), y, right, theme[.statusBar])
+}
+
 func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     let rows: [(String, String)] = [
         ("j / k, ↓ / ↑", "move down / up"), ("PgDn / PgUp, Ctrl-F / Ctrl-B", "page down / up"),
         ("Ctrl-D / Ctrl-U", "half page"), ("g / G, Home / End", "first / last loaded"),
-        ("Enter", "open the ticket"), ("Esc", "back"), ("Tab", "switch pane (tickets, request log)"),
+        ("Enter", "open the ticket"), ("Esc", "back; clears the filter"), ("Tab", "switch pane (tickets, request log)"),
+        ("/", "filter: words, status:new, -prio:low"),
+        ("s / S", "sort by the next column / reverse"),
+        ("s / p (ticket)", "change status / priority (asks first)"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),
         ("", ""), ("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended"),

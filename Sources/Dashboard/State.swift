@@ -30,6 +30,12 @@ public enum DashboardEvent: Sendable {
     case poll(PollStatus)
     /// Tickets an incremental refresh found changed (the list marks those that differ).
     case changed([Ticket], at: Date)
+    /// The labels a field can take (for the detail view's picker), or why they could not be had.
+    case choices(EditableField, [String])
+    case choicesFailed(String)
+    /// A change the user confirmed was applied by the server, or failed (and was not retried).
+    case updated(id: Int64, EditableField, String)
+    case updateFailed(id: Int64, EditableField, String, error: String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
 }
@@ -39,6 +45,10 @@ public enum Command: Equatable, Sendable {
     case loadPage(PageCursor?)
     case refresh
     case loadDetail(Int64)
+    /// The labels the detail view's picker offers for a field.
+    case loadChoices(EditableField)
+    /// Sets one field of one ticket (only that field is sent).
+    case change(id: Int64, EditableField, to: String)
     case quit
     /// A command for one tenant's poller when several tenants are watched.
     indirect case forTenant(Int, Command)
@@ -51,6 +61,24 @@ public struct DetailState: Equatable, Sendable {
     public var loading: Bool
     public var error: String?
     public var scroll = 0
+    /// The status or priority picker, while open.
+    public var edit: EditState?
+    /// A change on its way to the server ("status → Complete").
+    public var saving: String?
+    /// What became of the last change, and whether it failed.
+    public var notice: String?
+    public var noticeIsError = false
+}
+
+/// Picking a new status or priority for the ticket in the detail view, then confirming it.
+public struct EditState: Equatable, Sendable {
+    public var field: EditableField
+    /// nil while the labels load.
+    public var choices: [String]?
+    public var selected = 0
+    /// The picked label waits for y / n.
+    public var confirming = false
+    public var error: String?
 }
 
 public struct AttachmentWait: Equatable, Sendable {
@@ -80,6 +108,16 @@ public struct DashboardState: Equatable, Sendable {
     public var listComplete = false
     public var loadingPage = false
     public var listError: String?
+    /// The list's rows as indices into `tickets` when a filter or an order is set (nil: all, in the server's order).
+    public internal(set) var view: [Int]?
+    /// What was typed after `/`, and whether the prompt is open.
+    public var filterText = ""
+    public var filterEditing = false
+    /// Pages loaded by themselves for the current filter (bounded by `filterPageLimit`).
+    var filterPages = 0
+    /// The list's order (nil: the server's).
+    public var order: ListOrder?
+    /// The selected row of the list (an index into the visible rows).
     public var selected = 0
     /// First visible ticket row.
     public var top = 0
@@ -122,7 +160,11 @@ public struct DashboardState: Equatable, Sendable {
     /// Ticket rows visible in the list.
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
-    public var selectedTicket: Ticket? { tickets.indices.contains(selected) ? tickets[selected] : nil }
+    public var selectedTicket: Ticket? {
+        guard selected >= 0 && selected < visibleCount else { return nil }
+        let i = ticketIndex(row: selected)
+        return i < tickets.count ? tickets[i] : nil // (a view not yet rebuilt after a refresh may point past the end)
+    }
     /// The quota's state in words: Autotask's latency tier; Atera has no tiers, only its per-key limit.
     public var tierWords: String? {
         guard let tier = shownTier, let q = quota else { return nil }

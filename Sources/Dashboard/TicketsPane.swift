@@ -34,36 +34,49 @@ func priorityStyle(_ p: String, _ theme: Theme) -> Style? {
 }
 
 func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    let position = s.tickets.isEmpty ? 0 : s.selected + 1
-    let totalText = s.total.map(Format.grouped) ?? (s.listComplete ? Format.grouped(s.tickets.count) : "?")
-    var title = "Tickets \(Format.grouped(position))/\(totalText)"
-    if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
+    let position = s.visibleCount == 0 ? 0 : s.selected + 1
+    var title: String
+    if s.filterActive {
+        // The counts against the whole list are in the footer; here, what the filter is.
+        title = "Tickets \(Format.grouped(position))/\(Format.grouped(s.visibleCount)) \(g.dot) /\(s.filterText.sanitized)"
+    } else {
+        title = "Tickets \(Format.grouped(position))/\(s.totalText)"
+        if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
+    }
+    if let o = s.order { title += " \(g.dot) by \(o.column.rawValue) \(o.descending ? g.down : g.up)" }
     if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
     c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g)
     let x0 = r.x + 1, inner = r.width - 2
     let cols = TicketColumns(width: inner - 1).columns
     var x = x0 + 1
     for col in cols {
-        c.put(x, r.y + 1, TextWidth.fit(col.title, col.width, ascii: s.ascii, alignRight: col.right), theme[.header])
+        var header = col.title
+        if let o = s.order, o.column.header == col.title {
+            header = String(header.prefix(col.width - 1)) + (o.descending ? g.down : g.up)
+        }
+        c.put(x, r.y + 1, TextWidth.fit(header, col.width, ascii: s.ascii, alignRight: col.right), theme[.header])
         x += col.width + 1
     }
     let rows = s.listRows
-    if s.tickets.isEmpty {
-        let msg = s.listError.map { "could not load tickets: \($0)" } ?? (s.listComplete ? "no tickets" : "loading tickets…")
+    if s.visibleCount == 0 {
+        var msg = s.listError.map { "could not load tickets: \($0)" } ?? (s.listComplete ? "no tickets" : "loading tickets…")
+        if s.filterActive && !s.tickets.isEmpty {
+            msg = s.listComplete ? "no ticket matches" : "no loaded ticket matches (j loads more; the server filters status with --status)"
+        }
         c.put(x0 + 1, r.y + 2, msg, s.listError == nil ? theme[.muted] : theme[.error], maxWidth: inner - 2)
         return
     }
     for row in 0..<rows {
         let i = s.top + row
         let y = r.y + 2 + row
-        guard i < s.tickets.count else {
-            if i == s.tickets.count {
+        guard i < s.visibleCount else {
+            if i == s.visibleCount {
                 if let e = s.listError { c.put(x0 + 1, y, "next page failed: \(e) (r: now)", theme[.error], maxWidth: inner - 2) }
                 else if s.loadingPage { c.put(x0 + 1, y, "\(g.spinner[s.spinner % g.spinner.count]) loading more…", theme[.muted]) }
             }
             break
         }
-        let t = s.tickets[i]
+        let t = s.tickets[s.ticketIndex(row: i)]
         let isSel = i == s.selected
         let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
         if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }
@@ -82,5 +95,17 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
             c.put(x, y, TextWidth.fit(col.value(t, s).sanitized, col.width, ascii: s.ascii, alignRight: col.right), style)
             x += col.width + 1
         }
+    }
+}
+
+extension DashboardState {
+    /// The server's total, or what is loaded once the list is complete, else "?".
+    var totalText: String { total.map(Format.grouped) ?? (listComplete ? Format.grouped(tickets.count) : "?") }
+
+    /// "37/1,204 (loaded 500)": rows shown / the server's total (what is loaded, while not all is).
+    public var listCounts: String {
+        var text = "\(Format.grouped(visibleCount))/\(totalText)"
+        if !listComplete || total != tickets.count { text += " (loaded \(Format.grouped(tickets.count)))" }
+        return text
     }
 }

@@ -294,6 +294,22 @@ public actor Poller {
                 catch is CancellationError {}
                 catch { post(.detailFailed(id: id, String(describing: error))) }
             }
+        case .loadChoices(let field):
+            track {
+                do { post(.choices(field, try await api.choices(for: field))) }
+                catch is CancellationError {}
+                catch { post(.choicesFailed(String(describing: error))) }
+            }
+        case .change(let id, let field, let label):
+            // Once: an update is not idempotent, so a failure is reported, never retried here.
+            track {
+                do {
+                    try await api.change(ticketID: id, field, to: label)
+                    post(.updated(id: id, field, label))
+                } catch {
+                    post(.updateFailed(id: id, field, label, error: String(describing: error)))
+                }
+            }
         case .quit:
             stop()
         case .forTenant(_, let c):

@@ -99,6 +99,18 @@ public struct AteraAPI: TenantAPI {
         _ = try r.decode(AteraActionResult.self)
     }
 
+    /// Atera's ticket statuses and priorities (fixed, not per tenant).
+    public static let statuses = ["Open", "Pending", "Resolved", "Closed"]
+    public static let priorities = ["Low", "Medium", "High", "Critical"]
+
+    public func choices(for field: EditableField) async throws -> [String] {
+        field == .status ? Self.statuses : Self.priorities
+    }
+
+    public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {
+        try await update(ticketID: ticketID, fields: [field == .status ? "TicketStatus" : "TicketPriority": .string(label)])
+    }
+
     /// Every comment of a ticket, oldest first (all pages).
     public func comments(ticketID: Int64) async throws -> [AteraComment] {
         var all: [AteraComment] = []

@@ -249,6 +249,19 @@ public actor AutotaskAPI: TenantAPI {
         _ = try r.decode(AutotaskItemIDResponse.self)
     }
 
+    public func choices(for field: EditableField) async throws -> [String] {
+        try await prepare()
+        return picklists.labels(field: field.rawValue)
+    }
+
+    public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {
+        try await prepare()
+        guard let value = picklists.value(field: field.rawValue, label: label) else {
+            throw APIError(kind: .refused, status: nil, detail: "'\(label)' is not a \(field.rawValue) of this tenant")
+        }
+        try await update(ticketID: ticketID, fields: [field.rawValue: .int(value)])
+    }
+
     /// Attaches a file to a ticket (`POST /Tickets/{id}/Attachments`, base64 body). A file over the
     /// per-file limit is refused before sending; the tenant's 5-minute byte budget is waited for.
     @discardableResult

@@ -22,6 +22,11 @@ public protocol TenantAPI: Sendable {
     func changes(since: Date) async throws -> [Ticket]
     /// One page of tickets whose status is `status` (a label: "New", "Open"…), filtered by the server.
     func page(after cursor: PageCursor?, status: String) async throws -> TicketPage
+    /// The labels a field can be set to, in the vendor's order.
+    func choices(for field: EditableField) async throws -> [String]
+    /// Sets one field of one ticket to a label, sending that field only (Autotask: PATCH with
+    /// the picklist value; Atera: POST with the label). Not retried: the server may have applied it.
+    func change(ticketID: Int64, _ field: EditableField, to label: String) async throws
 }
 
 extension TenantAPI {

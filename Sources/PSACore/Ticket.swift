@@ -71,3 +71,8 @@ public enum PageCursor: Sendable, Equatable, Hashable {
     case afterID(Int64)
     case page(Int)
 }
+
+/// A ticket field a person can change from the detail view.
+public enum EditableField: String, Sendable, CaseIterable, Equatable {
+    case status, priority
+}

@@ -217,12 +217,40 @@ struct TmuxTests {
         #expect(detail.contains("Ticket T"))
         #expect(detail.contains("Status"))
         #expect(detail.contains("Last activity"))
+
+        // Change its status: the picker, the question, y; only that field goes, and it shows.
+        try t.waitFor("the full ticket") { !$0.contains("loading") && $0.contains("Description") }
+        try t.keys("s")
+        try t.waitFor("the status labels") { $0.contains("Set status (now") && !$0.contains("loading the labels") }
+        try t.keys("j", "Enter")
+        let question = try t.waitFor("y send (only this field)")
+        #expect(question.contains("?"))
+        try t.keys("y")
+        let changed = try t.waitFor("status set to")
+        let newStatus = changed.components(separatedBy: "status set to ").last?.split(separator: " ").first.map(String.init) ?? ""
+        #expect(!newStatus.isEmpty)
         try t.keys("Escape")
-        try t.waitFor("Tickets 3/1,234")
+        let back = try t.waitFor("the PATCH in the request log") { $0.contains("PATCH") && $0.contains("Tickets 3/1,234") }
+        #expect(back.contains("status)"), "\(back)")
 
         // Lazy loading: G goes to the last loaded ticket, the next page follows.
         try t.keys("G")
         try t.waitFor("(loaded 1,000)")
+
+        // Filter as you type: the list narrows, the footer counts, q is text; Esc clears.
+        try t.keys("g", "/")
+        try t.type("status:escalated")
+        let filtered = try t.waitFor("the filtered list") { $0.contains("/status:escalated") && $0.contains("/1,234") }
+        let rows = filtered.split(separator: "\n").filter { $0.contains("│ T") || $0.contains("│●T") }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("Escalated") }, "\(filtered)")
+        // Sorted by activity, newest first: the header shows it.
+        try t.keys("s")
+        try t.waitFor("by activity")
+        try t.keys("Escape")
+        try t.waitFor("the whole list, by activity") { !$0.contains("/status:escalated") && $0.contains("/1,234") && $0.contains("· by activity") }
+        try t.keys("s", "s", "s", "s", "s", "s", "s") // the six other columns, then the server's order again
+        try t.waitFor("the server's order") { !$0.contains("· by ") && $0.contains("/1,234") }
+        try t.keys("g")
 
         // Help, focus.
         try t.keys("?")

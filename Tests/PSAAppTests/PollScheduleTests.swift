@@ -48,7 +48,11 @@ struct PollHarness {
             if i < 200 { await Task.yield() } else { try await Task.sleep(for: .microseconds(250)) }
         }
         Issue.record("the poller did not settle at t=\(t): \(await poller.describeLoops()); last requests \(await api.client.log.suffix(2))")
+        // Ends the test here: every later step would wait its full bound too, for an hour of steps.
+        throw Unsettled()
     }
+
+    struct Unsettled: Error {}
 
     /// Background requests (tagged by the poller) in the client's log.
     func backgroundTimes() async -> [Double] {

@@ -11,6 +11,27 @@ func simStats(_ sim: Simulator) async throws -> [String: Any] {
 
 @Suite("Updates, attachments and the quota ceiling against the simulator (real HTTP on loopback)")
 struct ChangesAndCeilingAgainstSimTests {
+    @Test("a change by label: the tenant's picklist gives the labels and the value sent; an unknown label is refused before sending")
+    func changeByLabel() async throws {
+        let sim = try await Simulator.start(SimulatorConfig())
+        let api = SimulatorWalkTests.autotask(sim)
+        let id = await sim.autotaskTicketIDs()[2]
+        let statuses = try await api.choices(for: .status)
+        #expect(statuses.contains("Complete") && statuses.contains("New"))
+        #expect(try await api.choices(for: .priority).count >= 3)
+        try await api.change(ticketID: id, .status, to: "complete")
+        #expect(try await api.ticket(id: id).status == "Complete")
+        #expect(try await simStats(sim)["updatedFields"] as? [String: Int] == ["status": 1])
+        await #expect(throws: APIError.self) { try await api.change(ticketID: id, .status, to: "No Such Status") }
+        #expect(await api.client.log.filter { $0.method == "PATCH" }.count == 1)
+
+        let atera = SimulatorWalkTests.atera(sim)
+        #expect(try await atera.choices(for: .priority) == ["Low", "Medium", "High", "Critical"])
+        try await atera.change(ticketID: 1_002, .priority, to: "Critical")
+        #expect(try await atera.ticket(id: 1_002).priority == "Critical")
+        await sim.stop()
+    }
+
     @Test("PATCH carries only the changed fields: the status changes, the description is never written back")
     func patchOnlyChangedFields() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
@@ -107,10 +128,12 @@ struct ChangesAndCeilingAgainstSimTests {
 
     @Test("the simulator refuses past 10,000,000 bytes in 5 minutes, and the client names it")
     func simulatorRefusesAttachments() async throws {
+        // The 5-minute window lasts 15 s here: three uploads of 4 MB fit in it even on a loaded
+        // machine (at 100× the window was 3 s, and a slow run let the first upload leave it).
         var config = SimulatorConfig()
-        config.timeScale = 100
+        config.timeScale = 20
         let sim = try await Simulator.start(config)
-        var policy = Self.scaled(100)
+        var policy = Self.scaled(20)
         policy.attachmentWindowBytes = 100_000_000 // a client that does not know the budget
         let api = SimulatorWalkTests.autotask(sim, discover: false, policy: policy)
         let id = await sim.autotaskTicketIDs()[1]

@@ -1,0 +1,268 @@
+import Foundation
+import PSACore
+
+/// A column the list can be sorted by.
+public enum SortColumn: String, CaseIterable, Sendable {
+    case activity, priority, status, company, assignee, title, number
+
+    /// The column's header in the list.
+    var header: String {
+        switch self {
+        case .activity: "ACTIVITY"
+        case .priority: "PRIORITY"
+        case .status: "STATUS"
+        case .company: "COMPANY"
+        case .assignee: "ASSIGNEE"
+        case .title: "TITLE"
+        case .number: "NUMBER"
+        }
+    }
+
+    /// Newest activity and the most urgent priority come first; text columns A to Z.
+    var descendingFirst: Bool { self == .activity || self == .priority }
+}
+
+public struct ListOrder: Equatable, Sendable {
+    public var column: SortColumn
+    public var descending: Bool
+    public init(column: SortColumn, descending: Bool) { self.column = column; self.descending = descending }
+
+    /// `s` walks the columns and then back to the server's order (nil).
+    static func next(after o: ListOrder?) -> ListOrder? {
+        let all = SortColumn.allCases
+        guard let o else { return ListOrder(column: all[0], descending: all[0].descendingFirst) }
+        guard let i = all.firstIndex(of: o.column), i + 1 < all.count else { return nil }
+        return ListOrder(column: all[i + 1], descending: all[i + 1].descendingFirst)
+    }
+}
+
+/// What the user typed after `/`: words that must all appear (any column, case-insensitive);
+/// `column:word` for one column (`status:`, `priority:`/`prio:`, `company:`/`customer:`,
+/// `assignee:`/`who:`, `title:`, `number:`/`#`); a leading `-` excludes; "double quotes" keep
+/// spaces in a word.
+public struct TicketFilter: Equatable, Sendable {
+    public struct Term: Equatable, Sendable {
+        public var column: SortColumn?
+        /// Lowercased.
+        public var needle: String
+        public var negated: Bool
+        /// The needle's bytes when all ASCII (the fast, byte-wise comparison), else nil.
+        let ascii: [UInt8]?
+    }
+
+    public let terms: [Term]
+    public var isEmpty: Bool { terms.isEmpty }
+
+    static let columnNames: [String: SortColumn] = [
+        "status": .status, "st": .status, "priority": .priority, "prio": .priority, "p": .priority,
+        "company": .company, "customer": .company, "co": .company, "assignee": .assignee, "who": .assignee,
+        "title": .title, "number": .number, "no": .number,
+    ]
+
+    public init(_ text: String) {
+        var terms: [Term] = []
+        for var word in Self.words(text) where word != "-" && word != "#" && word != "-#" {
+            var negated = false
+            if word.hasPrefix("-"), word.count > 1 { negated = true; word.removeFirst() }
+            var column: SortColumn? = nil
+            if word.hasPrefix("#"), word.count > 1 { column = .number; word.removeFirst() }
+            else if let colon = word.firstIndex(of: ":"), let c = Self.columnNames[word[..<colon].lowercased()] {
+                column = c
+                word = String(word[word.index(after: colon)...])
+            }
+            let needle = word.lowercased()
+            // "status:" with nothing after it yet constrains nothing.
+            guard !needle.isEmpty else { continue }
+            let bytes = Array(needle.utf8)
+            terms.append(Term(column: column, needle: needle, negated: negated, ascii: bytes.allSatisfy { $0 < 0x80 } ? bytes : nil))
+        }
+        self.terms = terms
+    }
+
+    /// Splits on spaces outside double quotes; the quotes go.
+    static func words(_ text: String) -> [String] {
+        var out: [String] = [], cur = "", quoted = false
+        for ch in text {
+            if ch == "\"" { quoted.toggle(); continue }
+            if ch.isWhitespace && !quoted {
+                if !cur.isEmpty { out.append(cur); cur = "" }
+            } else { cur.append(ch) }
+        }
+        if !cur.isEmpty { out.append(cur) }
+        return out
+    }
+
+    public func matches(_ t: Ticket) -> Bool {
+        for term in terms {
+            let hit: Bool
+            if let c = term.column { hit = Self.contains(Self.text(t, c), term) }
+            else {
+                hit = Self.contains(t.number, term) || Self.contains(t.title, term) || Self.contains(t.status, term)
+                    || Self.contains(t.priority, term) || Self.contains(t.company, term) || Self.contains(t.assignee, term)
+            }
+            if hit == term.negated { return false }
+        }
+        return true
+    }
+
+    /// True when every ticket this filter keeps, `old` kept too (so the new view can be taken
+    /// from the old one as the user types on): each of old's terms is implied by one of ours.
+    func narrows(_ old: TicketFilter) -> Bool {
+        old.terms.allSatisfy { o in
+            !o.negated && terms.contains { n in !n.negated && n.column == o.column && n.needle.contains(o.needle) }
+        }
+    }
+
+    static func text(_ t: Ticket, _ c: SortColumn) -> String {
+        switch c {
+        case .number: t.number
+        case .title: t.title
+        case .status: t.status
+        case .priority: t.priority
+        case .company: t.company
+        case .assignee: t.assignee
+        case .activity: ""
+        }
+    }
+
+    /// Case-insensitive containment: byte-wise with ASCII folding for an ASCII needle (the
+    /// common case, and fast enough for 100,000 tickets per key press), else Foundation's.
+    static func contains(_ hay: String, _ term: Term) -> Bool {
+        guard let needle = term.ascii else { return hay.range(of: term.needle, options: [.caseInsensitive]) != nil }
+        if let hit = hay.utf8.withContiguousStorageIfAvailable({ scan($0, needle) }) { return hit }
+        var copy = hay
+        return copy.withUTF8 { scan($0, needle) }
+    }
+
+    @inline(__always) static func scan(_ h: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        let n = needle.count
+        guard n <= h.count else { return false }
+        let first = needle[0]
+        var i = 0
+        let last = h.count - n
+        while i <= last {
+            if fold(h[i]) == first {
+                var j = 1
+                while j < n && fold(h[i + j]) == needle[j] { j += 1 }
+                if j == n { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+}
+
+extension DashboardState {
+    /// Rows the list shows (after the filter).
+    public var visibleCount: Int { view?.count ?? tickets.count }
+
+    /// The index in `tickets` of the list's row `row`.
+    public func ticketIndex(row: Int) -> Int { view?[row] ?? row }
+
+    /// The list's row of a ticket, if it shows.
+    func row(ofID id: Int64) -> Int? {
+        guard let i = tickets.firstIndex(where: { $0.id == id }) else { return nil }
+        guard let view else { return i }
+        return view.firstIndex(of: i)
+    }
+
+    public var filterActive: Bool { !filterText.isEmpty }
+
+    /// Recomputes the rows after the tickets, the filter or the order changed; the selection
+    /// stays on the same ticket where it still shows.
+    mutating func rebuildView(narrowingFrom old: TicketFilter? = nil) {
+        let keep = selectedTicket?.id
+        let filter = TicketFilter(filterText)
+        if filter.isEmpty && order == nil {
+            view = nil
+        } else {
+            var rows: [Int]
+            if let old, let current = view, filter.narrows(old) {
+                rows = filter.isEmpty ? current : current.filter { filter.matches(tickets[$0]) }
+            } else {
+                rows = filter.isEmpty ? Array(tickets.indices) : tickets.withUnsafeBufferPointer { all in
+                    all.indices.filter { filter.matches(all[$0]) }
+                }
+                if let order { sortRows(&rows, order) }
+            }
+            view = rows
+        }
+        if let keep, let r = row(ofID: keep) { selected = r }
+        clampSelection()
+    }
+
+    /// Sorts rows by a column; equal keys keep the server's order.
+    func sortRows(_ rows: inout [Int], _ order: ListOrder) {
+        let t = tickets
+        func ordered<K: Comparable>(_ key: (Ticket) -> K) {
+            let keyed = rows.map { (key(t[$0]), $0) }
+            rows = keyed.sorted { a, b in
+                if a.0 != b.0 { return order.descending ? a.0 > b.0 : a.0 < b.0 }
+                return a.1 < b.1
+            }.map(\.1)
+        }
+        switch order.column {
+        case .activity: ordered { $0.lastActivity ?? $0.created ?? .distantPast }
+        case .priority: ordered { Self.priorityRank($0.priority) }
+        case .number: ordered { $0.id }
+        case .title: ordered { $0.title.lowercased() }
+        case .status: ordered { $0.status.lowercased() }
+        case .company: ordered { $0.company.lowercased() }
+        case .assignee: ordered { $0.assignee.lowercased() }
+        }
+    }
+
+    /// Higher is more urgent; unknown labels rank with "medium".
+    static func priorityRank(_ label: String) -> Int {
+        switch label.lowercased() {
+        case "critical", "urgent": 4
+        case "high": 3
+        case "low": 1
+        default: 2
+        }
+    }
+
+    /// Keys while the filter prompt is open: text goes into the filter, the list narrows as you type.
+    mutating func handleFilterInput(_ key: Key) -> [Command] {
+        let old = TicketFilter(filterText)
+        switch key {
+        case .enter: filterEditing = false; return []
+        case .escape: filterEditing = false; filterText = ""; rebuildView(); return []
+        case .backspace: if !filterText.isEmpty { filterText.removeLast() }; rebuildView(); return []
+        case .ctrl("u"): filterText = ""; rebuildView(); return []
+        case .up, .down, .pageUp, .pageDown: return handleList(key)
+        case .char(let c):
+            // Only visible text: no control or format characters (they would reach the screen).
+            guard !c.isNewline, c.unicodeScalars.allSatisfy({ !$0.properties.generalCategory.isControlOrFormat }),
+                  filterText.count < 200 else { return [] }
+            filterText.append(c)
+            rebuildView(narrowingFrom: old)
+            // A page already on its way counts against the new text's few.
+            if !loadingPage { filterPages = 0 }
+            return filterTopUp()
+        default: return []
+        }
+    }
+
+    /// With a filter that leaves less than a screen of rows, a few more pages load by themselves
+    /// (at most `filterPageLimit` per edit, so a filter never walks a large tenant on its own).
+    mutating func filterTopUp() -> [Command] {
+        guard filterActive, visibleCount < listRows, filterPages < Self.filterPageLimit else { return [] }
+        let cmds = nearEndLoad()
+        if !cmds.isEmpty { filterPages += 1 }
+        return cmds
+    }
+
+    public static let filterPageLimit = 3
+}
+
+extension Unicode.GeneralCategory {
+    var isControlOrFormat: Bool {
+        switch self {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: true
+        default: false
+        }
+    }
+}

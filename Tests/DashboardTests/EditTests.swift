@@ -1,0 +1,79 @@
+import Dashboard
+import Foundation
+import PSACore
+import Testing
+
+@Suite("Changing a ticket's status or priority")
+struct EditTests {
+    /// The list with ticket 7002 open in full.
+    func opened() -> DashboardState {
+        var s = sampleState(width: 120, height: 40)
+        s.selected = 2
+        _ = s.reduce(.key(.enter))
+        _ = s.reduce(.detail(sampleTickets()[2]))
+        return s
+    }
+
+    @Test("s opens the status picker on the current label; Enter asks; y sends only that field; the list and detail follow")
+    func statusChange() {
+        var s = opened()
+        let t = sampleTickets()[2]
+        #expect(s.reduce(.key(.char("s"))) == [.loadChoices(.status)])
+        _ = s.reduce(.choices(.status, ["New", "In Progress", "Waiting Customer", "Complete", "Escalated"]))
+        #expect(s.detail?.edit?.selected == 2) // t.status is "Waiting Customer"
+        assertSnapshot(render(s, theme: .fallback), "edit-picker-120x40")
+        _ = s.reduce(.key(.char("j")))
+        #expect(s.reduce(.key(.enter)) == [])
+        #expect(s.detail?.edit?.confirming == true)
+        assertSnapshot(render(s, theme: .fallback), "edit-confirm-120x40")
+        #expect(s.reduce(.key(.char("y"))) == [.change(id: t.id, .status, to: "Complete")])
+        #expect(s.detail?.edit == nil && s.detail?.saving != nil)
+        // Another change waits for this one.
+        #expect(s.reduce(.key(.char("p"))) == [])
+        #expect(s.reduce(.updated(id: t.id, .status, "Complete")) == [.loadDetail(t.id)])
+        #expect(s.detail?.ticket.status == "Complete" && s.detail?.notice == "status set to Complete")
+        #expect(s.tickets[2].status == "Complete" && s.changedIDs.contains(t.id))
+    }
+
+    @Test("n goes back to the list of labels, Esc closes; picking the current label sends nothing")
+    func cancel() {
+        var s = opened()
+        _ = s.reduce(.key(.char("p")))
+        _ = s.reduce(.choices(.priority, ["Critical", "High", "Medium", "Low"]))
+        #expect(s.detail?.edit?.selected == 2) // "Medium"
+        _ = s.reduce(.key(.char("k"))); _ = s.reduce(.key(.enter))
+        _ = s.reduce(.key(.char("n")))
+        #expect(s.detail?.edit?.confirming == false)
+        _ = s.reduce(.key(.escape))
+        #expect(s.detail?.edit == nil && s.detail != nil)
+        _ = s.reduce(.key(.char("p")))
+        _ = s.reduce(.choices(.priority, ["Critical", "High", "Medium", "Low"]))
+        #expect(s.reduce(.key(.enter)) == [])
+        #expect(s.detail?.edit == nil && s.detail?.notice?.contains("nothing sent") == true)
+    }
+
+    @Test("a failed change is shown, not retried, and the copies keep the old value")
+    func failure() {
+        var s = opened()
+        let t = sampleTickets()[2]
+        _ = s.reduce(.key(.char("s")))
+        _ = s.reduce(.choices(.status, ["New", "Complete"]))
+        _ = s.reduce(.key(.char("j"))); _ = s.reduce(.key(.enter))
+        _ = s.reduce(.key(.char("y")))
+        #expect(s.reduce(.updateFailed(id: t.id, .status, "Complete", error: "server error (500)")) == [])
+        #expect(s.detail?.noticeIsError == true && s.detail?.notice?.contains("Not retried") == true)
+        #expect(s.detail?.ticket.status == t.status && s.tickets[2].status == t.status)
+        s.width = 80; s.height = 24; s.ascii = true
+        assertSnapshot(render(s, theme: .fallback), "edit-failed-ascii-80x24")
+    }
+
+    @Test("labels that cannot be had are said so in the picker")
+    func choicesFail() {
+        var s = opened()
+        _ = s.reduce(.key(.char("s")))
+        _ = s.reduce(.choicesFailed("network down"))
+        #expect(s.detail?.edit?.error == "network down")
+        #expect(s.reduce(.key(.enter)) == [])
+    }
+}
+

@@ -1,0 +1,158 @@
+import Dashboard
+import Foundation
+import PSACore
+import Testing
+
+@Suite("Filter and sort")
+struct FilterSortTests {
+    func state(tickets n: Int = 40, next: PageCursor? = nil, total: Int? = nil) -> DashboardState {
+        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 120, height: 40)
+        _ = s.reduce(.page(TicketPage(tickets: sampleTickets(n), total: total ?? n, next: next), reset: true, at: fixedNow))
+        return s
+    }
+
+    func type(_ s: inout DashboardState, _ text: String) -> [Command] {
+        var cmds = s.reduce(.key(.char("/")))
+        for ch in text { cmds += s.reduce(.key(.char(ch))) }
+        return cmds
+    }
+
+    func shown(_ s: DashboardState) -> [Ticket] { (0..<s.visibleCount).map { s.tickets[s.ticketIndex(row: $0)] } }
+
+    @Test("the filter parses words, column:word, negation, # and quotes")
+    func parsing() {
+        let f = TicketFilter(#"Backup status:"in progress" -prio:low #T20261 co: "#)
+        #expect(f.terms.map(\.needle) == ["backup", "in progress", "low", "t20261"])
+        #expect(f.terms.map(\.column) == [nil, .status, .priority, .number])
+        #expect(f.terms.map(\.negated) == [false, false, true, false])
+        #expect(TicketFilter("   ").isEmpty && TicketFilter("status:").isEmpty)
+    }
+
+    @Test("matching is case-insensitive in any column, ASCII and not; every word must match; - excludes")
+    func matching() {
+        let t = Ticket(id: 1, number: "T2026.0001", title: "Backup job FAILED overnight", status: "In Progress", priority: "High",
+                       company: "Müller & Söhne GmbH", assignee: "Dana Whitfield")
+        #expect(TicketFilter("failed").matches(t))
+        #expect(TicketFilter("backup dana").matches(t))
+        #expect(!TicketFilter("backup nobody").matches(t))
+        #expect(TicketFilter("MÜLLER").matches(t))
+        #expect(TicketFilter("söhne").matches(t))
+        #expect(TicketFilter("status:progress prio:high").matches(t))
+        #expect(!TicketFilter("status:high").matches(t))
+        #expect(!TicketFilter("-backup").matches(t))
+        #expect(TicketFilter("-status:new").matches(t))
+        #expect(TicketFilter("#0001").matches(t) && !TicketFilter("#0002").matches(t))
+        #expect(TicketFilter(#"title:"job failed""#).matches(t) && !TicketFilter(#"title:"failed job""#).matches(t))
+    }
+
+    @Test("typing narrows the list at each key; the counts read shown/total (loaded n); Esc clears")
+    func asYouType() {
+        var s = state(tickets: 40, next: .afterID(7_039), total: 1_204)
+        _ = s.reduce(.key(.char("/")))
+        #expect(s.filterEditing)
+        _ = s.reduce(.key(.char("b")))
+        let afterB = s.visibleCount
+        _ = s.reduce(.key(.char("a")))
+        _ = s.reduce(.key(.char("c")))
+        _ = s.reduce(.key(.char("k")))
+        let backups = sampleTickets(40).filter { $0.title.lowercased().contains("back") }
+        #expect(s.visibleCount == backups.count && afterB >= s.visibleCount)
+        #expect(shown(s).map(\.id) == backups.map(\.id))
+        #expect(s.listCounts == "\(backups.count)/1,204 (loaded 40)")
+        // q is text while typing, not quit.
+        _ = s.reduce(.key(.char("q")))
+        #expect(!s.quit && s.filterText == "backq" && s.visibleCount == 0)
+        _ = s.reduce(.key(.backspace))
+        #expect(s.visibleCount == backups.count)
+        _ = s.reduce(.key(.enter))
+        #expect(!s.filterEditing && s.filterActive)
+        // Navigation and open work on the filtered rows.
+        _ = s.reduce(.key(.char("j")))
+        #expect(s.selectedTicket?.id == backups[1].id)
+        #expect(s.reduce(.key(.enter)) == [.loadDetail(backups[1].id)])
+        _ = s.reduce(.key(.escape)) // closes the detail
+        _ = s.reduce(.key(.escape)) // clears the filter
+        #expect(!s.filterActive && s.visibleCount == 40)
+        #expect(s.selectedTicket?.id == backups[1].id) // the selection stays on the same ticket
+    }
+
+    @Test("control and format characters never enter the filter; Ctrl-C still quits while typing")
+    func hostileKeys() {
+        var s = state()
+        _ = type(&s, "a\u{1B}\u{202E}\u{200B}b")
+        #expect(s.filterText == "ab")
+        #expect(s.reduce(.key(.ctrl("c"))) == [.quit])
+    }
+
+    @Test("a filter loads a few more pages by itself when it leaves less than a screen, then waits for j")
+    func boundedAutoLoad() {
+        var s = state(tickets: 40, next: .afterID(7_039), total: 100_000)
+        let cmds = type(&s, "zzz-no-such-ticket")
+        #expect(cmds == [.loadPage(.afterID(7_039))])
+        var pages = 1
+        var last = 7_039
+        // Each page that brings no match asks for the next, until the limit.
+        while true {
+            let more = sampleTickets(40).map { t -> Ticket in var c = t; c.id += Int64(40 * pages); return c }
+            last += 40
+            let next = s.reduce(.page(TicketPage(tickets: more, total: 100_000, next: .afterID(Int64(last))), reset: false, at: fixedNow))
+            if next.isEmpty { break }
+            pages += 1
+            #expect(pages <= DashboardState.filterPageLimit)
+        }
+        #expect(pages == DashboardState.filterPageLimit && !s.loadingPage)
+        // A key at the end asks again, one page per key.
+        _ = s.reduce(.key(.enter))
+        #expect(s.reduce(.key(.char("j"))) == [.loadPage(.afterID(Int64(last)))])
+    }
+
+    @Test("s walks the columns (activity newest first, priority most urgent first, …) and back to the server's order; S reverses")
+    func sorting() {
+        var s = state()
+        _ = s.reduce(.key(.char("s")))
+        #expect(s.order == ListOrder(column: .activity, descending: true))
+        let activity = shown(s).map { $0.lastActivity! }
+        #expect(activity == activity.sorted(by: >))
+        _ = s.reduce(.key(.char("s")))
+        #expect(s.order?.column == .priority)
+        let ranks = shown(s).map(\.priority)
+        #expect(ranks.prefix(10).allSatisfy { $0 == "Critical" } && ranks.suffix(10).allSatisfy { $0 == "Low" })
+        // Equal keys keep the server's order.
+        let critical = shown(s).filter { $0.priority == "Critical" }.map(\.id)
+        #expect(critical == critical.sorted())
+        _ = s.reduce(.key(.char("S")))
+        #expect(shown(s).first?.priority == "Low")
+        for _ in 0..<SortColumn.allCases.count - 1 { _ = s.reduce(.key(.char("s"))) }
+        #expect(s.order == nil && s.view == nil)
+        #expect(shown(s).map(\.id) == sampleTickets().map(\.id))
+    }
+
+    @Test("a sorted, filtered view stays right when pages arrive and tickets change")
+    func viewFollowsData() {
+        var s = state(tickets: 20, next: .afterID(7_019), total: 40)
+        _ = s.reduce(.key(.char("s"))) // by activity
+        _ = type(&s, "status:new")
+        _ = s.reduce(.key(.enter))
+        let rest = Array(sampleTickets(40)[20...])
+        _ = s.reduce(.page(TicketPage(tickets: rest, total: 40, next: nil), reset: false, at: fixedNow))
+        let expect = sampleTickets(40).filter { $0.status == "New" }.sorted { $0.lastActivity! > $1.lastActivity! }
+        #expect(shown(s).map(\.id) == expect.map(\.id))
+        // A refresh finds one of them moved on: it leaves the filtered view.
+        var moved = expect[0]
+        moved.status = "Complete"
+        _ = s.reduce(.changed([moved], at: fixedNow))
+        #expect(!shown(s).contains { $0.id == moved.id } && s.visibleCount == expect.count - 1)
+    }
+
+    @Test("the filtered list and the prompt, as drawn")
+    func drawn() {
+        var s = sampleState(width: 120, height: 40)
+        _ = s.reduce(.key(.char("s"))); _ = s.reduce(.key(.char("s"))) // by priority
+        _ = type(&s, "dana -status:complete")
+        assertSnapshot(render(s, theme: .fallback), "filter-120x40")
+        _ = s.reduce(.key(.enter))
+        s.width = 80; s.height = 24
+        s.ascii = true
+        assertSnapshot(render(s, theme: .fallback), "filter-ascii-80x24")
+    }
+}
