@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore", "PSAClient"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["__Snapshots__"]), // read by path, not bundled
         .testTarget(name: "PSAAppTests", dependencies: [
-            "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard",
+            "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI",
             .product(name: "Clocks", package: "swift-clocks"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

@@ -12,7 +12,18 @@ public enum TerminalApp {
         public var color: Bool
         /// Where stderr goes while the screen is up (nil: /dev/null), so stray output cannot corrupt it.
         public var stderrPath: String?
-        public init(color: Bool, stderrPath: String? = nil) { self.color = color; self.stderrPath = stderrPath }
+        /// The themes `t` steps through (the one shown among them); none or one: no stepping.
+        public var themes: [Theme]
+        public init(color: Bool, stderrPath: String? = nil, themes: [Theme] = []) {
+            self.color = color; self.stderrPath = stderrPath; self.themes = themes
+        }
+    }
+
+    /// True when the terminal has hung up: poll reports a hang-up or error on stdin.
+    static func terminalGone() -> Bool {
+        var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) >= 0 else { return false }
+        return p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// What ended the loop.
@@ -66,6 +77,28 @@ public enum TerminalApp {
         defer { screen.stop() }
 
         var s = initial
+        var theme = theme
+        let browser = Browser.command(environment: ProcessInfo.processInfo.environment)
+        /// The terminal's own commands (the clipboard, the browser) are done here; the rest go out.
+        func perform(_ c: Command) {
+            switch c.unwrapped {
+            case .copy(let text):
+                Clipboard.copy(text)
+            case .open(let url):
+                if let browser, Browser.open(url, with: browser) { return }
+                _ = s.reduce(.notice("no browser here; the page: \(url)"))
+            case .nextTheme:
+                guard options.themes.count > 1 else {
+                    _ = s.reduce(.notice(options.color ? "only one theme found" : "NO_COLOR is set: no colours to change"))
+                    return
+                }
+                let i = options.themes.firstIndex { $0.name == theme.name } ?? -1
+                theme = options.themes[(i + 1) % options.themes.count]
+                _ = s.reduce(.notice("theme: \(theme.name) (t: next of \(options.themes.map(\.name).joined(separator: ", ")))"))
+            default:
+                onCommand(c)
+            }
+        }
         let size = screen.size
         _ = s.reduce(.resize(width: size.width, height: size.height))
         _ = s.reduce(.tick(wallClock()))
@@ -86,17 +119,22 @@ public enum TerminalApp {
                 screen.draw(render(s, theme: theme))
                 dirty = false
             }
-            for c in commands { onCommand(c) }
+            for c in commands { perform(c) }
             if s.quit { return .quit }
             // Block for input up to 100 ms: no busy loop, and events still show within a tenth of a second.
-            guard let k = screen.readKey(timeoutMS: 100) else { continue }
+            guard let k = screen.readKey(timeoutMS: 100) else {
+                // The terminal went away without a SIGHUP reaching us (a killed tmux server, a
+                // dropped connection): leave as for SIGHUP rather than spin on a dead descriptor.
+                if terminalGone() { return .signal(SIGHUP) }
+                continue
+            }
             dirty = true
             switch k {
             case .resize:
                 let sz = screen.size
-                for c in s.reduce(.resize(width: sz.width, height: sz.height)) { onCommand(c) }
+                for c in s.reduce(.resize(width: sz.width, height: sz.height)) { perform(c) }
             case .key(let key):
-                for c in s.reduce(.key(key)) { onCommand(c) }
+                for c in s.reduce(.key(key)) { perform(c) }
             }
             if s.quit { return .quit }
         }

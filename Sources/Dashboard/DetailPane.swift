@@ -31,12 +31,24 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     out.append(("", "", nil))
     out.append(("Description", "", theme[.header]))
     for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) { out.append(("\u{0}", w, nil)) }
+    if let e = d.commentsError {
+        out.append(("", "", nil))
+        out.append(("Comments", "could not be loaded: \(e)", theme[.error]))
+    } else if let comments = d.comments {
+        out.append(("", "", nil))
+        out.append(("Comments", comments.isEmpty ? "(none)" : "\(comments.count), oldest first", theme[.header]))
+        for cm in comments {
+            let head = "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)" + (cm.isInternal ? " \(g.dot) internal" : "")
+            out.append(("\u{0}", head, theme[.muted]))
+            for w in Format.wrap(cm.text.isEmpty ? "(empty)" : cm.text, width: max(10, inner - 2)) { out.append(("\u{0}", "  " + w, nil)) }
+        }
+    }
     let rows = r.height - 2
     let start = min(d.scroll, max(0, out.count - rows))
     for (i, l) in out.dropFirst(start).prefix(rows).enumerated() {
         let y = r.y + 1 + i
         if l.0 == "\u{0}" {
-            c.put(x0, y, l.1, theme[.base], maxWidth: inner)
+            c.put(x0, y, l.1, l.2 ?? theme[.base], maxWidth: inner)
         } else {
             c.put(x0, y, l.0, theme[.muted], maxWidth: labelW)
             c.put(x0 + labelW, y, l.1, l.2 ?? theme[.base], maxWidth: inner - labelW)

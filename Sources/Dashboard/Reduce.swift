@@ -17,6 +17,7 @@ extension DashboardState {
         case .tick(let date):
             now = date
             spinner &+= 1
+            if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds { flash = nil; flashAt = nil }
             if let p = pause, p.until <= date, p.reason != .suspended { pause = nil }
         case .resize(let w, let h):
             width = w; height = h
@@ -73,6 +74,14 @@ extension DashboardState {
             if detail?.id == id { detail?.loading = false; detail?.error = message }
         case .poll(let status):
             poll = status
+        case .notice(let text):
+            say(text)
+        case .comments(let id, let list):
+            if detail?.id == id { detail?.comments = list; detail?.commentsError = nil }
+        case .commentsFailed(let id, let message):
+            if detail?.id == id { detail?.commentsError = message }
+        case .ticketWeb(let template):
+            ticketURLTemplate = template
         case .choices(let field, let labels):
             guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
             e.choices = labels
@@ -133,6 +142,7 @@ extension DashboardState {
         }
         switch key {
         case .char("?"): showHelp = true; return []
+        case .char("t") where detail?.edit == nil: return [.nextTheme]
         case .char("r"):
             // In the detail view the ticket is fetched again too.
             if let d = detail, d.edit == nil { detail?.loading = true; return [.refresh, .loadDetail(d.id)] }
@@ -154,6 +164,7 @@ extension DashboardState {
         if d.edit != nil { return handleEdit(key) }
         let page = max(1, layout.body.height - 4)
         switch key {
+        case .char("y"), .char("o"): return share(d.ticket, key)
         case .char("s"), .char("p"):
             // One change at a time, and not before the full ticket is in.
             guard d.saving == nil, !d.loading else { return [] }
@@ -220,6 +231,30 @@ extension DashboardState {
         return []
     }
 
+    /// `y` copies the ticket's number; `o` opens its web page (or says there is none).
+    private mutating func share(_ t: Ticket, _ key: Key) -> [Command] {
+        if key == .char("y") {
+            say("copied \(t.number) (OSC 52; in tmux: set -g set-clipboard on)")
+            return [.copy(t.number)]
+        }
+        guard let url = ticketURL(t) else {
+            say("no web page for this tenant (a simulator)")
+            return []
+        }
+        say("opening \(url)")
+        return [.open(url)]
+    }
+
+    /// The ticket's web page: the template with its id.
+    public func ticketURL(_ t: Ticket) -> String? {
+        ticketURLTemplate.map { $0.replacingOccurrences(of: "{id}", with: String(t.id)) }
+    }
+
+    mutating func say(_ text: String) {
+        flash = text
+        flashAt = now
+    }
+
     /// Puts a confirmed change into the list's and the detail's copy of the ticket.
     mutating func apply(_ field: EditableField, _ label: String, toTicket id: Int64) {
         if let i = tickets.firstIndex(where: { $0.id == id }) {
@@ -247,6 +282,9 @@ extension DashboardState {
         case .char("/"):
             filterEditing = true
             return []
+        case .char("y"), .char("o"):
+            guard let t = selectedTicket else { return [] }
+            return share(t, key)
         case .escape where filterActive:
             filterText = ""
             rebuildView()

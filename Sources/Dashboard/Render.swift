@@ -58,6 +58,12 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         renderFilterPrompt(&c, s, theme, g)
         return
     }
+    if let flash = s.flash {
+        // The message takes the keys' place: a URL must show whole to be of use.
+        let text = " " + flash.sanitized
+        c.put(0, y, text, theme[.key], maxWidth: s.width)
+        return
+    }
     var status = s.filterActive ? s.listCounts + "  " : ""
     if s.loadingPage { status += g.spinner[s.spinner % g.spinner.count] + " loading  " }
     if let u = s.lastUpdate { status += "updated \(Format.age(u, now: s.now)) ago" } else { status += "connecting…" }
@@ -97,6 +103,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("/", "filter: words, status:new, -prio:low"),
         ("s / S", "sort by the next column / reverse"),
         ("s / p (ticket)", "change status / priority (asks first)"),
+        ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),
         ("", ""), ("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended"),

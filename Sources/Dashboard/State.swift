@@ -36,6 +36,13 @@ public enum DashboardEvent: Sendable {
     /// A change the user confirmed was applied by the server, or failed (and was not retried).
     case updated(id: Int64, EditableField, String)
     case updateFailed(id: Int64, EditableField, String, error: String)
+    /// A short message for the footer (a copy done, a URL where no browser is).
+    case notice(String)
+    /// A ticket's comments for the detail view (Atera), or why they could not be had.
+    case comments(id: Int64, [TicketComment])
+    case commentsFailed(id: Int64, String)
+    /// The tenant's ticket web page template, once its API address is known.
+    case ticketWeb(String?)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
 }
@@ -49,9 +56,21 @@ public enum Command: Equatable, Sendable {
     case loadChoices(EditableField)
     /// Sets one field of one ticket (only that field is sent).
     case change(id: Int64, EditableField, to: String)
+    /// Text for the clipboard (OSC 52: works over SSH and, with `set-clipboard on`, in tmux).
+    case copy(String)
+    /// A web page to open where a browser exists, else to show.
+    case open(String)
+    /// The next theme, live.
+    case nextTheme
     case quit
     /// A command for one tenant's poller when several tenants are watched.
     indirect case forTenant(Int, Command)
+
+    /// The command itself, whichever tenant it is for.
+    public var unwrapped: Command {
+        if case .forTenant(_, let c) = self { return c.unwrapped }
+        return self
+    }
 }
 
 public struct DetailState: Equatable, Sendable {
@@ -63,6 +82,9 @@ public struct DetailState: Equatable, Sendable {
     public var scroll = 0
     /// The status or priority picker, while open.
     public var edit: EditState?
+    /// The ticket's comments (nil: none to show, or not loaded yet), or why they failed.
+    public var comments: [TicketComment]?
+    public var commentsError: String?
     /// A change on its way to the server ("status → Complete").
     public var saving: String?
     /// What became of the last change, and whether it failed.
@@ -149,6 +171,12 @@ public struct DashboardState: Equatable, Sendable {
     public var timeZone: TimeZone = .current
     public var spinner = 0
     public var quit = false
+    /// The tenant's web page of a ticket, `{id}` replaced (nil: none, as for a simulator).
+    public var ticketURLTemplate: String?
+    /// A message in the footer for a few seconds, and when it came.
+    public var flash: String?
+    public var flashAt: Date?
+    public static let flashSeconds: TimeInterval = 8
     public static let logCapacity = 500
 
     public init(vendor: String, tenant: String, now: Date, width: Int = 80, height: Int = 24) {

@@ -271,6 +271,7 @@ public actor Poller {
                     do {
                         let page = try await api.page(after: cursor)
                         await self?.noteSeen(page.tickets)
+                        if cursor == nil { post(.ticketWeb(WebLinks.ticketTemplate(vendor: api.vendor, apiBaseURL: await api.apiBaseURL()))) }
                         post(.page(page, reset: cursor == nil, at: clock.wall()))
                         return
                     } catch is CancellationError {
@@ -291,8 +292,12 @@ public actor Poller {
         case .loadDetail(let id):
             track {
                 do { post(.detail(try await api.ticket(id: id))) }
+                catch is CancellationError { return }
+                catch { post(.detailFailed(id: id, String(describing: error))); return }
+                // Then its comments, where the vendor has them (Atera).
+                do { if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) } }
                 catch is CancellationError {}
-                catch { post(.detailFailed(id: id, String(describing: error))) }
+                catch { post(.commentsFailed(id: id, String(describing: error))) }
             }
         case .loadChoices(let field):
             track {
@@ -312,6 +317,8 @@ public actor Poller {
             }
         case .quit:
             stop()
+        case .copy, .open, .nextTheme:
+            break // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)
         }

@@ -24,6 +24,20 @@ public enum ThemeLocator {
         return dirs.map { $0 + "/" + file }.filter { seen.insert($0).inserted }
     }
 
+    /// Every theme name found, the shipped ones first (default, light, high-contrast, mono),
+    /// then the user's own, A to Z.
+    public static func available(environment env: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let dirs = Set(candidates("x", environment: env).map { ($0 as NSString).deletingLastPathComponent })
+        var names = Set<String>()
+        for d in dirs {
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: d)) ?? [] where f.hasSuffix(".toml") {
+                names.insert(String(f.dropLast(5)))
+            }
+        }
+        let shipped = ["default", "light", "high-contrast", "mono"]
+        return shipped.filter(names.contains) + names.subtracting(shipped).sorted()
+    }
+
     public static func load(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> Theme {
         let paths = candidates(nameOrPath, environment: env)
         guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) else {

@@ -99,6 +99,9 @@ public struct AteraAPI: TenantAPI {
         _ = try r.decode(AteraActionResult.self)
     }
 
+    public func apiBaseURL() async -> String { baseURL }
+    public func ticketComments(id: Int64) async throws -> [TicketComment]? { try await comments(ticketID: id).map(\.display) }
+
     /// Atera's ticket statuses and priorities (fixed, not per tenant).
     public static let statuses = ["Open", "Pending", "Resolved", "Closed"]
     public static let priorities = ["Low", "Medium", "High", "Critical"]

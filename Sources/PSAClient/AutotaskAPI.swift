@@ -234,6 +234,9 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     public func currentBaseURL() -> String { baseURL }
+    public func apiBaseURL() async -> String { baseURL }
+    /// Autotask keeps notes and time entries as their own entities; the detail view does not read them.
+    public func ticketComments(id: Int64) async throws -> [TicketComment]? { nil }
 
     // MARK: Changes
 

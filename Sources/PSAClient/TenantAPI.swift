@@ -27,6 +27,30 @@ public protocol TenantAPI: Sendable {
     /// Sets one field of one ticket to a label, sending that field only (Autotask: PATCH with
     /// the picklist value; Atera: POST with the label). Not retried: the server may have applied it.
     func change(ticketID: Int64, _ field: EditableField, to label: String) async throws
+    /// The tenant's API address as used now (after any zone discovery).
+    func apiBaseURL() async -> String
+    /// A ticket's comments, oldest first (Atera); nil where the detail view shows none (Autotask).
+    func ticketComments(id: Int64) async throws -> [TicketComment]?
+}
+
+/// Where a person sees a ticket in the vendor's web app.
+public enum WebLinks {
+    /// The web page of a ticket with `{id}` in place of its id, from the API address in use;
+    /// nil where there is none (a simulator or test server on loopback, an unknown host).
+    public static func ticketTemplate(vendor: Vendor, apiBaseURL: String) -> String? {
+        guard let url = URL(string: apiBaseURL), let host = url.host?.lowercased() else { return nil }
+        switch vendor {
+        case .autotask:
+            // webservices3.autotask.net → ww3.autotask.net (the zone's web app).
+            guard host.hasSuffix(".autotask.net"), host.hasPrefix("webservices") else { return nil }
+            let zone = host.dropFirst("webservices".count).prefix { $0.isNumber }
+            guard !zone.isEmpty else { return nil }
+            return "https://ww\(zone).autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}"
+        case .atera:
+            guard host == "app.atera.com" else { return nil }
+            return "https://app.atera.com/new/ticket/{id}"
+        }
+    }
 }
 
 extension TenantAPI {

@@ -76,3 +76,24 @@ public enum PageCursor: Sendable, Equatable, Hashable {
 public enum EditableField: String, Sendable, CaseIterable, Equatable {
     case status, priority
 }
+
+/// One comment on a ticket (Atera's comments), as the detail view shows it.
+public struct TicketComment: Sendable, Equatable, Codable {
+    public var date: Date?
+    public var author: String
+    public var text: String
+    public var isInternal: Bool
+
+    public init(date: Date?, author: String, text: String, isInternal: Bool) {
+        // Clamped once, like ticket texts: a hostile comment costs neither memory nor frame time.
+        self.date = date; self.author = Ticket.clamp(author, 200); self.text = Ticket.clamp(text, 20_000); self.isInternal = isInternal
+    }
+}
+
+extension AteraComment {
+    public var display: TicketComment {
+        let name = [FirstName, LastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        let author = !name.isEmpty ? name : (Email ?? (TechnicianContactID != nil ? "technician" : "end user"))
+        return TicketComment(date: Date, author: author, text: Comment ?? "", isInternal: IsInternal ?? false)
+    }
+}

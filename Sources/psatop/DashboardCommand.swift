@@ -23,6 +23,11 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Write what would go to stderr while the screen is up to this file.")
     var stderrLog: String?
 
+    /// Ends the process with `code` after `seconds` if it has not ended by then.
+    static func exitWithin(seconds: Double, code: Int32) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { Foundation.exit(code) }
+    }
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -34,6 +39,10 @@ struct DashboardCommand: AsyncParsableCommand {
         var chosen: Theme
         do { chosen = try ThemeLocator.load(theme ?? list.first?.theme ?? "default") } catch { fail("\(error)") }
         if noColor { chosen = .mono }
+        // The themes t steps through: every one found that loads (a broken file is left out here;
+        // named with --theme it stops the start with its line).
+        var cycle = noColor ? [] : ThemeLocator.available().compactMap { try? ThemeLocator.load($0) }
+        if !cycle.contains(where: { $0.name == chosen.name }) { cycle.insert(chosen, at: 0) }
         let connections: [Connection]
         do { connections = try await Connection.openAll(list) } catch { fail("\(error)") }
 
@@ -54,7 +63,7 @@ struct DashboardCommand: AsyncParsableCommand {
         let exit: TerminalApp.Exit
         do {
             exit = try await TerminalApp.run(
-                state: state, theme: chosen, options: .init(color: !noColor, stderrPath: stderrLog),
+                state: state, theme: chosen, options: .init(color: !noColor, stderrPath: stderrLog, themes: cycle),
                 mailbox: mailbox, wallClock: { clock.wall() },
                 onCommand: { cmd in
                     Task {
@@ -64,13 +73,19 @@ struct DashboardCommand: AsyncParsableCommand {
                     }
                 })
         } catch {
+            Self.exitWithin(seconds: 3, code: 1)
             for p in pollers { await p.stop() }
             for c in connections { await c.close() }
             fail("\(error)")
         }
+        // The screen is restored. The rest is tidying up (pollers, connections, the demo's
+        // simulator, which waits for its open connections): bounded, so psatop never lingers
+        // without a terminal, busy with a demo nobody sees.
+        let code: Int32 = if case .signal(let sig) = exit { 128 + sig } else { 0 }
+        Self.exitWithin(seconds: 3, code: code)
         for p in pollers { await p.stop() }
         for c in connections { await c.close() }
-        if case .signal(let sig) = exit { Foundation.exit(128 + sig) }
+        if code != 0 { Foundation.exit(code) }
     }
 
     static func localeIsUTF8(_ env: [String: String]) -> Bool {

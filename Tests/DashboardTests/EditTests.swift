@@ -67,6 +67,25 @@ struct EditTests {
         assertSnapshot(render(s, theme: .fallback), "edit-failed-ascii-80x24")
     }
 
+    @Test("Atera comments follow the description, oldest first, sanitized; a failure to load them is said")
+    func comments() {
+        var s = opened()
+        s.vendor = "Atera"
+        let id = s.detail!.id
+        _ = s.reduce(.comments(id: 999, [TicketComment(date: fixedNow, author: "x", text: "other ticket", isInternal: false)]))
+        #expect(s.detail?.comments == nil)
+        _ = s.reduce(.comments(id: id, [
+            TicketComment(date: fixedNow.addingTimeInterval(-7_200), author: "Ravi Patel", text: "It still happens after the restart.", isInternal: false),
+            TicketComment(date: fixedNow.addingTimeInterval(-3_600), author: "Dana Whitfield", text: "Escalated.\u{1B}]0;pwned\u{07} \u{202E}gnp.exe", isInternal: true),
+        ]))
+        _ = s.reduce(.key(.char("G"))) // (no effect in the detail view)
+        let screen = render(s, theme: .fallback)
+        #expect(!screen.text.contains("\u{1B}") && !screen.text.contains("\u{202E}"))
+        assertSnapshot(screen, "detail-comments-120x40")
+        _ = s.reduce(.commentsFailed(id: id, "server error (500)"))
+        #expect(render(s, theme: .fallback).text.contains("could not be loaded: server error (500)"))
+    }
+
     @Test("labels that cannot be had are said so in the picker")
     func choicesFail() {
         var s = opened()

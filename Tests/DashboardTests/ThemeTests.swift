@@ -8,7 +8,7 @@ struct ThemeTests {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes")
     }
 
-    @Test("every shipped theme parses and sets every style", arguments: ["default", "mono"])
+    @Test("every shipped theme parses and sets every style", arguments: ["default", "light", "high-contrast", "mono"])
     func shipped(name: String) throws {
         let t = try ThemeLoader.load(path: Self.themesDir.appendingPathComponent(name + ".toml").path)
         #expect(t.name == name)

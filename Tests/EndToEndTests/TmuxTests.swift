@@ -229,6 +229,15 @@ struct TmuxTests {
         let changed = try t.waitFor("status set to")
         let newStatus = changed.components(separatedBy: "status set to ").last?.split(separator: " ").first.map(String.init) ?? ""
         #expect(!newStatus.isEmpty)
+
+        // y: the number to the clipboard by OSC 52 (tmux keeps it as a buffer); o: no web page in the demo.
+        try t.run(["set-option", "-s", "set-clipboard", "on"])
+        try t.keys("y")
+        let copied = try t.waitFor("copied ")
+        let buffer = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(buffer.hasPrefix("T") && copied.contains("Ticket \(buffer)"), "buffer '\(buffer)'")
+        try t.keys("o")
+        try t.waitFor("no web page for this tenant")
         try t.keys("Escape")
         let back = try t.waitFor("the PATCH in the request log") { $0.contains("PATCH") && $0.contains("Tickets 3/1,234") }
         #expect(back.contains("status)"), "\(back)")
@@ -251,6 +260,12 @@ struct TmuxTests {
         try t.keys("s", "s", "s", "s", "s", "s", "s") // the six other columns, then the server's order again
         try t.waitFor("the server's order") { !$0.contains("· by ") && $0.contains("/1,234") }
         try t.keys("g")
+
+        // Themes, live: t steps to the next one and says which.
+        try t.keys("t")
+        try t.waitFor("theme: light")
+        try t.keys("t")
+        try t.waitFor("theme: high-contrast")
 
         // Help, focus.
         try t.keys("?")
@@ -300,6 +315,26 @@ struct TmuxTests {
         #expect(kill(pid, sig) == 0)
         try t.waitFor("EXIT=\(128 + sig)")
         try t.expectCookedShell()
+    }
+
+    @Test("when the terminal itself goes (the tmux server killed), psatop ends within seconds instead of running on unseen")
+    func terminalGone() throws {
+        let bin = try psatopBinary()
+        let t = Tmux()
+        defer { t.kill() }
+        try t.start(width: 80, height: 24)
+        try t.type("\(bin) --demo")
+        try t.waitFor("Tickets 1/1,234")
+        try t.keys("s", "s") // sorted, as when a leftover was first seen
+        let shell = try t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try spawn(["/usr/bin/pgrep", "-P", shell]).output.split(separator: "\n").first.flatMap { Int32($0) }
+        let pid = try #require(child)
+        t.kill()
+        let deadline = Date().addingTimeInterval(8)
+        while kill(pid, 0) == 0 && Date() < deadline { usleep(100_000) }
+        let alive = kill(pid, 0) == 0
+        if alive { kill(pid, SIGKILL) }
+        #expect(!alive, "psatop \(pid) still ran 8 s after its terminal went away")
     }
 
     @Test("headless: tickets --all --json through the same client")

@@ -1,0 +1,73 @@
+import CursesUI
+import Dashboard
+import Foundation
+import PSAApp
+import PSAClient
+import PSACore
+import Testing
+
+@Suite("Copy and open: OSC 52, the browser, the web page of a ticket")
+struct ShareTests {
+    @Test("the themes t steps through: the shipped four first, then the user's own")
+    func themes() throws {
+        let dir = NSTemporaryDirectory() + "psatop-themes-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir + "/psatop/themes", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "name = \"zebra\"\n".write(toFile: dir + "/psatop/themes/zebra.toml", atomically: true, encoding: .utf8)
+        let names = ThemeLocator.available(environment: ["XDG_CONFIG_HOME": dir])
+        #expect(Array(names.prefix(4)) == ["default", "light", "high-contrast", "mono"], "\(names)")
+        #expect(names.contains("zebra"))
+    }
+
+    @Test("OSC 52 carries the text as base64: nothing in it can end the sequence")
+    func osc52() {
+        #expect(Clipboard.osc52("T20261123.0042") == "\u{1B}]52;c;VDIwMjYxMTIzLjAwNDI=\u{07}")
+        let hostile = Clipboard.osc52("x\u{07}\u{1B}]0;pwned\u{07}")
+        #expect(hostile.dropFirst().dropLast().allSatisfy { $0 != "\u{07}" && $0 != "\u{1B}" })
+    }
+
+    @Test("a browser only where one can be reached: $BROWSER, else xdg-open with a display; over SSH alone, none")
+    func browser() {
+        let all: (String) -> Bool = { _ in true }
+        let none: (String) -> Bool = { _ in false }
+        #expect(Browser.command(environment: ["BROWSER": "firefox", "PATH": "/usr/bin"], exists: all) == "/usr/bin/firefox")
+        #expect(Browser.command(environment: ["BROWSER": "/opt/b:lynx"], exists: all) == "/opt/b")
+        #expect(Browser.command(environment: ["DISPLAY": ":0", "PATH": "/usr/local/bin:/usr/bin"], exists: all) == "/usr/local/bin/xdg-open")
+        #expect(Browser.command(environment: ["DISPLAY": ":0", "PATH": "/usr/bin"], exists: none) == nil)
+        #expect(Browser.command(environment: ["SSH_CONNECTION": "10.0.0.1 5 10.0.0.2 22", "PATH": "/usr/bin"], exists: all) == nil)
+    }
+
+    @Test("the ticket's web page follows the zone in use; a simulator has none")
+    func webLinks() {
+        #expect(WebLinks.ticketTemplate(vendor: .autotask, apiBaseURL: "https://webservices3.autotask.net/ATServicesRest/V1.0")
+                == "https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}")
+        #expect(WebLinks.ticketTemplate(vendor: .autotask, apiBaseURL: "https://webservices16.autotask.net/ATServicesRest/V1.0")?.hasPrefix("https://ww16.autotask.net/") == true)
+        #expect(WebLinks.ticketTemplate(vendor: .atera, apiBaseURL: "https://app.atera.com/api/v3") == "https://app.atera.com/new/ticket/{id}")
+        #expect(WebLinks.ticketTemplate(vendor: .autotask, apiBaseURL: "http://127.0.0.1:8080/ATServicesRest/V1.0") == nil)
+        #expect(WebLinks.ticketTemplate(vendor: .atera, apiBaseURL: "http://127.0.0.1:8080/api/v3") == nil)
+    }
+
+    @Test("y copies the number, o opens the page or says there is none; the message goes after a few seconds")
+    func keys() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var s = DashboardState(vendor: "Autotask", tenant: "t", now: now, width: 100, height: 30)
+        let t = Ticket(id: 4242, number: "T20261123.0042", title: "x", status: "New", priority: "High")
+        _ = s.reduce(.page(TicketPage(tickets: [t], total: 1, next: nil), reset: true, at: now))
+        #expect(s.reduce(.key(.char("y"))) == [.copy("T20261123.0042")])
+        #expect(s.flash?.contains("copied T20261123.0042") == true)
+        #expect(s.reduce(.key(.char("o"))) == [])
+        #expect(s.flash?.contains("no web page") == true)
+        _ = s.reduce(.ticketWeb("https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}"))
+        #expect(s.reduce(.key(.char("o"))) == [.open("https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId=4242")])
+        // In the detail view too; and the footer says it whole.
+        _ = s.reduce(.key(.enter))
+        #expect(s.reduce(.key(.char("y"))) == [.copy("T20261123.0042")])
+        _ = s.reduce(.notice("no browser here; the page: https://ww3.autotask.net/x?ticketId=4242"))
+        #expect(render(s, theme: .fallback).lines.last?.contains("https://ww3.autotask.net/x?ticketId=4242") == true)
+        _ = s.reduce(.tick(now.addingTimeInterval(DashboardState.flashSeconds + 1)))
+        #expect(s.flash == nil)
+        #expect(s.reduce(.key(.char("t"))) == [.nextTheme])
+        // Several tenants: the command is for the tenant on screen, and unwraps to itself.
+        #expect(Command.forTenant(1, .copy("a")).unwrapped == .copy("a"))
+    }
+}
