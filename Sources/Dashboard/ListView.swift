@@ -61,6 +61,9 @@ public struct TicketFilter: Equatable, Sendable {
 
     public init(_ text: String) {
         var terms: [Term] = []
+        // Control and format characters never take part (a NUL in a needle also crashed
+        // Foundation's String.contains on Linux: found by the fuzz test).
+        let text = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }))
         for var word in Self.words(text) where word != "-" && word != "#" && word != "-#" {
             var negated = false
             if word.hasPrefix("-"), word.count > 1 { negated = true; word.removeFirst() }
@@ -107,10 +110,20 @@ public struct TicketFilter: Equatable, Sendable {
 
     /// True when every ticket this filter keeps, `old` kept too (so the new view can be taken
     /// from the old one as the user types on): each of old's terms is implied by one of ours.
-    func narrows(_ old: TicketFilter) -> Bool {
+    public func narrows(_ old: TicketFilter) -> Bool {
         old.terms.allSatisfy { o in
-            !o.negated && terms.contains { n in !n.negated && n.column == o.column && n.needle.contains(o.needle) }
+            !o.negated && terms.contains { n in
+                !n.negated && n.column == o.column && Self.bytes(Array(n.needle.utf8), contain: Array(o.needle.utf8))
+            }
         }
+    }
+
+    /// Byte-wise containment (the needles are lowercased already).
+    static func bytes(_ hay: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= hay.count else { return false }
+        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        return false
     }
 
     static func text(_ t: Ticket, _ c: SortColumn) -> String {

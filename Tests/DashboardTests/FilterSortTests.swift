@@ -144,6 +144,35 @@ struct FilterSortTests {
         #expect(!shown(s).contains { $0.id == moved.id } && s.visibleCount == expect.count - 1)
     }
 
+    @Test("fuzz: 5,000 seeded filter texts (quotes, colons, dashes, CJK, emoji, controls) never crash, and typing on never widens")
+    func fuzz() {
+        var rng = SeededGenerator(seed: 20_261_123)
+        let pieces = ["a", "B", "ü", "Ü", "打印", "🔥", "\"", ":", "-", "#", " ", "  ", "status:", "prio:", "co:", "who:", "title:", "no:",
+                      "\u{1B}", "\u{202E}", "\u{200B}", "\u{0}", "T2026", "new", "In Progress", "\\", "é", "e\u{301}", "zzz", "1"]
+        let tickets = sampleTickets(60)
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...8, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            let f = TicketFilter(text)
+            let kept = tickets.filter(f.matches)
+            // One more piece typed: whatever the new filter keeps, the old one kept too, when it says it narrows.
+            let longer = TicketFilter(text + pieces.randomElement(using: &rng)!)
+            if longer.narrows(f) {
+                let keptLonger = tickets.filter(longer.matches).map(\.id)
+                #expect(Set(keptLonger).isSubset(of: Set(kept.map(\.id))), "'\(text)' → longer widened")
+            }
+        }
+        // And through the state, as keys: any text typed gives a view within the list and a selection inside it.
+        var st = state(tickets: 60)
+        _ = st.reduce(.key(.char("/")))
+        for _ in 0..<2_000 {
+            if Int.random(in: 0..<5, using: &rng) == 0 { _ = st.reduce(.key(.backspace)) }
+            else { for ch in pieces.randomElement(using: &rng)! { _ = st.reduce(.key(.char(ch))) } }
+            #expect(st.visibleCount <= st.tickets.count)
+            #expect(st.visibleCount == 0 || (0..<st.visibleCount).contains(st.selected))
+        }
+    }
+
     @Test("the filtered list and the prompt, as drawn")
     func drawn() {
         var s = sampleState(width: 120, height: 40)
