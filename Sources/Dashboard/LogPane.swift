@@ -3,19 +3,24 @@ import PSACore
 
 /// The request log, newest first: time, method, path, status, duration, retries and waits.
 func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    let errors = s.log.reduce(0) { $0 + ($1.isError ? 1 : 0) }
-    c.box(r, title: "Requests (\(Format.grouped(s.log.count)) shown, \(errors) failed)", focused: s.focus == .log, theme: theme, glyphs: g)
+    let shown = s.visibleLog
+    var title = "Requests (\(Format.grouped(shown.count))"
+    if shown.count != s.log.count { title += " of \(Format.grouped(s.log.count))" }
+    if s.logErrorsOnly { title += ", failures only" }
+    if let ep = s.logEndpoint { title += ", \(ep.sanitized)" }
+    title += ") " + s.logStatusTotals.map { "\($0.0)×\($0.1)" }.joined(separator: " ")
+    c.box(r, title: title, focused: s.focus == .log, theme: theme, glyphs: g)
     let x0 = r.x + 2, inner = r.width - 4
     let rows = s.logRows
-    if s.log.isEmpty {
-        c.put(x0, r.y + 1, "no requests yet", theme[.muted])
+    if shown.isEmpty {
+        c.put(x0, r.y + 1, s.log.isEmpty ? "no requests yet" : "no request matches (e: failures only, f: endpoint)", theme[.muted])
         return
     }
-    let first = max(0, min(s.logSelected - rows + 1, s.log.count - rows))
+    let first = max(0, min(s.logSelected - rows + 1, shown.count - rows))
     for row in 0..<rows {
         let idx = first + row
-        guard idx < s.log.count else { break }
-        let rec = s.log[s.log.count - 1 - idx]
+        guard idx < shown.count else { break }
+        let rec = shown[idx]
         let y = r.y + 1 + row
         let selected = s.focus == .log && idx == s.logSelected
         let status = rec.status.map(String.init) ?? "ERR"
@@ -46,5 +51,28 @@ func label(_ w: WaitReason) -> String {
     case .suspended: "suspended"
     case .ceiling: "ceiling"
     case .attachmentBudget: "attachment budget"
+    }
+}
+
+extension DashboardState {
+    /// The first part of a logged path: "Tickets", "ThresholdInformation", "tickets"…
+    static func endpoint(of path: String) -> String {
+        let p = path.drop { $0 == "/" }
+        return String(p.prefix { $0 != "/" && $0 != " " && $0 != "?" })
+    }
+
+    func logShows(_ r: RequestRecord) -> Bool {
+        (!logErrorsOnly || r.isError) && (logEndpoint.map { Self.endpoint(of: r.path) == $0 } ?? true)
+    }
+
+    /// The log as shown, newest first.
+    public var visibleLog: [RequestRecord] { log.reversed().filter(logShows) }
+    var visibleLogCount: Int { logErrorsOnly || logEndpoint != nil ? visibleLog.count : log.count }
+
+    /// Requests per status in the whole log ("200×34", "429×2", "ERR×1"), most first.
+    public var logStatusTotals: [(String, Int)] {
+        var counts: [String: Int] = [:]
+        for r in log { counts[r.status.map(String.init) ?? "ERR", default: 0] += 1 }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
     }
 }

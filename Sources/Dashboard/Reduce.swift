@@ -116,7 +116,8 @@ extension DashboardState {
             case .record(let r):
                 log.append(r)
                 if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
-                if logSelected > 0 { logSelected = min(logSelected + 1, log.count - 1) } // keep the same row under the cursor
+                // Keep the same row under the cursor (when the new one is among those shown).
+                if logSelected > 0, logShows(r) { logSelected = min(logSelected + 1, max(0, visibleLogCount - 1)) }
             case .paused(let until, let reason, let detail):
                 pause = PauseInfo(until: until, reason: reason, detail: detail)
             case .resumed:
@@ -314,10 +315,17 @@ extension DashboardState {
         case .pageDown, .ctrl("f"): logSelected += logRows
         case .pageUp, .ctrl("b"): logSelected -= logRows
         case .char("g"), .home: logSelected = 0
-        case .char("G"), .end: logSelected = log.count - 1
+        case .char("G"), .end: logSelected = visibleLogCount - 1
+        case .char("e"): logErrorsOnly.toggle(); logSelected = 0
+        case .char("f"):
+            // The next endpoint seen in the log, then all of them again.
+            let all = Array(Set(log.map { Self.endpoint(of: $0.path) })).sorted()
+            if let cur = logEndpoint, let i = all.firstIndex(of: cur) { logEndpoint = i + 1 < all.count ? all[i + 1] : nil }
+            else { logEndpoint = all.first }
+            logSelected = 0
         default: break
         }
-        logSelected = max(0, min(logSelected, log.count - 1))
+        logSelected = max(0, min(logSelected, visibleLogCount - 1))
         return []
     }
 

@@ -51,7 +51,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
     else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
     else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
-    else if s.focus == .log { keys = [("j/k", "move"), ("Tab", "tickets"), ("r", "refresh"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
+    else if s.focus == .log { keys = [("j/k", "move"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
     else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
     else { keys = [("j/k", "move"), ("Enter", "open"), ("/", "filter"), ("?", "help"), ("q", "quit"), ("s", "sort"), ("Tab", "log"), ("r", "refresh"), ("g/G", "top/end")] }
     if s.filterEditing && s.detail == nil && !s.showHelp {

@@ -147,6 +147,9 @@ public struct DashboardState: Equatable, Sendable {
     public var log: [RequestRecord] = []
     /// Selected log row, counted from the newest.
     public var logSelected = 0
+    /// The log's filters: failures only, and one endpoint ("Tickets", "ThresholdInformation"…).
+    public var logErrorsOnly = false
+    public var logEndpoint: String?
     public var focus: Pane = .tickets
     public var detail: DetailState?
     public var showHelp = false

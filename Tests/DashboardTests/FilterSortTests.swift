@@ -173,6 +173,28 @@ struct FilterSortTests {
         }
     }
 
+    @Test("the request log: e shows failures only, f steps through the endpoints; totals per status in the title")
+    func logFilters() {
+        var s = sampleState(width: 120, height: 40)
+        _ = s.reduce(.key(.tab))
+        #expect(s.visibleLog.count == 6)
+        #expect(s.logStatusTotals.map { "\($0.0)×\($0.1)" } == ["200×4", "429×1", "ERR×1"])
+        _ = s.reduce(.key(.char("e")))
+        #expect(s.visibleLog.map(\.id) == [6, 4]) // newest first
+        _ = s.reduce(.key(.char("e")))
+        _ = s.reduce(.key(.char("f")))
+        #expect(s.logEndpoint == "ThresholdInformation" && s.visibleLog.map(\.id) == [2])
+        _ = s.reduce(.key(.char("f")))
+        #expect(s.logEndpoint == "Tickets" && s.visibleLog.map(\.id) == [6, 5, 4, 3])
+        _ = s.reduce(.key(.char("e")))
+        #expect(s.visibleLog.map(\.id) == [6, 4])
+        assertSnapshot(render(s, theme: .fallback), "log-filtered-120x40")
+        _ = s.reduce(.key(.char("G")))
+        #expect(s.logSelected == 1)
+        _ = s.reduce(.key(.char("f"))); _ = s.reduce(.key(.char("f")))
+        #expect(s.logEndpoint == nil)
+    }
+
     @Test("the filtered list and the prompt, as drawn")
     func drawn() {
         var s = sampleState(width: 120, height: 40)
