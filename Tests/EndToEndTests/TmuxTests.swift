@@ -24,6 +24,12 @@ final class Tmux {
         try waitFor("the shell prompt", seconds: 10) { $0.contains("$") }
     }
 
+    /// The program the pane's shell is running (its first child), if any.
+    func programPID() throws -> Int32? {
+        let shell = try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try spawn(["/usr/bin/pgrep", "-P", shell]).output.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+
     func keys(_ k: String...) throws { try run(["send-keys", "-t", session] + k) }
     func type(_ text: String) throws { try run(["send-keys", "-t", session, "-l", text]); try keys("Enter") }
     func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
@@ -309,9 +315,7 @@ struct TmuxTests {
         try t.start(width: 80, height: 24)
         try t.type("\(bin) --demo; echo EXIT=$?")
         try t.waitFor("Tickets 1/1,234")
-        let shell = try t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let child = try spawn(["/usr/bin/pgrep", "-P", shell]).output.split(separator: "\n").first.flatMap { Int32($0) }
-        let pid = try #require(child)
+        let pid = try #require(try t.programPID())
         #expect(kill(pid, sig) == 0)
         try t.waitFor("EXIT=\(128 + sig)")
         try t.expectCookedShell()
@@ -326,9 +330,7 @@ struct TmuxTests {
         try t.type("\(bin) --demo")
         try t.waitFor("Tickets 1/1,234")
         try t.keys("s", "s") // sorted, as when a leftover was first seen
-        let shell = try t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let child = try spawn(["/usr/bin/pgrep", "-P", shell]).output.split(separator: "\n").first.flatMap { Int32($0) }
-        let pid = try #require(child)
+        let pid = try #require(try t.programPID())
         t.kill()
         let deadline = Date().addingTimeInterval(8)
         while kill(pid, 0) == 0 && Date() < deadline { usleep(100_000) }
@@ -524,8 +526,7 @@ struct SecretTests {
         }
         try t.waitFor("Tickets 1/")
         seen.append(("screen: list", try t.screen()))
-        let shell = try t.run(["display-message", "-p", "-t", t.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        if let pid = try spawn(["/usr/bin/pgrep", "-P", shell]).output.split(separator: "\n").first {
+        if let pid = try t.programPID() {
             let argv = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
             #expect(!argv.isEmpty)
             seen.append(("argv", argv.replacingOccurrences(of: "\0", with: " ")))
