@@ -37,10 +37,11 @@ func renderTooSmall(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme) {
 
 func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     c.fill(x: 0, y: 0, width: s.width, height: 1, theme[.title])
-    c.put(1, 0, "psatop \(g.dot) \(s.vendor) \(g.dot) \(s.tenant)", theme[.title], maxWidth: s.width / 2)
     var right = Format.clock(s.now, s.timeZone)
     if let words = s.tierWords { right = words + "  " + right }
     let w = TextWidth.of(right)
+    // The name takes what the tier and the clock leave (at least half the width).
+    c.put(1, 0, "psatop \(g.dot) \(s.vendor) \(g.dot) \(s.tenant)", theme[.title], maxWidth: max(s.width / 2, s.width - w - 4))
     c.put(max(0, s.width - w - 1), 0, right, theme[.title])
 }
 
