@@ -7,17 +7,18 @@ struct TicketColumns {
     let columns: [Column]
 
     init(width inner: Int) {
-        let number = Column(title: "NUMBER", width: 15) { t, _ in t.number }
-        let status = Column(title: "STATUS", width: inner >= 110 ? 17 : 12) { t, _ in t.status }
-        let priority = Column(title: "PRIORITY", width: 8) { t, _ in t.priority }
-        let company = Column(title: "COMPANY", width: inner >= 110 ? 22 : 14) { t, _ in t.company }
-        let assignee = Column(title: "ASSIGNEE", width: 16) { t, _ in t.assignee }
-        let age = Column(title: "ACTIVITY", width: 8, value: { t, s in Format.age(t.lastActivity, now: s.now) }, right: true)
+        // Titles from SortColumn: the header's sort arrow finds its column by them.
+        let number = Column(title: SortColumn.number.header, width: 15) { t, _ in t.number }
+        let status = Column(title: SortColumn.status.header, width: inner >= 110 ? 17 : 12) { t, _ in t.status }
+        let priority = Column(title: SortColumn.priority.header, width: 8) { t, _ in t.priority }
+        let company = Column(title: SortColumn.company.header, width: inner >= 110 ? 22 : 14) { t, _ in t.company }
+        let assignee = Column(title: SortColumn.assignee.header, width: 16) { t, _ in t.assignee }
+        let age = Column(title: SortColumn.activity.header, width: 8, value: { t, s in Format.age(t.lastActivity, now: s.now) }, right: true)
         var fixed = [number, status, priority, company]
         if inner >= 130 { fixed.append(assignee) }
         fixed.append(age)
         let used = fixed.reduce(0) { $0 + $1.width + 1 }
-        let title = Column(title: "TITLE", width: max(10, inner - used)) { t, _ in t.title }
+        let title = Column(title: SortColumn.title.header, width: max(10, inner - used)) { t, _ in t.title }
         var cols = fixed
         cols.insert(title, at: 1)
         columns = cols
@@ -85,9 +86,9 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         for col in cols {
             var style = base
             if !isSel || s.focus != .tickets {
-                if col.title == "PRIORITY", let p = priorityStyle(t.priority, theme) { style = p }
-                if col.title == "ACTIVITY" { style = theme[.muted] }
-                if col.title == "NUMBER", let due = t.due, due < s.now, !["complete", "closed", "resolved"].contains(t.status.lowercased()) {
+                if col.title == SortColumn.priority.header, let p = priorityStyle(t.priority, theme) { style = p }
+                if col.title == SortColumn.activity.header { style = theme[.muted] }
+                if col.title == SortColumn.number.header, let due = t.due, due < s.now, !["complete", "closed", "resolved"].contains(t.status.lowercased()) {
                     style = theme[.overdue]
                 }
             }

@@ -6,7 +6,11 @@ import Foundation
 public enum ThemeLocator {
     public static func candidates(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return [nameOrPath] }
-        let file = nameOrPath + ".toml"
+        return directories(environment: env).map { $0 + "/" + nameOrPath + ".toml" }
+    }
+
+    /// The folders a theme name is looked up in, in order, each once.
+    static func directories(environment env: [String: String]) -> [String] {
         var dirs: [String] = []
         let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (env["HOME"].map { $0 + "/.config" } ?? "")
         if !config.isEmpty { dirs.append(config + "/psatop/themes") }
@@ -21,15 +25,14 @@ public enum ThemeLocator {
             }
         }
         var seen = Set<String>()
-        return dirs.map { $0 + "/" + file }.filter { seen.insert($0).inserted }
+        return dirs.filter { seen.insert($0).inserted }
     }
 
     /// Every theme name found, the shipped ones first (default, light, high-contrast, mono),
     /// then the user's own, A to Z.
     public static func available(environment env: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
-        let dirs = Set(candidates("x", environment: env).map { ($0 as NSString).deletingLastPathComponent })
         var names = Set<String>()
-        for d in dirs {
+        for d in directories(environment: env) {
             for f in (try? FileManager.default.contentsOfDirectory(atPath: d)) ?? [] where f.hasSuffix(".toml") {
                 names.insert(String(f.dropLast(5)))
             }
