@@ -8,7 +8,8 @@ func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyp
     if shown.count != s.log.count { title += " of \(Format.grouped(s.log.count))" }
     if s.logErrorsOnly { title += ", failures only" }
     if let ep = s.logEndpoint { title += ", \(ep.sanitized)" }
-    title += ") " + s.logStatusTotals.map { "\($0.0)×\($0.1)" }.joined(separator: " ")
+    let times = s.ascii ? "x" : "×"
+    title += ") " + s.logStatusTotals.map { "\($0.0)\(times)\($0.1)" }.joined(separator: " ")
     c.box(r, title: title, focused: s.focus == .log, theme: theme, glyphs: g)
     let x0 = r.x + 2, inner = r.width - 4
     let rows = s.logRows

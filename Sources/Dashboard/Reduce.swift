@@ -151,6 +151,7 @@ extension DashboardState {
         default: break
         }
         if detail != nil { return handleDetail(key) }
+        if openRequest != nil { return handleRequestView(key) }
         switch key {
         case .tab, .backTab:
             focus = focus == .tickets ? .log : .tickets
@@ -197,7 +198,7 @@ extension DashboardState {
                 guard let choices = e.choices, choices.indices.contains(e.selected) else { return [] }
                 let label = choices[e.selected]
                 d.edit = nil
-                d.saving = "\(e.field.rawValue) → \(label)"
+                d.saving = "\(e.field.rawValue) \(ascii ? "->" : "→") \(label)"
                 detail = d
                 return [.change(id: d.id, e.field, to: label)]
             case .char("n"), .char("N"), .escape, .backspace: e.confirming = false
@@ -316,6 +317,12 @@ extension DashboardState {
         case .pageUp, .ctrl("b"): logSelected -= logRows
         case .char("g"), .home: logSelected = 0
         case .char("G"), .end: logSelected = visibleLogCount - 1
+        case .enter, .char("l"), .right:
+            let shown = visibleLog
+            guard shown.indices.contains(logSelected) else { return [] }
+            openRequest = shown[logSelected]
+            requestScroll = 0
+            return []
         case .char("e"): logErrorsOnly.toggle(); logSelected = 0
         case .char("f"):
             // The next endpoint seen in the log, then all of them again.
@@ -326,6 +333,23 @@ extension DashboardState {
         default: break
         }
         logSelected = max(0, min(logSelected, visibleLogCount - 1))
+        return []
+    }
+
+    /// One request in full: j/k and pages scroll, Esc goes back to the log.
+    private mutating func handleRequestView(_ key: Key) -> [Command] {
+        let page = max(1, layout.body.height - 3)
+        switch key {
+        case .escape, .backspace, .enter, .char("h"), .left: openRequest = nil; requestScroll = 0; return []
+        case .char("j"), .down: requestScroll += 1
+        case .char("k"), .up: requestScroll -= 1
+        case .pageDown, .ctrl("f"), .char(" "): requestScroll += page
+        case .pageUp, .ctrl("b"): requestScroll -= page
+        case .char("g"), .home: requestScroll = 0
+        case .char("G"), .end: requestScroll = .max
+        default: break
+        }
+        if let rec = openRequest { requestScroll = max(0, min(requestScroll, requestScrollLimit(rec))) }
         return []
     }
 

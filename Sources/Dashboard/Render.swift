@@ -15,6 +15,8 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
     renderQuota(&c, s, theme, g, layout.quota)
     if let d = s.detail {
         renderDetail(&c, s, d, theme, g, layout.body)
+    } else if let rec = s.openRequest {
+        renderRequest(&c, s, rec, theme, g, layout.body)
     } else {
         renderTickets(&c, s, theme, g, layout.tickets)
         renderLog(&c, s, theme, g, layout.log)
@@ -52,7 +54,8 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
     else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
     else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
-    else if s.focus == .log { keys = [("j/k", "move"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
+    else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back to the log"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
+    else if s.focus == .log { keys = [("j/k", "move"), ("Enter", "show"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
     else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
     else { keys = [("j/k", "move"), ("Enter", "open"), ("/", "filter"), ("?", "help"), ("q", "quit"), ("s", "sort"), ("Tab", "log"), ("r", "refresh"), ("g/G", "top/end")] }
     if s.filterEditing && s.detail == nil && !s.showHelp {
@@ -100,7 +103,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
     let rows: [(String, String)] = [
         ("j / k, ↓ / ↑", "move down / up"), ("PgDn / PgUp, Ctrl-F / Ctrl-B", "page down / up"),
         ("Ctrl-D / Ctrl-U", "half page"), ("g / G, Home / End", "first / last loaded"),
-        ("Enter", "open the ticket"), ("Esc", "back; clears the filter"), ("Tab", "switch pane (tickets, request log)"),
+        ("Enter", "open the ticket / the request (log)"), ("Esc", "back; clears the filter"), ("Tab", "switch pane (tickets, request log)"),
         ("/", "filter: words, status:new, -prio:low"),
         ("s / S", "sort by the next column / reverse"),
         ("s / p (ticket)", "change status / priority (asks first)"),

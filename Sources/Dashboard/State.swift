@@ -150,6 +150,9 @@ public struct DashboardState: Equatable, Sendable {
     /// The log's filters: failures only, and one endpoint ("Tickets", "ThresholdInformation"…).
     public var logErrorsOnly = false
     public var logEndpoint: String?
+    /// The request shown in full (`Enter` in the log), and how far its view is scrolled.
+    public var openRequest: RequestRecord?
+    public var requestScroll = 0
     public var focus: Pane = .tickets
     public var detail: DetailState?
     public var showHelp = false

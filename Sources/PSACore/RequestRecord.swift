@@ -33,16 +33,59 @@ public struct RequestRecord: Sendable, Equatable, Identifiable, Codable {
     public var purpose: String
     /// Why the poller sent it on its own ("poll: near 50%", "refresh: changes since 10:42"); nil when a person asked.
     public var background: String?
+    /// The request and its answer in full for `Enter` in the log: secrets redacted, bodies cut.
+    public var exchange: RequestExchange?
 
     public init(id: Int, time: Date, method: String, path: String, status: Int?, duration: Double,
                 attempt: Int = 0, waited: Double = 0, waitReason: WaitReason? = nil, error: String? = nil, purpose: String = "",
-                background: String? = nil) {
+                background: String? = nil, exchange: RequestExchange? = nil) {
         self.id = id; self.time = time; self.method = method; self.path = path; self.status = status
         self.duration = duration; self.attempt = attempt; self.waited = waited; self.waitReason = waitReason
         self.error = error; self.purpose = purpose; self.background = background
+        self.exchange = exchange
     }
 
+    /// A copy without the exchange (what a summary needs).
+    public var summary: RequestRecord { var r = self; r.exchange = nil; return r }
+
     public var isError: Bool { status.map { $0 >= 400 } ?? true }
+}
+
+/// One header line as the request view shows it (a secret's value already replaced).
+public struct HeaderField: Sendable, Equatable, Codable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+}
+
+/// A request and its answer as the client saw them, made safe to show: the value of every
+/// header that carries a credential replaced, every configured secret removed from the URL,
+/// headers and bodies, and bodies cut to `bodyLimit` bytes.
+public struct RequestExchange: Sendable, Equatable, Codable {
+    public var url: String
+    public var requestHeaders: [HeaderField]
+    /// nil: no body, or one not kept (an attachment's file data).
+    public var requestBody: String?
+    public var requestBodyBytes: Int
+    public var responseHeaders: [HeaderField]
+    public var responseBody: String?
+    public var responseBodyBytes: Int
+    public static let bodyLimit = 2_048
+    public static let redacted = "[redacted]"
+
+    public init(url: String, requestHeaders: [HeaderField] = [], requestBody: String? = nil, requestBodyBytes: Int = 0,
+                responseHeaders: [HeaderField] = [], responseBody: String? = nil, responseBodyBytes: Int = 0) {
+        self.url = url; self.requestHeaders = requestHeaders; self.requestBody = requestBody; self.requestBodyBytes = requestBodyBytes
+        self.responseHeaders = responseHeaders; self.responseBody = responseBody; self.responseBodyBytes = responseBodyBytes
+    }
+
+    /// Headers whose whole value is a credential (Autotask's `Secret` and `ApiIntegrationCode`,
+    /// Atera's `X-API-KEY`, `Authorization`, cookies), and any whose name says it holds one.
+    public static func isCredentialHeader(_ name: String) -> Bool {
+        let n = name.lowercased()
+        if ["authorization", "proxy-authorization", "cookie", "set-cookie", "secret", "apiintegrationcode", "x-api-key"].contains(n) { return true }
+        return ["secret", "token", "password", "passwd", "apikey", "api-key", "api_key", "auth", "session"].contains { n.contains($0) }
+    }
 }
 
 /// What the client tells its watchers: every attempt, and every pause of the whole queue.

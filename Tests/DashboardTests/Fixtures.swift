@@ -35,13 +35,25 @@ func sampleLog() -> [RequestRecord] {
                       purpose: "quota", background: "poll: near 50%"),
         RequestRecord(id: 3, time: fixedNow.addingTimeInterval(-7), method: "POST", path: "/Tickets/query (id > 0)", status: 200, duration: 0.41),
         RequestRecord(id: 4, time: fixedNow.addingTimeInterval(-5), method: "POST", path: "/Tickets/query (id > 7499)", status: 429, duration: 0.05,
-                      error: "The Autotask API thread threshold of 3 threads has been exceeded."),
+                      error: "The Autotask API thread threshold of 3 threads has been exceeded.", purpose: "tickets", exchange: sampleExchange),
         RequestRecord(id: 5, time: fixedNow.addingTimeInterval(-3), method: "POST", path: "/Tickets/query (id > 7499)", status: 200, duration: 0.52,
                       attempt: 1, waited: 1.3, waitReason: .backoff),
         RequestRecord(id: 6, time: fixedNow.addingTimeInterval(-1), method: "GET", path: "/Tickets/7003", status: nil, duration: 10,
                       error: "timed out"),
     ]
 }
+
+/// What the client keeps of request 4 (credentials already redacted by the client).
+let sampleExchange = RequestExchange(
+    url: "https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/query",
+    requestHeaders: [HeaderField("ApiIntegrationCode", "[redacted]"), HeaderField("UserName", "api@contoso.example"),
+                     HeaderField("Secret", "[redacted]"), HeaderField("Content-Type", "application/json")],
+    requestBody: #"{"MaxRecords":500,"filter":[{"field":"id","op":"gt","value":7499}],"IncludeFields":["id","title","status"]}"#,
+    requestBodyBytes: 107,
+    responseHeaders: [HeaderField("Content-Type", "application/json; charset=utf-8"), HeaderField("Retry-After", "2"),
+                      HeaderField("X-Evil", "\u{1B}]0;pwned\u{07}\u{202E}gnp.exe")],
+    responseBody: #"{"errors":["The Autotask API thread threshold of 3 threads has been exceeded."]}"#,
+    responseBodyBytes: 80)
 
 func sampleState(width: Int, height: Int) -> DashboardState {
     var s = DashboardState(vendor: "Autotask", tenant: "api@contoso.example", now: fixedNow, width: width, height: height)

@@ -34,6 +34,60 @@ struct SnapshotTests {
         assertSnapshot(render(s, theme: .fallback), "help-\(w)x\(h)")
     }
 
+    /// Each pane and overlay as a person reaches it.
+    static func screen(_ name: String, width w: Int, height h: Int) -> DashboardState {
+        var s = name == "overview" ? multiTenantState(width: w, height: h) : sampleState(width: w, height: h)
+        func keys(_ ks: Key...) { for k in ks { _ = s.reduce(.key(k)) } }
+        func open() { keys(.enter); _ = s.reduce(.detail(sampleTickets()[2])) }
+        switch name {
+        case "log": keys(.tab, .down)
+        case "request": keys(.tab, .down, .down, .enter)
+        case "detail": open()
+        case "help": keys(.char("?"))
+        case "filter": keys(.char("/"), .char("d"), .char("a"), .char("n"), .char("a"))
+        case "sorted": keys(.char("s"), .char("s"))
+        case "picker", "confirm":
+            open(); keys(.char("s"))
+            _ = s.reduce(.choices(.status, ["New", "In Progress", "Waiting Customer", "Complete", "Escalated"]))
+            if name == "confirm" { keys(.char("j"), .enter) }
+        case "suspended":
+            s.quota = Quota(used: 10_000, limit: 10_000, windowSeconds: 3_600)
+            _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded")))
+        default: break // main, overview
+        }
+        return s
+    }
+    static let screens = ["main", "log", "request", "detail", "help", "filter", "sorted", "picker", "confirm", "suspended", "overview"]
+
+    @Test("every pane and overlay in ASCII at both sizes: no box-drawing or block glyph left", arguments: screens, sizes)
+    func everyScreenASCII(name: String, size: (Int, Int)) {
+        var s = Self.screen(name, width: size.0, height: size.1)
+        s.ascii = true
+        let canvas = render(s, theme: .fallback)
+        let glyphs = Set("┌┐└┘─│█░▓┃·…↑↓⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏●×→▏")
+        #expect(!canvas.text.contains { glyphs.contains($0) }, "\(name) draws a Unicode glyph in ASCII mode")
+        assertSnapshot(canvas, "ascii-\(name)-\(size.0)x\(size.1)")
+    }
+
+    @Test("the request view: what was asked and answered, credential headers redacted, hostile header sanitized", arguments: sizes)
+    func request(w: Int, h: Int) {
+        var s = Self.screen("request", width: w, height: h)
+        #expect(s.openRequest?.id == 4)
+        let canvas = render(s, theme: .fallback)
+        #expect(canvas.text.contains("Secret: [redacted]") && canvas.text.contains("ApiIntegrationCode: [redacted]"))
+        assertSnapshot(canvas, "request-\(w)x\(h)")
+        // Scrolling stops at the last line; Esc goes back to the log with its selection.
+        _ = s.reduce(.key(.char("G")))
+        let end = s.requestScroll
+        _ = s.reduce(.key(.char("j")))
+        let bottom = render(s, theme: .fallback).text
+        #expect(s.requestScroll == end && end > 0)
+        #expect(bottom.contains("Retry-After: 2") && bottom.contains("thread threshold") && bottom.contains("X-Evil: gnp.exe"))
+        #expect(!bottom.contains("\u{1B}") && !bottom.contains("\u{202E}") && !bottom.contains("\u{07}"))
+        _ = s.reduce(.key(.escape))
+        #expect(s.openRequest == nil && s.focus == .log && s.logSelected == 2)
+    }
+
     @Test("Atera has no latency tiers: the gauge speaks of its per-key limit")
     func ateraWords() {
         var s = DashboardState(vendor: "Atera", tenant: "demo", now: fixedNow, width: 80, height: 24)

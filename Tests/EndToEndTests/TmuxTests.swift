@@ -535,14 +535,22 @@ struct SecretTests {
         try t.keys("Tab")
         try t.waitFor("Tab tickets")
         seen.append(("screen: log", try t.screen()))
-        try t.keys("Tab", "Enter")
+        // One request in full: its headers (the credentials redacted) and, at the end, its answer.
+        try t.keys("Enter")
+        let request = try t.waitFor("Request headers")
+        #expect(request.contains("Secret: [redacted]") && request.contains("ApiIntegrationCode: [redacted]"), "\(request)")
+        seen.append(("screen: request", request))
+        try t.keys("G")
+        try t.waitFor("the answer") { $0.contains("Response ") }
+        seen.append(("screen: request, its end", try t.screen()))
+        try t.keys("Escape", "Tab", "Enter")
         try t.waitFor("Description")
         seen.append(("screen: detail", try t.screen()))
         try t.keys("q")
         try t.expectCookedShell()
         seen.append(("stderr log", (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""))
 
-        #expect(seen.count >= 16)
+        #expect(seen.count >= 18)
         // The grep itself works: the simulator prints its own (test-only) credentials at start.
         #expect(Self.leaks((try? String(contentsOfFile: sim.log, encoding: .utf8)) ?? "").count == 3)
         for (what, text) in seen {

@@ -288,6 +288,56 @@ struct RateAwareClientTests {
         let log = await client.log
         #expect(log.allSatisfy { !$0.path.contains(secret) && !($0.error ?? "").contains(secret) })
     }
+
+    @Test("the exchange kept for the request view: credential headers redacted, secrets gone from URL and bodies, bodies cut")
+    func exchangeRedacted() async throws {
+        let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
+        let secret = "S3cr3t-value-123", code = "INTEGRATION-CODE-9"
+        // The answer echoes the secret, once straddling the 2,048-byte cut, and sets a cookie.
+        let limit = RequestExchange.bodyLimit
+        let echo = "{\"note\":\"" + String(repeating: "x", count: limit - 16) + secret + "\",\"again\":\"\(secret)\"}"
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in
+            (HTTPResult(status: 200, headers: [("Set-Cookie", "sid=abc"), ("X-Echo", "key=\(secret)"), ("X-Session-Token", "t0k3n"),
+                                               ("X-RateLimit-Remaining", "41")],
+                        body: Data(echo.utf8)), hold: .zero)
+        }
+        let client = RateAwareClient(transport: transport, clock: clock, seed: 3, secrets: [secret, code])
+        let events = await client.events()
+        let body = Data(#"{"filter":[{"field":"id","op":"gt","value":0}],"ref":"S3cr3t-value-123"}"#.utf8)
+        let request = ClientRequest(spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/Tickets/query?code=\(code)",
+                                                          headers: [("ApiIntegrationCode", code), ("UserName", "api@x.example"),
+                                                                    ("Secret", secret), ("Authorization", "Bearer eyJabc.def.ghi")],
+                                                          body: body),
+                                    endpoint: "Tickets", logPath: "/Tickets/query", idempotent: true, purpose: "test")
+        _ = try await client.send(request)
+        var record: RequestRecord?
+        for await e in events { if case .record(let r) = e { record = r; break } }
+        let x = try #require(record?.exchange)
+        let everything = "\(x)"
+        #expect(!everything.contains(secret) && !everything.contains(code) && !everything.contains("eyJabc") && !everything.contains("t0k3n"))
+        #expect(!everything.contains("sid=abc"))
+        #expect(x.url == "https://example.invalid/Tickets/query?code=[redacted]")
+        #expect(x.requestHeaders.map(\.name) == ["ApiIntegrationCode", "UserName", "Secret", "Authorization"])
+        #expect(x.requestHeaders.map(\.value) == ["[redacted]", "api@x.example", "[redacted]", "[redacted]"])
+        #expect(x.responseHeaders.first { $0.name == "X-Echo" }?.value == "key=[redacted]")
+        #expect(x.responseHeaders.first { $0.name == "X-RateLimit-Remaining" }?.value == "41")
+        #expect(x.requestBody?.contains(#""ref":"[redacted]""#) == true)
+        #expect(x.requestBodyBytes == body.count)
+        // The answer: cut at the limit, after redacting (the straddling secret is gone whole, not shown in part).
+        let shown = try #require(x.responseBody)
+        #expect(shown.utf8.count == limit && x.responseBodyBytes == echo.utf8.count)
+        #expect(!shown.contains(String(secret.prefix(6))))
+        #expect(shown.hasSuffix("[redacted]") || shown.contains("[red"))
+        // The client's own log keeps the summary only.
+        #expect(await client.log.last?.exchange == nil)
+        // An attachment's file data is not kept (its size is).
+        let upload = ClientRequest(spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/Tickets/1/Attachments", body: Data(count: 300)),
+                                   endpoint: "Tickets", logPath: "/Tickets/1/Attachments", idempotent: false, purpose: "attach", attachmentBytes: 300)
+        _ = try await client.send(upload)
+        var second: RequestRecord?
+        for await e in events { if case .record(let r) = e { second = r; break } }
+        #expect(second?.exchange?.requestBody == nil && second?.exchange?.requestBodyBytes == 300)
+    }
 }
 
 @Suite("Error bodies")
