@@ -73,6 +73,8 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
               + "sends in \(Format.seconds(w.until.timeIntervalSince(s.now)))", theme[.warning], maxWidth: inner)
         return
     }
+    // While attachments are in the tenant's 5-minute window (or refused), that budget comes first.
+    if let a = s.poll?.attachments { parts.append(attachmentText(a, s)) }
     if s.vendor != "Atera", let p = s.poll, let others = p.others {
         var who = "ours \(Format.grouped(p.ours)) \(g.ours)  others \(Format.grouped(others))"
         if let rate = p.othersPerHour, abs(rate) >= 1 { who += " (\(rate > 0 ? "+" : "−")\(Format.grouped(Int(abs(rate).rounded())))/h)" }
@@ -96,7 +98,18 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         let next = line.isEmpty ? p : line + "  \(g.dot)  " + p
         if TextWidth.of(next) <= inner { line = next } else if line.isEmpty { line = p }
     }
-    c.put(x, y3, line, s.quotaError == nil ? theme[.muted] : theme[.warning], maxWidth: inner)
+    let blocked = s.poll?.attachments?.blockedUntil.map { $0 > s.now } ?? false
+    c.put(x, y3, line, s.quotaError == nil && !blocked ? theme[.muted] : theme[.warning], maxWidth: inner)
+}
+
+/// "attachments 3.2 MB of 10.0 MB per 5 min, clear in 4m12s", or the refusal's countdown.
+func attachmentText(_ a: AttachmentUsage, _ s: DashboardState) -> String {
+    if let b = a.blockedUntil, b > s.now {
+        return "attachments refused by the server for \(Format.seconds(b.timeIntervalSince(s.now)))"
+    }
+    var text = "attachments \(ByteSize.text(a.used)) of \(ByteSize.text(a.limit)) per 5 min"
+    if let at = a.clearsAt, at > s.now { text += ", clear in \(Format.seconds(at.timeIntervalSince(s.now)))" }
+    return text
 }
 
 /// The poller's line: when it reads next and why, and what it spent of its hourly budget.

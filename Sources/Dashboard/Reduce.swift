@@ -82,6 +82,22 @@ extension DashboardState {
             if detail?.id == id { detail?.commentsError = message }
         case .ticketWeb(let template):
             ticketURLTemplate = template
+        case .attached(let id, let name, let bytes):
+            if detail?.id == id {
+                detail?.saving = nil
+                detail?.notice = "attached \(name) (\(ByteSize.text(bytes)))"
+                detail?.noticeIsError = false
+            } else {
+                say("attached \(name) to ticket \(id)")
+            }
+        case .attachFailed(let id, let name, let error):
+            if detail?.id == id {
+                detail?.saving = nil
+                detail?.notice = "\(name) not attached: \(error)"
+                detail?.noticeIsError = true
+            } else {
+                say("\(name) not attached to ticket \(id): \(error)")
+            }
         case .choices(let field, let labels):
             guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
             e.choices = labels
@@ -136,6 +152,8 @@ extension DashboardState {
     private mutating func handle(_ key: Key) -> [Command] {
         if key == .ctrl("c") { quit = true; return [.quit] }
         if filterEditing && detail == nil && !showHelp { return handleFilterInput(key) }
+        // A path being typed takes every key (q, t, r, ? are letters of it).
+        if detail?.attachPath != nil && !showHelp { return handleAttachPrompt(key) }
         if key == .char("q") { quit = true; return [.quit] }
         if showHelp {
             if key == .char("?") || key == .escape || key == .enter { showHelp = false }
@@ -164,6 +182,7 @@ extension DashboardState {
     private mutating func handleDetail(_ key: Key) -> [Command] {
         guard var d = detail else { return [] }
         if d.edit != nil { return handleEdit(key) }
+        if d.attachPath != nil { return handleAttachPrompt(key) }
         let page = max(1, layout.body.height - 4)
         switch key {
         case .char("y"), .char("o"): return share(d.ticket, key)
@@ -175,6 +194,17 @@ extension DashboardState {
             d.notice = nil
             detail = d
             return [.loadChoices(field)]
+        case .char("a"):
+            guard d.saving == nil, !d.loading else { return [] }
+            if vendor == "Atera" {
+                d.notice = "Atera's API takes no ticket attachments: attach it in the Atera web app"
+                d.noticeIsError = true
+            } else {
+                d.attachPath = ""
+                d.notice = nil
+            }
+            detail = d
+            return []
         case .escape, .backspace, .char("h"), .left: detail = nil; return []
         case .char("j"), .down: d.scroll += 1
         case .char("k"), .up: d.scroll -= 1
@@ -186,6 +216,42 @@ extension DashboardState {
         d.scroll = max(0, d.scroll)
         detail = d
         return []
+    }
+
+    /// The path prompt after `a`: typing edits, Enter attaches, Esc cancels.
+    private mutating func handleAttachPrompt(_ key: Key) -> [Command] {
+        guard var d = detail, var path = d.attachPath else { return [] }
+        switch key {
+        case .enter:
+            let typed = path.trimmingCharacters(in: .whitespaces)
+            guard !typed.isEmpty else { return [] }
+            d.attachPath = nil
+            d.saving = "attaching \(Self.fileName(typed))"
+            detail = d
+            return [.attach(id: d.id, path: typed)]
+        case .escape: d.attachPath = nil
+        case .backspace: if !path.isEmpty { path.removeLast() }; d.attachPath = path
+        case .ctrl("u"): d.attachPath = ""
+        case .ctrl("w"):
+            // The last path component (or word), as shells do.
+            while path.last == "/" || path.last == " " { path.removeLast() }
+            while let c = path.last, c != "/", c != " " { path.removeLast() }
+            d.attachPath = path
+        case .char(let c):
+            // Control and format characters (a pasted escape sequence) do not enter the path.
+            guard !c.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }),
+                  path.utf8.count < 4_096 else { return [] }
+            d.attachPath = path + String(c)
+        default: return []
+        }
+        detail = d
+        return []
+    }
+
+    /// The last component of a typed path ("~/logs/app.log" → "app.log").
+    static func fileName(_ path: String) -> String {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return trimmed.split(separator: "/").last.map(String.init) ?? path
     }
 
     /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes.

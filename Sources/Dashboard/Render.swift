@@ -53,13 +53,18 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     let keys: [(String, String)]
     if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
     else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
-    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
+    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("a", "attach"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
     else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back to the log"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
     else if s.focus == .log { keys = [("j/k", "move"), ("Enter", "show"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
     else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
     else { keys = [("j/k", "move"), ("Enter", "open"), ("/", "filter"), ("?", "help"), ("q", "quit"), ("s", "sort"), ("Tab", "log"), ("r", "refresh"), ("g/G", "top/end")] }
     if s.filterEditing && s.detail == nil && !s.showHelp {
         renderFilterPrompt(&c, s, theme, g)
+        return
+    }
+    if let path = s.detail?.attachPath, !s.showHelp {
+        renderPrompt(&c, s, theme, g, label: " Attach file: ", typed: path,
+                     right: "Enter attach \(g.dot) Esc cancel \(g.dot) Ctrl-W/U erase")
         return
     }
     if let flash = s.flash {
@@ -84,15 +89,20 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 
 /// The footer while `/` is open: the typed filter with a cursor, the counts, and the keys.
 func renderFilterPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
-    let y = s.height - 1
     var right = s.listCounts
     if s.loadingPage { right = g.spinner[s.spinner % g.spinner.count] + " " + right }
     right += "  Enter keep \(g.dot) Esc clear"
+    renderPrompt(&c, s, theme, g, label: " /", typed: s.filterText, right: right)
+}
+
+/// A prompt in the footer: its label, what was typed with a cursor, and on the right what the keys do.
+func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, label: String, typed raw: String, right: String) {
+    let y = s.height - 1
     let rightW = TextWidth.of(right)
-    var x = c.put(0, y, " /", theme[.key])
+    var x = c.put(0, y, label, theme[.key])
     // What was typed is shown sanitized (it could hold anything pasted) and, when long, its end.
-    let room = max(4, s.width - rightW - 6)
-    var typed = s.filterText.sanitized
+    let room = max(4, s.width - rightW - x - 4)
+    var typed = raw.sanitized
     while TextWidth.of(typed) > room - 1 { typed.removeFirst() }
     x += c.put(x, y, typed, theme[.statusBar])
     c.put(x, y, g.cursor, theme[.key])
@@ -106,7 +116,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("Enter", "open the ticket / the request (log)"), ("Esc", "back; clears the filter"), ("Tab", "switch pane (tickets, request log)"),
         ("/", "filter: words, status:new, -prio:low"),
         ("s / S", "sort by the next column / reverse"),
-        ("s / p (ticket)", "change status / priority (asks first)"),
+        ("s / p / a (ticket)", "status / priority (asks first) / attach a file"),
         ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),

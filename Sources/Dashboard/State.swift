@@ -43,6 +43,9 @@ public enum DashboardEvent: Sendable {
     case commentsFailed(id: Int64, String)
     /// The tenant's ticket web page template, once its API address is known.
     case ticketWeb(String?)
+    /// A file the user asked to attach was attached, or was not (and was not retried).
+    case attached(id: Int64, name: String, bytes: Int)
+    case attachFailed(id: Int64, name: String, error: String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
 }
@@ -60,6 +63,8 @@ public enum Command: Equatable, Sendable {
     case copy(String)
     /// A web page to open where a browser exists, else to show.
     case open(String)
+    /// Attaches the file at `path` (as typed: `~` and relative paths allowed) to a ticket.
+    case attach(id: Int64, path: String)
     /// The next theme, live.
     case nextTheme
     case quit
@@ -87,6 +92,8 @@ public struct DetailState: Equatable, Sendable {
     public var commentsError: String?
     /// A change on its way to the server ("status → Complete").
     public var saving: String?
+    /// The path typed after `a` (nil: the prompt is closed).
+    public var attachPath: String?
     /// What became of the last change, and whether it failed.
     public var notice: String?
     public var noticeIsError = false

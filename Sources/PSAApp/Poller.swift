@@ -217,6 +217,8 @@ public actor Poller {
             s.readAt = wall(last.at)
             s.others = s.projected.map { max(0, $0.used - ours) }
             s.othersPerHour = projector.othersRate.map { $0 / timeScale * 3_600 }
+            let a = await api.client.attachmentUsage()
+            if a.used > 0 || a.blockedUntil != nil { s.attachments = a }
         }
         s.nextReadAt = nextReadAt.map(wall)
         return s
@@ -313,6 +315,20 @@ public actor Poller {
                     post(.updated(id: id, field, label))
                 } catch {
                     post(.updateFailed(id: id, field, label, error: String(describing: error)))
+                }
+            }
+        case .attach(let id, let path):
+            // Once, like a change: a failed upload is reported, not sent again.
+            let fileLimit = api.client.policy.attachmentFileLimit
+            track {
+                let name = AttachmentFile.name(of: path)
+                do {
+                    let file = try AttachmentFile.read(path, fileLimit: fileLimit)
+                    try await api.attach(ticketID: id, fileName: file.name, data: file.data)
+                    post(.attached(id: id, name: file.name, bytes: file.data.count))
+                } catch is CancellationError {
+                } catch {
+                    post(.attachFailed(id: id, name: name, error: String(describing: error)))
                 }
             }
         case .quit:

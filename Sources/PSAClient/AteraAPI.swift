@@ -37,6 +37,11 @@ public struct AteraAPI: TenantAPI {
 
     public func prepare() async throws {}
 
+    /// Atera's API has no ticket attachments: refused before anything is sent.
+    public func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64 {
+        throw APIError(kind: .refused, status: nil, detail: "Atera's API takes no ticket attachments (attach it in the Atera web app)")
+    }
+
     /// Our own requests in the last minute against the limit; the server's view when it sends `X-RateLimit-*`.
     public func quota() async throws -> Quota {
         let own = await client.sentInLast(seconds: 60)

@@ -178,11 +178,13 @@ public actor RateAwareClient {
         return sentTimes.reversed().prefix { $0 > at }.count
     }
 
-    /// Attachment bytes in the current window, the limit, and when attachments may go again if blocked.
-    public func attachmentUsage() -> (used: Int, limit: Int, blockedUntil: Date?) {
+    /// Attachment bytes in the current window, the limit, when the window is clear, and when
+    /// attachments may go again if the server refused them.
+    public func attachmentUsage() -> AttachmentUsage {
         let now = clock.now().seconds
-        return (attachments.used(at: now), attachments.windowBytes,
-                attachments.blockedUntil.flatMap { $0 > now ? wallTime(.seconds(double: $0)) : nil })
+        return AttachmentUsage(used: attachments.used(at: now), limit: attachments.windowBytes,
+                               clearsAt: attachments.clearsAt(now).map { wallTime(.seconds(double: $0)) },
+                               blockedUntil: attachments.blockedUntil.flatMap { $0 > now ? wallTime(.seconds(double: $0)) : nil })
     }
 
     /// Sends a request through the pause gate, the pacer and a thread slot; retries what may be retried.

@@ -31,6 +31,10 @@ public protocol TenantAPI: Sendable {
     func apiBaseURL() async -> String
     /// A ticket's comments, oldest first (Atera); nil where the detail view shows none (Autotask).
     func ticketComments(id: Int64) async throws -> [TicketComment]?
+    /// Attaches a file to a ticket (Autotask); returns the attachment's id. Vendors without
+    /// attachments in their API refuse without sending anything. Not retried (not idempotent).
+    @discardableResult
+    func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64
 }
 
 /// Where a person sees a ticket in the vendor's web app.

@@ -146,6 +146,18 @@ public struct BudgetLog: Sendable, Equatable {
 }
 
 /// What the poller tells the dashboard about its schedule and its cost.
+/// Autotask's attachment budget as it stands: bytes in the rolling window against its limit,
+/// when the window is clear again, and until when the server refuses attachments (after a refusal).
+public struct AttachmentUsage: Sendable, Equatable {
+    public var used: Int
+    public var limit: Int
+    public var clearsAt: Date?
+    public var blockedUntil: Date?
+    public init(used: Int, limit: Int, clearsAt: Date? = nil, blockedUntil: Date? = nil) {
+        self.used = used; self.limit = limit; self.clearsAt = clearsAt; self.blockedUntil = blockedUntil
+    }
+}
+
 public struct PollStatus: Sendable, Equatable {
     /// The count projected now (Autotask), nil before a reading or where the count is our own (Atera).
     public var projected: Quota?
@@ -162,6 +174,8 @@ public struct PollStatus: Sendable, Equatable {
     public var others: Int?
     /// Net change of the others' count per hour of the tenant, when measured.
     public var othersPerHour: Double?
+    /// The tenant's attachment budget while it is in use (Autotask), nil when untouched.
+    public var attachments: AttachmentUsage?
 
     public init(projected: Quota? = nil, readAt: Date? = nil, nextReadAt: Date? = nil, why: String = "", budgetPerHour: Int,
                 spentLastHour: Int = 0, ours: Int = 0, others: Int? = nil, othersPerHour: Double? = nil) {

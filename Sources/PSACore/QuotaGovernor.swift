@@ -150,6 +150,9 @@ public struct AttachmentBudget: Sendable {
     /// Bytes sent in the window ending at `now`.
     public func used(at now: Double) -> Int { sent.filter { $0.at > now - window }.reduce(0) { $0 + $1.bytes } }
 
+    /// When the last attachment in the window leaves it (nil: the window is empty).
+    public func clearsAt(_ now: Double) -> Double? { sent.filter { $0.at > now - window }.map(\.at).max().map { $0 + window } }
+
     /// Seconds to wait before `bytes` more fit in the window (0: now).
     public func wait(for bytes: Int, at now: Double) -> Double {
         if let b = blockedUntil, b > now { return b - now }

@@ -86,6 +86,51 @@ struct EditTests {
         #expect(render(s, theme: .fallback).text.contains("could not be loaded: server error (500)"))
     }
 
+    @Test("a: the path prompt takes every key (q, t, r, ? are letters of a path); Enter attaches once; the outcome is shown")
+    func attach() {
+        var s = opened()
+        let id = s.detail!.id
+        #expect(s.reduce(.key(.char("a"))) == [])
+        #expect(s.detail?.attachPath == "")
+        for c in "~/q t?r/x.log" { #expect(s.reduce(.key(.char(c))) == []) }
+        #expect(!s.quit && s.detail?.attachPath == "~/q t?r/x.log")
+        _ = s.reduce(.key(.char("\u{1B}"))); _ = s.reduce(.key(.char("\u{202E}")))
+        #expect(s.detail?.attachPath == "~/q t?r/x.log")
+        _ = s.reduce(.key(.ctrl("w")))
+        #expect(s.detail?.attachPath == "~/q t?r/")
+        _ = s.reduce(.key(.backspace)); _ = s.reduce(.key(.char("/")))
+        for c in "report.pdf" { _ = s.reduce(.key(.char(c))) }
+        assertSnapshot(render(s, theme: .fallback), "attach-prompt-120x40")
+        #expect(s.reduce(.key(.enter)) == [.attach(id: id, path: "~/q t?r/report.pdf")])
+        #expect(s.detail?.attachPath == nil && s.detail?.saving == "attaching report.pdf")
+        // Nothing else starts while it is on its way.
+        #expect(s.reduce(.key(.char("a"))) == [] && s.detail?.attachPath == nil)
+        _ = s.reduce(.attached(id: id, name: "report.pdf", bytes: 1_234_567))
+        #expect(s.detail?.saving == nil && s.detail?.notice == "attached report.pdf (1.2 MB)" && s.detail?.noticeIsError == false)
+        // A failure, and Esc and an empty path.
+        _ = s.reduce(.key(.char("a")))
+        #expect(s.reduce(.key(.enter)) == [] && s.detail?.attachPath == "")
+        _ = s.reduce(.key(.escape))
+        #expect(s.detail?.attachPath == nil && s.detail != nil)
+        _ = s.reduce(.attachFailed(id: id, name: "x.log", error: "no such file: /root/x.log"))
+        #expect(s.detail?.noticeIsError == true && s.detail?.notice == "x.log not attached: no such file: /root/x.log")
+        // Atera's API has no attachments: said, no prompt.
+        s.vendor = "Atera"
+        _ = s.reduce(.key(.char("a")))
+        #expect(s.detail?.attachPath == nil && s.detail?.notice?.contains("Atera's API takes no ticket attachments") == true)
+    }
+
+    @Test("the quota pane shows the attachment budget while it is in use, and the server's refusal")
+    func attachmentBudget() {
+        var s = sampleState(width: 120, height: 40)
+        s.poll?.attachments = AttachmentUsage(used: 3_200_000, limit: 10_000_000, clearsAt: fixedNow.addingTimeInterval(252))
+        #expect(render(s, theme: .fallback).text.contains("attachments 3.2 MB of 10.0 MB per 5 min, clear in 252s"))
+        s.poll?.attachments = AttachmentUsage(used: 10_000_000, limit: 10_000_000, blockedUntil: fixedNow.addingTimeInterval(90))
+        #expect(render(s, theme: .fallback).text.contains("attachments refused by the server for 90s"))
+        s.poll?.attachments = nil
+        #expect(!render(s, theme: .fallback).text.contains("attachments"))
+    }
+
     @Test("labels that cannot be had are said so in the picker")
     func choicesFail() {
         var s = opened()

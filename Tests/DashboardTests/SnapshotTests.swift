@@ -50,6 +50,10 @@ struct SnapshotTests {
             open(); keys(.char("s"))
             _ = s.reduce(.choices(.status, ["New", "In Progress", "Waiting Customer", "Complete", "Escalated"]))
             if name == "confirm" { keys(.char("j"), .enter) }
+        case "attach":
+            open(); keys(.char("a"))
+            for c in "~/logs/backup-2026-11-23.log" { keys(.char(c)) }
+            s.poll?.attachments = AttachmentUsage(used: 3_200_000, limit: 10_000_000, clearsAt: fixedNow.addingTimeInterval(252))
         case "suspended":
             s.quota = Quota(used: 10_000, limit: 10_000, windowSeconds: 3_600)
             _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded")))
@@ -57,7 +61,7 @@ struct SnapshotTests {
         }
         return s
     }
-    static let screens = ["main", "log", "request", "detail", "help", "filter", "sorted", "picker", "confirm", "suspended", "overview"]
+    static let screens = ["main", "log", "request", "detail", "help", "filter", "sorted", "picker", "confirm", "attach", "suspended", "overview"]
 
     @Test("every pane and overlay in ASCII at both sizes: no box-drawing or block glyph left", arguments: screens, sizes)
     func everyScreenASCII(name: String, size: (Int, Int)) {

@@ -30,4 +30,46 @@ struct PollerTests {
         #expect(!state.log.isEmpty)
         #expect(state.log.allSatisfy { !$0.path.contains(conn.simulator!.config.autotaskSecret) })
     }
+
+    @Test("a file attached from the dashboard reaches the simulator once; the budget shows in the status; refusals are said")
+    func attach() async throws {
+        var settings = ConnectionSettings()
+        settings.demo = true
+        settings.demoTickets = 20
+        let conn = try await Connection.open(settings)
+        let mailbox = Mailbox()
+        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
+        await poller.start(loadTickets: false)
+        let id = try #require(try await conn.api.page(after: nil).tickets.first?.id)
+        let dir = NSTemporaryDirectory() + "psatop-attach-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(repeating: 0x41, count: 2_000).write(to: URL(fileURLWithPath: dir + "/notes.txt"))
+
+        /// Events until one of the attach outcomes arrives (real time, bounded).
+        func outcome() async throws -> DashboardEvent? {
+            for _ in 0..<500 {
+                for e in mailbox.drain() {
+                    switch e { case .attached, .attachFailed: return e; default: continue }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return nil
+        }
+        await poller.handle(.attach(id: id, path: dir + "/notes.txt"))
+        let done = try await outcome()
+        #expect(done.map { if case .attached(id, "notes.txt", 2_000) = $0 { true } else { false } } == true, "\(String(describing: done))")
+        let usage = await poller.status().attachments
+        #expect(usage?.used == 2_000 && usage?.limit == 10_000_000 && usage?.clearsAt != nil)
+        let uploads = await conn.api.client.log.filter { $0.path.contains("/Attachments") }
+        #expect(uploads.count == 1 && uploads.first?.status == 200 && uploads.first?.method == "POST")
+
+        // A directory is refused before anything is sent.
+        await poller.handle(.attach(id: id, path: dir))
+        let refused = try await outcome()
+        #expect(refused.map { if case .attachFailed(id, _, let e) = $0 { e.contains("is a directory") } else { false } } == true)
+        #expect(await conn.api.client.log.filter { $0.path.contains("/Attachments") }.count == 1)
+        await poller.stop()
+        await conn.close()
+    }
 }

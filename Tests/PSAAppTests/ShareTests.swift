@@ -71,3 +71,35 @@ struct ShareTests {
         #expect(Command.forTenant(1, .copy("a")).unwrapped == .copy("a"))
     }
 }
+
+@Suite("Attachment files")
+struct AttachmentFileTests {
+    @Test("a typed path: ~ and relative paths resolved; directories, devices, empty and oversized files refused before reading")
+    func reading() throws {
+        let dir = NSTemporaryDirectory() + "psatop-files-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: dir + "/sub/a.txt"))
+        try Data().write(to: URL(fileURLWithPath: dir + "/empty"))
+        try Data(count: 101).write(to: URL(fileURLWithPath: dir + "/big"))
+
+        #expect(AttachmentFile.resolve("~/x/../y.log", home: "/home/u", cwd: "/w") == "/home/u/y.log")
+        #expect(AttachmentFile.resolve("~", home: "/home/u", cwd: "/w") == "/home/u")
+        #expect(AttachmentFile.resolve("logs/a.log", home: "/home/u", cwd: "/w") == "/w/logs/a.log")
+        #expect(AttachmentFile.resolve("/abs", home: "/home/u", cwd: "/w") == "/abs")
+
+        let ok = try AttachmentFile.read("~/sub/a.txt", fileLimit: 100, home: dir, cwd: "/")
+        #expect(ok == AttachmentFile(name: "a.txt", data: Data("hello".utf8)))
+        #expect(try AttachmentFile.read("sub/a.txt", fileLimit: 100, home: "/", cwd: dir).data.count == 5)
+
+        func refusal(_ path: String) -> String {
+            do { _ = try AttachmentFile.read(path, fileLimit: 100, home: dir, cwd: dir); return "read" }
+            catch { return String(describing: error) }
+        }
+        #expect(refusal("sub").contains("is a directory"))
+        #expect(refusal("missing.txt").contains("no such file"))
+        #expect(refusal("empty").contains("is empty"))
+        #expect(refusal("big") == "the file is 101 B; Autotask takes at most 100 B per attachment")
+        #expect(refusal("/dev/null").contains("not a regular file"))
+    }
+}
