@@ -28,6 +28,8 @@ extension DashboardState {
         case .quotaFailed(let message, _):
             quotaError = message
         case .page(let fetched, let reset, let at):
+            // A page asked for under another server filter (on its way when the filter changed) is dropped.
+            guard fetched.filter == serverFilter else { return [] }
             var page = fetched
             page.tickets = page.tickets.map { listCopy($0) }
             // Room for the whole list up front: growing by doubling would, for a moment, hold
@@ -152,6 +154,7 @@ extension DashboardState {
     private mutating func handle(_ key: Key) -> [Command] {
         if key == .ctrl("c") { quit = true; return [.quit] }
         if filterEditing && detail == nil && !showHelp { return handleFilterInput(key) }
+        if serverFilterEditing && detail == nil && !showHelp { return handleServerFilterInput(key) }
         // A path being typed takes every key (q, t, r, ? are letters of it).
         if detail?.attachPath != nil && !showHelp { return handleAttachPrompt(key) }
         if key == .char("q") { quit = true; return [.quit] }
@@ -350,6 +353,11 @@ extension DashboardState {
         case .char("/"):
             filterEditing = true
             return []
+        case .char("F"):
+            serverFilterEditing = true
+            serverFilterText = serverFilter?.text ?? ""
+            serverFilterError = nil
+            return []
         case .char("y"), .char("o"):
             guard let t = selectedTicket else { return [] }
             return share(t, key)
@@ -402,6 +410,51 @@ extension DashboardState {
         return []
     }
 
+    /// The prompt after `F`: Enter asks the server for the list under the typed filter (empty: all
+    /// tickets); a filter that does not parse stays open with the reason; Esc leaves things as they were.
+    private mutating func handleServerFilterInput(_ key: Key) -> [Command] {
+        switch key {
+        case .escape: serverFilterEditing = false; serverFilterError = nil
+        case .backspace: if !serverFilterText.isEmpty { serverFilterText.removeLast() }; serverFilterError = nil
+        case .ctrl("u"): serverFilterText = ""; serverFilterError = nil
+        case .enter:
+            do {
+                let f = try ServerFilter.parse(serverFilterText)
+                serverFilterEditing = false
+                serverFilterError = nil
+                return setServerFilter(f.isEmpty ? nil : f)
+            } catch {
+                serverFilterError = error.description
+            }
+        case .char(let c):
+            guard !c.isNewline, c.unicodeScalars.allSatisfy({ !$0.properties.generalCategory.isControlOrFormat }),
+                  serverFilterText.count < 300 else { return [] }
+            serverFilterText.append(c)
+            serverFilterError = nil
+        default: break
+        }
+        return []
+    }
+
+    /// Starts the list again under a server filter: the loaded tickets are another set now.
+    mutating func setServerFilter(_ f: ServerFilter?) -> [Command] {
+        guard f != serverFilter || listError != nil else { return [] }
+        serverFilter = f
+        tickets = []
+        view = nil
+        total = nil
+        next = nil
+        listComplete = false
+        listError = nil
+        changedIDs = []
+        selected = 0
+        top = 0
+        filterPages = 0
+        loadingPage = true
+        if filterActive || order != nil { rebuildView() }
+        return [.setServerFilter(f)]
+    }
+
     /// One request in full: j/k and pages scroll, Esc goes back to the log.
     private mutating func handleRequestView(_ key: Key) -> [Command] {
         let page = max(1, layout.body.height - 3)
@@ -430,7 +483,8 @@ extension DashboardState {
             let t = listCopy(full)
             if let i = index[t.id] {
                 if tickets[i] != t { tickets[i] = t; marks.insert(t.id) }
-            } else if listComplete {
+            } else if listComplete && serverFilter == nil {
+                // (Under a server filter a changed ticket may not match it: `r` asks the server again.)
                 index[t.id] = tickets.count
                 tickets.append(t)
                 total = total.map { $0 + 1 }

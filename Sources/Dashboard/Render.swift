@@ -62,6 +62,11 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         renderFilterPrompt(&c, s, theme, g)
         return
     }
+    if s.serverFilterEditing && s.detail == nil && !s.showHelp {
+        renderPrompt(&c, s, theme, g, label: " Server filter: ", typed: s.serverFilterText,
+                     right: s.serverFilterError ?? "status: queue: company:  Enter apply \(g.dot) empty: all \(g.dot) Esc", rightRole: s.serverFilterError == nil ? .statusBar : .error)
+        return
+    }
     if let path = s.detail?.attachPath, !s.showHelp {
         renderPrompt(&c, s, theme, g, label: " Attach file: ", typed: path,
                      right: "Enter attach \(g.dot) Esc cancel \(g.dot) Ctrl-W/U erase")
@@ -96,8 +101,12 @@ func renderFilterPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, 
 }
 
 /// A prompt in the footer: its label, what was typed with a cursor, and on the right what the keys do.
-func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, label: String, typed raw: String, right: String) {
+func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, label: String, typed raw: String, right full: String,
+                  rightRole: Role = .statusBar) {
     let y = s.height - 1
+    // The right part leaves room for at least a dozen typed cells (an error can be long).
+    let cap = max(10, s.width - TextWidth.of(label) - 14)
+    let right = TextWidth.of(full) > cap ? TextWidth.truncate(full, to: cap, ascii: s.ascii) : full
     let rightW = TextWidth.of(right)
     var x = c.put(0, y, label, theme[.key])
     // What was typed is shown sanitized (it could hold anything pasted) and, when long, its end.
@@ -106,7 +115,7 @@ func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     while TextWidth.of(typed) > room - 1 { typed.removeFirst() }
     x += c.put(x, y, typed, theme[.statusBar])
     c.put(x, y, g.cursor, theme[.key])
-    c.put(max(x + 2, s.width - rightW - 1), y, right, theme[.statusBar])
+    c.put(max(x + 2, s.width - rightW - 1), y, right, theme[rightRole])
 }
 
 func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
@@ -115,8 +124,9 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("Ctrl-D / Ctrl-U", "half page"), ("g / G, Home / End", "first / last loaded"),
         ("Enter", "open the ticket / the request (log)"), ("Esc", "back; clears the filter"), ("Tab", "switch pane (tickets, request log)"),
         ("/", "filter: words, status:new, -prio:low"),
+        ("F", "server filter: status:New queue:L1 co:Acme"),
         ("s / S", "sort by the next column / reverse"),
-        ("s / p / a (ticket)", "status / priority (asks first) / attach a file"),
+        ("s / p / a (ticket)", "status / priority (asks) / attach a file"),
         ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),

@@ -65,6 +65,8 @@ public enum Command: Equatable, Sendable {
     case open(String)
     /// Attaches the file at `path` (as typed: `~` and relative paths allowed) to a ticket.
     case attach(id: Int64, path: String)
+    /// From now on the list is what the server filters by this (nil: every ticket); reloads it.
+    case setServerFilter(ServerFilter?)
     /// The next theme, live.
     case nextTheme
     case quit
@@ -144,6 +146,11 @@ public struct DashboardState: Equatable, Sendable {
     public var filterEditing = false
     /// Pages loaded by themselves for the current filter (bounded by `filterPageLimit`).
     var filterPages = 0
+    /// The server-side filter the list was loaded with (nil: none), and its prompt (`F`).
+    public var serverFilter: ServerFilter?
+    public var serverFilterEditing = false
+    public var serverFilterText = ""
+    public var serverFilterError: String?
     /// The list's order (nil: the server's).
     public var order: ListOrder?
     /// The selected row of the list (an index into the visible rows).

@@ -44,6 +44,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         title = "Tickets \(Format.grouped(position))/\(s.totalText)"
         if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
     }
+    if let f = s.serverFilter { title += " \(g.dot) server: \(f.text.sanitized)" }
     if let o = s.order { title += " \(g.dot) by \(o.column.rawValue) \(o.descending ? g.down : g.up)" }
     if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
     c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g)

@@ -31,6 +31,8 @@ public actor Poller {
     private var tasks: [UUID: Task<Void, Never>] = [:]
     private var loops: [Task<Void, Never>] = []
     private var pageTask: Task<Void, Never>?
+    /// What the server filters the list by (the dashboard's `F`), nil for every ticket.
+    private var serverFilter: ServerFilter?
 
     /// - Parameters:
     ///   - timeScale: divides every interval (the demo's simulator runs its hour in minutes).
@@ -263,20 +265,30 @@ public actor Poller {
     public func handle(_ command: Command) {
         let api = self.api, post = self.post, clock = self.clock
         switch command {
+        case .setServerFilter(let filter):
+            serverFilter = filter
+            handle(.loadPage(nil))
         case .loadPage(let cursor):
             // One page load at a time. A failed load is retried by itself with a growing pause
             // (2 s, 4 s … 60 s), each failure shown, so the list comes back when the server does.
+            // A filter refused before sending (a name the tenant does not have) is not retried.
             pageTask?.cancel()
+            let filter = serverFilter
             pageTask = Task { [weak self] in
                 var attempt = 0
                 while !Task.isCancelled {
                     do {
-                        let page = try await api.page(after: cursor)
+                        var page: TicketPage
+                        if let filter { page = try await api.page(after: cursor, filter: filter) } else { page = try await api.page(after: cursor) }
+                        page.filter = filter
                         await self?.noteSeen(page.tickets)
                         if cursor == nil { post(.ticketWeb(WebLinks.ticketTemplate(vendor: api.vendor, apiBaseURL: await api.apiBaseURL()))) }
                         post(.page(page, reset: cursor == nil, at: clock.wall()))
                         return
                     } catch is CancellationError {
+                        return
+                    } catch let e as APIError where e.kind == .refused {
+                        post(.pageFailed("server filter: \(e.detail) (F to change it)"))
                         return
                     } catch {
                         let pause = min(60, 2 * pow(2, Double(min(attempt, 5))))

@@ -11,6 +11,15 @@ public struct AteraAPI: TenantAPI {
     public let pageSize: Int
     /// Requests per minute the key allows (not documented by Atera; 700 is the common figure).
     public let limitPerMinute: Int
+    /// Customer names seen on tickets, for `company:` in a server filter (Atera filters by id).
+    private let customers = CustomerNames()
+
+    actor CustomerNames {
+        private(set) var byID: [Int64: String] = [:]
+        func note(_ tickets: [AteraTicket]) {
+            for t in tickets { if let id = t.CustomerID, let name = t.CustomerName, byID.count < 100_000 { byID[id] = name } }
+        }
+    }
 
     public static let defaultBaseURL = "https://app.atera.com/api/v3"
 
@@ -60,6 +69,21 @@ public struct AteraAPI: TenantAPI {
         try await page(after: cursor, query: "&ticketStatus=" + Self.queryValue(status))
     }
 
+    /// Atera filters by `ticketStatus` and `customerId`; it has no queues.
+    public func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage {
+        if filter.queue != nil { throw APIError(kind: .refused, status: nil, detail: "Atera has no queues to filter by (status: and company: it has)") }
+        var query = ""
+        if let s = filter.status { query += "&ticketStatus=" + Self.queryValue(s) }
+        if let c = filter.company {
+            let id: Int64
+            if let n = Int64(c.hasPrefix("#") ? String(c.dropFirst()) : c) { id = n }
+            else { id = try NameMatch.find(c, in: await customers.byID.map { ($0.key, $0.value) }, what: "customer",
+                                           whereKnown: "among the tickets loaded so far (or give #id)") }
+            query += "&customerId=\(id)"
+        }
+        return try await page(after: cursor, query: query)
+    }
+
     static func queryValue(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
@@ -69,6 +93,7 @@ public struct AteraAPI: TenantAPI {
         if case .page(let p)? = cursor { n = p }
         let r = try await get("tickets?page=\(n)&itemsInPage=\(pageSize)" + query, purpose: "tickets")
         let env = try r.decode(AteraEnvelope<AteraTicket>.self)
+        await customers.note(env.items)
         let more = env.hasNext || (env.totalPages.map { n < $0 } ?? false)
         return TicketPage(tickets: env.items.map(\.display), total: env.totalItemCount,
                           next: more && !env.items.isEmpty ? .page(n + 1) : nil)

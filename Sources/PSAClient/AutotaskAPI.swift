@@ -142,6 +142,32 @@ public actor AutotaskAPI: TenantAPI {
         return try await page(after: cursor, extra: [["op": "eq", "field": "status", "value": value]], countKey: "status=\(value)")
     }
 
+    /// Status and queue through this tenant's picklists; a company by the names of those seen on
+    /// tickets so far (`#id` for any other).
+    public func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage {
+        try await prepare()
+        var extra: [[String: Any]] = []
+        var key: [String] = []
+        func picklist(_ field: String, _ label: String, _ what: String) throws {
+            let value: Int
+            if let v = picklists.value(field: field, label: label) { value = v }
+            else { value = try NameMatch.find(label, in: picklists.labels(field: field).compactMap { l in picklists.value(field: field, label: l).map { ($0, l) } },
+                                              what: what, whereKnown: "on this tenant") }
+            extra.append(["op": "eq", "field": field, "value": value])
+            key.append("\(field)=\(value)")
+        }
+        if let s = filter.status { try picklist("status", s, "ticket status") }
+        if let q = filter.queue { try picklist("queueID", q, "queue") }
+        if let c = filter.company {
+            let id: Int64
+            if c.hasPrefix("#"), let n = Int64(c.dropFirst()) { id = n }
+            else { id = try NameMatch.find(c, in: companies.map { ($0.key, $0.value) }, what: "company", whereKnown: "among the tickets loaded so far (or give #id)") }
+            extra.append(["op": "eq", "field": "companyID", "value": id])
+            key.append("companyID=\(id)")
+        }
+        return try await page(after: cursor, extra: extra, countKey: key.joined(separator: ","))
+    }
+
     /// Tickets whose `lastActivityDate` is after `since` (one query of up to 500, by id).
     public func changes(since: Date) async throws -> [Ticket] {
         try await prepare()

@@ -22,6 +22,9 @@ public protocol TenantAPI: Sendable {
     func changes(since: Date) async throws -> [Ticket]
     /// One page of tickets whose status is `status` (a label: "New", "Open"…), filtered by the server.
     func page(after cursor: PageCursor?, status: String) async throws -> TicketPage
+    /// One page of tickets the server filtered by status, queue and company (labels and names as
+    /// shown; a name not known to the tenant is refused before sending, with the known ones).
+    func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage
     /// The labels a field can be set to, in the vendor's order.
     func choices(for field: EditableField) async throws -> [String]
     /// Sets one field of one ticket to a label, sending that field only (Autotask: PATCH with
@@ -75,6 +78,20 @@ extension TenantAPI {
             if let limit, all.count >= limit { return Array(all.prefix(limit)) }
         } while cursor != nil
         return all
+    }
+}
+
+/// A name matched against the names known: exactly (any case), else the one name containing it.
+enum NameMatch {
+    static func find<ID>(_ wanted: String, in known: [(ID, String)], what: String, whereKnown: String) throws -> ID {
+        let w = wanted.trimmingCharacters(in: .whitespaces)
+        if let exact = known.first(where: { $0.1.caseInsensitiveCompare(w) == .orderedSame }) { return exact.0 }
+        let partial = known.filter { $0.1.range(of: w, options: .caseInsensitive) != nil }
+        if partial.count == 1 { return partial[0].0 }
+        let names = (partial.isEmpty ? known : partial).map(\.1).sorted()
+        let list = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? " … (\(names.count))" : "")
+        if partial.count > 1 { throw APIError(kind: .refused, status: nil, detail: "\(what) '\(w)' matches several: \(list)") }
+        throw APIError(kind: .refused, status: nil, detail: "no \(what) '\(w)' \(whereKnown)" + (names.isEmpty ? "" : "; known: \(list)"))
     }
 }
 

@@ -56,6 +56,8 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
 /// One page of tickets and how to get the next.
 public struct TicketPage: Sendable, Equatable {
     public var tickets: [Ticket]
+    /// The server-side filter the page was asked with (set by the poller; nil: none).
+    public var filter: ServerFilter?
     /// Total matching the query, when the API says (Atera's totalItemCount, Autotask's query/count).
     public var total: Int?
     /// Opaque cursor for the next page; nil at the end.

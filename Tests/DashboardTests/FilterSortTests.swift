@@ -195,6 +195,48 @@ struct FilterSortTests {
         #expect(s.logEndpoint == nil)
     }
 
+    @Test("F: the server filter prompt takes every key; Enter reloads the list under it; stale pages are dropped; errors keep it open")
+    func serverFilter() {
+        var s = sampleState(width: 120, height: 40)
+        _ = s.reduce(.key(.char("F")))
+        #expect(s.serverFilterEditing && s.serverFilterText.isEmpty)
+        for c in "status:New" { #expect(s.reduce(.key(.char(c))) == []) }
+        #expect(!s.quit)
+        // A text that is not key:value says why and stays open.
+        s.serverFilterText = "New"
+        #expect(s.reduce(.key(.enter)) == [])
+        #expect(s.serverFilterEditing && s.serverFilterError?.contains("key:value") == true)
+        #expect(render(s, theme: .fallback).text.contains("a server filter is key:value"))
+        _ = s.reduce(.key(.ctrl("u")))
+        for c in "status:New co:Acme Dental" { _ = s.reduce(.key(.char(c))) }
+        assertSnapshot(render(s, theme: .fallback), "server-filter-prompt-120x40")
+        let f = ServerFilter(status: "New", company: "Acme Dental")
+        #expect(s.reduce(.key(.enter)) == [.setServerFilter(f)])
+        #expect(!s.serverFilterEditing && s.serverFilter == f && s.tickets.isEmpty && s.loadingPage && s.total == nil)
+        // A page asked for before the change is dropped; the filtered one is taken.
+        _ = s.reduce(.page(TicketPage(tickets: sampleTickets(5), total: 1_234, next: .afterID(7_004)), reset: false, at: fixedNow))
+        #expect(s.tickets.isEmpty)
+        var page = TicketPage(tickets: sampleTickets(40).filter { $0.status == "New" }, total: 11, next: nil)
+        page.filter = f
+        _ = s.reduce(.page(page, reset: true, at: fixedNow))
+        #expect(s.tickets.count == page.tickets.count && s.total == 11 && !s.loadingPage)
+        let title = render(s, theme: .fallback).text
+        #expect(title.contains("server: status:New company:\"Acme Dental\""))
+        // A refresh finding a ticket not loaded does not add it (it may not match the filter).
+        s.listComplete = true
+        _ = s.reduce(.changed([Ticket(id: 99_999, number: "T1", title: "new one", status: "Complete", priority: "Low")], at: fixedNow))
+        #expect(!s.tickets.contains { $0.id == 99_999 })
+        // F then an empty Enter: every ticket again.
+        _ = s.reduce(.key(.char("F")))
+        #expect(s.serverFilterText == f.text)
+        _ = s.reduce(.key(.ctrl("u")))
+        #expect(s.reduce(.key(.enter)) == [.setServerFilter(nil)])
+        #expect(s.serverFilter == nil && s.tickets.isEmpty)
+        // Esc leaves the filter as it was.
+        _ = s.reduce(.key(.char("F"))); _ = s.reduce(.key(.char("x"))); _ = s.reduce(.key(.escape))
+        #expect(!s.serverFilterEditing && s.serverFilter == nil)
+    }
+
     @Test("the filtered list and the prompt, as drawn")
     func drawn() {
         var s = sampleState(width: 120, height: 40)

@@ -50,6 +50,9 @@ struct SnapshotTests {
             open(); keys(.char("s"))
             _ = s.reduce(.choices(.status, ["New", "In Progress", "Waiting Customer", "Complete", "Escalated"]))
             if name == "confirm" { keys(.char("j"), .enter) }
+        case "serverfilter":
+            keys(.char("F"))
+            for c in "status:New queue:\"Level I Support\"" { keys(.char(c)) }
         case "attach":
             open(); keys(.char("a"))
             for c in "~/logs/backup-2026-11-23.log" { keys(.char(c)) }
@@ -61,7 +64,7 @@ struct SnapshotTests {
         }
         return s
     }
-    static let screens = ["main", "log", "request", "detail", "help", "filter", "sorted", "picker", "confirm", "attach", "suspended", "overview"]
+    static let screens = ["main", "log", "request", "detail", "help", "filter", "sorted", "picker", "confirm", "attach", "serverfilter", "suspended", "overview"]
 
     @Test("every pane and overlay in ASCII at both sizes: no box-drawing or block glyph left", arguments: screens, sizes)
     func everyScreenASCII(name: String, size: (Int, Int)) {

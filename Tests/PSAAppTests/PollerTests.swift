@@ -72,4 +72,44 @@ struct PollerTests {
         await poller.stop()
         await conn.close()
     }
+
+    @Test("a server filter: pages come back under it and say so; a name the tenant lacks fails once, unsent, not retried")
+    func serverFilter() async throws {
+        var settings = ConnectionSettings()
+        settings.demo = true
+        settings.demoTickets = 200
+        let conn = try await Connection.open(settings)
+        let mailbox = Mailbox()
+        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
+        await poller.start(loadTickets: false)
+        func next(_ match: (DashboardEvent) -> Bool) async throws -> DashboardEvent? {
+            for _ in 0..<500 {
+                if let e = mailbox.drain().first(where: match) { return e }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return nil
+        }
+        let f = ServerFilter(status: "New")
+        await poller.handle(.setServerFilter(f))
+        let got = try await next { if case .page = $0 { true } else { false } }
+        guard case .page(let page, let reset, _)? = got else { Issue.record("no page"); return }
+        #expect(reset && page.filter == f && !page.tickets.isEmpty && page.tickets.allSatisfy { $0.status == "New" })
+        #expect((page.total ?? 0) < 200)
+        // Later pages and refreshes keep it.
+        await poller.handle(.refresh)
+        let again = try await next { if case .page = $0 { true } else { false } }
+        if case .page(let p, _, _)? = again { #expect(p.filter == f) } else { Issue.record("no page after refresh") }
+
+        func listRequests() async -> Int { await conn.api.client.log.filter { $0.purpose == "tickets" || $0.purpose == "count" }.count }
+        let before = await listRequests()
+        await poller.handle(.setServerFilter(ServerFilter(queue: "No Such Queue")))
+        let failed = try await next { if case .pageFailed = $0 { true } else { false } }
+        guard case .pageFailed(let message)? = failed else { Issue.record("no failure"); return }
+        #expect(message.contains("no queue 'No Such Queue'") && !message.contains("retrying"))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!mailbox.drain().contains { if case .pageFailed = $0 { true } else { false } })
+        #expect(await listRequests() == before)
+        await poller.stop()
+        await conn.close()
+    }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import PSAClient
+import PSACore
+import Simulator
+import Testing
+
+@Suite("Server-side ticket filters")
+struct ServerFilterTests {
+    @Test("parsing: a value runs to the next key, quotes optional, aliases, errors said")
+    func parse() throws {
+        #expect(try ServerFilter.parse("") == ServerFilter())
+        #expect(try ServerFilter.parse("status:Waiting Customer queue:\"Level I Support\" co:Acme")
+                == ServerFilter(status: "Waiting Customer", queue: "Level I Support", company: "Acme"))
+        #expect(try ServerFilter.parse("  customer: Contoso Ltd  ") == ServerFilter(company: "Contoso Ltd"))
+        // A colon inside a value that is not a key stays in the value.
+        #expect(try ServerFilter.parse("company:\"A status:B\"") == ServerFilter(company: "A status:B"))
+        #expect(ServerFilter(status: "In Progress", company: "Acme").text == "status:\"In Progress\" company:Acme")
+        #expect(try ServerFilter.parse(ServerFilter(status: "In Progress", queue: "Q", company: "Acme").text)
+                == ServerFilter(status: "In Progress", queue: "Q", company: "Acme"))
+        for bad in ["New", "prio:High", "status:", "status:New status:Complete", "foo status:New"] {
+            #expect(throws: ServerFilter.ParseError.self, "\(bad)") { _ = try ServerFilter.parse(bad) }
+        }
+    }
+
+    @Test("against the simulator: Autotask by status, queue and company; Atera by status and customer; unknown names refused unsent")
+    func againstSimulator() async throws {
+        var config = SimulatorConfig()
+        config.tickets = 200
+        let sim = try await Simulator.start(config)
+        let at = AutotaskAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
+                             credentials: .init(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode),
+                             baseURL: sim.autotaskBaseURL)
+        let all = try await at.allTickets()
+        let sample = try #require(all.first { !$0.company.isEmpty && $0.fields.contains { $0.name == "Queue" } } ?? all.first)
+        let queue = sample.fields.first { $0.name == "Queue" }?.value
+        let filter = ServerFilter(status: sample.status, queue: queue, company: sample.company)
+        let page = try await at.page(after: nil, filter: filter)
+        let expected = all.filter { t in t.status == sample.status && t.company == sample.company
+            && (queue == nil || t.fields.contains { $0.name == "Queue" && $0.value == queue }) }
+        #expect(page.tickets.map(\.id) == expected.map(\.id) && page.total == expected.count)
+        #expect(page.tickets.contains { $0.id == sample.id })
+        // Part of a name, when it names one company, is enough.
+        let word = String(sample.company.split(separator: " ").first ?? "")
+        if all.filter({ $0.company.localizedCaseInsensitiveContains(word) }).map(\.company).uniqueCount == 1 {
+            #expect(try await at.page(after: nil, filter: ServerFilter(company: word.lowercased())).total
+                    == all.filter { $0.company == sample.company }.count)
+        }
+        let sent = await at.client.stats.sent
+        await #expect(throws: APIError.self) { _ = try await at.page(after: nil, filter: ServerFilter(status: "No Such Status")) }
+        do { _ = try await at.page(after: nil, filter: ServerFilter(company: "Nobody Inc")) } catch let e as APIError {
+            #expect(e.kind == .refused && e.detail.contains("known:"))
+        }
+        #expect(await at.client.stats.sent == sent)
+
+        let atera = AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.ateraKey]),
+                             key: config.ateraKey, baseURL: sim.ateraBaseURL)
+        let aAll = try await atera.allTickets()
+        let aSample = try #require(aAll.first { !$0.company.hasPrefix("Customer #") })
+        let aPage = try await atera.allTickets(status: aSample.status)
+        #expect(aPage.allSatisfy { $0.status == aSample.status })
+        let byCustomer = try await atera.page(after: nil, filter: ServerFilter(status: aSample.status, company: aSample.company))
+        #expect(byCustomer.tickets.map(\.id) == aAll.filter { $0.status == aSample.status && $0.company == aSample.company }.prefix(50).map(\.id))
+        await #expect(throws: APIError.self) { _ = try await atera.page(after: nil, filter: ServerFilter(queue: "Any")) }
+        await sim.stop()
+    }
+}
+
+extension Array where Element: Hashable {
+    var uniqueCount: Int { Set(self).count }
+}
