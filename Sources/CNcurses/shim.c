@@ -12,10 +12,15 @@ static struct termios saved_termios;
 static volatile sig_atomic_t have_termios = 0;
 static volatile sig_atomic_t running = 0;
 
-int psa_start(int want_color) {
+int psa_start(int want_color, const char *term) {
     if (tcgetattr(STDIN_FILENO, &saved_termios) == 0) have_termios = 1;
     setlocale(LC_ALL, "");
-    if (initscr() == NULL) return -1;
+    /* newterm with another entry (a direct-colour one); initscr with $TERM, as before. */
+    if (term != NULL) {
+        if (newterm(term, stdout, stdin) == NULL) return -1;
+    } else if (initscr() == NULL) {
+        return -1;
+    }
     running = 1;
     cbreak();
     noecho();

@@ -72,7 +72,9 @@ public enum TerminalApp {
         defer {
             if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO); close(savedStderr) }
         }
-        let screen = try CursesScreen(color: options.color)
+        // A terminal that says it shows 24-bit colour gets the direct-colour entry of its family.
+        let direct = options.color ? ColorDepth.directEntry(environment: ProcessInfo.processInfo.environment) : nil
+        let screen = try CursesScreen(color: options.color, term: direct)
         psa_install_crash_restore()
         defer { screen.stop() }
 
@@ -94,7 +96,7 @@ public enum TerminalApp {
                 }
                 let i = options.themes.firstIndex { $0.name == theme.name } ?? -1
                 theme = options.themes[(i + 1) % options.themes.count]
-                _ = s.reduce(.notice("theme: \(theme.name) (t: next of \(options.themes.map(\.name).joined(separator: ", ")))"))
+                _ = s.reduce(.notice("theme: \(theme.name) in \(screen.depth.label) (t: next of \(options.themes.map(\.name).joined(separator: ", ")))"))
             default:
                 onCommand(c)
             }

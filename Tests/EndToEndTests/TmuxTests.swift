@@ -33,6 +33,8 @@ final class Tmux {
     func keys(_ k: String...) throws { try run(["send-keys", "-t", session] + k) }
     func type(_ text: String) throws { try run(["send-keys", "-t", session, "-l", text]); try keys("Enter") }
     func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
+    /// The screen with its colours and attributes as escape sequences (tmux's own spelling).
+    func screenWithEscapes() throws -> String { try run(["capture-pane", "-t", session, "-p", "-e"]) }
     func resize(_ w: Int, _ h: Int) throws { try run(["resize-window", "-t", session, "-x", "\(w)", "-y", "\(h)"]) }
     /// Stops the server. `kill-server` alone was seen to leave the server running when the test
     /// runner had ignored signals that its children inherit; the server's pid is killed as well.
@@ -318,6 +320,32 @@ struct TmuxTests {
         let pid = try #require(try t.programPID())
         #expect(kill(pid, sig) == 0)
         try t.waitFor("EXIT=\(128 + sig)")
+        try t.expectCookedShell()
+    }
+
+    @Test("colour depth follows the terminal: 8 for xterm, 256 for tmux-256color, truecolour where COLORTERM says so, none with NO_COLOR",
+          arguments: [("TERM=xterm", "in 8 colours"), ("TERM=tmux-256color", "in 256 colours"),
+                      ("COLORTERM=truecolor TERM=tmux-256color", "in truecolour"), ("NO_COLOR=1 TERM=tmux-256color", "NO_COLOR is set")])
+    func colourDepth(env: String, notice: String) throws {
+        let bin = try psatopBinary()
+        let t = Tmux()
+        defer { t.kill() }
+        try t.start(width: 100, height: 30)
+        try t.type("env \(env) \(bin) --demo; echo EXIT=$?")
+        try t.waitFor("Tickets 1/1,234")
+        try t.keys("t")
+        try t.waitFor(notice)
+        let screen = try t.screenWithEscapes()
+        func has(_ pattern: String) -> Bool { screen.range(of: pattern, options: .regularExpression) != nil }
+        let ansi = has("\u{1B}\\[(1;)?[34][0-7]m"), palette = screen.contains("38;5;"), rgb = screen.contains("38;2;")
+        switch notice {
+        case "in 8 colours": #expect(ansi && !palette && !rgb)
+        case "in 256 colours": #expect(palette && !rgb)
+        case "in truecolour": #expect(rgb && !palette)
+        default: #expect(!ansi && !palette && !rgb, "NO_COLOR still draws colours")
+        }
+        try t.keys("q")
+        try t.waitFor("EXIT=0")
         try t.expectCookedShell()
     }
 

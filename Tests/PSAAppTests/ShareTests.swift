@@ -103,3 +103,38 @@ struct AttachmentFileTests {
         #expect(refusal("/dev/null").contains("not a regular file"))
     }
 }
+
+@Suite("Colour depth")
+struct ColourDepthTests {
+    @Test("the depth from the terminal's colour count")
+    func depth() {
+        #expect([0, 2, 8, 15, 16, 88, 256, 0x1000000].map { ColorDepth(colors: $0) }
+                == [.none, .none, .ansi8, .ansi8, .ansi16, .ansi16, .palette256, .direct])
+    }
+
+    @Test("a 256-colour entry is swapped for its family's direct-colour one only when COLORTERM says 24-bit and it is installed")
+    func directEntry() {
+        let installed: (String) -> Bool = { ["xterm-direct", "tmux-direct"].contains($0) }
+        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "xterm-256color"], exists: installed) == "xterm-direct")
+        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "24bit", "TERM": "tmux-256color"], exists: installed) == "tmux-direct")
+        #expect(ColorDepth.directEntry(environment: ["TERM": "xterm-256color"], exists: installed) == nil)
+        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "yes", "TERM": "xterm-256color"], exists: installed) == nil)
+        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "screen-256color"], exists: installed) == nil)
+        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "xterm-direct"], exists: installed) == nil)
+        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "xterm-256color"], exists: { _ in false }) == nil)
+        #expect(Terminfo.exists("xterm") && !Terminfo.exists("no-such-terminal") && !Terminfo.exists("../x/xterm"))
+    }
+
+    @Test("a theme colour in each depth: ANSI kept where it fits, palette and RGB brought down, RGB sent whole in direct colour")
+    func numbers() {
+        let grey = TermColor.indexed(246), orange = TermColor.rgb(255, 135, 0), brightRed = TermColor.ansi(9)
+        #expect([TermColor.default, .ansi(3), brightRed, grey, orange].map { ColorMath.number($0, depth: .ansi8) } == [-1, 3, 1, 7, 3])
+        #expect([brightRed, grey, orange].map { ColorMath.number($0, depth: .ansi16) } == [9, 8, 3])
+        #expect([brightRed, grey, orange].map { ColorMath.number($0, depth: .palette256) } == [9, 246, 208])
+        #expect([TermColor.ansi(3), brightRed, grey, orange].map { ColorMath.number($0, depth: .direct) }
+                == [3, 0xFF0000, 0x949494, 0xFF8700])
+        // 0–7 mean the ANSI colours in direct mode: a near-black is nudged to 8, not turned red.
+        #expect(ColorMath.number(.rgb(0, 0, 1), depth: .direct) == 8)
+        #expect(ColorMath.number(orange, depth: .none) == -1)
+    }
+}

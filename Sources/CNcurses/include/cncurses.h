@@ -14,7 +14,8 @@ enum {
 enum { PSA_A_BOLD = 1, PSA_A_UNDERLINE = 2, PSA_A_REVERSE = 4, PSA_A_DIM = 8 };
 
 /* Saves the terminal's modes, sets the locale, starts curses. Returns 0 on success. */
-int psa_start(int want_color);
+/* Starts curses. term: a terminfo entry to use instead of $TERM (NULL: $TERM). */
+int psa_start(int want_color, const char *term);
 /* Restores the terminal. Safe to call twice. */
 void psa_stop(void);
 int psa_rows(void);
