@@ -39,9 +39,10 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
 
     // Line 2: numbers, timeframe, tier.
     let window = q.windowSeconds == 60 ? "per minute" : q.windowSeconds % 60 == 0 ? "in \(q.windowSeconds / 60) min (rolling)" : "in \(q.windowSeconds)s"
-    let who = s.vendor == "Atera" ? "our requests" : "requests, all integrations"
+    let serverCount = s.vendor == "Atera" && q.server?.fresh == true
+    let who = s.vendor != "Atera" ? "requests, all integrations" : serverCount ? "requests" : "our requests"
     let approx = s.isProjected ? "~" : ""
-    let numbers = "\(approx)\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)"
+    let numbers = "\(approx)\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)" + (serverCount ? " (the server's count)" : "")
     c.put(x, r.y + 2, numbers, theme[.base], maxWidth: inner)
     let line2 = s.vendor == "Atera" ? (s.tierWords ?? "") : "tier: " + tier.label
     let tw = TextWidth.of(line2)
@@ -85,7 +86,16 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
     let boundaries: [(Double, String)] = [(0.5, "+0.5 s tier"), (0.75, "+1 s tier"), (1.0, "suspension")]
     if s.vendor == "Atera" {
-        parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left")
+        if let sv = q.server, let remaining = sv.remaining, sv.fresh {
+            var text = "X-RateLimit: \(Format.grouped(remaining)) of \(Format.grouped(sv.limit ?? q.limit)) left"
+            if let reset = sv.resetAt, reset > s.now { text += ", resets in \(Format.seconds(reset.timeIntervalSince(s.now)))" }
+            parts.append(text)
+            parts.append("ours \(s.ownLastMinute) in the last minute")
+        } else if let sv = q.server {
+            parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left (our count; the server's X-RateLimit-* \(Format.age(sv.at, now: s.now)) ago)")
+        } else {
+            parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left (our count; no X-RateLimit-* from the server)")
+        }
     } else if let b = boundaries.first(where: { q.fraction < $0.0 }) {
         let at = Int((Double(q.limit) * b.0).rounded(.up))
         parts.append("\(b.1) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")

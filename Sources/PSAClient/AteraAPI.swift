@@ -53,11 +53,15 @@ public struct AteraAPI: TenantAPI {
 
     /// Our own requests in the last minute against the limit; the server's view when it sends `X-RateLimit-*`.
     public func quota() async throws -> Quota {
-        let own = await client.sentInLast(seconds: 60)
-        if let h = await client.lastRateLimitHeaders, let limit = h.limit, let remaining = h.remaining {
-            return Quota(used: max(own, limit - remaining), limit: limit, windowSeconds: 60)
+        let window = 60 / max(client.policy.timeScale, 0.001)
+        let own = await client.sentInLast(seconds: window)
+        // The server's word, while it is fresher than its own window.
+        guard let (h, at, fresh) = await client.lastRateLimit(freshWithin: window), let remaining = h.remaining else {
+            return Quota(used: own, limit: limitPerMinute, windowSeconds: 60)
         }
-        return Quota(used: own, limit: limitPerMinute, windowSeconds: 60)
+        let server = ServerRateLimit(limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at, fresh: fresh)
+        if fresh, let limit = h.limit { return Quota(used: max(own, limit - remaining), limit: limit, windowSeconds: 60, server: server) }
+        return Quota(used: own, limit: h.limit ?? limitPerMinute, windowSeconds: 60, server: server)
     }
 
     public func page(after cursor: PageCursor?) async throws -> TicketPage {

@@ -106,6 +106,14 @@ public actor RateAwareClient {
     private var sentTimes: [Double] = []
     private var watchers: [UUID: AsyncStream<ClientEvent>.Continuation] = [:]
     public private(set) var lastRateLimitHeaders: RateLimitHeaders? = nil
+    /// When the answer with `lastRateLimitHeaders` came (wall time).
+    public private(set) var lastRateLimitAt: Date? = nil
+
+    /// The server's last rate-limit headers, when they came, and whether that was less than `seconds` ago (the client's clock).
+    public func lastRateLimit(freshWithin seconds: Double) -> (headers: RateLimitHeaders, at: Date, fresh: Bool)? {
+        guard let h = lastRateLimitHeaders, let at = lastRateLimitAt else { return nil }
+        return (h, at, clock.wall().timeIntervalSince(at) < seconds)
+    }
 
     public struct Stats: Sendable, Equatable {
         public var sent = 0, retries = 0, status429 = 0, failures = 0
@@ -598,6 +606,7 @@ public actor RateAwareClient {
         let now = clock.now()
         guard let h = RateLimitHeaders(r, now: wallTime(now)) else { return }
         lastRateLimitHeaders = h
+        lastRateLimitAt = wallTime(now)
         if let remaining = h.remaining, remaining <= 0, let reset = h.resetSeconds, reset > 0, r.status != 429 {
             holdQueue(from: now, for: .seconds(double: min(reset, 3_600)) + jitter(upTo: .milliseconds(250)), reason: .paced,
                       detail: "the server says no requests remain until its window resets")

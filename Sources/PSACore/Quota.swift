@@ -58,15 +58,34 @@ public struct Quota: Sendable, Equatable, Codable {
     /// Length of the rolling timeframe in seconds (Autotask: 3,600; Atera: 60).
     public var windowSeconds: Int
 
-    public init(used: Int, limit: Int, windowSeconds: Int) {
+    /// What the server itself said in `X-RateLimit-*` (Atera, when it sends them); nil: the count is ours.
+    public var server: ServerRateLimit?
+
+    public init(used: Int, limit: Int, windowSeconds: Int, server: ServerRateLimit? = nil) {
         self.used = used
         self.limit = limit
         self.windowSeconds = windowSeconds
+        self.server = server
     }
 
     public var fraction: Double { limit > 0 ? Double(used) / Double(limit) : 1 }
     public var percent: Double { fraction * 100 }
     public var tier: LatencyTier { LatencyTier(count: used, threshold: limit) }
+}
+
+/// A server's own rate-limit headers as last seen: its limit, what remains, when its window resets.
+public struct ServerRateLimit: Sendable, Equatable, Codable {
+    public var limit: Int?
+    public var remaining: Int?
+    public var resetAt: Date?
+    /// When the answer carrying them came.
+    public var at: Date
+    /// Younger than the server's window when read: the count is the server's. An older word is
+    /// only shown as such (the count is then ours).
+    public var fresh: Bool
+    public init(limit: Int?, remaining: Int?, resetAt: Date?, at: Date, fresh: Bool = true) {
+        self.limit = limit; self.remaining = remaining; self.resetAt = resetAt; self.at = at; self.fresh = fresh
+    }
 }
 
 /// Autotask `GET /V1.0/ThresholdInformation`.

@@ -95,6 +95,22 @@ struct SnapshotTests {
         #expect(s.openRequest == nil && s.focus == .log && s.logSelected == 2)
     }
 
+    @Test("Atera's gauge says whose count it shows: the server's X-RateLimit-* while fresh, else ours (and how old the server's word is)")
+    func ateraServerCount() {
+        var s = DashboardState(vendor: "Atera", tenant: "demo", now: fixedNow, width: 120, height: 40)
+        s.quota = Quota(used: 100, limit: 700, windowSeconds: 60,
+                        server: ServerRateLimit(limit: 700, remaining: 600, resetAt: fixedNow.addingTimeInterval(20), at: fixedNow.addingTimeInterval(-2)))
+        var text = render(s, theme: .fallback).text
+        #expect(text.contains("100 / 700 requests per minute (the server's count)"))
+        #expect(text.contains("X-RateLimit: 600 of 700 left, resets in 20s"))
+        s.quota = Quota(used: 3, limit: 700, windowSeconds: 60,
+                        server: ServerRateLimit(limit: 700, remaining: 600, resetAt: nil, at: fixedNow.addingTimeInterval(-120), fresh: false))
+        text = render(s, theme: .fallback).text
+        #expect(text.contains("3 / 700 our requests per minute") && text.contains("the server's X-RateLimit-* 2m ago"))
+        s.quota = Quota(used: 3, limit: 700, windowSeconds: 60)
+        #expect(render(s, theme: .fallback).text.contains("no X-RateLimit-* from the server"))
+    }
+
     @Test("Atera has no latency tiers: the gauge speaks of its per-key limit")
     func ateraWords() {
         var s = DashboardState(vendor: "Atera", tenant: "demo", now: fixedNow, width: 80, height: 24)

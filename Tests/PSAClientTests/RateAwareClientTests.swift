@@ -289,6 +289,28 @@ struct RateAwareClientTests {
         #expect(log.allSatisfy { !$0.path.contains(secret) && !($0.error ?? "").contains(secret) })
     }
 
+    @Test("Atera's gauge: the server's X-RateLimit-* while fresh (its count, limit and reset), then our own count with the server's last word")
+    func ateraServerCount() async throws {
+        let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
+        let envelope = Data(#"{"items":[],"totalItemCount":0,"page":1,"itemsInPage":50,"totalPages":1,"prevLink":"","nextLink":""}"#.utf8)
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in
+            (HTTPResult(status: 200, headers: [("X-RateLimit-Limit", "700"), ("X-RateLimit-Remaining", "600"), ("X-RateLimit-Reset", "20")],
+                        body: envelope), hold: .zero)
+        }
+        let api = AteraAPI(client: RateAwareClient(transport: transport, clock: clock, seed: 1), key: "k-123456", baseURL: "https://example.invalid/api/v3")
+        let before = try await api.quota()
+        #expect(before.server == nil && before.used == 0 && before.limit == 700)
+        _ = try await api.page(after: nil)
+        let q = try await api.quota()
+        let sv = try #require(q.server)
+        #expect(sv.fresh && sv.remaining == 600 && sv.limit == 700 && q.used == 100 && q.limit == 700)
+        #expect(sv.resetAt == sv.at.addingTimeInterval(20))
+        // A minute later the word is old: the count is ours again (none in the last minute), the server's word kept as such.
+        try await clock.sleep(.seconds(61))
+        let later = try await api.quota()
+        #expect(later.used == 0 && later.server?.fresh == false && later.server?.at == sv.at)
+    }
+
     @Test("the exchange kept for the request view: credential headers redacted, secrets gone from URL and bodies, bodies cut")
     func exchangeRedacted() async throws {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
