@@ -246,6 +246,18 @@ struct TmuxTests {
         #expect(buffer.hasPrefix("T") && copied.contains("Ticket \(buffer)"), "buffer '\(buffer)'")
         try t.keys("o")
         try t.waitFor("no web page for this tenant")
+
+        // a: attach a file through the path prompt (q and t are letters of the path, not keys); the
+        // outcome shows in the ticket and the 5-minute budget on the gauge.
+        let file = NSTemporaryDirectory() + "psatop-qt-\(getpid()).log"
+        try Data(repeating: 0x41, count: 4_000).write(to: URL(fileURLWithPath: file))
+        defer { unlink(file) }
+        try t.keys("a")
+        try t.waitFor("Attach file:")
+        try t.type(file)
+        let attached = try t.waitFor("attached psatop-qt-")
+        #expect(attached.contains("(4.0 kB)"), "\(attached)")
+        try t.waitFor("the budget on the gauge") { $0.contains("attachments 4.0 kB of 10.0 MB per 5 min") }
         try t.keys("Escape")
         let back = try t.waitFor("the PATCH in the request log") { $0.contains("PATCH") && $0.contains("Tickets 3/1,234") }
         #expect(back.contains("status)"), "\(back)")
@@ -268,6 +280,17 @@ struct TmuxTests {
         try t.keys("s", "s", "s", "s", "s", "s", "s") // the six other columns, then the server's order again
         try t.waitFor("the server's order") { !$0.contains("· by ") && $0.contains("/1,234") }
         try t.keys("g")
+
+        // F: the server filters; the list reloads under it with the server's count; empty brings all back.
+        try t.keys("F")
+        try t.waitFor("Server filter:")
+        try t.type("status:Escalated")
+        let server = try t.waitFor("the server-filtered list") { $0.contains("server: status:Escalated") && !$0.contains("loading") && $0.contains("│ T") }
+        let serverRows = server.split(separator: "\n").filter { $0.contains("│ T") || $0.contains("│●T") }
+        #expect(!serverRows.isEmpty && serverRows.allSatisfy { $0.contains("Escalated") }, "\(server)")
+        #expect(!server.contains("/1,234"))
+        try t.keys("F", "C-u", "Enter")
+        try t.waitFor("every ticket again") { $0.contains("/1,234") && !$0.contains("server:") }
 
         // Themes, live: t steps to the next one and says which.
         try t.keys("t")
