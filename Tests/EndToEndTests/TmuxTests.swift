@@ -44,10 +44,13 @@ final class Tmux {
         if let pid, let p = Int32(pid), p > 1 { Glibc.kill(p, SIGKILL) }
     }
 
-    /// The shell is back in cooked mode (echo and canonical input on): the terminal was restored.
-    func expectCookedShell() throws {
+    /// The shell is back in cooked mode (echo and canonical input on), off the alternate screen,
+    /// with its cursor shown: the terminal was restored.
+    func expectCookedShell(sourceLocation: SourceLocation = #_sourceLocation) throws {
         try type("stty -a | tr ' ' '\\n' | grep -x -e -icanon -e -echo || echo COOKED-$((40+2))")
         try waitFor("COOKED-42")
+        let modes = try run(["display-message", "-p", "-t", session, "#{alternate_on} #{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(modes == "0 1", "alternate screen, cursor shown: \(modes)", sourceLocation: sourceLocation)
     }
 
     struct NotSeen: Error, CustomStringConvertible {
@@ -332,7 +335,10 @@ struct TmuxTests {
         try t.expectCookedShell()
     }
 
-    @Test("SIGTERM and SIGHUP (an SSH drop) restore the terminal and exit 128+signal", arguments: [SIGTERM, SIGHUP])
+    /// SIGABRT, SIGSEGV and SIGILL are the fatal paths (a failed precondition, a bad pointer, a
+    /// Swift trap): the crash handler restores the terminal, then the signal ends the process.
+    @Test("SIGTERM, SIGHUP (an SSH drop) and the fatal signals restore the terminal and exit 128+signal",
+          arguments: [SIGTERM, SIGHUP, SIGABRT, SIGSEGV, SIGILL])
     func signals(sig: Int32) throws {
         let bin = try psatopBinary()
         let t = Tmux()
