@@ -46,6 +46,14 @@ enum Format {
         seconds < 10 ? "\(Int((seconds * 1000).rounded()))ms" : String(format: "%.1fs", seconds)
     }
 
+    /// "45s", "3m10s", "2h05m": how long to wait, in a few characters.
+    static func duration(_ s: Double) -> String {
+        let t = Int(max(0, s).rounded())
+        if t < 60 { return "\(t)s" }
+        if t < 3_600 { return t % 60 == 0 || t >= 600 ? "\(t / 60)m" : "\(t / 60)m\(String(format: "%02d", t % 60))s" }
+        return "\(t / 3_600)h\(String(format: "%02d", (t % 3_600) / 60))m"
+    }
+
     static func seconds(_ s: Double) -> String {
         s < 10 ? String(format: "%.1fs", s) : "\(Int(s.rounded()))s"
     }
@@ -89,6 +97,8 @@ struct Glyphs {
     /// The text cursor in a prompt.
     let cursor: String
     let arrow: String
+    /// Eight levels of a sparkline, lowest first.
+    var spark: [String] { tl == "+" ? ["_", ".", ",", ":", "-", "=", "*", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] }
 
     static let unicode = Glyphs(tl: "┌", tr: "┐", bl: "└", br: "┘", h: "─", v: "│", full: "█", empty: "░", mark: "┃",
                                 ours: "▓", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●",

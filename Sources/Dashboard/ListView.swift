@@ -270,12 +270,3 @@ extension DashboardState {
 
     public static let filterPageLimit = 3
 }
-
-extension Unicode.GeneralCategory {
-    var isControlOrFormat: Bool {
-        switch self {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: true
-        default: false
-        }
-    }
-}

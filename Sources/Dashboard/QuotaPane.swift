@@ -7,7 +7,8 @@ import PSACore
 func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     c.box(r, title: s.vendor == "Atera" ? "Quota (per-key limit)" : "Quota (ThresholdInformation)", focused: false, theme: theme, glyphs: g)
     let x = r.x + 2, inner = r.width - 4
-    renderPollLine(&c, s, theme, g, x: x, y: r.y + 4, width: inner)
+    renderPollLine(&c, s, theme, g, x: x, y: r.y + 5, width: inner)
+    renderTrend(&c, s, theme, g, x: x, y: r.y + 4, width: inner)
     guard let q = s.shownQuota else {
         let msg = s.quotaError.map { "quota unavailable: \($0)" } ?? "reading the quota…"
         c.put(x, r.y + 1, msg, s.quotaError == nil ? theme[.muted] : theme[.error], maxWidth: inner)
@@ -120,6 +121,50 @@ func attachmentText(_ a: AttachmentUsage, _ s: DashboardState) -> String {
     var text = "attachments \(ByteSize.text(a.used)) of \(ByteSize.text(a.limit)) per 5 min"
     if let at = a.clearsAt, at > s.now { text += ", clear in \(Format.seconds(at.timeIntervalSince(s.now)))" }
     return text
+}
+
+/// The timeframe's count as a sparkline (a bar per sixtieth of the timeframe: per minute of
+/// Autotask's hour, per second of Atera's minute; the height is the share of the limit, the
+/// colour its tier) and the forecast: the net rate, and when the next boundary and the last come.
+func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, x: Int, y: Int, width: Int) {
+    guard let q = s.shownQuota, let h = s.history else { return }
+    var parts: [String] = []
+    if let f = s.forecast {
+        let r = f.perMinute
+        let unit = s.vendor == "Atera" ? "/s" : "/min"
+        let rate = s.vendor == "Atera" ? r / 60 : r
+        parts.append(abs(rate) < 0.5 ? "steady" : (rate > 0 ? "+" : "−") + Format.grouped(Int(abs(rate).rounded())) + unit)
+        for b in f.shown {
+            parts.append(b.name + " " + (b.seconds.map { "in ~" + Format.duration($0 / s.timeScale) } ?? "not in this window"))
+        }
+        if f.boundaries.isEmpty { parts.append(s.vendor == "Atera" ? "at the limit" : "past every boundary") }
+    } else {
+        parts.append("forecast: measuring the rate")
+    }
+    var text = ""
+    for p in parts {
+        let next = text.isEmpty ? p : text + "  \(g.dot)  " + p
+        if TextWidth.of(next) <= width - 20 { text = next } else if text.isEmpty { text = p }
+    }
+    let sparkW = max(0, min(QuotaHistory.buckets, width - TextWidth.of(text) - 9))
+    var cx = c.put(x, y, "trend ", theme[.muted])
+    if sparkW >= 8 {
+        let levels = g.spark
+        for v in h.series(last: sparkW) {
+            guard let v else { cx += c.put(x + cx, y, " ", theme[.muted]); continue }
+            let f = Double(v) / Double(max(1, q.limit))
+            let glyph = levels[min(levels.count - 1, max(0, Int(f * Double(levels.count))))]
+            let style: Style = switch LatencyTier(count: v, threshold: q.limit) {
+            case .none: theme[.gaugeNone]
+            case .half: theme[.gaugeHalf]
+            case .one: theme[.gaugeOne]
+            case .suspended: theme[.gaugeSuspended]
+            }
+            cx += c.put(x + cx, y, glyph, s.vendor == "Atera" && v < q.limit ? theme[.gaugeNone] : style)
+        }
+        cx += 2
+    }
+    c.put(x + cx, y, text, theme[.muted], maxWidth: max(0, width - cx))
 }
 
 /// The poller's line: when it reads next and why, and what it spent of its hourly budget.

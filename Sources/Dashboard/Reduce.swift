@@ -25,6 +25,7 @@ extension DashboardState {
             return routed(nearEndLoad())
         case .quota(let q, let at):
             quota = q; quotaAt = at; quotaError = nil; lastUpdate = at
+            noteHistory(at: at)
         case .quotaFailed(let message, _):
             quotaError = message
         case .page(let fetched, let reset, let at):
@@ -76,6 +77,7 @@ extension DashboardState {
             if detail?.id == id { detail?.loading = false; detail?.error = message }
         case .poll(let status):
             poll = status
+            noteHistory(at: now)
         case .notice(let text):
             say(text)
         case .comments(let id, let list):
@@ -85,21 +87,9 @@ extension DashboardState {
         case .ticketWeb(let template):
             ticketURLTemplate = template
         case .attached(let id, let name, let bytes):
-            if detail?.id == id {
-                detail?.saving = nil
-                detail?.notice = "attached \(name) (\(ByteSize.text(bytes)))"
-                detail?.noticeIsError = false
-            } else {
-                say("attached \(name) to ticket \(id)")
-            }
+            attachOutcome(id, "attached \(name) (\(ByteSize.text(bytes)))", elsewhere: "attached \(name) to ticket \(id)", failed: false)
         case .attachFailed(let id, let name, let error):
-            if detail?.id == id {
-                detail?.saving = nil
-                detail?.notice = "\(name) not attached: \(error)"
-                detail?.noticeIsError = true
-            } else {
-                say("\(name) not attached to ticket \(id): \(error)")
-            }
+            attachOutcome(id, "\(name) not attached: \(error)", elsewhere: "\(name) not attached to ticket \(id): \(error)", failed: true)
         case .choices(let field, let labels):
             guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
             e.choices = labels
@@ -221,6 +211,34 @@ extension DashboardState {
         return []
     }
 
+    /// The tenant's time scale (the demo's simulator runs 20× faster than the wall clock).
+    public var timeScale: Double { max(0.001, poll?.timeScale ?? 1) }
+
+    /// Adds the shown count to the history (tenant time, so a bucket is a sixtieth of the timeframe).
+    mutating func noteHistory(at date: Date) {
+        guard let q = shownQuota else { return }
+        if history == nil || history!.bucketSeconds != QuotaHistory(windowSeconds: q.windowSeconds).bucketSeconds {
+            history = QuotaHistory(windowSeconds: q.windowSeconds)
+        }
+        let t = date.timeIntervalSinceReferenceDate * timeScale
+        history?.note(q.used, at: t)
+    }
+
+    /// When the count reaches the boundaries ahead at its recent net rate; nil while the rate is measured.
+    public var forecast: QuotaForecast? {
+        guard let q = shownQuota, let h = history, let perBucket = h.ratePerBucket else { return nil }
+        return QuotaForecast(count: q.used, limit: q.limit, perMinute: perBucket / h.bucketSeconds * 60,
+                             horizon: Double(q.windowSeconds), boundaries: vendor == "Atera" ? QuotaForecast.atera : QuotaForecast.autotask)
+    }
+
+    /// What became of an attachment: in its ticket when that is open, else in the footer.
+    private mutating func attachOutcome(_ id: Int64, _ text: String, elsewhere: String, failed: Bool) {
+        guard detail?.id == id else { say(elsewhere); return }
+        detail?.saving = nil
+        detail?.notice = text
+        detail?.noticeIsError = failed
+    }
+
     /// The path prompt after `a`: typing edits, Enter attaches, Esc cancels.
     private mutating func handleAttachPrompt(_ key: Key) -> [Command] {
         guard var d = detail, var path = d.attachPath else { return [] }
@@ -242,7 +260,7 @@ extension DashboardState {
             d.attachPath = path
         case .char(let c):
             // Control and format characters (a pasted escape sequence) do not enter the path.
-            guard !c.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }),
+            guard !c.unicodeScalars.contains(where: { $0.properties.generalCategory.isControlOrFormat }),
                   path.utf8.count < 4_096 else { return [] }
             d.attachPath = path + String(c)
         default: return []

@@ -175,6 +175,8 @@ public struct DashboardState: Equatable, Sendable {
     public var measuredTier: LatencyTier?
     public var attachmentWait: AttachmentWait?
     public var poll: PollStatus?
+    /// The shown count over the last timeframe, for the sparkline and the forecast.
+    public var history: QuotaHistory?
     /// Every watched tenant, for the overview (empty or one: no overview), and which one the main panes show.
     public var tenants: [TenantSummary] = []
     public var activeTenant = 0
@@ -244,7 +246,7 @@ public struct Layout: Equatable, Sendable {
     public init(width: Int, height: Int, overviewRows: Int = 0) {
         self.width = width; self.height = height
         overview = Rect(x: 0, y: 1, width: width, height: overviewRows > 0 ? overviewRows + 2 : 0)
-        quota = Rect(x: 0, y: 1 + overview.height, width: width, height: 6)
+        quota = Rect(x: 0, y: 1 + overview.height, width: width, height: 7)
         let bodyTop = quota.y + quota.height, bodyHeight = max(0, height - bodyTop - 1)
         body = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
         let logH = max(5, bodyHeight / 3)

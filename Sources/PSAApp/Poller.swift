@@ -214,6 +214,7 @@ public actor Poller {
         let ours = await api.client.sentInLast(seconds: window)
         var s = PollStatus(budgetPerHour: plan.budgetPerHour, spentLastHour: budget.spent(at: t), ours: ours)
         s.why = why
+        s.timeScale = timeScale
         if api.vendor == .autotask, let last = projector.last {
             s.projected = projector.projected(at: t, ours: ours)
             s.readAt = wall(last.at)

@@ -84,7 +84,9 @@ extension TenantAPI {
 /// A name matched against the names known: exactly (any case), else the one name containing it.
 enum NameMatch {
     static func find<ID>(_ wanted: String, in known: [(ID, String)], what: String, whereKnown: String) throws -> ID {
-        let w = wanted.trimmingCharacters(in: .whitespaces)
+        // Control and format characters go first: Foundation's case-insensitive search on Linux
+        // traps on a needle that ends in NUL (see the filter's note in ListView).
+        let w = String(wanted.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }).trimmingCharacters(in: .whitespaces)
         if let exact = known.first(where: { $0.1.caseInsensitiveCompare(w) == .orderedSame }) { return exact.0 }
         let partial = known.filter { $0.1.range(of: w, options: .caseInsensitive) != nil }
         if partial.count == 1 { return partial[0].0 }

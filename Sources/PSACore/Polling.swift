@@ -176,6 +176,8 @@ public struct PollStatus: Sendable, Equatable {
     public var othersPerHour: Double?
     /// The tenant's attachment budget while it is in use (Autotask), nil when untouched.
     public var attachments: AttachmentUsage?
+    /// How many times faster the tenant's time runs than the wall clock (the demo: 20).
+    public var timeScale: Double = 1
 
     public init(projected: Quota? = nil, readAt: Date? = nil, nextReadAt: Date? = nil, why: String = "", budgetPerHour: Int,
                 spentLastHour: Int = 0, ours: Int = 0, others: Int? = nil, othersPerHour: Double? = nil) {

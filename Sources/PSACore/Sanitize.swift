@@ -45,3 +45,14 @@ extension String {
         return String(out)
     }
 }
+
+extension Unicode.GeneralCategory {
+    /// Characters that must not reach typed text or a search needle: controls, format characters
+    /// (bidi, zero-width), separators of lines and paragraphs, and what is not a character at all.
+    public var isControlOrFormat: Bool {
+        switch self {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: true
+        default: false
+        }
+    }
+}

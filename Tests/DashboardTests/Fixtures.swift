@@ -70,6 +70,11 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     s.poll = PollStatus(projected: Quota(used: 5_702, limit: 10_000, windowSeconds: 3_600), readAt: fixedNow.addingTimeInterval(-40),
                         nextReadAt: fixedNow.addingTimeInterval(8), why: "near 50%", budgetPerHour: 100, spentLastHour: 37,
                         ours: 212, others: 5_490, othersPerHour: 1_480)
+    // 45 minutes of the timeframe rising about 60 a minute to the projected 5,702 (a ripple on it).
+    var h = QuotaHistory(windowSeconds: 3_600)
+    let end = fixedNow.timeIntervalSinceReferenceDate
+    for m in 0...44 { h.note(5_702 - (44 - m) * 60 + (m % 3) * 10 - 20 * (m == 44 ? 0 : 1), at: end - Double(44 - m) * 60) }
+    s.history = h
     s.refreshedAt = fixedNow.addingTimeInterval(-30)
     s.changedIDs = [7_001, 7_004]
     return s

@@ -195,4 +195,28 @@ struct ReduceTests {
         #expect(one.reduce(.key(.char("r"))) == [.refresh])
         #expect(one.layout.overview.height == 0)
     }
+
+    @Test("the gauge's trend: history from the poller's projections in tenant time; the rate per tenant minute; waits in wall time")
+    func trend() throws {
+        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 120, height: 40)
+        s.timeZone = TimeZone(identifier: "UTC")!
+        #expect(!render(s, theme: .fallback).text.contains("trend"))
+        // Two wall minutes of the demo (20× time: 40 tenant minutes), the count rising 10 a wall second.
+        for i in 0..<120 {
+            _ = s.reduce(.tick(fixedNow.addingTimeInterval(Double(i))))
+            var p = PollStatus(projected: Quota(used: 3_000 + i * 10, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)
+            p.timeScale = 20
+            _ = s.reduce(.poll(p))
+            if i == 0 { #expect(render(s, theme: .fallback).text.contains("forecast: measuring the rate")) }
+        }
+        // 10 a wall second is 30 a tenant minute; 810 to the +0.5 s tier is 27 tenant minutes, 81 wall seconds.
+        let f = try #require(s.forecast)
+        #expect(abs(f.perMinute - 30) < 0.001)
+        let text = render(s, theme: .fallback).text
+        #expect(text.contains("+30/min  ·  +0.5 s tier in ~1m21s  ·  suspension not in this window"), "\(text)")
+        // A bar per tenant minute: forty of them, from 30% (▃) to 41.9% (▄).
+        let line = try #require(text.split(separator: "\n").first { $0.contains("trend ") })
+        #expect(line.contains("▃▃▃") && line.contains("▄▄▄") && !line.contains("▅"))
+        #expect(s.history?.points.count == 40)
+    }
 }

@@ -33,28 +33,15 @@ struct PollerTests {
 
     @Test("a file attached from the dashboard reaches the simulator once; the budget shows in the status; refusals are said")
     func attach() async throws {
-        var settings = ConnectionSettings()
-        settings.demo = true
-        settings.demoTickets = 20
-        let conn = try await Connection.open(settings)
-        let mailbox = Mailbox()
-        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
-        await poller.start(loadTickets: false)
+        let (conn, mailbox, poller) = try await Self.demoPoller(tickets: 20)
         let id = try #require(try await conn.api.page(after: nil).tickets.first?.id)
         let dir = NSTemporaryDirectory() + "psatop-attach-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data(repeating: 0x41, count: 2_000).write(to: URL(fileURLWithPath: dir + "/notes.txt"))
 
-        /// Events until one of the attach outcomes arrives (real time, bounded).
         func outcome() async throws -> DashboardEvent? {
-            for _ in 0..<500 {
-                for e in mailbox.drain() {
-                    switch e { case .attached, .attachFailed: return e; default: continue }
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            return nil
+            try await Self.next(mailbox) { switch $0 { case .attached, .attachFailed: true; default: false } }
         }
         await poller.handle(.attach(id: id, path: dir + "/notes.txt"))
         let done = try await outcome()
@@ -75,20 +62,8 @@ struct PollerTests {
 
     @Test("a server filter: pages come back under it and say so; a name the tenant lacks fails once, unsent, not retried")
     func serverFilter() async throws {
-        var settings = ConnectionSettings()
-        settings.demo = true
-        settings.demoTickets = 200
-        let conn = try await Connection.open(settings)
-        let mailbox = Mailbox()
-        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
-        await poller.start(loadTickets: false)
-        func next(_ match: (DashboardEvent) -> Bool) async throws -> DashboardEvent? {
-            for _ in 0..<500 {
-                if let e = mailbox.drain().first(where: match) { return e }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            return nil
-        }
+        let (conn, mailbox, poller) = try await Self.demoPoller(tickets: 200)
+        func next(_ match: (DashboardEvent) -> Bool) async throws -> DashboardEvent? { try await Self.next(mailbox, match) }
         let f = ServerFilter(status: "New")
         await poller.handle(.setServerFilter(f))
         let got = try await next { if case .page = $0 { true } else { false } }
@@ -111,5 +86,26 @@ struct PollerTests {
         #expect(await listRequests() == before)
         await poller.stop()
         await conn.close()
+    }
+
+    /// A poller over the demo simulator (Autotask), started without loading the list.
+    static func demoPoller(tickets: Int) async throws -> (Connection, Mailbox, Poller) {
+        var settings = ConnectionSettings()
+        settings.demo = true
+        settings.demoTickets = tickets
+        let conn = try await Connection.open(settings)
+        let mailbox = Mailbox()
+        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
+        await poller.start(loadTickets: false)
+        return (conn, mailbox, poller)
+    }
+
+    /// The first event that matches, dropping the others (real time, at most 10 s).
+    static func next(_ mailbox: Mailbox, _ match: (DashboardEvent) -> Bool) async throws -> DashboardEvent? {
+        for _ in 0..<500 {
+            if let e = mailbox.drain().first(where: match) { return e }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
     }
 }

@@ -22,6 +22,30 @@ struct ServerFilterTests {
         }
     }
 
+    @Test("fuzz: 5,000 seeded texts never crash the parser; whatever parses comes back the same from its own text")
+    func fuzz() {
+        var rng = SeededGenerator(seed: 20_261_124)
+        let pieces = ["status:", "queue:", "co:", "company:", "customer:", "Status:", "prio:", "\"", ":", " ", "  ", "New", "In Progress",
+                      "Level I", "Acme", "打印", "🔥", "\u{1B}", "\u{0}", "\u{202E}", "#", "#12", "-", "x", "é", "e\u{301}"]
+        var parsed = 0
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...7, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            guard let f = try? ServerFilter.parse(text) else { continue }
+            parsed += 1
+            // No value is empty, none starts or ends with a space.
+            for v in [f.status, f.queue, f.company].compactMap({ $0 }) {
+                #expect(!v.isEmpty && v.first != " " && v.last != " ", "'\(text)' → '\(v)'")
+            }
+            // Values holding a quote or a key of their own need not survive a round trip; the rest do.
+            let values = [f.status, f.queue, f.company].compactMap { $0 }
+            if !values.contains(where: { $0.contains("\"") || $0.contains(":") }) {
+                #expect((try? ServerFilter.parse(f.text)) == f, "'\(text)' → \(f) → '\(f.text)'")
+            }
+        }
+        #expect(parsed > 500)
+    }
+
     @Test("against the simulator: Autotask by status, queue and company; Atera by status and customer; unknown names refused unsent")
     func againstSimulator() async throws {
         var config = SimulatorConfig()
