@@ -46,6 +46,19 @@ enum Format {
         seconds < 10 ? "\(Int((seconds * 1000).rounded()))ms" : String(format: "%.1fs", seconds)
     }
 
+    /// 193 → 190, 7.4 → 7, 12,345 → 12,000.
+    static func significant(_ v: Double, _ digits: Int) -> Int {
+        guard v >= 1 else { return Int(v.rounded()) }
+        let scale = pow(10, Double(Int(log10(v)) + 1 - digits))
+        return Int(((v / scale).rounded() * scale).rounded())
+    }
+
+    /// A wait rounded as people say it: to 5 s under a minute, 10 s under ten minutes, a minute after.
+    static func coarse(_ s: Double) -> Double {
+        let step: Double = s < 60 ? 5 : s < 600 ? 10 : 60
+        return s < 10 ? s.rounded() : (s / step).rounded() * step
+    }
+
     /// "45s", "3m10s", "2h05m": how long to wait, in a few characters.
     static func duration(_ s: Double) -> String {
         let t = Int(max(0, s).rounded())

@@ -133,20 +133,25 @@ func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         let r = f.perMinute
         let unit = s.vendor == "Atera" ? "/s" : "/min"
         let rate = s.vendor == "Atera" ? r / 60 : r
-        parts.append(abs(rate) < 0.5 ? "steady" : (rate > 0 ? "+" : "−") + Format.grouped(Int(abs(rate).rounded())) + unit)
+        // Two significant figures and coarse waits: an estimate that does not redraw every second.
+        parts.append(abs(rate) < 0.5 ? "steady" : (rate > 0 ? "+" : "−") + Format.grouped(Format.significant(abs(rate), 2)) + unit)
         for b in f.shown {
-            parts.append(b.name + " " + (b.seconds.map { "in ~" + Format.duration($0 / s.timeScale) } ?? "not in this window"))
+            parts.append(b.name + " " + (b.seconds.map { "in ~" + Format.duration(Format.coarse($0 / s.timeScale)) } ?? "not in this window"))
         }
         if f.boundaries.isEmpty { parts.append(s.vendor == "Atera" ? "at the limit" : "past every boundary") }
     } else {
         parts.append("forecast: measuring the rate")
     }
+    // The sparkline's width depends on the pane's only, so the text beside it stays put (a line
+    // that shifts is a line redrawn whole).
+    // (Wide panes leave the forecast ~68 cells; at 80 columns it gets ~54 and drops what does not fit.)
+    let sparkW = max(0, min(QuotaHistory.buckets, width >= 100 ? width - 76 : width - 62))
+    let room = width - 6 - (sparkW >= 8 ? sparkW + 2 : 0)
     var text = ""
     for p in parts {
         let next = text.isEmpty ? p : text + "  \(g.dot)  " + p
-        if TextWidth.of(next) <= width - 20 { text = next } else if text.isEmpty { text = p }
+        if TextWidth.of(next) <= room { text = next } else if text.isEmpty { text = p }
     }
-    let sparkW = max(0, min(QuotaHistory.buckets, width - TextWidth.of(text) - 9))
     var cx = c.put(x, y, "trend ", theme[.muted])
     if sparkW >= 8 {
         let levels = g.spark
@@ -173,7 +178,7 @@ func renderPollLine(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
     var parts = ["own cost \(Format.grouped(p.spentLastHour))/h (budget \(Format.grouped(p.budgetPerHour))/h)"]
     if s.vendor != "Atera", let next = p.nextReadAt {
         let left = next.timeIntervalSince(s.now)
-        parts.append("next read " + (left > 0.5 ? "in \(Format.seconds(left))" : "now") + (p.why.isEmpty ? "" : " (\(p.why))"))
+        parts.append("next read " + (left > 0.5 ? "in \(Format.duration(left.rounded(.up)))" : "now") + (p.why.isEmpty ? "" : " (\(p.why))"))
     }
     if let at = s.refreshedAt {
         parts.append("tickets refreshed \(Format.age(at, now: s.now)) ago" + (s.changedIDs.isEmpty ? "" : ", \(s.changedIDs.count) changed \(g.changed)"))

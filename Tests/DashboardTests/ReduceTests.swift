@@ -213,7 +213,7 @@ struct ReduceTests {
         let f = try #require(s.forecast)
         #expect(abs(f.perMinute - 30) < 0.001)
         let text = render(s, theme: .fallback).text
-        #expect(text.contains("+30/min  ·  +0.5 s tier in ~1m21s  ·  suspension not in this window"), "\(text)")
+        #expect(text.contains("+30/min  ·  +0.5 s tier in ~1m20s  ·  suspension not in this window"), "\(text)")
         // A bar per tenant minute: forty of them, from 30% (▃) to 41.9% (▄).
         let line = try #require(text.split(separator: "\n").first { $0.contains("trend ") })
         #expect(line.contains("▃▃▃") && line.contains("▄▄▄") && !line.contains("▅"))
