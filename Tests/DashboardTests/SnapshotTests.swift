@@ -76,6 +76,16 @@ struct SnapshotTests {
         assertSnapshot(canvas, "ascii-\(name)-\(size.0)x\(size.1)")
     }
 
+    /// The overlays the other tests draw at one size only, in Unicode at both.
+    static let unicodeOnlyHere = ["filter", "sorted", "picker", "confirm", "attach", "serverfilter"]
+
+    @Test("the prompts, pickers and sorted list in Unicode at both sizes", arguments: unicodeOnlyHere, sizes)
+    func everyOverlayUnicode(name: String, size: (Int, Int)) {
+        let canvas = render(Self.screen(name, width: size.0, height: size.1), theme: .fallback)
+        #expect(canvas.lines.allSatisfy { TextWidth.of($0) == size.0 })
+        assertSnapshot(canvas, "overlay-\(name)-\(size.0)x\(size.1)")
+    }
+
     @Test("the request view: what was asked and answered, credential headers redacted, hostile header sanitized", arguments: sizes)
     func request(w: Int, h: Int) {
         var s = Self.screen("request", width: w, height: h)
