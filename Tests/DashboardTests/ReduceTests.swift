@@ -190,6 +190,11 @@ struct ReduceTests {
         _ = s.reduce(.key(.char(":")))
         #expect(s.activeTenant == 0 && s.tickets.count == 40 && s.tenant == "contoso")
         #expect(s.reduce(.key(.char("r"))) == [.forTenant(0, .refresh)])
+        // Digits and : typed into the server filter prompt are text, not tenant switches.
+        _ = s.reduce(.key(.char("F")))
+        for c in "company:#2" { _ = s.reduce(.key(.char(c))) }
+        #expect(s.activeTenant == 0 && s.serverFilterText == "company:#2")
+        #expect(s.reduce(.key(.enter)) == [.forTenant(0, .setServerFilter(ServerFilter(company: "#2")))])
         // One tenant: no overview, no routing.
         var one = sampleState(width: 80, height: 24)
         #expect(one.reduce(.key(.char("r"))) == [.refresh])
