@@ -159,13 +159,35 @@ public actor AutotaskAPI: TenantAPI {
         if let s = filter.status { try picklist("status", s, "ticket status") }
         if let q = filter.queue { try picklist("queueID", q, "queue") }
         if let c = filter.company {
-            let id: Int64
-            if c.hasPrefix("#"), let n = Int64(c.dropFirst()) { id = n }
-            else { id = try NameMatch.find(c, in: companies.map { ($0.key, $0.value) }, what: "company", whereKnown: "among the tickets loaded so far (or give #id)") }
+            let id = try await companyID(named: c)
             extra.append(["op": "eq", "field": "companyID", "value": id])
             key.append("companyID=\(id)")
         }
         return try await page(after: cursor, extra: extra, countKey: key.joined(separator: ","))
+    }
+
+    /// A company's id from its name: `#id` as given; a name seen on tickets, exactly; else the
+    /// server's companies whose name contains it (one query): the exact one, or the only one.
+    func companyID(named c: String) async throws -> Int64 {
+        if c.hasPrefix("#"), let n = Int64(c.dropFirst()) { return n }
+        let wanted = c.trimmingCharacters(in: .whitespaces)
+        if let seen = companies.first(where: { $0.value.caseInsensitiveCompare(wanted) == .orderedSame }) { return seen.key }
+        // (Control characters out first, as NameMatch does: they would only make the query fail.)
+        let clean = String(wanted.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat })
+        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 100, "IncludeFields": ["id", "companyName"],
+                                                               "filter": [["op": "contains", "field": "companyName", "value": clean]]],
+                                              options: [.sortedKeys])
+        let r = try await send("POST", "Companies/query", body: body, purpose: "names", logPath: "Companies/query (companyName contains \(clean.prefix(40)))")
+        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], let items = obj["items"] as? [[String: Any]] else {
+            throw APIError(kind: .decoding, status: r.status, detail: "Companies/query answer without items")
+        }
+        var found: [(Int64, String)] = []
+        for i in items {
+            guard let id = (i["id"] as? NSNumber)?.int64Value, let name = i["companyName"] as? String else { continue }
+            found.append((id, name))
+            companies[id] = name
+        }
+        return try NameMatch.find(clean, in: found, what: "company", whereKnown: "on this tenant")
     }
 
     /// Tickets whose `lastActivityDate` is after `since` (one query of up to 500, by id).

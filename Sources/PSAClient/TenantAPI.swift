@@ -64,15 +64,22 @@ extension TenantAPI {
     /// Every ticket, page by page, through the same client and limits; stops once `limit` are in.
     /// Runs as bulk work: on Autotask it yields to the quota ceiling (spread near it, held at it).
     public func allTickets(limit: Int? = nil, status: String? = nil) async throws -> [Ticket] {
-        try await RequestPriority.$current.withValue(.bulk) { try await walk(limit: limit, status: status) }
+        try await allTickets(limit: limit, filter: ServerFilter(status: status))
     }
 
-    private func walk(limit: Int?, status: String?) async throws -> [Ticket] {
+    /// The same, of the tickets the server filters by `filter` (every ticket when it is empty).
+    public func allTickets(limit: Int? = nil, filter: ServerFilter) async throws -> [Ticket] {
+        try await RequestPriority.$current.withValue(.bulk) { try await walk(limit: limit, filter: filter) }
+    }
+
+    private func walk(limit: Int?, filter: ServerFilter) async throws -> [Ticket] {
         var all: [Ticket] = []
         var cursor: PageCursor? = nil
         repeat {
             let p: TicketPage
-            if let status { p = try await page(after: cursor, status: status) } else { p = try await page(after: cursor) }
+            if filter.isEmpty { p = try await page(after: cursor) }
+            else if filter.queue == nil && filter.company == nil, let status = filter.status { p = try await page(after: cursor, status: status) }
+            else { p = try await page(after: cursor, filter: filter) }
             all.append(contentsOf: p.tickets)
             cursor = p.next
             if let limit, all.count >= limit { return Array(all.prefix(limit)) }

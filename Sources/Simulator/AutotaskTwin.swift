@@ -194,17 +194,21 @@ struct AutotaskTwin: Sendable {
         return .json(200, EntityFields(fields: fs))
     }
 
-    /// `Companies/query` and `Resources/query`, for the ids an `eq`/`in` filter on `id` names.
+    /// `Companies/query` and `Resources/query`, for the ids an `eq`/`in` filter on `id` names, and
+    /// companies by `companyName` (`eq`, `contains`, `beginsWith`, `endsWith`; any case, as Autotask).
     private func lookup(_ req: SimRequest, entity: String) async -> Response {
         guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
             return .errors(500, "Invalid query syntax.")
         }
         var ids: Set<Int64> = []
+        var names: [(op: String, value: String)] = []
         func collect(_ f: AutotaskQuery.Filter) {
             switch f {
             case .condition(let op, "id", let v):
                 if op == "eq", case .number(let n)? = v { ids.insert(Int64(n)) }
                 if op == "in", case .list(let l)? = v { for case .number(let n) in l { ids.insert(Int64(n)) } }
+            case .condition(let op, "companyname", .string(let s)?):
+                names.append((op, s.lowercased()))
             case .group(_, let items): items.forEach(collect)
             default: break
             }
@@ -213,7 +217,19 @@ struct AutotaskTwin: Sendable {
         let data = await state.data
         var items: [[String: Any]] = []
         if entity == "companies" {
-            for id in data.companies.keys.sorted() where ids.isEmpty || ids.contains(id) {
+            func named(_ name: String) -> Bool {
+                let n = name.lowercased()
+                return names.allSatisfy { c in
+                    switch c.op {
+                    case "eq": n == c.value
+                    case "contains": n.contains(c.value)
+                    case "beginswith": n.hasPrefix(c.value)
+                    case "endswith": n.hasSuffix(c.value)
+                    default: false
+                    }
+                }
+            }
+            for id in data.companies.keys.sorted() where (ids.isEmpty || ids.contains(id)) && named(data.companies[id]!) {
                 items.append(["id": id, "companyName": data.companies[id]!, "isActive": true])
             }
         } else {

@@ -24,11 +24,21 @@ struct TicketsCommand: AsyncParsableCommand {
     @Option(help: "Only tickets with this status, filtered by the server (a label such as New or \"In Progress\"; Atera: any status name).")
     var status: String?
 
+    @Option(help: "Only tickets in this queue (Autotask; its label, such as \"Level I Support\"), filtered by the server.")
+    var queue: String?
+
+    @Option(help: "Only tickets of this company (Atera: customer): its name, a part only its name has, or #id; filtered by the server.")
+    var company: String?
+
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if json && csv { throw ValidationError("choose --json or --csv, not both") }
-        if let status, status.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--status must not be empty") }
+        for (flag, value) in [("--status", status), ("--queue", queue), ("--company", company)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("\(flag) must not be empty") }
+        }
     }
+
+    var filter: ServerFilter { ServerFilter(status: status, queue: queue, company: company) }
 
     func run() async throws {
         let conn: Connection
@@ -51,10 +61,10 @@ struct TicketsCommand: AsyncParsableCommand {
         do {
             // Without --all: the first page (up to --limit).
             if all {
-                tickets = try await conn.api.allTickets(limit: limit, status: status)
+                tickets = try await conn.api.allTickets(limit: limit, filter: filter)
             } else {
                 let first: TicketPage
-                if let status { first = try await conn.api.page(after: nil, status: status) } else { first = try await conn.api.page(after: nil) }
+                if filter.isEmpty { first = try await conn.api.page(after: nil) } else { first = try await conn.api.page(after: nil, filter: filter) }
                 tickets = Array(first.tickets.prefix(limit ?? .max))
             }
         } catch {

@@ -408,6 +408,27 @@ struct TmuxTests {
         #expect(Set(ids).count == 1_234)
     }
 
+    @Test("headless: --status, --queue and --company filter on the server; the result is what the whole list holds of them")
+    func headlessFilters() throws {
+        let bin = try psatopBinary()
+        func tickets(_ extra: [String]) throws -> [[String: Any]] {
+            let r = try spawn([bin, "tickets", "--demo", "--all", "--json"] + extra)
+            #expect(r.status == 0, "\(extra): \(r.output.prefix(300))")
+            return (try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [[String: Any]]) ?? []
+        }
+        let all = try tickets([])
+        let sample = try #require(all.first { ($0["status"] as? String) == "New" })
+        let company = try #require(sample["company"] as? String)
+        func matching(_ t: [String: Any]) -> Bool { (t["status"] as? String) == "New" && (t["company"] as? String) == company }
+        let some = try tickets(["--status", "New", "--company", company.lowercased()])
+        #expect(!some.isEmpty && some.count == all.filter(matching).count && some.allSatisfy(matching))
+        // A queue (Autotask) narrows further; Atera has none and says so, exit 1.
+        let queued = try tickets(["--status", "New", "--queue", "Level I Support", "--company", company])
+        #expect(queued.count <= some.count && queued.allSatisfy(matching))
+        let atera = try spawn([bin, "tickets", "--demo", "--vendor", "atera", "--queue", "x"])
+        #expect(atera.status == 1 && atera.output.contains("Atera has no queues"))
+    }
+
     @Test("plain http to a non-loopback host is refused with a clear message")
     func refusesPlainHTTP() throws {
         let bin = try psatopBinary()

@@ -63,18 +63,35 @@ struct ServerFilterTests {
             && (queue == nil || t.fields.contains { $0.name == "Queue" && $0.value == queue }) }
         #expect(page.tickets.map(\.id) == expected.map(\.id) && page.total == expected.count)
         #expect(page.tickets.contains { $0.id == sample.id })
-        // Part of a name, when it names one company, is enough.
-        let word = String(sample.company.split(separator: " ").first ?? "")
-        if all.filter({ $0.company.localizedCaseInsensitiveContains(word) }).map(\.company).uniqueCount == 1 {
-            #expect(try await at.page(after: nil, filter: ServerFilter(company: word.lowercased())).total
-                    == all.filter { $0.company == sample.company }.count)
+        // A company on no ticket loaded yet: the server finds it (one Companies query), by its whole
+        // name in any case, or by a word only its name has.
+        func fresh() -> AutotaskAPI {
+            AutotaskAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
+                        credentials: .init(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode),
+                        baseURL: sim.autotaskBaseURL)
         }
-        let sent = await at.client.stats.sent
-        await #expect(throws: APIError.self) { _ = try await at.page(after: nil, filter: ServerFilter(status: "No Such Status")) }
-        do { _ = try await at.page(after: nil, filter: ServerFilter(company: "Nobody Inc")) } catch let e as APIError {
-            #expect(e.kind == .refused && e.detail.contains("known:"))
+        let companyCount = all.filter { $0.company == sample.company }.count
+        #expect(try await fresh().page(after: nil, filter: ServerFilter(company: sample.company.uppercased())).total == companyCount)
+        let names = Set(all.map(\.company))
+        let word = try #require(sample.company.split(separator: " ").map(String.init).first { w in
+            names.filter { $0.localizedCaseInsensitiveContains(w) }.count == 1 })
+        let api = fresh()
+        #expect(try await api.page(after: nil, filter: ServerFilter(company: word.lowercased())).total == companyCount)
+        #expect(await api.client.log.contains { $0.path == "/Companies/query (companyName contains \(word.lowercased()))" })
+
+        // An unknown status is refused unsent; an unknown company after the one Companies query; no ticket query either way.
+        func listRequests() async -> Int { await api.client.log.filter { $0.purpose == "tickets" || $0.purpose == "count" }.count }
+        let before = await listRequests(), sent = await api.client.stats.sent
+        await #expect(throws: APIError.self) { _ = try await api.page(after: nil, filter: ServerFilter(status: "No Such Status")) }
+        #expect(await api.client.stats.sent == sent)
+        do {
+            _ = try await api.page(after: nil, filter: ServerFilter(company: "Nobody Inc"))
+            Issue.record("an unknown company was not refused")
+        } catch let e as APIError {
+            #expect(e.kind == .refused && e.detail == "no company 'Nobody Inc' on this tenant", "\(e)")
         }
-        #expect(await at.client.stats.sent == sent)
+        let after = await listRequests()
+        #expect(await api.client.stats.sent == sent + 1 && after == before)
 
         let atera = AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.ateraKey]),
                              key: config.ateraKey, baseURL: sim.ateraBaseURL)
