@@ -25,7 +25,14 @@ func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: ma
 
 /// Loads pages into a dashboard the way the poller does, as the ticket list would hold them.
 func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
-    var state = DashboardState(vendor: "Autotask", tenant: "bench", now: Date(), width: 200, height: 60)
+    let start = Date()
+    var state = DashboardState(vendor: "Autotask", tenant: "bench", now: start, width: 200, height: 60)
+    // A full hour of the gauge's history (a projection a minute), so the trend line draws whole.
+    for m in 0..<60 {
+        let at = start.addingTimeInterval(Double(m - 59) * 60)
+        _ = state.reduce(.tick(at))
+        _ = state.reduce(.poll(PollStatus(projected: Quota(used: 4_000 + m * 28, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)))
+    }
     _ = state.reduce(.quota(Quota(used: 5_634, limit: 10_000, windowSeconds: 3_600), at: Date()))
     for i in 0..<count {
         let body = try body(i)
@@ -33,8 +40,15 @@ func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
         let tickets = page.items.map { $0.display(picklists: Picklists()) }
         _ = state.reduce(.page(TicketPage(tickets: tickets, total: 100_000, next: i + 1 < count ? .afterID(tickets.last!.id) : nil), reset: false, at: Date()))
     }
+    // A full request log, each with what the request view keeps (headers and 2 KB of each body).
+    let headers = (0..<6).map { HeaderField("X-Header-\($0)", String(repeating: "v", count: 40)) }
+    let body = String(repeating: "{\"id\":1234567,\"title\":\"x\"},", count: 70)
     for i in 0..<500 {
-        _ = state.reduce(.client(.record(RequestRecord(id: i, time: Date(), method: "GET", path: "/ThresholdInformation", status: 200, duration: 0.1))))
+        let x = RequestExchange(url: "https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/query", requestHeaders: headers,
+                                requestBody: String(body.prefix(300)), requestBodyBytes: 300, responseHeaders: headers,
+                                responseBody: String(body.utf8.prefix(RequestExchange.bodyLimit))!, responseBodyBytes: 1_000_000)
+        _ = state.reduce(.client(.record(RequestRecord(id: i, time: Date(), method: "POST", path: "/Tickets/query", status: 200, duration: 0.1,
+                                                       exchange: x))))
     }
     return state
 }
