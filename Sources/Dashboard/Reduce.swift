@@ -484,6 +484,16 @@ extension DashboardState {
         case .pageUp, .ctrl("b"): requestScroll -= page
         case .char("g"), .home: requestScroll = 0
         case .char("G"), .end: requestScroll = .max
+        case .char("y"):
+            guard let rec = openRequest else { return [] }
+            switch Self.curl(rec) {
+            case .success(let command):
+                say("copied as curl (credentials as $AUTOTASK_SECRET, $AUTOTASK_INTEGRATION_CODE, $ATERA_API_KEY)")
+                return [.copy(command)]
+            case .failure(let refusal):
+                say("not copied: \(refusal.reason)")
+                return []
+            }
         default: break
         }
         if let rec = openRequest { requestScroll = max(0, min(requestScroll, requestScrollLimit(rec))) }

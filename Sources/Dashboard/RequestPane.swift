@@ -106,6 +106,37 @@ extension DashboardState {
         return String(String(decoding: d, as: UTF8.self).dropFirst().dropLast())
     }
 
+    /// The request as a curl command to run again by hand: the credentials as the environment
+    /// variables psatop itself reads (`$AUTOTASK_SECRET`, `$AUTOTASK_INTEGRATION_CODE`,
+    /// `$ATERA_API_KEY`), never their values; or why it cannot be (a body not kept whole).
+    static func curl(_ rec: RequestRecord) -> Result<String, CurlRefusal> {
+        guard let x = rec.exchange else { return .failure(CurlRefusal(reason: "no headers or body were kept for this request")) }
+        guard !x.url.contains(RequestExchange.redacted) else {
+            return .failure(CurlRefusal(reason: "its address held a secret (now redacted)"))
+        }
+        if x.requestBodyBytes > 0, x.requestBody?.utf8.count != x.requestBodyBytes {
+            return .failure(CurlRefusal(reason: "its body was not kept whole (an attachment, or over \(RequestExchange.bodyLimit / 1_024) KB)"))
+        }
+        func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        var parts = ["curl", "-sS", "-X", rec.method, quoted(x.url)]
+        for h in x.requestHeaders {
+            let name = h.name.lowercased()
+            guard h.value == RequestExchange.redacted else { parts += ["-H", quoted("\(h.name): \(h.value)")]; continue }
+            let variable = switch name {
+            case "secret": "AUTOTASK_SECRET"
+            case "apiintegrationcode": "AUTOTASK_INTEGRATION_CODE"
+            case "x-api-key": "ATERA_API_KEY"
+            default: "PSATOP_SECRET"
+            }
+            let value = name == "authorization" ? "Bearer $ATERA_API_KEY" : "$\(variable)"
+            parts += ["-H", "\"\(h.name): \(value)\""]
+        }
+        if let body = x.requestBody, x.requestBodyBytes > 0 { parts += ["--data-raw", quoted(body)] }
+        return .success(parts.joined(separator: " "))
+    }
+
+    struct CurlRefusal: Error, Equatable { var reason: String }
+
     /// Rows the request view shows at once.
     var requestRows: Int { max(1, layout.body.height - 2) }
 

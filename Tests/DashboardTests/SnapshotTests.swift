@@ -101,6 +101,16 @@ struct SnapshotTests {
         #expect(s.requestScroll == end && end > 0)
         #expect(bottom.contains("Retry-After: 2") && bottom.contains("thread threshold") && bottom.contains("X-Evil: gnp.exe"))
         #expect(!bottom.contains("\u{1B}") && !bottom.contains("\u{202E}") && !bottom.contains("\u{07}"))
+        // y: the request as curl, the credentials as the variables psatop reads, never their values.
+        let copied = s.reduce(.key(.char("y")))
+        #expect(copied == [.copy("curl -sS -X POST 'https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/query'"
+            + " -H \"ApiIntegrationCode: $AUTOTASK_INTEGRATION_CODE\" -H 'UserName: api@contoso.example' -H \"Secret: $AUTOTASK_SECRET\""
+            + " -H 'Content-Type: application/json' --data-raw '\(sampleExchange.requestBody!)'")])
+        #expect(s.flash?.hasPrefix("copied as curl") == true)
+        // A body not kept whole is not copied (the command would send something else).
+        var cut = s
+        cut.openRequest?.exchange?.requestBodyBytes = 5_000
+        #expect(cut.reduce(.key(.char("y"))) == [] && cut.flash?.contains("not kept whole") == true)
         _ = s.reduce(.key(.escape))
         #expect(s.openRequest == nil && s.focus == .log && s.logSelected == 2)
     }

@@ -622,6 +622,19 @@ struct SecretTests {
         // (At the end: "Response …" in view, or the position "…-N/N" when the body is longer than the screen.)
         try t.waitFor("the end of the request") { $0.contains("Response ") || $0.range(of: #"-([0-9]+)/\1 "#, options: .regularExpression) != nil }
         seen.append(("screen: request, its end", try t.screen()))
+        // y: the request as curl, with the credentials as variables — and it runs, given them.
+        try t.run(["set-option", "-s", "set-clipboard", "on"])
+        try t.keys("y")
+        try t.waitFor("copied as curl")
+        let curl = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        seen.append(("the request as curl", curl))
+        #expect(curl.hasPrefix("curl ") && curl.contains("$AUTOTASK_SECRET"), "\(curl)")
+        try (curl + " -o /dev/null -w '%{http_code}'").write(toFile: dir + "/again.sh", atomically: true, encoding: .utf8)
+        var codes: [String] = []
+        for _ in 0..<5 where !codes.contains("200") { // (faults are on: a few tries for one clean answer)
+            codes.append(try spawn(["/bin/sh", "-c", "env \(env) sh \(dir)/again.sh"]).output)
+        }
+        #expect(codes.contains("200") && !codes.contains("401"), "curl answered \(codes)")
         try t.keys("Escape", "Tab", "Enter")
         try t.waitFor("Description")
         seen.append(("screen: detail", try t.screen()))
