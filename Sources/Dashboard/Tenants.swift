@@ -12,6 +12,8 @@ public struct TenantSummary: Equatable, Sendable {
     public var pause: PauseInfo?
     public var error: String?
     public var readAt: Date?
+    /// The forecast's next boundary in this window ("+1 s tier in ~28m"), nil when none comes.
+    public var next: String?
 
     public init(name: String, vendor: String) { self.name = name; self.vendor = vendor }
 
@@ -23,6 +25,9 @@ public struct TenantSummary: Equatable, Sendable {
         pause = s.pause
         error = s.quotaError
         readAt = s.poll?.readAt ?? s.quotaAt
+        next = s.forecast?.boundaries.first.flatMap { b in
+            b.seconds.map { "\(b.name) in ~" + Format.duration(Format.coarse($0 / s.timeScale)) }
+        }
     }
 }
 
@@ -119,6 +124,7 @@ func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
             } else {
                 state = t.tierWords ?? ""
             }
+            if let n = t.next, t.pause?.reason != .suspended { state += " \(g.dot) " + n }
             if let e = t.error { state += " \(g.dot) read failed: \(e)" }
             c.put(x, y, state, t.pause?.reason == .suspended ? theme[.error] : t.error != nil ? theme[.warning] : tierStyle, maxWidth: r.x + r.width - 2 - x)
         } else {

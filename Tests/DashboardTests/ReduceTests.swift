@@ -224,4 +224,19 @@ struct ReduceTests {
         #expect(line.contains("▃▃▃") && line.contains("▄▄▄") && !line.contains("▅"))
         #expect(s.history?.points.count == 40)
     }
+
+    @Test("several tenants: each overview line says when that tenant's next boundary comes, from its own history")
+    func overviewForecast() {
+        var s = multiTenantState(width: 120, height: 40)
+        // Tenant 3 (Atera, in the background) counts 10 more each second for 40 s: 100 → 490 of 700.
+        for i in 0..<40 {
+            let at = fixedNow.addingTimeInterval(Double(i))
+            _ = s.reduce(.tick(at))
+            _ = s.reduce(.tenant(2, .quota(Quota(used: 100 + i * 10, limit: 700, windowSeconds: 60), at: at)))
+        }
+        // 600 a minute: 210 to the limit is 21 s, shown rounded to 5 s.
+        #expect(s.tenants[2].next == "the limit in ~20s", "\(String(describing: s.tenants[2].next))")
+        #expect(render(s, theme: .fallback).text.contains("the limit in ~20s"))
+        #expect(s.tenants[0].next == nil && s.tenants[1].next == nil) // one reading each: no rate yet
+    }
 }
