@@ -484,6 +484,15 @@ extension DashboardState {
         case .pageUp, .ctrl("b"): requestScroll -= page
         case .char("g"), .home: requestScroll = 0
         case .char("G"), .end: requestScroll = .max
+        case .char("n"), .char("N"):
+            // The next older (n) or newer (N) request of the log as filtered, without leaving the view.
+            let shown = visibleLog
+            let i = logSelected + (key == .char("n") ? 1 : -1)
+            guard shown.indices.contains(i) else { say(key == .char("n") ? "the oldest request shown" : "the newest request shown"); return [] }
+            logSelected = i
+            openRequest = shown[i]
+            requestScroll = 0
+            return []
         case .char("y"):
             guard let rec = openRequest else { return [] }
             switch Self.curl(rec) {

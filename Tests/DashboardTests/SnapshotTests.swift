@@ -111,6 +111,14 @@ struct SnapshotTests {
         var cut = s
         cut.openRequest?.exchange?.requestBodyBytes = 5_000
         #expect(cut.reduce(.key(.char("y"))) == [] && cut.flash?.contains("not kept whole") == true)
+        // n / N: the older and the newer request without leaving the view; the log's selection follows.
+        var walk = s
+        _ = walk.reduce(.key(.char("n")))
+        #expect(walk.openRequest?.id == 3 && walk.logSelected == 3 && walk.requestScroll == 0)
+        _ = walk.reduce(.key(.char("N"))); _ = walk.reduce(.key(.char("N")))
+        #expect(walk.openRequest?.id == 5 && walk.logSelected == 1)
+        _ = walk.reduce(.key(.char("N"))); _ = walk.reduce(.key(.char("N")))
+        #expect(walk.openRequest?.id == 6 && walk.flash == "the newest request shown")
         _ = s.reduce(.key(.escape))
         #expect(s.openRequest == nil && s.focus == .log && s.logSelected == 2)
     }
