@@ -54,7 +54,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
     else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
     else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("a", "attach"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
-    else if s.openRequest != nil { keys = [("j/k", "scroll"), ("n/N", "older/newer"), ("y", "copy as curl"), ("Esc", "back to the log"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
+    else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("n/N", "older/newer"), ("y", "copy as curl"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
     else if s.focus == .log { keys = [("j/k", "move"), ("Enter", "show"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
     else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
     else { keys = [("j/k", "move"), ("Enter", "open"), ("/", "filter"), ("?", "help"), ("q", "quit"), ("s", "sort"), ("Tab", "log"), ("r", "refresh"), ("g/G", "top/end")] }
