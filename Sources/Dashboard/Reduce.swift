@@ -224,10 +224,21 @@ extension DashboardState {
         history?.note(q.used, at: t)
     }
 
-    /// When the count reaches the boundaries ahead at its recent net rate; nil while the rate is measured.
+    /// When the count reaches the boundaries ahead at its net rate; nil while the rate is measured.
+    /// Autotask: the poller's model once it has one (our requests of the last minute, exactly, plus
+    /// the others' rate measured between readings), which a reading's correction does not jolt;
+    /// else, and for Atera, the slope of the history's last five bars.
     public var forecast: QuotaForecast? {
-        guard let q = shownQuota, let h = history, let perBucket = h.ratePerBucket else { return nil }
-        return QuotaForecast(count: q.used, limit: q.limit, perMinute: perBucket / h.bucketSeconds * 60,
+        guard let q = shownQuota else { return nil }
+        let perMinute: Double
+        if vendor != "Atera", let p = poll, let others = p.othersPerHour, let ours = p.oursPerMinute {
+            perMinute = Double(ours) + others / 60
+        } else if let h = history, let perBucket = h.ratePerBucket {
+            perMinute = perBucket / h.bucketSeconds * 60
+        } else {
+            return nil
+        }
+        return QuotaForecast(count: q.used, limit: q.limit, perMinute: perMinute,
                              horizon: Double(q.windowSeconds), boundaries: vendor == "Atera" ? QuotaForecast.atera : QuotaForecast.autotask)
     }
 

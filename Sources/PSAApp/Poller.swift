@@ -215,6 +215,7 @@ public actor Poller {
         var s = PollStatus(budgetPerHour: plan.budgetPerHour, spentLastHour: budget.spent(at: t), ours: ours)
         s.why = why
         s.timeScale = timeScale
+        s.oursPerMinute = await api.client.sentInLast(seconds: scaled(60))
         if api.vendor == .autotask, let last = projector.last {
             s.projected = projector.projected(at: t, ours: ours)
             s.readAt = wall(last.at)

@@ -178,6 +178,8 @@ public struct PollStatus: Sendable, Equatable {
     public var attachments: AttachmentUsage?
     /// How many times faster the tenant's time runs than the wall clock (the demo: 20).
     public var timeScale: Double = 1
+    /// Our requests in the last minute of the tenant (exact, from the client's log).
+    public var oursPerMinute: Int?
 
     public init(projected: Quota? = nil, readAt: Date? = nil, nextReadAt: Date? = nil, why: String = "", budgetPerHour: Int,
                 spentLastHour: Int = 0, ours: Int = 0, others: Int? = nil, othersPerHour: Double? = nil) {

@@ -239,4 +239,22 @@ struct ReduceTests {
         #expect(render(s, theme: .fallback).text.contains("the limit in ~20s"))
         #expect(s.tenants[0].next == nil && s.tenants[1].next == nil) // one reading each: no rate yet
     }
+
+    @Test("Autotask's forecast takes the poller's model once it has one: a reading that corrects the projection does not jolt it")
+    func forecastModel() throws {
+        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 120, height: 40)
+        // Half a minute at a projected 4,000, then a reading says 3,000: the history's slope falls.
+        for i in 0..<60 {
+            _ = s.reduce(.tick(fixedNow.addingTimeInterval(Double(i))))
+            _ = s.reduce(.poll(PollStatus(projected: Quota(used: i < 30 ? 4_000 : 3_000, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)))
+        }
+        #expect(try #require(s.forecast).perMinute < 0)
+        // With the model (ours 10 in the last minute, the others +6,000 an hour): 110 a minute.
+        var p = PollStatus(projected: Quota(used: 3_000, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100, othersPerHour: 6_000)
+        p.oursPerMinute = 10
+        _ = s.reduce(.poll(p))
+        let f = try #require(s.forecast)
+        #expect(abs(f.perMinute - 110) < 0.001)
+        #expect(f.boundaries.first.map { $0.name == "+0.5 s tier" && abs(($0.seconds ?? 0) - 2_000.0 / 110 * 60) < 0.001 } == true)
+    }
 }
