@@ -63,7 +63,7 @@ public struct TicketFilter: Equatable, Sendable {
         var terms: [Term] = []
         // Control and format characters never take part (a NUL in a needle also crashed
         // Foundation's String.contains on Linux: found by the fuzz test).
-        let text = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }))
+        let text = text.withoutControlOrFormat
         for var word in Self.words(text) where word != "-" && word != "#" && word != "-#" {
             var negated = false
             if word.hasPrefix("-"), word.count > 1 { negated = true; word.removeFirst() }
@@ -248,8 +248,7 @@ extension DashboardState {
         case .up, .down, .pageUp, .pageDown: return handleList(key)
         case .char(let c):
             // Only visible text: no control or format characters (they would reach the screen).
-            guard !c.isNewline, c.unicodeScalars.allSatisfy({ !$0.properties.generalCategory.isControlOrFormat }),
-                  filterText.count < 200 else { return [] }
+            guard c.isTypable, filterText.count < 200 else { return [] }
             filterText.append(c)
             rebuildView(narrowingFrom: old)
             // A page already on its way counts against the new text's few.

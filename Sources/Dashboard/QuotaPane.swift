@@ -15,12 +15,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         return
     }
     let tier = s.shownTier ?? q.tier
-    let tierStyle: Style = switch tier {
-    case .none: theme[.gaugeNone]
-    case .half: theme[.gaugeHalf]
-    case .one: theme[.gaugeOne]
-    case .suspended: theme[.gaugeSuspended]
-    }
+    let tierStyle = theme[tier]
     // Line 1: the bar, then the percentage.
     let pct = String(format: "%5.1f%%", q.percent)
     let barW = max(10, inner - TextWidth.of(pct) - 3)
@@ -85,7 +80,6 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         parts.append("ours: \(s.ownLastMinute) in the last minute")
     }
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
-    let boundaries: [(Double, String)] = [(0.5, "+0.5 s tier"), (0.75, "+1 s tier"), (1.0, "suspension")]
     if s.vendor == "Atera" {
         if let sv = q.server, let remaining = sv.remaining, sv.fresh {
             var text = "X-RateLimit: \(Format.grouped(remaining)) of \(Format.grouped(sv.limit ?? q.limit)) left"
@@ -97,9 +91,9 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         } else {
             parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left (our count; no X-RateLimit-* from the server)")
         }
-    } else if let b = boundaries.first(where: { q.fraction < $0.0 }) {
-        let at = Int((Double(q.limit) * b.0).rounded(.up))
-        parts.append("\(b.1) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")
+    } else if let b = QuotaForecast.autotask.first(where: { q.fraction < $0.1 }) {
+        let at = Int((Double(q.limit) * b.1).rounded(.up))
+        parts.append("\(b.0) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")
     }
     if let at = s.poll?.readAt ?? s.quotaAt, s.vendor != "Atera" { parts.append("read \(Format.age(at, now: s.now)) ago") }
     if let e = s.quotaError { parts.append("last read failed: \(e)") }
@@ -159,12 +153,7 @@ func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
             guard let v else { cx += c.put(x + cx, y, " ", theme[.muted]); continue }
             let f = Double(v) / Double(max(1, q.limit))
             let glyph = levels[min(levels.count - 1, max(0, Int(f * Double(levels.count))))]
-            let style: Style = switch LatencyTier(count: v, threshold: q.limit) {
-            case .none: theme[.gaugeNone]
-            case .half: theme[.gaugeHalf]
-            case .one: theme[.gaugeOne]
-            case .suspended: theme[.gaugeSuspended]
-            }
+            let style = theme[LatencyTier(count: v, threshold: q.limit)]
             cx += c.put(x + cx, y, glyph, s.vendor == "Atera" && v < q.limit ? theme[.gaugeNone] : style)
         }
         cx += 2

@@ -217,7 +217,7 @@ extension DashboardState {
     /// Adds the shown count to the history (tenant time, so a bucket is a sixtieth of the timeframe).
     mutating func noteHistory(at date: Date) {
         guard let q = shownQuota else { return }
-        if history == nil || history!.bucketSeconds != QuotaHistory(windowSeconds: q.windowSeconds).bucketSeconds {
+        if history?.bucketSeconds != QuotaHistory.bucketSeconds(windowSeconds: q.windowSeconds) {
             history = QuotaHistory(windowSeconds: q.windowSeconds)
         }
         let t = date.timeIntervalSinceReferenceDate * timeScale
@@ -271,8 +271,7 @@ extension DashboardState {
             d.attachPath = path
         case .char(let c):
             // Control and format characters (a pasted escape sequence) do not enter the path.
-            guard !c.unicodeScalars.contains(where: { $0.properties.generalCategory.isControlOrFormat }),
-                  path.utf8.count < 4_096 else { return [] }
+            guard c.isTypable, path.utf8.count < 4_096 else { return [] }
             d.attachPath = path + String(c)
         default: return []
         }
@@ -456,8 +455,7 @@ extension DashboardState {
                 serverFilterError = error.description
             }
         case .char(let c):
-            guard !c.isNewline, c.unicodeScalars.allSatisfy({ !$0.properties.generalCategory.isControlOrFormat }),
-                  serverFilterText.count < 300 else { return [] }
+            guard c.isTypable, serverFilterText.count < 300 else { return [] }
             serverFilterText.append(c)
             serverFilterError = nil
         default: break

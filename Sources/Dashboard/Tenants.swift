@@ -103,13 +103,7 @@ func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
         x += c.put(x, y, "\(i + 1) ", theme[.muted])
         x += c.put(x, y, TextWidth.fit(t.name.sanitized, nameW, ascii: s.ascii) + " ", active ? theme[.header] : theme[.base])
         x += c.put(x, y, TextWidth.fit(t.vendor, 9), theme[.muted])
-        let tierStyle: Style = switch t.tier {
-        case .none?: theme[.gaugeNone]
-        case .half?: theme[.gaugeHalf]
-        case .one?: theme[.gaugeOne]
-        case .suspended?: theme[.gaugeSuspended]
-        case nil: theme[.muted]
-        }
+        let tierStyle = t.tier.map { theme[$0] } ?? theme[.muted]
         let barW = max(10, min(30, r.width - x - 44))
         if let q = t.quota {
             let filled = min(barW, Int((q.fraction * Double(barW)).rounded(.down)))

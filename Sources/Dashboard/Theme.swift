@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 
 /// The named styles a theme sets. Files in `themes/` map these names to colours.
 public enum Role: String, CaseIterable, Sendable {
@@ -16,6 +17,16 @@ public struct Theme: Sendable, Equatable {
     public var styles: [Role: Style]
 
     public subscript(_ role: Role) -> Style { styles[role] ?? styles[.base] ?? .plain }
+
+    /// The gauge's style for a latency tier.
+    public subscript(_ tier: LatencyTier) -> Style {
+        switch tier {
+        case .none: self[.gaugeNone]
+        case .half: self[.gaugeHalf]
+        case .one: self[.gaugeOne]
+        case .suspended: self[.gaugeSuspended]
+        }
+    }
 
     public init(name: String, styles: [Role: Style]) { self.name = name; self.styles = styles }
 

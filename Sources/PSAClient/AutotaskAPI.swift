@@ -173,7 +173,7 @@ public actor AutotaskAPI: TenantAPI {
         let wanted = c.trimmingCharacters(in: .whitespaces)
         if let seen = companies.first(where: { $0.value.caseInsensitiveCompare(wanted) == .orderedSame }) { return seen.key }
         // (Control characters out first, as NameMatch does: they would only make the query fail.)
-        let clean = String(wanted.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat })
+        let clean = wanted.withoutControlOrFormat
         let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 100, "IncludeFields": ["id", "companyName"],
                                                                "filter": [["op": "contains", "field": "companyName", "value": clean]]],
                                               options: [.sortedKeys])

@@ -93,7 +93,7 @@ enum NameMatch {
     static func find<ID>(_ wanted: String, in known: [(ID, String)], what: String, whereKnown: String) throws -> ID {
         // Control and format characters go first: Foundation's case-insensitive search on Linux
         // traps on a needle that ends in NUL (see the filter's note in ListView).
-        let w = String(wanted.unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }).trimmingCharacters(in: .whitespaces)
+        let w = wanted.withoutControlOrFormat.trimmingCharacters(in: .whitespaces)
         if let exact = known.first(where: { $0.1.caseInsensitiveCompare(w) == .orderedSame }) { return exact.0 }
         let partial = known.filter { $0.1.range(of: w, options: .caseInsensitive) != nil }
         if partial.count == 1 { return partial[0].0 }

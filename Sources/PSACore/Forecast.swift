@@ -13,8 +13,11 @@ public struct QuotaHistory: Sendable, Equatable {
     private var recent: [(t: Double, count: Int)] = []
 
     public init(windowSeconds: Int) {
-        bucketSeconds = max(1, Double(windowSeconds) / Double(Self.buckets))
+        bucketSeconds = Self.bucketSeconds(windowSeconds: windowSeconds)
     }
+
+    /// A sixtieth of the timeframe, at least a second.
+    public static func bucketSeconds(windowSeconds: Int) -> Double { max(1, Double(windowSeconds) / Double(buckets)) }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.bucketSeconds == b.bucketSeconds && a.points.elementsEqual(b.points) { $0.bucket == $1.bucket && $0.count == $1.count }

@@ -46,6 +46,20 @@ extension String {
     }
 }
 
+extension String {
+    /// The text without control and format characters (see `isControlOrFormat`): for typed text
+    /// used as a search needle or a name to look up.
+    public var withoutControlOrFormat: String {
+        String(String.UnicodeScalarView(unicodeScalars.filter { !$0.properties.generalCategory.isControlOrFormat }))
+    }
+}
+
+extension Character {
+    /// A character a prompt takes: none of its scalars a control or format character (every
+    /// newline is one: \n, \r, NEL are controls, U+2028/2029 separators).
+    public var isTypable: Bool { unicodeScalars.allSatisfy { !$0.properties.generalCategory.isControlOrFormat } }
+}
+
 extension Unicode.GeneralCategory {
     /// Characters that must not reach typed text or a search needle: controls, format characters
     /// (bidi, zero-width), separators of lines and paragraphs, and what is not a character at all.
