@@ -506,7 +506,8 @@ extension DashboardState {
             guard let rec = openRequest else { return [] }
             switch Self.curl(rec) {
             case .success(let command):
-                say("copied as curl (credentials as $AUTOTASK_SECRET, $AUTOTASK_INTEGRATION_CODE, $ATERA_API_KEY)")
+                let v = CredentialVariable.self
+                say("copied as curl (credentials as $\(v.autotaskSecret), $\(v.autotaskIntegrationCode), $\(v.ateraKey))")
                 return [.copy(command)]
             case .failure(let refusal):
                 say("not copied: \(refusal.reason)")

@@ -123,12 +123,12 @@ extension DashboardState {
             let name = h.name.lowercased()
             guard h.value == RequestExchange.redacted else { parts += ["-H", quoted("\(h.name): \(h.value)")]; continue }
             let variable = switch name {
-            case "secret": "AUTOTASK_SECRET"
-            case "apiintegrationcode": "AUTOTASK_INTEGRATION_CODE"
-            case "x-api-key": "ATERA_API_KEY"
+            case "secret": CredentialVariable.autotaskSecret
+            case "apiintegrationcode": CredentialVariable.autotaskIntegrationCode
+            case "x-api-key": CredentialVariable.ateraKey
             default: "PSATOP_SECRET"
             }
-            let value = name == "authorization" ? "Bearer $ATERA_API_KEY" : "$\(variable)"
+            let value = name == "authorization" ? "Bearer $\(CredentialVariable.ateraKey)" : "$\(variable)"
             parts += ["-H", "\"\(h.name): \(value)\""]
         }
         if let body = x.requestBody, x.requestBodyBytes > 0 { parts += ["--data-raw", quoted(body)] }

@@ -113,12 +113,12 @@ public struct Connection: Sendable {
             if case .autotask(let c)? = settings.credentials { creds = c } else {
                 func need(_ name: String) throws -> String {
                     guard let v = env[name], !v.isEmpty else {
-                        throw ConfigurationError("\(name) is not set: Autotask needs AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE in the environment (or a profile in config.toml)")
+                        throw ConfigurationError("\(name) is not set: Autotask needs \(CredentialVariable.autotaskUserName), \(CredentialVariable.autotaskSecret) and \(CredentialVariable.autotaskIntegrationCode) in the environment (or a profile in config.toml)")
                     }
                     return v
                 }
-                creds = AutotaskCredentials(userName: try need("AUTOTASK_USERNAME"), secret: try need("AUTOTASK_SECRET"),
-                                            integrationCode: try need("AUTOTASK_INTEGRATION_CODE"))
+                creds = AutotaskCredentials(userName: try need(CredentialVariable.autotaskUserName), secret: try need(CredentialVariable.autotaskSecret),
+                                            integrationCode: try need(CredentialVariable.autotaskIntegrationCode))
             }
             let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
@@ -127,8 +127,8 @@ public struct Connection: Sendable {
         case .atera:
             let key: String
             if case .atera(let k)? = settings.credentials { key = k } else {
-                guard let k = env["ATERA_API_KEY"], !k.isEmpty else {
-                    throw ConfigurationError("ATERA_API_KEY is not set: put the Atera API key in the environment (or a profile in config.toml)")
+                guard let k = env[CredentialVariable.ateraKey], !k.isEmpty else {
+                    throw ConfigurationError("\(CredentialVariable.ateraKey) is not set: put the Atera API key in the environment (or a profile in config.toml)")
                 }
                 key = k
             }

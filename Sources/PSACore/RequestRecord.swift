@@ -101,3 +101,12 @@ public enum ClientEvent: Sendable, Equatable {
     /// An attachment waits for the tenant's 5-minute attachment budget (bytes used, limit, until).
     case attachmentWait(used: Int, limit: Int, until: Date)
 }
+
+/// The environment variables psatop reads credentials from; the request view's curl copy names
+/// them in place of the values.
+public enum CredentialVariable {
+    public static let autotaskUserName = "AUTOTASK_USERNAME"
+    public static let autotaskSecret = "AUTOTASK_SECRET"
+    public static let autotaskIntegrationCode = "AUTOTASK_INTEGRATION_CODE"
+    public static let ateraKey = "ATERA_API_KEY"
+}
