@@ -559,6 +559,8 @@ public actor RateAwareClient {
         // The client's own log keeps the summary; its watchers (the request view) get the exchange too.
         log.append(rec)
         if log.count > policy.logCapacity { log.removeFirst(log.count - policy.logCapacity) }
+        // (Built only for a watcher: a headless walk with none does not copy and redact bodies for nothing.)
+        guard !watchers.isEmpty else { return }
         rec.exchange = exchange(r, result)
         emit(.record(rec))
     }
