@@ -145,6 +145,15 @@ public actor RateAwareClient {
 
     private func removeWatcher(_ id: UUID) { watchers[id] = nil }
 
+    /// Ends every event stream: a watcher gets what was already sent, then the end of its loop.
+    /// (A test that checks for an event after the work is done ends the stream first, so an event
+    /// that never came is a failed expectation instead of a loop waiting forever.)
+    public func finishEvents() {
+        let w = watchers
+        watchers = [:]
+        for c in w.values { c.finish() }
+    }
+
     private func emit(_ e: ClientEvent) { for w in watchers.values { w.yield(e) } }
 
     /// Requests sent in the last `seconds` (by this client).

@@ -50,11 +50,11 @@ struct CeilingTests {
         try await drive(h.test) { await client.ceilingStatus?.state == .holding }
         // Held: no bulk request went out, but an interactive one does.
         let person = Task { try await client.send(get("Tickets/42")) }
-        try await drive(h.test) { await h.transport.times(matching: "Tickets/42").count == 1 }
-        #expect(try await person.value.status == 200)
+        #expect(try await drive(h.test, untilDone: person).status == 200)
+        #expect(await h.transport.times(matching: "Tickets/42").count == 1)
         #expect(await h.transport.times(matching: "Tickets/query").isEmpty)
-        try await drive(h.test) { await h.transport.times(matching: "Tickets/query").count == 5 }
-        try await work.value
+        try await drive(h.test, untilDone: work)
+        #expect(await h.transport.times(matching: "Tickets/query").count == 5)
         let reads = await h.transport.times(matching: "ThresholdInformation")
         let queries = await h.transport.times(matching: "Tickets/query")
         // A fresh reading every 60 s while held (0, 60, 120); the bulk work went after the one showing room.
@@ -65,6 +65,7 @@ struct CeilingTests {
         let logged = await client.log.filter { $0.path.hasPrefix("/Tickets/query") }
         #expect(logged.first?.waitReason == .ceiling)
         var sawHold: CeilingStatus? = nil, sawRelease = false
+        await client.finishEvents()
         for await e in events {
             if case .ceiling(let s?) = e, s.state == .holding { sawHold = s }
             if case .ceiling(nil) = e { sawRelease = true; break }
@@ -140,6 +141,7 @@ struct CeilingTests {
         #expect(times[0] < 1 && times[1] < 1)
         #expect(times[2] >= 300 && times[2] < 306) // after the first 4 MB left the window
         #expect(await client.log.last?.waitReason == .attachmentBudget)
+        await client.finishEvents()
         for await e in events {
             if case .attachmentWait(let used, let limit, _) = e { #expect(used == 8_000_000 && limit == 10_000_000); break }
         }

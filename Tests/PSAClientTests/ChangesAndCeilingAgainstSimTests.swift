@@ -172,6 +172,7 @@ struct ChangesAndCeilingAgainstSimTests {
         #expect(peak <= 7_500, "peak \(peak)")
         #expect(await api.client.log.contains { $0.waitReason == .ceiling })
         var spread = false
+        await api.client.finishEvents()
         for await e in events { if case .ceiling(let s?) = e, s.state == .spreading { spread = true; break } }
         #expect(spread)
         await sim.stop()

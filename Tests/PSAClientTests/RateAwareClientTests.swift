@@ -123,6 +123,7 @@ struct RateAwareClientTests {
         #expect(times.filter { $0 >= 100 }.allSatisfy { $0 >= 120 && $0 <= 124 })
         #expect(await !client.isSuspended)
         var sawPause = false, sawResume = false
+        await client.finishEvents()
         for await e in events {
             if case .paused(_, .suspended, _) = e { sawPause = true }
             if case .resumed = e { sawResume = true; break }
@@ -333,6 +334,7 @@ struct RateAwareClientTests {
                                     endpoint: "Tickets", logPath: "/Tickets/query", idempotent: true, purpose: "test")
         _ = try await client.send(request)
         var record: RequestRecord?
+        await client.finishEvents()
         for await e in events { if case .record(let r) = e { record = r; break } }
         let x = try #require(record?.exchange)
         let everything = "\(x)"
@@ -355,9 +357,11 @@ struct RateAwareClientTests {
         // An attachment's file data is not kept (its size is).
         let upload = ClientRequest(spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/Tickets/1/Attachments", body: Data(count: 300)),
                                    endpoint: "Tickets", logPath: "/Tickets/1/Attachments", idempotent: false, purpose: "attach", attachmentBytes: 300)
+        let events2 = await client.events()
         _ = try await client.send(upload)
         var second: RequestRecord?
-        for await e in events { if case .record(let r) = e { second = r; break } }
+        await client.finishEvents()
+        for await e in events2 { if case .record(let r) = e { second = r; break } }
         #expect(second?.exchange?.requestBody == nil && second?.exchange?.requestBodyBytes == 300)
     }
 }

@@ -68,6 +68,22 @@ func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), un
     throw TimedOut()
 }
 
+/// Drives the clock until `task` has finished and returns its value. (Awaiting a request's task
+/// right after seeing it sent would wait forever: the transport holds its answer until the clock
+/// moves, and nothing moves it.)
+func drive<T: Sendable>(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250),
+                        untilDone task: Task<T, any Error>) async throws -> T {
+    let done = Flag()
+    Task { _ = await task.result; await done.set() }
+    try await drive(clock, step: step) { await done.isSet }
+    return try await task.value
+}
+
+actor Flag {
+    private(set) var isSet = false
+    func set() { isSet = true }
+}
+
 /// A client on a test clock over a scripted transport: the setup every pacing test shares.
 struct Harness {
     let test = TestClock<Duration>()
