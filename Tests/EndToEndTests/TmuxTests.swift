@@ -16,12 +16,12 @@ final class Tmux {
         return r.output
     }
 
-    func start(width: Int, height: Int) throws {
+    func start(width: Int, height: Int) async throws {
         try run(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
                  "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "TERM=tmux-256color", "LANG=C.UTF-8", "PS1=$ ", "bash", "--norc", "--noprofile"], capture: false)
         try run(["set-option", "-t", session, "window-size", "manual"])
         // Keys typed before the shell's first prompt are lost.
-        try waitFor("the shell prompt", seconds: 10) { $0.contains("$") }
+        try await waitFor("the shell prompt", seconds: 10) { $0.contains("$") }
     }
 
     /// The program the pane's shell is running (its first child), if any.
@@ -46,9 +46,9 @@ final class Tmux {
 
     /// The shell is back in cooked mode (echo and canonical input on), off the alternate screen,
     /// with its cursor shown: the terminal was restored.
-    func expectCookedShell(sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectCookedShell(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try type("stty -a | tr ' ' '\\n' | grep -x -e -icanon -e -echo || echo COOKED-$((40+2))")
-        try waitFor("COOKED-42")
+        try await waitFor("COOKED-42")
         let modes = try run(["display-message", "-p", "-t", session, "#{alternate_on} #{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(modes == "0 1", "alternate screen, cursor shown: \(modes)", sourceLocation: sourceLocation)
     }
@@ -60,19 +60,21 @@ final class Tmux {
 
     /// Waits (up to `seconds`) until the screen satisfies `check`; returns that screen.
     @discardableResult
-    func waitFor(_ what: String, seconds: Double = 30, _ check: (String) -> Bool) throws -> String {
+    func waitFor(_ what: String, seconds: Double = 30, _ check: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
             last = try screen()
             if check(last) { return last }
-            usleep(100_000)
+            // Awaited, not usleep: a blocked thread is one of the test runner's two taken from every other test.
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw NotSeen(what: what, screen: last)
     }
 
-    func waitFor(_ text: String, seconds: Double = 30) throws -> String {
-        try waitFor("'\(text)'", seconds: seconds) { $0.contains(text) }
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 30) async throws -> String {
+        try await waitFor("'\(text)'", seconds: seconds) { $0.contains(text) }
     }
 }
 
@@ -204,15 +206,15 @@ struct TmuxTests {
     }
 
     @Test("walk the tickets, open one, help, focus, resize, quit with q to a usable shell")
-    func walkthrough() throws {
+    func walkthrough() async throws {
         let bin = try psatopBinary()
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 100, height: 30)
+        try await t.start(width: 100, height: 30)
         try t.type("cd \(FileManager.default.currentDirectoryPath) && \(bin) --demo")
 
         // All three panes with live data.
-        let first = try t.waitFor("gauge, tickets and request log") {
+        let first = try await t.waitFor("gauge, tickets and request log") {
             $0.contains("Tickets 1/1,234") && $0.contains("/ThresholdInformation") && $0.contains("/ 10,000 requests")
         }
         #expect(first.contains("Quota (ThresholdInformation)"))
@@ -222,33 +224,33 @@ struct TmuxTests {
 
         // Move and open a ticket.
         try t.keys("j", "j")
-        try t.waitFor("Tickets 3/1,234")
+        try await t.waitFor("Tickets 3/1,234")
         try t.keys("Enter")
-        let detail = try t.waitFor("Description")
+        let detail = try await t.waitFor("Description")
         #expect(detail.contains("Ticket T"))
         #expect(detail.contains("Status"))
         #expect(detail.contains("Last activity"))
 
         // Change its status: the picker, the question, y; only that field goes, and it shows.
-        try t.waitFor("the full ticket") { !$0.contains("loading") && $0.contains("Description") }
+        try await t.waitFor("the full ticket") { !$0.contains("loading") && $0.contains("Description") }
         try t.keys("s")
-        try t.waitFor("the status labels") { $0.contains("Set status (now") && !$0.contains("loading the labels") }
+        try await t.waitFor("the status labels") { $0.contains("Set status (now") && !$0.contains("loading the labels") }
         try t.keys("j", "Enter")
-        let question = try t.waitFor("y send (only this field)")
+        let question = try await t.waitFor("y send (only this field)")
         #expect(question.contains("?"))
         try t.keys("y")
-        let changed = try t.waitFor("status set to")
+        let changed = try await t.waitFor("status set to")
         let newStatus = changed.components(separatedBy: "status set to ").last?.split(separator: " ").first.map(String.init) ?? ""
         #expect(!newStatus.isEmpty)
 
         // y: the number to the clipboard by OSC 52 (tmux keeps it as a buffer); o: no web page in the demo.
         try t.run(["set-option", "-s", "set-clipboard", "on"])
         try t.keys("y")
-        let copied = try t.waitFor("copied ")
+        let copied = try await t.waitFor("copied ")
         let buffer = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(buffer.hasPrefix("T") && copied.contains("Ticket \(buffer)"), "buffer '\(buffer)'")
         try t.keys("o")
-        try t.waitFor("no web page for this tenant")
+        try await t.waitFor("no web page for this tenant")
 
         // a: attach a file through the path prompt (q and t are letters of the path, not keys); the
         // outcome shows in the ticket and the 5-minute budget on the gauge.
@@ -256,114 +258,114 @@ struct TmuxTests {
         try Data(repeating: 0x41, count: 4_000).write(to: URL(fileURLWithPath: file))
         defer { unlink(file) }
         try t.keys("a")
-        try t.waitFor("Attach file:")
+        try await t.waitFor("Attach file:")
         try t.type(file)
-        let attached = try t.waitFor("attached psatop-qt-")
+        let attached = try await t.waitFor("attached psatop-qt-")
         #expect(attached.contains("(4.0 kB)"), "\(attached)")
-        try t.waitFor("the budget on the gauge") { $0.contains("attachments 4.0 kB of 10.0 MB per 5 min") }
+        try await t.waitFor("the budget on the gauge") { $0.contains("attachments 4.0 kB of 10.0 MB per 5 min") }
         try t.keys("Escape")
-        let back = try t.waitFor("the PATCH in the request log") { $0.contains("PATCH") && $0.contains("Tickets 3/1,234") }
+        let back = try await t.waitFor("the PATCH in the request log") { $0.contains("PATCH") && $0.contains("Tickets 3/1,234") }
         #expect(back.contains("status)"), "\(back)")
 
         // Lazy loading: G goes to the last loaded ticket, the next page follows.
         try t.keys("G")
-        try t.waitFor("(loaded 1,000)")
+        try await t.waitFor("(loaded 1,000)")
 
         // Filter as you type: the list narrows, the footer counts, q is text; Esc clears.
         try t.keys("g", "/")
         try t.type("status:escalated")
-        let filtered = try t.waitFor("the filtered list") { $0.contains("/status:escalated") && $0.contains("/1,234") }
+        let filtered = try await t.waitFor("the filtered list") { $0.contains("/status:escalated") && $0.contains("/1,234") }
         let rows = filtered.split(separator: "\n").filter { $0.contains("│ T") || $0.contains("│●T") }
         #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("Escalated") }, "\(filtered)")
         // Sorted by activity, newest first: the header shows it.
         try t.keys("s")
-        try t.waitFor("by activity")
+        try await t.waitFor("by activity")
         try t.keys("Escape")
-        try t.waitFor("the whole list, by activity") { !$0.contains("/status:escalated") && $0.contains("/1,234") && $0.contains("· by activity") }
+        try await t.waitFor("the whole list, by activity") { !$0.contains("/status:escalated") && $0.contains("/1,234") && $0.contains("· by activity") }
         try t.keys("s", "s", "s", "s", "s", "s", "s") // the six other columns, then the server's order again
-        try t.waitFor("the server's order") { !$0.contains("· by ") && $0.contains("/1,234") }
+        try await t.waitFor("the server's order") { !$0.contains("· by ") && $0.contains("/1,234") }
         try t.keys("g")
 
         // F: the server filters; the list reloads under it with the server's count; empty brings all back.
         try t.keys("F")
-        try t.waitFor("Server filter:")
+        try await t.waitFor("Server filter:")
         try t.type("status:Escalated")
-        let server = try t.waitFor("the server-filtered list") { $0.contains("server: status:Escalated") && !$0.contains("loading") && $0.contains("│ T") }
+        let server = try await t.waitFor("the server-filtered list") { $0.contains("server: status:Escalated") && !$0.contains("loading") && $0.contains("│ T") }
         let serverRows = server.split(separator: "\n").filter { $0.contains("│ T") || $0.contains("│●T") }
         #expect(!serverRows.isEmpty && serverRows.allSatisfy { $0.contains("Escalated") }, "\(server)")
         #expect(!server.contains("/1,234"))
         try t.keys("F", "C-u", "Enter")
-        try t.waitFor("every ticket again") { $0.contains("/1,234") && !$0.contains("server:") }
+        try await t.waitFor("every ticket again") { $0.contains("/1,234") && !$0.contains("server:") }
 
         // Themes, live: t steps to the next one and says which.
         try t.keys("t")
-        try t.waitFor("theme: light")
+        try await t.waitFor("theme: light")
         try t.keys("t")
-        try t.waitFor("theme: high-contrast")
+        try await t.waitFor("theme: high-contrast")
 
         // Help, focus.
         try t.keys("?")
-        try t.waitFor("first / last loaded")
+        try await t.waitFor("first / last loaded")
         try t.keys("Escape")
         try t.keys("Tab")
-        try t.waitFor("Tab tickets")
+        try await t.waitFor("Tab tickets")
         try t.keys("Tab")
-        try t.waitFor("Tab log")
+        try await t.waitFor("Tab log")
 
         // Too small, then back.
         try t.resize(60, 20)
-        try t.waitFor("Terminal too small")
+        try await t.waitFor("Terminal too small")
         try t.resize(100, 30)
-        try t.waitFor("Quota (ThresholdInformation)")
+        try await t.waitFor("Quota (ThresholdInformation)")
 
         // q: back to a shell in cooked mode.
         try t.keys("q")
-        try t.expectCookedShell()
+        try await t.expectCookedShell()
     }
 
     @Test("Ctrl-C leaves the terminal restored too")
-    func ctrlC() throws {
+    func ctrlC() async throws {
         let bin = try psatopBinary()
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 80, height: 24)
+        try await t.start(width: 80, height: 24)
         try t.type("\(bin) --demo --vendor atera; echo EXIT=$?")
-        try t.waitFor("Quota (per-key limit)")
-        try t.waitFor("Tickets 1/1,234")
+        try await t.waitFor("Quota (per-key limit)")
+        try await t.waitFor("Tickets 1/1,234")
         try t.keys("C-c")
-        try t.waitFor("EXIT=130")
-        try t.expectCookedShell()
+        try await t.waitFor("EXIT=130")
+        try await t.expectCookedShell()
     }
 
     /// SIGABRT, SIGSEGV and SIGILL are the fatal paths (a failed precondition, a bad pointer, a
     /// Swift trap): the crash handler restores the terminal, then the signal ends the process.
     @Test("SIGTERM, SIGHUP (an SSH drop) and the fatal signals restore the terminal and exit 128+signal",
           arguments: [SIGTERM, SIGHUP, SIGABRT, SIGSEGV, SIGILL])
-    func signals(sig: Int32) throws {
+    func signals(sig: Int32) async throws {
         let bin = try psatopBinary()
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 80, height: 24)
+        try await t.start(width: 80, height: 24)
         try t.type("\(bin) --demo; echo EXIT=$?")
-        try t.waitFor("Tickets 1/1,234")
+        try await t.waitFor("Tickets 1/1,234")
         let pid = try #require(try t.programPID())
         #expect(kill(pid, sig) == 0)
-        try t.waitFor("EXIT=\(128 + sig)")
-        try t.expectCookedShell()
+        try await t.waitFor("EXIT=\(128 + sig)")
+        try await t.expectCookedShell()
     }
 
     @Test("colour depth follows the terminal: 8 for xterm, 256 for tmux-256color, truecolour where COLORTERM says so, none with NO_COLOR",
           arguments: [("TERM=xterm", "in 8 colours"), ("TERM=tmux-256color", "in 256 colours"),
                       ("COLORTERM=truecolor TERM=tmux-256color", "in truecolour"), ("NO_COLOR=1 TERM=tmux-256color", "NO_COLOR is set")])
-    func colourDepth(env: String, notice: String) throws {
+    func colourDepth(env: String, notice: String) async throws {
         let bin = try psatopBinary()
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 100, height: 30)
+        try await t.start(width: 100, height: 30)
         try t.type("env \(env) \(bin) --demo; echo EXIT=$?")
-        try t.waitFor("Tickets 1/1,234")
+        try await t.waitFor("Tickets 1/1,234")
         try t.keys("t")
-        try t.waitFor(notice)
+        try await t.waitFor(notice)
         let screen = try t.screenWithEscapes()
         func has(_ pattern: String) -> Bool { screen.range(of: pattern, options: .regularExpression) != nil }
         let ansi = has("\u{1B}\\[(1;)?[34][0-7]m"), palette = screen.contains("38;5;"), rgb = screen.contains("38;2;")
@@ -374,30 +376,30 @@ struct TmuxTests {
         default: #expect(!ansi && !palette && !rgb, "NO_COLOR still draws colours")
         }
         try t.keys("q")
-        try t.waitFor("EXIT=0")
-        try t.expectCookedShell()
+        try await t.waitFor("EXIT=0")
+        try await t.expectCookedShell()
     }
 
     @Test("when the terminal itself goes (the tmux server killed), psatop ends within seconds instead of running on unseen")
-    func terminalGone() throws {
+    func terminalGone() async throws {
         let bin = try psatopBinary()
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 80, height: 24)
+        try await t.start(width: 80, height: 24)
         try t.type("\(bin) --demo")
-        try t.waitFor("Tickets 1/1,234")
+        try await t.waitFor("Tickets 1/1,234")
         try t.keys("s", "s") // sorted, as when a leftover was first seen
         let pid = try #require(try t.programPID())
         t.kill()
         let deadline = Date().addingTimeInterval(8)
-        while kill(pid, 0) == 0 && Date() < deadline { usleep(100_000) }
+        while kill(pid, 0) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         let alive = kill(pid, 0) == 0
         if alive { kill(pid, SIGKILL) }
         #expect(!alive, "psatop \(pid) still ran 8 s after its terminal went away")
     }
 
     @Test("headless: tickets --all --json through the same client")
-    func headless() throws {
+    func headless() async throws {
         let bin = try psatopBinary()
         let r = try spawn([bin, "tickets", "--demo", "--all", "--json"])
         #expect(r.status == 0)
@@ -409,7 +411,7 @@ struct TmuxTests {
     }
 
     @Test("headless: --status, --queue and --company filter on the server; the result is what the whole list holds of them")
-    func headlessFilters() throws {
+    func headlessFilters() async throws {
         let bin = try psatopBinary()
         func tickets(_ extra: [String]) throws -> [[String: Any]] {
             let r = try spawn([bin, "tickets", "--demo", "--all", "--json"] + extra)
@@ -430,7 +432,7 @@ struct TmuxTests {
     }
 
     @Test("plain http to a non-loopback host is refused with a clear message")
-    func refusesPlainHTTP() throws {
+    func refusesPlainHTTP() async throws {
         let bin = try psatopBinary()
         let r = try spawn([bin, "tickets", "--vendor", "atera", "--base-url", "http://example.com/api/v3"])
         let text = r.output
@@ -439,28 +441,28 @@ struct TmuxTests {
     }
 
     @Test("several tenants: the overview lists all three, 2 and : switch the main panes, q restores the shell")
-    func tenants() throws {
+    func tenants() async throws {
         let bin = try psatopBinary()
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 100, height: 34)
+        try await t.start(width: 100, height: 34)
         try t.type("\(bin) --demo --all")
-        let first = try t.waitFor("the overview with three gauges") {
+        let first = try await t.waitFor("the overview with three gauges") {
             $0.contains("Tenants (3)") && $0.contains("contoso") && $0.contains("fabrikam") && $0.contains("+1 s latency") && $0.contains("Tickets 1/1,234")
         }
         #expect(first.contains("psatop · Autotask · demo"))
         try t.keys("2")
-        let contoso = try t.waitFor("contoso's panes") { $0.contains("psatop · Autotask · contoso") && $0.contains("/ 20,000 requests") }
+        let contoso = try await t.waitFor("contoso's panes") { $0.contains("psatop · Autotask · contoso") && $0.contains("/ 20,000 requests") }
         #expect(contoso.contains(">2 contoso"))
-        try t.waitFor("Tickets 1/300")
+        try await t.waitFor("Tickets 1/300")
         try t.keys(":")
-        try t.waitFor("Atera's panes") { $0.contains("psatop · Atera · fabrikam") && $0.contains("Quota (per-key limit)") }
+        try await t.waitFor("Atera's panes") { $0.contains("psatop · Atera · fabrikam") && $0.contains("Quota (per-key limit)") }
         try t.keys("q")
-        try t.expectCookedShell()
+        try await t.expectCookedShell()
     }
 
     @Test("status: the plugin line and exit codes; config check names the line; a closed pipe is no crash")
-    func headlessStatus() throws {
+    func headlessStatus() async throws {
         let bin = try psatopBinary()
         let one = try spawn([bin, "status", "--demo"])
         #expect(one.status == 0, "\(one.output)")
@@ -548,7 +550,7 @@ struct SecretTests {
     static func leaks(_ text: String) -> [String] { planted.filter { text.contains($0) } }
 
     @Test("the request log, screens, stderr log, JSON/CSV/status/metrics output, config check, errors and argv never carry a secret")
-    func grepEverything() throws {
+    func grepEverything() async throws {
         let bin = try psatopBinary()
         let sim = try SimServer(bin, extra: ["--faults", "500=0.2,503=0.1,malformed=0.05,html=0.05,reset=0.05", "--tickets", "300"])
         defer { sim.stop() }
@@ -591,18 +593,18 @@ struct SecretTests {
         // The dashboard under tmux: screens of the list, the log, a detail; argv; the stderr log.
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 160, height: 48)
+        try await t.start(width: 160, height: 48)
         try t.type("env \(env) \(bin) --base-url \(sim.autotaskURL) --stderr-log \(dir)/stderr.log")
         // With a fault on nearly every other answer the first page may fail five times running
         // (the simulator's faults are seeded): then r asks again, as a person would.
         for _ in 0..<5 {
-            let s = try t.waitFor("the list or its error") { $0.contains("Tickets 1/") || $0.contains("could not load tickets") }
+            let s = try await t.waitFor("the list or its error") { $0.contains("Tickets 1/") || $0.contains("could not load tickets") }
             if s.contains("Tickets 1/") { break }
             seen.append(("screen: list error", s))
             try t.keys("r")
-            usleep(500_000)
+            try await Task.sleep(for: .milliseconds(500))
         }
-        try t.waitFor("Tickets 1/")
+        try await t.waitFor("Tickets 1/")
         seen.append(("screen: list", try t.screen()))
         if let pid = try t.programPID() {
             let argv = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
@@ -611,21 +613,21 @@ struct SecretTests {
             seen.append(("ps", try spawn(["/bin/ps", "-o", "args=", "-p", String(pid)]).output))
         }
         try t.keys("Tab")
-        try t.waitFor("Tab tickets")
+        try await t.waitFor("Tab tickets")
         seen.append(("screen: log", try t.screen()))
         // One request in full: its headers (the credentials redacted) and, at the end, its answer.
         try t.keys("Enter")
-        let request = try t.waitFor("Request headers")
+        let request = try await t.waitFor("Request headers")
         #expect(request.contains("Secret: [redacted]") && request.contains("ApiIntegrationCode: [redacted]"), "\(request)")
         seen.append(("screen: request", request))
         try t.keys("G")
         // (At the end: "Response …" in view, or the position "…-N/N" when the body is longer than the screen.)
-        try t.waitFor("the end of the request") { $0.contains("Response ") || $0.range(of: #"-([0-9]+)/\1 "#, options: .regularExpression) != nil }
+        try await t.waitFor("the end of the request") { $0.contains("Response ") || $0.range(of: #"-([0-9]+)/\1 "#, options: .regularExpression) != nil }
         seen.append(("screen: request, its end", try t.screen()))
         // y: the request as curl, with the credentials as variables — and it runs, given them.
         try t.run(["set-option", "-s", "set-clipboard", "on"])
         try t.keys("y")
-        try t.waitFor("copied as curl")
+        try await t.waitFor("copied as curl")
         let curl = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
         seen.append(("the request as curl", curl))
         #expect(curl.hasPrefix("curl ") && curl.contains("$AUTOTASK_SECRET"), "\(curl)")
@@ -636,10 +638,10 @@ struct SecretTests {
         }
         #expect(codes.contains("200") && !codes.contains("401"), "curl answered \(codes)")
         try t.keys("Escape", "Tab", "Enter")
-        try t.waitFor("Description")
+        try await t.waitFor("Description")
         seen.append(("screen: detail", try t.screen()))
         try t.keys("q")
-        try t.expectCookedShell()
+        try await t.expectCookedShell()
         seen.append(("stderr log", (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""))
 
         #expect(seen.count >= 18)
@@ -663,51 +665,51 @@ struct SoakTests {
     static var seconds: Int { Int(ProcessInfo.processInfo.environment["PSATOP_SOAK_SECONDS"] ?? "") ?? 30 }
 
     @Test("under faults the UI answers every key within 2 s and shows the failures; when they stop it recovers by itself")
-    func soak() throws {
+    func soak() async throws {
         let bin = try psatopBinary()
         let s = Self.seconds
         let kinds = ["500=0.25", "503=0.1", "timeout=0.05", "reset=0.1", "truncated=0.1", "slow=0.2", "malformed=0.1", "html=0.1"]
         let faults = kinds.map { "\($0)@0-\(s)" }.joined(separator: ",")
         let t = Tmux()
         defer { t.kill() }
-        try t.start(width: 120, height: 40)
+        try await t.start(width: 120, height: 40)
         let started = Date()
         try t.type("\(bin) --demo --demo-faults \(faults); echo EXIT=$?")
-        try t.waitFor("Quota (ThresholdInformation)", seconds: 15)
+        try await t.waitFor("Quota (ThresholdInformation)", seconds: 15)
 
         // While the faults last: open and close the help, again and again; every key is answered.
         var answered = 0, slowest = 0.0
         while Date().timeIntervalSince(started) < Double(s) - 3 {
             let t0 = Date()
             try t.keys("?")
-            try t.waitFor("the help", seconds: 2) { $0.contains("first / last loaded") }
+            try await t.waitFor("the help", seconds: 2) { $0.contains("first / last loaded") }
             try t.keys("Escape")
-            try t.waitFor("the help closed", seconds: 2) { !$0.contains("first / last loaded") }
+            try await t.waitFor("the help closed", seconds: 2) { !$0.contains("first / last loaded") }
             slowest = max(slowest, Date().timeIntervalSince(t0))
             answered += 1
-            usleep(300_000)
+            try await Task.sleep(for: .milliseconds(300))
         }
         #expect(answered >= (s - 5) / 2, "answered \(answered) key pairs in \(s) s")
 
         // The failures are in the request log.
         // (The title counts per status; e shows the failures only.)
         try t.keys("Tab")
-        try t.waitFor("failures in the log's totals") { $0.range(of: #"Requests \([0-9,]+\)[^\n]*(ERR|5\d\d)×"#, options: .regularExpression) != nil }
+        try await t.waitFor("failures in the log's totals") { $0.range(of: #"Requests \([0-9,]+\)[^\n]*(ERR|5\d\d)×"#, options: .regularExpression) != nil }
         try t.keys("e")
-        let log = try t.waitFor("the failures only") { $0.contains("failures only") }
+        let log = try await t.waitFor("the failures only") { $0.contains("failures only") }
         #expect(log.contains("ERR") || log.range(of: #" 50[03] "#, options: .regularExpression) != nil)
         try t.keys("e", "Tab")
 
         // After the window: a fresh quota reading and the whole first page, with no key pressed.
-        let recovered = try t.waitFor("recovery without a key press", seconds: 90) { screen in
+        let recovered = try await t.waitFor("recovery without a key press", seconds: 90) { screen in
             Date().timeIntervalSince(started) > Double(s) + 2 && screen.contains("/1,234") && screen.contains("Tickets ")
                 && !screen.contains("could not load") && !screen.contains("next page failed") && !screen.contains("quota unavailable")
                 && !screen.contains("last read failed") && !screen.contains("Paused by the server")
         }
         #expect(recovered.range(of: #"\d+\.\d%"#, options: .regularExpression) != nil)
         try t.keys("q")
-        try t.waitFor("EXIT=0")
-        try t.expectCookedShell()
+        try await t.waitFor("EXIT=0")
+        try await t.expectCookedShell()
     }
 }
 }
@@ -716,7 +718,7 @@ extension EndToEnd {
 @Suite("The spawn helper")
 struct SpawnTests {
     @Test("a child gets stdin, stdout and stderr and no other descriptor of the test process, even one another test holds open")
-    func noInheritedDescriptors() throws {
+    func noInheritedDescriptors() async throws {
         // A descriptor without close-on-exec, as another test's pipe or a library's file might be.
         var held: [Int32] = [-1, -1]
         #expect(pipe(&held) == 0)
@@ -728,7 +730,7 @@ struct SpawnTests {
     }
 
     @Test("a child that runs too long is killed and named")
-    func timesOut() throws {
+    func timesOut() async throws {
         let started = Date()
         #expect(throws: SpawnTimedOut.self) { _ = try spawn(["/bin/sh", "-c", "echo begun; sleep 30"], seconds: 1) }
         #expect(Date().timeIntervalSince(started) < 10)
