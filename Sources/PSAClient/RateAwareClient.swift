@@ -1,66 +1,6 @@
 import Foundation
 import PSACore
 
-/// Tuning of the client. Defaults follow `apis.md`.
-public struct ClientPolicy: Sendable {
-    /// Concurrent requests per endpoint (Autotask: 3 per integration code and object).
-    public var threadsPerEndpoint = 3
-    /// Requests per minute allowed by the server (Atera's per-key limit); nil when the server's limit is not per-minute.
-    public var perMinuteLimit: Int? = nil
-    /// Fraction of `perMinuteLimit` the pacer aims for.
-    public var paceFraction = 0.95
-    /// Requests allowed back-to-back before the pacer spaces them (capped so a minute never exceeds the limit).
-    public var burst = 5
-    public var backoff = Backoff()
-    /// Attempts after the first for retryable failures.
-    public var maxRetries = 4
-    public var retryBudget = RetryBudget()
-    /// Without Retry-After, how long a 429 pauses the queue (before jitter), and how long a suspension waits before its single probe.
-    public var defaultPause: Duration = .seconds(5)
-    public var suspensionProbe: Duration = .seconds(60)
-    /// Jitter added on top of a server-given pause: uniform in 0…(this fraction of the pause, at least 1 s' worth capped here).
-    public var pauseJitterMax: Duration = .seconds(2)
-    public var timeout: Duration = .seconds(60)
-    public var logCapacity = 1_000
-    /// Autotask: the share of the tenant's threshold bulk work may bring it to (nil: no quota pacing).
-    /// 0.75 keeps our bulk work from pushing the tenant into the +1 s tier; 0.5 out of any tier.
-    public var ceiling: Double? = nil
-    /// Autotask: read the server-added latency from response times.
-    public var detectLatencyTiers = false
-    /// Autotask attachment limits: per file, and per tenant in a 5-minute window.
-    public var attachmentFileLimit = 6_000_000
-    public var attachmentWindowBytes = 10_000_000
-    /// Compresses the vendor's windows (quota timeframe, attachment window, tier latencies) for a
-    /// time-scaled simulator. 1 against a real tenant.
-    public var timeScale = 1.0
-
-    public init() {}
-}
-
-/// One request as a caller asks for it.
-public struct ClientRequest: Sendable {
-    public var spec: HTTPRequestSpec
-    /// Thread-slot key (Autotask: the object endpoint, e.g. "Tickets").
-    public var endpoint: String
-    /// What the request log shows instead of the URL (no query secrets).
-    public var logPath: String
-    /// Safe to repeat (GET, query POSTs). Non-idempotent requests are retried only after a 429, which the server did not process.
-    public var idempotent: Bool
-    public var purpose: String
-    /// Takes no thread slot and ignores the pause (zone discovery is exempt).
-    public var exempt = false
-    /// Nil: the priority of the calling task (`RequestPriority.current`).
-    public var priority: RequestPriority? = nil
-    /// Size of the file an attachment upload carries (Autotask's attachment limits apply).
-    public var attachmentBytes: Int? = nil
-
-    public init(spec: HTTPRequestSpec, endpoint: String, logPath: String, idempotent: Bool, purpose: String, exempt: Bool = false,
-                priority: RequestPriority? = nil, attachmentBytes: Int? = nil) {
-        self.spec = spec; self.endpoint = endpoint; self.logPath = logPath; self.idempotent = idempotent
-        self.purpose = purpose; self.exempt = exempt; self.priority = priority; self.attachmentBytes = attachmentBytes
-    }
-}
-
 /// The one client per tenant. Every request goes through it, so pacing, retries, the thread
 /// limit and the request log see everything. It never sends while the tenant is known to be
 /// suspended, pauses the whole queue on a 429, and keeps at most N requests in flight per endpoint.
@@ -622,54 +562,5 @@ public actor RateAwareClient {
             holdQueue(from: now, for: .seconds(double: min(reset, 3_600)) + jitter(upTo: .milliseconds(250)), reason: .paced,
                       detail: "the server says no requests remain until its window resets")
         }
-    }
-}
-
-/// Rate-limit fields when the server sends them: `X-RateLimit-Limit/Remaining/Reset` (reset as
-/// delta seconds or an epoch timestamp, told apart by magnitude), or the IETF draft's
-/// `RateLimit: "default";r=50;t=30` with `RateLimit-Policy: "default";q=100;w=60`.
-public struct RateLimitHeaders: Sendable, Equatable {
-    /// Requests allowed per `windowSeconds`.
-    public var limit: Int?
-    public var windowSeconds: Double?
-    public var remaining: Int?
-    /// Seconds until the window resets.
-    public var resetSeconds: Double?
-
-    public init?(_ r: HTTPResult, now: Date) {
-        func int(_ name: String) -> Int? { r.header(name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-        limit = int("X-RateLimit-Limit")
-        remaining = int("X-RateLimit-Remaining")
-        resetSeconds = r.header("X-RateLimit-Reset").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.map {
-            $0 > 1_000_000_000 ? max(0, $0 - now.timeIntervalSince1970) : $0
-        }
-        if let field = r.header("RateLimit") {
-            let p = Self.parameters(field)
-            remaining = remaining ?? p["r"].flatMap { Int($0) }
-            resetSeconds = resetSeconds ?? p["t"].flatMap { Double($0) }
-        }
-        if let field = r.header("RateLimit-Policy") {
-            let p = Self.parameters(field)
-            limit = limit ?? p["q"].flatMap { Int($0) }
-            windowSeconds = p["w"].flatMap { Double($0) }
-        }
-        if limit == nil && remaining == nil && resetSeconds == nil { return nil }
-    }
-
-    /// `"default";r=50;t=30` → ["r": "50", "t": "30"] (first policy only).
-    static func parameters(_ field: String) -> [String: String] {
-        let first = field.split(separator: ",").first ?? ""
-        var out: [String: String] = [:]
-        for part in first.split(separator: ";").dropFirst() {
-            let kv = part.split(separator: "=", maxSplits: 1)
-            if kv.count == 2 { out[kv[0].trimmingCharacters(in: .whitespaces).lowercased()] = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: " \"")) }
-        }
-        return out
-    }
-
-    /// The server's limit as requests per minute, when it says.
-    public var perMinute: Double? {
-        guard let limit else { return nil }
-        return Double(limit) * 60 / (windowSeconds ?? 60)
     }
 }

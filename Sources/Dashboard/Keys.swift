@@ -1,0 +1,321 @@
+import Foundation
+import PSACore
+
+/// Keys: what each key does in the pane or overlay that has it (the events from outside are in Reduce.swift).
+extension DashboardState {
+    mutating func handle(_ key: Key) -> [Command] {
+        if key == .ctrl("c") { quit = true; return [.quit] }
+        if filterEditing && detail == nil && !showHelp { return handleFilterInput(key) }
+        if serverFilterEditing && detail == nil && !showHelp { return handleServerFilterInput(key) }
+        // A path being typed takes every key (q, t, r, ? are letters of it).
+        if detail?.attachPath != nil && !showHelp { return handleAttachPrompt(key) }
+        if key == .char("q") { quit = true; return [.quit] }
+        if showHelp {
+            if key == .char("?") || key == .escape || key == .enter { showHelp = false }
+            return []
+        }
+        switch key {
+        case .char("?"): showHelp = true; return []
+        case .char("t") where detail?.edit == nil: return [.nextTheme]
+        case .char("r"):
+            // In the detail view the ticket is fetched again too.
+            if let d = detail, d.edit == nil { detail?.loading = true; return [.refresh, .loadDetail(d.id)] }
+            return [.refresh]
+        default: break
+        }
+        if detail != nil { return handleDetail(key) }
+        if openRequest != nil { return handleRequestView(key) }
+        switch key {
+        case .tab, .backTab:
+            focus = focus == .tickets ? .log : .tickets
+            return []
+        default: break
+        }
+        return focus == .tickets ? handleList(key) : handleLog(key)
+    }
+
+    mutating func handleDetail(_ key: Key) -> [Command] {
+        guard var d = detail else { return [] }
+        if d.edit != nil { return handleEdit(key) }
+        if d.attachPath != nil { return handleAttachPrompt(key) }
+        let page = max(1, layout.body.height - 4)
+        switch key {
+        case .char("y"), .char("o"): return share(d.ticket, key)
+        case .char("s"), .char("p"):
+            // One change at a time, and not before the full ticket is in.
+            guard d.saving == nil, !d.loading else { return [] }
+            let field: EditableField = key == .char("s") ? .status : .priority
+            d.edit = EditState(field: field)
+            d.notice = nil
+            detail = d
+            return [.loadChoices(field)]
+        case .char("a"):
+            guard d.saving == nil, !d.loading else { return [] }
+            if vendor == "Atera" {
+                d.notice = "Atera's API takes no ticket attachments: attach it in the Atera web app"
+                d.noticeIsError = true
+            } else {
+                d.attachPath = ""
+                d.notice = nil
+            }
+            detail = d
+            return []
+        case .escape, .backspace, .char("h"), .left: detail = nil; return []
+        case .char("j"), .down: d.scroll += 1
+        case .char("k"), .up: d.scroll -= 1
+        case .pageDown, .ctrl("f"), .char(" "): d.scroll += page
+        case .pageUp, .ctrl("b"): d.scroll -= page
+        case .char("g"), .home: d.scroll = 0
+        default: break
+        }
+        d.scroll = max(0, d.scroll)
+        detail = d
+        return []
+    }
+
+    /// The path prompt after `a`: typing edits, Enter attaches, Esc cancels.
+    mutating func handleAttachPrompt(_ key: Key) -> [Command] {
+        guard var d = detail, var path = d.attachPath else { return [] }
+        switch key {
+        case .enter:
+            let typed = path.trimmingCharacters(in: .whitespaces)
+            guard !typed.isEmpty else { return [] }
+            d.attachPath = nil
+            d.saving = "attaching \(Self.fileName(typed))"
+            detail = d
+            return [.attach(id: d.id, path: typed)]
+        case .escape: d.attachPath = nil
+        case .backspace: if !path.isEmpty { path.removeLast() }; d.attachPath = path
+        case .ctrl("u"): d.attachPath = ""
+        case .ctrl("w"):
+            // The last path component (or word), as shells do.
+            while path.last == "/" || path.last == " " { path.removeLast() }
+            while let c = path.last, c != "/", c != " " { path.removeLast() }
+            d.attachPath = path
+        case .char(let c):
+            // Control and format characters (a pasted escape sequence) do not enter the path.
+            guard c.isTypable, path.utf8.count < 4_096 else { return [] }
+            d.attachPath = path + String(c)
+        default: return []
+        }
+        detail = d
+        return []
+    }
+
+    /// The last component of a typed path ("~/logs/app.log" → "app.log").
+    static func fileName(_ path: String) -> String {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return trimmed.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes.
+    mutating func handleEdit(_ key: Key) -> [Command] {
+        guard var d = detail, var e = d.edit else { return [] }
+        let count = e.choices?.count ?? 0
+        if e.confirming {
+            switch key {
+            case .char("y"), .char("Y"):
+                guard let choices = e.choices, choices.indices.contains(e.selected) else { return [] }
+                let label = choices[e.selected]
+                d.edit = nil
+                d.saving = "\(e.field.rawValue) \(ascii ? "->" : "→") \(label)"
+                detail = d
+                return [.change(id: d.id, e.field, to: label)]
+            case .char("n"), .char("N"), .escape, .backspace: e.confirming = false
+            default: return []
+            }
+        } else {
+            switch key {
+            case .char("j"), .down: e.selected = min(e.selected + 1, max(0, count - 1))
+            case .char("k"), .up: e.selected = max(e.selected - 1, 0)
+            case .char("g"), .home: e.selected = 0
+            case .char("G"), .end: e.selected = max(0, count - 1)
+            case .enter:
+                guard let choices = e.choices, choices.indices.contains(e.selected) else { return [] }
+                let current = e.field == .status ? d.ticket.status : d.ticket.priority
+                if choices[e.selected].caseInsensitiveCompare(current) == .orderedSame {
+                    d.edit = nil
+                    d.notice = "\(e.field.rawValue) is already \(current): nothing sent"
+                    d.noticeIsError = false
+                    detail = d
+                    return []
+                }
+                e.confirming = true
+            case .escape, .backspace, .char("h"), .left:
+                d.edit = nil
+                detail = d
+                return []
+            default: return []
+            }
+        }
+        d.edit = e
+        detail = d
+        return []
+    }
+
+    /// `y` copies the ticket's number; `o` opens its web page (or says there is none).
+    mutating func share(_ t: Ticket, _ key: Key) -> [Command] {
+        if key == .char("y") {
+            say("copied \(t.number) (OSC 52; in tmux: set -g set-clipboard on)")
+            return [.copy(t.number)]
+        }
+        guard let url = ticketURL(t) else {
+            say("no web page for this tenant (a simulator)")
+            return []
+        }
+        say("opening \(url)")
+        return [.open(url)]
+    }
+
+    mutating func handleList(_ key: Key) -> [Command] {
+        let page = max(1, listRows - 1)
+        switch key {
+        case .char("j"), .down: selected += 1
+        case .char("k"), .up: selected -= 1
+        case .pageDown, .ctrl("f"), .char(" "): selected += page
+        case .pageUp, .ctrl("b"): selected -= page
+        case .ctrl("d"): selected += page / 2
+        case .ctrl("u"): selected -= page / 2
+        case .char("g"), .home: selected = 0
+        case .char("G"), .end: selected = visibleCount - 1
+        case .char("/"):
+            filterEditing = true
+            return []
+        case .char("F"):
+            serverFilterEditing = true
+            serverFilterText = serverFilter?.text ?? ""
+            serverFilterError = nil
+            return []
+        case .char("y"), .char("o"):
+            guard let t = selectedTicket else { return [] }
+            return share(t, key)
+        case .escape where filterActive:
+            filterText = ""
+            rebuildView()
+            return []
+        case .char("s"):
+            order = ListOrder.next(after: order)
+            rebuildView()
+            return []
+        case .char("S"):
+            if var o = order { o.descending.toggle(); order = o } else { order = ListOrder(column: .number, descending: true) }
+            rebuildView()
+            return []
+        case .enter, .char("l"), .right:
+            guard let t = selectedTicket else { return [] }
+            detail = DetailState(id: t.id, ticket: t, loading: true)
+            return [.loadDetail(t.id)]
+        default: return []
+        }
+        clampSelection()
+        return nearEndLoad()
+    }
+
+    mutating func handleLog(_ key: Key) -> [Command] {
+        switch key {
+        case .char("j"), .down: logSelected += 1
+        case .char("k"), .up: logSelected -= 1
+        case .pageDown, .ctrl("f"): logSelected += logRows
+        case .pageUp, .ctrl("b"): logSelected -= logRows
+        case .char("g"), .home: logSelected = 0
+        case .char("G"), .end: logSelected = visibleLogCount - 1
+        case .enter, .char("l"), .right:
+            let shown = visibleLog
+            guard shown.indices.contains(logSelected) else { return [] }
+            openRequest = shown[logSelected]
+            requestScroll = 0
+            return []
+        case .char("e"): logErrorsOnly.toggle(); logSelected = 0
+        case .char("f"):
+            // The next endpoint seen in the log, then all of them again.
+            let all = Array(Set(log.map { Self.endpoint(of: $0.path) })).sorted()
+            if let cur = logEndpoint, let i = all.firstIndex(of: cur) { logEndpoint = i + 1 < all.count ? all[i + 1] : nil }
+            else { logEndpoint = all.first }
+            logSelected = 0
+        default: break
+        }
+        logSelected = max(0, min(logSelected, visibleLogCount - 1))
+        return []
+    }
+
+    /// The prompt after `F`: Enter asks the server for the list under the typed filter (empty: all
+    /// tickets); a filter that does not parse stays open with the reason; Esc leaves things as they were.
+    mutating func handleServerFilterInput(_ key: Key) -> [Command] {
+        switch key {
+        case .escape: serverFilterEditing = false; serverFilterError = nil
+        case .backspace: if !serverFilterText.isEmpty { serverFilterText.removeLast() }; serverFilterError = nil
+        case .ctrl("u"): serverFilterText = ""; serverFilterError = nil
+        case .enter:
+            do {
+                let f = try ServerFilter.parse(serverFilterText)
+                serverFilterEditing = false
+                serverFilterError = nil
+                return setServerFilter(f.isEmpty ? nil : f)
+            } catch {
+                serverFilterError = error.description
+            }
+        case .char(let c):
+            guard c.isTypable, serverFilterText.count < 300 else { return [] }
+            serverFilterText.append(c)
+            serverFilterError = nil
+        default: break
+        }
+        return []
+    }
+
+    /// Starts the list again under a server filter: the loaded tickets are another set now.
+    mutating func setServerFilter(_ f: ServerFilter?) -> [Command] {
+        guard f != serverFilter || listError != nil else { return [] }
+        serverFilter = f
+        tickets = []
+        view = nil
+        total = nil
+        next = nil
+        listComplete = false
+        listError = nil
+        changedIDs = []
+        selected = 0
+        top = 0
+        filterPages = 0
+        loadingPage = true
+        if filterActive || order != nil { rebuildView() }
+        return [.setServerFilter(f)]
+    }
+
+    /// One request in full: j/k and pages scroll, Esc goes back to the log.
+    mutating func handleRequestView(_ key: Key) -> [Command] {
+        let page = max(1, layout.body.height - 3)
+        switch key {
+        case .escape, .backspace, .enter, .char("h"), .left: openRequest = nil; requestScroll = 0; return []
+        case .char("j"), .down: requestScroll += 1
+        case .char("k"), .up: requestScroll -= 1
+        case .pageDown, .ctrl("f"), .char(" "): requestScroll += page
+        case .pageUp, .ctrl("b"): requestScroll -= page
+        case .char("g"), .home: requestScroll = 0
+        case .char("G"), .end: requestScroll = .max
+        case .char("n"), .char("N"):
+            // The next older (n) or newer (N) request of the log as filtered, without leaving the view.
+            let shown = visibleLog
+            let i = logSelected + (key == .char("n") ? 1 : -1)
+            guard shown.indices.contains(i) else { say(key == .char("n") ? "the oldest request shown" : "the newest request shown"); return [] }
+            logSelected = i
+            openRequest = shown[i]
+            requestScroll = 0
+            return []
+        case .char("y"):
+            guard let rec = openRequest else { return [] }
+            switch Self.curl(rec) {
+            case .success(let command):
+                let v = CredentialVariable.self
+                say("copied as curl (credentials as $\(v.autotaskSecret), $\(v.autotaskIntegrationCode), $\(v.ateraKey))")
+                return [.copy(command)]
+            case .failure(let refusal):
+                say("not copied: \(refusal.reason)")
+                return []
+            }
+        default: break
+        }
+        if let rec = openRequest { requestScroll = max(0, min(requestScroll, requestScrollLimit(rec))) }
+        return []
+    }
+}
