@@ -24,6 +24,8 @@ public actor AutotaskAPI: TenantAPI {
     private var prepared = false
     private var companies: [Int64: String] = [:]
     private var resources: [Int64: String] = [:]
+    /// Contacts seen in the detail view ("Name <e-mail> · phone"), asked for one at a time.
+    private var contacts: [Int64: String] = [:]
     /// Ticket counts by filter ("" for all), asked once each.
     private var totals: [String: Int] = [:]
     public let pageSize: Int
@@ -278,7 +280,17 @@ public actor AutotaskAPI: TenantAPI {
             throw APIError(kind: .notFound, status: r.status, detail: "ticket \(id)")
         }
         try await resolveNames([t])
-        return t.display(picklists: picklists, companies: companies, resources: resources)
+        // The contact only here: the list does not show it, so pages do not pay for it.
+        if let id = t.contactID, contacts[id] == nil {
+            contacts.merge(try await names(of: "Contacts", one: "Contact", ids: [id]) { i in
+                let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
+                // As Atera's end user is shown: "Name <e-mail>", then the phone.
+                let email = (i["emailAddress"] as? String).flatMap { $0.isEmpty ? nil : "<\($0)>" }
+                let parts = [[name, email ?? ""].filter { !$0.isEmpty }.joined(separator: " "), i["phone"] as? String ?? ""].filter { !$0.isEmpty }
+                return parts.isEmpty ? nil : parts.joined(separator: " · ")
+            }) { $1 }
+        }
+        return t.display(picklists: picklists, companies: companies, resources: resources, contacts: contacts)
     }
 
     public func currentBaseURL() -> String { baseURL }

@@ -266,8 +266,10 @@ public struct Picklists: Sendable, Equatable {
 }
 
 extension AutotaskTicket {
-    /// The display ticket, with labels from the tenant's picklists and names from a company cache.
-    public func display(picklists: Picklists, companies: [Int64: String] = [:], resources: [Int64: String] = [:]) -> Ticket {
+    /// The display ticket, with labels from the tenant's picklists and names from the caches
+    /// (companies, resources, and contacts: the detail view asks for its ticket's contact).
+    public func display(picklists: Picklists, companies: [Int64: String] = [:], resources: [Int64: String] = [:],
+                        contacts: [Int64: String] = [:]) -> Ticket {
         var fields: [Ticket.Field] = []
         func add(_ name: String, _ value: String?) { if let value, !value.isEmpty { fields.append(.init(name, value)) } }
         add("Queue", queueID.map { picklists.label("queueID", $0) })
@@ -276,7 +278,7 @@ extension AutotaskTicket {
         add("Sub-issue type", subIssueType.map { picklists.label("subIssueType", $0) })
         add("Ticket type", ticketType.map { picklists.label("ticketType", $0) })
         add("Category", ticketCategory.map { picklists.label("ticketCategory", $0) })
-        add("Contact", contactID.map { "#\($0)" })
+        add("Contact", contactID.map { contacts[$0] ?? "#\($0)" })
         add("Completed", completedDate.map(VendorDate.format))
         add("Estimated hours", estimatedHours.map { String(format: "%.2f", $0) })
         for udf in userDefinedFields ?? [] { add(udf.name, udf.value) }

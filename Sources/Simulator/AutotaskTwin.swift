@@ -71,7 +71,8 @@ struct AutotaskTwin: Sendable {
             guard let id = Int64(parts[1]) else { return .errors(500, "Invalid id '\(parts[1])'.") }
             let item = await state.snapshotAutotask().first { $0.id == id }
             return .json(200, AutotaskItemResponse(item: item))
-        case (_, 2, "companies") where parts[1] == "query", (_, 2, "resources") where parts[1] == "query":
+        case (_, 2, "companies") where parts[1] == "query", (_, 2, "resources") where parts[1] == "query",
+             (_, 2, "contacts") where parts[1] == "query":
             return await lookup(req, entity: parts[0])
         case ("GET", _, _), ("POST", _, _), ("PATCH", _, _), ("PUT", _, _), ("DELETE", _, _):
             return .html404(req.path)
@@ -194,7 +195,7 @@ struct AutotaskTwin: Sendable {
         return .json(200, EntityFields(fields: fs))
     }
 
-    /// `Companies/query` and `Resources/query`, for the ids an `eq`/`in` filter on `id` names, and
+    /// `Companies/query`, `Resources/query` and `Contacts/query`, for the ids an `eq`/`in` filter on `id` names, and
     /// companies by `companyName` (`eq`, `contains`, `beginsWith`, `endsWith`; any case, as Autotask).
     private func lookup(_ req: SimRequest, entity: String) async -> Response {
         guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
@@ -231,6 +232,13 @@ struct AutotaskTwin: Sendable {
             }
             for id in data.companies.keys.sorted() where (ids.isEmpty || ids.contains(id)) && named(data.companies[id]!) {
                 items.append(["id": id, "companyName": data.companies[id]!, "isActive": true])
+            }
+        } else if entity == "contacts" {
+            // Only by id (a tenant's contacts are many; nothing here lists them all).
+            for id in ids.sorted() {
+                guard let p = SimData.contact(id) else { continue }
+                items.append(["id": id, "firstName": p.first, "lastName": p.last, "emailAddress": p.email, "phone": p.phone,
+                              "isActive": 1])
             }
         } else {
             for id in data.resources.keys.sorted() where ids.isEmpty || ids.contains(id) {

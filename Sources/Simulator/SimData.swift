@@ -19,6 +19,29 @@ public struct SimData: Sendable {
     ]
     static let people = [("Dana", "Whitfield"), ("Ravi", "Patel"), ("Sofia", "García"), ("Tom", "Becker"),
                          ("Mei", "Lin"), ("Jonas", "Ek"), ("Aisha", "Bello"), ("Liam", "O'Neill")]
+    /// Contacts (the people at the clients who report tickets): one for every `contactID` a ticket
+    /// can carry, made from the id alone so adding them changes no other data of a seed.
+    public static let contactIDs: ClosedRange<Int64> = 30_000...30_999
+    static let contactFirst = ["Ana", "Ben", "Chloé", "Dev", "Erik", "Fatima", "Grace", "Hiro", "Ines", "Jamal",
+                               "Katja", "Luis", "Maya", "Nils", "Olu", "Priya", "Quinn", "Rosa", "Sven", "Yuki"]
+    static let contactLast = ["Andersen", "Brooks", "Castillo", "Dubois", "Eriksson", "Fischer", "Gómez", "Haddad",
+                              "Ivanova", "Jensen", "Kowalski", "Larsen", "Müller", "Nakamura", "Okafor", "Schmidt", "王"]
+
+    public struct Contact: Sendable, Equatable {
+        public var first: String, last: String, email: String, phone: String
+    }
+
+    public static func contact(_ id: Int64) -> Contact? {
+        guard contactIDs.contains(id) else { return nil }
+        let n = Int(id - contactIDs.lowerBound)
+        let first = contactFirst[n % contactFirst.count]
+        let last = contactLast[(n * 7 + n / contactFirst.count) % contactLast.count]
+        let local = (first + "." + (last == "王" ? "wang" : last)).lowercased()
+            .folding(options: .diacriticInsensitive, locale: nil).replacingOccurrences(of: "'", with: "")
+        let domain = ["example.com", "example.net", "example.org"][n % 3]
+        return Contact(first: first, last: last, email: "\(local)@\(domain)", phone: "+1 555 01\(String(format: "%02d", n % 100))")
+    }
+
     static let problems = [
         "Outlook keeps asking for password", "Printer offline on 2nd floor", "VPN drops every 10 minutes",
         "New starter: laptop and accounts", "Backup job failed overnight", "Disk C: below 5% free",

@@ -78,6 +78,7 @@ public final class Simulator: Sendable {
 
     /// The Autotask tenant's ticket ids, in order (for tests and examples).
     public func autotaskTicketIDs() async -> [Int64] { await state.snapshotAutotask().map(\.id) }
+    public func autotaskTickets() async -> [AutotaskTicket] { await state.snapshotAutotask() }
 
     /// Counters, as `GET /__sim/stats` returns them.
     public func statsJSON() async -> Data {

@@ -44,6 +44,26 @@ struct SimulatorWalkTests {
         await sim.stop()
     }
 
+    @Test("the detail names the ticket's contact (one Contacts query, then from the cache); list pages never ask for contacts")
+    func contactInDetail() async throws {
+        var config = SimulatorConfig()
+        config.tickets = 40
+        let sim = try await Simulator.start(config)
+        let api = Self.autotask(sim, discover: false)
+        let list = try await api.allTickets(limit: 40)
+        #expect(list.count == 40)
+        #expect(!(await api.client.log.contains { $0.path.hasPrefix("/Contacts") }))
+        let raw = await sim.autotaskTickets()
+        let withContact = try #require(raw.first { $0.contactID != nil })
+        let expected = try #require(SimData.contact(withContact.contactID!))
+        let t = try await api.ticket(id: withContact.id)
+        let shown = try #require(t.fields.first { $0.name == "Contact" }?.value)
+        #expect(shown == "\(expected.first) \(expected.last) <\(expected.email)> · \(expected.phone)")
+        _ = try await api.ticket(id: withContact.id)
+        #expect(await api.client.log.filter { $0.path.hasPrefix("/Contacts/query") }.count == 1)
+        await sim.stop()
+    }
+
     @Test("Atera pages through the real envelope")
     func ateraWalk() async throws {
         var config = SimulatorConfig()
