@@ -31,12 +31,14 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     out.append(("", "", nil))
     out.append(("Description", "", theme[.header]))
     for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) { out.append(("\u{0}", w, nil)) }
+    // Atera's comments; Autotask's ticket notes.
+    let section = s.vendor == "Atera" ? "Comments" : "Notes"
     if let e = d.commentsError {
         out.append(("", "", nil))
-        out.append(("Comments", "could not be loaded: \(e)", theme[.error]))
+        out.append((section, "could not be loaded: \(e)", theme[.error]))
     } else if let comments = d.comments {
         out.append(("", "", nil))
-        out.append(("Comments", comments.isEmpty ? "(none)" : "\(comments.count), oldest first", theme[.header]))
+        out.append((section, comments.isEmpty ? "(none)" : "\(comments.count), oldest first", theme[.header]))
         for cm in comments {
             let head = "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)" + (cm.isInternal ? " \(g.dot) internal" : "")
             out.append(("\u{0}", head, theme[.muted]))

@@ -310,7 +310,7 @@ public actor Poller {
                 do { post(.detail(try await api.ticket(id: id))) }
                 catch is CancellationError { return }
                 catch { post(.detailFailed(id: id, String(describing: error))); return }
-                // Then its comments, where the vendor has them (Atera).
+                // Then its comments (Atera) or notes (Autotask).
                 do { if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) } }
                 catch is CancellationError {}
                 catch { post(.commentsFailed(id: id, String(describing: error))) }

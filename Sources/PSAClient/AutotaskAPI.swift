@@ -232,11 +232,15 @@ public actor AutotaskAPI: TenantAPI {
             i["companyName"] as? String
         }
         companies.merge(newCompanies) { $1 }
-        let newResources = try await names(of: "Resources", one: "Resource", ids: Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys)) { i in
-            let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
-            return name.isEmpty ? nil : name
-        }
+        let newResources = try await names(of: "Resources", one: "Resource", ids: Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys),
+                                           name: Self.resourceName)
         resources.merge(newResources) { $1 }
+    }
+
+    /// "First Last" of a `Resources/query` item.
+    static func resourceName(_ i: [String: Any]) -> String? {
+        let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
+        return name.isEmpty ? nil : name
     }
 
     /// id → display name for the ids of one entity, in a single `in` query. A failed lookup only
@@ -283,7 +287,7 @@ public actor AutotaskAPI: TenantAPI {
         // The contact only here: the list does not show it, so pages do not pay for it.
         if let id = t.contactID, contacts[id] == nil {
             contacts.merge(try await names(of: "Contacts", one: "Contact", ids: [id]) { i in
-                let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
+                let name = Self.resourceName(i) ?? ""
                 // As Atera's end user is shown: "Name <e-mail>", then the phone.
                 let email = (i["emailAddress"] as? String).flatMap { $0.isEmpty ? nil : "<\($0)>" }
                 let parts = [[name, email ?? ""].filter { !$0.isEmpty }.joined(separator: " "), i["phone"] as? String ?? ""].filter { !$0.isEmpty }
@@ -295,8 +299,18 @@ public actor AutotaskAPI: TenantAPI {
 
     public func currentBaseURL() -> String { baseURL }
     public func apiBaseURL() async -> String { baseURL }
-    /// Autotask keeps notes and time entries as their own entities; the detail view does not read them.
-    public func ticketComments(id: Int64) async throws -> [TicketComment]? { nil }
+    /// The ticket's notes (the `TicketNotes` entity), oldest first, their authors by name: one
+    /// query when a ticket is opened, and one for authors not seen before.
+    public func ticketComments(id: Int64) async throws -> [TicketComment]? {
+        try await prepare()
+        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": [["op": "eq", "field": "ticketID", "value": id]]])
+        let r = try await send("POST", "TicketNotes/query", body: body, purpose: "notes", logPath: "TicketNotes/query (ticket #\(id))")
+        let notes = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items.filter { $0.ticketID == nil || $0.ticketID == id }
+        let authors = Set(notes.compactMap(\.creatorResourceID)).subtracting(resources.keys)
+        resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName)) { $1 }
+        return notes.sorted { ($0.createDateTime ?? .distantPast, $0.id) < ($1.createDateTime ?? .distantPast, $1.id) }
+            .map { $0.display(resources: resources) }
+    }
 
     // MARK: Changes
 

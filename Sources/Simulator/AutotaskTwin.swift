@@ -71,6 +71,8 @@ struct AutotaskTwin: Sendable {
             guard let id = Int64(parts[1]) else { return .errors(500, "Invalid id '\(parts[1])'.") }
             let item = await state.snapshotAutotask().first { $0.id == id }
             return .json(200, AutotaskItemResponse(item: item))
+        case ("POST", 2, "ticketnotes") where parts[1] == "query", ("GET", 2, "ticketnotes") where parts[1] == "query":
+            return await ticketNotes(req)
         case (_, 2, "companies") where parts[1] == "query", (_, 2, "resources") where parts[1] == "query",
              (_, 2, "contacts") where parts[1] == "query":
             return await lookup(req, entity: parts[0])
@@ -109,6 +111,28 @@ struct AutotaskTwin: Sendable {
         case .failure(.windowExceeded):
             return .errors(500, "Attachment upload limit exceeded: more than \(config.attachmentWindowBytes) bytes in 5 minutes. Attachments are refused for the next 5 minutes.")
         }
+    }
+
+    /// `TicketNotes/query`: the notes of the tickets a `ticketID` `eq`/`in` filter names (without
+    /// one, the first 500 of the tenant's), in the query envelope, sorted by id.
+    private func ticketNotes(_ req: SimRequest) async -> Response {
+        guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
+            return .errors(500, "Invalid query syntax.")
+        }
+        var ids: Set<Int64> = []
+        func collect(_ f: AutotaskQuery.Filter) {
+            switch f {
+            case .condition("eq", "ticketid", .number(let n)?): ids.insert(Int64(n))
+            case .condition("in", "ticketid", .list(let l)?): for case .number(let n) in l { ids.insert(Int64(n)) }
+            case .group(_, let items): items.forEach(collect)
+            default: break
+            }
+        }
+        q.filter.forEach(collect)
+        let tickets = await state.snapshotAutotask().filter { ids.isEmpty || ids.contains($0.id) }
+        let resourceIDs = await state.data.resources.keys.sorted()
+        let notes = Array(tickets.flatMap { SimData.notes(for: $0, resourceIDs: resourceIDs) }.sorted { $0.id < $1.id }.prefix(500))
+        return .json(200, AutotaskQueryResponse(items: notes, pageDetails: .init(count: notes.count, requestCount: 500, prevPageUrl: nil, nextPageUrl: nil)))
     }
 
     private func queryText(_ req: SimRequest) -> Data? {

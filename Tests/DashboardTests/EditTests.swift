@@ -83,7 +83,13 @@ struct EditTests {
         #expect(!screen.text.contains("\u{1B}") && !screen.text.contains("\u{202E}"))
         assertSnapshot(screen, "detail-comments-120x40")
         _ = s.reduce(.commentsFailed(id: id, "server error (500)"))
-        #expect(render(s, theme: .fallback).text.contains("could not be loaded: server error (500)"))
+        func failureLine() -> String {
+            render(s, theme: .fallback).text.split(separator: "\n").first { $0.contains("could not be loaded: server error (500)") }.map(String.init) ?? ""
+        }
+        #expect(failureLine().contains("Comments"))
+        // Autotask calls them ticket notes.
+        s.vendor = "Autotask"
+        #expect(failureLine().contains("Notes") && !failureLine().contains("Comments"))
     }
 
     @Test("a: the path prompt takes every key (q, t, r, ? are letters of a path); Enter attaches once; the outcome is shown")

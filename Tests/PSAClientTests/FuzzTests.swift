@@ -32,6 +32,7 @@ struct FuzzTests {
         attempt(AteraEnvelope<AteraTicket>.self) { r in for t in r.items { drawable(t.display) } }
         attempt(AteraTicket.self) { drawable($0.display) }
         attempt(AteraEnvelope<AteraComment>.self)
+        attempt(AutotaskQueryResponse<AutotaskTicketNote>.self) { r in for n in r.items { _ = n.display(resources: [:]) } }
         _ = APIError.classify(status: 429, body: body)
         _ = APIError.message(from: body)
         return accepted

@@ -17,6 +17,14 @@ struct SimulatorWalkTests {
                            baseURL: discover ? nil : sim.autotaskBaseURL, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
     }
 
+    /// A simulator with 40 tickets and an Autotask API on it (its zone given, not discovered).
+    static func smallAutotask() async throws -> (Simulator, AutotaskAPI) {
+        var config = SimulatorConfig()
+        config.tickets = 40
+        let sim = try await Simulator.start(config)
+        return (sim, autotask(sim, discover: false))
+    }
+
     /// An Atera API on the simulator's primary key.
     static func atera(_ sim: Simulator) -> AteraAPI {
         AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
@@ -46,10 +54,7 @@ struct SimulatorWalkTests {
 
     @Test("the detail names the ticket's contact (one Contacts query, then from the cache); list pages never ask for contacts")
     func contactInDetail() async throws {
-        var config = SimulatorConfig()
-        config.tickets = 40
-        let sim = try await Simulator.start(config)
-        let api = Self.autotask(sim, discover: false)
+        let (sim, api) = try await Self.smallAutotask()
         let list = try await api.allTickets(limit: 40)
         #expect(list.count == 40)
         #expect(!(await api.client.log.contains { $0.path.hasPrefix("/Contacts") }))
@@ -61,6 +66,27 @@ struct SimulatorWalkTests {
         #expect(shown == "\(expected.first) \(expected.last) <\(expected.email)> · \(expected.phone)")
         _ = try await api.ticket(id: withContact.id)
         #expect(await api.client.log.filter { $0.path.hasPrefix("/Contacts/query") }.count == 1)
+        await sim.stop()
+    }
+
+    @Test("the detail's notes (TicketNotes): oldest first, authors by name, internal ones marked; none is an empty list")
+    func notesInDetail() async throws {
+        let (sim, api) = try await Self.smallAutotask()
+        let ids = await sim.autotaskTicketIDs()
+        let three = try #require(ids.first { $0 % 4 == 3 }), none = try #require(ids.first { $0 % 4 == 0 })
+        let notes = try #require(try await api.ticketComments(id: three))
+        #expect(notes.count == 3)
+        #expect(notes.map(\.date) == notes.map(\.date).sorted { ($0 ?? .distantPast) < ($1 ?? .distantPast) })
+        #expect(notes.map(\.isInternal) == [false, true, false])
+        // By name: the resource lookup answered (else "Resource #id").
+        #expect(notes.allSatisfy { !$0.author.hasPrefix("Resource #") && $0.author != "Autotask" && $0.author.contains(" ") },
+                "\(notes.map(\.author))")
+        #expect(notes.allSatisfy { !$0.text.isEmpty })
+        #expect(try await api.ticketComments(id: none) == [])
+        // One query per ticket opened; the authors' names once.
+        let log = await api.client.log
+        #expect(log.filter { $0.path.hasPrefix("/TicketNotes/query") }.count == 2)
+        #expect(log.filter { $0.path.hasPrefix("/Resources/query") }.count <= 1)
         await sim.stop()
     }
 
