@@ -230,10 +230,10 @@ public actor AutotaskAPI: TenantAPI {
     private func resolveNames(_ tickets: [AutotaskTicket]) async throws {
         let newCompanies = try await names(of: "Companies", one: "Company", ids: Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)) { i in
             i["companyName"] as? String
-        }
+        } ?? [:]
         companies.merge(newCompanies) { $1 }
         let newResources = try await names(of: "Resources", one: "Resource", ids: Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys),
-                                           name: Self.resourceName)
+                                           name: Self.resourceName) ?? [:]
         resources.merge(newResources) { $1 }
     }
 
@@ -243,14 +243,14 @@ public actor AutotaskAPI: TenantAPI {
         return name.isEmpty ? nil : name
     }
 
-    /// id → display name for the ids of one entity, in a single `in` query. A failed lookup only
-    /// costs the names (the list shows "Company #id"), never the page.
-    private func names(of entity: String, one: String, ids: Set<Int64>, name: ([String: Any]) -> String?) async throws -> [Int64: String] {
+    /// id → display name for the ids of one entity, in a single `in` query; nil when the lookup
+    /// failed. A failed lookup only costs the names (the list shows "Company #id"), never the page.
+    private func names(of entity: String, one: String, ids: Set<Int64>, name: ([String: Any]) -> String?) async throws -> [Int64: String]? {
         guard !ids.isEmpty else { return [:] }
         let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": ids.sorted()]]])
         guard let r = try? await send("POST", "\(entity)/query", body: body, purpose: "names"),
               let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
-              let items = obj["items"] as? [[String: Any]] else { return [:] }
+              let items = obj["items"] as? [[String: Any]] else { return nil }
         var out: [Int64: String] = [:]
         for i in items {
             guard let id = (i["id"] as? NSNumber)?.int64Value else { continue }
@@ -285,14 +285,16 @@ public actor AutotaskAPI: TenantAPI {
         }
         try await resolveNames([t])
         // The contact only here: the list does not show it, so pages do not pay for it.
-        if let id = t.contactID, contacts[id] == nil {
-            contacts.merge(try await names(of: "Contacts", one: "Contact", ids: [id]) { i in
+        if let id = t.contactID, contacts[id] == nil,
+           let found = try await names(of: "Contacts", one: "Contact", ids: [id], name: { i in
                 let name = Self.resourceName(i) ?? ""
                 // As Atera's end user is shown: "Name <e-mail>", then the phone.
                 let email = (i["emailAddress"] as? String).flatMap { $0.isEmpty ? nil : "<\($0)>" }
                 let parts = [[name, email ?? ""].filter { !$0.isEmpty }.joined(separator: " "), i["phone"] as? String ?? ""].filter { !$0.isEmpty }
                 return parts.isEmpty ? nil : parts.joined(separator: " · ")
-            }) { $1 }
+            }) {
+            // A contact the tenant does not have is remembered as such: not asked for at every open.
+            contacts[id] = found[id] ?? "#\(id)"
         }
         return t.display(picklists: picklists, companies: companies, resources: resources, contacts: contacts)
     }
@@ -307,7 +309,7 @@ public actor AutotaskAPI: TenantAPI {
         let r = try await send("POST", "TicketNotes/query", body: body, purpose: "notes", logPath: "TicketNotes/query (ticket #\(id))")
         let notes = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items.filter { $0.ticketID == nil || $0.ticketID == id }
         let authors = Set(notes.compactMap(\.creatorResourceID)).subtracting(resources.keys)
-        resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName)) { $1 }
+        resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName) ?? [:]) { $1 }
         return notes.sorted { ($0.createDateTime ?? .distantPast, $0.id) < ($1.createDateTime ?? .distantPast, $1.id) }
             .map { $0.display(resources: resources) }
     }

@@ -66,6 +66,12 @@ struct SimulatorWalkTests {
         #expect(shown == "\(expected.first) \(expected.last) <\(expected.email)> · \(expected.phone)")
         _ = try await api.ticket(id: withContact.id)
         #expect(await api.client.log.filter { $0.path.hasPrefix("/Contacts/query") }.count == 1)
+        // A contact the tenant does not have: the id is shown, and asked for once, not at every open.
+        try await api.update(ticketID: withContact.id, fields: ["contactID": .int(1)])
+        for _ in 0..<2 {
+            #expect(try await api.ticket(id: withContact.id).fields.first { $0.name == "Contact" }?.value == "#1")
+        }
+        #expect(await api.client.log.filter { $0.path.hasPrefix("/Contacts/query") }.count == 2)
         await sim.stop()
     }
 
