@@ -243,6 +243,14 @@ public actor AutotaskAPI: TenantAPI {
         return name.isEmpty ? nil : name
     }
 
+    /// A `Contacts/query` item as Atera's end user is shown: "Name <e-mail>", then the phone.
+    static func contactText(_ i: [String: Any]) -> String? {
+        let email = (i["emailAddress"] as? String).flatMap { $0.isEmpty ? nil : "<\($0)>" }
+        let who = [resourceName(i), email].compactMap { $0 }.joined(separator: " ")
+        let parts = [who, i["phone"] as? String ?? ""].filter { !$0.isEmpty }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
     /// id → display name for the ids of one entity, in a single `in` query; nil when the lookup
     /// failed. A failed lookup only costs the names (the list shows "Company #id"), never the page.
     private func names(of entity: String, one: String, ids: Set<Int64>, name: ([String: Any]) -> String?) async throws -> [Int64: String]? {
@@ -286,13 +294,7 @@ public actor AutotaskAPI: TenantAPI {
         try await resolveNames([t])
         // The contact only here: the list does not show it, so pages do not pay for it.
         if let id = t.contactID, contacts[id] == nil,
-           let found = try await names(of: "Contacts", one: "Contact", ids: [id], name: { i in
-                let name = Self.resourceName(i) ?? ""
-                // As Atera's end user is shown: "Name <e-mail>", then the phone.
-                let email = (i["emailAddress"] as? String).flatMap { $0.isEmpty ? nil : "<\($0)>" }
-                let parts = [[name, email ?? ""].filter { !$0.isEmpty }.joined(separator: " "), i["phone"] as? String ?? ""].filter { !$0.isEmpty }
-                return parts.isEmpty ? nil : parts.joined(separator: " · ")
-            }) {
+           let found = try await names(of: "Contacts", one: "Contact", ids: [id], name: Self.contactText) {
             // A contact the tenant does not have is remembered as such: not asked for at every open.
             contacts[id] = found[id] ?? "#\(id)"
         }

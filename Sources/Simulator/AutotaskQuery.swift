@@ -67,6 +67,22 @@ struct AutotaskQuery: Sendable {
     }
 
     /// Top-level items are ANDed.
+    /// The ids an `eq` or `in` condition on `field` (lowercase) names, in any group: how the
+    /// lookups (`Companies/query` … by `id`, `TicketNotes/query` by `ticketid`) pick their items.
+    func ids(of field: String) -> Set<Int64> {
+        var ids: Set<Int64> = []
+        func collect(_ f: Filter) {
+            switch f {
+            case .condition("eq", field, .number(let n)?): ids.insert(Int64(n))
+            case .condition("in", field, .list(let l)?): for case .number(let n) in l { ids.insert(Int64(n)) }
+            case .group(_, let items): items.forEach(collect)
+            default: break
+            }
+        }
+        filter.forEach(collect)
+        return ids
+    }
+
     func matches(_ t: AutotaskTicket) -> Bool { filter.allSatisfy { Self.eval($0, t) } }
 
     enum FieldValue { case number(Double), string(String), date(Date), null }

@@ -119,16 +119,7 @@ struct AutotaskTwin: Sendable {
         guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
             return .errors(500, "Invalid query syntax.")
         }
-        var ids: Set<Int64> = []
-        func collect(_ f: AutotaskQuery.Filter) {
-            switch f {
-            case .condition("eq", "ticketid", .number(let n)?): ids.insert(Int64(n))
-            case .condition("in", "ticketid", .list(let l)?): for case .number(let n) in l { ids.insert(Int64(n)) }
-            case .group(_, let items): items.forEach(collect)
-            default: break
-            }
-        }
-        q.filter.forEach(collect)
+        let ids = q.ids(of: "ticketid")
         let tickets = await state.snapshotAutotask().filter { ids.isEmpty || ids.contains($0.id) }
         let resourceIDs = await state.data.resources.keys.sorted()
         let notes = Array(tickets.flatMap { SimData.notes(for: $0, resourceIDs: resourceIDs) }.sorted { $0.id < $1.id }.prefix(500))
@@ -225,13 +216,10 @@ struct AutotaskTwin: Sendable {
         guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
             return .errors(500, "Invalid query syntax.")
         }
-        var ids: Set<Int64> = []
+        let ids = q.ids(of: "id")
         var names: [(op: String, value: String)] = []
         func collect(_ f: AutotaskQuery.Filter) {
             switch f {
-            case .condition(let op, "id", let v):
-                if op == "eq", case .number(let n)? = v { ids.insert(Int64(n)) }
-                if op == "in", case .list(let l)? = v { for case .number(let n) in l { ids.insert(Int64(n)) } }
             case .condition(let op, "companyname", .string(let s)?):
                 names.append((op, s.lowercased()))
             case .group(_, let items): items.forEach(collect)
