@@ -38,9 +38,17 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
         out.append((section, "could not be loaded: \(e)", theme[.error]))
     } else if let comments = d.comments {
         out.append(("", "", nil))
-        out.append((section, comments.isEmpty ? "(none)" : "\(comments.count), oldest first", theme[.header]))
-        for cm in comments {
-            let head = "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)" + (cm.isInternal ? " \(g.dot) internal" : "")
+        // System notes (workflow rules, the RMM) can outnumber people's: folded into a count.
+        let system = comments.filter(\.isSystem).count
+        let shown = d.showSystemNotes ? comments : comments.filter { !$0.isSystem }
+        var summary = shown.isEmpty ? "(none)" : "\(shown.count), oldest first"
+        if system > 0 {
+            summary += d.showSystemNotes ? " (\(system) system notes shown: f folds them)" : " \(g.dot) \(system) system notes folded (workflow rules, RMM): f shows them"
+        }
+        out.append((section, summary, theme[.header]))
+        for cm in shown {
+            let kind = cm.kind.map { " \(g.dot) \($0)" } ?? ""
+            let head = "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)\(kind)" + (cm.isInternal ? " \(g.dot) internal" : "")
             out.append(("\u{0}", head, theme[.muted]))
             for w in Format.wrap(cm.text.isEmpty ? "(empty)" : cm.text, width: max(10, inner - 2)) { out.append(("\u{0}", "  " + w, nil)) }
         }
@@ -66,12 +74,14 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
 /// The status or priority picker over the detail view, then its confirmation.
 func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e: EditState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     let current = e.field == .status ? d.ticket.status : d.ticket.priority
-    let choices = e.choices ?? []
+    let other = "another \(e.field.rawValue)…"
+    let choices = (e.choices ?? []) + (e.allowsOther && e.choices != nil ? [e.typed.map { "> " + $0 + "_" } ?? other] : [])
     var lines: [(String, Style)] = []
     if let err = e.error { lines.append((err, theme[.error])) }
     else if e.choices == nil { lines.append((g.spinner[s.spinner % g.spinner.count] + " loading the labels…", theme[.muted])) }
-    let question = e.confirming && choices.indices.contains(e.selected)
-        ? "\(current.sanitized) \(g.arrow) \(choices[e.selected].sanitized) on \(d.ticket.number.sanitized)?" : ""
+    let picked = e.other ?? (choices.indices.contains(e.selected) ? choices[e.selected] : nil)
+    let question = e.confirming && picked != nil ? "\(current.sanitized) \(g.arrow) \(picked!.sanitized) on \(d.ticket.number.sanitized)?" : ""
+    let unseen = e.other.map { o in !(e.choices ?? []).contains { $0.caseInsensitiveCompare(o) == .orderedSame } } ?? false
     let w = min(r.width - 4, max(44, (choices.map { TextWidth.of($0.sanitized) }.max() ?? 0) + 8, TextWidth.of(question) + 4))
     let listRows = max(1, min(choices.count, r.height - 7))
     let h = min(r.height - 2, max(lines.count, listRows) + (e.confirming ? 6 : 4))
@@ -88,10 +98,13 @@ func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e:
         c.put(box.x + 2, y, mark + " " + label.sanitized, style, maxWidth: w - 4)
         y += 1
     }
-    if e.confirming, choices.indices.contains(e.selected) {
+    if e.confirming, picked != nil {
         y += 1
         c.put(box.x + 2, y, question, theme[.warning], maxWidth: w - 4)
-        c.put(box.x + 2, y + 1, "y send (only this field) \(g.dot) n back", theme[.key], maxWidth: w - 4)
+        c.put(box.x + 2, y + 1, unseen ? "not seen on this tenant: the server decides \(g.dot) y send \(g.dot) n back" : "y send (only this field) \(g.dot) n back",
+              theme[.key], maxWidth: w - 4)
+    } else if e.typed != nil {
+        c.put(box.x + 2, box.y + box.height - 2, "type it \(g.dot) Enter pick \(g.dot) Esc back", theme[.muted], maxWidth: w - 4)
     } else {
         c.put(box.x + 2, box.y + box.height - 2, "j/k choose \(g.dot) Enter pick \(g.dot) Esc cancel", theme[.muted], maxWidth: w - 4)
     }

@@ -7,8 +7,9 @@ extension DashboardState {
         if key == .ctrl("c") { quit = true; return [.quit] }
         if filterEditing && detail == nil && !showHelp { return handleFilterInput(key) }
         if serverFilterEditing && detail == nil && !showHelp { return handleServerFilterInput(key) }
-        // A path being typed takes every key (q, t, r, ? are letters of it).
+        // A path being typed takes every key (q, t, r, ? are letters of it); so does another status.
         if detail?.attachPath != nil && !showHelp { return handleAttachPrompt(key) }
+        if detail?.edit?.typed != nil && !showHelp { return handleEdit(key) }
         if key == .char("q") { quit = true; return [.quit] }
         if showHelp {
             if key == .char("?") || key == .escape || key == .enter { showHelp = false }
@@ -38,6 +39,7 @@ extension DashboardState {
         guard var d = detail else { return [] }
         if d.edit != nil { return handleEdit(key) }
         if d.attachPath != nil { return handleAttachPrompt(key) }
+        if d.attachConfirm != nil { return handleAttachConfirm(key) }
         let page = max(1, layout.body.height - 4)
         switch key {
         case .char("y"), .char("o"): return share(d.ticket, key)
@@ -56,8 +58,14 @@ extension DashboardState {
                 d.noticeIsError = true
             } else {
                 d.attachPath = ""
+                d.attachVisibility = .internal
                 d.notice = nil
             }
+            detail = d
+            return []
+        case .char("f"):
+            // System notes (workflow rules, the RMM) folded into a count, or shown.
+            d.showSystemNotes.toggle()
             detail = d
             return []
         case .escape, .backspace, .char("h"), .left: detail = nil; return []
@@ -78,12 +86,13 @@ extension DashboardState {
         guard var d = detail, var path = d.attachPath else { return [] }
         switch key {
         case .enter:
+            // Then one question that names who will see the file: internal unless `p`.
             let typed = path.trimmingCharacters(in: .whitespaces)
             guard !typed.isEmpty else { return [] }
             d.attachPath = nil
-            d.saving = "attaching \(Self.fileName(typed))"
+            d.attachConfirm = typed
             detail = d
-            return [.attach(id: d.id, path: typed)]
+            return []
         case .escape: d.attachPath = nil
         case .backspace: if !path.isEmpty { path.removeLast() }; d.attachPath = path
         case .ctrl("u"): d.attachPath = ""
@@ -102,26 +111,65 @@ extension DashboardState {
         return []
     }
 
+    /// The question after the path: `y` attaches for the audience shown, `p` switches between
+    /// internal and customer-visible, `n` goes back to the path, Esc cancels.
+    mutating func handleAttachConfirm(_ key: Key) -> [Command] {
+        guard var d = detail, let path = d.attachConfirm else { return [] }
+        switch key {
+        case .char("y"), .char("Y"):
+            d.attachConfirm = nil
+            d.saving = "attaching \(Self.fileName(path)) (\(d.attachVisibility.audience))"
+            detail = d
+            return [.attach(id: d.id, path: path, visibility: d.attachVisibility)]
+        case .char("p"), .char("P"): d.attachVisibility = d.attachVisibility.toggled
+        case .char("n"), .char("N"), .backspace: d.attachConfirm = nil; d.attachPath = path
+        case .escape: d.attachConfirm = nil; d.attachVisibility = .internal
+        default: return []
+        }
+        detail = d
+        return []
+    }
+
     /// The last component of a typed path ("~/logs/app.log" → "app.log").
     static func fileName(_ path: String) -> String {
         let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
         return trimmed.split(separator: "/").last.map(String.init) ?? path
     }
 
-    /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes.
+    /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes. Where the
+    /// values are free text (Atera's statuses) a last row "another…" lets one be typed.
     mutating func handleEdit(_ key: Key) -> [Command] {
         guard var d = detail, var e = d.edit else { return [] }
-        let count = e.choices?.count ?? 0
+        let count = (e.choices?.count ?? 0) + (e.allowsOther && e.choices != nil ? 1 : 0)
+        if var typed = e.typed {
+            switch key {
+            case .enter:
+                let value = typed.trimmingCharacters(in: .whitespaces)
+                guard !value.isEmpty else { return [] }
+                e.typed = nil
+                e.other = value
+                e.confirming = true
+            case .escape: e.typed = nil
+            case .backspace: if !typed.isEmpty { typed.removeLast() }; e.typed = typed
+            case .ctrl("u"): e.typed = ""
+            case .char(let c):
+                guard c.isTypable, typed.count < 100 else { return [] }
+                e.typed = typed + String(c)
+            default: return []
+            }
+            d.edit = e
+            detail = d
+            return []
+        }
         if e.confirming {
             switch key {
             case .char("y"), .char("Y"):
-                guard let choices = e.choices, choices.indices.contains(e.selected) else { return [] }
-                let label = choices[e.selected]
+                guard let label = e.other ?? e.choices.flatMap({ $0.indices.contains(e.selected) ? $0[e.selected] : nil }) else { return [] }
                 d.edit = nil
                 d.saving = "\(e.field.rawValue) \(ascii ? "->" : "→") \(label)"
                 detail = d
                 return [.change(id: d.id, e.field, to: label)]
-            case .char("n"), .char("N"), .escape, .backspace: e.confirming = false
+            case .char("n"), .char("N"), .escape, .backspace: e.confirming = false; e.other = nil
             default: return []
             }
         } else {
@@ -131,7 +179,14 @@ extension DashboardState {
             case .char("g"), .home: e.selected = 0
             case .char("G"), .end: e.selected = max(0, count - 1)
             case .enter:
-                guard let choices = e.choices, choices.indices.contains(e.selected) else { return [] }
+                guard let choices = e.choices else { return [] }
+                if e.allowsOther && e.selected == choices.count {
+                    e.typed = ""
+                    d.edit = e
+                    detail = d
+                    return []
+                }
+                guard choices.indices.contains(e.selected) else { return [] }
                 let current = e.field == .status ? d.ticket.status : d.ticket.priority
                 if choices[e.selected].caseInsensitiveCompare(current) == .orderedSame {
                     d.edit = nil

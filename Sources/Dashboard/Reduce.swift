@@ -31,6 +31,7 @@ extension DashboardState {
         case .page(let fetched, let reset, let at):
             // A page asked for under another server filter (on its way when the filter changed) is dropped.
             guard fetched.filter == serverFilter else { return [] }
+            if let note = fetched.note { say(note) }
             var page = fetched
             page.tickets = page.tickets.map { listCopy($0) }
             // Room for the whole list up front: growing by doubling would, for a moment, hold
@@ -86,28 +87,43 @@ extension DashboardState {
             if detail?.id == id { detail?.commentsError = message }
         case .ticketWeb(let template):
             ticketURLTemplate = template
-        case .attached(let id, let name, let bytes):
-            attachOutcome(id, "attached \(name) (\(ByteSize.text(bytes)))", elsewhere: "attached \(name) to ticket \(id)", failed: false)
+        case .attached(let id, let name, let bytes, let visibility):
+            attachOutcome(id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
+                          elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
         case .attachFailed(let id, let name, let error):
             attachOutcome(id, "\(name) not attached: \(error)", elsewhere: "\(name) not attached to ticket \(id): \(error)", failed: true)
         case .choices(let field, let labels):
             guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
             e.choices = labels
-            e.error = labels.isEmpty ? "no \(field.rawValue) labels known" : nil
+            // Atera's statuses are free strings: another may be typed (the server decides).
+            e.allowsOther = field == .status && vendor == "Atera"
+            e.error = labels.isEmpty && !e.allowsOther ? "no \(field.rawValue) labels known" : nil
             let current = field == .status ? detail?.ticket.status : detail?.ticket.priority
             e.selected = labels.firstIndex { $0.caseInsensitiveCompare(current ?? "") == .orderedSame } ?? 0
             detail?.edit = e
         case .choicesFailed(let message):
             if detail?.edit != nil { detail?.edit?.error = message; detail?.edit?.choices = [] }
-        case .updated(let id, let field, let label):
-            apply(field, label, toTicket: id)
+        case .updated(let id, let field, let label, let outcome):
+            // What the server holds is shown: the read-back ticket came just before (`.detail`).
             changedIDs.insert(id)
+            let text: String
+            switch outcome {
+            case .confirmed:
+                apply(field, label, toTicket: id)
+                text = "\(field.rawValue) set to \(label) (read back from the server)"
+            case .differs(let held):
+                apply(field, held, toTicket: id)
+                text = "\(field.rawValue) sent as \(label), but the server holds \(held.isEmpty ? "nothing" : held) (a workflow rule may have changed it)"
+            case .notConfirmed(let why):
+                apply(field, label, toTicket: id)
+                text = "\(field.rawValue) sent as \(label), not confirmed: reading the ticket back failed (\(why)). r reloads it."
+            }
             if detail?.id == id {
                 detail?.saving = nil
-                detail?.notice = "\(field.rawValue) set to \(label)"
-                detail?.noticeIsError = false
-                // The server's copy (its last activity moved on): fetched again.
-                return [.loadDetail(id)]
+                detail?.notice = text
+                detail?.noticeIsError = outcome != .confirmed
+            } else {
+                say(text)
             }
         case .updateFailed(let id, let field, let label, let error):
             if detail?.id == id {

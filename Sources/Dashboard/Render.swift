@@ -53,6 +53,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     let keys: [(String, String)]
     if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
     else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
+    else if s.detail?.attachConfirm != nil { keys = [("y", "attach"), ("p", "who sees it"), ("n", "back"), ("Esc", "cancel")] }
     else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("a", "attach"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
     else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("n/N", "older/newer"), ("y", "copy as curl"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
     else if s.focus == .log { keys = [("j/k", "move"), ("Enter", "show"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
@@ -69,7 +70,14 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     }
     if let path = s.detail?.attachPath, !s.showHelp {
         renderPrompt(&c, s, theme, g, label: " Attach file: ", typed: path,
-                     right: "Enter attach \(g.dot) Esc cancel \(g.dot) Ctrl-W/U erase")
+                     right: "Enter next \(g.dot) Esc cancel \(g.dot) Ctrl-W/U erase")
+        return
+    }
+    if let d = s.detail, let path = d.attachConfirm, !s.showHelp {
+        // The question names who will see the file before anything is sent.
+        let who = d.attachVisibility.audience
+        let text = " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(who) \(g.dot) y attach \(g.dot) p \(d.attachVisibility == .internal ? "let the customer see it" : "internal only") \(g.dot) Esc"
+        c.put(0, y, text, d.attachVisibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
     }
     if let flash = s.flash {
@@ -127,6 +135,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("F", "server filter: status:New queue:L1 co:Acme"),
         ("s / S", "sort by the next column / reverse"),
         ("s / p / a (ticket)", "status / priority (asks) / attach a file"),
+        ("f (ticket)", "show / fold system notes (workflow, RMM)"),
         ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),

@@ -33,8 +33,9 @@ public enum DashboardEvent: Sendable {
     /// The labels a field can take (for the detail view's picker), or why they could not be had.
     case choices(EditableField, [String])
     case choicesFailed(String)
-    /// A change the user confirmed was applied by the server, or failed (and was not retried).
-    case updated(id: Int64, EditableField, String)
+    /// A change the user confirmed was taken by the server, and what reading it back showed; or
+    /// it failed (and was not retried).
+    case updated(id: Int64, EditableField, String, ChangeOutcome)
     case updateFailed(id: Int64, EditableField, String, error: String)
     /// A short message for the footer (a copy done, a URL where no browser is).
     case notice(String)
@@ -44,7 +45,7 @@ public enum DashboardEvent: Sendable {
     /// The tenant's ticket web page template, once its API address is known.
     case ticketWeb(String?)
     /// A file the user asked to attach was attached, or was not (and was not retried).
-    case attached(id: Int64, name: String, bytes: Int)
+    case attached(id: Int64, name: String, bytes: Int, Visibility)
     case attachFailed(id: Int64, name: String, error: String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
@@ -63,8 +64,9 @@ public enum Command: Equatable, Sendable {
     case copy(String)
     /// A web page to open where a browser exists, else to show.
     case open(String)
-    /// Attaches the file at `path` (as typed: `~` and relative paths allowed) to a ticket.
-    case attach(id: Int64, path: String)
+    /// Attaches the file at `path` (as typed: `~` and relative paths allowed) to a ticket, for
+    /// the audience the person confirmed.
+    case attach(id: Int64, path: String, visibility: Visibility)
     /// From now on the list is what the server filters by this (nil: every ticket); reloads it.
     case setServerFilter(ServerFilter?)
     /// The next theme, live.
@@ -96,6 +98,11 @@ public struct DetailState: Equatable, Sendable {
     public var saving: String?
     /// The path typed after `a` (nil: the prompt is closed).
     public var attachPath: String?
+    /// The path waiting for `y`, with who will see the file (internal unless `p` was pressed).
+    public var attachConfirm: String?
+    public var attachVisibility: Visibility = .internal
+    /// System notes (workflow rules, the RMM) shown instead of folded into a count.
+    public var showSystemNotes = false
     /// What became of the last change, and whether it failed.
     public var notice: String?
     public var noticeIsError = false
@@ -107,6 +114,12 @@ public struct EditState: Equatable, Sendable {
     /// nil while the labels load.
     public var choices: [String]?
     public var selected = 0
+    /// The vendor's values are free text (Atera's statuses): a last row lets another be typed.
+    public var allowsOther = false
+    /// The text typed for another value (nil: not typing).
+    public var typed: String?
+    /// Another value was typed and waits for confirmation.
+    public var other: String?
     /// The picked label waits for y / n.
     public var confirming = false
     public var error: String?

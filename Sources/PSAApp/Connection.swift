@@ -27,6 +27,9 @@ public struct ConnectionSettings: Sendable {
     public var name: String?
     /// A profile's theme.
     public var theme: String?
+    /// The ticket fields pages ask for (Autotask's `IncludeFields`): the list's for the
+    /// dashboard, everything the export prints for `tickets`.
+    public var fieldSet: AutotaskFieldSet = .list
     public init() {}
 }
 
@@ -94,7 +97,7 @@ public struct Connection: Sendable {
             let creds = AutotaskCredentials(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode)
             let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
-            api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL)
+            api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, fieldSet: settings.fieldSet)
         case .atera:
             let limit = config.ateraLimitPerMinute
             let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
@@ -122,7 +125,7 @@ public struct Connection: Sendable {
             }
             let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
-            let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL)
+            let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL, fieldSet: settings.fieldSet)
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? creds.userName, timeScale: 1)
         case .atera:
             let key: String

@@ -127,10 +127,17 @@ public final class MetricsServer: Sendable {
                 let client = t.connection.api.client
                 let stats = await client.stats
                 let suspended = await client.isSuspended || e.suspended
+                // Atera reports usage only through X-RateLimit-*: without them the count is ours, and
+                // is not exported as the key's usage (requests_ours_window has it, named as ours).
+                let serverCount = t.connection.api.vendor == .autotask || e.quota?.server?.fresh == true
+                gauge("quota_server_reported", "1 when the quota figures are the server's (Autotask's ThresholdInformation, Atera's X-RateLimit-*); 0 when the server reports no usage.",
+                      labels, serverCount ? 1 : 0)
                 if let q = e.quota {
-                    gauge("quota_used", "Requests counted in the tenant's rolling window at the last reading (Autotask: every integration; Atera: ours).", labels, Double(q.used))
                     gauge("quota_limit", "Requests the tenant allows in its window.", labels, Double(q.limit))
                     gauge("quota_window_seconds", "Length of the rolling window.", labels, Double(q.windowSeconds))
+                }
+                if let q = e.quota, serverCount {
+                    gauge("quota_used", "Requests counted in the tenant's rolling window at the last reading, as the server reports them.", labels, Double(q.used))
                     let shown = status.projected ?? q
                     gauge("quota_projected", "The count projected now from the last reading, our exact log and the others' measured rate.", labels, Double(shown.used))
                     gauge("quota_ratio", "Projected count over the limit (0.5: +0.5 s tier, 0.75: +1 s tier, 1: suspended).", labels, shown.fraction)

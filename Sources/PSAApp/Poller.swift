@@ -23,8 +23,12 @@ public actor Poller {
     private var lastQuota: Quota?
     private var nextReadAt: Double?
     private var why = "first reading"
-    /// Incremental refresh: tickets with activity after this moment are asked for.
+    /// Incremental refresh: tickets with activity after this moment are asked for. Set once when
+    /// the list is first loaded, then moved only by a complete read of the changes (a page load
+    /// never moves it: tickets changed meanwhile on pages already loaded would be missed).
     private var changesSince: Date?
+    /// When the changes were last read to the end (or the list reloaded), on our clock.
+    private var changesReadAt: Date?
     private var refreshEnabled: Bool
 
     /// Work in flight (page and detail loads, the log relay), removed as each finishes.
@@ -232,7 +236,15 @@ public actor Poller {
 
     // MARK: Tickets
 
-    /// Asks for tickets changed since the last look, within the budget.
+    /// How far back a changes read looks past its own start: clocks that disagree a little, and
+    /// changes made while the read ran (a ticket seen twice is only marked once).
+    static let changesOverlap: TimeInterval = 60
+
+    /// Past this long without a complete read of the changes (a laptop asleep, a network gone
+    /// for hours), the list is reloaded in full instead: cheaper and surer than the backlog.
+    var changesGapLimit: TimeInterval { 3_600 / timeScale }
+
+    /// Asks for tickets changed since the last look, within the budget, read to the end.
     private func refreshStep() async -> Duration? {
         let now = clock.now().seconds
         let interval = scaled(plan.refreshInterval)
@@ -240,27 +252,54 @@ public actor Poller {
         // Leave the last tenth of the budget to quota readings.
         let reserve = max(1, plan.budgetPerHour / 10)
         if budget.spent(at: now) + reserve >= plan.budgetPerHour { return .seconds(double: now + interval) }
+        let started = clock.wall()
+        if let last = changesReadAt, started.timeIntervalSince(last) > changesGapLimit {
+            reloadInFull(because: "refresh: no complete read of the changes for \(Int(started.timeIntervalSince(last) / 60)) min — reloading the list")
+            return .seconds(double: clock.now().seconds + interval)
+        }
         let stamp = VendorDate.format(since)
         do {
-            let changed = try await RequestTag.$current.withValue(RequestTag("refresh: changes since \(stamp)")) {
+            let changes = try await RequestTag.$current.withValue(RequestTag("refresh: changes since \(stamp)")) {
                 try await api.changes(since: since)
             }
-            noteSeen(changed)
-            post(.changed(changed, at: clock.wall()))
+            let newest = changes.tickets.compactMap(\.lastActivity).max()
+            post(.changed(changes.tickets, at: clock.wall()))
+            if changes.complete {
+                moveChangesOn(from: since, started: started, newest: newest)
+            } else {
+                // More changed than a refresh reads: the list is loaded again instead.
+                reloadInFull(because: "refresh: more than \(changes.tickets.count) tickets changed — reloading the list")
+            }
         } catch is CancellationError {
             return nil
         } catch {
+            // The watermark stays: the next try asks for the same changes again.
             post(.pageFailed("refresh failed: \(error)"))
         }
         return .seconds(double: clock.now().seconds + interval)
     }
 
-    /// The newest activity seen moves the incremental refresh on (never backwards; a minute of
-    /// overlap covers clocks that disagree a little, and a ticket seen twice is only marked once).
-    private func noteSeen(_ tickets: [Ticket]) {
-        let newest = tickets.compactMap(\.lastActivity).max()
-        let floor = changesSince ?? clock.wall().addingTimeInterval(-60)
-        if let newest { changesSince = max(floor, newest.addingTimeInterval(-1)) } else if changesSince == nil { changesSince = floor }
+    /// After a complete read: never backwards, never past the read's own start (on our clock or,
+    /// when the server's activity stamps are behind ours, on its), less the overlap.
+    private func moveChangesOn(from since: Date, started: Date, newest: Date?) {
+        let took = clock.wall().timeIntervalSince(started)
+        let edge = min(started, newest ?? started).addingTimeInterval(-(Self.changesOverlap + max(0, took)))
+        changesSince = max(since, edge)
+        changesReadAt = started
+    }
+
+    /// The list from its first page again; the refresh goes on from now.
+    private func reloadInFull(because why: String) {
+        changesSince = nil
+        changesReadAt = nil
+        RequestTag.$current.withValue(RequestTag(why)) { handle(.loadPage(nil)) }
+    }
+
+    /// The first load of the list starts the incremental refresh (once; page loads after it never move it).
+    private func startChanges(at start: Date) {
+        guard changesSince == nil else { return }
+        changesSince = start.addingTimeInterval(-Self.changesOverlap)
+        changesReadAt = start
     }
 
     /// Carries out what the dashboard asked for.
@@ -280,11 +319,14 @@ public actor Poller {
                 var attempt = 0
                 while !Task.isCancelled {
                     do {
+                        let started = clock.wall()
                         var page: TicketPage
                         if let filter { page = try await api.page(after: cursor, filter: filter) } else { page = try await api.page(after: cursor) }
                         page.filter = filter
-                        await self?.noteSeen(page.tickets)
-                        if cursor == nil { post(.ticketWeb(WebLinks.ticketTemplate(vendor: api.vendor, apiBaseURL: await api.apiBaseURL()))) }
+                        if cursor == nil {
+                            await self?.startChanges(at: started)
+                            post(.ticketWeb(await api.ticketWebTemplate()))
+                        }
                         post(.page(page, reset: cursor == nil, at: clock.wall()))
                         return
                     } catch is CancellationError {
@@ -323,23 +365,25 @@ public actor Poller {
             }
         case .change(let id, let field, let label):
             // Once: an update is not idempotent, so a failure is reported, never retried here.
+            // Then the ticket is read back once: what the server holds is what is shown.
             track {
                 do {
-                    try await api.change(ticketID: id, field, to: label)
-                    post(.updated(id: id, field, label))
+                    let (outcome, fresh) = try await api.changeAndConfirm(ticketID: id, field, to: label)
+                    if let fresh { post(.detail(fresh)) }
+                    post(.updated(id: id, field, label, outcome))
                 } catch {
                     post(.updateFailed(id: id, field, label, error: String(describing: error)))
                 }
             }
-        case .attach(let id, let path):
+        case .attach(let id, let path, let visibility):
             // Once, like a change: a failed upload is reported, not sent again.
             let fileLimit = api.client.policy.attachmentFileLimit
             track {
                 let name = AttachmentFile.name(of: path)
                 do {
                     let file = try AttachmentFile.read(path, fileLimit: fileLimit)
-                    try await api.attach(ticketID: id, fileName: file.name, data: file.data)
-                    post(.attached(id: id, name: file.name, bytes: file.data.count))
+                    try await api.attach(ticketID: id, fileName: file.name, data: file.data, visibility: visibility)
+                    post(.attached(id: id, name: file.name, bytes: file.data.count, visibility))
                 } catch is CancellationError {
                 } catch {
                     post(.attachFailed(id: id, name: name, error: String(describing: error)))

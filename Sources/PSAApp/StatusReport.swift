@@ -56,9 +56,19 @@ public struct TenantStatus: Sendable, Codable, Equatable {
     public var suspended: Bool
     public var state: PluginState
     public var error: String?
+    /// Who counted `used`: "server" (Autotask's ThresholdInformation, Atera's X-RateLimit-*) or
+    /// "psatop" (our own requests only: the server reports no usage, so the state is UNKNOWN).
+    public var countedBy: String?
+    /// Why the state is what it is, when the numbers alone do not say.
+    public var reason: String?
     public var readAt: Date
 
-    public init(tenant: String, vendor: String, quota: Quota?, suspended: Bool = false, error: String? = nil, readAt: Date) {
+    /// - Parameters:
+    ///   - serverCount: the server said how much is used; false when `quota` is our own count
+    ///     (Atera without `X-RateLimit-*`), which is never passed off as the key's usage.
+    ///   - rateLimited: the server answered 429 during this check (CRITICAL, with its words).
+    public init(tenant: String, vendor: String, quota: Quota?, serverCount: Bool = true, suspended: Bool = false,
+                rateLimited: String? = nil, error: String? = nil, readAt: Date) {
         self.tenant = tenant; self.vendor = vendor
         used = quota?.used; limit = quota?.limit; windowSeconds = quota?.windowSeconds
         percent = quota.map { ($0.percent * 10).rounded() / 10 }
@@ -67,18 +77,34 @@ public struct TenantStatus: Sendable, Codable, Equatable {
         self.suspended = suspended || tier == .suspended
         self.error = error
         self.readAt = readAt
-        state = error != nil && !suspended ? .unknown : tier.map(PluginState.init(tier:)) ?? .unknown
+        countedBy = quota == nil ? nil : serverCount ? "server" : "psatop"
+        if let rateLimited {
+            state = .critical
+            reason = "rate limited by the server (429): \(rateLimited)"
+        } else if error != nil && !suspended {
+            state = .unknown
+        } else if quota != nil && !serverCount && !suspended {
+            state = .unknown
+            reason = "the server reports no usage (no X-RateLimit-* headers): \(used ?? 0) is psatop's own count, not the key's"
+        } else {
+            state = tier.map(PluginState.init(tier:)) ?? .unknown
+        }
     }
 
     /// `used=1234;5000;7500;0;10000` (warning at 50%, critical at 75%, min 0, max the limit).
+    /// Our own count is labelled `ours`, never `used`.
     public func perfdata(label: String = "used") -> String? {
         guard let used, let limit else { return nil }
+        let label = countedBy == "psatop" ? label.replacingOccurrences(of: "used", with: "ours") : label
         let warn = (limit + 1) / 2, crit = Int((Double(limit) * 0.75).rounded(.up))
         let l = label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? label : "'\(label.replacingOccurrences(of: "'", with: ""))'"
         return "\(l)=\(used);\(warn);\(crit);0;\(limit)"
     }
 
     var summary: String {
+        if let reason, countedBy == "psatop" || state == .critical, let used, let limit {
+            return "\(reason) (ours \(used)/\(limit))"
+        }
         if let used, let limit, let percent {
             return "\(used)/\(limit) (\(String(format: "%.1f", percent))%)" + (suspended ? " SUSPENDED" : "") + (error.map { " - \($0)" } ?? "")
         }
@@ -94,12 +120,14 @@ public enum StatusReport {
         let vendor = c.api.vendor.rawValue
         let api = c.api
         let events = await api.client.events()
-        enum Outcome: Sendable { case quota(Quota), failed(String), suspended(String), timedOut }
+        enum Outcome: Sendable { case quota(Quota), failed(String), rateLimited(String), suspended(String), timedOut }
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
                 do {
                     if api.vendor == .atera { _ = try await api.page(after: nil) }
                     return .quota(try await api.quota())
+                } catch let e as APIError where e.kind == .rateLimited {
+                    return .rateLimited(e.detail)
                 } catch {
                     return .failed(String(describing: error))
                 }
@@ -119,7 +147,13 @@ public enum StatusReport {
         let now = Date()
         switch outcome {
         case .quota(let q):
-            return TenantStatus(tenant: name, vendor: vendor, quota: q, suspended: await api.client.isSuspended, readAt: now)
+            // Atera counts nothing for us unless it sends X-RateLimit-*: then our count is ours only.
+            let serverCount = api.vendor == .autotask || q.server?.fresh == true
+            let limited = await api.client.stats.status429 > 0 ? "a 429 came during this check" : nil
+            return TenantStatus(tenant: name, vendor: vendor, quota: q, serverCount: serverCount, suspended: await api.client.isSuspended,
+                                rateLimited: limited, readAt: now)
+        case .rateLimited(let detail):
+            return TenantStatus(tenant: name, vendor: vendor, quota: nil, rateLimited: api.client.redact(detail).sanitized, readAt: now)
         case .suspended(let detail):
             return TenantStatus(tenant: name, vendor: vendor, quota: nil, suspended: true, error: detail.sanitized, readAt: now)
         case .failed(let message):

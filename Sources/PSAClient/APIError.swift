@@ -39,7 +39,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         let text = String(decoding: body.prefix(65_536), as: UTF8.self)
         if let obj = try? JSONSerialization.jsonObject(with: body.prefix(1 << 20)) as? [String: Any] {
             if let title = obj["title"] as? String {
-                let detail = obj["detail"] as? String
+                // ASP.NET's validation problem carries the reason in `errors`, not in the title
+                // ("One or more validation errors occurred.").
+                let reasons = (obj["errors"] as? [String: Any]).map(validationReasons)
+                let detail = (obj["detail"] as? String) ?? reasons
                 return shorten(detail.map { "\(title): \($0)" } ?? title)
             }
             if let m = (obj["Message"] ?? obj["message"]) as? String { return shorten(m) }
@@ -47,7 +50,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
                 return shorten(errs.map { ($0 as? String) ?? String(describing: $0) }.joined(separator: "; "))
             }
             if let errs = obj["errors"] as? [String: Any] { // ASP.NET validation shape
-                return shorten(errs.map { "\($0.key): \($0.value)" }.sorted().joined(separator: "; "))
+                return shorten(validationReasons(errs))
             }
         }
         let lower = text.lowercased()
@@ -62,6 +65,14 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             return "an HTML error page"
         }
         return shorten(text.split(whereSeparator: \.isNewline).first.map(String.init) ?? "")
+    }
+
+    /// `{"Title":["The field is required."]}` → `Title: The field is required.` (fields sorted).
+    static func validationReasons(_ errors: [String: Any]) -> String {
+        errors.map { key, value in
+            let reasons = (value as? [Any])?.map { ($0 as? String) ?? String(describing: $0) }.joined(separator: " ") ?? ((value as? String) ?? String(describing: value))
+            return key.isEmpty ? reasons : "\(key): \(reasons)"
+        }.sorted().joined(separator: "; ")
     }
 
     static func shorten(_ s: String) -> String {

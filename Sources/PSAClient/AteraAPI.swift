@@ -14,10 +14,19 @@ public struct AteraAPI: TenantAPI {
     /// Customer names seen on tickets, for `company:` in a server filter (Atera filters by id).
     private let customers = CustomerNames()
 
+    /// Customer names and ticket statuses seen on the tenant's tickets: Atera filters customers
+    /// by id, and its statuses are free strings (custom ones too) that no endpoint lists.
     actor CustomerNames {
         private(set) var byID: [Int64: String] = [:]
+        private(set) var statuses: [String] = []
         func note(_ tickets: [AteraTicket]) {
-            for t in tickets { if let id = t.CustomerID, let name = t.CustomerName, byID.count < 100_000 { byID[id] = name } }
+            for t in tickets {
+                if let id = t.CustomerID, let name = t.CustomerName, byID.count < 100_000 { byID[id] = name }
+                if let s = t.TicketStatus?.withoutControlOrFormat.trimmingCharacters(in: .whitespaces), !s.isEmpty, statuses.count < 200,
+                   !statuses.contains(where: { $0.caseInsensitiveCompare(s) == .orderedSame }) {
+                    statuses.append(String(s.prefix(100)))
+                }
+            }
         }
     }
 
@@ -47,7 +56,7 @@ public struct AteraAPI: TenantAPI {
     public func prepare() async throws {}
 
     /// Atera's API has no ticket attachments: refused before anything is sent.
-    public func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64 {
+    public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
         throw APIError(kind: .refused, status: nil, detail: "Atera's API takes no ticket attachments (attach it in the Atera web app)")
     }
 
@@ -68,9 +77,19 @@ public struct AteraAPI: TenantAPI {
         try await page(after: cursor, query: "")
     }
 
-    /// Atera filters by `ticketStatus` (any status name, custom ones too).
+    /// Atera filters by `ticketStatus` (any status name, custom ones too). A status not seen on
+    /// this tenant is asked for all the same (the server decides), with a note saying so.
     public func page(after cursor: PageCursor?, status: String) async throws -> TicketPage {
-        try await page(after: cursor, query: "&ticketStatus=" + Self.queryValue(status))
+        var p = try await page(after: cursor, query: "&ticketStatus=" + Self.queryValue(status))
+        p.note = await unseenNote(status)
+        return p
+    }
+
+    /// "not seen on this tenant" for a status neither default nor on any ticket loaded so far.
+    func unseenNote(_ status: String) async -> String? {
+        let known = Self.statuses + (await customers.statuses)
+        guard !known.contains(where: { $0.caseInsensitiveCompare(status) == .orderedSame }) else { return nil }
+        return "status '\(status.withoutControlOrFormat.prefix(60))' not seen on this tenant (asked all the same: the server decides)"
     }
 
     /// Atera filters by `ticketStatus` and `customerId`; it has no queues.
@@ -85,7 +104,9 @@ public struct AteraAPI: TenantAPI {
                                            whereKnown: "among the tickets loaded so far (or give #id)") }
             query += "&customerId=\(id)"
         }
-        return try await page(after: cursor, query: query)
+        var p = try await page(after: cursor, query: query)
+        if let s = filter.status { p.note = await unseenNote(s) }
+        return p
     }
 
     static func queryValue(_ s: String) -> String {
@@ -107,15 +128,36 @@ public struct AteraAPI: TenantAPI {
         try (try await get("tickets/\(id)", purpose: "detail")).decode(AteraTicket.self).display
     }
 
-    /// `GET /tickets/lastmodified?date=` (zone-less ISO, UTC): the first page of tickets changed since.
-    public func changes(since: Date) async throws -> [Ticket] {
-        let r = try await get("tickets/lastmodified?date=" + Self.queryValue(VendorDate.format(since)) + "&page=1&itemsInPage=\(pageSize)",
-                              purpose: "changes")
-        return try r.decode(AteraEnvelope<AteraTicket>.self).items.map(\.display)
+    /// The most change pages one refresh reads (50 tickets each); past that the list is reloaded.
+    public static let maxChangePages = 40
+
+    /// `GET /tickets/lastmodified?date=…&includeComments=true` (zone-less ISO, UTC), every page:
+    /// without `includeComments` the comment fields and timestamps are left out, so activity
+    /// and the description would be lost.
+    public func changes(since: Date) async throws -> TicketChanges {
+        var out: [AteraTicket] = []
+        var n = 1
+        let date = Self.queryValue(String(VendorDate.format(since).dropLast(5)))
+        while n <= Self.maxChangePages {
+            let r = try await get("tickets/lastmodified?date=\(date)&includeComments=true&page=\(n)&itemsInPage=\(pageSize)", purpose: "changes")
+            let env = try r.decode(AteraEnvelope<AteraTicket>.self)
+            out += env.items
+            // The last page: no next link and no further page by count, or an empty page (a
+            // server whose count is wrong must not make this loop forever).
+            let more = env.hasNext || (env.totalPages.map { n < $0 } ?? false)
+            guard more, !env.items.isEmpty else {
+                await customers.note(out)
+                return TicketChanges(tickets: out.map(\.display), complete: true)
+            }
+            n += 1
+        }
+        await customers.note(out)
+        return TicketChanges(tickets: out.map(\.display), complete: false)
     }
 
     /// The fields Atera lets an update change.
-    public static let updatableFields: Set<String> = ["TicketTitle", "TicketStatus", "TicketType", "TicketPriority", "TicketImpact", "TechnicianContactID"]
+    public static let updatableFields: Set<String> = ["TicketTitle", "TicketStatus", "TicketType", "TicketPriority", "TicketImpact",
+                                                      "TechnicianContactID", "TechnicianEmail"]
 
     /// Changes fields of one ticket with `POST /tickets/{id}`, sending only the fields given.
     /// A field Atera does not let an update change is refused before sending. Not retried after a 5xx.
@@ -130,18 +172,32 @@ public struct AteraAPI: TenantAPI {
         let r = try await client.send(ClientRequest(
             spec: HTTPRequestSpec(method: "POST", url: baseURL + "/tickets/\(ticketID)", headers: headers + [("Content-Type", "application/json")], body: body),
             endpoint: "tickets", logPath: "/tickets/\(ticketID) (\(fields.keys.sorted().joined(separator: ", ")))", idempotent: false, purpose: "update"))
-        _ = try r.decode(AteraActionResult.self)
+        // The status said the change was taken; the answer's `ActionID` (a string in both
+        // published specs, a number from some servers) is kept only for the log. The caller
+        // reads the ticket back to see what the server holds.
+        _ = try? r.decode(AteraActionResult.self)
     }
 
     public func apiBaseURL() async -> String { baseURL }
+
+    /// Atera's web app (only for the real service: a simulator or another host has none).
+    public func ticketWebTemplate() async -> String? { WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: baseURL) }
     public func ticketComments(id: Int64) async throws -> [TicketComment]? { try await comments(ticketID: id).map(\.display) }
 
-    /// Atera's ticket statuses and priorities (fixed, not per tenant).
+    /// Atera's default ticket statuses (a tenant may add its own) and its fixed priorities.
     public static let statuses = ["Open", "Pending", "Resolved", "Closed"]
     public static let priorities = ["Low", "Medium", "High", "Critical"]
 
+    /// Statuses: the four defaults, then the tenant's own seen on its tickets so far (Atera
+    /// lists them nowhere; another one can be typed). Priorities are fixed.
     public func choices(for field: EditableField) async throws -> [String] {
-        field == .status ? Self.statuses : Self.priorities
+        switch field {
+        case .status:
+            let seen = await customers.statuses.filter { s in !Self.statuses.contains { $0.caseInsensitiveCompare(s) == .orderedSame } }
+            return Self.statuses + seen.sorted()
+        case .priority:
+            return Self.priorities
+        }
     }
 
     public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {

@@ -26,6 +26,14 @@ public actor AutotaskAPI: TenantAPI {
     private var resources: [Int64: String] = [:]
     /// Contacts seen in the detail view ("Name <e-mail> · phone"), asked for one at a time.
     private var contacts: [Int64: String] = [:]
+    /// Contacts who wrote notes through the client portal, by name.
+    private var contactNames: [Int64: String] = [:]
+    /// The tenant's note types (value → label), from `TicketNotes/entityInformation/fields`; nil until asked.
+    private var noteTypes: [Int: String]?
+    /// The web app's address for this zone (`zoneInformation`'s `webUrl`), when discovered.
+    private var webURL: String?
+    /// The fields a page of tickets asks for (`IncludeFields`): the list's by default.
+    public let fieldSet: AutotaskFieldSet
     /// Ticket counts by filter ("" for all), asked once each.
     private var totals: [String: Int] = [:]
     public let pageSize: Int
@@ -35,8 +43,11 @@ public actor AutotaskAPI: TenantAPI {
 
     /// - Parameters:
     ///   - baseURL: a zone's `…/ATServicesRest/V1.0` (or `…/ATServicesRest/`); nil to discover it from the user name.
-    public init(client: RateAwareClient, credentials: AutotaskCredentials, baseURL: String?, zoneDiscoveryURL: String = AutotaskAPI.defaultZoneDiscovery, pageSize: Int = 500) {
+    ///   - fieldSet: the fields ticket pages ask for (`.list` for the dashboard, `.export` for `tickets`).
+    public init(client: RateAwareClient, credentials: AutotaskCredentials, baseURL: String?, zoneDiscoveryURL: String = AutotaskAPI.defaultZoneDiscovery,
+                pageSize: Int = 500, fieldSet: AutotaskFieldSet = .list) {
         self.client = client
+        self.fieldSet = fieldSet
         self.credentials = credentials
         self.baseURL = baseURL.map(Self.normalize) ?? ""
         self.zoneDiscoveryURL = baseURL == nil ? zoneDiscoveryURL : nil
@@ -78,6 +89,7 @@ public actor AutotaskAPI: TenantAPI {
         }
         _ = try URLPolicy.check(zone.url)
         baseURL = Self.normalize(zone.url)
+        webURL = zone.webUrl.flatMap(Self.autotaskWebApp)
     }
 
     /// Sends through the client; on 401 after a discovered zone, re-resolves the zone once (the tenant may have moved).
@@ -123,9 +135,11 @@ public actor AutotaskAPI: TenantAPI {
         return q
     }
 
-    static func queryBody(maxRecords: Int, afterID: Int64, extra: [[String: Any]] = []) -> Data {
+    static func queryBody(maxRecords: Int, afterID: Int64, extra: [[String: Any]] = [], fields: [String]? = nil) -> Data {
         let filter: [[String: Any]] = [["op": "gt", "field": "id", "value": afterID]] + extra
-        return (try? JSONSerialization.data(withJSONObject: ["MaxRecords": maxRecords, "filter": filter], options: [.sortedKeys])) ?? Data()
+        var body: [String: Any] = ["MaxRecords": maxRecords, "filter": filter]
+        if let fields { body["IncludeFields"] = fields }
+        return (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
     }
 
     /// Walks by id (`id gt lastMax`), the way Autotask documents — never GET on nextPageUrl.
@@ -192,17 +206,31 @@ public actor AutotaskAPI: TenantAPI {
         return try NameMatch.find(clean, in: found, what: "company", whereKnown: "on this tenant")
     }
 
-    /// Tickets whose `lastActivityDate` is after `since` (one query of up to 500, by id).
-    public func changes(since: Date) async throws -> [Ticket] {
+    /// The most change pages one refresh reads (500 tickets each); past that the list is reloaded.
+    public static let maxChangePages = 20
+
+    /// Tickets whose `lastActivityDate` is after `since`, read to the end: the server answers at
+    /// most 500 a query, lowest ids first, so the query is repeated past the last id until a
+    /// short page (more than `maxChangePages` pages: incomplete, and the caller reloads).
+    public func changes(since: Date) async throws -> TicketChanges {
         try await prepare()
         let stamp = VendorDate.format(since)
-        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": pageSize,
-                                                               "filter": [["op": "gt", "field": "lastActivityDate", "value": stamp]]],
-                                              options: [.sortedKeys])
-        let r = try await send("POST", "Tickets/query", body: body, purpose: "changes", logPath: "Tickets/query (lastActivityDate > \(stamp))")
-        let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items
-        try await resolveNames(raw)
-        return raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
+        var out: [Ticket] = []
+        var after: Int64 = 0
+        for _ in 0..<Self.maxChangePages {
+            let body = Self.queryBody(maxRecords: pageSize, afterID: after, extra: [["op": "gt", "field": "lastActivityDate", "value": stamp]],
+                                      fields: fieldSet.fields)
+            let r = try await send("POST", "Tickets/query", body: body, purpose: "changes",
+                                   logPath: "Tickets/query (lastActivityDate > \(stamp), id > \(after))")
+            let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
+            try await resolveNames(raw)
+            out += raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
+            // A short page is the last; so is one that does not move past the last id (a server
+            // that ignores the id filter must not make this loop forever).
+            guard raw.count >= pageSize, let last = raw.last?.id, last > after else { return TicketChanges(tickets: out, complete: true) }
+            after = last
+        }
+        return TicketChanges(tickets: out, complete: false)
     }
 
     private func page(after cursor: PageCursor?, extra: [[String: Any]], countKey: String) async throws -> TicketPage {
@@ -217,7 +245,8 @@ public actor AutotaskAPI: TenantAPI {
             totals[countKey] = try c.decode(AutotaskCountResponse.self).queryCount
         }
         let total = totals[countKey]
-        let r = try await send("POST", "Tickets/query", body: Self.queryBody(maxRecords: pageSize, afterID: after, extra: extra), purpose: "tickets",
+        let r = try await send("POST", "Tickets/query", body: Self.queryBody(maxRecords: pageSize, afterID: after, extra: extra, fields: fieldSet.fields),
+                               purpose: "tickets",
                                logPath: "Tickets/query (id > \(after)\(countKey.isEmpty ? "" : ", " + countKey))")
         let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
         try await resolveNames(raw)
@@ -276,7 +305,9 @@ public actor AutotaskAPI: TenantAPI {
 
     /// Specific tickets by id, in one query (an `in` filter; more than 500 ids is refused before sending).
     public func tickets(ids: [Int64]) async throws -> [Ticket] {
-        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": [["op": "in", "field": "id", "value": ids]]])
+        var query: [String: Any] = ["MaxRecords": 500, "filter": [["op": "in", "field": "id", "value": ids]]]
+        if let fields = fieldSet.fields { query["IncludeFields"] = fields }
+        let body = try JSONSerialization.data(withJSONObject: query)
         try Self.check(query: body)
         try await prepare()
         let r = try await send("POST", "Tickets/query", body: body, purpose: "tickets", logPath: "Tickets/query (\(ids.count) ids)")
@@ -301,10 +332,31 @@ public actor AutotaskAPI: TenantAPI {
         return t.display(picklists: picklists, companies: companies, resources: resources, contacts: contacts)
     }
 
+    /// A `webUrl` worth opening in a browser: https on Autotask's own domain only (a zone answer
+    /// cannot make `o` open anything else; a simulator's loopback address has no web app).
+    static func autotaskWebApp(_ url: String) -> String? {
+        guard let u = URL(string: url), u.scheme?.lowercased() == "https", let host = u.host?.lowercased(),
+              host.hasSuffix(".autotask.net"), u.user == nil, u.password == nil else { return nil }
+        return url
+    }
+
     public func currentBaseURL() -> String { baseURL }
     public func apiBaseURL() async -> String { baseURL }
-    /// The ticket's notes (the `TicketNotes` entity), oldest first, their authors by name: one
-    /// query when a ticket is opened, and one for authors not seen before.
+
+    /// The zone's web app from `zoneInformation`'s `webUrl` when it was discovered (the host
+    /// name is only a guess); else the guess from the API address.
+    public func ticketWebTemplate() async -> String? {
+        if var u = webURL {
+            while u.hasSuffix("/") { u.removeLast() }
+            return u + "/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}"
+        }
+        return WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: baseURL)
+    }
+
+    /// The ticket's notes (the `TicketNotes` entity), oldest first, their authors by name (a
+    /// technician from Resources, a customer's portal note from Contacts), their type in the
+    /// tenant's words: one query when a ticket is opened, one for authors not seen before, and
+    /// the note types once.
     public func ticketComments(id: Int64) async throws -> [TicketComment]? {
         try await prepare()
         let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": [["op": "eq", "field": "ticketID", "value": id]]])
@@ -312,8 +364,22 @@ public actor AutotaskAPI: TenantAPI {
         let notes = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items.filter { $0.ticketID == nil || $0.ticketID == id }
         let authors = Set(notes.compactMap(\.creatorResourceID)).subtracting(resources.keys)
         resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName) ?? [:]) { $1 }
+        let customers = Set(notes.compactMap(\.createdByContactID)).subtracting(contactNames.keys)
+        if let found = try await names(of: "Contacts", one: "Contact", ids: customers, name: Self.resourceName) {
+            for c in customers { contactNames[c] = found[c] ?? "Contact #\(c)" }
+        }
+        if noteTypes == nil, !notes.isEmpty {
+            // The labels are a nicety: a tenant that refuses the fields still shows its notes.
+            if let f = try? await send("GET", "TicketNotes/entityInformation/fields", purpose: "picklists"),
+               let fields = try? f.decode(EntityFields.self) {
+                noteTypes = fields.picklists.values["notetype"] ?? [:]
+            } else {
+                noteTypes = [:]
+            }
+        }
+        let types = noteTypes ?? [:]
         return notes.sorted { ($0.createDateTime ?? .distantPast, $0.id) < ($1.createDateTime ?? .distantPast, $1.id) }
-            .map { $0.display(resources: resources) }
+            .map { $0.display(resources: resources, contacts: contactNames, noteTypes: types) }
     }
 
     // MARK: Changes
@@ -330,9 +396,10 @@ public actor AutotaskAPI: TenantAPI {
         _ = try r.decode(AutotaskItemIDResponse.self)
     }
 
+    /// The active values of the field, in the tenant's own order (inactive ones are refused by the server).
     public func choices(for field: EditableField) async throws -> [String] {
         try await prepare()
-        return picklists.labels(field: field.rawValue)
+        return picklists.choices(field: field.rawValue)
     }
 
     public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {
@@ -340,15 +407,28 @@ public actor AutotaskAPI: TenantAPI {
         guard let value = picklists.value(field: field.rawValue, label: label) else {
             throw APIError(kind: .refused, status: nil, detail: "'\(label)' is not a \(field.rawValue) of this tenant")
         }
+        if picklists.isInactive(field: field.rawValue, value: value) {
+            throw APIError(kind: .refused, status: nil, detail: "'\(label)' is an inactive \(field.rawValue) on this tenant: the server refuses it")
+        }
         try await update(ticketID: ticketID, fields: [field.rawValue: .int(value)])
     }
 
-    /// Attaches a file to a ticket (`POST /Tickets/{id}/Attachments`, base64 body). A file over the
-    /// per-file limit is refused before sending; the tenant's 5-minute byte budget is waited for.
+    /// Autotask's `publish` for a visibility: 2 "Internal Users Only", 1 "All Autotask Users"
+    /// (which customers see in the Client Portal).
+    static func publish(_ v: Visibility) -> Int {
+        switch v {
+        case .internal: 2
+        case .customers: 1
+        }
+    }
+
+    /// Attaches a file to a ticket (`POST /Tickets/{id}/Attachments`, base64 body), internal
+    /// unless the person chose customers. A file over the per-file limit is refused before
+    /// sending; the tenant's 5-minute byte budget is waited for.
     @discardableResult
-    public func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64 {
+    public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
         let name = (fileName as NSString).lastPathComponent
-        let obj: [String: Any] = ["id": 0, "parentID": ticketID, "attachmentType": "FILE_ATTACHMENT", "publish": 1,
+        let obj: [String: Any] = ["id": 0, "parentID": ticketID, "attachmentType": "FILE_ATTACHMENT", "publish": Self.publish(visibility),
                                   "title": name, "fullPath": name, "data": data.base64EncodedString()]
         let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
         let r = try await send("POST", "Tickets/\(ticketID)/Attachments", body: body, purpose: "attach",

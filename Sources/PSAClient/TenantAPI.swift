@@ -17,27 +17,31 @@ public protocol TenantAPI: Sendable {
     func page(after cursor: PageCursor?) async throws -> TicketPage
     /// One ticket in full.
     func ticket(id: Int64) async throws -> Ticket
-    /// Tickets changed after a moment, newest activity included (Autotask: `lastActivityDate gt`;
-    /// Atera: `/tickets/lastmodified`): what an incremental refresh needs, one page at most.
-    func changes(since: Date) async throws -> [Ticket]
+    /// Tickets changed after a moment (Autotask: `lastActivityDate gt`, walked by id past 500;
+    /// Atera: `/tickets/lastmodified` with its comments, every page): what an incremental refresh
+    /// needs, read to the end (or said to be incomplete, when there were more than it reads).
+    func changes(since: Date) async throws -> TicketChanges
     /// One page of tickets whose status is `status` (a label: "New", "Open"…), filtered by the server.
     func page(after cursor: PageCursor?, status: String) async throws -> TicketPage
     /// One page of tickets the server filtered by status, queue and company (labels and names as
     /// shown; a name not known to the tenant is refused before sending, with the known ones).
     func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage
-    /// The labels a field can be set to, in the vendor's order.
+    /// The labels a field can be set to, in the vendor's order (active values only).
     func choices(for field: EditableField) async throws -> [String]
     /// Sets one field of one ticket to a label, sending that field only (Autotask: PATCH with
     /// the picklist value; Atera: POST with the label). Not retried: the server may have applied it.
     func change(ticketID: Int64, _ field: EditableField, to label: String) async throws
     /// The tenant's API address as used now (after any zone discovery).
     func apiBaseURL() async -> String
-    /// A ticket's comments, oldest first (Atera); nil where the detail view shows none (Autotask).
+    /// The ticket's web page with `{id}` in place of its id; nil where there is none.
+    func ticketWebTemplate() async -> String?
+    /// A ticket's comments (Atera) or notes (Autotask), oldest first; nil where there are none to show.
     func ticketComments(id: Int64) async throws -> [TicketComment]?
-    /// Attaches a file to a ticket (Autotask); returns the attachment's id. Vendors without
-    /// attachments in their API refuse without sending anything. Not retried (not idempotent).
+    /// Attaches a file to a ticket (Autotask) for the audience chosen; returns the attachment's
+    /// id. Vendors without attachments in their API refuse without sending anything. Not
+    /// retried (not idempotent).
     @discardableResult
-    func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64
+    func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64
 }
 
 /// Where a person sees a ticket in the vendor's web app.
@@ -61,6 +65,32 @@ public enum WebLinks {
 }
 
 extension TenantAPI {
+    /// The web page guessed from the API address in use.
+    public func ticketWebTemplate() async -> String? {
+        WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: await apiBaseURL())
+    }
+
+    /// Attaches a file for the service desk only: internal is the default.
+    @discardableResult
+    public func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64 {
+        try await attach(ticketID: ticketID, fileName: fileName, data: data, visibility: .internal)
+    }
+
+    /// Sets one field, then reads the ticket back once and says what the server holds: a change
+    /// the server took may still be undone (an Autotask workflow rule). A failed read-back is
+    /// "sent, not confirmed", never a failure of the change itself. The change is sent once.
+    public func changeAndConfirm(ticketID: Int64, _ field: EditableField, to label: String) async throws -> (ChangeOutcome, Ticket?) {
+        try await change(ticketID: ticketID, field, to: label)
+        let fresh: Ticket
+        do { fresh = try await ticket(id: ticketID) } catch is CancellationError {
+            return (.notConfirmed("the read-back was cancelled"), nil)
+        } catch {
+            return (.notConfirmed(String(describing: error)), nil)
+        }
+        let held = field == .status ? fresh.status : fresh.priority
+        return (held.caseInsensitiveCompare(label) == .orderedSame ? .confirmed : .differs(held: held), fresh)
+    }
+
     /// Every ticket, page by page, through the same client and limits; stops once `limit` are in.
     /// Runs as bulk work: on Autotask it yields to the quota ceiling (spread near it, held at it).
     public func allTickets(limit: Int? = nil, status: String? = nil) async throws -> [Ticket] {

@@ -43,7 +43,9 @@ public struct AteraEnvelope<Item: Codable & Sendable>: Sendable, Codable {
     public var hasNext: Bool { !(nextLink ?? "").isEmpty }
 }
 
-/// An Atera ticket (PascalCase; nearly everything nullable; ids sometimes strings; dates often without a zone).
+/// An Atera ticket (`TicketDto`: PascalCase; nearly everything nullable; ids sometimes strings;
+/// dates often without a zone). There is no modification time: activity is derived
+/// (`lastActivity`), and changes are asked of `/tickets/lastmodified`.
 public struct AteraTicket: Sendable, Codable, Equatable {
     public var TicketID: Int64
     public var TicketTitle: String?
@@ -57,19 +59,30 @@ public struct AteraTicket: Sendable, Codable, Equatable {
     public var EndUserEmail: String?
     public var EndUserFirstName: String?
     public var EndUserLastName: String?
+    public var EndUserPhone: String?
     public var CustomerID: Int64?
     public var CustomerName: String?
     public var TechnicianContactID: Int64?
     public var TechnicianFullName: String?
+    public var TechnicianEmail: String?
     public var TicketCreatedDate: Date?
     public var TicketResolvedDate: Date?
     public var FirstResponseDueDate: Date?
+    public var ClosedTicketDueDate: Date?
+    public var TechnicianFirstCommentDate: Date?
+    /// The ticket's opening text (its description). Absent unless comments were asked for.
+    public var FirstComment: String?
     public var LastEndUserComment: String?
+    public var LastEndUserCommentTimestamp: Date?
     public var LastTechnicianComment: String?
-    public var LastModified: Date?
+    public var LastTechnicianCommentTimestamp: Date?
 
-    enum CodingKeys: String, CodingKey {
-        case TicketID, TicketTitle, TicketNumber, TicketPriority, TicketImpact, TicketStatus, TicketSource, TicketType, EndUserID, EndUserEmail, EndUserFirstName, EndUserLastName, CustomerID, CustomerName, TechnicianContactID, TechnicianFullName, TicketCreatedDate, TicketResolvedDate, FirstResponseDueDate, LastEndUserComment, LastTechnicianComment, LastModified
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case TicketID, TicketTitle, TicketNumber, TicketPriority, TicketImpact, TicketStatus, TicketSource, TicketType
+        case EndUserID, EndUserEmail, EndUserFirstName, EndUserLastName, EndUserPhone, CustomerID, CustomerName
+        case TechnicianContactID, TechnicianFullName, TechnicianEmail
+        case TicketCreatedDate, TicketResolvedDate, FirstResponseDueDate, ClosedTicketDueDate, TechnicianFirstCommentDate
+        case FirstComment, LastEndUserComment, LastEndUserCommentTimestamp, LastTechnicianComment, LastTechnicianCommentTimestamp
     }
 
     public init(TicketID: Int64) { self.TicketID = TicketID }
@@ -91,16 +104,22 @@ public struct AteraTicket: Sendable, Codable, Equatable {
         EndUserEmail = try c.lenientString(.EndUserEmail)
         EndUserFirstName = try c.lenientString(.EndUserFirstName)
         EndUserLastName = try c.lenientString(.EndUserLastName)
+        EndUserPhone = try c.lenientString(.EndUserPhone)
         CustomerID = try c.lenientInt64(.CustomerID)
         CustomerName = try c.lenientString(.CustomerName)
         TechnicianContactID = try c.lenientInt64(.TechnicianContactID)
         TechnicianFullName = try c.lenientString(.TechnicianFullName)
+        TechnicianEmail = try c.lenientString(.TechnicianEmail)
         TicketCreatedDate = try c.lenientDate(.TicketCreatedDate)
         TicketResolvedDate = try c.lenientDate(.TicketResolvedDate)
         FirstResponseDueDate = try c.lenientDate(.FirstResponseDueDate)
+        ClosedTicketDueDate = try c.lenientDate(.ClosedTicketDueDate)
+        TechnicianFirstCommentDate = try c.lenientDate(.TechnicianFirstCommentDate)
+        FirstComment = try c.lenientString(.FirstComment)
         LastEndUserComment = try c.lenientString(.LastEndUserComment)
+        LastEndUserCommentTimestamp = try c.lenientDate(.LastEndUserCommentTimestamp)
         LastTechnicianComment = try c.lenientString(.LastTechnicianComment)
-        LastModified = try c.lenientDate(.LastModified)
+        LastTechnicianCommentTimestamp = try c.lenientDate(.LastTechnicianCommentTimestamp)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,16 +138,28 @@ public struct AteraTicket: Sendable, Codable, Equatable {
         try c.encode(EndUserEmail, forKey: .EndUserEmail)
         try c.encode(EndUserFirstName, forKey: .EndUserFirstName)
         try c.encode(EndUserLastName, forKey: .EndUserLastName)
+        try c.encode(EndUserPhone, forKey: .EndUserPhone)
         try c.encode(CustomerID, forKey: .CustomerID)
         try c.encode(CustomerName, forKey: .CustomerName)
         try c.encode(TechnicianContactID, forKey: .TechnicianContactID)
         try c.encode(TechnicianFullName, forKey: .TechnicianFullName)
+        try c.encode(TechnicianEmail, forKey: .TechnicianEmail)
         try c.encode(date(TicketCreatedDate), forKey: .TicketCreatedDate)
         try c.encode(date(TicketResolvedDate), forKey: .TicketResolvedDate)
         try c.encode(date(FirstResponseDueDate), forKey: .FirstResponseDueDate)
+        try c.encode(date(ClosedTicketDueDate), forKey: .ClosedTicketDueDate)
+        try c.encode(date(TechnicianFirstCommentDate), forKey: .TechnicianFirstCommentDate)
+        try c.encode(FirstComment, forKey: .FirstComment)
         try c.encode(LastEndUserComment, forKey: .LastEndUserComment)
+        try c.encode(date(LastEndUserCommentTimestamp), forKey: .LastEndUserCommentTimestamp)
         try c.encode(LastTechnicianComment, forKey: .LastTechnicianComment)
-        try c.encode(date(LastModified), forKey: .LastModified)
+        try c.encode(date(LastTechnicianCommentTimestamp), forKey: .LastTechnicianCommentTimestamp)
+    }
+
+    /// Atera keeps no modification time on a ticket: its last activity is the latest of the two
+    /// comment timestamps, the resolution and the creation.
+    public var lastActivity: Date? {
+        [LastEndUserCommentTimestamp, LastTechnicianCommentTimestamp, TicketResolvedDate, TicketCreatedDate].compactMap { $0 }.max()
     }
 
     /// The display ticket.
@@ -139,17 +170,22 @@ public struct AteraTicket: Sendable, Codable, Equatable {
         add("Type", TicketType)
         add("Source", TicketSource)
         let endUser = [EndUserFirstName, EndUserLastName].compactMap { $0 }.joined(separator: " ")
-        add("End user", endUser.isEmpty ? nil : endUser + (EndUserEmail.map { " <\($0)>" } ?? ""))
+        let endUserText = endUser.isEmpty ? nil : endUser + (EndUserEmail.map { " <\($0)>" } ?? "")
+        add("End user", [endUserText, EndUserPhone].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · "))
+        add("Technician e-mail", TechnicianEmail)
+        add("First response due", FirstResponseDueDate.map(VendorDate.format))
+        add("First technician comment", TechnicianFirstCommentDate.map(VendorDate.format))
+        add("Close due", ClosedTicketDueDate.map(VendorDate.format))
         add("Resolved", TicketResolvedDate.map(VendorDate.format))
-        add("Last end-user comment", LastEndUserComment)
-        add("Last technician comment", LastTechnicianComment)
+        add("Last end-user comment", LastEndUserComment.map { text in LastEndUserCommentTimestamp.map { VendorDate.format($0) + " · " + text } ?? text })
+        add("Last technician comment", LastTechnicianComment.map { text in LastTechnicianCommentTimestamp.map { VendorDate.format($0) + " · " + text } ?? text })
         return Ticket(
             id: TicketID, number: TicketNumber ?? String(TicketID), title: TicketTitle ?? "",
             status: TicketStatus ?? "", priority: TicketPriority ?? "",
             company: CustomerName ?? CustomerID.map { "Customer #\($0)" } ?? "",
             assignee: TechnicianFullName ?? "",
-            created: TicketCreatedDate, lastActivity: LastModified ?? TicketCreatedDate,
-            due: FirstResponseDueDate, description: LastEndUserComment ?? "", fields: fields)
+            created: TicketCreatedDate, lastActivity: lastActivity,
+            due: FirstResponseDueDate, description: FirstComment ?? LastEndUserComment ?? "", fields: fields)
     }
 }
 
@@ -199,8 +235,15 @@ public struct AteraComment: Sendable, Codable, Equatable {
     }
 }
 
-/// `{"ActionID":…}`: what Atera answers to a create or an update.
+/// `{"ActionID":"…"}`: what Atera answers to a create or an update. Both published specs type
+/// `ActionID` as a string; a number is accepted too, and so is an answer without it (the
+/// status code already said the change was taken).
 public struct AteraActionResult: Sendable, Codable, Equatable {
-    public var ActionID: Int64
-    public init(ActionID: Int64) { self.ActionID = ActionID }
+    public var ActionID: String?
+    public init(ActionID: String?) { self.ActionID = ActionID }
+    enum CodingKeys: String, CodingKey { case ActionID }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ActionID = try c.lenientString(.ActionID)
+    }
 }

@@ -232,36 +232,59 @@ public struct EntityFields: Sendable, Codable {
 
     public init(fields: [Field]) { self.fields = fields }
 
-    /// field name (lowercased) → value → label.
+    /// field name (lowercased) → value → label, and the values a person may choose: the active
+    /// ones, in Autotask's own `sortOrder` (inactive values still label old tickets).
     public var picklists: Picklists {
         var map: [String: [Int: String]] = [:]
+        var offered: [String: [Int]] = [:]
         for f in fields where f.isPickList == true {
             var values: [Int: String] = [:]
-            for v in f.picklistValues ?? [] { if let i = Int(v.value) { values[i] = v.label } }
+            var active: [(order: Int, value: Int)] = []
+            for v in f.picklistValues ?? [] {
+                guard let i = Int(v.value) else { continue }
+                values[i] = v.label
+                if v.isActive != false { active.append((v.sortOrder ?? Int.max, i)) }
+            }
             map[f.name.lowercased()] = values
+            offered[f.name.lowercased()] = active.sorted { ($0.order, $0.value) < ($1.order, $1.value) }.map(\.value)
         }
-        return Picklists(map)
+        return Picklists(map, offered: offered)
     }
 }
 
 /// Labels of a tenant's picklists.
 public struct Picklists: Sendable, Equatable {
     public var values: [String: [Int: String]]
-    public init(_ values: [String: [Int: String]] = [:]) { self.values = values }
+    /// Per field, the values that may be chosen, in display order (nil: every value, by value).
+    public var offered: [String: [Int]]
+    public init(_ values: [String: [Int: String]] = [:], offered: [String: [Int]] = [:]) { self.values = values; self.offered = offered }
     /// The label for a picklist value, or `#value` when unknown, or "" for null.
     public func label(_ field: String, _ value: Int?) -> String {
         guard let value else { return "" }
         return values[field.lowercased()]?[value] ?? "#\(value)"
     }
-    /// The value for a label, case-insensitively ("#5" works too).
+    /// The value for a label, case-insensitively ("#5" works too), inactive values included
+    /// (they still name old tickets' values).
     public func value(field: String, label: String) -> Int? {
         let l = label.trimmingCharacters(in: .whitespaces).lowercased()
         if l.hasPrefix("#"), let n = Int(l.dropFirst()) { return n }
         return values[field.lowercased()]?.first { $0.value.lowercased() == l }?.key
     }
-    /// Every label of a field, by value.
+    /// Every label of a field, by value (inactive ones too: for reading and matching).
     public func labels(field: String) -> [String] {
         (values[field.lowercased()] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+    }
+    /// The labels a person may choose for a field: active values only, in the tenant's order.
+    public func choices(field: String) -> [String] {
+        let f = field.lowercased()
+        guard let order = offered[f] else { return labels(field: field) }
+        return order.compactMap { values[f]?[$0] }
+    }
+    /// True when the value exists but is no longer active (the server refuses it in a change).
+    public func isInactive(field: String, value: Int) -> Bool {
+        let f = field.lowercased()
+        guard let order = offered[f], values[f]?[value] != nil else { return false }
+        return !order.contains(value)
     }
 }
 

@@ -62,10 +62,52 @@ public struct TicketPage: Sendable, Equatable {
     public var total: Int?
     /// Opaque cursor for the next page; nil at the end.
     public var next: PageCursor?
+    /// Something the person should know about how the page was asked for (a filter value the
+    /// tenant was not seen to use, say); nil: nothing.
+    public var note: String?
 
-    public init(tickets: [Ticket], total: Int?, next: PageCursor?) {
-        self.tickets = tickets; self.total = total; self.next = next
+    public init(tickets: [Ticket], total: Int?, next: PageCursor?, note: String? = nil) {
+        self.tickets = tickets; self.total = total; self.next = next; self.note = note
     }
+}
+
+/// What an incremental refresh read: the tickets changed since a moment, and whether the read
+/// reached the end of the changes (only a complete read may move the refresh on).
+public struct TicketChanges: Sendable, Equatable {
+    public var tickets: [Ticket]
+    /// False when the changes were more than a refresh reads (the list is then reloaded in full).
+    public var complete: Bool
+    public init(tickets: [Ticket], complete: Bool) { self.tickets = tickets; self.complete = complete }
+}
+
+/// Who sees a note or an attachment. Internal is the default everywhere; customers see only
+/// what a person chose to show them.
+public enum Visibility: String, Sendable, Equatable, CaseIterable, Codable {
+    /// The service desk only (Autotask `publish` 2, "Internal Users Only"; Atera `IsInternal`).
+    case `internal`
+    /// Customers too (Autotask `publish` 1, "All Autotask Users": the Client Portal shows it).
+    case customers
+
+    /// Who will see it, in the words a confirmation names.
+    public var audience: String {
+        switch self {
+        case .internal: "internal: your team only"
+        case .customers: "visible to the customer (client portal)"
+        }
+    }
+
+    /// The other choice.
+    public var toggled: Visibility { self == .internal ? .customers : .internal }
+}
+
+/// What the server held after a change was sent and the ticket read back.
+public enum ChangeOutcome: Sendable, Equatable {
+    /// The server holds the value asked for.
+    case confirmed
+    /// The server took the change but holds another value (a workflow rule may have reset it).
+    case differs(held: String)
+    /// Sent and taken, but the read-back failed: not confirmed either way.
+    case notConfirmed(String)
 }
 
 /// Where the next page starts: Autotask walks by id, Atera by page number.
@@ -79,16 +121,21 @@ public enum EditableField: String, Sendable, CaseIterable, Equatable {
     case status, priority
 }
 
-/// One comment on a ticket (Atera's comments), as the detail view shows it.
+/// One comment or note on a ticket, as the detail view shows it.
 public struct TicketComment: Sendable, Equatable, Codable {
     public var date: Date?
     public var author: String
     public var text: String
     public var isInternal: Bool
+    /// The note's kind in the tenant's own words ("Task Detail", "Workflow Rule Action Note"…); nil where none.
+    public var kind: String?
+    /// Written by the system (an Autotask workflow rule or the RMM), not a person: folded by default.
+    public var isSystem: Bool
 
-    public init(date: Date?, author: String, text: String, isInternal: Bool) {
+    public init(date: Date?, author: String, text: String, isInternal: Bool, kind: String? = nil, isSystem: Bool = false) {
         // Clamped once, like ticket texts: a hostile comment costs neither memory nor frame time.
         self.date = date; self.author = Ticket.clamp(author, 200); self.text = Ticket.clamp(text, 20_000); self.isInternal = isInternal
+        self.kind = kind.map { Ticket.clamp($0, 200) }; self.isSystem = isSystem
     }
 }
 

@@ -34,17 +34,17 @@ struct AteraTwin: Sendable {
             guard let text = req.query["date"], let since = VendorDate.parse(text) else {
                 return .problem(400, title: "Bad Request", detail: "The date parameter is required (e.g. 2026-11-01T00:00:00).", instance: req.path)
             }
-            let changed = await state.snapshotAtera().filter { ($0.LastModified ?? $0.TicketCreatedDate ?? .distantPast) >= since }
+            let changed = await state.ateraModified(since: since)
             return envelope(req, items: changed, path: "tickets/\(second)", headers: headers)
         case ("POST", 1, "tickets"):
             switch await state.createAtera(body: req.body) {
-            case .success(let id): return .json(200, AteraActionResult(ActionID: id), headers: headers)
+            case .success(let id): return .json(201, AteraActionResult(ActionID: String(id)), headers: headers)
             case .failure(let e): return problem(e, req)
             }
         case ("POST", 2, "tickets"), ("PUT", 2, "tickets"):
             guard let id = Int64(parts[1]) else { return .problem(400, title: "Bad Request", detail: "The value '\(parts[1])' is not valid.", instance: req.path) }
             switch await state.updateAtera(id: id, body: req.body) {
-            case .success(let id): return .json(200, AteraActionResult(ActionID: id), headers: headers)
+            case .success(let id): return .json(200, AteraActionResult(ActionID: String(id)), headers: headers)
             case .failure(let e): return problem(e, req)
             }
         case ("GET", 3, "tickets") where parts[2].lowercased() == "comments":

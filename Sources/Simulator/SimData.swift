@@ -151,9 +151,10 @@ public struct SimData: Sendable {
             t.TechnicianFullName = "\(tech.0) \(tech.1)"
             let created = now.addingTimeInterval(-Double.random(in: 0...(90 * day), using: &rng))
             t.TicketCreatedDate = created
-            t.LastModified = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
+            t.LastTechnicianCommentTimestamp = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
             t.FirstResponseDueDate = created.addingTimeInterval(4 * 3600)
             t.LastEndUserComment = "It still happens after the restart."
+            t.LastEndUserCommentTimestamp = created.addingTimeInterval(600)
             ae.append(t)
         }
         ateraTickets = ae

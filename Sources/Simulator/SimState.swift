@@ -290,6 +290,13 @@ actor SimState {
         return id
     }
     func snapshotAtera() -> [AteraTicket] { data.ateraTickets }
+    /// When each Atera ticket was last changed through the API (Atera keeps this to itself: it
+    /// shows only in what `/tickets/lastmodified` answers).
+    private var ateraModifiedAt: [Int64: Date] = [:]
+    /// Tickets changed at or after `since`: by their activity or by a change made through the API.
+    func ateraModified(since: Date) -> [AteraTicket] {
+        data.ateraTickets.filter { max($0.lastActivity ?? .distantPast, ateraModifiedAt[$0.TicketID] ?? .distantPast) >= since }
+    }
 
     /// Comments added through the API, after the generated ones.
     private var ateraAddedComments: [Int64: [AteraComment]] = [:]
@@ -324,7 +331,7 @@ actor SimState {
                 }
             }
         }
-        t.LastModified = clock.wall()
+        ateraModifiedAt[id] = clock.wall()
         data.ateraTickets[i] = t
         return .success(id)
     }
@@ -343,7 +350,6 @@ actor SimState {
         t.TicketImpact = (obj["TicketImpact"] as? String) ?? "NoImpact"
         t.TicketType = (obj["TicketType"] as? String) ?? "Incident"
         t.TicketCreatedDate = clock.wall()
-        t.LastModified = clock.wall()
         if let d = obj["Description"] as? String { ateraAddedComments[t.TicketID, default: []].append(AteraComment(Date: clock.wall(), Comment: d)) }
         data.ateraTickets.append(t)
         return .success(t.TicketID)

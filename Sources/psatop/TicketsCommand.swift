@@ -42,7 +42,10 @@ struct TicketsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let conn: Connection
-        do { conn = try await Connection.open(connection.single) } catch { fail("\(error)") }
+        // The export prints every field it knows, so its pages ask for those (not the list's few).
+        var settings = connection.single
+        settings.fieldSet = .export
+        do { conn = try await Connection.open(settings) } catch { fail("\(error)") }
         // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
         let events = await conn.api.client.events()
         let notices = Task {

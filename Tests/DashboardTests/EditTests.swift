@@ -30,9 +30,55 @@ struct EditTests {
         #expect(s.detail?.edit == nil && s.detail?.saving != nil)
         // Another change waits for this one.
         #expect(s.reduce(.key(.char("p"))) == [])
-        #expect(s.reduce(.updated(id: t.id, .status, "Complete")) == [.loadDetail(t.id)])
-        #expect(s.detail?.ticket.status == "Complete" && s.detail?.notice == "status set to Complete")
+        // The poller read the ticket back: it sends the fresh copy, then the outcome (no second fetch).
+        #expect(s.reduce(.updated(id: t.id, .status, "Complete", .confirmed)) == [])
+        #expect(s.detail?.ticket.status == "Complete" && s.detail?.notice == "status set to Complete (read back from the server)")
+        #expect(s.detail?.noticeIsError == false)
         #expect(s.tickets[2].status == "Complete" && s.changedIDs.contains(t.id))
+    }
+
+    @Test("A change the server took but undid (a workflow rule) shows what it holds; a failed read-back is 'not confirmed', never 'failed'")
+    func readBack() {
+        var s = opened()
+        let t = s.detail!.ticket
+        _ = s.reduce(.key(.char("s")))
+        _ = s.reduce(.choices(.status, ["New", "In Progress", "Waiting Customer", "Complete"]))
+        _ = s.reduce(.key(.char("j"))); _ = s.reduce(.key(.enter))
+        #expect(s.reduce(.key(.char("y"))) == [.change(id: t.id, .status, to: "Complete")])
+        _ = s.reduce(.updated(id: t.id, .status, "Complete", .differs(held: "New")))
+        #expect(s.detail?.ticket.status == "New" && s.detail?.noticeIsError == true)
+        #expect(s.detail?.notice == "status sent as Complete, but the server holds New (a workflow rule may have changed it)")
+        #expect(s.tickets.first { $0.id == t.id }?.status == "New")
+        _ = s.reduce(.updated(id: t.id, .status, "Complete", .notConfirmed("HTTP 500: server error")))
+        #expect(s.detail?.notice?.hasPrefix("status sent as Complete, not confirmed") == true)
+        #expect(s.detail?.notice?.contains("failed to set") != true && s.detail?.ticket.status == "Complete")
+    }
+
+    @Test("Atera statuses are free strings: the picker offers another, typed; the question says it was not seen on this tenant")
+    func ateraOtherStatus() {
+        var s = opened()
+        s.vendor = "Atera"
+        let t = s.detail!.ticket
+        _ = s.reduce(.key(.char("s")))
+        _ = s.reduce(.choices(.status, ["Open", "Pending", "Resolved", "Closed", "Waiting customer"]))
+        #expect(s.detail?.edit?.allowsOther == true)
+        _ = s.reduce(.key(.char("G")))
+        #expect(s.detail?.edit?.selected == 5)
+        #expect(s.reduce(.key(.enter)) == [] && s.detail?.edit?.typed == "")
+        // Typing takes every key: q is a letter here.
+        for c in "On hold q" { #expect(s.reduce(.key(.char(c))) == []) }
+        #expect(!s.quit)
+        _ = s.reduce(.key(.backspace)); _ = s.reduce(.key(.backspace))
+        _ = s.reduce(.key(.enter))
+        #expect(s.detail?.edit?.confirming == true && s.detail?.edit?.other == "On hold")
+        let screen = render(s, theme: .fallback).lines.joined(separator: "\n")
+        #expect(screen.contains("not seen on this tenant"))
+        #expect(s.reduce(.key(.char("y"))) == [.change(id: t.id, .status, to: "On hold")])
+        // Autotask's picklists are the tenant's: no typing there.
+        var a = opened()
+        _ = a.reduce(.key(.char("s")))
+        _ = a.reduce(.choices(.status, ["New", "Complete"]))
+        #expect(a.detail?.edit?.allowsOther == false)
     }
 
     @Test("n goes back to the list of labels, Esc closes; picking the current label sends nothing")
@@ -107,12 +153,28 @@ struct EditTests {
         _ = s.reduce(.key(.backspace)); _ = s.reduce(.key(.char("/")))
         for c in "report.pdf" { _ = s.reduce(.key(.char(c))) }
         assertSnapshot(render(s, theme: .fallback), "attach-prompt-120x40")
-        #expect(s.reduce(.key(.enter)) == [.attach(id: id, path: "~/q t?r/report.pdf")])
-        #expect(s.detail?.attachPath == nil && s.detail?.saving == "attaching report.pdf")
+        // Enter asks first, naming who will see the file: internal unless p is pressed.
+        #expect(s.reduce(.key(.enter)) == [])
+        #expect(s.detail?.attachConfirm == "~/q t?r/report.pdf" && s.detail?.attachVisibility == .internal)
+        assertSnapshot(render(s, theme: .fallback), "attach-confirm-120x40")
+        var footer = render(s, theme: .fallback).lines.last ?? ""
+        #expect(footer.contains("Attach report.pdf") && footer.contains("internal: your team only"))
+        _ = s.reduce(.key(.char("p")))
+        footer = render(s, theme: .fallback).lines.last ?? ""
+        #expect(s.detail?.attachVisibility == .customers && footer.contains("visible to the customer"))
+        _ = s.reduce(.key(.char("p")))
+        #expect(s.reduce(.key(.char("y"))) == [.attach(id: id, path: "~/q t?r/report.pdf", visibility: .internal)])
+        #expect(s.detail?.attachConfirm == nil && s.detail?.saving == "attaching report.pdf (internal: your team only)")
         // Nothing else starts while it is on its way.
         #expect(s.reduce(.key(.char("a"))) == [] && s.detail?.attachPath == nil)
-        _ = s.reduce(.attached(id: id, name: "report.pdf", bytes: 1_234_567))
-        #expect(s.detail?.saving == nil && s.detail?.notice == "attached report.pdf (1.2 MB)" && s.detail?.noticeIsError == false)
+        _ = s.reduce(.attached(id: id, name: "report.pdf", bytes: 1_234_567, .internal))
+        #expect(s.detail?.saving == nil && s.detail?.notice == "attached report.pdf (1.2 MB; internal: your team only)" && s.detail?.noticeIsError == false)
+        // Customers only when chosen: p in the question, then y.
+        _ = s.reduce(.key(.char("a")))
+        for c in "b.pdf" { _ = s.reduce(.key(.char(c))) }
+        _ = s.reduce(.key(.enter)); _ = s.reduce(.key(.char("p")))
+        #expect(s.reduce(.key(.char("y"))) == [.attach(id: id, path: "b.pdf", visibility: .customers)])
+        _ = s.reduce(.attached(id: id, name: "b.pdf", bytes: 10, .customers))
         // A failure, and Esc and an empty path.
         _ = s.reduce(.key(.char("a")))
         #expect(s.reduce(.key(.enter)) == [] && s.detail?.attachPath == "")

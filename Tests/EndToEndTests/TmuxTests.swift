@@ -68,8 +68,11 @@ struct TmuxTests {
         try t.keys("a")
         try await t.waitFor("Attach file:")
         try t.type(file)
+        // One question names who will see it: internal unless p; y attaches.
+        try await t.waitFor("the question names the audience") { $0.contains("Attach psatop-qt-") && $0.contains("internal: your team only") }
+        try t.keys("y")
         let attached = try await t.waitFor("attached psatop-qt-")
-        #expect(attached.contains("(4.0 kB)"), "\(attached)")
+        #expect(attached.contains("(4.0 kB; internal: your team only)"), "\(attached)")
         try await t.waitFor("the budget on the gauge") { $0.contains("attachments 4.0 kB of 10.0 MB per 5 min") }
         try t.keys("Escape")
         let back = try await t.waitFor("the PATCH in the request log") { $0.contains("PATCH") && $0.contains("Tickets 3/1,234") }

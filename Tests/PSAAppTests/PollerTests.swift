@@ -43,16 +43,16 @@ struct PollerTests {
         func outcome() async throws -> DashboardEvent? {
             try await Self.next(mailbox) { switch $0 { case .attached, .attachFailed: true; default: false } }
         }
-        await poller.handle(.attach(id: id, path: dir + "/notes.txt"))
+        await poller.handle(.attach(id: id, path: dir + "/notes.txt", visibility: .internal))
         let done = try await outcome()
-        #expect(done.map { if case .attached(id, "notes.txt", 2_000) = $0 { true } else { false } } == true, "\(String(describing: done))")
+        #expect(done.map { if case .attached(id, "notes.txt", 2_000, .internal) = $0 { true } else { false } } == true, "\(String(describing: done))")
         let usage = await poller.status().attachments
         #expect(usage?.used == 2_000 && usage?.limit == 10_000_000 && usage?.clearsAt != nil)
         let uploads = await conn.api.client.log.filter { $0.path.contains("/Attachments") }
         #expect(uploads.count == 1 && uploads.first?.status == 200 && uploads.first?.method == "POST")
 
         // A directory is refused before anything is sent.
-        await poller.handle(.attach(id: id, path: dir))
+        await poller.handle(.attach(id: id, path: dir, visibility: .internal))
         let refused = try await outcome()
         #expect(refused.map { if case .attachFailed(id, _, let e) = $0 { e.contains("is a directory") } else { false } } == true)
         #expect(await conn.api.client.log.filter { $0.path.contains("/Attachments") }.count == 1)

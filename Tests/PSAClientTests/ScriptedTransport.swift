@@ -5,7 +5,12 @@ import PSACore
 
 /// A transport that answers from a script and remembers when each request went out.
 actor ScriptedTransport: HTTPTransport {
-    struct Sent: Sendable { let at: Double; let url: String }
+    struct Sent: Sendable {
+        let at: Double
+        let request: HTTPRequestSpec
+        var url: String { request.url }
+        var method: String { request.method }
+    }
     typealias Script = @Sendable (_ index: Int, _ at: Double, _ request: HTTPRequestSpec) -> (HTTPResult, hold: Duration)
 
     private let clock: PSAClock
@@ -22,7 +27,7 @@ actor ScriptedTransport: HTTPTransport {
     func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
         let at = clock.now().seconds
         let index = sent.count
-        sent.append(Sent(at: at, url: request.url))
+        sent.append(Sent(at: at, request: request))
         inFlight += 1
         maxInFlight = max(maxInFlight, inFlight)
         defer { inFlight -= 1 }

@@ -1,0 +1,258 @@
+import Foundation
+import PSAClient
+import PSACore
+import Testing
+
+/// The client against answers shaped as the vendors publish them (their specs, public clients'
+/// fixtures: `Corpus/`), not as our own simulator writes them.
+@Suite("Real-shaped answers")
+struct RealShapesTests {
+    static func corpus(_ name: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Corpus/\(name)"))
+    }
+
+    static func json(_ text: String, status: Int = 200) -> HTTPResult { HTTPResult(status: status, body: Data(text.utf8)) }
+
+    static func body(_ r: HTTPRequestSpec) -> [String: Any] {
+        r.body.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+    }
+
+    // MARK: Atera
+
+    @Test("Atera TicketDto as published: activity is the latest comment/resolution/creation stamp, the description is FirstComment, a string id is read")
+    func ateraTicketDto() throws {
+        let env = try JSONDecoder().decode(AteraEnvelope<AteraTicket>.self, from: Self.corpus("atera-tickets-full.json"))
+        #expect(env.items.count == 2)
+        let a = env.items[0].display, b = env.items[1].display
+        #expect(a.lastActivity == VendorDate.parse("2026-11-22T08:15:00"))
+        #expect(a.description.hasPrefix("Since the update this morning"))
+        #expect(a.fields.contains { $0.name == "Technician e-mail" && $0.value == "ravi.patel@msp.example" })
+        #expect(b.id == 5002) // "TicketID":"5002"
+        #expect(b.lastActivity == VendorDate.parse("2026-11-25T17:30:00")) // resolved, no comment stamps
+    }
+
+    @Test("Atera ActionID is a string in both specs (a number is accepted too)")
+    func actionID() throws {
+        #expect(try JSONDecoder().decode(AteraActionResult.self, from: Self.corpus("atera-action-result.json")).ActionID == "905003")
+        #expect(try JSONDecoder().decode(AteraActionResult.self, from: Data(#"{"ActionID":905003}"#.utf8)).ActionID == "905003")
+    }
+
+    @Test("An Atera status change answered {\"ActionID\":\"905003\"} is reported done, sends only that field, and is read back")
+    func ateraChange() async throws {
+        let ticket = #"{"TicketID":5001,"TicketStatus":"Pending","TicketTitle":"x"}"#
+        let h = Harness(seed: 3) { i, _, _ in (i == 0 ? Self.json(#"{"ActionID":"905003"}"#) : Self.json(ticket), hold: .zero) }
+        let api = AteraAPI(client: h.client, key: "k", baseURL: "https://example.invalid/api/v3")
+        let task = Task { try await api.changeAndConfirm(ticketID: 5001, .status, to: "Pending") }
+        let (outcome, fresh) = try await drive(h.test, untilDone: task)
+        #expect(outcome == .confirmed && fresh?.status == "Pending")
+        let sent = await h.transport.sent
+        #expect(sent.count == 2 && sent[0].method == "POST" && sent[1].method == "GET")
+        #expect(Self.body(sent[0].request).keys.sorted() == ["TicketStatus"])
+    }
+
+    @Test("Atera changes: /tickets/lastmodified asked with includeComments=true and read to its last page")
+    func ateraChangesAllPages() async throws {
+        @Sendable func page(_ n: Int, _ ids: [Int], next: String) -> HTTPResult {
+            let items = ids.map { #"{"TicketID":\#($0),"TicketCreatedDate":"2026-11-20T09:00:00","LastTechnicianCommentTimestamp":"2026-11-29T10:00:00"}"# }
+            return Self.json(#"{"items":[\#(items.joined(separator: ","))],"totalItemCount":3,"page":\#(n),"itemsInPage":2,"totalPages":2,"prevLink":"","nextLink":"\#(next)"}"#)
+        }
+        let h = Harness(seed: 4) { i, _, _ in (i == 0 ? page(1, [1, 2], next: "https://example.invalid/api/v3/tickets/lastmodified?page=2") : page(2, [3], next: ""), hold: .zero) }
+        let api = AteraAPI(client: h.client, key: "k", baseURL: "https://example.invalid/api/v3", pageSize: 2)
+        let task = Task { try await api.changes(since: epoch) }
+        let changes = try await drive(h.test, untilDone: task)
+        #expect(changes.complete && changes.tickets.map(\.id) == [1, 2, 3])
+        let urls = await h.transport.sent.map(\.url)
+        #expect(urls.count == 2 && urls.allSatisfy { $0.contains("includeComments=true") })
+        #expect(urls[0].contains("page=1") && urls[1].contains("page=2"))
+        #expect(changes.tickets.allSatisfy { $0.lastActivity == VendorDate.parse("2026-11-29T10:00:00") })
+    }
+
+    @Test("Atera statuses are free strings: seen ones are offered after the defaults; an unseen one is asked with a note")
+    func ateraStatuses() async throws {
+        let list = #"{"items":[{"TicketID":1,"TicketStatus":"Waiting customer"},{"TicketID":2,"TicketStatus":"Open"}],"totalItemCount":2,"page":1,"itemsInPage":50,"totalPages":1,"prevLink":"","nextLink":""}"#
+        let h = Harness(seed: 5) { _, _, _ in (Self.json(list), hold: .zero) }
+        let api = AteraAPI(client: h.client, key: "k", baseURL: "https://example.invalid/api/v3")
+        _ = try await drive(h.test, untilDone: Task { try await api.page(after: nil) })
+        #expect(try await api.choices(for: .status) == ["Open", "Pending", "Resolved", "Closed", "Waiting customer"])
+        let seen = try await drive(h.test, untilDone: Task { try await api.page(after: nil, filter: ServerFilter(status: "waiting customer")) })
+        #expect(seen.note == nil)
+        let unseen = try await drive(h.test, untilDone: Task { try await api.page(after: nil, filter: ServerFilter(status: "On hold")) })
+        #expect(unseen.note?.contains("not seen on this tenant") == true)
+        #expect(await h.transport.sent.last?.url.contains("ticketStatus=On%20hold") == true)
+    }
+
+    // MARK: Autotask
+
+    static let fields = #"""
+    {"fields":[{"name":"status","dataType":"integer","isPickList":true,"isRequired":true,"isReadOnly":false,"picklistValues":[
+      {"value":"1","label":"New","isDefaultValue":true,"sortOrder":1,"parentValue":"","isActive":true,"isSystem":true},
+      {"value":"5","label":"Complete","isDefaultValue":false,"sortOrder":9,"parentValue":"","isActive":true,"isSystem":true},
+      {"value":"8","label":"In Progress","isDefaultValue":false,"sortOrder":2,"parentValue":"","isActive":true,"isSystem":false},
+      {"value":"12","label":"Old Waiting","isDefaultValue":false,"sortOrder":3,"parentValue":"","isActive":false,"isSystem":false}]},
+     {"name":"priority","dataType":"integer","isPickList":true,"picklistValues":[
+      {"value":"1","label":"High","sortOrder":2,"isActive":true},{"value":"2","label":"Medium","sortOrder":3,"isActive":true},
+      {"value":"4","label":"Critical","sortOrder":1,"isActive":true},{"value":"3","label":"Low","sortOrder":4,"isActive":true}]}]}
+    """#
+
+    static func autotask(_ h: Harness, fieldSet: AutotaskFieldSet = .list) -> AutotaskAPI {
+        AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
+                    baseURL: "https://example.invalid/ATServicesRest/V1.0", fieldSet: fieldSet)
+    }
+
+    @Test("Picklists: inactive values are never offered but still label old tickets; choices follow sortOrder; a change to an inactive value is refused before sending")
+    func picklists() async throws {
+        let h = Harness(seed: 6) { _, _, _ in (Self.json(Self.fields), hold: .zero) }
+        let api = Self.autotask(h)
+        let statuses = try await drive(h.test, untilDone: Task { try await api.choices(for: .status) })
+        #expect(statuses == ["New", "In Progress", "Complete"])
+        #expect(try await api.choices(for: .priority) == ["Critical", "High", "Medium", "Low"])
+        let picklists = try JSONDecoder().decode(EntityFields.self, from: Data(Self.fields.utf8)).picklists
+        #expect(picklists.label("status", 12) == "Old Waiting")
+        await #expect(throws: APIError.self) { try await api.change(ticketID: 1, .status, to: "Old Waiting") }
+        #expect(await h.transport.sent.count == 1) // only the fields
+    }
+
+    @Test("Autotask changes past 500: the query is repeated past the last id until a short page (lowest ids come first)")
+    func autotaskChangesPast500() async throws {
+        @Sendable func items(_ ids: ClosedRange<Int>) -> HTTPResult {
+            Self.json(#"{"items":["# + ids.map { #"{"id":\#($0),"lastActivityDate":"2026-11-29T10:00:00.000Z"}"# }.joined(separator: ",") + #"],"pageDetails":{"count":1,"requestCount":500,"prevPageUrl":null,"nextPageUrl":null}}"#)
+        }
+        let h = Harness(seed: 7) { i, _, r in
+            if r.url.hasSuffix("entityInformation/fields") { return (Self.json(Self.fields), .zero) }
+            return (i == 1 ? items(1...500) : items(501...503), .zero)
+        }
+        let api = Self.autotask(h)
+        let changes = try await drive(h.test, untilDone: Task { try await api.changes(since: epoch) })
+        #expect(changes.complete && changes.tickets.count == 503)
+        let sent = await h.transport.sent
+        let second = Self.body(sent[2].request)
+        let filter = second["filter"] as? [[String: Any]] ?? []
+        #expect(filter.contains { $0["field"] as? String == "id" && $0["op"] as? String == "gt" && ($0["value"] as? Int) == 500 })
+        #expect(filter.contains { $0["field"] as? String == "lastActivityDate" })
+        #expect((second["IncludeFields"] as? [String])?.contains("id") == true)
+    }
+
+    @Test("Autotask notes: a customer's portal note names the contact; workflow (13) and RMM (99) notes are marked system; types use the tenant's labels")
+    func notes() async throws {
+        let notes = #"""
+        {"items":[
+         {"id":45,"ticketID":100,"title":"Note Title","description":"Note description","noteType":2,"publish":1,"creatorResourceID":10,"createdByContactID":null,"createDateTime":"2018-01-23T11:00:00.00Z","lastActivityDate":"2018-01-23T11:00:00.00Z"},
+         {"id":46,"ticketID":100,"title":"Still broken","description":"Any news?","noteType":1,"publish":1,"creatorResourceID":null,"createdByContactID":29683586,"createDateTime":"2018-01-24T11:00:00.00Z"},
+         {"id":47,"ticketID":100,"title":"Workflow Rule","description":"Status changed by rule","noteType":13,"publish":2,"creatorResourceID":null,"createDateTime":"2018-01-24T12:00:00.00Z"},
+         {"id":48,"ticketID":100,"title":"RMM","description":"Disk space low","noteType":99,"publish":2,"creatorResourceID":null,"createDateTime":"2018-01-24T13:00:00.00Z"}],
+         "pageDetails":{"count":4,"requestCount":500,"prevPageUrl":null,"nextPageUrl":null}}
+        """#
+        let noteTypes = #"{"fields":[{"name":"noteType","dataType":"integer","isPickList":true,"picklistValues":[{"value":"1","label":"Ticket Detail","sortOrder":1,"isActive":true},{"value":"2","label":"Task Detail","sortOrder":2,"isActive":true},{"value":"13","label":"Workflow Rule Action Note","sortOrder":3,"isActive":true}]}]}"#
+        let h = Harness(seed: 8) { _, _, r in
+            let u = r.url.lowercased()
+            if u.hasSuffix("tickets/entityinformation/fields") { return (Self.json(Self.fields), .zero) }
+            if u.hasSuffix("ticketnotes/entityinformation/fields") { return (Self.json(noteTypes), .zero) }
+            if u.hasSuffix("ticketnotes/query") { return (Self.json(notes), .zero) }
+            if u.hasSuffix("resources/query") { return (Self.json(#"{"items":[{"id":10,"firstName":"Ravi","lastName":"Patel"}],"pageDetails":null}"#), .zero) }
+            if u.hasSuffix("contacts/query") { return (Self.json(#"{"items":[{"id":29683586,"firstName":"Maria","lastName":"Lopez","emailAddress":"m@x"}],"pageDetails":null}"#), .zero) }
+            return (Self.json("{}"), .zero)
+        }
+        let api = Self.autotask(h)
+        let list = try #require(try await drive(h.test, untilDone: Task { try await api.ticketComments(id: 100) }))
+        #expect(list.map(\.author) == ["Ravi Patel", "Maria Lopez (customer)", "System", "System"])
+        #expect(list.map(\.isSystem) == [false, false, true, true])
+        #expect(list.map(\.kind) == ["Task Detail", "Ticket Detail", "Workflow Rule Action Note", "type 99"])
+        #expect(list.map(\.isInternal) == [false, false, true, true])
+    }
+
+    @Test("Attachments are internal unless chosen: publish 2, or 1 for customers")
+    func attachmentPublish() async throws {
+        let h = Harness(seed: 9) { _, _, _ in (Self.json(#"{"itemId":7}"#), hold: .zero) }
+        let api = Self.autotask(h)
+        _ = try await drive(h.test, untilDone: Task { try await api.attach(ticketID: 1, fileName: "a.txt", data: Data("x".utf8)) })
+        _ = try await drive(h.test, untilDone: Task { try await api.attach(ticketID: 1, fileName: "b.txt", data: Data("x".utf8), visibility: .customers) })
+        let sent = await h.transport.sent
+        #expect(Self.body(sent[0].request)["publish"] as? Int == 2)
+        #expect(Self.body(sent[1].request)["publish"] as? Int == 1)
+    }
+
+    @Test("A PATCH answered {\"itemId\"} while a workflow rule reset the value: the read-back says what the server holds")
+    func workflowUndo() async throws {
+        let h = Harness(seed: 10) { _, _, r in
+            if r.url.hasSuffix("entityInformation/fields") { return (Self.json(Self.fields), .zero) }
+            if r.method == "PATCH" { return (Self.json(#"{"itemId":100}"#), .zero) }
+            return (Self.json(#"{"item":{"id":100,"status":1,"priority":2}}"#), .zero)
+        }
+        let api = Self.autotask(h)
+        let (outcome, fresh) = try await drive(h.test, untilDone: Task { try await api.changeAndConfirm(ticketID: 100, .status, to: "Complete") })
+        #expect(outcome == .differs(held: "New") && fresh?.status == "New")
+        let patch = try #require(await h.transport.sent.first { $0.method == "PATCH" })
+        #expect(Self.body(patch.request).keys.sorted() == ["id", "status"])
+    }
+
+    @Test("A read-back that fails after a change the server took is 'not confirmed', not a failure")
+    func readBackFails() async throws {
+        let h = Harness(seed: 11) { _, _, r in
+            if r.url.hasSuffix("entityInformation/fields") { return (Self.json(Self.fields), .zero) }
+            if r.method == "PATCH" { return (Self.json(#"{"itemId":100}"#), .zero) }
+            return (Self.json(#"{"errors":["Ticket could not be read"]}"#, status: 404), .zero)
+        }
+        let api = Self.autotask(h)
+        let (outcome, _) = try await drive(h.test, untilDone: Task { try await api.changeAndConfirm(ticketID: 100, .status, to: "Complete") })
+        guard case .notConfirmed = outcome else { Issue.record("expected notConfirmed, got \(outcome)"); return }
+        #expect(await h.transport.sent.filter { $0.method == "PATCH" }.count == 1)
+    }
+
+    @Test("Web links come from zoneInformation's webUrl, not from the API host name")
+    func webURL() async throws {
+        let zone = #"{"zoneName":"America East 3","url":"https://webservices14.autotask.net/ATServicesRest/","webUrl":"https://ww14.autotask.net/","ci":20264}"#
+        let h = Harness(seed: 12) { _, _, r in
+            if r.url.contains("zoneInformation") { return (Self.json(zone), .zero) }
+            return (Self.json(Self.fields), .zero)
+        }
+        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"), baseURL: nil,
+                              zoneDiscoveryURL: "https://webservices2.autotask.net/ATServicesRest/V1.0")
+        _ = try await drive(h.test, untilDone: Task { try await api.choices(for: .status) })
+        #expect(await api.ticketWebTemplate() == "https://ww14.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}")
+    }
+
+    @Test("An ASP.NET validation problem shows its reason from `errors`, not only its title")
+    func validationProblem() {
+        let body = Data(#"{"type":"https://tools.ietf.org/html/rfc7231#section-6.5.1","title":"One or more validation errors occurred.","status":400,"traceId":"|8f3c.1","errors":{"TicketStatus":["The status 'Nope' does not exist."]}}"#.utf8)
+        let e = APIError.classify(status: 400, body: body)
+        #expect(e.kind == .badRequest)
+        #expect(e.detail == "One or more validation errors occurred.: TicketStatus: The status 'Nope' does not exist.")
+    }
+
+    @Test("IncludeFields: a list page asks for the list's fields only; against a full-width ticket the page is much smaller")
+    func includeFields() throws {
+        let full = try Self.corpus("autotask-tickets-fullwidth.json")
+        let obj = try #require(try JSONSerialization.jsonObject(with: full) as? [String: Any])
+        let items = try #require(obj["items"] as? [[String: Any]])
+        #expect(items.allSatisfy { $0.count >= 70 })
+        let list = Set(try #require(AutotaskFieldSet.list.fields).map { $0.lowercased() })
+        #expect(list.contains("id"))
+        let trimmed = items.map { $0.filter { list.contains($0.key.lowercased()) } }
+        let fullBytes = try JSONSerialization.data(withJSONObject: items).count
+        let listBytes = try JSONSerialization.data(withJSONObject: trimmed).count
+        print("IncludeFields: a list page of full-width tickets is \(listBytes) bytes instead of \(fullBytes) (\(Int((1 - Double(listBytes) / Double(fullBytes)) * 100))% smaller)")
+        #expect(listBytes * 4 < fullBytes)
+        // Every field the list decodes and shows is asked for.
+        let t = try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self,
+                                         from: try JSONSerialization.data(withJSONObject: ["items": trimmed])).items[0]
+        #expect(t.title != nil && t.status != nil && t.lastActivityDate != nil && t.companyID != nil)
+        let export = Set(try #require(AutotaskFieldSet.export.fields))
+        #expect(export.isSuperset(of: AutotaskFieldSet.list.fields!) && export.contains("description"))
+        #expect(AutotaskFieldSet.all.fields == nil)
+    }
+}
+
+extension RealShapesTests {
+    @Test("A webUrl that is not https on autotask.net is not a link (a hostile zone answer, a simulator)")
+    func webURLRefused() async throws {
+        for web in ["http://ww14.autotask.net/", "https://evil.example/", "https://ww14.autotask.net.evil.example/"] {
+            let zone = #"{"zoneName":"Z","url":"https://webservices14.autotask.net/ATServicesRest/","webUrl":"\#(web)","ci":1}"#
+            let h = Harness(seed: 13) { _, _, r in (r.url.contains("zoneInformation") ? Self.json(zone) : Self.json(Self.fields), .zero) }
+            let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"), baseURL: nil,
+                                  zoneDiscoveryURL: "https://webservices2.autotask.net/ATServicesRest/V1.0")
+            _ = try await drive(h.test, untilDone: Task { try await api.choices(for: .status) })
+            // The guess from the API host (webservices14 → ww14) instead.
+            #expect(await api.ticketWebTemplate() == "https://ww14.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}", "\(web)")
+        }
+    }
+}
