@@ -102,8 +102,9 @@ public struct TenantStatus: Sendable, Codable, Equatable {
     }
 
     var summary: String {
-        if let reason, countedBy == "psatop" || state == .critical, let used, let limit {
-            return "\(reason) (ours \(used)/\(limit))"
+        if let reason, countedBy == "psatop" || state == .critical {
+            guard let used, let limit else { return reason }
+            return "\(reason) (\(countedBy == "psatop" ? "ours " : "")\(used)/\(limit))"
         }
         if let used, let limit, let percent {
             return "\(used)/\(limit) (\(String(format: "%.1f", percent))%)" + (suspended ? " SUSPENDED" : "") + (error.map { " - \($0)" } ?? "")

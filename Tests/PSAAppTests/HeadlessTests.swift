@@ -30,6 +30,19 @@ struct HeadlessTests {
         #expect(text == "psatop WARNING - a OK 1234/10000 (12.3%), b WARNING 5100/10000 (51.0%) | a_used=1234;5000;7500;0;10000 b_used=5100;5000;7500;0;10000")
     }
 
+    @Test("Atera without X-RateLimit-*: our own count is never passed off as the key's usage (UNKNOWN, perfdata 'ours'); a 429 is CRITICAL")
+    func ateraOwnCount() {
+        let ours = TenantStatus(tenant: "f", vendor: "atera", quota: Quota(used: 3, limit: 700, windowSeconds: 60), serverCount: false, readAt: Date())
+        #expect(ours.state == .unknown && ours.countedBy == "psatop")
+        let text = StatusReport.pluginText([ours])
+        #expect(text == "psatop UNKNOWN - the server reports no usage (no X-RateLimit-* headers): 3 is psatop's own count, not the key's (ours 3/700) | ours=3;350;525;0;700")
+        let server = TenantStatus(tenant: "f", vendor: "atera", quota: Quota(used: 400, limit: 700, windowSeconds: 60), serverCount: true, readAt: Date())
+        #expect(server.state == .warning && server.countedBy == "server")
+        let limited = TenantStatus(tenant: "f", vendor: "atera", quota: nil, rateLimited: "Too many requests", readAt: Date())
+        #expect(limited.state == .critical)
+        #expect(StatusReport.pluginText([limited]) == "psatop CRITICAL - rate limited by the server (429): Too many requests")
+    }
+
     @Test("status against the demo tenants: one reading each, JSON with the documented fields")
     func demoStatus() async throws {
         var choice = TenantChoice()
