@@ -21,6 +21,18 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     lines.append(("Last activity", Format.dateTime(t.lastActivity, s.timeZone) + (t.lastActivity.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? ""), nil))
     let overdue = t.due.map { $0 < s.now } ?? false
     lines.append(("Due", Format.dateTime(t.due, s.timeZone) + (overdue ? "  OVERDUE" : ""), overdue ? theme[.overdue] : nil))
+    // Each SLA stage: its deadline, and met (on time or late), breached, or how long is left.
+    for stage in t.sla?.stages ?? [] {
+        let due = Format.dateTime(stage.due, s.timeZone)
+        let text: String, style: Style?
+        switch stage.state(now: s.now) {
+        case .met: text = "met \(Format.dateTime(stage.met, s.timeZone)) (due \(due))"; style = theme[.ok]
+        case .metLate: text = "met late \(Format.dateTime(stage.met, s.timeZone)) (due \(due))"; style = theme[.warning]
+        case .breached: text = "BREACHED: due \(due) (\(Format.age(stage.due, now: s.now)) ago)"; style = theme[.overdue]
+        case .open: text = "due \(due) (\(SLAText.relative(stage.due, now: s.now)))"; style = stage.due.timeIntervalSince(s.now) < 3_600 ? theme[.warning] : nil
+        }
+        lines.append(("SLA " + stage.kind.label.lowercased(), text, style))
+    }
     for f in t.fields { lines.append((f.name, f.value, nil)) }
     let labelW = min(24, max(12, lines.map { TextWidth.of($0.0) }.max() ?? 12) + 1)
     var out: [(String, String, Style?)] = []

@@ -3,11 +3,12 @@ import PSACore
 
 /// A column the list can be sorted by.
 public enum SortColumn: String, CaseIterable, Sendable {
-    case activity, priority, status, company, assignee, title, number
+    case activity, priority, status, company, assignee, title, number, due
 
     /// The column's header in the list.
     var header: String {
         switch self {
+        case .due: "DUE"
         case .activity: "ACTIVITY"
         case .priority: "PRIORITY"
         case .status: "STATUS"
@@ -18,7 +19,8 @@ public enum SortColumn: String, CaseIterable, Sendable {
         }
     }
 
-    /// Newest activity and the most urgent priority come first; text columns A to Z.
+    /// Newest activity and the most urgent priority come first; text columns A to Z; the nearest
+    /// SLA deadline first.
     var descendingFirst: Bool { self == .activity || self == .priority }
 }
 
@@ -39,7 +41,9 @@ public struct ListOrder: Equatable, Sendable {
 /// What the user typed after `/`: words that must all appear (any column, case-insensitive);
 /// `column:word` for one column (`status:`, `priority:`/`prio:`, `company:`/`customer:`,
 /// `assignee:`/`who:`, `title:`, `number:`/`#`); a leading `-` excludes; "double quotes" keep
-/// spaces in a word.
+/// spaces in a word. `due:` takes a condition on the SLA's nearest open deadline: `due:overdue`
+/// (a stage breached), `due:<2h` (a deadline within two hours, passed ones included), `due:>1d`,
+/// `due:sla` (any SLA at all).
 public struct TicketFilter: Equatable, Sendable {
     public struct Term: Equatable, Sendable {
         public var column: SortColumn?
@@ -48,18 +52,63 @@ public struct TicketFilter: Equatable, Sendable {
         public var negated: Bool
         /// The needle's bytes when all ASCII (the fast, byte-wise comparison), else nil.
         let ascii: [UInt8]?
+        /// For `due:`: the condition (nil: an unreadable one, which matches nothing).
+        var due: DueCondition? = nil
+    }
+
+    /// What `due:` asks of a ticket's SLA.
+    enum DueCondition: Equatable, Sendable {
+        case overdue, any
+        case within(TimeInterval)
+        case beyond(TimeInterval)
+
+        init?(_ text: String) {
+            switch text {
+            case "overdue", "breached", "late": self = .overdue
+            case "sla", "any", "yes": self = .any
+            default:
+                guard let op = text.first, op == "<" || op == ">", let d = Self.duration(text.dropFirst()) else { return nil }
+                self = op == "<" ? .within(d) : .beyond(d)
+            }
+        }
+
+        /// "90m", "2h", "1d", "30s"; a bare number is hours.
+        static func duration(_ s: Substring) -> TimeInterval? {
+            let unit = s.last.flatMap { $0.isLetter ? $0 : nil }
+            guard let n = Double(unit == nil ? s : s.dropLast()), n >= 0, n.isFinite else { return nil }
+            switch unit {
+            case "s": return n
+            case "m": return n * 60
+            case nil, "h": return n * 3_600
+            case "d": return n * 86_400
+            default: return nil
+            }
+        }
+
+        func matches(_ sla: SLA?, now: Date) -> Bool {
+            guard let sla else { return false }
+            switch self {
+            case .any: return true
+            case .overdue: return sla.breached(now: now)
+            case .within(let d): return sla.nextDeadline.map { $0.timeIntervalSince(now) < d } ?? false
+            case .beyond(let d): return sla.nextDeadline.map { $0.timeIntervalSince(now) > d } ?? false
+            }
+        }
     }
 
     public let terms: [Term]
+    /// The moment `due:` is judged at.
+    public let now: Date
     public var isEmpty: Bool { terms.isEmpty }
 
     static let columnNames: [String: SortColumn] = [
         "status": .status, "st": .status, "priority": .priority, "prio": .priority, "p": .priority,
         "company": .company, "customer": .company, "co": .company, "assignee": .assignee, "who": .assignee,
-        "title": .title, "number": .number, "no": .number,
+        "title": .title, "number": .number, "no": .number, "due": .due, "sla": .due,
     ]
 
-    public init(_ text: String) {
+    public init(_ text: String, now: Date = Date()) {
+        self.now = now
         var terms: [Term] = []
         // Control and format characters never take part (a NUL in a needle also crashed
         // Foundation's String.contains on Linux: found by the fuzz test).
@@ -77,7 +126,8 @@ public struct TicketFilter: Equatable, Sendable {
             // "status:" with nothing after it yet constrains nothing.
             guard !needle.isEmpty else { continue }
             let bytes = Array(needle.utf8)
-            terms.append(Term(column: column, needle: needle, negated: negated, ascii: bytes.allSatisfy { $0 < 0x80 } ? bytes : nil))
+            terms.append(Term(column: column, needle: needle, negated: negated, ascii: bytes.allSatisfy { $0 < 0x80 } ? bytes : nil,
+                              due: column == .due ? DueCondition(needle) : nil))
         }
         self.terms = terms
     }
@@ -98,7 +148,8 @@ public struct TicketFilter: Equatable, Sendable {
     public func matches(_ t: Ticket) -> Bool {
         for term in terms {
             let hit: Bool
-            if let c = term.column { hit = Self.contains(Self.text(t, c), term) }
+            if term.column == .due { hit = term.due?.matches(t.sla, now: now) ?? false }
+            else if let c = term.column { hit = Self.contains(Self.text(t, c), term) }
             else {
                 hit = Self.contains(t.number, term) || Self.contains(t.title, term) || Self.contains(t.status, term)
                     || Self.contains(t.priority, term) || Self.contains(t.company, term) || Self.contains(t.assignee, term)
@@ -111,8 +162,9 @@ public struct TicketFilter: Equatable, Sendable {
     /// True when every ticket this filter keeps, `old` kept too (so the new view can be taken
     /// from the old one as the user types on): each of old's terms is implied by one of ours.
     public func narrows(_ old: TicketFilter) -> Bool {
+        // A `due:` condition is not a substring ("<1" is narrower than "<10"): never narrowed from.
         old.terms.allSatisfy { o in
-            !o.negated && terms.contains { n in
+            !o.negated && o.column != .due && terms.contains { n in
                 !n.negated && n.column == o.column && Self.bytes(Array(n.needle.utf8), contain: Array(o.needle.utf8))
             }
         }
@@ -134,7 +186,7 @@ public struct TicketFilter: Equatable, Sendable {
         case .priority: t.priority
         case .company: t.company
         case .assignee: t.assignee
-        case .activity: ""
+        case .activity, .due: ""
         }
     }
 
@@ -187,7 +239,7 @@ extension DashboardState {
     /// stays on the same ticket where it still shows.
     mutating func rebuildView(narrowingFrom old: TicketFilter? = nil) {
         let keep = selectedTicket?.id
-        let filter = TicketFilter(filterText)
+        let filter = TicketFilter(filterText, now: now)
         if filter.isEmpty && order == nil {
             view = nil
         } else {
@@ -224,6 +276,8 @@ extension DashboardState {
         case .status: ordered { $0.status.lowercased() }
         case .company: ordered { $0.company.lowercased() }
         case .assignee: ordered { $0.assignee.lowercased() }
+        // Tickets without an open deadline go last either way round.
+        case .due: ordered { $0.sla?.nextDeadline ?? (order.descending ? .distantPast : .distantFuture) }
         }
     }
 

@@ -15,8 +15,10 @@ extension DashboardState {
             if tenants.indices.contains(activeTenant) { tenants[activeTenant].update(from: self) }
             return routed(commands)
         case .tick(let date):
+            let second = Int(now.timeIntervalSince1970) != Int(date.timeIntervalSince1970)
             now = date
             spinner &+= 1
+            if second && slaSeen { countSLA() }
             if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds { flash = nil; flashAt = nil }
             if let p = pause, p.until <= date, p.reason != .suspended { pause = nil }
         case .resize(let w, let h):
@@ -61,6 +63,7 @@ extension DashboardState {
                 listComplete = page.next == nil
             }
             total = page.total ?? total
+            noteSLA(page.tickets)
             rebuildView()
             if reset, let keepID, let r = row(ofID: keepID) { selected = r; clampSelection() }
             // With a filter on, pages do not chain on their own past a few (see filterTopUp).
@@ -133,6 +136,7 @@ extension DashboardState {
             }
         case .changed(let fresh, let at):
             mergeChanged(fresh)
+            noteSLA(fresh)
             refreshedAt = at
             lastUpdate = at
         case .client(let e):
@@ -245,6 +249,23 @@ extension DashboardState {
 
     /// What the list keeps of a ticket: what it draws, with repeated texts (companies, people,
     /// labels) shared rather than stored once per ticket. The detail view loads the rest.
+    /// Notes that SLA deadlines exist among these tickets, and counts again.
+    mutating func noteSLA(_ fresh: [Ticket]) {
+        if !slaSeen, fresh.contains(where: { $0.sla != nil }) { slaSeen = true }
+        if slaSeen { countSLA() }
+    }
+
+    /// Breached now, and breaching within the hour, over the loaded tickets.
+    mutating func countSLA() {
+        var breached = 0, soon = 0
+        for t in tickets {
+            guard let sla = t.sla else { continue }
+            if sla.breached(now: now) { breached += 1 } else if sla.breaching(within: 3_600, now: now) { soon += 1 }
+        }
+        slaBreached = breached
+        slaBreachingSoon = soon
+    }
+
     mutating func listCopy(_ t: Ticket) -> Ticket {
         var c = t
         c.description = ""

@@ -39,8 +39,23 @@ func renderTooSmall(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme) {
 
 func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     c.fill(x: 0, y: 0, width: s.width, height: 1, theme[.title])
-    var right = Format.clock(s.now, s.timeZone)
-    if let words = s.tierWords { right = words + "  " + right }
+    // SLA (loaded tickets breached now, and breaching within the hour), the tier, the clock; on a
+    // narrow screen the clock goes first, then the tier words (the gauge shows the tier too), so
+    // the right side never runs into the name.
+    var parts: [String] = []
+    if s.slaBreached + s.slaBreachingSoon > 0 {
+        var sla: [String] = []
+        if s.slaBreached > 0 { sla.append("\(s.slaBreached) breached") }
+        if s.slaBreachingSoon > 0 { sla.append("\(s.slaBreachingSoon) due <1h") }
+        parts.append("SLA " + sla.joined(separator: ", "))
+    }
+    if let words = s.tierWords { parts.append(words) }
+    parts.append(Format.clock(s.now, s.timeZone))
+    var right = parts.joined(separator: "  ")
+    while parts.count > 1 && TextWidth.of(right) > s.width / 2 - 1 {
+        parts.removeLast()
+        right = parts.joined(separator: "  ")
+    }
     let w = TextWidth.of(right)
     // The name takes what the tier and the clock leave (at least half the width).
     c.put(1, 0, "psatop \(g.dot) \(s.vendor) \(g.dot) \(s.tenant)", theme[.title], maxWidth: max(s.width / 2, s.width - w - 4))

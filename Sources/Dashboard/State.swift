@@ -197,6 +197,13 @@ public struct DashboardState: Equatable, Sendable {
     public var background: [Int: DashboardState] = [:]
     /// Tickets the last incremental refresh found changed, and when it ran.
     public var changedIDs: Set<Int64> = []
+    /// Some loaded ticket has SLA deadlines: the list shows its DUE column (a tenant that sets
+    /// no SLA shows none, not a column of blanks).
+    public var slaSeen = false
+    /// Loaded tickets whose SLA is breached now, and those whose next deadline falls within the
+    /// hour: counted once a second (on the tick), not per frame.
+    public var slaBreached = 0
+    public var slaBreachingSoon = 0
     public var refreshedAt: Date?
     public var now: Date
     public var lastUpdate: Date?

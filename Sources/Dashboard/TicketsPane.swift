@@ -6,16 +6,22 @@ struct TicketColumns {
     struct Column { let title: String; let width: Int; let value: (Ticket, DashboardState) -> String; var right = false }
     let columns: [Column]
 
-    init(width inner: Int) {
+    init(width inner: Int, sla: Bool = false) {
         // Titles from SortColumn: the header's sort arrow finds its column by them.
         let number = Column(title: SortColumn.number.header, width: 15) { t, _ in t.number }
         let status = Column(title: SortColumn.status.header, width: inner >= 110 ? 17 : 12) { t, _ in t.status }
         let priority = Column(title: SortColumn.priority.header, width: 8) { t, _ in t.priority }
-        let company = Column(title: SortColumn.company.header, width: inner >= 110 ? 22 : 14) { t, _ in t.company }
+        // With a DUE column a narrow list gives its room from the company.
+        let company = Column(title: SortColumn.company.header, width: inner >= 110 ? 22 : sla ? 11 : 14) { t, _ in t.company }
         let assignee = Column(title: SortColumn.assignee.header, width: 16) { t, _ in t.assignee }
         let age = Column(title: SortColumn.activity.header, width: 8, value: { t, s in Format.age(t.lastActivity, now: s.now) }, right: true)
+        // The nearest open SLA deadline, relative ("in 42m", "-3h" overdue), where the tenant sets SLAs.
+        let due = Column(title: SortColumn.due.header, width: 7, value: { t, s in
+            t.sla?.nextDeadline.map { SLAText.relative($0, now: s.now) } ?? ""
+        }, right: true)
         var fixed = [number, status, priority, company]
         if inner >= 130 { fixed.append(assignee) }
+        if sla { fixed.append(due) }
         fixed.append(age)
         let used = fixed.reduce(0) { $0 + $1.width + 1 }
         let title = Column(title: SortColumn.title.header, width: max(10, inner - used)) { t, _ in t.title }
@@ -34,6 +40,13 @@ func priorityStyle(_ p: String, _ theme: Theme) -> Style? {
     }
 }
 
+/// The DUE column's colour by urgency: breached, within the hour, later.
+func dueStyle(_ sla: SLA, _ now: Date, _ theme: Theme) -> Style {
+    if sla.breached(now: now) { return theme[.overdue] }
+    if sla.breaching(within: 3_600, now: now) { return theme[.warning] }
+    return theme[.muted]
+}
+
 func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     let position = s.visibleCount == 0 ? 0 : s.selected + 1
     var title: String
@@ -49,7 +62,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
     c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g)
     let x0 = r.x + 1, inner = r.width - 2
-    let cols = TicketColumns(width: inner - 1).columns
+    let cols = TicketColumns(width: inner - 1, sla: s.slaSeen).columns
     var x = x0 + 1
     for col in cols {
         var header = col.title
@@ -89,6 +102,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
             if !isSel || s.focus != .tickets {
                 if col.title == SortColumn.priority.header, let p = priorityStyle(t.priority, theme) { style = p }
                 if col.title == SortColumn.activity.header { style = theme[.muted] }
+                if col.title == SortColumn.due.header, let sla = t.sla { style = dueStyle(sla, s.now, theme) }
                 if col.title == SortColumn.number.header, let due = t.due, due < s.now, !["complete", "closed", "resolved"].contains(t.status.lowercased()) {
                     style = theme[.overdue]
                 }

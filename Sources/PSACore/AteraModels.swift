@@ -185,7 +185,16 @@ public struct AteraTicket: Sendable, Codable, Equatable {
             company: CustomerName ?? CustomerID.map { "Customer #\($0)" } ?? "",
             assignee: TechnicianFullName ?? "",
             created: TicketCreatedDate, lastActivity: lastActivity,
-            due: FirstResponseDueDate, description: FirstComment ?? LastEndUserComment ?? "", fields: fields)
+            due: FirstResponseDueDate, description: FirstComment ?? LastEndUserComment ?? "", fields: fields, sla: sla)
+    }
+
+    /// Atera's two deadlines, as it states them: the first response (met by the technician's first
+    /// comment) and the close (met by the resolution). No stage is invented.
+    public var sla: SLA? {
+        var stages: [SLAStage] = []
+        if let due = FirstResponseDueDate { stages.append(SLAStage(.firstResponse, due: due, met: TechnicianFirstCommentDate)) }
+        if let due = ClosedTicketDueDate { stages.append(SLAStage(.close, due: due, met: TicketResolvedDate)) }
+        return SLA(stages: stages)
     }
 }
 

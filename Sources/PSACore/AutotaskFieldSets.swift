@@ -21,8 +21,8 @@ public enum AutotaskFieldSet: String, Sendable, CaseIterable {
     static let listFields = [
         "id", "ticketNumber", "title", "status", "priority", "queueID", "companyID", "contactID", "assignedResourceID",
         "createDate", "lastActivityDate", "dueDateTime", "completedDate",
-        "firstResponseDueDateTime", "firstResponseDateTime", "resolutionPlanDueDateTime", "resolvedDueDateTime",
-        "resolvedDateTime", "serviceLevelAgreementID",
+        "firstResponseDueDateTime", "firstResponseDateTime", "resolutionPlanDueDateTime", "resolutionPlanDateTime",
+        "resolvedDueDateTime", "resolvedDateTime", "serviceLevelAgreementID", "serviceLevelAgreementHasBeenMet",
     ]
     static let exportExtra = [
         "description", "source", "issueType", "subIssueType", "ticketType", "ticketCategory", "estimatedHours", "userDefinedFields",

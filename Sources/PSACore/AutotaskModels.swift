@@ -23,12 +23,23 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
     public var completedDate: Date?
     public var estimatedHours: Double?
     public var userDefinedFields: [UserDefinedField]?
+    public var firstResponseDueDateTime: Date?
+    public var firstResponseDateTime: Date?
+    public var resolutionPlanDueDateTime: Date?
+    public var resolutionPlanDateTime: Date?
+    public var resolvedDueDateTime: Date?
+    public var resolvedDateTime: Date?
+    public var serviceLevelAgreementID: Int64?
+    /// Seen empty on real tenants: kept as the vendor's word, never relied on.
+    public var serviceLevelAgreementHasBeenMet: Bool?
 
     /// Every field name the entity has, as the API spells it.
     public static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, ticketNumber, title, description, status, priority, queueID, source, issueType, subIssueType, ticketType, ticketCategory, companyID, contactID, assignedResourceID, createDate, lastActivityDate, dueDateTime, completedDate, estimatedHours, userDefinedFields
+        case firstResponseDueDateTime, firstResponseDateTime, resolutionPlanDueDateTime, resolutionPlanDateTime, resolvedDueDateTime, resolvedDateTime
+        case serviceLevelAgreementID, serviceLevelAgreementHasBeenMet
     }
 
     public struct UserDefinedField: Sendable, Codable, Equatable {
@@ -84,6 +95,24 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
         completedDate = try c.lenientDate(.completedDate)
         estimatedHours = try c.lenientDouble(.estimatedHours)
         userDefinedFields = try? c.decodeIfPresent([UserDefinedField].self, forKey: .userDefinedFields)
+        firstResponseDueDateTime = try c.lenientDate(.firstResponseDueDateTime)
+        firstResponseDateTime = try c.lenientDate(.firstResponseDateTime)
+        resolutionPlanDueDateTime = try c.lenientDate(.resolutionPlanDueDateTime)
+        resolutionPlanDateTime = try c.lenientDate(.resolutionPlanDateTime)
+        resolvedDueDateTime = try c.lenientDate(.resolvedDueDateTime)
+        resolvedDateTime = try c.lenientDate(.resolvedDateTime)
+        serviceLevelAgreementID = try c.lenientInt64(.serviceLevelAgreementID)
+        serviceLevelAgreementHasBeenMet = try? c.decodeIfPresent(Bool.self, forKey: .serviceLevelAgreementHasBeenMet)
+    }
+
+    /// Autotask's three SLA stages, each with its deadline and when it was met; a stage without
+    /// a deadline is left out, a ticket without any has no SLA.
+    public var sla: SLA? {
+        var stages: [SLAStage] = []
+        if let due = firstResponseDueDateTime { stages.append(SLAStage(.firstResponse, due: due, met: firstResponseDateTime)) }
+        if let due = resolutionPlanDueDateTime { stages.append(SLAStage(.resolutionPlan, due: due, met: resolutionPlanDateTime)) }
+        if let due = resolvedDueDateTime { stages.append(SLAStage(.resolved, due: due, met: resolvedDateTime)) }
+        return SLA(stages: stages, vendorSaysMet: serviceLevelAgreementHasBeenMet)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -109,6 +138,14 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
         try c.encode(completedDate.map(VendorDate.format), forKey: .completedDate)
         try c.encode(estimatedHours, forKey: .estimatedHours)
         try c.encode(userDefinedFields ?? [], forKey: .userDefinedFields)
+        try c.encode(firstResponseDueDateTime.map(VendorDate.format), forKey: .firstResponseDueDateTime)
+        try c.encode(firstResponseDateTime.map(VendorDate.format), forKey: .firstResponseDateTime)
+        try c.encode(resolutionPlanDueDateTime.map(VendorDate.format), forKey: .resolutionPlanDueDateTime)
+        try c.encode(resolutionPlanDateTime.map(VendorDate.format), forKey: .resolutionPlanDateTime)
+        try c.encode(resolvedDueDateTime.map(VendorDate.format), forKey: .resolvedDueDateTime)
+        try c.encode(resolvedDateTime.map(VendorDate.format), forKey: .resolvedDateTime)
+        try c.encode(serviceLevelAgreementID, forKey: .serviceLevelAgreementID)
+        try c.encode(serviceLevelAgreementHasBeenMet, forKey: .serviceLevelAgreementHasBeenMet)
     }
 }
 
@@ -314,6 +351,6 @@ extension AutotaskTicket {
             company: companyID.map { companies[$0] ?? "Company #\($0)" } ?? "",
             assignee: assignedResourceID.map { resources[$0] ?? "Resource #\($0)" } ?? "",
             created: createDate, lastActivity: lastActivityDate, due: dueDateTime,
-            description: description ?? "", fields: fields)
+            description: description ?? "", fields: fields, sla: sla)
     }
 }

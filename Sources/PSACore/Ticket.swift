@@ -16,6 +16,8 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
     public var description: String
     /// Every other field, labelled, in vendor order, for the detail view.
     public var fields: [Field]
+    /// The service-level deadlines, where the tenant sets them (nil: none — never zeros).
+    public var sla: SLA?
 
     public struct Field: Sendable, Equatable, Codable {
         public var name: String
@@ -25,13 +27,13 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
 
     public init(id: Int64, number: String, title: String, status: String, priority: String,
                 company: String = "", assignee: String = "", created: Date? = nil,
-                lastActivity: Date? = nil, due: Date? = nil, description: String = "", fields: [Field] = []) {
+                lastActivity: Date? = nil, due: Date? = nil, description: String = "", fields: [Field] = [], sla: SLA? = nil) {
         // Text from the server is bounded here, once, so a hostile answer (a 10 MB title) costs
         // neither memory per ticket nor time per frame.
         self.id = id; self.number = Self.clamp(number, 100); self.title = Self.clamp(title, Self.maxTitle)
         self.status = Self.clamp(status, 200); self.priority = Self.clamp(priority, 200)
         self.company = Self.clamp(company, 500); self.assignee = Self.clamp(assignee, 500)
-        self.created = created; self.lastActivity = lastActivity; self.due = due
+        self.created = created; self.lastActivity = lastActivity; self.due = due; self.sla = sla
         self.description = Self.clamp(description, Self.maxDescription)
         self.fields = fields.prefix(500).map { Field(Self.clamp($0.name, 200), Self.clamp($0.value, 10_000)) }
     }

@@ -69,9 +69,14 @@ struct HeadlessTests {
                        company: "Müller, Söhne", assignee: "", created: Date(timeIntervalSince1970: 0))
         let text = TicketCSV.text([t])
         let lines = text.components(separatedBy: "\r\n")
-        #expect(lines[0] == "id,number,title,status,priority,company,assignee,created,last_activity,due")
-        #expect(lines[1] == "7,T1,\"'=HYPERLINK(\"\"x\"\"), red\",New,High,\"Müller, Söhne\",,1970-01-01T00:00:00.000Z,,")
+        #expect(lines[0] == "id,number,title,status,priority,company,assignee,created,last_activity,due,sla_next_due,sla_breached")
+        // No SLA: the two SLA cells are empty, not "false".
+        #expect(lines[1] == "7,T1,\"'=HYPERLINK(\"\"x\"\"), red\",New,High,\"Müller, Söhne\",,1970-01-01T00:00:00.000Z,,,,")
         #expect(lines.count == 3 && lines[2].isEmpty)
+        var late = t
+        late.sla = SLA(stages: [SLAStage(.firstResponse, due: Date(timeIntervalSince1970: 60))])
+        let row = TicketCSV.text([late], now: Date(timeIntervalSince1970: 120)).components(separatedBy: "\r\n")[1]
+        #expect(row.hasSuffix(",1970-01-01T00:01:00.000Z,true"))
     }
 
     @Test("serve-metrics: scraped over HTTP, per-tenant quota, tier, suspension and our requests")

@@ -256,3 +256,27 @@ extension RealShapesTests {
         }
     }
 }
+
+extension RealShapesTests {
+    @Test("SLA from the published fields: Autotask's three stages (firstResponse/resolutionPlan/resolved), Atera's two (first response, close)")
+    func slaFromFields() throws {
+        let at = try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: Self.corpus("autotask-tickets-fullwidth.json")).items[0]
+        let sla = try #require(at.sla)
+        #expect(sla.stages.map(\.kind) == [.firstResponse, .resolutionPlan, .resolved])
+        #expect(sla.stages[0].met != nil && sla.stages[2].met == nil) // firstResponseDateTime set, resolvedDateTime null
+        let atera = try JSONDecoder().decode(AteraEnvelope<AteraTicket>.self, from: Self.corpus("atera-tickets-full.json")).items
+        let a = try #require(atera[0].display.sla)
+        #expect(a.stages.map(\.kind) == [.firstResponse, .close])
+        #expect(a.stages[0].met == VendorDate.parse("2026-11-20T09:40:12.873"))
+        #expect(a.stages[1].met == nil && atera[1].display.sla?.stages[1].met != nil) // resolved closes the second
+        // A ticket whose tenant sets no SLA has none (not zeros).
+        #expect(AutotaskTicket(id: 1).sla == nil && AteraTicket(TicketID: 1).display.sla == nil)
+        // tickets --json: an object per ticket, judged at the export's moment.
+        let enc = JSONEncoder()
+        enc.dateEncodingStrategy = .iso8601
+        enc.outputFormatting = [.sortedKeys]
+        enc.userInfo[SLA.nowKey] = VendorDate.parse("2026-11-30T00:00:00Z")!
+        let json = String(decoding: try enc.encode(at.display(picklists: Picklists())), as: UTF8.self)
+        #expect(json.contains(#""sla":{"breached":true,"stages":[{"breached":false,"due":"2026-11-23T12:10:00Z","met":true,"met_at":"2026-11-23T08:11:00Z","met_late":false,"stage":"first_response"}"#), "\(json)")
+    }
+}

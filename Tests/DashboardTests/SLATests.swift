@@ -1,0 +1,85 @@
+import Dashboard
+import Foundation
+import PSACore
+import Testing
+
+/// Tickets with SLA deadlines around `fixedNow`: breached, due within the hour, met late, met, later.
+func slaTickets() -> [Ticket] {
+    var t = sampleTickets(8)
+    let h: TimeInterval = 3_600
+    t[0].sla = SLA(stages: [SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-3 * h))]) // breached 3h ago
+    t[1].sla = SLA(stages: [SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-2 * h)),
+                            SLAStage(.resolved, due: fixedNow.addingTimeInterval(42 * 60))]) // due in 42m
+    t[2].sla = SLA(stages: [SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-0.5 * h)), // met late
+                            SLAStage(.resolved, due: fixedNow.addingTimeInterval(30 * h))])
+    t[3].sla = SLA(stages: [SLAStage(.close, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-2 * h))]) // all met
+    // t[4]…: no SLA at all.
+    return t
+}
+
+@Suite("SLA clocks")
+struct SLATests {
+    @Test("stage states: breached only when a deadline passed unmet; met late is not breached now")
+    func states() throws {
+        let t = slaTickets()
+        #expect(t[0].sla!.breached(now: fixedNow) && t[0].sla!.stages[0].state(now: fixedNow) == .breached)
+        #expect(!t[1].sla!.breached(now: fixedNow) && t[1].sla!.breaching(within: 3_600, now: fixedNow))
+        #expect(t[2].sla!.stages[0].state(now: fixedNow) == .metLate && !t[2].sla!.breached(now: fixedNow))
+        #expect(t[3].sla!.nextDeadline == nil && !t[3].sla!.breached(now: fixedNow))
+        #expect(SLA(stages: []) == nil) // no stages: no SLA, not zeros
+        #expect(SLAText.relative(fixedNow.addingTimeInterval(42 * 60), now: fixedNow) == "in 42m")
+        #expect(SLAText.relative(fixedNow.addingTimeInterval(-3 * 3_600), now: fixedNow) == "-3h")
+    }
+
+    @Test("the DUE column shows only where the tenant sets SLAs; due: filters; sort by it; the title counts breaches")
+    func list() {
+        var s = sampleState(width: 120, height: 40)
+        s.tickets = sampleTickets(8)
+        s.total = 8
+        _ = s.reduce(.tick(fixedNow))
+        #expect(!render(s, theme: .fallback).lines[10...12].joined().contains("DUE"))
+        var t = slaTickets()
+        t = t.map { var c = $0; c.description = ""; c.fields = []; return c }
+        _ = s.reduce(.page(TicketPage(tickets: t, total: 8, next: nil), reset: true, at: fixedNow))
+        #expect(s.slaSeen && s.slaBreached == 1 && s.slaBreachingSoon == 1)
+        let screen = render(s, theme: .fallback)
+        assertSnapshot(screen, "sla-list-120x40")
+        #expect(screen.lines[0].contains("SLA 1 breached, 1 due <1h"))
+        #expect(screen.lines.joined(separator: "\n").contains("DUE"))
+        var small = s
+        _ = small.reduce(.resize(width: 80, height: 24))
+        assertSnapshot(render(small, theme: .fallback), "sla-list-80x24")
+
+        for (text, ids) in [("due:overdue", [7_000]), ("due:<1h", [7_000, 7_001]), ("due:>1d", [7_002]), ("due:sla", [7_000, 7_001, 7_002, 7_003]),
+                            ("-due:sla", [7_004, 7_005, 7_006, 7_007]), ("due:nonsense", [])] as [(String, [Int64])] {
+            let f = TicketFilter(text, now: fixedNow)
+            #expect(t.filter(f.matches).map(\.id) == ids, "\(text)")
+        }
+        #expect(!TicketFilter("due:<10h", now: fixedNow).narrows(TicketFilter("due:<1", now: fixedNow)))
+
+        // s walks to DUE: the nearest deadline first, tickets without one last.
+        while s.order?.column != .due { _ = s.reduce(.key(.char("s"))) }
+        #expect(s.order?.descending == false)
+        let order = (0..<s.visibleCount).map { s.tickets[s.ticketIndex(row: $0)].id }
+        #expect(Array(order.prefix(3)) == [7_000, 7_001, 7_002])
+    }
+
+    @Test("the detail lists each stage: breached, due in, met, met late")
+    func detail() {
+        var s = sampleState(width: 120, height: 40)
+        s.tickets = slaTickets()
+        s.selected = 1
+        _ = s.reduce(.key(.enter))
+        _ = s.reduce(.detail(slaTickets()[1]))
+        let text = render(s, theme: .fallback).lines.joined(separator: "\n")
+        #expect(text.contains("SLA first response") && text.contains("met 2026-11-23 10:00") && text.contains("(due 2026-11-23 11:00"))
+        #expect(text.contains("SLA resolved") && text.contains("(in 42m)"))
+        assertSnapshot(render(s, theme: .fallback), "sla-detail-120x40")
+        s.detail = nil
+        s.selected = 0
+        _ = s.reduce(.key(.enter))
+        _ = s.reduce(.detail(slaTickets()[0]))
+        let breached = render(s, theme: .fallback).lines.joined()
+        #expect(breached.contains("BREACHED: due 2026-11-23 09:00") && breached.contains("(3h ago)"))
+    }
+}
