@@ -93,7 +93,7 @@ struct TmuxTests {
         try await t.waitFor("by activity")
         try t.keys("Escape")
         try await t.waitFor("the whole list, by activity") { !$0.contains("/status:escalated") && $0.contains("/1,234") && $0.contains("· by activity") }
-        try t.keys("s", "s", "s", "s", "s", "s", "s") // the six other columns, then the server's order again
+        try t.keys("s", "s", "s", "s", "s", "s", "s", "s") // the seven other columns (DUE last), then the server's order again
         try await t.waitFor("the server's order") { !$0.contains("· by ") && $0.contains("/1,234") }
         try t.keys("g")
 
