@@ -17,6 +17,7 @@ import sys
 
 import atera_client
 from atera_client import models
+from atera_client.rest import ApiException
 from dateutil.parser import parse as parse_date
 
 host, key, expected = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -145,9 +146,11 @@ r = tickets_api.ticket_post(atera_client.CreateTicketDTO(ticket_title="Second", 
 body = raw(r, 201)
 check(body, "Result", "create")
 assert isinstance(body["ActionID"], str), body
-missing = tickets_api.ticket_post(atera_client.CreateTicketDTO(ticket_title="No end user", description="x"), _preload_content=False)
-assert missing.status == 400, missing.status
-assert json.loads(missing.data).get("errors"), missing.data
+try:
+    tickets_api.ticket_post(atera_client.CreateTicketDTO(ticket_title="No end user", description="x"))
+    raise AssertionError("a ticket without an end user was created")
+except ApiException as e:
+    assert e.status == 400 and json.loads(e.body).get("errors"), (e.status, e.body)
 
 # Update with the generated model (POST /tickets/{id}), as a user of the client would.
 done = tickets_api.ticket_put_0(new_id, atera_client.UpdateTicketDTO(ticket_status="Pending"))

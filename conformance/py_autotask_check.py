@@ -25,8 +25,8 @@ assert len(page.items) == 50 and page.page_details.next_page_url, page.page_deta
 assert "/atservicesrest/v1.0/" in page.page_details.next_page_url.lower()
 ids = [t["id"] for t in page.items]
 assert ids == sorted(ids)
-total = client.tickets.count({"filter": [{"op": "gte", "field": "id", "value": 0}]})
-open_count = client.tickets.count({"filter": [{"op": "noteq", "field": "Status", "value": 5}]})
+total = client.tickets.count([{"op": "gte", "field": "id", "value": 0}])
+open_count = client.tickets.count({"op": "noteq", "field": "Status", "value": 5})
 assert 0 < open_count < total, (open_count, total)
 
 # Get one: the full field list, SLA fields included.
