@@ -71,10 +71,10 @@ public struct SimData: Sendable {
         (8, "In Progress"), (9, "Waiting Materials"), (10, "Dispatched"), (12, "Escalated")]
     public static let priorities: [(Int, String)] = [(1, "High"), (2, "Medium"), (3, "Low"), (4, "Critical")]
     /// Retired values: inactive in the picklist (the server refuses them in a write), still on old tickets.
-    public static let inactiveStatuses: [(Int, String)] = [(11, "Waiting Approval (retired)")]
+    public static let inactiveStatuses: [(Int, String)] = [(17, "Waiting Approval (retired)")]
     public static let inactivePriorities: [(Int, String)] = [(6, "Urgent (retired)")]
     /// Display order (`sortOrder`), not the order of the values.
-    static let statusOrder = [1, 8, 10, 7, 9, 12, 11, 5]
+    static let statusOrder = [1, 8, 10, 7, 9, 12, 17, 5]
     static let priorityOrder = [4, 1, 6, 2, 3]
     public static let queues: [(Int, String)] = [(5, "Client Portal"), (6, "Post Sale"), (8, "Level I Support"),
         (29_682_833, "Monitoring Alert"), (29_683_354, "Level II Support")]

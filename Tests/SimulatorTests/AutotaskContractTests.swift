@@ -122,7 +122,7 @@ struct AutotaskContractTests {
         let id = try #require(json(ok)["itemId"] as? Int)
         let t = try #require(json(try await raw.autotask("GET", "Tickets/\(id)"))["item"] as? [String: Any])
         #expect(t["title"] as? String == "New" && (t["ticketNumber"] as? String)?.hasPrefix("T") == true && t["createDate"] is String)
-        let retired = try await raw.autotask("POST", "Tickets", body: #"{"companyID":175,"title":"x","status":11,"priority":2}"#)
+        let retired = try await raw.autotask("POST", "Tickets", body: #"{"companyID":175,"title":"x","status":17,"priority":2}"#)
         #expect(retired.status == 500 && (json(retired)["errors"] as? [String])?.first?.contains("inactive") == true)
         let note = try await raw.autotask("POST", "Tickets/\(id)/Notes", body: #"{"title":"Called","description":"Voicemail.","noteType":1,"publish":2}"#)
         let noteID = try #require(json(note)["itemId"] as? Int)
