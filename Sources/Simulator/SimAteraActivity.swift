@@ -18,35 +18,57 @@ extension SimData {
         people.firstIndex { technicianEmail($0) == email.lowercased() }.map { Int64(9_000 + $0) }
     }
 
-    /// A ticket's generated comments (0–4, from the seed and its id): the end user's first
-    /// message, then technician and end user in turn (the fourth is internal).
-    static func ateraComments(_ t: SimAteraTicket, seed: UInt64, now: Date) -> [SimAteraComment] {
+    /// How many comments a seeded ticket has (0–4, from the seed and its id) and how far apart
+    /// (a quarter of an hour, closer for a ticket opened moments ago: never in the future).
+    static func commentPlan(_ t: SimAteraTicket, seed: UInt64, now: Date) -> (count: Int, step: Double, created: Date) {
         var rng = SeededGenerator(seed: seed &+ UInt64(bitPattern: t.TicketID))
         let created = t.TicketCreatedDate ?? Date(timeIntervalSince1970: 1_700_000_000)
         let count = Int.random(in: 0...4, using: &rng)
+        return (count, min(900, max(0, now.timeIntervalSince(created)) / Double(count + 1)), created)
+    }
+
+    /// Comment n: the end user's first message, then technician and end user in turn.
+    static func commentText(_ t: SimAteraTicket, _ n: Int) -> String {
         let problem = problems[Int(t.TicketID) % problems.count]
-        // A quarter of an hour apart, closer for a ticket opened moments ago (never in the future).
-        let step = min(900, max(0, now.timeIntervalSince(created)) / Double(count + 1))
-        return (0..<count).map { n in
-            _ = Int.random(in: 0..<people.count, using: &rng)
+        if n % 2 == 1 { return "Looked into it: \(problem.lowercased())." }
+        return n == 0 ? "Hi, \(problem) since this morning. Can you help?" : "It still happens after the restart."
+    }
+
+    /// A seeded ticket's comments (the fourth, a technician's, is internal).
+    static func ateraComments(_ t: SimAteraTicket, seed: UInt64, now: Date) -> [SimAteraComment] {
+        let plan = commentPlan(t, seed: seed, now: now)
+        let names = t.TechnicianFullName?.split(separator: " ", maxSplits: 1).map(String.init) ?? []
+        return (0..<plan.count).map { n in
             let tech = n % 2 == 1
-            let text = tech ? "Looked into it: \(problem.lowercased())." : n == 0 ? "Hi, \(problem) since this morning. Can you help?" : "It still happens after the restart."
-            return SimAteraComment(Date: created.addingTimeInterval(Double(n + 1) * step), Comment: text,
+            return SimAteraComment(Date: plan.created.addingTimeInterval(Double(n + 1) * plan.step), Comment: commentText(t, n),
                                    EndUserID: tech ? nil : t.EndUserID, TechnicianContactID: tech ? t.TechnicianContactID ?? 9_000 : nil,
                                    Email: tech ? t.TechnicianEmail : t.EndUserEmail,
-                                   FirstName: tech ? t.TechnicianFullName?.split(separator: " ").first.map(String.init) : t.EndUserFirstName,
-                                   LastName: tech ? t.TechnicianFullName?.split(separator: " ").dropFirst().joined(separator: " ") : t.EndUserLastName,
+                                   FirstName: tech ? names.first : t.EndUserFirstName, LastName: tech ? names.dropFirst().first : t.EndUserLastName,
                                    IsInternal: tech && n == 3)
         }
     }
 
-    /// The ticket's comment fields and times as its comments make them; resolved tickets get a
+    /// A seeded ticket's comment fields and times as its comments make them (worked out without
+    /// building the comments: start-up with many tickets stays fast); resolved tickets get a
     /// resolution date after the last word; work durations from the id.
-    static func applyComments(_ comments: [SimAteraComment], to ticket: SimAteraTicket, now: Date) -> SimAteraTicket {
+    static func applyComments(to ticket: SimAteraTicket, seed: UInt64, now: Date) -> SimAteraTicket {
         var t = ticket
-        for c in comments { t.record(c) }
+        let plan = commentPlan(t, seed: seed, now: now)
+        func at(_ n: Int) -> Date { plan.created.addingTimeInterval(Double(n + 1) * plan.step) }
+        if plan.count > 0 {
+            t.FirstComment = commentText(t, 0)
+            let user = plan.count % 2 == 1 ? plan.count - 1 : plan.count - 2
+            t.LastEndUserComment = commentText(t, user)
+            t.LastEndUserCommentTimestamp = at(user)
+        }
+        if plan.count > 1 {
+            let tech = plan.count % 2 == 0 ? plan.count - 1 : plan.count - 2
+            t.LastTechnicianComment = commentText(t, tech)
+            t.LastTechnicianCommentTimestamp = at(tech)
+            t.TechnicianFirstCommentDate = at(1)
+        }
         if ["Resolved", "Closed"].contains(t.TicketStatus ?? "") {
-            t.TicketResolvedDate = min(now, (comments.last?.Date ?? t.TicketCreatedDate ?? now).addingTimeInterval(3_600))
+            t.TicketResolvedDate = min(now, (plan.count > 0 ? at(plan.count - 1) : plan.created).addingTimeInterval(3_600))
         }
         let id = Int(t.TicketID)
         t.OnSiteDurationSeconds = id % 4 == 0 ? 0 : (id % 7) * 900

@@ -201,7 +201,7 @@ public struct SimData: Sendable {
             t.ContractID = i % 5 == 0 ? nil : 3_000 + cust
             ae.append(t)
         }
-        for k in ae.indices { ae[k] = Self.applyComments(Self.ateraComments(ae[k], seed: seed, now: now), to: ae[k], now: now) }
+        for k in ae.indices { ae[k] = Self.applyComments(to: ae[k], seed: seed, now: now) }
         ateraTickets = ae
         ateraDirectory = AteraDirectory(companies: companies, tickets: ae, seed: seed, now: now)
         self.companies[0] = Self.ownCompany
