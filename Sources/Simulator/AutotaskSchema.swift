@@ -130,9 +130,9 @@ enum AutotaskSchema {
         ]
     }
 
-    static let noteTypes = picklist([(1, "Task Summary"), (2, "Task Detail"), (3, "Task Notes"), (4, "Time Entry"),
-                                     (13, "Workflow Rule Action Note"), (18, "Client Portal Note"), (99, "RMM Note")],
-                                    order: [3, 1, 2, 18, 4, 13, 99], system: [4, 13, 99], defaultValue: 3)
+    static let noteTypes = picklist([(1, "Task Summary"), (2, "Task Detail"), (3, "Task Notes"),
+                                     (13, "Workflow Rule Action Note"), (99, "RMM Note")],
+                                    order: [3, 1, 2, 13, 99], system: [13, 99], defaultValue: 3)
     /// 1 reaches customers (the Client Portal); there is no 3.
     static let notePublish = picklist([(1, "All Autotask Users"), (2, "Internal Project Team"), (4, "Internal & Co-Managed")],
                                       order: [2, 4, 1], defaultValue: 2)

@@ -164,7 +164,7 @@ extension Response {
 
     /// Autotask's error body: `{"errors":["…"]}`.
     static func errors(_ status: Int, _ messages: String..., headers: [(String, String)] = []) -> Response {
-        .json(status, ["errors": messages], headers: headers)
+        .simJSON(status, .object([("errors", .array(messages.map { .string($0) }))]), headers: headers)
     }
 
     static func simJSON(_ status: Int, _ value: SimJSON, headers: [(String, String)] = []) -> Response {
