@@ -84,11 +84,14 @@ extension SimAteraTicket {
     /// A comment's effect on the ticket: the first message, the last of each side, their times.
     mutating func record(_ c: SimAteraComment) {
         if FirstComment == nil { FirstComment = c.Comment }
+        // A comment back-dated (CommentTimestampUTC) before the last one does not become the last.
         if c.isTechnician {
-            LastTechnicianComment = c.Comment
-            LastTechnicianCommentTimestamp = c.Date
-            if TechnicianFirstCommentDate == nil { TechnicianFirstCommentDate = c.Date }
-        } else {
+            if c.Date >= (LastTechnicianCommentTimestamp ?? .distantPast) {
+                LastTechnicianComment = c.Comment
+                LastTechnicianCommentTimestamp = c.Date
+            }
+            TechnicianFirstCommentDate = min(TechnicianFirstCommentDate ?? c.Date, c.Date)
+        } else if c.Date >= (LastEndUserCommentTimestamp ?? .distantPast) {
             LastEndUserComment = c.Comment
             LastEndUserCommentTimestamp = c.Date
         }
