@@ -1,6 +1,7 @@
 """Conformance: a plain Autotask REST client (requests, written from Autotask's documentation,
 nothing psatop-specific) discovers the zone, reads ThresholdInformation, counts tickets, and
-walks them all by id (`id gt <last>`, 500 per call), then PATCHes one ticket.
+walks them all by id (`id gt <last>`, 500 per call), then PATCHes one ticket; and reads
+versioninformation (pin V1.0).
 
     python autotask_rest_walk.py http://127.0.0.1:PORT/ATServicesRest/V1.0 USER SECRET CODE EXPECTED_TICKETS
 """
@@ -16,6 +17,8 @@ base = zone.json()["url"].rstrip("/") + "/V1.0"
 s = requests.Session()
 s.headers.update({"ApiIntegrationCode": code, "UserName": user, "Secret": secret, "Content-Type": "application/json"})
 
+versions = s.get(zone.json()["url"].rstrip("/") + "/versioninformation", timeout=30).json()
+assert versions == {"apiVersions": ["V1.0", "V2.0"]}, versions
 quota = s.get(f"{base}/ThresholdInformation", timeout=30).json()
 assert quota["externalRequestThreshold"] > 0 and "currentTimeframeRequestCount" in quota, quota
 

@@ -1,39 +1,56 @@
 #!/usr/bin/env bash
-# Conformance: unmodified third-party clients against `psatop simulate`.
-#  - the swagger-generated Atera client from PyPI (atera-client 1.1.0) lists every ticket page,
-#    reads a ticket and its comments, and updates one;
-#  - a plain Autotask REST client (python requests, written from Autotask's docs) discovers the
-#    zone, reads the quota, counts and walks every ticket by id, and PATCHes one.
-# Installs both into a throwaway virtualenv. Usage: bash conformance/run.sh [path/to/psatop]
+# Conformance: unmodified third-party clients from PyPI against `psatop simulate`, each doing what
+# its users do with it (see each script's docstring):
+#  - atera-client 1.1.0 (swagger-generated): walk, read, comments, create, update, comment,
+#    lastmodified/statusmodified/noComments, attachments, customers, contacts, alerts — every body
+#    also checked raw against the client's own models; run with and without the rate headers;
+#  - a plain Autotask REST client (python requests, written from Autotask's docs): zone discovery,
+#    quota, count, the id walk, a PATCH;
+#  - py-autotask 2.3.0: get, query, count, field and entity info, create, update, a note, time
+#    entries and SLA results, with its own URL form (…/atservicesrest). It retries POST/PATCH on
+#    429/5xx by itself, so its simulator runs without faults.
+# Everything is pinned (conformance/requirements.txt: both clients and all their dependencies)
+# and installed into a throwaway virtualenv. Usage: bash conformance/run.sh [path/to/psatop]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-.build/debug/psatop}"
 [ -x "$bin" ] || { echo "conformance: $bin not built (swift build first)" >&2; exit 1; }
 
 venv="$(mktemp -d /tmp/psatop-conformance.XXXXXX)"
-out="$venv/sim.out"
-cleanup() { [ -n "${sim_pid:-}" ] && kill "$sim_pid" 2>/dev/null || true; rm -rf "$venv"; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$venv"; }
 trap cleanup EXIT
 
 if ! python3 -m venv "$venv/env" 2>/dev/null; then
     apt-get install -y python3-venv >/dev/null
     python3 -m venv "$venv/env"
 fi
-"$venv/env/bin/pip" install --quiet --no-cache-dir --disable-pip-version-check "atera-client==1.1.0" "requests>=2.28"
+"$venv/env/bin/pip" install --quiet --disable-pip-version-check -r conformance/requirements.txt
+
+# Starts a simulator with the given options; sets autotask, atera, user, secret, code, key.
+start() {
+    local out="$venv/sim${#pids[@]}.out"
+    "$bin" simulate --port 0 "$@" > "$out" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 100); do grep -q '^atera:' "$out" 2>/dev/null && break; sleep 0.1; done
+    autotask="$(sed -n 's/^autotask: //p' "$out")"
+    atera="$(sed -n 's/^atera: //p' "$out")"
+    [ -n "$autotask" ] && [ -n "$atera" ] || { echo "conformance: the simulator did not start:" >&2; cat "$out" >&2; exit 1; }
+    local creds
+    creds="$(sed -n 's/^autotask credentials (simulator only): //p' "$out")"
+    user="$(sed -n 's/.*UserName=\([^ ]*\).*/\1/p' <<<"$creds")"
+    secret="$(sed -n 's/.*Secret=\([^ ]*\).*/\1/p' <<<"$creds")"
+    code="$(sed -n 's/.*ApiIntegrationCode=\([^ ]*\).*/\1/p' <<<"$creds")"
+    key="$(sed -n 's/^atera key (simulator only): //p' "$out")"
+}
 
 tickets=1234
-"$bin" simulate --port 0 --tickets "$tickets" --seed 7 > "$out" 2>&1 &
-sim_pid=$!
-for _ in $(seq 1 100); do grep -q '^atera:' "$out" 2>/dev/null && break; sleep 0.1; done
-autotask="$(sed -n 's/^autotask: //p' "$out")"
-atera="$(sed -n 's/^atera: //p' "$out")"
-[ -n "$autotask" ] && [ -n "$atera" ] || { echo "conformance: the simulator did not start:" >&2; cat "$out" >&2; exit 1; }
-creds="$(sed -n 's/^autotask credentials (simulator only): //p' "$out")"
-user="$(sed -n 's/.*UserName=\([^ ]*\).*/\1/p' <<<"$creds")"
-secret="$(sed -n 's/.*Secret=\([^ ]*\).*/\1/p' <<<"$creds")"
-code="$(sed -n 's/.*ApiIntegrationCode=\([^ ]*\).*/\1/p' <<<"$creds")"
-key="$(sed -n 's/^atera key (simulator only): //p' "$out")"
-
-"$venv/env/bin/python" conformance/atera_client_walk.py "${atera%/api/v3}" "$key" "$tickets"
-"$venv/env/bin/python" conformance/autotask_rest_walk.py "$autotask" "$user" "$secret" "$code" "$tickets"
-echo "conformance: both third-party clients passed"
+py="$venv/env/bin/python"
+start --tickets "$tickets" --seed 7
+"$py" conformance/atera_client_walk.py "${atera%/api/v3}" "$key" "$tickets"
+"$py" conformance/autotask_rest_walk.py "$autotask" "$user" "$secret" "$code" "$tickets"
+"$py" -W ignore::UserWarning conformance/py_autotask_check.py "${autotask%/ATServicesRest/V1.0}/atservicesrest" "$user" "$secret" "$code"
+start --tickets "$tickets" --seed 8 --no-rate-headers
+echo -n "without rate headers: "
+"$py" conformance/atera_client_walk.py "${atera%/api/v3}" "$key" "$tickets"
+echo "conformance: all three third-party clients passed"

@@ -1,5 +1,4 @@
 import Foundation
-import PSACore
 
 /// An Autotask query body: `{"MaxRecords":500,"IncludeFields":[…],"filter":[…]}`.
 struct AutotaskQuery: Sendable {
@@ -40,7 +39,21 @@ struct AutotaskQuery: Sendable {
         includeFields = (lower["includefields"] as? [Any])?.compactMap { $0 as? String }
         let items = (lower["filter"] as? [Any]) ?? []
         filter = try items.map(Self.parse)
-        guard AutotaskQueryRules.withinOrLimit(json) else { throw Invalid(message: AutotaskQueryRules.orLimitMessage) }
+        guard Self.orConditions(filter) <= 500 else {
+            throw Invalid(message: "Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions.")
+        }
+    }
+
+    /// OR conditions as the server counts them: each condition inside an `or` group, and each
+    /// value of an `in`/`notIn` list (expanded into ORs).
+    static func orConditions(_ items: [Filter], insideOr: Bool = false) -> Int {
+        items.reduce(0) { n, f in
+            switch f {
+            case .group(let op, let inner): n + orConditions(inner, insideOr: op == "or")
+            case .condition(let op, _, .list(let l)?) where op == "in" || op == "notin": n + l.count
+            case .condition: n + (insideOr ? 1 : 0)
+            }
+        }
     }
 
     static func parse(_ any: Any) throws -> Filter {
@@ -83,65 +96,48 @@ struct AutotaskQuery: Sendable {
         return ids
     }
 
-    func matches(_ t: AutotaskTicket) -> Bool { filter.allSatisfy { Self.eval($0, t) } }
+    /// Whether a record passes every top-level item; `value` gives a field by its lowercase name.
+    func matches(_ value: (String) -> SimJSON) -> Bool { filter.allSatisfy { Self.eval($0, value) } }
 
-    enum FieldValue { case number(Double), string(String), date(Date), null }
-
-    static func field(_ name: String, of t: AutotaskTicket) -> FieldValue {
-        func n<I: BinaryInteger>(_ v: I?) -> FieldValue { v.map { .number(Double($0)) } ?? .null }
-        func s(_ v: String?) -> FieldValue { v.map { .string($0) } ?? .null }
-        func d(_ v: Date?) -> FieldValue { v.map { .date($0) } ?? .null }
-        switch name {
-        case "id": return .number(Double(t.id))
-        case "ticketnumber": return s(t.ticketNumber)
-        case "title": return s(t.title)
-        case "description": return s(t.description)
-        case "status": return n(t.status)
-        case "priority": return n(t.priority)
-        case "queueid": return n(t.queueID)
-        case "source": return n(t.source)
-        case "issuetype": return n(t.issueType)
-        case "subissuetype": return n(t.subIssueType)
-        case "tickettype": return n(t.ticketType)
-        case "ticketcategory": return n(t.ticketCategory)
-        case "companyid": return n(t.companyID)
-        case "contactid": return n(t.contactID)
-        case "assignedresourceid": return n(t.assignedResourceID)
-        case "createdate": return d(t.createDate)
-        case "lastactivitydate": return d(t.lastActivityDate)
-        case "duedatetime": return d(t.dueDateTime)
-        case "completeddate": return d(t.completedDate)
-        case "estimatedhours": return t.estimatedHours.map { .number($0) } ?? .null
-        default: return .null
+    /// The lowercase field names the filter mentions (to refuse the ones the entity lacks).
+    var fieldNames: Set<String> {
+        var out: Set<String> = []
+        func collect(_ f: Filter) {
+            switch f {
+            case .condition(_, let field, _): out.insert(field)
+            case .group(_, let items): items.forEach(collect)
+            }
         }
+        filter.forEach(collect)
+        return out
     }
 
-    static func eval(_ f: Filter, _ t: AutotaskTicket) -> Bool {
+    static func eval(_ f: Filter, _ value: (String) -> SimJSON) -> Bool {
         switch f {
         case .group(let op, let items):
-            return op == "or" ? items.contains { eval($0, t) } : items.allSatisfy { eval($0, t) }
-        case .condition(let op, let name, let value):
-            let fv = field(name, of: t)
+            return op == "or" ? items.contains { eval($0, value) } : items.allSatisfy { eval($0, value) }
+        case .condition(let op, let name, let filterValue):
+            let fv = value(name)
             switch op {
-            case "exist": if case .null = fv { return false } else { return true }
-            case "notexist": if case .null = fv { return true } else { return false }
+            case "exist": return !fv.isNull
+            case "notexist": return fv.isNull
             case "in", "notin":
-                guard case .list(let l)? = value else { return false }
+                guard case .list(let l)? = filterValue else { return false }
                 let hit = l.contains { compare(fv, $0) == 0 }
                 return op == "in" ? hit : !hit
             default: break
             }
-            guard let value else { return false }
-            if case .null = fv { return op == "noteq" }
+            guard let filterValue else { return false }
+            if fv.isNull { return op == "noteq" }
             switch op {
-            case "eq": return compare(fv, value) == 0
-            case "noteq": return compare(fv, value) != 0
-            case "gt": return compare(fv, value).map { $0 > 0 } ?? false
-            case "gte": return compare(fv, value).map { $0 >= 0 } ?? false
-            case "lt": return compare(fv, value).map { $0 < 0 } ?? false
-            case "lte": return compare(fv, value).map { $0 <= 0 } ?? false
+            case "eq": return compare(fv, filterValue) == 0
+            case "noteq": return compare(fv, filterValue) != 0
+            case "gt": return compare(fv, filterValue).map { $0 > 0 } ?? false
+            case "gte": return compare(fv, filterValue).map { $0 >= 0 } ?? false
+            case "lt": return compare(fv, filterValue).map { $0 < 0 } ?? false
+            case "lte": return compare(fv, filterValue).map { $0 <= 0 } ?? false
             case "beginswith", "endswith", "contains":
-                guard case .string(let a) = fv, case .string(let b) = value else { return false }
+                guard case .string(let a) = fv, case .string(let b) = filterValue else { return false }
                 let x = a.lowercased(), y = b.lowercased()
                 return op == "contains" ? x.contains(y) : op == "beginswith" ? x.hasPrefix(y) : x.hasSuffix(y)
             default: return false
@@ -150,15 +146,24 @@ struct AutotaskQuery: Sendable {
     }
 
     /// -1, 0, 1, or nil when the two cannot be compared.
-    static func compare(_ a: FieldValue, _ b: FilterValue) -> Int? {
+    static func compare(_ a: SimJSON, _ b: FilterValue) -> Int? {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : x > y ? 1 : 0 }
+        func number(_ v: SimJSON) -> Double? {
+            switch v {
+            case .int(let i): Double(i)
+            case .double(let d): d
+            case .bool(let b): b ? 1 : 0
+            default: nil
+            }
+        }
         switch (a, b) {
-        case (.number(let x), .number(let y)): return cmp(x, y)
-        case (.number(let x), .string(let y)): return Double(y).map { cmp(x, $0) }
-        case (.number(let x), .bool(let y)): return cmp(x, y ? 1 : 0)
+        case (.int, .number(let y)), (.double, .number(let y)), (.bool, .number(let y)): return number(a).map { cmp($0, y) }
+        case (.int, .string(let y)), (.double, .string(let y)): return Double(y).flatMap { d in number(a).map { cmp($0, d) } }
+        case (.int, .bool(let y)), (.double, .bool(let y)), (.bool, .bool(let y)): return number(a).map { cmp($0, y ? 1 : 0) }
+        case (.bool(let x), .string(let y)): return ["true", "false", "1", "0"].contains(y.lowercased()) ? cmp(x ? 1 : 0, ["true", "1"].contains(y.lowercased()) ? 1 : 0) : nil
         case (.string(let x), .string(let y)): return cmp(x.lowercased(), y.lowercased())
         case (.string(let x), .number(let y)): return cmp(x, String(Int64(y)))
-        case (.date(let x), .string(let y)): return VendorDate.parse(y).map { cmp(x, $0) }
+        case (.date(let x), .string(let y)): return SimDate.parse(y).map { cmp(x, $0) }
         default: return nil
         }
     }

@@ -2,19 +2,23 @@ import Foundation
 import Hummingbird
 import PSACore
 
-/// Autotask REST V1.0, as `apis.md` describes it.
+/// Autotask REST V1.0, as the published Swagger (`v1.json`) and `apis.md` describe it.
+/// Paths are case-insensitive, as IIS's; field names in bodies and filters too.
 struct AutotaskTwin: Sendable {
     let state: SimState
     let config: SimulatorConfig
     let clock: PSAClock
 
+    /// `rest` is what follows `/ATServicesRest/`: `V1.0/…` or `versioninformation`.
     func handle(_ req: SimRequest, zone: Int, rest: String) async -> Response {
-        let parts = rest.split(separator: "/").map { $0.lowercased() }
-        guard let first = parts.first else { return .html404(req.path) }
+        let all = rest.split(separator: "/").map { $0.lowercased() }
+        if all == ["versioninformation"] { return .simJSON(200, .object([("apiVersions", .array([.string("V1.0"), .string("V2.0")]))])) }
+        guard all.first == "v1.0", all.count > 1 else { return .html404(req.path) }
+        let parts = Array(all.dropFirst())
         let current = await state.zone
 
-        if first == "zoneinformation" { return zoneInformation(req, zone: current) }
-        if first == "versioninformation" { return .json(200, ["apiVersions": ["1.0", "2.0"]]) }
+        if parts[0] == "zoneinformation" { return zoneInformation(req, zone: current) }
+        if parts[0] == "versioninformation" { return .html404(req.path) }
 
         // After a zone move the old URL answers 401, as Autotask's does.
         guard zone == current, req.header("ApiIntegrationCode") == config.autotaskIntegrationCode,
@@ -42,70 +46,124 @@ struct AutotaskTwin: Sendable {
             return .errors(500, "Zone information could not be determined")
         }
         let prefix = zone == 1 ? "" : "/zone\(zone)"
-        return .json(200, ZoneInformation(zoneName: "Simulator Zone \(zone)", url: req.origin + prefix + "/ATServicesRest/",
-                                          webUrl: req.origin + "/", ci: 20264))
+        return .simJSON(200, .object([("zoneName", .string("Simulator Zone \(zone)")), ("url", .string(req.origin + prefix + "/ATServicesRest/")),
+                                      ("webUrl", .string(req.origin + "/")), ("ci", .int(20264))]))
     }
+
+    private static let queryable: Set<String> = ["tickets", "ticketnotes", "timeentries", "servicelevelagreementresults"]
 
     private func route(_ req: SimRequest, parts: [String]) async -> Response {
         let m = req.method
-        switch (m, parts.count, parts[0]) {
-        case ("GET", 1, "thresholdinformation"):
-            return .json(200, await state.threshold())
-        case (_, 2, "tickets") where parts[1] == "query" && (m == "GET" || m == "POST"):
-            return await query(req, count: false)
-        case (_, 3, "tickets") where parts[1] == "query" && parts[2] == "count" && (m == "GET" || m == "POST"):
-            return await query(req, count: true)
-        case (_, 3, "tickets") where parts[1] == "query" && parts[2] == "next":
+        let n = parts.count
+        let entity = parts[0]
+        func at(_ i: Int) -> String { i < n ? parts[i] : "" }
+        switch (m, n) {
+        case ("GET", 1) where entity == "thresholdinformation":
+            return .simJSON(200, await state.threshold())
+        case (_, 2) where at(1) == "query" && Self.queryable.contains(entity) && (m == "GET" || m == "POST"):
+            return await query(req, entity: entity, count: false)
+        case (_, 3) where at(1) == "query" && at(2) == "count" && Self.queryable.contains(entity) && (m == "GET" || m == "POST"):
+            return await query(req, entity: entity, count: true)
+        case (_, 3) where at(1) == "query" && at(2) == "next" && Self.queryable.contains(entity):
             return await next(req)
-        case ("GET", 3, "tickets") where parts[1] == "entityinformation" && parts[2] == "fields":
-            return await fields()
-        case ("PATCH", 1, "tickets"), ("PUT", 1, "tickets"):
-            return await update(req, replace: m == "PUT")
-        case ("POST", 3, "tickets") where parts[2] == "attachments":
-            return await attach(req, parent: parts[1])
-        case ("GET", 3, "tickets") where parts[2] == "attachments":
-            guard let id = Int64(parts[1]) else { return .errors(500, "Invalid id '\(parts[1])'.") }
-            let items = await state.attachments[id] ?? []
-            return .json(200, ["items": items])
-        case ("GET", 2, "tickets"):
-            guard let id = Int64(parts[1]) else { return .errors(500, "Invalid id '\(parts[1])'.") }
+        case ("GET", 2) where at(1) == "entityinformation":
+            guard let e = await entityDescription(entity) else { return .html404(req.path) }
+            return .simJSON(200, AutotaskSchema.info(e.name, canCreate: e.create, canUpdate: e.update, canDelete: e.delete, udf: entity == "tickets"))
+        case ("GET", 3) where at(1) == "entityinformation" && at(2) == "fields":
+            guard let e = await entityDescription(entity) else { return .html404(req.path) }
+            return .simJSON(200, .object([("fields", .array(e.fields.map(\.json)))]))
+        case ("GET", 3) where at(1) == "entityinformation" && at(2) == "userdefinedfields":
+            guard await entityDescription(entity) != nil else { return .html404(req.path) }
+            let udf: [SimJSON] = entity == "tickets" ? [.object([("name", .string("Contract")), ("label", .string("Contract")), ("type", .string("string")),
+                                                                  ("length", .int(100)), ("isRequired", .bool(false)), ("isPickList", .bool(false))])] : []
+            return .simJSON(200, .object([("fields", .array(udf))]))
+        case ("PATCH", 1) where entity == "tickets", ("PUT", 1) where entity == "tickets":
+            return writeAnswer(await state.updateAutotask(body: req.body, replace: m == "PUT"), req, entity: "Ticket")
+        case ("POST", 1) where entity == "tickets":
+            return writeAnswer(await state.createAutotask(body: req.body), req, entity: "Ticket")
+        case ("GET", 2) where entity == "tickets":
+            guard let id = Int64(at(1)) else { return .errors(500, "Invalid id '\(at(1))'.") }
             let item = await state.snapshotAutotask().first { $0.id == id }
-            return .json(200, AutotaskItemResponse(item: item))
-        case ("POST", 2, "ticketnotes") where parts[1] == "query", ("GET", 2, "ticketnotes") where parts[1] == "query":
-            return await ticketNotes(req)
-        case (_, 2, "companies") where parts[1] == "query", (_, 2, "resources") where parts[1] == "query",
-             (_, 2, "contacts") where parts[1] == "query":
-            return await lookup(req, entity: parts[0])
-        case ("GET", _, _), ("POST", _, _), ("PATCH", _, _), ("PUT", _, _), ("DELETE", _, _):
+            let fields = await state.ticketFields
+            return .simJSON(200, .object([("item", item.map { $0.json(fields, udf: true) } ?? .null)]))
+        case ("POST", 3) where entity == "tickets" && at(2) == "notes":
+            guard let id = Int64(at(1)) else { return .errors(500, "Invalid id '\(at(1))'.") }
+            let impersonating = req.header("ImpersonationResourceId").flatMap { Int64($0) }
+            return writeAnswer(await state.createNote(ticketID: id, body: req.body, impersonating: impersonating), req, entity: "TicketNote")
+        case ("GET", 3) where entity == "tickets" && at(2) == "notes":
+            guard let id = Int64(at(1)) else { return .errors(500, "Invalid id '\(at(1))'.") }
+            let notes = await state.notes(ticketIDs: [id])
+            return list(notes.map { $0.json(AutotaskSchema.noteFields) })
+        case ("POST", 3) where entity == "tickets" && at(2) == "attachments":
+            return await attach(req, parent: at(1))
+        case ("GET", 3) where entity == "tickets" && at(2) == "attachments":
+            // The list: every attachment's fields, `data` null.
+            guard let id = Int64(at(1)) else { return .errors(500, "Invalid id '\(at(1))'.") }
+            let items = await state.attachments[id] ?? []
+            return list(items.map { attachmentJSON($0, withData: false) })
+        case ("GET", 4) where entity == "tickets" && at(2) == "attachments":
+            // One with its data: a *list* envelope, the file in items[0].data.
+            guard let id = Int64(at(1)), let att = Int64(at(3)) else { return .errors(500, "Invalid id '\(at(1))'.") }
+            let items = (await state.attachments[id] ?? []).filter { $0.id == att }
+            return list(items.map { attachmentJSON($0, withData: true) })
+        case (_, 2) where at(1) == "query" && ["companies", "resources", "contacts"].contains(entity):
+            return await lookup(req, entity: entity)
+        case ("PATCH", 2) where entity == "tickets":
+            // Not in the Swagger: the update is PATCH /Tickets with the id in the body.
+            return .json(405, ["Message": "The requested resource does not support http method 'PATCH'."])
+        case ("GET", _), ("POST", _), ("PATCH", _), ("PUT", _), ("DELETE", _):
             return .html404(req.path)
         default:
             return .json(405, ["Message": "The requested resource does not support http method '\(m)'."])
         }
     }
 
-    /// `PATCH /Tickets` `{"id":…, <changed fields>}` → `{"itemId":…}`; PUT replaces the whole entity.
-    private func update(_ req: SimRequest, replace: Bool) async -> Response {
-        guard let obj = try? JSONSerialization.jsonObject(with: req.body) as? [String: Any] else {
-            return .errors(500, "The request body could not be read as a Ticket entity.")
-        }
-        let idText = obj["id"].map { "\($0)" } ?? "?"
-        switch await state.updateAutotask(body: req.body, replace: replace) {
-        case .success(let id): return .json(200, AutotaskItemIDResponse(itemId: id))
-        case .failure(.notFound): return .errors(500, "Ticket with id \(idText) could not be found.")
-        case .failure(.invalid(let message)): return .errors(500, message)
+    private func entityDescription(_ path: String) async -> (name: String, create: Bool, update: Bool, delete: Bool, fields: [AutotaskField])? {
+        AutotaskSchema.entity(path, ticketFields: await state.ticketFields)
+    }
+
+    /// `{"items":[…],"pageDetails":{…}}` for a child list (no paging).
+    private func list(_ items: [SimJSON]) -> Response {
+        .simJSON(200, .object([("items", .array(items)), ("pageDetails", .object([
+            ("count", .int(Int64(items.count))), ("requestCount", .int(500)), ("prevPageUrl", .null), ("nextPageUrl", .null)]))]))
+    }
+
+    private func attachmentJSON(_ a: SimAutotaskAttachment, withData: Bool) -> SimJSON {
+        guard case .object(var kv) = a.json(AutotaskSchema.attachmentFields) else { return .null }
+        kv.append(("data", withData ? .string(a.data.base64EncodedString()) : .null))
+        return .object(kv)
+    }
+
+    /// `{"itemId":…}`, Autotask's 500 `{"errors":[…]}`, or the ASP.NET validation problem (400).
+    private func writeAnswer(_ r: Result<Int64, AutotaskWriteError>, _ req: SimRequest, entity: String) -> Response {
+        switch r {
+        case .success(let id): .simJSON(200, .object([("itemId", .int(id))]))
+        case .failure(.notFound): .errors(500, "\(entity == "TicketNote" ? "Ticket" : entity) could not be found (\(req.path)).")
+        case .failure(.invalid(let message)): .errors(500, message)
+        case .failure(.validation(let errors)): .validationProblem(errors, instance: req.path)
         }
     }
 
     /// `POST /Tickets/{id}/Attachments` with a base64 `data` field.
     private func attach(_ req: SimRequest, parent: String) async -> Response {
         guard let parentID = Int64(parent) else { return .errors(500, "Invalid id '\(parent)'.") }
-        guard let obj = try? JSONSerialization.jsonObject(with: req.body) as? [String: Any],
-              let b64 = obj["data"] as? String, let bytes = Data(base64Encoded: b64) else {
+        guard let raw = try? JSONSerialization.jsonObject(with: req.body) as? [String: Any] else {
+            return .errors(500, "The request body could not be read as a TicketAttachment entity.")
+        }
+        let obj = Dictionary(raw.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        guard let b64 = obj["data"] as? String, let bytes = Data(base64Encoded: b64) else {
             return .errors(500, "The attachment's data must be base64.")
         }
-        let title = (obj["title"] as? String) ?? (obj["fullPath"] as? String) ?? "attachment"
-        switch await state.storeAttachment(parent: parentID, title: title, bytes: bytes.count) {
-        case .success(let id): return .json(200, AutotaskItemIDResponse(itemId: id))
+        let publish = SimJSON(any: obj["publish"]).int64.map { Int($0) }
+        guard let publish, [1, 2, 4].contains(publish) else {
+            return .errors(500, "The publish value must be one of 1 (All Autotask Users), 2 (Internal Users Only), 4 (Internal & Co-Managed).")
+        }
+        let title = (obj["title"] as? String) ?? (obj["fullpath"] as? String) ?? "attachment"
+        let fullPath = (obj["fullpath"] as? String) ?? title
+        let ext = (fullPath as NSString).pathExtension.lowercased()
+        let type = ["txt": "text/plain", "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "log": "text/plain"][ext] ?? "application/octet-stream"
+        switch await state.storeAttachment(parent: parentID, title: title, fullPath: fullPath, publish: publish, contentType: type, data: bytes) {
+        case .success(let id): return .simJSON(200, .object([("itemId", .int(id))]))
         case .failure(.noTicket): return .errors(500, "Ticket with id \(parentID) could not be found.")
         case .failure(.tooLarge): return .errors(500, "The attachment exceeds the maximum file size of \(config.attachmentFileLimit) bytes.")
         case .failure(.windowExceeded):
@@ -113,24 +171,32 @@ struct AutotaskTwin: Sendable {
         }
     }
 
-    /// `TicketNotes/query`: the notes of the tickets a `ticketID` `eq`/`in` filter names (without
-    /// one, the first 500 of the tenant's), in the query envelope, sorted by id.
-    private func ticketNotes(_ req: SimRequest) async -> Response {
-        guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
-            return .errors(500, "Invalid query syntax.")
-        }
-        let ids = q.ids(of: "ticketid")
-        let tickets = await state.snapshotAutotask().filter { ids.isEmpty || ids.contains($0.id) }
-        let resourceIDs = await state.data.resources.keys.sorted()
-        let notes = Array(tickets.flatMap { SimData.notes(for: $0, resourceIDs: resourceIDs) }.sorted { $0.id < $1.id }.prefix(500))
-        return .json(200, AutotaskQueryResponse(items: notes, pageDetails: .init(count: notes.count, requestCount: 500, prevPageUrl: nil, nextPageUrl: nil)))
-    }
-
     private func queryText(_ req: SimRequest) -> Data? {
         req.method == "POST" ? req.body : req.query["search"].map { Data($0.utf8) }
     }
 
-    private func query(_ req: SimRequest, count: Bool) async -> Response {
+    /// The records of a queryable entity; narrowed to the tickets a top-level `ticketID` `eq`/`in`
+    /// names (the filter still decides), since notes, time entries and SLA results are made per ticket.
+    private func records(_ entity: String, _ q: AutotaskQuery) async -> (records: [any AutotaskRecord], fields: [AutotaskField]) {
+        var narrowed: Set<Int64>? = nil
+        for f in q.filter {
+            switch f {
+            case .condition("eq", "ticketid", .number(let n)?): narrowed = (narrowed ?? [Int64(n)]).intersection([Int64(n)])
+            case .condition("in", "ticketid", .list(let l)?):
+                let s = Set(l.compactMap { if case .number(let n) = $0 { Int64(n) } else { nil } })
+                narrowed = (narrowed ?? s).intersection(s)
+            default: break
+            }
+        }
+        switch entity {
+        case "ticketnotes": return (await state.notes(ticketIDs: narrowed), AutotaskSchema.noteFields)
+        case "timeentries": return (await state.timeEntries(ticketIDs: narrowed), AutotaskSchema.timeEntryFields)
+        case "servicelevelagreementresults": return (await state.slaResults(ticketIDs: narrowed), AutotaskSchema.slaResultFields)
+        default: return (await state.snapshotAutotask(), await state.ticketFields)
+        }
+    }
+
+    private func query(_ req: SimRequest, entity: String, count: Bool) async -> Response {
         guard let text = queryText(req), !text.isEmpty else {
             return .errors(500, "Invalid query syntax. A query is required (search parameter or body).")
         }
@@ -138,43 +204,47 @@ struct AutotaskTwin: Sendable {
         do { q = try AutotaskQuery(json: text) } catch let e as AutotaskQuery.Invalid {
             return .errors(500, e.message)
         } catch { return .errors(500, "\(error)") }
-        let tickets = await state.snapshotAutotask()
-        if count { return .json(200, AutotaskCountResponse(queryCount: tickets.lazy.filter(q.matches).count)) }
-        return await page(req, query: q, text: text, afterID: nil, tickets: tickets)
+        let (items, fields) = await records(entity, q)
+        let canonical = Dictionary(fields.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
+        if let unknown = q.fieldNames.subtracting(canonical.keys).subtracting(["userdefinedfields"]).sorted().first {
+            return .errors(500, "Unable to find field '\(unknown)' in the \(AutotaskSchema.entity(entity, ticketFields: fields)?.name ?? entity) entity.")
+        }
+        if count {
+            let n = items.lazy.filter { r in q.matches { r.value(canonical[$0] ?? $0) } }.count
+            return .simJSON(200, .object([("queryCount", .int(Int64(n)))]))
+        }
+        return await page(req, entity: entity, query: q, text: text, afterID: nil, items: items, fields: fields)
     }
 
-    private func page(_ req: SimRequest, query q: AutotaskQuery, text: Data, afterID: Int64?, tickets: [AutotaskTicket]) async -> Response {
+    /// One page: at most MaxRecords (≤ 500) records after `afterID`, sorted by id; `nextPageUrl`
+    /// on the same path the client used (zone prefix and case kept), to be asked with the same method.
+    private func page(_ req: SimRequest, entity: String, query q: AutotaskQuery, text: Data, afterID: Int64?, items all: [any AutotaskRecord], fields: [AutotaskField]) async -> Response {
         let max = q.maxRecords ?? 500
         guard (1...500).contains(max) else {
             return .errors(500, "MaxRecords must be between 1 and 500.")
         }
-        var items: [AutotaskTicket] = []
+        let canonical = Dictionary(fields.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
+        var items: [any AutotaskRecord] = []
         var more = false
-        for t in tickets where afterID.map({ t.id > $0 }) ?? true { // tickets are sorted by id
-            guard q.matches(t) else { continue }
+        for r in all where afterID.map({ r.id > $0 }) ?? true { // records are sorted by id
+            guard q.matches({ r.value(canonical[$0] ?? $0) }) else { continue }
             if items.count == max { more = true; break }
-            items.append(t)
+            items.append(r)
         }
-        var nextURL: String? = nil
+        var nextURL: SimJSON = .null
         if more, let last = items.last {
-            let token = await state.makePagingToken(query: text, afterID: last.id, method: req.method)
-            nextURL = req.origin + "/ATServicesRest/V1.0/Tickets/query/next?paging=\(token)"
+            let token = await state.makePagingToken(entity: entity, query: text, afterID: last.id, method: req.method)
+            let path = req.path
+            let base = path.range(of: "/query", options: [.caseInsensitive, .backwards]).map { String(path[..<$0.upperBound]) } ?? path
+            nextURL = .string(req.origin + base + "/next?paging=\(token)")
         }
-        let details = AutotaskQueryResponse<AutotaskTicket>.PageDetails(count: items.count, requestCount: max, prevPageUrl: nil, nextPageUrl: nextURL)
-        guard let include = q.includeFields, !include.isEmpty else {
-            return .json(200, AutotaskQueryResponse(items: items, pageDetails: details))
-        }
-        // IncludeFields: only the named fields (case-insensitive).
-        let keep = Set(include.map { $0.lowercased() })
-        let enc = JSONEncoder()
-        let projected: [[String: Any]] = items.compactMap { t in
-            guard let d = try? enc.encode(t), let obj = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { return nil }
-            return obj.filter { keep.contains($0.key.lowercased()) }
-        }
-        let detailsObj: [String: Any] = ["count": details.count, "requestCount": details.requestCount,
-                                         "prevPageUrl": NSNull(), "nextPageUrl": nextURL ?? NSNull()]
-        let data = (try? JSONSerialization.data(withJSONObject: ["items": projected, "pageDetails": detailsObj])) ?? Data()
-        return .data(200, data)
+        let include = q.includeFields.flatMap { $0.isEmpty ? nil : Set($0.map { $0.lowercased() }) }
+        let udf = entity == "tickets"
+        return .simJSON(200, .object([
+            ("items", .array(items.map { $0.json(fields, include: include, udf: udf) })),
+            ("pageDetails", .object([("count", .int(Int64(items.count))), ("requestCount", .int(Int64(max))),
+                                     ("prevPageUrl", .null), ("nextPageUrl", nextURL)])),
+        ]))
     }
 
     private func next(_ req: SimRequest) async -> Response {
@@ -188,30 +258,13 @@ struct AutotaskTwin: Sendable {
             return .errors(500, "The paging request body must match the original query.")
         }
         guard let q = try? AutotaskQuery(json: saved.query) else { return .errors(500, "Invalid query syntax.") }
-        return await page(req, query: q, text: saved.query, afterID: saved.afterID, tickets: await state.snapshotAutotask())
-    }
-
-    private func fields() async -> Response {
-        let statuses = await state.data.picklists["status"] ?? SimData.statuses
-        func field(_ name: String, _ values: [(Int, String)]) -> EntityFields.Field {
-            .init(name: name, dataType: "integer", isPickList: true,
-                  picklistValues: values.enumerated().map { .init(value: String($1.0), label: $1.1, sortOrder: $0) })
-        }
-        var fs: [EntityFields.Field] = [
-            .init(name: "id", dataType: "long", isPickList: false, picklistValues: nil),
-            .init(name: "title", dataType: "string", isPickList: false, picklistValues: nil),
-        ]
-        fs.append(field("status", statuses))
-        fs.append(field("priority", SimData.priorities))
-        fs.append(field("queueID", SimData.queues))
-        fs.append(field("source", SimData.sources))
-        fs.append(field("ticketType", SimData.ticketTypes))
-        fs.append(field("ticketCategory", SimData.ticketCategories))
-        return .json(200, EntityFields(fields: fs))
+        let (items, fields) = await records(saved.entity, q)
+        return await page(req, entity: saved.entity, query: q, text: saved.query, afterID: saved.afterID, items: items, fields: fields)
     }
 
     /// `Companies/query`, `Resources/query` and `Contacts/query`, for the ids an `eq`/`in` filter on `id` names, and
     /// companies by `companyName` (`eq`, `contains`, `beginsWith`, `endsWith`; any case, as Autotask).
+    /// Company 0 is the tenant's own; resource 4 is the system (workflow rules, RMM).
     private func lookup(_ req: SimRequest, entity: String) async -> Response {
         guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
             return .errors(500, "Invalid query syntax.")
@@ -228,7 +281,7 @@ struct AutotaskTwin: Sendable {
         }
         q.filter.forEach(collect)
         let data = await state.data
-        var items: [[String: Any]] = []
+        var items: [SimJSON] = []
         if entity == "companies" {
             func named(_ name: String) -> Bool {
                 let n = name.lowercased()
@@ -243,23 +296,23 @@ struct AutotaskTwin: Sendable {
                 }
             }
             for id in data.companies.keys.sorted() where (ids.isEmpty || ids.contains(id)) && named(data.companies[id]!) {
-                items.append(["id": id, "companyName": data.companies[id]!, "isActive": true])
+                items.append(.object([("id", .int(id)), ("companyName", .string(data.companies[id]!)), ("companyType", .int(id == 0 ? 5 : 1)),
+                                      ("isActive", .bool(true))]))
             }
         } else if entity == "contacts" {
             // Only by id (a tenant's contacts are many; nothing here lists them all).
             for id in ids.sorted() {
                 guard let p = SimData.contact(id) else { continue }
-                items.append(["id": id, "firstName": p.first, "lastName": p.last, "emailAddress": p.email, "phone": p.phone,
-                              "isActive": 1])
+                items.append(.object([("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)),
+                                      ("emailAddress", .string(p.email)), ("phone", .string(p.phone)), ("isActive", .int(1))]))
             }
         } else {
-            for id in data.resources.keys.sorted() where ids.isEmpty || ids.contains(id) {
-                let p = data.resources[id]!
-                items.append(["id": id, "firstName": p.first, "lastName": p.last, "isActive": true])
+            let all = data.resources.merging(SimData.systemResources) { a, _ in a }
+            for id in all.keys.sorted() where ids.isEmpty || ids.contains(id) {
+                let p = all[id]!
+                items.append(.object([("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)), ("isActive", .bool(true))]))
             }
         }
-        let body: [String: Any] = ["items": items, "pageDetails": ["count": items.count, "requestCount": 500,
-                                                                   "prevPageUrl": NSNull(), "nextPageUrl": NSNull()]]
-        return .data(200, (try? JSONSerialization.data(withJSONObject: body)) ?? Data())
+        return list(items)
     }
 }

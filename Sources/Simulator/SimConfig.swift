@@ -70,6 +70,9 @@ public struct SimulatorConfig: Sendable {
     public var extraTenants: [TenantSpec] = []
     /// Which tenant's status labels (0: the primary's; extra tenants get their own).
     public var picklistVariant = 0
+    /// An Autotask workflow rule: a PATCH that sets this status is answered `{"itemId"}` but the
+    /// server keeps the old status (and logs a workflow-rule note), as a real rule can.
+    public var workflowRevertStatus: Int? = nil
 
     /// This configuration as one extra tenant sees it: its credentials, limits, data and load.
     public func config(for t: TenantSpec) -> SimulatorConfig {

@@ -4,11 +4,18 @@ import PSACore
 /// Deterministic, realistic tenant data from a seed — including Unicode, wide characters and
 /// hostile text, so the UI's sanitizing is always exercised.
 public struct SimData: Sendable {
-    public var autotaskTickets: [AutotaskTicket]
-    public var ateraTickets: [AteraTicket]
+    public var autotaskTickets: [SimAutotaskTicket]
+    public var ateraTickets: [SimAteraTicket]
     public var companies: [Int64: String]
     public var resources: [Int64: (first: String, last: String)]
+    /// The tenant's ticket picklists (value, label), active and retired values alike.
     public var picklists: [String: [(Int, String)]]
+    /// The same with `isActive` and `sortOrder`, as `entityInformation/fields` serves them.
+    var picklistValues: [String: [AutotaskPicklistValue]]
+    /// Atera's customers, contacts and alerts.
+    var ateraDirectory: AteraDirectory
+    /// The Autotask tenant's own company (id 0, always present).
+    public static let ownCompany = "Simulated MSP (our company)"
 
     static let companyNames = [
         "Acme Dental Group", "Northwind Logistics", "Contoso Legal LLP", "Fabrikam Manufacturing",
@@ -63,6 +70,12 @@ public struct SimData: Sendable {
     public static let statuses: [(Int, String)] = [(1, "New"), (5, "Complete"), (7, "Waiting Customer"),
         (8, "In Progress"), (9, "Waiting Materials"), (10, "Dispatched"), (12, "Escalated")]
     public static let priorities: [(Int, String)] = [(1, "High"), (2, "Medium"), (3, "Low"), (4, "Critical")]
+    /// Retired values: inactive in the picklist (the server refuses them in a write), still on old tickets.
+    public static let inactiveStatuses: [(Int, String)] = [(17, "Waiting Approval (retired)")]
+    public static let inactivePriorities: [(Int, String)] = [(6, "Urgent (retired)")]
+    /// Display order (`sortOrder`), not the order of the values.
+    static let statusOrder = [1, 8, 10, 7, 9, 12, 17, 5]
+    static let priorityOrder = [4, 1, 6, 2, 3]
     public static let queues: [(Int, String)] = [(5, "Client Portal"), (6, "Post Sale"), (8, "Level I Support"),
         (29_682_833, "Monitoring Alert"), (29_683_354, "Level II Support")]
     public static let sources: [(Int, String)] = [(2, "Phone"), (4, "E-mail"), (6, "Client Portal"), (8, "Monitoring Alert")]
@@ -91,47 +104,74 @@ public struct SimData: Sendable {
         let resourceIDs = resources.keys.sorted()
         self.companies = companies
         self.resources = resources
-        self.picklists = ["status": Self.statuses(variant: picklistVariant), "priority": Self.priorities, "queueID": Self.queues, "source": Self.sources]
+        self.ateraDirectory = AteraDirectory()
+        let statusList = Self.statuses(variant: picklistVariant) + Self.inactiveStatuses
+        let priorityList = Self.priorities + Self.inactivePriorities
+        self.picklists = ["status": statusList, "priority": priorityList, "queueID": Self.queues, "source": Self.sources]
+        self.picklistValues = [
+            "status": AutotaskSchema.picklist(statusList, order: Self.statusOrder, inactive: Set(Self.inactiveStatuses.map(\.0)), system: [1, 5], defaultValue: 1),
+            "priority": AutotaskSchema.picklist(priorityList, order: Self.priorityOrder, inactive: Set(Self.inactivePriorities.map(\.0)), defaultValue: 2),
+            "queueID": AutotaskSchema.picklist(Self.queues, order: Self.queues.map(\.0), system: [5, 6]),
+            "source": AutotaskSchema.picklist(Self.sources, order: [4, 2, 6, 8], system: [6, 8]),
+            "ticketType": AutotaskSchema.picklist(Self.ticketTypes, order: Self.ticketTypes.map(\.0), system: [1, 2, 3, 4, 5], defaultValue: 1),
+            "ticketCategory": AutotaskSchema.picklist(Self.ticketCategories, order: [3, 2, 4], defaultValue: 3),
+            "issueType": AutotaskSchema.picklist([(2, "Hardware"), (3, "Software"), (10, "Network")], order: [2, 3, 10]),
+            "subIssueType": AutotaskSchema.picklist([(136, "Printer"), (137, "E-mail"), (138, "VPN")], order: [136, 137, 138]),
+        ]
 
         func title(_ i: Int) -> String {
             if i % 37 == 5 { return Self.tricky[(i / 37) % Self.tricky.count] }
             return Self.problems[Int.random(in: 0..<Self.problems.count, using: &rng)]
         }
         let day = 86_400.0
-        var at: [AutotaskTicket] = []
+        var at: [SimAutotaskTicket] = []
         at.reserveCapacity(tickets)
         var id: Int64 = 7_000
+        // Some tenants run no SLAs at all; the others have one on most tickets.
+        let tenantHasSLAs = picklistVariant % 3 != 2
         for i in 0..<tickets {
             id += Int64.random(in: 1...3, using: &rng) // ids with gaps, as in a real tenant
             let created = now.addingTimeInterval(-Double.random(in: 0...(120 * day), using: &rng))
             let last = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
-            let status = Self.statuses[Int.random(in: 0..<Self.statuses.count, using: &rng)].0
+            var status = Self.statuses[Int.random(in: 0..<Self.statuses.count, using: &rng)].0
             var cal = Calendar(identifier: .gregorian)
             cal.timeZone = TimeZone(identifier: "UTC")!
             let ymd = cal.dateComponents([.year, .month, .day], from: created)
-            at.append(AutotaskTicket(
-                id: id, ticketNumber: String(format: "T%04d%02d%02d.%04d", ymd.year ?? 0, ymd.month ?? 1, ymd.day ?? 1, i % 10_000),
-                title: title(i),
-                description: "Reported by phone.\nSteps tried: restart, cable check.\n<b>Rich text</b> is returned as text only.",
-                status: status, priority: Self.priorities[Int.random(in: 0..<4, using: &rng)].0,
-                queueID: Self.queues[Int.random(in: 0..<Self.queues.count, using: &rng)].0,
-                source: Self.sources[Int.random(in: 0..<Self.sources.count, using: &rng)].0,
-                issueType: nil, subIssueType: nil, ticketType: Self.ticketTypes[Int.random(in: 0..<4, using: &rng)].0, ticketCategory: 3,
-                companyID: companyIDs[Int.random(in: 0..<companyIDs.count, using: &rng)],
-                contactID: Int64.random(in: 30_000...30_999, using: &rng),
-                assignedResourceID: i % 9 == 0 ? nil : resourceIDs[Int.random(in: 0..<resourceIDs.count, using: &rng)],
-                createDate: created, lastActivityDate: last,
-                dueDateTime: created.addingTimeInterval(Double.random(in: day...(10 * day), using: &rng)),
-                completedDate: status == 5 ? last : nil,
-                estimatedHours: Double(Int.random(in: 0...16, using: &rng)) / 2,
-                userDefinedFields: [.init(name: "Contract", value: i % 3 == 0 ? "Managed Services" : "Block Hours")]))
+            var t = SimAutotaskTicket(id: id)
+            t.ticketNumber = String(format: "T%04d%02d%02d.%04d", ymd.year ?? 0, ymd.month ?? 1, ymd.day ?? 1, i % 10_000)
+            t.title = title(i)
+            t.description = "Reported by phone.\nSteps tried: restart, cable check.\n<b>Rich text</b> is returned as text only."
+            var priority = Self.priorities[Int.random(in: 0..<4, using: &rng)].0
+            t.queueID = Self.queues[Int.random(in: 0..<Self.queues.count, using: &rng)].0
+            t.source = Self.sources[Int.random(in: 0..<Self.sources.count, using: &rng)].0
+            t.ticketType = Self.ticketTypes[Int.random(in: 0..<4, using: &rng)].0
+            t.ticketCategory = 3
+            var company = companyIDs[Int.random(in: 0..<companyIDs.count, using: &rng)]
+            t.contactID = Int64.random(in: 30_000...30_999, using: &rng)
+            t.assignedResourceID = i % 9 == 0 ? nil : resourceIDs[Int.random(in: 0..<resourceIDs.count, using: &rng)]
+            t.createDate = created
+            t.lastActivityDate = last
+            t.dueDateTime = created.addingTimeInterval(Double.random(in: day...(10 * day), using: &rng))
+            t.estimatedHours = Double(Int.random(in: 0...16, using: &rng)) / 2
+            t.contract = i % 3 == 0 ? "Managed Services" : "Block Hours"
+            // Made from the id alone (no draw), so the seed's other values stay as they were:
+            // old tickets on retired picklist values, internal work on the tenant's own company.
+            if id % 97 == 13, status != 5 { status = Self.inactiveStatuses[0].0 }
+            if id % 89 == 7 { priority = Self.inactivePriorities[0].0 }
+            if id % 61 == 5 { company = 0; t.contactID = nil }
+            t.status = status
+            t.priority = priority
+            t.companyID = company
+            t.completedDate = status == 5 ? last : nil
+            t.serviceLevelAgreementID = tenantHasSLAs && id % 7 != 0 ? Int(id % 2) + 1 : 0
+            at.append(t)
         }
         autotaskTickets = at
 
-        var ae: [AteraTicket] = []
+        var ae: [SimAteraTicket] = []
         ae.reserveCapacity(tickets)
         for i in 0..<tickets {
-            var t = AteraTicket(TicketID: Int64(1_000 + i))
+            var t = SimAteraTicket(TicketID: Int64(1_000 + i), modified: now)
             t.TicketTitle = title(i + 11)
             t.TicketNumber = String(1_000 + i)
             t.TicketPriority = Self.ateraPriorities[Int.random(in: 0..<4, using: &rng)]
@@ -146,17 +186,24 @@ public struct SimData: Sendable {
             t.EndUserID = Int64(500 + i % 300)
             t.EndUserFirstName = p.0; t.EndUserLastName = p.1
             t.EndUserEmail = "\(p.0.lowercased())@example.com"
+            t.EndUserPhone = i % 4 == 0 ? nil : "+1 555 01\(String(format: "%02d", i % 100))"
             let tech = Self.people[Int.random(in: 0..<Self.people.count, using: &rng)]
             t.TechnicianContactID = Int64(9_000 + Self.people.firstIndex { $0 == tech }!)
             t.TechnicianFullName = "\(tech.0) \(tech.1)"
+            t.TechnicianEmail = Self.technicianEmail(tech)
             let created = now.addingTimeInterval(-Double.random(in: 0...(90 * day), using: &rng))
             t.TicketCreatedDate = created
-            t.LastTechnicianCommentTimestamp = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
+            // A draw kept where the seed used to draw a modification time, so the data after it stays.
+            _ = Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng)
             t.FirstResponseDueDate = created.addingTimeInterval(4 * 3600)
-            t.LastEndUserComment = "It still happens after the restart."
-            t.LastEndUserCommentTimestamp = created.addingTimeInterval(600)
+            t.ClosedTicketDueDate = created.addingTimeInterval(72 * 3600)
+            t.CustomerBusinessNumber = String(format: "BN-%06d", 100_000 + Int(cust))
+            t.ContractID = i % 5 == 0 ? nil : 3_000 + cust
             ae.append(t)
         }
+        for k in ae.indices { ae[k] = Self.applyComments(to: ae[k], seed: seed, now: now) }
         ateraTickets = ae
+        ateraDirectory = AteraDirectory(companies: companies, tickets: ae, seed: seed, now: now)
+        self.companies[0] = Self.ownCompany
     }
 }

@@ -25,7 +25,7 @@ struct SimRouter: Sendable {
         return (config, state)
     }
 
-    static let autotaskPrefix = "/ATServicesRest/V1.0/"
+    static let autotaskPrefix = "/ATServicesRest/"
     static let ateraPrefix = "/api/v3/"
 
     func respond(_ request: Request) async -> Response {
@@ -36,13 +36,14 @@ struct SimRouter: Sendable {
                              headers: request.headers, body: body, authority: request.head.authority)
         if let (zone, rest) = Self.autotaskZone(path) {
             let (config, state) = autotaskTenant(req)
-            if !rest.lowercased().hasPrefix("zoneinformation"), let f = await state.drawFault(), let r = await fault(f) { return r }
+            let lower = rest.lowercased()
+            if !lower.hasPrefix("v1.0/zoneinformation"), lower != "versioninformation", let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AutotaskTwin(state: state, config: config, clock: clock).handle(req, zone: zone, rest: rest)
         }
         if path.hasPrefix(Self.ateraPrefix) {
             let (config, state) = ateraTenant(req)
             if let f = await state.drawFault(), let r = await fault(f) { return r }
-            return await AteraTwin(state: state, config: config).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
+            return await AteraTwin(state: state, config: config, clock: clock).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
         if path == "/__sim/stats" { return .data(200, await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })) }
         if path == "/__sim/reset", req.method == "POST" {
@@ -89,7 +90,7 @@ struct SimRouter: Sendable {
         }
     }
 
-    /// `/ATServicesRest/V1.0/x` → (1, "x"); `/zone3/ATServicesRest/V1.0/x` → (3, "x").
+    /// `/ATServicesRest/V1.0/x` → (1, "V1.0/x"); `/zone3/atservicesrest/v1.0/x` → (3, "v1.0/x") (any case, as IIS).
     static func autotaskZone(_ path: String) -> (Int, String)? {
         var zone = 1
         var p = Substring(path)
@@ -163,7 +164,22 @@ extension Response {
 
     /// Autotask's error body: `{"errors":["…"]}`.
     static func errors(_ status: Int, _ messages: String..., headers: [(String, String)] = []) -> Response {
-        .json(status, ["errors": messages], headers: headers)
+        .simJSON(status, .object([("errors", .array(messages.map { .string($0) }))]), headers: headers)
+    }
+
+    static func simJSON(_ status: Int, _ value: SimJSON, headers: [(String, String)] = []) -> Response {
+        .data(status, value.data(), headers: headers)
+    }
+
+    /// ASP.NET's validation problem: the reasons by field in `errors`.
+    static func validationProblem(_ errors: [String: [String]], instance: String) -> Response {
+        let body: SimJSON = .object([
+            ("type", .string("https://tools.ietf.org/html/rfc7231#section-6.5.1")),
+            ("title", .string("One or more validation errors occurred.")), ("status", .int(400)),
+            ("traceId", .string("00-5f1c0e2a9b7d4c3e8a6f1b2c3d4e5f60-1a2b3c4d5e6f7a8b-00")),
+            ("errors", .object(errors.keys.sorted().map { ($0, .array(errors[$0]!.map { .string($0) })) })),
+        ])
+        return .data(400, body.data(), contentType: "application/problem+json; charset=utf-8")
     }
 
     /// RFC 7807, as Atera sends for many 400/404s.

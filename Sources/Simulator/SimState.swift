@@ -14,7 +14,7 @@ actor SimState {
     private var lastSecond = 0
     private var backgroundCarry = 0.0
     private var inFlight: [String: Int] = [:]
-    var pagingTokens: [String: (query: Data, afterID: Int64, method: String)] = [:]
+    var pagingTokens: [String: (entity: String, query: Data, afterID: Int64, method: String)] = [:]
     private var nextToken = 1
 
     // Atera per-key sliding minute, in simulated seconds.
@@ -62,24 +62,32 @@ actor SimState {
         var attachmentsStored = 0
         var attachmentBytes = 0
         var attachmentRefusals = 0
+        /// Autotask notes and Atera comments added through the API; PATCHes a workflow rule undid.
+        var notesAdded = 0
+        var commentsAdded = 0
+        var workflowReverts = 0
     }
 
     // Attachments: bytes per simulated second in the 5-minute window, and a refusal period.
-    private var attachmentLog: [(at: Double, bytes: Int)] = []
-    private var attachmentsBlockedUntil: Double = -1
-    private(set) var attachments: [Int64: [AttachmentInfo]] = [:]
-    private var nextAttachmentID: Int64 = 90_000_001
+    var attachmentLog: [(at: Double, bytes: Int)] = []
+    var attachmentsBlockedUntil: Double = -1
+    var attachments: [Int64: [SimAutotaskAttachment]] = [:]
+    var nextAttachmentID: Int64 = 90_000_001
 
-    struct AttachmentInfo: Codable, Sendable {
-        var id: Int64, parentID: Int64, title: String, fullPath: String, attachmentType: String, fileSize: Int, attachDate: String
-    }
+    // Writes: notes and tickets created through the API, Atera comments added.
+    var addedNotes: [Int64: [SimAutotaskNote]] = [:]
+    var nextNoteID: Int64 = 95_000_001
+    var nextTicketNumber = 1
+    var ateraAddedComments: [Int64: [SimAteraComment]] = [:]
+    var nextAteraTicket: Int64 = 0
+    var nextAteraComment: Int64 = 880_000_001
 
     init(config: SimulatorConfig, clock: PSAClock) {
         self.config = config
         self.clock = clock
         self.startWall = clock.wall()
         self.faultRNG = SeededGenerator(seed: config.seed &+ 0xFA17)
-        self.data = SimData(tickets: config.tickets, seed: config.seed, now: clock.wall(), picklistVariant: config.picklistVariant)
+        self.data = SimData(tickets: config.tickets, seed: config.seed, now: startWall, picklistVariant: config.picklistVariant)
         let w = max(1, config.autotaskTimeframeMinutes * 60)
         ring = Array(repeating: 0, count: w)
         // The past timeframe already carried the background load.
@@ -141,10 +149,11 @@ actor SimState {
 
     var autotaskCount: Int { advance(); return ringTotal }
 
-    func threshold() -> ThresholdInformation {
-        ThresholdInformation(externalRequestThreshold: config.autotaskThreshold,
-                             requestThresholdTimeframe: config.autotaskTimeframeMinutes,
-                             currentTimeframeRequestCount: autotaskCount)
+    /// `ThresholdInformation`'s answer.
+    func threshold() -> SimJSON {
+        .object([("externalRequestThreshold", .int(Int64(config.autotaskThreshold))),
+                 ("requestThresholdTimeframe", .int(Int64(config.autotaskTimeframeMinutes))),
+                 ("currentTimeframeRequestCount", .int(Int64(autotaskCount)))])
     }
 
     enum Admission { case ok(latency: Double), suspended, threadLimit }
@@ -210,166 +219,11 @@ actor SimState {
         pagingTokens = [:]
     }
 
-    func makePagingToken(query: Data, afterID: Int64, method: String) -> String {
+    func makePagingToken(entity: String, query: Data, afterID: Int64, method: String) -> String {
         let token = "p\(nextToken)"
         nextToken += 1
-        pagingTokens[token] = (query, afterID, method)
+        pagingTokens[token] = (entity, query, afterID, method)
         return token
     }
 
-    func snapshotAutotask() -> [AutotaskTicket] { data.autotaskTickets }
-
-    enum UpdateError: Error, Sendable { case notFound, invalid(String) }
-
-    /// PATCH (only the given fields change) or PUT (the whole entity is replaced) of one ticket.
-    func updateAutotask(body: Data, replace: Bool) -> Result<Int64, UpdateError> {
-        Result { () throws(UpdateError) -> Int64 in
-            guard let fields = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { throw .invalid("The body is not a Ticket entity.") }
-            return try updateAutotask(fields, replace: replace)
-        }
-    }
-
-    private func updateAutotask(_ fields: [String: Any], replace: Bool) throws(UpdateError) -> Int64 {
-        guard let id = (fields.first { $0.key.lowercased() == "id" }?.value as? NSNumber)?.int64Value else {
-            throw .invalid("The id field is required for an update.")
-        }
-        guard let i = data.autotaskTickets.firstIndex(where: { $0.id == id }) else { throw .notFound }
-        let enc = JSONEncoder(), dec = JSONDecoder()
-        enc.dateEncodingStrategy = .custom { d, e in var c = e.singleValueContainer(); try c.encode(VendorDate.format(d)) }
-        guard let current = try? enc.encode(data.autotaskTickets[i]),
-              var obj = try? JSONSerialization.jsonObject(with: current) as? [String: Any] else { throw .invalid("internal") }
-        let known = Dictionary(AutotaskTicket.fieldNames.map { ($0.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
-        if replace { obj = ["id": id] }
-        for (k, v) in fields {
-            guard let name = known[k.lowercased()] else { throw .invalid("Unknown field '\(k)' on entity Ticket.") }
-            if name == "id" { continue }
-            if ["ticketNumber", "createDate"].contains(name) { throw .invalid("The field '\(name)' is read-only.") }
-            obj[name] = v
-            stats.updatedFields[name, default: 0] += 1
-            if name == "description" { stats.descriptionWrites += 1 }
-        }
-        obj["lastActivityDate"] = VendorDate.format(clock.wall())
-        guard let d = try? JSONSerialization.data(withJSONObject: obj), var t = try? dec.decode(AutotaskTicket.self, from: d) else {
-            throw .invalid("A field value has the wrong type.")
-        }
-        t.id = id
-        t.ticketNumber = data.autotaskTickets[i].ticketNumber
-        t.createDate = data.autotaskTickets[i].createDate
-        data.autotaskTickets[i] = t
-        return id
-    }
-
-    enum AttachmentRefusal: Error, Sendable { case noTicket, tooLarge, windowExceeded }
-
-    func storeAttachment(parent: Int64, title: String, bytes: Int) -> Result<Int64, AttachmentRefusal> {
-        Result { () throws(AttachmentRefusal) -> Int64 in try store(parent: parent, title: title, bytes: bytes) }
-    }
-
-
-    /// Stores an attachment, or refuses it: a file over the size limit, or the tenant's bytes in the
-    /// last 5 minutes over the limit (which then refuses every attachment for 5 minutes).
-    private func store(parent: Int64, title: String, bytes: Int) throws(AttachmentRefusal) -> Int64 {
-        guard data.autotaskTickets.contains(where: { $0.id == parent }) else { throw .noTicket }
-        let now = simSeconds
-        guard bytes <= config.attachmentFileLimit else { stats.attachmentRefusals += 1; throw .tooLarge }
-        attachmentLog.removeAll { $0.at <= now - 300 }
-        let used = attachmentLog.reduce(0) { $0 + $1.bytes }
-        if now < attachmentsBlockedUntil || used + bytes > config.attachmentWindowBytes {
-            if now >= attachmentsBlockedUntil { attachmentsBlockedUntil = now + 300 }
-            stats.attachmentRefusals += 1
-            stats.limitViolations += 1
-            throw .windowExceeded
-        }
-        attachmentLog.append((now, bytes))
-        let id = nextAttachmentID
-        nextAttachmentID += 1
-        attachments[parent, default: []].append(AttachmentInfo(id: id, parentID: parent, title: title, fullPath: title,
-                                                               attachmentType: "FILE_ATTACHMENT", fileSize: bytes, attachDate: VendorDate.format(clock.wall())))
-        stats.attachmentsStored += 1
-        stats.attachmentBytes += bytes
-        return id
-    }
-    func snapshotAtera() -> [AteraTicket] { data.ateraTickets }
-    /// When each Atera ticket was last changed through the API (Atera keeps this to itself: it
-    /// shows only in what `/tickets/lastmodified` answers).
-    private var ateraModifiedAt: [Int64: Date] = [:]
-    /// Tickets changed at or after `since`: by their activity or by a change made through the API.
-    func ateraModified(since: Date) -> [AteraTicket] {
-        data.ateraTickets.filter { max($0.lastActivity ?? .distantPast, ateraModifiedAt[$0.TicketID] ?? .distantPast) >= since }
-    }
-
-    /// Comments added through the API, after the generated ones.
-    private var ateraAddedComments: [Int64: [AteraComment]] = [:]
-    private var nextAteraTicket: Int64 = 0
-
-    /// Atera's updatable fields (`POST /tickets/{id}`); anything else is refused.
-    static let ateraUpdatable = ["TicketTitle", "TicketStatus", "TicketType", "TicketPriority", "TicketImpact", "TechnicianContactID"]
-
-    enum AteraChange: Error, Sendable { case notFound, invalid(String) }
-
-    func updateAtera(id: Int64, body: Data) -> Result<Int64, AteraChange> {
-        guard let i = data.ateraTickets.firstIndex(where: { $0.TicketID == id }) else { return .failure(.notFound) }
-        guard let obj = try? JSONSerialization.jsonObject(with: body) as? [String: Any], !obj.isEmpty else {
-            return .failure(.invalid("The request body is empty or not JSON."))
-        }
-        var t = data.ateraTickets[i]
-        for (k, v) in obj {
-            guard let name = Self.ateraUpdatable.first(where: { $0.lowercased() == k.lowercased() }) else {
-                return .failure(.invalid("The field '\(k)' cannot be updated. Updatable: \(Self.ateraUpdatable.joined(separator: ", "))."))
-            }
-            stats.updatedFields[name, default: 0] += 1
-            switch name {
-            case "TicketTitle": t.TicketTitle = v as? String
-            case "TicketStatus": t.TicketStatus = v as? String
-            case "TicketType": t.TicketType = v as? String
-            case "TicketPriority": t.TicketPriority = v as? String
-            case "TicketImpact": t.TicketImpact = v as? String
-            default:
-                t.TechnicianContactID = (v as? NSNumber)?.int64Value ?? (v as? String).flatMap { Int64($0) }
-                t.TechnicianFullName = t.TechnicianContactID.flatMap { id in
-                    SimData.people.indices.contains(Int(id - 9_000)) ? "\(SimData.people[Int(id - 9_000)].0) \(SimData.people[Int(id - 9_000)].1)" : nil
-                }
-            }
-        }
-        ateraModifiedAt[id] = clock.wall()
-        data.ateraTickets[i] = t
-        return .success(id)
-    }
-
-    func createAtera(body: Data) -> Result<Int64, AteraChange> {
-        guard let obj = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let title = obj["TicketTitle"] as? String, !title.isEmpty else {
-            return .failure(.invalid("TicketTitle is required."))
-        }
-        if nextAteraTicket == 0 { nextAteraTicket = (data.ateraTickets.map(\.TicketID).max() ?? 1_000) + 1 }
-        var t = AteraTicket(TicketID: nextAteraTicket)
-        nextAteraTicket += 1
-        t.TicketTitle = title
-        t.TicketStatus = "Open"
-        t.TicketPriority = (obj["TicketPriority"] as? String) ?? "Medium"
-        t.TicketImpact = (obj["TicketImpact"] as? String) ?? "NoImpact"
-        t.TicketType = (obj["TicketType"] as? String) ?? "Incident"
-        t.TicketCreatedDate = clock.wall()
-        if let d = obj["Description"] as? String { ateraAddedComments[t.TicketID, default: []].append(AteraComment(Date: clock.wall(), Comment: d)) }
-        data.ateraTickets.append(t)
-        return .success(t.TicketID)
-    }
-
-    /// The ticket's comments: a few generated from its id (deterministic), then any added.
-    func ateraComments(id: Int64) -> [AteraComment]? {
-        guard let t = data.ateraTickets.first(where: { $0.TicketID == id }) else { return nil }
-        var out: [AteraComment] = []
-        var rng = SeededGenerator(seed: config.seed &+ UInt64(bitPattern: id))
-        let created = t.TicketCreatedDate ?? startWall
-        for n in 0..<Int.random(in: 0...4, using: &rng) {
-            let tech = n % 2 == 1
-            let person = SimData.people[Int.random(in: 0..<SimData.people.count, using: &rng)]
-            out.append(AteraComment(Date: created.addingTimeInterval(Double(n + 1) * 3_600),
-                                    Comment: tech ? "Looked into it: \(SimData.problems[Int(id) % SimData.problems.count].lowercased())." : (t.LastEndUserComment ?? "Any update on this?"),
-                                    EndUserID: tech ? nil : t.EndUserID, TechnicianContactID: tech ? 9_000 : nil,
-                                    Email: tech ? nil : t.EndUserEmail, FirstName: tech ? person.0 : t.EndUserFirstName,
-                                    LastName: tech ? person.1 : t.EndUserLastName, IsInternal: tech && n == 3))
-        }
-        return out + (ateraAddedComments[id] ?? [])
-    }
 }

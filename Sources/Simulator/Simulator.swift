@@ -78,7 +78,9 @@ public final class Simulator: Sendable {
 
     /// The Autotask tenant's ticket ids, in order (for tests and examples).
     public func autotaskTicketIDs() async -> [Int64] { await state.snapshotAutotask().map(\.id) }
-    public func autotaskTickets() async -> [AutotaskTicket] { await state.snapshotAutotask() }
+    public func autotaskTickets() async -> [SimAutotaskTicket] { await state.snapshotAutotask() }
+    /// The Atera tenant's tickets, as the twin holds them (for tests and examples).
+    public func ateraTickets() async -> [SimAteraTicket] { await state.snapshotAtera() }
 
     /// Counters, as `GET /__sim/stats` returns them.
     public func statsJSON() async -> Data {

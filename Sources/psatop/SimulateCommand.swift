@@ -36,6 +36,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Inject faults at rates, e.g. \"500=0.05,503=0.02,slow=0.1,malformed=0.02,html=0.02\".")
     var faults = ""
 
+    @Option(help: ArgumentHelp("An Autotask workflow rule: a PATCH that sets this status value is answered {\"itemId\"} but the server keeps the old status (and logs a workflow-rule note), so a client's read-back can be tested.", valueName: "status"))
+    var workflowRevert: Int?
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
@@ -66,6 +69,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.ateraLimitPerMinute = ateraLimit
         config.ateraRateHeaders = !noRateHeaders
         config.faults = try FaultPlan(parsing: faults)
+        config.workflowRevertStatus = workflowRevert
         config.extraTenants = try tenants.map { try TenantSpec(parsing: $0) }
         let sim: Simulator
         do { sim = try await Simulator.start(config) } catch { fail("\(error)") }
