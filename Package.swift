@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Dashboard", dependencies: ["PSACore"]),
         // The only place that touches ncurses.
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
-        .target(name: "CursesUI", dependencies: ["Dashboard", "CNcurses"]),
+        .target(name: "CursesUI", dependencies: ["Dashboard", "PSACore", "CNcurses"]),
         // Wiring: the poller, connections (demo, Autotask, Atera), theme lookup.
         .target(name: "PSAApp", dependencies: [
             "PSACore", "PSAClient", "Simulator", "Dashboard",

@@ -44,6 +44,23 @@ void psa_stop(void) {
     endwin();
 }
 
+void psa_suspend(void) {
+    if (!running) return;
+    def_prog_mode();
+    curs_set(1);
+    endwin();
+    /* The editor gets the terminal as the shell left it. */
+    if (have_termios) tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+}
+
+void psa_resume(void) {
+    if (!running) return;
+    reset_prog_mode();
+    curs_set(0);
+    clearok(curscr, TRUE);
+    refresh();
+}
+
 int psa_rows(void) { return getmaxy(stdscr); }
 int psa_cols(void) { return getmaxx(stdscr); }
 int psa_colors(void) { return has_colors() ? COLORS : 0; }

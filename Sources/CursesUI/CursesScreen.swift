@@ -30,6 +30,13 @@ final class CursesScreen {
 
     func stop() { psa_stop() }
 
+    /// Gives the terminal to another program (an editor) and takes it back; the next draw repaints all.
+    func suspend() { psa_suspend() }
+    func resume() {
+        psa_resume()
+        last = nil
+    }
+
     /// Draws a canvas; does nothing when it equals the last one. One doupdate per frame.
     func draw(_ c: Canvas) {
         if let last, last == c { return }

@@ -89,6 +89,10 @@ public enum TerminalApp {
             case .open(let url):
                 if let browser, Browser.open(url, with: browser) { return }
                 _ = s.reduce(.notice("no browser here; the page: \(url)"))
+            case .writeNote(let id, let draft):
+                writeNote(id: id, draft: draft)
+            case .keepDraft(let path, let text):
+                NoteDraftFile.write(path, text)
             case .nextTheme:
                 guard options.themes.count > 1 else {
                     _ = s.reduce(.notice(options.color ? "only one theme found" : "NO_COLOR is set: no colours to change"))
@@ -99,6 +103,39 @@ public enum TerminalApp {
                 _ = s.reduce(.notice("theme: \(theme.name) in \(screen.depth.label) (t: next of \(options.themes.map(\.name).joined(separator: ", ")))"))
             default:
                 onCommand(c)
+            }
+        }
+        /// A note: a draft file (new, or the one kept), then `$VISUAL`/`$EDITOR` on the whole
+        /// terminal (as `git commit` does) or, where neither is set, typed inline.
+        func writeNote(id: Int64, draft: String?) {
+            let path: String
+            if let draft { path = draft } else {
+                do { path = try NoteDraftFile.create(ticketID: id) } catch {
+                    _ = s.reduce(.noteCancelled(id: id, reason: "no note draft could be made: \(error)", path: nil))
+                    return
+                }
+            }
+            let env = ProcessInfo.processInfo.environment
+            guard let editor = NoteEditor.command(environment: env) else {
+                _ = s.reduce(.noteInline(id: id, path: path, text: NoteDraftFile.read(path) ?? ""))
+                return
+            }
+            screen.suspend()
+            // The editor writes to the real stderr, not to the dashboard's sink.
+            let sinkCopy = dup(STDERR_FILENO)
+            if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO) }
+            let status = NoteEditor.run(editor, path: path)
+            if sinkCopy >= 0 { dup2(sinkCopy, STDERR_FILENO); close(sinkCopy) }
+            screen.resume()
+            let text = NoteDraftFile.read(path) ?? ""
+            if status != 0 {
+                let why = status < 0 ? "the editor (\(editor)) could not start" : "the editor exited with \(status)"
+                _ = s.reduce(.noteCancelled(id: id, reason: "note not sent: \(why)", path: path))
+            } else if text.isEmpty {
+                unlink(path)
+                _ = s.reduce(.noteCancelled(id: id, reason: "empty note: nothing sent", path: nil))
+            } else {
+                _ = s.reduce(.noteDraft(id: id, text: text, path: path))
             }
         }
         let size = screen.size

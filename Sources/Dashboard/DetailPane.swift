@@ -81,6 +81,23 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
         c.put(r.x + r.width - TextWidth.of(more) - 3, r.y + r.height - 1, " " + more + " ", theme[.border])
     }
     if let e = d.edit { renderPicker(&c, s, d, e, theme, g, r) }
+    if let n = d.noteTyping { renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r) }
+    else if let n = d.noteConfirm { renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) · \(n.visibility.audience)", theme, g, r) }
+}
+
+/// A note being typed inline, or waiting for its question: its last lines, sanitized, in a box.
+func renderNoteBox(_ c: inout Canvas, _ n: NoteDraft, title: String, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+    let w = min(r.width - 4, 90), h = min(r.height - 2, 12)
+    let box = Layout.Rect(x: r.x + (r.width - w) / 2, y: r.y + 2, width: w, height: h)
+    c.fill(x: box.x, y: box.y, width: box.width, height: box.height, theme[.base])
+    c.box(box, title: title, focused: true, theme: theme, glyphs: g)
+    var lines: [String] = []
+    for raw in n.text.split(separator: "\n", omittingEmptySubsequences: false) {
+        let wrapped = raw.isEmpty ? [] : Format.wrap(String(raw).sanitized, width: w - 4)
+        lines += wrapped.isEmpty ? [""] : wrapped
+    }
+    let rows = h - 2
+    for (i, l) in lines.suffix(rows).enumerated() { c.put(box.x + 2, box.y + 1 + i, l, theme[.base], maxWidth: w - 4) }
 }
 
 /// The status or priority picker over the detail view, then its confirmation.

@@ -10,6 +10,7 @@ extension DashboardState {
         // A path being typed takes every key (q, t, r, ? are letters of it); so does another status.
         if detail?.attachPath != nil && !showHelp { return handleAttachPrompt(key) }
         if detail?.edit?.typed != nil && !showHelp { return handleEdit(key) }
+        if detail?.noteTyping != nil && !showHelp { return handleNoteTyping(key) }
         if key == .char("q") { quit = true; return [.quit] }
         if showHelp {
             if key == .char("?") || key == .escape || key == .enter { showHelp = false }
@@ -40,6 +41,7 @@ extension DashboardState {
         if d.edit != nil { return handleEdit(key) }
         if d.attachPath != nil { return handleAttachPrompt(key) }
         if d.attachConfirm != nil { return handleAttachConfirm(key) }
+        if d.noteConfirm != nil { return handleNoteConfirm(key) }
         let page = max(1, layout.body.height - 4)
         switch key {
         case .char("y"), .char("o"): return share(d.ticket, key)
@@ -63,6 +65,13 @@ extension DashboardState {
             }
             detail = d
             return []
+        case .char("c"):
+            // A note (Autotask) or comment (Atera): written in $VISUAL/$EDITOR or inline; a draft
+            // kept from before is opened again.
+            guard d.saving == nil, !d.loading else { return [] }
+            d.notice = nil
+            detail = d
+            return [.writeNote(id: d.id, draft: drafts[d.id])]
         case .char("f"):
             // System notes (workflow rules, the RMM) folded into a count, or shown.
             d.showSystemNotes.toggle()
@@ -124,6 +133,76 @@ extension DashboardState {
         case .char("p"), .char("P"): d.attachVisibility = d.attachVisibility.toggled
         case .char("n"), .char("N"), .backspace: d.attachConfirm = nil; d.attachPath = path
         case .escape: d.attachConfirm = nil; d.attachVisibility = .internal
+        default: return []
+        }
+        detail = d
+        return []
+    }
+
+    /// Typing a note inline (no editor): Enter starts a new line, Ctrl-D is done, Esc keeps it as a draft.
+    mutating func handleNoteTyping(_ key: Key) -> [Command] {
+        guard var d = detail, var n = d.noteTyping else { return [] }
+        switch key {
+        case .ctrl("d"):
+            d.noteTyping = nil
+            let text = n.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty {
+                d.notice = "empty note: nothing sent"
+                d.noticeIsError = false
+            } else {
+                n.text = text
+                d.noteConfirm = n
+                drafts[d.id] = n.path
+            }
+            detail = d
+            return text.isEmpty ? [] : [.keepDraft(path: n.path, text: text)]
+        case .escape:
+            d.noteTyping = nil
+            let kept = !n.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            if kept { drafts[d.id] = n.path }
+            d.notice = kept ? "note not sent: the draft is kept at \(n.path) (c reopens it)" : "note cancelled"
+            d.noticeIsError = false
+            detail = d
+            return kept ? [.keepDraft(path: n.path, text: n.text)] : []
+        case .enter: n.text += "\n"
+        case .tab: n.text += "\t"
+        case .backspace: if !n.text.isEmpty { n.text.removeLast() }
+        case .char(let c):
+            guard c.isTypable, n.text.count < NoteDraft.maxLength else { return [] }
+            n.text.append(c)
+        default: return []
+        }
+        d.noteTyping = n
+        detail = d
+        return []
+    }
+
+    /// The question before a note goes: `y` sends it once, `p` switches between internal and
+    /// customer-visible, `e` edits again, Esc keeps it as a draft.
+    mutating func handleNoteConfirm(_ key: Key) -> [Command] {
+        guard var d = detail, var n = d.noteConfirm else { return [] }
+        switch key {
+        case .char("y"), .char("Y"):
+            guard n.text.count <= NoteDraft.maxLength else {
+                d.notice = "the note is \(n.text.count) characters; at most \(NoteDraft.maxLength) go: e edits it"
+                d.noticeIsError = true
+                detail = d
+                return []
+            }
+            d.noteConfirm = nil
+            d.saving = "adding the note (\(n.visibility.audience))"
+            detail = d
+            return [.addNote(id: d.id, text: n.text, visibility: n.visibility, draft: n.path)]
+        case .char("p"), .char("P"): n.visibility = n.visibility.toggled; d.noteConfirm = n
+        case .char("e"), .char("E"):
+            d.noteConfirm = nil
+            detail = d
+            return [.writeNote(id: d.id, draft: n.path)]
+        case .escape, .char("n"), .char("N"):
+            d.noteConfirm = nil
+            drafts[d.id] = n.path
+            d.notice = "note not sent: the draft is kept at \(n.path) (c reopens it)"
+            d.noticeIsError = false
         default: return []
         }
         detail = d

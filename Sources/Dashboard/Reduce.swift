@@ -93,6 +93,30 @@ extension DashboardState {
         case .attached(let id, let name, let bytes, let visibility):
             attachOutcome(id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
                           elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
+        case .noteDraft(let id, let text, let path):
+            drafts[id] = path
+            if detail?.id == id { detail?.noteConfirm = NoteDraft(text: text, path: path); detail?.notice = nil }
+        case .noteInline(let id, let path, let text):
+            if detail?.id == id { detail?.noteTyping = NoteDraft(text: text, path: path); detail?.notice = nil }
+        case .noteCancelled(let id, let reason, let path):
+            if let path { drafts[id] = path }
+            let text = reason + (path.map { " — the draft is kept at \($0) (c reopens it)" } ?? "")
+            if detail?.id == id { detail?.notice = text; detail?.noticeIsError = path != nil } else { say(text) }
+        case .noteAdded(let id, let visibility):
+            drafts[id] = nil
+            let text = "note added (\(visibility.audience))"
+            if detail?.id == id {
+                detail?.saving = nil
+                detail?.notice = text
+                detail?.noticeIsError = false
+                // The ticket and its notes again: the new note shows as the server keeps it.
+                return [.loadDetail(id)]
+            }
+            say(text + " to ticket \(id)")
+        case .noteFailed(let id, let error, let path):
+            drafts[id] = path
+            let text = "note not added: \(error). Not retried (the server may have taken it): the text is kept at \(path) (c reopens it)"
+            if detail?.id == id { detail?.saving = nil; detail?.notice = text; detail?.noticeIsError = true } else { say(text) }
         case .attachFailed(let id, let name, let error):
             attachOutcome(id, "\(name) not attached: \(error)", elsewhere: "\(name) not attached to ticket \(id): \(error)", failed: true)
         case .choices(let field, let labels):

@@ -69,7 +69,8 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
     else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
     else if s.detail?.attachConfirm != nil { keys = [("y", "attach"), ("p", "who sees it"), ("n", "back"), ("Esc", "cancel")] }
-    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("a", "attach"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
+    else if s.detail?.noteTyping != nil { keys = [("Ctrl-D", "done"), ("Enter", "new line"), ("Esc", "keep as draft")] }
+    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("c", "note"), ("a", "attach"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
     else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("n/N", "older/newer"), ("y", "copy as curl"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
     else if s.focus == .log { keys = [("j/k", "move"), ("Enter", "show"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
     else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
@@ -86,6 +87,13 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     if let path = s.detail?.attachPath, !s.showHelp {
         renderPrompt(&c, s, theme, g, label: " Attach file: ", typed: path,
                      right: "Enter next \(g.dot) Esc cancel \(g.dot) Ctrl-W/U erase")
+        return
+    }
+    if let d = s.detail, let n = d.noteConfirm, !s.showHelp {
+        // The question names who will see the note before anything is sent.
+        let lines = n.text.split(separator: "\n", omittingEmptySubsequences: false).count
+        let text = " Note on \(d.ticket.number.sanitized): \(lines) line\(lines == 1 ? "" : "s") \(g.dot) \(n.visibility.audience) \(g.dot) y send \(g.dot) p \(n.visibility == .internal ? "let the customer see it" : "internal only") \(g.dot) e edit \(g.dot) Esc keep"
+        c.put(0, y, text, n.visibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
     }
     if let d = s.detail, let path = d.attachConfirm, !s.showHelp {
@@ -150,6 +158,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("F", "server filter: status:New queue:L1 co:Acme"),
         ("s / S", "sort by the next column / reverse"),
         ("s / p / a (ticket)", "status / priority (asks) / attach a file"),
+        ("c (ticket)", "add a note/comment ($EDITOR; internal unless p)"),
         ("f (ticket)", "show / fold system notes (workflow, RMM)"),
         ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),

@@ -47,6 +47,14 @@ public enum DashboardEvent: Sendable {
     /// A file the user asked to attach was attached, or was not (and was not retried).
     case attached(id: Int64, name: String, bytes: Int, Visibility)
     case attachFailed(id: Int64, name: String, error: String)
+    /// A note written (in the editor, or inline) waits for its question; or the writing ended
+    /// without one (an empty text, an editor that failed), the draft kept where said.
+    case noteDraft(id: Int64, text: String, path: String)
+    case noteInline(id: Int64, path: String, text: String)
+    case noteCancelled(id: Int64, reason: String, path: String?)
+    /// The server took the note (its draft is gone), or did not (the draft stays; `c` reopens it).
+    case noteAdded(id: Int64, visibility: Visibility)
+    case noteFailed(id: Int64, error: String, path: String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
 }
@@ -67,6 +75,13 @@ public enum Command: Equatable, Sendable {
     /// Attaches the file at `path` (as typed: `~` and relative paths allowed) to a ticket, for
     /// the audience the person confirmed.
     case attach(id: Int64, path: String, visibility: Visibility)
+    /// Opens the ticket's note draft (a new one when nil) in `$VISUAL`/`$EDITOR`, or inline where
+    /// neither is set (the terminal's own: it hands the screen over and takes it back).
+    case writeNote(id: Int64, draft: String?)
+    /// Keeps what was typed inline in the draft file (nothing typed is lost).
+    case keepDraft(path: String, text: String)
+    /// Sends a note once, for the audience the person confirmed; the draft goes when the server took it.
+    case addNote(id: Int64, text: String, visibility: Visibility, draft: String)
     /// From now on the list is what the server filters by this (nil: every ticket); reloads it.
     case setServerFilter(ServerFilter?)
     /// The next theme, live.
@@ -103,9 +118,24 @@ public struct DetailState: Equatable, Sendable {
     public var attachVisibility: Visibility = .internal
     /// System notes (workflow rules, the RMM) shown instead of folded into a count.
     public var showSystemNotes = false
+    /// A note typed inline (no `$EDITOR`): the text so far and its draft file.
+    public var noteTyping: NoteDraft?
+    /// A written note waiting for `y`, with who will see it (internal unless `p`).
+    public var noteConfirm: NoteDraft?
     /// What became of the last change, and whether it failed.
     public var notice: String?
     public var noticeIsError = false
+}
+
+/// A note on its way: its text, its draft file, who will see it.
+public struct NoteDraft: Equatable, Sendable {
+    public var text: String
+    public var path: String
+    public var visibility: Visibility = .internal
+    public init(text: String, path: String, visibility: Visibility = .internal) { self.text = text; self.path = path; self.visibility = visibility }
+
+    /// The most a note may hold (Autotask's note description takes 32,000 characters).
+    public static let maxLength = NoteText.maxLength
 }
 
 /// Picking a new status or priority for the ticket in the detail view, then confirming it.
@@ -197,6 +227,8 @@ public struct DashboardState: Equatable, Sendable {
     public var background: [Int: DashboardState] = [:]
     /// Tickets the last incremental refresh found changed, and when it ran.
     public var changedIDs: Set<Int64> = []
+    /// Note drafts kept after a failure, a time-out or a cancelled question, by ticket: `c` reopens them.
+    public var drafts: [Int64: String] = [:]
     /// Some loaded ticket has SLA deadlines: the list shows its DUE column (a tenant that sets
     /// no SLA shows none, not a column of blanks).
     public var slaSeen = false

@@ -30,6 +30,8 @@ public struct ConnectionSettings: Sendable {
     /// The ticket fields pages ask for (Autotask's `IncludeFields`): the list's for the
     /// dashboard, everything the export prints for `tickets`.
     public var fieldSet: AutotaskFieldSet = .list
+    /// Who "me" is: the person's e-mail (Atera writes comments as this technician).
+    public var me: String?
     public init() {}
 }
 
@@ -102,7 +104,9 @@ public struct Connection: Sendable {
             let limit = config.ateraLimitPerMinute
             let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
                                          secrets: [config.ateraKey])
-            api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit)
+            // The demo writes as the simulator's first technician unless --me names another.
+            api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit,
+                           technicianEmail: settings.me ?? Simulator.demoTechnicianEmail)
         }
         let name = settings.name ?? settings.demoTenant?.name ?? "demo"
         return Connection(api: api, simulator: sim, tenantName: "\(name) (demo, \(Int(config.timeScale))x time)", timeScale: config.timeScale)
@@ -137,7 +141,7 @@ public struct Connection: Sendable {
             }
             let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock, secrets: [key])
             let api = AteraAPI(client: client, key: key, baseURL: settings.baseURL ?? AteraAPI.defaultBaseURL,
-                               limitPerMinute: settings.ateraLimitPerMinute)
+                               limitPerMinute: settings.ateraLimitPerMinute, technicianEmail: settings.me)
             let host = URL(string: settings.baseURL ?? AteraAPI.defaultBaseURL)?.host ?? "atera"
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)
         }

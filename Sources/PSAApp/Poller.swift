@@ -391,7 +391,19 @@ public actor Poller {
             }
         case .quit:
             stop()
-        case .copy, .open, .nextTheme:
+        case .addNote(let id, let text, let visibility, let draft):
+            // Once: a note the server may have taken is never sent again. The draft goes only
+            // when the server took it; on any failure it stays, and its path is shown.
+            track {
+                do {
+                    try await api.addNote(ticketID: id, text: text, visibility: visibility)
+                    unlink(draft) // the server took it: the draft is no longer needed
+                    post(.noteAdded(id: id, visibility: visibility))
+                } catch {
+                    post(.noteFailed(id: id, error: String(describing: error), path: draft))
+                }
+            }
+        case .copy, .open, .nextTheme, .writeNote, .keepDraft:
             break // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)

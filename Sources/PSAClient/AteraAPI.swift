@@ -11,6 +11,8 @@ public struct AteraAPI: TenantAPI {
     public let pageSize: Int
     /// Requests per minute the key allows (not documented by Atera; 700 is the common figure).
     public let limitPerMinute: Int
+    /// The technician psatop writes comments as (`--me` / `me`: their Atera e-mail); nil: none given.
+    public let technicianEmail: String?
     /// Customer names seen on tickets, for `company:` in a server filter (Atera filters by id).
     private let customers = CustomerNames()
 
@@ -32,8 +34,10 @@ public struct AteraAPI: TenantAPI {
 
     public static let defaultBaseURL = "https://app.atera.com/api/v3"
 
-    public init(client: RateAwareClient, key: String, baseURL: String = AteraAPI.defaultBaseURL, pageSize: Int = 50, limitPerMinute: Int = 700) {
+    public init(client: RateAwareClient, key: String, baseURL: String = AteraAPI.defaultBaseURL, pageSize: Int = 50, limitPerMinute: Int = 700,
+                technicianEmail: String? = nil) {
         self.client = client
+        self.technicianEmail = technicianEmail.flatMap { $0.isEmpty ? nil : $0 }
         self.key = key
         var u = baseURL
         while u.hasSuffix("/") { u.removeLast() }
@@ -202,6 +206,26 @@ public struct AteraAPI: TenantAPI {
 
     public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {
         try await update(ticketID: ticketID, fields: [field == .status ? "TicketStatus" : "TicketPriority": .string(label)])
+    }
+
+    /// `POST /tickets/{id}/comments` as the technician named by `--me` (`TechnicianCommentDetails`
+    /// with `TechnicianEmail` and `IsInternal`, internal unless customers were chosen). Sent once.
+    public func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws {
+        let clean = NoteText.clean(text)
+        guard !clean.isEmpty else { throw APIError(kind: .refused, status: nil, detail: "an empty comment is not sent") }
+        guard clean.count <= NoteText.maxLength else {
+            throw APIError(kind: .refused, status: nil, detail: "the comment is \(clean.count) characters; at most \(NoteText.maxLength) are sent")
+        }
+        guard let me = technicianEmail else {
+            throw APIError(kind: .refused, status: nil,
+                           detail: "Atera needs the technician to write as: give your Atera e-mail with --me (or me = \"…\" in the profile)")
+        }
+        let obj: [String: Any] = ["CommentText": clean,
+                                  "TechnicianCommentDetails": ["TechnicianEmail": me, "IsInternal": visibility == .internal]]
+        let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+        _ = try await client.send(ClientRequest(
+            spec: HTTPRequestSpec(method: "POST", url: baseURL + "/tickets/\(ticketID)/comments", headers: headers + [("Content-Type", "application/json")], body: body),
+            endpoint: "tickets", logPath: "/tickets/\(ticketID)/comments (\(visibility.rawValue), \(clean.count) chars)", idempotent: false, purpose: "note"))
     }
 
     /// Every comment of a ticket, oldest first (all pages).

@@ -30,6 +30,8 @@ public actor AutotaskAPI: TenantAPI {
     private var contactNames: [Int64: String] = [:]
     /// The tenant's note types (value → label), from `TicketNotes/entityInformation/fields`; nil until asked.
     private var noteTypes: [Int: String]?
+    /// The note type a new note gets: the tenant's default active one (else the first active).
+    private var noteTypeDefault: Int?
     /// The web app's address for this zone (`zoneInformation`'s `webUrl`), when discovered.
     private var webURL: String?
     /// The fields a page of tickets asks for (`IncludeFields`): the list's by default.
@@ -368,18 +370,39 @@ public actor AutotaskAPI: TenantAPI {
         if let found = try await names(of: "Contacts", one: "Contact", ids: customers, name: Self.resourceName) {
             for c in customers { contactNames[c] = found[c] ?? "Contact #\(c)" }
         }
-        if noteTypes == nil, !notes.isEmpty {
-            // The labels are a nicety: a tenant that refuses the fields still shows its notes.
-            if let f = try? await send("GET", "TicketNotes/entityInformation/fields", purpose: "picklists"),
-               let fields = try? f.decode(EntityFields.self) {
-                noteTypes = fields.picklists.values["notetype"] ?? [:]
-            } else {
-                noteTypes = [:]
-            }
-        }
+        if noteTypes == nil, !notes.isEmpty { await loadNoteTypes() }
         let types = noteTypes ?? [:]
         return notes.sorted { ($0.createDateTime ?? .distantPast, $0.id) < ($1.createDateTime ?? .distantPast, $1.id) }
             .map { $0.display(resources: resources, contacts: contactNames, noteTypes: types) }
+    }
+
+    /// The note types once: their labels (a nicety — a tenant that refuses the fields still shows
+    /// its notes) and the one a new note gets.
+    private func loadNoteTypes() async {
+        guard let f = try? await send("GET", "TicketNotes/entityInformation/fields", purpose: "picklists"),
+              let fields = try? f.decode(EntityFields.self) else { noteTypes = [:]; return }
+        noteTypes = fields.picklists.values["notetype"] ?? [:]
+        let values = fields.fields.first { $0.name.lowercased() == "notetype" }?.picklistValues ?? []
+        let active = values.filter { $0.isActive != false }
+        noteTypeDefault = (active.first { $0.isDefaultValue == true } ?? active.sorted { ($0.sortOrder ?? .max) < ($1.sortOrder ?? .max) }.first)
+            .flatMap { Int($0.value) }
+    }
+
+    /// `POST /Tickets/{id}/Notes` with the title (the first line), the text, the tenant's default
+    /// note type and `publish` 2 (internal) unless customers were chosen (1). Sent once.
+    public func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws {
+        let clean = NoteText.clean(text)
+        guard !clean.isEmpty else { throw APIError(kind: .refused, status: nil, detail: "an empty note is not sent") }
+        guard clean.count <= NoteText.maxLength else {
+            throw APIError(kind: .refused, status: nil, detail: "the note is \(clean.count) characters; Autotask takes at most \(NoteText.maxLength)")
+        }
+        if noteTypes == nil { await loadNoteTypes() }
+        let body = try JSONSerialization.data(withJSONObject: ["ticketID": ticketID, "title": NoteText.title(clean), "description": clean,
+                                                               "noteType": noteTypeDefault ?? 1, "publish": Self.publish(visibility)],
+                                              options: [.sortedKeys])
+        let r = try await send("POST", "Tickets/\(ticketID)/Notes", body: body, purpose: "note",
+                               logPath: "Tickets/\(ticketID)/Notes (\(visibility.rawValue), \(clean.count) chars)")
+        _ = try r.decode(AutotaskItemIDResponse.self)
     }
 
     // MARK: Changes

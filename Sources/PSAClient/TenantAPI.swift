@@ -33,6 +33,10 @@ public protocol TenantAPI: Sendable {
     func change(ticketID: Int64, _ field: EditableField, to label: String) async throws
     /// The tenant's API address as used now (after any zone discovery).
     func apiBaseURL() async -> String
+    /// Adds a note (Autotask `POST /Tickets/{id}/Notes`) or a comment (Atera
+    /// `POST /tickets/{id}/comments`) for the audience chosen. Sent once, never retried: the
+    /// server may have taken it. Too long, or (Atera) no technician to write as, is refused before sending.
+    func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws
     /// The ticket's web page with `{id}` in place of its id; nil where there is none.
     func ticketWebTemplate() async -> String?
     /// A ticket's comments (Atera) or notes (Autotask), oldest first; nil where there are none to show.

@@ -39,6 +39,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "API base URL (Autotask: a zone's …/ATServicesRest/V1.0; Atera: …/api/v3). Autotask discovers the zone when omitted. http:// only for loopback.")
     var baseURL: String?
 
+    @Option(help: ArgumentHelp("Who you are: your e-mail as the PSA knows it (Atera writes comments as this technician).", valueName: "e-mail"))
+    var me: String?
+
     @Option(help: "Atera requests per minute allowed for the key (default 700).")
     var ateraLimit: Int?
 
@@ -68,7 +71,9 @@ struct ConnectionOptions: ParsableArguments {
         c.ateraLimit = ateraLimit
         c.demoTickets = demoTickets
         c.demoFaults = (try? FaultPlan(parsing: demoFaults)) ?? FaultPlan()
-        return try c.resolve()
+        var resolved = try c.resolve()
+        if let me { for i in resolved.indices { resolved[i].me = me } }
+        return resolved
     }
 
     /// One tenant; a clean message and exit on a config error.

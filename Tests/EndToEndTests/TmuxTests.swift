@@ -191,6 +191,41 @@ struct TmuxTests {
         try await t.expectCookedShell()
     }
 
+    @Test("c: a note written in a scripted $EDITOR is asked about (internal), sent once, and comes back from the server in the ticket's notes")
+    func noteThroughEditor() async throws {
+        let bin = try psatopBinary()
+        let dir = NSTemporaryDirectory() + "psatop-editor-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The "editor": writes the note into the file it is given, as a person would, and logs its argument.
+        let editor = dir + "/ed.sh"
+        try "#!/bin/sh\necho \"$1\" > \(dir)/arg\nprintf 'Called the user back (tmux test).\\nToner ordered.\\n' > \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        let t = Tmux()
+        defer { t.kill() }
+        try await t.start(width: 120, height: 40)
+        try t.type("env EDITOR=\(editor) TMPDIR=\(dir) \(bin) --demo; echo EXIT=$?")
+        try await t.waitFor("Tickets 1/1,234")
+        try t.keys("Enter")
+        try await t.waitFor("the ticket's notes") { $0.contains("Notes ") }
+        try t.keys("c")
+        let question = try await t.waitFor("the question") { $0.contains("Note on T") }
+        #expect(question.contains("2 lines") && question.contains("internal: your team only"))
+        // The draft was a private file in TMPDIR while the editor had it.
+        let draft = try String(contentsOfFile: dir + "/arg", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        var st = stat()
+        #expect(draft.hasPrefix(dir + "/psatop-drafts-") && stat(draft, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        try t.keys("y")
+        try await t.waitFor("note added (internal: your team only)")
+        // The ticket comes back from the server with the note among its notes (scroll to the end).
+        for _ in 0..<6 { try t.keys("PageDown") }
+        let shown = try await t.waitFor("the note from the server") { $0.contains("Called the user back (tmux test).") }
+        #expect(shown.contains("internal"))
+        #expect(stat(draft, &st) != 0) // the server took it: the draft is gone
+        try t.keys("q")
+        try await t.waitFor("EXIT=0")
+    }
+
     @Test("when the terminal itself goes (the tmux server killed), psatop ends within seconds instead of running on unseen")
     func terminalGone() async throws {
         let bin = try psatopBinary()

@@ -280,3 +280,42 @@ extension RealShapesTests {
         #expect(json.contains(#""sla":{"breached":true,"stages":[{"breached":false,"due":"2026-11-23T12:10:00Z","met":true,"met_at":"2026-11-23T08:11:00Z","met_late":false,"stage":"first_response"}"#), "\(json)")
     }
 }
+
+extension RealShapesTests {
+    @Test("Autotask note: POST /Tickets/{id}/Notes with the first line as title, the tenant's default note type, publish 2 unless customers")
+    func autotaskNote() async throws {
+        let noteFields = #"{"fields":[{"name":"noteType","isPickList":true,"picklistValues":[{"value":"1","label":"Ticket Detail","isDefaultValue":false,"sortOrder":2,"isActive":true},{"value":"3","label":"Task Summary","isDefaultValue":true,"sortOrder":1,"isActive":true},{"value":"9","label":"Old","isDefaultValue":false,"sortOrder":0,"isActive":false}]},{"name":"publish","isPickList":true,"picklistValues":[{"value":"1","label":"All Autotask Users","isActive":true},{"value":"2","label":"Internal Project Team","isActive":true}]}]}"#
+        let h = Harness(seed: 14) { _, _, r in
+            if r.url.lowercased().hasSuffix("ticketnotes/entityinformation/fields") { return (Self.json(noteFields), .zero) }
+            return (Self.json(#"{"itemId":901}"#), .zero)
+        }
+        let api = Self.autotask(h)
+        _ = try await drive(h.test, untilDone: Task { try await api.addNote(ticketID: 100, text: "Called back\u{1B}[2J\nToner ordered.", visibility: .internal) })
+        _ = try await drive(h.test, untilDone: Task { try await api.addNote(ticketID: 100, text: "Your toner ships today.", visibility: .customers) })
+        let posts = await h.transport.sent.filter { $0.method == "POST" }
+        #expect(posts.count == 2 && posts.allSatisfy { $0.url.hasSuffix("/Tickets/100/Notes") })
+        let first = Self.body(posts[0].request)
+        #expect(first["title"] as? String == "Called back[2J" && first["description"] as? String == "Called back[2J\nToner ordered.")
+        #expect(first["noteType"] as? Int == 3 && first["publish"] as? Int == 2)
+        #expect(Self.body(posts[1].request)["publish"] as? Int == 1)
+        await #expect(throws: APIError.self) { try await api.addNote(ticketID: 100, text: String(repeating: "x", count: 32_001), visibility: .internal) }
+        await #expect(throws: APIError.self) { try await api.addNote(ticketID: 100, text: " \n ", visibility: .internal) }
+        #expect(await h.transport.sent.filter { $0.method == "POST" }.count == 2) // refused before sending
+    }
+
+    @Test("Atera comment: POST /tickets/{id}/comments as the technician named by --me, IsInternal unless customers; without --me refused unsent")
+    func ateraComment() async throws {
+        let h = Harness(seed: 15) { _, _, _ in (Self.json(#"{"ActionID":"77"}"#), .zero) }
+        let api = AteraAPI(client: h.client, key: "k", baseURL: "https://example.invalid/api/v3", technicianEmail: "ravi.patel@msp.example")
+        _ = try await drive(h.test, untilDone: Task { try await api.addNote(ticketID: 5001, text: "Looking into it.", visibility: .internal) })
+        let sent = try #require(await h.transport.sent.first)
+        #expect(sent.method == "POST" && sent.url.hasSuffix("/tickets/5001/comments"))
+        let body = Self.body(sent.request)
+        let details = body["TechnicianCommentDetails"] as? [String: Any]
+        #expect(body["CommentText"] as? String == "Looking into it.")
+        #expect(details?["TechnicianEmail"] as? String == "ravi.patel@msp.example" && details?["IsInternal"] as? Bool == true)
+        let anonymous = AteraAPI(client: h.client, key: "k", baseURL: "https://example.invalid/api/v3")
+        await #expect(throws: APIError.self) { try await anonymous.addNote(ticketID: 5001, text: "x", visibility: .internal) }
+        #expect(await h.transport.sent.count == 1)
+    }
+}

@@ -18,6 +18,9 @@ enum { PSA_A_BOLD = 1, PSA_A_UNDERLINE = 2, PSA_A_REVERSE = 4, PSA_A_DIM = 8 };
 int psa_start(int want_color, const char *term);
 /* Restores the terminal. Safe to call twice. */
 void psa_stop(void);
+/* Leaves curses for a program that needs the terminal (an editor), and comes back. */
+void psa_suspend(void);
+void psa_resume(void);
 int psa_rows(void);
 int psa_cols(void);
 /* Number of colours the terminal has (0 when colour is off). */

@@ -1,0 +1,99 @@
+import Dashboard
+import Foundation
+import PSACore
+
+/// Note drafts: one 0600 file per note in a 0700 folder of the user's (`$TMPDIR/psatop-drafts-<uid>`),
+/// created new (O_EXCL), deleted only once the server took the note.
+public enum NoteDraftFile {
+    static func folder(environment env: [String: String]) -> String {
+        let tmp = (env["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+        return (tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp) + "/psatop-drafts-\(getuid())"
+    }
+
+    /// A new, empty draft for a ticket; nil when none can be made (the reason in `error`).
+    public static func create(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        let dir = folder(environment: env)
+        if mkdir(dir, 0o700) != 0 && errno != EEXIST { throw DraftError("cannot make \(dir): \(String(cString: strerror(errno)))") }
+        // The folder must be ours and private: another user's (or a symlink) is refused.
+        var st = stat()
+        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid(), st.st_mode & 0o077 == 0 else {
+            throw DraftError("\(dir) is not a private folder of yours")
+        }
+        for n in 0..<100 {
+            let stamp = Int(Date().timeIntervalSince1970)
+            let path = "\(dir)/ticket-\(ticketID)-\(stamp)-\(getpid())-\(n).txt"
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd); return path }
+            if errno != EEXIST { throw DraftError("cannot make \(path): \(String(cString: strerror(errno)))") }
+        }
+        throw DraftError("cannot make a draft file in \(dir)")
+    }
+
+    /// The draft's text (at most 4 MB read), cleaned for sending.
+    public static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let h = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        guard let data = try? h.read(upToCount: 4 << 20) ?? Data() else { return nil }
+        return NoteText.clean(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Writes a draft in place (0600), as typed.
+    public static func write(_ path: String, _ text: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let h = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        try? h.write(contentsOf: Data(text.utf8))
+    }
+
+    struct DraftError: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+}
+
+/// `$VISUAL`, else `$EDITOR`, run as git does: through the shell, with the draft's path as its argument.
+enum NoteEditor {
+    static func command(environment env: [String: String]) -> String? {
+        for name in ["VISUAL", "EDITOR"] {
+            if let v = env[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty { return v }
+        }
+        return nil
+    }
+
+    /// Runs the editor on the terminal and waits; its exit status (-1: it could not start).
+    static func run(_ editor: String, path: String) -> Int32 {
+        var pid: pid_t = 0
+        let argv = ["/bin/sh", "-c", editor + " \"$1\"", "sh", path]
+        var cargs = argv.map { strdup($0) }
+        cargs.append(nil)
+        defer { cargs.forEach { free($0) } }
+        var attrs = posix_spawnattr_t()
+        posix_spawnattr_init(&attrs)
+        defer { posix_spawnattr_destroy(&attrs) }
+        // The editor gets default signal handling and no blocked signals (psatop ignores some).
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP] { sigaddset(&defaults, sig) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigdefault(&attrs, &defaults)
+        posix_spawnattr_setsigmask(&attrs, &empty)
+        posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        // Nor the credentials: the editor has no business with them.
+        let secret: Set<String> = [CredentialVariable.autotaskSecret, CredentialVariable.autotaskIntegrationCode, CredentialVariable.ateraKey]
+        var cenv = ProcessInfo.processInfo.environment.filter { !secret.contains($0.key) }.map { strdup("\($0.key)=\($0.value)") }
+        cenv.append(nil)
+        defer { cenv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, &attrs, cargs, cenv) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS, spelled out (the macros do not reach Swift).
+        if status & 0x7f == 0 { return (status >> 8) & 0xff }
+        return 128 + (status & 0x7f)
+    }
+}

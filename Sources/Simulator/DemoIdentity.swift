@@ -1,0 +1,6 @@
+import Foundation
+
+extension Simulator {
+    /// Who the demo writes Atera comments as: the simulator's first technician (id 9000).
+    public static var demoTechnicianEmail: String { SimData.technician(id: 9_000)?.email ?? "technician@example.com" }
+}
