@@ -86,8 +86,9 @@ struct HostileServerTests {
 
     @Test("a stalled body ends at the read-idle timeout, as \"timed out\"")
     func stallIdle() async throws {
-        // 600 simulated seconds of silence = 30 s here: far past what the test allows.
-        let (hostile, other) = try await Self.pair("stall=1", timeScale: 20)
+        // 600 simulated seconds of silence = 6 s here: past what the test allows, and the
+        // simulator's stop waits no longer than that for the stalled answer.
+        let (hostile, other) = try await Self.pair("stall=1", timeScale: 100)
         let transport = AHCTransport(readIdleTimeout: .milliseconds(400))
         let start = ContinuousClock.now
         do {
@@ -105,7 +106,7 @@ struct HostileServerTests {
 
     @Test("the request's deadline covers the whole body; the client retries a timed-out read per its policy")
     func stallDeadline() async throws {
-        let (hostile, other) = try await Self.pair("stall=1", timeScale: 20)
+        let (hostile, other) = try await Self.pair("stall=1", timeScale: 100)
         let transport = AHCTransport(readIdleTimeout: .seconds(60))
         let start = ContinuousClock.now
         await #expect(throws: TransportError.self) {
