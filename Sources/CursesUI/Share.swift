@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,9 +49,20 @@ public enum Browser {
         return nil
     }
 
+    /// The environment a browser gets: ours without any credential variable (`CredentialVariable.all`).
+    public static func childEnvironment(_ env: [String: String]) -> [String: String] {
+        env.filter { !CredentialVariable.isCredential($0.key) }
+    }
+
     /// Starts the browser on `url` in the background, its output to /dev/null. The URL is an
     /// argument, never shell text. Returns false when it could not be started.
-    static func open(_ url: String, with browser: String) -> Bool {
+    ///
+    /// The browser inherits nothing of ours it should not: no credential variable in its
+    /// environment, no descriptor but /dev/null on 0–2 (the terminal, sockets and secret files
+    /// stay here), no blocked or ignored signal (the terminal UI blocks and ignores some; a
+    /// browser that inherited them could not be stopped), and its own process group (a Ctrl-C
+    /// meant for psatop does not reach it).
+    public static func open(_ url: String, with browser: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         // sh starts the browser in the background and exits at once: no child is left to reap.
         let argv = ["/bin/sh", "-c", "\"$0\" \"$1\" </dev/null >/dev/null 2>&1 &", browser, url]
         var actions = posix_spawn_file_actions_t()
@@ -59,12 +71,44 @@ public enum Browser {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        guard closeFrom(&actions, 3) else { return false }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         var cargs = argv.map { strdup($0) } + [nil]
         defer { cargs.forEach { free($0) } }
+        var cenv = childEnvironment(environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { cenv.forEach { free($0) } }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else { return false }
+        guard posix_spawn(&pid, argv[0], &actions, &attr, &cargs, &cenv) == 0 else { return false }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return status == 0
+    }
+
+    /// Closes every descriptor from `low` up in the child: glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` (2.34+, looked up by name: Swift's Glibc module
+    /// leaves it out); where it is missing, each open descriptor is closed one by one.
+    static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ low: Int32) -> Bool {
+        #if os(Linux)
+        typealias Fn = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let sym = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            return unsafeBitCast(sym, to: Fn.self)(&actions, low) == 0
+        }
+        #endif
+        let maxFD = Int32(min(sysconf(Int32(_SC_OPEN_MAX)), 65_536))
+        var fd = low
+        while fd < maxFD {
+            if fcntl(fd, F_GETFD) != -1 { posix_spawn_file_actions_addclose(&actions, fd) }
+            fd += 1
+        }
+        return true
     }
 }

@@ -71,28 +71,8 @@ enum Format {
         s < 10 ? String(format: "%.1fs", s) : "\(Int(s.rounded()))s"
     }
 
-    /// Word-wraps text to a width, keeping paragraph breaks.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 0 else { return [] }
-        var lines: [String] = []
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let para = String(raw).sanitized // measure what will be drawn
-            var line = ""
-            for word in para.split(separator: " ") {
-                var w = String(word)
-                while TextWidth.of(w) > width { // a word longer than the line
-                    if !line.isEmpty { lines.append(line); line = "" }
-                    let head = TextWidth.truncate(w, to: width + 1).dropLast()
-                    lines.append(String(head)); w = String(w.dropFirst(head.count))
-                }
-                if line.isEmpty { line = w }
-                else if TextWidth.of(line) + 1 + TextWidth.of(w) <= width { line += " " + w }
-                else { lines.append(line); line = w }
-            }
-            lines.append(line)
-        }
-        return lines
-    }
+    /// Word-wraps text to a width, keeping paragraph breaks (linear, remembered: see `TextWidth.wrap`).
+    static func wrap(_ text: String, width: Int) -> [String] { TextWidth.wrap(text, width: width) }
 }
 
 /// Box-drawing characters, Unicode or ASCII.

@@ -29,27 +29,29 @@ public struct AttachmentFile: Sendable, Equatable {
     public static func read(_ typed: String, fileLimit: Int, home: String = NSHomeDirectory(),
                             cwd: String = FileManager.default.currentDirectoryPath) throws -> AttachmentFile {
         let path = resolve(typed, home: home, cwd: cwd)
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            let why = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
+        // Opened once without blocking (a FIFO or a device cannot hold the screen), judged by
+        // `fstat` of what was opened, read from that same descriptor.
+        let file: OpenedFile
+        do { file = try OpenedFile.openForReading(path) } catch {
+            let code = if case OpenedFile.Failure.open(let e) = error { e } else { EIO }
+            let why = code == ENOENT ? "no such file" : String(cString: strerror(code))
             throw Refused(description: "\(why): \(path)")
         }
-        switch st.st_mode & S_IFMT {
+        defer { file.release() }
+        switch file.kind {
         case S_IFREG: break
         case S_IFDIR: throw Refused(description: "\(path) is a directory; give a file")
-        default: throw Refused(description: "\(path) is not a regular file")
+        default: throw Refused(description: "\(path) is not a regular file (it is \(OpenedFile.describe(file.kind)))")
         }
-        let size = Int(st.st_size)
+        let size = Int(file.info.st_size)
         guard size > 0 else { throw Refused(description: "\(path) is empty") }
         guard size <= fileLimit else {
             throw Refused(description: "the file is \(ByteSize.text(size)); Autotask takes at most \(ByteSize.text(fileLimit)) per attachment")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        // At most one byte past the limit: a file that grew since fstat is still refused.
+        guard let data = file.readAll(upTo: fileLimit + 1) else {
             throw Refused(description: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        defer { try? handle.close() }
-        // At most one byte past the limit: a file that grew since stat is still refused.
-        let data = (try? handle.read(upToCount: fileLimit + 1)) ?? Data()
         guard data.count <= fileLimit else {
             throw Refused(description: "the file is over \(ByteSize.text(fileLimit)); Autotask takes at most that per attachment")
         }

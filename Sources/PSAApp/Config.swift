@@ -24,9 +24,15 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
             return v
         case .file(let raw):
             let path = Self.expand(raw, env: env)
-            var st = stat()
-            guard stat(path, &st) == 0 else { throw ConfigurationError("secret file \(raw) cannot be read (\(String(cString: strerror(errno))))") }
-            guard (st.st_mode & S_IFMT) == S_IFREG else { throw ConfigurationError("secret file \(raw) is not a regular file") }
+            // Opened once; owner, mode and type are those of what was opened (a link's target).
+            let file: OpenedFile
+            do { file = try OpenedFile.openForReading(path) } catch {
+                let code = if case OpenedFile.Failure.open(let e) = error { e } else { EIO }
+                throw ConfigurationError("secret file \(raw) cannot be read (\(String(cString: strerror(code))))")
+            }
+            defer { file.release() }
+            let st = file.info
+            guard file.isRegular else { throw ConfigurationError("secret file \(raw) is not a regular file (it is \(OpenedFile.describe(file.kind)))") }
             guard st.st_uid == getuid() else {
                 throw ConfigurationError("refusing secret file \(raw): it belongs to another user (uid \(st.st_uid)); it must be yours and readable only by you")
             }
@@ -34,7 +40,8 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
             guard mode & 0o077 == 0 else {
                 throw ConfigurationError("refusing secret file \(raw): group or others can read it (mode \(String(mode, radix: 8, uppercase: false).leftPadded(4))); run: chmod 600 \(raw)")
             }
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            // A secret is short: 64 KiB is far more than any key, and bounds a hostile file.
+            guard let data = file.readAll(upTo: 65_536), let text = String(data: data, encoding: .utf8) else {
                 throw ConfigurationError("secret file \(raw) cannot be read")
             }
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -100,8 +107,15 @@ public struct PSAConfig: Sendable, Equatable {
     public var theme: String?
     /// In file order.
     public var profiles: [Profile]
+    /// What the user should fix though the file can be used (a file others may write that names secret files).
+    public var warnings: [String] = []
 
     public func profile(_ name: String) -> Profile? { profiles.first { $0.name == name } }
+
+    /// Whether any profile takes a secret from a file.
+    public var namesSecretFiles: Bool {
+        profiles.contains { p in [p.secret, p.integrationCode, p.apiKey].contains { if case .file? = $0 { true } else { false } } }
+    }
 
     /// `$XDG_CONFIG_HOME/psatop/config.toml`, else `~/.config/psatop/config.toml`.
     public static func defaultPath(environment env: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -116,9 +130,21 @@ public struct PSAConfig: Sendable, Equatable {
             if path == nil { return nil }
             throw ConfigError(file: p, line: 0, message: "no such file")
         }
-        guard let data = FileManager.default.contents(atPath: p) else { throw ConfigError(file: p, line: 0, message: "cannot read the file") }
+        // Opened once, without blocking (a FIFO named as the config cannot hang the start).
+        guard let file = try? OpenedFile.openForReading(p) else { throw ConfigError(file: p, line: 0, message: "cannot read the file") }
+        defer { file.release() }
+        guard file.isRegular else { throw ConfigError(file: p, line: 0, message: "not a regular file (it is \(OpenedFile.describe(file.kind)))") }
+        guard let data = file.readAll(upTo: 1 << 20 + 1), data.count <= 1 << 20 else {
+            throw ConfigError(file: p, line: 0, message: "cannot read the file (at most 1 MiB)")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(file: p, line: 0, message: "the file is not UTF-8 text") }
-        return try parse(text, file: p)
+        var config = try parse(text, file: p)
+        let mode = file.info.st_mode & 0o777
+        if mode & 0o022 != 0, config.namesSecretFiles {
+            config.warnings.append("\(p) names secret files and others can write it (mode \(String(mode, radix: 8, uppercase: false).leftPadded(4))): "
+                + "whoever can change it can point psatop at their own file or server; run: chmod go-w \(p)")
+        }
+        return config
     }
 
     static let profileKeys: [String] = ["vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
@@ -284,6 +310,7 @@ public enum ConfigReport {
         if let d = config.defaultProfile { out += ", default \(d)" }
         if let t = config.theme { out += ", theme \(t)" }
         out += "\n"
+        for w in config.warnings { out += "warning: \(w)\n" }
         var allOK = true
         for p in config.profiles {
             var problems: [String] = []

@@ -32,6 +32,8 @@ public struct TenantChoice: Sendable {
     /// The settings of each tenant to open (one unless `--all`).
     public func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> [ConnectionSettings] {
         let config = try PSAConfig.load(path: configPath, environment: env)
+        // Said before anything starts (the dashboard takes the screen after this).
+        for w in config?.warnings ?? [] { try? FileHandle.standardError.write(contentsOf: Data("psatop: warning: \(w)\n".utf8)) }
         var profiles: [Profile]
         if all {
             if let c = config, !c.profiles.isEmpty { profiles = c.profiles }

@@ -75,9 +75,19 @@ public struct TenantStatus: Sendable, Codable, Equatable {
         let tier: LatencyTier? = suspended ? .suspended : quota?.tier
         self.tier = tier.map { t in vendor == "atera" ? (t >= .suspended ? "at the per-key limit" : "under the per-key limit") : t.label }
         self.suspended = suspended || tier == .suspended
-        self.error = error
         self.readAt = readAt
         countedBy = quota == nil ? nil : serverCount ? "server" : "psatop"
+        // A reading with numbers no tenant can have (timeframe 0, threshold ≤ 0) is no reading:
+        // UNKNOWN, saying what the server sent.
+        if let problem = quota?.problem, error == nil, !suspended {
+            self.error = problem
+            self.tier = nil
+            self.suspended = false
+            countedBy = nil
+            state = .unknown
+            return
+        }
+        self.error = error
         if let rateLimited {
             state = .critical
             reason = "rate limited by the server (429): \(rateLimited)"
@@ -96,7 +106,7 @@ public struct TenantStatus: Sendable, Codable, Equatable {
     public func perfdata(label: String = "used") -> String? {
         guard let used, let limit else { return nil }
         let label = countedBy == "psatop" ? label.replacingOccurrences(of: "used", with: "ours") : label
-        let warn = (limit + 1) / 2, crit = Int((Double(limit) * 0.75).rounded(.up))
+        let warn = limit / 2 + limit % 2, crit = Int((Double(limit) * 0.75).rounded(.up))
         let l = label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? label : "'\(label.replacingOccurrences(of: "'", with: ""))'"
         return "\(l)=\(used);\(warn);\(crit);0;\(limit)"
     }

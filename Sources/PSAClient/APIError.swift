@@ -5,7 +5,9 @@ import PSACore
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         case badCredentials, permission, notFound, threadLimit, rateLimited, suspended, badRequest,
-             serverError, transport, decoding, refused, attachmentLimit
+             serverError, transport, decoding, refused, attachmentLimit,
+             /// A redirect psatop would not follow (another origin, or too many).
+             redirected
     }
     public var kind: Kind
     public var status: Int?
@@ -28,6 +30,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transport: cause = "no answer from the server"
         case .decoding: cause = "the server's answer could not be read"
         case .refused: cause = "refused before sending"
+        case .redirected: cause = "redirect not followed — credentials are sent only to the configured (or the vendor's own) address"
         case .attachmentLimit: cause = "attachment limit — Autotask takes at most 10,000,000 bytes of attachments per 5 minutes per tenant; wait and try again"
         }
         let s = status.map { "HTTP \($0): " } ?? ""
@@ -35,7 +38,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Decodes an error body best-effort: RFC 7807 → `{"Message"}` → `{"errors":[…]}` → HTML title → first line.
-    public static func message(from body: Data) -> String {
+    /// `redact` removes secrets before the text is shortened (a secret cut in two by the limit
+    /// would otherwise survive as its first half).
+    public static func message(from body: Data, redact: (String) -> String = { $0 }) -> String {
+        func shorten(_ s: String) -> String { APIError.shorten(s, redact: redact) }
         let text = String(decoding: body.prefix(65_536), as: UTF8.self)
         if let obj = try? JSONSerialization.jsonObject(with: body.prefix(1 << 20)) as? [String: Any] {
             if let title = obj["title"] as? String {
@@ -75,14 +81,16 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }.sorted().joined(separator: "; ")
     }
 
-    static func shorten(_ s: String) -> String {
-        let t = s.sanitized
+    /// Sanitized, secrets removed (before and after sanitizing: a secret broken up by invisible
+    /// characters is whole again after), then cut to 300 characters.
+    static func shorten(_ s: String, redact: (String) -> String = { $0 }) -> String {
+        let t = redact(redact(s).sanitized)
         return t.count > 300 ? String(t.prefix(299)) + "…" : t
     }
 
-    /// Classifies a failed response.
-    public static func classify(status: Int, body: Data) -> APIError {
-        let msg = message(from: body)
+    /// Classifies a failed response; `redact` removes secrets from the detail before it is shortened.
+    public static func classify(status: Int, body: Data, redact: (String) -> String = { $0 }) -> APIError {
+        let msg = message(from: body, redact: redact)
         let lower = msg.lowercased()
         let kind: Kind
         if lower.contains("attachment") && (lower.contains("limit") || lower.contains("exceed")) { kind = .attachmentLimit }

@@ -89,7 +89,7 @@ public actor AutotaskAPI: TenantAPI {
         guard let zone = try? JSONDecoder().decode(ZoneInformation.self, from: r.body) else {
             throw APIError(kind: .decoding, status: r.status, detail: "zoneInformation answer without a url")
         }
-        _ = try URLPolicy.check(zone.url)
+        _ = try OriginPolicy.discovered(zone.url, vendor: .autotask, source: discovery)
         baseURL = Self.normalize(zone.url)
         webURL = zone.webUrl.flatMap(Self.autotaskWebApp)
     }

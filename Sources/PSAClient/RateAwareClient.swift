@@ -164,10 +164,22 @@ public actor RateAwareClient {
             var reason = carriedReason
             var isProbe = false
             if !request.exempt {
-                if let r = try await passPauseGate() { reason = r.reason; isProbe = r.probe }
-                if let r = try await pace() { reason = reason ?? r }
-                if priority == .bulk, try await passCeiling() { reason = reason ?? .ceiling }
-                if try await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
+                // The waits, then one last look at the pause without suspending in between: a 429
+                // or a suspension that began while this request waited in the pacer, the ceiling or
+                // for a slot holds it too. "Never sends while suspended" holds for every request.
+                admission: while true {
+                    if let r = try await waitWhilePaused() { reason = r }
+                    if let r = try await pace() { reason = reason ?? r }
+                    if priority == .bulk, try await passCeiling() { reason = reason ?? .ceiling }
+                    if try await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
+                    switch admit() {
+                    case .go: break admission
+                    case .probe: isProbe = true; break admission
+                    case .wait:
+                        releaseSlot(request.endpoint)
+                        reason = pauseReason
+                    }
+                }
             }
             let waited = carriedWait + (clock.now() - start).seconds
             let sentAt = clock.now()
@@ -178,28 +190,56 @@ public actor RateAwareClient {
             let outcome: Result<HTTPResult, any Error>
             do { outcome = .success(try await transport.send(request.spec, timeout: policy.timeout)) }
             catch { outcome = .failure(error) }
-            if !request.exempt { releaseSlot(request.endpoint) }
             let duration = (clock.now() - sentAt).seconds
             // A non-2xx answer, classified once, with secrets removed.
             var failure: APIError? = nil
             if case .success(let r) = outcome, !(200..<300).contains(r.status) {
-                let e = APIError.classify(status: r.status, body: r.body)
-                failure = APIError(kind: e.kind, status: e.status, detail: redact(e.detail))
+                // Redacted before it is shortened: no part of a secret survives the cut.
+                failure = APIError.classify(status: r.status, body: r.body, redact: redact)
             }
             // The probe is settled here, once: a 2xx ends the suspension, a suspension answer
-            // extends it (beginSuspension below), anything else leaves it as it was.
+            // extends it (below), a cancelled probe just lets the next one go, anything else
+            // leaves it as it was.
             if isProbe, failure?.kind != .suspended {
-                let succeeded = if case .success = outcome { failure == nil } else { false }
-                endProbe(stillSuspended: succeeded ? false : suspended)
+                if case .failure(let error) = outcome, error is CancellationError || Task.isCancelled {
+                    probing = false
+                    wakeProbeWaiters()
+                } else {
+                    let succeeded = if case .success = outcome { failure == nil } else { false }
+                    endProbe(stillSuspended: succeeded ? false : suspended)
+                }
             }
+            // What the answer means for the whole queue comes first; only then is the slot handed
+            // on, so the next request already sees the pause or the suspension.
+            if case .success(let result) = outcome {
+                noteRateLimitHeaders(result)
+                if let safe = failure {
+                    switch safe.kind {
+                    case .attachmentLimit: attachments.refused(at: clock.now().seconds)
+                    case .suspended: beginSuspension(detail: safe.detail, isProbe: isProbe)
+                    case .rateLimited where result.status == 429, .serverError where result.status == 503:
+                        // One reading of the clock for both: the pause counts from when it was computed.
+                        let now = clock.now()
+                        holdQueue(from: now, for: pauseFor(result, now: now), reason: .retryAfter, detail: safe.detail)
+                    default: break
+                    }
+                }
+            }
+            if !request.exempt { releaseSlot(request.endpoint) }
 
             switch outcome {
             case .failure(let error as CancellationError):
                 record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: "cancelled")
                 throw error
+            case .failure(let error as APIError):
+                // Refused by the transport itself (a redirect to another origin): never retried.
+                let safe = APIError(kind: error.kind, status: error.status, detail: redact(error.detail))
+                stats.failures += 1
+                record(request, status: error.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: safe.detail)
+                throw safe
             case .failure(let error):
                 stats.failures += 1
-                let message = redact(String(describing: error))
+                let message = APIError.shorten(String(describing: error), redact: redact)
                 record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: message)
                 guard request.idempotent, attempt < policy.maxRetries, budget.tryRetry() else {
                     throw APIError(kind: .transport, status: nil, detail: message)
@@ -208,7 +248,6 @@ public actor RateAwareClient {
                 try await clock.sleep(d)
                 carriedWait = d.seconds; carriedReason = .backoff
             case .success(let result):
-                noteRateLimitHeaders(result)
                 if failure == nil, detectsLatency, !request.exempt,
                    let t = detector.observe(endpoint: request.endpoint + " " + request.purpose, duration: duration) {
                     governor?.measuredTier = t
@@ -223,17 +262,12 @@ public actor RateAwareClient {
                 if result.status == 429 { stats.status429 += 1 }
                 switch safe.kind {
                 case .attachmentLimit:
-                    attachments.refused(at: clock.now().seconds)
                     throw safe
                 case .suspended:
-                    beginSuspension(detail: safe.detail, isProbe: isProbe)
                     // A read waits for the probe; it is not re-sent in a storm.
                     guard request.idempotent, attempt < policy.maxRetries else { throw safe }
                     carriedWait = 0; carriedReason = .suspended
                 case .rateLimited where result.status == 429, .serverError where result.status == 503:
-                    // One reading of the clock for both: the pause counts from when it was computed.
-                    let now = clock.now()
-                    holdQueue(from: now, for: pauseFor(result, now: now), reason: .retryAfter, detail: safe.detail)
                     // 429: the server did not act on it, so any request may go again; 503 only if idempotent.
                     guard (result.status == 429 || request.idempotent), attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
                     carriedWait = 0; carriedReason = .retryAfter
@@ -253,8 +287,9 @@ public actor RateAwareClient {
 
     // MARK: Pause gate
 
-    /// Waits while the queue is held. While suspended, exactly one request goes out as the probe.
-    private func passPauseGate() async throws -> (reason: WaitReason, probe: Bool)? {
+    /// Waits while the queue is held, and while a suspension's probe is out. Returns when the
+    /// queue is open or a probe is due (`admit` decides which request is the probe).
+    private func waitWhilePaused() async throws -> WaitReason? {
         var waitedFor: WaitReason? = nil
         while true {
             try Task.checkCancellation()
@@ -267,20 +302,32 @@ public actor RateAwareClient {
                 }
                 if !suspended { pausedUntil = nil; emit(.resumed) }
             }
-            guard suspended else { return waitedFor.map { ($0, false) } }
-            if probing {
-                waitedFor = .suspended
-                let id = UUID()
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { probeWaiters.append((id, $0)) }
-                } onCancel: {
-                    Task { await self.cancelProbeWait(id) }
-                }
-                continue
+            guard suspended, probing else { return waitedFor }
+            waitedFor = .suspended
+            let id = UUID()
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { probeWaiters.append((id, $0)) }
+            } onCancel: {
+                Task { await self.cancelProbeWait(id) }
             }
-            probing = true
-            return (.suspended, true)
         }
+    }
+
+    private enum Admission { case go, probe, wait }
+
+    /// The last look before a request goes out, with no suspension point between it and the
+    /// send: the queue open → go; suspended with no probe out → this request is the probe (the
+    /// one request that may go); held or a probe out → wait again. Only this sets `probing`, and
+    /// the send that follows always settles it.
+    private func admit() -> Admission {
+        if let until = pausedUntil {
+            if clock.now() < until { return .wait }
+            if !suspended { pausedUntil = nil; emit(.resumed) }
+        }
+        guard suspended else { return .go }
+        if probing { return .wait }
+        probing = true
+        return .probe
     }
 
     /// A cancelled caller leaves the probe queue at once instead of waking later and sending.
@@ -422,6 +469,7 @@ public actor RateAwareClient {
             if ceilingWaiters == 0, ceilingStatus?.state == .holding || Task.isCancelled { setCeiling(nil) }
         }
         var waited = false
+        var readJustNow = false
         while true {
             try Task.checkCancellation()
             guard let g = governor else { return waited }
@@ -431,10 +479,14 @@ public actor RateAwareClient {
             if decision == .read {
                 // Without a way to read (or right after a failed read) decide on what we have.
                 let recentlyFailed = quotaReadFailedAt.map { now - $0 < g.recheck } ?? false
-                if quotaSource != nil, !recentlyFailed {
+                if quotaSource != nil, !recentlyFailed, !readJustNow {
                     await refreshQuota()
+                    readJustNow = true
                     continue
                 }
+                // A read that left no usable reading (numbers refused, or still stale at once)
+                // counts as a failed one: no one reads again before `recheck`. No endless re-read.
+                if readJustNow, quotaReadFailedAt == nil { quotaReadFailedAt = now }
                 decision = g.decide(now: now, oursSinceReading: ours, lastBulkAt: lastBulkAt, acceptOld: true)
             }
             let status = { (state: CeilingStatus.State) in
@@ -447,10 +499,12 @@ public actor RateAwareClient {
                 if ceilingStatus != nil { setCeiling(nil) }
                 return waited
             case .spread(let seconds):
+                readJustNow = false
                 if ceilingStatus?.state != .holding { setCeiling(status(.spreading)) }
                 waited = true
                 try await clock.sleep(until: .seconds(double: now + seconds))
             case .hold(let seconds):
+                readJustNow = false
                 setCeiling(status(.holding))
                 waited = true
                 try await clock.sleep(until: .seconds(double: now + seconds))

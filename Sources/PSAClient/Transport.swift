@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PSACore
 
 /// One HTTP request as the client sends it.
 public struct HTTPRequestSpec: Sendable {
@@ -42,39 +43,134 @@ public protocol HTTPTransport: Sendable {
 }
 
 /// async-http-client transport. TLS verification is never disabled.
+///
+/// Hostile servers are bounded here, for every vendor alike:
+/// - **Redirects never take credentials to another origin.** async-http-client is told not to
+///   follow redirects; this transport follows one only to the request's own origin (same scheme,
+///   host and port — every request goes to a validated origin, see `OriginPolicy`) and refuses any
+///   other with an error naming where it pointed. Nothing is sent to the other origin at all.
+/// - **Every request ends by its deadline**, body included: the timeout covers the whole answer
+///   (async-http-client's own deadline ends with the headers), and a body that goes silent for
+///   `readIdleTimeout` ends sooner. Both surface as "timed out" (retried per the client's policy).
 public struct AHCTransport: HTTPTransport {
     let client: HTTPClient
     /// Bodies larger than this are refused rather than buffered (hostile servers).
     public var maxBodyBytes = 64 << 20
+    /// An answer whose body sends nothing for this long is abandoned ("timed out").
+    public var readIdleTimeout: Duration
+    /// Same-origin redirects followed before giving up.
+    public var maxRedirects = 5
+    /// The clock the deadlines run on.
+    let clock: PSAClock
 
-    public init(client: HTTPClient = AHCTransport.sharedClient) { self.client = client }
+    public init(client: HTTPClient = AHCTransport.sharedClient, readIdleTimeout: Duration = .seconds(30), clock: PSAClock = .continuous) {
+        self.client = client
+        self.readIdleTimeout = readIdleTimeout
+        self.clock = clock
+    }
 
     /// One HTTP client for the process. Failed connection attempts are not retried inside
     /// async-http-client (its pool would retry a refused connection until the request's deadline —
     /// minutes against a server that is down); the rate-aware client retries, with backoff and a
     /// budget, and shows each attempt in the log. Connecting may take 10 s; TLS verification is the default (full).
+    /// Redirects are not followed here (async-http-client would keep custom credential headers such
+    /// as `Secret` or `X-API-KEY` across origins): `send` decides.
     public static let sharedClient: HTTPClient = {
         var c = HTTPClient.Configuration()
         c.connectionPool.retryConnectionEstablishment = false
         c.timeout.connect = .seconds(10)
+        c.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
     }()
 
     public func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
+        let deadline = clock.now() + timeout
+        var current = request
+        var hops = 0
+        while true {
+            let result = try await sendOnce(current, deadline: deadline)
+            guard let next = try Self.redirect(result, from: current) else { return result }
+            hops += 1
+            guard hops <= maxRedirects else {
+                throw APIError(kind: .redirected, status: result.status, detail: "more than \(maxRedirects) redirects from \(Origin.describe(current.url))")
+            }
+            current = next
+        }
+    }
+
+    /// The request a redirect answer asks for, when it stays on the request's origin; nil when the
+    /// answer is no redirect. A redirect to any other origin is refused before anything is sent there.
+    public static func redirect(_ result: HTTPResult, from request: HTTPRequestSpec) throws -> HTTPRequestSpec? {
+        guard [301, 302, 303, 307, 308].contains(result.status), let location = result.header("Location") else { return nil }
+        guard let base = URL(string: request.url), let target = URL(string: location, relativeTo: base)?.absoluteURL,
+              let to = Origin(target), let from = Origin(base) else {
+            throw APIError(kind: .redirected, status: result.status, detail: "the server redirected to an unreadable address; not followed")
+        }
+        guard to == from else {
+            throw APIError(kind: .redirected, status: result.status,
+                           detail: "the server at \(from) redirected to \(to), another origin: not followed, so no credential leaves for it. Check the base URL (it may have moved)")
+        }
+        var next = request
+        next.url = target.absoluteString
+        // 303 (and 301/302 after anything but GET/HEAD, as browsers do) become a GET without a body.
+        if result.status == 303 || ([301, 302].contains(result.status) && !["GET", "HEAD"].contains(request.method.uppercased())) {
+            next.method = "GET"
+            next.body = nil
+        }
+        return next
+    }
+
+    /// One exchange, headers and whole body, by `deadline`, with the body's read-idle bound.
+    private func sendOnce(_ request: HTTPRequestSpec, deadline: Duration) async throws -> HTTPResult {
         var req = HTTPClientRequest(url: request.url)
         req.method = HTTPMethod(rawValue: request.method)
         for (k, v) in request.headers { req.headers.add(name: k, value: v) }
         if let body = request.body { req.body = .bytes(ByteBuffer(bytes: body)) }
+        let remaining = deadline - clock.now()
+        guard remaining > .zero else { throw TransportError("timed out") }
+        let progress = BodyProgress()
+        let (client, clock, idle, maxBytes, sent) = (self.client, self.clock, readIdleTimeout, maxBodyBytes, req)
         do {
-            let secs = Int64(timeout.components.seconds)
-            let resp = try await client.execute(req, timeout: .seconds(max(1, secs)))
-            let buf = try await resp.body.collect(upTo: maxBodyBytes)
-            return HTTPResult(status: Int(resp.status.code), headers: resp.headers.map { ($0.name, $0.value) },
-                              body: Data(buf.readableBytesView))
+            return try await withThrowingTaskGroup(of: HTTPResult?.self) { group in
+                group.addTask {
+                    let ns = max(1_000_000, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
+                    let resp = try await client.execute(sent, timeout: .nanoseconds(ns))
+                    var body = ByteBuffer()
+                    await progress.touch(clock.now())
+                    for try await chunk in resp.body {
+                        var chunk = chunk
+                        guard body.readableBytes + chunk.readableBytes <= maxBytes else {
+                            throw TransportError("the answer is larger than \(ByteSize.text(maxBytes)); refused")
+                        }
+                        body.writeBuffer(&chunk)
+                        await progress.touch(clock.now())
+                    }
+                    return HTTPResult(status: Int(resp.status.code), headers: resp.headers.map { ($0.name, $0.value) },
+                                      body: Data(body.readableBytesView))
+                }
+                // The watchdog: returns nil at the deadline, or when the body (once the headers came)
+                // has been silent for `idle`. The wait for the headers is bounded by the deadline only.
+                group.addTask {
+                    while true {
+                        let now = clock.now()
+                        if now >= deadline { return nil }
+                        let last = await progress.last
+                        if let last, now >= last + idle { return nil }
+                        try await clock.sleep(until: min(deadline, (last ?? now) + idle))
+                    }
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else { throw TransportError("timed out") }
+                return result
+            }
+        } catch _ where Task.isCancelled {
+            throw CancellationError()
         } catch let e as HTTPClientError {
             throw TransportError(Self.describe(e))
         } catch is CancellationError {
             throw CancellationError()
+        } catch let e as TransportError {
+            throw e
         } catch {
             throw TransportError(Self.describe(other: error))
         }
@@ -87,14 +183,14 @@ public struct AHCTransport: HTTPTransport {
                      "Network is unreachable": "network unreachable", "Connection reset by peer": "connection reset by the server",
                      "Name or service not known": "host name not found", "No address associated": "host name not found"]
         if let hit = known.first(where: { text.contains($0.key) }) { return hit.value }
-        return text.prefix(200).description
+        return text // (shortened by the client after it removed any secret)
     }
 
     static func describe(_ e: HTTPClientError) -> String {
         switch e {
         case .deadlineExceeded, .readTimeout, .connectTimeout: "timed out"
         case .remoteConnectionClosed: "connection closed by the server"
-        default: String(describing: e).prefix(200).description
+        default: String(describing: e)
         }
     }
 }
@@ -120,5 +216,70 @@ public enum URLPolicy {
         if h == "localhost" || h == "::1" { return true }
         let parts = h.split(separator: ".")
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+}
+
+/// When the body last brought bytes (nil until the headers came).
+private actor BodyProgress {
+    private(set) var last: Duration?
+    func touch(_ now: Duration) { last = now }
+}
+
+/// Scheme, host and port: what a credential may be sent to.
+public struct Origin: Hashable, Sendable, CustomStringConvertible {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+
+    public init?(_ url: URL) {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else { return nil }
+        let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
+        guard port > 0 else { return nil }
+        self.scheme = scheme; self.host = host; self.port = port
+    }
+
+    public init?(_ text: String) { guard let u = URL(string: text) else { return nil }; self.init(u) }
+
+    public var description: String {
+        let defaultPort = (scheme == "https" && port == 443) || (scheme == "http" && port == 80)
+        return "\(scheme)://\(host)\(defaultPort ? "" : ":\(port)")"
+    }
+
+    /// An address shortened to its origin for messages (never its path or query, which may hold a user name).
+    static func describe(_ url: String) -> String { Origin(url)?.description ?? "an unreadable address" }
+}
+
+/// What a *validated origin* is, once for every vendor — the only places a credential is sent:
+/// - the origin of the base URL the user configured (`URLPolicy.check`: https, or http on loopback);
+/// - an origin the client discovered (Autotask's zone from `zoneInformation`) only when it is
+///   https and on the vendor's own domain (`*.autotask.net`), or loopback when the discovery
+///   address was itself configured as loopback (the simulator, a test).
+/// Redirects never leave the request's origin (`AHCTransport`), so nothing reaches any other.
+public enum OriginPolicy {
+    /// The domains each vendor's discovered addresses must be on.
+    public static func domains(_ vendor: Vendor) -> [String] {
+        switch vendor {
+        case .autotask: ["autotask.net"]
+        case .atera: ["atera.com"]
+        }
+    }
+
+    /// A configured base URL: its origin, or why it is refused.
+    public static func configured(_ text: String) throws -> Origin {
+        let url = try URLPolicy.check(text)
+        guard let o = Origin(url) else { throw URLPolicy.Refused(description: "'\(text)' is not a valid URL (expected https://host/…)") }
+        return o
+    }
+
+    /// An address a server told us to use (`discovered`), found by asking `source` (itself
+    /// configured or the vendor's default): its origin, or a refusal naming it.
+    public static func discovered(_ text: String, vendor: Vendor, source: String) throws -> Origin {
+        guard let url = URL(string: text), let o = Origin(url) else {
+            throw URLPolicy.Refused(description: "the server named '\(text.prefix(200))' as the API address, which is not a valid URL")
+        }
+        if o.scheme == "https", domains(vendor).contains(where: { o.host == $0 || o.host.hasSuffix("." + $0) }) { return o }
+        if let from = Origin(source), URLPolicy.isLoopback(from.host), URLPolicy.isLoopback(o.host) { return o }
+        let expected = domains(vendor).map { "https://*.\($0)" }.joined(separator: " or ")
+        throw URLPolicy.Refused(description: "the server named \(o) as the API address; only \(expected) is trusted with credentials (set base_url to use another)")
     }
 }

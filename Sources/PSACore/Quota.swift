@@ -19,12 +19,21 @@ public enum LatencyTier: Int, Sendable, Comparable, CaseIterable, Codable {
     }
 
     /// The tier for an integer count against a threshold, computed without floating-point edges.
+    /// Any count a server sends is taken without overflow (a count past Int32, near Int64.max).
     public init(count: Int, threshold: Int) {
         guard threshold > 0 else { self = .suspended; return }
-        let c = Int64(count) * 100, t = Int64(threshold)
-        if c < 50 * t { self = .none }
-        else if c < 75 * t { self = .half }
-        else if c < 100 * t { self = .one }
+        let (c, o1) = count.multipliedReportingOverflow(by: 100)
+        let (t50, o2) = threshold.multipliedReportingOverflow(by: 50)
+        let (t75, o3) = threshold.multipliedReportingOverflow(by: 75)
+        let (t100, o4) = threshold.multipliedReportingOverflow(by: 100)
+        guard !(o1 || o2 || o3 || o4) else {
+            // Numbers this large are never exact in a threshold anyway: compare as fractions.
+            self = LatencyTier(usage: Double(count) / Double(threshold))
+            return
+        }
+        if c < t50 { self = .none }
+        else if c < t75 { self = .half }
+        else if c < t100 { self = .one }
         else { self = .suspended }
     }
 
@@ -68,9 +77,26 @@ public struct Quota: Sendable, Equatable, Codable {
         self.server = server
     }
 
-    public var fraction: Double { limit > 0 ? Double(used) / Double(limit) : 1 }
+    /// Used over limit; bounded (to ±1,000, i.e. 100,000%) so that a hostile count cannot
+    /// overflow what is computed from it (a bar's width, a percentage).
+    public var fraction: Double { limit > 0 ? min(1_000, max(-1_000, Double(used) / Double(limit))) : 1 }
     public var percent: Double { fraction * 100 }
     public var tier: LatencyTier { LatencyTier(count: used, threshold: limit) }
+
+    /// Why this reading cannot be used, in the server's own numbers ("server sent timeframe 0"):
+    /// a threshold or timeframe that is not positive, a negative count. Nil when it is usable.
+    public var problem: String? {
+        if limit <= 0 { return "server sent threshold \(limit)" }
+        if windowSeconds <= 0 { return "server sent timeframe " + (windowSeconds % 60 == 0 ? "\(windowSeconds / 60)" : "\(windowSeconds) s") }
+        if used < 0 { return "server sent count \(used)" }
+        return nil
+    }
+}
+
+/// A quota reading whose numbers cannot be used: the description says what the server sent.
+public struct InvalidQuota: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A server's own rate-limit headers as last seen: its limit, what remains, when its window resets.
@@ -109,10 +135,28 @@ public struct ThresholdInformation: Sendable, Codable, Equatable {
                 .init(codingPath: c.codingPath, debugDescription: "ThresholdInformation without currentTimeframeRequestCount"))
         }
         currentTimeframeRequestCount = count
+        // Numbers no tenant can have are refused here, naming what came, so no one computes
+        // with them (a timeframe of 0 made every reading stale at once: an endless re-read).
+        if let problem = Self.problem(threshold: externalRequestThreshold, timeframe: requestThresholdTimeframe, count: count) {
+            throw InvalidQuota(problem)
+        }
+    }
+
+    /// The longest timeframe taken as real: a year, in minutes.
+    public static let maxTimeframeMinutes = 525_600
+
+    /// What is wrong with these numbers, as the server sent them; nil when they are usable.
+    public static func problem(threshold: Int, timeframe: Int, count: Int) -> String? {
+        if threshold <= 0 { return "server sent threshold \(threshold)" }
+        if timeframe <= 0 || timeframe > maxTimeframeMinutes { return "server sent timeframe \(timeframe)" }
+        if count < 0 { return "server sent count \(count)" }
+        return nil
     }
 
     public var quota: Quota {
-        Quota(used: currentTimeframeRequestCount, limit: externalRequestThreshold,
-              windowSeconds: requestThresholdTimeframe * 60)
+        // (Saturating: a value built in code, not decoded, may still be anything.)
+        let (seconds, overflow) = requestThresholdTimeframe.multipliedReportingOverflow(by: 60)
+        return Quota(used: currentTimeframeRequestCount, limit: externalRequestThreshold,
+                     windowSeconds: overflow ? (requestThresholdTimeframe < 0 ? Int.min : Int.max) : seconds)
     }
 }

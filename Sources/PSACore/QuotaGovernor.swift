@@ -57,11 +57,22 @@ public struct QuotaGovernor: Sendable, Equatable {
         self.recheck = recheck / self.timeScale
     }
 
+    /// Takes a reading. One whose numbers cannot be used (`Quota.problem`) is not taken: the
+    /// ceiling then decides as without a reading rather than compute with them.
     public mutating func note(_ q: Quota, at now: Double) {
+        guard q.problem == nil else { return }
         reading = Reading(threshold: q.limit, window: Double(q.windowSeconds) / timeScale, count: q.used, at: now)
     }
 
-    public var ceilingCount: Int? { reading.map { Int((Double($0.threshold) * ceiling).rounded(.down)) } }
+    public var ceilingCount: Int? { reading.map { Self.int((Double($0.threshold) * ceiling).rounded(.down)) } }
+
+    /// A Double as an Int, saturating at the ends (Int(2^63) would trap).
+    static func int(_ d: Double) -> Int {
+        guard d.isFinite else { return d > 0 ? .max : d < 0 ? .min : 0 }
+        if d >= 9.2e18 { return .max }
+        if d <= -9.2e18 { return .min }
+        return Int(d)
+    }
 
     /// The tenant's count now: the reading plus our requests since, at least what the latency says.
     public func estimate(oursSinceReading: Int) -> Int? {
@@ -71,7 +82,8 @@ public struct QuotaGovernor: Sendable, Equatable {
         case .half: 0.5
         case .one, .suspended: 0.75
         }
-        return max(r.count + oursSinceReading, Int((Double(r.threshold) * floorFraction).rounded(.up)))
+        let (sum, overflow) = r.count.addingReportingOverflow(oursSinceReading)
+        return max(overflow ? .max : sum, Self.int((Double(r.threshold) * floorFraction).rounded(.up)))
     }
 
     /// What a bulk request should do now. `lastBulkAt`: when the previous bulk request went out.
@@ -79,7 +91,8 @@ public struct QuotaGovernor: Sendable, Equatable {
     public func decide(now: Double, oursSinceReading: Int, lastBulkAt: Double?, acceptOld: Bool = false) -> Decision {
         guard let r = reading, let est = estimate(oursSinceReading: oursSinceReading), let cap = ceilingCount else { return .read }
         let age = now - r.at
-        let headroom = cap - est
+        let (headroom, overflow) = cap.subtractingReportingOverflow(est)
+        guard !overflow else { return .hold(seconds: recheck / 10) }
         let band = Double(r.threshold) * slowBand
         // Far below the ceiling a reading stays good for longer; near it, it must be recent.
         let maxAge = Double(headroom) > 2 * band ? recheck * 5 : recheck

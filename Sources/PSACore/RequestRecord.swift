@@ -109,4 +109,14 @@ public enum CredentialVariable {
     public static let autotaskSecret = "AUTOTASK_SECRET"
     public static let autotaskIntegrationCode = "AUTOTASK_INTEGRATION_CODE"
     public static let ateraKey = "ATERA_API_KEY"
+    /// Every variable that holds a credential, psatop's own and those of the PSAs it may speak.
+    public static let all = [autotaskUserName, autotaskSecret, autotaskIntegrationCode, ateraKey, "HALO_CLIENT_ID", "HALO_CLIENT_SECRET"]
+
+    /// A variable a child process must not inherit: a credential variable above, or any whose
+    /// name says it holds one (…_SECRET, …_API_KEY, …_TOKEN, …_PASSWORD) — a browser needs none.
+    public static func isCredential(_ name: String) -> Bool {
+        let n = name.uppercased()
+        if all.contains(n) { return true }
+        return ["SECRET", "_API_KEY", "APIKEY", "_TOKEN", "PASSWORD", "INTEGRATION_CODE"].contains { n.contains($0) }
+    }
 }

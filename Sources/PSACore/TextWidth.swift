@@ -1,3 +1,5 @@
+import Foundation
+
 /// Terminal column widths without the C library's locale: East Asian wide and emoji take two
 /// columns, combining marks ride on their base character.
 public enum TextWidth {
@@ -59,5 +61,80 @@ public enum TextWidth {
         let t = truncate(s, to: width, ascii: ascii)
         let pad = String(repeating: " ", count: max(0, width - of(t)))
         return alignRight ? pad + t : t + pad
+    }
+
+    /// Word-wraps text to `width` columns, keeping paragraph breaks; each paragraph is sanitized
+    /// first (what is measured is what will be drawn). A word longer than the line is cut into
+    /// pieces that fit. Linear in the text: every character is measured once, so a long unbroken
+    /// (CJK) paragraph costs no more than words would. The last results are remembered, so a
+    /// screen that draws the same text every frame does not wrap it again.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        if let hit = wrapCache.get(text, width) { return hit }
+        let lines = computeWrap(text, width: width)
+        wrapCache.put(text, width, lines)
+        return lines
+    }
+
+    static func computeWrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let para = String(raw).sanitized
+            var line = "", lineWidth = 0
+            for word in para.split(separator: " ") {
+                var w = Substring(word), ww = of(String(word))
+                if ww > width { // a word longer than the line: whole pieces of `width` columns
+                    if !line.isEmpty { lines.append(line); line = ""; lineWidth = 0 }
+                    var piece = "", pieceWidth = 0
+                    var rest = ww
+                    var cut = w.startIndex
+                    for c in w {
+                        let cw = of(c)
+                        if piece.isEmpty, rest <= width { break } // what is left fits on a line
+                        if pieceWidth + cw > width, !piece.isEmpty {
+                            lines.append(piece); piece = ""; pieceWidth = 0
+                            if rest <= width { break }
+                        }
+                        piece.append(c); pieceWidth += cw; rest -= cw
+                        cut = w.index(after: cut)
+                    }
+                    if !piece.isEmpty { lines.append(piece) }
+                    w = w[cut...]; ww = rest
+                    // (Only when one character is wider than the line is nothing left: the last piece is the line then.)
+                    if w.isEmpty, let last = lines.popLast() { line = last; lineWidth = of(last); continue }
+                }
+                if line.isEmpty { line = String(w); lineWidth = ww }
+                else if lineWidth + 1 + ww <= width { line += " " + w; lineWidth += 1 + ww }
+                else { lines.append(line); line = String(w); lineWidth = ww }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    private static let wrapCache = WrapCache()
+}
+
+/// The last few wraps, by text and width. Thread-safe: every access to `entries` and `order`
+/// happens with `lock` held, so the class may be shared (hence `@unchecked Sendable`).
+private final class WrapCache: @unchecked Sendable {
+    private struct Key: Hashable { let text: String; let width: Int }
+    private var entries: [Key: [String]] = [:]
+    private var order: [Key] = []
+    private let lock = NSLock()
+    private let capacity = 64
+
+    func get(_ text: String, _ width: Int) -> [String]? {
+        lock.lock(); defer { lock.unlock() }
+        return entries[Key(text: text, width: width)]
+    }
+
+    func put(_ text: String, _ width: Int, _ lines: [String]) {
+        let key = Key(text: text, width: width)
+        lock.lock(); defer { lock.unlock() }
+        if entries.updateValue(lines, forKey: key) == nil {
+            order.append(key)
+            if order.count > capacity { entries[order.removeFirst()] = nil }
+        }
     }
 }

@@ -1,11 +1,14 @@
 import Foundation
+import Hummingbird
 import PSACore
 
 /// Faults the simulator injects into Autotask and Atera answers, each at a rate (0…1), always
 /// or only in a time window, and a zone move at a moment. Parsed from e.g.
 /// `--faults "500=0.05,503=0.02,timeout=0.01,reset=0.01,truncated=0.01,slow=0.1,malformed=0.02,html=0.02"`;
 /// `500=1@30-60` injects only between 30 s and 60 s after the simulator started, and
-/// `zonemove@45` moves the Autotask tenant to a new zone 45 s after the start.
+/// `zonemove@45` moves the Autotask tenant to a new zone 45 s after the start. Hostile servers:
+/// `redirect=1` answers 302 to another origin (`redirectTarget`, or `redirectto=URL` in the text),
+/// `stall=1` sends the headers and part of the body, then nothing.
 public struct FaultPlan: Sendable, Equatable {
     public enum Kind: String, CaseIterable, Sendable {
         /// A 500 with a vendor-shaped error body.
@@ -24,7 +27,17 @@ public struct FaultPlan: Sendable, Equatable {
         case malformed
         /// An IIS-style HTML 500 page instead of JSON.
         case html
+        /// A `302` whose `Location` is another origin (`redirectTarget`): a client that follows it
+        /// with its credential headers leaks them there.
+        case redirect
+        /// The headers and part of the body, then silence (10 simulated minutes), then the
+        /// connection closes: only a deadline covering the whole body ends the wait.
+        case stall
     }
+
+    /// Where a `redirect` fault points: another origin than the simulator's (by default the
+    /// discard port on loopback, where nothing should ever connect).
+    public var redirectTarget = "http://127.0.0.1:9/ATServicesRest/V1.0/ThresholdInformation"
 
     public struct Rule: Sendable, Equatable {
         public var rate: Double
@@ -46,7 +59,15 @@ public struct FaultPlan: Sendable, Equatable {
     public init(parsing text: String) throws {
         for part in text.split(separator: ",") where !part.trimmingCharacters(in: .whitespaces).isEmpty {
             let item = part.trimmingCharacters(in: .whitespaces)
-            let known = (Kind.allCases.map(\.rawValue) + ["zonemove"]).joined(separator: ", ")
+            let known = (Kind.allCases.map(\.rawValue) + ["zonemove", "redirectto"]).joined(separator: ", ")
+            if item.lowercased().hasPrefix("redirectto=") {
+                let url = String(item.dropFirst("redirectto=".count))
+                guard let u = URL(string: url), u.scheme != nil, u.host != nil else {
+                    throw Invalid(description: "redirect target '\(url)' must be an absolute URL (redirectto=http://host:port/path)")
+                }
+                redirectTarget = url
+                continue
+            }
             if item.lowercased().hasPrefix("zonemove") {
                 guard let at = item.split(separator: "@").last.flatMap({ Double($0) }), item.contains("@"), at >= 0 else {
                     throw Invalid(description: "zone move '\(item)' needs a time: zonemove@SECONDS")
@@ -86,5 +107,29 @@ public struct FaultPlan: Sendable, Equatable {
             roll -= r
         }
         return nil
+    }
+}
+
+extension FaultPlan {
+    /// The answer for the hostile-server faults (`redirect`, `stall`); nil for the others.
+    func hostileAnswer(_ kind: Kind, clock: PSAClock, timeScale: Double) -> Response? {
+        switch kind {
+        case .redirect:
+            var headers: HTTPFields = [.contentType: "text/html"]
+            headers[.location] = redirectTarget
+            return Response(status: .found, headers: headers,
+                            body: .init(byteBuffer: ByteBuffer(string: "<html><body>Object moved (simulated fault)</body></html>")))
+        case .stall:
+            let part = Data(#"{"items":[{"id":1,"title":"stalled mid-ans"#.utf8)
+            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+            headers[.contentLength] = "4096"
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: part))
+                try await clock.sleep(.seconds(double: 600 / max(timeScale, 0.001)))
+                throw DroppedConnection()
+            })
+        default:
+            return nil
+        }
     }
 }

@@ -87,6 +87,8 @@ struct SimRouter: Sendable {
             return .cutOff(promised: 0)
         case .truncated:
             return .cutOff(promised: 2_048, sending: Data(#"{"items":[{"id":1,"title":"half an ans"#.utf8))
+        case .redirect, .stall:
+            return config.faults.hostileAnswer(f, clock: clock, timeScale: config.timeScale)
         }
     }
 

@@ -20,6 +20,21 @@ struct PSATop: AsyncParsableCommand {
         """,
         subcommands: [DashboardCommand.self, TicketsCommand.self, StatusCommand.self, ServeMetricsCommand.self, ConfigCommand.self, SimulateCommand.self],
         defaultSubcommand: DashboardCommand.self)
+
+    /// ArgumentParser's own entry, after one step: no core dump may hold a secret read later.
+    static func main() async {
+        ProcessHardening.noCoreDumps()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command that talks to a tenant shares. Flags override the config file's profile.
@@ -95,10 +110,16 @@ struct ConnectionOptions: ParsableArguments {
 
 extension Vendor: ExpressibleByArgument {}
 
-/// Prints a clean one-line error and exits non-zero.
+/// Prints a clean error and exits non-zero. The message often carries a server's words, so
+/// each of its lines is sanitized: no escape sequence or control character reaches the terminal.
 func fail(_ message: String, code: Int32 = 1) -> Never {
-    Out.err("psatop: \(message)\n")
+    Out.err("psatop: \(failureText(message))\n")
     exit(code)
+}
+
+/// `fail`'s text: every line sanitized, line breaks kept.
+func failureText(_ message: String) -> String {
+    message.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).sanitized }.joined(separator: "\n")
 }
 
 /// Standard output and error that survive a reader going away (`psatop tickets | head`): the

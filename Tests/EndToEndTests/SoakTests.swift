@@ -14,7 +14,10 @@ struct SoakTests {
     func soak() async throws {
         let bin = try psatopBinary()
         let s = Self.seconds
-        let kinds = ["500=0.25", "503=0.1", "timeout=0.05", "reset=0.1", "truncated=0.1", "slow=0.2", "malformed=0.1", "html=0.1"]
+        let kinds = ["500=0.25", "503=0.1", "timeout=0.05", "reset=0.1", "truncated=0.1", "slow=0.2", "malformed=0.1", "html=0.1",
+                     // Hostile servers: a 302 to another origin (refused, never followed) and a body that stalls
+                     // (ended by the read-idle timeout); rare, as each stall holds a slot until then.
+                     "redirect=0.05", "stall=0.01"]
         let faults = kinds.map { "\($0)@0-\(s)" }.joined(separator: ",")
         let t = Tmux()
         defer { t.kill() }

@@ -107,3 +107,20 @@ struct HeadlessTests {
         #expect(!body.contains("demo-secret-not-real"))
     }
 }
+
+@Suite("Status with hostile quota numbers")
+struct HostileStatusTests {
+    @Test("a reading with numbers no tenant can have is UNKNOWN, saying what the server sent")
+    func invalidQuotaIsUnknown() {
+        for (q, reason) in [(Quota(used: 5, limit: 0, windowSeconds: 3_600), "server sent threshold 0"),
+                            (Quota(used: 5, limit: 10_000, windowSeconds: 0), "server sent timeframe 0"),
+                            (Quota(used: 5, limit: -3, windowSeconds: 3_600), "server sent threshold -3")] {
+            let t = TenantStatus(tenant: "t", vendor: "autotask", quota: q, readAt: Date())
+            #expect(t.state == .unknown)
+            #expect(t.error == reason)
+        }
+        // The largest threshold still gives perfdata without overflow.
+        let big = TenantStatus(tenant: "t", vendor: "autotask", quota: Quota(used: 1, limit: Int.max, windowSeconds: 3_600), readAt: Date())
+        #expect(big.perfdata() != nil)
+    }
+}
