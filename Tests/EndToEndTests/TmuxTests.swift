@@ -40,7 +40,8 @@ struct TmuxTests {
         #expect(detail.contains("Last activity"))
 
         // Change its status: the picker, the question, y; only that field goes, and it shows.
-        try await t.waitFor("the full ticket") { !$0.contains("loading") && $0.contains("Description") }
+        // (The contact comes only with the full ticket; the SLA stages may push the description below the fold.)
+        try await t.waitFor("the full ticket") { !$0.contains("loading") && $0.contains("Contact ") }
         try t.keys("s")
         try await t.waitFor("the status labels") { $0.contains("Set status (now") && !$0.contains("loading the labels") }
         try t.keys("j", "Enter")
