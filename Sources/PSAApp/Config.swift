@@ -80,6 +80,8 @@ public struct Profile: Sendable, Equatable {
     public var pollBudget: Double?
     public var ateraLimit: Int?
     public var theme: String?
+    /// Who "me" is on this tenant: the person's e-mail (Atera writes comments as this technician).
+    public var me: String?
     /// Line of the profile's table in the file.
     public var line: Int
 
@@ -148,7 +150,7 @@ public struct PSAConfig: Sendable, Equatable {
     }
 
     static let profileKeys: [String] = ["vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
-                                        "ceiling", "poll_budget", "atera_limit", "theme"]
+                                        "ceiling", "poll_budget", "atera_limit", "theme", "me"]
 
     /// Parses and validates; every error names the line.
     public static func parse(_ text: String, file: String) throws -> PSAConfig {
@@ -239,6 +241,10 @@ public struct PSAConfig: Sendable, Equatable {
         p.pollBudget = try number("poll_budget", in: 0.01...100, what: "a percentage of the threshold per hour, e.g. 1")
         if let l = try number("atera_limit", in: 1...1_000_000, what: "requests per minute, e.g. 700") { p.ateraLimit = Int(l) }
         p.theme = try string("theme")
+        p.me = try string("me")
+        if let me = p.me, !me.contains("@") || me.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw fail(["profiles", name, "me"], "me must be your e-mail as the PSA knows it, e.g. me = \"dana@yourmsp.com\"")
+        }
         if !p.demo {
             switch p.vendor {
             case .autotask:
@@ -340,6 +346,7 @@ public enum ConfigReport {
             row("poll budget", "\(Self.number(p.pollBudget ?? 1))% of the threshold per hour" + (p.pollBudget == nil ? " (default)" : ""))
             if let l = p.ateraLimit { row("atera limit", "\(l) requests/minute") }
             if let t = p.theme ?? config.theme { row("theme", t) }
+            if let me = p.me { row("me", me) }
             if problems.isEmpty { out += "  ok\n" } else { allOK = false; out += "  NOT USABLE: \(problems.joined(separator: "; "))\n" }
         }
         return (out, allOK)

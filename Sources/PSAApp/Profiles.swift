@@ -66,6 +66,7 @@ public struct TenantChoice: Sendable {
             if let b = p.pollBudget { s.pollBudgetPercent = b }
             if let l = p.ateraLimit { s.ateraLimitPerMinute = l }
             s.theme = p.theme ?? config?.theme
+            s.me = p.me
             s.demo = p.demo || demo
             s = apply(to: s)
             if s.demo {

@@ -43,6 +43,13 @@ struct ConfigTests {
         #expect(c.profiles[2].demo)
     }
 
+    @Test("me: the person's e-mail per profile (Atera writes comments as this technician); not an e-mail is refused with its line")
+    func me() throws {
+        let c = try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nme = \"dana@msp.example\"\n", file: "c.toml")
+        #expect(c.profiles[0].me == "dana@msp.example")
+        #expect(throws: (any Error).self) { try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nme = \"dana\"\n", file: "c.toml") }
+    }
+
     @Test("errors name the line", arguments: [
         ("[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\nsecret = \"hunter2\"\n", 4, "must not be written in the file"),
         ("[profiles.a]\nvendor = \"autotsk\"\n", 2, "vendor must be \"autotask\" or \"atera\""),
