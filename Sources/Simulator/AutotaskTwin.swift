@@ -177,7 +177,10 @@ struct AutotaskTwin: Sendable {
 
     /// The records of a queryable entity; narrowed to the tickets a top-level `ticketID` `eq`/`in`
     /// names (the filter still decides), since notes, time entries and SLA results are made per ticket.
-    private func records(_ entity: String, _ q: AutotaskQuery) async -> (records: [any AutotaskRecord], fields: [AutotaskField]) {
+    /// The records of one entity, kept concrete (an array of existentials boxed every ticket per query).
+    enum RecordSet { case tickets([SimAutotaskTicket]), notes([SimAutotaskNote]), values([SimAutotaskValues]) }
+
+    private func records(_ entity: String, _ q: AutotaskQuery) async -> (records: RecordSet, fields: [AutotaskField]) {
         var narrowed: Set<Int64>? = nil
         for f in q.filter {
             switch f {
@@ -189,10 +192,10 @@ struct AutotaskTwin: Sendable {
             }
         }
         switch entity {
-        case "ticketnotes": return (await state.notes(ticketIDs: narrowed), AutotaskSchema.noteFields)
-        case "timeentries": return (await state.timeEntries(ticketIDs: narrowed), AutotaskSchema.timeEntryFields)
-        case "servicelevelagreementresults": return (await state.slaResults(ticketIDs: narrowed), AutotaskSchema.slaResultFields)
-        default: return (await state.snapshotAutotask(), await state.ticketFields)
+        case "ticketnotes": return (.notes(await state.notes(ticketIDs: narrowed)), AutotaskSchema.noteFields)
+        case "timeentries": return (.values(await state.timeEntries(ticketIDs: narrowed)), AutotaskSchema.timeEntryFields)
+        case "servicelevelagreementresults": return (.values(await state.slaResults(ticketIDs: narrowed)), AutotaskSchema.slaResultFields)
+        default: return (.tickets(await state.snapshotAutotask()), await state.ticketFields)
         }
     }
 
@@ -209,22 +212,37 @@ struct AutotaskTwin: Sendable {
         if let unknown = q.fieldNames.subtracting(canonical.keys).subtracting(["userdefinedfields"]).sorted().first {
             return .errors(500, "Unable to find field '\(unknown)' in the \(AutotaskSchema.entity(entity, ticketFields: fields)?.name ?? entity) entity.")
         }
+        return await answer(items, req, entity: entity, query: q, text: text, afterID: nil, fields: fields, count: count)
+    }
+
+    private func answer(_ set: RecordSet, _ req: SimRequest, entity: String, query q: AutotaskQuery, text: Data, afterID: Int64?,
+                        fields: [AutotaskField], count: Bool) async -> Response {
+        switch set {
+        case .tickets(let a): await answer(a, req, entity: entity, query: q, text: text, afterID: afterID, fields: fields, count: count)
+        case .notes(let a): await answer(a, req, entity: entity, query: q, text: text, afterID: afterID, fields: fields, count: count)
+        case .values(let a): await answer(a, req, entity: entity, query: q, text: text, afterID: afterID, fields: fields, count: count)
+        }
+    }
+
+    private func answer<R: AutotaskRecord>(_ all: [R], _ req: SimRequest, entity: String, query q: AutotaskQuery, text: Data, afterID: Int64?,
+                                           fields: [AutotaskField], count: Bool) async -> Response {
         if count {
-            let n = items.lazy.filter { r in q.matches { r.value(canonical[$0] ?? $0) } }.count
+            let canonical = Dictionary(fields.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
+            let n = all.lazy.filter { r in q.matches { r.value(canonical[$0] ?? $0) } }.count
             return .simJSON(200, .object([("queryCount", .int(Int64(n)))]))
         }
-        return await page(req, entity: entity, query: q, text: text, afterID: nil, items: items, fields: fields)
+        return await page(req, entity: entity, query: q, text: text, afterID: afterID, items: all, fields: fields)
     }
 
     /// One page: at most MaxRecords (≤ 500) records after `afterID`, sorted by id; `nextPageUrl`
     /// on the same path the client used (zone prefix and case kept), to be asked with the same method.
-    private func page(_ req: SimRequest, entity: String, query q: AutotaskQuery, text: Data, afterID: Int64?, items all: [any AutotaskRecord], fields: [AutotaskField]) async -> Response {
+    private func page<R: AutotaskRecord>(_ req: SimRequest, entity: String, query q: AutotaskQuery, text: Data, afterID: Int64?, items all: [R], fields: [AutotaskField]) async -> Response {
         let max = q.maxRecords ?? 500
         guard (1...500).contains(max) else {
             return .errors(500, "MaxRecords must be between 1 and 500.")
         }
         let canonical = Dictionary(fields.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
-        var items: [any AutotaskRecord] = []
+        var items: [R] = []
         var more = false
         for r in all where afterID.map({ r.id > $0 }) ?? true { // records are sorted by id
             guard q.matches({ r.value(canonical[$0] ?? $0) }) else { continue }
@@ -259,7 +277,7 @@ struct AutotaskTwin: Sendable {
         }
         guard let q = try? AutotaskQuery(json: saved.query) else { return .errors(500, "Invalid query syntax.") }
         let (items, fields) = await records(saved.entity, q)
-        return await page(req, entity: saved.entity, query: q, text: saved.query, afterID: saved.afterID, items: items, fields: fields)
+        return await answer(items, req, entity: saved.entity, query: q, text: saved.query, afterID: saved.afterID, fields: fields, count: false)
     }
 
     /// `Companies/query`, `Resources/query` and `Contacts/query`, for the ids an `eq`/`in` filter on `id` names, and

@@ -67,50 +67,59 @@ enum SimJSON: Sendable, Equatable {
 
     /// Serialized; `dateFormat` writes `.date` values (Autotask's form by default).
     func data(dateFormat: (Date) -> String = SimDate.autotask) -> Data {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1_024)
         write(into: &out, dateFormat)
-        return Data(out.utf8)
+        return Data(out)
     }
 
-    private func write(into out: inout String, _ df: (Date) -> String) {
+    private func write(into out: inout [UInt8], _ df: (Date) -> String) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
-            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) + ".0" } else { out += d.isFinite ? "\(d)" : "null" }
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: (String(Int64(d)) + ".0").utf8) }
+            else { out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8) }
         case .string(let s): Self.quote(s, into: &out)
         case .date(let d): Self.quote(df(d), into: &out)
         case .array(let a):
-            out += "["
-            for (i, v) in a.enumerated() { if i > 0 { out += "," }; v.write(into: &out, df) }
-            out += "]"
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() { if i > 0 { out.append(UInt8(ascii: ",")) }; v.write(into: &out, df) }
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, (k, v)) in o.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 Self.quote(k, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 v.write(into: &out, df)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+    /// A JSON string: the UTF-8 bytes as they are, unless a byte needs escaping (quote, backslash,
+    /// control characters, DEL — hostile text carries ESC and BEL).
+    private static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let needs = s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }
+        if !needs {
+            out.append(contentsOf: s.utf8)
+        } else {
+            for b in s.utf8 {
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0..<0x20, 0x7F: out.append(contentsOf: String(format: "\\u%04x", b).utf8)
+                default: out.append(b)
+                }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 
@@ -118,18 +127,36 @@ enum SimJSON: Sendable, Equatable {
 enum SimDate {
     private static let utc = TimeZone(identifier: "UTC")!
 
+    private static func pad(_ n: Int64, _ width: Int) -> String {
+        let t = String(n)
+        return t.count >= width ? t : String(repeating: "0", count: width - t.count) + t
+    }
+
+    /// UTC date and time by integer arithmetic (days to civil date, after Howard Hinnant), far
+    /// cheaper than a Calendar per date when a page holds thousands of them.
     private static func parts(_ d: Date) -> (String, Int) {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = utc
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: d)
-        let ms = Int((d.timeIntervalSince1970 - floor(d.timeIntervalSince1970)) * 1000)
-        return (String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year ?? 0, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0), ms)
+        let t = d.timeIntervalSince1970
+        let secs = Int64(t.rounded(.down))
+        let ms = Int(((t - Double(secs)) * 1_000).rounded(.down))
+        var days = secs / 86_400, rem = secs % 86_400
+        if rem < 0 { rem += 86_400; days -= 1 }
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(rem / 3_600, 2) + ":" + pad(rem % 3_600 / 60, 2) + ":" + pad(rem % 60, 2)
+        return (text, min(999, max(0, ms)))
     }
 
     /// Autotask: `2019-08-18T01:00:00.000Z`.
     @Sendable static func autotask(_ d: Date) -> String {
         let (s, ms) = parts(d)
-        return s + String(format: ".%03dZ", ms)
+        return s + "." + pad(Int64(ms), 3) + "Z"
     }
 
     /// Atera: ISO 8601 without a zone, `2026-11-30T12:34:56` (UTC on tickets).

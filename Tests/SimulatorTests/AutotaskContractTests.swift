@@ -12,7 +12,7 @@ extension Raw {
 }
 
 /// The Autotask twin against the published Swagger and real-shaped fixtures, not psatop's models.
-@Suite("Simulator: Autotask as published")
+@Suite("Simulator: Autotask as published", .serialized)
 struct AutotaskContractTests {
     static func small(_ edit: (inout SimulatorConfig) -> Void = { _ in }) async throws -> Raw {
         try await SimulatorTests.start { $0.tickets = 300; $0.addLatency = false; edit(&$0) }
