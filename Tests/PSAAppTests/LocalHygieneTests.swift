@@ -24,10 +24,13 @@ struct LocalHygieneTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/seen"
         let script = dir + "/browser"
-        // The "browser" writes down what it got: its environment, its signal masks, its open descriptors.
+        // The "browser" writes down what it got: its signal masks (read with builtins first: a
+        // shell that forks blocks every signal for a moment, so a child reading the shell's
+        // status could see that instead), its environment, its open descriptors.
         try """
         #!/bin/sh
-        { env; grep -E '^Sig(Blk|Ign)' /proc/$$/status; echo FDS; ls /proc/$$/fd; } > "\(out).tmp"; mv "\(out).tmp" "\(out)"
+        while read -r k v; do case $k in SigBlk:|SigIgn:) printf '%s\\t%s\\n' "$k" "$v" >> "\(out).tmp";; esac; done < /proc/$$/status
+        { env; echo FDS; ls /proc/$$/fd; } >> "\(out).tmp"; mv "\(out).tmp" "\(out)"
         """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o700)
         // A descriptor without close-on-exec (as a terminal's is), an ignored and a blocked signal.
@@ -57,7 +60,7 @@ struct LocalHygieneTests {
             let line = seen.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
             return UInt64(line.split(separator: "\t").last.map(String.init) ?? "", radix: 16) ?? .max
         }
-        #expect(mask("SigBlk") & (1 << (UInt64(SIGUSR2) - 1)) == 0, "SIGUSR2 still blocked")
+        #expect(mask("SigBlk") & (1 << (UInt64(SIGUSR2) - 1)) == 0, "SIGUSR2 still blocked: \(seen.split(separator: "\n").filter { $0.hasPrefix("Sig") })")
         #expect(mask("SigIgn") & (1 << (UInt64(SIGUSR1) - 1)) == 0, "SIGUSR1 still ignored")
         let fds = seen.components(separatedBy: "FDS\n").last?.split(separator: "\n").compactMap { Int($0) } ?? []
         #expect(!fds.contains(201), "our descriptor reached the browser: \(fds)")
