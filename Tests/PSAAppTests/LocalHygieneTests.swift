@@ -19,7 +19,7 @@ struct LocalHygieneTests {
     }
 
     @Test("the browser gets no credential variable, no ignored or blocked signal of ours, no descriptor of ours")
-    func browserInheritsNothing() throws {
+    func browserInheritsNothing() async throws {
         let dir = try Self.tempDir("browser")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/seen"
@@ -38,20 +38,22 @@ struct LocalHygieneTests {
         #expect(dup2(planted, 201) == 201)
         close(planted)
         defer { close(201) }
-        let oldUSR1 = signal(SIGUSR1, SIG_IGN)
-        defer { signal(SIGUSR1, oldUSR1) }
-        var block = sigset_t(), old = sigset_t()
-        sigemptyset(&block); sigaddset(&block, SIGUSR2)
-        pthread_sigmask(SIG_BLOCK, &block, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-
         let env = ["PATH": "/usr/bin:/bin", "HOME": dir, CredentialVariable.autotaskSecret: "s3cret-value", CredentialVariable.ateraKey: "atera-key-value",
                    CredentialVariable.autotaskIntegrationCode: "code-value", "HALO_CLIENT_SECRET": "halo", "GITHUB_TOKEN": "gh", "LANG": "C.UTF-8"]
-        #expect(Browser.open("https://example.invalid/ticket/1", with: script, environment: env))
+        // Blocked on this thread and restored before any suspension point (an await may resume on another thread).
+        let started: Bool = {
+            let oldUSR1 = signal(SIGUSR1, SIG_IGN)
+            var block = sigset_t(), old = sigset_t()
+            sigemptyset(&block); sigaddset(&block, SIGUSR2)
+            pthread_sigmask(SIG_BLOCK, &block, &old)
+            defer { pthread_sigmask(SIG_SETMASK, &old, nil); signal(SIGUSR1, oldUSR1) }
+            return Browser.open("https://example.invalid/ticket/1", with: script, environment: env)
+        }()
+        #expect(started)
         var seen = ""
         for _ in 0..<200 where seen.isEmpty { // the browser runs in the background: wait for its note (at most 10 s)
             seen = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            if seen.isEmpty { usleep(50_000) }
+            if seen.isEmpty { try await Task.sleep(for: .milliseconds(50)) } // (real time: another process's)
         }
         #expect(!seen.isEmpty)
         for secret in ["s3cret-value", "atera-key-value", "code-value", "halo", "GITHUB_TOKEN"] { #expect(!seen.contains(secret), "\(secret) reached the browser") }
