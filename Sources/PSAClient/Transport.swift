@@ -275,7 +275,7 @@ public enum OriginPolicy {
     /// configured or the vendor's default): its origin, or a refusal naming it.
     public static func discovered(_ text: String, vendor: Vendor, source: String) throws -> Origin {
         guard let url = URL(string: text), let o = Origin(url) else {
-            throw URLPolicy.Refused(description: "the server named '\(text.prefix(200))' as the API address, which is not a valid URL")
+            throw URLPolicy.Refused(description: "the server named '\(String(text.prefix(200)).sanitized)' as the API address, which is not a valid URL")
         }
         if o.scheme == "https", domains(vendor).contains(where: { o.host == $0 || o.host.hasSuffix("." + $0) }) { return o }
         if let from = Origin(source), URLPolicy.isLoopback(from.host), URLPolicy.isLoopback(o.host) { return o }

@@ -19,15 +19,18 @@ struct LocalHygieneTests {
     }
 
     @Test("the browser gets no credential variable, no ignored or blocked signal of ours, no descriptor of ours")
-    func browserInheritsNothing() throws {
+    func browserInheritsNothing() async throws {
         let dir = try Self.tempDir("browser")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/seen"
         let script = dir + "/browser"
-        // The "browser" writes down what it got: its environment, its signal masks, its open descriptors.
+        // The "browser" writes down what it got: its signal masks (read with builtins first: a
+        // shell that forks blocks every signal for a moment, so a child reading the shell's
+        // status could see that instead), its environment, its open descriptors.
         try """
         #!/bin/sh
-        { env; grep -E '^Sig(Blk|Ign)' /proc/$$/status; echo FDS; ls /proc/$$/fd; } > "\(out).tmp"; mv "\(out).tmp" "\(out)"
+        while read -r k v; do case $k in SigBlk:|SigIgn:) printf '%s\\t%s\\n' "$k" "$v" >> "\(out).tmp";; esac; done < /proc/$$/status
+        { env; echo FDS; ls /proc/$$/fd; } >> "\(out).tmp"; mv "\(out).tmp" "\(out)"
         """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o700)
         // A descriptor without close-on-exec (as a terminal's is), an ignored and a blocked signal.
@@ -35,20 +38,22 @@ struct LocalHygieneTests {
         #expect(dup2(planted, 201) == 201)
         close(planted)
         defer { close(201) }
-        let oldUSR1 = signal(SIGUSR1, SIG_IGN)
-        defer { signal(SIGUSR1, oldUSR1) }
-        var block = sigset_t(), old = sigset_t()
-        sigemptyset(&block); sigaddset(&block, SIGUSR2)
-        pthread_sigmask(SIG_BLOCK, &block, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-
         let env = ["PATH": "/usr/bin:/bin", "HOME": dir, CredentialVariable.autotaskSecret: "s3cret-value", CredentialVariable.ateraKey: "atera-key-value",
                    CredentialVariable.autotaskIntegrationCode: "code-value", "HALO_CLIENT_SECRET": "halo", "GITHUB_TOKEN": "gh", "LANG": "C.UTF-8"]
-        #expect(Browser.open("https://example.invalid/ticket/1", with: script, environment: env))
+        // Blocked on this thread and restored before any suspension point (an await may resume on another thread).
+        let started: Bool = {
+            let oldUSR1 = signal(SIGUSR1, SIG_IGN)
+            var block = sigset_t(), old = sigset_t()
+            sigemptyset(&block); sigaddset(&block, SIGUSR2)
+            pthread_sigmask(SIG_BLOCK, &block, &old)
+            defer { pthread_sigmask(SIG_SETMASK, &old, nil); signal(SIGUSR1, oldUSR1) }
+            return Browser.open("https://example.invalid/ticket/1", with: script, environment: env)
+        }()
+        #expect(started)
         var seen = ""
         for _ in 0..<200 where seen.isEmpty { // the browser runs in the background: wait for its note (at most 10 s)
             seen = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            if seen.isEmpty { usleep(50_000) }
+            if seen.isEmpty { try await Task.sleep(for: .milliseconds(50)) } // (real time: another process's)
         }
         #expect(!seen.isEmpty)
         for secret in ["s3cret-value", "atera-key-value", "code-value", "halo", "GITHUB_TOKEN"] { #expect(!seen.contains(secret), "\(secret) reached the browser") }
@@ -57,7 +62,7 @@ struct LocalHygieneTests {
             let line = seen.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
             return UInt64(line.split(separator: "\t").last.map(String.init) ?? "", radix: 16) ?? .max
         }
-        #expect(mask("SigBlk") & (1 << (UInt64(SIGUSR2) - 1)) == 0, "SIGUSR2 still blocked")
+        #expect(mask("SigBlk") & (1 << (UInt64(SIGUSR2) - 1)) == 0, "SIGUSR2 still blocked: \(seen.split(separator: "\n").filter { $0.hasPrefix("Sig") })")
         #expect(mask("SigIgn") & (1 << (UInt64(SIGUSR1) - 1)) == 0, "SIGUSR1 still ignored")
         let fds = seen.components(separatedBy: "FDS\n").last?.split(separator: "\n").compactMap { Int($0) } ?? []
         #expect(!fds.contains(201), "our descriptor reached the browser: \(fds)")

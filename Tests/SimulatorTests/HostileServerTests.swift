@@ -6,7 +6,7 @@ import Testing
 
 /// Servers that misbehave on purpose: a redirect to another origin must not take credentials
 /// there; a body that stalls must end by the request's deadline.
-@Suite("Hostile servers: redirects and stalled bodies")
+@Suite("Hostile servers: redirects and stalled bodies", .serialized) // (two simulators each: one test at a time)
 struct HostileServerTests {
     /// A simulator that answers every API request with the fault `spec`, and a second one — the
     /// "other origin" — that counts whatever reaches it.
