@@ -301,9 +301,28 @@ extension DashboardState {
         return [.open(url)]
     }
 
+    /// `m`: only my tickets (adds `who:me` to the filter), or all again.
+    mutating func toggleMine() {
+        guard me != nil else {
+            say(meError.map { "who is me? \($0)" } ?? "who is me? give --me you@msp (or me = \"…\" in the profile)")
+            return
+        }
+        let words = TicketFilter.words(filterText)
+        let mine = words.filter { ["who:me", "assignee:me"].contains($0.lowercased()) }
+        if mine.isEmpty {
+            filterText = (filterText.trimmingCharacters(in: .whitespaces) + " who:me").trimmingCharacters(in: .whitespaces)
+        } else {
+            filterText = words.filter { !mine.contains($0) }.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " ")
+        }
+        rebuildView()
+    }
+
     mutating func handleList(_ key: Key) -> [Command] {
         let page = max(1, listRows - 1)
         switch key {
+        case .char("m"):
+            toggleMine()
+            return filterActive ? filterTopUp() : []
         case .char("j"), .down: selected += 1
         case .char("k"), .up: selected -= 1
         case .pageDown, .ctrl("f"), .char(" "): selected += page

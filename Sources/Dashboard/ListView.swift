@@ -54,6 +54,8 @@ public struct TicketFilter: Equatable, Sendable {
         let ascii: [UInt8]?
         /// For `due:`: the condition (nil: an unreadable one, which matches nothing).
         var due: DueCondition? = nil
+        /// `who:me` / `assignee:me`: the person resolved (nil while unknown: matches nothing).
+        var isMe = false
     }
 
     /// What `due:` asks of a ticket's SLA.
@@ -99,6 +101,8 @@ public struct TicketFilter: Equatable, Sendable {
     public let terms: [Term]
     /// The moment `due:` is judged at.
     public let now: Date
+    /// Who `who:me` is.
+    public let me: Person?
     public var isEmpty: Bool { terms.isEmpty }
 
     static let columnNames: [String: SortColumn] = [
@@ -107,8 +111,9 @@ public struct TicketFilter: Equatable, Sendable {
         "title": .title, "number": .number, "no": .number, "due": .due, "sla": .due,
     ]
 
-    public init(_ text: String, now: Date = Date()) {
+    public init(_ text: String, now: Date = Date(), me: Person? = nil) {
         self.now = now
+        self.me = me
         var terms: [Term] = []
         // Control and format characters never take part (a NUL in a needle also crashed
         // Foundation's String.contains on Linux: found by the fuzz test).
@@ -127,7 +132,7 @@ public struct TicketFilter: Equatable, Sendable {
             guard !needle.isEmpty else { continue }
             let bytes = Array(needle.utf8)
             terms.append(Term(column: column, needle: needle, negated: negated, ascii: bytes.allSatisfy { $0 < 0x80 } ? bytes : nil,
-                              due: column == .due ? DueCondition(needle) : nil))
+                              due: column == .due ? DueCondition(needle) : nil, isMe: column == .assignee && needle == "me"))
         }
         self.terms = terms
     }
@@ -149,6 +154,7 @@ public struct TicketFilter: Equatable, Sendable {
         for term in terms {
             let hit: Bool
             if term.column == .due { hit = term.due?.matches(t.sla, now: now) ?? false }
+            else if term.isMe { hit = me?.isAssignee(of: t) ?? false }
             else if let c = term.column { hit = Self.contains(Self.text(t, c), term) }
             else {
                 hit = Self.contains(t.number, term) || Self.contains(t.title, term) || Self.contains(t.status, term)
@@ -164,7 +170,7 @@ public struct TicketFilter: Equatable, Sendable {
     public func narrows(_ old: TicketFilter) -> Bool {
         // A `due:` condition is not a substring ("<1" is narrower than "<10"): never narrowed from.
         old.terms.allSatisfy { o in
-            !o.negated && o.column != .due && terms.contains { n in
+            !o.negated && o.column != .due && !o.isMe && terms.contains { n in
                 !n.negated && n.column == o.column && Self.bytes(Array(n.needle.utf8), contain: Array(o.needle.utf8))
             }
         }
@@ -239,7 +245,7 @@ extension DashboardState {
     /// stays on the same ticket where it still shows.
     mutating func rebuildView(narrowingFrom old: TicketFilter? = nil) {
         let keep = selectedTicket?.id
-        let filter = TicketFilter(filterText, now: now)
+        let filter = TicketFilter(filterText, now: now, me: me)
         if filter.isEmpty && order == nil {
             view = nil
         } else {

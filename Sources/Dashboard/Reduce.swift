@@ -93,6 +93,13 @@ extension DashboardState {
         case .attached(let id, let name, let bytes, let visibility):
             attachOutcome(id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
                           elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
+        case .me(let person):
+            me = person
+            meError = nil
+            if filterText.lowercased().contains(":me") { rebuildView() }
+        case .meFailed(let message):
+            meError = message
+            say("who is me? \(message)")
         case .noteDraft(let id, let text, let path):
             drafts[id] = path
             if detail?.id == id { detail?.noteConfirm = NoteDraft(text: text, path: path); detail?.notice = nil }

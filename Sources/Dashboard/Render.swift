@@ -160,6 +160,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("s / p / a (ticket)", "status / priority (asks) / attach a file"),
         ("c (ticket)", "add a note/comment ($EDITOR; internal unless p)"),
         ("f (ticket)", "show / fold system notes (workflow, RMM)"),
+        ("m", "my tickets only (who:me; --me you@msp) / all"),
         ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),

@@ -55,6 +55,9 @@ public enum DashboardEvent: Sendable {
     /// The server took the note (its draft is gone), or did not (the draft stays; `c` reopens it).
     case noteAdded(id: Int64, visibility: Visibility)
     case noteFailed(id: Int64, error: String, path: String)
+    /// Who "me" is on this tenant (`--me`, resolved once), or why it could not be.
+    case me(Person)
+    case meFailed(String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
 }
@@ -229,6 +232,9 @@ public struct DashboardState: Equatable, Sendable {
     public var changedIDs: Set<Int64> = []
     /// Note drafts kept after a failure, a time-out or a cancelled question, by ticket: `c` reopens them.
     public var drafts: [Int64: String] = [:]
+    /// Who "me" is (`who:me` in the filter, `m`), once resolved; or why not.
+    public var me: Person?
+    public var meError: String?
     /// Some loaded ticket has SLA deadlines: the list shows its DUE column (a tenant that sets
     /// no SLA shows none, not a column of blanks).
     public var slaSeen = false

@@ -99,7 +99,8 @@ public struct Connection: Sendable {
             let creds = AutotaskCredentials(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode)
             let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
-            api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, fieldSet: settings.fieldSet)
+            api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, fieldSet: settings.fieldSet,
+                              me: settings.me)
         case .atera:
             let limit = config.ateraLimitPerMinute
             let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
@@ -129,7 +130,7 @@ public struct Connection: Sendable {
             }
             let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
-            let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL, fieldSet: settings.fieldSet)
+            let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL, fieldSet: settings.fieldSet, me: settings.me)
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? creds.userName, timeScale: 1)
         case .atera:
             let key: String

@@ -68,6 +68,13 @@ public actor Poller {
         }
         startLoops()
         if loadTickets { handle(.loadPage(nil)) }
+        // Who "me" is, once (Autotask: one Resources/query by e-mail).
+        let api = self.api
+        track {
+            do { if let me = try await api.whoAmI() { post(.me(me)) } }
+            catch is CancellationError {}
+            catch { post(.meFailed(String(describing: error))) }
+        }
     }
 
     public func stop() {

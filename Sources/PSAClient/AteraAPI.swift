@@ -99,6 +99,10 @@ public struct AteraAPI: TenantAPI {
     /// Atera filters by `ticketStatus` and `customerId`; it has no queues.
     public func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage {
         if filter.queue != nil { throw APIError(kind: .refused, status: nil, detail: "Atera has no queues to filter by (status: and company: it has)") }
+        if filter.assignee != nil {
+            throw APIError(kind: .refused, status: nil,
+                           detail: "Atera cannot filter by technician on the server: / who:me (or m) matches the tickets loaded")
+        }
         var query = ""
         if let s = filter.status { query += "&ticketStatus=" + Self.queryValue(s) }
         if let c = filter.company {
@@ -183,6 +187,9 @@ public struct AteraAPI: TenantAPI {
     }
 
     public func apiBaseURL() async -> String { baseURL }
+
+    /// Atera lists no technicians: "me" is the e-mail given, matched against tickets' `TechnicianEmail`.
+    public func whoAmI() async throws -> Person? { technicianEmail.map { Person(id: nil, name: nil, email: $0) } }
 
     /// Atera's web app (only for the real service: a simulator or another host has none).
     public func ticketWebTemplate() async -> String? { WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: baseURL) }

@@ -36,6 +36,9 @@ public actor AutotaskAPI: TenantAPI {
     private var webURL: String?
     /// The fields a page of tickets asks for (`IncludeFields`): the list's by default.
     public let fieldSet: AutotaskFieldSet
+    /// The e-mail `--me` / `me` gives, and the resource it names once looked up.
+    public let meEmail: String?
+    private var me: Person?
     /// Ticket counts by filter ("" for all), asked once each.
     private var totals: [String: Int] = [:]
     public let pageSize: Int
@@ -47,8 +50,9 @@ public actor AutotaskAPI: TenantAPI {
     ///   - baseURL: a zone's `…/ATServicesRest/V1.0` (or `…/ATServicesRest/`); nil to discover it from the user name.
     ///   - fieldSet: the fields ticket pages ask for (`.list` for the dashboard, `.export` for `tickets`).
     public init(client: RateAwareClient, credentials: AutotaskCredentials, baseURL: String?, zoneDiscoveryURL: String = AutotaskAPI.defaultZoneDiscovery,
-                pageSize: Int = 500, fieldSet: AutotaskFieldSet = .list) {
+                pageSize: Int = 500, fieldSet: AutotaskFieldSet = .list, me: String? = nil) {
         self.client = client
+        self.meEmail = me.flatMap { $0.isEmpty ? nil : $0 }
         self.fieldSet = fieldSet
         self.credentials = credentials
         self.baseURL = baseURL.map(Self.normalize) ?? ""
@@ -181,7 +185,41 @@ public actor AutotaskAPI: TenantAPI {
             extra.append(["op": "eq", "field": "companyID", "value": id])
             key.append("companyID=\(id)")
         }
+        if let a = filter.assignee {
+            let id: Int64
+            if a.hasPrefix("#"), let n = Int64(a.dropFirst()) { id = n }
+            else if a.lowercased() == "me" {
+                guard let me = try await whoAmI(), let mine = me.id else {
+                    throw APIError(kind: .refused, status: nil, detail: "assignee:me needs to know who you are: --me you@msp (or me = … in the profile)")
+                }
+                id = mine
+            } else {
+                throw APIError(kind: .refused, status: nil, detail: "assignee: takes me or a resource's #id")
+            }
+            extra.append(["op": "eq", "field": "assignedResourceID", "value": id])
+            key.append("assignedResourceID=\(id)")
+        }
         return try await page(after: cursor, extra: extra, countKey: key.joined(separator: ","))
+    }
+
+    /// The resource whose e-mail `--me` gives: one `Resources/query` the first time; an unknown
+    /// e-mail is a clear error (nothing is guessed).
+    public func whoAmI() async throws -> Person? {
+        guard let email = meEmail else { return nil }
+        if let me { return me }
+        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 2, "IncludeFields": ["id", "firstName", "lastName", "email"],
+                                                               "filter": [["op": "eq", "field": "email", "value": email]]], options: [.sortedKeys])
+        let r = try await send("POST", "Resources/query", body: body, purpose: "names", logPath: "Resources/query (email = me)")
+        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], let items = obj["items"] as? [[String: Any]] else {
+            throw APIError(kind: .decoding, status: r.status, detail: "Resources/query answer without items")
+        }
+        guard let first = items.first, let id = (first["id"] as? NSNumber)?.int64Value else {
+            throw APIError(kind: .refused, status: nil, detail: "no resource with the e-mail \(email.sanitized) on this tenant (--me / me)")
+        }
+        let person = Person(id: id, name: Self.resourceName(first), email: email)
+        resources[id] = person.name ?? resources[id]
+        me = person
+        return person
     }
 
     /// A company's id from its name: `#id` as given; a name seen on tickets, exactly; else the

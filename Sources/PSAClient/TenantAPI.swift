@@ -39,6 +39,9 @@ public protocol TenantAPI: Sendable {
     func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws
     /// The ticket's web page with `{id}` in place of its id; nil where there is none.
     func ticketWebTemplate() async -> String?
+    /// The person `--me` / `me` names, resolved once (Autotask: the resource with that e-mail; an
+    /// unknown e-mail is an error); nil when no one was named.
+    func whoAmI() async throws -> Person?
     /// A ticket's comments (Atera) or notes (Autotask), oldest first; nil where there are none to show.
     func ticketComments(id: Int64) async throws -> [TicketComment]?
     /// Attaches a file to a ticket (Autotask) for the audience chosen; returns the attachment's

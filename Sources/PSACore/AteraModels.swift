@@ -185,7 +185,8 @@ public struct AteraTicket: Sendable, Codable, Equatable {
             company: CustomerName ?? CustomerID.map { "Customer #\($0)" } ?? "",
             assignee: TechnicianFullName ?? "",
             created: TicketCreatedDate, lastActivity: lastActivity,
-            due: FirstResponseDueDate, description: FirstComment ?? LastEndUserComment ?? "", fields: fields, sla: sla)
+            due: FirstResponseDueDate, description: FirstComment ?? LastEndUserComment ?? "", fields: fields, sla: sla,
+            assigneeID: TechnicianContactID, assigneeEmail: TechnicianEmail)
     }
 
     /// Atera's two deadlines, as it states them: the first response (met by the technician's first

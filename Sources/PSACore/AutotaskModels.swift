@@ -351,6 +351,6 @@ extension AutotaskTicket {
             company: companyID.map { companies[$0] ?? "Company #\($0)" } ?? "",
             assignee: assignedResourceID.map { resources[$0] ?? "Resource #\($0)" } ?? "",
             created: createDate, lastActivity: lastActivityDate, due: dueDateTime,
-            description: description ?? "", fields: fields, sla: sla)
+            description: description ?? "", fields: fields, sla: sla, assigneeID: assignedResourceID)
     }
 }

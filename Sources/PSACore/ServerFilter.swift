@@ -7,19 +7,21 @@ public struct ServerFilter: Sendable, Equatable, Hashable {
     public var status: String?
     public var queue: String?
     public var company: String?
+    /// `me` (the person `--me` names) or `#id` of a resource (Autotask; Atera cannot filter by technician).
+    public var assignee: String?
 
-    public init(status: String? = nil, queue: String? = nil, company: String? = nil) {
-        self.status = status; self.queue = queue; self.company = company
+    public init(status: String? = nil, queue: String? = nil, company: String? = nil, assignee: String? = nil) {
+        self.status = status; self.queue = queue; self.company = company; self.assignee = assignee
     }
 
-    public var isEmpty: Bool { status == nil && queue == nil && company == nil }
+    public var isEmpty: Bool { status == nil && queue == nil && company == nil && assignee == nil }
 
     /// As typed: `status:"In Progress" queue:"Level I Support"`.
     public var text: String {
         func part(_ key: String, _ v: String?) -> String? {
             v.map { key + ":" + ($0.contains(" ") ? "\"\($0)\"" : $0) }
         }
-        return [part("status", status), part("queue", queue), part("company", company)].compactMap { $0 }.joined(separator: " ")
+        return [part("status", status), part("queue", queue), part("company", company), part("assignee", assignee)].compactMap { $0 }.joined(separator: " ")
     }
 
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -32,6 +34,7 @@ public struct ServerFilter: Sendable, Equatable, Hashable {
         case "status": \.status
         case "queue": \.queue
         case "company", "co", "customer": \.company
+        case "assignee", "who", "agent": \.assignee
         default: nil
         }
     }
@@ -59,7 +62,7 @@ public struct ServerFilter: Sendable, Equatable, Hashable {
             i = trimmed.index(after: i)
         }
         guard let first = starts.first, first.at == trimmed.startIndex else {
-            throw ParseError(description: "a server filter is key:value — status:, queue:, company: (e.g. status:New queue:\"Level I Support\")")
+            throw ParseError(description: "a server filter is key:value — status:, queue:, company:, assignee:me (e.g. status:New queue:\"Level I Support\")")
         }
         for (n, s) in starts.enumerated() {
             let end = n + 1 < starts.count ? starts[n + 1].at : trimmed.endIndex

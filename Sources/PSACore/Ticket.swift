@@ -18,6 +18,9 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
     public var fields: [Field]
     /// The service-level deadlines, where the tenant sets them (nil: none — never zeros).
     public var sla: SLA?
+    /// Who it is assigned to, by the vendor's id and (Atera) e-mail: what `who:me` matches on.
+    public var assigneeID: Int64?
+    public var assigneeEmail: String?
 
     public struct Field: Sendable, Equatable, Codable {
         public var name: String
@@ -27,13 +30,15 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
 
     public init(id: Int64, number: String, title: String, status: String, priority: String,
                 company: String = "", assignee: String = "", created: Date? = nil,
-                lastActivity: Date? = nil, due: Date? = nil, description: String = "", fields: [Field] = [], sla: SLA? = nil) {
+                lastActivity: Date? = nil, due: Date? = nil, description: String = "", fields: [Field] = [], sla: SLA? = nil,
+                assigneeID: Int64? = nil, assigneeEmail: String? = nil) {
         // Text from the server is bounded here, once, so a hostile answer (a 10 MB title) costs
         // neither memory per ticket nor time per frame.
         self.id = id; self.number = Self.clamp(number, 100); self.title = Self.clamp(title, Self.maxTitle)
         self.status = Self.clamp(status, 200); self.priority = Self.clamp(priority, 200)
         self.company = Self.clamp(company, 500); self.assignee = Self.clamp(assignee, 500)
         self.created = created; self.lastActivity = lastActivity; self.due = due; self.sla = sla
+        self.assigneeID = assigneeID; self.assigneeEmail = assigneeEmail.map { Self.clamp($0, 320) }
         self.description = Self.clamp(description, Self.maxDescription)
         self.fields = fields.prefix(500).map { Field(Self.clamp($0.name, 200), Self.clamp($0.value, 10_000)) }
     }
@@ -52,6 +57,23 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
             n += 1
         }
         return out
+    }
+}
+
+/// A person of the tenant: "me" once resolved (Autotask: a resource by e-mail; Atera: the
+/// e-mail alone, as it lists no technicians).
+public struct Person: Sendable, Equatable, Codable {
+    public var id: Int64?
+    public var name: String?
+    public var email: String
+    public init(id: Int64?, name: String?, email: String) { self.id = id; self.name = name; self.email = email }
+
+    /// The ticket is assigned to this person: by id where both have one, else by e-mail, else by name.
+    public func isAssignee(of t: Ticket) -> Bool {
+        if let id, let a = t.assigneeID { return id == a }
+        if let e = t.assigneeEmail, !e.isEmpty { return e.caseInsensitiveCompare(email) == .orderedSame }
+        if let name, !name.isEmpty { return t.assignee.caseInsensitiveCompare(name) == .orderedSame }
+        return false
     }
 }
 

@@ -72,3 +72,32 @@ struct NoteTests {
         #expect(NoteText.title(String(repeating: "x", count: 300)).count == 250)
     }
 }
+
+@Suite("My tickets")
+struct MineTests {
+    @Test("m toggles who:me once me is known; matches by the vendor's id, else the e-mail, else the name; unknown me is said")
+    func mine() {
+        var s = sampleState(width: 120, height: 40)
+        var t = sampleTickets(6)
+        // Others' tickets carry their assignee's id; mine 42 (Autotask); one only an e-mail (Atera).
+        for i in t.indices where !t[i].assignee.isEmpty { t[i].assigneeID = 41 }
+        t[1].assigneeID = 42; t[3].assigneeID = 42
+        t[4].assigneeID = nil; t[4].assignee = "Dana W."; t[4].assigneeEmail = "dana@msp.example"
+        s.tickets = t
+        s.total = 6
+        _ = s.reduce(.key(.char("m")))
+        #expect(s.filterText.isEmpty && s.flash?.contains("who is me?") == true)
+        _ = s.reduce(.me(Person(id: 42, name: "Dana Whitfield", email: "dana@msp.example")))
+        _ = s.reduce(.key(.char("m")))
+        #expect(s.filterText == "who:me")
+        // 7001 and 7003 by id; 7004 has no id, and its e-mail is mine.
+        #expect((0..<s.visibleCount).map { s.tickets[s.ticketIndex(row: $0)].id } == [7_001, 7_003, 7_004])
+        _ = s.reduce(.key(.char("m")))
+        #expect(s.filterText.isEmpty && s.visibleCount == 6)
+        // Atera: no ids for me, the e-mail matches.
+        _ = s.reduce(.me(Person(id: nil, name: nil, email: "DANA@msp.example")))
+        _ = s.reduce(.key(.char("m")))
+        #expect((0..<s.visibleCount).map { s.tickets[s.ticketIndex(row: $0)].id } == [7_004])
+        #expect(!TicketFilter("who:me", me: nil).matches(t[1]))
+    }
+}

@@ -319,3 +319,38 @@ extension RealShapesTests {
         #expect(await h.transport.sent.count == 1)
     }
 }
+
+extension RealShapesTests {
+    @Test("--me on Autotask: the resource by e-mail, once; assignee:me filters on the server by assignedResourceID; an unknown e-mail is an error")
+    func meAutotask() async throws {
+        let h = Harness(seed: 16) { _, _, r in
+            let u = r.url.lowercased()
+            if u.hasSuffix("resources/query") {
+                let asked = String(decoding: r.body ?? Data(), as: UTF8.self)
+                return (Self.json(asked.contains("dana@msp.example") ? #"{"items":[{"id":29682885,"firstName":"Dana","lastName":"Whitfield","email":"dana@msp.example"}],"pageDetails":null}"# : #"{"items":[],"pageDetails":null}"#), .zero)
+            }
+            if u.hasSuffix("entityinformation/fields") { return (Self.json(Self.fields), .zero) }
+            if u.hasSuffix("query/count") { return (Self.json(#"{"queryCount":1}"#), .zero) }
+            return (Self.json(#"{"items":[{"id":5,"assignedResourceID":29682885}],"pageDetails":null}"#), .zero)
+        }
+        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
+                              baseURL: "https://example.invalid/ATServicesRest/V1.0", me: "dana@msp.example")
+        let me = try await drive(h.test, untilDone: Task { try await api.whoAmI() })
+        #expect(me == Person(id: 29682885, name: "Dana Whitfield", email: "dana@msp.example"))
+        let page = try await drive(h.test, untilDone: Task { try await api.page(after: nil, filter: ServerFilter(assignee: "me")) })
+        #expect(page.tickets.first?.assigneeID == 29682885)
+        let sent = await h.transport.sent
+        #expect(sent.filter { $0.url.lowercased().hasSuffix("resources/query") }.count == 1) // asked once
+        let query = Self.body(try #require(sent.last).request)
+        #expect((query["filter"] as? [[String: Any]])?.contains { $0["field"] as? String == "assignedResourceID" && ($0["value"] as? Int) == 29682885 } == true)
+        let stranger = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
+                                   baseURL: "https://example.invalid/ATServicesRest/V1.0", me: "nobody@msp.example")
+        await #expect(throws: APIError.self) { try await drive(h.test, untilDone: Task { try await stranger.whoAmI() }) }
+        // Atera cannot filter by technician on the server: said, nothing sent.
+        let atera = AteraAPI(client: h.client, key: "k", baseURL: "https://example.invalid/api/v3", technicianEmail: "dana@msp.example")
+        let before = await h.transport.sent.count
+        await #expect(throws: APIError.self) { try await atera.page(after: nil, filter: ServerFilter(assignee: "me")) }
+        #expect(await h.transport.sent.count == before)
+        #expect(try await atera.whoAmI() == Person(id: nil, name: nil, email: "dana@msp.example"))
+    }
+}
