@@ -6,13 +6,7 @@ import Testing
 @Suite("Changing a ticket's status or priority")
 struct EditTests {
     /// The list with ticket 7002 open in full.
-    func opened() -> DashboardState {
-        var s = sampleState(width: 120, height: 40)
-        s.selected = 2
-        _ = s.reduce(.key(.enter))
-        _ = s.reduce(.detail(sampleTickets()[2]))
-        return s
-    }
+    func opened() -> DashboardState { openedDetail() }
 
     @Test("s opens the status picker on the current label; Enter asks; y sends only that field; the list and detail follow")
     func statusChange() {

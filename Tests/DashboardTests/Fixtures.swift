@@ -28,6 +28,15 @@ func sampleTickets(_ n: Int = 40) -> [Ticket] {
     return out
 }
 
+/// The sample state with its third ticket open in full (120×40).
+func openedDetail() -> DashboardState {
+    var s = sampleState(width: 120, height: 40)
+    s.selected = 2
+    _ = s.reduce(.key(.enter))
+    _ = s.reduce(.detail(sampleTickets()[2]))
+    return s
+}
+
 func sampleLog() -> [RequestRecord] {
     [
         RequestRecord(id: 1, time: fixedNow.addingTimeInterval(-9), method: "GET", path: "/zoneInformation", status: 200, duration: 0.08),

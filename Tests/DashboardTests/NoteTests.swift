@@ -5,13 +5,7 @@ import Testing
 
 @Suite("Adding a note from a ticket")
 struct NoteTests {
-    func opened() -> DashboardState {
-        var s = sampleState(width: 120, height: 40)
-        s.selected = 2
-        _ = s.reduce(.key(.enter))
-        _ = s.reduce(.detail(sampleTickets()[2]))
-        return s
-    }
+    func opened() -> DashboardState { openedDetail() }
 
     @Test("c opens the editor on a new draft; the question names who will see it (internal unless p); y sends once; the draft goes only when taken")
     func editorFlow() {
