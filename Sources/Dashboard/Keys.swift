@@ -27,13 +27,21 @@ extension DashboardState {
         }
         if detail != nil { return handleDetail(key) }
         if openRequest != nil { return handleRequestView(key) }
+        if openAlert != nil { return handleAlertView(key) }
         switch key {
         case .tab, .backTab:
-            focus = focus == .tickets ? .log : .tickets
+            // Tickets → alerts (where the tenant has them) → request log, and back.
+            let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
+            let i = order.firstIndex(of: focus) ?? 0
+            focus = order[(i + (key == .tab ? 1 : order.count - 1)) % order.count]
             return []
         default: break
         }
-        return focus == .tickets ? handleList(key) : handleLog(key)
+        switch focus {
+        case .tickets: return handleList(key)
+        case .log: return handleLog(key)
+        case .alerts: return handleAlerts(key)
+        }
     }
 
     mutating func handleDetail(_ key: Key) -> [Command] {
@@ -362,6 +370,42 @@ extension DashboardState {
         }
         clampSelection()
         return nearEndLoad()
+    }
+
+    /// The alerts pane: j/k move, Enter shows the alert (and its ticket, if it opened one).
+    mutating func handleAlerts(_ key: Key) -> [Command] {
+        let count = alerts?.count ?? 0
+        switch key {
+        case .char("j"), .down: alertSelected += 1
+        case .char("k"), .up: alertSelected -= 1
+        case .pageDown, .ctrl("f"): alertSelected += logRows
+        case .pageUp, .ctrl("b"): alertSelected -= logRows
+        case .char("g"), .home: alertSelected = 0
+        case .char("G"), .end: alertSelected = count - 1
+        case .enter, .char("l"), .right:
+            guard let a = alerts, a.indices.contains(alertSelected) else { return [] }
+            openAlert = a[alertSelected]
+            return []
+        default: break
+        }
+        alertSelected = max(0, min(alertSelected, count - 1))
+        return []
+    }
+
+    /// One alert in full: Esc back; Enter opens the ticket it opened, where there is one.
+    mutating func handleAlertView(_ key: Key) -> [Command] {
+        guard let a = openAlert else { return [] }
+        switch key {
+        case .escape, .backspace, .char("h"), .left: openAlert = nil
+        case .enter:
+            guard let id = a.ticketID else { say("this alert opened no ticket"); return [] }
+            openAlert = nil
+            let known = tickets.first { $0.id == id }
+            detail = DetailState(id: id, ticket: known ?? Ticket(id: id, number: "#\(id)", title: a.title, status: "", priority: ""), loading: true)
+            return [.loadDetail(id)]
+        default: break
+        }
+        return []
     }
 
     mutating func handleLog(_ key: Key) -> [Command] {

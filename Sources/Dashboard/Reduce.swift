@@ -93,6 +93,14 @@ extension DashboardState {
         case .attached(let id, let name, let bytes, let visibility):
             attachOutcome(id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
                           elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
+        case .alerts(let list, let at):
+            alerts = list
+            alertsAt = at
+            alertsError = nil
+            alertSelected = max(0, min(alertSelected, list.count - 1))
+        case .alertsFailed(let message):
+            if alerts == nil { alerts = [] }
+            alertsError = message
         case .me(let person):
             me = person
             meError = nil

@@ -17,9 +17,12 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
         renderDetail(&c, s, d, theme, g, layout.body)
     } else if let rec = s.openRequest {
         renderRequest(&c, s, rec, theme, g, layout.body)
+    } else if let a = s.openAlert {
+        renderAlertView(&c, s, a, theme, g, layout.body)
     } else {
         renderTickets(&c, s, theme, g, layout.tickets)
-        renderLog(&c, s, theme, g, layout.log)
+        // The alerts take the log's place while they have the focus.
+        if s.focus == .alerts { renderAlerts(&c, s, theme, g, layout.log) } else { renderLog(&c, s, theme, g, layout.log) }
     }
     renderFooter(&c, s, theme, g)
     if s.showHelp { renderHelp(&c, s, theme, g) }
@@ -49,6 +52,9 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         if s.slaBreachingSoon > 0 { sla.append("\(s.slaBreachingSoon) due <1h") }
         parts.append("SLA " + sla.joined(separator: ", "))
     }
+    if let critical = s.alerts?.filter({ $0.severity == .critical }).count, critical > 0 {
+        parts.append("\(critical) critical alert\(critical == 1 ? "" : "s")")
+    }
     if let words = s.tierWords { parts.append(words) }
     parts.append(Format.clock(s.now, s.timeZone))
     var right = parts.joined(separator: "  ")
@@ -72,6 +78,8 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     else if s.detail?.noteTyping != nil { keys = [("Ctrl-D", "done"), ("Enter", "new line"), ("Esc", "keep as draft")] }
     else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("c", "note"), ("a", "attach"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
     else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("n/N", "older/newer"), ("y", "copy as curl"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
+    else if s.openAlert != nil { keys = [("Esc", "back"), ("Enter", "its ticket"), ("?", "help"), ("q", "quit")] }
+    else if s.focus == .alerts { keys = [("j/k", "move"), ("Enter", "show"), ("Tab", "log"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
     else if s.focus == .log { keys = [("j/k", "move"), ("Enter", "show"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
     else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
     else { keys = [("j/k", "move"), ("Enter", "open"), ("/", "filter"), ("?", "help"), ("q", "quit"), ("s", "sort"), ("Tab", "log"), ("r", "refresh"), ("g/G", "top/end")] }
@@ -161,6 +169,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("c (ticket)", "add a note/comment ($EDITOR; internal unless p)"),
         ("f (ticket)", "show / fold system notes (workflow, RMM)"),
         ("m", "my tickets only (who:me; --me you@msp) / all"),
+        ("Tab (Atera)", "tickets, open alerts, request log"),
         ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),

@@ -10,7 +10,7 @@ public enum Key: Equatable, Sendable {
     case ctrl(Character)
 }
 
-public enum Pane: Int, CaseIterable, Sendable { case tickets, log }
+public enum Pane: Int, CaseIterable, Sendable { case tickets, log, alerts }
 
 /// Everything that can happen to the dashboard.
 public enum DashboardEvent: Sendable {
@@ -55,6 +55,9 @@ public enum DashboardEvent: Sendable {
     /// The server took the note (its draft is gone), or did not (the draft stays; `c` reopens it).
     case noteAdded(id: Int64, visibility: Visibility)
     case noteFailed(id: Int64, error: String, path: String)
+    /// The tenant's open alerts (Atera), most urgent first; or why they could not be had.
+    case alerts([Alert], at: Date)
+    case alertsFailed(String)
     /// Who "me" is on this tenant (`--me`, resolved once), or why it could not be.
     case me(Person)
     case meFailed(String)
@@ -232,6 +235,12 @@ public struct DashboardState: Equatable, Sendable {
     public var changedIDs: Set<Int64> = []
     /// Note drafts kept after a failure, a time-out or a cancelled question, by ticket: `c` reopens them.
     public var drafts: [Int64: String] = [:]
+    /// Open alerts where the vendor has them (nil: no alerts pane), the row chosen, the one open.
+    public var alerts: [Alert]?
+    public var alertsError: String?
+    public var alertsAt: Date?
+    public var alertSelected = 0
+    public var openAlert: Alert?
     /// Who "me" is (`who:me` in the filter, `m`), once resolved; or why not.
     public var me: Person?
     public var meError: String?

@@ -98,7 +98,7 @@ public actor Poller {
 
     private func noteBackground() { budget.note(at: clock.now().seconds) }
 
-    private enum Step: Int, Sendable { case quota, status, refresh }
+    private enum Step: Int, Sendable { case quota, status, refresh, alerts }
     /// When each loop runs next (clock seconds), and how many steps are running: tests on a test
     /// clock wait until every loop that was due has run before moving time on.
     private var wakes: [Step: Double] = [:]
@@ -108,7 +108,7 @@ public actor Poller {
         loops.forEach { $0.cancel() }
         wakes = [:]
         loops = [loop(.quota), loop(.status)]
-        if refreshEnabled { loops.append(loop(.refresh)) }
+        if refreshEnabled { loops.append(loop(.refresh)); loops.append(loop(.alerts)) }
     }
 
     /// Repeats a step until cancelled; each step returns the absolute clock time to run again.
@@ -130,6 +130,7 @@ public actor Poller {
         case .quota: next = await quotaStep()
         case .status: next = await statusStep()
         case .refresh: next = await refreshStep()
+        case .alerts: next = await alertsStep()
         }
         wakes[step] = next.map(\.seconds) ?? .infinity
         return next
@@ -242,6 +243,25 @@ public actor Poller {
     private func wall(_ t: Double) -> Date { clock.epoch.addingTimeInterval(t) }
 
     // MARK: Tickets
+
+    /// The tenant's open alerts (Atera), on the refresh's schedule and within the same budget; a
+    /// vendor without alerts ends the loop at its first step.
+    private func alertsStep() async -> Duration? {
+        let now = clock.now().seconds
+        let interval = scaled(plan.refreshInterval)
+        let reserve = max(1, plan.budgetPerHour / 10)
+        if budget.spent(at: now) + reserve >= plan.budgetPerHour { return .seconds(double: now + interval) }
+        do {
+            let alerts = try await RequestTag.$current.withValue(RequestTag("refresh: open alerts")) { try await api.openAlerts() }
+            guard let alerts else { return nil }
+            post(.alerts(alerts, at: clock.wall()))
+        } catch is CancellationError {
+            return nil
+        } catch {
+            post(.alertsFailed(String(describing: error)))
+        }
+        return .seconds(double: clock.now().seconds + interval)
+    }
 
     /// How far back a changes read looks past its own start: clocks that disagree a little, and
     /// changes made while the read ran (a ticket seen twice is only marked once).

@@ -188,6 +188,21 @@ public struct AteraAPI: TenantAPI {
 
     public func apiBaseURL() async -> String { baseURL }
 
+    /// The most alert pages one refresh reads (50 each).
+    public static let maxAlertPages = 20
+
+    /// `GET /alerts?alertStatus=Open`, every page (at most `maxAlertPages`), archived ones left
+    /// out, most urgent first.
+    public func openAlerts() async throws -> [Alert]? {
+        var out: [Alert] = []
+        for n in 1...Self.maxAlertPages {
+            let env = try (try await get("alerts?alertStatus=Open&page=\(n)&itemsInPage=50", purpose: "alerts")).decode(AteraEnvelope<AteraAlert>.self)
+            out += env.items.filter { $0.Archived != true }.map(\.display)
+            guard env.hasNext || (env.totalPages.map { n < $0 } ?? false), !env.items.isEmpty else { break }
+        }
+        return Alert.ordered(out)
+    }
+
     /// Atera lists no technicians: "me" is the e-mail given, matched against tickets' `TechnicianEmail`.
     public func whoAmI() async throws -> Person? { technicianEmail.map { Person(id: nil, name: nil, email: $0) } }
 

@@ -42,6 +42,8 @@ public protocol TenantAPI: Sendable {
     /// The person `--me` / `me` names, resolved once (Autotask: the resource with that e-mail; an
     /// unknown e-mail is an error); nil when no one was named.
     func whoAmI() async throws -> Person?
+    /// The tenant's open monitoring alerts, most urgent first; nil where the vendor has none (Autotask).
+    func openAlerts() async throws -> [Alert]?
     /// A ticket's comments (Atera) or notes (Autotask), oldest first; nil where there are none to show.
     func ticketComments(id: Int64) async throws -> [TicketComment]?
     /// Attaches a file to a ticket (Autotask) for the audience chosen; returns the attachment's
@@ -72,6 +74,9 @@ public enum WebLinks {
 }
 
 extension TenantAPI {
+    /// No alerts: a PSA without RMM alerts in its API.
+    public func openAlerts() async throws -> [Alert]? { nil }
+
     /// The web page guessed from the API address in use.
     public func ticketWebTemplate() async -> String? {
         WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: await apiBaseURL())

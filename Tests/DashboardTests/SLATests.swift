@@ -83,3 +83,43 @@ struct SLATests {
         #expect(breached.contains("BREACHED: due 2026-11-23 09:00") && breached.contains("(3h ago)"))
     }
 }
+
+@Suite("Alerts pane")
+struct AlertsPaneTests {
+    static let alerts = [
+        Alert(id: 7003, title: "Backup failed \u{1B}[31m(3 times)\u{202E}", severity: .critical, created: fixedNow.addingTimeInterval(-600),
+              device: "FAB-NAS", customer: "Fabrikam Manufacturing"),
+        Alert(id: 7001, title: "Machine offline for 15 minutes", severity: .critical, created: fixedNow.addingTimeInterval(-3_600),
+              device: "ACME-DC01", customer: "Acme Dental Group", ticketID: 7_002, message: "No heartbeat since 11:00."),
+        Alert(id: 7000, title: "Disk C: below 10% free", severity: .warning, created: fixedNow.addingTimeInterval(-7_200), device: "FAB-FS01", customer: "Fabrikam"),
+    ]
+
+    @Test("Atera: Tab reaches the alerts (in the log's place), the title bar counts the critical ones, Enter shows one and then its ticket")
+    func pane() {
+        var s = sampleState(width: 120, height: 40)
+        s.vendor = "Atera"
+        _ = s.reduce(.key(.tab))
+        #expect(s.focus == .log) // no alerts yet: tickets ↔ log
+        _ = s.reduce(.key(.tab))
+        _ = s.reduce(.alerts(Self.alerts, at: fixedNow))
+        _ = s.reduce(.key(.tab))
+        #expect(s.focus == .alerts)
+        let screen = render(s, theme: .fallback)
+        assertSnapshot(screen, "alerts-120x40")
+        #expect(screen.lines[0].contains("2 critical alerts"))
+        #expect(screen.lines.joined().contains("Alerts (3 open: 2 critical, 1 warning)"))
+        var small = s
+        _ = small.reduce(.resize(width: 80, height: 24))
+        assertSnapshot(render(small, theme: .fallback), "alerts-80x24")
+        _ = s.reduce(.key(.char("j")))
+        #expect(s.reduce(.key(.enter)) == [] && s.openAlert?.id == 7001)
+        assertSnapshot(render(s, theme: .fallback), "alert-detail-120x40")
+        #expect(s.reduce(.key(.enter)) == [.loadDetail(7_002)])
+        #expect(s.openAlert == nil && s.detail?.id == 7_002)
+        _ = s.reduce(.key(.escape))
+        _ = s.reduce(.key(.tab))
+        #expect(s.focus == .log)
+        _ = s.reduce(.key(.tab))
+        #expect(s.focus == .tickets)
+    }
+}

@@ -56,6 +56,7 @@ private actor FakeTenant: TenantAPI {
     func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 { 0 }
     func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws {}
     func whoAmI() async throws -> Person? { nil }
+    func openAlerts() async throws -> [Alert]? { nil }
 }
 
 @Suite("Incremental refresh: the watermark")

@@ -354,3 +354,20 @@ extension RealShapesTests {
         #expect(try await atera.whoAmI() == Person(id: nil, name: nil, email: "dana@msp.example"))
     }
 }
+
+extension RealShapesTests {
+    @Test("Atera alerts (AlertDto as published): open ones asked, archived left out, most urgent first; a TicketID of 0 is no ticket; Autotask has none")
+    func ateraAlerts() async throws {
+        let body = try Self.corpus("atera-alerts.json")
+        let h = Harness(seed: 17) { _, _, _ in (HTTPResult(status: 200, body: body), .zero) }
+        let api = AteraAPI(client: h.client, key: "k", baseURL: "https://example.invalid/api/v3")
+        let alerts = try #require(try await drive(h.test, untilDone: Task { try await api.openAlerts() }))
+        #expect(alerts.map(\.severity) == [.critical, .critical, .warning, .information])
+        #expect(alerts.map(\.id) == [7003, 7001, 7000, 7002]) // newest first within a severity
+        #expect(alerts.first { $0.id == 7001 }?.ticketID == 5001 && alerts.first { $0.id == 7000 }?.ticketID == nil)
+        #expect(await h.transport.sent.first?.url.contains("alertStatus=Open") == true)
+        let at = Harness(seed: 18) { _, _, _ in (Self.json("{}"), .zero) }
+        #expect(try await Self.autotask(at).openAlerts() == nil)
+        #expect(await at.transport.sent.isEmpty)
+    }
+}
