@@ -158,18 +158,18 @@ func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 }
 
 func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
+    // Kept to what fits 80×24 with the gauge's legend: one row a key group.
     let rows: [(String, String)] = [
-        ("j / k, ↓ / ↑", "move down / up"), ("PgDn / PgUp, Ctrl-F / Ctrl-B", "page down / up"),
-        ("Ctrl-D / Ctrl-U", "half page"), ("g / G, Home / End", "first / last loaded"),
-        ("Enter", "open the ticket / the request (log)"), ("Esc", "back; clears the filter"), ("Tab", "switch pane (tickets, request log)"),
-        ("/", "filter: words, status:new, -prio:low"),
-        ("F", "server filter: status:New queue:L1 co:Acme"),
+        ("j / k, ↓ / ↑", "move; PgDn / PgUp, Ctrl-F / B page; Ctrl-D / U half"),
+        ("g / G, Home / End", "first / last loaded"),
+        ("Enter", "open the ticket / the request (log) / the alert"), ("Esc", "back; clears the filter"),
+        ("Tab", "switch pane: tickets, alerts (Atera), request log"),
+        ("/", "filter: words, status:new, -prio:low, due:<2h"),
+        ("F", "server filter: status:New queue:L1 assignee:me"),
         ("s / S", "sort by the next column / reverse"),
-        ("s / p / a (ticket)", "status / priority (asks) / attach a file"),
-        ("c (ticket)", "add a note/comment ($EDITOR; internal unless p)"),
-        ("f (ticket)", "show / fold system notes (workflow, RMM)"),
+        ("s / p (ticket)", "status / priority (asks before sending)"),
+        ("a / c / f (ticket)", "attach a file / add a note / show system notes"),
         ("m", "my tickets only (who:me; --me you@msp) / all"),
-        ("Tab (Atera)", "tickets, open alerts, request log"),
         ("y / o / t", "copy number / open web page / next theme"),
         ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
         ("?", "this help"), ("q, Ctrl-C", "quit"),
@@ -180,8 +180,8 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
     c.box(r, title: "Help", focused: true, theme: theme, glyphs: g)
     for (i, row) in rows.enumerated() where i < h - 4 {
         let keyText = s.ascii ? row.0.replacingOccurrences(of: "↓", with: "Down").replacingOccurrences(of: "↑", with: "Up") : row.0
-        c.put(r.x + 2, r.y + 2 + i, TextWidth.fit(keyText, 30), theme[.header])
+        c.put(r.x + 2, r.y + 2 + i, TextWidth.fit(keyText, 20), theme[.header])
         let text = s.ascii ? row.1.replacingOccurrences(of: "·", with: "-") : row.1
-        c.put(r.x + 33, r.y + 2 + i, text, theme[.base], maxWidth: w - 35)
+        c.put(r.x + 23, r.y + 2 + i, text, theme[.base], maxWidth: w - 25)
     }
 }
