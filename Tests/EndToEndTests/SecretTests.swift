@@ -102,7 +102,8 @@ struct SecretTests {
         }
         #expect(codes.contains("200") && !codes.contains("401"), "curl answered \(codes)")
         try t.keys("Escape", "Tab", "Enter")
-        try await t.waitFor("Description")
+        // (The detail's own label: the description may sit below the fold behind the SLA stages.)
+        try await t.waitFor("Last activity")
         seen.append(("screen: detail", try t.screen()))
         try t.keys("q")
         try await t.expectCookedShell()
