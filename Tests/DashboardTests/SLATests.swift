@@ -64,6 +64,27 @@ struct SLATests {
         #expect(Array(order.prefix(3)) == [7_000, 7_001, 7_002])
     }
 
+    @Test("the DUE cell is coloured by urgency through the theme: breached in the overdue style, within the hour in the warning style")
+    func dueColours() throws {
+        var s = sampleState(width: 120, height: 40)
+        _ = s.reduce(.page(TicketPage(tickets: slaTickets(), total: 8, next: nil), reset: true, at: fixedNow))
+        s.focus = .log // no row drawn in the selection's colours
+        let theme = Theme.fallback
+        let canvas = render(s, theme: theme)
+        // The style of the cell where `text` starts (cells, not characters: wide ones take two).
+        func style(ofCellContaining text: String) throws -> Style {
+            let y = try #require(canvas.lines.firstIndex { $0.contains(text) })
+            let cells = (0..<canvas.width).filter { !canvas[$0, y].continuation }
+            let chars = cells.map { canvas[$0, y].char }
+            let first = Array(text)
+            let at = try #require(chars.indices.first { i in i + first.count <= chars.count && Array(chars[i..<(i + first.count)]) == first })
+            return canvas[cells[at], y].style
+        }
+        #expect(try style(ofCellContaining: "-3h") == theme[.overdue])
+        #expect(try style(ofCellContaining: "in 42m") == theme[.warning])
+        #expect(try style(ofCellContaining: "in 1d") == theme[.muted])
+    }
+
     @Test("the detail lists each stage: breached, due in, met, met late")
     func detail() {
         var s = sampleState(width: 120, height: 40)
