@@ -93,6 +93,8 @@ public enum TerminalApp {
                 writeNote(id: id, draft: draft)
             case .keepDraft(let path, let text):
                 NoteDraftFile.write(path, text)
+            case .notify(let text):
+                TerminalNotification.send(text, environment: ProcessInfo.processInfo.environment)
             case .nextTheme:
                 guard options.themes.count > 1 else {
                     _ = s.reduce(.notice(options.color ? "only one theme found" : "NO_COLOR is set: no colours to change"))

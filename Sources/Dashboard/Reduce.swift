@@ -18,16 +18,29 @@ extension DashboardState {
             let second = Int(now.timeIntervalSince1970) != Int(date.timeIntervalSince1970)
             now = date
             spinner &+= 1
-            if second && slaSeen { countSLA() }
             if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds { flash = nil; flashAt = nil }
             if let p = pause, p.until <= date, p.reason != .suspended { pause = nil }
+            if second && slaSeen {
+                let before = slaBreached
+                countSLA()
+                if slaBreached > before {
+                    let n = slaBreached - before
+                    return notifyOnce("breach", "\(n) ticket\(n == 1 ? "" : "s") newly breaching SLA (\(slaBreached) breached)")
+                }
+            }
         case .resize(let w, let h):
             width = w; height = h
             clampSelection()
             return routed(nearEndLoad())
         case .quota(let q, let at):
+            let before = quota?.tier ?? .none
             quota = q; quotaAt = at; quotaError = nil; lastUpdate = at
             noteHistory(at: at)
+            // Entering a latency tier (Autotask) or the limit: worth a notification.
+            if q.tier > before && q.tier >= .half {
+                if q.tier == .suspended { return notifyOnce("suspension", "at \(Int(q.percent))% of the quota: suspended / at the limit") }
+                if vendor != "Atera" { return notifyOnce("tier", "quota at \(Int(q.percent))%: \(q.tier.label)") }
+            }
         case .quotaFailed(let message, _):
             quotaError = message
         case .page(let fetched, let reset, let at):
@@ -187,6 +200,7 @@ extension DashboardState {
                 if logSelected > 0, logShows(r) { logSelected = min(logSelected + 1, max(0, visibleLogCount - 1)) }
             case .paused(let until, let reason, let detail):
                 pause = PauseInfo(until: until, reason: reason, detail: detail)
+                if reason == .suspended { return notifyOnce("suspension", "API suspended: \(detail)") }
             case .resumed:
                 pause = nil
             case .ceiling(let status):
@@ -288,6 +302,14 @@ extension DashboardState {
 
     /// What the list keeps of a ticket: what it draws, with repeated texts (companies, people,
     /// labels) shared rather than stored once per ticket. The detail view loads the rest.
+    /// A notification of one kind, at most one a minute (and only with `--notify`).
+    mutating func notifyOnce(_ kind: String, _ text: String) -> [Command] {
+        guard notify else { return [] }
+        if let last = notified[kind], now.timeIntervalSince(last) < 60 { return [] }
+        notified[kind] = now
+        return [.notify("psatop \(tenant): \(text)")]
+    }
+
     /// Notes that SLA deadlines exist among these tickets, and counts again.
     mutating func noteSLA(_ fresh: [Ticket]) {
         if !slaSeen, fresh.contains(where: { $0.sla != nil }) { slaSeen = true }

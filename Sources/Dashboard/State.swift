@@ -84,6 +84,8 @@ public enum Command: Equatable, Sendable {
     /// Opens the ticket's note draft (a new one when nil) in `$VISUAL`/`$EDITOR`, or inline where
     /// neither is set (the terminal's own: it hands the screen over and takes it back).
     case writeNote(id: Int64, draft: String?)
+    /// A terminal notification (OSC 9 / OSC 777, then BEL; wrapped for tmux's passthrough).
+    case notify(String)
     /// Keeps what was typed inline in the draft file (nothing typed is lost).
     case keepDraft(path: String, text: String)
     /// Sends a note once, for the audience the person confirmed; the draft goes when the server took it.
@@ -241,6 +243,10 @@ public struct DashboardState: Equatable, Sendable {
     public var alertsAt: Date?
     public var alertSelected = 0
     public var openAlert: Alert?
+    /// `--notify`: a terminal notification when it matters (a latency tier entered, a suspension,
+    /// tickets newly breaching their SLA), at most one a minute per kind.
+    public var notify = false
+    var notified: [String: Date] = [:]
     /// Who "me" is (`who:me` in the filter, `m`), once resolved; or why not.
     public var me: Person?
     public var meError: String?

@@ -37,11 +37,18 @@ extension DashboardState {
         let first = tenants.first ?? (vendor: "Autotask", name: "")
         var s = DashboardState(vendor: first.vendor, tenant: first.name, now: now, width: width, height: height)
         guard tenants.count > 1 else { return s }
+        // (`notify` is set on every tenant's state by `setNotify`.)
         s.tenants = tenants.map { TenantSummary(name: $0.name, vendor: $0.vendor) }
         for (i, t) in tenants.enumerated().dropFirst() {
             s.background[i] = DashboardState(vendor: t.vendor, tenant: t.name, now: now, width: width, height: height)
         }
         return s
+    }
+
+    /// `--notify` for every tenant, shown or not.
+    public mutating func setNotify(_ on: Bool) {
+        notify = on
+        for k in background.keys { background[k]?.notify = on }
     }
 
     /// Applies one tenant's event to its panes, shown or not, and refreshes its overview line.

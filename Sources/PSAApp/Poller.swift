@@ -430,7 +430,7 @@ public actor Poller {
                     post(.noteFailed(id: id, error: String(describing: error), path: draft))
                 }
             }
-        case .copy, .open, .nextTheme, .writeNote, .keepDraft:
+        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify:
             break // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)

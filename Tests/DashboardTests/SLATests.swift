@@ -144,3 +144,34 @@ struct AlertsPaneTests {
         #expect(s.focus == .tickets)
     }
 }
+
+@Suite("Notifications (--notify)")
+struct NotifyTests {
+    @Test("a tier entered, a suspension, tickets newly breaching: one notification each, at most one a minute per kind; none without --notify")
+    func triggers() {
+        var s = sampleState(width: 120, height: 40)
+        s.quota = Quota(used: 4_000, limit: 10_000, windowSeconds: 3_600)
+        #expect(s.reduce(.quota(Quota(used: 5_100, limit: 10_000, windowSeconds: 3_600), at: fixedNow)) == []) // not asked for
+        s.quota = Quota(used: 4_000, limit: 10_000, windowSeconds: 3_600)
+        s.setNotify(true)
+        #expect(s.reduce(.quota(Quota(used: 5_100, limit: 10_000, windowSeconds: 3_600), at: fixedNow))
+                == [.notify("psatop api@contoso.example: quota at 51%: +0.5 s latency")])
+        // The next tier within the minute: held back (one a minute per kind).
+        #expect(s.reduce(.quota(Quota(used: 7_600, limit: 10_000, windowSeconds: 3_600), at: fixedNow)) == [])
+        _ = s.reduce(.tick(fixedNow.addingTimeInterval(61)))
+        s.quota = Quota(used: 5_100, limit: 10_000, windowSeconds: 3_600)
+        #expect(s.reduce(.quota(Quota(used: 7_600, limit: 10_000, windowSeconds: 3_600), at: fixedNow)).count == 1)
+        // Staying in a tier or going down: nothing.
+        #expect(s.reduce(.quota(Quota(used: 7_700, limit: 10_000, windowSeconds: 3_600), at: fixedNow)) == [])
+        // A suspension is its own kind.
+        let paused = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(60), reason: .suspended, detail: "threshold exceeded")))
+        #expect(paused.count == 1 && paused.first.map { if case .notify(let t) = $0 { t.contains("suspended") } else { false } } == true)
+        // Tickets newly breaching their SLA, counted on the second's tick.
+        var t = sampleTickets(3)
+        t[0].sla = SLA(stages: [SLAStage(.firstResponse, due: s.now.addingTimeInterval(30))])
+        _ = s.reduce(.page(TicketPage(tickets: t, total: 3, next: nil), reset: true, at: s.now))
+        #expect(s.slaBreached == 0)
+        let later = s.reduce(.tick(s.now.addingTimeInterval(31)))
+        #expect(later.count == 1 && later.first.map { if case .notify(let t) = $0 { t.contains("1 ticket newly breaching SLA") } else { false } } == true)
+    }
+}
