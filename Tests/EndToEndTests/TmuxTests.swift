@@ -228,6 +228,25 @@ struct TmuxTests {
         try await t.waitFor("EXIT=0")
     }
 
+    @Test("--notify: entering the +0.5 s tier rings through to tmux (its window bell flag), the screen unharmed")
+    func notifyUnderTmux() async throws {
+        let bin = try psatopBinary()
+        let t = Tmux()
+        defer { t.kill() }
+        try await t.start(width: 100, height: 30)
+        try t.type("\(bin) --demo --notify; echo EXIT=$?")
+        try await t.waitFor("Tickets 1/1,234")
+        #expect(try t.run(["display-message", "-p", "-t", t.session, "#{window_bell_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        // The demo's tenant climbs through 50% within its first minute (20x time).
+        let screen = try await t.waitFor("the +0.5 s tier", seconds: 60) { $0.contains("tier: +0.5 s latency") }
+        try await t.waitFor("the bell", seconds: 10) { _ in
+            (try? t.run(["display-message", "-p", "-t", t.session, "#{window_bell_flag}"]))?.hasPrefix("1") == true
+        }
+        #expect(screen.contains("Quota (ThresholdInformation)") && !screen.contains("777;") && !screen.contains("]9;"))
+        try t.keys("q")
+        try await t.waitFor("EXIT=0")
+    }
+
     @Test("when the terminal itself goes (the tmux server killed), psatop ends within seconds instead of running on unseen")
     func terminalGone() async throws {
         let bin = try psatopBinary()
