@@ -20,10 +20,10 @@ public actor AutotaskAPI: TenantAPI {
     private var baseURL: String
     /// Where to ask for the zone; nil when the base URL was given.
     private let zoneDiscoveryURL: String?
-    private var picklists = Picklists()
+    var picklists = Picklists()
     private var prepared = false
-    private var companies: [Int64: String] = [:]
-    private var resources: [Int64: String] = [:]
+    var companies: [Int64: String] = [:]
+    var resources: [Int64: String] = [:]
     /// Contacts seen in the detail view ("Name <e-mail> · phone"), asked for one at a time.
     private var contacts: [Int64: String] = [:]
     /// Contacts who wrote notes through the client portal, by name.
@@ -43,6 +43,8 @@ public actor AutotaskAPI: TenantAPI {
     private var totals: [String: Int] = [:]
     public let pageSize: Int
     private var quotaSourceSet = false
+    private var resolvingNames = false
+    private var nameWaiters: [CheckedContinuation<Void, Never>] = []
 
     public static let defaultZoneDiscovery = "https://webservices2.autotask.net/ATServicesRest/V1.0"
 
@@ -99,7 +101,7 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     /// Sends through the client; on 401 after a discovered zone, re-resolves the zone once (the tenant may have moved).
-    private func send(_ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil,
+    func send(_ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil,
                       attachmentBytes: Int? = nil) async throws -> HTTPResult {
         if let body, path.lowercased().contains("/query") { try Self.check(query: body) }
         if !quotaSourceSet {
@@ -167,6 +169,12 @@ public actor AutotaskAPI: TenantAPI {
     /// Status and queue through this tenant's picklists; a company by the names of those seen on
     /// tickets so far (`#id` for any other).
     public func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage {
+        let (extra, key) = try await clauses(filter)
+        return try await page(after: cursor, extra: extra, countKey: key)
+    }
+
+    /// The query's conditions for a filter (an empty filter: none), and the key its count is kept under.
+    func clauses(_ filter: ServerFilter) async throws -> (extra: [[String: Any]], key: String) {
         try await prepare()
         var extra: [[String: Any]] = []
         var key: [String] = []
@@ -199,7 +207,7 @@ public actor AutotaskAPI: TenantAPI {
             extra.append(["op": "eq", "field": "assignedResourceID", "value": id])
             key.append("assignedResourceID=\(id)")
         }
-        return try await page(after: cursor, extra: extra, countKey: key.joined(separator: ","))
+        return (extra, key.joined(separator: ","))
     }
 
     /// The resource whose e-mail `--me` gives: one `Resources/query` the first time; an unknown
@@ -273,7 +281,7 @@ public actor AutotaskAPI: TenantAPI {
         return TicketChanges(tickets: out, complete: false)
     }
 
-    private func page(after cursor: PageCursor?, extra: [[String: Any]], countKey: String) async throws -> TicketPage {
+    func page(after cursor: PageCursor?, extra: [[String: Any]], countKey: String) async throws -> TicketPage {
         try await prepare()
         let after: Int64
         switch cursor {
@@ -296,7 +304,17 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     /// Fetches company and resource names not yet known, one query each.
-    private func resolveNames(_ tickets: [AutotaskTicket]) async throws {
+    /// One lookup at a time: pages fetched side by side (the parallel walk) would otherwise ask
+    /// for the same new names twice.
+    func resolveNames(_ tickets: [AutotaskTicket]) async throws {
+        while resolvingNames { await withCheckedContinuation { nameWaiters.append($0) } }
+        resolvingNames = true
+        defer {
+            resolvingNames = false
+            let waiting = nameWaiters
+            nameWaiters = []
+            for w in waiting { w.resume() }
+        }
         let newCompanies = try await names(of: "Companies", one: "Company", ids: Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)) { i in
             i["companyName"] as? String
         } ?? [:]

@@ -51,6 +51,31 @@ public protocol TenantAPI: Sendable {
     /// retried (not idempotent).
     @discardableResult
     func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64
+    /// Every ticket the server filters by `filter`, in the vendor's order (Autotask: by id),
+    /// stopping once `limit` are in. Called by `allTickets` as bulk work; a vendor that can share
+    /// the walk among its thread slots does so (`options.threads`), others walk page by page.
+    func walkAll(limit: Int?, filter: ServerFilter, options: WalkOptions) async throws -> [Ticket]
+}
+
+/// How a bulk walk may run.
+public struct WalkOptions: Sendable {
+    /// Requests in flight at once on the vendor's ticket endpoint (Autotask: of its 3 thread
+    /// slots per integration code and endpoint, shared by every process using that code; the
+    /// default 2 leaves one for a person's dashboard or a `status` run).
+    public var threads: Int
+    /// Told after each page: tickets so far, the count when known, requests sent by the walk.
+    public var progress: (@Sendable (WalkProgress) -> Void)?
+    public init(threads: Int = 2, progress: (@Sendable (WalkProgress) -> Void)? = nil) {
+        self.threads = threads
+        self.progress = progress
+    }
+}
+
+public struct WalkProgress: Sendable, Equatable {
+    public var tickets: Int
+    public var total: Int?
+    public var pages: Int
+    public init(tickets: Int, total: Int?, pages: Int) { self.tickets = tickets; self.total = total; self.pages = pages }
 }
 
 /// Where a person sees a ticket in the vendor's web app.
@@ -110,19 +135,23 @@ extension TenantAPI {
     }
 
     /// The same, of the tickets the server filters by `filter` (every ticket when it is empty).
-    public func allTickets(limit: Int? = nil, filter: ServerFilter) async throws -> [Ticket] {
-        try await RequestPriority.$current.withValue(.bulk) { try await walk(limit: limit, filter: filter) }
+    public func allTickets(limit: Int? = nil, filter: ServerFilter, options: WalkOptions = WalkOptions()) async throws -> [Ticket] {
+        try await RequestPriority.$current.withValue(.bulk) { try await walkAll(limit: limit, filter: filter, options: options) }
     }
 
-    private func walk(limit: Int?, filter: ServerFilter) async throws -> [Ticket] {
+    /// Page after page, one at a time.
+    public func walkAll(limit: Int?, filter: ServerFilter, options: WalkOptions) async throws -> [Ticket] {
         var all: [Ticket] = []
         var cursor: PageCursor? = nil
+        var pages = 0
         repeat {
             let p: TicketPage
             if filter.isEmpty { p = try await page(after: cursor) }
             else if filter.queue == nil && filter.company == nil, let status = filter.status { p = try await page(after: cursor, status: status) }
             else { p = try await page(after: cursor, filter: filter) }
             all.append(contentsOf: p.tickets)
+            pages += 1
+            options.progress?(WalkProgress(tickets: all.count, total: p.total, pages: pages))
             cursor = p.next
             if let limit, all.count >= limit { return Array(all.prefix(limit)) }
         } while cursor != nil

@@ -38,7 +38,7 @@ struct SimulatorWalkTests {
         let sim = try await Simulator.start(config)
         defer { Task { await sim.stop() } }
         let api = Self.autotask(sim, pageSize: pageSize)
-        let all = try await api.allTickets()
+        let all = try await api.allTickets(filter: ServerFilter(), options: WalkOptions(threads: 1))
         #expect(all.count == 1_234)
         #expect(Set(all.map(\.id)).count == 1_234)
         #expect(zip(all, all.dropFirst()).allSatisfy { $0.id < $1.id })
@@ -49,6 +49,11 @@ struct SimulatorWalkTests {
         let log = await api.client.log
         #expect(log.filter { $0.path.hasPrefix("/Tickets/query (id >") }.count == (1_234 + pageSize - 1) / pageSize + (1_234 % pageSize == 0 ? 1 : 0))
         #expect(!log.contains { $0.path.contains("/next") })
+        // Shared among two thread slots (the default): the same tickets, a few more pages at most.
+        let api2 = Self.autotask(sim, pageSize: pageSize)
+        #expect(try await api2.allTickets() == all)
+        let pages2 = await api2.client.log.filter { $0.path.hasPrefix("/Tickets/query (id >") }.count
+        #expect(pages2 <= (1_234 + pageSize - 1) / pageSize + 1 + 3)
         await sim.stop()
     }
 
