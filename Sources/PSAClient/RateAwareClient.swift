@@ -122,6 +122,13 @@ public actor RateAwareClient {
         detector.knownTier = q.tier
     }
 
+    /// The tenant's count now as the quota ceiling estimates it (the last reading plus our
+    /// requests since) against its threshold; nil without a reading.
+    public func estimatedUsage() -> (count: Int, threshold: Int)? {
+        guard let g = governor, let r = g.reading, let c = g.estimate(oursSinceReading: oursSinceReading()) else { return nil }
+        return (c, r.threshold)
+    }
+
     /// The tier the response times show (nil when not measured).
     public var measuredTier: LatencyTier? { detectsLatency && detector.samples >= 3 ? detector.tier : nil }
 

@@ -3,6 +3,7 @@ import Foundation
 import PSAApp
 import PSAClient
 import PSACore
+import Synchronization
 
 struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tickets", abstract: "Print tickets for scripts, through the same rate-aware client.")
@@ -30,7 +31,15 @@ struct TicketsCommand: AsyncParsableCommand {
     @Option(help: "Only tickets of this company (Atera: customer): its name, a part only its name has, or #id; filtered by the server.")
     var company: String?
 
+    @Option(help: ArgumentHelp("Requests in flight at once for --all on Autotask, 1 to 3.",
+                               discussion: "Autotask allows 3 per integration code and endpoint, shared by every process using the code; the default 2 leaves one for a dashboard or a status run."))
+    var threads = 2
+
+    @Flag(name: .shortAndLong, help: "No progress, no summary and no notices about waits on stderr (errors still).")
+    var quiet = false
+
     func validate() throws {
+        if !(1...3).contains(threads) { throw ValidationError("--threads must be 1, 2 or 3 (Autotask allows 3 requests at once per integration code)") }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if json && csv { throw ValidationError("choose --json or --csv, not both") }
         for (flag, value) in [("--status", status), ("--queue", queue), ("--company", company)] {
@@ -48,29 +57,49 @@ struct TicketsCommand: AsyncParsableCommand {
         do { conn = try await Connection.open(settings) } catch { fail("\(error)") }
         // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
         let events = await conn.api.client.events()
+        let board = ProgressBoard(onTerminal: all && !quiet && ProgressBoard.stderrIsTerminal)
         let notices = Task {
             for await e in events {
                 switch e {
-                case .ceiling(let status?): note(status.text)
-                case .ceiling(nil): note("bulk work goes on")
+                case .ceiling(let status?):
+                    board.waiting("the quota ceiling", until: nil)
+                    if !quiet { board.note(status.text) }
+                case .ceiling(nil):
+                    board.waiting(nil, until: nil)
+                    if !quiet { board.note("bulk work goes on") }
                 case .paused(let until, let reason, let detail):
-                    note("\(reason == .suspended ? "tenant suspended" : "paused by the server") until \(until.formatted(date: .omitted, time: .standard)): \(detail)")
-                case .attachmentWait, .measuredTier, .record, .resumed: break
+                    let why = reason == .suspended ? "tenant suspended" : "paused by the server"
+                    board.waiting(why, until: until)
+                    if !quiet { board.note("\(why) until \(until.formatted(date: .omitted, time: .standard)): \(detail)") }
+                case .resumed: board.waiting(nil, until: nil)
+                case .attachmentWait, .measuredTier, .record: break
                 }
             }
         }
         defer { notices.cancel() }
+        let ticker = Task {
+            while !Task.isCancelled {
+                board.draw()
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        defer { ticker.cancel() }
         let tickets: [Ticket]
         do {
             // Without --all: the first page (up to --limit).
             if all {
-                tickets = try await conn.api.allTickets(limit: limit, filter: filter)
+                let options = WalkOptions(threads: threads, progress: { p in board.update(p) })
+                tickets = try await conn.api.allTickets(limit: limit, filter: filter, options: options)
+                ticker.cancel()
+                let usage = await conn.api.client.estimatedUsage()
+                board.finish(summary: quiet || !ProgressBoard.stderrIsTerminal ? nil : { $0.summary(now: ProgressBoard.now, tickets: tickets.count, usage: usage) })
             } else {
                 let first: TicketPage
                 if filter.isEmpty { first = try await conn.api.page(after: nil) } else { first = try await conn.api.page(after: nil, filter: filter) }
                 tickets = Array(first.tickets.prefix(limit ?? .max))
             }
         } catch {
+            board.finish(summary: nil)
             await conn.close()
             fail("\(error)")
         }
@@ -96,4 +125,66 @@ struct TicketsCommand: AsyncParsableCommand {
 /// One line on stderr, prefixed like every other message psatop prints there.
 func note(_ message: String) {
     Out.err("psatop: \(message.sanitized)\n")
+}
+
+/// The progress line of `tickets --all` on a terminal (rewritten in place on stderr, at most four
+/// times a second), the notices about waits as plain lines (also when stderr is not a terminal),
+/// and the summary at the end. Called from the walk's tasks, the events and a ticker.
+final class ProgressBoard: Sendable {
+    private struct State {
+        var report: WalkReport
+        var shown = false
+        var finished = false
+    }
+    private let state: Mutex<State>
+    private let onTerminal: Bool
+
+    static var stderrIsTerminal: Bool {
+        isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+    static var now: Double { Date().timeIntervalSince1970 }
+
+    /// stderr's terminal width now (it may be resized during the walk); 80 when unknown.
+    static func terminalWidth() -> Int {
+        var ws = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 0 else { return 80 }
+        return Int(ws.ws_col)
+    }
+
+    init(onTerminal: Bool) {
+        self.onTerminal = onTerminal
+        state = Mutex(State(report: WalkReport(started: Self.now)))
+    }
+
+    func update(_ p: WalkProgress) { state.withLock { $0.report.latest = p } }
+    func waiting(_ why: String?, until: Date?) { state.withLock { $0.report.waiting = why.map { ($0, until) } } }
+
+    /// Redraws the progress line (terminal only).
+    func draw() {
+        guard onTerminal else { return }
+        state.withLock { s in
+            guard !s.finished, s.report.latest.pages > 0 else { return }
+            // One physical line, or `\r` would leave the wrapped part behind.
+            let width = Self.terminalWidth() - 1
+            Out.err("\r\u{1B}[2K" + TextWidth.truncate(s.report.progressLine(now: Self.now).sanitized, to: max(10, width)))
+            s.shown = true
+        }
+    }
+
+    /// A line that stays: the progress line is cleared first and drawn again at the next tick.
+    func note(_ message: String) {
+        state.withLock { s in
+            if s.shown { Out.err("\r\u{1B}[2K"); s.shown = false }
+            Out.err("psatop: \(message.sanitized)\n")
+        }
+    }
+
+    /// Clears the progress line and prints the summary (nil: none).
+    func finish(summary: ((WalkReport) -> String)?) {
+        state.withLock { s in
+            if s.shown { Out.err("\r\u{1B}[2K"); s.shown = false }
+            s.finished = true
+            if let summary { Out.err("psatop: \(summary(s.report).sanitized)\n") }
+        }
+    }
 }

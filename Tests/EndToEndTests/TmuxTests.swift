@@ -265,6 +265,33 @@ struct TmuxTests {
         #expect(!alive, "psatop \(pid) still ran 8 s after its terminal went away")
     }
 
+    @Test("tickets --all: a progress line on a terminal, rewritten in place and cleared, then one summary; piped, no control character")
+    func walkProgress() async throws {
+        let bin = try psatopBinary()
+        let t = Tmux()
+        defer { t.kill() }
+        try await t.start(width: 100, height: 12)
+        try t.type("\(bin) tickets --demo --demo-tickets 20000 --ceiling 100 --all > /dev/null; echo EXIT=$?")
+        let during = try await t.waitFor("the progress line", seconds: 60) { $0.contains(" / 20,000 tickets (") }
+        #expect(during.contains(" requests"))
+        let after = try await t.waitFor("EXIT=0", seconds: 120)
+        let lines = after.split(separator: "\n").map(String.init)
+        let summary = try #require(lines.first { $0.hasPrefix("psatop: 20,000 tickets in ") }, "\(after)")
+        #expect(summary.contains(" requests, ") && summary.contains("tenant at "))
+        // The progress line was cleared, not left behind.
+        #expect(!lines.contains { $0.contains(" / 20,000 tickets (") }, "\(after)")
+        // Piped (not a terminal, as under cron): no progress, no summary, no control character —
+        // only a wait that matters would get a plain line.
+        let piped = try spawn([bin, "tickets", "--demo", "--all", "--csv"])
+        #expect(piped.status == 0)
+        #expect(!piped.output.contains("psatop:"), "\(piped.output.prefix(300))")
+        #expect(!piped.output.unicodeScalars.contains { $0.value == 0x1B })
+        // --quiet on a terminal: no summary either.
+        try t.type("clear; \(bin) tickets --demo --all --quiet > /dev/null; echo EXIT=$?")
+        let quiet = try await t.waitFor("EXIT=0", seconds: 60)
+        #expect(!quiet.contains("psatop:"), "\(quiet)")
+    }
+
     @Test("headless: tickets --all --json through the same client")
     func headless() async throws {
         let bin = try psatopBinary()
