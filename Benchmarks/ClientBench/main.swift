@@ -151,3 +151,7 @@ for (label, ceiling) in [("ceiling 75% (default)", Optional(0.75)), ("ceiling 50
     let tier = LatencyTier(count: r.peak, threshold: 10_000)
     print("  " + pad(label, 28) + "peak tenant count \(r.peak) of 10,000 (\(tier.label)); \(r.sent) requests, \(r.tickets) tickets walked, \(r.waited) waited for the ceiling")
 }
+
+// MARK: Autotask id walk, serial and shared among thread slots
+
+try await idWalkBench(scale: 5)

@@ -102,8 +102,8 @@ func renderNoteBox(_ c: inout Canvas, _ n: NoteDraft, title: String, _ theme: Th
 
 /// The status or priority picker over the detail view, then its confirmation.
 func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e: EditState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    let current = e.field == .status ? d.ticket.status : d.ticket.priority
-    let other = "another \(e.field.rawValue)…"
+    let current = d.ticket.value(of: e.field)
+    let other = e.field == .assignee ? "another technician (e-mail)…" : "another \(e.field.rawValue)…"
     let choices = (e.choices ?? []) + (e.allowsOther && e.choices != nil ? [e.typed.map { "> " + $0 + "_" } ?? other] : [])
     var lines: [(String, Style)] = []
     if let err = e.error { lines.append((err, theme[.error])) }

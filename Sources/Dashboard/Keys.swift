@@ -53,10 +53,10 @@ extension DashboardState {
         let page = max(1, layout.body.height - 4)
         switch key {
         case .char("y"), .char("o"): return share(d.ticket, key)
-        case .char("s"), .char("p"):
+        case .char("s"), .char("p"), .char("A"):
             // One change at a time, and not before the full ticket is in.
             guard d.saving == nil, !d.loading else { return [] }
-            let field: EditableField = key == .char("s") ? .status : .priority
+            let field: EditableField = key == .char("s") ? .status : key == .char("p") ? .priority : .assignee
             d.edit = EditState(field: field)
             d.notice = nil
             detail = d
@@ -274,8 +274,8 @@ extension DashboardState {
                     return []
                 }
                 guard choices.indices.contains(e.selected) else { return [] }
-                let current = e.field == .status ? d.ticket.status : d.ticket.priority
-                if choices[e.selected].caseInsensitiveCompare(current) == .orderedSame {
+                let current = d.ticket.value(of: e.field)
+                if d.ticket.holds(choices[e.selected], for: e.field) {
                     d.edit = nil
                     d.notice = "\(e.field.rawValue) is already \(current): nothing sent"
                     d.noticeIsError = false

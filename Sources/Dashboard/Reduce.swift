@@ -151,10 +151,10 @@ extension DashboardState {
             guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
             e.choices = labels
             // Atera's statuses are free strings: another may be typed (the server decides).
-            e.allowsOther = field == .status && vendor == "Atera"
+            // Atera: another status, or a technician by e-mail (it lists neither).
+            e.allowsOther = field != .priority && vendor == "Atera"
             e.error = labels.isEmpty && !e.allowsOther ? "no \(field.rawValue) labels known" : nil
-            let current = field == .status ? detail?.ticket.status : detail?.ticket.priority
-            e.selected = labels.firstIndex { $0.caseInsensitiveCompare(current ?? "") == .orderedSame } ?? 0
+            e.selected = detail.flatMap { d in labels.firstIndex { d.ticket.holds($0, for: field) } } ?? 0
             detail?.edit = e
         case .choicesFailed(let message):
             if detail?.edit != nil { detail?.edit?.error = message; detail?.edit?.choices = [] }
@@ -267,11 +267,11 @@ extension DashboardState {
     mutating func apply(_ field: EditableField, _ label: String, toTicket id: Int64) {
         if let i = tickets.firstIndex(where: { $0.id == id }) {
             var t = tickets[i]
-            if field == .status { t.status = label } else { t.priority = label }
+            t.set(field, to: label)
             tickets[i] = listCopy(t)
         }
         if detail?.id == id {
-            if field == .status { detail?.ticket.status = label } else { detail?.ticket.priority = label }
+            detail?.ticket.set(field, to: label)
         }
         if view != nil { rebuildView() }
     }

@@ -76,7 +76,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
     else if s.detail?.attachConfirm != nil { keys = [("y", "attach"), ("p", "who sees it"), ("n", "back"), ("Esc", "cancel")] }
     else if s.detail?.noteTyping != nil { keys = [("Ctrl-D", "done"), ("Enter", "new line"), ("Esc", "keep as draft")] }
-    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("c", "note"), ("a", "attach"), ("Esc", "back"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
+    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("c", "note"), ("a", "attach"), ("Esc", "back"), ("A", "assign"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
     else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("n/N", "older/newer"), ("y", "copy as curl"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
     else if s.openAlert != nil { keys = [("Esc", "back"), ("Enter", "its ticket"), ("?", "help"), ("q", "quit")] }
     else if s.focus == .alerts { keys = [("j/k", "move"), ("Enter", "show"), ("Tab", "log"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
@@ -167,7 +167,7 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("/", "filter: words, status:new, -prio:low, due:<2h"),
         ("F", "server filter: status:New queue:L1 assignee:me"),
         ("s / S", "sort by the next column / reverse"),
-        ("s / p (ticket)", "status / priority (asks before sending)"),
+        ("s / p / A (ticket)", "status / priority / assignee (asks before sending)"),
         ("a / c / f (ticket)", "attach a file / add a note / show system notes"),
         ("m", "my tickets only (who:me; --me you@msp) / all"),
         ("y / o / t", "copy number / open web page / next theme"),

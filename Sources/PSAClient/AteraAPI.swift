@@ -21,8 +21,15 @@ public struct AteraAPI: TenantAPI {
     actor CustomerNames {
         private(set) var byID: [Int64: String] = [:]
         private(set) var statuses: [String] = []
+        /// Technicians seen assigned, "Name <e-mail>" (Atera lists none through the API).
+        private(set) var technicians: [String] = []
         func note(_ tickets: [AteraTicket]) {
             for t in tickets {
+                if let e = t.TechnicianEmail?.withoutControlOrFormat.trimmingCharacters(in: .whitespaces), e.contains("@"), technicians.count < 500,
+                   !technicians.contains(where: { Ticket.email(inLabel: $0)?.caseInsensitiveCompare(e) == .orderedSame }) {
+                    let name = (t.TechnicianFullName ?? "").withoutControlOrFormat.trimmingCharacters(in: .whitespaces)
+                    technicians.append(String((name.isEmpty ? e : "\(name) <\(e)>").prefix(300)))
+                }
                 if let id = t.CustomerID, let name = t.CustomerName, byID.count < 100_000 { byID[id] = name }
                 if let s = t.TicketStatus?.withoutControlOrFormat.trimmingCharacters(in: .whitespaces), !s.isEmpty, statuses.count < 200,
                    !statuses.contains(where: { $0.caseInsensitiveCompare(s) == .orderedSame }) {
@@ -223,11 +230,25 @@ public struct AteraAPI: TenantAPI {
             return Self.statuses + seen.sorted()
         case .priority:
             return Self.priorities
+        case .assignee:
+            // You first (--me), then the technicians seen on tickets; another is typed by e-mail.
+            let seen = await customers.technicians
+            let mine = technicianEmail.map { me in seen.first { Ticket.email(inLabel: $0)?.caseInsensitiveCompare(me) == .orderedSame } ?? me }
+            return (mine.map { [$0] } ?? []) + seen.filter { $0 != mine }.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
         }
     }
 
     public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {
-        try await update(ticketID: ticketID, fields: [field == .status ? "TicketStatus" : "TicketPriority": .string(label)])
+        switch field {
+        case .status: try await update(ticketID: ticketID, fields: ["TicketStatus": .string(label)])
+        case .priority: try await update(ticketID: ticketID, fields: ["TicketPriority": .string(label)])
+        case .assignee:
+            // Atera assigns a technician by e-mail (`TechnicianEmail`); a name alone is not enough.
+            guard let email = Ticket.email(inLabel: label) else {
+                throw APIError(kind: .refused, status: nil, detail: "Atera assigns by the technician's e-mail: type it (name@example.com)")
+            }
+            try await update(ticketID: ticketID, fields: ["TechnicianEmail": .string(email)])
+        }
     }
 
     /// `POST /tickets/{id}/comments` as the technician named by `--me` (`TechnicianCommentDetails`

@@ -43,6 +43,8 @@ public actor AutotaskAPI: TenantAPI {
     private var totals: [String: Int] = [:]
     public let pageSize: Int
     private var quotaSourceSet = false
+    /// The active resources a ticket can be assigned to, labelled as the picker shows them.
+    var assignable: [(label: String, id: Int64)]?
     private var resolvingNames = false
     private var nameWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -477,11 +479,13 @@ public actor AutotaskAPI: TenantAPI {
 
     /// The active values of the field, in the tenant's own order (inactive ones are refused by the server).
     public func choices(for field: EditableField) async throws -> [String] {
+        if field == .assignee { return try await assigneeChoices() }
         try await prepare()
         return picklists.choices(field: field.rawValue)
     }
 
     public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {
+        if field == .assignee { return try await assign(ticketID: ticketID, to: label) }
         try await prepare()
         guard let value = picklists.value(field: field.rawValue, label: label) else {
             throw APIError(kind: .refused, status: nil, detail: "'\(label)' is not a \(field.rawValue) of this tenant")

@@ -124,8 +124,7 @@ extension TenantAPI {
         } catch {
             return (.notConfirmed(String(describing: error)), nil)
         }
-        let held = field == .status ? fresh.status : fresh.priority
-        return (held.caseInsensitiveCompare(label) == .orderedSame ? .confirmed : .differs(held: held), fresh)
+        return (fresh.holds(label, for: field) ? .confirmed : .differs(held: fresh.value(of: field)), fresh)
     }
 
     /// Every ticket, page by page, through the same client and limits; stops once `limit` are in.

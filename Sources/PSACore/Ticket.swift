@@ -142,7 +142,55 @@ public enum PageCursor: Sendable, Equatable, Hashable {
 
 /// A ticket field a person can change from the detail view.
 public enum EditableField: String, Sendable, CaseIterable, Equatable {
-    case status, priority
+    case status, priority, assignee
+}
+
+extension Ticket {
+    /// The field's value as its choices are labelled: the status, the priority, the assignee's
+    /// name — with `<e-mail>` where the vendor assigns by e-mail (Atera).
+    public func value(of field: EditableField) -> String {
+        switch field {
+        case .status: status
+        case .priority: priority
+        case .assignee: assigneeEmail.map { e in assignee.isEmpty || assignee == e ? e : "\(assignee) <\(e)>" } ?? assignee
+        }
+    }
+
+    /// The ticket holds `label` for the field: the same text (any case); an assignee labelled
+    /// "Name <e-mail>" by its e-mail.
+    public func holds(_ label: String, for field: EditableField) -> Bool {
+        if field == .assignee, let email = Self.email(inLabel: label) {
+            return assigneeEmail?.caseInsensitiveCompare(email) == .orderedSame
+        }
+        return value(of: field).caseInsensitiveCompare(label) == .orderedSame
+            || (field == .assignee && assignee.caseInsensitiveCompare(label) == .orderedSame)
+    }
+
+    /// The e-mail of a label "Name <e-mail>" or of a bare e-mail; nil otherwise.
+    public static func email(inLabel label: String) -> String? {
+        let t = label.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix(">"), let open = t.lastIndex(of: "<") {
+            let e = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
+            return e.contains("@") ? e : nil
+        }
+        return t.contains("@") && !t.contains(" ") ? t : nil
+    }
+
+    /// Puts a label in place (a change the server confirmed, or the one sent).
+    public mutating func set(_ field: EditableField, to label: String) {
+        switch field {
+        case .status: status = label
+        case .priority: priority = label
+        case .assignee:
+            if let e = Self.email(inLabel: label) {
+                assigneeEmail = e
+                let name = label.replacingOccurrences(of: "<\(e)>", with: "").trimmingCharacters(in: .whitespaces)
+                assignee = name.isEmpty ? e : name
+            } else {
+                assignee = label
+            }
+        }
+    }
 }
 
 /// One comment or note on a ticket, as the detail view shows it.

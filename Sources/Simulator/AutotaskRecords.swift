@@ -38,6 +38,8 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
     public var companyID: Int64?
     public var contactID: Int64?
     public var assignedResourceID: Int64?
+    /// Set by an update; a seeded ticket's is its resource's default service-desk role.
+    public var assignedResourceRoleID: Int64?
     public var createDate: Date?
     public var lastActivityDate: Date?
     public var dueDateTime: Date?
@@ -91,7 +93,8 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
         case .companyID: return .int(companyID)
         case .contactID: return .int(contactID)
         case .assignedResourceID: return .int(assignedResourceID)
-        case .assignedResourceRoleID: return assignedResourceID == nil ? .null : .int(29_683_461)
+        case .assignedResourceRoleID:
+            return assignedResourceID == nil ? .null : .int(assignedResourceRoleID ?? SimData.serviceDeskRoles(of: assignedResourceID!).first { $0.isDefault }?.roleID)
         case .createDate: return .date(createDate)
         case .lastActivityDate: return .date(lastActivityDate)
         case .dueDateTime: return .date(dueDateTime)
@@ -139,6 +142,7 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
         case "companyID": companyID = v.int64
         case "contactID": contactID = v.int64
         case "assignedResourceID": assignedResourceID = v.int64
+        case "assignedResourceRoleID": assignedResourceRoleID = v.int64
         case "dueDateTime": dueDateTime = date()
         case "estimatedHours":
             if case .double(let d) = v { estimatedHours = d } else { estimatedHours = v.int64.map(Double.init) }

@@ -108,6 +108,8 @@ struct AutotaskTwin: Sendable {
             return list(items.map { attachmentJSON($0, withData: true) })
         case (_, 2) where at(1) == "query" && ["companies", "resources", "contacts"].contains(entity):
             return await lookup(req, entity: entity)
+        case (_, 2) where at(1) == "query" && entity == "resourceservicedeskroles":
+            return await serviceDeskRoles(req)
         case ("PATCH", 2) where entity == "tickets":
             // Not in the Swagger: the update is PATCH /Tickets with the id in the body.
             return .json(405, ["Message": "The requested resource does not support http method 'PATCH'."])
@@ -325,10 +327,33 @@ struct AutotaskTwin: Sendable {
                                       ("emailAddress", .string(p.email)), ("phone", .string(p.phone)), ("isActive", .int(1))]))
             }
         } else {
+            // Resources by any of their fields (id, e-mail, active…), as the query says.
             let all = data.resources.merging(SimData.systemResources) { a, _ in a }
-            for id in all.keys.sorted() where ids.isEmpty || ids.contains(id) {
+            for id in all.keys.sorted() {
                 let p = all[id]!
-                items.append(.object([("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)), ("isActive", .bool(true))]))
+                let fields: [(String, SimJSON)] = [("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)),
+                                                   ("email", .string(SimData.resourceEmail(p))), ("isActive", .bool(true))]
+                let byName = Dictionary(fields.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
+                guard q.matches({ byName[$0] ?? .null }) else { continue }
+                items.append(.object(fields))
+            }
+        }
+        return list(items)
+    }
+
+    /// `ResourceServiceDeskRoles/query`: the roles a resource takes tickets under (by `resourceID`,
+    /// `isDefault`, `isActive`…).
+    private func serviceDeskRoles(_ req: SimRequest) async -> Response {
+        guard let text = queryText(req), let q = try? AutotaskQuery(json: text) else {
+            return .errors(500, "Invalid query syntax.")
+        }
+        var items: [SimJSON] = []
+        for rid in (await state.data).resources.keys.sorted() {
+            for r in SimData.serviceDeskRoles(of: rid) {
+                let fields: [(String, SimJSON)] = [("id", .int(r.id)), ("isActive", .bool(true)), ("isDefault", .bool(r.isDefault)),
+                                                   ("resourceID", .int(rid)), ("roleID", .int(r.roleID))]
+                let byName = Dictionary(fields.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
+                if q.matches({ byName[$0] ?? .null }) { items.append(.object(fields)) }
             }
         }
         return list(items)

@@ -9,6 +9,18 @@ enum AutotaskWriteError: Error, Sendable {
 }
 
 extension SimData {
+    /// The service-desk roles a resource may be assigned tickets under (`ResourceServiceDeskRoles`):
+    /// every person has "Technician" (default) and "Help Desk"; the last person has none, as a
+    /// resource who does no service-desk work (assigning them is refused by the server).
+    static func serviceDeskRoles(of resource: Int64) -> [(id: Int64, roleID: Int64, isDefault: Bool)] {
+        let n = Int(resource - 29_682_885)
+        guard people.indices.contains(n), n != people.count - 1 else { return [] }
+        return [(resource * 10 + 1, 29_683_461, true), (resource * 10 + 2, 29_683_462, false)]
+    }
+
+    /// A resource's e-mail, as the tenant's people have them.
+    static func resourceEmail(_ p: (first: String, last: String)) -> String { technicianEmail((p.first, p.last)) }
+
     /// Resources that are not people: the system (workflow rules, RMM) and the API user.
     static let systemResources: [Int64: (first: String, last: String)] = [4: ("Autotask", "Administrator"), 29_682_999: ("API", "Integration")]
     static let apiUserResource: Int64 = 29_682_999
@@ -149,6 +161,19 @@ extension SimState {
             t.set(f.name, v)
             stats.updatedFields[f.name, default: 0] += 1
             if f.name == "description" { stats.descriptionWrites += 1 }
+        }
+        // An assignment names the role too, one of the resource's service-desk roles.
+        if fields.contains(where: { $0.0.name == "assignedResourceID" || $0.0.name == "assignedResourceRoleID" }) {
+            if let r = t.assignedResourceID {
+                guard let role = t.assignedResourceRoleID, fields.contains(where: { $0.0.name == "assignedResourceRoleID" }) else {
+                    return .failure(.invalid("AssignedResourceRoleID is required when AssignedResourceID is set."))
+                }
+                guard SimData.serviceDeskRoles(of: r).contains(where: { $0.roleID == role }) else {
+                    return .failure(.invalid("Resource \(r) does not have the service desk role \(role)."))
+                }
+            } else {
+                t.assignedResourceRoleID = nil
+            }
         }
         if let udf = obj.first(where: { $0.key.lowercased() == "userdefinedfields" }) { t.set("userDefinedFields", SimJSON(any: udf.value)) }
         let now = clock.wall()

@@ -31,6 +31,41 @@ struct EditTests {
         #expect(s.tickets[2].status == "Complete" && s.changedIDs.contains(t.id))
     }
 
+    @Test("A assigns: the picker starts on the current assignee; y sends the assignee only; the list and detail follow")
+    func assign() {
+        var s = opened()
+        let t = s.detail!.ticket
+        #expect(s.reduce(.key(.char("A"))) == [.loadChoices(.assignee)])
+        let people = ["Dana Whitfield", "Ravi Patel", "Sofia García", t.assignee].filter { !$0.isEmpty }
+        _ = s.reduce(.choices(.assignee, people))
+        #expect(s.detail?.edit?.field == .assignee && s.detail?.edit?.allowsOther == false)
+        #expect(s.detail?.edit?.selected == people.firstIndex(of: t.assignee) ?? 0)
+        _ = s.reduce(.key(.char("g")))
+        if t.assignee == "Dana Whitfield" { _ = s.reduce(.key(.char("j"))) }
+        let picked = t.assignee == "Dana Whitfield" ? "Ravi Patel" : "Dana Whitfield"
+        _ = s.reduce(.key(.enter))
+        #expect(s.reduce(.key(.char("y"))) == [.change(id: t.id, .assignee, to: picked)])
+        _ = s.reduce(.updated(id: t.id, .assignee, picked, .confirmed))
+        #expect(s.detail?.ticket.assignee == picked && s.detail?.notice == "assignee set to \(picked) (read back from the server)")
+        #expect(s.tickets.first { $0.id == t.id }?.assignee == picked)
+    }
+
+    @Test("Atera assigns by e-mail: another technician is typed; the label's e-mail is what the ticket holds")
+    func ateraAssignLabel() {
+        var t = Ticket(id: 1, number: "1", title: "x", status: "Open", priority: "Low", assignee: "Mei Lin", assigneeEmail: "mei.lin@msp.example")
+        #expect(t.value(of: .assignee) == "Mei Lin <mei.lin@msp.example>")
+        #expect(t.holds("MEI LIN <Mei.Lin@msp.example>", for: .assignee) && !t.holds("Tom Becker <tom.becker@msp.example>", for: .assignee))
+        t.set(.assignee, to: "Tom Becker <tom.becker@msp.example>")
+        #expect(t.assignee == "Tom Becker" && t.assigneeEmail == "tom.becker@msp.example")
+        t.set(.assignee, to: "x@y.example")
+        #expect(t.assignee == "x@y.example" && Ticket.email(inLabel: "no mail here") == nil)
+        var s = opened()
+        s.vendor = "Atera"
+        _ = s.reduce(.key(.char("A")))
+        _ = s.reduce(.choices(.assignee, ["Mei Lin <mei.lin@msp.example>"]))
+        #expect(s.detail?.edit?.allowsOther == true)
+    }
+
     @Test("A change the server took but undid (a workflow rule) shows what it holds; a failed read-back is 'not confirmed', never 'failed'")
     func readBack() {
         var s = opened()
