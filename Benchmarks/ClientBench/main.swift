@@ -154,4 +154,4 @@ for (label, ceiling) in [("ceiling 75% (default)", Optional(0.75)), ("ceiling 50
 
 // MARK: Autotask id walk, serial and shared among thread slots
 
-try await idWalkBench(scale: 5)
+try await idWalkBench(scale: 1)

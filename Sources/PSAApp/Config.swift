@@ -107,6 +107,8 @@ public struct PSAConfig: Sendable, Equatable {
     public var path: String
     public var defaultProfile: String?
     public var theme: String?
+    /// `notify = true`: the dashboard notifies through the terminal, as with `--notify`.
+    public var notify: Bool?
     /// In file order.
     public var profiles: [Profile]
     /// What the user should fix though the file can be used (a file others may write that names secret files).
@@ -171,6 +173,9 @@ public struct PSAConfig: Sendable, Equatable {
             case "theme":
                 guard let s = value.string else { throw fail([key], "theme must be a theme name or path in quotes") }
                 config.theme = s
+            case "notify":
+                guard let b = value.bool else { throw fail([key], "notify must be true or false") }
+                config.notify = b
             case "profiles":
                 guard let profiles = value.table else { throw fail([key], "profiles must be tables: [profiles.NAME]") }
                 // File order, which TOMLKit's tables do not keep.
@@ -179,7 +184,7 @@ public struct PSAConfig: Sendable, Equatable {
                     config.profiles.append(try profile(name, t, lines: lines, fail: fail))
                 }
             default:
-                throw fail([key], "unknown key '\(key)' (expected default, theme, or [profiles.NAME] tables)")
+                throw fail([key], "unknown key '\(key)' (expected default, theme, notify, or [profiles.NAME] tables)")
             }
         }
         if let d = config.defaultProfile, config.profile(d) == nil {

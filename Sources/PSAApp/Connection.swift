@@ -27,6 +27,8 @@ public struct ConnectionSettings: Sendable {
     public var name: String?
     /// A profile's theme.
     public var theme: String?
+    /// The config file's `notify = true` (the dashboard's `--notify`).
+    public var notify = false
     /// The ticket fields pages ask for (Autotask's `IncludeFields`): the list's for the
     /// dashboard, everything the export prints for `tickets`.
     public var fieldSet: AutotaskFieldSet = .list

@@ -54,7 +54,11 @@ public struct TenantChoice: Sendable {
         } else {
             profiles = []
         }
-        if profiles.isEmpty { return [apply(to: ConnectionSettings())] }
+        if profiles.isEmpty {
+            var s = apply(to: ConnectionSettings())
+            s.notify = config?.notify ?? false
+            return [s]
+        }
 
         var primaries: Set<Vendor> = []
         return try profiles.map { p in
@@ -66,6 +70,7 @@ public struct TenantChoice: Sendable {
             if let b = p.pollBudget { s.pollBudgetPercent = b }
             if let l = p.ateraLimit { s.ateraLimitPerMinute = l }
             s.theme = p.theme ?? config?.theme
+            s.notify = config?.notify ?? false
             s.me = p.me
             s.demo = p.demo || demo
             s = apply(to: s)

@@ -20,7 +20,7 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "Draw with ASCII only (automatic when the locale is not UTF-8).")
     var ascii = false
 
-    @Flag(help: "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, or tickets newly breach their SLA; at most one a minute per kind. In tmux: set -g allow-passthrough on.")
+    @Flag(help: "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, or tickets newly breach their SLA; at most one a minute per kind (also: notify = true in the config file). In tmux: set -g allow-passthrough on.")
     var notify = false
 
     @Option(help: "Write what would go to stderr while the screen is up to this file.")
@@ -53,7 +53,7 @@ struct DashboardCommand: AsyncParsableCommand {
         let several = connections.count > 1
         var state = DashboardState.multi(connections.map { ($0.vendorLabel, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) }, now: clock.wall())
         state.ascii = ascii || !Self.localeIsUTF8(env)
-        state.setNotify(notify)
+        state.setNotify(notify || list.contains { $0.notify })
         let mailbox = Mailbox()
         var pollers: [Poller] = []
         for (i, c) in connections.enumerated() {

@@ -50,6 +50,29 @@ struct ConfigTests {
         #expect(throws: (any Error).self) { try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nme = \"dana\"\n", file: "c.toml") }
     }
 
+    @Test("notify = true turns on the dashboard's terminal notifications for every tenant; not a boolean is refused with its line")
+    func notifyKey() throws {
+        let c = try PSAConfig.parse("notify = true\n[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\n", file: "c.toml")
+        #expect(c.notify == true)
+        #expect(try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\n", file: "c.toml").notify == nil)
+        do {
+            _ = try PSAConfig.parse("theme = \"x\"\nnotify = \"yes\"\n", file: "c.toml")
+            Issue.record("accepted notify = \"yes\"")
+        } catch let e as ConfigError {
+            #expect(e.line == 2 && e.message == "notify must be true or false")
+        }
+        // Through the settings the dashboard opens.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("psatop-notify-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("config.toml").path
+        try "notify = true\n".write(toFile: file, atomically: true, encoding: .utf8)
+        var choice = TenantChoice()
+        choice.configPath = file
+        choice.demo = true
+        #expect(try choice.resolve().allSatisfy(\.notify))
+    }
+
     @Test("errors name the line", arguments: [
         ("[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\nsecret = \"hunter2\"\n", 4, "must not be written in the file"),
         ("[profiles.a]\nvendor = \"autotsk\"\n", 2, "vendor must be \"autotask\" or \"atera\""),
