@@ -43,6 +43,24 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     out.append(("", "", nil))
     out.append(("Description", "", theme[.header]))
     for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) { out.append(("\u{0}", w, nil)) }
+    // Attachments: name, size, who, when, who sees it; `w` saves one.
+    if let e = d.attachmentsError {
+        out.append(("", "", nil))
+        out.append(("Attachments", "could not be loaded: \(e)", theme[.error]))
+    } else if let list = d.attachments, !list.isEmpty {
+        out.append(("", "", nil))
+        out.append(("Attachments", "\(list.count) \(g.dot) w saves one", theme[.header]))
+        for (i, a) in list.enumerated() {
+            var parts = [a.name]
+            if let n = a.size { parts.append(ByteSize.text(n)) }
+            if let who = a.author { parts.append(who) }
+            if let at = a.date { parts.append(Format.dateTime(at, s.timeZone)) }
+            if let isInternal = a.isInternal { parts.append(isInternal ? "internal" : "customers see it") }
+            if a.url != nil { parts.append("kept by Atera (another host)") }
+            let chosen = d.save?.index == i
+            out.append(("\u{0}", (chosen ? g.arrow : " ") + " " + parts.joined(separator: " \(g.dot) "), chosen ? theme[.selected] : nil))
+        }
+    }
     // Atera's comments; Autotask's ticket notes.
     let section = s.vendor == "Atera" ? "Comments" : "Notes"
     if let e = d.commentsError {

@@ -9,6 +9,7 @@ extension DashboardState {
         if serverFilterEditing && detail == nil && !showHelp { return handleServerFilterInput(key) }
         // A path being typed takes every key (q, t, r, ? are letters of it); so does another status.
         if detail?.attachPath != nil && !showHelp { return handleAttachPrompt(key) }
+        if detail?.save != nil && !showHelp { return handleSave(key) }
         if detail?.edit?.typed != nil && !showHelp { return handleEdit(key) }
         if detail?.noteTyping != nil && !showHelp { return handleNoteTyping(key) }
         if key == .char("q") { quit = true; return [.quit] }
@@ -47,6 +48,7 @@ extension DashboardState {
     mutating func handleDetail(_ key: Key) -> [Command] {
         guard var d = detail else { return [] }
         if d.edit != nil { return handleEdit(key) }
+        if d.save != nil { return handleSave(key) }
         if d.attachPath != nil { return handleAttachPrompt(key) }
         if d.attachConfirm != nil { return handleAttachConfirm(key) }
         if d.noteConfirm != nil { return handleNoteConfirm(key) }
@@ -73,6 +75,8 @@ extension DashboardState {
             }
             detail = d
             return []
+        case .char("w"):
+            return startSave()
         case .char("c"):
             // A note (Autotask) or comment (Atera): written in $VISUAL/$EDITOR or inline; a draft
             // kept from before is opened again.

@@ -97,6 +97,8 @@ extension DashboardState {
             noteHistory(at: now)
         case .notice(let text):
             say(text)
+        case .attachments, .attachmentsFailed, .attachmentSaved, .attachmentExists, .attachmentSaveFailed:
+            reduceSave(event)
         case .comments(let id, let list):
             if detail?.id == id { detail?.comments = list; detail?.commentsError = nil }
         case .commentsFailed(let id, let message):

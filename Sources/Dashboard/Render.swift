@@ -97,6 +97,16 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
                      right: "Enter next \(g.dot) Esc cancel \(g.dot) Ctrl-W/U erase")
         return
     }
+    if let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.index), !s.showHelp {
+        let which = list.count > 1 ? "\(save.index + 1)/\(list.count) " : ""
+        if save.replacing {
+            c.put(0, y, " \(save.path.sanitized) exists \(g.dot) y replace it \(g.dot) n another path \(g.dot) Esc cancel", theme[.warning], maxWidth: s.width)
+        } else {
+            renderPrompt(&c, s, theme, g, label: " Save \(which)\(list[save.index].name.sanitized) to: ", typed: save.path,
+                         right: (list.count > 1 ? "\(g.up)/\(g.down) which \(g.dot) " : "") + "Enter save \(g.dot) Esc")
+        }
+        return
+    }
     if let d = s.detail, let n = d.noteConfirm, !s.showHelp {
         // The question names who will see the note before anything is sent.
         let lines = n.text.split(separator: "\n", omittingEmptySubsequences: false).count
@@ -168,11 +178,12 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
         ("F", "server filter: status:New queue:L1 assignee:me"),
         ("s / S", "sort by the next column / reverse"),
         ("s / p / A (ticket)", "status / priority / assignee (asks before sending)"),
-        ("a / c / f (ticket)", "attach a file / add a note / show system notes"),
+        ("a / w (ticket)", "attach a file / save one of its attachments"),
+        ("c / f (ticket)", "add a note / show system notes"),
         ("m", "my tickets only (who:me; --me you@msp) / all"),
         ("y / o / t", "copy number / open web page / next theme"),
-        ("r", "refresh quota and tickets now"), (": / 1-9", "next tenant / tenant N (several tenants)"),
-        ("?", "this help"), ("q, Ctrl-C", "quit"),
+        ("r / ?", "refresh quota and tickets now / this help"), (": / 1-9", "next tenant / tenant N (several tenants)"),
+        ("q, Ctrl-C", "quit"),
         ("", ""), ("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended"),
     ]
     let w = min(s.width - 4, 76), h = min(s.height - 2, rows.count + 4)

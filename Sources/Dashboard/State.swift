@@ -55,6 +55,13 @@ public enum DashboardEvent: Sendable {
     /// The server took the note (its draft is gone), or did not (the draft stays; `c` reopens it).
     case noteAdded(id: Int64, visibility: Visibility)
     case noteFailed(id: Int64, error: String, path: String)
+    /// A ticket's attachments for the detail view, or why they could not be had.
+    case attachments(id: Int64, [TicketAttachment])
+    case attachmentsFailed(id: Int64, String)
+    /// An attachment was saved; or the file is there already (the person is asked); or it failed.
+    case attachmentSaved(id: Int64, name: String, path: String, bytes: Int)
+    case attachmentExists(id: Int64, path: String)
+    case attachmentSaveFailed(id: Int64, name: String, error: String)
     /// The tenant's open alerts (Atera), most urgent first; or why they could not be had.
     case alerts([Alert], at: Date)
     case alertsFailed(String)
@@ -90,6 +97,9 @@ public enum Command: Equatable, Sendable {
     case keepDraft(path: String, text: String)
     /// Sends a note once, for the audience the person confirmed; the draft goes when the server took it.
     case addNote(id: Int64, text: String, visibility: Visibility, draft: String)
+    /// Saves an attachment of a ticket at `path` (as typed); an existing file is replaced only
+    /// when `replace` (the person said so after being asked).
+    case saveAttachment(id: Int64, TicketAttachment, path: String, replace: Bool)
     /// From now on the list is what the server filters by this (nil: every ticket); reloads it.
     case setServerFilter(ServerFilter?)
     /// The next theme, live.
@@ -124,6 +134,11 @@ public struct DetailState: Equatable, Sendable {
     /// The path waiting for `y`, with who will see the file (internal unless `p` was pressed).
     public var attachConfirm: String?
     public var attachVisibility: Visibility = .internal
+    /// The ticket's attachments (nil: not loaded, or none to list), or why they failed.
+    public var attachments: [TicketAttachment]?
+    public var attachmentsError: String?
+    /// Saving an attachment (`w`): which one, the path typed, and whether an existing file waits for y.
+    public var save: AttachmentSave?
     /// System notes (workflow rules, the RMM) shown instead of folded into a count.
     public var showSystemNotes = false
     /// A note typed inline (no `$EDITOR`): the text so far and its draft file.
@@ -161,6 +176,18 @@ public struct EditState: Equatable, Sendable {
     /// The picked label waits for y / n.
     public var confirming = false
     public var error: String?
+}
+
+/// `w` in a ticket: the attachment chosen (↑/↓), the path to save it at, and, when that file is
+/// there already, the question whether to replace it.
+public struct AttachmentSave: Equatable, Sendable {
+    public var index: Int
+    public var path: String
+    /// The person typed in the path (then choosing another attachment keeps it).
+    public var edited = false
+    /// The path exists: `y` replaces it, `n` goes back to the path.
+    public var replacing = false
+    public init(index: Int, path: String) { self.index = index; self.path = path }
 }
 
 public struct AttachmentWait: Equatable, Sendable {

@@ -58,3 +58,59 @@ public struct AttachmentFile: Sendable, Equatable {
         return AttachmentFile(name: (path as NSString).lastPathComponent, data: data)
     }
 }
+
+/// Saving an attachment: never through a symlink, never over a file unless asked, 0600 (a
+/// ticket's files can be private), written whole or not at all.
+extension AttachmentFile {
+    public enum Exists: Error, Equatable { case exists(String) }
+
+    /// Something is at the path (a file, a directory, a dangling symlink).
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    /// The folder is there and the path is not a directory.
+    public static func checkWritable(_ path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        var st = stat()
+        guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw Refused(description: "no such folder: \(dir)") }
+        guard access(dir, W_OK) == 0 else { throw Refused(description: "cannot write in \(dir)") }
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { throw Refused(description: "\(path) is a directory; give a file name") }
+    }
+
+    /// Writes `data` to a new file beside `path` and renames it into place: with `replace` an
+    /// existing file (or symlink: the link itself, not what it points to) is replaced; without,
+    /// one that appeared meanwhile is not (`Exists`).
+    public static func save(_ data: Data, to path: String, replace: Bool) throws {
+        try checkWritable(path)
+        let dir = (path as NSString).deletingLastPathComponent
+        let temp = dir + "/.psatop-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Refused(description: "cannot create a file in \(dir): \(String(cString: strerror(errno)))") }
+        var ok = true
+        data.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                if n <= 0 { if errno == EINTR { continue }; ok = false; break }
+                off += n
+            }
+        }
+        if fsync(fd) != 0 { ok = false }
+        close(fd)
+        guard ok else { unlink(temp); throw Refused(description: "could not write \(path): \(String(cString: strerror(errno)))") }
+        if replace {
+            guard rename(temp, path) == 0 else { let e = errno; unlink(temp); throw Refused(description: "could not save \(path): \(String(cString: strerror(e)))") }
+        } else {
+            // link() fails if the name exists: no window where another file could be replaced.
+            guard link(temp, path) == 0 else {
+                let e = errno
+                unlink(temp)
+                if e == EEXIST { throw Exists.exists(path) }
+                throw Refused(description: "could not save \(path): \(String(cString: strerror(e)))")
+            }
+            unlink(temp)
+        }
+    }
+}

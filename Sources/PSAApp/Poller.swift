@@ -383,6 +383,10 @@ public actor Poller {
                 do { if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) } }
                 catch is CancellationError {}
                 catch { post(.commentsFailed(id: id, String(describing: error))) }
+                // Then its attachments (one request; Atera lists addresses only).
+                do { if let list = try await api.attachments(ticketID: id) { post(.attachments(id: id, list)) } }
+                catch is CancellationError {}
+                catch { post(.attachmentsFailed(id: id, String(describing: error))) }
             }
         case .loadChoices(let field):
             track {
@@ -400,6 +404,23 @@ public actor Poller {
                     post(.updated(id: id, field, label, outcome))
                 } catch {
                     post(.updateFailed(id: id, field, label, error: String(describing: error)))
+                }
+            }
+        case .saveAttachment(let id, let attachment, let path, let replace):
+            // Never over a file without the person's yes; fetched only when it can be written.
+            track {
+                do {
+                    let target = AttachmentFile.resolve(path)
+                    if !replace, AttachmentFile.exists(target) { post(.attachmentExists(id: id, path: target)); return }
+                    try AttachmentFile.checkWritable(target)
+                    let data = try await api.attachmentData(ticketID: id, attachment)
+                    try AttachmentFile.save(data, to: target, replace: replace)
+                    post(.attachmentSaved(id: id, name: attachment.name, path: target, bytes: data.count))
+                } catch AttachmentFile.Exists.exists(let target) {
+                    post(.attachmentExists(id: id, path: target))
+                } catch is CancellationError {
+                } catch {
+                    post(.attachmentSaveFailed(id: id, name: attachment.name, error: String(describing: error)))
                 }
             }
         case .attach(let id, let path, let visibility):

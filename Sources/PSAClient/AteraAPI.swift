@@ -66,6 +66,36 @@ public struct AteraAPI: TenantAPI {
 
     public func prepare() async throws {}
 
+    /// `GET /tickets/{id}/attachments`: addresses only (Atera keeps the files, often on another host).
+    public func attachments(ticketID: Int64) async throws -> [TicketAttachment]? {
+        let r = try await get("tickets/\(ticketID)/attachments", purpose: "attachments")
+        guard let urls = try? JSONSerialization.jsonObject(with: r.body) as? [Any] else {
+            throw APIError(kind: .decoding, status: r.status, detail: "tickets/\(ticketID)/attachments answer is not a list of addresses")
+        }
+        return urls.prefix(1_000).compactMap { $0 as? String }.map { u in
+            let last = URL(string: u)?.lastPathComponent.removingPercentEncoding ?? (u as NSString).lastPathComponent
+            return TicketAttachment(name: last, url: u)
+        }
+    }
+
+    /// Fetches the address with no credential at all (it is not Atera's API origin): `https`, or
+    /// `http` on loopback only. An address that wants a sign-in is said to, not tried with the key.
+    public func attachmentData(ticketID: Int64, _ attachment: TicketAttachment) async throws -> Data {
+        guard let u = attachment.url, let url = URL(string: u), let host = url.host, !host.isEmpty,
+              (try? URLPolicy.check(u)) != nil else {
+            throw APIError(kind: .refused, status: nil, detail: "the attachment's address is not https: not fetched")
+        }
+        do {
+            let r = try await client.send(ClientRequest(spec: HTTPRequestSpec(method: "GET", url: u, headers: []), endpoint: "attachment",
+                                                        logPath: "\(host) \(url.path.prefix(80)) (no credentials)", idempotent: true,
+                                                        purpose: "attachment data", exempt: true))
+            return r.body
+        } catch let e as APIError where e.status == 401 || e.status == 403 || e.kind == .badCredentials || e.kind == .permission {
+            throw APIError(kind: .refused, status: e.status,
+                           detail: "\(host) wants a sign-in for this file; psatop sends no credential to another host: open it in the Atera web app")
+        }
+    }
+
     /// Atera's API has no ticket attachments: refused before anything is sent.
     public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
         throw APIError(kind: .refused, status: nil, detail: "Atera's API takes no ticket attachments (attach it in the Atera web app)")

@@ -51,6 +51,10 @@ public protocol TenantAPI: Sendable {
     /// retried (not idempotent).
     @discardableResult
     func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64
+    /// A ticket's attachments, newest last; nil where the vendor lists none.
+    func attachments(ticketID: Int64) async throws -> [TicketAttachment]?
+    /// One attachment's bytes (Autotask: by id; Atera: its address, fetched without any credential).
+    func attachmentData(ticketID: Int64, _ attachment: TicketAttachment) async throws -> Data
     /// Every ticket the server filters by `filter`, in the vendor's order (Autotask: by id),
     /// stopping once `limit` are in. Called by `allTickets` as bulk work; a vendor that can share
     /// the walk among its thread slots does so (`options.threads`), others walk page by page.
@@ -101,6 +105,10 @@ public enum WebLinks {
 extension TenantAPI {
     /// No alerts: a PSA without RMM alerts in its API.
     public func openAlerts() async throws -> [Alert]? { nil }
+    public func attachments(ticketID: Int64) async throws -> [TicketAttachment]? { nil }
+    public func attachmentData(ticketID: Int64, _ attachment: TicketAttachment) async throws -> Data {
+        throw APIError(kind: .refused, status: nil, detail: "\(vendor.rawValue) attachments cannot be fetched")
+    }
 
     /// The web page guessed from the API address in use.
     public func ticketWebTemplate() async -> String? {

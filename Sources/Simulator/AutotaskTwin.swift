@@ -99,12 +99,12 @@ struct AutotaskTwin: Sendable {
         case ("GET", 3) where entity == "tickets" && at(2) == "attachments":
             // The list: every attachment's fields, `data` null.
             guard let id = Int64(at(1)) else { return .errors(500, "Invalid id '\(at(1))'.") }
-            let items = await state.attachments[id] ?? []
+            let items = await state.autotaskAttachments(ticket: id)
             return list(items.map { attachmentJSON($0, withData: false) })
         case ("GET", 4) where entity == "tickets" && at(2) == "attachments":
             // One with its data: a *list* envelope, the file in items[0].data.
             guard let id = Int64(at(1)), let att = Int64(at(3)) else { return .errors(500, "Invalid id '\(at(1))'.") }
-            let items = (await state.attachments[id] ?? []).filter { $0.id == att }
+            let items = await state.autotaskAttachments(ticket: id).filter { $0.id == att }
             return list(items.map { attachmentJSON($0, withData: true) })
         case (_, 2) where at(1) == "query" && ["companies", "resources", "contacts"].contains(entity):
             return await lookup(req, entity: entity)

@@ -257,6 +257,26 @@ extension SimState {
 
     enum AttachmentRefusal: Error, Sendable { case noTicket, tooLarge, windowExceeded }
 
+    /// A ticket's attachments: a few seeded (made from the id alone: a screenshot on every fourth
+    /// ticket, and on every twelfth one whose name tries a path and a right-to-left override, as a
+    /// hostile uploader's might), then those added through the API.
+    func autotaskAttachments(ticket id: Int64) -> [SimAutotaskAttachment] {
+        guard let t = data.autotaskTickets.first(where: { $0.id == id }) else { return attachments[id] ?? [] }
+        var seeded: [SimAutotaskAttachment] = []
+        let at = (t.createDate ?? Date(timeIntervalSince1970: 1_700_000_000)).addingTimeInterval(600)
+        if id % 4 == 1 {
+            let bytes = Data("PNG-in-the-simulator \(id)\n".utf8)
+            seeded.append(SimAutotaskAttachment(id: 80_000_000 + id * 2, parentID: id, title: "screenshot-\(id).png", fullPath: "screenshot-\(id).png",
+                                                publish: 2, fileSize: bytes.count, attachDate: at, contentType: "image/png", data: bytes))
+        }
+        if id % 12 == 1 {
+            let bytes = Data("not really a program\n".utf8)
+            seeded.append(SimAutotaskAttachment(id: 80_000_001 + id * 2, parentID: id, title: "../../.bashrc\u{202E}gnp.exe", fullPath: "../../.bashrc\u{202E}gnp.exe",
+                                                publish: 1, fileSize: bytes.count, attachDate: at.addingTimeInterval(60), contentType: "application/octet-stream", data: bytes))
+        }
+        return seeded + (attachments[id] ?? [])
+    }
+
     /// Stores an attachment, or refuses it: a file over the size limit, or the tenant's bytes in the
     /// last 5 minutes over the limit (which then refuses every attachment for 5 minutes).
     func storeAttachment(parent: Int64, title: String, fullPath: String, publish: Int, contentType: String, data bytes: Data) -> Result<Int64, AttachmentRefusal> {

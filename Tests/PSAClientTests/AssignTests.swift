@@ -87,3 +87,47 @@ struct AssignTests {
         await sim.stop()
     }
 }
+
+@Suite("Attachments of a ticket, against the simulator")
+struct AttachmentListTests {
+    @Test("Autotask: listed with their names cleaned, size, who, when, who sees them; the data fetched by id matches")
+    func autotask() async throws {
+        var config = SimulatorConfig()
+        config.tickets = 40
+        let sim = try await Simulator.start(config)
+        defer { Task { await sim.stop() } }
+        let api = AssignTests.autotask(sim)
+        let id = try #require(await sim.autotaskTicketIDs().first { $0 % 12 == 1 })
+        let list = try #require(try await api.attachments(ticketID: id))
+        #expect(list.map(\.name) == ["screenshot-\(id).png", "bashrcgnp.exe"])
+        #expect(list[0].isInternal == true && list[1].isInternal == false && list[0].size == 26 + String(id).count - 4)
+        #expect(list.allSatisfy { $0.author != nil && $0.date != nil })
+        let data = try await api.attachmentData(ticketID: id, list[0])
+        #expect(String(decoding: data, as: UTF8.self) == "PNG-in-the-simulator \(id)\n")
+        let none = try #require(await sim.autotaskTicketIDs().first { $0 % 4 != 1 })
+        #expect(try await api.attachments(ticketID: none)?.isEmpty == true)
+        await sim.stop()
+    }
+
+    @Test("Atera: addresses listed by their file name; fetched with no credential (its own API answers 401 to such a request); not https is refused")
+    func atera() async throws {
+        var config = SimulatorConfig()
+        config.tickets = 40
+        let sim = try await Simulator.start(config)
+        defer { Task { await sim.stop() } }
+        let api = SimulatorWalkTests.atera(sim)
+        let id = try #require(await sim.ateraTickets().first { $0.TicketID % 5 == 0 }?.TicketID)
+        let list = try #require(try await api.attachments(ticketID: id))
+        #expect(list.map(\.name) == ["screenshot-\(id).png", "event-log-\(id).evtx"] && list.allSatisfy { $0.url?.hasPrefix("https://") == true })
+        // An address on Atera's own API: were the key sent, it would answer 200.
+        let probe = TicketAttachment(name: "x", url: sim.ateraBaseURL + "/tickets?page=1")
+        do {
+            _ = try await api.attachmentData(ticketID: id, probe)
+            Issue.record("fetched with a credential")
+        } catch let e as APIError {
+            #expect(e.detail.contains("wants a sign-in") && e.detail.contains("sends no credential"))
+        }
+        await #expect(throws: APIError.self) { _ = try await api.attachmentData(ticketID: id, TicketAttachment(name: "x", url: "http://files.example/x")) }
+        await sim.stop()
+    }
+}

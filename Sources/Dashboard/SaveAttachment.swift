@@ -1,0 +1,105 @@
+import Foundation
+import PSACore
+
+/// `w` in a ticket: save one of its attachments. ↑/↓ choose which, the path is typed (it starts
+/// as the attachment's safe name in the working directory), Enter saves; an existing file is
+/// replaced only after `y`.
+extension DashboardState {
+    mutating func startSave() -> [Command] {
+        guard var d = detail, d.saving == nil, !d.loading else { return [] }
+        guard let list = d.attachments, !list.isEmpty else {
+            d.notice = d.attachmentsError.map { "attachments could not be loaded: \($0)" } ?? "this ticket has no attachments"
+            d.noticeIsError = d.attachmentsError != nil
+            detail = d
+            return []
+        }
+        d.notice = nil
+        d.save = AttachmentSave(index: 0, path: list[0].name)
+        detail = d
+        return []
+    }
+
+    mutating func handleSave(_ key: Key) -> [Command] {
+        guard var d = detail, var save = d.save, let list = d.attachments, list.indices.contains(save.index) else { return [] }
+        if save.replacing {
+            switch key {
+            case .char("y"), .char("Y"):
+                d.save = nil
+                d.saving = "saving \(list[save.index].name)"
+                detail = d
+                return [.saveAttachment(id: d.id, list[save.index], path: save.path, replace: true)]
+            case .char("n"), .char("N"), .backspace: save.replacing = false
+            case .escape: d.save = nil; detail = d; return []
+            default: return []
+            }
+            d.save = save
+            detail = d
+            return []
+        }
+        switch key {
+        case .enter:
+            let path = save.path.trimmingCharacters(in: .whitespaces)
+            guard !path.isEmpty else { return [] }
+            d.save = save
+            d.saving = "saving \(list[save.index].name)"
+            detail = d
+            return [.saveAttachment(id: d.id, list[save.index], path: path, replace: false)]
+        case .escape: d.save = nil; detail = d; return []
+        case .up, .down, .ctrl("p"), .ctrl("n"):
+            save.index = (save.index + (key == .up || key == .ctrl("p") ? list.count - 1 : 1)) % list.count
+            if !save.edited { save.path = list[save.index].name }
+        default:
+            guard LineEdit.apply(key, to: &save.path) else { return [] }
+            save.edited = true
+        }
+        d.save = save
+        detail = d
+        return []
+    }
+
+    mutating func reduceSave(_ e: DashboardEvent) {
+        switch e {
+        case .attachments(let id, let list):
+            if detail?.id == id { detail?.attachments = list; detail?.attachmentsError = nil }
+        case .attachmentsFailed(let id, let message):
+            if detail?.id == id { detail?.attachmentsError = message }
+        case .attachmentSaved(let id, let name, let path, let bytes):
+            guard detail?.id == id else { say("saved \(name) to \(path)"); return }
+            detail?.save = nil
+            detail?.saving = nil
+            detail?.notice = "saved \(name) (\(ByteSize.text(bytes))) to \(path)"
+            detail?.noticeIsError = false
+        case .attachmentExists(let id, _):
+            guard detail?.id == id else { return }
+            detail?.saving = nil
+            detail?.save?.replacing = true
+        case .attachmentSaveFailed(let id, let name, let error):
+            guard detail?.id == id else { say("\(name) not saved: \(error)"); return }
+            detail?.saving = nil
+            detail?.notice = "\(name) not saved: \(error)"
+            detail?.noticeIsError = true
+        default: break
+        }
+    }
+}
+
+/// One line of text being typed: printable characters, Backspace, Ctrl-U (all), Ctrl-W (the last
+/// word or path component, as shells do). Control and format characters (a pasted escape
+/// sequence) never enter it; at most 4,096 bytes.
+enum LineEdit {
+    /// Applies the key; false when it is not an editing key.
+    static func apply(_ key: Key, to text: inout String) -> Bool {
+        switch key {
+        case .backspace: if !text.isEmpty { text.removeLast() }
+        case .ctrl("u"): text = ""
+        case .ctrl("w"):
+            while text.last == "/" || text.last == " " { text.removeLast() }
+            while let c = text.last, c != "/", c != " " { text.removeLast() }
+        case .char(let c):
+            guard c.isTypable, text.utf8.count < 4_096 else { return true }
+            text.append(c)
+        default: return false
+        }
+        return true
+    }
+}
