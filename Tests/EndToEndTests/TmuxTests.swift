@@ -265,6 +265,44 @@ struct TmuxTests {
         #expect(!alive, "psatop \(pid) still ran 8 s after its terminal went away")
     }
 
+    @Test("w saves a ticket's attachment into the working directory (0600); again, the file is there: asked, then replaced on y")
+    func saveAttachment() async throws {
+        let bin = try psatopBinary()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("psatop-e2e-save-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let t = Tmux()
+        defer { t.kill() }
+        try await t.start(width: 120, height: 40)
+        try t.type("cd \(dir) && \(bin) --demo; echo EXIT=$?")
+        try await t.waitFor("Tickets 1/1,234")
+        // Open tickets until one lists attachments (every fourth seeded ticket has one).
+        var found = false
+        for _ in 0..<12 where !found {
+            try t.keys("Enter")
+            found = (try? await t.waitFor("the detail", seconds: 5) { $0.contains("w saves one") }) != nil
+            if !found { try t.keys("Escape", "j") }
+        }
+        #expect(found)
+        try t.keys("w")
+        try await t.waitFor(" Save ")
+        try t.keys("Enter")
+        let saved = try await t.waitFor("saved ", seconds: 20)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(files.count == 1 && saved.contains("saved \(files.first ?? "?")"))
+        let mode = (try FileManager.default.attributesOfItem(atPath: dir + "/" + (files.first ?? ""))[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        try t.keys("w")
+        try await t.waitFor(" Save ")
+        try t.keys("Enter")
+        try await t.waitFor("y replace it")
+        try t.keys("y")
+        try await t.waitFor("saved ", seconds: 20)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).count == 1)
+        try t.keys("q")
+        try await t.waitFor("EXIT=0")
+    }
+
     @Test("tickets --all: a progress line on a terminal, rewritten in place and cleared, then one summary; piped, no control character")
     func walkProgress() async throws {
         let bin = try psatopBinary()
