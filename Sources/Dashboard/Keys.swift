@@ -115,18 +115,10 @@ extension DashboardState {
             detail = d
             return []
         case .escape: d.attachPath = nil
-        case .backspace: if !path.isEmpty { path.removeLast() }; d.attachPath = path
-        case .ctrl("u"): d.attachPath = ""
-        case .ctrl("w"):
-            // The last path component (or word), as shells do.
-            while path.last == "/" || path.last == " " { path.removeLast() }
-            while let c = path.last, c != "/", c != " " { path.removeLast() }
+        default:
+            // Backspace, Ctrl-U, Ctrl-W (the last path component) and typed characters.
+            guard LineEdit.apply(key, to: &path) else { return [] }
             d.attachPath = path
-        case .char(let c):
-            // Control and format characters (a pasted escape sequence) do not enter the path.
-            guard c.isTypable, path.utf8.count < 4_096 else { return [] }
-            d.attachPath = path + String(c)
-        default: return []
         }
         detail = d
         return []
