@@ -26,7 +26,7 @@ func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: ma
 /// Loads pages into a dashboard the way the poller does, as the ticket list would hold them.
 func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
     let start = Date()
-    var state = DashboardState(vendor: "Autotask", tenant: "bench", now: start, width: 200, height: 60)
+    var state = DashboardState(vendor: .autotask, tenant: "bench", now: start, width: 200, height: 60)
     // A full hour of the gauge's history (a projection a minute), so the trend line draws whole.
     for m in 0..<60 {
         let at = start.addingTimeInterval(Double(m - 59) * 60)

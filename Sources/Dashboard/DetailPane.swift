@@ -62,7 +62,7 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
         }
     }
     // Atera's comments; Autotask's ticket notes.
-    let section = s.vendor == "Atera" ? "Comments" : "Notes"
+    let section = s.vendor.commentsLabel
     if let e = d.commentsError {
         out.append(("", "", nil))
         out.append((section, "could not be loaded: \(e)", theme[.error]))

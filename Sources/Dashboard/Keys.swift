@@ -65,8 +65,8 @@ extension DashboardState {
             return [.loadChoices(field)]
         case .char("a"):
             guard d.saving == nil, !d.loading else { return [] }
-            if vendor == "Atera" {
-                d.notice = "Atera's API takes no ticket attachments: attach it in the Atera web app"
+            if let refusal = vendor.attachRefusal {
+                d.notice = refusal
                 d.noticeIsError = true
             } else {
                 d.attachPath = ""

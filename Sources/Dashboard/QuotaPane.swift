@@ -5,7 +5,8 @@ import PSACore
 /// the tier marks at 50% and 75%, the tier in words, the timeframe, the state of the queue
 /// (paused, suspended), and the poller's schedule and cost.
 func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    c.box(r, title: s.vendor == "Atera" ? "Quota (per-key limit)" : "Quota (ThresholdInformation)", focused: false, theme: theme, glyphs: g)
+    let perKey = s.vendor.quotaModel == .perKeyWindow
+    c.box(r, title: s.vendor.quotaTitle, focused: false, theme: theme, glyphs: g)
     let x = r.x + 2, inner = r.width - 4
     renderPollLine(&c, s, theme, g, x: x, y: r.y + 5, width: inner)
     renderTrend(&c, s, theme, g, x: x, y: r.y + 4, width: inner)
@@ -21,8 +22,8 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     let barW = max(10, inner - TextWidth.of(pct) - 3)
     let filled = min(barW, Int((q.fraction * Double(barW)).rounded(.down)))
     // Our share sits at the end of the filled part (Autotask: the rest is everyone else's).
-    let oursCells = s.vendor == "Atera" ? 0 : min(filled, Int((Double(min(s.poll?.ours ?? 0, q.used)) / Double(max(1, q.limit)) * Double(barW)).rounded()))
-    let marks = s.vendor == "Atera" ? [] : [barW / 2, barW * 3 / 4]
+    let oursCells = perKey ? 0 : min(filled, Int((Double(min(s.poll?.ours ?? 0, q.used)) / Double(max(1, q.limit)) * Double(barW)).rounded()))
+    let marks = perKey ? [] : [barW / 2, barW * 3 / 4]
     c.put(x, r.y + 1, "[", theme[.border])
     for i in 0..<barW {
         let isMark = marks.contains(i)
@@ -35,12 +36,12 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
 
     // Line 2: numbers, timeframe, tier.
     let window = q.windowSeconds == 60 ? "per minute" : q.windowSeconds % 60 == 0 ? "in \(q.windowSeconds / 60) min (rolling)" : "in \(q.windowSeconds)s"
-    let serverCount = s.vendor == "Atera" && q.server?.fresh == true
-    let who = s.vendor != "Atera" ? "requests, all integrations" : serverCount ? "requests" : "our requests"
+    let serverCount = perKey && q.server?.fresh == true
+    let who = !perKey ? "requests, all integrations" : serverCount ? "requests" : "our requests"
     let approx = s.isProjected ? "~" : ""
     let numbers = "\(approx)\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)" + (serverCount ? " (the server's count)" : "")
     c.put(x, r.y + 2, numbers, theme[.base], maxWidth: inner)
-    let line2 = s.vendor == "Atera" ? (s.tierWords ?? "") : "tier: " + tier.label
+    let line2 = perKey ? (s.tierWords ?? "") : "tier: " + tier.label
     let tw = TextWidth.of(line2)
     if TextWidth.of(numbers) + tw + 3 <= inner {
         c.put(x + inner - tw, r.y + 2, line2, tierStyle)
@@ -72,15 +73,15 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     }
     // While attachments are in the tenant's 5-minute window (or refused), that budget comes first.
     if let a = s.poll?.attachments { parts.append(attachmentText(a, s)) }
-    if s.vendor != "Atera", let p = s.poll, let others = p.others {
+    if !perKey, let p = s.poll, let others = p.others {
         var who = "ours \(Format.grouped(p.ours)) \(g.ours)  others \(Format.grouped(others))"
         if let rate = p.othersPerHour, abs(rate) >= 1 { who += " (\(rate > 0 ? "+" : "−")\(Format.grouped(Int(abs(rate).rounded())))/h)" }
         parts.append(who)
-    } else if s.vendor != "Atera" {
+    } else if !perKey {
         parts.append("ours: \(s.ownLastMinute) in the last minute")
     }
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
-    if s.vendor == "Atera" {
+    if perKey {
         if let sv = q.server, let remaining = sv.remaining, sv.fresh {
             var text = "X-RateLimit: \(Format.grouped(remaining)) of \(Format.grouped(sv.limit ?? q.limit)) left"
             if let reset = sv.resetAt, reset > s.now { text += ", resets in \(Format.seconds(reset.timeIntervalSince(s.now)))" }
@@ -95,7 +96,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         let at = Int((Double(q.limit) * b.1).rounded(.up))
         parts.append("\(b.0) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")
     }
-    if let at = s.poll?.readAt ?? s.quotaAt, s.vendor != "Atera" { parts.append("read \(Format.age(at, now: s.now)) ago") }
+    if let at = s.poll?.readAt ?? s.quotaAt, !perKey { parts.append("read \(Format.age(at, now: s.now)) ago") }
     if let e = s.quotaError { parts.append("last read failed: \(e)") }
     // Whole parts only: drop the least important ones that do not fit.
     var line = ""
@@ -121,18 +122,19 @@ func attachmentText(_ a: AttachmentUsage, _ s: DashboardState) -> String {
 /// Autotask's hour, per second of Atera's minute; the height is the share of the limit, the
 /// colour its tier) and the forecast: the net rate, and when the next boundary and the last come.
 func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, x: Int, y: Int, width: Int) {
+    let perKey = s.vendor.quotaModel == .perKeyWindow
     guard let q = s.shownQuota, let h = s.history else { return }
     var parts: [String] = []
     if let f = s.forecast {
         let r = f.perMinute
-        let unit = s.vendor == "Atera" ? "/s" : "/min"
-        let rate = s.vendor == "Atera" ? r / 60 : r
+        let unit = perKey ? "/s" : "/min"
+        let rate = perKey ? r / 60 : r
         // Two significant figures and coarse waits: an estimate that does not redraw every second.
         parts.append(abs(rate) < 0.5 ? "steady" : (rate > 0 ? "+" : "−") + Format.grouped(Format.significant(abs(rate), 2)) + unit)
         for b in f.shown {
             parts.append(b.name + " " + (b.seconds.map { "in ~" + Format.duration(Format.coarse($0 / s.timeScale)) } ?? "not in this window"))
         }
-        if f.boundaries.isEmpty { parts.append(s.vendor == "Atera" ? "at the limit" : "past every boundary") }
+        if f.boundaries.isEmpty { parts.append(perKey ? "at the limit" : "past every boundary") }
     } else {
         parts.append("forecast: measuring the rate")
     }
@@ -154,7 +156,7 @@ func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
             let f = Double(v) / Double(max(1, q.limit))
             let glyph = levels[min(levels.count - 1, max(0, Int(f * Double(levels.count))))]
             let style = theme[LatencyTier(count: v, threshold: q.limit)]
-            cx += c.put(x + cx, y, glyph, s.vendor == "Atera" && v < q.limit ? theme[.gaugeNone] : style)
+            cx += c.put(x + cx, y, glyph, perKey && v < q.limit ? theme[.gaugeNone] : style)
         }
         cx += 2
     }
@@ -163,9 +165,10 @@ func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
 
 /// The poller's line: when it reads next and why, and what it spent of its hourly budget.
 func renderPollLine(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, x: Int, y: Int, width: Int) {
+    let perKey = s.vendor.quotaModel == .perKeyWindow
     guard let p = s.poll else { return }
     var parts = ["own cost \(Format.grouped(p.spentLastHour))/h (budget \(Format.grouped(p.budgetPerHour))/h)"]
-    if s.vendor != "Atera", let next = p.nextReadAt {
+    if !perKey, let next = p.nextReadAt {
         let left = next.timeIntervalSince(s.now)
         parts.append("next read " + (left > 0.5 ? "in \(Format.duration(left.rounded(.up)))" : "now") + (p.why.isEmpty ? "" : " (\(p.why))"))
     }

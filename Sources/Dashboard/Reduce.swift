@@ -39,7 +39,7 @@ extension DashboardState {
             // Entering a latency tier (Autotask) or the limit: worth a notification.
             if q.tier > before && q.tier >= .half {
                 if q.tier == .suspended { return notifyOnce("suspension", "at \(Int(q.percent))% of the quota: suspended / at the limit") }
-                if vendor != "Atera" { return notifyOnce("tier", "quota at \(Int(q.percent))%: \(q.tier.label)") }
+                if vendor.quotaModel == .tenantThreshold { return notifyOnce("tier", "quota at \(Int(q.percent))%: \(q.tier.label)") }
             }
         case .quotaFailed(let message, _):
             quotaError = message
@@ -154,7 +154,11 @@ extension DashboardState {
             e.choices = labels
             // Atera's statuses are free strings: another may be typed (the server decides).
             // Atera: another status, or a technician by e-mail (it lists neither).
-            e.allowsOther = field != .priority && vendor == "Atera"
+            switch field {
+            case .status: e.allowsOther = vendor.statusesAreFreeText
+            case .assignee: e.allowsOther = vendor.assignsByEmail
+            case .priority: e.allowsOther = false
+            }
             e.error = labels.isEmpty && !e.allowsOther ? "no \(field.rawValue) labels known" : nil
             e.selected = detail.flatMap { d in labels.firstIndex { d.ticket.holds($0, for: field) } } ?? 0
             detail?.edit = e
@@ -236,7 +240,7 @@ extension DashboardState {
     public var forecast: QuotaForecast? {
         guard let q = shownQuota else { return nil }
         let perMinute: Double
-        if vendor != "Atera", let p = poll, let others = p.othersPerHour, let ours = p.oursPerMinute {
+        if vendor.quotaModel == .tenantThreshold, let p = poll, let others = p.othersPerHour, let ours = p.oursPerMinute {
             perMinute = Double(ours) + others / 60
         } else if let h = history, let perBucket = h.ratePerBucket {
             perMinute = perBucket / h.bucketSeconds * 60
@@ -244,7 +248,7 @@ extension DashboardState {
             return nil
         }
         return QuotaForecast(count: q.used, limit: q.limit, perMinute: perMinute,
-                             horizon: Double(q.windowSeconds), boundaries: vendor == "Atera" ? QuotaForecast.atera : QuotaForecast.autotask)
+                             horizon: Double(q.windowSeconds), boundaries: vendor.forecastBoundaries)
     }
 
     /// What became of an attachment: in its ticket when that is open, else in the footer.

@@ -64,7 +64,7 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     }
     let w = TextWidth.of(right)
     // The name takes what the tier and the clock leave (at least half the width).
-    c.put(1, 0, "psatop \(g.dot) \(s.vendor) \(g.dot) \(s.tenant)", theme[.title], maxWidth: max(s.width / 2, s.width - w - 4))
+    c.put(1, 0, "psatop \(g.dot) \(s.vendor.label) \(g.dot) \(s.tenant)", theme[.title], maxWidth: max(s.width / 2, s.width - w - 4))
     c.put(max(0, s.width - w - 1), 0, right, theme[.title])
 }
 

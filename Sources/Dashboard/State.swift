@@ -202,7 +202,7 @@ public struct PauseInfo: Equatable, Sendable {
 
 /// The whole dashboard as plain values.
 public struct DashboardState: Equatable, Sendable {
-    public var vendor: String
+    public var vendor: Vendor
     public var tenant: String
     public var quota: Quota?
     public var quotaAt: Date?
@@ -301,7 +301,7 @@ public struct DashboardState: Equatable, Sendable {
     public static let flashSeconds: TimeInterval = 8
     public static let logCapacity = 500
 
-    public init(vendor: String, tenant: String, now: Date, width: Int = 80, height: Int = 24) {
+    public init(vendor: Vendor, tenant: String, now: Date, width: Int = 80, height: Int = 24) {
         self.vendor = vendor; self.tenant = tenant; self.now = now; self.width = width; self.height = height
     }
 
@@ -318,8 +318,10 @@ public struct DashboardState: Equatable, Sendable {
     /// The quota's state in words: Autotask's latency tier; Atera has no tiers, only its per-key limit.
     public var tierWords: String? {
         guard let tier = shownTier, let q = quota else { return nil }
-        guard vendor == "Atera" else { return tier.label }
-        return q.used >= q.limit ? "at the per-key limit" : "under the per-key limit"
+        switch vendor.quotaModel {
+        case .tenantThreshold: return tier.label
+        case .perKeyWindow: return q.used >= q.limit ? "at the per-key limit" : "under the per-key limit"
+        }
     }
 
     /// The count to show: the poller's projection between readings, else the last reading.

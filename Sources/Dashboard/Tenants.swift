@@ -4,7 +4,7 @@ import PSACore
 /// One tenant's line in the overview: its gauge, tier and suspension state.
 public struct TenantSummary: Equatable, Sendable {
     public var name: String
-    public var vendor: String
+    public var vendor: Vendor
     public var quota: Quota?
     public var projected = false
     public var tierWords: String?
@@ -15,7 +15,7 @@ public struct TenantSummary: Equatable, Sendable {
     /// The forecast's next boundary in this window ("+1 s tier in ~28m"), nil when none comes.
     public var next: String?
 
-    public init(name: String, vendor: String) { self.name = name; self.vendor = vendor }
+    public init(name: String, vendor: Vendor) { self.name = name; self.vendor = vendor }
 
     mutating func update(from s: DashboardState) {
         quota = s.shownQuota
@@ -33,8 +33,8 @@ public struct TenantSummary: Equatable, Sendable {
 
 extension DashboardState {
     /// A dashboard over several tenants: the first one's panes are shown, the others wait in `background`.
-    public static func multi(_ tenants: [(vendor: String, name: String)], now: Date, width: Int = 80, height: Int = 24) -> DashboardState {
-        let first = tenants.first ?? (vendor: "Autotask", name: "")
+    public static func multi(_ tenants: [(vendor: Vendor, name: String)], now: Date, width: Int = 80, height: Int = 24) -> DashboardState {
+        let first = tenants.first ?? (vendor: Vendor.autotask, name: "")
         var s = DashboardState(vendor: first.vendor, tenant: first.name, now: now, width: width, height: height)
         guard tenants.count > 1 else { return s }
         // (`notify` is set on every tenant's state by `setNotify`.)
@@ -109,7 +109,7 @@ func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
         x += c.put(x, y, active ? ">" : " ", theme[.header])
         x += c.put(x, y, "\(i + 1) ", theme[.muted])
         x += c.put(x, y, TextWidth.fit(t.name.sanitized, nameW, ascii: s.ascii) + " ", active ? theme[.header] : theme[.base])
-        x += c.put(x, y, TextWidth.fit(t.vendor, 9), theme[.muted])
+        x += c.put(x, y, TextWidth.fit(t.vendor.label, 9), theme[.muted])
         let tierStyle = t.tier.map { theme[$0] } ?? theme[.muted]
         let barW = max(10, min(30, r.width - x - 44))
         if let q = t.quota {

@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 import PSAClient
 import TOMLKit
 

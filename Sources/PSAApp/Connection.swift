@@ -54,7 +54,7 @@ public struct Connection: Sendable {
     /// Stops the simulator on close (false when tenants share one).
     var ownsSimulator = true
 
-    public var vendorLabel: String { api.vendor == .autotask ? "Autotask" : "Atera" }
+    public var vendorLabel: String { api.vendor.label }
 
     /// Connects as the settings say. Credentials come from the environment only, never from argv.
     public static func open(_ settings: ConnectionSettings, environment env: [String: String] = ProcessInfo.processInfo.environment,

@@ -1,10 +1,6 @@
 import Foundation
 import PSACore
 
-public enum Vendor: String, Sendable, CaseIterable, Codable {
-    case autotask, atera
-}
-
 /// One tenant of one vendor, reached through its shared rate-aware client.
 public protocol TenantAPI: Sendable {
     var vendor: Vendor { get }

@@ -51,7 +51,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
         let clock = PSAClock.continuous
         let several = connections.count > 1
-        var state = DashboardState.multi(connections.map { ($0.vendorLabel, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) }, now: clock.wall())
+        var state = DashboardState.multi(connections.map { ($0.api.vendor, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) }, now: clock.wall())
         state.ascii = ascii || !Self.localeIsUTF8(env)
         state.setNotify(notify || list.contains { $0.notify })
         let mailbox = Mailbox()

@@ -60,7 +60,7 @@ struct EditTests {
         t.set(.assignee, to: "x@y.example")
         #expect(t.assignee == "x@y.example" && Ticket.email(inLabel: "no mail here") == nil)
         var s = opened()
-        s.vendor = "Atera"
+        s.vendor = .atera
         _ = s.reduce(.key(.char("A")))
         _ = s.reduce(.choices(.assignee, ["Mei Lin <mei.lin@msp.example>"]))
         #expect(s.detail?.edit?.allowsOther == true)
@@ -86,7 +86,7 @@ struct EditTests {
     @Test("Atera statuses are free strings: the picker offers another, typed; the question says it was not seen on this tenant")
     func ateraOtherStatus() {
         var s = opened()
-        s.vendor = "Atera"
+        s.vendor = .atera
         let t = s.detail!.ticket
         _ = s.reduce(.key(.char("s")))
         _ = s.reduce(.choices(.status, ["Open", "Pending", "Resolved", "Closed", "Waiting customer"]))
@@ -145,7 +145,7 @@ struct EditTests {
     @Test("Atera comments follow the description, oldest first, sanitized; a failure to load them is said")
     func comments() {
         var s = opened()
-        s.vendor = "Atera"
+        s.vendor = .atera
         let id = s.detail!.id
         _ = s.reduce(.comments(id: 999, [TicketComment(date: fixedNow, author: "x", text: "other ticket", isInternal: false)]))
         #expect(s.detail?.comments == nil)
@@ -163,7 +163,7 @@ struct EditTests {
         }
         #expect(failureLine().contains("Comments"))
         // Autotask calls them ticket notes.
-        s.vendor = "Autotask"
+        s.vendor = .autotask
         #expect(failureLine().contains("Notes") && !failureLine().contains("Comments"))
     }
 
@@ -212,7 +212,7 @@ struct EditTests {
         _ = s.reduce(.attachFailed(id: id, name: "x.log", error: "no such file: /root/x.log"))
         #expect(s.detail?.noticeIsError == true && s.detail?.notice == "x.log not attached: no such file: /root/x.log")
         // Atera's API has no attachments: said, no prompt.
-        s.vendor = "Atera"
+        s.vendor = .atera
         _ = s.reduce(.key(.char("a")))
         #expect(s.detail?.attachPath == nil && s.detail?.notice?.contains("Atera's API takes no ticket attachments") == true)
     }

@@ -6,7 +6,7 @@ import Testing
 @Suite("Filter and sort")
 struct FilterSortTests {
     func state(tickets n: Int = 40, next: PageCursor? = nil, total: Int? = nil) -> DashboardState {
-        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 120, height: 40)
+        var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 120, height: 40)
         _ = s.reduce(.page(TicketPage(tickets: sampleTickets(n), total: total ?? n, next: next), reset: true, at: fixedNow))
         return s
     }

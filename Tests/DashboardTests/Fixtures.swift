@@ -65,7 +65,7 @@ let sampleExchange = RequestExchange(
     responseBodyBytes: 80)
 
 func sampleState(width: Int, height: Int) -> DashboardState {
-    var s = DashboardState(vendor: "Autotask", tenant: "api@contoso.example", now: fixedNow, width: width, height: height)
+    var s = DashboardState(vendor: .autotask, tenant: "api@contoso.example", now: fixedNow, width: width, height: height)
     s.timeZone = TimeZone(identifier: "UTC")!
     s.quota = Quota(used: 5_634, limit: 10_000, windowSeconds: 3_600)
     s.quotaAt = fixedNow.addingTimeInterval(-4)

@@ -6,7 +6,7 @@ import Testing
 @Suite("Dashboard reduce")
 struct ReduceTests {
     func state(tickets n: Int = 40, next: PageCursor? = .afterID(7_039)) -> DashboardState {
-        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 80, height: 24)
+        var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 80, height: 24)
         _ = s.reduce(.page(TicketPage(tickets: sampleTickets(n), total: 1_234, next: next), reset: true, at: fixedNow))
         return s
     }
@@ -124,7 +124,7 @@ struct ReduceTests {
     @Test("a refresh of page 1 keeps the pages loaded after it and the reader's place")
     func refreshKeepsLoadedPages() {
         let all = sampleTickets(120)
-        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 80, height: 24)
+        var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 80, height: 24)
         _ = s.reduce(.page(TicketPage(tickets: Array(all[0..<40]), total: 120, next: .afterID(7_039)), reset: true, at: fixedNow))
         _ = s.reduce(.page(TicketPage(tickets: Array(all[40..<80]), total: 120, next: .afterID(7_079)), reset: false, at: fixedNow))
         _ = s.reduce(.key(.char("G")))
@@ -186,7 +186,7 @@ struct ReduceTests {
         #expect(s.reduce(.key(.enter)) == [.forTenant(1, .loadDetail(7_000))])
         _ = s.reduce(.key(.escape))
         _ = s.reduce(.key(.char(":")))
-        #expect(s.activeTenant == 2 && s.vendor == "Atera")
+        #expect(s.activeTenant == 2 && s.vendor == .atera)
         _ = s.reduce(.key(.char(":")))
         #expect(s.activeTenant == 0 && s.tickets.count == 40 && s.tenant == "contoso")
         #expect(s.reduce(.key(.char("r"))) == [.forTenant(0, .refresh)])
@@ -203,7 +203,7 @@ struct ReduceTests {
 
     @Test("the gauge's trend: history from the poller's projections in tenant time; the rate per tenant minute; waits in wall time")
     func trend() throws {
-        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 120, height: 40)
+        var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 120, height: 40)
         s.timeZone = TimeZone(identifier: "UTC")!
         #expect(!render(s, theme: .fallback).text.contains("trend"))
         // Two wall minutes of the demo (20× time: 40 tenant minutes), the count rising 10 a wall second.
@@ -242,7 +242,7 @@ struct ReduceTests {
 
     @Test("Autotask's forecast takes the poller's model once it has one: a reading that corrects the projection does not jolt it")
     func forecastModel() throws {
-        var s = DashboardState(vendor: "Autotask", tenant: "t", now: fixedNow, width: 120, height: 40)
+        var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 120, height: 40)
         // Half a minute at a projected 4,000, then a reading says 3,000: the history's slope falls.
         for i in 0..<60 {
             _ = s.reduce(.tick(fixedNow.addingTimeInterval(Double(i))))

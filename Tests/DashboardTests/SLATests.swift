@@ -118,7 +118,7 @@ struct AlertsPaneTests {
     @Test("Atera: Tab reaches the alerts (in the log's place), the title bar counts the critical ones, Enter shows one and then its ticket")
     func pane() {
         var s = sampleState(width: 120, height: 40)
-        s.vendor = "Atera"
+        s.vendor = .atera
         _ = s.reduce(.key(.tab))
         #expect(s.focus == .log) // no alerts yet: tickets ↔ log
         _ = s.reduce(.key(.tab))

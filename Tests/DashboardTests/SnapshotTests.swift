@@ -125,7 +125,7 @@ struct SnapshotTests {
 
     @Test("Atera's gauge says whose count it shows: the server's X-RateLimit-* while fresh, else ours (and how old the server's word is)")
     func ateraServerCount() {
-        var s = DashboardState(vendor: "Atera", tenant: "demo", now: fixedNow, width: 120, height: 40)
+        var s = DashboardState(vendor: .atera, tenant: "demo", now: fixedNow, width: 120, height: 40)
         s.quota = Quota(used: 100, limit: 700, windowSeconds: 60,
                         server: ServerRateLimit(limit: 700, remaining: 600, resetAt: fixedNow.addingTimeInterval(20), at: fixedNow.addingTimeInterval(-2)))
         var text = render(s, theme: .fallback).text
@@ -141,7 +141,7 @@ struct SnapshotTests {
 
     @Test("Atera has no latency tiers: the gauge speaks of its per-key limit")
     func ateraWords() {
-        var s = DashboardState(vendor: "Atera", tenant: "demo", now: fixedNow, width: 80, height: 24)
+        var s = DashboardState(vendor: .atera, tenant: "demo", now: fixedNow, width: 80, height: 24)
         s.quota = Quota(used: 2, limit: 700, windowSeconds: 60)
         let text = render(s, theme: .fallback).text
         #expect(text.contains("limit 700/min: 698 left"))
@@ -159,7 +159,7 @@ struct SnapshotTests {
 
     @Test("first frame: nothing loaded yet", arguments: sizes)
     func empty(w: Int, h: Int) {
-        var s = DashboardState(vendor: "Atera", tenant: "app.atera.com", now: fixedNow, width: w, height: h)
+        var s = DashboardState(vendor: .atera, tenant: "app.atera.com", now: fixedNow, width: w, height: h)
         s.timeZone = TimeZone(identifier: "UTC")!
         assertSnapshot(render(s, theme: .fallback), "empty-\(w)x\(h)")
     }
@@ -211,7 +211,7 @@ struct SnapshotTests {
 
 /// Three tenants: the sample one shown, one suspended, one Atera that has not answered.
 func multiTenantState(width: Int, height: Int) -> DashboardState {
-    var s = DashboardState.multi([("Autotask", "contoso"), ("Autotask", "northwind"), ("Atera", "fabrikam")], now: fixedNow, width: width, height: height)
+    var s = DashboardState.multi([(.autotask, "contoso"), (.autotask, "northwind"), (.atera, "fabrikam")], now: fixedNow, width: width, height: height)
     let sample = sampleState(width: width, height: height)
     _ = s.reduce(.tenant(0, .quota(sample.quota!, at: sample.quotaAt!)))
     _ = s.reduce(.tenant(0, .page(TicketPage(tickets: sampleTickets(), total: 1_234, next: .afterID(7_039)), reset: true, at: fixedNow)))

@@ -311,7 +311,7 @@ struct TmuxTests {
         try await t.start(width: 100, height: 12)
         try t.type("\(bin) tickets --demo --demo-tickets 20000 --ceiling 100 --all > /dev/null; echo EXIT=$?")
         let during = try await t.waitFor("the progress line", seconds: 60) { $0.contains(" / 20,000 tickets (") }
-        #expect(during.contains(" requests"))
+        #expect(during.contains(" request"))
         let after = try await t.waitFor("EXIT=0", seconds: 120)
         let lines = after.split(separator: "\n").map(String.init)
         let summary = try #require(lines.first { $0.hasPrefix("psatop: 20,000 tickets in ") }, "\(after)")

@@ -141,7 +141,7 @@ struct PollScheduleTests {
     func incrementalRefresh() async throws {
         let mailbox = Mailbox()
         let h = try await PollHarness.start(.none, tickets: 30, post: { mailbox.post($0) })
-        var state = DashboardState(vendor: "Autotask", tenant: "t", now: h.clock.wall())
+        var state = DashboardState(vendor: .autotask, tenant: "t", now: h.clock.wall())
         await h.poller.start(loadTickets: true)
         for _ in 0..<20 { try await h.advance(by: .seconds(1)); for e in mailbox.drain() { _ = state.reduce(e) } }
         #expect(state.tickets.count == 30)

@@ -17,7 +17,7 @@ struct PollerTests {
         let mailbox = Mailbox()
         let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
         await poller.start()
-        var state = DashboardState(vendor: conn.vendorLabel, tenant: conn.tenantName, now: Date())
+        var state = DashboardState(vendor: conn.api.vendor, tenant: conn.tenantName, now: Date())
         for _ in 0..<500 where state.quota == nil || state.tickets.isEmpty || state.log.isEmpty {
             for e in mailbox.drain() { _ = state.reduce(e) }
             try await Task.sleep(for: .milliseconds(20))

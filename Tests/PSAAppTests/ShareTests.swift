@@ -50,7 +50,7 @@ struct ShareTests {
     @Test("y copies the number, o opens the page or says there is none; the message goes after a few seconds")
     func keys() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        var s = DashboardState(vendor: "Autotask", tenant: "t", now: now, width: 100, height: 30)
+        var s = DashboardState(vendor: .autotask, tenant: "t", now: now, width: 100, height: 30)
         let t = Ticket(id: 4242, number: "T20261123.0042", title: "x", status: "New", priority: "High")
         _ = s.reduce(.page(TicketPage(tickets: [t], total: 1, next: nil), reset: true, at: now))
         #expect(s.reduce(.key(.char("y"))) == [.copy("T20261123.0042")])

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A PSA psatop speaks to, and everything that differs between them, declared once. Every
+/// difference is an exhaustive `switch`: adding a vendor makes the compiler name each place
+/// that must say what it does (see docs/adding-a-vendor.md).
+public enum Vendor: String, Sendable, CaseIterable, Codable {
+    case autotask, atera
+
+    /// How the vendor rations requests.
+    public enum QuotaModel: Sendable, Equatable {
+        /// A tenant-wide rolling threshold shared by every integration, which the server reports,
+        /// with latency tiers on the way to a suspension (Autotask's `ThresholdInformation`).
+        case tenantThreshold
+        /// A limit per key over a window, which the server may or may not report: psatop counts
+        /// its own requests (Atera's per-minute limit).
+        case perKeyWindow
+    }
+
+    /// The name people know it by.
+    public var label: String {
+        switch self {
+        case .autotask: "Autotask"
+        case .atera: "Atera"
+        }
+    }
+
+    public var quotaModel: QuotaModel {
+        switch self {
+        case .autotask: .tenantThreshold
+        case .atera: .perKeyWindow
+        }
+    }
+
+    /// The quota pane's title.
+    public var quotaTitle: String {
+        switch quotaModel {
+        case .tenantThreshold: "Quota (ThresholdInformation)"
+        case .perKeyWindow: "Quota (per-key limit)"
+        }
+    }
+
+    /// The points on the way to the limit the forecast speaks of (fraction of the limit).
+    public var forecastBoundaries: [(String, Double)] {
+        switch quotaModel {
+        case .tenantThreshold: QuotaForecast.autotask
+        case .perKeyWindow: QuotaForecast.atera
+        }
+    }
+
+    /// What a ticket's conversation is called in the detail.
+    public var commentsLabel: String {
+        switch self {
+        case .autotask: "Notes"
+        case .atera: "Comments"
+        }
+    }
+
+    /// Ticket statuses are free text (none listed by the API): another may be typed.
+    public var statusesAreFreeText: Bool {
+        switch self {
+        case .autotask: false
+        case .atera: true
+        }
+    }
+
+    /// A ticket is assigned by the technician's e-mail (no list of people in the API: another may be typed).
+    public var assignsByEmail: Bool {
+        switch self {
+        case .autotask: false
+        case .atera: true
+        }
+    }
+
+    /// Files can be attached to a ticket through the API; nil where they can, else why not.
+    public var attachRefusal: String? {
+        switch self {
+        case .autotask: nil
+        case .atera: "Atera's API takes no ticket attachments: attach it in the Atera web app"
+        }
+    }
+}
