@@ -5,9 +5,18 @@ import PSAClient
 import PSACore
 
 struct TicketsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tickets", abstract: "Print tickets for scripts, through the same rate-aware client.")
+    static let configuration = CommandConfiguration(
+        commandName: "tickets", abstract: "Print tickets for scripts, through the same rate-aware client.",
+        discussion: """
+        Tickets go to stdout (tab-separated, --json or --csv); waits and errors to stderr.
+
+        Exit codes: 0 printed (no ticket is not an error; a reader that went away, as with | head, \
+        neither); 1 an error (the configuration, the connection, the API), said on stderr with \
+        secrets removed; 64 a bad command line.
+        """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var requestLog: RequestLogOptions
 
     @Flag(help: "Walk every page (Autotask by id, Atera by page).")
     var all = false
@@ -46,6 +55,7 @@ struct TicketsCommand: AsyncParsableCommand {
         var settings = connection.single
         settings.fieldSet = .export
         do { conn = try await Connection.open(settings) } catch { fail("\(error)") }
+        let verbose = await requestLog.start([conn])
         // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
         let events = await conn.api.client.events()
         let notices = Task {
@@ -71,9 +81,11 @@ struct TicketsCommand: AsyncParsableCommand {
                 tickets = Array(first.tickets.prefix(limit ?? .max))
             }
         } catch {
+            await verbose?.finish()
             await conn.close()
             fail("\(error)")
         }
+        await verbose?.finish()
         await conn.close()
         notices.cancel()
         if json {
