@@ -16,6 +16,7 @@ struct PSATop: AsyncParsableCommand {
         Credentials come from the environment, never from flags:
           Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
           Atera:    ATERA_API_KEY
+
         Try it without any: psatop --demo
 
         Exit codes: 0 done; 1 an error (configuration, connection, the API), said on stderr; \
