@@ -30,6 +30,7 @@ if command -v git >/dev/null 2>&1 && git -C "$dir" rev-parse --git-dir >/dev/nul
 fi
 # Only characters a version has: nothing that could break out of a Swift string.
 version=$(printf '%s' "$version" | tr -cd 'A-Za-z0-9.+_() -')
+[ -n "$version" ] || version="unknown"
 
 if [ -z "$swift_out" ]; then
     printf '%s\n' "$version"
