@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "psatop",
-    platforms: [.macOS(.v14)],
+    // macOS 15: Synchronization's Atomic and Mutex. Built and tested on Linux only; macOS is untested.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "psatop", targets: ["psatop"]),
     ],
@@ -34,8 +35,12 @@ let package = Package(
         ]),
         // State, events, reduce, render into an in-memory canvas. No terminal.
         .target(name: "Dashboard", dependencies: ["PSACore"]),
-        // The only place that touches ncurses.
-        .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // The only place that touches ncurses: the wide-character library, named `ncursesw` on
+        // Linux and `ncurses` on macOS (whose system ncurses has the wide functions built in).
+        .target(name: "CNcurses", linkerSettings: [
+            .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+            .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+        ]),
         .target(name: "CursesUI", dependencies: ["Dashboard", "PSACore", "CNcurses"]),
         // Wiring: the poller, connections (demo, Autotask, Atera), theme lookup.
         .target(name: "PSAApp", dependencies: [
@@ -48,7 +53,9 @@ let package = Package(
         .executableTarget(name: "psatop", dependencies: [
             "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], plugins: ["BuildVersion"]),
+        // Writes the version `--version` prints (git describe, else the CHANGELOG's) before each build.
+        .plugin(name: "BuildVersion", capability: .buildTool(), path: "Plugins/BuildVersion"),
         // `swift run -c release client-bench`: pacing efficiency and limits, against the simulator.
         .executableTarget(name: "client-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/ClientBench"),
         // `swift run -c release sim-bench`: requests per second the simulator serves; start-up with 100,000 tickets.
@@ -62,7 +69,10 @@ let package = Package(
             "PSAClient", "Simulator",
             .product(name: "Clocks", package: "swift-clocks"),
         ], exclude: ["Corpus"]), // read by path, not bundled
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PSACore", "PSAClient"]),
+        .testTarget(name: "SimulatorTests", dependencies: [
+            "Simulator", "PSACore", "PSAClient",
+            .product(name: "Clocks", package: "swift-clocks"), // BackgroundTests imports it
+        ]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["__Snapshots__"]), // read by path, not bundled
         .testTarget(name: "PSAAppTests", dependencies: [
             "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI",

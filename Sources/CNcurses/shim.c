@@ -1,6 +1,16 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #define NCURSES_WIDECHAR 1
-#include <ncursesw/ncurses.h>
+/* Linux puts the wide-character ncurses under ncursesw/; macOS's system ncurses has the wide
+   functions in <ncurses.h> itself (Package.swift links ncursesw or ncurses to match). */
+#if defined(__has_include)
+#  if __has_include(<ncursesw/ncurses.h>)
+#    include <ncursesw/ncurses.h>
+#  else
+#    include <ncurses.h>
+#  endif
+#else
+#  include <ncursesw/ncurses.h>
+#endif
 #include <locale.h>
 #include <signal.h>
 #include <string.h>

@@ -43,17 +43,7 @@ func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyp
     }
 }
 
-func label(_ w: WaitReason) -> String {
-    switch w {
-    case .paced: "paced"
-    case .threadSlot: "thread slot"
-    case .backoff: "backing off"
-    case .retryAfter: "Retry-After"
-    case .suspended: "suspended"
-    case .ceiling: "ceiling"
-    case .attachmentBudget: "attachment budget"
-    }
-}
+func label(_ w: WaitReason) -> String { w.label }
 
 extension DashboardState {
     /// The first part of a logged path: "Tickets", "ThresholdInformation", "tickets"…

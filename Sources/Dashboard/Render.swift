@@ -188,7 +188,9 @@ func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gly
     ]
     let w = min(s.width - 4, 76), h = min(s.height - 2, rows.count + 4)
     let r = Layout.Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
-    c.box(r, title: "Help", focused: true, theme: theme, glyphs: g)
+    // The version in the title (no row of its own: the rows already fill 80×24).
+    let title = s.version.map { "Help \(g.dot) psatop \($0.sanitized)" } ?? "Help"
+    c.box(r, title: title, focused: true, theme: theme, glyphs: g)
     for (i, row) in rows.enumerated() where i < h - 4 {
         let keyText = s.ascii ? row.0.replacingOccurrences(of: "↓", with: "Down").replacingOccurrences(of: "↑", with: "Up") : row.0
         c.put(r.x + 2, r.y + 2 + i, TextWidth.fit(keyText, 20), theme[.header])

@@ -290,6 +290,8 @@ public struct DashboardState: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var ascii = false
+    /// psatop's version (`--version`), shown in the help overlay's title; nil: not shown.
+    public var version: String?
     public var timeZone: TimeZone = .current
     public var spinner = 0
     public var quit = false

@@ -2,7 +2,8 @@ import Dashboard
 import Foundation
 
 /// Finds a theme by name or path: a path as given; a name in `$XDG_CONFIG_HOME/psatop/themes`,
-/// then `./themes`, then the `themes/` folder of the checkout the binary was built in.
+/// then `./themes`, then beside the binary: `<prefix>/share/psatop/themes` of an installed
+/// `<prefix>/bin/psatop` (scripts/install.sh), or the `themes/` folder of the checkout it was built in.
 public enum ThemeLocator {
     public static func candidates(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return [nameOrPath] }
@@ -16,7 +17,8 @@ public enum ThemeLocator {
         if !config.isEmpty { dirs.append(config + "/psatop/themes") }
         dirs.append(FileManager.default.currentDirectoryPath + "/themes")
         // …/.build/<config>/psatop → the checkout's themes/
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        // <prefix>/bin/psatop → <prefix>/share/psatop/themes; symlinks to the binary are followed.
+        if let exe = executablePath() {
             var u = URL(fileURLWithPath: exe).deletingLastPathComponent()
             for _ in 0..<4 {
                 u = u.deletingLastPathComponent()
@@ -26,6 +28,12 @@ public enum ThemeLocator {
         }
         var seen = Set<String>()
         return dirs.filter { seen.insert($0).inserted }
+    }
+
+    /// The running binary's real path: Linux's /proc/self/exe, elsewhere (macOS) Foundation's.
+    static func executablePath() -> String? {
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return exe }
+        return Bundle.main.executableURL?.resolvingSymlinksInPath().path
     }
 
     /// Every theme name found, the shipped ones first (default, light, high-contrast, mono),
@@ -44,6 +52,8 @@ public enum ThemeLocator {
     public static func load(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> Theme {
         let paths = candidates(nameOrPath, environment: env)
         guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            // The default is built in too: a binary copied to another host alone still starts.
+            if nameOrPath == "default" { return Theme.fallback }
             if paths.count == 1 { return try ThemeLoader.load(path: paths[0]) } // names the file in its error
             throw ThemeError(file: nameOrPath + ".toml", line: 0,
                              message: "theme '\(nameOrPath)' not found; looked in:\n  " + paths.joined(separator: "\n  "))

@@ -9,6 +9,19 @@ public enum WaitReason: String, Sendable, Codable, Equatable {
     case suspended        // the tenant is suspended; probing later
     case ceiling          // bulk work held near or at the quota ceiling
     case attachmentBudget // the tenant's attachment bytes in the last 5 minutes are at the limit
+
+    /// As the request log says it (the dashboard's pane and the `-v` lines alike).
+    public var label: String {
+        switch self {
+        case .paced: "paced"
+        case .threadSlot: "thread slot"
+        case .backoff: "backing off"
+        case .retryAfter: "Retry-After"
+        case .suspended: "suspended"
+        case .ceiling: "ceiling"
+        case .attachmentBudget: "attachment budget"
+        }
+    }
 }
 
 /// One request as the request log shows it. Never holds credentials: `path` has no query

@@ -4,13 +4,18 @@ import PSAApp
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "config", abstract: "The config file: check it.",
+                                                    discussion: "Exit codes: those of its subcommand; 64 a bad command line.",
                                                     subcommands: [Check.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Validate the config file and print each profile with its secrets redacted.",
-            discussion: "Exit 0 when every profile can be used, 1 otherwise. Errors name the file and line.")
+            discussion: """
+            Errors name the file and line.
+
+            Exit codes: 0 every profile can be used; 1 otherwise, or no config file; 64 a bad command line.
+            """)
 
         @Option(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/psatop/config.toml, else ~/.config/psatop/config.toml).", valueName: "path"))
         var config: String?

@@ -7,7 +7,16 @@ import PSAClient
 import PSACore
 
 struct DashboardCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dashboard", abstract: "The full-screen dashboard (the default).")
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard", abstract: "The full-screen dashboard (the default).",
+        discussion: """
+        Needs a terminal that can move the cursor (TERM=dumb is refused); draws ASCII only when the \
+        locale is not UTF-8, without colour when NO_COLOR is set.
+
+        Exit codes: 0 quit with q; 1 could not start (no terminal, the configuration, a theme, the \
+        connection) or failed; 64 a bad command line; 128+N ended by signal N (129 SIGHUP, 130 \
+        Ctrl-C, 143 SIGTERM), the terminal restored.
+        """)
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -23,7 +32,7 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, or tickets newly breach their SLA; at most one a minute per kind (also: notify = true in the config file). In tmux: set -g allow-passthrough on.")
     var notify = false
 
-    @Option(help: "Write what would go to stderr while the screen is up to this file.")
+    @Option(help: ArgumentHelp("Write the request log (as -v prints it for the other commands) and whatever would go to stderr while the screen is up to this file.", valueName: "path"))
     var stderrLog: String?
 
     /// Ends the process with `code` after `seconds` if it has not ended by then.
@@ -36,6 +45,7 @@ struct DashboardCommand: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             fail("the dashboard needs a terminal; for scripts use `psatop tickets --json`")
         }
+        if let problem = TerminalCheck.problem(environment: env) { fail(problem) }
         let noColor = !(env["NO_COLOR"] ?? "").isEmpty
         let list: [ConnectionSettings]
         do { list = try connection.settings(all: all) } catch { fail("\(error)") }
@@ -49,10 +59,17 @@ struct DashboardCommand: AsyncParsableCommand {
         let connections: [Connection]
         do { connections = try await Connection.openAll(list) } catch { fail("\(error)") }
 
+        // The request log as it happens, as `-v` writes it, into the --stderr-log file.
+        var requestLog: RequestLogWriter?
+        if let stderrLog {
+            do { requestLog = try RequestLogWriter.appending(to: stderrLog) } catch { fail("--stderr-log: \(error)") }
+            await requestLog?.follow(RequestLogOptions.tenants(connections))
+        }
         let clock = PSAClock.continuous
         let several = connections.count > 1
         var state = DashboardState.multi(connections.map { ($0.api.vendor, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) }, now: clock.wall())
         state.ascii = ascii || !Self.localeIsUTF8(env)
+        state.version = BuildInfo.version
         state.setNotify(notify || list.contains { $0.notify })
         let mailbox = Mailbox()
         var pollers: [Poller] = []
@@ -78,6 +95,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 })
         } catch {
             Self.exitWithin(seconds: 3, code: 1)
+            await requestLog?.finish()
             for p in pollers { await p.stop() }
             for c in connections { await c.close() }
             fail("\(error)")
@@ -87,6 +105,7 @@ struct DashboardCommand: AsyncParsableCommand {
         // without a terminal, busy with a demo nobody sees.
         let code: Int32 = if case .signal(let sig) = exit { 128 + sig } else { 0 }
         Self.exitWithin(seconds: 3, code: code)
+        await requestLog?.finish()
         for p in pollers { await p.stop() }
         for c in connections { await c.close() }
         if code != 0 { Foundation.exit(code) }

@@ -16,8 +16,15 @@ struct PSATop: AsyncParsableCommand {
         Credentials come from the environment, never from flags:
           Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
           Atera:    ATERA_API_KEY
+
         Try it without any: psatop --demo
+
+        Exit codes: 0 done; 1 an error (configuration, connection, the API), said on stderr; \
+        64 a bad command line (the message names the flag and what it accepts); 128+N ended by \
+        signal N (129 SIGHUP, 130 Ctrl-C, 143 SIGTERM). `status` answers with the monitoring-plugin \
+        codes instead (see psatop status --help).
         """,
+        version: "psatop \(BuildInfo.version)",
         subcommands: [DashboardCommand.self, TicketsCommand.self, StatusCommand.self, ServeMetricsCommand.self, ConfigCommand.self, SimulateCommand.self],
         defaultSubcommand: DashboardCommand.self)
 
@@ -32,6 +39,13 @@ struct PSATop: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // A monitoring plugin answers UNKNOWN (3) to a command line it cannot use, not 64:
+            // Nagios and Icinga read any other code as a state.
+            if CommandLine.arguments.dropFirst().first == "status", exitCode(for: error).rawValue == ExitCode.validationFailure.rawValue {
+                Out.err(fullMessage(for: error) + "\n")
+                Out.line("psatop UNKNOWN - bad command line (see psatop status --help)")
+                Foundation.exit(PluginState.unknown.rawValue)
+            }
             exit(withError: error)
         }
     }

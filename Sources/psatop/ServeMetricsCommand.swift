@@ -6,9 +6,16 @@ struct ServeMetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve-metrics",
         abstract: "Serve each tenant's quota, tier, suspension and psatop's own traffic for Prometheus to scrape (GET /metrics).",
-        discussion: "Quota readings follow the dashboard's frugal schedule (≤ the poll budget per hour); a scrape sends no request to the tenant.")
+        discussion: """
+        Quota readings follow the dashboard's frugal schedule (≤ the poll budget per hour); a scrape sends no request to the tenant.
+        Prometheus rules, a scrape config and a Grafana dashboard: deploy/prometheus/ in the source.
+
+        Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start (the address in use, the \
+        configuration, the connection); 64 a bad command line.
+        """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var requestLog: RequestLogOptions
 
     @Flag(help: "Every profile of the config file (with --demo and no config file: three simulated tenants).")
     var all = false
@@ -33,6 +40,7 @@ struct ServeMetricsCommand: AsyncParsableCommand {
         do { list = try connection.settings(all: all) } catch { fail("\(error)") }
         let conns: [Connection]
         do { conns = try await Connection.openAll(list) } catch { fail("\(error)") }
+        let verbose = await requestLog.start(conns)
         let server: MetricsServer
         do { server = try await MetricsServer.start(conns, host: host, port: port) } catch {
             for c in conns { await c.close() }
@@ -51,5 +59,6 @@ struct ServeMetricsCommand: AsyncParsableCommand {
         for await _ in stop { break }
         sources.forEach { $0.cancel() }
         await server.stop()
+        await verbose?.finish()
     }
 }

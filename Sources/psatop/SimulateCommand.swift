@@ -4,7 +4,14 @@ import Foundation
 import Simulator
 
 struct SimulateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Run the simulator of both APIs on loopback.")
+    static let configuration = CommandConfiguration(
+        commandName: "simulate", abstract: "Run the simulator of both APIs on loopback.",
+        discussion: """
+        Prints its addresses and the simulator's own credentials, then serves until stopped.
+
+        Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start (the port in use); \
+        64 a bad command line.
+        """)
 
     @Option(help: "Port to listen on (0: any free port).")
     var port = 0

@@ -8,12 +8,14 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Read each tenant's quota once and report it as a monitoring plugin (Nagios / Icinga / monitoring-plugins).",
         discussion: """
-        Exit codes: 0 OK (below 50%), 1 WARNING (+0.5 s tier), 2 CRITICAL (+1 s tier or suspended), 3 UNKNOWN (no reading).
+        Exit codes: 0 OK (below 50%), 1 WARNING (+0.5 s tier), 2 CRITICAL (+1 s tier or suspended), \
+        3 UNKNOWN (no reading, a configuration error, or a bad command line).
         With several tenants the worst state wins (UNKNOWN ranks above WARNING, below CRITICAL).
         Output: psatop OK - 1234/10000 (12.3%) | used=1234;5000;7500;0;10000
         """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var requestLog: RequestLogOptions
 
     @Flag(help: "Every profile of the config file (with --demo and no config file: three simulated tenants).")
     var all = false
@@ -33,6 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
         do { list = try connection.settings(all: all) } catch { unknown("\(error)") }
         let conns: [Connection]
         do { conns = try await Connection.openAll(list) } catch { unknown("\(error)") }
+        let verbose = await requestLog.start(conns)
         var results: [TenantStatus] = []
         await withTaskGroup(of: (Int, TenantStatus).self) { group in
             for (i, c) in conns.enumerated() {
@@ -43,6 +46,7 @@ struct StatusCommand: AsyncParsableCommand {
             for await (i, r) in group { byIndex[i] = r }
             results = byIndex.keys.sorted().compactMap { byIndex[$0] }
         }
+        await verbose?.finish()
         for c in conns.reversed() { await c.close() }
         if json {
             Out.data((try? StatusReport.json(results)) ?? Data("[]".utf8))

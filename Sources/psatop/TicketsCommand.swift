@@ -6,9 +6,18 @@ import PSACore
 import Synchronization
 
 struct TicketsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tickets", abstract: "Print tickets for scripts, through the same rate-aware client.")
+    static let configuration = CommandConfiguration(
+        commandName: "tickets", abstract: "Print tickets for scripts, through the same rate-aware client.",
+        discussion: """
+        Tickets go to stdout (tab-separated, --json or --csv); waits and errors to stderr.
+
+        Exit codes: 0 printed (no ticket is not an error; a reader that went away, as with | head, \
+        neither); 1 an error (the configuration, the connection, the API), said on stderr with \
+        secrets removed; 64 a bad command line.
+        """)
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var requestLog: RequestLogOptions
 
     @Flag(help: "Walk every page (Autotask by id, Atera by page).")
     var all = false
@@ -55,9 +64,11 @@ struct TicketsCommand: AsyncParsableCommand {
         var settings = connection.single
         settings.fieldSet = .export
         do { conn = try await Connection.open(settings) } catch { fail("\(error)") }
+        let verbose = await requestLog.start([conn])
         // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
         let events = await conn.api.client.events()
-        let board = ProgressBoard(onTerminal: all && !quiet && ProgressBoard.stderrIsTerminal)
+        // -v prints every request as a line of its own: no progress line rewritten among them.
+        let board = ProgressBoard(onTerminal: all && !quiet && verbose == nil && ProgressBoard.stderrIsTerminal)
         let notices = Task {
             for await e in events {
                 switch e {
@@ -100,9 +111,11 @@ struct TicketsCommand: AsyncParsableCommand {
             }
         } catch {
             board.finish(summary: nil)
+            await verbose?.finish()
             await conn.close()
             fail("\(error)")
         }
+        await verbose?.finish()
         await conn.close()
         notices.cancel()
         if json {

@@ -86,6 +86,7 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     s.history = h
     s.refreshedAt = fixedNow.addingTimeInterval(-30)
     s.changedIDs = [7_001, 7_004]
+    s.version = "unreleased (5eac8d6)"
     return s
 }
 

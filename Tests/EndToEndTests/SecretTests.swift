@@ -22,11 +22,13 @@ struct SecretTests {
         var seen: [(String, String)] = []
 
         // Headless commands (stdout and stderr together), with faults in the way.
-        for args in ["tickets --all --json", "tickets --all --csv", "status", "status --json",
-                     "tickets --vendor atera --base-url \(sim.ateraURL) --all --json", "status --vendor atera --base-url \(sim.ateraURL)"] {
+        // -v adds the request log on stderr (every attempt, with the faults' errors), which must be as clean.
+        for args in ["tickets --all --json -v", "tickets --all --csv", "status -v", "status --json",
+                     "tickets --vendor atera --base-url \(sim.ateraURL) --all --json -v", "status --vendor atera --base-url \(sim.ateraURL) -v"] {
             let full = args.contains("--base-url") ? args : args + " --base-url \(sim.autotaskURL)"
             let r = try spawn(["/bin/sh", "-c", "env \(env) \(bin) \(full) 2>&1"])
             seen.append((full, r.output))
+            if args.contains("-v") { #expect(r.output.contains(" 200 "), "-v wrote no request line: \(full)") }
         }
         // Wrong credentials and an unreachable server: the error paths.
         for args in ["status --base-url \(sim.autotaskURL)", "tickets --base-url http://127.0.0.1:9/ATServicesRest/V1.0"] {
@@ -107,7 +109,10 @@ struct SecretTests {
         seen.append(("screen: detail", try t.screen()))
         try t.keys("q")
         try await t.expectCookedShell()
-        seen.append(("stderr log", (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""))
+        let stderrLog = (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""
+        // It holds the request log, as -v writes it, so the grep below reads every request line.
+        #expect(stderrLog.contains("ThresholdInformation"), "the --stderr-log file has no request line")
+        seen.append(("stderr log", stderrLog))
 
         #expect(seen.count >= 18)
         // The grep itself works: the simulator prints its own (test-only) credentials at start.

@@ -13,6 +13,11 @@ enum {
 
 enum { PSA_A_BOLD = 1, PSA_A_UNDERLINE = 2, PSA_A_REVERSE = 4, PSA_A_DIM = 8 };
 
+/* Whether the terminal type (NULL: $TERM) can carry a full screen: known to terminfo and able
+   to move the cursor. Touches no terminal; call before psa_start. */
+enum { PSA_TERM_OK = 0, PSA_TERM_UNKNOWN = 1, PSA_TERM_NO_ADDRESSING = 2 };
+int psa_term_check(const char *term);
+
 /* Saves the terminal's modes, sets the locale, starts curses. Returns 0 on success. */
 /* Starts curses. term: a terminfo entry to use instead of $TERM (NULL: $TERM). */
 int psa_start(int want_color, const char *term);
