@@ -39,7 +39,7 @@ let atConfig: SimulatorConfig = {
 let ateraKey = atConfig.ateraKey
 let sim = try await Simulator.start(atConfig)
 var policy = ClientPolicy()
-policy.perMinuteLimit = Int(Double(atConfig.ateraLimitPerMinute) * scale) // the simulator's minute lasts 60/scale s
+policy.windows = [WindowLimit(limit: atConfig.ateraLimitPerMinute, window: 60 / scale)] // the simulator's minute lasts 60/scale s
 policy.threadsPerEndpoint = 16
 let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 1, secrets: [atConfig.ateraKey])
 let counter = Counter()
@@ -66,13 +66,14 @@ let ok = await counter.ok
 let stats = await client.stats
 let achieved = Double(ok) / simMinutes
 let simStats = try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any] ?? [:]
-print("Atera pacing — limit \(atConfig.ateraLimitPerMinute)/min, pacer at \(Int(policy.paceFraction * 100))%, time scale \(Int(scale))x, \(Int(elapsed)) s (\(String(format: "%.1f", simMinutes)) simulated min), 32 callers")
+print("Atera pacing — limit \(atConfig.ateraLimitPerMinute)/min, window limiter, time scale \(Int(scale))x, \(Int(elapsed)) s (\(String(format: "%.1f", simMinutes)) simulated min), 32 callers")
 print("  " + pad("achieved rate", 28) + String(format: "%.1f/min = %.1f%% of allowed", achieved, achieved / Double(atConfig.ateraLimitPerMinute) * 100))
 print("  " + pad("requests ok / failed", 28) + "\(ok) / \(await counter.failed)")
 print("  " + pad("429s received", 28) + "\(stats.status429) (server counted \(simStats["throttled429"] ?? 0))")
 print("  " + pad("retries sent", 28) + "\(stats.retries)")
 print("  " + pad("max in flight (client)", 28) + "\(await client.maxInFlightSeen["tickets"] ?? 0) of \(policy.threadsPerEndpoint)")
 await sim.stop()
+try await windowSections() // Windows.swift
 
 // MARK: Autotask thread limit
 

@@ -82,6 +82,8 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     }
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
     if perKey {
+        // What 429s without headers taught comes first: it is why the queue runs slower than the limit says.
+        if let learned = q.learned { parts.append(learned.text) }
         if let sv = q.server, let remaining = sv.remaining, sv.fresh {
             var text = "X-RateLimit: \(Format.grouped(remaining)) of \(Format.grouped(sv.limit ?? q.limit)) left"
             if let reset = sv.resetAt, reset > s.now { text += ", resets in \(Format.seconds(reset.timeIntervalSince(s.now)))" }

@@ -105,13 +105,14 @@ public struct AteraAPI: TenantAPI {
     public func quota() async throws -> Quota {
         let window = 60 / max(client.policy.timeScale, 0.001)
         let own = await client.sentInLast(seconds: window)
+        let learned = await client.learnedLimit()
         // The server's word, while it is fresher than its own window.
         guard let (h, at, fresh) = await client.lastRateLimit(freshWithin: window), let remaining = h.remaining else {
-            return Quota(used: own, limit: limitPerMinute, windowSeconds: 60)
+            return Quota(used: own, limit: limitPerMinute, windowSeconds: 60, learned: learned)
         }
         let server = ServerRateLimit(limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at, fresh: fresh)
-        if fresh, let limit = h.limit { return Quota(used: max(own, limit - remaining), limit: limit, windowSeconds: 60, server: server) }
-        return Quota(used: own, limit: h.limit ?? limitPerMinute, windowSeconds: 60, server: server)
+        if fresh, let limit = h.limit { return Quota(used: max(own, limit - remaining), limit: limit, windowSeconds: 60, server: server, learned: learned) }
+        return Quota(used: own, limit: h.limit ?? limitPerMinute, windowSeconds: 60, server: server, learned: learned)
     }
 
     public func page(after cursor: PageCursor?) async throws -> TicketPage {

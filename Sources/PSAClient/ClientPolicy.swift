@@ -7,10 +7,13 @@ public struct ClientPolicy: Sendable {
     public var threadsPerEndpoint = 3
     /// Requests per minute allowed by the server (Atera's per-key limit); nil when the server's limit is not per-minute.
     public var perMinuteLimit: Int? = nil
-    /// Fraction of `perMinuteLimit` the pacer aims for.
-    public var paceFraction = 0.95
-    /// Requests allowed back-to-back before the pacer spaces them (capped so a minute never exceeds the limit).
-    public var burst = 5
+    /// Other per-key or per-instance windows, in seconds of the client's clock (HaloPSA:
+    /// `WindowLimit(limit: 300, window: 300)`). With `perMinuteLimit` they all apply, through the
+    /// window limiter (`WindowLimiter`); Autotask has none and keeps its thread slots and ceiling.
+    public var windows: [WindowLimit] = []
+    /// How the window limiter admits: requests in flight during a burst, people ahead of bulk,
+    /// and learning a lower limit from 429s that carry no rate-limit header.
+    public var windowTuning = WindowLimiter.Tuning()
     public var backoff = Backoff()
     /// Attempts after the first for retryable failures.
     public var maxRetries = 4
@@ -35,6 +38,9 @@ public struct ClientPolicy: Sendable {
     public var timeScale = 1.0
 
     public init() {}
+
+    /// Every window the limiter keeps to.
+    public var windowLimits: [WindowLimit] { (perMinuteLimit.map { [.perMinute($0)] } ?? []) + windows }
 }
 
 /// One request as a caller asks for it.

@@ -7,7 +7,7 @@ import PSACore
 public actor RateAwareClient {
     public nonisolated let policy: ClientPolicy
     private let transport: any HTTPTransport
-    private let clock: PSAClock
+    let clock: PSAClock
     private var rng: SeededGenerator
     private var budget: RetryBudget
     /// Values that must never appear in logs or errors.
@@ -37,8 +37,8 @@ public actor RateAwareClient {
     private var quotaRead: Task<Void, any Error>? = nil
     private var quotaReadFailedAt: Double? = nil
 
-    // GCRA pacer: theoretical arrival time, in seconds of `clock`.
-    private var tat = 0.0
+    // Per-key / per-instance windows (Atera, HaloPSA): see WindowGate.swift.
+    var windowGate: WindowGate?
 
     // Request log and watchers.
     public private(set) var log: [RequestRecord] = []
@@ -68,6 +68,7 @@ public actor RateAwareClient {
         self.rng = SeededGenerator(seed: seed)
         self.budget = policy.retryBudget
         self.secrets = secrets.filter { $0.count >= 4 }
+        self.windowGate = WindowGate(policy)
         self.governor = policy.ceiling.map { QuotaGovernor(ceiling: $0, timeScale: policy.timeScale) }
         self.detector = LatencyTierDetector(timeScale: policy.timeScale)
         self.attachments = AttachmentBudget(fileLimit: policy.attachmentFileLimit, windowBytes: policy.attachmentWindowBytes,
@@ -151,7 +152,7 @@ public actor RateAwareClient {
                                blockedUntil: attachments.blockedUntil.flatMap { $0 > now ? wallTime(.seconds(double: $0)) : nil })
     }
 
-    /// Sends a request through the pause gate, the pacer and a thread slot; retries what may be retried.
+    /// Sends a request through the pause gate, the window limiter and a thread slot; retries what may be retried.
     public func send(_ request: ClientRequest) async throws -> HTTPResult {
         let priority = request.priority ?? RequestPriority.current
         var attachmentWait: Double = 0
@@ -170,23 +171,31 @@ public actor RateAwareClient {
             let start = clock.now()
             var reason = carriedReason
             var isProbe = false
+            var windowGrant: Int? = nil
             if !request.exempt {
                 // The waits, then one last look at the pause without suspending in between: a 429
-                // or a suspension that began while this request waited in the pacer, the ceiling or
-                // for a slot holds it too. "Never sends while suspended" holds for every request.
-                admission: while true {
-                    if let r = try await waitWhilePaused() { reason = r }
-                    if let r = try await pace() { reason = reason ?? r }
-                    if priority == .bulk, try await passCeiling() { reason = reason ?? .ceiling }
-                    if try await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
-                    switch admit() {
-                    case .go: break admission
-                    case .probe: isProbe = true; break admission
-                    case .wait:
-                        releaseSlot(request.endpoint)
-                        reason = pauseReason
+                // or a suspension that began while this request waited in the window limiter, the
+                // ceiling or for a slot holds it too. "Never sends while suspended" holds for every request.
+                do {
+                    admission: while true {
+                        if let r = try await waitWhilePaused() { reason = r }
+                        if let g = try await passWindows(priority) { windowGrant = g.id; if g.waited { reason = reason ?? .paced } }
+                        if priority == .bulk, try await passCeiling() { reason = reason ?? .ceiling }
+                        if try await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
+                        switch admit() {
+                        case .go: break admission
+                        case .probe: isProbe = true; break admission
+                        case .wait:
+                            releaseSlot(request.endpoint)
+                            if let g = windowGrant { windowAbandon(g); windowGrant = nil }
+                            reason = pauseReason
+                        }
                     }
+                } catch {
+                    if let g = windowGrant { windowAbandon(g) }
+                    throw error
                 }
+                if let g = windowGrant { windowSent(g) }
             }
             let waited = carriedWait + (clock.now() - start).seconds
             let sentAt = clock.now()
@@ -203,6 +212,13 @@ public actor RateAwareClient {
             if case .success(let r) = outcome, !(200..<300).contains(r.status) {
                 // Redacted before it is shortened: no part of a secret survives the cut.
                 failure = APIError.classify(status: r.status, body: r.body, redact: redact)
+            }
+            // A rate-limit 429 that says nothing, on a windowed client: the window limiter learns and probes.
+            var windowOwns429 = false
+            if let g = windowGrant {
+                let result = try? outcome.get()
+                windowOwns429 = failure?.kind == .rateLimited && result.map(windowHandles429) == true
+                windowAnswered(g, result: result, learns: windowOwns429, random: Double.random(in: 0..<1, using: &rng))
             }
             // The probe is settled here, once: a 2xx ends the suspension, a suspension answer
             // extends it (below), a cancelled probe just lets the next one go, anything else
@@ -224,6 +240,8 @@ public actor RateAwareClient {
                     switch safe.kind {
                     case .attachmentLimit: attachments.refused(at: clock.now().seconds)
                     case .suspended: beginSuspension(detail: safe.detail, isProbe: isProbe)
+                    case .rateLimited where windowOwns429:
+                        break // the window limiter learns from it and probes after a short jittered pause
                     case .rateLimited where result.status == 429, .serverError where result.status == 503:
                         // One reading of the clock for both: the pause counts from when it was computed.
                         let now = clock.now()
@@ -276,7 +294,10 @@ public actor RateAwareClient {
                     carriedWait = 0; carriedReason = .suspended
                 case .rateLimited where result.status == 429, .serverError where result.status == 503:
                     // 429: the server did not act on it, so any request may go again; 503 only if idempotent.
-                    guard (result.status == 429 || request.idempotent), attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
+                    // One the window limiter owns waits for its probe, which may take a few more
+                    // refusals while the window is unknown: still bounded by the retry budget.
+                    let most = windowOwns429 ? policy.maxRetries + 8 : policy.maxRetries
+                    guard (result.status == 429 || request.idempotent), attempt < most, budget.tryRetry() else { throw safe }
                     carriedWait = 0; carriedReason = .retryAfter
                 case .threadLimit, .serverError:
                     let retryable = safe.kind == .threadLimit || request.idempotent
@@ -401,28 +422,6 @@ public actor RateAwareClient {
     }
 
     private func wallTime(_ d: Duration) -> Date { clock.epoch.addingTimeInterval(d.seconds) }
-
-    // MARK: Pacer (GCRA)
-
-    /// Spaces requests to `paceFraction` of the per-minute limit, allowing a small burst.
-    private func pace() async throws -> WaitReason? {
-        guard let configured = policy.perMinuteLimit, configured > 0 else { return nil }
-        // The server's own figure wins when it is tighter.
-        let limit = max(1, Int(min(Double(configured), lastRateLimitHeaders?.perMinute ?? .infinity)))
-        let interval = 60.0 / (Double(limit) * policy.paceFraction)
-        // In any minute GCRA lets through rate·60 + burst requests: the burst must fit in the
-        // headroom the fraction leaves below the limit (with one to spare for window edges).
-        let headroom = Int((Double(limit) * (1 - policy.paceFraction)).rounded(.down)) - 1
-        let burst = max(1, min(policy.burst, headroom))
-        let tau = interval * Double(burst - 1)
-        let now = clock.now().seconds
-        let allowedAt = max(now, tat - tau)
-        tat = max(tat, now) + interval
-        let wait = allowedAt - now
-        guard wait > 0 else { return nil }
-        try await clock.sleep(until: .seconds(double: allowedAt))
-        return .paced
-    }
 
     // MARK: Thread slots
 

@@ -69,12 +69,15 @@ public struct Quota: Sendable, Equatable, Codable {
 
     /// What the server itself said in `X-RateLimit-*` (Atera, when it sends them); nil: the count is ours.
     public var server: ServerRateLimit?
+    /// A lower limit the client learned from 429s that said nothing (Atera without `X-RateLimit-*`).
+    public var learned: LearnedLimit?
 
-    public init(used: Int, limit: Int, windowSeconds: Int, server: ServerRateLimit? = nil) {
+    public init(used: Int, limit: Int, windowSeconds: Int, server: ServerRateLimit? = nil, learned: LearnedLimit? = nil) {
         self.used = used
         self.limit = limit
         self.windowSeconds = windowSeconds
         self.server = server
+        self.learned = learned
     }
 
     /// Used over limit; bounded (to ±1,000, i.e. 100,000%) so that a hostile count cannot

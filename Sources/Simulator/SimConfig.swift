@@ -54,6 +54,10 @@ public struct SimulatorConfig: Sendable {
     /// Add the latency tiers' delay (0.5 s / 1 s, scaled) to Autotask responses.
     public var addLatency = true
     public var ateraLimitPerMinute = 700
+    /// The window `ateraLimitPerMinute` counts over, in simulated seconds (60: Atera's minute;
+    /// 300 with a limit of 300 is HaloPSA's rolling 5 minutes; 3 with 20 is a server whose real
+    /// limit is far below what a client is configured for).
+    public var ateraWindowSeconds = 60.0
     /// Autotask attachments: the largest file, and bytes per tenant per 5 minutes (then 5 minutes of refusal).
     public var attachmentFileLimit = 6_000_000
     public var attachmentWindowBytes = 10_000_000

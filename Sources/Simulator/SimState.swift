@@ -188,16 +188,17 @@ actor SimState {
 
     struct AteraAdmission { var allowed: Bool; var remaining: Int; var resetSeconds: Int }
 
-    /// Per-key sliding minute (scaled).
+    /// Per-key sliding window (a minute unless configured; scaled).
     func admitAtera(endpoint: String) -> AteraAdmission {
         count("atera", endpoint)
         let now = simSeconds
-        while ateraHead < ateraTimes.count, ateraTimes[ateraHead] <= now - 60 { ateraHead += 1 }
+        let window = config.ateraWindowSeconds
+        while ateraHead < ateraTimes.count, ateraTimes[ateraHead] <= now - window { ateraHead += 1 }
         if ateraHead > 4096 { ateraTimes.removeFirst(ateraHead); ateraHead = 0 }
         let used = ateraTimes.count - ateraHead
         let limit = config.ateraLimitPerMinute
         let oldest = ateraHead < ateraTimes.count ? ateraTimes[ateraHead] : now
-        let reset = Int(((oldest + 60 - now) / config.timeScale).rounded(.up))
+        let reset = Int(((oldest + window - now) / config.timeScale).rounded(.up))
         if used >= limit {
             stats.throttled429 += 1
             stats.limitViolations += 1

@@ -34,8 +34,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Autotask requests per hour.")
     var threshold = 10_000
 
-    @Option(help: "Atera requests per minute.")
+    @Option(help: "Atera requests per minute (per --atera-window when that is given).")
     var ateraLimit = 700
+
+    @Option(help: ArgumentHelp("The window --atera-limit counts over, in seconds (300 with --atera-limit 300: HaloPSA's rolling 5 minutes).", valueName: "seconds"))
+    var ateraWindow = 60.0
 
     @Flag(help: "Leave out Atera's X-RateLimit-* and Retry-After headers.")
     var noRateHeaders = false
@@ -51,6 +54,7 @@ struct SimulateCommand: AsyncParsableCommand {
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
         guard timeScale > 0, timeScale <= 100_000 else { throw ValidationError("--time-scale must be in (0, 100000]") }
         guard threshold > 0, ateraLimit > 0 else { throw ValidationError("limits must be positive") }
+        guard ateraWindow >= 0.001, ateraWindow <= 86_400 else { throw ValidationError("--atera-window must be in [0.001, 86400] seconds") }
         _ = try backgroundLoad()
         var names: Set<String> = ["autotask", "atera"]
         for t in tenants {
@@ -74,6 +78,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.background = try backgroundLoad()
         config.autotaskThreshold = threshold
         config.ateraLimitPerMinute = ateraLimit
+        config.ateraWindowSeconds = ateraWindow
         config.ateraRateHeaders = !noRateHeaders
         config.faults = try FaultPlan(parsing: faults)
         config.workflowRevertStatus = workflowRevert

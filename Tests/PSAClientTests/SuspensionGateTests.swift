@@ -6,7 +6,7 @@ import Testing
 
 /// "Never sends while suspended" for every request: the probe cannot deadlock on the ceiling's
 /// own quota reading, a cancelled probe does not block the queue, and a request that already
-/// waited in the pacer or for a slot does not go out into a pause that began meanwhile.
+/// waited in the window limiter or for a slot does not go out into a pause that began meanwhile.
 @Suite("Pause and suspension gates on a test clock", .serialized)
 struct SuspensionGateTests {
     static let reading = HTTPResult(status: 200, body: Data(#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":100}"#.utf8))
@@ -76,11 +76,10 @@ struct SuspensionGateTests {
         for t in times.dropFirst() { #expect(t >= 11, "sent at \(t), inside the pause") }
     }
 
-    @Test("a request waiting in the pacer when a suspension begins does not go out into it")
+    @Test("a request waiting in the window limiter when a suspension begins does not go out into it")
     func waitingInPacerHonoursSuspension() async throws {
         var policy = ClientPolicy()
-        policy.perMinuteLimit = 60
-        policy.burst = 1
+        policy.windows = [WindowLimit(limit: 1, window: 1)]
         policy.threadsPerEndpoint = 10
         let suspendedBody = Data(#"{"errors":["API call threshold exceeded. The external request threshold of 10000 requests per 60 minutes has been reached."]}"#.utf8)
         // The first answer (at 0.5 s) says the tenant is suspended; later ones are fine.
@@ -89,7 +88,7 @@ struct SuspensionGateTests {
         }
         let first = Task { try await h.client.send(get("Tickets/0")) }
         try await eventually { await h.transport.sent.count == 1 }
-        // Spaced ~1.05 s after the first by the pacer: it is in the pacer when the suspension comes.
+        // One per second, counted from the first one's answer (0.5 s): it waits in the limiter when the suspension comes.
         let second = Task { try await h.client.send(get("Tickets/1")) }
         try await h.drive(untilSent: 3)
         _ = try await first.value
