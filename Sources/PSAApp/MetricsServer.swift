@@ -129,7 +129,7 @@ public final class MetricsServer: Sendable {
                 let suspended = await client.isSuspended || e.suspended
                 // Atera reports usage only through X-RateLimit-*: without them the count is ours, and
                 // is not exported as the key's usage (requests_ours_window has it, named as ours).
-                let serverCount = t.connection.api.vendor == .autotask || e.quota?.server?.fresh == true
+                let serverCount = t.connection.api.vendor.quotaModel == .tenantThreshold || e.quota?.server?.fresh == true
                 gauge("quota_server_reported", "1 when the quota figures are the server's (Autotask's ThresholdInformation, Atera's X-RateLimit-*); 0 when the server reports no usage.",
                       labels, serverCount ? 1 : 0)
                 if let q = e.quota {

@@ -51,7 +51,7 @@ public actor Poller {
         self.budgetPercent = budgetPercent
         self.refreshEnabled = refresh
         // Until the first reading tells the threshold: Autotask's documented default, or Atera's 700/min.
-        let threshold = api.vendor == .autotask ? 10_000 : 700 * 60
+        let threshold = api.vendor.quotaModel == .tenantThreshold ? 10_000 : 700 * 60
         plan = PollPlan(budgetPerHour: PollPlan.defaultBudget(threshold: threshold, percent: budgetPercent))
         budget = BudgetLog(budget: plan.budgetPerHour, window: 3_600 / max(timeScale, 0.001))
     }
@@ -151,8 +151,8 @@ public actor Poller {
     /// Reads the quota when the schedule and the budget allow; returns when to look again.
     private func quotaStep() async -> Duration? {
         let now = clock.now().seconds
-        guard api.vendor == .autotask else {
-            // Atera's quota is our own count: reading it costs nothing.
+        guard api.vendor.quotaModel == .tenantThreshold else {
+            // A per-key window's quota is our own count: reading it costs nothing.
             if let q = try? await api.quota() { lastQuota = q; post(.quota(q, at: clock.wall())) }
             return .seconds(double: now + 1)
         }
@@ -228,7 +228,7 @@ public actor Poller {
         s.why = why
         s.timeScale = timeScale
         s.oursPerMinute = await api.client.sentInLast(seconds: scaled(60))
-        if api.vendor == .autotask, let last = projector.last {
+        if api.vendor.quotaModel == .tenantThreshold, let last = projector.last {
             s.projected = projector.projected(at: t, ours: ours)
             s.readAt = wall(last.at)
             s.others = s.projected.map { max(0, $0.used - ours) }

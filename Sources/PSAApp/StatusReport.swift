@@ -73,7 +73,9 @@ public struct TenantStatus: Sendable, Codable, Equatable {
         used = quota?.used; limit = quota?.limit; windowSeconds = quota?.windowSeconds
         percent = quota.map { ($0.percent * 10).rounded() / 10 }
         let tier: LatencyTier? = suspended ? .suspended : quota?.tier
-        self.tier = tier.map { t in vendor == "atera" ? (t >= .suspended ? "at the per-key limit" : "under the per-key limit") : t.label }
+        self.tier = tier.map { t in
+            Vendor(rawValue: vendor)?.quotaModel == .perKeyWindow ? (t >= .suspended ? "at the per-key limit" : "under the per-key limit") : t.label
+        }
         self.suspended = suspended || tier == .suspended
         self.readAt = readAt
         countedBy = quota == nil ? nil : serverCount ? "server" : "psatop"
@@ -135,7 +137,8 @@ public enum StatusReport {
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
                 do {
-                    if api.vendor == .atera { _ = try await api.page(after: nil) }
+                    // A per-key window reports nothing by itself: one request shows what the server says.
+                    if api.vendor.quotaModel == .perKeyWindow { _ = try await api.page(after: nil) }
                     return .quota(try await api.quota())
                 } catch let e as APIError where e.kind == .rateLimited {
                     return .rateLimited(e.detail)
@@ -159,7 +162,7 @@ public enum StatusReport {
         switch outcome {
         case .quota(let q):
             // Atera counts nothing for us unless it sends X-RateLimit-*: then our count is ours only.
-            let serverCount = api.vendor == .autotask || q.server?.fresh == true
+            let serverCount = api.vendor.quotaModel == .tenantThreshold || q.server?.fresh == true
             let limited = await api.client.stats.status429 > 0 ? "a 429 came during this check" : nil
             return TenantStatus(tenant: name, vendor: vendor, quota: q, serverCount: serverCount, suspended: await api.client.isSuspended,
                                 rateLimited: limited, readAt: now)
