@@ -22,6 +22,10 @@ struct SaveAttachmentTests {
         _ = s.reduce(.key(.char("w")))
         #expect(s.detail?.save == AttachmentSave(index: 0, path: "error-screenshot.png"))
         assertSnapshot(render(s, theme: .fallback), "detail-attachments-120x40")
+        var small = s
+        _ = small.reduce(.resize(width: 80, height: 24))
+        small.detail?.scroll = 20
+        assertSnapshot(render(small, theme: .fallback), "detail-attachments-80x24")
         _ = s.reduce(.key(.down))
         #expect(s.detail?.save?.path == "bashrcgnp.exe")
         // Typing keys are the path's (q, y, ? included), not commands.
