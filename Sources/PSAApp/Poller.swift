@@ -11,32 +11,32 @@ import PSACore
 /// never draws.
 public actor Poller {
     public let api: any TenantAPI
-    private let clock: PSAClock
-    private let post: @Sendable (DashboardEvent) -> Void
+    let clock: PSAClock
+    let post: @Sendable (DashboardEvent) -> Void
     /// The tenant's hour passes this many times faster (the demo, benchmarks).
     public let timeScale: Double
     /// Automatic requests per hour, as a percentage of the tenant's hourly threshold.
     public let budgetPercent: Double
-    public private(set) var plan: PollPlan
-    private var budget: BudgetLog
-    private var projector = QuotaProjector()
-    private var lastQuota: Quota?
-    private var nextReadAt: Double?
-    private var why = "first reading"
+    public internal(set) var plan: PollPlan
+    var budget: BudgetLog
+    var projector = QuotaProjector()
+    var lastQuota: Quota?
+    var nextReadAt: Double?
+    var why = "first reading"
     /// Incremental refresh: tickets with activity after this moment are asked for. Set once when
     /// the list is first loaded, then moved only by a complete read of the changes (a page load
     /// never moves it: tickets changed meanwhile on pages already loaded would be missed).
-    private var changesSince: Date?
+    var changesSince: Date?
     /// When the changes were last read to the end (or the list reloaded), on our clock.
-    private var changesReadAt: Date?
-    private var refreshEnabled: Bool
+    var changesReadAt: Date?
+    var refreshEnabled: Bool
 
     /// Work in flight (page and detail loads, the log relay), removed as each finishes.
-    private var tasks: [UUID: Task<Void, Never>] = [:]
-    private var loops: [Task<Void, Never>] = []
-    private var pageTask: Task<Void, Never>?
+    var tasks: [UUID: Task<Void, Never>] = [:]
+    var loops: [Task<Void, Never>] = []
+    var pageTask: Task<Void, Never>?
     /// What the server filters the list by (the dashboard's `F`), nil for every ticket.
-    private var serverFilter: ServerFilter?
+    var serverFilter: ServerFilter?
 
     /// - Parameters:
     ///   - timeScale: divides every interval (the demo's simulator runs its hour in minutes).
@@ -86,7 +86,7 @@ public actor Poller {
     }
 
     /// Runs work that `stop()` can cancel, and forgets it when it ends.
-    private func track(_ work: @escaping @Sendable () async -> Void) {
+    func track(_ work: @escaping @Sendable () async -> Void) {
         let id = UUID()
         tasks[id] = Task {
             await work()
@@ -94,17 +94,17 @@ public actor Poller {
         }
     }
 
-    private func finished(_ id: UUID) { tasks[id] = nil }
+    func finished(_ id: UUID) { tasks[id] = nil }
 
-    private func noteBackground() { budget.note(at: clock.now().seconds) }
+    func noteBackground() { budget.note(at: clock.now().seconds) }
 
-    private enum Step: Int, Sendable { case quota, status, refresh, alerts }
+    enum Step: Int, Sendable { case quota, status, refresh, alerts }
     /// When each loop runs next (clock seconds), and how many steps are running: tests on a test
     /// clock wait until every loop that was due has run before moving time on.
-    private var wakes: [Step: Double] = [:]
-    private var activeSteps = 0
+    var wakes: [Step: Double] = [:]
+    var activeSteps = 0
 
-    private func startLoops() {
+    func startLoops() {
         loops.forEach { $0.cancel() }
         wakes = [:]
         loops = [loop(.quota), loop(.status)]
@@ -112,7 +112,7 @@ public actor Poller {
     }
 
     /// Repeats a step until cancelled; each step returns the absolute clock time to run again.
-    private func loop(_ step: Step) -> Task<Void, Never> {
+    func loop(_ step: Step) -> Task<Void, Never> {
         wakes[step] = clock.now().seconds
         return Task { [weak self] in
             while !Task.isCancelled {
@@ -122,7 +122,7 @@ public actor Poller {
         }
     }
 
-    private func run(_ step: Step) async -> Duration? {
+    func run(_ step: Step) async -> Duration? {
         activeSteps += 1
         defer { activeSteps -= 1 }
         let next: Duration?
@@ -144,12 +144,12 @@ public actor Poller {
         "active steps \(activeSteps); next runs " + wakes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
     }
 
-    private func scaled(_ tenantSeconds: Double) -> Double { tenantSeconds / timeScale }
+    func scaled(_ tenantSeconds: Double) -> Double { tenantSeconds / timeScale }
 
     // MARK: Quota
 
     /// Reads the quota when the schedule and the budget allow; returns when to look again.
-    private func quotaStep() async -> Duration? {
+    func quotaStep() async -> Duration? {
         let now = clock.now().seconds
         guard api.vendor.quotaModel == .tenantThreshold else {
             // A per-key window's quota is our own count: reading it costs nothing.
@@ -184,7 +184,7 @@ public actor Poller {
     }
 
     /// The budget follows the tenant's threshold once it is known.
-    private func retarget(threshold: Int) {
+    func retarget(threshold: Int) {
         var p = PollPlan(budgetPerHour: PollPlan.defaultBudget(threshold: threshold, percent: budgetPercent))
         p.staleLimit = plan.staleLimit
         plan = p
@@ -194,7 +194,7 @@ public actor Poller {
     }
 
     /// Next reading from the projected fraction and the projected rate (ours + others').
-    private func schedule(at t: Double) async -> (Double, String) {
+    func schedule(at t: Double) async -> (Double, String) {
         guard let q = await projectedQuota(at: t) else { return (plan.nearInterval, "no reading yet") }
         // A second reading soon measures how fast the others move the count.
         if projector.othersRate == nil { return (min(plan.farInterval, 2 * plan.nearInterval), "measuring the rate") }
@@ -206,14 +206,14 @@ public actor Poller {
         return plan.nextRead(fraction: q.fraction, ratePerSecond: rate, speedBound: speed)
     }
 
-    private func projectedQuota(at t: Double) async -> Quota? {
+    func projectedQuota(at t: Double) async -> Quota? {
         guard let last = projector.last else { return nil }
         let ours = await api.client.sentInLast(seconds: scaled(Double(last.quota.windowSeconds)))
         return projector.projected(at: t, ours: ours)
     }
 
     /// The projection and the poller's own cost, for the screen, once a second.
-    private func statusStep() async -> Duration? {
+    func statusStep() async -> Duration? {
         let now = clock.now().seconds
         post(.poll(await status(at: now)))
         return .seconds(double: now + 1)
@@ -240,13 +240,13 @@ public actor Poller {
         return s
     }
 
-    private func wall(_ t: Double) -> Date { clock.epoch.addingTimeInterval(t) }
+    func wall(_ t: Double) -> Date { clock.epoch.addingTimeInterval(t) }
 
     // MARK: Tickets
 
     /// The tenant's open alerts (Atera), on the refresh's schedule and within the same budget; a
     /// vendor without alerts ends the loop at its first step.
-    private func alertsStep() async -> Duration? {
+    func alertsStep() async -> Duration? {
         let now = clock.now().seconds
         let interval = scaled(plan.refreshInterval)
         let reserve = max(1, plan.budgetPerHour / 10)
@@ -272,7 +272,7 @@ public actor Poller {
     var changesGapLimit: TimeInterval { 3_600 / timeScale }
 
     /// Asks for tickets changed since the last look, within the budget, read to the end.
-    private func refreshStep() async -> Duration? {
+    func refreshStep() async -> Duration? {
         let now = clock.now().seconds
         let interval = scaled(plan.refreshInterval)
         guard let since = changesSince else { return .seconds(double: now + interval) }
@@ -308,7 +308,7 @@ public actor Poller {
 
     /// After a complete read: never backwards, never past the read's own start (on our clock or,
     /// when the server's activity stamps are behind ours, on its), less the overlap.
-    private func moveChangesOn(from since: Date, started: Date, newest: Date?) {
+    func moveChangesOn(from since: Date, started: Date, newest: Date?) {
         let took = clock.wall().timeIntervalSince(started)
         let edge = min(started, newest ?? started).addingTimeInterval(-(Self.changesOverlap + max(0, took)))
         changesSince = max(since, edge)
@@ -316,145 +316,16 @@ public actor Poller {
     }
 
     /// The list from its first page again; the refresh goes on from now.
-    private func reloadInFull(because why: String) {
+    func reloadInFull(because why: String) {
         changesSince = nil
         changesReadAt = nil
         RequestTag.$current.withValue(RequestTag(why)) { handle(.loadPage(nil)) }
     }
 
     /// The first load of the list starts the incremental refresh (once; page loads after it never move it).
-    private func startChanges(at start: Date) {
+    func startChanges(at start: Date) {
         guard changesSince == nil else { return }
         changesSince = start.addingTimeInterval(-Self.changesOverlap)
         changesReadAt = start
-    }
-
-    /// Carries out what the dashboard asked for.
-    public func handle(_ command: Command) {
-        let api = self.api, post = self.post, clock = self.clock
-        switch command {
-        case .setServerFilter(let filter):
-            serverFilter = filter
-            handle(.loadPage(nil))
-        case .loadPage(let cursor):
-            // One page load at a time. A failed load is retried by itself with a growing pause
-            // (2 s, 4 s … 60 s), each failure shown, so the list comes back when the server does.
-            // A filter refused before sending (a name the tenant does not have) is not retried.
-            pageTask?.cancel()
-            let filter = serverFilter
-            pageTask = Task { [weak self] in
-                var attempt = 0
-                while !Task.isCancelled {
-                    do {
-                        let started = clock.wall()
-                        var page: TicketPage
-                        if let filter { page = try await api.page(after: cursor, filter: filter) } else { page = try await api.page(after: cursor) }
-                        page.filter = filter
-                        if cursor == nil {
-                            await self?.startChanges(at: started)
-                            post(.ticketWeb(await api.ticketWebTemplate()))
-                        }
-                        post(.page(page, reset: cursor == nil, at: clock.wall()))
-                        return
-                    } catch is CancellationError {
-                        return
-                    } catch let e as APIError where e.kind == .refused {
-                        post(.pageFailed("server filter: \(e.detail) (F to change it)"))
-                        return
-                    } catch {
-                        let pause = min(60, 2 * pow(2, Double(min(attempt, 5))))
-                        attempt += 1
-                        post(.pageFailed("\(error) — retrying in \(Int(pause)) s"))
-                        do { try await clock.sleep(.seconds(double: pause)) } catch { return }
-                    }
-                }
-            }
-        case .refresh:
-            nextReadAt = nil
-            why = "refresh asked for"
-            startLoops()
-            handle(.loadPage(nil))
-        case .loadDetail(let id):
-            track {
-                do { post(.detail(try await api.ticket(id: id))) }
-                catch is CancellationError { return }
-                catch { post(.detailFailed(id: id, String(describing: error))); return }
-                // Then its comments (Atera) or notes (Autotask).
-                do { if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) } }
-                catch is CancellationError {}
-                catch { post(.commentsFailed(id: id, String(describing: error))) }
-                // Then its attachments (one request; Atera lists addresses only).
-                do { if let list = try await api.attachments(ticketID: id) { post(.attachments(id: id, list)) } }
-                catch is CancellationError {}
-                catch { post(.attachmentsFailed(id: id, String(describing: error))) }
-            }
-        case .loadChoices(let field):
-            track {
-                do { post(.choices(field, try await api.choices(for: field))) }
-                catch is CancellationError {}
-                catch { post(.choicesFailed(String(describing: error))) }
-            }
-        case .change(let id, let field, let label):
-            // Once: an update is not idempotent, so a failure is reported, never retried here.
-            // Then the ticket is read back once: what the server holds is what is shown.
-            track {
-                do {
-                    let (outcome, fresh) = try await api.changeAndConfirm(ticketID: id, field, to: label)
-                    if let fresh { post(.detail(fresh)) }
-                    post(.updated(id: id, field, label, outcome))
-                } catch {
-                    post(.updateFailed(id: id, field, label, error: String(describing: error)))
-                }
-            }
-        case .saveAttachment(let id, let attachment, let path, let replace):
-            // Never over a file without the person's yes; fetched only when it can be written.
-            track {
-                do {
-                    let target = AttachmentFile.resolve(path)
-                    if !replace, AttachmentFile.exists(target) { post(.attachmentExists(id: id, path: target)); return }
-                    try AttachmentFile.checkWritable(target)
-                    let data = try await api.attachmentData(ticketID: id, attachment)
-                    try AttachmentFile.save(data, to: target, replace: replace)
-                    post(.attachmentSaved(id: id, name: attachment.name, path: target, bytes: data.count))
-                } catch AttachmentFile.Exists.exists(let target) {
-                    post(.attachmentExists(id: id, path: target))
-                } catch is CancellationError {
-                } catch {
-                    post(.attachmentSaveFailed(id: id, name: attachment.name, error: String(describing: error)))
-                }
-            }
-        case .attach(let id, let path, let visibility):
-            // Once, like a change: a failed upload is reported, not sent again.
-            let fileLimit = api.client.policy.attachmentFileLimit
-            track {
-                let name = AttachmentFile.name(of: path)
-                do {
-                    let file = try AttachmentFile.read(path, fileLimit: fileLimit)
-                    try await api.attach(ticketID: id, fileName: file.name, data: file.data, visibility: visibility)
-                    post(.attached(id: id, name: file.name, bytes: file.data.count, visibility))
-                } catch is CancellationError {
-                } catch {
-                    post(.attachFailed(id: id, name: name, error: String(describing: error)))
-                }
-            }
-        case .quit:
-            stop()
-        case .addNote(let id, let text, let visibility, let draft):
-            // Once: a note the server may have taken is never sent again. The draft goes only
-            // when the server took it; on any failure it stays, and its path is shown.
-            track {
-                do {
-                    try await api.addNote(ticketID: id, text: text, visibility: visibility)
-                    unlink(draft) // the server took it: the draft is no longer needed
-                    post(.noteAdded(id: id, visibility: visibility))
-                } catch {
-                    post(.noteFailed(id: id, error: String(describing: error), path: draft))
-                }
-            }
-        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify:
-            break // the terminal's own: done by the UI loop
-        case .forTenant(_, let c):
-            handle(c)
-        }
     }
 }

@@ -15,38 +15,38 @@ public struct AutotaskCredentials: Sendable {
 public actor AutotaskAPI: TenantAPI {
     public nonisolated let vendor = Vendor.autotask
     public nonisolated let client: RateAwareClient
-    private let credentials: AutotaskCredentials
+    let credentials: AutotaskCredentials
     /// `…/ATServicesRest/V1.0`, no trailing slash.
-    private var baseURL: String
+    var baseURL: String
     /// Where to ask for the zone; nil when the base URL was given.
-    private let zoneDiscoveryURL: String?
+    let zoneDiscoveryURL: String?
     var picklists = Picklists()
-    private var prepared = false
+    var prepared = false
     var companies: [Int64: String] = [:]
     var resources: [Int64: String] = [:]
     /// Contacts seen in the detail view ("Name <e-mail> · phone"), asked for one at a time.
-    private var contacts: [Int64: String] = [:]
+    var contacts: [Int64: String] = [:]
     /// Contacts who wrote notes through the client portal, by name.
-    private var contactNames: [Int64: String] = [:]
+    var contactNames: [Int64: String] = [:]
     /// The tenant's note types (value → label), from `TicketNotes/entityInformation/fields`; nil until asked.
-    private var noteTypes: [Int: String]?
+    var noteTypes: [Int: String]?
     /// The note type a new note gets: the tenant's default active one (else the first active).
-    private var noteTypeDefault: Int?
+    var noteTypeDefault: Int?
     /// The web app's address for this zone (`zoneInformation`'s `webUrl`), when discovered.
-    private var webURL: String?
+    var webURL: String?
     /// The fields a page of tickets asks for (`IncludeFields`): the list's by default.
     public let fieldSet: AutotaskFieldSet
     /// The e-mail `--me` / `me` gives, and the resource it names once looked up.
     public let meEmail: String?
-    private var me: Person?
+    var me: Person?
     /// Ticket counts by filter ("" for all), asked once each.
-    private var totals: [String: Int] = [:]
+    var totals: [String: Int] = [:]
     public let pageSize: Int
-    private var quotaSourceSet = false
+    var quotaSourceSet = false
     /// The active resources a ticket can be assigned to, labelled as the picker shows them.
     var assignable: [(label: String, id: Int64)]?
-    private var resolvingNames = false
-    private var nameWaiters: [CheckedContinuation<Void, Never>] = []
+    var resolvingNames = false
+    var nameWaiters: [CheckedContinuation<Void, Never>] = []
 
     public static let defaultZoneDiscovery = "https://webservices2.autotask.net/ATServicesRest/V1.0"
 
@@ -72,12 +72,12 @@ public actor AutotaskAPI: TenantAPI {
         return u + "/V1.0"
     }
 
-    private var headers: [(String, String)] {
+    var headers: [(String, String)] {
         [("ApiIntegrationCode", credentials.integrationCode), ("UserName", credentials.userName),
          ("Secret", credentials.secret), ("Content-Type", "application/json"), ("Accept", "application/json")]
     }
 
-    private var zoneLookup: Task<Void, any Error>?
+    var zoneLookup: Task<Void, any Error>?
 
     /// Asks `zoneInformation` (no credentials) where this user's tenant lives. Concurrent callers share one lookup.
     public func discoverZone() async throws {
@@ -88,7 +88,7 @@ public actor AutotaskAPI: TenantAPI {
         try await task.value
     }
 
-    private func lookUpZone() async throws {
+    func lookUpZone() async throws {
         guard let discovery = zoneDiscoveryURL else { return }
         let user = credentials.userName.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+&=@"))) ?? ""
         let req = ClientRequest(spec: HTTPRequestSpec(method: "GET", url: "\(discovery)/zoneInformation?user=\(user)", headers: [("Accept", "application/json")]),
@@ -212,26 +212,6 @@ public actor AutotaskAPI: TenantAPI {
         return (extra, key.joined(separator: ","))
     }
 
-    /// The resource whose e-mail `--me` gives: one `Resources/query` the first time; an unknown
-    /// e-mail is a clear error (nothing is guessed).
-    public func whoAmI() async throws -> Person? {
-        guard let email = meEmail else { return nil }
-        if let me { return me }
-        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 2, "IncludeFields": ["id", "firstName", "lastName", "email"],
-                                                               "filter": [["op": "eq", "field": "email", "value": email]]], options: [.sortedKeys])
-        let r = try await send("POST", "Resources/query", body: body, purpose: "names", logPath: "Resources/query (email = me)")
-        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], let items = obj["items"] as? [[String: Any]] else {
-            throw APIError(kind: .decoding, status: r.status, detail: "Resources/query answer without items")
-        }
-        guard let first = items.first, let id = (first["id"] as? NSNumber)?.int64Value else {
-            throw APIError(kind: .refused, status: nil, detail: "no resource with the e-mail \(email.sanitized) on this tenant (--me / me)")
-        }
-        let person = Person(id: id, name: Self.resourceName(first), email: email)
-        resources[id] = person.name ?? resources[id]
-        me = person
-        return person
-    }
-
     /// A company's id from its name: `#id` as given; a name seen on tickets, exactly; else the
     /// server's companies whose name contains it (one query): the exact one, or the only one.
     func companyID(named c: String) async throws -> Int64 {
@@ -305,57 +285,6 @@ public actor AutotaskAPI: TenantAPI {
         return TicketPage(tickets: tickets, total: total, next: next)
     }
 
-    /// Fetches company and resource names not yet known, one query each.
-    /// One lookup at a time: pages fetched side by side (the parallel walk) would otherwise ask
-    /// for the same new names twice.
-    func resolveNames(_ tickets: [AutotaskTicket]) async throws {
-        while resolvingNames { await withCheckedContinuation { nameWaiters.append($0) } }
-        resolvingNames = true
-        defer {
-            resolvingNames = false
-            let waiting = nameWaiters
-            nameWaiters = []
-            for w in waiting { w.resume() }
-        }
-        let newCompanies = try await names(of: "Companies", one: "Company", ids: Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)) { i in
-            i["companyName"] as? String
-        } ?? [:]
-        companies.merge(newCompanies) { $1 }
-        let newResources = try await names(of: "Resources", one: "Resource", ids: Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys),
-                                           name: Self.resourceName) ?? [:]
-        resources.merge(newResources) { $1 }
-    }
-
-    /// "First Last" of a `Resources/query` item.
-    static func resourceName(_ i: [String: Any]) -> String? {
-        let name = [i["firstName"] as? String, i["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
-        return name.isEmpty ? nil : name
-    }
-
-    /// A `Contacts/query` item as Atera's end user is shown: "Name <e-mail>", then the phone.
-    static func contactText(_ i: [String: Any]) -> String? {
-        let email = (i["emailAddress"] as? String).flatMap { $0.isEmpty ? nil : "<\($0)>" }
-        let who = [resourceName(i), email].compactMap { $0 }.joined(separator: " ")
-        let parts = [who, i["phone"] as? String ?? ""].filter { !$0.isEmpty }
-        return parts.isEmpty ? nil : parts.joined(separator: " · ")
-    }
-
-    /// id → display name for the ids of one entity, in a single `in` query; nil when the lookup
-    /// failed. A failed lookup only costs the names (the list shows "Company #id"), never the page.
-    private func names(of entity: String, one: String, ids: Set<Int64>, name: ([String: Any]) -> String?) async throws -> [Int64: String]? {
-        guard !ids.isEmpty else { return [:] }
-        let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": ids.sorted()]]])
-        guard let r = try? await send("POST", "\(entity)/query", body: body, purpose: "names"),
-              let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
-              let items = obj["items"] as? [[String: Any]] else { return nil }
-        var out: [Int64: String] = [:]
-        for i in items {
-            guard let id = (i["id"] as? NSNumber)?.int64Value else { continue }
-            out[id] = name(i) ?? "\(one) #\(id)"
-        }
-        return out
-    }
-
     /// Refuses a query the server would refuse for its OR conditions, before anything is sent.
     static func check(query body: Data) throws {
         guard AutotaskQueryRules.withinOrLimit(body) else {
@@ -411,111 +340,5 @@ public actor AutotaskAPI: TenantAPI {
             return u + "/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}"
         }
         return WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: baseURL)
-    }
-
-    /// The ticket's notes (the `TicketNotes` entity), oldest first, their authors by name (a
-    /// technician from Resources, a customer's portal note from Contacts), their type in the
-    /// tenant's words: one query when a ticket is opened, one for authors not seen before, and
-    /// the note types once.
-    public func ticketComments(id: Int64) async throws -> [TicketComment]? {
-        try await prepare()
-        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": [["op": "eq", "field": "ticketID", "value": id]]])
-        let r = try await send("POST", "TicketNotes/query", body: body, purpose: "notes", logPath: "TicketNotes/query (ticket #\(id))")
-        let notes = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items.filter { $0.ticketID == nil || $0.ticketID == id }
-        let authors = Set(notes.compactMap(\.creatorResourceID)).subtracting(resources.keys)
-        resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName) ?? [:]) { $1 }
-        let customers = Set(notes.compactMap(\.createdByContactID)).subtracting(contactNames.keys)
-        if let found = try await names(of: "Contacts", one: "Contact", ids: customers, name: Self.resourceName) {
-            for c in customers { contactNames[c] = found[c] ?? "Contact #\(c)" }
-        }
-        if noteTypes == nil, !notes.isEmpty { await loadNoteTypes() }
-        let types = noteTypes ?? [:]
-        return notes.sorted { ($0.createDateTime ?? .distantPast, $0.id) < ($1.createDateTime ?? .distantPast, $1.id) }
-            .map { $0.display(resources: resources, contacts: contactNames, noteTypes: types) }
-    }
-
-    /// The note types once: their labels (a nicety — a tenant that refuses the fields still shows
-    /// its notes) and the one a new note gets.
-    private func loadNoteTypes() async {
-        guard let f = try? await send("GET", "TicketNotes/entityInformation/fields", purpose: "picklists"),
-              let fields = try? f.decode(EntityFields.self) else { noteTypes = [:]; return }
-        noteTypes = fields.picklists.values["notetype"] ?? [:]
-        let values = fields.fields.first { $0.name.lowercased() == "notetype" }?.picklistValues ?? []
-        let active = values.filter { $0.isActive != false }
-        noteTypeDefault = (active.first { $0.isDefaultValue == true } ?? active.sorted { ($0.sortOrder ?? .max) < ($1.sortOrder ?? .max) }.first)
-            .flatMap { Int($0.value) }
-    }
-
-    /// `POST /Tickets/{id}/Notes` with the title (the first line), the text, the tenant's default
-    /// note type and `publish` 2 (internal) unless customers were chosen (1). Sent once.
-    public func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws {
-        let clean = NoteText.clean(text)
-        guard !clean.isEmpty else { throw APIError(kind: .refused, status: nil, detail: "an empty note is not sent") }
-        guard clean.count <= NoteText.maxLength else {
-            throw APIError(kind: .refused, status: nil, detail: "the note is \(clean.count) characters; Autotask takes at most \(NoteText.maxLength)")
-        }
-        if noteTypes == nil { await loadNoteTypes() }
-        let body = try JSONSerialization.data(withJSONObject: ["ticketID": ticketID, "title": NoteText.title(clean), "description": clean,
-                                                               "noteType": noteTypeDefault ?? 1, "publish": Self.publish(visibility)],
-                                              options: [.sortedKeys])
-        let r = try await send("POST", "Tickets/\(ticketID)/Notes", body: body, purpose: "note",
-                               logPath: "Tickets/\(ticketID)/Notes (\(visibility.rawValue), \(clean.count) chars)")
-        _ = try r.decode(AutotaskItemIDResponse.self)
-    }
-
-    // MARK: Changes
-
-    /// Changes fields of one ticket with `PATCH /Tickets`: only the fields given are sent (never
-    /// the description or anything else the user did not change). Not retried after a 5xx.
-    public func update(ticketID: Int64, fields: [String: TicketFieldValue]) async throws {
-        guard !fields.isEmpty else { return }
-        var obj: [String: Any] = ["id": ticketID]
-        for (k, v) in fields { obj[k] = v.json }
-        let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-        let r = try await send("PATCH", "Tickets", body: body, purpose: "update",
-                               logPath: "Tickets (#\(ticketID): \(fields.keys.sorted().joined(separator: ", ")))")
-        _ = try r.decode(AutotaskItemIDResponse.self)
-    }
-
-    /// The active values of the field, in the tenant's own order (inactive ones are refused by the server).
-    public func choices(for field: EditableField) async throws -> [String] {
-        if field == .assignee { return try await assigneeChoices() }
-        try await prepare()
-        return picklists.choices(field: field.rawValue)
-    }
-
-    public func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {
-        if field == .assignee { return try await assign(ticketID: ticketID, to: label) }
-        try await prepare()
-        guard let value = picklists.value(field: field.rawValue, label: label) else {
-            throw APIError(kind: .refused, status: nil, detail: "'\(label)' is not a \(field.rawValue) of this tenant")
-        }
-        if picklists.isInactive(field: field.rawValue, value: value) {
-            throw APIError(kind: .refused, status: nil, detail: "'\(label)' is an inactive \(field.rawValue) on this tenant: the server refuses it")
-        }
-        try await update(ticketID: ticketID, fields: [field.rawValue: .int(value)])
-    }
-
-    /// Autotask's `publish` for a visibility: 2 "Internal Users Only", 1 "All Autotask Users"
-    /// (which customers see in the Client Portal).
-    static func publish(_ v: Visibility) -> Int {
-        switch v {
-        case .internal: 2
-        case .customers: 1
-        }
-    }
-
-    /// Attaches a file to a ticket (`POST /Tickets/{id}/Attachments`, base64 body), internal
-    /// unless the person chose customers. A file over the per-file limit is refused before
-    /// sending; the tenant's 5-minute byte budget is waited for.
-    @discardableResult
-    public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
-        let name = (fileName as NSString).lastPathComponent
-        let obj: [String: Any] = ["id": 0, "parentID": ticketID, "attachmentType": "FILE_ATTACHMENT", "publish": Self.publish(visibility),
-                                  "title": name, "fullPath": name, "data": data.base64EncodedString()]
-        let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-        let r = try await send("POST", "Tickets/\(ticketID)/Attachments", body: body, purpose: "attach",
-                               logPath: "Tickets/\(ticketID)/Attachments (\(ByteSize.text(data.count)))", attachmentBytes: data.count)
-        return try r.decode(AutotaskItemIDResponse.self).itemId
     }
 }
