@@ -4,296 +4,48 @@ import PSACore
 /// Keys: what each key does in the pane or overlay that has it (the events from outside are in Reduce.swift).
 extension DashboardState {
     mutating func handle(_ key: Key) -> [Command] {
-        if key == .ctrl("c") { quit = true; return [.quit] }
-        if filterEditing && detail == nil && !showHelp { return handleFilterInput(key) }
-        if serverFilterEditing && detail == nil && !showHelp { return handleServerFilterInput(key) }
-        // A path being typed takes every key (q, t, r, ? are letters of it); so does another status.
-        if detail?.attachPath != nil && !showHelp { return handleAttachPrompt(key) }
-        if detail?.save != nil && !showHelp { return handleSave(key) }
-        if detail?.edit?.typed != nil && !showHelp { return handleEdit(key) }
-        if detail?.noteTyping != nil && !showHelp { return handleNoteTyping(key) }
-        if key == .char("q") { quit = true; return [.quit] }
-        if showHelp {
-            if key == .char("?") || key == .escape || key == .enter { showHelp = false }
-            return []
-        }
-        switch key {
-        case .char("?"): showHelp = true; return []
-        case .char("t") where detail?.edit == nil: return [.nextTheme]
-        case .char("r"):
-            // In the detail view the ticket is fetched again too.
+        let mode = self.mode
+        guard let action = KeyMap.of(mode).action(for: key) else { return [] }
+        switch action {
+        case .quit: quit = true; return [.quit]
+        case .help: showHelp = true; return []
+        case .closeHelp: showHelp = false; return []
+        case .nextTheme: return [.nextTheme]
+        case .refresh:
+            // In the detail view the ticket is fetched again too (not while choosing a value).
             if let d = detail, d.edit == nil { detail?.loading = true; return [.refresh, .loadDetail(d.id)] }
             return [.refresh]
-        default: break
-        }
-        if detail != nil { return handleDetail(key) }
-        if openRequest != nil { return handleRequestView(key) }
-        if openAlert != nil { return handleAlertView(key) }
-        switch key {
-        case .tab, .backTab:
+        case .nextTenant, .pickTenant: return [] // the tenants' own (Reduce.swift)
+        case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
             let i = order.firstIndex(of: focus) ?? 0
-            focus = order[(i + (key == .tab ? 1 : order.count - 1)) % order.count]
+            focus = order[(i + (action == .nextPane ? 1 : order.count - 1)) % order.count]
             return []
         default: break
         }
-        switch focus {
-        case .tickets: return handleList(key)
-        case .log: return handleLog(key)
-        case .alerts: return handleAlerts(key)
+        switch mode {
+        case .help: return []
+        case .list, .filteredList: return handleList(action)
+        case .log: return handleLog(action)
+        case .alerts: return handleAlerts(action)
+        case .request: return handleRequestView(action)
+        case .alert: return handleAlertView(action)
+        case .detail: return handleDetail(action)
+        case .picker, .pickerTyping, .pickerConfirm: return handleEdit(action, key)
+        case .attachPath: return handleAttachPrompt(action, key)
+        case .attachConfirm: return handleAttachConfirm(action)
+        case .savePath, .saveReplace: return handleSave(action, key)
+        case .noteTyping: return handleNoteTyping(action, key)
+        case .noteConfirm: return handleNoteConfirm(action)
+        case .filterPrompt: return handleFilterInput(action, key)
+        case .serverFilterPrompt: return handleServerFilterInput(action, key)
         }
-    }
-
-    mutating func handleDetail(_ key: Key) -> [Command] {
-        guard var d = detail else { return [] }
-        if d.edit != nil { return handleEdit(key) }
-        if d.save != nil { return handleSave(key) }
-        if d.attachPath != nil { return handleAttachPrompt(key) }
-        if d.attachConfirm != nil { return handleAttachConfirm(key) }
-        if d.noteConfirm != nil { return handleNoteConfirm(key) }
-        let page = max(1, layout.body.height - 4)
-        switch key {
-        case .char("y"), .char("o"): return share(d.ticket, key)
-        case .char("s"), .char("p"), .char("A"):
-            // One change at a time, and not before the full ticket is in.
-            guard d.saving == nil, !d.loading else { return [] }
-            let field: EditableField = key == .char("s") ? .status : key == .char("p") ? .priority : .assignee
-            d.edit = EditState(field: field)
-            d.notice = nil
-            detail = d
-            return [.loadChoices(field)]
-        case .char("a"):
-            guard d.saving == nil, !d.loading else { return [] }
-            if let refusal = vendor.attachRefusal {
-                d.notice = refusal
-                d.noticeIsError = true
-            } else {
-                d.attachPath = ""
-                d.attachVisibility = .internal
-                d.notice = nil
-            }
-            detail = d
-            return []
-        case .char("w"):
-            return startSave()
-        case .char("c"):
-            // A note (Autotask) or comment (Atera): written in $VISUAL/$EDITOR or inline; a draft
-            // kept from before is opened again.
-            guard d.saving == nil, !d.loading else { return [] }
-            d.notice = nil
-            detail = d
-            return [.writeNote(id: d.id, draft: drafts[d.id])]
-        case .char("f"):
-            // System notes (workflow rules, the RMM) folded into a count, or shown.
-            d.showSystemNotes.toggle()
-            detail = d
-            return []
-        case .escape, .backspace, .char("h"), .left: detail = nil; return []
-        case .char("j"), .down: d.scroll += 1
-        case .char("k"), .up: d.scroll -= 1
-        case .pageDown, .ctrl("f"), .char(" "): d.scroll += page
-        case .pageUp, .ctrl("b"): d.scroll -= page
-        case .char("g"), .home: d.scroll = 0
-        default: break
-        }
-        d.scroll = max(0, d.scroll)
-        detail = d
-        return []
-    }
-
-    /// The path prompt after `a`: typing edits, Enter attaches, Esc cancels.
-    mutating func handleAttachPrompt(_ key: Key) -> [Command] {
-        guard var d = detail, var path = d.attachPath else { return [] }
-        switch key {
-        case .enter:
-            // Then one question that names who will see the file: internal unless `p`.
-            let typed = path.trimmingCharacters(in: .whitespaces)
-            guard !typed.isEmpty else { return [] }
-            d.attachPath = nil
-            d.attachConfirm = typed
-            detail = d
-            return []
-        case .escape: d.attachPath = nil
-        default:
-            // Backspace, Ctrl-U, Ctrl-W (the last path component) and typed characters.
-            guard LineEdit.apply(key, to: &path) else { return [] }
-            d.attachPath = path
-        }
-        detail = d
-        return []
-    }
-
-    /// The question after the path: `y` attaches for the audience shown, `p` switches between
-    /// internal and customer-visible, `n` goes back to the path, Esc cancels.
-    mutating func handleAttachConfirm(_ key: Key) -> [Command] {
-        guard var d = detail, let path = d.attachConfirm else { return [] }
-        switch key {
-        case .char("y"), .char("Y"):
-            d.attachConfirm = nil
-            d.saving = "attaching \(Self.fileName(path)) (\(d.attachVisibility.audience))"
-            detail = d
-            return [.attach(id: d.id, path: path, visibility: d.attachVisibility)]
-        case .char("p"), .char("P"): d.attachVisibility = d.attachVisibility.toggled
-        case .char("n"), .char("N"), .backspace: d.attachConfirm = nil; d.attachPath = path
-        case .escape: d.attachConfirm = nil; d.attachVisibility = .internal
-        default: return []
-        }
-        detail = d
-        return []
-    }
-
-    /// Typing a note inline (no editor): Enter starts a new line, Ctrl-D is done, Esc keeps it as a draft.
-    mutating func handleNoteTyping(_ key: Key) -> [Command] {
-        guard var d = detail, var n = d.noteTyping else { return [] }
-        switch key {
-        case .ctrl("d"):
-            d.noteTyping = nil
-            let text = n.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if text.isEmpty {
-                d.notice = "empty note: nothing sent"
-                d.noticeIsError = false
-            } else {
-                n.text = text
-                d.noteConfirm = n
-                drafts[d.id] = n.path
-            }
-            detail = d
-            return text.isEmpty ? [] : [.keepDraft(path: n.path, text: text)]
-        case .escape:
-            d.noteTyping = nil
-            let kept = !n.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            if kept { drafts[d.id] = n.path }
-            d.notice = kept ? "note not sent: the draft is kept at \(n.path) (c reopens it)" : "note cancelled"
-            d.noticeIsError = false
-            detail = d
-            return kept ? [.keepDraft(path: n.path, text: n.text)] : []
-        case .enter: n.text += "\n"
-        case .tab: n.text += "\t"
-        case .backspace: if !n.text.isEmpty { n.text.removeLast() }
-        case .char(let c):
-            guard c.isTypable, n.text.count < NoteDraft.maxLength else { return [] }
-            n.text.append(c)
-        default: return []
-        }
-        d.noteTyping = n
-        detail = d
-        return []
-    }
-
-    /// The question before a note goes: `y` sends it once, `p` switches between internal and
-    /// customer-visible, `e` edits again, Esc keeps it as a draft.
-    mutating func handleNoteConfirm(_ key: Key) -> [Command] {
-        guard var d = detail, var n = d.noteConfirm else { return [] }
-        switch key {
-        case .char("y"), .char("Y"):
-            guard n.text.count <= NoteDraft.maxLength else {
-                d.notice = "the note is \(n.text.count) characters; at most \(NoteDraft.maxLength) go: e edits it"
-                d.noticeIsError = true
-                detail = d
-                return []
-            }
-            d.noteConfirm = nil
-            d.saving = "adding the note (\(n.visibility.audience))"
-            detail = d
-            return [.addNote(id: d.id, text: n.text, visibility: n.visibility, draft: n.path)]
-        case .char("p"), .char("P"): n.visibility = n.visibility.toggled; d.noteConfirm = n
-        case .char("e"), .char("E"):
-            d.noteConfirm = nil
-            detail = d
-            return [.writeNote(id: d.id, draft: n.path)]
-        case .escape, .char("n"), .char("N"):
-            d.noteConfirm = nil
-            drafts[d.id] = n.path
-            d.notice = "note not sent: the draft is kept at \(n.path) (c reopens it)"
-            d.noticeIsError = false
-        default: return []
-        }
-        detail = d
-        return []
-    }
-
-    /// The last component of a typed path ("~/logs/app.log" → "app.log").
-    static func fileName(_ path: String) -> String {
-        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
-        return trimmed.split(separator: "/").last.map(String.init) ?? path
-    }
-
-    /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes. Where the
-    /// values are free text (Atera's statuses) a last row "another…" lets one be typed.
-    mutating func handleEdit(_ key: Key) -> [Command] {
-        guard var d = detail, var e = d.edit else { return [] }
-        let count = (e.choices?.count ?? 0) + (e.allowsOther && e.choices != nil ? 1 : 0)
-        if var typed = e.typed {
-            switch key {
-            case .enter:
-                let value = typed.trimmingCharacters(in: .whitespaces)
-                guard !value.isEmpty else { return [] }
-                e.typed = nil
-                e.other = value
-                e.confirming = true
-            case .escape: e.typed = nil
-            case .backspace: if !typed.isEmpty { typed.removeLast() }; e.typed = typed
-            case .ctrl("u"): e.typed = ""
-            case .char(let c):
-                guard c.isTypable, typed.count < 100 else { return [] }
-                e.typed = typed + String(c)
-            default: return []
-            }
-            d.edit = e
-            detail = d
-            return []
-        }
-        if e.confirming {
-            switch key {
-            case .char("y"), .char("Y"):
-                guard let label = e.other ?? e.choices.flatMap({ $0.indices.contains(e.selected) ? $0[e.selected] : nil }) else { return [] }
-                d.edit = nil
-                d.saving = "\(e.field.rawValue) \(ascii ? "->" : "→") \(label)"
-                detail = d
-                return [.change(id: d.id, e.field, to: label)]
-            case .char("n"), .char("N"), .escape, .backspace: e.confirming = false; e.other = nil
-            default: return []
-            }
-        } else {
-            switch key {
-            case .char("j"), .down: e.selected = min(e.selected + 1, max(0, count - 1))
-            case .char("k"), .up: e.selected = max(e.selected - 1, 0)
-            case .char("g"), .home: e.selected = 0
-            case .char("G"), .end: e.selected = max(0, count - 1)
-            case .enter:
-                guard let choices = e.choices else { return [] }
-                if e.allowsOther && e.selected == choices.count {
-                    e.typed = ""
-                    d.edit = e
-                    detail = d
-                    return []
-                }
-                guard choices.indices.contains(e.selected) else { return [] }
-                let current = d.ticket.value(of: e.field)
-                if d.ticket.holds(choices[e.selected], for: e.field) {
-                    d.edit = nil
-                    d.notice = "\(e.field.rawValue) is already \(current): nothing sent"
-                    d.noticeIsError = false
-                    detail = d
-                    return []
-                }
-                e.confirming = true
-            case .escape, .backspace, .char("h"), .left:
-                d.edit = nil
-                detail = d
-                return []
-            default: return []
-            }
-        }
-        d.edit = e
-        detail = d
-        return []
     }
 
     /// `y` copies the ticket's number; `o` opens its web page (or says there is none).
-    mutating func share(_ t: Ticket, _ key: Key) -> [Command] {
-        if key == .char("y") {
+    mutating func share(_ t: Ticket, _ action: KeyAction) -> [Command] {
+        if action == .copy {
             say("copied \(t.number) (OSC 52; in tmux: set -g set-clipboard on)")
             return [.copy(t.number)]
         }
@@ -321,44 +73,44 @@ extension DashboardState {
         rebuildView()
     }
 
-    mutating func handleList(_ key: Key) -> [Command] {
+    mutating func handleList(_ action: KeyAction) -> [Command] {
         let page = max(1, listRows - 1)
-        switch key {
-        case .char("m"):
+        switch action {
+        case .mine:
             toggleMine()
             return filterActive ? filterTopUp() : []
-        case .char("j"), .down: selected += 1
-        case .char("k"), .up: selected -= 1
-        case .pageDown, .ctrl("f"), .char(" "): selected += page
-        case .pageUp, .ctrl("b"): selected -= page
-        case .ctrl("d"): selected += page / 2
-        case .ctrl("u"): selected -= page / 2
-        case .char("g"), .home: selected = 0
-        case .char("G"), .end: selected = visibleCount - 1
-        case .char("/"):
+        case .down: selected += 1
+        case .up: selected -= 1
+        case .pageDown: selected += page
+        case .pageUp: selected -= page
+        case .halfDown: selected += page / 2
+        case .halfUp: selected -= page / 2
+        case .first: selected = 0
+        case .last: selected = visibleCount - 1
+        case .filter:
             filterEditing = true
             return []
-        case .char("F"):
+        case .serverFilter:
             serverFilterEditing = true
             serverFilterText = serverFilter?.text ?? ""
             serverFilterError = nil
             return []
-        case .char("y"), .char("o"):
+        case .copy, .openWeb:
             guard let t = selectedTicket else { return [] }
-            return share(t, key)
-        case .escape where filterActive:
+            return share(t, action)
+        case .clearFilter:
             filterText = ""
             rebuildView()
             return []
-        case .char("s"):
+        case .sortNext:
             order = ListOrder.next(after: order)
             rebuildView()
             return []
-        case .char("S"):
+        case .sortReverse:
             if var o = order { o.descending.toggle(); order = o } else { order = ListOrder(column: .number, descending: true) }
             rebuildView()
             return []
-        case .enter, .char("l"), .right:
+        case .open:
             guard let t = selectedTicket else { return [] }
             detail = DetailState(id: t.id, ticket: t, loading: true)
             return [.loadDetail(t.id)]
@@ -369,16 +121,16 @@ extension DashboardState {
     }
 
     /// The alerts pane: j/k move, Enter shows the alert (and its ticket, if it opened one).
-    mutating func handleAlerts(_ key: Key) -> [Command] {
+    mutating func handleAlerts(_ action: KeyAction) -> [Command] {
         let count = alerts?.count ?? 0
-        switch key {
-        case .char("j"), .down: alertSelected += 1
-        case .char("k"), .up: alertSelected -= 1
-        case .pageDown, .ctrl("f"): alertSelected += logRows
-        case .pageUp, .ctrl("b"): alertSelected -= logRows
-        case .char("g"), .home: alertSelected = 0
-        case .char("G"), .end: alertSelected = count - 1
-        case .enter, .char("l"), .right:
+        switch action {
+        case .down: alertSelected += 1
+        case .up: alertSelected -= 1
+        case .pageDown: alertSelected += logRows
+        case .pageUp: alertSelected -= logRows
+        case .first: alertSelected = 0
+        case .last: alertSelected = count - 1
+        case .open:
             guard let a = alerts, a.indices.contains(alertSelected) else { return [] }
             openAlert = a[alertSelected]
             return []
@@ -389,11 +141,11 @@ extension DashboardState {
     }
 
     /// One alert in full: Esc back; Enter opens the ticket it opened, where there is one.
-    mutating func handleAlertView(_ key: Key) -> [Command] {
+    mutating func handleAlertView(_ action: KeyAction) -> [Command] {
         guard let a = openAlert else { return [] }
-        switch key {
-        case .escape, .backspace, .char("h"), .left: openAlert = nil
-        case .enter:
+        switch action {
+        case .back: openAlert = nil
+        case .alertTicket:
             guard let id = a.ticketID else { say("this alert opened no ticket"); return [] }
             openAlert = nil
             let known = tickets.first { $0.id == id }
@@ -404,22 +156,24 @@ extension DashboardState {
         return []
     }
 
-    mutating func handleLog(_ key: Key) -> [Command] {
-        switch key {
-        case .char("j"), .down: logSelected += 1
-        case .char("k"), .up: logSelected -= 1
-        case .pageDown, .ctrl("f"): logSelected += logRows
-        case .pageUp, .ctrl("b"): logSelected -= logRows
-        case .char("g"), .home: logSelected = 0
-        case .char("G"), .end: logSelected = visibleLogCount - 1
-        case .enter, .char("l"), .right:
+    mutating func handleLog(_ action: KeyAction) -> [Command] {
+        switch action {
+        case .down: logSelected += 1
+        case .up: logSelected -= 1
+        case .pageDown: logSelected += logRows
+        case .pageUp: logSelected -= logRows
+        case .first: logSelected = 0
+        case .last: logSelected = visibleLogCount - 1
+        case .open:
             let shown = visibleLog
             guard shown.indices.contains(logSelected) else { return [] }
             openRequest = shown[logSelected]
             requestScroll = 0
             return []
-        case .char("e"): logErrorsOnly.toggle(); logSelected = 0
-        case .char("f"):
+        case .failuresOnly:
+            logErrorsOnly.toggle()
+            logSelected = 0
+        case .nextEndpoint:
             // The next endpoint seen in the log, then all of them again.
             let all = Array(Set(log.map { Self.endpoint(of: $0.path) })).sorted()
             if let cur = logEndpoint, let i = all.firstIndex(of: cur) { logEndpoint = i + 1 < all.count ? all[i + 1] : nil }
@@ -433,12 +187,18 @@ extension DashboardState {
 
     /// The prompt after `F`: Enter asks the server for the list under the typed filter (empty: all
     /// tickets); a filter that does not parse stays open with the reason; Esc leaves things as they were.
-    mutating func handleServerFilterInput(_ key: Key) -> [Command] {
-        switch key {
-        case .escape: serverFilterEditing = false; serverFilterError = nil
-        case .backspace: if !serverFilterText.isEmpty { serverFilterText.removeLast() }; serverFilterError = nil
-        case .ctrl("u"): serverFilterText = ""; serverFilterError = nil
-        case .enter:
+    mutating func handleServerFilterInput(_ action: KeyAction, _ key: Key) -> [Command] {
+        switch action {
+        case .cancel:
+            serverFilterEditing = false
+            serverFilterError = nil
+        case .erase:
+            if !serverFilterText.isEmpty { serverFilterText.removeLast() }
+            serverFilterError = nil
+        case .eraseAll:
+            serverFilterText = ""
+            serverFilterError = nil
+        case .accept:
             do {
                 let f = try ServerFilter.parse(serverFilterText)
                 serverFilterEditing = false
@@ -447,8 +207,8 @@ extension DashboardState {
             } catch {
                 serverFilterError = error.description
             }
-        case .char(let c):
-            guard c.isTypable, serverFilterText.count < 300 else { return [] }
+        case .type:
+            guard case .char(let c) = key, c.isTypable, serverFilterText.count < 300 else { return [] }
             serverFilterText.append(c)
             serverFilterError = nil
         default: break
@@ -476,26 +236,32 @@ extension DashboardState {
     }
 
     /// One request in full: j/k and pages scroll, Esc goes back to the log.
-    mutating func handleRequestView(_ key: Key) -> [Command] {
+    mutating func handleRequestView(_ action: KeyAction) -> [Command] {
         let page = max(1, layout.body.height - 3)
-        switch key {
-        case .escape, .backspace, .enter, .char("h"), .left: openRequest = nil; requestScroll = 0; return []
-        case .char("j"), .down: requestScroll += 1
-        case .char("k"), .up: requestScroll -= 1
-        case .pageDown, .ctrl("f"), .char(" "): requestScroll += page
-        case .pageUp, .ctrl("b"): requestScroll -= page
-        case .char("g"), .home: requestScroll = 0
-        case .char("G"), .end: requestScroll = .max
-        case .char("n"), .char("N"):
+        switch action {
+        case .back:
+            openRequest = nil
+            requestScroll = 0
+            return []
+        case .down: requestScroll += 1
+        case .up: requestScroll -= 1
+        case .pageDown: requestScroll += page
+        case .pageUp: requestScroll -= page
+        case .first: requestScroll = 0
+        case .last: requestScroll = .max
+        case .older, .newer:
             // The next older (n) or newer (N) request of the log as filtered, without leaving the view.
             let shown = visibleLog
-            let i = logSelected + (key == .char("n") ? 1 : -1)
-            guard shown.indices.contains(i) else { say(key == .char("n") ? "the oldest request shown" : "the newest request shown"); return [] }
+            let i = logSelected + (action == .older ? 1 : -1)
+            guard shown.indices.contains(i) else {
+                say(action == .older ? "the oldest request shown" : "the newest request shown")
+                return []
+            }
             logSelected = i
             openRequest = shown[i]
             requestScroll = 0
             return []
-        case .char("y"):
+        case .copyCurl:
             guard let rec = openRequest else { return [] }
             switch Self.curl(rec) {
             case .success(let command):

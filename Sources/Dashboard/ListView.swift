@@ -298,17 +298,29 @@ extension DashboardState {
     }
 
     /// Keys while the filter prompt is open: text goes into the filter, the list narrows as you type.
-    mutating func handleFilterInput(_ key: Key) -> [Command] {
+    mutating func handleFilterInput(_ action: KeyAction, _ key: Key) -> [Command] {
         let old = TicketFilter(filterText)
-        switch key {
-        case .enter: filterEditing = false; return []
-        case .escape: filterEditing = false; filterText = ""; rebuildView(); return []
-        case .backspace: if !filterText.isEmpty { filterText.removeLast() }; rebuildView(); return []
-        case .ctrl("u"): filterText = ""; rebuildView(); return []
-        case .up, .down, .pageUp, .pageDown: return handleList(key)
-        case .char(let c):
+        switch action {
+        case .accept:
+            filterEditing = false
+            return []
+        case .cancel:
+            filterEditing = false
+            filterText = ""
+            rebuildView()
+            return []
+        case .erase:
+            if !filterText.isEmpty { filterText.removeLast() }
+            rebuildView()
+            return []
+        case .eraseAll:
+            filterText = ""
+            rebuildView()
+            return []
+        case .up, .down, .pageUp, .pageDown: return handleList(action)
+        case .type:
             // Only visible text: no control or format characters (they would reach the screen).
-            guard c.isTypable, filterText.count < 200 else { return [] }
+            guard case .char(let c) = key, c.isTypable, filterText.count < 200 else { return [] }
             filterText.append(c)
             rebuildView(narrowingFrom: old)
             // A page already on its way counts against the new text's few.

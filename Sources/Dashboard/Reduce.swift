@@ -7,9 +7,16 @@ extension DashboardState {
         switch event {
         case .tenant(let i, let e): return reduceTenant(i, e)
         case .key(let key):
-            if tenants.count > 1, !showHelp, detail == nil, openRequest == nil, !filterEditing, !serverFilterEditing {
-                if key == .char(":") { switchTenant(to: (activeTenant + 1) % tenants.count); return [] }
-                if case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= min(9, tenants.count) { switchTenant(to: n - 1); return [] }
+            if tenants.count > 1 {
+                switch KeyMap.of(mode).action(for: key) {
+                case .nextTenant:
+                    switchTenant(to: (activeTenant + 1) % tenants.count)
+                    return []
+                case .pickTenant:
+                    if case .char(let c) = key, let n = c.wholeNumberValue, n <= tenants.count { switchTenant(to: n - 1) }
+                    return []
+                default: break
+                }
             }
             let commands = handle(key)
             if tenants.indices.contains(activeTenant) { tenants[activeTenant].update(from: self) }

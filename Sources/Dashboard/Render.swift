@@ -71,56 +71,47 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
 func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     let y = s.height - 1
     c.fill(x: 0, y: y, width: s.width, height: 1, theme[.statusBar])
-    let keys: [(String, String)]
-    if s.showHelp { keys = [("?", "close"), ("Esc", "close"), ("q", "quit")] }
-    else if let e = s.detail?.edit { keys = e.confirming ? [("y", "send"), ("n", "back")] : [("j/k", "choose"), ("Enter", "pick"), ("Esc", "cancel")] }
-    else if s.detail?.attachConfirm != nil { keys = [("y", "attach"), ("p", "who sees it"), ("n", "back"), ("Esc", "cancel")] }
-    else if s.detail?.noteTyping != nil { keys = [("Ctrl-D", "done"), ("Enter", "new line"), ("Esc", "keep as draft")] }
-    else if s.detail != nil { keys = [("j/k", "scroll"), ("s", "status"), ("p", "priority"), ("c", "note"), ("a", "attach"), ("Esc", "back"), ("A", "assign"), ("?", "help"), ("q", "quit"), ("r", "refresh")] }
-    else if s.openRequest != nil { keys = [("j/k", "scroll"), ("Esc", "back"), ("n/N", "older/newer"), ("y", "copy as curl"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
-    else if s.openAlert != nil { keys = [("Esc", "back"), ("Enter", "its ticket"), ("?", "help"), ("q", "quit")] }
-    else if s.focus == .alerts { keys = [("j/k", "move"), ("Enter", "show"), ("Tab", "log"), ("?", "help"), ("q", "quit"), ("g/G", "top/end")] }
-    else if s.focus == .log { keys = [("j/k", "move"), ("Enter", "show"), ("e", s.logErrorsOnly ? "all" : "failures"), ("f", "endpoint"), ("Tab", "tickets"), ("?", "help"), ("q", "quit"), ("g/G", "newest/oldest")] }
-    else if s.filterActive { keys = [("j/k", "move"), ("Enter", "open"), ("/", "edit filter"), ("Esc", "clear filter"), ("s/S", "sort"), ("?", "help"), ("q", "quit")] }
-    else { keys = [("j/k", "move"), ("Enter", "open"), ("/", "filter"), ("?", "help"), ("q", "quit"), ("s", "sort"), ("Tab", "log"), ("r", "refresh"), ("g/G", "top/end")] }
-    if s.filterEditing && s.detail == nil && !s.showHelp {
+    let mode = s.mode
+    let map = KeyMap.of(mode)
+    switch mode {
+    case .filterPrompt:
         renderFilterPrompt(&c, s, theme, g)
         return
-    }
-    if s.serverFilterEditing && s.detail == nil && !s.showHelp {
+    case .serverFilterPrompt:
         renderPrompt(&c, s, theme, g, label: " Server filter: ", typed: s.serverFilterText,
-                     right: s.serverFilterError ?? "status: queue: company:  Enter apply \(g.dot) empty: all \(g.dot) Esc", rightRole: s.serverFilterError == nil ? .statusBar : .error)
+                     right: s.serverFilterError ?? "status: queue: company:  " + map.line(s, dot: g.dot),
+                     rightRole: s.serverFilterError == nil ? .statusBar : .error)
         return
-    }
-    if let path = s.detail?.attachPath, !s.showHelp {
-        renderPrompt(&c, s, theme, g, label: " Attach file: ", typed: path,
-                     right: "Enter next \(g.dot) Esc cancel \(g.dot) Ctrl-W/U erase")
+    case .attachPath:
+        renderPrompt(&c, s, theme, g, label: " Attach file: ", typed: s.detail?.attachPath ?? "", right: map.line(s, dot: g.dot))
         return
-    }
-    if let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.index), !s.showHelp {
+    case .savePath, .saveReplace:
+        guard let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.index) else { break }
         let which = list.count > 1 ? "\(save.index + 1)/\(list.count) " : ""
         if save.replacing {
-            c.put(0, y, " \(save.path.sanitized) exists \(g.dot) y replace it \(g.dot) n another path \(g.dot) Esc cancel", theme[.warning], maxWidth: s.width)
+            c.put(0, y, " \(save.path.sanitized) exists \(g.dot) " + map.line(s, dot: g.dot), theme[.warning], maxWidth: s.width)
         } else {
-            renderPrompt(&c, s, theme, g, label: " Save \(which)\(list[save.index].name.sanitized) to: ", typed: save.path,
-                         right: (list.count > 1 ? "\(g.up)/\(g.down) which \(g.dot) " : "") + "Enter save \(g.dot) Esc")
+            let right = map.line(s, dot: g.dot).replacingOccurrences(of: "↑/↓", with: "\(g.up)/\(g.down)")
+            renderPrompt(&c, s, theme, g, label: " Save \(which)\(list[save.index].name.sanitized) to: ", typed: save.path, right: right)
         }
         return
-    }
-    if let d = s.detail, let n = d.noteConfirm, !s.showHelp {
+    case .noteConfirm:
         // The question names who will see the note before anything is sent.
+        guard let d = s.detail, let n = d.noteConfirm else { break }
         let lines = n.text.split(separator: "\n", omittingEmptySubsequences: false).count
-        let text = " Note on \(d.ticket.number.sanitized): \(lines) line\(lines == 1 ? "" : "s") \(g.dot) \(n.visibility.audience) \(g.dot) y send \(g.dot) p \(n.visibility == .internal ? "let the customer see it" : "internal only") \(g.dot) e edit \(g.dot) Esc keep"
+        let text = " Note on \(d.ticket.number.sanitized): \(lines) line\(lines == 1 ? "" : "s") \(g.dot) \(n.visibility.audience) \(g.dot) "
+            + map.line(s, dot: g.dot)
         c.put(0, y, text, n.visibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
-    }
-    if let d = s.detail, let path = d.attachConfirm, !s.showHelp {
+    case .attachConfirm:
         // The question names who will see the file before anything is sent.
-        let who = d.attachVisibility.audience
-        let text = " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(who) \(g.dot) y attach \(g.dot) p \(d.attachVisibility == .internal ? "let the customer see it" : "internal only") \(g.dot) Esc"
+        guard let d = s.detail, let path = d.attachConfirm else { break }
+        let text = " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(d.attachVisibility.audience) \(g.dot) " + map.line(s, dot: g.dot)
         c.put(0, y, text, d.attachVisibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
+    default: break
     }
+    let keys = map.hints(s)
     if let flash = s.flash {
         // The message takes the keys' place: a URL must show whole to be of use.
         let text = " " + flash.sanitized
@@ -168,24 +159,8 @@ func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 }
 
 func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
-    // Kept to what fits 80×24 with the gauge's legend: one row a key group.
-    let rows: [(String, String)] = [
-        ("j / k, ↓ / ↑", "move; PgDn / PgUp, Ctrl-F / B page; Ctrl-D / U half"),
-        ("g / G, Home / End", "first / last loaded"),
-        ("Enter", "open the ticket / the request (log) / the alert"), ("Esc", "back; clears the filter"),
-        ("Tab", "switch pane: tickets, alerts (Atera), request log"),
-        ("/", "filter: words, status:new, -prio:low, due:<2h"),
-        ("F", "server filter: status:New queue:L1 assignee:me"),
-        ("s / S", "sort by the next column / reverse"),
-        ("s / p / A (ticket)", "status / priority / assignee (asks before sending)"),
-        ("a / w (ticket)", "attach a file / save one of its attachments"),
-        ("c / f (ticket)", "add a note / show system notes"),
-        ("m", "my tickets only (who:me; --me you@msp) / all"),
-        ("y / o / t", "copy number / open web page / next theme"),
-        ("r / ?", "refresh quota and tickets now / this help"), (": / 1-9", "next tenant / tenant N (several tenants)"),
-        ("q, Ctrl-C", "quit"),
-        ("", ""), ("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended"),
-    ]
+    // The rows are the key tables' (KeyTables.swift), then the gauge's legend.
+    let rows = KeyMap.helpRows.map { ($0.keys, $0.text) } + [("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended")]
     let w = min(s.width - 4, 76), h = min(s.height - 2, rows.count + 4)
     let r = Layout.Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
     // The version in the title (no row of its own: the rows already fill 80×24).

@@ -19,34 +19,40 @@ extension DashboardState {
         return []
     }
 
-    mutating func handleSave(_ key: Key) -> [Command] {
+    mutating func handleSave(_ action: KeyAction, _ key: Key) -> [Command] {
         guard var d = detail, var save = d.save, let list = d.attachments, list.indices.contains(save.index) else { return [] }
         if save.replacing {
-            switch key {
-            case .char("y"), .char("Y"):
+            switch action {
+            case .yes:
                 d.save = nil
                 d.saving = "saving \(list[save.index].name)"
                 detail = d
                 return [.saveAttachment(id: d.id, list[save.index], path: save.path, replace: true)]
-            case .char("n"), .char("N"), .backspace: save.replacing = false
-            case .escape: d.save = nil; detail = d; return []
+            case .no: save.replacing = false
+            case .cancel:
+                d.save = nil
+                detail = d
+                return []
             default: return []
             }
             d.save = save
             detail = d
             return []
         }
-        switch key {
-        case .enter:
+        switch action {
+        case .accept:
             let path = save.path.trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { return [] }
             d.save = save
             d.saving = "saving \(list[save.index].name)"
             detail = d
             return [.saveAttachment(id: d.id, list[save.index], path: path, replace: false)]
-        case .escape: d.save = nil; detail = d; return []
-        case .up, .down, .ctrl("p"), .ctrl("n"):
-            save.index = (save.index + (key == .up || key == .ctrl("p") ? list.count - 1 : 1)) % list.count
+        case .cancel:
+            d.save = nil
+            detail = d
+            return []
+        case .previousChoice, .nextChoice:
+            save.index = (save.index + (action == .previousChoice ? list.count - 1 : 1)) % list.count
             if !save.edited { save.path = list[save.index].name }
         default:
             guard LineEdit.apply(key, to: &save.path) else { return [] }

@@ -1,0 +1,251 @@
+import Foundation
+import PSACore
+
+/// What the keys do in one ticket and its prompts and questions (bound in KeyTables.swift).
+extension DashboardState {
+    mutating func handleDetail(_ action: KeyAction) -> [Command] {
+        guard var d = detail else { return [] }
+        let page = max(1, layout.body.height - 4)
+        switch action {
+        case .copy, .openWeb: return share(d.ticket, action)
+        case .change(let field):
+            // One change at a time, and not before the full ticket is in.
+            guard d.saving == nil, !d.loading else { return [] }
+            d.edit = EditState(field: field)
+            d.notice = nil
+            detail = d
+            return [.loadChoices(field)]
+        case .attach:
+            guard d.saving == nil, !d.loading else { return [] }
+            if let refusal = vendor.attachRefusal {
+                d.notice = refusal
+                d.noticeIsError = true
+            } else {
+                d.attachPath = ""
+                d.attachVisibility = .internal
+                d.notice = nil
+            }
+            detail = d
+            return []
+        case .save:
+            return startSave()
+        case .note:
+            // A note (Autotask) or comment (Atera): written in $VISUAL/$EDITOR or inline; a draft
+            // kept from before is opened again.
+            guard d.saving == nil, !d.loading else { return [] }
+            d.notice = nil
+            detail = d
+            return [.writeNote(id: d.id, draft: drafts[d.id])]
+        case .systemNotes:
+            // System notes (workflow rules, the RMM) folded into a count, or shown.
+            d.showSystemNotes.toggle()
+            detail = d
+            return []
+        case .back: detail = nil; return []
+        case .down: d.scroll += 1
+        case .up: d.scroll -= 1
+        case .pageDown: d.scroll += page
+        case .pageUp: d.scroll -= page
+        case .first: d.scroll = 0
+        default: break
+        }
+        d.scroll = max(0, d.scroll)
+        detail = d
+        return []
+    }
+
+    /// The path prompt after `a`: typing edits, Enter attaches, Esc cancels.
+    mutating func handleAttachPrompt(_ action: KeyAction, _ key: Key) -> [Command] {
+        guard var d = detail, var path = d.attachPath else { return [] }
+        switch action {
+        case .accept:
+            // Then one question that names who will see the file: internal unless `p`.
+            let typed = path.trimmingCharacters(in: .whitespaces)
+            guard !typed.isEmpty else { return [] }
+            d.attachPath = nil
+            d.attachConfirm = typed
+            detail = d
+            return []
+        case .cancel: d.attachPath = nil
+        default:
+            // Backspace, Ctrl-U, Ctrl-W (the last path component) and typed characters.
+            guard LineEdit.apply(key, to: &path) else { return [] }
+            d.attachPath = path
+        }
+        detail = d
+        return []
+    }
+
+    /// The question after the path: `y` attaches for the audience shown, `p` switches between
+    /// internal and customer-visible, `n` goes back to the path, Esc cancels.
+    mutating func handleAttachConfirm(_ action: KeyAction) -> [Command] {
+        guard var d = detail, let path = d.attachConfirm else { return [] }
+        switch action {
+        case .yes:
+            d.attachConfirm = nil
+            d.saving = "attaching \(Self.fileName(path)) (\(d.attachVisibility.audience))"
+            detail = d
+            return [.attach(id: d.id, path: path, visibility: d.attachVisibility)]
+        case .audience: d.attachVisibility = d.attachVisibility.toggled
+        case .no: d.attachConfirm = nil; d.attachPath = path
+        case .cancel: d.attachConfirm = nil; d.attachVisibility = .internal
+        default: return []
+        }
+        detail = d
+        return []
+    }
+
+    /// Typing a note inline (no editor): Enter starts a new line, Ctrl-D is done, Esc keeps it as a draft.
+    mutating func handleNoteTyping(_ action: KeyAction, _ key: Key) -> [Command] {
+        guard var d = detail, var n = d.noteTyping else { return [] }
+        switch action {
+        case .done:
+            d.noteTyping = nil
+            let text = n.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty {
+                d.notice = "empty note: nothing sent"
+                d.noticeIsError = false
+            } else {
+                n.text = text
+                d.noteConfirm = n
+                drafts[d.id] = n.path
+            }
+            detail = d
+            return text.isEmpty ? [] : [.keepDraft(path: n.path, text: text)]
+        case .cancel:
+            d.noteTyping = nil
+            let kept = !n.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            if kept { drafts[d.id] = n.path }
+            d.notice = kept ? "note not sent: the draft is kept at \(n.path) (c reopens it)" : "note cancelled"
+            d.noticeIsError = false
+            detail = d
+            return kept ? [.keepDraft(path: n.path, text: n.text)] : []
+        case .newLine: n.text += "\n"
+        case .erase: if !n.text.isEmpty { n.text.removeLast() }
+        case .type:
+            if key == .tab {
+                n.text += "\t"
+            } else if case .char(let c) = key, c.isTypable, n.text.count < NoteDraft.maxLength {
+                n.text.append(c)
+            } else {
+                return []
+            }
+        default: return []
+        }
+        d.noteTyping = n
+        detail = d
+        return []
+    }
+
+    /// The question before a note goes: `y` sends it once, `p` switches between internal and
+    /// customer-visible, `e` edits again, Esc keeps it as a draft.
+    mutating func handleNoteConfirm(_ action: KeyAction) -> [Command] {
+        guard var d = detail, var n = d.noteConfirm else { return [] }
+        switch action {
+        case .yes:
+            guard n.text.count <= NoteDraft.maxLength else {
+                d.notice = "the note is \(n.text.count) characters; at most \(NoteDraft.maxLength) go: e edits it"
+                d.noticeIsError = true
+                detail = d
+                return []
+            }
+            d.noteConfirm = nil
+            d.saving = "adding the note (\(n.visibility.audience))"
+            detail = d
+            return [.addNote(id: d.id, text: n.text, visibility: n.visibility, draft: n.path)]
+        case .audience: n.visibility = n.visibility.toggled; d.noteConfirm = n
+        case .editAgain:
+            d.noteConfirm = nil
+            detail = d
+            return [.writeNote(id: d.id, draft: n.path)]
+        case .cancel:
+            d.noteConfirm = nil
+            drafts[d.id] = n.path
+            d.notice = "note not sent: the draft is kept at \(n.path) (c reopens it)"
+            d.noticeIsError = false
+        default: return []
+        }
+        detail = d
+        return []
+    }
+
+    /// The last component of a typed path ("~/logs/app.log" → "app.log").
+    static func fileName(_ path: String) -> String {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return trimmed.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes. Where the
+    /// values are free text (Atera's statuses) a last row "another…" lets one be typed.
+    mutating func handleEdit(_ action: KeyAction, _ key: Key) -> [Command] {
+        guard var d = detail, var e = d.edit else { return [] }
+        let count = (e.choices?.count ?? 0) + (e.allowsOther && e.choices != nil ? 1 : 0)
+        if var typed = e.typed {
+            switch action {
+            case .accept:
+                let value = typed.trimmingCharacters(in: .whitespaces)
+                guard !value.isEmpty else { return [] }
+                e.typed = nil
+                e.other = value
+                e.confirming = true
+            case .cancel: e.typed = nil
+            case .erase:
+                if !typed.isEmpty { typed.removeLast() }
+                e.typed = typed
+            case .eraseAll: e.typed = ""
+            case .type:
+                guard case .char(let c) = key, c.isTypable, typed.count < 100 else { return [] }
+                e.typed = typed + String(c)
+            default: return []
+            }
+            d.edit = e
+            detail = d
+            return []
+        }
+        if e.confirming {
+            switch action {
+            case .yes:
+                guard let label = e.other ?? e.choices.flatMap({ $0.indices.contains(e.selected) ? $0[e.selected] : nil }) else { return [] }
+                d.edit = nil
+                d.saving = "\(e.field.rawValue) \(ascii ? "->" : "→") \(label)"
+                detail = d
+                return [.change(id: d.id, e.field, to: label)]
+            case .no: e.confirming = false; e.other = nil
+            default: return []
+            }
+        } else {
+            switch action {
+            case .down: e.selected = min(e.selected + 1, max(0, count - 1))
+            case .up: e.selected = max(e.selected - 1, 0)
+            case .first: e.selected = 0
+            case .last: e.selected = max(0, count - 1)
+            case .accept:
+                guard let choices = e.choices else { return [] }
+                if e.allowsOther && e.selected == choices.count {
+                    e.typed = ""
+                    d.edit = e
+                    detail = d
+                    return []
+                }
+                guard choices.indices.contains(e.selected) else { return [] }
+                let current = d.ticket.value(of: e.field)
+                if d.ticket.holds(choices[e.selected], for: e.field) {
+                    d.edit = nil
+                    d.notice = "\(e.field.rawValue) is already \(current): nothing sent"
+                    d.noticeIsError = false
+                    detail = d
+                    return []
+                }
+                e.confirming = true
+            case .cancel:
+                d.edit = nil
+                detail = d
+                return []
+            default: return []
+            }
+        }
+        d.edit = e
+        detail = d
+        return []
+    }
+}

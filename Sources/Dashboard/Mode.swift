@@ -1,0 +1,61 @@
+import Foundation
+import PSACore
+
+/// What has the keys now. Worked out once (`DashboardState.mode`) and read by the key handler, the
+/// footer and the help overlay alike, so the precedence help > prompt > picker > detail > request >
+/// list / log is written in one place.
+public enum Mode: Equatable, Sendable, CaseIterable {
+    /// The help overlay.
+    case help
+    /// Typing the list's filter (`/`), or the server filter (`F`).
+    case filterPrompt, serverFilterPrompt
+    /// Typing a path to attach (`a`), then the question naming who will see the file.
+    case attachPath, attachConfirm
+    /// Typing where to save an attachment (`w`), then the question before replacing a file.
+    case savePath, saveReplace
+    /// The picker for a status, priority or assignee (`s` / `p` / `A`): choosing, typing another
+    /// value where the vendor takes free text, and the question before sending.
+    case picker, pickerTyping, pickerConfirm
+    /// Typing a note inline (no editor), then the question before it is sent.
+    case noteTyping, noteConfirm
+    /// One ticket.
+    case detail
+    /// One request of the log, and one alert.
+    case request, alert
+    /// The ticket list (narrowed by a filter or not), the request log, the alerts pane.
+    case list, filteredList, log, alerts
+
+    /// Keys here are text being typed: only Ctrl-C and the prompt's own keys do anything else.
+    public var isTyping: Bool {
+        switch self {
+        case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping: true
+        case .help, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request, .alert,
+             .list, .filteredList, .log, .alerts: false
+        }
+    }
+}
+
+extension DashboardState {
+    /// The mode the keys, the footer and the help go by.
+    public var mode: Mode {
+        if showHelp { return .help }
+        if let d = detail {
+            if d.attachPath != nil { return .attachPath }
+            if let s = d.save { return s.replacing ? .saveReplace : .savePath }
+            if let e = d.edit { return e.typed != nil ? .pickerTyping : e.confirming ? .pickerConfirm : .picker }
+            if d.noteTyping != nil { return .noteTyping }
+            if d.attachConfirm != nil { return .attachConfirm }
+            if d.noteConfirm != nil { return .noteConfirm }
+            return .detail
+        }
+        if filterEditing { return .filterPrompt }
+        if serverFilterEditing { return .serverFilterPrompt }
+        if openRequest != nil { return .request }
+        if openAlert != nil { return .alert }
+        switch focus {
+        case .tickets: return filterActive ? .filteredList : .list
+        case .log: return .log
+        case .alerts: return .alerts
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Dashboard
+import Foundation
+import PSACore
+import Testing
+
+/// The key tables (KeyTables.swift) drive the handler, the footer and the help: checked both ways.
+@Suite("One key table per mode")
+struct KeyMapTests {
+    static let helpActions = Set(KeyMap.helpRows.flatMap(\.actions))
+
+    /// A state in each mode, reached as a person would where that is short, set directly otherwise.
+    static func states() -> [Mode: DashboardState] {
+        var out: [Mode: DashboardState] = [:]
+        let list = sampleState(width: 200, height: 40)
+        out[.list] = list
+        var s = list
+        _ = s.reduce(.key(.char("?")))
+        out[.help] = s
+        s = list
+        _ = s.reduce(.key(.char("/")))
+        out[.filterPrompt] = s
+        _ = s.reduce(.key(.char("a")))
+        _ = s.reduce(.key(.enter))
+        out[.filteredList] = s
+        s = list
+        _ = s.reduce(.key(.char("F")))
+        out[.serverFilterPrompt] = s
+        s = list
+        _ = s.reduce(.key(.tab))
+        out[.log] = s
+        _ = s.reduce(.key(.enter))
+        out[.request] = s
+        s = list
+        s.alerts = [Alert(id: 1, title: "Disk C: 95% full", severity: .critical, created: fixedNow, ticketID: 7_002)]
+        _ = s.reduce(.key(.tab))
+        out[.alerts] = s
+        _ = s.reduce(.key(.enter))
+        out[.alert] = s
+        var d = openedDetail()
+        d.width = 200
+        out[.detail] = d
+        s = d
+        _ = s.reduce(.key(.char("s")))
+        _ = s.reduce(.choices(.status, ["New", "In Progress", "Complete"]))
+        out[.picker] = s
+        var typing = s
+        typing.detail?.edit?.typed = "Wait"
+        out[.pickerTyping] = typing
+        _ = s.reduce(.key(.char("j")))
+        _ = s.reduce(.key(.enter))
+        out[.pickerConfirm] = s
+        s = d
+        _ = s.reduce(.key(.char("a")))
+        out[.attachPath] = s
+        for c in "a.log" { _ = s.reduce(.key(.char(c))) }
+        _ = s.reduce(.key(.enter))
+        out[.attachConfirm] = s
+        s = d
+        let files = [TicketAttachment(id: 1, name: "one.png", size: 10, author: "Dana", date: fixedNow, isInternal: true),
+                     TicketAttachment(id: 2, name: "two.png", size: 20, author: "Dana", date: fixedNow, isInternal: true)]
+        _ = s.reduce(.attachments(id: d.detail!.id, files))
+        _ = s.reduce(.key(.char("w")))
+        out[.savePath] = s
+        s.detail?.save?.replacing = true
+        out[.saveReplace] = s
+        s = d
+        s.detail?.noteTyping = NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt")
+        out[.noteTyping] = s
+        s = d
+        s.detail?.noteConfirm = NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt")
+        out[.noteConfirm] = s
+        return out
+    }
+
+    /// Every key a person can press, near enough: printable ASCII, a few others, the specials, Ctrl-letters.
+    static let universe: [Key] = (32...126).map { .char(Character(UnicodeScalar($0)!)) } + [.char("é"), .char("日")]
+        + [.up, .down, .left, .right, .pageUp, .pageDown, .home, .end, .enter, .escape, .tab, .backTab, .backspace]
+        + "abcdefghijklmnopqrstuvwxyz".map { .ctrl($0) }
+
+    @Test("every state the tests reach is in the mode it is built for, and every mode is reached")
+    func modes() {
+        let states = Self.states()
+        for (mode, s) in states { #expect(s.mode == mode, "built for \(mode), is \(s.mode)") }
+        #expect(Set(states.keys) == Set(Mode.allCases))
+    }
+
+    @Test("every bound key is described: by the help overlay, or by its mode's own footer or prompt")
+    func boundIsDescribed() {
+        for mode in Mode.allCases {
+            let map = KeyMap.of(mode)
+            let footer = Set(map.footer.flatMap(\.actions))
+            for b in map.bindings where b.action != .type {
+                #expect(Self.helpActions.contains(b.action) || footer.contains(b.action),
+                        "\(mode): \(b.keys) → \(b.action) is in neither the help nor the footer")
+            }
+        }
+    }
+
+    @Test("every help row and every footer hint names bound keys only")
+    func describedIsBound() {
+        let bound = Set(Mode.allCases.flatMap { KeyMap.of($0).bindings.map(\.action) })
+        for row in KeyMap.helpRows {
+            #expect(!row.actions.isEmpty, "help row \(row.keys) describes no key")
+            for a in row.actions { #expect(bound.contains(a), "help row \(row.keys): \(a) is bound in no mode") }
+        }
+        for mode in Mode.allCases {
+            let here = Set(KeyMap.of(mode).bindings.map(\.action))
+            for hint in KeyMap.of(mode).footer {
+                for a in hint.actions { #expect(here.contains(a), "\(mode): footer '\(hint.keys)' names \(a), not bound here") }
+            }
+        }
+    }
+
+    @Test("the footer (or the prompt) shows the table's hints, and the help overlay its rows")
+    func footerFromTable() {
+        for (mode, s) in Self.states() {
+            let screen = render(s, theme: .fallback).lines
+            let bottom = screen.last ?? ""
+            for (keys, text) in KeyMap.of(mode).hints(s) {
+                let shown = keys
+                #expect(bottom.contains(text.isEmpty ? shown : "\(shown) \(text)"), "\(mode): '\(keys) \(text)' not in \(bottom)")
+            }
+            if mode == .help {
+                for row in KeyMap.helpRows { #expect(screen.contains { $0.contains(row.keys) && $0.contains(row.text) }, "\(row.keys)") }
+            }
+        }
+    }
+
+    @Test("a key the mode's table does not bind changes nothing and sends nothing")
+    func unboundIsInert() {
+        for (mode, s) in Self.states() {
+            let map = KeyMap.of(mode)
+            let before = render(s, theme: .fallback)
+            for key in Self.universe where map.action(for: key) == nil {
+                var t = s
+                let commands = t.reduce(.key(key))
+                #expect(commands.isEmpty, "\(mode): \(key) sent \(commands)")
+                #expect(t.mode == mode && render(t, theme: .fallback) == before, "\(mode): unbound \(key) changed the screen")
+            }
+        }
+    }
+
+    @Test("a bound key does what its table says: q quits where it is bound, and is a letter where typed")
+    func boundActs() {
+        for (mode, s) in Self.states() {
+            var t = s
+            let commands = t.reduce(.key(.char("q")))
+            switch KeyMap.of(mode).action(for: .char("q")) {
+            case .quit?: #expect(commands.contains(.quit) && t.quit, "\(mode)")
+            case .type?: #expect(!t.quit && mode.isTyping, "\(mode)")
+            default: #expect(!t.quit, "\(mode)")
+            }
+            var u = s
+            #expect(u.reduce(.key(.ctrl("c"))).contains(.quit), "\(mode): Ctrl-C quits everywhere")
+        }
+    }
+
+    @Test("precedence: the help over a prompt over the picker over the ticket over the list")
+    func precedence() {
+        var s = Self.states()[.picker]!
+        s.showHelp = true
+        #expect(s.mode == .help)
+        s.showHelp = false
+        s.detail?.attachPath = "x"
+        #expect(s.mode == .attachPath)
+        s.detail?.attachPath = nil
+        #expect(s.mode == .picker)
+        s.detail?.edit = nil
+        #expect(s.mode == .detail)
+        s.detail = nil
+        #expect(s.mode == .list)
+    }
+}
