@@ -1,0 +1,157 @@
+import Foundation
+import PSACore
+
+/// What the reducer leans on: the history, the footer messages, applying a change, merging changed tickets, SLA counts, the selection.
+extension DashboardState {
+    /// Adds the shown count to the history (tenant time, so a bucket is a sixtieth of the timeframe).
+    mutating func noteHistory(at date: Date) {
+        guard let q = shownQuota else { return }
+        if history?.bucketSeconds != QuotaHistory.bucketSeconds(windowSeconds: q.windowSeconds) {
+            history = QuotaHistory(windowSeconds: q.windowSeconds)
+        }
+        let t = date.timeIntervalSinceReferenceDate * timeScale
+        history?.note(q.used, at: t)
+    }
+
+    /// When the count reaches the boundaries ahead at its net rate; nil while the rate is measured.
+    /// Autotask: the poller's model once it has one (our requests of the last minute, exactly, plus
+    /// the others' rate measured between readings), which a reading's correction does not jolt;
+    /// else, and for Atera, the slope of the history's last five bars.
+    public var forecast: QuotaForecast? {
+        guard let q = shownQuota else { return nil }
+        let perMinute: Double
+        if vendor.quotaModel == .tenantThreshold, let p = poll, let others = p.othersPerHour, let ours = p.oursPerMinute {
+            perMinute = Double(ours) + others / 60
+        } else if let h = history, let perBucket = h.ratePerBucket {
+            perMinute = perBucket / h.bucketSeconds * 60
+        } else {
+            return nil
+        }
+        return QuotaForecast(count: q.used, limit: q.limit, perMinute: perMinute,
+                             horizon: Double(q.windowSeconds), boundaries: vendor.forecastBoundaries)
+    }
+
+    /// What became of an attachment: in its ticket when that is open, else in the footer.
+    mutating func attachOutcome(_ id: Int64, _ text: String, elsewhere: String, failed: Bool) {
+        guard detail?.id == id else { say(elsewhere); return }
+        detail?.saving = nil
+        detail?.notice = text
+        detail?.noticeIsError = failed
+    }
+
+    /// The ticket's web page: the template with its id.
+    public func ticketURL(_ t: Ticket) -> String? {
+        ticketURLTemplate.map { $0.replacingOccurrences(of: "{id}", with: String(t.id)) }
+    }
+
+    mutating func say(_ text: String) {
+        flash = text
+        flashAt = now
+    }
+
+    /// Puts a confirmed change into the list's and the detail's copy of the ticket.
+    mutating func apply(_ field: EditableField, _ label: String, toTicket id: Int64) {
+        if let i = tickets.firstIndex(where: { $0.id == id }) {
+            var t = tickets[i]
+            t.set(field, to: label)
+            tickets[i] = listCopy(t)
+        }
+        if detail?.id == id {
+            detail?.ticket.set(field, to: label)
+        }
+        if view != nil { rebuildView() }
+    }
+
+    /// Puts changed tickets in place and marks those that differ from the copy shown. A ticket
+    /// not loaded yet joins the list only when the whole list is loaded (else its page brings it).
+    mutating func mergeChanged(_ fresh: [Ticket]) {
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(tickets.count)
+        for (i, t) in tickets.enumerated() { index[t.id] = i }
+        var marks = Set<Int64>()
+        for full in fresh {
+            let t = listCopy(full)
+            if let i = index[t.id] {
+                if tickets[i] != t { tickets[i] = t; marks.insert(t.id) }
+            } else if listComplete && serverFilter == nil {
+                // (Under a server filter a changed ticket may not match it: `r` asks the server again.)
+                index[t.id] = tickets.count
+                tickets.append(t)
+                total = total.map { $0 + 1 }
+                marks.insert(t.id)
+            }
+            if detail?.id == t.id, detail?.loading == false, marks.contains(t.id) { detail?.ticket = full }
+        }
+        changedIDs = marks
+        if view != nil { rebuildView() } else { clampSelection() }
+    }
+
+    /// What the list keeps of a ticket: what it draws, with repeated texts (companies, people,
+    /// labels) shared rather than stored once per ticket. The detail view loads the rest.
+    /// A notification of one kind, at most one a minute (and only with `--notify`).
+    mutating func notifyOnce(_ kind: String, _ text: String) -> [Command] {
+        guard notify else { return [] }
+        if let last = notified[kind], now.timeIntervalSince(last) < 60 { return [] }
+        notified[kind] = now
+        return [.notify("psatop \(tenant): \(text)")]
+    }
+
+    /// Notes that SLA deadlines exist among these tickets, and counts again.
+    mutating func noteSLA(_ fresh: [Ticket]) {
+        if !slaSeen, fresh.contains(where: { $0.sla != nil }) { slaSeen = true }
+        if slaSeen { countSLA() }
+    }
+
+    /// Breached now, and breaching within the hour, over the loaded tickets.
+    mutating func countSLA() {
+        var breached = 0, soon = 0
+        for t in tickets {
+            guard let sla = t.sla else { continue }
+            if sla.breached(now: now) { breached += 1 } else if sla.breaching(within: 3_600, now: now) { soon += 1 }
+        }
+        slaBreached = breached
+        slaBreachingSoon = soon
+    }
+
+    mutating func listCopy(_ t: Ticket) -> Ticket {
+        var c = t
+        c.description = ""
+        c.fields = []
+        c.company = intern(c.company)
+        c.assignee = intern(c.assignee)
+        c.status = intern(c.status)
+        c.priority = intern(c.priority)
+        return c
+    }
+
+    mutating func intern(_ s: String) -> String {
+        // Short strings live inline in the String value already; only heap ones are worth sharing.
+        guard s.utf8.count > 15 else { return s }
+        if let i = stringPool.firstIndex(of: s) { return stringPool[i] }
+        if stringPool.count < 50_000 { stringPool.insert(s) }
+        return s
+    }
+
+    /// Keeps the selection inside the list and on screen.
+    mutating func clampSelection() {
+        let count = visibleCount
+        selected = max(0, min(selected, count - 1))
+        if selected < top { top = selected }
+        if selected >= top + listRows { top = selected - listRows + 1 }
+        top = max(0, min(top, max(0, count - listRows)))
+    }
+
+    /// Asks for the next page when the selection comes within a screen of the end of what is loaded.
+    mutating func nearEndLoad() -> [Command] {
+        guard !loadingPage, !listComplete, let next, listError == nil else { return [] }
+        guard selected >= visibleCount - listRows - 1 else { return [] }
+        loadingPage = true
+        return [.loadPage(next)]
+    }
+
+    /// Requests we sent in the last minute, from the log.
+    public var ownLastMinute: Int {
+        let cutoff = now.addingTimeInterval(-60)
+        return log.reversed().prefix { $0.time > cutoff }.count
+    }
+}
