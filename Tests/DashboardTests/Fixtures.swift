@@ -90,18 +90,51 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     return s
 }
 
-/// Compares text with `__Snapshots__/<name>.txt`. A missing file is written and the test fails
-/// once, so new snapshots are always looked at; PSATOP_RECORD_SNAPSHOTS=1 rewrites them.
-func assertSnapshot(_ canvas: Canvas, _ name: String, sourceLocation: SourceLocation = #_sourceLocation, file: String = #filePath) {
+/// Compares text with `__Snapshots__/<name>.txt`, and the styles with `<name>.style.txt` (a
+/// letter per cell, and a legend naming each letter's theme roles): a colour regression fails as
+/// surely as a text one. A missing file is written and the test fails once, so new snapshots are
+/// always looked at; PSATOP_RECORD_SNAPSHOTS=1 rewrites them.
+func assertSnapshot(_ canvas: Canvas, _ name: String, theme: Theme = .fallback, sourceLocation: SourceLocation = #_sourceLocation,
+                    file: String = #filePath) {
     let dir = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("__Snapshots__")
-    let url = dir.appendingPathComponent(name + ".txt")
     let text = canvas.lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
+    compareGolden(text, dir.appendingPathComponent(name + ".txt"), "snapshot \(name)", sourceLocation)
+    compareGolden(styleMap(canvas, theme: theme), dir.appendingPathComponent(name + ".style.txt"), "styles of \(name)", sourceLocation)
+}
+
+func compareGolden(_ text: String, _ url: URL, _ what: String, _ sourceLocation: SourceLocation) {
     let record = ProcessInfo.processInfo.environment["PSATOP_RECORD_SNAPSHOTS"] == "1"
     guard !record, let old = try? String(contentsOf: url, encoding: .utf8) else {
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? text.write(to: url, atomically: true, encoding: .utf8)
-        Issue.record("snapshot \(name) recorded; check it and run again", sourceLocation: sourceLocation)
+        Issue.record("\(what) recorded; check it and run again", sourceLocation: sourceLocation)
         return
     }
-    #expect(old == text, "snapshot \(name) differs:\n\(text)", sourceLocation: sourceLocation)
+    #expect(old == text, "\(what) differs:\n\(text)", sourceLocation: sourceLocation)
+}
+
+/// The canvas's styles as text: a legend ("a = title, statusBar"), then one letter per cell.
+/// Letters follow first appearance (reading order), so the same screen gives the same map.
+func styleMap(_ canvas: Canvas, theme: Theme) -> String {
+    let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    var index: [Style: Character] = [:]
+    var order: [Style] = []
+    var rows: [String] = []
+    for y in 0..<canvas.height {
+        var row = ""
+        for x in 0..<canvas.width {
+            let style = canvas[x, y].style
+            if index[style] == nil {
+                index[style] = order.count < letters.count ? letters[order.count] : "?"
+                order.append(style)
+            }
+            row.append(index[style]!)
+        }
+        rows.append(row)
+    }
+    let legend = order.map { style -> String in
+        let roles = Role.allCases.filter { theme[$0] == style }.map(\.rawValue)
+        return "\(index[style]!) = " + (roles.isEmpty ? "\(style)" : roles.joined(separator: ", "))
+    }
+    return (legend + ["--"] + rows).joined(separator: "\n") + "\n"
 }
