@@ -13,7 +13,7 @@ public enum Key: Equatable, Sendable {
 public enum Pane: Int, CaseIterable, Sendable { case tickets, log, alerts }
 
 /// Everything that can happen to the dashboard.
-public enum DashboardEvent: Sendable {
+public enum DashboardEvent: Sendable, Equatable {
     case key(Key)
     case tick(Date)
     case resize(width: Int, height: Int)

@@ -6,6 +6,12 @@ import PSACore
 /// What the dashboard asks for, carried out: the poller's schedule is in Poller.swift, the
 /// commands here (page and detail loads, changes, notes, attachments).
 extension Poller {
+    /// Waits until the page load in flight (if any) has ended: loaded, refused, or cancelled. A
+    /// load that is retrying keeps it waiting (tests race this with a timeout to show it is not).
+    public func pageLoadEnded() async {
+        await pageTask?.value
+    }
+
     /// Carries out what the dashboard asked for.
     public func handle(_ command: Command) {
         let api = self.api, post = self.post, clock = self.clock

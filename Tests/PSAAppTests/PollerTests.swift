@@ -1,3 +1,4 @@
+import Clocks
 import Dashboard
 import Foundation
 import PSAApp
@@ -62,7 +63,8 @@ struct PollerTests {
 
     @Test("a server filter: pages come back under it and say so; a name the tenant lacks fails once, unsent, not retried")
     func serverFilter() async throws {
-        let (conn, mailbox, poller) = try await Self.demoPoller(tickets: 200)
+        // The poller's clock is a test clock that never moves: a retry's pause would never end.
+        let (conn, mailbox, poller) = try await Self.demoPoller(tickets: 200, clock: PSAClock(TestClock<Duration>()))
         func next(_ match: (DashboardEvent) -> Bool) async throws -> DashboardEvent? { try await Self.next(mailbox, match) }
         let f = ServerFilter(status: "New")
         await poller.handle(.setServerFilter(f))
@@ -81,7 +83,16 @@ struct PollerTests {
         let failed = try await next { if case .pageFailed = $0 { true } else { false } }
         guard case .pageFailed(let message)? = failed else { Issue.record("no failure"); return }
         #expect(message.contains("no queue 'No Such Queue'") && !message.contains("retrying"))
-        try await Task.sleep(for: .milliseconds(300))
+        // Not retried: the load has ended (a retry would sleep on the poller's test clock, which
+        // never moves here, so the load would never end and the race below would time out).
+        let ended = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await poller.pageLoadEnded(); return true }
+            group.addTask { try? await Task.sleep(for: .seconds(10)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(ended, "the refused load is still running: it is being retried")
         #expect(!mailbox.drain().contains { if case .pageFailed = $0 { true } else { false } })
         #expect(await listRequests() == before)
         await poller.stop()
@@ -89,13 +100,13 @@ struct PollerTests {
     }
 
     /// A poller over the demo simulator (Autotask), started without loading the list.
-    static func demoPoller(tickets: Int) async throws -> (Connection, Mailbox, Poller) {
+    static func demoPoller(tickets: Int, clock: PSAClock = .continuous) async throws -> (Connection, Mailbox, Poller) {
         var settings = ConnectionSettings()
         settings.demo = true
         settings.demoTickets = tickets
         let conn = try await Connection.open(settings)
         let mailbox = Mailbox()
-        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
+        let poller = Poller(api: conn.api, clock: clock, timeScale: conn.timeScale) { mailbox.post($0) }
         await poller.start(loadTickets: false)
         return (conn, mailbox, poller)
     }
