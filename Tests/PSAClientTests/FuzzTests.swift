@@ -62,6 +62,7 @@ struct FuzzTests {
         let seeds = try Self.corpus().map(\.1)
         let tokens: [[UInt8]] = ["null", "-1", "1e309", "9223372036854775808", "\"\\u0000\"", "\"\\ud800\"", "[]", "{}", "\"",
                                  "\u{1B}[31m", "true", ",", ":", "}", "]", "-0", "0x10", "NaN"].map { Array($0.utf8) }
+        var decoded = 0
         for i in 0..<20_000 {
             var b = Array(seeds[Int.random(in: 0..<seeds.count, using: &rng)])
             for _ in 0..<Int.random(in: 1...4, using: &rng) where !b.isEmpty {
@@ -77,8 +78,13 @@ struct FuzzTests {
             // Now and then the thread goes back to the pool: the runner has two, and a long
             // synchronous loop on one of them stalls every timed test beside it.
             if i % 200 == 0 { await Task.yield() }
-            Self.decodeAll(Data(b))
+            if Self.decodeAll(Data(b)) > 0 { decoded += 1 }
         }
+        // A floor of mutants that still decode: the mutations reach the decoders' field handling
+        // (a fuzz whose every input is broken JSON would only test the JSON parser). 4,582 decode
+        // with seed 0x5EED and the corpus of 2026-11-30.
+        print("fuzz: \(decoded) of 20,000 mutants decoded")
+        #expect(decoded >= 3_000, "only \(decoded) of 20,000 mutants decoded")
     }
 
     @Test("hostile shapes: deep nesting, a 10 MB title, numbers out of range, wrong types")
