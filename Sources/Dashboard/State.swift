@@ -247,7 +247,6 @@ public struct DashboardState: Equatable, Sendable {
     public var requestScroll = 0
     public var focus: Pane = .tickets
     public var detail: DetailState?
-    public var showHelp = false
     public var pause: PauseInfo?
     public var ceiling: CeilingStatus?
     public var measuredTier: LatencyTier?
@@ -270,9 +269,6 @@ public struct DashboardState: Equatable, Sendable {
     public var alertsAt: Date?
     public var alertSelected = 0
     public var openAlert: Alert?
-    /// `--notify`: a terminal notification when it matters (a latency tier entered, a suspension,
-    /// tickets newly breaching their SLA), at most one a minute per kind.
-    public var notify = false
     var notified: [String: Date] = [:]
     /// Who "me" is (`who:me` in the filter, `m`), once resolved; or why not.
     public var me: Person?
@@ -285,16 +281,7 @@ public struct DashboardState: Equatable, Sendable {
     public var slaBreached = 0
     public var slaBreachingSoon = 0
     public var refreshedAt: Date?
-    public var now: Date
     public var lastUpdate: Date?
-    public var width: Int
-    public var height: Int
-    public var ascii = false
-    /// psatop's version (`--version`), shown in the help overlay's title; nil: not shown.
-    public var version: String?
-    public var timeZone: TimeZone = .current
-    public var spinner = 0
-    public var quit = false
     /// The tenant's web page of a ticket, `{id}` replaced (nil: none, as for a simulator).
     public var ticketURLTemplate: String?
     /// A message in the footer for a few seconds, and when it came.
@@ -303,8 +290,14 @@ public struct DashboardState: Equatable, Sendable {
     public static let flashSeconds: TimeInterval = 8
     public static let logCapacity = 500
 
+    /// What belongs to the terminal rather than to the tenant shown: carried whole to the tenant
+    /// shown next (Tenants.swift), never copied field by field.
+    public var screen: Screen
+
     public init(vendor: Vendor, tenant: String, now: Date, width: Int = 80, height: Int = 24) {
-        self.vendor = vendor; self.tenant = tenant; self.now = now; self.width = width; self.height = height
+        self.vendor = vendor
+        self.tenant = tenant
+        self.screen = Screen(now: now, width: width, height: height)
     }
 
     public var layout: Layout { Layout(width: width, height: height, overviewRows: tenants.count > 1 ? min(tenants.count, Self.overviewMax) : 0) }
@@ -357,4 +350,35 @@ public struct Layout: Equatable, Sendable {
         tickets = Rect(x: 0, y: bodyTop, width: width, height: max(0, bodyHeight - logH))
         log = Rect(x: 0, y: bodyTop + tickets.height, width: width, height: logH)
     }
+}
+
+/// The dashboard's terminal-wide state: one for all tenants.
+public struct Screen: Equatable, Sendable {
+    public var now: Date
+    public var width: Int
+    public var height: Int
+    public var ascii = false
+    /// psatop's version (`--version`), shown in the help overlay's title; nil: not shown.
+    public var version: String?
+    public var timeZone: TimeZone = .current
+    public var spinner = 0
+    public var showHelp = false
+    public var quit = false
+    /// `--notify`: a terminal notification when it matters (a latency tier entered, a suspension,
+    /// tickets newly breaching their SLA), at most one a minute per kind and tenant.
+    public var notify = false
+}
+
+/// The screen's fields read as the state's own (every pane reads `s.width`, `s.now`…).
+extension DashboardState {
+    public var now: Date { get { screen.now } set { screen.now = newValue } }
+    public var width: Int { get { screen.width } set { screen.width = newValue } }
+    public var height: Int { get { screen.height } set { screen.height = newValue } }
+    public var ascii: Bool { get { screen.ascii } set { screen.ascii = newValue } }
+    public var version: String? { get { screen.version } set { screen.version = newValue } }
+    public var timeZone: TimeZone { get { screen.timeZone } set { screen.timeZone = newValue } }
+    public var spinner: Int { get { screen.spinner } set { screen.spinner = newValue } }
+    public var showHelp: Bool { get { screen.showHelp } set { screen.showHelp = newValue } }
+    public var quit: Bool { get { screen.quit } set { screen.quit = newValue } }
+    public var notify: Bool { get { screen.notify } set { screen.notify = newValue } }
 }

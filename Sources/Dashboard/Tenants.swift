@@ -37,7 +37,7 @@ extension DashboardState {
         let first = tenants.first ?? (vendor: Vendor.autotask, name: "")
         var s = DashboardState(vendor: first.vendor, tenant: first.name, now: now, width: width, height: height)
         guard tenants.count > 1 else { return s }
-        // (`notify` is set on every tenant's state by `setNotify`.)
+        // (`notify` is the screen's: every tenant gets it when its events are applied.)
         s.tenants = tenants.map { TenantSummary(name: $0.name, vendor: $0.vendor) }
         for (i, t) in tenants.enumerated().dropFirst() {
             s.background[i] = DashboardState(vendor: t.vendor, tenant: t.name, now: now, width: width, height: height)
@@ -45,10 +45,9 @@ extension DashboardState {
         return s
     }
 
-    /// `--notify` for every tenant, shown or not.
+    /// `--notify` for every tenant, shown or not (the screen's, which every tenant gets).
     public mutating func setNotify(_ on: Bool) {
         notify = on
-        for k in background.keys { background[k]?.notify = on }
     }
 
     /// Applies one tenant's event to its panes, shown or not, and refreshes its overview line.
@@ -60,8 +59,7 @@ extension DashboardState {
             return commands.map { .forTenant(i, $0) }
         }
         guard var other = background[i] else { return [] }
-        other.now = now
-        other.width = width; other.height = height
+        other.screen = screen
         let commands = other.reduce(event)
         tenants[i].update(from: other)
         background[i] = other
@@ -78,9 +76,7 @@ extension DashboardState {
         next.background[activeTenant] = current
         next.tenants = tenants
         next.activeTenant = j
-        next.width = width; next.height = height
-        next.ascii = ascii; next.timeZone = timeZone
-        next.now = now; next.spinner = spinner
+        next.screen = screen
         next.clampSelection()
         self = next
     }
