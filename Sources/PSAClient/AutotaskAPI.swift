@@ -42,7 +42,6 @@ public actor AutotaskAPI: TenantAPI {
     /// Ticket counts by filter ("" for all), asked once each.
     var totals: [String: Int] = [:]
     public let pageSize: Int
-    var quotaSourceSet = false
     /// The active resources a ticket can be assigned to, labelled as the picker shows them.
     var assignable: [(label: String, id: Int64)]?
     var resolvingNames = false
@@ -62,6 +61,8 @@ public actor AutotaskAPI: TenantAPI {
         self.baseURL = baseURL.map(Self.normalize) ?? ""
         self.zoneDiscoveryURL = baseURL == nil ? zoneDiscoveryURL : nil
         self.pageSize = max(1, min(500, pageSize))
+        // Bulk work that needs a fresh reading for the ceiling gets it through this API.
+        client.quotaSource.connect { [weak self] in _ = try await self?.quota() }
     }
 
     /// `https://webservices3.autotask.net/ATServicesRest/` → `…/ATServicesRest/V1.0` (V1.0 pinned).
@@ -106,11 +107,6 @@ public actor AutotaskAPI: TenantAPI {
     func send(_ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil,
                       attachmentBytes: Int? = nil) async throws -> HTTPResult {
         if let body, path.lowercased().contains("/query") { try Self.check(query: body) }
-        if !quotaSourceSet {
-            // Bulk work that needs a fresh reading for the ceiling gets it through this API.
-            quotaSourceSet = true
-            await client.setQuotaSource { [weak self] in _ = try await self?.quota() }
-        }
         if baseURL.isEmpty { try await discoverZone() }
         let endpoint = String(path.split(separator: "/").first ?? "")
         func request() -> ClientRequest {

@@ -25,7 +25,7 @@ extension RateAwareClient {
             if decision == .read {
                 // Without a way to read (or right after a failed read) decide on what we have.
                 let recentlyFailed = quotaReadFailedAt.map { now - $0 < g.recheck } ?? false
-                if quotaSource != nil, !recentlyFailed, !readJustNow {
+                if quotaSource.read != nil, !recentlyFailed, !readJustNow {
                     await refreshQuota()
                     readJustNow = true
                     continue
@@ -66,7 +66,7 @@ extension RateAwareClient {
 
     /// One reading at a time, however many bulk callers need it.
     func refreshQuota() async {
-        guard let source = quotaSource else { return }
+        guard let source = quotaSource.read else { return }
         if quotaRead == nil {
             quotaRead = Task { try await RequestPriority.$current.withValue(.reading) { try await source() } }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import PSACore
+import Synchronization
 
 /// The one client per tenant. Every request goes through it, so pacing, retries, the thread
 /// limit and the request log see everything. It never sends while the tenant is known to be
@@ -33,7 +34,8 @@ public actor RateAwareClient {
     var lastBulkAt: Double? = nil
     var ceilingWaiters = 0
     public internal(set) var ceilingStatus: CeilingStatus? = nil
-    var quotaSource: (@Sendable () async throws -> Void)? = nil
+    /// How bulk work refreshes a reading it needs: filled by the tenant's API when it is built.
+    public nonisolated let quotaSource = QuotaSource()
     var quotaRead: Task<Void, any Error>? = nil
     var quotaReadFailedAt: Double? = nil
 
@@ -113,9 +115,6 @@ public actor RateAwareClient {
     }
 
     // MARK: Quota
-
-    /// How bulk work refreshes a reading it needs (Autotask: a ThresholdInformation call that ends in `noteQuota`).
-    public func setQuotaSource(_ source: @escaping @Sendable () async throws -> Void) { quotaSource = source }
 
     /// A quota reading: the ceiling estimates from it, the latency detector calibrates with its tier.
     public func noteQuota(_ q: Quota) {
@@ -312,4 +311,19 @@ public actor RateAwareClient {
             attempt += 1
         }
     }
+}
+
+/// Where the client gets a fresh quota reading for the ceiling (Autotask: a ThresholdInformation
+/// call that ends in `noteQuota`). The client owns it from construction; the tenant's API, built
+/// on the client, connects its reader once in its own initializer, so no request path installs it.
+public final class QuotaSource: Sendable {
+    private let reader = Mutex<(@Sendable () async throws -> Void)?>(nil)
+
+    public init() {}
+
+    public func connect(_ read: @escaping @Sendable () async throws -> Void) {
+        reader.withLock { $0 = read }
+    }
+
+    var read: (@Sendable () async throws -> Void)? { reader.withLock { $0 } }
 }

@@ -43,7 +43,7 @@ struct CeilingTests {
             (req.url.contains("ThresholdInformation") ? reading(at < 100 ? 7_600 : 6_000) : ok, hold: .milliseconds(50))
         }
         let client = h.client
-        await client.setQuotaSource { try await readQuota(client) }
+        client.quotaSource.connect { try await readQuota(client) }
         let events = await client.events()
         let work = bulk(client, 5)
         try await h.drive(untilSent: 1)
@@ -82,7 +82,7 @@ struct CeilingTests {
             (req.url.contains("ThresholdInformation") ? reading(7_440) : ok, hold: .zero)
         }
         let client = h.client
-        await client.setQuotaSource { try await readQuota(client) }
+        client.quotaSource.connect { try await readQuota(client) }
         let work = bulk(client, 3)
         try await drive(h.test, step: .seconds(1)) { await h.transport.times(matching: "Tickets/query").count == 3 }
         try await work.value
@@ -100,7 +100,7 @@ struct CeilingTests {
             return (ok, hold: i < 4 ? .milliseconds(80) : .milliseconds(1_080))
         }
         let client = h.client
-        await client.setQuotaSource { try await readQuota(client) }
+        client.quotaSource.connect { try await readQuota(client) }
         let first = Task { try await readQuota(client) }
         try await drive(h.test, step: .milliseconds(20)) { await client.governor?.reading != nil }
         try await first.value

@@ -23,7 +23,7 @@ struct SuspensionGateTests {
         let h = Harness(policy: policy, seed: 3) { _, _, r in (r.url.hasSuffix("ThresholdInformation") ? Self.reading : ok, hold: .zero) }
         let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "secret-1", integrationCode: "code-1"),
                               baseURL: "https://example.invalid/ATServicesRest/V1.0")
-        await h.client.setQuotaSource { _ = try await api.quota() }
+        h.client.quotaSource.connect { _ = try await api.quota() }
         await h.client.markSuspended(detail: "test")
         let walk = Task { try await h.client.send(Self.bulk()) }
         let result = try await drive(h.test, untilDone: walk)
@@ -127,7 +127,7 @@ struct SuspensionGateTests {
         let h = Harness(policy: policy, seed: 4) { _, _, r in (r.url.hasSuffix("ThresholdInformation") ? zero : ok, hold: .milliseconds(10)) }
         let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "secret-1", integrationCode: "code-1"),
                               baseURL: "https://example.invalid/ATServicesRest/V1.0")
-        await h.client.setQuotaSource { _ = try await api.quota() }
+        h.client.quotaSource.connect { _ = try await api.quota() }
         let walk = Task {
             for i in 0..<5 { _ = try await h.client.send(Self.bulk("Tickets/query?page=\(i)")) }
         }
