@@ -77,8 +77,8 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         var who = "ours \(Format.grouped(p.ours)) \(g.ours)  others \(Format.grouped(others))"
         if let rate = p.othersPerHour, abs(rate) >= 1 { who += " (\(rate > 0 ? "+" : "−")\(Format.grouped(Int(abs(rate).rounded())))/h)" }
         parts.append(who)
-    } else if !perKey {
-        parts.append("ours: \(s.ownLastMinute) in the last minute")
+    } else if !perKey, let mine = s.ownLastMinute {
+        parts.append("ours: \(mine) in the last minute")
     }
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
     if perKey {
@@ -88,7 +88,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
             var text = "X-RateLimit: \(Format.grouped(remaining)) of \(Format.grouped(sv.limit ?? q.limit)) left"
             if let reset = sv.resetAt, reset > s.now { text += ", resets in \(Format.seconds(reset.timeIntervalSince(s.now)))" }
             parts.append(text)
-            parts.append("ours \(s.ownLastMinute) in the last minute")
+            if let mine = s.ownLastMinute { parts.append("ours \(mine) in the last minute") }
         } else if let sv = q.server {
             parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left (our count; the server's X-RateLimit-* \(Format.age(sv.at, now: s.now)) ago)")
         } else {

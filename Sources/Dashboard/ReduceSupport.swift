@@ -149,9 +149,7 @@ extension DashboardState {
         return [.loadPage(next)]
     }
 
-    /// Requests we sent in the last minute, from the log.
-    public var ownLastMinute: Int {
-        let cutoff = now.addingTimeInterval(-60)
-        return log.reversed().prefix { $0.time > cutoff }.count
-    }
+    /// Requests we sent in the tenant's last minute: the client's exact count as the poller
+    /// reports it (the one source; the forecast uses the same), nil until its first report.
+    public var ownLastMinute: Int? { poll?.oursPerMinute }
 }

@@ -257,4 +257,15 @@ struct ReduceTests {
         #expect(abs(f.perMinute - 110) < 0.001)
         #expect(f.boundaries.first.map { $0.name == "+0.5 s tier" && abs(($0.seconds ?? 0) - 2_000.0 / 110 * 60) < 0.001 } == true)
     }
+
+    @Test("'ours in the last minute' is the poller's count (the tenant's minute, as the forecast uses), not a second count from the log")
+    func oursLastMinuteOneSource() {
+        var s = sampleState(width: 120, height: 40)
+        s.poll?.others = nil
+        s.poll?.oursPerMinute = nil
+        // The log has six requests in the last wall-clock minute; until the poller says, nothing is claimed.
+        #expect(!render(s, theme: .fallback).text.contains("in the last minute"))
+        s.poll?.oursPerMinute = 42
+        #expect(render(s, theme: .fallback).text.contains("ours: 42 in the last minute"))
+    }
 }
