@@ -265,12 +265,12 @@ public actor RateAwareClient {
                 stats.failures += 1
                 let message = APIError.shorten(String(describing: error), redact: redact)
                 record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: message)
-                guard request.idempotent, attempt < policy.maxRetries, budget.tryRetry() else {
-                    throw APIError(kind: .transport, status: nil, detail: message)
-                }
+                let plan = RetryRule.plan(.noAnswer, idempotent: request.idempotent, attempt: attempt, maxRetries: policy.maxRetries)
+                guard plan == .afterBackoff, budget.tryRetry() else { throw APIError(kind: .transport, status: nil, detail: message) }
                 let d = policy.backoff.delay(attempt: attempt, using: &rng)
                 try await clock.sleep(d)
-                carriedWait = d.seconds; carriedReason = .backoff
+                carriedWait = d.seconds
+                carriedReason = .backoff
             case .success(let result):
                 if failure == nil, detectsLatency, !request.exempt,
                    let t = detector.observe(endpoint: request.endpoint + " " + request.purpose, duration: duration) {
@@ -284,28 +284,21 @@ public actor RateAwareClient {
                 record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: safe.detail,
                        result: result)
                 if result.status == 429 { stats.status429 += 1 }
-                switch safe.kind {
-                case .attachmentLimit:
+                let plan = RetryRule.plan(.answered(safe.kind, status: result.status), idempotent: request.idempotent,
+                                          attempt: attempt, maxRetries: policy.maxRetries, windowOwns429: windowOwns429)
+                switch plan {
+                case .giveUp:
                     throw safe
-                case .suspended:
-                    // A read waits for the probe; it is not re-sent in a storm.
-                    guard request.idempotent, attempt < policy.maxRetries else { throw safe }
-                    carriedWait = 0; carriedReason = .suspended
-                case .rateLimited where result.status == 429, .serverError where result.status == 503:
-                    // 429: the server did not act on it, so any request may go again; 503 only if idempotent.
-                    // One the window limiter owns waits for its probe, which may take a few more
-                    // refusals while the window is unknown: still bounded by the retry budget.
-                    let most = windowOwns429 ? policy.maxRetries + 8 : policy.maxRetries
-                    guard (result.status == 429 || request.idempotent), attempt < most, budget.tryRetry() else { throw safe }
-                    carriedWait = 0; carriedReason = .retryAfter
-                case .threadLimit, .serverError:
-                    let retryable = safe.kind == .threadLimit || request.idempotent
-                    guard retryable, attempt < policy.maxRetries, budget.tryRetry() else { throw safe }
+                case .afterGate(let why, let spends):
+                    if spends, !budget.tryRetry() { throw safe }
+                    carriedWait = 0
+                    carriedReason = why
+                case .afterBackoff:
+                    guard budget.tryRetry() else { throw safe }
                     let d = policy.backoff.delay(attempt: attempt, using: &rng)
                     try await clock.sleep(d)
-                    carriedWait = d.seconds; carriedReason = .backoff
-                default:
-                    throw safe
+                    carriedWait = d.seconds
+                    carriedReason = .backoff
                 }
             }
             attempt += 1
