@@ -8,19 +8,19 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     if d.loading { title += " " + g.spinner[s.spinner % g.spinner.count] + " loading" }
     c.box(r, title: title, focused: true, theme: theme, glyphs: g)
     let x0 = r.x + 2, inner = r.width - 4
-    var lines: [(String, String, Style?)] = []
-    if let e = d.error { lines.append(("Error", e, theme[.error])) }
-    if let saving = d.saving { lines.append(("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning])) }
-    if let n = d.notice { lines.append(("Change", n, d.noticeIsError ? theme[.error] : theme[.ok])) }
-    lines.append(("Title", t.title, theme[.header]))
-    lines.append(("Status", t.status, nil))
-    lines.append(("Priority", t.priority, priorityStyle(t.priority, theme)))
-    lines.append(("Company", t.company, nil))
-    lines.append(("Assigned to", t.assignee.isEmpty ? "—" : t.assignee, nil))
-    lines.append(("Created", Format.dateTime(t.created, s.timeZone), nil))
-    lines.append(("Last activity", Format.dateTime(t.lastActivity, s.timeZone) + (t.lastActivity.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? ""), nil))
+    var lines: [DetailLine] = []
+    if let e = d.error { lines.append(.field("Error", e, theme[.error])) }
+    if let saving = d.saving { lines.append(.field("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning])) }
+    if let n = d.notice { lines.append(.field("Change", n, d.noticeIsError ? theme[.error] : theme[.ok])) }
+    lines.append(.field("Title", t.title, theme[.header]))
+    lines.append(.field("Status", t.status, nil))
+    lines.append(.field("Priority", t.priority, priorityStyle(t.priority, theme)))
+    lines.append(.field("Company", t.company, nil))
+    lines.append(.field("Assigned to", t.assignee.isEmpty ? "—" : t.assignee, nil))
+    lines.append(.field("Created", Format.dateTime(t.created, s.timeZone), nil))
+    lines.append(.field("Last activity", Format.dateTime(t.lastActivity, s.timeZone) + (t.lastActivity.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? ""), nil))
     let overdue = t.due.map { $0 < s.now } ?? false
-    lines.append(("Due", Format.dateTime(t.due, s.timeZone) + (overdue ? "  OVERDUE" : ""), overdue ? theme[.overdue] : nil))
+    lines.append(.field("Due", Format.dateTime(t.due, s.timeZone) + (overdue ? "  OVERDUE" : ""), overdue ? theme[.overdue] : nil))
     // Each SLA stage: its deadline, and met (on time or late), breached, or how long is left.
     for stage in t.sla?.stages ?? [] {
         let due = Format.dateTime(stage.due, s.timeZone)
@@ -31,25 +31,25 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
         case .breached: text = "BREACHED: due \(due) (\(Format.age(stage.due, now: s.now)) ago)"; style = theme[.overdue]
         case .open: text = "due \(due) (\(SLAText.relative(stage.due, now: s.now)))"; style = stage.due.timeIntervalSince(s.now) < 3_600 ? theme[.warning] : nil
         }
-        lines.append(("SLA " + stage.kind.label.lowercased(), text, style))
+        lines.append(.field("SLA " + stage.kind.label.lowercased(), text, style))
     }
-    for f in t.fields { lines.append((f.name, f.value, nil)) }
-    let labelW = min(24, max(12, lines.map { TextWidth.of($0.0) }.max() ?? 12) + 1)
-    var out: [(String, String, Style?)] = []
+    for f in t.fields { lines.append(.field(f.name, f.value, nil)) }
+    let labelW = min(24, max(12, lines.map { TextWidth.of($0.label ?? "") }.max() ?? 12) + 1)
+    var out: [DetailLine] = []
     for l in lines {
-        let wrapped = Format.wrap(l.1, width: inner - labelW)
-        for (i, w) in wrapped.enumerated() { out.append((i == 0 ? l.0 : "", w, l.2)) }
+        let wrapped = Format.wrap(l.text, width: inner - labelW)
+        for (i, w) in wrapped.enumerated() { out.append(.field(i == 0 ? l.label ?? "" : "", w, l.style)) }
     }
-    out.append(("", "", nil))
-    out.append(("Description", "", theme[.header]))
-    for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) { out.append(("\u{0}", w, nil)) }
+    out.append(.blank)
+    out.append(.field("Description", "", theme[.header]))
+    for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) { out.append(.full(w, nil)) }
     // Attachments: name, size, who, when, who sees it; `w` saves one.
     if let e = d.attachmentsError {
-        out.append(("", "", nil))
-        out.append(("Attachments", "could not be loaded: \(e)", theme[.error]))
+        out.append(.blank)
+        out.append(.field("Attachments", "could not be loaded: \(e)", theme[.error]))
     } else if let list = d.attachments, !list.isEmpty {
-        out.append(("", "", nil))
-        out.append(("Attachments", "\(list.count) \(g.dot) w saves one", theme[.header]))
+        out.append(.blank)
+        out.append(.field("Attachments", "\(list.count) \(g.dot) w saves one", theme[.header]))
         for (i, a) in list.enumerated() {
             var parts = [a.name]
             if let n = a.size { parts.append(ByteSize.text(n)) }
@@ -58,16 +58,16 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
             if let isInternal = a.isInternal { parts.append(isInternal ? "internal" : "customers see it") }
             if a.url != nil { parts.append("kept by Atera (another host)") }
             let chosen = d.save?.index == i
-            out.append(("\u{0}", (chosen ? g.arrow : " ") + " " + parts.joined(separator: " \(g.dot) "), chosen ? theme[.selected] : nil))
+            out.append(.full((chosen ? g.arrow : " ") + " " + parts.joined(separator: " \(g.dot) "), chosen ? theme[.selected] : nil))
         }
     }
     // Atera's comments; Autotask's ticket notes.
     let section = s.vendor.commentsLabel
     if let e = d.commentsError {
-        out.append(("", "", nil))
-        out.append((section, "could not be loaded: \(e)", theme[.error]))
+        out.append(.blank)
+        out.append(.field(section, "could not be loaded: \(e)", theme[.error]))
     } else if let comments = d.comments {
-        out.append(("", "", nil))
+        out.append(.blank)
         // System notes (workflow rules, the RMM) can outnumber people's: folded into a count.
         let system = comments.filter(\.isSystem).count
         let shown = d.showSystemNotes ? comments : comments.filter { !$0.isSystem }
@@ -75,23 +75,23 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
         if system > 0 {
             summary += d.showSystemNotes ? " (\(system) system notes shown: f folds them)" : " \(g.dot) \(system) system notes folded (workflow rules, RMM): f shows them"
         }
-        out.append((section, summary, theme[.header]))
+        out.append(.field(section, summary, theme[.header]))
         for cm in shown {
             let kind = cm.kind.map { " \(g.dot) \($0)" } ?? ""
             let head = "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)\(kind)" + (cm.isInternal ? " \(g.dot) internal" : "")
-            out.append(("\u{0}", head, theme[.muted]))
-            for w in Format.wrap(cm.text.isEmpty ? "(empty)" : cm.text, width: max(10, inner - 2)) { out.append(("\u{0}", "  " + w, nil)) }
+            out.append(.full(head, theme[.muted]))
+            for w in Format.wrap(cm.text.isEmpty ? "(empty)" : cm.text, width: max(10, inner - 2)) { out.append(.full("  " + w, nil)) }
         }
     }
     let rows = r.height - 2
     let start = min(d.scroll, max(0, out.count - rows))
     for (i, l) in out.dropFirst(start).prefix(rows).enumerated() {
         let y = r.y + 1 + i
-        if l.0 == "\u{0}" {
-            c.put(x0, y, l.1, l.2 ?? theme[.base], maxWidth: inner)
+        if let label = l.label {
+            c.put(x0, y, label, theme[.muted], maxWidth: labelW)
+            c.put(x0 + labelW, y, l.text, l.style ?? theme[.base], maxWidth: inner - labelW)
         } else {
-            c.put(x0, y, l.0, theme[.muted], maxWidth: labelW)
-            c.put(x0 + labelW, y, l.1, l.2 ?? theme[.base], maxWidth: inner - labelW)
+            c.put(x0, y, l.text, l.style ?? theme[.base], maxWidth: inner)
         }
     }
     if out.count > rows {
@@ -101,6 +101,22 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     if let e = d.edit { renderPicker(&c, s, d, e, theme, g, r) }
     if let n = d.noteTyping { renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r) }
     else if let n = d.noteConfirm { renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) · \(n.visibility.audience)", theme, g, r) }
+}
+
+/// A row of the detail: a field with its label (shown on the field's first row; nil for text
+/// across the whole width: the description, attachments, notes).
+struct DetailLine {
+    var label: String?
+    var text: String
+    var style: Style?
+
+    static func field(_ label: String, _ text: String, _ style: Style? = nil) -> DetailLine {
+        DetailLine(label: label, text: text, style: style)
+    }
+
+    static func full(_ text: String, _ style: Style? = nil) -> DetailLine { DetailLine(label: nil, text: text, style: style) }
+
+    static let blank = field("", "")
 }
 
 /// A note being typed inline, or waiting for its question: its last lines, sanitized, in a box.
@@ -123,9 +139,12 @@ func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e:
     let current = d.ticket.value(of: e.field)
     let other = e.field == .assignee ? "another technician (e-mail)…" : "another \(e.field.rawValue)…"
     let choices = (e.choices ?? []) + (e.allowsOther && e.choices != nil ? [e.typed.map { "> " + $0 + "_" } ?? other] : [])
-    var lines: [(String, Style)] = []
-    if let err = e.error { lines.append((err, theme[.error])) }
-    else if e.choices == nil { lines.append((g.spinner[s.spinner % g.spinner.count] + " loading the labels…", theme[.muted])) }
+    var lines: [(text: String, style: Style)] = []
+    if let err = e.error {
+        lines.append((err, theme[.error]))
+    } else if e.choices == nil {
+        lines.append((g.spinner[s.spinner % g.spinner.count] + " loading the labels…", theme[.muted]))
+    }
     let picked = e.other ?? (choices.indices.contains(e.selected) ? choices[e.selected] : nil)
     let question = e.confirming && picked != nil ? "\(current.sanitized) \(g.arrow) \(picked!.sanitized) on \(d.ticket.number.sanitized)?" : ""
     let unseen = e.other.map { o in !(e.choices ?? []).contains { $0.caseInsensitiveCompare(o) == .orderedSame } } ?? false
@@ -135,7 +154,10 @@ func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e:
     let box = Layout.Rect(x: r.x + r.width - w - 2, y: r.y + 1, width: w, height: h)
     c.box(box, title: "Set \(e.field.rawValue) (now \(current.sanitized))", focused: true, theme: theme, glyphs: g)
     var y = box.y + 1
-    for l in lines { c.put(box.x + 2, y, l.0, l.1, maxWidth: w - 4); y += 1 }
+    for l in lines {
+        c.put(box.x + 2, y, l.text, l.style, maxWidth: w - 4)
+        y += 1
+    }
     let first = max(0, min(e.selected - listRows + 1, choices.count - listRows))
     for (i, label) in choices.enumerated().dropFirst(first).prefix(listRows) {
         let sel = i == e.selected
@@ -153,6 +175,6 @@ func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e:
     } else if e.typed != nil {
         c.put(box.x + 2, box.y + box.height - 2, "type it \(g.dot) Enter pick \(g.dot) Esc back", theme[.muted], maxWidth: w - 4)
     } else {
-        c.put(box.x + 2, box.y + box.height - 2, "j/k choose \(g.dot) Enter pick \(g.dot) Esc cancel", theme[.muted], maxWidth: w - 4)
+        c.put(box.x + 2, box.y + box.height - 2, KeyMap.of(.picker).line(s, dot: g.dot), theme[.muted], maxWidth: w - 4)
     }
 }
