@@ -189,13 +189,10 @@ extension DashboardState {
                 e.other = value
                 e.confirming = true
             case .cancel: e.typed = nil
-            case .erase:
-                if !typed.isEmpty { typed.removeLast() }
+            case .erase, .eraseAll, .eraseWord, .type:
+                let before = typed
+                guard LineEdit.apply(key, to: &typed, maxCharacters: 100), typed != before else { return [] }
                 e.typed = typed
-            case .eraseAll: e.typed = ""
-            case .type:
-                guard case .char(let c) = key, c.isTypable, typed.count < 100 else { return [] }
-                e.typed = typed + String(c)
             default: return []
             }
             d.edit = e

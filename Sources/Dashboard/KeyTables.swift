@@ -113,8 +113,8 @@ extension KeyMap {
         footer: [H("j/k", "choose", .down, .up), H("Enter", "pick", .accept), H("Esc", "cancel", .cancel)])
 
     static let pickerTyping = KeyMap(
-        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.erase, .backspace), B(.eraseAll, .ctrl("u")), B(.type)],
-        footer: [H("Enter", "pick", .accept), H("Esc", "cancel", .cancel), H("Ctrl-U", "erase", .erase, .eraseAll)])
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
+        footer: [H("Enter", "pick", .accept), H("Esc", "cancel", .cancel), H("Ctrl-U", "erase", .erase, .eraseAll, .eraseWord)])
 
     static let pickerConfirm = KeyMap(
         bindings: choosing + [B(.yes, .char("y"), .char("Y")), B(.no, .char("n"), .char("N"), .escape, .backspace)],
@@ -155,12 +155,12 @@ extension KeyMap {
         footer: [H("y", "send", .yes), audience, H("e", "edit", .editAgain), H("Esc", "keep", .cancel)])
 
     static let filterPrompt = KeyMap(
-        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.erase, .backspace), B(.eraseAll, .ctrl("u")),
-                           B(.down, .down), B(.up, .up), B(.pageDown, .pageDown), B(.pageUp, .pageUp), B(.type)],
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.down, .down), B(.up, .up), B(.pageDown, .pageDown),
+                           B(.pageUp, .pageUp)] + lineEdit,
         footer: [H("Enter", "keep", .accept), H("Esc", "clear", .cancel)])
 
     static let serverFilterPrompt = KeyMap(
-        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.erase, .backspace), B(.eraseAll, .ctrl("u")), B(.type)],
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
         footer: [H("Enter", "apply", .accept), H("empty:", "all", .accept), H("Esc", "", .cancel)])
 
     /// The help overlay, in order. Kept to what fits 80×24 with the gauge's legend: one row a key group.

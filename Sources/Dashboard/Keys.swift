@@ -192,11 +192,9 @@ extension DashboardState {
         case .cancel:
             serverFilterEditing = false
             serverFilterError = nil
-        case .erase:
-            if !serverFilterText.isEmpty { serverFilterText.removeLast() }
-            serverFilterError = nil
-        case .eraseAll:
-            serverFilterText = ""
+        case .erase, .eraseAll, .eraseWord, .type:
+            let before = serverFilterText
+            guard LineEdit.apply(key, to: &serverFilterText, maxCharacters: 300), serverFilterText != before else { return [] }
             serverFilterError = nil
         case .accept:
             do {
@@ -207,10 +205,6 @@ extension DashboardState {
             } catch {
                 serverFilterError = error.description
             }
-        case .type:
-            guard case .char(let c) = key, c.isTypable, serverFilterText.count < 300 else { return [] }
-            serverFilterText.append(c)
-            serverFilterError = nil
         default: break
         }
         return []

@@ -309,19 +309,15 @@ extension DashboardState {
             filterText = ""
             rebuildView()
             return []
-        case .erase:
-            if !filterText.isEmpty { filterText.removeLast() }
-            rebuildView()
-            return []
-        case .eraseAll:
-            filterText = ""
-            rebuildView()
-            return []
         case .up, .down, .pageUp, .pageDown: return handleList(action)
-        case .type:
+        case .erase, .eraseAll, .eraseWord, .type:
             // Only visible text: no control or format characters (they would reach the screen).
-            guard case .char(let c) = key, c.isTypable, filterText.count < 200 else { return [] }
-            filterText.append(c)
+            let before = filterText
+            guard LineEdit.apply(key, to: &filterText, maxCharacters: 200), filterText != before else { return [] }
+            guard action == .type else {
+                rebuildView()
+                return []
+            }
             rebuildView(narrowingFrom: old)
             // A page already on its way counts against the new text's few.
             if !loadingPage { filterPages = 0 }

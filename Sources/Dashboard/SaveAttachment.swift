@@ -88,24 +88,3 @@ extension DashboardState {
         }
     }
 }
-
-/// One line of text being typed: printable characters, Backspace, Ctrl-U (all), Ctrl-W (the last
-/// word or path component, as shells do). Control and format characters (a pasted escape
-/// sequence) never enter it; at most 4,096 bytes.
-enum LineEdit {
-    /// Applies the key; false when it is not an editing key.
-    static func apply(_ key: Key, to text: inout String) -> Bool {
-        switch key {
-        case .backspace: if !text.isEmpty { text.removeLast() }
-        case .ctrl("u"): text = ""
-        case .ctrl("w"):
-            while text.last == "/" || text.last == " " { text.removeLast() }
-            while let c = text.last, c != "/", c != " " { text.removeLast() }
-        case .char(let c):
-            guard c.isTypable, text.utf8.count < 4_096 else { return true }
-            text.append(c)
-        default: return false
-        }
-        return true
-    }
-}
