@@ -145,7 +145,6 @@ public struct BudgetLog: Sendable, Equatable {
     private mutating func trim(_ t: Double) { if times.count > 4 * budget + 64 { times.removeAll { $0 <= t - window } } }
 }
 
-/// What the poller tells the dashboard about its schedule and its cost.
 /// Autotask's attachment budget as it stands: bytes in the rolling window against its limit,
 /// when the window is clear again, and until when the server refuses attachments (after a refusal).
 public struct AttachmentUsage: Sendable, Equatable {
@@ -158,6 +157,7 @@ public struct AttachmentUsage: Sendable, Equatable {
     }
 }
 
+/// What the poller tells the dashboard about its schedule and its cost.
 public struct PollStatus: Sendable, Equatable {
     /// The count projected now (Autotask), nil before a reading or where the count is our own (Atera).
     public var projected: Quota?
