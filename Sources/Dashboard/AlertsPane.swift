@@ -12,8 +12,8 @@ func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     if !counts.isEmpty { title += ": " + counts.joined(separator: ", ") }
     title += ")"
     if let at = s.alertsAt { title += " \(g.dot) \(Format.age(at, now: s.now)) ago" }
-    c.box(r, title: title, focused: s.focus == .alerts, theme: theme, glyphs: g)
-    let x0 = r.x + 2, inner = r.width - 4
+    let area = c.box(r, title: title, focused: s.focus == .alerts, theme: theme, glyphs: g)
+    let x0 = area.x, inner = area.width
     if let e = s.alertsError { c.put(x0, r.y + 1, "could not load alerts: \(e)", theme[.error], maxWidth: inner) }
     let top0 = r.y + (s.alertsError == nil ? 1 : 2)
     let rows = max(0, r.y + r.height - 1 - top0)
@@ -45,8 +45,8 @@ func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 
 /// One alert in full, in the body.
 func renderAlertView(_ c: inout Canvas, _ s: DashboardState, _ a: Alert, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    c.box(r, title: "Alert \(a.id) \(g.dot) \(a.severity.label)", focused: true, theme: theme, glyphs: g)
-    let x0 = r.x + 2, inner = r.width - 4, labelW = 12
+    let area = c.box(r, title: "Alert \(a.id) \(g.dot) \(a.severity.label)", focused: true, theme: theme, glyphs: g)
+    let x0 = area.x, inner = area.width, labelW = 12
     var lines: [(String, String)] = [("Title", a.title), ("Severity", a.severity.label), ("Device", a.device), ("Customer", a.customer),
                                       ("Created", Format.dateTime(a.created, s.timeZone) + (a.created.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? "")),
                                       ("Source", a.source), ("Ticket", a.ticketID.map { "#\($0) (Enter opens it)" } ?? "none")]

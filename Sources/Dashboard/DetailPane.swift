@@ -6,8 +6,8 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     let t = d.ticket
     var title = "Ticket \(t.number)"
     if d.loading { title += " " + g.spinner[s.spinner % g.spinner.count] + " loading" }
-    c.box(r, title: title, focused: true, theme: theme, glyphs: g)
-    let x0 = r.x + 2, inner = r.width - 4
+    let area = c.box(r, title: title, focused: true, theme: theme, glyphs: g)
+    let x0 = area.x, inner = area.width
     var lines: [DetailLine] = []
     if let e = d.error { lines.append(.field("Error", e, theme[.error])) }
     if let saving = d.saving { lines.append(.field("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning])) }

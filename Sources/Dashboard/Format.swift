@@ -102,9 +102,12 @@ struct Glyphs {
 }
 
 extension Canvas {
-    /// A box with a title on its top border.
-    mutating func box(_ r: Layout.Rect, title: String, focused: Bool, theme: Theme, glyphs g: Glyphs) {
-        guard r.width >= 2, r.height >= 2 else { return }
+    /// A box with a title on its top border. Returns the area inside it for the pane's text: within
+    /// the border, `padding` columns in from each side (panes place their text by it, not by the box).
+    @discardableResult
+    mutating func box(_ r: Layout.Rect, title: String, focused: Bool, theme: Theme, glyphs g: Glyphs, padding: Int = 1) -> Layout.Rect {
+        let area = Layout.Rect(x: r.x + 1 + padding, y: r.y + 1, width: max(0, r.width - 2 - 2 * padding), height: max(0, r.height - 2))
+        guard r.width >= 2, r.height >= 2 else { return area }
         let style = focused ? theme[.borderFocus] : theme[.border]
         let inner = r.width - 2
         put(r.x, r.y, g.tl + String(repeating: g.h, count: inner) + g.tr, style)
@@ -117,5 +120,6 @@ extension Canvas {
         if !title.isEmpty {
             put(r.x + 2, r.y, " " + title + " ", focused ? theme[.borderFocus] : theme[.header], maxWidth: r.width - 4)
         }
+        return area
     }
 }

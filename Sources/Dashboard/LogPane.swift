@@ -10,8 +10,8 @@ func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyp
     if let ep = s.logEndpoint { title += ", \(ep.sanitized)" }
     let times = s.ascii ? "x" : "×"
     title += ") " + s.logStatusTotals.map { "\($0.0)\(times)\($0.1)" }.joined(separator: " ")
-    c.box(r, title: title, focused: s.focus == .log, theme: theme, glyphs: g)
-    let x0 = r.x + 2, inner = r.width - 4
+    let area = c.box(r, title: title, focused: s.focus == .log, theme: theme, glyphs: g)
+    let x0 = area.x, inner = area.width
     let rows = s.logRows
     if shown.isEmpty {
         c.put(x0, r.y + 1, s.log.isEmpty ? "no requests yet" : "no request matches (e: failures only, f: endpoint)", theme[.muted])

@@ -6,8 +6,8 @@ import PSACore
 /// (paused, suspended), and the poller's schedule and cost.
 func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     let perKey = s.vendor.quotaModel == .perKeyWindow
-    c.box(r, title: s.vendor.quotaTitle, focused: false, theme: theme, glyphs: g)
-    let x = r.x + 2, inner = r.width - 4
+    let area = c.box(r, title: s.vendor.quotaTitle, focused: false, theme: theme, glyphs: g)
+    let x = area.x, inner = area.width
     renderPollLine(&c, s, theme, g, x: x, y: r.y + 5, width: inner)
     renderTrend(&c, s, theme, g, x: x, y: r.y + 4, width: inner)
     guard let q = s.shownQuota else {

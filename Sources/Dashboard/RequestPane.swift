@@ -149,9 +149,9 @@ extension DashboardState {
 /// The request view: one request of the log in full, in place of the tickets and the log.
 func renderRequest(_ c: inout Canvas, _ s: DashboardState, _ rec: RequestRecord, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     let status = rec.status.map(String.init) ?? "ERR"
-    c.box(r, title: "Request #\(rec.id) \(g.dot) \(rec.method) \(DashboardState.endpoint(of: rec.path)) \(g.dot) \(status)",
+    let area = c.box(r, title: "Request #\(rec.id) \(g.dot) \(rec.method) \(DashboardState.endpoint(of: rec.path)) \(g.dot) \(status)",
           focused: true, theme: theme, glyphs: g)
-    let x0 = r.x + 2, inner = r.width - 4
+    let x0 = area.x, inner = area.width
     let lines = s.requestLines(rec, width: inner)
     let rows = s.requestRows
     let start = min(s.requestScroll, max(0, lines.count - rows))

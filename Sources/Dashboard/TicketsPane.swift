@@ -60,8 +60,8 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     if let f = s.serverFilter { title += " \(g.dot) server: \(f.text.sanitized)" }
     if let o = s.order { title += " \(g.dot) by \(o.column.rawValue) \(o.descending ? g.down : g.up)" }
     if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
-    c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g)
-    let x0 = r.x + 1, inner = r.width - 2
+    let area = c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g, padding: 0)
+    let x0 = area.x, inner = area.width
     let cols = TicketColumns(width: inner - 1, sla: s.slaSeen).columns
     var x = x0 + 1
     for col in cols {
