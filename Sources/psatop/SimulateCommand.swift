@@ -49,6 +49,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An Autotask workflow rule: a PATCH that sets this status value is answered {\"itemId\"} but the server keeps the old status (and logs a workflow-rule note), so a client's read-back can be tested.", valueName: "status"))
     var workflowRevert: Int?
 
+    @OptionGroup var replay: ReplayOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
@@ -83,6 +85,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.faults = try FaultPlan(parsing: faults)
         config.workflowRevertStatus = workflowRevert
         config.extraTenants = try tenants.map { try TenantSpec(parsing: $0) }
+        do { config.replay = try replay.settings() } catch { fail("\(error)") }
         let sim: Simulator
         do { sim = try await Simulator.start(config) } catch { fail("\(error)") }
         // Written straight to the file descriptor so a pipe sees it at once.

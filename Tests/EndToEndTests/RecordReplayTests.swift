@@ -1,0 +1,101 @@
+import Foundation
+import PSAApp
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension EndToEnd {
+/// `--record` writes valid, scrubbed HAR with no credential (also when interrupted), and
+/// `simulate --replay` of it gives `tickets` back the same tickets as recorded.
+@Suite("Record and replay", .serialized)
+struct RecordReplayTests {
+    static let credentials = ["demo-secret-not-real", "DEMO-INTEGRATION-CODE", "demo-atera-key-not-real", "api-user@demo.example"]
+
+    static func dir() throws -> String {
+        let d = NSTemporaryDirectory() + "psatop-rec-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    static func tickets(_ output: String) throws -> [[String: Any]] {
+        let start = try #require(output.firstIndex(of: "["))
+        let data = Data(output[start...].utf8)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+    }
+
+    /// Every ticket the recording's answers hold, id → title.
+    static func recordedTitles(_ har: Data) throws -> [Int: String] {
+        let root = try #require(try JSONSerialization.jsonObject(with: har) as? [String: Any])
+        let entries = try #require((root["log"] as? [String: Any])?["entries"] as? [[String: Any]])
+        var out: [Int: String] = [:]
+        for e in entries {
+            guard let url = (e["request"] as? [String: Any])?["url"] as? String, url.lowercased().contains("/tickets/query"),
+                  let text = ((e["response"] as? [String: Any])?["content"] as? [String: Any])?["text"] as? String,
+                  let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                  let items = obj["items"] as? [[String: Any]] else { continue }
+            for i in items { if let id = i["id"] as? Int, let t = i["title"] as? String { out[id] = t } }
+        }
+        return out
+    }
+
+    @Test("tickets --demo --all --record: valid HAR 1.2, no credential, no original personal data; replayed, the same ids and the recorded titles")
+    func roundTrip() throws {
+        let bin = try psatopBinary()
+        let d = try Self.dir()
+        let har = d + "/t.har"
+        let original = try spawn([bin, "tickets", "--demo", "--demo-tickets", "150", "--all", "--json", "--record", har])
+        #expect(original.status == 0, "\(original.output.suffix(500))")
+        #expect(original.output.contains("recording to \(har)"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: har))
+        #expect(HARCheck.problems(data).isEmpty, "\(HARCheck.problems(data).prefix(5))")
+        var st = stat()
+        #expect(stat(har, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        let text = String(decoding: data, as: UTF8.self)
+        for c in Self.credentials { #expect(!text.contains(c), "the recording holds \(c)") }
+        let tickets = try Self.tickets(original.output)
+        #expect(tickets.count == 150)
+        // Titles and companies as the simulator made them appear nowhere in the file.
+        var personal = Set<String>()
+        for t in tickets {
+            for k in ["title", "company", "contact", "assignee", "description"] {
+                if let v = t[k] as? String, v.count >= 8 { personal.insert(v) }
+            }
+        }
+        #expect(!personal.isEmpty)
+        for p in personal { #expect(!text.contains(p), "the recording holds \(p)") }
+        // A second recording to the same file is refused without --force.
+        let again = try spawn([bin, "tickets", "--demo", "--demo-tickets", "5", "--record", har])
+        #expect(again.status != 0 && again.output.contains("--force"))
+
+        let sim = try SimServer(bin, extra: ["--replay", har, "--replay-only"])
+        defer { sim.stop() }
+        let env = "AUTOTASK_USERNAME=someone@else.example AUTOTASK_SECRET=x1234 AUTOTASK_INTEGRATION_CODE=y1234"
+        let replayed = try spawn(["/bin/sh", "-c", "env \(env) \(bin) tickets --all --json --base-url \(sim.autotaskURL)"])
+        #expect(replayed.status == 0, "\(replayed.output.suffix(800))")
+        let back = try Self.tickets(replayed.output)
+        #expect(back.compactMap { $0["id"] as? Int } == tickets.compactMap { $0["id"] as? Int })
+        let recorded = try Self.recordedTitles(data)
+        #expect(!recorded.isEmpty)
+        for t in back {
+            guard let id = t["id"] as? Int else { continue }
+            #expect(t["title"] as? String == recorded[id], "ticket \(id)")
+        }
+    }
+
+    @Test("Interrupted by SIGINT mid-walk, the recording is still valid HAR with no credential")
+    func interrupted() throws {
+        let bin = try psatopBinary()
+        let har = try Self.dir() + "/cut.har"
+        let script = "\(bin) tickets --demo --demo-tickets 20000 --all --json --record \(har) >/dev/null 2>&1 & p=$!; "
+            + "sleep 2; kill -INT $p; wait $p; echo status=$?"
+        let r = try spawn(["/bin/sh", "-c", script])
+        #expect(r.output.contains("status="))
+        let data = try Data(contentsOf: URL(fileURLWithPath: har))
+        #expect(HARCheck.problems(data).isEmpty, "\(HARCheck.problems(data).prefix(5))")
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"entries\":[\n{"), "nothing was recorded before the signal")
+        for c in Self.credentials { #expect(!text.contains(c)) }
+    }
+}
+}
