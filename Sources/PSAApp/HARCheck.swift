@@ -16,7 +16,7 @@ public enum HARCheck {
                 }
                 let ok: Bool = switch type {
                 case "string": v is String
-                case "number": v is NSNumber && !(v is Bool)
+                case "number": isNumber(v)
                 case "array": v is [Any]
                 case "object": v is [String: Any]
                 default: true
@@ -61,6 +61,12 @@ public enum HARCheck {
                 continue
             }
         }
+    }
+
+    /// A JSON number, not a boolean (which Foundation also gives as an NSNumber).
+    static func isNumber(_ v: Any) -> Bool {
+        guard let n = v as? NSNumber else { return false }
+        return !["c", "B"].contains(String(cString: n.objCType)) || "\(type(of: v))" == "NSNumber"
     }
 
     static func isISO(_ s: String) -> Bool {

@@ -58,8 +58,8 @@ public struct FakeText: Sendable {
             return Unicode.Scalar(v - UInt32(n) + UInt32(rng.next() % 10)) ?? u
         }
         // Another letter outside the ranges: one of the same case from its own 128-scalar block.
-        guard p.isAlphabetic, !p.isJoinControl, p.generalCategory != .nonspacingMark,
-              p.generalCategory != .spacingMark else { return u }
+        let kept: [Unicode.GeneralCategory] = [.nonspacingMark, .spacingMark, .modifierLetter]
+        guard p.isAlphabetic, !p.isJoinControl, !kept.contains(p.generalCategory) else { return u }
         let base = v & ~0x7F
         for _ in 0..<16 {
             guard let c = Unicode.Scalar(base + UInt32(rng.next() % 128)) else { continue }

@@ -22,7 +22,7 @@ public struct Scrubber: Sendable {
     /// Keys whose string values are structure, never personal (compared lowercased).
     static let structuralKeys: Set<String> = [
         "op", "field", "datatype", "referenceentitytype", "picklistparentvaluefield", "parentvalue",
-        "ticketnumber", "zonename", "mimetype", "contenttype", "udf", "version", "type", "sortorder",
+        "ticketnumber", "zonename", "mimetype", "contenttype", "udf", "version", "type", "sortorder", "includefields",
     ]
     /// Keys holding a link: their scheme, host and path are kept, their query values scrubbed.
     static let linkKeys: Set<String> = ["nextpageurl", "prevpageurl", "nextlink", "prevlink", "url", "weburl"]

@@ -28,7 +28,8 @@ struct HARRecordTests {
         let file = try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "test")
         var st = stat()
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
-        #expect(HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path))).isEmpty)
+        let problems = HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(problems.isEmpty, "\(problems)")
         for i in 0..<3 {
             #expect(file.append(Array(#"{"n":\#(i)}"#.utf8)) == .written)
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -86,7 +87,8 @@ struct HARRecordTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         for leaked in [secret, code, "tok-abc-123", "ref-xyz-789", "sid=abc", "QUJDQUJD"] { #expect(!text.contains(leaked), "leaked \(leaked)") }
         #expect(text.contains("attachment data left out: 800 base64 characters"))
-        #expect(HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path))).isEmpty)
+        let problems = HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(problems.isEmpty, "\(problems)")
         let entries = try Self.entries(path)
         #expect(entries.count == 2)
         let failed = try #require(entries[1]["response"] as? [String: Any])
@@ -105,7 +107,8 @@ struct HARRecordTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!text.contains("jane") && !text.contains("contoso") && !text.contains("Outlook"))
         #expect(text.contains(#"\"id\":42"#) && text.contains("2026-11-30T08:00:00Z"))
-        #expect(HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path))).isEmpty)
+        let problems = HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(problems.isEmpty, "\(problems)")
     }
 
     @Test("HARCheck names what a file lacks")

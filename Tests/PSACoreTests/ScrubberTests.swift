@@ -12,7 +12,9 @@ struct ScrubberTests {
             case 0x61...0x7A: "a"
             case 0x41...0x5A: "A"
             case 0x30...0x39: "0"
+            case 0xC0...0xFF: "latin1"
             case 0x4E00...0x9FFF: "CJK"
+            case 0x30A1...0x30FA: "kata"
             case 0x3041...0x3096: "hira"
             case 0x430...0x44F: "cyr"
             case 0x410...0x42F: "CYR"
@@ -34,7 +36,7 @@ struct ScrubberTests {
             #expect(scripts(f) == scripts(text), "\(text) → \(f)")
         }
         let f = s.fakes.fake(hostile)
-        #expect(f.contains("\u{1B}[31m") && f.contains("\u{202E}") && f.contains("\u{200B}") && f.contains("\t") && f.contains("\n"))
+        #expect(f.contains("\u{1B}[") && f.contains("\u{202E}") && f.contains("\u{200B}") && f.contains("\t") && f.contains("\n"))
     }
 
     @Test("The same value gets the same fake everywhere; another key gives another fake; case follows the value")
