@@ -19,9 +19,6 @@ public final class HARRecorder: Sendable {
     /// Token values answers brought (removed from everything written after).
     private let obtained = Mutex<[String]>([])
 
-    /// JSON keys whose values are credentials obtained at run time.
-    public static let tokenKeys: Set<String> = ["access_token", "refresh_token", "id_token", "accesstoken", "refreshtoken",
-                                                "client_secret", "password"]
     /// JSON keys whose long values are attachment file data (base64).
     static let attachmentDataKeys: Set<String> = ["data", "filedata", "attachmentdata", "base64data"]
 
@@ -67,18 +64,16 @@ public final class HARRecorder: Sendable {
     /// A body as written: token values and attachment data out, secrets removed, then scrubbed.
     /// nil when it is no text (binary data is left out; its size is kept by the caller).
     func bodyText(_ data: Data, redact: (String) -> String) -> String? {
-        guard !data.isEmpty, let text = String(data: data, encoding: .utf8) else { return nil }
-        var cleaned = text
-        if let json = JSONStrings.rewrite(data, { [self] path, value in
+        guard !data.isEmpty, String(data: data, encoding: .utf8) != nil else { return nil }
+        // Token fields first (the request view's redaction), learnt as secrets for what follows.
+        let (withoutTokens, tokens) = RequestExchange.redactingTokens(data)
+        let learnt = tokens.filter { $0.count >= 4 }
+        if !learnt.isEmpty { obtained.withLock { $0.append(contentsOf: learnt) } }
+        var cleaned = String(decoding: withoutTokens, as: UTF8.self)
+        if let json = JSONStrings.rewrite(withoutTokens, { path, value in
             let key = path.last?.lowercased() ?? ""
-            if Self.tokenKeys.contains(key), !value.isEmpty {
-                if value.count >= 4 { obtained.withLock { $0.append(value) } }
-                return RequestExchange.redacted
-            }
-            if Self.attachmentDataKeys.contains(key), value.utf8.count > 256 {
-                return "[attachment data left out: \(value.utf8.count) base64 characters]"
-            }
-            return nil
+            guard Self.attachmentDataKeys.contains(key), value.utf8.count > 256 else { return nil }
+            return "[attachment data left out: \(value.utf8.count) base64 characters]"
         }) {
             cleaned = String(decoding: json, as: UTF8.self)
         }
