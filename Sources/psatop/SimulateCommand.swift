@@ -102,7 +102,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 ? "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)\n"
                 : "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)\n"
         }.joined()
-        Out.data(Data(lines.utf8))
+        Out.data(Data((lines + replayLine(config)).utf8))
         // Run until SIGINT or SIGTERM.
         let (stream, cont) = AsyncStream<Int32>.makeStream()
         let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
@@ -115,5 +115,14 @@ struct SimulateCommand: AsyncParsableCommand {
         for await _ in stream { break }
         sources.forEach { $0.cancel() }
         await sim.stop()
+    }
+}
+
+extension SimulateCommand {
+    /// What `--replay` serves, for the start-up lines.
+    func replayLine(_ config: SimulatorConfig) -> String {
+        guard let r = config.replay, let path = replay.replay else { return "" }
+        let rest = r.only ? "404 (--replay-only)" : "the twins"
+        return "replay: \(path) (\(r.recording.currentStats.entries) exchanges; unmatched requests go to \(rest))\n"
     }
 }
