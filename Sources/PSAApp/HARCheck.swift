@@ -5,7 +5,9 @@ import Foundation
 /// before sharing it.
 public enum HARCheck {
     public static func problems(_ data: Data) -> [String] {
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return ["not a JSON object"] }
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return ["not a JSON object"]
+        }
         guard let log = root["log"] as? [String: Any] else { return ["no log object"] }
         var out: [String] = []
         func need(_ obj: [String: Any], _ keys: [String: String], _ at: String) {
@@ -25,7 +27,9 @@ public enum HARCheck {
             }
         }
         need(log, ["version": "string", "creator": "object", "entries": "array"], "log")
-        if let creator = log["creator"] as? [String: Any] { need(creator, ["name": "string", "version": "string"], "log.creator") }
+        if let creator = log["creator"] as? [String: Any] {
+            need(creator, ["name": "string", "version": "string"], "log.creator")
+        }
         for (i, e) in ((log["entries"] as? [Any]) ?? []).enumerated() {
             let at = "log.entries[\(i)]"
             guard let e = e as? [String: Any] else {
@@ -34,10 +38,13 @@ public enum HARCheck {
             }
             need(e, ["startedDateTime": "string", "time": "number", "request": "object", "response": "object",
                      "cache": "object", "timings": "object"], at)
-            if let s = e["startedDateTime"] as? String, !isISO(s) { out.append("\(at).startedDateTime is not ISO 8601") }
+            if let s = e["startedDateTime"] as? String, !isISO(s) {
+                out.append("\(at).startedDateTime is not ISO 8601")
+            }
             if let r = e["request"] as? [String: Any] {
-                need(r, ["method": "string", "url": "string", "httpVersion": "string", "cookies": "array", "headers": "array",
-                         "queryString": "array", "headersSize": "number", "bodySize": "number"], at + ".request")
+                need(r, ["method": "string", "url": "string", "httpVersion": "string", "cookies": "array",
+                         "headers": "array", "queryString": "array", "headersSize": "number", "bodySize": "number"],
+                     at + ".request")
                 pairs(r["headers"], at + ".request.headers", &out)
                 pairs(r["queryString"], at + ".request.queryString", &out)
                 if let p = r["postData"] as? [String: Any] { need(p, ["mimeType": "string"], at + ".request.postData") }
@@ -47,9 +54,13 @@ public enum HARCheck {
                          "headers": "array", "content": "object", "redirectURL": "string", "headersSize": "number",
                          "bodySize": "number"], at + ".response")
                 pairs(r["headers"], at + ".response.headers", &out)
-                if let c = r["content"] as? [String: Any] { need(c, ["size": "number", "mimeType": "string"], at + ".response.content") }
+                if let c = r["content"] as? [String: Any] {
+                    need(c, ["size": "number", "mimeType": "string"], at + ".response.content")
+                }
             }
-            if let t = e["timings"] as? [String: Any] { need(t, ["send": "number", "wait": "number", "receive": "number"], at + ".timings") }
+            if let t = e["timings"] as? [String: Any] {
+                need(t, ["send": "number", "wait": "number", "receive": "number"], at + ".timings")
+            }
         }
         return out
     }

@@ -42,7 +42,9 @@ public final class HARFile: Sendable {
                 guard (st.st_mode & S_IFMT) == S_IFREG || (st.st_mode & S_IFMT) == S_IFLNK else {
                     throw Refused(description: "\(path) exists and is not a regular file; not replaced")
                 }
-                guard unlink(path) == 0 else { throw Refused(description: "cannot replace \(path): \(String(cString: strerror(errno)))") }
+                guard unlink(path) == 0 else {
+                    throw Refused(description: "cannot replace \(path): \(String(cString: strerror(errno)))")
+                }
             }
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)

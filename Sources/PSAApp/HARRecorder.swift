@@ -42,7 +42,8 @@ public final class HARRecorder: Sendable {
     /// Writes one exchange.
     public func record(_ x: RecordedExchange, redact: @Sendable (String) -> String) {
         let entry = self.entry(x, redact: redact)
-        guard let json = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        guard let json = try? JSONSerialization.data(withJSONObject: entry, options: options) else { return }
         if file.append(Array(json)) == .capReached {
             let mb = file.maxBytes / 1_048_576
             notice("the recording reached \(mb) MB (--record-max-mb) after \(file.entryCount) exchanges and stopped; "
@@ -112,11 +113,16 @@ public final class HARRecorder: Sendable {
         if let body = x.request.body, !body.isEmpty {
             let mime = Self.header("Content-Type", x.request.headers) ?? "application/json"
             var post: [String: Any] = ["mimeType": mime]
-            if let text = bodyText(body, redact: redact) { post["text"] = text } else { post["comment"] = "binary data left out (\(body.count) bytes)" }
+            if let text = bodyText(body, redact: redact) {
+                post["text"] = text
+            } else {
+                post["comment"] = "binary data left out (\(body.count) bytes)"
+            }
             request["postData"] = post
         }
         var response: [String: Any] = [
-            "status": x.result?.status ?? 0, "statusText": Self.statusText(x.result?.status ?? 0), "httpVersion": "HTTP/1.1",
+            "status": x.result?.status ?? 0, "statusText": Self.statusText(x.result?.status ?? 0),
+            "httpVersion": "HTTP/1.1",
             "cookies": [[String: Any]](), "headers": headers(x.result?.headers ?? [], redact), "headersSize": -1,
             "bodySize": x.result?.body.count ?? 0,
             "redirectURL": x.result?.header("Location").map { self.url($0, redact) } ?? "",
@@ -124,7 +130,11 @@ public final class HARRecorder: Sendable {
         var content: [String: Any] = ["size": x.result?.body.count ?? 0,
                                       "mimeType": x.result?.header("Content-Type") ?? "application/octet-stream"]
         if let body = x.result?.body, !body.isEmpty {
-            if let text = bodyText(body, redact: redact) { content["text"] = text } else { content["comment"] = "binary data left out (\(body.count) bytes)" }
+            if let text = bodyText(body, redact: redact) {
+                content["text"] = text
+            } else {
+                content["comment"] = "binary data left out (\(body.count) bytes)"
+            }
         }
         response["content"] = content
         if let error = x.error { response["_error"] = safe(error, redact) }
@@ -144,7 +154,9 @@ public final class HARRecorder: Sendable {
         guard let q = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
         return q.split(separator: "&").map { part in
             let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            func decode(_ s: Substring) -> String {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
             return ["name": decode(kv[0]), "value": kv.count > 1 ? decode(kv[1]) : ""]
         }
     }
@@ -156,8 +168,9 @@ public final class HARRecorder: Sendable {
     }
 
     static func statusText(_ s: Int) -> String {
-        let known = [200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 304: "Not Modified",
-                     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+        let known = [200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found",
+                     304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+                     405: "Method Not Allowed",
                      409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
                      503: "Service Unavailable", 504: "Gateway Timeout"]
         return known[s] ?? ""

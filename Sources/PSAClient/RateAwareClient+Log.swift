@@ -46,7 +46,8 @@ extension RateAwareClient {
         let limit = RequestExchange.bodyLimit
         let longest = secrets.map(\.utf8.count).max() ?? 0
         // Token fields (an OAuth answer's access_token…) as the recording redacts them.
-        let safe = redact(String(decoding: RequestExchange.redactingTokens(data).body.prefix(limit + longest), as: UTF8.self))
+        let body = RequestExchange.redactingTokens(data).body
+        let safe = redact(String(decoding: body.prefix(limit + longest), as: UTF8.self))
         guard safe.utf8.count > limit else { return safe }
         return String(decoding: Array(safe.utf8.prefix(limit)), as: UTF8.self)
     }

@@ -29,7 +29,8 @@ public struct RecordingTransport: HTTPTransport {
     public let clock: PSAClock
     public let sink: @Sendable (RecordedExchange) -> Void
 
-    public init(_ inner: any HTTPTransport, clock: PSAClock = .continuous, sink: @escaping @Sendable (RecordedExchange) -> Void) {
+    public init(_ inner: any HTTPTransport, clock: PSAClock = .continuous,
+                sink: @escaping @Sendable (RecordedExchange) -> Void) {
         self.inner = inner
         self.clock = clock
         self.sink = sink

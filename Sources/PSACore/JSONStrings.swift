@@ -171,7 +171,9 @@ public enum JSONStrings {
                     continue
                 }
                 guard e == UInt8(ascii: "u"), pos + 4 <= bytes.count,
-                      let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16) else { return nil }
+                      let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16) else {
+                    return nil
+                }
                 pos += 4
                 if (0xD800...0xDBFF).contains(v) {
                     pendingHigh = v

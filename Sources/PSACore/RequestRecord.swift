@@ -137,8 +137,9 @@ public enum CredentialVariable {
 extension RequestExchange {
     /// JSON fields whose values are credentials a server hands out at run time (OAuth token
     /// answers and the like), compared lowercased.
-    public static let tokenKeys: Set<String> = ["access_token", "refresh_token", "id_token", "accesstoken", "refreshtoken",
-                                                "client_secret", "password"]
+    public static let tokenKeys: Set<String> = [
+        "access_token", "refresh_token", "id_token", "accesstoken", "refreshtoken", "client_secret", "password",
+    ]
 
     /// A JSON body with the value of every token field replaced by `[redacted]`, and the values
     /// found (to be removed wherever else they appear). A body that is no JSON comes back as it is.

@@ -99,10 +99,12 @@ public struct Scrubber: Sendable {
 
     /// Path segments: kept, except one with an `@` or a space (a person's address or name).
     func path(_ p: String) -> String {
-        let (scheme, rest) = p.range(of: "://").map { (String(p[..<$0.upperBound]), String(p[$0.upperBound...])) } ?? ("", p)
+        let (scheme, rest) = p.range(of: "://").map { r in (String(p[..<r.upperBound]), String(p[r.upperBound...])) }
+            ?? ("", p)
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false).enumerated().map { i, seg -> String in
             let decoded = String(seg).removingPercentEncoding ?? String(seg)
-            guard !scheme.isEmpty ? i > 0 : true, decoded.contains("@") || decoded.contains(" ") else { return String(seg) }
+            let isHost = !scheme.isEmpty && i == 0
+            guard !isHost, decoded.contains("@") || decoded.contains(" ") else { return String(seg) }
             return Self.encode(fakes.fake(decoded))
         }
         return scheme + parts.joined(separator: "/")
@@ -143,7 +145,8 @@ public struct Scrubber: Sendable {
 
     /// Percent-encodes a query value or path segment (unreserved characters kept).
     public static func encode(_ s: String, plusForSpace: Bool = false) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(0x7F)))
+        let ascii = CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(0x7F))
+        var allowed = CharacterSet.alphanumerics.intersection(ascii)
         allowed.insert(charactersIn: "-._~")
         let encoded = s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
         return plusForSpace ? encoded.replacingOccurrences(of: "%20", with: "+") : encoded

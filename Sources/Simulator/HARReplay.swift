@@ -46,7 +46,9 @@ public final class HARReplay: Sendable {
 
     /// Reads a HAR file (`path`).
     public convenience init(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Unreadable(description: "cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Unreadable(description: "cannot read \(path)")
+        }
         try self.init(data: data, name: path)
     }
 
@@ -72,7 +74,8 @@ public final class HARReplay: Sendable {
             let text = (res["content"] as? [String: Any])?["text"] as? String ?? ""
             let wait = ((e["timings"] as? [String: Any])?["wait"] as? Double) ?? (e["time"] as? Double) ?? 0
             let answer = Answer(status: status, headers: headers, body: Data(text.utf8), wait: max(0, wait) / 1_000)
-            queues[Self.key(method: method, path: path, query: query, body: body), default: Queue(answers: [])].answers.append(answer)
+            let key = Self.key(method: method, path: path, query: query, body: body)
+            queues[key, default: Queue(answers: [])].answers.append(answer)
         }
         self.queues = Mutex(queues)
         self.origins = origins
@@ -103,7 +106,9 @@ public final class HARReplay: Sendable {
         guard var a = found else { return nil }
         var text = String(decoding: a.body, as: UTF8.self)
         for o in origins where text.contains(o) { text = text.replacingOccurrences(of: o, with: origin) }
-        for o in origins { text = text.replacingOccurrences(of: o.replacingOccurrences(of: "/", with: "\\/"), with: origin) }
+        for o in origins {
+            text = text.replacingOccurrences(of: o.replacingOccurrences(of: "/", with: "\\/"), with: origin)
+        }
         a.body = Data(text.utf8)
         a.headers = a.headers.map { n, v in
             var v = v
@@ -147,7 +152,9 @@ public final class HARReplay: Sendable {
     static func normalisedQuery(_ q: String) -> String {
         let pairs = q.split(separator: "&").map { part -> (String, String) in
             let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            func decode(_ s: Substring) -> String {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
             let name = decode(kv[0]).lowercased()
             let value = kv.count > 1 ? decode(kv[1]) : ""
             if identityParameters.contains(name) { return (name, "<who>") }
@@ -166,9 +173,12 @@ public final class HARReplay: Sendable {
     static func normalisedBody(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return "" }
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8), options: [.fragmentsAllowed]) else { return trimmed }
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8), options: [.fragmentsAllowed]) else {
+            return trimmed
+        }
         let masked = mask(obj)
-        guard let data = try? JSONSerialization.data(withJSONObject: masked, options: [.sortedKeys, .fragmentsAllowed]) else { return trimmed }
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .fragmentsAllowed]
+        guard let data = try? JSONSerialization.data(withJSONObject: masked, options: options) else { return trimmed }
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -205,13 +215,16 @@ extension SimRouter {
         }
         if replay.latency, a.wait > 0 { try? await clock.sleep(.seconds(double: a.wait / config.timeScale)) }
         let type = a.headers.first { $0.0.lowercased() == "content-type" }?.1 ?? "application/json; charset=utf-8"
-        return .data(a.status, a.body, contentType: type, headers: a.headers.filter { $0.0.lowercased() != "content-type" })
+        let rest = a.headers.filter { $0.0.lowercased() != "content-type" }
+        return .data(a.status, a.body, contentType: type, headers: rest)
     }
 
     /// `/__sim/stats` with the replay's counters under `replay`.
     func statsWithReplay(_ data: Data) -> Data {
         guard let replay = config.replay, var obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let s = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(replay.recording.currentStats)) else { return data }
+              let s = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(replay.recording.currentStats)) else {
+            return data
+        }
         obj["replay"] = s
         return (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? data
     }

@@ -47,7 +47,8 @@ struct SimRouter: Sendable {
             return await AteraTwin(state: state, config: config, clock: clock).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
         if path == "/__sim/stats" {
-            return .data(200, statsWithReplay(await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })))
+            let stats = await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })
+            return .data(200, statsWithReplay(stats))
         }
         if path == "/__sim/reset", req.method == "POST" {
             await state.reset()
