@@ -38,11 +38,17 @@ public struct Scrubber: Sendable {
 
     // MARK: Values
 
+    /// Keys whose digits are a person's or a place's (phone, mobile, fax, postcode), compared lowercased.
+    static func isNumberOfAPerson(_ key: String) -> Bool {
+        ["phone", "mobile", "fax", "postal", "zip", "postcode", "sms", "ssn", "iban"].contains { key.contains($0) }
+    }
+
     /// Whether a string keeps its value whatever its key: a shape, not a person.
     public static func isShapeValue(_ s: String) -> Bool {
         if s.isEmpty || s == RequestExchange.redacted { return true }
         if ["true", "false", "null"].contains(s.lowercased()) { return true }
-        if Double(s) != nil, s.allSatisfy({ "0123456789.-+eE".contains($0) }) { return true }
+        // A number (not one written "+1…" or with spaces: a phone number in free text is no amount).
+        if Double(s) != nil, s.first != "+", s.allSatisfy({ "0123456789.-eE".contains($0) }) { return true }
         return isDate(s) || isGUID(s)
     }
 
@@ -57,8 +63,10 @@ public struct Scrubber: Sendable {
 
     /// A JSON string value at `path` (its keys, as `JSONStrings` gives them): its fake, or nil to keep it.
     public func value(_ s: String, path: [String]) -> String? {
-        if Self.isShapeValue(s) { return nil }
         let key = path.last?.lowercased() ?? ""
+        // A phone number or a postcode is all digits: replaced whatever its shape.
+        if Self.isNumberOfAPerson(key), !s.isEmpty { return fakes.fake(s) }
+        if Self.isShapeValue(s) { return nil }
         let parent = path.dropLast().last?.lowercased() ?? ""
         if Self.linkKeys.contains(key), s.lowercased().hasPrefix("http") { return link(s) }
         if Self.structuralKeys.contains(key) { return nil }

@@ -83,6 +83,33 @@ struct RecordReplayTests {
         }
     }
 
+    @Test("Each corpus file, served by simulate --replay --replay-only, walks to its tickets with tickets --all --json")
+    func corpus() throws {
+        let bin = try psatopBinary()
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("PSAClientTests/Corpus/har")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".har") }.sorted()
+        #expect(files.count >= 2)
+        for name in files {
+            let path = dir.appendingPathComponent(name).path
+            let sim = try SimServer(bin, extra: ["--replay", path, "--replay-only"])
+            defer { sim.stop() }
+            let atera = name.hasPrefix("atera-")
+            let env = atera ? "ATERA_API_KEY=replay-key"
+                : "AUTOTASK_USERNAME=someone@else.example AUTOTASK_SECRET=x1234 AUTOTASK_INTEGRATION_CODE=y1234"
+            let target = atera ? "--vendor atera --base-url \(sim.ateraURL)" : "--base-url \(sim.autotaskURL)"
+            let r = try spawn(["/bin/sh", "-c", "env \(env) \(bin) tickets --all --json \(target)"])
+            #expect(r.status == 0, "\(name): \(r.output.suffix(600))")
+            let tickets = try Self.tickets(r.output)
+            #expect(!tickets.isEmpty, "\(name) gave no ticket")
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            for t in tickets {
+                let id = t["id"] as? Int ?? -1
+                #expect(text.contains("\(id)"), "\(name): ticket \(id) is not in the file")
+            }
+        }
+    }
+
     /// Starts `argv` with default signal dispositions (a shell's background job would ignore
     /// SIGINT), output to /dev/null; its pid.
     static func start(_ argv: [String]) throws -> pid_t {

@@ -68,6 +68,15 @@ struct ScrubberTests {
         #expect(s.body(text) == out)
     }
 
+    @Test("Phone numbers and postcodes are replaced even when they are all digits; amounts and ids are kept")
+    func digits() {
+        let text = #"{"id":"42","phone":"5550100123","EndUserPhone":"+15550100","postalCode":"10115","hours":"1.5"}"#
+        let out = s.body(text)
+        #expect(out.contains(#""id":"42""#) && out.contains(#""hours":"1.5""#))
+        for gone in ["5550100123", "+15550100", "10115"] { #expect(!out.contains(gone), "kept \(gone)") }
+        #expect(out.contains(#""EndUserPhone":"+"#))
+    }
+
     @Test("Picklist labels are kept unless --scrub-labels")
     func labels() {
         let fields = #"{"fields":[{"name":"status","dataType":"integer","isPickList":true,"picklistValues":[{"value":"1","label":"In Progress"}]}]}"#
