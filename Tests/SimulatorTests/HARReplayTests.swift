@@ -30,6 +30,8 @@ struct HARReplayTests {
             Self.entry("GET", "\(Self.rec)/ATServicesRest/V1.0/zoneInformation?user=qxw%40fakes.example", answer: #"{"url":"\#(Self.rec)/ATServicesRest/"}"#),
             Self.entry("POST", "\(Self.rec)/ATServicesRest/V1.0/Tickets/query", body: filter, answer: #"{"items":[]}"#),
             Self.entry("GET", "\(Self.rec)/api/v3/tickets?page=1&itemsInPage=50", answer: "{}"),
+            Self.entry("GET", "\(Self.rec)/api/v3/tickets/lastmodified?date=2026-11-30T10:00:00&includeComments=true&page=1",
+                       answer: "{}", wait: 655),
         ]))
         let here = "http://127.0.0.1:9"
         let zone = replay.answer(method: "GET", path: "/atservicesrest/v1.0/ZoneInformation", query: "user=me%40real.example",
@@ -41,8 +43,11 @@ struct HARReplayTests {
         #expect(replay.answer(method: "GET", path: "/api/v3/tickets", query: "itemsInPage=50&page=1", body: Data(), origin: here) != nil)
         #expect(replay.answer(method: "GET", path: "/api/v3/tickets", query: "itemsInPage=50&page=2", body: Data(), origin: here) == nil)
         #expect(replay.answer(method: "DELETE", path: "/api/v3/tickets", query: "itemsInPage=50&page=1", body: Data(), origin: here) == nil)
+        let changes = replay.answer(method: "GET", path: "/api/v3/tickets/lastmodified",
+                                    query: "page=1&includeComments=true&date=2026-12-01T08:30:00", body: Data(), origin: here)
+        #expect(changes?.wait == 0.655)
         let stats = replay.currentStats
-        #expect(stats.entries == 3 && stats.matched == 3 && stats.unmatched == 2)
+        #expect(stats.entries == 4 && stats.matched == 4 && stats.unmatched == 2)
         #expect(stats.unmatchedRequests == ["GET /api/v3/tickets", "DELETE /api/v3/tickets"])
     }
 
