@@ -47,6 +47,10 @@ public enum JSONStrings {
         let transform: Transform
         var pos = 0
         var out: [UInt8] = []
+        /// Containers open now: past `maxDepth` the text is refused (a hostile answer nested
+        /// 100,000 deep must not exhaust the stack).
+        var depth = 0
+        static let maxDepth = 512
 
         init(bytes: [UInt8], transform: @escaping Transform) {
             self.bytes = bytes
@@ -65,8 +69,11 @@ public enum JSONStrings {
             skipSpace()
             guard pos < bytes.count else { return false }
             switch bytes[pos] {
-            case UInt8(ascii: "{"): return rewriteObject(path: path)
-            case UInt8(ascii: "["): return rewriteArray(path: path)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth < Self.maxDepth else { return false }
+                depth += 1
+                defer { depth -= 1 }
+                return bytes[pos] == UInt8(ascii: "{") ? rewriteObject(path: path) : rewriteArray(path: path)
             case UInt8(ascii: "\""):
                 let start = pos
                 guard let s = readString() else { return false }

@@ -125,5 +125,11 @@ struct ScrubberTests {
         #expect(obj["a"] as? String == "\u{1B}[2J😀 \"q\" \\ \u{202E}!")
         #expect(String(decoding: out, as: UTF8.self).hasSuffix(#""b":[1,2.50,-3e2,true,null]}"#))
         #expect(JSONStrings.rewrite(Data("{\"a\":".utf8)) { _, _ in nil } == nil)
+        // Nested past the limit: refused, not a stack overflow.
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(JSONStrings.rewrite(Data(deep.utf8)) { _, _ in nil } == nil)
+        let fine = String(repeating: "[", count: 100) + "\"x\"" + String(repeating: "]", count: 100)
+        #expect(JSONStrings.rewrite(Data(fine.utf8)) { _, _ in "y" }.map { String(decoding: $0, as: UTF8.self) }
+                == String(repeating: "[", count: 100) + "\"y\"" + String(repeating: "]", count: 100))
     }
 }
