@@ -34,6 +34,8 @@ public struct ConnectionSettings: Sendable {
     public var fieldSet: AutotaskFieldSet = .list
     /// Who "me" is: the person's e-mail (Atera writes comments as this technician).
     public var me: String?
+    /// `--record`: where every exchange is written (shared by the tenants of one run).
+    public var recorder: HARRecorder?
     public init() {}
 }
 
@@ -99,13 +101,13 @@ public struct Connection: Sendable {
         switch settings.vendor {
         case .autotask:
             let creds = AutotaskCredentials(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode)
-            let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
+            let client = makeClient(settings, policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
             api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, fieldSet: settings.fieldSet,
                               me: settings.me)
         case .atera:
             let limit = config.ateraLimitPerMinute
-            let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
+            let client = makeClient(settings, policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
                                          secrets: [config.ateraKey])
             // The demo writes as the simulator's first technician unless --me names another.
             api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit,
@@ -130,7 +132,7 @@ public struct Connection: Sendable {
                 creds = AutotaskCredentials(userName: try need(CredentialVariable.autotaskUserName), secret: try need(CredentialVariable.autotaskSecret),
                                             integrationCode: try need(CredentialVariable.autotaskIntegrationCode))
             }
-            let client = RateAwareClient(transport: AHCTransport(), policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
+            let client = makeClient(settings, policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
                                          secrets: [creds.secret, creds.integrationCode])
             let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL, fieldSet: settings.fieldSet, me: settings.me)
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? creds.userName, timeScale: 1)
@@ -142,7 +144,7 @@ public struct Connection: Sendable {
                 }
                 key = k
             }
-            let client = RateAwareClient(transport: AHCTransport(), policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock, secrets: [key])
+            let client = makeClient(settings, policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock, secrets: [key])
             let api = AteraAPI(client: client, key: key, baseURL: settings.baseURL ?? AteraAPI.defaultBaseURL,
                                limitPerMinute: settings.ateraLimitPerMinute, technicianEmail: settings.me)
             let host = URL(string: settings.baseURL ?? AteraAPI.defaultBaseURL)?.host ?? "atera"

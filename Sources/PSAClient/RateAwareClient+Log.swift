@@ -45,7 +45,9 @@ extension RateAwareClient {
         guard !data.isEmpty else { return nil }
         let limit = RequestExchange.bodyLimit
         let longest = secrets.map(\.utf8.count).max() ?? 0
-        let safe = redact(String(decoding: data.prefix(limit + longest), as: UTF8.self))
+        // Token fields (an OAuth answer's access_token…) as the recording redacts them.
+        let body = RequestExchange.redactingTokens(data).body
+        let safe = redact(String(decoding: body.prefix(limit + longest), as: UTF8.self))
         guard safe.utf8.count > limit else { return safe }
         return String(decoding: Array(safe.utf8.prefix(limit)), as: UTF8.self)
     }

@@ -133,3 +133,23 @@ public enum CredentialVariable {
         return ["SECRET", "_API_KEY", "APIKEY", "_TOKEN", "PASSWORD", "INTEGRATION_CODE"].contains { n.contains($0) }
     }
 }
+
+extension RequestExchange {
+    /// JSON fields whose values are credentials a server hands out at run time (OAuth token
+    /// answers and the like), compared lowercased.
+    public static let tokenKeys: Set<String> = [
+        "access_token", "refresh_token", "id_token", "accesstoken", "refreshtoken", "client_secret", "password",
+    ]
+
+    /// A JSON body with the value of every token field replaced by `[redacted]`, and the values
+    /// found (to be removed wherever else they appear). A body that is no JSON comes back as it is.
+    public static func redactingTokens(_ data: Data) -> (body: Data, tokens: [String]) {
+        var found: [String] = []
+        let out = JSONStrings.rewrite(data) { path, value in
+            guard let key = path.last?.lowercased(), tokenKeys.contains(key), !value.isEmpty else { return nil }
+            found.append(value)
+            return redacted
+        }
+        return (found.isEmpty ? data : out ?? data, found)
+    }
+}

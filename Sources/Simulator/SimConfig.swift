@@ -77,6 +77,8 @@ public struct SimulatorConfig: Sendable {
     /// An Autotask workflow rule: a PATCH that sets this status is answered `{"itemId"}` but the
     /// server keeps the old status (and logs a workflow-rule note), as a real rule can.
     public var workflowRevertStatus: Int? = nil
+    /// Answers from a HAR recording before the twins (`simulate --replay`).
+    public var replay: ReplaySettings?
 
     /// This configuration as one extra tenant sees it: its credentials, limits, data and load.
     public func config(for t: TenantSpec) -> SimulatorConfig {

@@ -34,6 +34,7 @@ struct SimRouter: Sendable {
         let body = (try? await request.collectBody(upTo: 64 << 20)).map { Data($0.readableBytesView) } ?? Data()
         let req = SimRequest(method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
                              headers: request.headers, body: body, authority: request.head.authority)
+        if let r = await replayed(req, rawQuery: request.uri.query ?? "") { return r }
         if let (zone, rest) = Self.autotaskZone(path) {
             let (config, state) = autotaskTenant(req)
             let lower = rest.lowercased()
@@ -45,7 +46,10 @@ struct SimRouter: Sendable {
             if let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AteraTwin(state: state, config: config, clock: clock).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
-        if path == "/__sim/stats" { return .data(200, await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })) }
+        if path == "/__sim/stats" {
+            let stats = await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })
+            return .data(200, statsWithReplay(stats))
+        }
         if path == "/__sim/reset", req.method == "POST" {
             await state.reset()
             for t in tenants { await t.state.reset() }

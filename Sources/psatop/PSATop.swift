@@ -86,6 +86,8 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Demo: faults the simulator injects, e.g. \"500=0.1,503=0.02,slow=0.05,malformed=0.02,html=0.05\".")
     var demoFaults = ""
 
+    @OptionGroup var recording: RecordOptions
+
     /// The tenants to open: one, or every profile with `all`.
     func settings(all: Bool = false) throws -> [ConnectionSettings] {
         var c = TenantChoice()
@@ -102,6 +104,7 @@ struct ConnectionOptions: ParsableArguments {
         c.demoFaults = (try? FaultPlan(parsing: demoFaults)) ?? FaultPlan()
         var resolved = try c.resolve()
         if let me { for i in resolved.indices { resolved[i].me = me } }
+        if let recorder = try recording.recorder() { for i in resolved.indices { resolved[i].recorder = recorder } }
         return resolved
     }
 

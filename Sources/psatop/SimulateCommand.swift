@@ -49,6 +49,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An Autotask workflow rule: a PATCH that sets this status value is answered {\"itemId\"} but the server keeps the old status (and logs a workflow-rule note), so a client's read-back can be tested.", valueName: "status"))
     var workflowRevert: Int?
 
+    @OptionGroup var replay: ReplayOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
@@ -83,6 +85,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.faults = try FaultPlan(parsing: faults)
         config.workflowRevertStatus = workflowRevert
         config.extraTenants = try tenants.map { try TenantSpec(parsing: $0) }
+        do { config.replay = try replay.settings() } catch { fail("\(error)") }
         let sim: Simulator
         do { sim = try await Simulator.start(config) } catch { fail("\(error)") }
         // Written straight to the file descriptor so a pipe sees it at once.
@@ -99,7 +102,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 ? "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)\n"
                 : "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)\n"
         }.joined()
-        Out.data(Data(lines.utf8))
+        Out.data(Data((lines + replayLine(config)).utf8))
         // Run until SIGINT or SIGTERM.
         let (stream, cont) = AsyncStream<Int32>.makeStream()
         let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
@@ -112,5 +115,14 @@ struct SimulateCommand: AsyncParsableCommand {
         for await _ in stream { break }
         sources.forEach { $0.cancel() }
         await sim.stop()
+    }
+}
+
+extension SimulateCommand {
+    /// What `--replay` serves, for the start-up lines.
+    func replayLine(_ config: SimulatorConfig) -> String {
+        guard let r = config.replay, let path = replay.replay else { return "" }
+        let rest = r.only ? "404 (--replay-only)" : "the twins"
+        return "replay: \(path) (\(r.recording.currentStats.entries) exchanges; unmatched requests go to \(rest))\n"
     }
 }
