@@ -64,90 +64,93 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable {
     public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
 }
 
-/// Reads theme files: a small TOML subset — `[role]` sections with `fg`, `bg`, `bold`,
-/// `underline`, `reverse`, `dim`; a top-level `name`. Roles not set fall back to the built-in theme.
-public enum ThemeLoader {
-    public static func load(path: String) throws -> Theme {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ThemeError(file: path, line: 0, message: "cannot read the theme file (missing or unreadable)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ThemeError(file: path, line: 0, message: "the theme file is not UTF-8 text")
-        }
-        return try parse(text, file: path)
+/// A theme file as read by psatop's one TOML reader (TOMLKit, in PSAApp: `ThemeFile`): its
+/// top-level keys and each table's keys, with the lines they are on, so every error names one.
+public struct ThemeSource: Sendable {
+    public enum Value: Sendable, Equatable {
+        case string(String), int(Int), bool(Bool)
+        /// Any other TOML type, described (`an array`, `a float`…).
+        case other(String)
     }
 
-    public static func parse(_ text: String, file: String) throws -> Theme {
+    public struct Entry: Sendable {
+        public var key: String
+        public var value: Value
+        public var line: Int
+        public init(key: String, value: Value, line: Int) {
+            self.key = key
+            self.value = value
+            self.line = line
+        }
+    }
+
+    /// A table: a style's `[role]` (dotted names such as `gauge.none` joined back).
+    public struct Section: Sendable {
+        public var name: String
+        public var line: Int
+        public var entries: [Entry]
+        public init(name: String, line: Int, entries: [Entry]) {
+            self.name = name
+            self.line = line
+            self.entries = entries
+        }
+    }
+
+    public var top: [Entry]
+    public var sections: [Section]
+    public init(top: [Entry], sections: [Section]) {
+        self.top = top
+        self.sections = sections
+    }
+}
+
+/// Builds a theme from a theme file: `[role]` sections with `fg`, `bg`, `bold`, `underline`,
+/// `reverse`, `dim`; a top-level `name`. Roles not set fall back to the built-in theme.
+public enum ThemeLoader {
+    public static func build(_ source: ThemeSource, file: String) throws -> Theme {
         var theme = Theme.fallback
         theme.name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        var role: Role? = nil
-        var seenRoles: Set<String> = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let n = i + 1
-            func fail(_ m: String) -> ThemeError { ThemeError(file: file, line: n, message: m) }
-            let line = stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]") else { throw fail("a section header must end with ']'") }
-                let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")
-                guard let r = Role(rawValue: name) else {
-                    throw fail("unknown style '\(name)'; known: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                guard seenRoles.insert(name).inserted else { throw fail("style '\(name)' is set twice") }
-                role = r
-                theme.styles[r] = Style()
-                continue
+        for entry in source.top.sorted(by: { $0.line < $1.line }) {
+            let fail = { (m: String) in ThemeError(file: file, line: entry.line, message: m) }
+            switch entry.key {
+            case "name":
+                guard case .string(let s) = entry.value else { throw fail("name must be a string") }
+                theme.name = s
+            case "description": break
+            default: throw fail("unknown key '\(entry.key)' outside a section (expected name or description)")
             }
-            guard let eq = line.firstIndex(of: "=") else { throw fail("expected 'key = value'") }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            let value = try parseValue(line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces), fail: fail)
-            guard let r = role else {
-                switch key {
-                case "name": guard case .string(let s) = value else { throw fail("name must be a string") }; theme.name = s
-                case "description": break
-                default: throw fail("unknown key '\(key)' outside a section (expected name or description)")
-                }
-                continue
+        }
+        for section in source.sections.sorted(by: { $0.line < $1.line }) {
+            guard let r = Role(rawValue: section.name) else {
+                throw ThemeError(file: file, line: section.line,
+                                 message: "unknown style '\(section.name)'; known: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            var s = theme.styles[r] ?? Style()
-            switch (key, value) {
-            case ("fg", .string(let c)): s.fg = try color(c, fail: fail)
-            case ("bg", .string(let c)): s.bg = try color(c, fail: fail)
-            case ("fg", .int(let c)), ("bg", .int(let c)):
-                guard (0...255).contains(c) else { throw fail("colour index \(c) is outside 0–255") }
-                let col: TermColor = c < 16 ? .ansi(UInt8(c)) : .indexed(UInt8(c))
-                if key == "fg" { s.fg = col } else { s.bg = col }
-            case ("bold", .bool(let b)): s.bold = b
-            case ("underline", .bool(let b)): s.underline = b
-            case ("reverse", .bool(let b)): s.reverse = b
-            case ("dim", .bool(let b)): s.dim = b
-            case ("fg", _), ("bg", _): throw fail("\(key) must be a colour name, \"#rrggbb\" or 0–255")
-            case ("bold", _), ("underline", _), ("reverse", _), ("dim", _): throw fail("\(key) must be true or false")
-            default: throw fail("unknown key '\(key)' (expected fg, bg, bold, underline, reverse, dim)")
+            var s = Style()
+            for entry in section.entries.sorted(by: { $0.line < $1.line }) {
+                try apply(entry, to: &s, fail: { ThemeError(file: file, line: entry.line, message: $0) })
             }
             theme.styles[r] = s
         }
         return theme
     }
 
-    enum Value { case string(String), int(Int), bool(Bool) }
-
-    static func parseValue(_ v: String, fail: (String) -> ThemeError) throws -> Value {
-        if v == "true" { return .bool(true) }
-        if v == "false" { return .bool(false) }
-        if let i = Int(v) { return .int(i) }
-        if v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\"") { return .string(String(v.dropFirst().dropLast())) }
-        if v.hasPrefix("\"") { throw fail("unterminated string") }
-        throw fail("cannot read value '\(v)' (expected \"text\", a number, true or false)")
-    }
-
-    static func stripComment(_ line: String) -> String {
-        var inString = false
-        for (i, c) in line.enumerated() {
-            if c == "\"" { inString.toggle() }
-            if c == "#", !inString { return String(line.prefix(i)) }
+    static func apply(_ entry: ThemeSource.Entry, to s: inout Style, fail: (String) -> ThemeError) throws {
+        let key = entry.key
+        switch (key, entry.value) {
+        case ("fg", .string(let c)): s.fg = try color(c, fail: fail)
+        case ("bg", .string(let c)): s.bg = try color(c, fail: fail)
+        case ("fg", .int(let c)), ("bg", .int(let c)):
+            guard (0...255).contains(c) else { throw fail("colour index \(c) is outside 0–255") }
+            let col: TermColor = c < 16 ? .ansi(UInt8(c)) : .indexed(UInt8(c))
+            if key == "fg" { s.fg = col } else { s.bg = col }
+        case ("bold", .bool(let b)): s.bold = b
+        case ("underline", .bool(let b)): s.underline = b
+        case ("reverse", .bool(let b)): s.reverse = b
+        case ("dim", .bool(let b)): s.dim = b
+        case ("fg", _), ("bg", _): throw fail("\(key) must be a colour name, \"#rrggbb\" or 0–255")
+        case ("bold", _), ("underline", _), ("reverse", _), ("dim", _): throw fail("\(key) must be true or false")
+        default: throw fail("unknown key '\(key)' (expected fg, bg, bold, underline, reverse, dim)")
         }
-        return line
     }
 
     static let names: [String: UInt8] = [

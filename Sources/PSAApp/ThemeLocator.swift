@@ -54,10 +54,10 @@ public enum ThemeLocator {
         guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             // The default is built in too: a binary copied to another host alone still starts.
             if nameOrPath == "default" { return Theme.fallback }
-            if paths.count == 1 { return try ThemeLoader.load(path: paths[0]) } // names the file in its error
+            if paths.count == 1 { return try ThemeFile.load(path: paths[0]) } // names the file in its error
             throw ThemeError(file: nameOrPath + ".toml", line: 0,
                              message: "theme '\(nameOrPath)' not found; looked in:\n  " + paths.joined(separator: "\n  "))
         }
-        return try ThemeLoader.load(path: path)
+        return try ThemeFile.load(path: path)
     }
 }
