@@ -101,7 +101,8 @@ public struct TenantChoice: Sendable {
 
     static func demoTenant(for p: Profile, vendor: Vendor) -> TenantSpec {
         let name = String(p.name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
-        var t = TenantSpec(name: name == "autotask" || name == "atera" ? name + "-2" : name, vendor: vendor.rawValue)
+        // A tenant may not take a primary tenant's name (each vendor's primary is named after it).
+        var t = TenantSpec(name: Vendor(rawValue: name) != nil ? name + "-2" : name, vendor: vendor)
         if p.name == "contoso", vendor == .autotask {
             // The built-in second tenant: a larger threshold, busy in the +1 s tier.
             t.threshold = 20_000; t.tickets = 300; t.background = .steady(perHour: 15_600)

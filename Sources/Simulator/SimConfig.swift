@@ -102,14 +102,14 @@ public struct SimulatorConfig: Sendable {
 /// `atera:NAME[:LIMIT[:TICKETS]]`.
 public struct TenantSpec: Sendable, Equatable {
     public var name: String
-    public var vendor: String
+    public var vendor: Vendor
     public var threshold: Int?
     public var ateraLimit: Int?
     public var tickets: Int?
     public var seed: UInt64?
     public var background: BackgroundLoad?
 
-    public init(name: String, vendor: String, threshold: Int? = nil, ateraLimit: Int? = nil, tickets: Int? = nil,
+    public init(name: String, vendor: Vendor, threshold: Int? = nil, ateraLimit: Int? = nil, tickets: Int? = nil,
                 seed: UInt64? = nil, background: BackgroundLoad? = nil) {
         self.name = name; self.vendor = vendor; self.threshold = threshold; self.ateraLimit = ateraLimit
         self.tickets = tickets; self.seed = seed; self.background = background
@@ -118,17 +118,34 @@ public struct TenantSpec: Sendable, Equatable {
     public init(parsing text: String) throws {
         let p = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let usage = "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]] or atera:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
-        guard (2...4).contains(p.count), ["autotask", "atera"].contains(p[0].lowercased()), !p[1].isEmpty,
+        guard (2...4).contains(p.count), let vendor = Vendor(rawValue: p[0].lowercased()), !p[1].isEmpty,
               p[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { throw FaultPlan.Invalid(description: usage) }
-        vendor = p[0].lowercased()
+        self.vendor = vendor
         name = p[1].lowercased()
         if p.count > 2 {
             guard let n = Int(p[2]), n > 0 else { throw FaultPlan.Invalid(description: usage) }
-            if vendor == "autotask" { threshold = n } else { ateraLimit = n }
+            switch vendor {
+            case .autotask: threshold = n
+            case .atera: ateraLimit = n
+            }
         }
         if p.count > 3 {
             guard let n = Int(p[3]), (0...10_000_000).contains(n) else { throw FaultPlan.Invalid(description: usage) }
             tickets = n
+        }
+    }
+}
+
+extension SimulatorConfig {
+    /// How `psatop simulate` names an extra tenant and its credentials (simulator only).
+    public func credentialsLine(for t: TenantSpec) -> String {
+        let c = config(for: t)
+        switch t.vendor {
+        case .autotask:
+            return "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): "
+                + "UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)"
+        case .atera:
+            return "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)"
         }
     }
 }

@@ -9,19 +9,19 @@ struct SimRouter: Sendable {
     let config: SimulatorConfig
     let clock: PSAClock
     /// Extra tenants: name, vendor, their configuration and state.
-    var tenants: [(name: String, vendor: String, config: SimulatorConfig, state: SimState)] = []
+    var tenants: [(name: String, vendor: Vendor, config: SimulatorConfig, state: SimState)] = []
 
     /// The Autotask tenant a request is for: by `UserName` (or zoneInformation's `user`); the primary otherwise.
     func autotaskTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
         let user = (req.header("UserName") ?? req.query["user"] ?? "").lowercased()
-        if let t = tenants.first(where: { $0.vendor == "autotask" && $0.config.autotaskUser.lowercased() == user }) { return (t.config, t.state) }
+        if let t = tenants.first(where: { $0.vendor == .autotask && $0.config.autotaskUser.lowercased() == user }) { return (t.config, t.state) }
         return (config, state)
     }
 
     /// The Atera tenant a request is for: by its key; the primary otherwise.
     func ateraTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
         let key = req.ateraKey
-        if let t = tenants.first(where: { $0.vendor == "atera" && $0.config.ateraKey == key }) { return (t.config, t.state) }
+        if let t = tenants.first(where: { $0.vendor == .atera && $0.config.ateraKey == key }) { return (t.config, t.state) }
         return (config, state)
     }
 

@@ -15,7 +15,7 @@ public final class Simulator: Sendable {
     public var ateraBaseURL: String { "http://\(config.host):\(port)/api/v3" }
     public var controlURL: String { "http://\(config.host):\(port)/__sim" }
 
-    struct Tenant: Sendable { let name: String, vendor: String, config: SimulatorConfig, state: SimState }
+    struct Tenant: Sendable { let name: String, vendor: Vendor, config: SimulatorConfig, state: SimState }
     let tenants: [Tenant]
 
     private init(config: SimulatorConfig, port: Int, state: SimState, tenants: [Tenant], task: Task<Void, any Error>) {
@@ -35,7 +35,7 @@ public final class Simulator: Sendable {
     public static func start(_ config: SimulatorConfig = SimulatorConfig(), clock: PSAClock = .continuous) async throws -> Simulator {
         let state = SimState(config: config, clock: clock)
         var router = SimRouter(state: state, config: config, clock: clock)
-        var names: Set<String> = ["autotask", "atera"]
+        var names = Set(Vendor.allCases.map(\.rawValue))
         for t in config.extraTenants {
             guard names.insert(t.name).inserted else { throw SimulatorError(message: "two tenants are named '\(t.name)'") }
             let c = config.config(for: t)

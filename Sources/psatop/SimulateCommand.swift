@@ -56,7 +56,7 @@ struct SimulateCommand: AsyncParsableCommand {
         guard threshold > 0, ateraLimit > 0 else { throw ValidationError("limits must be positive") }
         guard ateraWindow >= 0.001, ateraWindow <= 86_400 else { throw ValidationError("--atera-window must be in [0.001, 86400] seconds") }
         _ = try backgroundLoad()
-        var names: Set<String> = ["autotask", "atera"]
+        var names = Set(Vendor.allCases.map(\.rawValue))
         for t in tenants {
             let spec: TenantSpec
             do { spec = try TenantSpec(parsing: t) } catch { throw ValidationError("--tenant: \(error)") }
@@ -93,12 +93,7 @@ struct SimulateCommand: AsyncParsableCommand {
         autotask credentials (simulator only): UserName=\(config.autotaskUser) Secret=\(config.autotaskSecret) ApiIntegrationCode=\(config.autotaskIntegrationCode)
         atera key (simulator only): \(config.ateraKey)
 
-        """ + config.extraTenants.map { t in
-            let c = config.config(for: t)
-            return t.vendor == "autotask"
-                ? "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)\n"
-                : "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)\n"
-        }.joined()
+        """ + config.extraTenants.map { config.credentialsLine(for: $0) + "\n" }.joined()
         Out.data(Data(lines.utf8))
         // Run until SIGINT or SIGTERM.
         let (stream, cont) = AsyncStream<Int32>.makeStream()
