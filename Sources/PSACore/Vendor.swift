@@ -31,6 +31,30 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// How the gauge names the window of a count psatop keeps itself ("per minute"); nil where the
+    /// server reports its own timeframe (shown from the reading).
+    public var windowPhrase: String? {
+        switch self {
+        case .autotask: nil
+        case .atera: "per minute"
+        }
+    }
+
+    /// The limit's unit after its number ("/min").
+    public var limitUnit: String {
+        switch self {
+        case .autotask: ""
+        case .atera: "/min"
+        }
+    }
+
+    /// What the trend calls the window its forecast looks into ("not in this window").
+    public var windowName: String {
+        switch self {
+        case .autotask, .atera: "window"
+        }
+    }
+
     /// The quota pane's title.
     public var quotaTitle: String {
         switch quotaModel {
