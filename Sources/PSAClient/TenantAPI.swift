@@ -94,6 +94,10 @@ public enum WebLinks {
         case .atera:
             guard host == "app.atera.com" else { return nil }
             return "https://app.atera.com/new/ticket/{id}"
+        case .halo:
+            // The agent app on the instance itself (https only: not a simulator on loopback).
+            guard url.scheme?.lowercased() == "https" else { return nil }
+            return "https://\(host)\(url.port.map { ":\($0)" } ?? "")/ticket?id={id}"
         }
     }
 }
