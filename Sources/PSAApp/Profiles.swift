@@ -66,7 +66,9 @@ public struct TenantChoice: Sendable {
             var s = ConnectionSettings()
             s.name = p.name
             s.vendor = p.vendor
-            s.baseURL = p.effectiveBaseURL
+            s.baseURL = p.instance ?? p.effectiveBaseURL
+            s.haloAuthURL = p.authURL
+            s.haloRateLimit = p.rateLimit
             if let c = p.ceiling { s.ceiling = c / 100 }
             if let b = p.pollBudget { s.pollBudgetPercent = b }
             if let l = p.ateraLimit { s.ateraLimitPerMinute = l }
@@ -123,6 +125,9 @@ public struct TenantChoice: Sendable {
                                                  integrationCode: try value("integration_code", p.integrationCode)))
         case .atera:
             return .atera(key: try value("api_key", p.apiKey))
+        case .halo:
+            guard let id = p.clientID else { throw ConfigurationError("profile '\(p.name)': client_id is not set") }
+            return .halo(HaloCredentials(clientID: id, clientSecret: try value("client_secret", p.clientSecret), scope: p.scope ?? "all"))
         }
     }
 }

@@ -67,6 +67,10 @@ public struct SimulatorConfig: Sendable {
     public var autotaskSecret = "demo-secret-not-real"
     public var autotaskIntegrationCode = "DEMO-INTEGRATION-CODE"
     public var ateraKey = "demo-atera-key-not-real"
+    /// HaloPSA: requests per rolling 5 minutes (simulated seconds), and the API application's credentials.
+    public var haloLimit = 300
+    public var haloClientID = "demo-halo-client"
+    public var haloClientSecret = "demo-halo-secret-not-real"
     /// Faults injected into API answers (not zoneInformation, not the control endpoints).
     public var faults = FaultPlan()
     /// More tenants served at the same time, each with its own credentials, data, limits and
@@ -87,8 +91,11 @@ public struct SimulatorConfig: Sendable {
         c.autotaskSecret = "\(t.name)-secret-not-real"
         c.autotaskIntegrationCode = "\(t.name.uppercased())-INTEGRATION-CODE"
         c.ateraKey = "\(t.name)-atera-key-not-real"
+        c.haloClientID = "\(t.name)-halo-client"
+        c.haloClientSecret = "\(t.name)-halo-secret-not-real"
         if let v = t.threshold { c.autotaskThreshold = v }
         if let v = t.ateraLimit { c.ateraLimitPerMinute = v }
+        if let v = t.haloLimit { c.haloLimit = v }
         if let v = t.tickets { c.tickets = v }
         if let v = t.background { c.background = v }
         c.seed = t.seed ?? (seed &+ UInt64(t.name.unicodeScalars.reduce(0) { $0 &* 31 &+ UInt32($1.value) }))
@@ -105,6 +112,8 @@ public struct TenantSpec: Sendable, Equatable {
     public var vendor: Vendor
     public var threshold: Int?
     public var ateraLimit: Int?
+    /// HaloPSA: requests per rolling 5 minutes.
+    public var haloLimit: Int?
     public var tickets: Int?
     public var seed: UInt64?
     public var background: BackgroundLoad?
@@ -117,7 +126,8 @@ public struct TenantSpec: Sendable, Equatable {
 
     public init(parsing text: String) throws {
         let p = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let usage = "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]] or atera:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
+        let usage = "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] "
+            + "or halo:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
         guard (2...4).contains(p.count), let vendor = Vendor(rawValue: p[0].lowercased()), !p[1].isEmpty,
               p[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { throw FaultPlan.Invalid(description: usage) }
         self.vendor = vendor
@@ -127,6 +137,7 @@ public struct TenantSpec: Sendable, Equatable {
             switch vendor {
             case .autotask: threshold = n
             case .atera: ateraLimit = n
+            case .halo: haloLimit = n
             }
         }
         if p.count > 3 {
@@ -146,6 +157,9 @@ extension SimulatorConfig {
                 + "UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)"
         case .atera:
             return "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)"
+        case .halo:
+            return "tenant \(t.name) (halo, \(c.haloLimit) per 5 min, \(c.tickets) tickets): "
+                + "client_id=\(c.haloClientID) client_secret=\(c.haloClientSecret)"
         }
     }
 }
