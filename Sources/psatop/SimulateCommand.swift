@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import PSACore
 import Simulator
 
 struct SimulateCommand: AsyncParsableCommand {
