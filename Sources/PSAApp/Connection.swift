@@ -116,7 +116,12 @@ public struct Connection: Sendable {
             api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit,
                            technicianEmail: settings.me ?? Simulator.demoTechnicianEmail)
         case .halo:
-            throw ConfigurationError("the simulator has no HaloPSA twin yet: --demo --vendor halo is not available")
+            // The twin's instance; its limit is the simulator's (300 per 5 simulated minutes by default).
+            let client = RateAwareClient(transport: AHCTransport(), policy: HaloAPI.policy(limit: config.haloLimit, timeScale: config.timeScale),
+                                         clock: clock, secrets: [config.haloClientSecret])
+            let creds = HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret)
+            api = HaloAPI(client: client, instance: sim.haloBaseURL, credentials: creds, limit: config.haloLimit,
+                          me: settings.me ?? Simulator.demoHaloAgentEmail)
         }
         let name = settings.name ?? settings.demoTenant?.name ?? "demo"
         return Connection(api: api, simulator: sim, tenantName: "\(name) (demo, \(Int(config.timeScale))x time)", timeScale: config.timeScale)

@@ -21,13 +21,14 @@ public struct TenantChoice: Sendable {
     public var demoFaults = FaultPlan()
     public init() {}
 
-    /// Three simulated tenants for `--demo --all` without a config file: the demo Autotask tenant,
-    /// a second one running hot in the +1 s tier, and the Atera one.
+    /// Four simulated tenants for `--demo --all` without a config file: the demo Autotask tenant,
+    /// a second one running hot in the +1 s tier, the Atera one and the HaloPSA one.
     public static let demoProfiles: [Profile] = {
         var a = Profile(name: "demo"); a.vendor = .autotask; a.demo = true
         var b = Profile(name: "contoso"); b.vendor = .autotask; b.demo = true
         var c = Profile(name: "fabrikam"); c.vendor = .atera; c.demo = true
-        return [a, b, c]
+        var d = Profile(name: "tailspin"); d.vendor = .halo; d.demo = true
+        return [a, b, c, d]
     }()
 
     /// The settings of each tenant to open (one unless `--all`).

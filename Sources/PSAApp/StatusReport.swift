@@ -143,7 +143,7 @@ public enum StatusReport {
             group.addTask {
                 do {
                     // A per-key window reports nothing by itself: one request shows what the server says.
-                    if api.vendor.quotaModel == .perKeyWindow { _ = try await api.page(after: nil) }
+                    if api.vendor.quotaModel == .perKeyWindow { try await api.probe() }
                     return .quota(try await api.quota())
                 } catch let e as APIError where e.kind == .rateLimited {
                     return .rateLimited(e.detail)

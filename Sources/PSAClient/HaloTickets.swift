@@ -40,6 +40,11 @@ extension HaloAPI {
             .map(\.element.id)
     }
 
+    /// `status`'s one request (after the token): a page of one ticket, no lookups.
+    public func probe() async throws {
+        _ = try await get("Tickets?pageinate=true&page_size=1&page_no=1", purpose: "probe")
+    }
+
     // MARK: Pages
 
     public func page(after cursor: PageCursor?) async throws -> TicketPage {

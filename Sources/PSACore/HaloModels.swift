@@ -137,9 +137,9 @@ public struct HaloTicket: Sendable, Decodable, Equatable {
         add("Site", siteName)
         add("User", userName)
         add("Ticket type", ticketTypeID.map { labels.ticketTypes[$0] ?? "#\($0)" })
-        add("SLA", slaID.map { labels.slas[$0] ?? "#\($0)" })
+        add("SLA", slaID.flatMap { $0 > 0 ? labels.slas[$0] ?? "#\($0)" : nil })
         add("SLA response", slaResponseState)
-        add("SLA time left", slaTimeLeft.map { String(format: "%.1f h", $0) })
+        add("SLA time left", sla == nil ? nil : slaTimeLeft.map { String(format: "%.1f h", $0) })
         add("On hold", onHold == true ? "yes" : nil)
         add("Deadline", deadline.map(VendorDate.format))
         let agent = agentID.flatMap { $0 > 0 ? labels.agents[$0]?.name ?? "#\($0)" : nil } ?? ""

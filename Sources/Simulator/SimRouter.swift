@@ -10,6 +10,8 @@ struct SimRouter: Sendable {
     let clock: PSAClock
     /// Extra tenants: name, vendor, their configuration and state.
     var tenants: [(name: String, vendor: Vendor, config: SimulatorConfig, state: SimState)] = []
+    /// HaloPSA tenants: the primary's (`halo`) first.
+    var halo: [(name: String, config: SimulatorConfig, world: HaloWorld)] = []
 
     /// The Autotask tenant a request is for: by `UserName` (or zoneInformation's `user`); the primary otherwise.
     func autotaskTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
@@ -45,7 +47,10 @@ struct SimRouter: Sendable {
             if let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AteraTwin(state: state, config: config, clock: clock).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
-        if path == "/__sim/stats" { return .data(200, await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })) }
+        if path == HaloTwin.prefix || path.hasPrefix(HaloTwin.prefix + "/") { return await haloRespond(req) }
+        if path == "/__sim/stats" {
+            return .data(200, await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) }, halo: halo.map { ($0.name, $0.world) }))
+        }
         if path == "/__sim/reset", req.method == "POST" {
             await state.reset()
             for t in tenants { await t.state.reset() }
@@ -57,7 +62,7 @@ struct SimRouter: Sendable {
 
     /// The primary tenant's counters at the top level (as with one tenant), and every tenant's
     /// under `tenants` by name (`autotask` and `atera` name the primary's two sides).
-    static func statsJSON(primary: SimState, tenants: [(String, SimState)]) async -> Data {
+    static func statsJSON(primary: SimState, tenants: [(String, SimState)], halo: [(String, HaloWorld)] = []) async -> Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let top = await primary.stats
@@ -67,6 +72,9 @@ struct SimRouter: Sendable {
             all[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await st.stats))) ?? [:]
         }
         obj["tenants"] = all
+        var haloStats: [String: Any] = [:]
+        for (name, w) in halo { haloStats[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await w.stats))) ?? [:] }
+        obj["halo"] = haloStats
         return (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 
