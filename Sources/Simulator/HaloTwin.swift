@@ -48,7 +48,7 @@ struct HaloTwin: Sendable {
         case ("GET", "actions", 1):
             guard let id = req.query["ticket_id"].flatMap({ Int64($0) }) else { return json(200, ["record_count": 0, "actions": [Any]()]) }
             var list = await world.actions(ticket: id)
-            if req.query["excludesys"] == "true" { list = list.filter { $0.whoType != 0 } }
+            if req.query["excludesys"]?.lowercased() == "true" { list = list.filter { $0.whoType != 0 } }
             if let c = req.query["count"].flatMap({ Int($0) }), c >= 0 { list = Array(list.prefix(c)) }
             return json(200, ["record_count": list.count, "actions": list.map(\.json)])
         case ("GET", "actions", 2):
@@ -92,13 +92,14 @@ struct HaloTwin: Sendable {
         if let t = (q["team"] ?? q["team_id"]).flatMap({ Int64($0) }) { list = list.filter { $0.teamID == t } }
         if let a = q["agent_id"].flatMap({ Int64($0) }) { list = list.filter { $0.agentID == a } }
         if let c = q["client_id"].flatMap({ Int64($0) }) { list = list.filter { $0.clientID == c } }
-        if q["open_only"] == "true" { list = list.filter { $0.statusID != 9 } }
+        if q["open_only"]?.lowercased() == "true" { list = list.filter { $0.statusID != 9 } }
         if q["order"]?.lowercased() == "lastactiondate" {
             list.sort { ($0.lastAction ?? .distantPast) < ($1.lastAction ?? .distantPast) }
         }
-        if q["orderdesc"] == "true" { list.reverse() }
+        if q["orderdesc"]?.lowercased() == "true" { list.reverse() }
         let total = list.count
-        let paged = q["pageinate"] == "true"
+        // ASP.NET binds booleans in any case ("True" from Python clients).
+        let paged = q["pageinate"]?.lowercased() == "true"
         let size = min(100, max(1, q["page_size"].flatMap { Int($0) } ?? 50))
         let pageNo = max(1, q["page_no"].flatMap { Int($0) } ?? 1)
         let start = paged ? min(total, (pageNo - 1) * size) : 0
