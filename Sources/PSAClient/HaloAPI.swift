@@ -8,7 +8,9 @@ public struct HaloCredentials: Sendable {
     /// The scope asked for (`all` unless the application is narrower).
     public var scope: String
     public init(clientID: String, clientSecret: String, scope: String = "all") {
-        self.clientID = clientID; self.clientSecret = clientSecret; self.scope = scope
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.scope = scope
     }
 }
 
@@ -46,8 +48,10 @@ public struct HaloAPI: TenantAPI {
     public static let hostedLimit = 300
     public static let windowSeconds = 300
 
-    public init(client: RateAwareClient, instance: String, credentials: HaloCredentials, authURL: String? = nil,
-                limit: Int? = nil, me: String? = nil) {
+    public init(
+        client: RateAwareClient, instance: String, credentials: HaloCredentials, authURL: String? = nil,
+        limit: Int? = nil, me: String? = nil
+    ) {
         var u = instance
         while u.hasSuffix("/") { u.removeLast() }
         if u.lowercased().hasSuffix("/api") { u.removeLast(4) }
@@ -83,16 +87,19 @@ public struct HaloAPI: TenantAPI {
     // MARK: Requests
 
     /// A request to the API with the bearer token; a 401 fetches a new token and sends once more.
-    func send(_ method: String, _ path: String, body: Data? = nil, idempotent: Bool, purpose: String,
-              logPath: String? = nil) async throws -> HTTPResult {
+    func send(
+        _ method: String, _ path: String, body: Data? = nil, idempotent: Bool, purpose: String,
+        logPath: String? = nil
+    ) async throws -> HTTPResult {
         var token = try await bearer(replacing: nil)
         var attempt = 0
         while true {
             var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
             if body != nil { headers.append(("Content-Type", "application/json")) }
             let endpoint = String(path.split(separator: "/").first?.split(separator: "?").first ?? "")
-            let request = ClientRequest(spec: HTTPRequestSpec(method: method, url: instance + "/api/" + path, headers: headers, body: body),
-                                        endpoint: endpoint, logPath: logPath ?? "/api/" + path, idempotent: idempotent, purpose: purpose)
+            let request = ClientRequest(
+                spec: HTTPRequestSpec(method: method, url: instance + "/api/" + path, headers: headers, body: body),
+                endpoint: endpoint, logPath: logPath ?? "/api/" + path, idempotent: idempotent, purpose: purpose)
             do {
                 return try await client.send(request)
             } catch let e as APIError where e.status == 401 && attempt == 0 {
@@ -130,9 +137,11 @@ public struct HaloAPI: TenantAPI {
         if let known = await session.tokenURL { return known }
         let info: HaloAuthInfo
         do {
-            let r = try await client.send(ClientRequest(
-                spec: HTTPRequestSpec(method: "GET", url: instance + "/api/authinfo", headers: [("Accept", "application/json")]),
-                endpoint: "authinfo", logPath: "/api/authinfo", idempotent: true, purpose: "auth discovery"))
+            let r = try await client.send(
+                ClientRequest(
+                    spec: HTTPRequestSpec(
+                        method: "GET", url: instance + "/api/authinfo", headers: [("Accept", "application/json")]),
+                    endpoint: "authinfo", logPath: "/api/authinfo", idempotent: true, purpose: "auth discovery"))
             info = try r.decode(HaloAuthInfo.self)
         } catch let e as APIError where e.status == 404 {
             let url = instance + "/auth/token"
@@ -154,31 +163,43 @@ public struct HaloAPI: TenantAPI {
     /// (configure `auth_url` to use it).
     static func trust(_ auth: String, instance: String) throws {
         guard let a = Origin(auth), let i = Origin(instance) else {
-            throw URLPolicy.Refused(description: "the instance named '\(String(auth.prefix(200)).sanitized)' as its auth server, which is not a valid URL")
+            throw URLPolicy.Refused(
+                description:
+                    "the instance named '\(String(auth.prefix(200)).sanitized)' as its auth server, which is not a valid URL"
+            )
         }
         if a == i { return }
         let parent = i.host.split(separator: ".").dropFirst().joined(separator: ".")
         if a.scheme == "https", parent.contains("."), a.host == parent || a.host.hasSuffix("." + parent) { return }
         do { _ = try OriginPolicy.discovered(auth, vendor: .halo, source: instance) } catch {
-            throw URLPolicy.Refused(description: "the instance named \(a) as its auth server; only the instance's own domain or "
-                                    + "https://*.halopsa.com receives the client secret (set auth_url to use another)")
+            throw URLPolicy.Refused(
+                description: "the instance named \(a) as its auth server; only the instance's own domain or "
+                    + "https://*.halopsa.com receives the client secret (set auth_url to use another)")
         }
     }
 
     /// `POST {auth}/token` with the client-credentials form. Neither body reaches the request view.
     func fetchToken() async throws -> (token: String, expiresIn: Double) {
         let url = try await tokenURL()
-        let form = [("grant_type", "client_credentials"), ("client_id", credentials.clientID),
-                    ("client_secret", credentials.clientSecret), ("scope", credentials.scope)]
-            .map { "\($0.0)=\(Self.formValue($0.1))" }.joined(separator: "&")
+        let form = [
+            ("grant_type", "client_credentials"), ("client_id", credentials.clientID),
+            ("client_secret", credentials.clientSecret), ("scope", credentials.scope),
+        ]
+        .map { "\($0.0)=\(Self.formValue($0.1))" }.joined(separator: "&")
         var request = ClientRequest(
-            spec: HTTPRequestSpec(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"),
-                                                                      ("Accept", "application/json")], body: Data(form.utf8)),
+            spec: HTTPRequestSpec(
+                method: "POST", url: url,
+                headers: [
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("Accept", "application/json"),
+                ], body: Data(form.utf8)),
             endpoint: "token", logPath: "/auth/token (client credentials)", idempotent: true, purpose: "token")
         request.redactsBodies = true
         let r: HTTPResult
-        do { r = try await client.send(request) } catch let e as APIError where [400, 401, 403].contains(e.status ?? 0) {
-            throw APIError(kind: .badCredentials, status: e.status, detail: Self.refusal(e.detail, scope: credentials.scope))
+        do { r = try await client.send(request) } catch let e as APIError where [400, 401, 403].contains(e.status ?? 0)
+        {
+            throw APIError(
+                kind: .badCredentials, status: e.status, detail: Self.refusal(e.detail, scope: credentials.scope))
         }
         let t = try r.decode(HaloToken.self)
         guard let token = t.accessToken, !token.isEmpty else {
@@ -190,9 +211,13 @@ public struct HaloAPI: TenantAPI {
     /// Which field a refused token names (OAuth's `error`), never the secret itself.
     static func refusal(_ detail: String, scope: String) -> String {
         let d = detail.lowercased()
-        if d.contains("invalid_scope") { return "HaloPSA refused the token: scope '\(scope.sanitized.prefix(60))' is not allowed for this application (scope)" }
+        if d.contains("invalid_scope") {
+            return
+                "HaloPSA refused the token: scope '\(scope.sanitized.prefix(60))' is not allowed for this application (scope)"
+        }
         if d.contains("unauthorized_client") {
-            return "HaloPSA refused the token: this application may not use client credentials (check its authentication method)"
+            return
+                "HaloPSA refused the token: this application may not use client credentials (check its authentication method)"
         }
         if d.contains("secret") { return "HaloPSA refused the token: the client secret is wrong (client_secret)" }
         if d.contains("invalid_client") || d.contains("client") {
@@ -202,7 +227,8 @@ public struct HaloAPI: TenantAPI {
     }
 
     static func formValue(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+        s.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 
     // MARK: Quota
@@ -215,9 +241,12 @@ public struct HaloAPI: TenantAPI {
         let learned = await client.learnedLimit()
         guard let limit = await namedLimit() ?? limit else { throw UnknownLimit(own: own) }
         if let (h, at, fresh) = await client.lastRateLimit(freshWithin: window), let remaining = h.remaining, fresh {
-            let server = ServerRateLimit(limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at)
+            let server = ServerRateLimit(
+                limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at)
             let l = h.limit ?? limit
-            return Quota(used: max(own, l - remaining), limit: l, windowSeconds: Self.windowSeconds, server: server, learned: learned)
+            return Quota(
+                used: max(own, l - remaining), limit: l, windowSeconds: Self.windowSeconds, server: server,
+                learned: learned)
         }
         return Quota(used: own, limit: limit, windowSeconds: Self.windowSeconds, learned: learned)
     }
@@ -246,8 +275,10 @@ actor HaloSession {
 
     func setTokenURL(_ url: String) { tokenURL = url }
 
-    func token(now: Double, replacing stale: String?,
-               fetch: @escaping @Sendable () async throws -> (token: String, expiresIn: Double)) async throws -> String {
+    func token(
+        now: Double, replacing stale: String?,
+        fetch: @escaping @Sendable () async throws -> (token: String, expiresIn: Double)
+    ) async throws -> String {
         // Held and more than a minute left, and not the one the server just refused.
         if let token, token != stale, now < expiresAt - 60 { return token }
         let task = refreshing ?? Task { try await fetch() }

@@ -36,8 +36,10 @@ extension HaloAPI {
     }
 
     static func ordered(_ list: [HaloLookup]) -> [Int64] {
-        list.enumerated().sorted { ($0.element.sequence ?? $0.offset, $0.offset) < ($1.element.sequence ?? $1.offset, $1.offset) }
-            .map(\.element.id)
+        list.enumerated().sorted {
+            ($0.element.sequence ?? $0.offset, $0.offset) < ($1.element.sequence ?? $1.offset, $1.offset)
+        }
+        .map(\.element.id)
     }
 
     /// `status`'s one request (after the token): a page of one ticket, no lookups.
@@ -73,7 +75,9 @@ extension HaloAPI {
         if let a = filter.assignee {
             if a.lowercased() == "me" {
                 guard let me = try await whoAmI(), let id = me.id else {
-                    throw APIError(kind: .refused, status: nil, detail: "assignee:me needs your HaloPSA e-mail: --me (or me = \"…\" in the profile)")
+                    throw APIError(
+                        kind: .refused, status: nil,
+                        detail: "assignee:me needs your HaloPSA e-mail: --me (or me = \"…\" in the profile)")
                 }
                 q += "&agent_id=\(id)"
             } else {
@@ -89,14 +93,17 @@ extension HaloAPI {
     /// `#id`, a number, or a label known to the tenant.
     static func id(_ text: String, in known: [Int64: String], what: String) throws -> Int64 {
         if let n = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), n > 0 { return n }
-        return try NameMatch.find(text, in: known.map { ($0.key, $0.value) }, what: what, whereKnown: "in this HaloPSA tenant")
+        return try NameMatch.find(
+            text, in: known.map { ($0.key, $0.value) }, what: what, whereKnown: "in this HaloPSA tenant")
     }
 
     func clientID(_ text: String) async throws -> Int64 {
         if let n = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), n > 0 { return n }
         let search = Self.formValue(text)
         let found = try HaloLookup.list(try await get("Client?search=\(search)&count=50", purpose: "clients").body)
-        return try NameMatch.find(text, in: found.map { ($0.id, $0.name) }, what: "client", whereKnown: "in this HaloPSA tenant (or give #id)")
+        return try NameMatch.find(
+            text, in: found.map { ($0.id, $0.name) }, what: "client", whereKnown: "in this HaloPSA tenant (or give #id)"
+        )
     }
 
     /// One page: asks for 100 with `pageinate=true` and trusts neither the size asked nor an
@@ -104,7 +111,8 @@ extension HaloAPI {
     func page(after cursor: PageCursor?, query: String) async throws -> TicketPage {
         var n = 1
         if case .page(let p)? = cursor { n = max(1, p) }
-        let r = try await get("Tickets?pageinate=true&page_size=\(Self.pageSize)&page_no=\(n)" + query, purpose: "tickets")
+        let r = try await get(
+            "Tickets?pageinate=true&page_size=\(Self.pageSize)&page_no=\(n)" + query, purpose: "tickets")
         let page = try r.decode(HaloTicketPage.self)
         let l = try await labels()
         let total = page.recordCount.flatMap { (0...10_000_000).contains($0) ? $0 : nil }
@@ -125,11 +133,14 @@ extension HaloAPI {
         var out: [Ticket] = []
         let l = try await labels()
         for n in 1...Self.maxChangePages {
-            let r = try await get("Tickets?pageinate=true&page_size=\(Self.pageSize)&page_no=\(n)&order=lastactiondate&orderdesc=true",
-                                  purpose: "changes")
+            let r = try await get(
+                "Tickets?pageinate=true&page_size=\(Self.pageSize)&page_no=\(n)&order=lastactiondate&orderdesc=true",
+                purpose: "changes")
             let page = try r.decode(HaloTicketPage.self)
             for t in page.tickets {
-                guard let at = t.lastAction ?? t.lastUpdate, at > since else { return TicketChanges(tickets: out, complete: true) }
+                guard let at = t.lastAction ?? t.lastUpdate, at > since else {
+                    return TicketChanges(tickets: out, complete: true)
+                }
                 out.append(t.display(l))
             }
             if page.tickets.count < Self.pageSize { return TicketChanges(tickets: out, complete: true) }
@@ -152,13 +163,18 @@ extension HaloAPI {
         let clean = NoteText.clean(text)
         guard !clean.isEmpty else { throw APIError(kind: .refused, status: nil, detail: "an empty note is not sent") }
         guard clean.count <= NoteText.maxLength else {
-            throw APIError(kind: .refused, status: nil, detail: "the note is \(clean.count) characters; at most \(NoteText.maxLength) are sent")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "the note is \(clean.count) characters; at most \(NoteText.maxLength) are sent")
         }
         guard ticketID > 0 else { throw APIError(kind: .refused, status: nil, detail: "no ticket to add the note to") }
-        let action: [String: Any] = ["ticket_id": ticketID, "outcome": visibility == .internal ? "Private Note" : "Note",
-                                     "note": clean, "hiddenfromuser": visibility == .internal]
-        _ = try await post("Actions", [action], purpose: "note",
-                           logPath: "/api/Actions (ticket \(ticketID), \(visibility.rawValue), \(clean.count) chars)")
+        let action: [String: Any] = [
+            "ticket_id": ticketID, "outcome": visibility == .internal ? "Private Note" : "Note",
+            "note": clean, "hiddenfromuser": visibility == .internal,
+        ]
+        _ = try await post(
+            "Actions", [action], purpose: "note",
+            logPath: "/api/Actions (ticket \(ticketID), \(visibility.rawValue), \(clean.count) chars)")
     }
 
     // MARK: Changes
@@ -172,7 +188,8 @@ extension HaloAPI {
         case .assignee:
             let mine = try await whoAmI()?.name
             let names = l.agents.values.map(\.name).filter { $0 != mine }
-            return (mine.map { [$0] } ?? []) + names.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
+            return (mine.map { [$0] } ?? [])
+                + names.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
         }
     }
 
@@ -193,12 +210,15 @@ extension HaloAPI {
     /// Sends only the fields given, with the id.
     public func update(ticketID: Int64, _ fields: [String: Any]) async throws {
         guard ticketID > 0 else {
-            throw APIError(kind: .refused, status: nil, detail: "no ticket id: HaloPSA would create a new ticket, so nothing was sent")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "no ticket id: HaloPSA would create a new ticket, so nothing was sent")
         }
         var obj = fields
         obj["id"] = ticketID
-        _ = try await post("Tickets", [obj], purpose: "update",
-                           logPath: "/api/Tickets (ticket \(ticketID): \(fields.keys.sorted().joined(separator: ", ")))")
+        _ = try await post(
+            "Tickets", [obj], purpose: "update",
+            logPath: "/api/Tickets (ticket \(ticketID): \(fields.keys.sorted().joined(separator: ", ")))")
     }
 
     /// The agent `--me` names, by e-mail among `/api/Agent`; an unknown e-mail is an error.
@@ -206,7 +226,8 @@ extension HaloAPI {
         guard let me else { return nil }
         let l = try await labels()
         guard let a = l.agents.values.first(where: { $0.email?.caseInsensitiveCompare(me) == .orderedSame }) else {
-            throw APIError(kind: .refused, status: nil, detail: "no HaloPSA agent has the e-mail \(me.sanitized.prefix(100))")
+            throw APIError(
+                kind: .refused, status: nil, detail: "no HaloPSA agent has the e-mail \(me.sanitized.prefix(100))")
         }
         return Person(id: a.id, name: a.name, email: me)
     }

@@ -12,7 +12,10 @@ public struct HaloTicketPage: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey { case record_count, tickets }
 
-    public init(recordCount: Int?, tickets: [HaloTicket]) { self.recordCount = recordCount; self.tickets = tickets }
+    public init(recordCount: Int?, tickets: [HaloTicket]) {
+        self.recordCount = recordCount
+        self.tickets = tickets
+    }
 
     public init(from decoder: any Decoder) throws {
         // An unpaged answer is a bare array.
@@ -24,7 +27,8 @@ public struct HaloTicketPage: Sendable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         // Another object (an error, a single ticket) is not an empty page.
         guard c.contains(.tickets) else {
-            throw DecodingError.keyNotFound(CodingKeys.tickets, .init(codingPath: c.codingPath, debugDescription: "no tickets in the answer"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.tickets, .init(codingPath: c.codingPath, debugDescription: "no tickets in the answer"))
         }
         recordCount = try c.lenientInt(.record_count)
         tickets = (try? c.decode(LenientList<HaloTicket>.self, forKey: .tickets))?.items ?? []
@@ -80,13 +84,17 @@ public struct HaloTicket: Sendable, Decodable, Equatable {
     }
 
     public init(id: Int64, summary: String? = nil, statusID: Int64? = nil, priorityID: Int64? = nil) {
-        self.id = id; self.summary = summary; self.statusID = statusID; self.priorityID = priorityID
+        self.id = id
+        self.summary = summary
+        self.statusID = statusID
+        self.priorityID = priorityID
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
         }
         self.id = id
         summary = try c.lenientString(.summary)
@@ -143,18 +151,21 @@ public struct HaloTicket: Sendable, Decodable, Equatable {
         add("On hold", onHold == true ? "yes" : nil)
         add("Deadline", deadline.map(VendorDate.format))
         let agent = agentID.flatMap { $0 > 0 ? labels.agents[$0]?.name ?? "#\($0)" : nil } ?? ""
-        return Ticket(id: id, number: String(id), title: summary ?? "", status: statusID.map { labels.statuses[$0] ?? "#\($0)" } ?? "",
-                      priority: priorityID.map { labels.priorities[$0] ?? "#\($0)" } ?? "", company: clientName ?? "",
-                      assignee: agent, created: occurred, lastActivity: lastAction ?? lastUpdate,
-                      due: fixBy ?? deadline, description: details ?? "", fields: fields, sla: sla,
-                      assigneeID: agentID.flatMap { $0 > 0 ? $0 : nil }, assigneeEmail: agentID.flatMap { labels.agents[$0]?.email })
+        return Ticket(
+            id: id, number: String(id), title: summary ?? "",
+            status: statusID.map { labels.statuses[$0] ?? "#\($0)" } ?? "",
+            priority: priorityID.map { labels.priorities[$0] ?? "#\($0)" } ?? "", company: clientName ?? "",
+            assignee: agent, created: occurred, lastActivity: lastAction ?? lastUpdate,
+            due: fixBy ?? deadline, description: details ?? "", fields: fields, sla: sla,
+            assigneeID: agentID.flatMap { $0 > 0 ? $0 : nil },
+            assigneeEmail: agentID.flatMap { labels.agents[$0]?.email })
     }
 }
 
 public enum HaloDate {
     /// Halo's "no date" (1900-01-01…) is nil.
     public static func real(_ d: Date?) -> Date? {
-        guard let d, d > Date(timeIntervalSince1970: -2_177_452_800) else { return nil } // 1901-01-01
+        guard let d, d > Date(timeIntervalSince1970: -2_177_452_800) else { return nil }  // 1901-01-01
         return d
     }
 }
@@ -180,12 +191,16 @@ public struct HaloLookup: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey { case id, priorityid, name, sequence }
 
-    public init(id: Int64, name: String) { self.id = id; self.name = name }
+    public init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let id = try c.lenientInt64(.priorityid) ?? c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "lookup without id"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "lookup without id"))
         }
         self.id = id
         name = String((try c.lenientString(.name) ?? "#\(id)").prefix(200))
@@ -206,12 +221,17 @@ public struct HaloAgent: Sendable, Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey { case id, name, email }
 
-    public init(id: Int64, name: String, email: String? = nil) { self.id = id; self.name = name; self.email = email }
+    public init(id: Int64, name: String, email: String? = nil) {
+        self.id = id
+        self.name = name
+        self.email = email
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "agent without id"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "agent without id"))
         }
         self.id = id
         name = String((try c.lenientString(.name) ?? "#\(id)").prefix(200))
@@ -225,9 +245,12 @@ public enum HaloList<T: Decodable> {
     public static func decode(_ data: Data) throws -> [T] {
         if let list = try? JSONDecoder().decode(LenientList<T>.self, from: data) { return list.items }
         guard let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "neither a list nor an object holding one"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "neither a list nor an object holding one"))
         }
-        guard let (_, value) = obj.sorted(by: { $0.key < $1.key }).first(where: { $0.value is [Any] }) else { return [] }
+        guard let (_, value) = obj.sorted(by: { $0.key < $1.key }).first(where: { $0.value is [Any] }) else {
+            return []
+        }
         let inner = try JSONSerialization.data(withJSONObject: value)
         return try JSONDecoder().decode(LenientList<T>.self, from: inner).items
     }
@@ -267,8 +290,9 @@ public struct HaloAction: Sendable, Decodable, Equatable {
 
     public var display: TicketComment {
         let author = (who?.isEmpty == false ? who : nil) ?? (isSystem ? "system" : "unknown")
-        return TicketComment(date: date, author: author, text: note ?? "", isInternal: hiddenFromUser ?? false,
-                             kind: outcome, isSystem: isSystem)
+        return TicketComment(
+            date: date, author: author, text: note ?? "", isInternal: hiddenFromUser ?? false,
+            kind: outcome, isSystem: isSystem)
     }
 }
 
@@ -301,10 +325,13 @@ public struct HaloToken: Sendable, Decodable {
 public enum HaloRateLimit {
     public static func parse(_ text: String) -> (limit: Int, windowSeconds: Int)? {
         let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        guard let i = words.firstIndex(of: "requests"), i > 0, let limit = Int(words[i - 1]), limit > 0, limit < 1_000_000 else { return nil }
+        guard let i = words.firstIndex(of: "requests"), i > 0, let limit = Int(words[i - 1]), limit > 0,
+            limit < 1_000_000
+        else { return nil }
         let rest = words[(i + 1)...]
         guard let m = rest.firstIndex(where: { $0 == "minute" || $0 == "minutes" }), m > rest.startIndex,
-              let minutes = Int(words[m - 1]), (1...1_440).contains(minutes) else { return (limit, 300) }
+            let minutes = Int(words[m - 1]), (1...1_440).contains(minutes)
+        else { return (limit, 300) }
         return (limit, minutes * 60)
     }
 }

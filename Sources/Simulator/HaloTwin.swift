@@ -25,7 +25,9 @@ struct HaloTwin: Sendable {
             return await token(req)
         }
         guard lower.hasPrefix("/api/") else { return .html404(req.path) }
-        let bearer = req.header("Authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+        let bearer = req.header("Authorization").flatMap {
+            $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
+        }
         guard let bearer, await world.knows(bearer) else {
             return json(401, ["message": "Authorization has been denied for this request."])
         }
@@ -35,7 +37,9 @@ struct HaloTwin: Sendable {
         switch (req.method, resource, parts.count) {
         case ("GET", "tickets", 1): return await tickets(req)
         case ("GET", "tickets", 2):
-            guard let id = Int64(parts[1]), let t = await world.ticket(id) else { return json(404, ["message": "Ticket not found"]) }
+            guard let id = Int64(parts[1]), let t = await world.ticket(id) else {
+                return json(404, ["message": "Ticket not found"])
+            }
             return json(200, t.json(now: world.clock.wall()))
         case ("POST", "tickets", 1):
             guard let objects = Self.array(req.body) else { return badArray() }
@@ -46,7 +50,9 @@ struct HaloTwin: Sendable {
             case .failure(let why): return json(400, ["message": why.message])
             }
         case ("GET", "actions", 1):
-            guard let id = req.query["ticket_id"].flatMap({ Int64($0) }) else { return json(200, ["record_count": 0, "actions": [Any]()]) }
+            guard let id = req.query["ticket_id"].flatMap({ Int64($0) }) else {
+                return json(200, ["record_count": 0, "actions": [Any]()])
+            }
             var list = await world.actions(ticket: id)
             if req.query["excludesys"]?.lowercased() == "true" { list = list.filter { $0.whoType != 0 } }
             if let c = req.query["count"].flatMap({ Int($0) }), c >= 0 { list = Array(list.prefix(c)) }
@@ -65,13 +71,19 @@ struct HaloTwin: Sendable {
             case .failure(let why): return json(400, ["message": why.message])
             }
         case ("GET", "status", 1):
-            return json(200, HaloWorld.statuses.enumerated().map { ["id": $1.0, "name": $1.1, "sequence": $0 + 1, "type": $1.0 == 9 ? 3 : 1] })
+            return json(
+                200,
+                HaloWorld.statuses.enumerated().map {
+                    ["id": $1.0, "name": $1.1, "sequence": $0 + 1, "type": $1.0 == 9 ? 3 : 1]
+                })
         case ("GET", "priority", 1):
-            return json(200, HaloWorld.priorities.map { ["id": 100 + $0.0, "priorityid": $0.0, "slaid": 1, "name": $0.1] })
+            return json(
+                200, HaloWorld.priorities.map { ["id": 100 + $0.0, "priorityid": $0.0, "slaid": 1, "name": $0.1] })
         case ("GET", "agent", 1):
             return json(200, HaloWorld.agents.map { ["id": $0.0, "name": $0.1, "email": $0.2, "isdisabled": false] })
         case ("GET", "team", 1): return json(200, HaloWorld.teams.map { ["id": $0.0, "name": $0.1] })
-        case ("GET", "tickettype", 1): return json(200, [["id": 1, "name": "Incident"], ["id": 2, "name": "Service Request"]])
+        case ("GET", "tickettype", 1):
+            return json(200, [["id": 1, "name": "Incident"], ["id": 2, "name": "Service Request"]])
         case ("GET", "sla", 1): return json(200, [["id": 1, "name": "Standard SLA"]])
         case ("GET", "client", 1):
             var clients = SimData.companyNames.enumerated().map { ["id": $0 + 1, "name": $1] as [String: Any] }
@@ -130,15 +142,20 @@ struct HaloTwin: Sendable {
             return json(401, ["error": "invalid_client", "error_description": "The client secret is not valid."])
         }
         let scope = form["scope"] ?? "all"
-        guard scope.split(separator: " ").allSatisfy({ $0 == "all" || $0.hasPrefix("read:") || $0.hasPrefix("edit:") }) else {
+        guard scope.split(separator: " ").allSatisfy({ $0 == "all" || $0.hasPrefix("read:") || $0.hasPrefix("edit:") })
+        else {
             await world.refusedToken()
             return json(400, ["error": "invalid_scope"])
         }
-        return json(200, ["access_token": await world.issueToken(), "token_type": "Bearer", "expires_in": 3_600, "scope": scope])
+        return json(
+            200,
+            ["access_token": await world.issueToken(), "token_type": "Bearer", "expires_in": 3_600, "scope": scope])
     }
 
     func limited() -> Response {
-        .data(429, Data("Rate Limit Reached - \(config.haloLimit) Requests per rolling 5 minute window".utf8), contentType: "text/plain")
+        .data(
+            429, Data("Rate Limit Reached - \(config.haloLimit) Requests per rolling 5 minute window".utf8),
+            contentType: "text/plain")
     }
 
     func badArray() -> Response { json(400, ["message": "The request body must be a JSON array of objects."]) }

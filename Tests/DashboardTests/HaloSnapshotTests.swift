@@ -8,7 +8,8 @@ import Testing
 @Suite("HaloPSA snapshots")
 struct HaloSnapshotTests {
     static func haloState(width: Int, height: Int) -> DashboardState {
-        var s = DashboardState(vendor: .halo, tenant: "yourmsp.halopsa.com", now: fixedNow, width: width, height: height)
+        var s = DashboardState(
+            vendor: .halo, tenant: "yourmsp.halopsa.com", now: fixedNow, width: width, height: height)
         s.timeZone = TimeZone(identifier: "UTC")!
         s.quota = Quota(used: 212, limit: 300, windowSeconds: 300)
         s.quotaAt = fixedNow.addingTimeInterval(-1)
@@ -29,15 +30,24 @@ struct HaloSnapshotTests {
 
     static func haloLog() -> [RequestRecord] {
         [
-            RequestRecord(id: 1, time: fixedNow.addingTimeInterval(-9), method: "GET", path: "/api/authinfo", status: 200, duration: 0.06),
-            RequestRecord(id: 2, time: fixedNow.addingTimeInterval(-8), method: "POST", path: "/auth/token (client credentials)",
-                          status: 200, duration: 0.21, purpose: "token"),
-            RequestRecord(id: 3, time: fixedNow.addingTimeInterval(-7), method: "GET", path: "/api/Tickets?pageinate=true&page_size=100&page_no=1",
-                          status: 200, duration: 0.38),
-            RequestRecord(id: 4, time: fixedNow.addingTimeInterval(-5), method: "GET", path: "/api/Tickets?pageinate=true&page_size=100&page_no=2",
-                          status: 429, duration: 0.04, error: "Rate Limit Reached - 300 Requests per rolling 5 minute window"),
-            RequestRecord(id: 5, time: fixedNow.addingTimeInterval(-1), method: "GET", path: "/api/Actions?ticket_id=4101&count=500",
-                          status: 200, duration: 0.12, purpose: "actions"),
+            RequestRecord(
+                id: 1, time: fixedNow.addingTimeInterval(-9), method: "GET", path: "/api/authinfo", status: 200,
+                duration: 0.06),
+            RequestRecord(
+                id: 2, time: fixedNow.addingTimeInterval(-8), method: "POST", path: "/auth/token (client credentials)",
+                status: 200, duration: 0.21, purpose: "token"),
+            RequestRecord(
+                id: 3, time: fixedNow.addingTimeInterval(-7), method: "GET",
+                path: "/api/Tickets?pageinate=true&page_size=100&page_no=1",
+                status: 200, duration: 0.38),
+            RequestRecord(
+                id: 4, time: fixedNow.addingTimeInterval(-5), method: "GET",
+                path: "/api/Tickets?pageinate=true&page_size=100&page_no=2",
+                status: 429, duration: 0.04, error: "Rate Limit Reached - 300 Requests per rolling 5 minute window"),
+            RequestRecord(
+                id: 5, time: fixedNow.addingTimeInterval(-1), method: "GET",
+                path: "/api/Actions?ticket_id=4101&count=500",
+                status: 200, duration: 0.12, purpose: "actions"),
         ]
     }
 

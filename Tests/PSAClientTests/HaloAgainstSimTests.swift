@@ -8,11 +8,13 @@ import Testing
 @Suite("HaloPSA against the twin")
 struct HaloAgainstSimTests {
     static func api(_ sim: Simulator, _ config: SimulatorConfig, limit: Int?, timeScale: Double = 1) -> HaloAPI {
-        let client = RateAwareClient(transport: AHCTransport(), policy: HaloAPI.policy(limit: limit, timeScale: timeScale), seed: 1,
-                                     secrets: [config.haloClientSecret])
-        return HaloAPI(client: client, instance: sim.haloBaseURL,
-                       credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret),
-                       limit: limit, me: Simulator.demoHaloAgentEmail)
+        let client = RateAwareClient(
+            transport: AHCTransport(), policy: HaloAPI.policy(limit: limit, timeScale: timeScale), seed: 1,
+            secrets: [config.haloClientSecret])
+        return HaloAPI(
+            client: client, instance: sim.haloBaseURL,
+            credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret),
+            limit: limit, me: Simulator.demoHaloAgentEmail)
     }
 
     static func stats(_ sim: Simulator, _ tenant: String = "halo") async throws -> [String: Any] {
@@ -49,7 +51,9 @@ struct HaloAgainstSimTests {
         let notes = await sim.haloNotes(ticket: t.id)
         #expect(notes.count == 1 && notes[0].note == "Called the user back" && notes[0].hidden)
         let comments = try #require(try await api.ticketComments(id: t.id))
-        #expect(comments.contains { $0.isSystem } && comments.contains { $0.isInternal && $0.text == "Called the user back" })
+        #expect(
+            comments.contains { $0.isSystem }
+                && comments.contains { $0.isInternal && $0.text == "Called the user back" })
         let s = try await Self.stats(sim)
         #expect(s["ticketsCreated"] as? Int == 0 && s["ticketsUpdated"] as? Int == 1 && s["notesAdded"] as? Int == 1)
         #expect(await sim.haloTickets().count == 30)
@@ -77,18 +81,22 @@ struct HaloAgainstSimTests {
         var config = SimulatorConfig()
         config.tickets = 1
         let sim = try await Simulator.start(config)
-        let client = RateAwareClient(transport: AHCTransport(), policy: HaloAPI.policy(limit: 300), seed: 1, secrets: ["not-the-secret"])
-        let api = HaloAPI(client: client, instance: sim.haloBaseURL,
-                          credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: "not-the-secret"))
+        let client = RateAwareClient(
+            transport: AHCTransport(), policy: HaloAPI.policy(limit: 300), seed: 1, secrets: ["not-the-secret"])
+        let api = HaloAPI(
+            client: client, instance: sim.haloBaseURL,
+            credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: "not-the-secret"))
         do {
             try await api.prepare()
             Issue.record("a wrong secret was taken")
         } catch let e as APIError {
             #expect(e.detail.contains("client_secret") && !String(describing: e).contains("not-the-secret"))
         }
-        let scoped = HaloAPI(client: RateAwareClient(transport: AHCTransport(), policy: HaloAPI.policy(limit: 300), seed: 1),
-                             instance: sim.haloBaseURL,
-                             credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret, scope: "admin"))
+        let scoped = HaloAPI(
+            client: RateAwareClient(transport: AHCTransport(), policy: HaloAPI.policy(limit: 300), seed: 1),
+            instance: sim.haloBaseURL,
+            credentials: HaloCredentials(
+                clientID: config.haloClientID, clientSecret: config.haloClientSecret, scope: "admin"))
         do {
             try await scoped.prepare()
             Issue.record("a wrong scope was taken")

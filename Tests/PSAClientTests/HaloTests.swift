@@ -12,14 +12,18 @@ final class HaloScript: @unchecked Sendable {
     var refuseNext401 = false
     var authURL = "https://msp.halopsa.com/auth"
     var tokenAnswer: HTTPResult? = nil
-    var tickets: @Sendable (_ pageNo: Int, _ url: String) -> HTTPResult = { _, _ in RealShapesTests.json(#"{"record_count":0,"tickets":[]}"#) }
+    var tickets: @Sendable (_ pageNo: Int, _ url: String) -> HTTPResult = { _, _ in
+        RealShapesTests.json(#"{"record_count":0,"tickets":[]}"#)
+    }
 
     func answer(_ r: HTTPRequestSpec) -> HTTPResult {
         lock.lock()
         defer { lock.unlock() }
         let url = r.url
         let path = URL(string: url)?.path ?? ""
-        if path.hasSuffix("/api/authinfo") { return RealShapesTests.json(#"{"auth_url":"\#(authURL)","tenant_id":"msp"}"#) }
+        if path.hasSuffix("/api/authinfo") {
+            return RealShapesTests.json(#"{"auth_url":"\#(authURL)","tenant_id":"msp"}"#)
+        }
         if path.hasSuffix("/token") {
             if let t = tokenAnswer { return t }
             tokens += 1
@@ -29,27 +33,35 @@ final class HaloScript: @unchecked Sendable {
             refuseNext401 = false
             return RealShapesTests.json(#"{"message":"Unauthorized"}"#, status: 401)
         }
-        func corpus(_ name: String) -> HTTPResult { HTTPResult(status: 200, body: (try? RealShapesTests.corpus(name)) ?? Data()) }
+        func corpus(_ name: String) -> HTTPResult {
+            HTTPResult(status: 200, body: (try? RealShapesTests.corpus(name)) ?? Data())
+        }
         switch path {
         case "/api/Status": return corpus("halo-status.json")
         case "/api/Priority": return corpus("halo-priority.json")
         case "/api/Agent": return corpus("halo-agents.json")
-        case "/api/Team": return RealShapesTests.json(#"[{"id":1,"name":"1st Line Support"},{"id":2,"name":"Projects"}]"#)
+        case "/api/Team":
+            return RealShapesTests.json(#"[{"id":1,"name":"1st Line Support"},{"id":2,"name":"Projects"}]"#)
         case "/api/TicketType", "/api/SLA": return RealShapesTests.json("[]")
-        case "/api/Actions": return r.method == "GET" ? corpus("halo-actions.json") : RealShapesTests.json("[]", status: 201)
+        case "/api/Actions":
+            return r.method == "GET" ? corpus("halo-actions.json") : RealShapesTests.json("[]", status: 201)
         case "/api/Tickets" where r.method == "POST": return RealShapesTests.json("[]", status: 201)
         case "/api/Tickets":
             let n = URLComponents(string: url)?.queryItems?.first { $0.name == "page_no" }?.value.flatMap(Int.init) ?? 1
             return tickets(n, url)
         default:
-            if path.hasPrefix("/api/Tickets/") { return RealShapesTests.json(#"{"id":4101,"summary":"x","status_id":3,"priority_id":1}"#) }
+            if path.hasPrefix("/api/Tickets/") {
+                return RealShapesTests.json(#"{"id":4101,"summary":"x","status_id":3,"priority_id":1}"#)
+            }
             return RealShapesTests.json(#"{"message":"not found"}"#, status: 404)
         }
     }
 
     /// `n` tickets from `first`, as a page of `record_count` `total`.
     static func page(first: Int, count: Int, total: Int?) -> HTTPResult {
-        let rows = (0..<max(0, count)).map { #"{"id":\#(first + $0),"summary":"T\#(first + $0)","status_id":1,"priority_id":4}"# }
+        let rows = (0..<max(0, count)).map {
+            #"{"id":\#(first + $0),"summary":"T\#(first + $0)","status_id":1,"priority_id":4}"#
+        }
         let rc = total.map { #""record_count":\#($0),"# } ?? ""
         return RealShapesTests.json("{\(rc)\"tickets\":[\(rows.joined(separator: ","))]}")
     }
@@ -60,19 +72,25 @@ struct HaloTests {
     static let instance = "https://msp.halopsa.com"
     static let secret = "s3cret-value-never-shown"
 
-    static func api(_ script: HaloScript, instance: String = instance, limit: Int? = nil) -> (HaloAPI, ScriptedTransport, RateAwareClient) {
+    static func api(_ script: HaloScript, instance: String = instance, limit: Int? = nil) -> (
+        HaloAPI, ScriptedTransport, RateAwareClient
+    ) {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
         let transport = ScriptedTransport(clock: clock) { _, _, r in (script.answer(r), hold: .zero) }
-        let client = RateAwareClient(transport: transport, policy: HaloAPI.policy(limit: limit ?? (HaloAPI.isHosted(instance) ? 300 : nil)),
-                                     clock: clock, seed: 1, secrets: [secret])
-        let api = HaloAPI(client: client, instance: instance, credentials: HaloCredentials(clientID: "app-id", clientSecret: secret),
-                          limit: limit, me: "dana.reyes@msp.example")
+        let client = RateAwareClient(
+            transport: transport, policy: HaloAPI.policy(limit: limit ?? (HaloAPI.isHosted(instance) ? 300 : nil)),
+            clock: clock, seed: 1, secrets: [secret])
+        let api = HaloAPI(
+            client: client, instance: instance, credentials: HaloCredentials(clientID: "app-id", clientSecret: secret),
+            limit: limit, me: "dana.reyes@msp.example")
         return (api, transport, client)
     }
 
     // MARK: Decoding (published shapes)
 
-    @Test("tickets as published: record_count, string ids, labels from the lookups, SLA from respondbydate/fixbydate, 1900 is no date")
+    @Test(
+        "tickets as published: record_count, string ids, labels from the lookups, SLA from respondbydate/fixbydate, 1900 is no date"
+    )
     func decodeTickets() throws {
         let page = try JSONDecoder().decode(HaloTicketPage.self, from: RealShapesTests.corpus("halo-tickets.json"))
         #expect(page.recordCount == 717)
@@ -80,15 +98,16 @@ struct HaloTests {
         var labels = HaloLabels()
         for s in try HaloLookup.list(RealShapesTests.corpus("halo-status.json")) { labels.statuses[s.id] = s.name }
         for p in try HaloLookup.list(RealShapesTests.corpus("halo-priority.json")) { labels.priorities[p.id] = p.name }
-        let a = page.tickets[0].display(labels), b = page.tickets[1].display(labels)
+        let a = page.tickets[0].display(labels)
+        let b = page.tickets[1].display(labels)
         #expect(a.status == "In Progress" && a.priority == "Medium" && a.company == "Northwind Traders")
         #expect(a.sla?.stages.map(\.kind) == [.firstResponse, .resolved])
         #expect(a.sla?.stages.first?.met == VendorDate.parse("2026-11-20T08:30:00"))
         #expect(a.fields.contains { $0.name == "SLA time left" && $0.value == "22.8 h" })
         #expect(b.status == "New" && b.priority == "Low")
-        #expect(b.sla == nil) // 1900-01-01 is Halo's "no date"
+        #expect(b.sla == nil)  // 1900-01-01 is Halo's "no date"
         #expect(page.tickets[1].slaTimeLeft == nil && page.tickets[1].onHold == nil)
-        #expect(b.assigneeID == nil) // agent_id 0: unassigned
+        #expect(b.assigneeID == nil)  // agent_id 0: unassigned
     }
 
     @Test("priorities are labelled by priorityid; actions oldest first, system ones marked, hiddenfromuser is internal")
@@ -123,11 +142,15 @@ struct HaloTests {
         let token = try #require(sent.first { $0.url.contains("/token") })
         #expect(token.url == "https://msp.halopsa.com/auth/token?tenant=msp")
         let form = String(decoding: token.request.body ?? Data(), as: UTF8.self)
-        #expect(form.contains("grant_type=client_credentials") && form.contains("client_id=app-id") && form.contains("scope=all"))
+        #expect(
+            form.contains("grant_type=client_credentials") && form.contains("client_id=app-id")
+                && form.contains("scope=all"))
         #expect(sent.filter { $0.url.contains("/token") }.count == 1)
         let tickets = try #require(sent.first { $0.url.contains("/api/Tickets?") })
         #expect(tickets.request.headers.contains { $0.0 == "Authorization" && $0.1 == "Bearer tok-1" })
-        #expect(tickets.url.contains("pageinate=true") && tickets.url.contains("page_size=100") && tickets.url.contains("page_no=1"))
+        #expect(
+            tickets.url.contains("pageinate=true") && tickets.url.contains("page_size=100")
+                && tickets.url.contains("page_no=1"))
     }
 
     @Test("a 401 fetches one new token and sends once more")
@@ -157,7 +180,8 @@ struct HaloTests {
     @Test("a refused token names the field that is wrong and never the secret")
     func refusedToken() async throws {
         let script = HaloScript()
-        script.tokenAnswer = RealShapesTests.json(#"{"error":"invalid_client","error_description":"bad client \#(Self.secret)"}"#, status: 400)
+        script.tokenAnswer = RealShapesTests.json(
+            #"{"error":"invalid_client","error_description":"bad client \#(Self.secret)"}"#, status: 400)
         let (api, _, _) = Self.api(script)
         do {
             try await api.prepare()
@@ -186,9 +210,12 @@ struct HaloTests {
         var records: [RequestRecord] = []
         for await e in events { if case .record(let r) = e { records.append(r) } }
         let token = try #require(records.first { $0.purpose == "token" })
-        #expect(token.exchange?.requestBody == RequestExchange.redacted && token.exchange?.responseBody == RequestExchange.redacted)
+        #expect(
+            token.exchange?.requestBody == RequestExchange.redacted
+                && token.exchange?.responseBody == RequestExchange.redacted)
         for r in records {
-            let text = [r.exchange?.requestBody, r.exchange?.responseBody].compactMap { $0 }.joined() + (r.exchange?.url ?? "")
+            let text =
+                [r.exchange?.requestBody, r.exchange?.responseBody].compactMap { $0 }.joined() + (r.exchange?.url ?? "")
                 + (r.exchange?.requestHeaders.map(\.value).joined() ?? "")
             #expect(!text.contains(Self.secret) && !text.contains("tok-1"))
         }
@@ -211,23 +238,29 @@ struct HaloTests {
         script.tickets = { n, _ in HaloScript.page(first: n * 100, count: 100, total: n == 1 ? -5 : 1_000_000_000_000) }
         let (api, _, _) = Self.api(script)
         let first = try await api.page(after: nil)
-        #expect(first.total == nil && first.next == .page(2)) // a full page: the next may exist
+        #expect(first.total == nil && first.next == .page(2))  // a full page: the next may exist
         let last = try await api.page(after: .page(HaloAPI.maxPages))
-        #expect(last.next == nil) // the walk's bound
+        #expect(last.next == nil)  // the walk's bound
         script.tickets = { n, _ in HaloScript.page(first: n * 100, count: 100, total: 150) }
         let second = try await api.page(after: .page(2))
-        #expect(second.next == nil) // 200 seen ≥ record_count 150
+        #expect(second.next == nil)  // 200 seen ≥ record_count 150
     }
 
     @Test("server filters: status_id, team, agent_id for assignee:me, client_id")
     func filters() async throws {
         let script = HaloScript()
         let urls = URLs()
-        script.tickets = { _, url in urls.add(url); return HaloScript.page(first: 1, count: 1, total: 1) }
+        script.tickets = { _, url in
+            urls.add(url)
+            return HaloScript.page(first: 1, count: 1, total: 1)
+        }
         let (api, _, _) = Self.api(script)
-        _ = try await api.page(after: nil, filter: ServerFilter(status: "in progress", queue: "1st line", company: "#12", assignee: "me"))
+        _ = try await api.page(
+            after: nil, filter: ServerFilter(status: "in progress", queue: "1st line", company: "#12", assignee: "me"))
         let url = try #require(urls.all.last)
-        #expect(url.contains("status_id=2") && url.contains("team=1") && url.contains("agent_id=7") && url.contains("client_id=12"))
+        #expect(
+            url.contains("status_id=2") && url.contains("team=1") && url.contains("agent_id=7")
+                && url.contains("client_id=12"))
     }
 
     // MARK: Writes
@@ -239,7 +272,8 @@ struct HaloTests {
         try await api.change(ticketID: 4101, .status, to: "Waiting on Customer")
         let post = try #require(await transport.sent.last { $0.method == "POST" && $0.url.hasSuffix("/api/Tickets") })
         let body = try #require(try JSONSerialization.jsonObject(with: post.request.body ?? Data()) as? [[String: Any]])
-        #expect(body.count == 1 && body[0]["id"] as? Int == 4101 && body[0]["status_id"] as? Int == 3 && body[0].count == 2)
+        #expect(
+            body.count == 1 && body[0]["id"] as? Int == 4101 && body[0]["status_id"] as? Int == 3 && body[0].count == 2)
         let before = await transport.sent.count
         await #expect(throws: APIError.self) { try await api.update(ticketID: 0, ["status_id": 3]) }
         #expect(await transport.sent.count == before)
@@ -252,8 +286,11 @@ struct HaloTests {
         try await api.addNote(ticketID: 4101, text: "Checked the mailbox", visibility: .internal)
         let posts = await transport.sent.filter { $0.method == "POST" && $0.url.hasSuffix("/api/Actions") }
         #expect(posts.count == 1)
-        let body = try #require(try JSONSerialization.jsonObject(with: posts[0].request.body ?? Data()) as? [[String: Any]])
-        #expect(body[0]["ticket_id"] as? Int == 4101 && body[0]["hiddenfromuser"] as? Bool == true && body[0]["note"] as? String == "Checked the mailbox")
+        let body = try #require(
+            try JSONSerialization.jsonObject(with: posts[0].request.body ?? Data()) as? [[String: Any]])
+        #expect(
+            body[0]["ticket_id"] as? Int == 4101 && body[0]["hiddenfromuser"] as? Bool == true
+                && body[0]["note"] as? String == "Checked the mailbox")
     }
 
     // MARK: Quota
@@ -263,7 +300,8 @@ struct HaloTests {
         let script = HaloScript()
         let first = OnceFlag()
         script.tickets = { _, _ in
-            first.once() ? RealShapesTests.json("Rate Limit Reached - 450 Requests per rolling 5 minute window", status: 429)
+            first.once()
+                ? RealShapesTests.json("Rate Limit Reached - 450 Requests per rolling 5 minute window", status: 429)
                 : HaloScript.page(first: 1, count: 1, total: 1)
         }
         let (api, transport, _) = Self.api(script, instance: "https://halo.msp.example")
