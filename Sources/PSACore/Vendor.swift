@@ -32,12 +32,11 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// How the gauge names the window of a count psatop keeps itself ("per minute"); nil where the
-    /// server reports its own timeframe (shown from the reading).
+    /// How the gauge names the window of the count ("in the rolling 5-minute window"); nil: from
+    /// the reading's timeframe ("per minute", "in 60 min (rolling)").
     public var windowPhrase: String? {
         switch self {
-        case .autotask: nil
-        case .atera: "per minute"
+        case .autotask, .atera: nil
         case .halo: "in the rolling 5-minute window"
         }
     }

@@ -65,10 +65,10 @@ struct HaloAgainstSimTests {
         var config = SimulatorConfig()
         config.tickets = 10
         config.haloLimit = 12
-        config.timeScale = 1_000
+        config.timeScale = 100
         let sim = try await Simulator.start(config)
         // Configured higher than the server allows: the twin says 12.
-        let api = Self.api(sim, config, limit: 400, timeScale: 1_000)
+        let api = Self.api(sim, config, limit: 400, timeScale: 100)
         for _ in 0..<15 { _ = try await api.ticket(id: 1) }
         #expect(await api.client.stats.status429 >= 1)
         let q = try await api.quota()
