@@ -106,4 +106,18 @@ struct HaloAgainstSimTests {
         }
         await sim.stop()
     }
+
+    @Test("--tenant halo:NAME:LIMIT:TICKETS is a tenant of its own: its credentials, data and counters")
+    func extraTenant() async throws {
+        var config = SimulatorConfig()
+        config.tickets = 40
+        config.extraTenants = [try TenantSpec(parsing: "halo:east:50:20")]
+        let sim = try await Simulator.start(config)
+        let east = try #require(sim.tenantConfig("east"))
+        #expect(east.haloLimit == 50)
+        #expect(try await Self.api(sim, east, limit: 50).allTickets().count == 20)
+        #expect(try await Self.api(sim, config, limit: 300).allTickets().count == 40)
+        #expect(try await Self.stats(sim, "east")["pagesServed"] as? Int == 1)
+        await sim.stop()
+    }
 }
