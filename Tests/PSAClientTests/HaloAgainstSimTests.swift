@@ -65,12 +65,21 @@ struct HaloAgainstSimTests {
         var config = SimulatorConfig()
         config.tickets = 10
         config.haloLimit = 12
-        config.timeScale = 100
         let sim = try await Simulator.start(config)
-        // Configured higher than the server allows: the twin says 12.
-        let api = Self.api(sim, config, limit: 400, timeScale: 100)
-        // (A request may still be refused once its retries are spent: the window is what is tested here.)
-        for _ in 0..<15 { _ = try? await api.ticket(id: 1) }
+        // Configured higher than the server allows: the twin says 12. No retry and a short pause,
+        // so that the test does not wait out the 5-minute window (whatever the machine's load).
+        var policy = HaloAPI.policy(limit: 400)
+        policy.maxRetries = 0
+        policy.defaultPause = .milliseconds(10)
+        let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 1, secrets: [config.haloClientSecret])
+        let api = HaloAPI(
+            client: client, instance: sim.haloBaseURL,
+            credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret), limit: 400)
+        var refused: [String] = []
+        for _ in 0..<15 {
+            do { _ = try await api.ticket(id: 1) } catch let e as APIError { refused.append(e.detail) }
+        }
+        #expect(refused.contains { $0.contains("12 Requests per rolling 5 minute window") })
         #expect(await api.client.stats.status429 >= 1)
         let q = try await api.quota()
         #expect(q.limit == 12 && q.windowSeconds == 300)
