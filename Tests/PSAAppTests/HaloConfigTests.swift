@@ -39,8 +39,11 @@ struct HaloConfigTests {
     @Test("a secret written in the file, or a missing client_secret, is refused naming the key")
     func refusals() {
         let inline = Self.profile.replacingOccurrences(of: #"{ env = "TAILSPIN_HALO_SECRET" }"#, with: #""plain""#)
-        #expect { try PSAConfig.parse(inline, file: "c.toml") } throws: { "\($0)".contains("client_secret must not be written in the file") }
-        let missing = Self.profile.replacingOccurrences(of: #"client_secret = { env = "TAILSPIN_HALO_SECRET" }"#, with: "")
+        #expect { try PSAConfig.parse(inline, file: "c.toml") } throws: {
+            "\($0)".contains("client_secret must not be written in the file")
+        }
+        let missing = Self.profile.replacingOccurrences(
+            of: #"client_secret = { env = "TAILSPIN_HALO_SECRET" }"#, with: "")
         #expect { try PSAConfig.parse(missing, file: "c.toml") } throws: { "\($0)".contains("needs client_secret") }
     }
 }

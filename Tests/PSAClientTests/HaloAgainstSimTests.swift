@@ -71,10 +71,12 @@ struct HaloAgainstSimTests {
         var policy = HaloAPI.policy(limit: 400)
         policy.maxRetries = 0
         policy.defaultPause = .milliseconds(10)
-        let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 1, secrets: [config.haloClientSecret])
+        let client = RateAwareClient(
+            transport: AHCTransport(), policy: policy, seed: 1, secrets: [config.haloClientSecret])
         let api = HaloAPI(
             client: client, instance: sim.haloBaseURL,
-            credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret), limit: 400)
+            credentials: HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret),
+            limit: 400)
         var refused: [String] = []
         for _ in 0..<15 {
             do { _ = try await api.ticket(id: 1) } catch let e as APIError { refused.append(e.detail) }

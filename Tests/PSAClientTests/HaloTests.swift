@@ -10,6 +10,7 @@ final class HaloScript: @unchecked Sendable {
     let lock = NSLock()
     var tokens = 0
     var refuseNext401 = false
+    var expiresIn = 3600
     var authURL = "https://msp.halopsa.com/auth"
     var tokenAnswer: HTTPResult? = nil
     var tickets: @Sendable (_ pageNo: Int, _ url: String) -> HTTPResult = { _, _ in
@@ -27,7 +28,8 @@ final class HaloScript: @unchecked Sendable {
         if path.hasSuffix("/token") {
             if let t = tokenAnswer { return t }
             tokens += 1
-            return RealShapesTests.json(#"{"access_token":"tok-\#(tokens)","token_type":"Bearer","expires_in":3600}"#)
+            return RealShapesTests.json(
+                #"{"access_token":"tok-\#(tokens)","token_type":"Bearer","expires_in":\#(expiresIn)}"#)
         }
         if refuseNext401 {
             refuseNext401 = false
@@ -151,6 +153,26 @@ struct HaloTests {
         #expect(
             tickets.url.contains("pageinate=true") && tickets.url.contains("page_size=100")
                 && tickets.url.contains("page_no=1"))
+    }
+
+    @Test("the token is refreshed a minute before it ends, not before")
+    func refreshBeforeExpiry() async throws {
+        let script = HaloScript()
+        script.expiresIn = 120
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test, epoch: epoch)
+        let transport = ScriptedTransport(clock: clock) { _, _, r in (script.answer(r), hold: .zero) }
+        let client = RateAwareClient(transport: transport, policy: HaloAPI.policy(limit: 300), clock: clock, seed: 1)
+        let api = HaloAPI(
+            client: client, instance: Self.instance,
+            credentials: HaloCredentials(clientID: "app-id", clientSecret: Self.secret))
+        try await api.prepare()
+        await test.advance(by: .seconds(50))
+        _ = try await api.ticket(id: 4101)
+        #expect(script.lock.withLock { script.tokens } == 1)
+        await test.advance(by: .seconds(20))
+        _ = try await api.ticket(id: 4101)
+        #expect(script.lock.withLock { script.tokens } == 2)
     }
 
     @Test("a 401 fetches one new token and sends once more")
