@@ -19,8 +19,7 @@ public struct UnknownLimit: Error, Sendable, CustomStringConvertible {
     /// Our requests in the window.
     public var own: Int
     public var description: String {
-        "limit unknown (no limit known for this instance; set rate_limit to show a gauge): "
-            + "\(own) of our requests in the last 5 minutes"
+        "limit unknown: \(own) of our requests in the last 5 minutes (set rate_limit for a gauge)"
     }
 }
 
