@@ -8,7 +8,11 @@
 #    quota, count, the id walk, a PATCH;
 #  - py-autotask 2.3.0: get, query, count, field and entity info, create, update, a note, time
 #    entries and SLA results, with its own URL form (…/atservicesrest). It retries POST/PATCH on
-#    429/5xx by itself, so its simulator runs without faults.
+#    429/5xx by itself, so its simulator runs without faults;
+#  - halopsa 2.0.2 (HaloPSA, pre-alpha, host hard-coded: a URL-rewriting shim around `requests`
+#    in the harness points it at the twin, its code unchanged): token, list, get, update, actions;
+#  - a plain HaloPSA walker (python requests, written from the OpenAPI document): authinfo, the
+#    token at the discovered URL, and every ticket past the 100-row page cap.
 # Everything is pinned (conformance/requirements.txt: both clients and all their dependencies)
 # and installed into a throwaway virtualenv. Usage: bash conformance/run.sh [path/to/psatop]
 set -euo pipefail
@@ -42,6 +46,11 @@ start() {
     secret="$(sed -n 's/.*Secret=\([^ ]*\).*/\1/p' <<<"$creds")"
     code="$(sed -n 's/.*ApiIntegrationCode=\([^ ]*\).*/\1/p' <<<"$creds")"
     key="$(sed -n 's/^atera key (simulator only): //p' "$out")"
+    halo="$(sed -n 's/^halo: //p' "$out")"
+    local hc
+    hc="$(sed -n 's/^halo client (simulator only): //p' "$out")"
+    halo_id="$(sed -n 's/.*client_id=\([^ ]*\).*/\1/p' <<<"$hc")"
+    halo_secret="$(sed -n 's/.*client_secret=\([^ ]*\).*/\1/p' <<<"$hc")"
 }
 
 tickets=1234
@@ -50,7 +59,9 @@ start --tickets "$tickets" --seed 7
 "$py" conformance/atera_client_walk.py "${atera%/api/v3}" "$key" "$tickets"
 "$py" conformance/autotask_rest_walk.py "$autotask" "$user" "$secret" "$code" "$tickets"
 "$py" -W ignore::UserWarning conformance/py_autotask_check.py "${autotask%/ATServicesRest/V1.0}/atservicesrest" "$user" "$secret" "$code"
+"$py" conformance/halo_walk.py "$halo" "$halo_id" "$halo_secret" "$tickets"
+"$py" conformance/halopsa_client_check.py "$halo" "$halo_id" "$halo_secret" "$tickets"
 start --tickets "$tickets" --seed 8 --no-rate-headers
 echo -n "without rate headers: "
 "$py" conformance/atera_client_walk.py "${atera%/api/v3}" "$key" "$tickets"
-echo "conformance: all three third-party clients passed"
+echo "conformance: the three PyPI clients and both plain walkers passed"

@@ -21,7 +21,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     let pct = String(format: "%5.1f%%", q.percent)
     let barW = max(10, inner - TextWidth.of(pct) - 3)
     let filled = min(barW, Int((q.fraction * Double(barW)).rounded(.down)))
-    // Our share sits at the end of the filled part (Autotask: the rest is everyone else's).
+    // Our share sits at the end of the filled part (a tenant threshold: the rest is everyone else's).
     let oursCells = perKey ? 0 : min(filled, Int((Double(min(s.poll?.ours ?? 0, q.used)) / Double(max(1, q.limit)) * Double(barW)).rounded()))
     let marks = perKey ? [] : [barW / 2, barW * 3 / 4]
     c.put(x, r.y + 1, "[", theme[.border])
@@ -35,7 +35,8 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     c.put(x + barW + 3, r.y + 1, pct, tierStyle)
 
     // Line 2: numbers, timeframe, tier.
-    let window = q.windowSeconds == 60 ? "per minute" : q.windowSeconds % 60 == 0 ? "in \(q.windowSeconds / 60) min (rolling)" : "in \(q.windowSeconds)s"
+    let window = s.vendor.windowPhrase
+        ?? (q.windowSeconds == 60 ? "per minute" : q.windowSeconds % 60 == 0 ? "in \(q.windowSeconds / 60) min (rolling)" : "in \(q.windowSeconds)s")
     let serverCount = perKey && q.server?.fresh == true
     let who = !perKey ? "requests, all integrations" : serverCount ? "requests" : "our requests"
     let approx = s.isProjected ? "~" : ""
@@ -90,11 +91,13 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
             parts.append(text)
             if let mine = s.ownLastMinute { parts.append("ours \(mine) in the last minute") }
         } else if let sv = q.server {
-            parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left (our count; the server's X-RateLimit-* \(Format.age(sv.at, now: s.now)) ago)")
+            parts.append("limit \(Format.grouped(q.limit))\(s.vendor.limitUnit): \(Format.grouped(max(0, q.limit - q.used))) left "
+                         + "(our count; the server's X-RateLimit-* \(Format.age(sv.at, now: s.now)) ago)")
         } else {
-            parts.append("limit \(Format.grouped(q.limit))/min: \(Format.grouped(max(0, q.limit - q.used))) left (our count; no X-RateLimit-* from the server)")
+            parts.append("limit \(Format.grouped(q.limit))\(s.vendor.limitUnit): \(Format.grouped(max(0, q.limit - q.used))) left "
+                         + "(our count; no X-RateLimit-* from the server)")
         }
-    } else if let b = QuotaForecast.autotask.first(where: { q.fraction < $0.1 }) {
+    } else if let b = s.vendor.forecastBoundaries.first(where: { q.fraction < $0.1 }) {
         let at = Int((Double(q.limit) * b.1).rounded(.up))
         parts.append("\(b.0) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")
     }
@@ -121,7 +124,7 @@ func attachmentText(_ a: AttachmentUsage, _ s: DashboardState) -> String {
 }
 
 /// The timeframe's count as a sparkline (a bar per sixtieth of the timeframe: per minute of
-/// Autotask's hour, per second of Atera's minute; the height is the share of the limit, the
+/// an hour's threshold, per second of a one-minute limit; the height is the share of the limit, the
 /// colour its tier) and the forecast: the net rate, and when the next boundary and the last come.
 func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, x: Int, y: Int, width: Int) {
     let perKey = s.vendor.quotaModel == .perKeyWindow
@@ -134,7 +137,7 @@ func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         // Two significant figures and coarse waits: an estimate that does not redraw every second.
         parts.append(abs(rate) < 0.5 ? "steady" : (rate > 0 ? "+" : "−") + Format.grouped(Format.significant(abs(rate), 2)) + unit)
         for b in f.shown {
-            parts.append(b.name + " " + (b.seconds.map { "in ~" + Format.duration(Format.coarse($0 / s.timeScale)) } ?? "not in this window"))
+            parts.append(b.name + " " + (b.seconds.map { "in ~" + Format.duration(Format.coarse($0 / s.timeScale)) } ?? "not in this \(s.vendor.windowName)"))
         }
         if f.boundaries.isEmpty { parts.append(perKey ? "at the limit" : "past every boundary") }
     } else {

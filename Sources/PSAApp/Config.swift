@@ -75,6 +75,14 @@ public struct Profile: Sendable, Equatable {
     public var secret: SecretSource?
     public var integrationCode: SecretSource?
     public var apiKey: SecretSource?
+    /// HaloPSA: the instance (`https://yourmsp.halopsa.com`), the application's client id and
+    /// secret, the scope asked for, an auth server given explicitly, and the limit per 5 minutes.
+    public var instance: String?
+    public var clientID: String?
+    public var clientSecret: SecretSource?
+    public var scope: String?
+    public var authURL: String?
+    public var rateLimit: Int?
     /// Percent of the threshold bulk work may bring the tenant to.
     public var ceiling: Double?
     /// The poller's own requests per hour, percent of the threshold.
@@ -119,7 +127,7 @@ public struct PSAConfig: Sendable, Equatable {
 
     /// Whether any profile takes a secret from a file.
     public var namesSecretFiles: Bool {
-        profiles.contains { p in [p.secret, p.integrationCode, p.apiKey].contains { if case .file? = $0 { true } else { false } } }
+        profiles.contains { p in [p.secret, p.integrationCode, p.apiKey, p.clientSecret].contains { if case .file? = $0 { true } else { false } } }
     }
 
     /// `$XDG_CONFIG_HOME/psatop/config.toml`, else `~/.config/psatop/config.toml`.
@@ -153,7 +161,8 @@ public struct PSAConfig: Sendable, Equatable {
     }
 
     static let profileKeys: [String] = ["vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
-                                        "ceiling", "poll_budget", "atera_limit", "theme", "me"]
+                                        "ceiling", "poll_budget", "atera_limit", "theme", "me",
+                                        "instance", "client_id", "client_secret", "scope", "auth_url", "rate_limit"]
 
     /// Parses and validates; every error names the line.
     public static func parse(_ text: String, file: String) throws -> PSAConfig {
@@ -221,10 +230,10 @@ public struct PSAConfig: Sendable, Equatable {
             throw fail(at(key), "unknown key '\(key)' in profile '\(name)'; known: \(profileKeys.joined(separator: ", "))")
         }
         if let v = try string("vendor") {
-            guard let vendor = Vendor(rawValue: v.lowercased()) else { throw fail(at("vendor"), "vendor must be \"autotask\" or \"atera\", not \"\(v)\"") }
+            guard let vendor = Vendor(rawValue: v.lowercased()) else { throw fail(at("vendor"), "vendor must be \"autotask\", \"atera\" or \"halo\", not \"\(v)\"") }
             p.vendor = vendor
         } else if !(t["demo"]?.bool ?? false) {
-            throw fail(["profiles", name], "profile '\(name)' needs vendor = \"autotask\" or \"atera\"")
+            throw fail(["profiles", name], "profile '\(name)' needs vendor = \"autotask\", \"atera\" or \"halo\"")
         }
         if let d = t["demo"] {
             guard let b = d.bool else { throw fail(at("demo"), "demo must be true or false") }
@@ -243,6 +252,18 @@ public struct PSAConfig: Sendable, Equatable {
         p.secret = try secret("secret")
         p.integrationCode = try secret("integration_code")
         p.apiKey = try secret("api_key")
+        if let u = try string("instance") {
+            do { _ = try URLPolicy.check(u) } catch { throw fail(at("instance"), "\(error)") }
+            p.instance = u
+        }
+        if let u = try string("auth_url") {
+            do { _ = try URLPolicy.check(u) } catch { throw fail(at("auth_url"), "\(error)") }
+            p.authURL = u
+        }
+        p.clientID = try string("client_id")
+        p.clientSecret = try secret("client_secret")
+        p.scope = try string("scope")
+        if let l = try number("rate_limit", in: 1...1_000_000, what: "requests per 5 minutes, e.g. 300") { p.rateLimit = Int(l) }
         p.ceiling = try number("ceiling", in: 1...100, what: "a percentage from 1 to 100 (75 keeps out of the +1 s tier)")
         p.pollBudget = try number("poll_budget", in: 0.01...100, what: "a percentage of the threshold per hour, e.g. 1")
         if let l = try number("atera_limit", in: 1...1_000_000, what: "requests per minute, e.g. 700") { p.ateraLimit = Int(l) }
@@ -259,6 +280,14 @@ public struct PSAConfig: Sendable, Equatable {
                 guard p.integrationCode != nil else { throw fail(["profiles", name], "Autotask profile '\(name)' needs integration_code = { env = … } or { file = … }") }
             case .atera:
                 guard p.apiKey != nil else { throw fail(["profiles", name], "Atera profile '\(name)' needs api_key = { env = … } or { file = … }") }
+            case .halo:
+                guard p.instance != nil || p.baseURL != nil else {
+                    throw fail(["profiles", name], "HaloPSA profile '\(name)' needs instance = \"https://yourmsp.halopsa.com\"")
+                }
+                guard p.clientID != nil else { throw fail(["profiles", name], "HaloPSA profile '\(name)' needs client_id") }
+                guard p.clientSecret != nil else {
+                    throw fail(["profiles", name], "HaloPSA profile '\(name)' needs client_secret = { env = … } or { file = … }")
+                }
             }
         }
         return p
@@ -347,10 +376,13 @@ public enum ConfigReport {
                 secret("secret", p.secret)
                 secret("integration_code", p.integrationCode)
                 secret("api_key", p.apiKey)
+                secret("client_secret", p.clientSecret)
             }
             if let c = p.ceiling { row("ceiling", "\(Self.number(c))% of the threshold for bulk work") }
             row("poll budget", "\(Self.number(p.pollBudget ?? 1))% of the threshold per hour" + (p.pollBudget == nil ? " (default)" : ""))
             if let l = p.ateraLimit { row("atera limit", "\(l) requests/minute") }
+            if let i = p.instance { row("instance", i) }
+            if let l = p.rateLimit { row("rate limit", "\(l) requests per 5 minutes") }
             if let t = p.theme ?? config.theme { row("theme", t) }
             if let me = p.me { row("me", me) }
             if problems.isEmpty { out += "  ok\n" } else { allOK = false; out += "  NOT USABLE: \(problems.joined(separator: "; "))\n" }

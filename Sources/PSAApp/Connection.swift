@@ -9,6 +9,10 @@ public struct ConnectionSettings: Sendable {
     public var vendor: Vendor = .autotask
     public var baseURL: String?
     public var ateraLimitPerMinute = 700
+    /// HaloPSA: requests per 5 minutes (nil: 300 on hosted instances, unknown elsewhere) and an
+    /// auth server given explicitly (nil: discovered from `/api/authinfo`).
+    public var haloRateLimit: Int?
+    public var haloAuthURL: String?
     /// Autotask: how far (fraction of the threshold) our bulk work may bring the tenant.
     public var ceiling = 0.75
     /// The poller's own requests per hour, as a percentage of the tenant's hourly threshold.
@@ -43,6 +47,7 @@ public struct ConnectionSettings: Sendable {
 public enum Credentials: Sendable {
     case autotask(AutotaskCredentials)
     case atera(key: String)
+    case halo(HaloCredentials)
 }
 
 /// A tenant ready to use, and the simulator behind it in demo mode.
@@ -112,6 +117,13 @@ public struct Connection: Sendable {
             // The demo writes as the simulator's first technician unless --me names another.
             api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit,
                            technicianEmail: settings.me ?? Simulator.demoTechnicianEmail)
+        case .halo:
+            // The twin's instance; its limit is the simulator's (300 per 5 simulated minutes by default).
+            let client = makeClient(settings, policy: HaloAPI.policy(limit: config.haloLimit, timeScale: config.timeScale),
+                                    clock: clock, secrets: [config.haloClientSecret])
+            let creds = HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret)
+            api = HaloAPI(client: client, instance: sim.haloBaseURL, credentials: creds, limit: config.haloLimit,
+                          me: settings.me ?? Simulator.demoHaloAgentEmail)
         }
         let name = settings.name ?? settings.demoTenant?.name ?? "demo"
         return Connection(api: api, simulator: sim, tenantName: "\(name) (demo, \(Int(config.timeScale))x time)", timeScale: config.timeScale)
@@ -149,7 +161,32 @@ public struct Connection: Sendable {
                                limitPerMinute: settings.ateraLimitPerMinute, technicianEmail: settings.me)
             let host = URL(string: settings.baseURL ?? AteraAPI.defaultBaseURL)?.host ?? "atera"
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)
+        case .halo:
+            return try halo(settings, environment: env, clock: clock)
         }
+    }
+
+    /// HaloPSA: the instance from `--base-url` (or the profile's `instance`), the application's
+    /// client id and secret from `HALO_CLIENT_ID` / `HALO_CLIENT_SECRET` (or the profile).
+    private static func halo(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws -> Connection {
+        guard let instance = settings.baseURL else {
+            throw ConfigurationError("HaloPSA needs the instance: --base-url https://yourmsp.halopsa.com (or instance = … in a profile)")
+        }
+        if let a = settings.haloAuthURL { _ = try URLPolicy.check(a) }
+        let creds: HaloCredentials
+        if case .halo(let c)? = settings.credentials { creds = c } else {
+            guard let id = env[CredentialVariable.haloClientID], !id.isEmpty, let secret = env[CredentialVariable.haloClientSecret],
+                  !secret.isEmpty else {
+                throw ConfigurationError("HALO_CLIENT_ID and HALO_CLIENT_SECRET must be set: HaloPSA needs an API application's "
+                                         + "client id and secret in the environment (or a profile in config.toml)")
+            }
+            creds = HaloCredentials(clientID: id, clientSecret: secret, scope: env["HALO_SCOPE"].flatMap { $0.isEmpty ? nil : $0 } ?? "all")
+        }
+        let limit = settings.haloRateLimit ?? (HaloAPI.isHosted(instance) ? HaloAPI.hostedLimit : nil)
+        let client = makeClient(settings, policy: HaloAPI.policy(limit: limit), clock: clock, secrets: [creds.clientSecret])
+        let api = HaloAPI(client: client, instance: instance, credentials: creds, authURL: settings.haloAuthURL, limit: limit, me: settings.me)
+        let host = URL(string: instance)?.host ?? "halo"
+        return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)
     }
 
     static func autotaskPolicy(ceiling: Double, timeScale: Double = 1) -> ClientPolicy {

@@ -153,7 +153,14 @@ public actor Poller {
         let now = clock.now().seconds
         guard api.vendor.quotaModel == .tenantThreshold else {
             // A per-key window's quota is our own count: reading it costs nothing.
-            if let q = try? await api.quota() { lastQuota = q; post(.quota(q, at: clock.wall())) }
+            // (A count without a known limit says so: HaloPSA self-hosted, `UnknownLimit`.)
+            do {
+                let q = try await api.quota()
+                lastQuota = q
+                post(.quota(q, at: clock.wall()))
+            } catch {
+                post(.quotaFailed(String(describing: error), at: clock.wall()))
+            }
             return .seconds(double: now + 1)
         }
         if let due = nextReadAt, due > now { return .seconds(double: due) }

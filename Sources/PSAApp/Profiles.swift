@@ -21,13 +21,14 @@ public struct TenantChoice: Sendable {
     public var demoFaults = FaultPlan()
     public init() {}
 
-    /// Three simulated tenants for `--demo --all` without a config file: the demo Autotask tenant,
-    /// a second one running hot in the +1 s tier, and the Atera one.
+    /// Four simulated tenants for `--demo --all` without a config file: the demo Autotask tenant,
+    /// a second one running hot in the +1 s tier, the Atera one and the HaloPSA one.
     public static let demoProfiles: [Profile] = {
         var a = Profile(name: "demo"); a.vendor = .autotask; a.demo = true
         var b = Profile(name: "contoso"); b.vendor = .autotask; b.demo = true
         var c = Profile(name: "fabrikam"); c.vendor = .atera; c.demo = true
-        return [a, b, c]
+        var d = Profile(name: "tailspin"); d.vendor = .halo; d.demo = true
+        return [a, b, c, d]
     }()
 
     /// The settings of each tenant to open (one unless `--all`).
@@ -66,7 +67,9 @@ public struct TenantChoice: Sendable {
             var s = ConnectionSettings()
             s.name = p.name
             s.vendor = p.vendor
-            s.baseURL = p.effectiveBaseURL
+            s.baseURL = p.instance ?? p.effectiveBaseURL
+            s.haloAuthURL = p.authURL
+            s.haloRateLimit = p.rateLimit
             if let c = p.ceiling { s.ceiling = c / 100 }
             if let b = p.pollBudget { s.pollBudgetPercent = b }
             if let l = p.ateraLimit { s.ateraLimitPerMinute = l }
@@ -101,7 +104,8 @@ public struct TenantChoice: Sendable {
 
     static func demoTenant(for p: Profile, vendor: Vendor) -> TenantSpec {
         let name = String(p.name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
-        var t = TenantSpec(name: name == "autotask" || name == "atera" ? name + "-2" : name, vendor: vendor.rawValue)
+        // A tenant may not take a primary tenant's name (each vendor's primary is named after it).
+        var t = TenantSpec(name: Vendor(rawValue: name) != nil ? name + "-2" : name, vendor: vendor)
         if p.name == "contoso", vendor == .autotask {
             // The built-in second tenant: a larger threshold, busy in the +1 s tier.
             t.threshold = 20_000; t.tickets = 300; t.background = .steady(perHour: 15_600)
@@ -122,6 +126,9 @@ public struct TenantChoice: Sendable {
                                                  integrationCode: try value("integration_code", p.integrationCode)))
         case .atera:
             return .atera(key: try value("api_key", p.apiKey))
+        case .halo:
+            guard let id = p.clientID else { throw ConfigurationError("profile '\(p.name)': client_id is not set") }
+            return .halo(HaloCredentials(clientID: id, clientSecret: try value("client_secret", p.clientSecret), scope: p.scope ?? "all"))
         }
     }
 }

@@ -95,6 +95,9 @@ public struct TenantStatus: Sendable, Codable, Equatable {
             reason = "rate limited by the server (429): \(rateLimited)"
         } else if error != nil && !suspended {
             state = .unknown
+        } else if quota != nil && !serverCount && !suspended, let v = Vendor(rawValue: vendor), !v.reportsUsage {
+            state = .ok
+            reason = "\(v.label) reports no usage: \(used ?? 0) is psatop's own count (other integrations may share the limit)"
         } else if quota != nil && !serverCount && !suspended {
             state = .unknown
             reason = "the server reports no usage (no X-RateLimit-* headers): \(used ?? 0) is psatop's own count, not the key's"
@@ -133,15 +136,19 @@ public enum StatusReport {
         let vendor = c.api.vendor.rawValue
         let api = c.api
         let events = await api.client.events()
-        enum Outcome: Sendable { case quota(Quota), failed(String), rateLimited(String), suspended(String), timedOut }
+        enum Outcome: Sendable {
+            case quota(Quota), failed(String), rateLimited(String), suspended(String), unknownLimit(UnknownLimit), timedOut
+        }
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
                 do {
                     // A per-key window reports nothing by itself: one request shows what the server says.
-                    if api.vendor.quotaModel == .perKeyWindow { _ = try await api.page(after: nil) }
+                    if api.vendor.quotaModel == .perKeyWindow { try await api.probe() }
                     return .quota(try await api.quota())
                 } catch let e as APIError where e.kind == .rateLimited {
                     return .rateLimited(e.detail)
+                } catch let e as UnknownLimit {
+                    return .unknownLimit(e)
                 } catch {
                     return .failed(String(describing: error))
                 }
@@ -166,6 +173,14 @@ public enum StatusReport {
             let limited = await api.client.stats.status429 > 0 ? "a 429 came during this check" : nil
             return TenantStatus(tenant: name, vendor: vendor, quota: q, serverCount: serverCount, suspended: await api.client.isSuspended,
                                 rateLimited: limited, readAt: now)
+        case .unknownLimit(let u):
+            // The request went and was answered: OK, with no limit to measure against.
+            var t = TenantStatus(tenant: name, vendor: vendor, quota: nil, readAt: now)
+            t.state = await api.client.stats.status429 > 0 ? .critical : .ok
+            t.used = u.own
+            t.countedBy = "psatop"
+            t.reason = "\(api.vendor.label) reports no usage; \(u)"
+            return t
         case .rateLimited(let detail):
             return TenantStatus(tenant: name, vendor: vendor, quota: nil, rateLimited: api.client.redact(detail).sanitized, readAt: now)
         case .suspended(let detail):

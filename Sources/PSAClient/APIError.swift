@@ -19,7 +19,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let cause: String
         switch kind {
-        case .badCredentials: cause = "bad credentials — check the user name, secret and integration code (or API key)"
+        case .badCredentials:
+            cause = "bad credentials — check the user name, secret and integration code (or API key, or client id and secret)"
         case .permission: cause = "permission denied — the API user's security level does not allow this"
         case .notFound: cause = "not found"
         case .threadLimit: cause = "thread limit — too many concurrent requests on this endpoint"

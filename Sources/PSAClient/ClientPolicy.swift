@@ -59,6 +59,9 @@ public struct ClientRequest: Sendable {
     public var priority: RequestPriority? = nil
     /// Size of the file an attachment upload carries (Autotask's attachment limits apply).
     public var attachmentBytes: Int? = nil
+    /// Both bodies hold credentials (an OAuth token request: the client secret out, the bearer
+    /// token back): the request view shows neither.
+    public var redactsBodies = false
 
     public init(spec: HTTPRequestSpec, endpoint: String, logPath: String, idempotent: Bool, purpose: String, exempt: Bool = false,
                 priority: RequestPriority? = nil, attachmentBytes: Int? = nil) {

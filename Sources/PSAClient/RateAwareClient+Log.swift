@@ -32,10 +32,10 @@ extension RateAwareClient {
             url: redact(r.spec.url),
             requestHeaders: fields(r.spec.headers),
             // An attachment's file data (base64 of up to 7 MB) is not kept.
-            requestBody: r.attachmentBytes == nil ? r.spec.body.flatMap(bodyText) : nil,
+            requestBody: r.redactsBodies ? RequestExchange.redacted : r.attachmentBytes == nil ? r.spec.body.flatMap(bodyText) : nil,
             requestBodyBytes: r.spec.body?.count ?? 0,
             responseHeaders: fields(result?.headers ?? []),
-            responseBody: result.flatMap { bodyText($0.body) },
+            responseBody: r.redactsBodies ? RequestExchange.redacted : result.flatMap { bodyText($0.body) },
             responseBodyBytes: result?.body.count ?? 0)
     }
 

@@ -51,6 +51,9 @@ public protocol TenantAPI: Sendable {
     func attachments(ticketID: Int64) async throws -> [TicketAttachment]?
     /// One attachment's bytes (Autotask: by id; Atera: its address, fetched without any credential).
     func attachmentData(ticketID: Int64, _ attachment: TicketAttachment) async throws -> Data
+    /// One small request whose answer shows what the server says about the rate limit (a
+    /// `status` check of a per-key window): by default the first page of tickets.
+    func probe() async throws
     /// Every ticket the server filters by `filter`, in the vendor's order (Autotask: by id),
     /// stopping once `limit` are in. Called by `allTickets` as bulk work; a vendor that can share
     /// the walk among its thread slots does so (`options.threads`), others walk page by page.
@@ -94,11 +97,17 @@ public enum WebLinks {
         case .atera:
             guard host == "app.atera.com" else { return nil }
             return "https://app.atera.com/new/ticket/{id}"
+        case .halo:
+            // The agent app on the instance itself (https only: not a simulator on loopback).
+            guard url.scheme?.lowercased() == "https" else { return nil }
+            return "https://\(host)\(url.port.map { ":\($0)" } ?? "")/ticket?id={id}"
         }
     }
 }
 
 extension TenantAPI {
+    public func probe() async throws { _ = try await page(after: nil) }
+
     /// No alerts: a PSA without RMM alerts in its API.
     public func openAlerts() async throws -> [Alert]? { nil }
     public func attachments(ticketID: Int64) async throws -> [TicketAttachment]? { nil }

@@ -261,6 +261,9 @@ public enum OriginPolicy {
         switch vendor {
         case .autotask: ["autotask.net"]
         case .atera: ["atera.com"]
+        // Hosted HaloPSA (and its ITSM and service-desk editions); a self-hosted instance's own
+        // domain is trusted by HaloAPI, an auth server elsewhere only when configured.
+        case .halo: ["halopsa.com", "haloitsm.com", "haloservicedesk.com"]
         }
     }
 

@@ -122,8 +122,10 @@ public enum CredentialVariable {
     public static let autotaskSecret = "AUTOTASK_SECRET"
     public static let autotaskIntegrationCode = "AUTOTASK_INTEGRATION_CODE"
     public static let ateraKey = "ATERA_API_KEY"
+    public static let haloClientID = "HALO_CLIENT_ID"
+    public static let haloClientSecret = "HALO_CLIENT_SECRET"
     /// Every variable that holds a credential, psatop's own and those of the PSAs it may speak.
-    public static let all = [autotaskUserName, autotaskSecret, autotaskIntegrationCode, ateraKey, "HALO_CLIENT_ID", "HALO_CLIENT_SECRET"]
+    public static let all = [autotaskUserName, autotaskSecret, autotaskIntegrationCode, ateraKey, haloClientID, haloClientSecret]
 
     /// A variable a child process must not inherit: a credential variable above, or any whose
     /// name says it holds one (…_SECRET, …_API_KEY, …_TOKEN, …_PASSWORD) — a browser needs none.

@@ -32,8 +32,8 @@ public struct ServerFilter: Sendable, Equatable, Hashable {
     static func part(_ key: String) -> WritableKeyPath<ServerFilter, String?>? {
         switch key {
         case "status": \.status
-        case "queue": \.queue
-        case "company", "co", "customer": \.company
+        case "queue", "team": \.queue
+        case "company", "co", "customer", "client": \.company
         case "assignee", "who", "agent": \.assignee
         default: nil
         }

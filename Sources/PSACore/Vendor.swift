@@ -4,7 +4,7 @@ import Foundation
 /// difference is an exhaustive `switch`: adding a vendor makes the compiler name each place
 /// that must say what it does (see docs/adding-a-vendor.md).
 public enum Vendor: String, Sendable, CaseIterable, Codable {
-    case autotask, atera
+    case autotask, atera, halo
 
     /// How the vendor rations requests.
     public enum QuotaModel: Sendable, Equatable {
@@ -12,7 +12,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         /// with latency tiers on the way to a suspension (Autotask's `ThresholdInformation`).
         case tenantThreshold
         /// A limit per key over a window, which the server may or may not report: psatop counts
-        /// its own requests (Atera's per-minute limit).
+        /// its own requests (Atera's per-minute limit, HaloPSA's rolling 5 minutes).
         case perKeyWindow
     }
 
@@ -21,29 +21,78 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         switch self {
         case .autotask: "Autotask"
         case .atera: "Atera"
+        case .halo: "HaloPSA"
         }
     }
 
     public var quotaModel: QuotaModel {
         switch self {
         case .autotask: .tenantThreshold
-        case .atera: .perKeyWindow
+        case .atera, .halo: .perKeyWindow
+        }
+    }
+
+    /// How the gauge names the window of the count ("in the rolling 5-minute window"); nil: from
+    /// the reading's timeframe ("per minute", "in 60 min (rolling)").
+    public var windowPhrase: String? {
+        switch self {
+        case .autotask, .atera: nil
+        case .halo: "in the rolling 5-minute window"
+        }
+    }
+
+    /// The limit's unit after its number ("/min").
+    public var limitUnit: String {
+        switch self {
+        case .autotask: ""
+        case .atera: "/min"
+        case .halo: " per 5-minute window"
+        }
+    }
+
+    /// What the trend calls the window its forecast looks into ("not in this window").
+    public var windowName: String {
+        switch self {
+        case .autotask, .atera: "window"
+        case .halo: "5-minute window"
+        }
+    }
+
+    /// The server may tell its usage (a threshold reading, `X-RateLimit-*`). False: it never
+    /// does, so psatop's own count is all there is and a `status` check without a 429 is OK.
+    public var reportsUsage: Bool {
+        switch self {
+        case .autotask, .atera: true
+        case .halo: false
         }
     }
 
     /// The quota pane's title.
     public var quotaTitle: String {
-        switch quotaModel {
-        case .tenantThreshold: "Quota (ThresholdInformation)"
-        case .perKeyWindow: "Quota (per-key limit)"
+        switch self {
+        case .autotask: "Quota (ThresholdInformation)"
+        case .atera: "Quota (per-key limit)"
+        // Halo reports no usage: the count is psatop's, and other integrations may share the budget.
+        case .halo: "Quota (our count, 5-minute window)"
+        }
+    }
+
+    /// The window psatop counts its own requests over, in seconds of the vendor's clock (nil: the
+    /// server reports its own count and timeframe).
+    public var ownWindowSeconds: Int? {
+        switch self {
+        case .autotask: nil
+        case .atera: 60
+        case .halo: 300
         }
     }
 
     /// The points on the way to the limit the forecast speaks of (fraction of the limit).
     public var forecastBoundaries: [(String, Double)] {
-        switch quotaModel {
-        case .tenantThreshold: QuotaForecast.autotask
-        case .perKeyWindow: QuotaForecast.atera
+        switch self {
+        case .autotask: QuotaForecast.autotask
+        case .atera: QuotaForecast.atera
+        case .halo: QuotaForecast.halo
         }
     }
 
@@ -52,13 +101,14 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         switch self {
         case .autotask: "Notes"
         case .atera: "Comments"
+        case .halo: "Actions"
         }
     }
 
     /// Ticket statuses are free text (none listed by the API): another may be typed.
     public var statusesAreFreeText: Bool {
         switch self {
-        case .autotask: false
+        case .autotask, .halo: false
         case .atera: true
         }
     }
@@ -66,7 +116,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
     /// A ticket is assigned by the technician's e-mail (no list of people in the API: another may be typed).
     public var assignsByEmail: Bool {
         switch self {
-        case .autotask: false
+        case .autotask, .halo: false
         case .atera: true
         }
     }
@@ -76,6 +126,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         switch self {
         case .autotask: nil
         case .atera: "Atera's API takes no ticket attachments: attach it in the Atera web app"
+        case .halo: "psatop does not attach files to HaloPSA tickets yet: attach it in the Halo web app"
         }
     }
 }

@@ -67,6 +67,10 @@ public struct SimulatorConfig: Sendable {
     public var autotaskSecret = "demo-secret-not-real"
     public var autotaskIntegrationCode = "DEMO-INTEGRATION-CODE"
     public var ateraKey = "demo-atera-key-not-real"
+    /// HaloPSA: requests per rolling 5 minutes (simulated seconds), and the API application's credentials.
+    public var haloLimit = 300
+    public var haloClientID = "demo-halo-client"
+    public var haloClientSecret = "demo-halo-secret-not-real"
     /// Faults injected into API answers (not zoneInformation, not the control endpoints).
     public var faults = FaultPlan()
     /// More tenants served at the same time, each with its own credentials, data, limits and
@@ -89,8 +93,11 @@ public struct SimulatorConfig: Sendable {
         c.autotaskSecret = "\(t.name)-secret-not-real"
         c.autotaskIntegrationCode = "\(t.name.uppercased())-INTEGRATION-CODE"
         c.ateraKey = "\(t.name)-atera-key-not-real"
+        c.haloClientID = "\(t.name)-halo-client"
+        c.haloClientSecret = "\(t.name)-halo-secret-not-real"
         if let v = t.threshold { c.autotaskThreshold = v }
         if let v = t.ateraLimit { c.ateraLimitPerMinute = v }
+        if let v = t.haloLimit { c.haloLimit = v }
         if let v = t.tickets { c.tickets = v }
         if let v = t.background { c.background = v }
         c.seed = t.seed ?? (seed &+ UInt64(t.name.unicodeScalars.reduce(0) { $0 &* 31 &+ UInt32($1.value) }))
@@ -104,14 +111,16 @@ public struct SimulatorConfig: Sendable {
 /// `atera:NAME[:LIMIT[:TICKETS]]`.
 public struct TenantSpec: Sendable, Equatable {
     public var name: String
-    public var vendor: String
+    public var vendor: Vendor
     public var threshold: Int?
     public var ateraLimit: Int?
+    /// HaloPSA: requests per rolling 5 minutes.
+    public var haloLimit: Int?
     public var tickets: Int?
     public var seed: UInt64?
     public var background: BackgroundLoad?
 
-    public init(name: String, vendor: String, threshold: Int? = nil, ateraLimit: Int? = nil, tickets: Int? = nil,
+    public init(name: String, vendor: Vendor, threshold: Int? = nil, ateraLimit: Int? = nil, tickets: Int? = nil,
                 seed: UInt64? = nil, background: BackgroundLoad? = nil) {
         self.name = name; self.vendor = vendor; self.threshold = threshold; self.ateraLimit = ateraLimit
         self.tickets = tickets; self.seed = seed; self.background = background
@@ -119,18 +128,40 @@ public struct TenantSpec: Sendable, Equatable {
 
     public init(parsing text: String) throws {
         let p = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let usage = "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]] or atera:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
-        guard (2...4).contains(p.count), ["autotask", "atera"].contains(p[0].lowercased()), !p[1].isEmpty,
+        let usage = "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] "
+            + "or halo:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
+        guard (2...4).contains(p.count), let vendor = Vendor(rawValue: p[0].lowercased()), !p[1].isEmpty,
               p[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { throw FaultPlan.Invalid(description: usage) }
-        vendor = p[0].lowercased()
+        self.vendor = vendor
         name = p[1].lowercased()
         if p.count > 2 {
             guard let n = Int(p[2]), n > 0 else { throw FaultPlan.Invalid(description: usage) }
-            if vendor == "autotask" { threshold = n } else { ateraLimit = n }
+            switch vendor {
+            case .autotask: threshold = n
+            case .atera: ateraLimit = n
+            case .halo: haloLimit = n
+            }
         }
         if p.count > 3 {
             guard let n = Int(p[3]), (0...10_000_000).contains(n) else { throw FaultPlan.Invalid(description: usage) }
             tickets = n
+        }
+    }
+}
+
+extension SimulatorConfig {
+    /// How `psatop simulate` names an extra tenant and its credentials (simulator only).
+    public func credentialsLine(for t: TenantSpec) -> String {
+        let c = config(for: t)
+        switch t.vendor {
+        case .autotask:
+            return "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): "
+                + "UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)"
+        case .atera:
+            return "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)"
+        case .halo:
+            return "tenant \(t.name) (halo, \(c.haloLimit) per 5 min, \(c.tickets) tickets): "
+                + "client_id=\(c.haloClientID) client_secret=\(c.haloClientSecret)"
         }
     }
 }

@@ -9,19 +9,21 @@ struct SimRouter: Sendable {
     let config: SimulatorConfig
     let clock: PSAClock
     /// Extra tenants: name, vendor, their configuration and state.
-    var tenants: [(name: String, vendor: String, config: SimulatorConfig, state: SimState)] = []
+    var tenants: [(name: String, vendor: Vendor, config: SimulatorConfig, state: SimState)] = []
+    /// HaloPSA tenants: the primary's (`halo`) first.
+    var halo: [(name: String, config: SimulatorConfig, world: HaloWorld)] = []
 
     /// The Autotask tenant a request is for: by `UserName` (or zoneInformation's `user`); the primary otherwise.
     func autotaskTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
         let user = (req.header("UserName") ?? req.query["user"] ?? "").lowercased()
-        if let t = tenants.first(where: { $0.vendor == "autotask" && $0.config.autotaskUser.lowercased() == user }) { return (t.config, t.state) }
+        if let t = tenants.first(where: { $0.vendor == .autotask && $0.config.autotaskUser.lowercased() == user }) { return (t.config, t.state) }
         return (config, state)
     }
 
     /// The Atera tenant a request is for: by its key; the primary otherwise.
     func ateraTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
         let key = req.ateraKey
-        if let t = tenants.first(where: { $0.vendor == "atera" && $0.config.ateraKey == key }) { return (t.config, t.state) }
+        if let t = tenants.first(where: { $0.vendor == .atera && $0.config.ateraKey == key }) { return (t.config, t.state) }
         return (config, state)
     }
 
@@ -46,8 +48,10 @@ struct SimRouter: Sendable {
             if let f = await state.drawFault(), let r = await fault(f) { return r }
             return await AteraTwin(state: state, config: config, clock: clock).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
+        if path == HaloTwin.prefix || path.hasPrefix(HaloTwin.prefix + "/") { return await haloRespond(req) }
         if path == "/__sim/stats" {
-            let stats = await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })
+            let stats = await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) },
+                                             halo: halo.map { ($0.name, $0.world) })
             return .data(200, statsWithReplay(stats))
         }
         if path == "/__sim/reset", req.method == "POST" {
@@ -61,7 +65,7 @@ struct SimRouter: Sendable {
 
     /// The primary tenant's counters at the top level (as with one tenant), and every tenant's
     /// under `tenants` by name (`autotask` and `atera` name the primary's two sides).
-    static func statsJSON(primary: SimState, tenants: [(String, SimState)]) async -> Data {
+    static func statsJSON(primary: SimState, tenants: [(String, SimState)], halo: [(String, HaloWorld)] = []) async -> Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let top = await primary.stats
@@ -71,6 +75,9 @@ struct SimRouter: Sendable {
             all[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await st.stats))) ?? [:]
         }
         obj["tenants"] = all
+        var haloStats: [String: Any] = [:]
+        for (name, w) in halo { haloStats[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await w.stats))) ?? [:] }
+        obj["halo"] = haloStats
         return (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 

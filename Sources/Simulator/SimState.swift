@@ -160,7 +160,7 @@ actor SimState {
 
     /// Counts an Autotask request and takes a thread slot, or refuses it.
     func admitAutotask(endpoint: String) -> Admission {
-        count("autotask", endpoint)
+        count(.autotask, endpoint)
         advance()
         if ringTotal >= config.autotaskThreshold {
             stats.suspensionsServed += 1
@@ -190,7 +190,7 @@ actor SimState {
 
     /// Per-key sliding window (a minute unless configured; scaled).
     func admitAtera(endpoint: String) -> AteraAdmission {
-        count("atera", endpoint)
+        count(.atera, endpoint)
         let now = simSeconds
         let window = config.ateraWindowSeconds
         while ateraHead < ateraTimes.count, ateraTimes[ateraHead] <= now - window { ateraHead += 1 }
@@ -211,8 +211,8 @@ actor SimState {
     func noteUnauthorized() { stats.unauthorized += 1 }
     func noteThrottled() { stats.throttled429 += 1 }
 
-    private func count(_ tenant: String, _ endpoint: String) {
-        stats.requests[tenant, default: [:]][endpoint, default: 0] += 1
+    private func count(_ vendor: Vendor, _ endpoint: String) {
+        stats.requests[vendor.rawValue, default: [:]][endpoint, default: 0] += 1
     }
 
     func reset() {

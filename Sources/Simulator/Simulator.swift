@@ -14,12 +14,34 @@ public final class Simulator: Sendable {
     public var autotaskBaseURL: String { "http://\(config.host):\(port)/ATServicesRest/V1.0" }
     public var ateraBaseURL: String { "http://\(config.host):\(port)/api/v3" }
     public var controlURL: String { "http://\(config.host):\(port)/__sim" }
+    /// The HaloPSA twin's instance (its API is under `/api`, its auth server under `/identity`).
+    public var haloBaseURL: String { "http://\(config.host):\(port)\(HaloTwin.prefix)" }
 
-    struct Tenant: Sendable { let name: String, vendor: String, config: SimulatorConfig, state: SimState }
+    struct Tenant: Sendable { let name: String, vendor: Vendor, config: SimulatorConfig, state: SimState }
     let tenants: [Tenant]
+    /// HaloPSA tenants by name: the primary's is `halo`.
+    let halo: [String: HaloWorld]
 
-    private init(config: SimulatorConfig, port: Int, state: SimState, tenants: [Tenant], task: Task<Void, any Error>) {
-        self.config = config; self.port = port; self.state = state; self.tenants = tenants; self.task = task
+    private init(config: SimulatorConfig, port: Int, state: SimState, tenants: [Tenant], halo: [String: HaloWorld],
+                 task: Task<Void, any Error>) {
+        self.config = config
+        self.port = port
+        self.state = state
+        self.tenants = tenants
+        self.halo = halo
+        self.task = task
+    }
+
+    /// A HaloPSA tenant's tickets (id, status id, priority id, agent id), for tests.
+    public func haloTickets(tenant: String = "halo") async -> [(id: Int64, status: Int64, priority: Int64, agent: Int64)] {
+        guard let w = halo[tenant] else { return [] }
+        return await w.tickets.map { ($0.id, $0.statusID, $0.priorityID, $0.agentID) }
+    }
+
+    /// A HaloPSA tenant's notes (actions added through the API) on one ticket, for tests.
+    public func haloNotes(ticket: Int64, tenant: String = "halo") async -> [(note: String, hidden: Bool)] {
+        guard let w = halo[tenant] else { return [] }
+        return await w.actions(ticket: ticket).dropFirst().map { ($0.note, $0.hidden) }
     }
 
     /// An extra tenant's configuration (its credentials), by name.
@@ -35,13 +57,16 @@ public final class Simulator: Sendable {
     public static func start(_ config: SimulatorConfig = SimulatorConfig(), clock: PSAClock = .continuous) async throws -> Simulator {
         let state = SimState(config: config, clock: clock)
         var router = SimRouter(state: state, config: config, clock: clock)
-        var names: Set<String> = ["autotask", "atera"]
+        var names = Set(Vendor.allCases.map(\.rawValue))
         for t in config.extraTenants {
             guard names.insert(t.name).inserted else { throw SimulatorError(message: "two tenants are named '\(t.name)'") }
             let c = config.config(for: t)
             router.tenants.append((t.name, t.vendor, c, SimState(config: c, clock: clock)))
         }
         let extra = router.tenants.map { Tenant(name: $0.name, vendor: $0.vendor, config: $0.config, state: $0.state) }
+        router.halo = [("halo", config, HaloWorld(name: "halo", config: config, clock: clock))]
+            + router.tenants.filter { $0.vendor == .halo }.map { ($0.name, $0.config, HaloWorld(name: $0.name, config: $0.config, clock: clock)) }
+        let haloWorlds = Dictionary(uniqueKeysWithValues: router.halo.map { ($0.name, $0.world) })
         let routerCopy = router
         let (portStream, portCont) = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -60,7 +85,7 @@ public final class Simulator: Sendable {
             task.cancel()
             throw SimulatorError(message: "the simulator could not listen on \(config.host):\(config.port)")
         }
-        return Simulator(config: config, port: port, state: state, tenants: extra, task: task)
+        return Simulator(config: config, port: port, state: state, tenants: extra, halo: haloWorlds, task: task)
     }
 
     /// Stops the server.
@@ -84,7 +109,8 @@ public final class Simulator: Sendable {
 
     /// Counters, as `GET /__sim/stats` returns them.
     public func statsJSON() async -> Data {
-        await SimRouter.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) })
+        await SimRouter.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) },
+                                  halo: halo.map { ($0.key, $0.value) })
     }
 }
 

@@ -62,7 +62,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/psatop/config.toml, else ~/.config/psatop/config.toml).", valueName: "path"))
     var config: String?
 
-    @Option(help: "autotask or atera.")
+    @Option(help: "autotask, atera or halo.")
     var vendor: Vendor?
 
     @Option(help: "API base URL (Autotask: a zone's …/ATServicesRest/V1.0; Atera: …/api/v3). Autotask discovers the zone when omitted. http:// only for loopback.")

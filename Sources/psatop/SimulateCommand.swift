@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import PSACore
 import Simulator
 
 struct SimulateCommand: AsyncParsableCommand {
@@ -28,7 +29,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Other integrations' load on the Autotask tenant: none, demo, N (steady, per hour), burst:N,EVERY_SECONDS,SIZE, or ramp:FROM%,TO%,MINUTES.")
     var background = "none"
 
-    @Option(name: .customLong("tenant"), help: ArgumentHelp("Serve one more tenant (repeatable): autotask:NAME[:THRESHOLD[:TICKETS]] or atera:NAME[:LIMIT[:TICKETS]]. Its credentials are printed at start.", valueName: "spec"))
+    @Option(name: .customLong("tenant"), help: ArgumentHelp("Serve one more tenant (repeatable): autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] or halo:NAME[:LIMIT[:TICKETS]]. Its credentials are printed at start.", valueName: "spec"))
     var tenants: [String] = []
 
     @Option(help: "Autotask requests per hour.")
@@ -36,6 +37,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @Option(help: "Atera requests per minute (per --atera-window when that is given).")
     var ateraLimit = 700
+
+    @Option(help: "HaloPSA requests per rolling 5 minutes (hosted Halo: 300).")
+    var haloLimit = 300
 
     @Option(help: ArgumentHelp("The window --atera-limit counts over, in seconds (300 with --atera-limit 300: HaloPSA's rolling 5 minutes).", valueName: "seconds"))
     var ateraWindow = 60.0
@@ -55,10 +59,10 @@ struct SimulateCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
         guard timeScale > 0, timeScale <= 100_000 else { throw ValidationError("--time-scale must be in (0, 100000]") }
-        guard threshold > 0, ateraLimit > 0 else { throw ValidationError("limits must be positive") }
+        guard threshold > 0, ateraLimit > 0, haloLimit > 0 else { throw ValidationError("limits must be positive") }
         guard ateraWindow >= 0.001, ateraWindow <= 86_400 else { throw ValidationError("--atera-window must be in [0.001, 86400] seconds") }
         _ = try backgroundLoad()
-        var names: Set<String> = ["autotask", "atera"]
+        var names = Set(Vendor.allCases.map(\.rawValue))
         for t in tenants {
             let spec: TenantSpec
             do { spec = try TenantSpec(parsing: t) } catch { throw ValidationError("--tenant: \(error)") }
@@ -80,6 +84,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.background = try backgroundLoad()
         config.autotaskThreshold = threshold
         config.ateraLimitPerMinute = ateraLimit
+        config.haloLimit = haloLimit
         config.ateraWindowSeconds = ateraWindow
         config.ateraRateHeaders = !noRateHeaders
         config.faults = try FaultPlan(parsing: faults)
@@ -95,13 +100,10 @@ struct SimulateCommand: AsyncParsableCommand {
         control: \(sim.controlURL)/stats
         autotask credentials (simulator only): UserName=\(config.autotaskUser) Secret=\(config.autotaskSecret) ApiIntegrationCode=\(config.autotaskIntegrationCode)
         atera key (simulator only): \(config.ateraKey)
+        halo: \(sim.haloBaseURL)
+        halo client (simulator only): client_id=\(config.haloClientID) client_secret=\(config.haloClientSecret)
 
-        """ + config.extraTenants.map { t in
-            let c = config.config(for: t)
-            return t.vendor == "autotask"
-                ? "tenant \(t.name) (autotask, threshold \(c.autotaskThreshold), \(c.tickets) tickets): UserName=\(c.autotaskUser) Secret=\(c.autotaskSecret) ApiIntegrationCode=\(c.autotaskIntegrationCode)\n"
-                : "tenant \(t.name) (atera, \(c.ateraLimitPerMinute)/min, \(c.tickets) tickets): key \(c.ateraKey)\n"
-        }.joined()
+        """ + config.extraTenants.map { config.credentialsLine(for: $0) + "\n" }.joined()
         Out.data(Data((lines + replayLine(config)).utf8))
         // Run until SIGINT or SIGTERM.
         let (stream, cont) = AsyncStream<Int32>.makeStream()

@@ -29,12 +29,12 @@ struct CommandLineTests {
     }
 
     static let badValueCases: [([String], Int32, [String])] = [
-        (["tickets", "--demo", "--vendor", "halo"], 64, ["--vendor", "autotask", "atera"]),
+        (["tickets", "--demo", "--vendor", "connectwise"], 64, ["--vendor", "autotask", "atera", "halo"]),
         (["tickets", "--demo", "--limit", "many"], 64, ["--limit"]),
         (["tickets", "--demo", "--ceiling", "120"], 64, ["--ceiling", "at most 100"]),
         (["serve-metrics", "--demo", "--listen", "everywhere"], 64, ["--listen", "host:port"]),
         (["status", "--demo", "--timeout", "0"], 3, ["--timeout", "1 to 600", "psatop UNKNOWN"]),
-        (["status", "--demo", "--vendor", "halo"], 3, ["--vendor", "autotask", "atera", "psatop UNKNOWN"]),
+        (["status", "--demo", "--vendor", "connectwise"], 3, ["--vendor", "autotask", "atera", "halo", "psatop UNKNOWN"]),
     ]
 
     @Test("a bad flag value names the flag and what it accepts; exit 64, and UNKNOWN (3) for status, as monitoring expects",

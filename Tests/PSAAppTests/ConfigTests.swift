@@ -75,7 +75,7 @@ struct ConfigTests {
 
     @Test("errors name the line", arguments: [
         ("[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\nsecret = \"hunter2\"\n", 4, "must not be written in the file"),
-        ("[profiles.a]\nvendor = \"autotsk\"\n", 2, "vendor must be \"autotask\" or \"atera\""),
+        ("[profiles.a]\nvendor = \"autotsk\"\n", 2, "vendor must be \"autotask\", \"atera\" or \"halo\""),
         ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nvendr = 1\n", 4, "unknown key 'vendr'"),
         ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nceiling = 140\n", 4, "ceiling must be a percentage"),
         ("[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\n\n", 1, "needs secret"),
@@ -176,6 +176,6 @@ struct ConfigTests {
         none.all = true
         #expect(throws: ConfigurationError.self) { try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"]) }
         none.demo = true
-        #expect(try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"]).map { $0.name ?? "" } == ["demo", "contoso", "fabrikam"])
+        #expect(try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"]).map { $0.name ?? "" } == ["demo", "contoso", "fabrikam", "tailspin"])
     }
 }

@@ -53,12 +53,13 @@ struct HeadlessTests {
         for c in conns { results.append(await StatusReport.check(c, name: c.settings.name ?? "", timeout: .seconds(20))) }
         let sent = await conns[0].api.client.stats.sent
         for c in conns.reversed() { await c.close() }
-        #expect(results.map(\.tenant) == ["demo", "contoso", "fabrikam"])
+        #expect(results.map(\.tenant) == ["demo", "contoso", "fabrikam", "tailspin"])
         #expect(results[1].state == .critical && results[1].tier == "+1 s latency" && results[1].limit == 20_000)
         #expect(results[2].vendor == "atera" && results[2].state == .ok)
+        #expect(results[3].vendor == "halo" && results[3].state == .ok && results[3].reason?.contains("HaloPSA reports no usage") == true)
         #expect(sent == 2, "zone lookup + one ThresholdInformation (\(sent))")
         let json = try JSONSerialization.jsonObject(with: StatusReport.json(results)) as! [[String: Any]]
-        #expect(json.count == 3)
+        #expect(json.count == 4)
         #expect(Set(json[0].keys).isSuperset(of: ["tenant", "vendor", "used", "limit", "percent", "tier", "state", "suspended", "readAt", "windowSeconds"]))
         #expect(json[1]["state"] as? String == "CRITICAL")
     }

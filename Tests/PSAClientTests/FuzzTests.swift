@@ -33,6 +33,10 @@ struct FuzzTests {
         attempt(AteraTicket.self) { drawable($0.display) }
         attempt(AteraEnvelope<AteraComment>.self)
         attempt(AutotaskQueryResponse<AutotaskTicketNote>.self) { r in for n in r.items { _ = n.display(resources: [:]) } }
+        attempt(HaloTicketPage.self) { r in for t in r.tickets { drawable(t.display(HaloLabels())) } }
+        attempt(HaloTicket.self) { drawable($0.display(HaloLabels())) }
+        if let actions = try? HaloList<HaloAction>.decode(body), !actions.isEmpty { accepted += 1; _ = actions.map(\.display) }
+        if let rows = try? HaloLookup.list(body), !rows.isEmpty { accepted += 1 }
         _ = APIError.classify(status: 429, body: body)
         _ = APIError.message(from: body)
         return accepted
