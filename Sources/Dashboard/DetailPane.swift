@@ -173,7 +173,7 @@ func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e:
         c.put(box.x + 2, y + 1, unseen ? "not seen on this tenant: the server decides \(g.dot) y send \(g.dot) n back" : "y send (only this field) \(g.dot) n back",
               theme[.key], maxWidth: w - 4)
     } else if e.typed != nil {
-        c.put(box.x + 2, box.y + box.height - 2, "type it \(g.dot) Enter pick \(g.dot) Esc back", theme[.muted], maxWidth: w - 4)
+        c.put(box.x + 2, box.y + box.height - 2, "type it \(g.dot) " + KeyMap.of(.pickerTyping).line(s, dot: g.dot), theme[.muted], maxWidth: w - 4)
     } else {
         c.put(box.x + 2, box.y + box.height - 2, KeyMap.of(.picker).line(s, dot: g.dot), theme[.muted], maxWidth: w - 4)
     }

@@ -114,7 +114,7 @@ extension KeyMap {
 
     static let pickerTyping = KeyMap(
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
-        footer: [H("Enter", "pick", .accept), H("Esc", "cancel", .cancel), H("Ctrl-U", "erase", .erase, .eraseAll, .eraseWord)])
+        footer: [H("Enter", "pick", .accept), H("Esc", "back", .cancel), H("Ctrl-U", "erase", .erase, .eraseAll, .eraseWord)])
 
     static let pickerConfirm = KeyMap(
         bindings: choosing + [B(.yes, .char("y"), .char("Y")), B(.no, .char("n"), .char("N"), .escape, .backspace)],

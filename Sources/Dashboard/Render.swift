@@ -136,7 +136,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 func renderFilterPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     var right = s.listCounts
     if s.loadingPage { right = g.spinner[s.spinner % g.spinner.count] + " " + right }
-    right += "  Enter keep \(g.dot) Esc clear"
+    right += "  " + KeyMap.of(.filterPrompt).line(s, dot: g.dot)
     renderPrompt(&c, s, theme, g, label: " /", typed: s.filterText, right: right)
 }
 

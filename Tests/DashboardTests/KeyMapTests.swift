@@ -173,4 +173,56 @@ struct KeyMapTests {
         s.detail = nil
         #expect(s.mode == .list)
     }
+
+    /// A state per mode where every bound key has something to do: mid-list, scrolled, typed into.
+    static func busyStates() -> [Mode: DashboardState] {
+        var out = states()
+        out[.list]?.selected = 5
+        let shown = out[.filteredList]?.visibleCount ?? 1
+        out[.filteredList]?.selected = min(1, max(0, shown - 1))
+        out[.log]?.logSelected = 2
+        out[.request]?.logSelected = 2
+        out[.request]?.requestScroll = 2
+        out[.detail]?.detail?.scroll = 3
+        out[.picker]?.detail?.edit?.selected = 1
+        out[.filterPrompt]?.filterText = "ab/cd"
+        out[.serverFilterPrompt]?.serverFilterText = "status:New"
+        out[.attachPath]?.detail?.attachPath = "logs/app.log"
+        var alerts = out[.alerts]!
+        alerts.alerts = (1...3).map { Alert(id: Int64($0), title: "Disk \($0)", severity: .warning, created: fixedNow, ticketID: 7_002) }
+        alerts.alertSelected = 1
+        out[.alerts] = alerts
+        return out
+    }
+
+    @Test("every bound key acts where it is bound: a command, or a change of state")
+    func everyBindingActs() async {
+        for (mode, s) in Self.busyStates() {
+            for b in KeyMap.of(mode).bindings {
+                // The tenant keys need several tenants (the overview tests press them).
+                if b.action == .nextTenant || b.action == .pickTenant { continue }
+                for key in b.keys.isEmpty ? [Key.char("x")] : b.keys {
+                    await Task.yield()
+                    var t = s
+                    let commands = t.reduce(.key(key))
+                    #expect(!commands.isEmpty || t != s, "\(mode): \(key) (\(b.action)) did nothing")
+                }
+            }
+        }
+    }
+
+    @Test("the tables as a golden text: a key added, moved or dropped is a change someone reviewed")
+    func tablesGolden() {
+        var lines: [String] = []
+        for mode in Mode.allCases {
+            lines.append("[\(mode)]")
+            for b in KeyMap.of(mode).bindings {
+                lines.append("  \(b.keys.isEmpty ? "<typed>" : b.keys.map { "\($0)" }.joined(separator: " ")) -> \(b.action)")
+            }
+            lines.append("  footer: " + KeyMap.of(mode).footer.map { "\($0.keys) \($0.actions.map { "\($0)" })" }.joined(separator: " | "))
+        }
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__")
+        let here: SourceLocation = #_sourceLocation
+        compareGolden(lines.joined(separator: "\n") + "\n", dir.appendingPathComponent("key-tables.txt"), "the key tables", here)
+    }
 }
