@@ -6,7 +6,7 @@ let package = Package(
     // macOS 15: Synchronization's Atomic and Mutex. Built and tested on Linux only; macOS is untested.
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "psatop", targets: ["psatop"]),
+        .executable(name: "psatop", targets: ["psatop"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,63 +22,86 @@ let package = Package(
         // Domain values and pure logic: no I/O.
         .target(name: "PSACore"),
         // The rate-aware client (one actor per tenant) and the vendor APIs.
-        .target(name: "PSAClient", dependencies: [
-            "PSACore",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        .target(
+            name: "PSAClient",
+            dependencies: [
+                "PSACore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         // Loopback twin of both APIs.
-        .target(name: "Simulator", dependencies: [
-            "PSACore",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-        ]),
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "PSACore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         // State, events, reduce, render into an in-memory canvas. No terminal.
         .target(name: "Dashboard", dependencies: ["PSACore"]),
         // The only place that touches ncurses: the wide-character library, named `ncursesw` on
         // Linux and `ncurses` on macOS (whose system ncurses has the wide functions built in).
-        .target(name: "CNcurses", linkerSettings: [
-            .linkedLibrary("ncursesw", .when(platforms: [.linux])),
-            .linkedLibrary("ncurses", .when(platforms: [.macOS])),
-        ]),
+        .target(
+            name: "CNcurses",
+            linkerSettings: [
+                .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+            ]),
         .target(name: "CursesUI", dependencies: ["Dashboard", "PSACore", "CNcurses"]),
         // Wiring: the poller, connections (demo, Autotask, Atera), theme lookup.
-        .target(name: "PSAApp", dependencies: [
-            "PSACore", "PSAClient", "Simulator", "Dashboard",
-            .product(name: "TOMLKit", package: "TOMLKit"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "psatop", dependencies: [
-            "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], plugins: ["BuildVersion"]),
+        .target(
+            name: "PSAApp",
+            dependencies: [
+                "PSACore", "PSAClient", "Simulator", "Dashboard",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "psatop",
+            dependencies: [
+                "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], plugins: ["BuildVersion"]),
         // Writes the version `--version` prints (git describe, else the CHANGELOG's) before each build.
         .plugin(name: "BuildVersion", capability: .buildTool(), path: "Plugins/BuildVersion"),
         // `swift run -c release client-bench`: pacing efficiency and limits, against the simulator.
-        .executableTarget(name: "client-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/ClientBench"),
+        .executableTarget(
+            name: "client-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/ClientBench"),
         // `swift run -c release sim-bench`: requests per second the simulator serves; start-up with 100,000 tickets.
-        .executableTarget(name: "sim-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/SimBench"),
+        .executableTarget(
+            name: "sim-bench", dependencies: ["PSACore", "PSAClient", "Simulator"], path: "Benchmarks/SimBench"),
         // `swift run -c release poll-bench`: the dashboard's own quota cost per hour and the gap between shown and real count.
-        .executableTarget(name: "poll-bench", dependencies: ["PSACore", "PSAClient", "Simulator", "PSAApp", "Dashboard"], path: "Benchmarks/PollBench"),
+        .executableTarget(
+            name: "poll-bench", dependencies: ["PSACore", "PSAClient", "Simulator", "PSAApp", "Dashboard"],
+            path: "Benchmarks/PollBench"),
         // `swift run -c release ui-bench`: frame render time and memory with 100,000 tickets, decode time per page.
-        .executableTarget(name: "ui-bench", dependencies: ["PSACore", "PSAClient", "Simulator", "Dashboard"], path: "Benchmarks/UIBench"),
+        .executableTarget(
+            name: "ui-bench", dependencies: ["PSACore", "PSAClient", "Simulator", "Dashboard"],
+            path: "Benchmarks/UIBench"),
         .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
-        .testTarget(name: "PSAClientTests", dependencies: [
-            "PSAClient", "Simulator",
-            .product(name: "Clocks", package: "swift-clocks"),
-        ], exclude: ["Corpus"]), // read by path, not bundled
-        .testTarget(name: "SimulatorTests", dependencies: [
-            "Simulator", "PSACore", "PSAClient",
-            .product(name: "Clocks", package: "swift-clocks"), // BackgroundTests imports it
-        ]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["__Snapshots__"]), // read by path, not bundled
-        .testTarget(name: "PSAAppTests", dependencies: [
-            "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI",
-            .product(name: "Clocks", package: "swift-clocks"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+        .testTarget(
+            name: "PSAClientTests",
+            dependencies: [
+                "PSAClient", "Simulator",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ], exclude: ["Corpus"]),  // read by path, not bundled
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "PSACore", "PSAClient",
+                .product(name: "Clocks", package: "swift-clocks"),  // BackgroundTests imports it
+            ]),
+        // read by path, not bundled
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["__Snapshots__"]),
+        .testTarget(
+            name: "PSAAppTests",
+            dependencies: [
+                "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["psatop"]),
     ]
 )

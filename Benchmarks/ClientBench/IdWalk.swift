@@ -10,16 +10,22 @@ func idWalkBench(scale: Double) async throws {
     var c = SimulatorConfig()
     c.tickets = 100_000
     c.timeScale = scale
-    c.background = .steady(perHour: 6_000) // 60% of 10,000: the +0.5 s tier, below the 75% ceiling
+    c.background = .steady(perHour: 6_000)  // 60% of 10,000: the +0.5 s tier, below the 75% ceiling
     let sim = try await Simulator.start(c)
-    print("Autotask id walk — 100,000 tickets, every answer +\(Int(500 / scale)) ms (the +0.5 s tier\(scale == 1 ? "" : " at \(Int(scale))x")), pages of 500, the 75% ceiling on")
+    print(
+        "Autotask id walk — 100,000 tickets, every answer +\(Int(500 / scale)) ms (the +0.5 s tier\(scale == 1 ? "" : " at \(Int(scale))x")), pages of 500, the 75% ceiling on"
+    )
     var serialTime = 0.0
     for threads in [1, 2, 3] {
         var p = ClientPolicy()
         p.timeScale = scale
-        let client = RateAwareClient(transport: AHCTransport(), policy: p, seed: 4, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                              baseURL: sim.autotaskBaseURL, fieldSet: .export)
+        let client = RateAwareClient(
+            transport: AHCTransport(), policy: p, seed: 4, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
+        let api = AutotaskAPI(
+            client: client,
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: sim.autotaskBaseURL, fieldSet: .export)
         let start = ContinuousClock.now
         let all = try await api.allTickets(filter: ServerFilter(), options: WalkOptions(threads: threads))
         let elapsed = (ContinuousClock.now - start).seconds
@@ -28,8 +34,11 @@ func idWalkBench(scale: Double) async throws {
         let pages = log.filter { $0.path.hasPrefix("/Tickets/query (id >") }.count
         let label = threads == 1 ? "serial" : "\(threads) threads"
         let gain = threads == 1 ? "" : String(format: ", %.2fx faster", serialTime / max(elapsed, 0.001))
-        print("  " + pad(label, 28) + String(format: "%.1f s%@; %d tickets, %d ticket pages, %d requests in all, max in flight %d",
-                                            elapsed, gain, all.count, pages, log.count, await client.maxInFlightSeen["Tickets"] ?? 0))
+        print(
+            "  " + pad(label, 28)
+                + String(
+                    format: "%.1f s%@; %d tickets, %d ticket pages, %d requests in all, max in flight %d",
+                    elapsed, gain, all.count, pages, log.count, await client.maxInFlightSeen["Tickets"] ?? 0))
     }
     let s = try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any] ?? [:]
     print("  " + pad("thread-limit rejections", 28) + "\(s["threadLimitRejections"] ?? 0)")

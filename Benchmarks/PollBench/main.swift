@@ -29,9 +29,13 @@ func run(_ name: String, load: BackgroundLoad) async throws -> Figures {
     var policy = ClientPolicy()
     policy.threadsPerEndpoint = 3
     policy.timeScale = scale
-    let client = RateAwareClient(transport: AHCTransport(), policy: policy, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-    let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                          baseURL: sim.autotaskBaseURL)
+    let client = RateAwareClient(
+        transport: AHCTransport(), policy: policy, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
+    let api = AutotaskAPI(
+        client: client,
+        credentials: .init(
+            userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+        baseURL: sim.autotaskBaseURL)
     let poller = Poller(api: api, clock: .continuous, timeScale: scale) { _ in }
     await poller.start(loadTickets: true)
     var f = Figures()
@@ -61,12 +65,18 @@ func run(_ name: String, load: BackgroundLoad) async throws -> Figures {
     f.perHour = Double(background) / (hours - 1)
     await poller.stop()
     await sim.stop()
-    print(pad(name, 44) + String(format: "%6.1f req/h  max gap %4d (%.2f%%)  near a boundary: max gap %4d, oldest reading %4.0f s  (%d samples, %d near)",
-                                 f.perHour, f.maxGap, Double(f.maxGap) / 100, f.maxGapNear, f.maxStaleNear, f.samples, f.nearSamples))
+    print(
+        pad(name, 44)
+            + String(
+                format:
+                    "%6.1f req/h  max gap %4d (%.2f%%)  near a boundary: max gap %4d, oldest reading %4.0f s  (%d samples, %d near)",
+                f.perHour, f.maxGap, Double(f.maxGap) / 100, f.maxGapNear, f.maxStaleNear, f.samples, f.nearSamples))
     return f
 }
 
-print("poll-bench: time scale \(Int(scale))x, \(hours) simulated hours each (first hour not counted), budget 1% = 100 req/h")
+print(
+    "poll-bench: time scale \(Int(scale))x, \(hours) simulated hours each (first hour not counted), budget 1% = 100 req/h"
+)
 _ = try await run("idle tenant (steady 1,000/h, far from tiers)", load: .steady(perHour: 1_000))
 _ = try await run("busy tenant (ramp 40%→60% over an hour)", load: .ramp(from: 0.4, to: 0.6, minutes: 60))
 _ = try await run("demo load (swings through both tiers)", load: .demo)

@@ -13,7 +13,10 @@ import Simulator
 
 let frames = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 2_000
 
-func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s[s.count / 2]
+}
 func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15 }
 func maxRSSMB() -> Double {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
@@ -31,24 +34,35 @@ func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
     for m in 0..<60 {
         let at = start.addingTimeInterval(Double(m - 59) * 60)
         _ = state.reduce(.tick(at))
-        _ = state.reduce(.poll(PollStatus(projected: Quota(used: 4_000 + m * 28, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)))
+        _ = state.reduce(
+            .poll(
+                PollStatus(
+                    projected: Quota(used: 4_000 + m * 28, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)))
     }
     _ = state.reduce(.quota(Quota(used: 5_634, limit: 10_000, windowSeconds: 3_600), at: Date()))
     for i in 0..<count {
         let body = try body(i)
         let page = try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: body)
         let tickets = page.items.map { $0.display(picklists: Picklists()) }
-        _ = state.reduce(.page(TicketPage(tickets: tickets, total: 100_000, next: i + 1 < count ? .afterID(tickets.last!.id) : nil), reset: false, at: Date()))
+        _ = state.reduce(
+            .page(
+                TicketPage(tickets: tickets, total: 100_000, next: i + 1 < count ? .afterID(tickets.last!.id) : nil),
+                reset: false, at: Date()))
     }
     // A full request log, each with what the request view keeps (headers and 2 KB of each body).
     let headers = (0..<6).map { HeaderField("X-Header-\($0)", String(repeating: "v", count: 40)) }
     let body = String(repeating: "{\"id\":1234567,\"title\":\"x\"},", count: 70)
     for i in 0..<500 {
-        let x = RequestExchange(url: "https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/query", requestHeaders: headers,
-                                requestBody: String(body.prefix(300)), requestBodyBytes: 300, responseHeaders: headers,
-                                responseBody: String(body.utf8.prefix(RequestExchange.bodyLimit))!, responseBodyBytes: 1_000_000)
-        _ = state.reduce(.client(.record(RequestRecord(id: i, time: Date(), method: "POST", path: "/Tickets/query", status: 200, duration: 0.1,
-                                                       exchange: x))))
+        let x = RequestExchange(
+            url: "https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/query", requestHeaders: headers,
+            requestBody: String(body.prefix(300)), requestBodyBytes: 300, responseHeaders: headers,
+            responseBody: String(body.utf8.prefix(RequestExchange.bodyLimit))!, responseBodyBytes: 1_000_000)
+        _ = state.reduce(
+            .client(
+                .record(
+                    RequestRecord(
+                        id: i, time: Date(), method: "POST", path: "/Tickets/query", status: 200, duration: 0.1,
+                        exchange: x))))
     }
     return state
 }
@@ -70,22 +84,31 @@ var config = SimulatorConfig()
 config.tickets = 100_000
 config.autotaskThreshold = 100_000_000
 let sim = try await Simulator.start(config)
-let headers: [(String, String)] = [("ApiIntegrationCode", config.autotaskIntegrationCode), ("UserName", config.autotaskUser),
-                                   ("Secret", config.autotaskSecret), ("Content-Type", "application/json")]
+let headers: [(String, String)] = [
+    ("ApiIntegrationCode", config.autotaskIntegrationCode), ("UserName", config.autotaskUser),
+    ("Secret", config.autotaskSecret), ("Content-Type", "application/json"),
+]
 let transport = AHCTransport()
 var bodies: [Data] = []
 var after: Int64 = 0
 while true {
-    let q = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": [["op": "gt", "field": "id", "value": after]]])
-    let r = try await transport.send(HTTPRequestSpec(method: "POST", url: sim.autotaskBaseURL + "/Tickets/query", headers: headers, body: q), timeout: .seconds(30))
+    let q = try JSONSerialization.data(withJSONObject: [
+        "MaxRecords": 500, "filter": [["op": "gt", "field": "id", "value": after]],
+    ])
+    let r = try await transport.send(
+        HTTPRequestSpec(method: "POST", url: sim.autotaskBaseURL + "/Tickets/query", headers: headers, body: q),
+        timeout: .seconds(30))
     let page = try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: r.body)
     if page.items.isEmpty { break }
     bodies.append(r.body)
     after = page.items.map(\.id).max() ?? after
     if page.items.count < 500 { break }
 }
-let ateraBody = try await transport.send(HTTPRequestSpec(method: "GET", url: sim.ateraBaseURL + "/tickets?page=3&itemsInPage=50",
-                                                         headers: [("X-API-KEY", config.ateraKey)]), timeout: .seconds(30)).body
+let ateraBody = try await transport.send(
+    HTTPRequestSpec(
+        method: "GET", url: sim.ateraBaseURL + "/tickets?page=3&itemsInPage=50",
+        headers: [("X-API-KEY", config.ateraKey)]), timeout: .seconds(30)
+).body
 await sim.stop()
 
 // Decode: one page of each, many times.
@@ -140,24 +163,35 @@ for i in 0..<frames {
     _ = state.reduce(.key(key))
     return ms(clock.now - t0)
 }
-var firstKey: [Double] = [], narrowKey: [Double] = [], widenKey: [Double] = [], sortKey: [Double] = [], sortTitle: [Double] = []
+var firstKey: [Double] = [], narrowKey: [Double] = [], widenKey: [Double] = [], sortKey: [Double] = [],
+    sortTitle: [Double] = []
 for _ in 0..<15 {
     _ = state.reduce(.key(.char("/")))
-    firstKey.append(timeKey(.char("b")))          // a scan of every ticket
-    for ch in "ackup" { narrowKey.append(timeKey(.char(ch))) } // narrows what is shown
-    widenKey.append(timeKey(.backspace))        // widens: a scan of every ticket again
+    firstKey.append(timeKey(.char("b")))  // a scan of every ticket
+    for ch in "ackup" { narrowKey.append(timeKey(.char(ch))) }  // narrows what is shown
+    widenKey.append(timeKey(.backspace))  // widens: a scan of every ticket again
     _ = state.reduce(.key(.escape))
-    sortKey.append(timeKey(.char("s")))           // by activity
-    for _ in 0..<4 { _ = state.reduce(.key(.char("s"))) } // priority, status, company, assignee
-    sortTitle.append(timeKey(.char("s")))         // by title
-    _ = state.reduce(.key(.char("s"))); _ = state.reduce(.key(.char("s"))) // number, then the server's order
+    sortKey.append(timeKey(.char("s")))  // by activity
+    for _ in 0..<4 { _ = state.reduce(.key(.char("s"))) }  // priority, status, company, assignee
+    sortTitle.append(timeKey(.char("s")))  // by title
+    _ = state.reduce(.key(.char("s")))
+    _ = state.reduce(.key(.char("s")))  // number, then the server's order
 }
 
 print("ui-bench (\(frames) frames)")
-print(pad("render 200×60, \(loaded) tickets loaded", 44) + String(format: "median %.3f ms, p99 %.3f ms", median(times), times.sorted()[times.count * 99 / 100]))
-print(pad("max RSS with \(childOut.first ?? "?") tickets loaded", 44) + "\(childOut.last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "?") MB (a process holding only the dashboard state)")
+print(
+    pad("render 200×60, \(loaded) tickets loaded", 44)
+        + String(format: "median %.3f ms, p99 %.3f ms", median(times), times.sorted()[times.count * 99 / 100]))
+print(
+    pad("max RSS with \(childOut.first ?? "?") tickets loaded", 44)
+        + "\(childOut.last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "?") MB (a process holding only the dashboard state)"
+)
 print(pad("decode Autotask page of 500 (+ display)", 44) + String(format: "median %.2f ms", median(at)))
 print(pad("decode Atera page of 50 (+ display)", 44) + String(format: "median %.3f ms", median(atera)))
-print(pad("filter key over \(loaded): first / narrowing", 44) + String(format: "median %.1f ms / %.1f ms", median(firstKey), median(narrowKey)))
+print(
+    pad("filter key over \(loaded): first / narrowing", 44)
+        + String(format: "median %.1f ms / %.1f ms", median(firstKey), median(narrowKey)))
 print(pad("filter key over \(loaded): widening (Backspace)", 44) + String(format: "median %.1f ms", median(widenKey)))
-print(pad("sort \(loaded): by activity / by title", 44) + String(format: "median %.0f ms / %.0f ms", median(sortKey), median(sortTitle)))
+print(
+    pad("sort \(loaded): by activity / by title", 44)
+        + String(format: "median %.0f ms / %.0f ms", median(sortKey), median(sortTitle)))

@@ -12,10 +12,15 @@ struct BuildVersion: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let out = context.pluginWorkDirectoryURL.appending(path: "generated")
         let script = context.package.directoryURL.appending(path: "scripts/version.sh")
-        return [.prebuildCommand(
-            displayName: "psatop version (git describe, else CHANGELOG.md)",
-            executable: URL(fileURLWithPath: "/bin/sh"),
-            arguments: [script.path, "--swift", out.appending(path: "BuildInfo.swift").path, context.package.directoryURL.path],
-            outputFilesDirectory: out)]
+        return [
+            .prebuildCommand(
+                displayName: "psatop version (git describe, else CHANGELOG.md)",
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: [
+                    script.path, "--swift", out.appending(path: "BuildInfo.swift").path,
+                    context.package.directoryURL.path,
+                ],
+                outputFilesDirectory: out)
+        ]
     }
 }

@@ -14,7 +14,10 @@ final class CursesScreen {
     /// Bytes of UTF-8 handed to ncurses, for the curious (ncurses itself sends only what changed).
     private(set) var frames = 0
 
-    struct PairKey: Hashable { let fg: Int32; let bg: Int32 }
+    struct PairKey: Hashable {
+        let fg: Int32
+        let bg: Int32
+    }
 
     /// - Parameter term: a terminfo entry to use instead of `$TERM` (see `ColorDepth.directEntry`).
     init(color: Bool, term: String? = nil) throws {
@@ -58,7 +61,9 @@ final class CursesScreen {
                 buf.append(0)
                 apply(style)
                 buf.withUnsafeBufferPointer { p in
-                    p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { psa_put(Int32(y), Int32(start), $0) }
+                    p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
+                        psa_put(Int32(y), Int32(start), $0)
+                    }
                 }
             }
         }
@@ -160,9 +165,12 @@ public enum ColorDepth: String, Sendable, Equatable, CaseIterable {
     /// (`COLORTERM=truecolor` or `24bit`, as iTerm2, GNOME Terminal, Windows Terminal, kitty set)
     /// but `$TERM` names a 256-colour entry: `xterm-256color` → `xterm-direct`, `tmux-256color` →
     /// `tmux-direct`, when that entry is installed. nil: keep `$TERM`.
-    public static func directEntry(environment env: [String: String], exists: (String) -> Bool = Terminfo.exists) -> String? {
+    public static func directEntry(environment env: [String: String], exists: (String) -> Bool = Terminfo.exists)
+        -> String?
+    {
         guard let ct = env["COLORTERM"]?.lowercased(), ct == "truecolor" || ct == "24bit",
-              let term = env["TERM"], !term.contains("direct") else { return nil }
+            let term = env["TERM"], !term.contains("direct")
+        else { return nil }
         let family = term.split(separator: "-").first.map(String.init) ?? term
         guard ["xterm", "tmux"].contains(family) else { return nil }
         let entry = family + "-direct"
@@ -182,7 +190,8 @@ public enum Terminfo {
         dirs += ["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo"]
         let letter = String(first), hex = String(format: "%02x", first.value)
         return dirs.contains { d in
-            FileManager.default.fileExists(atPath: "\(d)/\(letter)/\(name)") || FileManager.default.fileExists(atPath: "\(d)/\(hex)/\(name)")
+            FileManager.default.fileExists(atPath: "\(d)/\(letter)/\(name)")
+                || FileManager.default.fileExists(atPath: "\(d)/\(hex)/\(name)")
         }
     }
 }
@@ -223,8 +232,14 @@ public enum ColorMath {
 
     /// The RGB of a palette index (0–15 the xterm defaults, then the 6×6×6 cube, then the greys).
     static func rgb(index n: UInt8) -> (UInt8, UInt8, UInt8) {
-        if n < 16 { let c = ansiRGB[Int(n)]; return (UInt8(c.0), UInt8(c.1), UInt8(c.2)) }
-        if n >= 232 { let v = UInt8(8 + 10 * (Int(n) - 232)); return (v, v, v) }
+        if n < 16 {
+            let c = ansiRGB[Int(n)]
+            return (UInt8(c.0), UInt8(c.1), UInt8(c.2))
+        }
+        if n >= 232 {
+            let v = UInt8(8 + 10 * (Int(n) - 232))
+            return (v, v, v)
+        }
         let i = Int(n) - 16
         let steps: [UInt8] = [0, 95, 135, 175, 215, 255]
         return (steps[i / 36], steps[(i / 6) % 6], steps[i % 6])
@@ -232,7 +247,8 @@ public enum ColorMath {
 
     static let ansiRGB: [(Int, Int, Int)] = [
         (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
-        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
+        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
+        (255, 255, 255),
     ]
 
     static func cubeIndex(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int {
@@ -244,7 +260,10 @@ public enum ColorMath {
         var best = 0, bestD = Int.max
         for (i, c) in ansiRGB.prefix(count).enumerated() {
             let d = (c.0 - Int(r)) * (c.0 - Int(r)) + (c.1 - Int(g)) * (c.1 - Int(g)) + (c.2 - Int(b)) * (c.2 - Int(b))
-            if d < bestD { bestD = d; best = i }
+            if d < bestD {
+                bestD = d
+                best = i
+            }
         }
         return best
     }

@@ -11,19 +11,27 @@ public enum NoteDraftFile {
     }
 
     /// A new, empty draft for a ticket; nil when none can be made (the reason in `error`).
-    public static func create(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    public static func create(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> String
+    {
         let dir = folder(environment: env)
-        if mkdir(dir, 0o700) != 0 && errno != EEXIST { throw DraftError("cannot make \(dir): \(String(cString: strerror(errno)))") }
+        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
+            throw DraftError("cannot make \(dir): \(String(cString: strerror(errno)))")
+        }
         // The folder must be ours and private: another user's (or a symlink) is refused.
         var st = stat()
-        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid(), st.st_mode & 0o077 == 0 else {
+        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid(), st.st_mode & 0o077 == 0
+        else {
             throw DraftError("\(dir) is not a private folder of yours")
         }
         for n in 0..<100 {
             let stamp = Int(Date().timeIntervalSince1970)
             let path = "\(dir)/ticket-\(ticketID)-\(stamp)-\(getpid())-\(n).txt"
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 { close(fd); return path }
+            if fd >= 0 {
+                close(fd)
+                return path
+            }
             if errno != EEXIST { throw DraftError("cannot make \(path): \(String(cString: strerror(errno)))") }
         }
         throw DraftError("cannot make a draft file in \(dir)")
@@ -85,8 +93,12 @@ enum NoteEditor {
         posix_spawnattr_setsigmask(&attrs, &empty)
         posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         // Nor the credentials: the editor has no business with them.
-        let secret: Set<String> = [CredentialVariable.autotaskSecret, CredentialVariable.autotaskIntegrationCode, CredentialVariable.ateraKey]
-        var cenv = ProcessInfo.processInfo.environment.filter { !secret.contains($0.key) }.map { strdup("\($0.key)=\($0.value)") }
+        let secret: Set<String> = [
+            CredentialVariable.autotaskSecret, CredentialVariable.autotaskIntegrationCode, CredentialVariable.ateraKey,
+        ]
+        var cenv = ProcessInfo.processInfo.environment.filter { !secret.contains($0.key) }.map {
+            strdup("\($0.key)=\($0.value)")
+        }
         cenv.append(nil)
         defer { cenv.forEach { free($0) } }
         guard posix_spawn(&pid, "/bin/sh", nil, &attrs, cargs, cenv) == 0 else { return -1 }

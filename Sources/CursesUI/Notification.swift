@@ -9,7 +9,8 @@ public enum TerminalNotification {
         // Only printable text, bounded: a notification is never a way in for escape sequences.
         let clean = String(text.sanitized.filter { !$0.isNewline && $0 != ";" }.prefix(200))
         let osc = "\u{1B}]777;notify;psatop;\(clean)\u{07}" + "\u{1B}]9;\(clean)\u{07}"
-        let body = inTmux ? "\u{1B}Ptmux;" + osc.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\" : osc
+        let body =
+            inTmux ? "\u{1B}Ptmux;" + osc.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\" : osc
         return Array((body + "\u{07}").utf8)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import PSACore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The clipboard over the terminal itself: OSC 52 reaches the local terminal through SSH, and
@@ -20,7 +21,10 @@ public enum Clipboard {
             var off = 0
             while off < b.count {
                 let n = write(STDOUT_FILENO, b.baseAddress! + off, b.count - off)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+                if n <= 0 {
+                    if n < 0 && errno == EINTR { continue }
+                    return
+                }
                 off += n
             }
         }
@@ -30,7 +34,10 @@ public enum Clipboard {
 /// A web browser, where one can be reached: `$BROWSER`, else `xdg-open` (or macOS `open`) when a
 /// display is there. Over SSH without a forwarded display there is none, and the URL is shown instead.
 public enum Browser {
-    public static func command(environment env: [String: String], exists: (String) -> Bool = { FileManager.default.isExecutableFile(atPath: $0) }) -> String? {
+    public static func command(
+        environment env: [String: String],
+        exists: (String) -> Bool = { FileManager.default.isExecutableFile(atPath: $0) }
+    ) -> String? {
         if let b = env["BROWSER"]?.split(separator: ":").first.map(String.init), !b.isEmpty {
             // `$BROWSER` may name a program on PATH.
             if b.contains("/") { return exists(b) ? b : nil }
@@ -38,14 +45,16 @@ public enum Browser {
         }
         let display = !(env["DISPLAY"] ?? "").isEmpty || !(env["WAYLAND_DISPLAY"] ?? "").isEmpty
         #if os(macOS)
-        if env["SSH_CONNECTION"] == nil { return "/usr/bin/open" }
+            if env["SSH_CONNECTION"] == nil { return "/usr/bin/open" }
         #endif
         guard display else { return nil }
         return path(of: "xdg-open", env, exists)
     }
 
     static func path(of name: String, _ env: [String: String], _ exists: (String) -> Bool) -> String? {
-        for dir in (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":") where exists("\(dir)/\(name)") { return "\(dir)/\(name)" }
+        for dir in (env["PATH"] ?? "/usr/bin:/bin").split(separator: ":") where exists("\(dir)/\(name)") {
+            return "\(dir)/\(name)"
+        }
         return nil
     }
 
@@ -62,7 +71,9 @@ public enum Browser {
     /// stay here), no blocked or ignored signal (the terminal UI blocks and ignores some; a
     /// browser that inherited them could not be stopped), and its own process group (a Ctrl-C
     /// meant for psatop does not reach it).
-    public static func open(_ url: String, with browser: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    public static func open(
+        _ url: String, with browser: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Bool {
         // sh starts the browser in the background and exits at once: no child is left to reap.
         let argv = ["/bin/sh", "-c", "\"$0\" \"$1\" </dev/null >/dev/null 2>&1 &", browser, url]
         var actions = posix_spawn_file_actions_t()
@@ -98,10 +109,10 @@ public enum Browser {
     /// leaves it out); where it is missing, each open descriptor is closed one by one.
     static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ low: Int32) -> Bool {
         #if os(Linux)
-        typealias Fn = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let sym = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            return unsafeBitCast(sym, to: Fn.self)(&actions, low) == 0
-        }
+            typealias Fn = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+            if let sym = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+                return unsafeBitCast(sym, to: Fn.self)(&actions, low) == 0
+            }
         #endif
         let maxFD = Int32(min(sysconf(Int32(_SC_OPEN_MAX)), 65_536))
         var fd = low

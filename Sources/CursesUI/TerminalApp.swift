@@ -15,7 +15,9 @@ public enum TerminalApp {
         /// The themes `t` steps through (the one shown among them); none or one: no stepping.
         public var themes: [Theme]
         public init(color: Bool, stderrPath: String? = nil, themes: [Theme] = []) {
-            self.color = color; self.stderrPath = stderrPath; self.themes = themes
+            self.color = color
+            self.stderrPath = stderrPath
+            self.themes = themes
         }
     }
 
@@ -29,9 +31,11 @@ public enum TerminalApp {
     /// What ended the loop.
     public enum Exit: Sendable, Equatable { case quit, signal(Int32) }
 
-    public static func run(state: DashboardState, theme: Theme, options: Options, mailbox: Mailbox,
-                           wallClock: @escaping @Sendable () -> Date,
-                           onCommand: @escaping @Sendable (Command) -> Void) async throws -> Exit {
+    public static func run(
+        state: DashboardState, theme: Theme, options: Options, mailbox: Mailbox,
+        wallClock: @escaping @Sendable () -> Date,
+        onCommand: @escaping @Sendable (Command) -> Void
+    ) async throws -> Exit {
         // Set by the signal handlers below, read by the UI loop.
         let box = StopBox()
         let sources = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { sig -> any DispatchSourceSignal in
@@ -45,8 +49,9 @@ public enum TerminalApp {
         return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Exit, any Error>) in
             let thread = Thread {
                 do {
-                    let exit = try loop(state: state, theme: theme, options: options, mailbox: mailbox,
-                                        wallClock: wallClock, onCommand: onCommand, box: box)
+                    let exit = try loop(
+                        state: state, theme: theme, options: options, mailbox: mailbox,
+                        wallClock: wallClock, onCommand: onCommand, box: box)
                     cont.resume(returning: exit)
                 } catch {
                     cont.resume(throwing: error)
@@ -64,13 +69,21 @@ public enum TerminalApp {
         var value: Int32 { flag.load(ordering: .relaxed) }
     }
 
-    private static func loop(state initial: DashboardState, theme: Theme, options: Options, mailbox: Mailbox,
-                             wallClock: @Sendable () -> Date, onCommand: (Command) -> Void, box: StopBox) throws -> Exit {
+    private static func loop(
+        state initial: DashboardState, theme: Theme, options: Options, mailbox: Mailbox,
+        wallClock: @Sendable () -> Date, onCommand: (Command) -> Void, box: StopBox
+    ) throws -> Exit {
         let savedStderr = dup(STDERR_FILENO)
         let sink = open(options.stderrPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        if sink >= 0 { dup2(sink, STDERR_FILENO); close(sink) }
+        if sink >= 0 {
+            dup2(sink, STDERR_FILENO)
+            close(sink)
+        }
         defer {
-            if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO); close(savedStderr) }
+            if savedStderr >= 0 {
+                dup2(savedStderr, STDERR_FILENO)
+                close(savedStderr)
+            }
         }
         // A terminal that says it shows 24-bit colour gets the direct-colour entry of its family.
         let direct = options.color ? ColorDepth.directEntry(environment: ProcessInfo.processInfo.environment) : nil
@@ -97,12 +110,16 @@ public enum TerminalApp {
                 TerminalNotification.send(text, environment: ProcessInfo.processInfo.environment)
             case .nextTheme:
                 guard options.themes.count > 1 else {
-                    _ = s.reduce(.notice(options.color ? "only one theme found" : "NO_COLOR is set: no colours to change"))
+                    _ = s.reduce(
+                        .notice(options.color ? "only one theme found" : "NO_COLOR is set: no colours to change"))
                     return
                 }
                 let i = options.themes.firstIndex { $0.name == theme.name } ?? -1
                 theme = options.themes[(i + 1) % options.themes.count]
-                _ = s.reduce(.notice("theme: \(theme.name) in \(screen.depth.label) (t: next of \(options.themes.map(\.name).joined(separator: ", ")))"))
+                _ = s.reduce(
+                    .notice(
+                        "theme: \(theme.name) in \(screen.depth.label) (t: next of \(options.themes.map(\.name).joined(separator: ", ")))"
+                    ))
             default:
                 onCommand(c)
             }
@@ -111,7 +128,9 @@ public enum TerminalApp {
         /// terminal (as `git commit` does) or, where neither is set, typed inline.
         func writeNote(id: Int64, draft: String?) {
             let path: String
-            if let draft { path = draft } else {
+            if let draft {
+                path = draft
+            } else {
                 do { path = try NoteDraftFile.create(ticketID: id) } catch {
                     _ = s.reduce(.noteCancelled(id: id, reason: "no note draft could be made: \(error)", path: nil))
                     return
@@ -127,7 +146,10 @@ public enum TerminalApp {
             let sinkCopy = dup(STDERR_FILENO)
             if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO) }
             let status = NoteEditor.run(editor, path: path)
-            if sinkCopy >= 0 { dup2(sinkCopy, STDERR_FILENO); close(sinkCopy) }
+            if sinkCopy >= 0 {
+                dup2(sinkCopy, STDERR_FILENO)
+                close(sinkCopy)
+            }
             screen.resume()
             let text = NoteDraftFile.read(path) ?? ""
             if status != 0 {
@@ -148,7 +170,10 @@ public enum TerminalApp {
         while true {
             if box.value != 0 { return .signal(box.value) }
             var commands: [Command] = []
-            for e in mailbox.drain() { commands += s.reduce(e); dirty = true }
+            for e in mailbox.drain() {
+                commands += s.reduce(e)
+                dirty = true
+            }
             let now = wallClock()
             let interval: TimeInterval = s.loadingPage || s.detail?.loading == true ? 0.125 : 1
             if now.timeIntervalSince(lastTick) >= interval {

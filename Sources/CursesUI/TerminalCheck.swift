@@ -8,14 +8,17 @@ public enum TerminalCheck {
     public static func problem(environment env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         let term = env["TERM"] ?? ""
         if term.isEmpty {
-            return "TERM is not set, so the dashboard cannot draw; set it (TERM=xterm-256color) or, for scripts, use `psatop status` or `psatop tickets`"
+            return
+                "TERM is not set, so the dashboard cannot draw; set it (TERM=xterm-256color) or, for scripts, use `psatop status` or `psatop tickets`"
         }
         switch term.withCString({ psa_term_check($0) }) {
         case Int32(PSA_TERM_OK): return nil
         case Int32(PSA_TERM_NO_ADDRESSING):
-            return "TERM=\(term.sanitizedForMessage) cannot move the cursor, so the dashboard cannot draw; run it in a full terminal (TERM=xterm-256color) or, for scripts, use `psatop status` or `psatop tickets`"
+            return
+                "TERM=\(term.sanitizedForMessage) cannot move the cursor, so the dashboard cannot draw; run it in a full terminal (TERM=xterm-256color) or, for scripts, use `psatop status` or `psatop tickets`"
         default:
-            return "the terminal type TERM=\(term.sanitizedForMessage) is not known to terminfo here; install its entry (ncurses-term) or set TERM=xterm-256color"
+            return
+                "the terminal type TERM=\(term.sanitizedForMessage) is not known to terminfo here; install its entry (ncurses-term) or set TERM=xterm-256color"
         }
     }
 }

@@ -18,7 +18,9 @@ func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     let top0 = r.y + (s.alertsError == nil ? 1 : 2)
     let rows = max(0, r.y + r.height - 1 - top0)
     if list.isEmpty {
-        if s.alertsError == nil { c.put(x0, top0, s.alertsAt == nil ? "loading alerts…" : "no open alerts", theme[.muted], maxWidth: inner) }
+        if s.alertsError == nil {
+            c.put(x0, top0, s.alertsAt == nil ? "loading alerts…" : "no open alerts", theme[.muted], maxWidth: inner)
+        }
         return
     }
     let sevW = 11, ageW = 5, ticketW = 8
@@ -31,11 +33,16 @@ func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         let selected = s.focus == .alerts && i == s.alertSelected
         let base = selected ? theme[.selected] : theme[.base]
         if selected { c.fill(x: r.x + 1, y: y, width: r.width - 2, height: 1, base) }
-        let sevStyle: Style = selected ? base : a.severity == .critical ? theme[.error] : a.severity == .warning ? theme[.warning] : theme[.muted]
+        let sevStyle: Style =
+            selected
+            ? base : a.severity == .critical ? theme[.error] : a.severity == .warning ? theme[.warning] : theme[.muted]
         var x = x0
-        for (text, w, style, right) in [(a.severity.label, sevW, sevStyle, false), (a.title, titleW, base, false), (a.device, deviceW, base, false),
-                                        (a.customer, customerW, base, false), (Format.age(a.created, now: s.now), ageW, selected ? base : theme[.muted], true),
-                                        (a.ticketID.map { "#\($0)" } ?? "", ticketW, base, true)] {
+        for (text, w, style, right) in [
+            (a.severity.label, sevW, sevStyle, false), (a.title, titleW, base, false), (a.device, deviceW, base, false),
+            (a.customer, customerW, base, false),
+            (Format.age(a.created, now: s.now), ageW, selected ? base : theme[.muted], true),
+            (a.ticketID.map { "#\($0)" } ?? "", ticketW, base, true),
+        ] {
             // Sanitize before measuring: escape sequences and invisible characters take no columns.
             c.put(x, y, TextWidth.fit(text.sanitized, w, ascii: s.ascii, alignRight: right), style)
             x += w + 1
@@ -44,17 +51,25 @@ func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 }
 
 /// One alert in full, in the body.
-func renderAlertView(_ c: inout Canvas, _ s: DashboardState, _ a: Alert, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+func renderAlertView(_ c: inout Canvas, _ s: DashboardState, _ a: Alert, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect)
+{
     let area = c.box(r, title: "Alert \(a.id) \(g.dot) \(a.severity.label)", focused: true, theme: theme, glyphs: g)
     let x0 = area.x, inner = area.width, labelW = 12
-    var lines: [(String, String)] = [("Title", a.title), ("Severity", a.severity.label), ("Device", a.device), ("Customer", a.customer),
-                                      ("Created", Format.dateTime(a.created, s.timeZone) + (a.created.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? "")),
-                                      ("Source", a.source), ("Ticket", a.ticketID.map { "#\($0) (Enter opens it)" } ?? "none")]
+    var lines: [(String, String)] = [
+        ("Title", a.title), ("Severity", a.severity.label), ("Device", a.device), ("Customer", a.customer),
+        (
+            "Created",
+            Format.dateTime(a.created, s.timeZone) + (a.created.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? "")
+        ),
+        ("Source", a.source), ("Ticket", a.ticketID.map { "#\($0) (Enter opens it)" } ?? "none"),
+    ]
     lines = lines.filter { !$0.1.isEmpty }
     var y = r.y + 1
     for (label, value) in lines where y < r.y + r.height - 1 {
         c.put(x0, y, label, theme[.muted], maxWidth: labelW)
-        c.put(x0 + labelW, y, value.sanitized, label == "Severity" && a.severity == .critical ? theme[.error] : theme[.base], maxWidth: inner - labelW)
+        c.put(
+            x0 + labelW, y, value.sanitized,
+            label == "Severity" && a.severity == .critical ? theme[.error] : theme[.base], maxWidth: inner - labelW)
         y += 1
     }
     if !a.message.isEmpty, y < r.y + r.height - 2 {

@@ -19,8 +19,16 @@ public struct Style: Hashable, Sendable {
     public var reverse: Bool
     public var dim: Bool
 
-    public init(fg: TermColor = .default, bg: TermColor = .default, bold: Bool = false, underline: Bool = false, reverse: Bool = false, dim: Bool = false) {
-        self.fg = fg; self.bg = bg; self.bold = bold; self.underline = underline; self.reverse = reverse; self.dim = dim
+    public init(
+        fg: TermColor = .default, bg: TermColor = .default, bold: Bool = false, underline: Bool = false,
+        reverse: Bool = false, dim: Bool = false
+    ) {
+        self.fg = fg
+        self.bg = bg
+        self.bold = bold
+        self.underline = underline
+        self.reverse = reverse
+        self.dim = dim
     }
 
     public static let plain = Style()
@@ -65,14 +73,17 @@ public struct Canvas: Sendable, Equatable {
                 cells[y * width + col] = Cell(char: ch, style: style, continuation: false)
                 if w == 2 { cells[y * width + col + 1] = Cell(char: " ", style: style, continuation: true) }
             }
-            col += w; used += w
+            col += w
+            used += w
         }
         return used
 
         func clearWide(at c: Int) {
             guard c < width else { return }
             let i = y * width + c
-            if cells[i].continuation, c > 0 { cells[i - 1] = Cell(char: " ", style: cells[i - 1].style, continuation: false) }
+            if cells[i].continuation, c > 0 {
+                cells[i - 1] = Cell(char: " ", style: cells[i - 1].style, continuation: false)
+            }
             if c + 1 < width, cells[i + 1].continuation, TextWidth.of(cells[i].char) == 2 {
                 cells[i + 1] = Cell(char: " ", style: cells[i + 1].style, continuation: false)
             }

@@ -41,7 +41,9 @@ extension DashboardState {
             d.showSystemNotes.toggle()
             detail = d
             return []
-        case .back: detail = nil; return []
+        case .back:
+            detail = nil
+            return []
         case .down: d.scroll += 1
         case .up: d.scroll -= 1
         case .pageDown: d.scroll += page
@@ -87,8 +89,12 @@ extension DashboardState {
             detail = d
             return [.attach(id: d.id, path: path, visibility: d.attachVisibility)]
         case .audience: d.attachVisibility = d.attachVisibility.toggled
-        case .no: d.attachConfirm = nil; d.attachPath = path
-        case .cancel: d.attachConfirm = nil; d.attachVisibility = .internal
+        case .no:
+            d.attachConfirm = nil
+            d.attachPath = path
+        case .cancel:
+            d.attachConfirm = nil
+            d.attachVisibility = .internal
         default: return []
         }
         detail = d
@@ -153,7 +159,9 @@ extension DashboardState {
             d.saving = "adding the note (\(n.visibility.audience))"
             detail = d
             return [.addNote(id: d.id, text: n.text, visibility: n.visibility, draft: n.path)]
-        case .audience: n.visibility = n.visibility.toggled; d.noteConfirm = n
+        case .audience:
+            n.visibility = n.visibility.toggled
+            d.noteConfirm = n
         case .editAgain:
             d.noteConfirm = nil
             detail = d
@@ -202,12 +210,16 @@ extension DashboardState {
         if e.confirming {
             switch action {
             case .yes:
-                guard let label = e.other ?? e.choices.flatMap({ $0.indices.contains(e.selected) ? $0[e.selected] : nil }) else { return [] }
+                guard
+                    let label = e.other ?? e.choices.flatMap({ $0.indices.contains(e.selected) ? $0[e.selected] : nil })
+                else { return [] }
                 d.edit = nil
                 d.saving = "\(e.field.rawValue) \(ascii ? "->" : "→") \(label)"
                 detail = d
                 return [.change(id: d.id, e.field, to: label)]
-            case .no: e.confirming = false; e.other = nil
+            case .no:
+                e.confirming = false
+                e.other = nil
             default: return []
             }
         } else {

@@ -2,7 +2,9 @@ import Foundation
 import PSACore
 
 /// One ticket in full: every field with labels, dates in local time, the description as text.
-func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+func renderDetail(
+    _ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect
+) {
     let t = d.ticket
     var title = "Ticket \(t.number)"
     if d.loading { title += " " + g.spinner[s.spinner % g.spinner.count] + " loading" }
@@ -10,7 +12,9 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     let x0 = area.x, inner = area.width
     var lines: [DetailLine] = []
     if let e = d.error { lines.append(.field("Error", e, theme[.error])) }
-    if let saving = d.saving { lines.append(.field("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning])) }
+    if let saving = d.saving {
+        lines.append(.field("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning]))
+    }
     if let n = d.notice { lines.append(.field("Change", n, d.noticeIsError ? theme[.error] : theme[.ok])) }
     lines.append(.field("Title", t.title, theme[.header]))
     lines.append(.field("Status", t.status, nil))
@@ -18,18 +22,32 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     lines.append(.field("Company", t.company, nil))
     lines.append(.field("Assigned to", t.assignee.isEmpty ? "—" : t.assignee, nil))
     lines.append(.field("Created", Format.dateTime(t.created, s.timeZone), nil))
-    lines.append(.field("Last activity", Format.dateTime(t.lastActivity, s.timeZone) + (t.lastActivity.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? ""), nil))
+    lines.append(
+        .field(
+            "Last activity",
+            Format.dateTime(t.lastActivity, s.timeZone)
+                + (t.lastActivity.map { "  (\(Format.age($0, now: s.now)) ago)" } ?? ""), nil))
     let overdue = t.due.map { $0 < s.now } ?? false
-    lines.append(.field("Due", Format.dateTime(t.due, s.timeZone) + (overdue ? "  OVERDUE" : ""), overdue ? theme[.overdue] : nil))
+    lines.append(
+        .field(
+            "Due", Format.dateTime(t.due, s.timeZone) + (overdue ? "  OVERDUE" : ""), overdue ? theme[.overdue] : nil))
     // Each SLA stage: its deadline, and met (on time or late), breached, or how long is left.
     for stage in t.sla?.stages ?? [] {
         let due = Format.dateTime(stage.due, s.timeZone)
         let text: String, style: Style?
         switch stage.state(now: s.now) {
-        case .met: text = "met \(Format.dateTime(stage.met, s.timeZone)) (due \(due))"; style = theme[.ok]
-        case .metLate: text = "met late \(Format.dateTime(stage.met, s.timeZone)) (due \(due))"; style = theme[.warning]
-        case .breached: text = "BREACHED: due \(due) (\(Format.age(stage.due, now: s.now)) ago)"; style = theme[.overdue]
-        case .open: text = "due \(due) (\(SLAText.relative(stage.due, now: s.now)))"; style = stage.due.timeIntervalSince(s.now) < 3_600 ? theme[.warning] : nil
+        case .met:
+            text = "met \(Format.dateTime(stage.met, s.timeZone)) (due \(due))"
+            style = theme[.ok]
+        case .metLate:
+            text = "met late \(Format.dateTime(stage.met, s.timeZone)) (due \(due))"
+            style = theme[.warning]
+        case .breached:
+            text = "BREACHED: due \(due) (\(Format.age(stage.due, now: s.now)) ago)"
+            style = theme[.overdue]
+        case .open:
+            text = "due \(due) (\(SLAText.relative(stage.due, now: s.now)))"
+            style = stage.due.timeIntervalSince(s.now) < 3_600 ? theme[.warning] : nil
         }
         lines.append(.field("SLA " + stage.kind.label.lowercased(), text, style))
     }
@@ -42,7 +60,9 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
     }
     out.append(.blank)
     out.append(.field("Description", "", theme[.header]))
-    for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) { out.append(.full(w, nil)) }
+    for w in Format.wrap(t.description.isEmpty ? (d.loading ? "(loading…)" : "(none)") : t.description, width: inner) {
+        out.append(.full(w, nil))
+    }
     // Attachments: name, size, who, when, who sees it; `w` saves one.
     if let e = d.attachmentsError {
         out.append(.blank)
@@ -58,7 +78,10 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
             if let isInternal = a.isInternal { parts.append(isInternal ? "internal" : "customers see it") }
             if a.url != nil { parts.append("kept by Atera (another host)") }
             let chosen = d.save?.index == i
-            out.append(.full((chosen ? g.arrow : " ") + " " + parts.joined(separator: " \(g.dot) "), chosen ? theme[.selected] : nil))
+            out.append(
+                .full(
+                    (chosen ? g.arrow : " ") + " " + parts.joined(separator: " \(g.dot) "),
+                    chosen ? theme[.selected] : nil))
         }
     }
     // Atera's comments; Autotask's ticket notes.
@@ -73,14 +96,21 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
         let shown = d.showSystemNotes ? comments : comments.filter { !$0.isSystem }
         var summary = shown.isEmpty ? "(none)" : "\(shown.count), oldest first"
         if system > 0 {
-            summary += d.showSystemNotes ? " (\(system) system notes shown: f folds them)" : " \(g.dot) \(system) system notes folded (workflow rules, RMM): f shows them"
+            summary +=
+                d.showSystemNotes
+                ? " (\(system) system notes shown: f folds them)"
+                : " \(g.dot) \(system) system notes folded (workflow rules, RMM): f shows them"
         }
         out.append(.field(section, summary, theme[.header]))
         for cm in shown {
             let kind = cm.kind.map { " \(g.dot) \($0)" } ?? ""
-            let head = "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)\(kind)" + (cm.isInternal ? " \(g.dot) internal" : "")
+            let head =
+                "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)\(kind)"
+                + (cm.isInternal ? " \(g.dot) internal" : "")
             out.append(.full(head, theme[.muted]))
-            for w in Format.wrap(cm.text.isEmpty ? "(empty)" : cm.text, width: max(10, inner - 2)) { out.append(.full("  " + w, nil)) }
+            for w in Format.wrap(cm.text.isEmpty ? "(empty)" : cm.text, width: max(10, inner - 2)) {
+                out.append(.full("  " + w, nil))
+            }
         }
     }
     let rows = r.height - 2
@@ -99,8 +129,11 @@ func renderDetail(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ th
         c.put(r.x + r.width - TextWidth.of(more) - 3, r.y + r.height - 1, " " + more + " ", theme[.border])
     }
     if let e = d.edit { renderPicker(&c, s, d, e, theme, g, r) }
-    if let n = d.noteTyping { renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r) }
-    else if let n = d.noteConfirm { renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) · \(n.visibility.audience)", theme, g, r) }
+    if let n = d.noteTyping {
+        renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r)
+    } else if let n = d.noteConfirm {
+        renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) · \(n.visibility.audience)", theme, g, r)
+    }
 }
 
 /// A row of the detail: a field with its label (shown on the field's first row; nil for text
@@ -114,7 +147,9 @@ struct DetailLine {
         DetailLine(label: label, text: text, style: style)
     }
 
-    static func full(_ text: String, _ style: Style? = nil) -> DetailLine { DetailLine(label: nil, text: text, style: style) }
+    static func full(_ text: String, _ style: Style? = nil) -> DetailLine {
+        DetailLine(label: nil, text: text, style: style)
+    }
 
     static let blank = field("", "")
 }
@@ -135,10 +170,14 @@ func renderNoteBox(_ c: inout Canvas, _ n: NoteDraft, title: String, _ theme: Th
 }
 
 /// The status or priority picker over the detail view, then its confirmation.
-func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e: EditState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+func renderPicker(
+    _ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e: EditState, _ theme: Theme, _ g: Glyphs,
+    _ r: Layout.Rect
+) {
     let current = d.ticket.value(of: e.field)
     let other = e.field == .assignee ? "another technician (e-mail)…" : "another \(e.field.rawValue)…"
-    let choices = (e.choices ?? []) + (e.allowsOther && e.choices != nil ? [e.typed.map { "> " + $0 + "_" } ?? other] : [])
+    let choices =
+        (e.choices ?? []) + (e.allowsOther && e.choices != nil ? [e.typed.map { "> " + $0 + "_" } ?? other] : [])
     var lines: [(text: String, style: Style)] = []
     if let err = e.error {
         lines.append((err, theme[.error]))
@@ -146,9 +185,13 @@ func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e:
         lines.append((g.spinner[s.spinner % g.spinner.count] + " loading the labels…", theme[.muted]))
     }
     let picked = e.other ?? (choices.indices.contains(e.selected) ? choices[e.selected] : nil)
-    let question = e.confirming && picked != nil ? "\(current.sanitized) \(g.arrow) \(picked!.sanitized) on \(d.ticket.number.sanitized)?" : ""
-    let unseen = e.other.map { o in !(e.choices ?? []).contains { $0.caseInsensitiveCompare(o) == .orderedSame } } ?? false
-    let w = min(r.width - 4, max(44, (choices.map { TextWidth.of($0.sanitized) }.max() ?? 0) + 8, TextWidth.of(question) + 4))
+    let question =
+        e.confirming && picked != nil
+        ? "\(current.sanitized) \(g.arrow) \(picked!.sanitized) on \(d.ticket.number.sanitized)?" : ""
+    let unseen =
+        e.other.map { o in !(e.choices ?? []).contains { $0.caseInsensitiveCompare(o) == .orderedSame } } ?? false
+    let w = min(
+        r.width - 4, max(44, (choices.map { TextWidth.of($0.sanitized) }.max() ?? 0) + 8, TextWidth.of(question) + 4))
     let listRows = max(1, min(choices.count, r.height - 7))
     let h = min(r.height - 2, max(lines.count, listRows) + (e.confirming ? 6 : 4))
     let box = Layout.Rect(x: r.x + r.width - w - 2, y: r.y + 1, width: w, height: h)
@@ -170,10 +213,16 @@ func renderPicker(_ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e:
     if e.confirming, picked != nil {
         y += 1
         c.put(box.x + 2, y, question, theme[.warning], maxWidth: w - 4)
-        c.put(box.x + 2, y + 1, unseen ? "not seen on this tenant: the server decides \(g.dot) y send \(g.dot) n back" : "y send (only this field) \(g.dot) n back",
-              theme[.key], maxWidth: w - 4)
+        c.put(
+            box.x + 2, y + 1,
+            unseen
+                ? "not seen on this tenant: the server decides \(g.dot) y send \(g.dot) n back"
+                : "y send (only this field) \(g.dot) n back",
+            theme[.key], maxWidth: w - 4)
     } else if e.typed != nil {
-        c.put(box.x + 2, box.y + box.height - 2, "type it \(g.dot) " + KeyMap.of(.pickerTyping).line(s, dot: g.dot), theme[.muted], maxWidth: w - 4)
+        c.put(
+            box.x + 2, box.y + box.height - 2, "type it \(g.dot) " + KeyMap.of(.pickerTyping).line(s, dot: g.dot),
+            theme[.muted], maxWidth: w - 4)
     } else {
         c.put(box.x + 2, box.y + box.height - 2, KeyMap.of(.picker).line(s, dot: g.dot), theme[.muted], maxWidth: w - 4)
     }

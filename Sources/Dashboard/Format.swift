@@ -39,7 +39,9 @@ enum Format {
         cal.timeZone = tz
         let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: d)
         let zone = tz.abbreviation(for: d) ?? tz.identifier
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0) + " " + zone
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0) + " "
+            + zone
     }
 
     static func millis(_ seconds: Double) -> String {
@@ -91,22 +93,29 @@ struct Glyphs {
     let cursor: String
     let arrow: String
     /// Eight levels of a sparkline, lowest first.
-    var spark: [String] { tl == "+" ? ["_", ".", ",", ":", "-", "=", "*", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] }
+    var spark: [String] {
+        tl == "+" ? ["_", ".", ",", ":", "-", "=", "*", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    }
 
-    static let unicode = Glyphs(tl: "┌", tr: "┐", bl: "└", br: "┘", h: "─", v: "│", full: "█", empty: "░", mark: "┃",
-                                ours: "▓", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●",
-                                up: "↑", down: "↓", cursor: "▏", arrow: "→")
-    static let ascii = Glyphs(tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|", full: "#", empty: ".", mark: "|",
-                              ours: "@", spinner: ["-", "\\", "|", "/"], dot: "-", changed: "*",
-                              up: "^", down: "v", cursor: "_", arrow: "->")
+    static let unicode = Glyphs(
+        tl: "┌", tr: "┐", bl: "└", br: "┘", h: "─", v: "│", full: "█", empty: "░", mark: "┃",
+        ours: "▓", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●",
+        up: "↑", down: "↓", cursor: "▏", arrow: "→")
+    static let ascii = Glyphs(
+        tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|", full: "#", empty: ".", mark: "|",
+        ours: "@", spinner: ["-", "\\", "|", "/"], dot: "-", changed: "*",
+        up: "^", down: "v", cursor: "_", arrow: "->")
 }
 
 extension Canvas {
     /// A box with a title on its top border. Returns the area inside it for the pane's text: within
     /// the border, `padding` columns in from each side (panes place their text by it, not by the box).
     @discardableResult
-    mutating func box(_ r: Layout.Rect, title: String, focused: Bool, theme: Theme, glyphs g: Glyphs, padding: Int = 1) -> Layout.Rect {
-        let area = Layout.Rect(x: r.x + 1 + padding, y: r.y + 1, width: max(0, r.width - 2 - 2 * padding), height: max(0, r.height - 2))
+    mutating func box(_ r: Layout.Rect, title: String, focused: Bool, theme: Theme, glyphs g: Glyphs, padding: Int = 1)
+        -> Layout.Rect
+    {
+        let area = Layout.Rect(
+            x: r.x + 1 + padding, y: r.y + 1, width: max(0, r.width - 2 - 2 * padding), height: max(0, r.height - 2))
         guard r.width >= 2, r.height >= 2 else { return area }
         let style = focused ? theme[.borderFocus] : theme[.border]
         let inner = r.width - 2

@@ -46,8 +46,10 @@ public struct FooterHint: Sendable {
         self.init(keys, actions, text: { _ in text })
     }
 
-    init(_ keys: String, _ actions: [KeyAction], text: @escaping @Sendable (DashboardState) -> String,
-         shows: @escaping @Sendable (DashboardState) -> Bool = { _ in true }) {
+    init(
+        _ keys: String, _ actions: [KeyAction], text: @escaping @Sendable (DashboardState) -> String,
+        shows: @escaping @Sendable (DashboardState) -> Bool = { _ in true }
+    ) {
         self.keys = keys
         self.actions = actions
         self.describe = text

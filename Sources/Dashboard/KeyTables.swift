@@ -35,12 +35,17 @@ extension KeyMap {
     // Shared pieces.
     static let ctrlC = [B(.quit, .ctrl("c"))]
     /// Where no text is typed: quit, this help, the next theme, a refresh.
-    static let everywhere = ctrlC + [B(.quit, .char("q")), B(.help, .char("?")), B(.nextTheme, .char("t")), B(.refresh, .char("r"))]
+    static let everywhere =
+        ctrlC + [B(.quit, .char("q")), B(.help, .char("?")), B(.nextTheme, .char("t")), B(.refresh, .char("r"))]
     /// The same without `t` (the picker keeps the theme as it is while choosing).
     static let choosing = ctrlC + [B(.quit, .char("q")), B(.help, .char("?")), B(.refresh, .char("r"))]
     static let panes = [B(.nextPane, .tab), B(.previousPane, .backTab)]
-    static let tenants = [B(.nextTenant, .char(":")), B(.pickTenant, .char("1"), .char("2"), .char("3"), .char("4"), .char("5"),
-                                                         .char("6"), .char("7"), .char("8"), .char("9"))]
+    static let tenants = [
+        B(.nextTenant, .char(":")),
+        B(
+            .pickTenant, .char("1"), .char("2"), .char("3"), .char("4"), .char("5"),
+            .char("6"), .char("7"), .char("8"), .char("9")),
+    ]
     static let upDown = [B(.down, .char("j"), .down), B(.up, .char("k"), .up)]
     static let ends = [B(.first, .char("g"), .home), B(.last, .char("G"), .end)]
     /// Lists that page by the screen (the tickets, the detail, one request).
@@ -62,27 +67,36 @@ extension KeyMap {
         bindings: ctrlC + [B(.quit, .char("q")), B(.closeHelp, .char("?"), .escape, .enter)],
         footer: [H("?", "close", .closeHelp), H("Esc", "close", .closeHelp), quitHint])
 
-    static let listKeys = everywhere + panes + tenants + upDown + paging
+    static let listKeys =
+        everywhere + panes + tenants + upDown + paging
         + [B(.halfDown, .ctrl("d")), B(.halfUp, .ctrl("u"))] + ends
-        + [B(.mine, .char("m")), B(.filter, .char("/")), B(.serverFilter, .char("F")), B(.copy, .char("y")),
-           B(.openWeb, .char("o")), B(.sortNext, .char("s")), B(.sortReverse, .char("S")), open]
+        + [
+            B(.mine, .char("m")), B(.filter, .char("/")), B(.serverFilter, .char("F")), B(.copy, .char("y")),
+            B(.openWeb, .char("o")), B(.sortNext, .char("s")), B(.sortReverse, .char("S")), open,
+        ]
 
     static let list = KeyMap(
         bindings: listKeys,
-        footer: [move, H("Enter", "open", .open), H("/", "filter", .filter), helpHint, quitHint, H("s", "sort", .sortNext),
-                 H("Tab", "log", .nextPane), refreshHint, topEnd])
+        footer: [
+            move, H("Enter", "open", .open), H("/", "filter", .filter), helpHint, quitHint, H("s", "sort", .sortNext),
+            H("Tab", "log", .nextPane), refreshHint, topEnd,
+        ])
 
     static let filteredList = KeyMap(
         bindings: listKeys + [B(.clearFilter, .escape)],
-        footer: [move, H("Enter", "open", .open), H("/", "edit filter", .filter), H("Esc", "clear filter", .clearFilter),
-                 H("s/S", "sort", .sortNext, .sortReverse), helpHint, quitHint])
+        footer: [
+            move, H("Enter", "open", .open), H("/", "edit filter", .filter), H("Esc", "clear filter", .clearFilter),
+            H("s/S", "sort", .sortNext, .sortReverse), helpHint, quitHint,
+        ])
 
     static let log = KeyMap(
         bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends
             + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f"))],
-        footer: [move, H("Enter", "show", .open), H("e", [.failuresOnly], text: { $0.logErrorsOnly ? "all" : "failures" }),
-                 H("f", "endpoint", .nextEndpoint), H("Tab", "tickets", .nextPane), helpHint, quitHint,
-                 H("g/G", "newest/oldest", .first, .last)])
+        footer: [
+            move, H("Enter", "show", .open), H("e", [.failuresOnly], text: { $0.logErrorsOnly ? "all" : "failures" }),
+            H("f", "endpoint", .nextEndpoint), H("Tab", "tickets", .nextPane), helpHint, quitHint,
+            H("g/G", "newest/oldest", .first, .last),
+        ])
 
     static let alerts = KeyMap(
         bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends + [open],
@@ -91,8 +105,10 @@ extension KeyMap {
     static let request = KeyMap(
         bindings: everywhere + [B(.back, .escape, .backspace, .enter, .char("h"), .left)] + upDown + paging + ends
             + [B(.older, .char("n")), B(.newer, .char("N")), B(.copyCurl, .char("y"))],
-        footer: [scroll, H("Esc", "back", .back), H("n/N", "older/newer", .older, .newer), H("y", "copy as curl", .copyCurl),
-                 helpHint, quitHint, topEnd])
+        footer: [
+            scroll, H("Esc", "back", .back), H("n/N", "older/newer", .older, .newer), H("y", "copy as curl", .copyCurl),
+            helpHint, quitHint, topEnd,
+        ])
 
     static let alert = KeyMap(
         bindings: everywhere + tenants + [back, B(.alertTicket, .enter)],
@@ -100,13 +116,19 @@ extension KeyMap {
 
     static let detail = KeyMap(
         bindings: everywhere
-            + [B(.copy, .char("y")), B(.openWeb, .char("o")), B(.change(.status), .char("s")), B(.change(.priority), .char("p")),
-               B(.change(.assignee), .char("A")), B(.attach, .char("a")), B(.save, .char("w")), B(.note, .char("c")),
-               B(.systemNotes, .char("f")), back]
+            + [
+                B(.copy, .char("y")), B(.openWeb, .char("o")), B(.change(.status), .char("s")),
+                B(.change(.priority), .char("p")),
+                B(.change(.assignee), .char("A")), B(.attach, .char("a")), B(.save, .char("w")), B(.note, .char("c")),
+                B(.systemNotes, .char("f")), back,
+            ]
             + upDown + paging + [B(.first, .char("g"), .home)],
-        footer: [scroll, H("s", "status", .change(.status)), H("p", "priority", .change(.priority)), H("c", "note", .note),
-                 H("a", "attach", .attach), H("Esc", "back", .back), H("A", "assign", .change(.assignee)), helpHint, quitHint,
-                 refreshHint])
+        footer: [
+            scroll, H("s", "status", .change(.status)), H("p", "priority", .change(.priority)), H("c", "note", .note),
+            H("a", "attach", .attach), H("Esc", "back", .back), H("A", "assign", .change(.assignee)), helpHint,
+            quitHint,
+            refreshHint,
+        ])
 
     static let picker = KeyMap(
         bindings: choosing + upDown + ends + [B(.accept, .enter), B(.cancel, .escape, .backspace, .char("h"), .left)],
@@ -114,7 +136,9 @@ extension KeyMap {
 
     static let pickerTyping = KeyMap(
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
-        footer: [H("Enter", "pick", .accept), H("Esc", "back", .cancel), H("Ctrl-U", "erase", .erase, .eraseAll, .eraseWord)])
+        footer: [
+            H("Enter", "pick", .accept), H("Esc", "back", .cancel), H("Ctrl-U", "erase", .erase, .eraseAll, .eraseWord),
+        ])
 
     static let pickerConfirm = KeyMap(
         bindings: choosing + [B(.yes, .char("y"), .char("Y")), B(.no, .char("n"), .char("N"), .escape, .backspace)],
@@ -122,41 +146,64 @@ extension KeyMap {
 
     static let attachPath = KeyMap(
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
-        footer: [H("Enter", "next", .accept), H("Esc", "cancel", .cancel), H("Ctrl-W/U", "erase", .erase, .eraseAll, .eraseWord)])
+        footer: [
+            H("Enter", "next", .accept), H("Esc", "cancel", .cancel),
+            H("Ctrl-W/U", "erase", .erase, .eraseAll, .eraseWord),
+        ])
 
     static let attachConfirm = KeyMap(
         bindings: everywhere
-            + [B(.yes, .char("y"), .char("Y")), B(.audience, .char("p"), .char("P")), B(.no, .char("n"), .char("N"), .backspace),
-               B(.cancel, .escape)],
+            + [
+                B(.yes, .char("y"), .char("Y")), B(.audience, .char("p"), .char("P")),
+                B(.no, .char("n"), .char("N"), .backspace),
+                B(.cancel, .escape),
+            ],
         footer: [H("y", "attach", .yes), audience, H("n", "back", .no), H("Esc", "", .cancel)])
 
     static let audience = H("p", [.audience]) { s in
-        (s.detail?.noteConfirm?.visibility ?? s.detail?.attachVisibility) == .customers ? "internal only" : "let the customer see it"
+        (s.detail?.noteConfirm?.visibility ?? s.detail?.attachVisibility) == .customers
+            ? "internal only" : "let the customer see it"
     }
 
     static let savePath = KeyMap(
-        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.previousChoice, .up, .ctrl("p")),
-                           B(.nextChoice, .down, .ctrl("n"))] + lineEdit,
-        footer: [H("↑/↓", [.previousChoice, .nextChoice], text: { _ in "which" }, shows: { ($0.detail?.attachments?.count ?? 0) > 1 }),
-                 H("Enter", "save", .accept), H("Esc", "", .cancel)])
+        bindings: ctrlC + [
+            B(.accept, .enter), B(.cancel, .escape), B(.previousChoice, .up, .ctrl("p")),
+            B(.nextChoice, .down, .ctrl("n")),
+        ] + lineEdit,
+        footer: [
+            H(
+                "↑/↓", [.previousChoice, .nextChoice], text: { _ in "which" },
+                shows: { ($0.detail?.attachments?.count ?? 0) > 1 }),
+            H("Enter", "save", .accept), H("Esc", "", .cancel),
+        ])
 
     static let saveReplace = KeyMap(
-        bindings: ctrlC + [B(.yes, .char("y"), .char("Y")), B(.no, .char("n"), .char("N"), .backspace), B(.cancel, .escape)],
+        bindings: ctrlC + [
+            B(.yes, .char("y"), .char("Y")), B(.no, .char("n"), .char("N"), .backspace), B(.cancel, .escape),
+        ],
         footer: [H("y", "replace it", .yes), H("n", "another path", .no), H("Esc", "cancel", .cancel)])
 
     static let noteTyping = KeyMap(
-        bindings: ctrlC + [B(.done, .ctrl("d")), B(.cancel, .escape), B(.newLine, .enter), B(.type, .tab), B(.erase, .backspace), B(.type)],
+        bindings: ctrlC + [
+            B(.done, .ctrl("d")), B(.cancel, .escape), B(.newLine, .enter), B(.type, .tab), B(.erase, .backspace),
+            B(.type),
+        ],
         footer: [H("Ctrl-D", "done", .done), H("Enter", "new line", .newLine), H("Esc", "keep as draft", .cancel)])
 
     static let noteConfirm = KeyMap(
         bindings: everywhere
-            + [B(.yes, .char("y"), .char("Y")), B(.audience, .char("p"), .char("P")), B(.editAgain, .char("e"), .char("E")),
-               B(.cancel, .escape, .char("n"), .char("N"))],
+            + [
+                B(.yes, .char("y"), .char("Y")), B(.audience, .char("p"), .char("P")),
+                B(.editAgain, .char("e"), .char("E")),
+                B(.cancel, .escape, .char("n"), .char("N")),
+            ],
         footer: [H("y", "send", .yes), audience, H("e", "edit", .editAgain), H("Esc", "keep", .cancel)])
 
     static let filterPrompt = KeyMap(
-        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.down, .down), B(.up, .up), B(.pageDown, .pageDown),
-                           B(.pageUp, .pageUp)] + lineEdit,
+        bindings: ctrlC + [
+            B(.accept, .enter), B(.cancel, .escape), B(.down, .down), B(.up, .up), B(.pageDown, .pageDown),
+            B(.pageUp, .pageUp),
+        ] + lineEdit,
         footer: [H("Enter", "keep", .accept), H("Esc", "clear", .cancel)])
 
     static let serverFilterPrompt = KeyMap(
@@ -165,25 +212,33 @@ extension KeyMap {
 
     /// The help overlay, in order. Kept to what fits 80×24 with the gauge's legend: one row a key group.
     public static let helpRows: [HelpRow] = [
-        HelpRow(keys: "j / k, ↓ / ↑", text: "move; PgDn / PgUp, Ctrl-F / B page; Ctrl-D / U half",
-                actions: [.down, .up, .pageDown, .pageUp, .halfDown, .halfUp]),
+        HelpRow(
+            keys: "j / k, ↓ / ↑", text: "move; PgDn / PgUp, Ctrl-F / B page; Ctrl-D / U half",
+            actions: [.down, .up, .pageDown, .pageUp, .halfDown, .halfUp]),
         HelpRow(keys: "g / G, Home / End", text: "first / last loaded", actions: [.first, .last]),
         HelpRow(keys: "Enter", text: "open the ticket / the request (log) / the alert", actions: [.open, .accept]),
         HelpRow(keys: "Esc", text: "back; clears the filter", actions: [.back, .clearFilter, .cancel]),
-        HelpRow(keys: "Tab", text: "switch pane: tickets, alerts (Atera), request log", actions: [.nextPane, .previousPane]),
+        HelpRow(
+            keys: "Tab", text: "switch pane: tickets, alerts (Atera), request log", actions: [.nextPane, .previousPane]),
         HelpRow(keys: "/", text: "filter: words, status:new, -prio:low, due:<2h", actions: [.filter]),
         HelpRow(keys: "F", text: "server filter: status:New queue:L1 assignee:me", actions: [.serverFilter]),
         HelpRow(keys: "s / S", text: "sort by the next column / reverse", actions: [.sortNext, .sortReverse]),
-        HelpRow(keys: "s / p / A (ticket)", text: "status / priority / assignee (asks before sending)",
-                actions: [.change(.status), .change(.priority), .change(.assignee)]),
-        HelpRow(keys: "a / w (ticket)", text: "attach a file / save one of its attachments", actions: [.attach, .save]),
+        HelpRow(
+            keys: "s / p / A (ticket)", text: "status / priority / assignee (asks before sending)",
+            actions: [.change(.status), .change(.priority), .change(.assignee)]),
+        HelpRow(
+            keys: "a / w (ticket)", text: "attach a file / save one of its attachments", actions: [.attach, .save]),
         HelpRow(keys: "c / f (ticket)", text: "add a note / show system notes", actions: [.note, .systemNotes]),
         HelpRow(keys: "m", text: "my tickets only (who:me; --me you@msp) / all", actions: [.mine]),
-        HelpRow(keys: "y / o / t", text: "copy number / open web page / next theme", actions: [.copy, .openWeb, .nextTheme]),
-        HelpRow(keys: "r / ?", text: "refresh quota and tickets now / this help", actions: [.refresh, .help, .closeHelp]),
-        HelpRow(keys: ": / 1-9", text: "next tenant / tenant N (several tenants)", actions: [.nextTenant, .pickTenant]),
-        HelpRow(keys: "Backspace, ^U / ^W", text: "in a prompt: erase a character / all / a word",
-                actions: [.erase, .eraseAll, .eraseWord]),
+        HelpRow(
+            keys: "y / o / t", text: "copy number / open web page / next theme", actions: [.copy, .openWeb, .nextTheme]),
+        HelpRow(
+            keys: "r / ?", text: "refresh quota and tickets now / this help", actions: [.refresh, .help, .closeHelp]),
+        HelpRow(
+            keys: ": / 1-9", text: "next tenant / tenant N (several tenants)", actions: [.nextTenant, .pickTenant]),
+        HelpRow(
+            keys: "Backspace, ^U / ^W", text: "in a prompt: erase a character / all / a word",
+            actions: [.erase, .eraseAll, .eraseWord]),
         HelpRow(keys: "q, Ctrl-C", text: "quit", actions: [.quit]),
     ]
 }

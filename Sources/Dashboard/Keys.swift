@@ -7,15 +7,24 @@ extension DashboardState {
         let mode = self.mode
         guard let action = KeyMap.of(mode).action(for: key) else { return [] }
         switch action {
-        case .quit: quit = true; return [.quit]
-        case .help: showHelp = true; return []
-        case .closeHelp: showHelp = false; return []
+        case .quit:
+            quit = true
+            return [.quit]
+        case .help:
+            showHelp = true
+            return []
+        case .closeHelp:
+            showHelp = false
+            return []
         case .nextTheme: return [.nextTheme]
         case .refresh:
             // In the detail view the ticket is fetched again too (not while choosing a value).
-            if let d = detail, d.edit == nil { detail?.loading = true; return [.refresh, .loadDetail(d.id)] }
+            if let d = detail, d.edit == nil {
+                detail?.loading = true
+                return [.refresh, .loadDetail(d.id)]
+            }
             return [.refresh]
-        case .nextTenant, .pickTenant: return [] // the tenants' own (Reduce.swift)
+        case .nextTenant, .pickTenant: return []  // the tenants' own (Reduce.swift)
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
@@ -66,9 +75,11 @@ extension DashboardState {
         let words = TicketFilter.words(filterText)
         let mine = words.filter { ["who:me", "assignee:me"].contains($0.lowercased()) }
         if mine.isEmpty {
-            filterText = (filterText.trimmingCharacters(in: .whitespaces) + " who:me").trimmingCharacters(in: .whitespaces)
+            filterText = (filterText.trimmingCharacters(in: .whitespaces) + " who:me").trimmingCharacters(
+                in: .whitespaces)
         } else {
-            filterText = words.filter { !mine.contains($0) }.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: " ")
+            filterText = words.filter { !mine.contains($0) }.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(
+                separator: " ")
         }
         rebuildView()
     }
@@ -107,7 +118,12 @@ extension DashboardState {
             rebuildView()
             return []
         case .sortReverse:
-            if var o = order { o.descending.toggle(); order = o } else { order = ListOrder(column: .number, descending: true) }
+            if var o = order {
+                o.descending.toggle()
+                order = o
+            } else {
+                order = ListOrder(column: .number, descending: true)
+            }
             rebuildView()
             return []
         case .open:
@@ -146,10 +162,15 @@ extension DashboardState {
         switch action {
         case .back: openAlert = nil
         case .alertTicket:
-            guard let id = a.ticketID else { say("this alert opened no ticket"); return [] }
+            guard let id = a.ticketID else {
+                say("this alert opened no ticket")
+                return []
+            }
             openAlert = nil
             let known = tickets.first { $0.id == id }
-            detail = DetailState(id: id, ticket: known ?? Ticket(id: id, number: "#\(id)", title: a.title, status: "", priority: ""), loading: true)
+            detail = DetailState(
+                id: id, ticket: known ?? Ticket(id: id, number: "#\(id)", title: a.title, status: "", priority: ""),
+                loading: true)
             return [.loadDetail(id)]
         default: break
         }
@@ -176,8 +197,11 @@ extension DashboardState {
         case .nextEndpoint:
             // The next endpoint seen in the log, then all of them again.
             let all = Array(Set(log.map { Self.endpoint(of: $0.path) })).sorted()
-            if let cur = logEndpoint, let i = all.firstIndex(of: cur) { logEndpoint = i + 1 < all.count ? all[i + 1] : nil }
-            else { logEndpoint = all.first }
+            if let cur = logEndpoint, let i = all.firstIndex(of: cur) {
+                logEndpoint = i + 1 < all.count ? all[i + 1] : nil
+            } else {
+                logEndpoint = all.first
+            }
             logSelected = 0
         default: break
         }
@@ -194,7 +218,9 @@ extension DashboardState {
             serverFilterError = nil
         case .erase, .eraseAll, .eraseWord, .type:
             let before = serverFilterText
-            guard LineEdit.apply(key, to: &serverFilterText, maxCharacters: 300), serverFilterText != before else { return [] }
+            guard LineEdit.apply(key, to: &serverFilterText, maxCharacters: 300), serverFilterText != before else {
+                return []
+            }
             serverFilterError = nil
         case .accept:
             do {
@@ -260,7 +286,9 @@ extension DashboardState {
             switch Self.curl(rec) {
             case .success(let command):
                 let v = CredentialVariable.self
-                say("copied as curl (credentials as $\(v.autotaskSecret), $\(v.autotaskIntegrationCode), $\(v.ateraKey))")
+                say(
+                    "copied as curl (credentials as $\(v.autotaskSecret), $\(v.autotaskIntegrationCode), $\(v.ateraKey))"
+                )
                 return [.copy(command)]
             case .failure(let refusal):
                 say("not copied: \(refusal.reason)")

@@ -27,7 +27,10 @@ public enum SortColumn: String, CaseIterable, Sendable {
 public struct ListOrder: Equatable, Sendable {
     public var column: SortColumn
     public var descending: Bool
-    public init(column: SortColumn, descending: Bool) { self.column = column; self.descending = descending }
+    public init(column: SortColumn, descending: Bool) {
+        self.column = column
+        self.descending = descending
+    }
 
     /// `s` walks the columns and then back to the server's order (nil).
     static func next(after o: ListOrder?) -> ListOrder? {
@@ -69,7 +72,9 @@ public struct TicketFilter: Equatable, Sendable {
             case "overdue", "breached", "late": self = .overdue
             case "sla", "any", "yes": self = .any
             default:
-                guard let op = text.first, op == "<" || op == ">", let d = Self.duration(text.dropFirst()) else { return nil }
+                guard let op = text.first, op == "<" || op == ">", let d = Self.duration(text.dropFirst()) else {
+                    return nil
+                }
                 self = op == "<" ? .within(d) : .beyond(d)
             }
         }
@@ -120,10 +125,15 @@ public struct TicketFilter: Equatable, Sendable {
         let text = text.withoutControlOrFormat
         for var word in Self.words(text) where word != "-" && word != "#" && word != "-#" {
             var negated = false
-            if word.hasPrefix("-"), word.count > 1 { negated = true; word.removeFirst() }
+            if word.hasPrefix("-"), word.count > 1 {
+                negated = true
+                word.removeFirst()
+            }
             var column: SortColumn? = nil
-            if word.hasPrefix("#"), word.count > 1 { column = .number; word.removeFirst() }
-            else if let colon = word.firstIndex(of: ":"), let c = Self.columnNames[word[..<colon].lowercased()] {
+            if word.hasPrefix("#"), word.count > 1 {
+                column = .number
+                word.removeFirst()
+            } else if let colon = word.firstIndex(of: ":"), let c = Self.columnNames[word[..<colon].lowercased()] {
                 column = c
                 word = String(word[word.index(after: colon)...])
             }
@@ -131,8 +141,11 @@ public struct TicketFilter: Equatable, Sendable {
             // "status:" with nothing after it yet constrains nothing.
             guard !needle.isEmpty else { continue }
             let bytes = Array(needle.utf8)
-            terms.append(Term(column: column, needle: needle, negated: negated, ascii: bytes.allSatisfy { $0 < 0x80 } ? bytes : nil,
-                              due: column == .due ? DueCondition(needle) : nil, isMe: column == .assignee && needle == "me"))
+            terms.append(
+                Term(
+                    column: column, needle: needle, negated: negated,
+                    ascii: bytes.allSatisfy { $0 < 0x80 } ? bytes : nil,
+                    due: column == .due ? DueCondition(needle) : nil, isMe: column == .assignee && needle == "me"))
         }
         self.terms = terms
     }
@@ -141,10 +154,18 @@ public struct TicketFilter: Equatable, Sendable {
     static func words(_ text: String) -> [String] {
         var out: [String] = [], cur = "", quoted = false
         for ch in text {
-            if ch == "\"" { quoted.toggle(); continue }
+            if ch == "\"" {
+                quoted.toggle()
+                continue
+            }
             if ch.isWhitespace && !quoted {
-                if !cur.isEmpty { out.append(cur); cur = "" }
-            } else { cur.append(ch) }
+                if !cur.isEmpty {
+                    out.append(cur)
+                    cur = ""
+                }
+            } else {
+                cur.append(ch)
+            }
         }
         if !cur.isEmpty { out.append(cur) }
         return out
@@ -153,12 +174,17 @@ public struct TicketFilter: Equatable, Sendable {
     public func matches(_ t: Ticket) -> Bool {
         for term in terms {
             let hit: Bool
-            if term.column == .due { hit = term.due?.matches(t.sla, now: now) ?? false }
-            else if term.isMe { hit = me?.isAssignee(of: t) ?? false }
-            else if let c = term.column { hit = Self.contains(Self.text(t, c), term) }
-            else {
-                hit = Self.contains(t.number, term) || Self.contains(t.title, term) || Self.contains(t.status, term)
-                    || Self.contains(t.priority, term) || Self.contains(t.company, term) || Self.contains(t.assignee, term)
+            if term.column == .due {
+                hit = term.due?.matches(t.sla, now: now) ?? false
+            } else if term.isMe {
+                hit = me?.isAssignee(of: t) ?? false
+            } else if let c = term.column {
+                hit = Self.contains(Self.text(t, c), term)
+            } else {
+                hit =
+                    Self.contains(t.number, term) || Self.contains(t.title, term) || Self.contains(t.status, term)
+                    || Self.contains(t.priority, term) || Self.contains(t.company, term)
+                    || Self.contains(t.assignee, term)
             }
             if hit == term.negated { return false }
         }
@@ -170,9 +196,11 @@ public struct TicketFilter: Equatable, Sendable {
     public func narrows(_ old: TicketFilter) -> Bool {
         // A `due:` condition is not a substring ("<1" is narrower than "<10"): never narrowed from.
         old.terms.allSatisfy { o in
-            !o.negated && o.column != .due && !o.isMe && terms.contains { n in
-                !n.negated && n.column == o.column && Self.bytes(Array(n.needle.utf8), contain: Array(o.needle.utf8))
-            }
+            !o.negated && o.column != .due && !o.isMe
+                && terms.contains { n in
+                    !n.negated && n.column == o.column
+                        && Self.bytes(Array(n.needle.utf8), contain: Array(o.needle.utf8))
+                }
         }
     }
 
@@ -180,7 +208,8 @@ public struct TicketFilter: Equatable, Sendable {
     static func bytes(_ hay: [UInt8], contain needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
         guard needle.count <= hay.count else { return false }
-        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        for i in 0...(hay.count - needle.count)
+        where hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
         return false
     }
 
@@ -253,9 +282,12 @@ extension DashboardState {
             if let old, let current = view, filter.narrows(old) {
                 rows = filter.isEmpty ? current : current.filter { filter.matches(tickets[$0]) }
             } else {
-                rows = filter.isEmpty ? Array(tickets.indices) : tickets.withUnsafeBufferPointer { all in
-                    all.indices.filter { filter.matches(all[$0]) }
-                }
+                rows =
+                    filter.isEmpty
+                    ? Array(tickets.indices)
+                    : tickets.withUnsafeBufferPointer { all in
+                        all.indices.filter { filter.matches(all[$0]) }
+                    }
                 if let order { sortRows(&rows, order) }
             }
             view = rows

@@ -14,7 +14,9 @@ func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyp
     let x0 = area.x, inner = area.width
     let rows = s.logRows
     if shown.isEmpty {
-        c.put(x0, r.y + 1, s.log.isEmpty ? "no requests yet" : "no request matches (e: failures only, f: endpoint)", theme[.muted])
+        c.put(
+            x0, r.y + 1, s.log.isEmpty ? "no requests yet" : "no request matches (e: failures only, f: endpoint)",
+            theme[.muted])
         return
     }
     let first = max(0, min(s.logSelected - rows + 1, shown.count - rows))

@@ -30,7 +30,8 @@ public enum Mode: Equatable, Sendable, CaseIterable {
         switch self {
         case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping: true
         case .help, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request, .alert,
-             .list, .filteredList, .log, .alerts: false
+            .list, .filteredList, .log, .alerts:
+            false
         }
     }
 }

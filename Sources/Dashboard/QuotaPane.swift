@@ -22,7 +22,10 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     let barW = max(10, inner - TextWidth.of(pct) - 3)
     let filled = min(barW, Int((q.fraction * Double(barW)).rounded(.down)))
     // Our share sits at the end of the filled part (a tenant threshold: the rest is everyone else's).
-    let oursCells = perKey ? 0 : min(filled, Int((Double(min(s.poll?.ours ?? 0, q.used)) / Double(max(1, q.limit)) * Double(barW)).rounded()))
+    let oursCells =
+        perKey
+        ? 0
+        : min(filled, Int((Double(min(s.poll?.ours ?? 0, q.used)) / Double(max(1, q.limit)) * Double(barW)).rounded()))
     let marks = perKey ? [] : [barW / 2, barW * 3 / 4]
     c.put(x, r.y + 1, "[", theme[.border])
     for i in 0..<barW {
@@ -35,12 +38,17 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     c.put(x + barW + 3, r.y + 1, pct, tierStyle)
 
     // Line 2: numbers, timeframe, tier.
-    let window = s.vendor.windowPhrase
-        ?? (q.windowSeconds == 60 ? "per minute" : q.windowSeconds % 60 == 0 ? "in \(q.windowSeconds / 60) min (rolling)" : "in \(q.windowSeconds)s")
+    let window =
+        s.vendor.windowPhrase
+        ?? (q.windowSeconds == 60
+            ? "per minute"
+            : q.windowSeconds % 60 == 0 ? "in \(q.windowSeconds / 60) min (rolling)" : "in \(q.windowSeconds)s")
     let serverCount = perKey && q.server?.fresh == true
     let who = !perKey ? "requests, all integrations" : serverCount ? "requests" : "our requests"
     let approx = s.isProjected ? "~" : ""
-    let numbers = "\(approx)\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)" + (serverCount ? " (the server's count)" : "")
+    let numbers =
+        "\(approx)\(Format.grouped(q.used)) / \(Format.grouped(q.limit)) \(who) \(window)"
+        + (serverCount ? " (the server's count)" : "")
     c.put(x, r.y + 2, numbers, theme[.base], maxWidth: inner)
     let line2 = perKey ? (s.tierWords ?? "") : "tier: " + tier.label
     let tw = TextWidth.of(line2)
@@ -55,7 +63,8 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         let text: String
         switch p.reason {
         case .suspended:
-            text = "SUSPENDED: all traffic stopped; one probe at \(Format.clock(p.until, s.timeZone)) (in \(Format.seconds(left))) — \(p.detail)"
+            text =
+                "SUSPENDED: all traffic stopped; one probe at \(Format.clock(p.until, s.timeZone)) (in \(Format.seconds(left))) — \(p.detail)"
         default:
             text = "Paused by the server (\(p.reason.rawValue)): resuming in \(Format.seconds(left)) — \(p.detail)"
         }
@@ -68,15 +77,19 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         return
     }
     if let w = s.attachmentWait, w.until > s.now {
-        c.put(x, y3, "attachment waits for the 5-minute budget: \(ByteSize.text(w.used)) of \(ByteSize.text(w.limit)) used; "
-              + "sends in \(Format.seconds(w.until.timeIntervalSince(s.now)))", theme[.warning], maxWidth: inner)
+        c.put(
+            x, y3,
+            "attachment waits for the 5-minute budget: \(ByteSize.text(w.used)) of \(ByteSize.text(w.limit)) used; "
+                + "sends in \(Format.seconds(w.until.timeIntervalSince(s.now)))", theme[.warning], maxWidth: inner)
         return
     }
     // While attachments are in the tenant's 5-minute window (or refused), that budget comes first.
     if let a = s.poll?.attachments { parts.append(attachmentText(a, s)) }
     if !perKey, let p = s.poll, let others = p.others {
         var who = "ours \(Format.grouped(p.ours)) \(g.ours)  others \(Format.grouped(others))"
-        if let rate = p.othersPerHour, abs(rate) >= 1 { who += " (\(rate > 0 ? "+" : "−")\(Format.grouped(Int(abs(rate).rounded())))/h)" }
+        if let rate = p.othersPerHour, abs(rate) >= 1 {
+            who += " (\(rate > 0 ? "+" : "−")\(Format.grouped(Int(abs(rate).rounded())))/h)"
+        }
         parts.append(who)
     } else if !perKey, let mine = s.ownLastMinute {
         parts.append("ours: \(mine) in the last minute")
@@ -87,15 +100,19 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         if let learned = q.learned { parts.append(learned.text) }
         if let sv = q.server, let remaining = sv.remaining, sv.fresh {
             var text = "X-RateLimit: \(Format.grouped(remaining)) of \(Format.grouped(sv.limit ?? q.limit)) left"
-            if let reset = sv.resetAt, reset > s.now { text += ", resets in \(Format.seconds(reset.timeIntervalSince(s.now)))" }
+            if let reset = sv.resetAt, reset > s.now {
+                text += ", resets in \(Format.seconds(reset.timeIntervalSince(s.now)))"
+            }
             parts.append(text)
             if let mine = s.ownLastMinute { parts.append("ours \(mine) in the last minute") }
         } else if let sv = q.server {
-            parts.append("limit \(Format.grouped(q.limit))\(s.vendor.limitUnit): \(Format.grouped(max(0, q.limit - q.used))) left "
-                         + "(our count; the server's X-RateLimit-* \(Format.age(sv.at, now: s.now)) ago)")
+            parts.append(
+                "limit \(Format.grouped(q.limit))\(s.vendor.limitUnit): \(Format.grouped(max(0, q.limit - q.used))) left "
+                    + "(our count; the server's X-RateLimit-* \(Format.age(sv.at, now: s.now)) ago)")
         } else {
-            parts.append("limit \(Format.grouped(q.limit))\(s.vendor.limitUnit): \(Format.grouped(max(0, q.limit - q.used))) left "
-                         + "(our count; no X-RateLimit-* from the server)")
+            parts.append(
+                "limit \(Format.grouped(q.limit))\(s.vendor.limitUnit): \(Format.grouped(max(0, q.limit - q.used))) left "
+                    + "(our count; no X-RateLimit-* from the server)")
         }
     } else if let b = s.vendor.forecastBoundaries.first(where: { q.fraction < $0.1 }) {
         let at = Int((Double(q.limit) * b.1).rounded(.up))
@@ -135,9 +152,14 @@ func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         let unit = perKey ? "/s" : "/min"
         let rate = perKey ? r / 60 : r
         // Two significant figures and coarse waits: an estimate that does not redraw every second.
-        parts.append(abs(rate) < 0.5 ? "steady" : (rate > 0 ? "+" : "−") + Format.grouped(Format.significant(abs(rate), 2)) + unit)
+        parts.append(
+            abs(rate) < 0.5
+                ? "steady" : (rate > 0 ? "+" : "−") + Format.grouped(Format.significant(abs(rate), 2)) + unit)
         for b in f.shown {
-            parts.append(b.name + " " + (b.seconds.map { "in ~" + Format.duration(Format.coarse($0 / s.timeScale)) } ?? "not in this \(s.vendor.windowName)"))
+            parts.append(
+                b.name + " "
+                    + (b.seconds.map { "in ~" + Format.duration(Format.coarse($0 / s.timeScale)) }
+                        ?? "not in this \(s.vendor.windowName)"))
         }
         if f.boundaries.isEmpty { parts.append(perKey ? "at the limit" : "past every boundary") }
     } else {
@@ -157,7 +179,10 @@ func renderTrend(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     if sparkW >= 8 {
         let levels = g.spark
         for v in h.series(last: sparkW) {
-            guard let v else { cx += c.put(x + cx, y, " ", theme[.muted]); continue }
+            guard let v else {
+                cx += c.put(x + cx, y, " ", theme[.muted])
+                continue
+            }
             let f = Double(v) / Double(max(1, q.limit))
             let glyph = levels[min(levels.count - 1, max(0, Int(f * Double(levels.count))))]
             let style = theme[LatencyTier(count: v, threshold: q.limit)]
@@ -175,10 +200,14 @@ func renderPollLine(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
     var parts = ["own cost \(Format.grouped(p.spentLastHour))/h (budget \(Format.grouped(p.budgetPerHour))/h)"]
     if !perKey, let next = p.nextReadAt {
         let left = next.timeIntervalSince(s.now)
-        parts.append("next read " + (left > 0.5 ? "in \(Format.duration(left.rounded(.up)))" : "now") + (p.why.isEmpty ? "" : " (\(p.why))"))
+        parts.append(
+            "next read " + (left > 0.5 ? "in \(Format.duration(left.rounded(.up)))" : "now")
+                + (p.why.isEmpty ? "" : " (\(p.why))"))
     }
     if let at = s.refreshedAt {
-        parts.append("tickets refreshed \(Format.age(at, now: s.now)) ago" + (s.changedIDs.isEmpty ? "" : ", \(s.changedIDs.count) changed \(g.changed)"))
+        parts.append(
+            "tickets refreshed \(Format.age(at, now: s.now)) ago"
+                + (s.changedIDs.isEmpty ? "" : ", \(s.changedIDs.count) changed \(g.changed)"))
     }
     var line = ""
     for part in parts {

@@ -13,7 +13,9 @@ extension DashboardState {
                     switchTenant(to: (activeTenant + 1) % tenants.count)
                     return []
                 case .pickTenant:
-                    if case .char(let c) = key, let n = c.wholeNumberValue, n <= tenants.count { switchTenant(to: n - 1) }
+                    if case .char(let c) = key, let n = c.wholeNumberValue, n <= tenants.count {
+                        switchTenant(to: n - 1)
+                    }
                     return []
                 default: break
                 }
@@ -25,28 +27,40 @@ extension DashboardState {
             let second = Int(now.timeIntervalSince1970) != Int(date.timeIntervalSince1970)
             now = date
             spinner &+= 1
-            if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds { flash = nil; flashAt = nil }
+            if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds {
+                flash = nil
+                flashAt = nil
+            }
             if let p = pause, p.until <= date, p.reason != .suspended { pause = nil }
             if second && slaSeen {
                 let before = slaBreached
                 countSLA()
                 if slaBreached > before {
                     let n = slaBreached - before
-                    return notifyOnce("breach", "\(n) ticket\(n == 1 ? "" : "s") newly breaching SLA (\(slaBreached) breached)")
+                    return notifyOnce(
+                        "breach", "\(n) ticket\(n == 1 ? "" : "s") newly breaching SLA (\(slaBreached) breached)")
                 }
             }
         case .resize(let w, let h):
-            width = w; height = h
+            width = w
+            height = h
             clampSelection()
             return routed(nearEndLoad())
         case .quota(let q, let at):
             let before = quota?.tier ?? .none
-            quota = q; quotaAt = at; quotaError = nil; lastUpdate = at
+            quota = q
+            quotaAt = at
+            quotaError = nil
+            lastUpdate = at
             noteHistory(at: at)
             // Entering a latency tier (Autotask) or the limit: worth a notification.
             if q.tier > before && q.tier >= .half {
-                if q.tier == .suspended { return notifyOnce("suspension", "at \(Int(q.percent))% of the quota: suspended / at the limit") }
-                if vendor.quotaModel == .tenantThreshold { return notifyOnce("tier", "quota at \(Int(q.percent))%: \(q.tier.label)") }
+                if q.tier == .suspended {
+                    return notifyOnce("suspension", "at \(Int(q.percent))% of the quota: suspended / at the limit")
+                }
+                if vendor.quotaModel == .tenantThreshold {
+                    return notifyOnce("tier", "quota at \(Int(q.percent))%: \(q.tier.label)")
+                }
             }
         case .quotaFailed(let message, _):
             quotaError = message
@@ -69,7 +83,8 @@ extension DashboardState {
                 // loaded after it (and where the next one starts), so the reader keeps their place.
                 let freshIDs = Set(page.tickets.lazy.map(\.id))
                 if let last = page.tickets.last, page.next != nil,
-                   let pos = tickets.firstIndex(where: { $0.id == last.id }), pos + 1 < tickets.count {
+                    let pos = tickets.firstIndex(where: { $0.id == last.id }), pos + 1 < tickets.count
+                {
                     tickets = page.tickets + tickets[(pos + 1)...].filter { !freshIDs.contains($0.id) }
                 } else {
                     tickets = page.tickets
@@ -85,20 +100,30 @@ extension DashboardState {
             total = page.total ?? total
             noteSLA(page.tickets)
             rebuildView()
-            if reset, let keepID, let r = row(ofID: keepID) { selected = r; clampSelection() }
+            if reset, let keepID, let r = row(ofID: keepID) {
+                selected = r
+                clampSelection()
+            }
             // With a filter on, pages do not chain on their own past a few (see filterTopUp).
             return filterActive ? filterTopUp() : nearEndLoad()
         case .pageFailed(let message):
             loadingPage = false
             listError = message
         case .detail(let t):
-            if detail?.id == t.id { detail?.ticket = t; detail?.loading = false; detail?.error = nil }
+            if detail?.id == t.id {
+                detail?.ticket = t
+                detail?.loading = false
+                detail?.error = nil
+            }
             if let i = tickets.firstIndex(where: { $0.id == t.id }) {
                 tickets[i] = listCopy(t)
                 if view != nil { rebuildView() }
             }
         case .detailFailed(let id, let message):
-            if detail?.id == id { detail?.loading = false; detail?.error = message }
+            if detail?.id == id {
+                detail?.loading = false
+                detail?.error = message
+            }
         case .poll(let status):
             poll = status
             noteHistory(at: now)
@@ -107,14 +132,18 @@ extension DashboardState {
         case .attachments, .attachmentsFailed, .attachmentSaved, .attachmentExists, .attachmentSaveFailed:
             reduceSave(event)
         case .comments(let id, let list):
-            if detail?.id == id { detail?.comments = list; detail?.commentsError = nil }
+            if detail?.id == id {
+                detail?.comments = list
+                detail?.commentsError = nil
+            }
         case .commentsFailed(let id, let message):
             if detail?.id == id { detail?.commentsError = message }
         case .ticketWeb(let template):
             ticketURLTemplate = template
         case .attached(let id, let name, let bytes, let visibility):
-            attachOutcome(id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
-                          elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
+            attachOutcome(
+                id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
+                elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
         case .alerts(let list, let at):
             alerts = list
             alertsAt = at
@@ -132,13 +161,24 @@ extension DashboardState {
             say("who is me? \(message)")
         case .noteDraft(let id, let text, let path):
             drafts[id] = path
-            if detail?.id == id { detail?.noteConfirm = NoteDraft(text: text, path: path); detail?.notice = nil }
+            if detail?.id == id {
+                detail?.noteConfirm = NoteDraft(text: text, path: path)
+                detail?.notice = nil
+            }
         case .noteInline(let id, let path, let text):
-            if detail?.id == id { detail?.noteTyping = NoteDraft(text: text, path: path); detail?.notice = nil }
+            if detail?.id == id {
+                detail?.noteTyping = NoteDraft(text: text, path: path)
+                detail?.notice = nil
+            }
         case .noteCancelled(let id, let reason, let path):
             if let path { drafts[id] = path }
             let text = reason + (path.map { " — the draft is kept at \($0) (c reopens it)" } ?? "")
-            if detail?.id == id { detail?.notice = text; detail?.noticeIsError = path != nil } else { say(text) }
+            if detail?.id == id {
+                detail?.notice = text
+                detail?.noticeIsError = path != nil
+            } else {
+                say(text)
+            }
         case .noteAdded(let id, let visibility):
             drafts[id] = nil
             let text = "note added (\(visibility.audience))"
@@ -152,10 +192,19 @@ extension DashboardState {
             say(text + " to ticket \(id)")
         case .noteFailed(let id, let error, let path):
             drafts[id] = path
-            let text = "note not added: \(error). Not retried (the server may have taken it): the text is kept at \(path) (c reopens it)"
-            if detail?.id == id { detail?.saving = nil; detail?.notice = text; detail?.noticeIsError = true } else { say(text) }
+            let text =
+                "note not added: \(error). Not retried (the server may have taken it): the text is kept at \(path) (c reopens it)"
+            if detail?.id == id {
+                detail?.saving = nil
+                detail?.notice = text
+                detail?.noticeIsError = true
+            } else {
+                say(text)
+            }
         case .attachFailed(let id, let name, let error):
-            attachOutcome(id, "\(name) not attached: \(error)", elsewhere: "\(name) not attached to ticket \(id): \(error)", failed: true)
+            attachOutcome(
+                id, "\(name) not attached: \(error)", elsewhere: "\(name) not attached to ticket \(id): \(error)",
+                failed: true)
         case .choices(let field, let labels):
             guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
             e.choices = labels
@@ -170,7 +219,10 @@ extension DashboardState {
             e.selected = detail.flatMap { d in labels.firstIndex { d.ticket.holds($0, for: field) } } ?? 0
             detail?.edit = e
         case .choicesFailed(let message):
-            if detail?.edit != nil { detail?.edit?.error = message; detail?.edit?.choices = [] }
+            if detail?.edit != nil {
+                detail?.edit?.error = message
+                detail?.edit?.choices = []
+            }
         case .updated(let id, let field, let label, let outcome):
             // What the server holds is shown: the read-back ticket came just before (`.detail`).
             changedIDs.insert(id)
@@ -181,10 +233,12 @@ extension DashboardState {
                 text = "\(field.rawValue) set to \(label) (read back from the server)"
             case .differs(let held):
                 apply(field, held, toTicket: id)
-                text = "\(field.rawValue) sent as \(label), but the server holds \(held.isEmpty ? "nothing" : held) (a workflow rule may have changed it)"
+                text =
+                    "\(field.rawValue) sent as \(label), but the server holds \(held.isEmpty ? "nothing" : held) (a workflow rule may have changed it)"
             case .notConfirmed(let why):
                 apply(field, label, toTicket: id)
-                text = "\(field.rawValue) sent as \(label), not confirmed: reading the ticket back failed (\(why)). r reloads it."
+                text =
+                    "\(field.rawValue) sent as \(label), not confirmed: reading the ticket back failed (\(why)). r reloads it."
             }
             if detail?.id == id {
                 detail?.saving = nil
@@ -196,7 +250,8 @@ extension DashboardState {
         case .updateFailed(let id, let field, let label, let error):
             if detail?.id == id {
                 detail?.saving = nil
-                detail?.notice = "\(field.rawValue) not set to \(label): \(error). Not retried (the server may have applied it): r reloads the ticket."
+                detail?.notice =
+                    "\(field.rawValue) not set to \(label): \(error). Not retried (the server may have applied it): r reloads the ticket."
                 detail?.noticeIsError = true
             }
         case .changed(let fresh, let at):

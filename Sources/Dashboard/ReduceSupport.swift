@@ -20,20 +20,25 @@ extension DashboardState {
     public var forecast: QuotaForecast? {
         guard let q = shownQuota else { return nil }
         let perMinute: Double
-        if vendor.quotaModel == .tenantThreshold, let p = poll, let others = p.othersPerHour, let ours = p.oursPerMinute {
+        if vendor.quotaModel == .tenantThreshold, let p = poll, let others = p.othersPerHour, let ours = p.oursPerMinute
+        {
             perMinute = Double(ours) + others / 60
         } else if let h = history, let perBucket = h.ratePerBucket {
             perMinute = perBucket / h.bucketSeconds * 60
         } else {
             return nil
         }
-        return QuotaForecast(count: q.used, limit: q.limit, perMinute: perMinute,
-                             horizon: Double(q.windowSeconds), boundaries: vendor.forecastBoundaries)
+        return QuotaForecast(
+            count: q.used, limit: q.limit, perMinute: perMinute,
+            horizon: Double(q.windowSeconds), boundaries: vendor.forecastBoundaries)
     }
 
     /// What became of an attachment: in its ticket when that is open, else in the footer.
     mutating func attachOutcome(_ id: Int64, _ text: String, elsewhere: String, failed: Bool) {
-        guard detail?.id == id else { say(elsewhere); return }
+        guard detail?.id == id else {
+            say(elsewhere)
+            return
+        }
         detail?.saving = nil
         detail?.notice = text
         detail?.noticeIsError = failed
@@ -72,7 +77,10 @@ extension DashboardState {
         for full in fresh {
             let t = listCopy(full)
             if let i = index[t.id] {
-                if tickets[i] != t { tickets[i] = t; marks.insert(t.id) }
+                if tickets[i] != t {
+                    tickets[i] = t
+                    marks.insert(t.id)
+                }
             } else if listComplete && serverFilter == nil {
                 // (Under a server filter a changed ticket may not match it: `r` asks the server again.)
                 index[t.id] = tickets.count

@@ -22,7 +22,11 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
     } else {
         renderTickets(&c, s, theme, g, layout.tickets)
         // The alerts take the log's place while they have the focus.
-        if s.focus == .alerts { renderAlerts(&c, s, theme, g, layout.log) } else { renderLog(&c, s, theme, g, layout.log) }
+        if s.focus == .alerts {
+            renderAlerts(&c, s, theme, g, layout.log)
+        } else {
+            renderLog(&c, s, theme, g, layout.log)
+        }
     }
     renderFooter(&c, s, theme, g)
     if s.showHelp { renderHelp(&c, s, theme, g) }
@@ -30,9 +34,11 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
 }
 
 func renderTooSmall(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme) {
-    let lines = ["Terminal too small: \(s.width)x\(s.height)",
-                 "psatop needs at least \(Layout.minWidth)x\(Layout.minHeight).",
-                 "Enlarge the window, or press q to quit."]
+    let lines = [
+        "Terminal too small: \(s.width)x\(s.height)",
+        "psatop needs at least \(Layout.minWidth)x\(Layout.minHeight).",
+        "Enlarge the window, or press q to quit.",
+    ]
     let top = max(0, (s.height - lines.count) / 2)
     for (i, l) in lines.enumerated() {
         let w = TextWidth.of(l)
@@ -64,7 +70,9 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     }
     let w = TextWidth.of(right)
     // The name takes what the tier and the clock leave (at least half the width).
-    c.put(1, 0, "psatop \(g.dot) \(s.vendor.label) \(g.dot) \(s.tenant)", theme[.title], maxWidth: max(s.width / 2, s.width - w - 4))
+    c.put(
+        1, 0, "psatop \(g.dot) \(s.vendor.label) \(g.dot) \(s.tenant)", theme[.title],
+        maxWidth: max(s.width / 2, s.width - w - 4))
     c.put(max(0, s.width - w - 1), 0, right, theme[.title])
 }
 
@@ -78,35 +86,46 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         renderFilterPrompt(&c, s, theme, g)
         return
     case .serverFilterPrompt:
-        renderPrompt(&c, s, theme, g, label: " Server filter: ", typed: s.serverFilterText,
-                     right: s.serverFilterError ?? "status: queue: company:  " + map.line(s, dot: g.dot),
-                     rightRole: s.serverFilterError == nil ? .statusBar : .error)
+        renderPrompt(
+            &c, s, theme, g, label: " Server filter: ", typed: s.serverFilterText,
+            right: s.serverFilterError ?? "status: queue: company:  " + map.line(s, dot: g.dot),
+            rightRole: s.serverFilterError == nil ? .statusBar : .error)
         return
     case .attachPath:
-        renderPrompt(&c, s, theme, g, label: " Attach file: ", typed: s.detail?.attachPath ?? "", right: map.line(s, dot: g.dot))
+        renderPrompt(
+            &c, s, theme, g, label: " Attach file: ", typed: s.detail?.attachPath ?? "", right: map.line(s, dot: g.dot))
         return
     case .savePath, .saveReplace:
-        guard let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.index) else { break }
+        guard let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.index) else {
+            break
+        }
         let which = list.count > 1 ? "\(save.index + 1)/\(list.count) " : ""
         if save.replacing {
-            c.put(0, y, " \(save.path.sanitized) exists \(g.dot) " + map.line(s, dot: g.dot), theme[.warning], maxWidth: s.width)
+            c.put(
+                0, y, " \(save.path.sanitized) exists \(g.dot) " + map.line(s, dot: g.dot), theme[.warning],
+                maxWidth: s.width)
         } else {
             let right = map.line(s, dot: g.dot).replacingOccurrences(of: "↑/↓", with: "\(g.up)/\(g.down)")
-            renderPrompt(&c, s, theme, g, label: " Save \(which)\(list[save.index].name.sanitized) to: ", typed: save.path, right: right)
+            renderPrompt(
+                &c, s, theme, g, label: " Save \(which)\(list[save.index].name.sanitized) to: ", typed: save.path,
+                right: right)
         }
         return
     case .noteConfirm:
         // The question names who will see the note before anything is sent.
         guard let d = s.detail, let n = d.noteConfirm else { break }
         let lines = n.text.split(separator: "\n", omittingEmptySubsequences: false).count
-        let text = " Note on \(d.ticket.number.sanitized): \(lines) line\(lines == 1 ? "" : "s") \(g.dot) \(n.visibility.audience) \(g.dot) "
+        let text =
+            " Note on \(d.ticket.number.sanitized): \(lines) line\(lines == 1 ? "" : "s") \(g.dot) \(n.visibility.audience) \(g.dot) "
             + map.line(s, dot: g.dot)
         c.put(0, y, text, n.visibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
     case .attachConfirm:
         // The question names who will see the file before anything is sent.
         guard let d = s.detail, let path = d.attachConfirm else { break }
-        let text = " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(d.attachVisibility.audience) \(g.dot) " + map.line(s, dot: g.dot)
+        let text =
+            " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(d.attachVisibility.audience) \(g.dot) "
+            + map.line(s, dot: g.dot)
         c.put(0, y, text, d.attachVisibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
     default: break
@@ -141,8 +160,11 @@ func renderFilterPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, 
 }
 
 /// A prompt in the footer: its label, what was typed with a cursor, and on the right what the keys do.
-func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, label: String, typed raw: String, right full: String,
-                  rightRole: Role = .statusBar) {
+func renderPrompt(
+    _ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, label: String, typed raw: String,
+    right full: String,
+    rightRole: Role = .statusBar
+) {
     let y = s.height - 1
     // The right part leaves room for at least a dozen typed cells (an error can be long).
     let cap = max(10, s.width - TextWidth.of(label) - 14)
@@ -160,14 +182,17 @@ func renderPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 
 func renderHelp(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     // The rows are the key tables' (KeyTables.swift), then the gauge's legend.
-    let rows = KeyMap.helpRows.map { ($0.keys, $0.text) } + [("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended")]
+    let rows =
+        KeyMap.helpRows.map { ($0.keys, $0.text) } + [("Gauge marks", "50%: +0.5 s · 75%: +1 s · 100%: suspended")]
     let w = min(s.width - 4, 76), h = min(s.height - 2, rows.count + 4)
     let r = Layout.Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
     // The version in the title (no row of its own: the rows already fill 80×24).
     let title = s.version.map { "Help \(g.dot) psatop \($0.sanitized)" } ?? "Help"
     c.box(r, title: title, focused: true, theme: theme, glyphs: g)
     for (i, row) in rows.enumerated() where i < h - 4 {
-        let keyText = s.ascii ? row.0.replacingOccurrences(of: "↓", with: "Down").replacingOccurrences(of: "↑", with: "Up") : row.0
+        let keyText =
+            s.ascii
+            ? row.0.replacingOccurrences(of: "↓", with: "Down").replacingOccurrences(of: "↑", with: "Up") : row.0
         c.put(r.x + 2, r.y + 2 + i, TextWidth.fit(keyText, 20), theme[.header])
         let text = s.ascii ? row.1.replacingOccurrences(of: "·", with: "-") : row.1
         c.put(r.x + 23, r.y + 2 + i, text, theme[.base], maxWidth: w - 25)

@@ -16,23 +16,37 @@ extension DashboardState {
         let labelW = 12, textW = max(10, width - labelW)
         var out: [RequestLine] = []
         func add(_ label: String, _ text: String, _ role: Role = .base) {
-            for (i, w) in Format.wrap(text, width: textW).enumerated() { out.append(RequestLine(label: i == 0 ? label : "", text: w, role: role)) }
+            for (i, w) in Format.wrap(text, width: textW).enumerated() {
+                out.append(RequestLine(label: i == 0 ? label : "", text: w, role: role))
+            }
         }
         func whole(_ text: String, _ role: Role = .base, indent: Int = 0) {
             // Leading spaces (an indented JSON line) are kept as indentation; wrapping would drop them.
             let lead = text.prefix { $0 == " " }.count
             let indent = min(indent + lead, width / 2), text = String(text.dropFirst(lead))
             let pad = String(repeating: " ", count: indent)
-            for w in Format.wrap(text, width: max(10, width - indent)) { out.append(RequestLine(label: nil, text: pad + w, role: role)) }
+            for w in Format.wrap(text, width: max(10, width - indent)) {
+                out.append(RequestLine(label: nil, text: pad + w, role: role))
+            }
         }
         let dot = ascii ? "-" : "·"
         add(rec.method, rec.exchange?.url ?? rec.path, .header)
-        add("Status", rec.status.map { "\($0)" + (rec.isError ? " (failed)" : "") } ?? "no answer (transport failure)", rec.isError ? .error : .ok)
+        add(
+            "Status", rec.status.map { "\($0)" + (rec.isError ? " (failed)" : "") } ?? "no answer (transport failure)",
+            rec.isError ? .error : .ok)
         if let e = rec.error { add("Error", e, .error) }
-        add("Sent", "\(Format.clock(rec.time, timeZone)) (\(Format.age(rec.time, now: now)) ago) \(dot) took \(Format.millis(rec.duration))")
+        add(
+            "Sent",
+            "\(Format.clock(rec.time, timeZone)) (\(Format.age(rec.time, now: now)) ago) \(dot) took \(Format.millis(rec.duration))"
+        )
         if rec.attempt > 0 { add("Attempt", "\(rec.attempt + 1) (retry \(rec.attempt))", .warning) }
-        if let w = rec.waitReason, rec.waited > 0 { add("Waited", "\(Format.seconds(rec.waited)) before sending (\(label(w)))", .warning) }
-        add("Why", rec.background.map { "sent by the poller: \($0)" } ?? "asked for (\(rec.purpose.isEmpty ? "—" : rec.purpose))", .muted)
+        if let w = rec.waitReason, rec.waited > 0 {
+            add("Waited", "\(Format.seconds(rec.waited)) before sending (\(label(w)))", .warning)
+        }
+        add(
+            "Why",
+            rec.background.map { "sent by the poller: \($0)" }
+                ?? "asked for (\(rec.purpose.isEmpty ? "—" : rec.purpose))", .muted)
         guard let x = rec.exchange else {
             out.append(RequestLine(label: nil, text: "", role: .base))
             whole("Headers and bodies were not recorded for this request.", .muted)
@@ -49,11 +63,22 @@ extension DashboardState {
         }
         func body(_ title: String, _ text: String?, bytes: Int, note: String) {
             out.append(RequestLine(label: nil, text: "", role: .base))
-            guard bytes > 0 else { whole("\(title): none", .header); return }
-            guard let text else { whole("\(title) (\(Format.grouped(bytes)) bytes): \(note)", .header); return }
+            guard bytes > 0 else {
+                whole("\(title): none", .header)
+                return
+            }
+            guard let text else {
+                whole("\(title) (\(Format.grouped(bytes)) bytes): \(note)", .header)
+                return
+            }
             let shown = text.utf8.count
-            whole(shown < bytes ? "\(title) (first \(Format.grouped(shown)) of \(Format.grouped(bytes)) bytes)" : "\(title) (\(Format.grouped(bytes)) bytes)", .header)
-            for line in Self.readable(text, complete: shown >= bytes).split(separator: "\n", omittingEmptySubsequences: false) {
+            whole(
+                shown < bytes
+                    ? "\(title) (first \(Format.grouped(shown)) of \(Format.grouped(bytes)) bytes)"
+                    : "\(title) (\(Format.grouped(bytes)) bytes)", .header)
+            for line in Self.readable(text, complete: shown >= bytes).split(
+                separator: "\n", omittingEmptySubsequences: false)
+            {
                 whole(String(line), .base, indent: 2)
             }
         }
@@ -67,12 +92,18 @@ extension DashboardState {
     /// A complete JSON body of modest depth one member per line, keys sorted, arrays of plain
     /// values kept on one line; a cut body, or anything else, as it came.
     static func readable(_ text: String, complete: Bool) -> String {
-        guard complete, let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" else { return text }
+        guard complete, let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" else {
+            return text
+        }
         // Depth first: a hostile body of 2,000 brackets is shown as it is, not handed to a recursive parser.
         var depth = 0, deepest = 0
         for b in text.utf8 {
-            if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { depth += 1; deepest = max(deepest, depth) }
-            else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") { depth -= 1 }
+            if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                depth += 1
+                deepest = max(deepest, depth)
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                depth -= 1
+            }
         }
         guard deepest <= 32, let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else { return text }
         var lines: [String] = []
@@ -93,7 +124,9 @@ extension DashboardState {
         }
         if let d = v as? [String: Any], !d.isEmpty {
             members(d.keys.sorted().map { ($0, d[$0]!) }, "{", "}")
-        } else if let a = v as? [Any], a.contains(where: { !(($0 as? [String: Any])?.isEmpty ?? true) || !(($0 as? [Any])?.isEmpty ?? true) }) {
+        } else if let a = v as? [Any],
+            a.contains(where: { !(($0 as? [String: Any])?.isEmpty ?? true) || !(($0 as? [Any])?.isEmpty ?? true) })
+        {
             members(a.map { (nil, $0) }, "[", "]")
         } else {
             out.append(pad + head + compactJSON(v))
@@ -102,7 +135,8 @@ extension DashboardState {
 
     /// One value as compact JSON (Foundation's spelling of numbers, booleans and strings).
     private static func compactJSON(_ v: Any) -> String {
-        guard let d = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys, .withoutEscapingSlashes]) else { return "?" }
+        guard let d = try? JSONSerialization.data(withJSONObject: [v], options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return "?" }
         return String(String(decoding: d, as: UTF8.self).dropFirst().dropLast())
     }
 
@@ -110,24 +144,33 @@ extension DashboardState {
     /// variables psatop itself reads (`$AUTOTASK_SECRET`, `$AUTOTASK_INTEGRATION_CODE`,
     /// `$ATERA_API_KEY`), never their values; or why it cannot be (a body not kept whole).
     static func curl(_ rec: RequestRecord) -> Result<String, CurlRefusal> {
-        guard let x = rec.exchange else { return .failure(CurlRefusal(reason: "no headers or body were kept for this request")) }
+        guard let x = rec.exchange else {
+            return .failure(CurlRefusal(reason: "no headers or body were kept for this request"))
+        }
         guard !x.url.contains(RequestExchange.redacted) else {
             return .failure(CurlRefusal(reason: "its address held a secret (now redacted)"))
         }
         if x.requestBodyBytes > 0, x.requestBody?.utf8.count != x.requestBodyBytes {
-            return .failure(CurlRefusal(reason: "its body was not kept whole (an attachment, or over \(RequestExchange.bodyLimit / 1_024) KB)"))
+            return .failure(
+                CurlRefusal(
+                    reason:
+                        "its body was not kept whole (an attachment, or over \(RequestExchange.bodyLimit / 1_024) KB)"))
         }
         func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         var parts = ["curl", "-sS", "-X", rec.method, quoted(x.url)]
         for h in x.requestHeaders {
             let name = h.name.lowercased()
-            guard h.value == RequestExchange.redacted else { parts += ["-H", quoted("\(h.name): \(h.value)")]; continue }
-            let variable = switch name {
-            case "secret": CredentialVariable.autotaskSecret
-            case "apiintegrationcode": CredentialVariable.autotaskIntegrationCode
-            case "x-api-key": CredentialVariable.ateraKey
-            default: "PSATOP_SECRET"
+            guard h.value == RequestExchange.redacted else {
+                parts += ["-H", quoted("\(h.name): \(h.value)")]
+                continue
             }
+            let variable =
+                switch name {
+                case "secret": CredentialVariable.autotaskSecret
+                case "apiintegrationcode": CredentialVariable.autotaskIntegrationCode
+                case "x-api-key": CredentialVariable.ateraKey
+                default: "PSATOP_SECRET"
+                }
             let value = name == "authorization" ? "Bearer $\(CredentialVariable.ateraKey)" : "$\(variable)"
             parts += ["-H", "\"\(h.name): \(value)\""]
         }
@@ -147,10 +190,14 @@ extension DashboardState {
 }
 
 /// The request view: one request of the log in full, in place of the tickets and the log.
-func renderRequest(_ c: inout Canvas, _ s: DashboardState, _ rec: RequestRecord, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+func renderRequest(
+    _ c: inout Canvas, _ s: DashboardState, _ rec: RequestRecord, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect
+) {
     let status = rec.status.map(String.init) ?? "ERR"
-    let area = c.box(r, title: "Request #\(rec.id) \(g.dot) \(rec.method) \(DashboardState.endpoint(of: rec.path)) \(g.dot) \(status)",
-          focused: true, theme: theme, glyphs: g)
+    let area = c.box(
+        r,
+        title: "Request #\(rec.id) \(g.dot) \(rec.method) \(DashboardState.endpoint(of: rec.path)) \(g.dot) \(status)",
+        focused: true, theme: theme, glyphs: g)
     let x0 = area.x, inner = area.width
     let lines = s.requestLines(rec, width: inner)
     let rows = s.requestRows

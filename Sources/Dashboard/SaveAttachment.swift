@@ -8,7 +8,8 @@ extension DashboardState {
     mutating func startSave() -> [Command] {
         guard var d = detail, d.saving == nil, !d.loading else { return [] }
         guard let list = d.attachments, !list.isEmpty else {
-            d.notice = d.attachmentsError.map { "attachments could not be loaded: \($0)" } ?? "this ticket has no attachments"
+            d.notice =
+                d.attachmentsError.map { "attachments could not be loaded: \($0)" } ?? "this ticket has no attachments"
             d.noticeIsError = d.attachmentsError != nil
             detail = d
             return []
@@ -20,7 +21,9 @@ extension DashboardState {
     }
 
     mutating func handleSave(_ action: KeyAction, _ key: Key) -> [Command] {
-        guard var d = detail, var save = d.save, let list = d.attachments, list.indices.contains(save.index) else { return [] }
+        guard var d = detail, var save = d.save, let list = d.attachments, list.indices.contains(save.index) else {
+            return []
+        }
         if save.replacing {
             switch action {
             case .yes:
@@ -66,11 +69,17 @@ extension DashboardState {
     mutating func reduceSave(_ e: DashboardEvent) {
         switch e {
         case .attachments(let id, let list):
-            if detail?.id == id { detail?.attachments = list; detail?.attachmentsError = nil }
+            if detail?.id == id {
+                detail?.attachments = list
+                detail?.attachmentsError = nil
+            }
         case .attachmentsFailed(let id, let message):
             if detail?.id == id { detail?.attachmentsError = message }
         case .attachmentSaved(let id, let name, let path, let bytes):
-            guard detail?.id == id else { say("saved \(name) to \(path)"); return }
+            guard detail?.id == id else {
+                say("saved \(name) to \(path)")
+                return
+            }
             detail?.save = nil
             detail?.saving = nil
             detail?.notice = "saved \(name) (\(ByteSize.text(bytes))) to \(path)"
@@ -80,7 +89,10 @@ extension DashboardState {
             detail?.saving = nil
             detail?.save?.replacing = true
         case .attachmentSaveFailed(let id, let name, let error):
-            guard detail?.id == id else { say("\(name) not saved: \(error)"); return }
+            guard detail?.id == id else {
+                say("\(name) not saved: \(error)")
+                return
+            }
             detail?.saving = nil
             detail?.notice = "\(name) not saved: \(error)"
             detail?.noticeIsError = true

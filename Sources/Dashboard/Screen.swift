@@ -20,16 +20,46 @@ public struct Screen: Equatable, Sendable {
 
 /// The screen's fields read as the state's own (every pane reads `s.width`, `s.now`…).
 extension DashboardState {
-    public var now: Date { get { screen.now } set { screen.now = newValue } }
-    public var width: Int { get { screen.width } set { screen.width = newValue } }
-    public var height: Int { get { screen.height } set { screen.height = newValue } }
-    public var ascii: Bool { get { screen.ascii } set { screen.ascii = newValue } }
-    public var version: String? { get { screen.version } set { screen.version = newValue } }
-    public var timeZone: TimeZone { get { screen.timeZone } set { screen.timeZone = newValue } }
-    public var spinner: Int { get { screen.spinner } set { screen.spinner = newValue } }
-    public var showHelp: Bool { get { screen.showHelp } set { screen.showHelp = newValue } }
-    public var quit: Bool { get { screen.quit } set { screen.quit = newValue } }
-    public var notify: Bool { get { screen.notify } set { screen.notify = newValue } }
+    public var now: Date {
+        get { screen.now }
+        set { screen.now = newValue }
+    }
+    public var width: Int {
+        get { screen.width }
+        set { screen.width = newValue }
+    }
+    public var height: Int {
+        get { screen.height }
+        set { screen.height = newValue }
+    }
+    public var ascii: Bool {
+        get { screen.ascii }
+        set { screen.ascii = newValue }
+    }
+    public var version: String? {
+        get { screen.version }
+        set { screen.version = newValue }
+    }
+    public var timeZone: TimeZone {
+        get { screen.timeZone }
+        set { screen.timeZone = newValue }
+    }
+    public var spinner: Int {
+        get { screen.spinner }
+        set { screen.spinner = newValue }
+    }
+    public var showHelp: Bool {
+        get { screen.showHelp }
+        set { screen.showHelp = newValue }
+    }
+    public var quit: Bool {
+        get { screen.quit }
+        set { screen.quit = newValue }
+    }
+    public var notify: Bool {
+        get { screen.notify }
+        set { screen.notify = newValue }
+    }
 }
 
 /// Where the panes go at a given size.
@@ -43,7 +73,8 @@ public struct Layout: Equatable, Sendable {
     public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
 
     public init(width: Int, height: Int, overviewRows: Int = 0) {
-        self.width = width; self.height = height
+        self.width = width
+        self.height = height
         overview = Rect(x: 0, y: 1, width: width, height: overviewRows > 0 ? overviewRows + 2 : 0)
         quota = Rect(x: 0, y: 1 + overview.height, width: width, height: 7)
         let bodyTop = quota.y + quota.height, bodyHeight = max(0, height - bodyTop - 1)

@@ -155,7 +155,11 @@ public struct NoteDraft: Equatable, Sendable {
     public var text: String
     public var path: String
     public var visibility: Visibility = .internal
-    public init(text: String, path: String, visibility: Visibility = .internal) { self.text = text; self.path = path; self.visibility = visibility }
+    public init(text: String, path: String, visibility: Visibility = .internal) {
+        self.text = text
+        self.path = path
+        self.visibility = visibility
+    }
 
     /// The most a note may hold (Autotask's note description takes 32,000 characters).
     public static let maxLength = NoteText.maxLength
@@ -187,7 +191,10 @@ public struct AttachmentSave: Equatable, Sendable {
     public var edited = false
     /// The path exists: `y` replaces it, `n` goes back to the path.
     public var replacing = false
-    public init(index: Int, path: String) { self.index = index; self.path = path }
+    public init(index: Int, path: String) {
+        self.index = index
+        self.path = path
+    }
 }
 
 public struct AttachmentWait: Equatable, Sendable {
@@ -300,7 +307,9 @@ public struct DashboardState: Equatable, Sendable {
         self.screen = Screen(now: now, width: width, height: height)
     }
 
-    public var layout: Layout { Layout(width: width, height: height, overviewRows: tenants.count > 1 ? min(tenants.count, Self.overviewMax) : 0) }
+    public var layout: Layout {
+        Layout(width: width, height: height, overviewRows: tenants.count > 1 ? min(tenants.count, Self.overviewMax) : 0)
+    }
     public static let overviewMax = 4
     /// Ticket rows visible in the list.
     public var listRows: Int { max(1, layout.tickets.height - 3) }
@@ -308,7 +317,7 @@ public struct DashboardState: Equatable, Sendable {
     public var selectedTicket: Ticket? {
         guard selected >= 0 && selected < visibleCount else { return nil }
         let i = ticketIndex(row: selected)
-        return i < tickets.count ? tickets[i] : nil // (a view not yet rebuilt after a refresh may point past the end)
+        return i < tickets.count ? tickets[i] : nil  // (a view not yet rebuilt after a refresh may point past the end)
     }
     /// The quota's state in words: Autotask's latency tier; Atera has no tiers, only its per-key limit.
     public var tierWords: String? {

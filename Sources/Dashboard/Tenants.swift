@@ -15,7 +15,10 @@ public struct TenantSummary: Equatable, Sendable {
     /// The forecast's next boundary in this window ("+1 s tier in ~28m"), nil when none comes.
     public var next: String?
 
-    public init(name: String, vendor: Vendor) { self.name = name; self.vendor = vendor }
+    public init(name: String, vendor: Vendor) {
+        self.name = name
+        self.vendor = vendor
+    }
 
     mutating func update(from s: DashboardState) {
         quota = s.shownQuota
@@ -33,7 +36,9 @@ public struct TenantSummary: Equatable, Sendable {
 
 extension DashboardState {
     /// A dashboard over several tenants: the first one's panes are shown, the others wait in `background`.
-    public static func multi(_ tenants: [(vendor: Vendor, name: String)], now: Date, width: Int = 80, height: Int = 24) -> DashboardState {
+    public static func multi(_ tenants: [(vendor: Vendor, name: String)], now: Date, width: Int = 80, height: Int = 24)
+        -> DashboardState
+    {
         let first = tenants.first ?? (vendor: Vendor.autotask, name: "")
         var s = DashboardState(vendor: first.vendor, tenant: first.name, now: now, width: width, height: height)
         guard tenants.count > 1 else { return s }
@@ -68,7 +73,9 @@ extension DashboardState {
 
     /// Shows tenant `j` in the main panes; the current one's panes wait in the background.
     public mutating func switchTenant(to j: Int) {
-        guard j != activeTenant, tenants.indices.contains(j), var next = background.removeValue(forKey: j) else { return }
+        guard j != activeTenant, tenants.indices.contains(j), var next = background.removeValue(forKey: j) else {
+            return
+        }
         var current = self
         current.background = [:]
         current.tenants = []
@@ -83,14 +90,17 @@ extension DashboardState {
 
     /// Commands from keys go to the tenant on screen.
     func routed(_ commands: [Command]) -> [Command] {
-        tenants.count > 1 ? commands.map { if case .forTenant = $0 { $0 } else { .forTenant(activeTenant, $0) } } : commands
+        tenants.count > 1
+            ? commands.map { if case .forTenant = $0 { $0 } else { .forTenant(activeTenant, $0) } } : commands
     }
 }
 
 /// The overview: one line per tenant — gauge, percentage, tier or suspension, age of the reading.
 func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     guard r.height > 2 else { return }
-    c.box(r, title: "Tenants (\(s.tenants.count)) \(g.dot) : next \(g.dot) 1-\(min(9, s.tenants.count)) pick", focused: false, theme: theme, glyphs: g)
+    c.box(
+        r, title: "Tenants (\(s.tenants.count)) \(g.dot) : next \(g.dot) 1-\(min(9, s.tenants.count)) pick",
+        focused: false, theme: theme, glyphs: g)
     let rows = r.height - 2
     // Keep the active tenant in view when there are more tenants than rows.
     let first = max(0, min(s.activeTenant - rows + 1, s.tenants.count - rows))
@@ -104,14 +114,17 @@ func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
         let active = i == s.activeTenant
         x += c.put(x, y, active ? ">" : " ", theme[.header])
         x += c.put(x, y, "\(i + 1) ", theme[.muted])
-        x += c.put(x, y, TextWidth.fit(t.name.sanitized, nameW, ascii: s.ascii) + " ", active ? theme[.header] : theme[.base])
+        x += c.put(
+            x, y, TextWidth.fit(t.name.sanitized, nameW, ascii: s.ascii) + " ", active ? theme[.header] : theme[.base])
         x += c.put(x, y, TextWidth.fit(t.vendor.label, 9), theme[.muted])
         let tierStyle = t.tier.map { theme[$0] } ?? theme[.muted]
         let barW = max(10, min(30, r.width - x - 44))
         if let q = t.quota {
             let filled = min(barW, Int((q.fraction * Double(barW)).rounded(.down)))
             x += c.put(x, y, "[", theme[.border])
-            for b in 0..<barW { c.put(x + b, y, b < filled ? g.full : g.empty, b < filled ? tierStyle : theme[.gaugeEmpty]) }
+            for b in 0..<barW {
+                c.put(x + b, y, b < filled ? g.full : g.empty, b < filled ? tierStyle : theme[.gaugeEmpty])
+            }
             x += barW
             x += c.put(x, y, "] ", theme[.border])
             x += c.put(x, y, String(format: "%@%5.1f%% ", t.projected ? "~" : " ", q.percent), tierStyle)
@@ -123,10 +136,15 @@ func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
             }
             if let n = t.next, t.pause?.reason != .suspended { state += " \(g.dot) " + n }
             if let e = t.error { state += " \(g.dot) read failed: \(e)" }
-            c.put(x, y, state, t.pause?.reason == .suspended ? theme[.error] : t.error != nil ? theme[.warning] : tierStyle, maxWidth: r.x + r.width - 2 - x)
+            c.put(
+                x, y, state,
+                t.pause?.reason == .suspended ? theme[.error] : t.error != nil ? theme[.warning] : tierStyle,
+                maxWidth: r.x + r.width - 2 - x)
         } else {
-            c.put(x, y, t.error.map { "quota unavailable: \($0)" } ?? "reading the quota…", t.error == nil ? theme[.muted] : theme[.error],
-                  maxWidth: r.x + r.width - 2 - x)
+            c.put(
+                x, y, t.error.map { "quota unavailable: \($0)" } ?? "reading the quota…",
+                t.error == nil ? theme[.muted] : theme[.error],
+                maxWidth: r.x + r.width - 2 - x)
         }
     }
 }

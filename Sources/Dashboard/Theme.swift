@@ -28,31 +28,42 @@ public struct Theme: Sendable, Equatable {
         }
     }
 
-    public init(name: String, styles: [Role: Style]) { self.name = name; self.styles = styles }
+    public init(name: String, styles: [Role: Style]) {
+        self.name = name
+        self.styles = styles
+    }
 
     /// Built in so psatop can always draw; `themes/default.toml` says the same in a file.
-    public static let fallback = Theme(name: "fallback", styles: [
-        .base: Style(), .muted: Style(fg: .ansi(8)), .title: Style(fg: .ansi(15), bg: .ansi(4), bold: true),
-        .border: Style(fg: .ansi(8)), .borderFocus: Style(fg: .ansi(14), bold: true), .header: Style(fg: .ansi(14), bold: true),
-        .selected: Style(reverse: true), .statusBar: Style(fg: .ansi(0), bg: .ansi(7)), .key: Style(fg: .ansi(0), bg: .ansi(6), bold: true),
-        .error: Style(fg: .ansi(9), bold: true), .warning: Style(fg: .ansi(11)), .ok: Style(fg: .ansi(10)),
-        .gaugeNone: Style(fg: .ansi(2)), .gaugeHalf: Style(fg: .ansi(3)), .gaugeOne: Style(fg: .ansi(1)),
-        .gaugeSuspended: Style(fg: .ansi(15), bg: .ansi(1), bold: true), .gaugeEmpty: Style(fg: .ansi(8)),
-        .gaugeMark: Style(fg: .ansi(15), bold: true),
-        .priorityCritical: Style(fg: .ansi(9), bold: true), .priorityHigh: Style(fg: .ansi(11)),
-        .priorityMedium: Style(), .priorityLow: Style(fg: .ansi(8)), .overdue: Style(fg: .ansi(9)),
-    ])
+    public static let fallback = Theme(
+        name: "fallback",
+        styles: [
+            .base: Style(), .muted: Style(fg: .ansi(8)), .title: Style(fg: .ansi(15), bg: .ansi(4), bold: true),
+            .border: Style(fg: .ansi(8)), .borderFocus: Style(fg: .ansi(14), bold: true),
+            .header: Style(fg: .ansi(14), bold: true),
+            .selected: Style(reverse: true), .statusBar: Style(fg: .ansi(0), bg: .ansi(7)),
+            .key: Style(fg: .ansi(0), bg: .ansi(6), bold: true),
+            .error: Style(fg: .ansi(9), bold: true), .warning: Style(fg: .ansi(11)), .ok: Style(fg: .ansi(10)),
+            .gaugeNone: Style(fg: .ansi(2)), .gaugeHalf: Style(fg: .ansi(3)), .gaugeOne: Style(fg: .ansi(1)),
+            .gaugeSuspended: Style(fg: .ansi(15), bg: .ansi(1), bold: true), .gaugeEmpty: Style(fg: .ansi(8)),
+            .gaugeMark: Style(fg: .ansi(15), bold: true),
+            .priorityCritical: Style(fg: .ansi(9), bold: true), .priorityHigh: Style(fg: .ansi(11)),
+            .priorityMedium: Style(), .priorityLow: Style(fg: .ansi(8)), .overdue: Style(fg: .ansi(9)),
+        ])
 
     /// No colour at all (NO_COLOR, or a terminal without colours): attributes only.
-    public static let mono = Theme(name: "mono", styles: [
-        .base: Style(), .muted: Style(dim: true), .title: Style(bold: true, reverse: true), .border: Style(),
-        .borderFocus: Style(bold: true), .header: Style(bold: true), .selected: Style(reverse: true),
-        .statusBar: Style(reverse: true), .key: Style(bold: true), .error: Style(bold: true), .warning: Style(bold: true),
-        .ok: Style(), .gaugeNone: Style(), .gaugeHalf: Style(bold: true), .gaugeOne: Style(bold: true),
-        .gaugeSuspended: Style(bold: true, reverse: true), .gaugeEmpty: Style(dim: true), .gaugeMark: Style(bold: true),
-        .priorityCritical: Style(bold: true), .priorityHigh: Style(bold: true), .priorityMedium: Style(),
-        .priorityLow: Style(dim: true), .overdue: Style(underline: true),
-    ])
+    public static let mono = Theme(
+        name: "mono",
+        styles: [
+            .base: Style(), .muted: Style(dim: true), .title: Style(bold: true, reverse: true), .border: Style(),
+            .borderFocus: Style(bold: true), .header: Style(bold: true), .selected: Style(reverse: true),
+            .statusBar: Style(reverse: true), .key: Style(bold: true), .error: Style(bold: true),
+            .warning: Style(bold: true),
+            .ok: Style(), .gaugeNone: Style(), .gaugeHalf: Style(bold: true), .gaugeOne: Style(bold: true),
+            .gaugeSuspended: Style(bold: true, reverse: true), .gaugeEmpty: Style(dim: true),
+            .gaugeMark: Style(bold: true),
+            .priorityCritical: Style(bold: true), .priorityHigh: Style(bold: true), .priorityMedium: Style(),
+            .priorityLow: Style(dim: true), .overdue: Style(underline: true),
+        ])
 }
 
 /// A theme file error that names the file and line.
@@ -61,7 +72,11 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable {
     public var line: Int
     public var message: String
     public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-    public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
 }
 
 /// A theme file as read by psatop's one TOML reader (TOMLKit, in PSAApp: `ThemeFile`): its
@@ -122,8 +137,11 @@ public enum ThemeLoader {
         }
         for section in source.sections.sorted(by: { $0.line < $1.line }) {
             guard let r = Role(rawValue: section.name) else {
-                throw ThemeError(file: file, line: section.line,
-                                 message: "unknown style '\(section.name)'; known: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ThemeError(
+                    file: file, line: section.line,
+                    message:
+                        "unknown style '\(section.name)'; known: \(Role.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             var s = Style()
             for entry in section.entries.sorted(by: { $0.line < $1.line }) {

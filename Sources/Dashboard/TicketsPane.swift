@@ -3,7 +3,12 @@ import PSACore
 
 /// Ticket list columns for a width: fixed columns shrink or drop, the title takes the rest.
 struct TicketColumns {
-    struct Column { let title: String; let width: Int; let value: (Ticket, DashboardState) -> String; var right = false }
+    struct Column {
+        let title: String
+        let width: Int
+        let value: (Ticket, DashboardState) -> String
+        var right = false
+    }
     let columns: [Column]
 
     init(width inner: Int, sla: Bool = false) {
@@ -12,13 +17,19 @@ struct TicketColumns {
         let status = Column(title: SortColumn.status.header, width: inner >= 110 ? 17 : 12) { t, _ in t.status }
         let priority = Column(title: SortColumn.priority.header, width: 8) { t, _ in t.priority }
         // With a DUE column a narrow list gives its room from the company.
-        let company = Column(title: SortColumn.company.header, width: inner >= 110 ? 22 : sla ? 11 : 14) { t, _ in t.company }
+        let company = Column(title: SortColumn.company.header, width: inner >= 110 ? 22 : sla ? 11 : 14) { t, _ in
+            t.company
+        }
         let assignee = Column(title: SortColumn.assignee.header, width: 16) { t, _ in t.assignee }
-        let age = Column(title: SortColumn.activity.header, width: 8, value: { t, s in Format.age(t.lastActivity, now: s.now) }, right: true)
+        let age = Column(
+            title: SortColumn.activity.header, width: 8, value: { t, s in Format.age(t.lastActivity, now: s.now) },
+            right: true)
         // The nearest open SLA deadline, relative ("in 42m", "-3h" overdue), where the tenant sets SLAs.
-        let due = Column(title: SortColumn.due.header, width: 7, value: { t, s in
-            t.sla?.nextDeadline.map { SLAText.relative($0, now: s.now) } ?? ""
-        }, right: true)
+        let due = Column(
+            title: SortColumn.due.header, width: 7,
+            value: { t, s in
+                t.sla?.nextDeadline.map { SLAText.relative($0, now: s.now) } ?? ""
+            }, right: true)
         var fixed = [number, status, priority, company]
         if inner >= 130 { fixed.append(assignee) }
         if sla { fixed.append(due) }
@@ -52,7 +63,8 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     var title: String
     if s.filterActive {
         // The counts against the whole list are in the footer; here, what the filter is.
-        title = "Tickets \(Format.grouped(position))/\(Format.grouped(s.visibleCount)) \(g.dot) /\(s.filterText.sanitized)"
+        title =
+            "Tickets \(Format.grouped(position))/\(Format.grouped(s.visibleCount)) \(g.dot) /\(s.filterText.sanitized)"
     } else {
         title = "Tickets \(Format.grouped(position))/\(s.totalText)"
         if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
@@ -74,9 +86,13 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     }
     let rows = s.listRows
     if s.visibleCount == 0 {
-        var msg = s.listError.map { "could not load tickets: \($0)" } ?? (s.listComplete ? "no tickets" : "loading tickets…")
+        var msg =
+            s.listError.map { "could not load tickets: \($0)" } ?? (s.listComplete ? "no tickets" : "loading tickets…")
         if s.filterActive && !s.tickets.isEmpty {
-            msg = s.listComplete ? "no ticket matches" : "no loaded ticket matches (j loads more; the server filters status with --status)"
+            msg =
+                s.listComplete
+                ? "no ticket matches"
+                : "no loaded ticket matches (j loads more; the server filters status with --status)"
         }
         c.put(x0 + 1, r.y + 2, msg, s.listError == nil ? theme[.muted] : theme[.error], maxWidth: inner - 2)
         return
@@ -86,8 +102,11 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         let y = r.y + 2 + row
         guard i < s.visibleCount else {
             if i == s.visibleCount {
-                if let e = s.listError { c.put(x0 + 1, y, "next page failed: \(e) (r: now)", theme[.error], maxWidth: inner - 2) }
-                else if s.loadingPage { c.put(x0 + 1, y, "\(g.spinner[s.spinner % g.spinner.count]) loading more…", theme[.muted]) }
+                if let e = s.listError {
+                    c.put(x0 + 1, y, "next page failed: \(e) (r: now)", theme[.error], maxWidth: inner - 2)
+                } else if s.loadingPage {
+                    c.put(x0 + 1, y, "\(g.spinner[s.spinner % g.spinner.count]) loading more…", theme[.muted])
+                }
             }
             break
         }
@@ -95,7 +114,9 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         let isSel = i == s.selected
         let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
         if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }
-        if s.changedIDs.contains(t.id) { c.put(x0, y, g.changed, isSel && s.focus == .tickets ? base : theme[.warning]) }
+        if s.changedIDs.contains(t.id) {
+            c.put(x0, y, g.changed, isSel && s.focus == .tickets ? base : theme[.warning])
+        }
         var x = x0 + 1
         for col in cols {
             var style = base
@@ -103,12 +124,15 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
                 if col.title == SortColumn.priority.header, let p = priorityStyle(t.priority, theme) { style = p }
                 if col.title == SortColumn.activity.header { style = theme[.muted] }
                 if col.title == SortColumn.due.header, let sla = t.sla { style = dueStyle(sla, s.now, theme) }
-                if col.title == SortColumn.number.header, let due = t.due, due < s.now, !["complete", "closed", "resolved"].contains(t.status.lowercased()) {
+                if col.title == SortColumn.number.header, let due = t.due, due < s.now,
+                    !["complete", "closed", "resolved"].contains(t.status.lowercased())
+                {
                     style = theme[.overdue]
                 }
             }
             // Sanitize before measuring: escape sequences and invisible characters take no columns.
-            c.put(x, y, TextWidth.fit(col.value(t, s).sanitized, col.width, ascii: s.ascii, alignRight: col.right), style)
+            c.put(
+                x, y, TextWidth.fit(col.value(t, s).sanitized, col.width, ascii: s.ascii, alignRight: col.right), style)
             x += col.width + 1
         }
     }

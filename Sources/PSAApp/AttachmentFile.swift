@@ -8,14 +8,19 @@ public struct AttachmentFile: Sendable, Equatable {
     public var name: String
     public var data: Data
 
-    public init(name: String, data: Data) { self.name = name; self.data = data }
+    public init(name: String, data: Data) {
+        self.name = name
+        self.data = data
+    }
 
     public struct Refused: Error, CustomStringConvertible, Sendable, Equatable {
         public var description: String
     }
 
     /// The path with `~` / `~/…` expanded and made absolute.
-    public static func resolve(_ typed: String, home: String = NSHomeDirectory(), cwd: String = FileManager.default.currentDirectoryPath) -> String {
+    public static func resolve(
+        _ typed: String, home: String = NSHomeDirectory(), cwd: String = FileManager.default.currentDirectoryPath
+    ) -> String {
         var p = typed
         if p == "~" { p = home } else if p.hasPrefix("~/") { p = home + p.dropFirst(1) }
         if !p.hasPrefix("/") { p = cwd + "/" + p }
@@ -26,8 +31,10 @@ public struct AttachmentFile: Sendable, Equatable {
         (resolve(typed) as NSString).lastPathComponent
     }
 
-    public static func read(_ typed: String, fileLimit: Int, home: String = NSHomeDirectory(),
-                            cwd: String = FileManager.default.currentDirectoryPath) throws -> AttachmentFile {
+    public static func read(
+        _ typed: String, fileLimit: Int, home: String = NSHomeDirectory(),
+        cwd: String = FileManager.default.currentDirectoryPath
+    ) throws -> AttachmentFile {
         let path = resolve(typed, home: home, cwd: cwd)
         // Opened once without blocking (a FIFO or a device cannot hold the screen), judged by
         // `fstat` of what was opened, read from that same descriptor.
@@ -46,14 +53,18 @@ public struct AttachmentFile: Sendable, Equatable {
         let size = Int(file.info.st_size)
         guard size > 0 else { throw Refused(description: "\(path) is empty") }
         guard size <= fileLimit else {
-            throw Refused(description: "the file is \(ByteSize.text(size)); Autotask takes at most \(ByteSize.text(fileLimit)) per attachment")
+            throw Refused(
+                description:
+                    "the file is \(ByteSize.text(size)); Autotask takes at most \(ByteSize.text(fileLimit)) per attachment"
+            )
         }
         // At most one byte past the limit: a file that grew since fstat is still refused.
         guard let data = file.readAll(upTo: fileLimit + 1) else {
             throw Refused(description: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         guard data.count <= fileLimit else {
-            throw Refused(description: "the file is over \(ByteSize.text(fileLimit)); Autotask takes at most that per attachment")
+            throw Refused(
+                description: "the file is over \(ByteSize.text(fileLimit)); Autotask takes at most that per attachment")
         }
         return AttachmentFile(name: (path as NSString).lastPathComponent, data: data)
     }
@@ -74,9 +85,13 @@ extension AttachmentFile {
     public static func checkWritable(_ path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         var st = stat()
-        guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { throw Refused(description: "no such folder: \(dir)") }
+        guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
+            throw Refused(description: "no such folder: \(dir)")
+        }
         guard access(dir, W_OK) == 0 else { throw Refused(description: "cannot write in \(dir)") }
-        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { throw Refused(description: "\(path) is a directory; give a file name") }
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
+            throw Refused(description: "\(path) is a directory; give a file name")
+        }
     }
 
     /// Writes `data` to a new file beside `path` and renames it into place: with `replace` an
@@ -87,21 +102,34 @@ extension AttachmentFile {
         let dir = (path as NSString).deletingLastPathComponent
         let temp = dir + "/.psatop-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Refused(description: "cannot create a file in \(dir): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw Refused(description: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
+        }
         var ok = true
         data.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
                 let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n <= 0 { if errno == EINTR { continue }; ok = false; break }
+                if n <= 0 {
+                    if errno == EINTR { continue }
+                    ok = false
+                    break
+                }
                 off += n
             }
         }
         if fsync(fd) != 0 { ok = false }
         close(fd)
-        guard ok else { unlink(temp); throw Refused(description: "could not write \(path): \(String(cString: strerror(errno)))") }
+        guard ok else {
+            unlink(temp)
+            throw Refused(description: "could not write \(path): \(String(cString: strerror(errno)))")
+        }
         if replace {
-            guard rename(temp, path) == 0 else { let e = errno; unlink(temp); throw Refused(description: "could not save \(path): \(String(cString: strerror(e)))") }
+            guard rename(temp, path) == 0 else {
+                let e = errno
+                unlink(temp)
+                throw Refused(description: "could not save \(path): \(String(cString: strerror(e)))")
+            }
         } else {
             // link() fails if the name exists: no window where another file could be replaced.
             guard link(temp, path) == 0 else {

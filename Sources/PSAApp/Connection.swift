@@ -64,14 +64,18 @@ public struct Connection: Sendable {
     public var vendorLabel: String { api.vendor.label }
 
     /// Connects as the settings say. Credentials come from the environment only, never from argv.
-    public static func open(_ settings: ConnectionSettings, environment env: [String: String] = ProcessInfo.processInfo.environment,
-                            clock: PSAClock = .continuous) async throws -> Connection {
+    public static func open(
+        _ settings: ConnectionSettings, environment env: [String: String] = ProcessInfo.processInfo.environment,
+        clock: PSAClock = .continuous
+    ) async throws -> Connection {
         try await openAll([settings], environment: env, clock: clock)[0]
     }
 
     /// Opens several tenants; demo ones share one simulator (the first connection stops it).
-    public static func openAll(_ list: [ConnectionSettings], environment env: [String: String] = ProcessInfo.processInfo.environment,
-                               clock: PSAClock = .continuous) async throws -> [Connection] {
+    public static func openAll(
+        _ list: [ConnectionSettings], environment env: [String: String] = ProcessInfo.processInfo.environment,
+        clock: PSAClock = .continuous
+    ) async throws -> [Connection] {
         var sim: Simulator? = nil
         if let first = list.first(where: \.demo) {
             var config = SimulatorConfig()
@@ -87,7 +91,9 @@ public struct Connection: Sendable {
         var out: [Connection] = []
         do {
             for settings in list {
-                var c = try settings.demo ? demo(settings, sim!, clock: clock) : try real(settings, environment: env, clock: clock)
+                var c =
+                    try settings.demo
+                    ? demo(settings, sim!, clock: clock) : try real(settings, environment: env, clock: clock)
                 c.settings = settings
                 c.ownsSimulator = out.isEmpty
                 out.append(c)
@@ -105,60 +111,88 @@ public struct Connection: Sendable {
         let api: any TenantAPI
         switch settings.vendor {
         case .autotask:
-            let creds = AutotaskCredentials(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode)
-            let client = makeClient(settings, policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
-                                         secrets: [creds.secret, creds.integrationCode])
-            api = AutotaskAPI(client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, fieldSet: settings.fieldSet,
-                              me: settings.me)
+            let creds = AutotaskCredentials(
+                userName: config.autotaskUser, secret: config.autotaskSecret,
+                integrationCode: config.autotaskIntegrationCode)
+            let client = makeClient(
+                settings, policy: autotaskPolicy(ceiling: settings.ceiling, timeScale: config.timeScale), clock: clock,
+                secrets: [creds.secret, creds.integrationCode])
+            api = AutotaskAPI(
+                client: client, credentials: creds, baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL,
+                fieldSet: settings.fieldSet,
+                me: settings.me)
         case .atera:
             let limit = config.ateraLimitPerMinute
-            let client = makeClient(settings, policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
-                                         secrets: [config.ateraKey])
+            let client = makeClient(
+                settings, policy: ateraPolicy(limit, timeScale: config.timeScale), clock: clock,
+                secrets: [config.ateraKey])
             // The demo writes as the simulator's first technician unless --me names another.
-            api = AteraAPI(client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit,
-                           technicianEmail: settings.me ?? Simulator.demoTechnicianEmail)
+            api = AteraAPI(
+                client: client, key: config.ateraKey, baseURL: sim.ateraBaseURL, limitPerMinute: limit,
+                technicianEmail: settings.me ?? Simulator.demoTechnicianEmail)
         case .halo:
             // The twin's instance; its limit is the simulator's (300 per 5 simulated minutes by default).
-            let client = makeClient(settings, policy: HaloAPI.policy(limit: config.haloLimit, timeScale: config.timeScale),
-                                    clock: clock, secrets: [config.haloClientSecret])
+            let client = makeClient(
+                settings, policy: HaloAPI.policy(limit: config.haloLimit, timeScale: config.timeScale),
+                clock: clock, secrets: [config.haloClientSecret])
             let creds = HaloCredentials(clientID: config.haloClientID, clientSecret: config.haloClientSecret)
-            api = HaloAPI(client: client, instance: sim.haloBaseURL, credentials: creds, limit: config.haloLimit,
-                          me: settings.me ?? Simulator.demoHaloAgentEmail)
+            api = HaloAPI(
+                client: client, instance: sim.haloBaseURL, credentials: creds, limit: config.haloLimit,
+                me: settings.me ?? Simulator.demoHaloAgentEmail)
         }
         let name = settings.name ?? settings.demoTenant?.name ?? "demo"
-        return Connection(api: api, simulator: sim, tenantName: "\(name) (demo, \(Int(config.timeScale))x time)", timeScale: config.timeScale)
+        return Connection(
+            api: api, simulator: sim, tenantName: "\(name) (demo, \(Int(config.timeScale))x time)",
+            timeScale: config.timeScale)
     }
 
-    private static func real(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws -> Connection {
+    private static func real(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws
+        -> Connection
+    {
         if let url = settings.baseURL { _ = try URLPolicy.check(url) }
         switch settings.vendor {
         case .autotask:
             let creds: AutotaskCredentials
-            if case .autotask(let c)? = settings.credentials { creds = c } else {
+            if case .autotask(let c)? = settings.credentials {
+                creds = c
+            } else {
                 func need(_ name: String) throws -> String {
                     guard let v = env[name], !v.isEmpty else {
-                        throw ConfigurationError("\(name) is not set: Autotask needs \(CredentialVariable.autotaskUserName), \(CredentialVariable.autotaskSecret) and \(CredentialVariable.autotaskIntegrationCode) in the environment (or a profile in config.toml)")
+                        throw ConfigurationError(
+                            "\(name) is not set: Autotask needs \(CredentialVariable.autotaskUserName), \(CredentialVariable.autotaskSecret) and \(CredentialVariable.autotaskIntegrationCode) in the environment (or a profile in config.toml)"
+                        )
                     }
                     return v
                 }
-                creds = AutotaskCredentials(userName: try need(CredentialVariable.autotaskUserName), secret: try need(CredentialVariable.autotaskSecret),
-                                            integrationCode: try need(CredentialVariable.autotaskIntegrationCode))
+                creds = AutotaskCredentials(
+                    userName: try need(CredentialVariable.autotaskUserName),
+                    secret: try need(CredentialVariable.autotaskSecret),
+                    integrationCode: try need(CredentialVariable.autotaskIntegrationCode))
             }
-            let client = makeClient(settings, policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
-                                         secrets: [creds.secret, creds.integrationCode])
-            let api = AutotaskAPI(client: client, credentials: creds, baseURL: settings.baseURL, fieldSet: settings.fieldSet, me: settings.me)
+            let client = makeClient(
+                settings, policy: autotaskPolicy(ceiling: settings.ceiling), clock: clock,
+                secrets: [creds.secret, creds.integrationCode])
+            let api = AutotaskAPI(
+                client: client, credentials: creds, baseURL: settings.baseURL, fieldSet: settings.fieldSet,
+                me: settings.me)
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? creds.userName, timeScale: 1)
         case .atera:
             let key: String
-            if case .atera(let k)? = settings.credentials { key = k } else {
+            if case .atera(let k)? = settings.credentials {
+                key = k
+            } else {
                 guard let k = env[CredentialVariable.ateraKey], !k.isEmpty else {
-                    throw ConfigurationError("\(CredentialVariable.ateraKey) is not set: put the Atera API key in the environment (or a profile in config.toml)")
+                    throw ConfigurationError(
+                        "\(CredentialVariable.ateraKey) is not set: put the Atera API key in the environment (or a profile in config.toml)"
+                    )
                 }
                 key = k
             }
-            let client = makeClient(settings, policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock, secrets: [key])
-            let api = AteraAPI(client: client, key: key, baseURL: settings.baseURL ?? AteraAPI.defaultBaseURL,
-                               limitPerMinute: settings.ateraLimitPerMinute, technicianEmail: settings.me)
+            let client = makeClient(
+                settings, policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock, secrets: [key])
+            let api = AteraAPI(
+                client: client, key: key, baseURL: settings.baseURL ?? AteraAPI.defaultBaseURL,
+                limitPerMinute: settings.ateraLimitPerMinute, technicianEmail: settings.me)
             let host = URL(string: settings.baseURL ?? AteraAPI.defaultBaseURL)?.host ?? "atera"
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)
         case .halo:
@@ -168,23 +202,35 @@ public struct Connection: Sendable {
 
     /// HaloPSA: the instance from `--base-url` (or the profile's `instance`), the application's
     /// client id and secret from `HALO_CLIENT_ID` / `HALO_CLIENT_SECRET` (or the profile).
-    private static func halo(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws -> Connection {
+    private static func halo(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws
+        -> Connection
+    {
         guard let instance = settings.baseURL else {
-            throw ConfigurationError("HaloPSA needs the instance: --base-url https://yourmsp.halopsa.com (or instance = … in a profile)")
+            throw ConfigurationError(
+                "HaloPSA needs the instance: --base-url https://yourmsp.halopsa.com (or instance = … in a profile)")
         }
         if let a = settings.haloAuthURL { _ = try URLPolicy.check(a) }
         let creds: HaloCredentials
-        if case .halo(let c)? = settings.credentials { creds = c } else {
-            guard let id = env[CredentialVariable.haloClientID], !id.isEmpty, let secret = env[CredentialVariable.haloClientSecret],
-                  !secret.isEmpty else {
-                throw ConfigurationError("HALO_CLIENT_ID and HALO_CLIENT_SECRET must be set: HaloPSA needs an API application's "
-                                         + "client id and secret in the environment (or a profile in config.toml)")
+        if case .halo(let c)? = settings.credentials {
+            creds = c
+        } else {
+            guard let id = env[CredentialVariable.haloClientID], !id.isEmpty,
+                let secret = env[CredentialVariable.haloClientSecret],
+                !secret.isEmpty
+            else {
+                throw ConfigurationError(
+                    "HALO_CLIENT_ID and HALO_CLIENT_SECRET must be set: HaloPSA needs an API application's "
+                        + "client id and secret in the environment (or a profile in config.toml)")
             }
-            creds = HaloCredentials(clientID: id, clientSecret: secret, scope: env["HALO_SCOPE"].flatMap { $0.isEmpty ? nil : $0 } ?? "all")
+            creds = HaloCredentials(
+                clientID: id, clientSecret: secret, scope: env["HALO_SCOPE"].flatMap { $0.isEmpty ? nil : $0 } ?? "all")
         }
         let limit = settings.haloRateLimit ?? (HaloAPI.isHosted(instance) ? HaloAPI.hostedLimit : nil)
-        let client = makeClient(settings, policy: HaloAPI.policy(limit: limit), clock: clock, secrets: [creds.clientSecret])
-        let api = HaloAPI(client: client, instance: instance, credentials: creds, authURL: settings.haloAuthURL, limit: limit, me: settings.me)
+        let client = makeClient(
+            settings, policy: HaloAPI.policy(limit: limit), clock: clock, secrets: [creds.clientSecret])
+        let api = HaloAPI(
+            client: client, instance: instance, credentials: creds, authURL: settings.haloAuthURL, limit: limit,
+            me: settings.me)
         let host = URL(string: instance)?.host ?? "halo"
         return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)
     }

@@ -16,13 +16,14 @@ public enum HARCheck {
                     out.append("\(at).\(k) missing")
                     continue
                 }
-                let ok: Bool = switch type {
-                case "string": v is String
-                case "number": isNumber(v)
-                case "array": v is [Any]
-                case "object": v is [String: Any]
-                default: true
-                }
+                let ok: Bool =
+                    switch type {
+                    case "string": v is String
+                    case "number": isNumber(v)
+                    case "array": v is [Any]
+                    case "object": v is [String: Any]
+                    default: true
+                    }
                 if !ok { out.append("\(at).\(k) is not a \(type)") }
             }
         }
@@ -36,23 +37,35 @@ public enum HARCheck {
                 out.append("\(at) is not an object")
                 continue
             }
-            need(e, ["startedDateTime": "string", "time": "number", "request": "object", "response": "object",
-                     "cache": "object", "timings": "object"], at)
+            need(
+                e,
+                [
+                    "startedDateTime": "string", "time": "number", "request": "object", "response": "object",
+                    "cache": "object", "timings": "object",
+                ], at)
             if let s = e["startedDateTime"] as? String, !isISO(s) {
                 out.append("\(at).startedDateTime is not ISO 8601")
             }
             if let r = e["request"] as? [String: Any] {
-                need(r, ["method": "string", "url": "string", "httpVersion": "string", "cookies": "array",
-                         "headers": "array", "queryString": "array", "headersSize": "number", "bodySize": "number"],
-                     at + ".request")
+                need(
+                    r,
+                    [
+                        "method": "string", "url": "string", "httpVersion": "string", "cookies": "array",
+                        "headers": "array", "queryString": "array", "headersSize": "number", "bodySize": "number",
+                    ],
+                    at + ".request")
                 pairs(r["headers"], at + ".request.headers", &out)
                 pairs(r["queryString"], at + ".request.queryString", &out)
                 if let p = r["postData"] as? [String: Any] { need(p, ["mimeType": "string"], at + ".request.postData") }
             }
             if let r = e["response"] as? [String: Any] {
-                need(r, ["status": "number", "statusText": "string", "httpVersion": "string", "cookies": "array",
-                         "headers": "array", "content": "object", "redirectURL": "string", "headersSize": "number",
-                         "bodySize": "number"], at + ".response")
+                need(
+                    r,
+                    [
+                        "status": "number", "statusText": "string", "httpVersion": "string", "cookies": "array",
+                        "headers": "array", "content": "object", "redirectURL": "string", "headersSize": "number",
+                        "bodySize": "number",
+                    ], at + ".response")
                 pairs(r["headers"], at + ".response.headers", &out)
                 if let c = r["content"] as? [String: Any] {
                     need(c, ["size": "number", "mimeType": "string"], at + ".response.content")

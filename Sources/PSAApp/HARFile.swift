@@ -1,8 +1,9 @@
 import Foundation
 import PSACore
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A HAR file that is valid JSON after every entry: the envelope and the closing `]}}` are

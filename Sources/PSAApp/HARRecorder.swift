@@ -31,7 +31,8 @@ public final class HARRecorder: Sendable {
     /// A transport recording through `inner`, and the function that gives it its client's
     /// `redact` once the client exists (nothing is sent before: the client is made with it).
     public func wrap(_ inner: any HTTPTransport, clock: PSAClock = .continuous)
-        -> (any HTTPTransport, @Sendable (@escaping @Sendable (String) -> String) -> Void) {
+        -> (any HTTPTransport, @Sendable (@escaping @Sendable (String) -> String) -> Void)
+    {
         let box = RedactBox()
         let transport = RecordingTransport(inner, clock: clock) { [self] exchange in
             record(exchange, redact: box.redact)
@@ -46,8 +47,9 @@ public final class HARRecorder: Sendable {
         guard let json = try? JSONSerialization.data(withJSONObject: entry, options: options) else { return }
         if file.append(Array(json)) == .capReached {
             let mb = file.maxBytes / 1_048_576
-            notice("the recording reached \(mb) MB (--record-max-mb) after \(file.entryCount) exchanges and stopped; "
-                   + "\(file.path) is complete and valid up to there")
+            notice(
+                "the recording reached \(mb) MB (--record-max-mb) after \(file.entryCount) exchanges and stopped; "
+                    + "\(file.path) is complete and valid up to there")
         }
     }
 
@@ -71,11 +73,14 @@ public final class HARRecorder: Sendable {
         let learnt = tokens.filter { $0.count >= 4 }
         if !learnt.isEmpty { obtained.withLock { $0.append(contentsOf: learnt) } }
         var cleaned = String(decoding: withoutTokens, as: UTF8.self)
-        if let json = JSONStrings.rewrite(withoutTokens, { path, value in
-            let key = path.last?.lowercased() ?? ""
-            guard Self.attachmentDataKeys.contains(key), value.utf8.count > 256 else { return nil }
-            return "[attachment data left out: \(value.utf8.count) base64 characters]"
-        }) {
+        if let json = JSONStrings.rewrite(
+            withoutTokens,
+            { path, value in
+                let key = path.last?.lowercased() ?? ""
+                guard Self.attachmentDataKeys.contains(key), value.utf8.count > 256 else { return nil }
+                return "[attachment data left out: \(value.utf8.count) base64 characters]"
+            })
+        {
             cleaned = String(decoding: json, as: UTF8.self)
         }
         cleaned = safe(cleaned, redact)
@@ -127,8 +132,10 @@ public final class HARRecorder: Sendable {
             "bodySize": x.result?.body.count ?? 0,
             "redirectURL": x.result?.header("Location").map { self.url($0, redact) } ?? "",
         ]
-        var content: [String: Any] = ["size": x.result?.body.count ?? 0,
-                                      "mimeType": x.result?.header("Content-Type") ?? "application/octet-stream"]
+        var content: [String: Any] = [
+            "size": x.result?.body.count ?? 0,
+            "mimeType": x.result?.header("Content-Type") ?? "application/octet-stream",
+        ]
         if let body = x.result?.body, !body.isEmpty {
             if let text = bodyText(body, redact: redact) {
                 content["text"] = text
@@ -168,11 +175,13 @@ public final class HARRecorder: Sendable {
     }
 
     static func statusText(_ s: Int) -> String {
-        let known = [200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found",
-                     304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-                     405: "Method Not Allowed",
-                     409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-                     503: "Service Unavailable", 504: "Gateway Timeout"]
+        let known = [
+            200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found",
+            304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+            405: "Method Not Allowed",
+            409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+            503: "Service Unavailable", 504: "Gateway Timeout",
+        ]
         return known[s] ?? ""
     }
 }

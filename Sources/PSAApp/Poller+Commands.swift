@@ -31,7 +31,11 @@ extension Poller {
                     do {
                         let started = clock.wall()
                         var page: TicketPage
-                        if let filter { page = try await api.page(after: cursor, filter: filter) } else { page = try await api.page(after: cursor) }
+                        if let filter {
+                            page = try await api.page(after: cursor, filter: filter)
+                        } else {
+                            page = try await api.page(after: cursor)
+                        }
                         page.filter = filter
                         if cursor == nil {
                             await self?.startChanges(at: started)
@@ -59,23 +63,24 @@ extension Poller {
             handle(.loadPage(nil))
         case .loadDetail(let id):
             track {
-                do { post(.detail(try await api.ticket(id: id))) }
-                catch is CancellationError { return }
-                catch { post(.detailFailed(id: id, String(describing: error))); return }
+                do { post(.detail(try await api.ticket(id: id))) } catch is CancellationError { return } catch {
+                    post(.detailFailed(id: id, String(describing: error)))
+                    return
+                }
                 // Then its comments (Atera) or notes (Autotask).
-                do { if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) } }
-                catch is CancellationError {}
-                catch { post(.commentsFailed(id: id, String(describing: error))) }
+                do {
+                    if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) }
+                } catch is CancellationError {} catch { post(.commentsFailed(id: id, String(describing: error))) }
                 // Then its attachments (one request; Atera lists addresses only).
-                do { if let list = try await api.attachments(ticketID: id) { post(.attachments(id: id, list)) } }
-                catch is CancellationError {}
-                catch { post(.attachmentsFailed(id: id, String(describing: error))) }
+                do {
+                    if let list = try await api.attachments(ticketID: id) { post(.attachments(id: id, list)) }
+                } catch is CancellationError {} catch { post(.attachmentsFailed(id: id, String(describing: error))) }
             }
         case .loadChoices(let field):
             track {
-                do { post(.choices(field, try await api.choices(for: field))) }
-                catch is CancellationError {}
-                catch { post(.choicesFailed(String(describing: error))) }
+                do { post(.choices(field, try await api.choices(for: field))) } catch is CancellationError {} catch {
+                    post(.choicesFailed(String(describing: error)))
+                }
             }
         case .change(let id, let field, let label):
             // Once: an update is not idempotent, so a failure is reported, never retried here.
@@ -94,7 +99,10 @@ extension Poller {
             track {
                 do {
                     let target = AttachmentFile.resolve(path)
-                    if !replace, AttachmentFile.exists(target) { post(.attachmentExists(id: id, path: target)); return }
+                    if !replace, AttachmentFile.exists(target) {
+                        post(.attachmentExists(id: id, path: target))
+                        return
+                    }
                     try AttachmentFile.checkWritable(target)
                     let data = try await api.attachmentData(ticketID: id, attachment)
                     try AttachmentFile.save(data, to: target, replace: replace)
@@ -128,14 +136,14 @@ extension Poller {
             track {
                 do {
                     try await api.addNote(ticketID: id, text: text, visibility: visibility)
-                    unlink(draft) // the server took it: the draft is no longer needed
+                    unlink(draft)  // the server took it: the draft is no longer needed
                     post(.noteAdded(id: id, visibility: visibility))
                 } catch {
                     post(.noteFailed(id: id, error: String(describing: error), path: draft))
                 }
             }
         case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify:
-            break // the terminal's own: done by the UI loop
+            break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)
         }

@@ -42,8 +42,10 @@ public actor Poller {
     ///   - timeScale: divides every interval (the demo's simulator runs its hour in minutes).
     ///   - budgetPercent: the poller's own requests per hour as a percentage of the threshold.
     ///   - refresh: refresh tickets incrementally (off for headless quota watchers).
-    public init(api: any TenantAPI, clock: PSAClock, timeScale: Double = 1, budgetPercent: Double = 1, refresh: Bool = true,
-                post: @escaping @Sendable (DashboardEvent) -> Void) {
+    public init(
+        api: any TenantAPI, clock: PSAClock, timeScale: Double = 1, budgetPercent: Double = 1, refresh: Bool = true,
+        post: @escaping @Sendable (DashboardEvent) -> Void
+    ) {
         self.api = api
         self.clock = clock
         self.post = post
@@ -71,9 +73,9 @@ public actor Poller {
         // Who "me" is, once (Autotask: one Resources/query by e-mail).
         let api = self.api
         track {
-            do { if let me = try await api.whoAmI() { post(.me(me)) } }
-            catch is CancellationError {}
-            catch { post(.meFailed(String(describing: error))) }
+            do { if let me = try await api.whoAmI() { post(.me(me)) } } catch is CancellationError {} catch {
+                post(.meFailed(String(describing: error)))
+            }
         }
     }
 
@@ -108,7 +110,10 @@ public actor Poller {
         loops.forEach { $0.cancel() }
         wakes = [:]
         loops = [loop(.quota), loop(.status)]
-        if refreshEnabled { loops.append(loop(.refresh)); loops.append(loop(.alerts)) }
+        if refreshEnabled {
+            loops.append(loop(.refresh))
+            loops.append(loop(.alerts))
+        }
     }
 
     /// Repeats a step until cancelled; each step returns the absolute clock time to run again.
@@ -141,7 +146,9 @@ public actor Poller {
 
     /// The loops' state, for a test that finds the poller unsettled.
     public func describeLoops() -> String {
-        "active steps \(activeSteps); next runs " + wakes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        "active steps \(activeSteps); next runs "
+            + wakes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(
+                separator: ", ")
     }
 
     func scaled(_ tenantSeconds: Double) -> Double { tenantSeconds / timeScale }
@@ -259,7 +266,9 @@ public actor Poller {
         let reserve = max(1, plan.budgetPerHour / 10)
         if budget.spent(at: now) + reserve >= plan.budgetPerHour { return .seconds(double: now + interval) }
         do {
-            let alerts = try await RequestTag.$current.withValue(RequestTag("refresh: open alerts")) { try await api.openAlerts() }
+            let alerts = try await RequestTag.$current.withValue(RequestTag("refresh: open alerts")) {
+                try await api.openAlerts()
+            }
             guard let alerts else { return nil }
             post(.alerts(alerts, at: clock.wall()))
         } catch is CancellationError {
@@ -288,7 +297,10 @@ public actor Poller {
         if budget.spent(at: now) + reserve >= plan.budgetPerHour { return .seconds(double: now + interval) }
         let started = clock.wall()
         if let last = changesReadAt, started.timeIntervalSince(last) > changesGapLimit {
-            reloadInFull(because: "refresh: no complete read of the changes for \(Int(started.timeIntervalSince(last) / 60)) min — reloading the list")
+            reloadInFull(
+                because:
+                    "refresh: no complete read of the changes for \(Int(started.timeIntervalSince(last) / 60)) min — reloading the list"
+            )
             return .seconds(double: clock.now().seconds + interval)
         }
         let stamp = VendorDate.format(since)
@@ -302,7 +314,8 @@ public actor Poller {
                 moveChangesOn(from: since, started: started, newest: newest)
             } else {
                 // More changed than a refresh reads: the list is loaded again instead.
-                reloadInFull(because: "refresh: more than \(changes.tickets.count) tickets changed — reloading the list")
+                reloadInFull(
+                    because: "refresh: more than \(changes.tickets.count) tickets changed — reloading the list")
             }
         } catch is CancellationError {
             return nil

@@ -1,6 +1,6 @@
 import Foundation
-import PSACore
 import PSAClient
+import PSACore
 import Simulator
 
 /// Which tenants a command runs against, from the config file, `--profile`/`--all`, and flags
@@ -24,31 +24,51 @@ public struct TenantChoice: Sendable {
     /// Four simulated tenants for `--demo --all` without a config file: the demo Autotask tenant,
     /// a second one running hot in the +1 s tier, the Atera one and the HaloPSA one.
     public static let demoProfiles: [Profile] = {
-        var a = Profile(name: "demo"); a.vendor = .autotask; a.demo = true
-        var b = Profile(name: "contoso"); b.vendor = .autotask; b.demo = true
-        var c = Profile(name: "fabrikam"); c.vendor = .atera; c.demo = true
-        var d = Profile(name: "tailspin"); d.vendor = .halo; d.demo = true
+        var a = Profile(name: "demo")
+        a.vendor = .autotask
+        a.demo = true
+        var b = Profile(name: "contoso")
+        b.vendor = .autotask
+        b.demo = true
+        var c = Profile(name: "fabrikam")
+        c.vendor = .atera
+        c.demo = true
+        var d = Profile(name: "tailspin")
+        d.vendor = .halo
+        d.demo = true
         return [a, b, c, d]
     }()
 
     /// The settings of each tenant to open (one unless `--all`).
-    public func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> [ConnectionSettings] {
+    public func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> [ConnectionSettings]
+    {
         let config = try PSAConfig.load(path: configPath, environment: env)
         // Said before anything starts (the dashboard takes the screen after this).
-        for w in config?.warnings ?? [] { try? FileHandle.standardError.write(contentsOf: Data("psatop: warning: \(w)\n".utf8)) }
+        for w in config?.warnings ?? [] {
+            try? FileHandle.standardError.write(contentsOf: Data("psatop: warning: \(w)\n".utf8))
+        }
         var profiles: [Profile]
         if all {
-            if let c = config, !c.profiles.isEmpty { profiles = c.profiles }
-            else if demo { profiles = Self.demoProfiles }
-            else {
-                throw ConfigurationError("--all needs profiles in \(config?.path ?? PSAConfig.defaultPath(environment: env)) ([profiles.NAME] tables), or --demo for simulated ones")
+            if let c = config, !c.profiles.isEmpty {
+                profiles = c.profiles
+            } else if demo {
+                profiles = Self.demoProfiles
+            } else {
+                throw ConfigurationError(
+                    "--all needs profiles in \(config?.path ?? PSAConfig.defaultPath(environment: env)) ([profiles.NAME] tables), or --demo for simulated ones"
+                )
             }
         } else if let name = profile {
             guard let c = config else {
-                throw ConfigurationError("--profile \(name): there is no config file at \(configPath ?? PSAConfig.defaultPath(environment: env))")
+                throw ConfigurationError(
+                    "--profile \(name): there is no config file at \(configPath ?? PSAConfig.defaultPath(environment: env))"
+                )
             }
             guard let p = c.profile(name) else {
-                throw ConfigurationError("--profile \(name): no such profile in \(c.path); it has \(c.profiles.map(\.name).joined(separator: ", "))")
+                throw ConfigurationError(
+                    "--profile \(name): no such profile in \(c.path); it has \(c.profiles.map(\.name).joined(separator: ", "))"
+                )
             }
             profiles = [p]
         } else if !demo, vendor == nil, let c = config, let d = c.defaultProfile.flatMap(c.profile) {
@@ -108,7 +128,9 @@ public struct TenantChoice: Sendable {
         var t = TenantSpec(name: Vendor(rawValue: name) != nil ? name + "-2" : name, vendor: vendor)
         if p.name == "contoso", vendor == .autotask {
             // The built-in second tenant: a larger threshold, busy in the +1 s tier.
-            t.threshold = 20_000; t.tickets = 300; t.background = .steady(perHour: 15_600)
+            t.threshold = 20_000
+            t.tickets = 300
+            t.background = .steady(perHour: 15_600)
         }
         return t
     }
@@ -117,18 +139,24 @@ public struct TenantChoice: Sendable {
     static func credentials(_ p: Profile, vendor: Vendor, environment env: [String: String]) throws -> Credentials {
         func value(_ key: String, _ source: SecretSource?) throws -> String {
             guard let source else { throw ConfigurationError("profile '\(p.name)': \(key) is not set") }
-            do { return try source.resolve(environment: env) } catch { throw ConfigurationError("profile '\(p.name)': \(key): \(error)") }
+            do { return try source.resolve(environment: env) } catch {
+                throw ConfigurationError("profile '\(p.name)': \(key): \(error)")
+            }
         }
         switch vendor {
         case .autotask:
             guard let user = p.userName else { throw ConfigurationError("profile '\(p.name)': username is not set") }
-            return .autotask(AutotaskCredentials(userName: user, secret: try value("secret", p.secret),
-                                                 integrationCode: try value("integration_code", p.integrationCode)))
+            return .autotask(
+                AutotaskCredentials(
+                    userName: user, secret: try value("secret", p.secret),
+                    integrationCode: try value("integration_code", p.integrationCode)))
         case .atera:
             return .atera(key: try value("api_key", p.apiKey))
         case .halo:
             guard let id = p.clientID else { throw ConfigurationError("profile '\(p.name)': client_id is not set") }
-            return .halo(HaloCredentials(clientID: id, clientSecret: try value("client_secret", p.clientSecret), scope: p.scope ?? "all"))
+            return .halo(
+                HaloCredentials(
+                    clientID: id, clientSecret: try value("client_secret", p.clientSecret), scope: p.scope ?? "all"))
         }
     }
 }

@@ -34,7 +34,9 @@ public final class RequestLogWriter: Sendable {
 
     /// Lines to a descriptor the caller keeps open (tests: a pipe).
     public init(fd: Int32, ownsDescriptor: Bool = false, timeZone: TimeZone = .current) {
-        self.fd = fd; self.ownsDescriptor = ownsDescriptor; self.timeZone = timeZone
+        self.fd = fd
+        self.ownsDescriptor = ownsDescriptor
+        self.timeZone = timeZone
     }
 
     deinit { if ownsDescriptor { close(fd) } }
@@ -74,7 +76,10 @@ public final class RequestLogWriter: Sendable {
     /// Stops following, after writing every request the clients logged until now, so a command
     /// that ends at once still shows its last requests.
     public func finish() async {
-        let task = follower.withLock { t -> Task<Void, Never>? in defer { t = nil }; return t }
+        let task = follower.withLock { t -> Task<Void, Never>? in
+            defer { t = nil }
+            return t
+        }
         task?.cancel()
         await task?.value
         let list = tenants.withLock { $0 }
@@ -93,7 +98,7 @@ public final class RequestLogWriter: Sendable {
             while off < bytes.count {
                 let n = bytes[off...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break } // a closed pipe or a full disk: the log is lost, the work goes on
+                if n <= 0 { break }  // a closed pipe or a full disk: the log is lost, the work goes on
                 off += n
             }
         }
@@ -102,8 +107,10 @@ public final class RequestLogWriter: Sendable {
     /// One request as a line: time, tenant, method, path, status (ERR: no answer), duration,
     /// the attempt when retried, how long and why it waited, who asked, why it was sent on its
     /// own, and a failure's cause. Secrets are removed and the whole line sanitized.
-    public static func line(_ r: RequestRecord, tenant: String? = nil, timeZone: TimeZone = .current,
-                            redact: (String) -> String = { $0 }) -> String {
+    public static func line(
+        _ r: RequestRecord, tenant: String? = nil, timeZone: TimeZone = .current,
+        redact: (String) -> String = { $0 }
+    ) -> String {
         var parts = [clock(r.time, timeZone)]
         if let tenant { parts.append(tenant) }
         parts += [r.method, r.path, r.status.map(String.init) ?? "ERR", millis(r.duration)]
@@ -122,8 +129,12 @@ public final class RequestLogWriter: Sendable {
         let ms = Int(total.truncatingRemainder(dividingBy: 1_000) + 1_000) % 1_000
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = tz
-        let c = cal.dateComponents([.hour, .minute, .second], from: Date(timeIntervalSince1970: ((total - Double(ms)) / 1_000)))
-        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        let c = cal.dateComponents(
+            [.hour, .minute, .second], from: Date(timeIntervalSince1970: ((total - Double(ms)) / 1_000)))
+        func pad(_ v: Int, _ n: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, n - s.count)) + s
+        }
         return "\(pad(c.hour ?? 0, 2)):\(pad(c.minute ?? 0, 2)):\(pad(c.second ?? 0, 2)).\(pad(ms, 3))"
     }
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file opened once and judged by what was actually opened: `fstat` on the descriptor, never a
@@ -19,7 +20,11 @@ struct OpenedFile {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { throw Failure.open(errno) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw Failure.open(e) }
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw Failure.open(e)
+        }
         return OpenedFile(fd: fd, info: st)
     }
 
@@ -33,7 +38,10 @@ struct OpenedFile {
         while out.count < limit {
             let want = min(buf.count, limit - out.count)
             let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
             if n == 0 { break }
             out.append(contentsOf: buf[0..<n])
         }

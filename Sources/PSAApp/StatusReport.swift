@@ -15,7 +15,8 @@ public enum PluginState: Int32, Sendable, Codable, Comparable {
     public init(from decoder: any Decoder) throws {
         let w = try decoder.singleValueContainer().decode(String.self)
         guard let s = [Self.ok, .warning, .critical, .unknown].first(where: { $0.word == w }) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown state \(w)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "unknown state \(w)"))
         }
         self = s
     }
@@ -31,7 +32,14 @@ public enum PluginState: Int32, Sendable, Codable, Comparable {
 
     /// Severity for combining several tenants: OK < WARNING < UNKNOWN < CRITICAL (monitoring-plugins' max_state_alt),
     /// so an unreachable tenant is never hidden behind a healthy one, and a suspended one always shows.
-    var severity: Int { switch self { case .ok: 0; case .warning: 1; case .unknown: 2; case .critical: 3 } }
+    var severity: Int {
+        switch self {
+        case .ok: 0
+        case .warning: 1
+        case .unknown: 2
+        case .critical: 3
+        }
+    }
     public static func < (a: Self, b: Self) -> Bool { a.severity < b.severity }
 
     /// 0 below 50%, 1 in the +0.5 s tier, 2 in the +1 s tier or suspended.
@@ -67,14 +75,20 @@ public struct TenantStatus: Sendable, Codable, Equatable {
     ///   - serverCount: the server said how much is used; false when `quota` is our own count
     ///     (Atera without `X-RateLimit-*`), which is never passed off as the key's usage.
     ///   - rateLimited: the server answered 429 during this check (CRITICAL, with its words).
-    public init(tenant: String, vendor: String, quota: Quota?, serverCount: Bool = true, suspended: Bool = false,
-                rateLimited: String? = nil, error: String? = nil, readAt: Date) {
-        self.tenant = tenant; self.vendor = vendor
-        used = quota?.used; limit = quota?.limit; windowSeconds = quota?.windowSeconds
+    public init(
+        tenant: String, vendor: String, quota: Quota?, serverCount: Bool = true, suspended: Bool = false,
+        rateLimited: String? = nil, error: String? = nil, readAt: Date
+    ) {
+        self.tenant = tenant
+        self.vendor = vendor
+        used = quota?.used
+        limit = quota?.limit
+        windowSeconds = quota?.windowSeconds
         percent = quota.map { ($0.percent * 10).rounded() / 10 }
         let tier: LatencyTier? = suspended ? .suspended : quota?.tier
         self.tier = tier.map { t in
-            Vendor(rawValue: vendor)?.quotaModel == .perKeyWindow ? (t >= .suspended ? "at the per-key limit" : "under the per-key limit") : t.label
+            Vendor(rawValue: vendor)?.quotaModel == .perKeyWindow
+                ? (t >= .suspended ? "at the per-key limit" : "under the per-key limit") : t.label
         }
         self.suspended = suspended || tier == .suspended
         self.readAt = readAt
@@ -97,10 +111,12 @@ public struct TenantStatus: Sendable, Codable, Equatable {
             state = .unknown
         } else if quota != nil && !serverCount && !suspended, let v = Vendor(rawValue: vendor), !v.reportsUsage {
             state = .ok
-            reason = "\(v.label) reports no usage: \(used ?? 0) is psatop's own count (other integrations may share the limit)"
+            reason =
+                "\(v.label) reports no usage: \(used ?? 0) is psatop's own count (other integrations may share the limit)"
         } else if quota != nil && !serverCount && !suspended {
             state = .unknown
-            reason = "the server reports no usage (no X-RateLimit-* headers): \(used ?? 0) is psatop's own count, not the key's"
+            reason =
+                "the server reports no usage (no X-RateLimit-* headers): \(used ?? 0) is psatop's own count, not the key's"
         } else {
             state = tier.map(PluginState.init(tier:)) ?? .unknown
         }
@@ -112,7 +128,9 @@ public struct TenantStatus: Sendable, Codable, Equatable {
         guard let used, let limit else { return nil }
         let label = countedBy == "psatop" ? label.replacingOccurrences(of: "used", with: "ours") : label
         let warn = limit / 2 + limit % 2, crit = Int((Double(limit) * 0.75).rounded(.up))
-        let l = label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? label : "'\(label.replacingOccurrences(of: "'", with: ""))'"
+        let l =
+            label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+            ? label : "'\(label.replacingOccurrences(of: "'", with: ""))'"
         return "\(l)=\(used);\(warn);\(crit);0;\(limit)"
     }
 
@@ -122,7 +140,8 @@ public struct TenantStatus: Sendable, Codable, Equatable {
             return "\(reason) (\(countedBy == "psatop" ? "ours " : "")\(used)/\(limit))"
         }
         if let used, let limit, let percent {
-            return "\(used)/\(limit) (\(String(format: "%.1f", percent))%)" + (suspended ? " SUSPENDED" : "") + (error.map { " - \($0)" } ?? "")
+            return "\(used)/\(limit) (\(String(format: "%.1f", percent))%)" + (suspended ? " SUSPENDED" : "")
+                + (error.map { " - \($0)" } ?? "")
         }
         return error ?? "no reading"
     }
@@ -137,7 +156,8 @@ public enum StatusReport {
         let api = c.api
         let events = await api.client.events()
         enum Outcome: Sendable {
-            case quota(Quota), failed(String), rateLimited(String), suspended(String), unknownLimit(UnknownLimit), timedOut
+            case quota(Quota), failed(String), rateLimited(String), suspended(String), unknownLimit(UnknownLimit),
+                timedOut
         }
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
@@ -171,8 +191,10 @@ public enum StatusReport {
             // Atera counts nothing for us unless it sends X-RateLimit-*: then our count is ours only.
             let serverCount = api.vendor.quotaModel == .tenantThreshold || q.server?.fresh == true
             let limited = await api.client.stats.status429 > 0 ? "a 429 came during this check" : nil
-            return TenantStatus(tenant: name, vendor: vendor, quota: q, serverCount: serverCount, suspended: await api.client.isSuspended,
-                                rateLimited: limited, readAt: now)
+            return TenantStatus(
+                tenant: name, vendor: vendor, quota: q, serverCount: serverCount,
+                suspended: await api.client.isSuspended,
+                rateLimited: limited, readAt: now)
         case .unknownLimit(let u):
             // The request went and was answered: OK, with no limit to measure against.
             var t = TenantStatus(tenant: name, vendor: vendor, quota: nil, readAt: now)
@@ -182,13 +204,18 @@ public enum StatusReport {
             t.reason = "\(api.vendor.label) reports no usage; \(u)"
             return t
         case .rateLimited(let detail):
-            return TenantStatus(tenant: name, vendor: vendor, quota: nil, rateLimited: api.client.redact(detail).sanitized, readAt: now)
+            return TenantStatus(
+                tenant: name, vendor: vendor, quota: nil, rateLimited: api.client.redact(detail).sanitized, readAt: now)
         case .suspended(let detail):
-            return TenantStatus(tenant: name, vendor: vendor, quota: nil, suspended: true, error: detail.sanitized, readAt: now)
+            return TenantStatus(
+                tenant: name, vendor: vendor, quota: nil, suspended: true, error: detail.sanitized, readAt: now)
         case .failed(let message):
-            return TenantStatus(tenant: name, vendor: vendor, quota: nil, error: api.client.redact(message).sanitized, readAt: now)
+            return TenantStatus(
+                tenant: name, vendor: vendor, quota: nil, error: api.client.redact(message).sanitized, readAt: now)
         case .timedOut:
-            return TenantStatus(tenant: name, vendor: vendor, quota: nil, error: "no answer within \(Int(timeout.seconds)) s", readAt: now)
+            return TenantStatus(
+                tenant: name, vendor: vendor, quota: nil, error: "no answer within \(Int(timeout.seconds)) s",
+                readAt: now)
         }
     }
 

@@ -43,8 +43,10 @@ public enum ThemeFile {
                 source.top = entries
             } else if !entries.isEmpty || tables == 0 {
                 // `[gauge.none]` is the table `none` in `gauge`: the style's name is the joined path.
-                source.sections.append(ThemeSource.Section(name: path.joined(separator: "."), line: lines.line(of: path),
-                                                           entries: entries))
+                source.sections.append(
+                    ThemeSource.Section(
+                        name: path.joined(separator: "."), line: lines.line(of: path),
+                        entries: entries))
             }
         }
         walk(table, [])

@@ -5,7 +5,9 @@ import Foundation
 /// then `./themes`, then beside the binary: `<prefix>/share/psatop/themes` of an installed
 /// `<prefix>/bin/psatop` (scripts/install.sh), or the `themes/` folder of the checkout it was built in.
 public enum ThemeLocator {
-    public static func candidates(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    public static func candidates(
+        _ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String] {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return [nameOrPath] }
         return directories(environment: env).map { $0 + "/" + nameOrPath + ".toml" }
     }
@@ -13,7 +15,8 @@ public enum ThemeLocator {
     /// The folders a theme name is looked up in, in order, each once.
     static func directories(environment env: [String: String]) -> [String] {
         var dirs: [String] = []
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (env["HOME"].map { $0 + "/.config" } ?? "")
+        let config =
+            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (env["HOME"].map { $0 + "/.config" } ?? "")
         if !config.isEmpty { dirs.append(config + "/psatop/themes") }
         dirs.append(FileManager.default.currentDirectoryPath + "/themes")
         // …/.build/<config>/psatop → the checkout's themes/
@@ -49,14 +52,17 @@ public enum ThemeLocator {
         return shipped.filter(names.contains) + names.subtracting(shipped).sorted()
     }
 
-    public static func load(_ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> Theme {
+    public static func load(
+        _ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Theme {
         let paths = candidates(nameOrPath, environment: env)
         guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             // The default is built in too: a binary copied to another host alone still starts.
             if nameOrPath == "default" { return Theme.fallback }
-            if paths.count == 1 { return try ThemeFile.load(path: paths[0]) } // names the file in its error
-            throw ThemeError(file: nameOrPath + ".toml", line: 0,
-                             message: "theme '\(nameOrPath)' not found; looked in:\n  " + paths.joined(separator: "\n  "))
+            if paths.count == 1 { return try ThemeFile.load(path: paths[0]) }  // names the file in its error
+            throw ThemeError(
+                file: nameOrPath + ".toml", line: 0,
+                message: "theme '\(nameOrPath)' not found; looked in:\n  " + paths.joined(separator: "\n  "))
         }
         return try ThemeFile.load(path: path)
     }

@@ -31,14 +31,16 @@ public struct WalkReport: Sendable {
             }
         }
         if let w = waiting {
-            parts.append("waiting: \(w.why)" + (w.until.map { " until \($0.formatted(date: .omitted, time: .standard))" } ?? ""))
+            parts.append(
+                "waiting: \(w.why)" + (w.until.map { " until \($0.formatted(date: .omitted, time: .standard))" } ?? ""))
         }
         return parts.joined(separator: " · ")
     }
 
     /// "60,000 tickets in 121 requests, 4.1 s, tenant at 38%".
     public func summary(now: Double, tickets: Int, usage: (count: Int, threshold: Int)?) -> String {
-        var s = "\(Self.count(tickets, "ticket")) in \(Self.count(latest.pages, "request")), \(Self.duration(max(0, now - started)))"
+        var s =
+            "\(Self.count(tickets, "ticket")) in \(Self.count(latest.pages, "request")), \(Self.duration(max(0, now - started)))"
         if let u = usage, u.threshold > 0 {
             s += ", tenant at \(Int((Double(u.count) / Double(u.threshold) * 100).rounded()))%"
         }
@@ -47,7 +49,9 @@ public struct WalkReport: Sendable {
 
     static func count(_ n: Int, _ noun: String) -> String { "\(count(n)) \(noun)\(n == 1 ? "" : "s")" }
 
-    static func count(_ n: Int) -> String { n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
+    static func count(_ n: Int) -> String {
+        n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+    }
 
     /// "4.1 s", "33 s", "4m 12s", "1h 05m".
     static func duration(_ s: Double) -> String {

@@ -5,22 +5,27 @@ import PSACore
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         case badCredentials, permission, notFound, threadLimit, rateLimited, suspended, badRequest,
-             serverError, transport, decoding, refused, attachmentLimit,
-             /// A redirect psatop would not follow (another origin, or too many).
-             redirected
+            serverError, transport, decoding, refused, attachmentLimit,
+            /// A redirect psatop would not follow (another origin, or too many).
+            redirected
     }
     public var kind: Kind
     public var status: Int?
     /// The server's own words, decoded best-effort and shortened.
     public var detail: String
 
-    public init(kind: Kind, status: Int?, detail: String) { self.kind = kind; self.status = status; self.detail = detail }
+    public init(kind: Kind, status: Int?, detail: String) {
+        self.kind = kind
+        self.status = status
+        self.detail = detail
+    }
 
     public var description: String {
         let cause: String
         switch kind {
         case .badCredentials:
-            cause = "bad credentials — check the user name, secret and integration code (or API key, or client id and secret)"
+            cause =
+                "bad credentials — check the user name, secret and integration code (or API key, or client id and secret)"
         case .permission: cause = "permission denied — the API user's security level does not allow this"
         case .notFound: cause = "not found"
         case .threadLimit: cause = "thread limit — too many concurrent requests on this endpoint"
@@ -31,8 +36,11 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transport: cause = "no answer from the server"
         case .decoding: cause = "the server's answer could not be read"
         case .refused: cause = "refused before sending"
-        case .redirected: cause = "redirect not followed — credentials are sent only to the configured (or the vendor's own) address"
-        case .attachmentLimit: cause = "attachment limit — Autotask takes at most 10,000,000 bytes of attachments per 5 minutes per tenant; wait and try again"
+        case .redirected:
+            cause = "redirect not followed — credentials are sent only to the configured (or the vendor's own) address"
+        case .attachmentLimit:
+            cause =
+                "attachment limit — Autotask takes at most 10,000,000 bytes of attachments per 5 minutes per tenant; wait and try again"
         }
         let s = status.map { "HTTP \($0): " } ?? ""
         return detail.isEmpty ? s + cause : "\(s)\(cause) (\(detail))"
@@ -56,16 +64,20 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             if let errs = obj["errors"] as? [Any] {
                 return shorten(errs.map { ($0 as? String) ?? String(describing: $0) }.joined(separator: "; "))
             }
-            if let errs = obj["errors"] as? [String: Any] { // ASP.NET validation shape
+            if let errs = obj["errors"] as? [String: Any] {  // ASP.NET validation shape
                 return shorten(validationReasons(errs))
             }
         }
         let lower = text.lowercased()
         if lower.contains("<html") || lower.contains("<!doctype") {
             for tag in ["title", "h2", "h1"] {
-                if let r = lower.range(of: "<\(tag)>"), let e = lower.range(of: "</\(tag)>", range: r.upperBound..<lower.endIndex) {
-                    let start = text.index(text.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: r.upperBound))
-                    let end = text.index(text.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: e.lowerBound))
+                if let r = lower.range(of: "<\(tag)>"),
+                    let e = lower.range(of: "</\(tag)>", range: r.upperBound..<lower.endIndex)
+                {
+                    let start = text.index(
+                        text.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: r.upperBound))
+                    let end = text.index(
+                        text.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: e.lowerBound))
                     return shorten(String(text[start..<end]))
                 }
             }
@@ -77,7 +89,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `{"Title":["The field is required."]}` → `Title: The field is required.` (fields sorted).
     static func validationReasons(_ errors: [String: Any]) -> String {
         errors.map { key, value in
-            let reasons = (value as? [Any])?.map { ($0 as? String) ?? String(describing: $0) }.joined(separator: " ") ?? ((value as? String) ?? String(describing: value))
+            let reasons =
+                (value as? [Any])?.map { ($0 as? String) ?? String(describing: $0) }.joined(separator: " ")
+                ?? ((value as? String) ?? String(describing: value))
             return key.isEmpty ? reasons : "\(key): \(reasons)"
         }.sorted().joined(separator: "; ")
     }
@@ -94,17 +108,21 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         let msg = message(from: body, redact: redact)
         let lower = msg.lowercased()
         let kind: Kind
-        if lower.contains("attachment") && (lower.contains("limit") || lower.contains("exceed")) { kind = .attachmentLimit }
-        else if isSuspension(lower) { kind = .suspended }
-        else if lower.contains("thread threshold") || lower.contains("thread limit") { kind = .threadLimit }
-        else {
+        if lower.contains("attachment") && (lower.contains("limit") || lower.contains("exceed")) {
+            kind = .attachmentLimit
+        } else if isSuspension(lower) {
+            kind = .suspended
+        } else if lower.contains("thread threshold") || lower.contains("thread limit") {
+            kind = .threadLimit
+        } else {
             switch status {
             case 401: kind = .badCredentials
             case 403: kind = .permission
             case 404: kind = .notFound
             case 429: kind = .rateLimited
             case 400, 405, 409, 422: kind = .badRequest
-            case 500 where lower.contains("permission") || lower.contains("not authorized") || lower.contains("security level"):
+            case 500
+            where lower.contains("permission") || lower.contains("not authorized") || lower.contains("security level"):
                 kind = .permission
             case 500 where lower.contains("invalid query") || lower.contains("maxrecords"): kind = .badRequest
             case 500...: kind = .serverError
@@ -116,16 +134,17 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// "threshold exceeded" in any form, but not the thread threshold.
     static func isSuspension(_ lower: String) -> Bool {
-        !lower.contains("thread") && lower.contains("threshold") && (lower.contains("exceed") || lower.contains("reached"))
+        !lower.contains("thread") && lower.contains("threshold")
+            && (lower.contains("exceed") || lower.contains("reached"))
     }
 }
-
 
 extension HTTPResult {
     /// Decodes the body, or throws an `APIError` of kind `.decoding` naming the type.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         do { return try JSONDecoder().decode(T.self, from: body) } catch {
-            throw APIError(kind: .decoding, status: status, detail: "\(T.self): \(String(describing: error).prefix(160))")
+            throw APIError(
+                kind: .decoding, status: status, detail: "\(T.self): \(String(describing: error).prefix(160))")
         }
     }
 }

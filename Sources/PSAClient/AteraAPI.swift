@@ -25,14 +25,20 @@ public struct AteraAPI: TenantAPI {
         private(set) var technicians: [String] = []
         func note(_ tickets: [AteraTicket]) {
             for t in tickets {
-                if let e = t.TechnicianEmail?.withoutControlOrFormat.trimmingCharacters(in: .whitespaces), e.contains("@"), technicians.count < 500,
-                   !technicians.contains(where: { Ticket.email(inLabel: $0)?.caseInsensitiveCompare(e) == .orderedSame }) {
+                if let e = t.TechnicianEmail?.withoutControlOrFormat.trimmingCharacters(in: .whitespaces),
+                    e.contains("@"), technicians.count < 500,
+                    !technicians.contains(where: {
+                        Ticket.email(inLabel: $0)?.caseInsensitiveCompare(e) == .orderedSame
+                    })
+                {
                     let name = (t.TechnicianFullName ?? "").withoutControlOrFormat.trimmingCharacters(in: .whitespaces)
                     technicians.append(String((name.isEmpty ? e : "\(name) <\(e)>").prefix(300)))
                 }
                 if let id = t.CustomerID, let name = t.CustomerName, byID.count < 100_000 { byID[id] = name }
-                if let s = t.TicketStatus?.withoutControlOrFormat.trimmingCharacters(in: .whitespaces), !s.isEmpty, statuses.count < 200,
-                   !statuses.contains(where: { $0.caseInsensitiveCompare(s) == .orderedSame }) {
+                if let s = t.TicketStatus?.withoutControlOrFormat.trimmingCharacters(in: .whitespaces), !s.isEmpty,
+                    statuses.count < 200,
+                    !statuses.contains(where: { $0.caseInsensitiveCompare(s) == .orderedSame })
+                {
                     statuses.append(String(s.prefix(100)))
                 }
             }
@@ -41,8 +47,11 @@ public struct AteraAPI: TenantAPI {
 
     public static let defaultBaseURL = "https://app.atera.com/api/v3"
 
-    public init(client: RateAwareClient, key: String, baseURL: String = AteraAPI.defaultBaseURL, pageSize: Int = 50, limitPerMinute: Int = 700,
-                technicianEmail: String? = nil) {
+    public init(
+        client: RateAwareClient, key: String, baseURL: String = AteraAPI.defaultBaseURL, pageSize: Int = 50,
+        limitPerMinute: Int = 700,
+        technicianEmail: String? = nil
+    ) {
         self.client = client
         self.technicianEmail = technicianEmail.flatMap { $0.isEmpty ? nil : $0 }
         self.key = key
@@ -59,9 +68,11 @@ public struct AteraAPI: TenantAPI {
     }
 
     private func get(_ path: String, purpose: String) async throws -> HTTPResult {
-        try await client.send(ClientRequest(spec: HTTPRequestSpec(method: "GET", url: baseURL + "/" + path, headers: headers),
-                                            endpoint: String(path.split(separator: "/").first?.split(separator: "?").first ?? ""),
-                                            logPath: "/" + path, idempotent: true, purpose: purpose))
+        try await client.send(
+            ClientRequest(
+                spec: HTTPRequestSpec(method: "GET", url: baseURL + "/" + path, headers: headers),
+                endpoint: String(path.split(separator: "/").first?.split(separator: "?").first ?? ""),
+                logPath: "/" + path, idempotent: true, purpose: purpose))
     }
 
     public func prepare() async throws {}
@@ -70,7 +81,9 @@ public struct AteraAPI: TenantAPI {
     public func attachments(ticketID: Int64) async throws -> [TicketAttachment]? {
         let r = try await get("tickets/\(ticketID)/attachments", purpose: "attachments")
         guard let urls = try? JSONSerialization.jsonObject(with: r.body) as? [Any] else {
-            throw APIError(kind: .decoding, status: r.status, detail: "tickets/\(ticketID)/attachments answer is not a list of addresses")
+            throw APIError(
+                kind: .decoding, status: r.status,
+                detail: "tickets/\(ticketID)/attachments answer is not a list of addresses")
         }
         return urls.prefix(1_000).compactMap { $0 as? String }.map { u in
             let last = URL(string: u)?.lastPathComponent.removingPercentEncoding ?? (u as NSString).lastPathComponent
@@ -82,23 +95,33 @@ public struct AteraAPI: TenantAPI {
     /// `http` on loopback only. An address that wants a sign-in is said to, not tried with the key.
     public func attachmentData(ticketID: Int64, _ attachment: TicketAttachment) async throws -> Data {
         guard let u = attachment.url, let url = URL(string: u), let host = url.host, !host.isEmpty,
-              (try? URLPolicy.check(u)) != nil else {
+            (try? URLPolicy.check(u)) != nil
+        else {
             throw APIError(kind: .refused, status: nil, detail: "the attachment's address is not https: not fetched")
         }
         do {
-            let r = try await client.send(ClientRequest(spec: HTTPRequestSpec(method: "GET", url: u, headers: []), endpoint: "attachment",
-                                                        logPath: "\(host) \(url.path.prefix(80)) (no credentials)", idempotent: true,
-                                                        purpose: "attachment data", exempt: true))
+            let r = try await client.send(
+                ClientRequest(
+                    spec: HTTPRequestSpec(method: "GET", url: u, headers: []), endpoint: "attachment",
+                    logPath: "\(host) \(url.path.prefix(80)) (no credentials)", idempotent: true,
+                    purpose: "attachment data", exempt: true))
             return r.body
-        } catch let e as APIError where e.status == 401 || e.status == 403 || e.kind == .badCredentials || e.kind == .permission {
-            throw APIError(kind: .refused, status: e.status,
-                           detail: "\(host) wants a sign-in for this file; psatop sends no credential to another host: open it in the Atera web app")
+        } catch let e as APIError
+            where e.status == 401 || e.status == 403 || e.kind == .badCredentials || e.kind == .permission
+        {
+            throw APIError(
+                kind: .refused, status: e.status,
+                detail:
+                    "\(host) wants a sign-in for this file; psatop sends no credential to another host: open it in the Atera web app"
+            )
         }
     }
 
     /// Atera's API has no ticket attachments: refused before anything is sent.
     public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
-        throw APIError(kind: .refused, status: nil, detail: "Atera's API takes no ticket attachments (attach it in the Atera web app)")
+        throw APIError(
+            kind: .refused, status: nil,
+            detail: "Atera's API takes no ticket attachments (attach it in the Atera web app)")
     }
 
     /// Our own requests in the last minute against the limit; the server's view when it sends `X-RateLimit-*`.
@@ -110,8 +133,13 @@ public struct AteraAPI: TenantAPI {
         guard let (h, at, fresh) = await client.lastRateLimit(freshWithin: window), let remaining = h.remaining else {
             return Quota(used: own, limit: limitPerMinute, windowSeconds: 60, learned: learned)
         }
-        let server = ServerRateLimit(limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at, fresh: fresh)
-        if fresh, let limit = h.limit { return Quota(used: max(own, limit - remaining), limit: limit, windowSeconds: 60, server: server, learned: learned) }
+        let server = ServerRateLimit(
+            limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at,
+            fresh: fresh)
+        if fresh, let limit = h.limit {
+            return Quota(
+                used: max(own, limit - remaining), limit: limit, windowSeconds: 60, server: server, learned: learned)
+        }
         return Quota(used: own, limit: h.limit ?? limitPerMinute, windowSeconds: 60, server: server, learned: learned)
     }
 
@@ -131,23 +159,32 @@ public struct AteraAPI: TenantAPI {
     func unseenNote(_ status: String) async -> String? {
         let known = Self.statuses + (await customers.statuses)
         guard !known.contains(where: { $0.caseInsensitiveCompare(status) == .orderedSame }) else { return nil }
-        return "status '\(status.withoutControlOrFormat.prefix(60))' not seen on this tenant (asked all the same: the server decides)"
+        return
+            "status '\(status.withoutControlOrFormat.prefix(60))' not seen on this tenant (asked all the same: the server decides)"
     }
 
     /// Atera filters by `ticketStatus` and `customerId`; it has no queues.
     public func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage {
-        if filter.queue != nil { throw APIError(kind: .refused, status: nil, detail: "Atera has no queues to filter by (status: and company: it has)") }
+        if filter.queue != nil {
+            throw APIError(
+                kind: .refused, status: nil, detail: "Atera has no queues to filter by (status: and company: it has)")
+        }
         if filter.assignee != nil {
-            throw APIError(kind: .refused, status: nil,
-                           detail: "Atera cannot filter by technician on the server: / who:me (or m) matches the tickets loaded")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "Atera cannot filter by technician on the server: / who:me (or m) matches the tickets loaded")
         }
         var query = ""
         if let s = filter.status { query += "&ticketStatus=" + Self.queryValue(s) }
         if let c = filter.company {
             let id: Int64
-            if let n = Int64(c.hasPrefix("#") ? String(c.dropFirst()) : c) { id = n }
-            else { id = try NameMatch.find(c, in: await customers.byID.map { ($0.key, $0.value) }, what: "customer",
-                                           whereKnown: "among the tickets loaded so far (or give #id)") }
+            if let n = Int64(c.hasPrefix("#") ? String(c.dropFirst()) : c) {
+                id = n
+            } else {
+                id = try NameMatch.find(
+                    c, in: await customers.byID.map { ($0.key, $0.value) }, what: "customer",
+                    whereKnown: "among the tickets loaded so far (or give #id)")
+            }
             query += "&customerId=\(id)"
         }
         var p = try await page(after: cursor, query: query)
@@ -156,7 +193,8 @@ public struct AteraAPI: TenantAPI {
     }
 
     static func queryValue(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+        s.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 
     private func page(after cursor: PageCursor?, query: String) async throws -> TicketPage {
@@ -166,8 +204,9 @@ public struct AteraAPI: TenantAPI {
         let env = try r.decode(AteraEnvelope<AteraTicket>.self)
         await customers.note(env.items)
         let more = env.hasNext || (env.totalPages.map { n < $0 } ?? false)
-        return TicketPage(tickets: env.items.map(\.display), total: env.totalItemCount,
-                          next: more && !env.items.isEmpty ? .page(n + 1) : nil)
+        return TicketPage(
+            tickets: env.items.map(\.display), total: env.totalItemCount,
+            next: more && !env.items.isEmpty ? .page(n + 1) : nil)
     }
 
     public func ticket(id: Int64) async throws -> Ticket {
@@ -185,7 +224,9 @@ public struct AteraAPI: TenantAPI {
         var n = 1
         let date = Self.queryValue(String(VendorDate.format(since).dropLast(5)))
         while n <= Self.maxChangePages {
-            let r = try await get("tickets/lastmodified?date=\(date)&includeComments=true&page=\(n)&itemsInPage=\(pageSize)", purpose: "changes")
+            let r = try await get(
+                "tickets/lastmodified?date=\(date)&includeComments=true&page=\(n)&itemsInPage=\(pageSize)",
+                purpose: "changes")
             let env = try r.decode(AteraEnvelope<AteraTicket>.self)
             out += env.items
             // The last page: no next link and no further page by count, or an empty page (a
@@ -202,22 +243,32 @@ public struct AteraAPI: TenantAPI {
     }
 
     /// The fields Atera lets an update change.
-    public static let updatableFields: Set<String> = ["TicketTitle", "TicketStatus", "TicketType", "TicketPriority", "TicketImpact",
-                                                      "TechnicianContactID", "TechnicianEmail"]
+    public static let updatableFields: Set<String> = [
+        "TicketTitle", "TicketStatus", "TicketType", "TicketPriority", "TicketImpact",
+        "TechnicianContactID", "TechnicianEmail",
+    ]
 
     /// Changes fields of one ticket with `POST /tickets/{id}`, sending only the fields given.
     /// A field Atera does not let an update change is refused before sending. Not retried after a 5xx.
     public func update(ticketID: Int64, fields: [String: TicketFieldValue]) async throws {
         guard !fields.isEmpty else { return }
         if let bad = fields.keys.first(where: { !Self.updatableFields.contains($0) }) {
-            throw APIError(kind: .refused, status: nil, detail: "Atera does not update '\(bad)'; it updates \(Self.updatableFields.sorted().joined(separator: ", "))")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail:
+                    "Atera does not update '\(bad)'; it updates \(Self.updatableFields.sorted().joined(separator: ", "))"
+            )
         }
         var obj: [String: Any] = [:]
         for (k, v) in fields { obj[k] = v.json }
         let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-        let r = try await client.send(ClientRequest(
-            spec: HTTPRequestSpec(method: "POST", url: baseURL + "/tickets/\(ticketID)", headers: headers + [("Content-Type", "application/json")], body: body),
-            endpoint: "tickets", logPath: "/tickets/\(ticketID) (\(fields.keys.sorted().joined(separator: ", ")))", idempotent: false, purpose: "update"))
+        let r = try await client.send(
+            ClientRequest(
+                spec: HTTPRequestSpec(
+                    method: "POST", url: baseURL + "/tickets/\(ticketID)",
+                    headers: headers + [("Content-Type", "application/json")], body: body),
+                endpoint: "tickets", logPath: "/tickets/\(ticketID) (\(fields.keys.sorted().joined(separator: ", ")))",
+                idempotent: false, purpose: "update"))
         // The status said the change was taken; the answer's `ActionID` (a string in both
         // published specs, a number from some servers) is kept only for the log. The caller
         // reads the ticket back to see what the server holds.
@@ -234,7 +285,8 @@ public struct AteraAPI: TenantAPI {
     public func openAlerts() async throws -> [Alert]? {
         var out: [Alert] = []
         for n in 1...Self.maxAlertPages {
-            let env = try (try await get("alerts?alertStatus=Open&page=\(n)&itemsInPage=50", purpose: "alerts")).decode(AteraEnvelope<AteraAlert>.self)
+            let env = try (try await get("alerts?alertStatus=Open&page=\(n)&itemsInPage=50", purpose: "alerts")).decode(
+                AteraEnvelope<AteraAlert>.self)
             out += env.items.filter { $0.Archived != true }.map(\.display)
             guard env.hasNext || (env.totalPages.map { n < $0 } ?? false), !env.items.isEmpty else { break }
         }
@@ -246,7 +298,9 @@ public struct AteraAPI: TenantAPI {
 
     /// Atera's web app (only for the real service: a simulator or another host has none).
     public func ticketWebTemplate() async -> String? { WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: baseURL) }
-    public func ticketComments(id: Int64) async throws -> [TicketComment]? { try await comments(ticketID: id).map(\.display) }
+    public func ticketComments(id: Int64) async throws -> [TicketComment]? {
+        try await comments(ticketID: id).map(\.display)
+    }
 
     /// Atera's default ticket statuses (a tenant may add its own) and its fixed priorities.
     public static let statuses = ["Open", "Pending", "Resolved", "Closed"]
@@ -257,15 +311,20 @@ public struct AteraAPI: TenantAPI {
     public func choices(for field: EditableField) async throws -> [String] {
         switch field {
         case .status:
-            let seen = await customers.statuses.filter { s in !Self.statuses.contains { $0.caseInsensitiveCompare(s) == .orderedSame } }
+            let seen = await customers.statuses.filter { s in
+                !Self.statuses.contains { $0.caseInsensitiveCompare(s) == .orderedSame }
+            }
             return Self.statuses + seen.sorted()
         case .priority:
             return Self.priorities
         case .assignee:
             // You first (--me), then the technicians seen on tickets; another is typed by e-mail.
             let seen = await customers.technicians
-            let mine = technicianEmail.map { me in seen.first { Ticket.email(inLabel: $0)?.caseInsensitiveCompare(me) == .orderedSame } ?? me }
-            return (mine.map { [$0] } ?? []) + seen.filter { $0 != mine }.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
+            let mine = technicianEmail.map { me in
+                seen.first { Ticket.email(inLabel: $0)?.caseInsensitiveCompare(me) == .orderedSame } ?? me
+            }
+            return (mine.map { [$0] } ?? [])
+                + seen.filter { $0 != mine }.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
         }
     }
 
@@ -276,7 +335,9 @@ public struct AteraAPI: TenantAPI {
         case .assignee:
             // Atera assigns a technician by e-mail (`TechnicianEmail`); a name alone is not enough.
             guard let email = Ticket.email(inLabel: label) else {
-                throw APIError(kind: .refused, status: nil, detail: "Atera assigns by the technician's e-mail: type it (name@example.com)")
+                throw APIError(
+                    kind: .refused, status: nil,
+                    detail: "Atera assigns by the technician's e-mail: type it (name@example.com)")
             }
             try await update(ticketID: ticketID, fields: ["TechnicianEmail": .string(email)])
         }
@@ -286,20 +347,34 @@ public struct AteraAPI: TenantAPI {
     /// with `TechnicianEmail` and `IsInternal`, internal unless customers were chosen). Sent once.
     public func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws {
         let clean = NoteText.clean(text)
-        guard !clean.isEmpty else { throw APIError(kind: .refused, status: nil, detail: "an empty comment is not sent") }
+        guard !clean.isEmpty else {
+            throw APIError(kind: .refused, status: nil, detail: "an empty comment is not sent")
+        }
         guard clean.count <= NoteText.maxLength else {
-            throw APIError(kind: .refused, status: nil, detail: "the comment is \(clean.count) characters; at most \(NoteText.maxLength) are sent")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "the comment is \(clean.count) characters; at most \(NoteText.maxLength) are sent")
         }
         guard let me = technicianEmail else {
-            throw APIError(kind: .refused, status: nil,
-                           detail: "Atera needs the technician to write as: give your Atera e-mail with --me (or me = \"…\" in the profile)")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail:
+                    "Atera needs the technician to write as: give your Atera e-mail with --me (or me = \"…\" in the profile)"
+            )
         }
-        let obj: [String: Any] = ["CommentText": clean,
-                                  "TechnicianCommentDetails": ["TechnicianEmail": me, "IsInternal": visibility == .internal]]
+        let obj: [String: Any] = [
+            "CommentText": clean,
+            "TechnicianCommentDetails": ["TechnicianEmail": me, "IsInternal": visibility == .internal],
+        ]
         let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-        _ = try await client.send(ClientRequest(
-            spec: HTTPRequestSpec(method: "POST", url: baseURL + "/tickets/\(ticketID)/comments", headers: headers + [("Content-Type", "application/json")], body: body),
-            endpoint: "tickets", logPath: "/tickets/\(ticketID)/comments (\(visibility.rawValue), \(clean.count) chars)", idempotent: false, purpose: "note"))
+        _ = try await client.send(
+            ClientRequest(
+                spec: HTTPRequestSpec(
+                    method: "POST", url: baseURL + "/tickets/\(ticketID)/comments",
+                    headers: headers + [("Content-Type", "application/json")], body: body),
+                endpoint: "tickets",
+                logPath: "/tickets/\(ticketID)/comments (\(visibility.rawValue), \(clean.count) chars)",
+                idempotent: false, purpose: "note"))
     }
 
     /// Every comment of a ticket, oldest first (all pages).
@@ -307,7 +382,8 @@ public struct AteraAPI: TenantAPI {
         var all: [AteraComment] = []
         var page = 1
         while true {
-            let env = try (try await get("tickets/\(ticketID)/comments?page=\(page)&itemsInPage=50", purpose: "comments"))
+            let env = try
+                (try await get("tickets/\(ticketID)/comments?page=\(page)&itemsInPage=50", purpose: "comments"))
                 .decode(AteraEnvelope<AteraComment>.self)
             all += env.items
             guard env.hasNext, !env.items.isEmpty, page < 1_000 else { return all }

@@ -8,14 +8,22 @@ extension AutotaskAPI {
     public func whoAmI() async throws -> Person? {
         guard let email = meEmail else { return nil }
         if let me { return me }
-        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 2, "IncludeFields": ["id", "firstName", "lastName", "email"],
-                                                               "filter": [["op": "eq", "field": "email", "value": email]]], options: [.sortedKeys])
-        let r = try await send("POST", "Resources/query", body: body, purpose: "names", logPath: "Resources/query (email = me)")
-        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], let items = obj["items"] as? [[String: Any]] else {
+        let body = try JSONSerialization.data(
+            withJSONObject: [
+                "MaxRecords": 2, "IncludeFields": ["id", "firstName", "lastName", "email"],
+                "filter": [["op": "eq", "field": "email", "value": email]],
+            ], options: [.sortedKeys])
+        let r = try await send(
+            "POST", "Resources/query", body: body, purpose: "names", logPath: "Resources/query (email = me)")
+        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+            let items = obj["items"] as? [[String: Any]]
+        else {
             throw APIError(kind: .decoding, status: r.status, detail: "Resources/query answer without items")
         }
         guard let first = items.first, let id = (first["id"] as? NSNumber)?.int64Value else {
-            throw APIError(kind: .refused, status: nil, detail: "no resource with the e-mail \(email.sanitized) on this tenant (--me / me)")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "no resource with the e-mail \(email.sanitized) on this tenant (--me / me)")
         }
         let person = Person(id: id, name: Self.resourceName(first), email: email)
         resources[id] = person.name ?? resources[id]
@@ -35,12 +43,18 @@ extension AutotaskAPI {
             nameWaiters = []
             for w in waiting { w.resume() }
         }
-        let newCompanies = try await names(of: "Companies", one: "Company", ids: Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)) { i in
-            i["companyName"] as? String
-        } ?? [:]
+        let newCompanies =
+            try await names(
+                of: "Companies", one: "Company", ids: Set(tickets.compactMap(\.companyID)).subtracting(companies.keys)
+            ) { i in
+                i["companyName"] as? String
+            } ?? [:]
         companies.merge(newCompanies) { $1 }
-        let newResources = try await names(of: "Resources", one: "Resource", ids: Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys),
-                                           name: Self.resourceName) ?? [:]
+        let newResources =
+            try await names(
+                of: "Resources", one: "Resource",
+                ids: Set(tickets.compactMap(\.assignedResourceID)).subtracting(resources.keys),
+                name: Self.resourceName) ?? [:]
         resources.merge(newResources) { $1 }
     }
 
@@ -60,12 +74,17 @@ extension AutotaskAPI {
 
     /// id → display name for the ids of one entity, in a single `in` query; nil when the lookup
     /// failed. A failed lookup only costs the names (the list shows "Company #id"), never the page.
-    func names(of entity: String, one: String, ids: Set<Int64>, name: ([String: Any]) -> String?) async throws -> [Int64: String]? {
+    func names(of entity: String, one: String, ids: Set<Int64>, name: ([String: Any]) -> String?) async throws
+        -> [Int64: String]?
+    {
         guard !ids.isEmpty else { return [:] }
-        let body = try JSONSerialization.data(withJSONObject: ["filter": [["op": "in", "field": "id", "value": ids.sorted()]]])
+        let body = try JSONSerialization.data(withJSONObject: [
+            "filter": [["op": "in", "field": "id", "value": ids.sorted()]]
+        ])
         guard let r = try? await send("POST", "\(entity)/query", body: body, purpose: "names"),
-              let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
-              let items = obj["items"] as? [[String: Any]] else { return nil }
+            let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+            let items = obj["items"] as? [[String: Any]]
+        else { return nil }
         var out: [Int64: String] = [:]
         for i in items {
             guard let id = (i["id"] as? NSNumber)?.int64Value else { continue }

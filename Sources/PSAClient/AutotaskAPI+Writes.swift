@@ -9,11 +9,17 @@ extension AutotaskAPI {
     /// the note types once.
     public func ticketComments(id: Int64) async throws -> [TicketComment]? {
         try await prepare()
-        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": [["op": "eq", "field": "ticketID", "value": id]]])
-        let r = try await send("POST", "TicketNotes/query", body: body, purpose: "notes", logPath: "TicketNotes/query (ticket #\(id))")
-        let notes = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items.filter { $0.ticketID == nil || $0.ticketID == id }
+        let body = try JSONSerialization.data(withJSONObject: [
+            "MaxRecords": 500, "filter": [["op": "eq", "field": "ticketID", "value": id]],
+        ])
+        let r = try await send(
+            "POST", "TicketNotes/query", body: body, purpose: "notes", logPath: "TicketNotes/query (ticket #\(id))")
+        let notes = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items.filter {
+            $0.ticketID == nil || $0.ticketID == id
+        }
         let authors = Set(notes.compactMap(\.creatorResourceID)).subtracting(resources.keys)
-        resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName) ?? [:]) { $1 }
+        resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName) ?? [:])
+        { $1 }
         let customers = Set(notes.compactMap(\.createdByContactID)).subtracting(contactNames.keys)
         if let found = try await names(of: "Contacts", one: "Contact", ids: customers, name: Self.resourceName) {
             for c in customers { contactNames[c] = found[c] ?? "Contact #\(c)" }
@@ -28,11 +34,17 @@ extension AutotaskAPI {
     /// its notes) and the one a new note gets.
     func loadNoteTypes() async {
         guard let f = try? await send("GET", "TicketNotes/entityInformation/fields", purpose: "picklists"),
-              let fields = try? f.decode(EntityFields.self) else { noteTypes = [:]; return }
+            let fields = try? f.decode(EntityFields.self)
+        else {
+            noteTypes = [:]
+            return
+        }
         noteTypes = fields.picklists.values["notetype"] ?? [:]
         let values = fields.fields.first { $0.name.lowercased() == "notetype" }?.picklistValues ?? []
         let active = values.filter { $0.isActive != false }
-        noteTypeDefault = (active.first { $0.isDefaultValue == true } ?? active.sorted { ($0.sortOrder ?? .max) < ($1.sortOrder ?? .max) }.first)
+        noteTypeDefault =
+            (active.first { $0.isDefaultValue == true }
+            ?? active.sorted { ($0.sortOrder ?? .max) < ($1.sortOrder ?? .max) }.first)
             .flatMap { Int($0.value) }
     }
 
@@ -42,14 +54,20 @@ extension AutotaskAPI {
         let clean = NoteText.clean(text)
         guard !clean.isEmpty else { throw APIError(kind: .refused, status: nil, detail: "an empty note is not sent") }
         guard clean.count <= NoteText.maxLength else {
-            throw APIError(kind: .refused, status: nil, detail: "the note is \(clean.count) characters; Autotask takes at most \(NoteText.maxLength)")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "the note is \(clean.count) characters; Autotask takes at most \(NoteText.maxLength)")
         }
         if noteTypes == nil { await loadNoteTypes() }
-        let body = try JSONSerialization.data(withJSONObject: ["ticketID": ticketID, "title": NoteText.title(clean), "description": clean,
-                                                               "noteType": noteTypeDefault ?? 1, "publish": Self.publish(visibility)],
-                                              options: [.sortedKeys])
-        let r = try await send("POST", "Tickets/\(ticketID)/Notes", body: body, purpose: "note",
-                               logPath: "Tickets/\(ticketID)/Notes (\(visibility.rawValue), \(clean.count) chars)")
+        let body = try JSONSerialization.data(
+            withJSONObject: [
+                "ticketID": ticketID, "title": NoteText.title(clean), "description": clean,
+                "noteType": noteTypeDefault ?? 1, "publish": Self.publish(visibility),
+            ],
+            options: [.sortedKeys])
+        let r = try await send(
+            "POST", "Tickets/\(ticketID)/Notes", body: body, purpose: "note",
+            logPath: "Tickets/\(ticketID)/Notes (\(visibility.rawValue), \(clean.count) chars)")
         _ = try r.decode(AutotaskItemIDResponse.self)
     }
 
@@ -62,8 +80,9 @@ extension AutotaskAPI {
         var obj: [String: Any] = ["id": ticketID]
         for (k, v) in fields { obj[k] = v.json }
         let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-        let r = try await send("PATCH", "Tickets", body: body, purpose: "update",
-                               logPath: "Tickets (#\(ticketID): \(fields.keys.sorted().joined(separator: ", ")))")
+        let r = try await send(
+            "PATCH", "Tickets", body: body, purpose: "update",
+            logPath: "Tickets (#\(ticketID): \(fields.keys.sorted().joined(separator: ", ")))")
         _ = try r.decode(AutotaskItemIDResponse.self)
     }
 
@@ -81,7 +100,9 @@ extension AutotaskAPI {
             throw APIError(kind: .refused, status: nil, detail: "'\(label)' is not a \(field.rawValue) of this tenant")
         }
         if picklists.isInactive(field: field.rawValue, value: value) {
-            throw APIError(kind: .refused, status: nil, detail: "'\(label)' is an inactive \(field.rawValue) on this tenant: the server refuses it")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "'\(label)' is an inactive \(field.rawValue) on this tenant: the server refuses it")
         }
         try await update(ticketID: ticketID, fields: [field.rawValue: .int(value)])
     }
@@ -101,11 +122,14 @@ extension AutotaskAPI {
     @discardableResult
     public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
         let name = (fileName as NSString).lastPathComponent
-        let obj: [String: Any] = ["id": 0, "parentID": ticketID, "attachmentType": "FILE_ATTACHMENT", "publish": Self.publish(visibility),
-                                  "title": name, "fullPath": name, "data": data.base64EncodedString()]
+        let obj: [String: Any] = [
+            "id": 0, "parentID": ticketID, "attachmentType": "FILE_ATTACHMENT", "publish": Self.publish(visibility),
+            "title": name, "fullPath": name, "data": data.base64EncodedString(),
+        ]
         let body = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-        let r = try await send("POST", "Tickets/\(ticketID)/Attachments", body: body, purpose: "attach",
-                               logPath: "Tickets/\(ticketID)/Attachments (\(ByteSize.text(data.count)))", attachmentBytes: data.count)
+        let r = try await send(
+            "POST", "Tickets/\(ticketID)/Attachments", body: body, purpose: "attach",
+            logPath: "Tickets/\(ticketID)/Attachments (\(ByteSize.text(data.count)))", attachmentBytes: data.count)
         return try r.decode(AutotaskItemIDResponse.self).itemId
     }
 }

@@ -7,7 +7,9 @@ public struct AutotaskCredentials: Sendable {
     public var secret: String
     public var integrationCode: String
     public init(userName: String, secret: String, integrationCode: String) {
-        self.userName = userName; self.secret = secret; self.integrationCode = integrationCode
+        self.userName = userName
+        self.secret = secret
+        self.integrationCode = integrationCode
     }
 }
 
@@ -52,8 +54,11 @@ public actor AutotaskAPI: TenantAPI {
     /// - Parameters:
     ///   - baseURL: a zone's `…/ATServicesRest/V1.0` (or `…/ATServicesRest/`); nil to discover it from the user name.
     ///   - fieldSet: the fields ticket pages ask for (`.list` for the dashboard, `.export` for `tickets`).
-    public init(client: RateAwareClient, credentials: AutotaskCredentials, baseURL: String?, zoneDiscoveryURL: String = AutotaskAPI.defaultZoneDiscovery,
-                pageSize: Int = 500, fieldSet: AutotaskFieldSet = .list, me: String? = nil) {
+    public init(
+        client: RateAwareClient, credentials: AutotaskCredentials, baseURL: String?,
+        zoneDiscoveryURL: String = AutotaskAPI.defaultZoneDiscovery,
+        pageSize: Int = 500, fieldSet: AutotaskFieldSet = .list, me: String? = nil
+    ) {
         self.client = client
         self.meEmail = me.flatMap { $0.isEmpty ? nil : $0 }
         self.fieldSet = fieldSet
@@ -74,8 +79,10 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     var headers: [(String, String)] {
-        [("ApiIntegrationCode", credentials.integrationCode), ("UserName", credentials.userName),
-         ("Secret", credentials.secret), ("Content-Type", "application/json"), ("Accept", "application/json")]
+        [
+            ("ApiIntegrationCode", credentials.integrationCode), ("UserName", credentials.userName),
+            ("Secret", credentials.secret), ("Content-Type", "application/json"), ("Accept", "application/json"),
+        ]
     }
 
     var zoneLookup: Task<Void, any Error>?
@@ -91,9 +98,14 @@ public actor AutotaskAPI: TenantAPI {
 
     func lookUpZone() async throws {
         guard let discovery = zoneDiscoveryURL else { return }
-        let user = credentials.userName.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+&=@"))) ?? ""
-        let req = ClientRequest(spec: HTTPRequestSpec(method: "GET", url: "\(discovery)/zoneInformation?user=\(user)", headers: [("Accept", "application/json")]),
-                                endpoint: "zoneInformation", logPath: "/zoneInformation", idempotent: true, purpose: "zone", exempt: true)
+        let user =
+            credentials.userName.addingPercentEncoding(
+                withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+&=@"))) ?? ""
+        let req = ClientRequest(
+            spec: HTTPRequestSpec(
+                method: "GET", url: "\(discovery)/zoneInformation?user=\(user)",
+                headers: [("Accept", "application/json")]),
+            endpoint: "zoneInformation", logPath: "/zoneInformation", idempotent: true, purpose: "zone", exempt: true)
         let r = try await client.send(req)
         guard let zone = try? JSONDecoder().decode(ZoneInformation.self, from: r.body) else {
             throw APIError(kind: .decoding, status: r.status, detail: "zoneInformation answer without a url")
@@ -104,15 +116,19 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     /// Sends through the client; on 401 after a discovered zone, re-resolves the zone once (the tenant may have moved).
-    func send(_ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil,
-                      attachmentBytes: Int? = nil) async throws -> HTTPResult {
+    func send(
+        _ method: String, _ path: String, body: Data? = nil, purpose: String, logPath: String? = nil,
+        attachmentBytes: Int? = nil
+    ) async throws -> HTTPResult {
         if let body, path.lowercased().contains("/query") { try Self.check(query: body) }
         if baseURL.isEmpty { try await discoverZone() }
         let endpoint = String(path.split(separator: "/").first ?? "")
         func request() -> ClientRequest {
-            ClientRequest(spec: HTTPRequestSpec(method: method, url: baseURL + "/" + path, headers: headers, body: body),
-                          endpoint: endpoint, logPath: "/" + (logPath ?? path), idempotent: method == "GET" || path.hasSuffix("/query") || path.hasSuffix("/count"),
-                          purpose: purpose, attachmentBytes: attachmentBytes)
+            ClientRequest(
+                spec: HTTPRequestSpec(method: method, url: baseURL + "/" + path, headers: headers, body: body),
+                endpoint: endpoint, logPath: "/" + (logPath ?? path),
+                idempotent: method == "GET" || path.hasSuffix("/query") || path.hasSuffix("/count"),
+                purpose: purpose, attachmentBytes: attachmentBytes)
         }
         do {
             return try await client.send(request())
@@ -132,7 +148,9 @@ public actor AutotaskAPI: TenantAPI {
     }
 
     public func quota() async throws -> Quota {
-        let r = try await RequestPriority.$current.withValue(.reading) { try await send("GET", "ThresholdInformation", purpose: "quota") }
+        let r = try await RequestPriority.$current.withValue(.reading) {
+            try await send("GET", "ThresholdInformation", purpose: "quota")
+        }
         let q = try r.decode(ThresholdInformation.self).quota
         await client.noteQuota(q)
         if q.tier == .suspended {
@@ -141,7 +159,8 @@ public actor AutotaskAPI: TenantAPI {
         return q
     }
 
-    static func queryBody(maxRecords: Int, afterID: Int64, extra: [[String: Any]] = [], fields: [String]? = nil) -> Data {
+    static func queryBody(maxRecords: Int, afterID: Int64, extra: [[String: Any]] = [], fields: [String]? = nil) -> Data
+    {
         let filter: [[String: Any]] = [["op": "gt", "field": "id", "value": afterID]] + extra
         var body: [String: Any] = ["MaxRecords": maxRecords, "filter": filter]
         if let fields { body["IncludeFields"] = fields }
@@ -158,10 +177,13 @@ public actor AutotaskAPI: TenantAPI {
         try await prepare()
         guard let value = picklists.value(field: "status", label: status) else {
             let known = picklists.labels(field: "status")
-            throw APIError(kind: .refused, status: nil,
-                           detail: "no ticket status '\(status)' on this tenant" + (known.isEmpty ? "" : "; it has \(known.joined(separator: ", "))"))
+            throw APIError(
+                kind: .refused, status: nil,
+                detail: "no ticket status '\(status)' on this tenant"
+                    + (known.isEmpty ? "" : "; it has \(known.joined(separator: ", "))"))
         }
-        return try await page(after: cursor, extra: [["op": "eq", "field": "status", "value": value]], countKey: "status=\(value)")
+        return try await page(
+            after: cursor, extra: [["op": "eq", "field": "status", "value": value]], countKey: "status=\(value)")
     }
 
     /// Status and queue through this tenant's picklists; a company by the names of those seen on
@@ -178,9 +200,16 @@ public actor AutotaskAPI: TenantAPI {
         var key: [String] = []
         func picklist(_ field: String, _ label: String, _ what: String) throws {
             let value: Int
-            if let v = picklists.value(field: field, label: label) { value = v }
-            else { value = try NameMatch.find(label, in: picklists.labels(field: field).compactMap { l in picklists.value(field: field, label: l).map { ($0, l) } },
-                                              what: what, whereKnown: "on this tenant") }
+            if let v = picklists.value(field: field, label: label) {
+                value = v
+            } else {
+                value = try NameMatch.find(
+                    label,
+                    in: picklists.labels(field: field).compactMap { l in
+                        picklists.value(field: field, label: l).map { ($0, l) }
+                    },
+                    what: what, whereKnown: "on this tenant")
+            }
             extra.append(["op": "eq", "field": field, "value": value])
             key.append("\(field)=\(value)")
         }
@@ -193,10 +222,13 @@ public actor AutotaskAPI: TenantAPI {
         }
         if let a = filter.assignee {
             let id: Int64
-            if a.hasPrefix("#"), let n = Int64(a.dropFirst()) { id = n }
-            else if a.lowercased() == "me" {
+            if a.hasPrefix("#"), let n = Int64(a.dropFirst()) {
+                id = n
+            } else if a.lowercased() == "me" {
                 guard let me = try await whoAmI(), let mine = me.id else {
-                    throw APIError(kind: .refused, status: nil, detail: "assignee:me needs to know who you are: --me you@msp (or me = … in the profile)")
+                    throw APIError(
+                        kind: .refused, status: nil,
+                        detail: "assignee:me needs to know who you are: --me you@msp (or me = … in the profile)")
                 }
                 id = mine
             } else {
@@ -213,14 +245,23 @@ public actor AutotaskAPI: TenantAPI {
     func companyID(named c: String) async throws -> Int64 {
         if c.hasPrefix("#"), let n = Int64(c.dropFirst()) { return n }
         let wanted = c.trimmingCharacters(in: .whitespaces)
-        if let seen = companies.first(where: { $0.value.caseInsensitiveCompare(wanted) == .orderedSame }) { return seen.key }
+        if let seen = companies.first(where: { $0.value.caseInsensitiveCompare(wanted) == .orderedSame }) {
+            return seen.key
+        }
         // (Control characters out first, as NameMatch does: they would only make the query fail.)
         let clean = wanted.withoutControlOrFormat
-        let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 100, "IncludeFields": ["id", "companyName"],
-                                                               "filter": [["op": "contains", "field": "companyName", "value": clean]]],
-                                              options: [.sortedKeys])
-        let r = try await send("POST", "Companies/query", body: body, purpose: "names", logPath: "Companies/query (companyName contains \(clean.prefix(40)))")
-        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], let items = obj["items"] as? [[String: Any]] else {
+        let body = try JSONSerialization.data(
+            withJSONObject: [
+                "MaxRecords": 100, "IncludeFields": ["id", "companyName"],
+                "filter": [["op": "contains", "field": "companyName", "value": clean]],
+            ],
+            options: [.sortedKeys])
+        let r = try await send(
+            "POST", "Companies/query", body: body, purpose: "names",
+            logPath: "Companies/query (companyName contains \(clean.prefix(40)))")
+        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+            let items = obj["items"] as? [[String: Any]]
+        else {
             throw APIError(kind: .decoding, status: r.status, detail: "Companies/query answer without items")
         }
         var found: [(Int64, String)] = []
@@ -244,16 +285,21 @@ public actor AutotaskAPI: TenantAPI {
         var out: [Ticket] = []
         var after: Int64 = 0
         for _ in 0..<Self.maxChangePages {
-            let body = Self.queryBody(maxRecords: pageSize, afterID: after, extra: [["op": "gt", "field": "lastActivityDate", "value": stamp]],
-                                      fields: fieldSet.fields)
-            let r = try await send("POST", "Tickets/query", body: body, purpose: "changes",
-                                   logPath: "Tickets/query (lastActivityDate > \(stamp), id > \(after))")
+            let body = Self.queryBody(
+                maxRecords: pageSize, afterID: after,
+                extra: [["op": "gt", "field": "lastActivityDate", "value": stamp]],
+                fields: fieldSet.fields)
+            let r = try await send(
+                "POST", "Tickets/query", body: body, purpose: "changes",
+                logPath: "Tickets/query (lastActivityDate > \(stamp), id > \(after))")
             let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
             try await resolveNames(raw)
             out += raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
             // A short page is the last; so is one that does not move past the last id (a server
             // that ignores the id filter must not make this loop forever).
-            guard raw.count >= pageSize, let last = raw.last?.id, last > after else { return TicketChanges(tickets: out, complete: true) }
+            guard raw.count >= pageSize, let last = raw.last?.id, last > after else {
+                return TicketChanges(tickets: out, complete: true)
+            }
             after = last
         }
         return TicketChanges(tickets: out, complete: false)
@@ -267,13 +313,17 @@ public actor AutotaskAPI: TenantAPI {
         case .page, nil: after = 0
         }
         if totals[countKey] == nil {
-            let c = try await send("POST", "Tickets/query/count", body: Self.queryBody(maxRecords: pageSize, afterID: 0, extra: extra), purpose: "count")
+            let c = try await send(
+                "POST", "Tickets/query/count", body: Self.queryBody(maxRecords: pageSize, afterID: 0, extra: extra),
+                purpose: "count")
             totals[countKey] = try c.decode(AutotaskCountResponse.self).queryCount
         }
         let total = totals[countKey]
-        let r = try await send("POST", "Tickets/query", body: Self.queryBody(maxRecords: pageSize, afterID: after, extra: extra, fields: fieldSet.fields),
-                               purpose: "tickets",
-                               logPath: "Tickets/query (id > \(after)\(countKey.isEmpty ? "" : ", " + countKey))")
+        let r = try await send(
+            "POST", "Tickets/query",
+            body: Self.queryBody(maxRecords: pageSize, afterID: after, extra: extra, fields: fieldSet.fields),
+            purpose: "tickets",
+            logPath: "Tickets/query (id > \(after)\(countKey.isEmpty ? "" : ", " + countKey))")
         let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
         try await resolveNames(raw)
         let tickets = raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
@@ -295,7 +345,8 @@ public actor AutotaskAPI: TenantAPI {
         let body = try JSONSerialization.data(withJSONObject: query)
         try Self.check(query: body)
         try await prepare()
-        let r = try await send("POST", "Tickets/query", body: body, purpose: "tickets", logPath: "Tickets/query (\(ids.count) ids)")
+        let r = try await send(
+            "POST", "Tickets/query", body: body, purpose: "tickets", logPath: "Tickets/query (\(ids.count) ids)")
         let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items
         try await resolveNames(raw)
         return raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
@@ -310,7 +361,8 @@ public actor AutotaskAPI: TenantAPI {
         try await resolveNames([t])
         // The contact only here: the list does not show it, so pages do not pay for it.
         if let id = t.contactID, contacts[id] == nil,
-           let found = try await names(of: "Contacts", one: "Contact", ids: [id], name: Self.contactText) {
+            let found = try await names(of: "Contacts", one: "Contact", ids: [id], name: Self.contactText)
+        {
             // A contact the tenant does not have is remembered as such: not asked for at every open.
             contacts[id] = found[id] ?? "#\(id)"
         }
@@ -321,7 +373,8 @@ public actor AutotaskAPI: TenantAPI {
     /// cannot make `o` open anything else; a simulator's loopback address has no web app).
     static func autotaskWebApp(_ url: String) -> String? {
         guard let u = URL(string: url), u.scheme?.lowercased() == "https", let host = u.host?.lowercased(),
-              host.hasSuffix(".autotask.net"), u.user == nil, u.password == nil else { return nil }
+            host.hasSuffix(".autotask.net"), u.user == nil, u.password == nil
+        else { return nil }
         return url
     }
 

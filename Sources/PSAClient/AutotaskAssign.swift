@@ -15,13 +15,20 @@ extension AutotaskAPI {
         if let assignable { return assignable }
         var found: [(id: Int64, name: String)] = []
         var after: Int64 = 0
-        for _ in 0..<20 { // 10,000 resources at most
-            let body = try JSONSerialization.data(withJSONObject: [
-                "MaxRecords": 500, "IncludeFields": ["id", "firstName", "lastName", "email", "isActive"],
-                "filter": [["op": "gt", "field": "id", "value": after], ["op": "eq", "field": "isActive", "value": true]],
-            ] as [String: Any], options: [.sortedKeys])
-            let r = try await send("POST", "Resources/query", body: body, purpose: "assignees", logPath: "Resources/query (isActive, id > \(after))")
-            guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], let items = obj["items"] as? [[String: Any]] else {
+        for _ in 0..<20 {  // 10,000 resources at most
+            let body = try JSONSerialization.data(
+                withJSONObject: [
+                    "MaxRecords": 500, "IncludeFields": ["id", "firstName", "lastName", "email", "isActive"],
+                    "filter": [
+                        ["op": "gt", "field": "id", "value": after], ["op": "eq", "field": "isActive", "value": true],
+                    ],
+                ] as [String: Any], options: [.sortedKeys])
+            let r = try await send(
+                "POST", "Resources/query", body: body, purpose: "assignees",
+                logPath: "Resources/query (isActive, id > \(after))")
+            guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+                let items = obj["items"] as? [[String: Any]]
+            else {
                 throw APIError(kind: .decoding, status: r.status, detail: "Resources/query answer without items")
             }
             var last = after
@@ -38,8 +45,10 @@ extension AutotaskAPI {
         // The API's own user and the system are not people to assign to.
         let people = found.filter { !["API Integration", "Autotask Administrator"].contains($0.name) }
         let counts = Dictionary(people.map { ($0.name.lowercased(), 1) }, uniquingKeysWith: +)
-        let labelled = people.map { p in (label: counts[p.name.lowercased(), default: 0] > 1 ? "\(p.name) #\(p.id)" : p.name, id: p.id) }
-            .sorted { $0.label.localizedCaseInsensitiveCompare($1.label) == .orderedAscending }
+        let labelled = people.map { p in
+            (label: counts[p.name.lowercased(), default: 0] > 1 ? "\(p.name) #\(p.id)" : p.name, id: p.id)
+        }
+        .sorted { $0.label.localizedCaseInsensitiveCompare($1.label) == .orderedAscending }
         assignable = labelled
         return labelled
     }
@@ -51,25 +60,46 @@ extension AutotaskAPI {
         let list = try await assignableResources()
         let wanted = label.trimmingCharacters(in: .whitespaces)
         let id: Int64
-        if let hit = list.first(where: { $0.label.caseInsensitiveCompare(wanted) == .orderedSame }) { id = hit.id }
-        else if wanted.hasPrefix("#"), let n = Int64(wanted.dropFirst()) { id = n }
-        else { id = try NameMatch.find(wanted, in: list.map { ($0.id, $0.label) }, what: "active resource", whereKnown: "on this tenant") }
-        let body = try JSONSerialization.data(withJSONObject: [
-            "IncludeFields": ["id", "roleID", "isDefault", "isActive", "resourceID"],
-            "filter": [["op": "eq", "field": "resourceID", "value": id], ["op": "eq", "field": "isActive", "value": true]],
-        ] as [String: Any], options: [.sortedKeys])
-        let r = try await send("POST", "ResourceServiceDeskRoles/query", body: body, purpose: "assign",
-                               logPath: "ResourceServiceDeskRoles/query (resourceID = \(id))")
-        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any], let items = obj["items"] as? [[String: Any]] else {
-            throw APIError(kind: .decoding, status: r.status, detail: "ResourceServiceDeskRoles/query answer without items")
+        if let hit = list.first(where: { $0.label.caseInsensitiveCompare(wanted) == .orderedSame }) {
+            id = hit.id
+        } else if wanted.hasPrefix("#"), let n = Int64(wanted.dropFirst()) {
+            id = n
+        } else {
+            id = try NameMatch.find(
+                wanted, in: list.map { ($0.id, $0.label) }, what: "active resource", whereKnown: "on this tenant")
+        }
+        let body = try JSONSerialization.data(
+            withJSONObject: [
+                "IncludeFields": ["id", "roleID", "isDefault", "isActive", "resourceID"],
+                "filter": [
+                    ["op": "eq", "field": "resourceID", "value": id], ["op": "eq", "field": "isActive", "value": true],
+                ],
+            ] as [String: Any], options: [.sortedKeys])
+        let r = try await send(
+            "POST", "ResourceServiceDeskRoles/query", body: body, purpose: "assign",
+            logPath: "ResourceServiceDeskRoles/query (resourceID = \(id))")
+        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
+            let items = obj["items"] as? [[String: Any]]
+        else {
+            throw APIError(
+                kind: .decoding, status: r.status, detail: "ResourceServiceDeskRoles/query answer without items")
         }
         let isTrue: (Any?) -> Bool = { ($0 as? Bool) ?? (($0 as? NSNumber)?.intValue == 1) }
-        guard let role = items.first(where: { isTrue($0["isDefault"]) && ($0["isActive"] == nil || isTrue($0["isActive"])) })
-            .flatMap({ ($0["roleID"] as? NSNumber)?.int64Value }) else {
+        guard
+            let role = items.first(where: {
+                isTrue($0["isDefault"]) && ($0["isActive"] == nil || isTrue($0["isActive"]))
+            })
+            .flatMap({ ($0["roleID"] as? NSNumber)?.int64Value })
+        else {
             let name = list.first { $0.id == id }?.label ?? "#\(id)"
-            throw APIError(kind: .refused, status: nil,
-                           detail: "\(name) has no default service-desk role in Autotask, so the ticket cannot be assigned to them from here (nothing was sent)")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail:
+                    "\(name) has no default service-desk role in Autotask, so the ticket cannot be assigned to them from here (nothing was sent)"
+            )
         }
-        try await update(ticketID: ticketID, fields: ["assignedResourceID": .int(Int(id)), "assignedResourceRoleID": .int(Int(role))])
+        try await update(
+            ticketID: ticketID,
+            fields: ["assignedResourceID": .int(Int(id)), "assignedResourceRoleID": .int(Int(role))])
     }
 }

@@ -16,8 +16,11 @@ extension AutotaskAPI {
         if let limit, all.count >= limit { return Array(all.prefix(limit)) }
         guard let next = first.next else { return all }
         if let total = first.total, limit.map({ $0 >= total }) ?? true,
-           let plan = IDWalkPlan(firstPage: first.tickets.map(\.id), total: total, pageSize: pageSize, workers: options.threads) {
-            let rest = try await walkRanges(plan, extra: extra, total: total, already: all.count, progress: options.progress)
+            let plan = IDWalkPlan(
+                firstPage: first.tickets.map(\.id), total: total, pageSize: pageSize, workers: options.threads)
+        {
+            let rest = try await walkRanges(
+                plan, extra: extra, total: total, already: all.count, progress: options.progress)
             all += rest
             // Id order, each ticket once (ranges do not overlap; this keeps it so whatever a server sends).
             var seen = Set<Int64>()
@@ -38,8 +41,10 @@ extension AutotaskAPI {
         return all
     }
 
-    private func walkRanges(_ plan: IDWalkPlan, extra: [[String: Any]], total: Int, already: Int,
-                            progress: (@Sendable (WalkProgress) -> Void)?) async throws -> [Ticket] {
+    private func walkRanges(
+        _ plan: IDWalkPlan, extra: [[String: Any]], total: Int, already: Int,
+        progress: (@Sendable (WalkProgress) -> Void)?
+    ) async throws -> [Ticket] {
         let shared = WalkRanges(plan: plan, total: total, already: already, progress: progress)
         // The conditions go to the workers as JSON text: `[String: Any]` is not Sendable.
         let extraJSON = (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])) ?? Data("[]".utf8)
@@ -66,8 +71,9 @@ extension AutotaskAPI {
         var extra = (try? JSONSerialization.jsonObject(with: extraJSON) as? [[String: Any]]) ?? []
         if let upTo { extra.append(["op": "lte", "field": "id", "value": upTo]) }
         let body = Self.queryBody(maxRecords: pageSize, afterID: after, extra: extra, fields: fieldSet.fields)
-        let r = try await send("POST", "Tickets/query", body: body, purpose: "tickets",
-                               logPath: "Tickets/query (id > \(after)\(upTo.map { ", id ≤ \($0)" } ?? ""))")
+        let r = try await send(
+            "POST", "Tickets/query", body: body, purpose: "tickets",
+            logPath: "Tickets/query (id > \(after)\(upTo.map { ", id ≤ \($0)" } ?? ""))")
         let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
         try await resolveNames(raw)
         return raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
@@ -84,7 +90,10 @@ actor WalkRanges {
     private let progress: (@Sendable (WalkProgress) -> Void)?
 
     init(plan: IDWalkPlan, total: Int, already: Int, progress: (@Sendable (WalkProgress) -> Void)?) {
-        self.plan = plan; self.total = total; self.already = already; self.progress = progress
+        self.plan = plan
+        self.total = total
+        self.already = already
+        self.progress = progress
     }
 
     func claim() -> Int? { plan.claim() }

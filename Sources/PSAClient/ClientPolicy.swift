@@ -63,9 +63,18 @@ public struct ClientRequest: Sendable {
     /// token back): the request view shows neither.
     public var redactsBodies = false
 
-    public init(spec: HTTPRequestSpec, endpoint: String, logPath: String, idempotent: Bool, purpose: String, exempt: Bool = false,
-                priority: RequestPriority? = nil, attachmentBytes: Int? = nil) {
-        self.spec = spec; self.endpoint = endpoint; self.logPath = logPath; self.idempotent = idempotent
-        self.purpose = purpose; self.exempt = exempt; self.priority = priority; self.attachmentBytes = attachmentBytes
+    public init(
+        spec: HTTPRequestSpec, endpoint: String, logPath: String, idempotent: Bool, purpose: String,
+        exempt: Bool = false,
+        priority: RequestPriority? = nil, attachmentBytes: Int? = nil
+    ) {
+        self.spec = spec
+        self.endpoint = endpoint
+        self.logPath = logPath
+        self.idempotent = idempotent
+        self.purpose = purpose
+        self.exempt = exempt
+        self.priority = priority
+        self.attachmentBytes = attachmentBytes
     }
 }

@@ -36,8 +36,9 @@ extension RateAwareClient {
                 decision = g.decide(now: now, oursSinceReading: ours, lastBulkAt: lastBulkAt, acceptOld: true)
             }
             let status = { (state: CeilingStatus.State) in
-                CeilingStatus(state: state, estimate: g.estimate(oursSinceReading: ours) ?? 0, ceiling: g.ceilingCount ?? 0,
-                              threshold: g.reading?.threshold ?? 0)
+                CeilingStatus(
+                    state: state, estimate: g.estimate(oursSinceReading: ours) ?? 0, ceiling: g.ceilingCount ?? 0,
+                    threshold: g.reading?.threshold ?? 0)
             }
             switch decision {
             case .go, .read:
@@ -71,7 +72,10 @@ extension RateAwareClient {
             quotaRead = Task { try await RequestPriority.$current.withValue(.reading) { try await source() } }
         }
         let task = quotaRead!
-        do { try await task.value; quotaReadFailedAt = nil } catch { quotaReadFailedAt = clock.now().seconds }
+        do {
+            try await task.value
+            quotaReadFailedAt = nil
+        } catch { quotaReadFailedAt = clock.now().seconds }
         if quotaRead == task { quotaRead = nil }
     }
 
@@ -81,8 +85,11 @@ extension RateAwareClient {
     /// bytes in the window would pass the limit. Returns the seconds waited and the budget's token.
     func passAttachmentBudget(_ bytes: Int) async throws -> (Double, Int) {
         guard bytes <= attachments.fileLimit else {
-            throw APIError(kind: .refused, status: nil,
-                           detail: "the file is \(ByteSize.text(bytes)); Autotask takes at most \(ByteSize.text(attachments.fileLimit)) per attachment")
+            throw APIError(
+                kind: .refused, status: nil,
+                detail:
+                    "the file is \(ByteSize.text(bytes)); Autotask takes at most \(ByteSize.text(attachments.fileLimit)) per attachment"
+            )
         }
         let start = clock.now().seconds
         while true {
@@ -92,7 +99,10 @@ extension RateAwareClient {
             if wait <= 0 {
                 return (now - start, attachments.record(bytes, at: now))
             }
-            emit(.attachmentWait(used: attachments.used(at: now), limit: attachments.windowBytes, until: wallTime(.seconds(double: now + wait))))
+            emit(
+                .attachmentWait(
+                    used: attachments.used(at: now), limit: attachments.windowBytes,
+                    until: wallTime(.seconds(double: now + wait))))
             try await clock.sleep(until: .seconds(double: now + wait))
         }
     }

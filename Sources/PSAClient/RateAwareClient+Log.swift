@@ -5,11 +5,15 @@ import PSACore
 extension RateAwareClient {
     // MARK: Log
 
-    func record(_ r: ClientRequest, status: Int?, duration: Double, attempt: Int, waited: Double, reason: WaitReason?, error: String?,
-                        result: HTTPResult? = nil) {
-        var rec = RequestRecord(id: nextID, time: clock.wall(), method: r.spec.method, path: redact(r.logPath), status: status,
-                                duration: duration, attempt: attempt, waited: waited, waitReason: waited > 0.0005 ? reason : nil,
-                                error: error, purpose: r.purpose, background: RequestTag.current?.reason)
+    func record(
+        _ r: ClientRequest, status: Int?, duration: Double, attempt: Int, waited: Double, reason: WaitReason?,
+        error: String?,
+        result: HTTPResult? = nil
+    ) {
+        var rec = RequestRecord(
+            id: nextID, time: clock.wall(), method: r.spec.method, path: redact(r.logPath), status: status,
+            duration: duration, attempt: attempt, waited: waited, waitReason: waited > 0.0005 ? reason : nil,
+            error: error, purpose: r.purpose, background: RequestTag.current?.reason)
         nextID += 1
         // The client's own log keeps the summary; its watchers (the request view) get the exchange too.
         log.append(rec)
@@ -24,15 +28,18 @@ extension RateAwareClient {
     nonisolated func exchange(_ r: ClientRequest, _ result: HTTPResult?) -> RequestExchange {
         func fields(_ h: [(String, String)]) -> [HeaderField] {
             h.prefix(64).map { name, value in
-                HeaderField(String(redact(name).prefix(128)),
-                            RequestExchange.isCredentialHeader(name) ? RequestExchange.redacted : String(redact(value).prefix(512)))
+                HeaderField(
+                    String(redact(name).prefix(128)),
+                    RequestExchange.isCredentialHeader(name)
+                        ? RequestExchange.redacted : String(redact(value).prefix(512)))
             }
         }
         return RequestExchange(
             url: redact(r.spec.url),
             requestHeaders: fields(r.spec.headers),
             // An attachment's file data (base64 of up to 7 MB) is not kept.
-            requestBody: r.redactsBodies ? RequestExchange.redacted : r.attachmentBytes == nil ? r.spec.body.flatMap(bodyText) : nil,
+            requestBody: r.redactsBodies
+                ? RequestExchange.redacted : r.attachmentBytes == nil ? r.spec.body.flatMap(bodyText) : nil,
             requestBodyBytes: r.spec.body?.count ?? 0,
             responseHeaders: fields(result?.headers ?? []),
             responseBody: r.redactsBodies ? RequestExchange.redacted : result.flatMap { bodyText($0.body) },
@@ -67,8 +74,9 @@ extension RateAwareClient {
         lastRateLimitHeaders = h
         lastRateLimitAt = wallTime(now)
         if let remaining = h.remaining, remaining <= 0, let reset = h.resetSeconds, reset > 0, r.status != 429 {
-            holdQueue(from: now, for: .seconds(double: min(reset, 3_600)) + jitter(upTo: .milliseconds(250)), reason: .paced,
-                      detail: "the server says no requests remain until its window resets")
+            holdQueue(
+                from: now, for: .seconds(double: min(reset, 3_600)) + jitter(upTo: .milliseconds(250)), reason: .paced,
+                detail: "the server says no requests remain until its window resets")
         }
     }
 }

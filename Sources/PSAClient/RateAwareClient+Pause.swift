@@ -18,7 +18,10 @@ extension RateAwareClient {
                     try await clock.sleep(until: until)
                     continue
                 }
-                if !suspended { pausedUntil = nil; emit(.resumed) }
+                if !suspended {
+                    pausedUntil = nil
+                    emit(.resumed)
+                }
             }
             guard suspended, probing else { return waitedFor }
             waitedFor = .suspended
@@ -40,7 +43,10 @@ extension RateAwareClient {
     func admit() -> Admission {
         if let until = pausedUntil {
             if clock.now() < until { return .wait }
-            if !suspended { pausedUntil = nil; emit(.resumed) }
+            if !suspended {
+                pausedUntil = nil
+                emit(.resumed)
+            }
         }
         guard suspended else { return .go }
         if probing { return .wait }
@@ -81,7 +87,10 @@ extension RateAwareClient {
             let wait = ceiling / 2 + jitter(upTo: ceiling / 2)
             pausedUntil = clock.now() + wait
             pauseReason = .suspended
-            emit(.paused(until: wallTime(pausedUntil!), reason: .suspended, detail: "the probe failed; probing again after a backoff"))
+            emit(
+                .paused(
+                    until: wallTime(pausedUntil!), reason: .suspended,
+                    detail: "the probe failed; probing again after a backoff"))
         }
         wakeProbeWaiters()
     }
@@ -103,7 +112,8 @@ extension RateAwareClient {
 
     /// Retry-After (seconds or HTTP-date) or a backoff, with full jitter added on top — never subtracted.
     func pauseFor(_ result: HTTPResult, now: Duration) -> Duration {
-        let base = result.header("Retry-After").flatMap { RetryAfter.parse($0, now: wallTime(now)) } ?? policy.defaultPause
+        let base =
+            result.header("Retry-After").flatMap { RetryAfter.parse($0, now: wallTime(now)) } ?? policy.defaultPause
         return base + jitter(upTo: min(policy.pauseJitterMax, max(.milliseconds(100), base / 4)))
     }
 

@@ -29,7 +29,8 @@ extension RateAwareClient {
     public func queuedForSlot(_ endpoint: String) -> Int { slotWaiters[endpoint]?.count ?? 0 }
 
     func cancelSlotWait(_ endpoint: String, _ id: UUID) {
-        guard let i = slotWaiters[endpoint]?.firstIndex(where: { $0.id == id }) else { return } // already handed a slot
+        // already handed a slot
+        guard let i = slotWaiters[endpoint]?.firstIndex(where: { $0.id == id }) else { return }
         slotWaiters[endpoint]!.remove(at: i).continuation.resume(returning: false)
     }
 
@@ -37,7 +38,7 @@ extension RateAwareClient {
         if var q = slotWaiters[endpoint], !q.isEmpty {
             let next = q.removeFirst()
             slotWaiters[endpoint] = q
-            next.continuation.resume(returning: true) // hand the slot over; inFlight unchanged
+            next.continuation.resume(returning: true)  // hand the slot over; inFlight unchanged
         } else {
             inFlight[endpoint, default: 1] -= 1
         }

@@ -62,8 +62,10 @@ public actor RateAwareClient {
     }
     public internal(set) var stats = Stats()
 
-    public init(transport: any HTTPTransport, policy: ClientPolicy = ClientPolicy(), clock: PSAClock = .continuous,
-                seed: UInt64 = UInt64.random(in: 0...UInt64.max), secrets: [String] = []) {
+    public init(
+        transport: any HTTPTransport, policy: ClientPolicy = ClientPolicy(), clock: PSAClock = .continuous,
+        seed: UInt64 = UInt64.random(in: 0...UInt64.max), secrets: [String] = []
+    ) {
         self.transport = transport
         self.policy = policy
         self.clock = clock
@@ -73,8 +75,9 @@ public actor RateAwareClient {
         self.windowGate = WindowGate(policy)
         self.governor = policy.ceiling.map { QuotaGovernor(ceiling: $0, timeScale: policy.timeScale) }
         self.detector = LatencyTierDetector(timeScale: policy.timeScale)
-        self.attachments = AttachmentBudget(fileLimit: policy.attachmentFileLimit, windowBytes: policy.attachmentWindowBytes,
-                                            timeScale: policy.timeScale)
+        self.attachments = AttachmentBudget(
+            fileLimit: policy.attachmentFileLimit, windowBytes: policy.attachmentWindowBytes,
+            timeScale: policy.timeScale)
     }
 
     /// A stream of events from now on.
@@ -125,7 +128,9 @@ public actor RateAwareClient {
     /// The tenant's count now as the quota ceiling estimates it (the last reading plus our
     /// requests since) against its threshold; nil without a reading.
     public func estimatedUsage() -> (count: Int, threshold: Int)? {
-        guard let g = governor, let r = g.reading, let c = g.estimate(oursSinceReading: oursSinceReading()) else { return nil }
+        guard let g = governor, let r = g.reading, let c = g.estimate(oursSinceReading: oursSinceReading()) else {
+            return nil
+        }
         return (c, r.threshold)
     }
 
@@ -146,9 +151,10 @@ public actor RateAwareClient {
     /// attachments may go again if the server refused them.
     public func attachmentUsage() -> AttachmentUsage {
         let now = clock.now().seconds
-        return AttachmentUsage(used: attachments.used(at: now), limit: attachments.windowBytes,
-                               clearsAt: attachments.clearsAt(now).map { wallTime(.seconds(double: $0)) },
-                               blockedUntil: attachments.blockedUntil.flatMap { $0 > now ? wallTime(.seconds(double: $0)) : nil })
+        return AttachmentUsage(
+            used: attachments.used(at: now), limit: attachments.windowBytes,
+            clearsAt: attachments.clearsAt(now).map { wallTime(.seconds(double: $0)) },
+            blockedUntil: attachments.blockedUntil.flatMap { $0 > now ? wallTime(.seconds(double: $0)) : nil })
     }
 
     /// Sends a request through the pause gate, the window limiter and a thread slot; retries what may be retried.
@@ -178,15 +184,23 @@ public actor RateAwareClient {
                 do {
                     admission: while true {
                         if let r = try await waitWhilePaused() { reason = r }
-                        if let g = try await passWindows(priority) { windowGrant = g.id; if g.waited { reason = reason ?? .paced } }
+                        if let g = try await passWindows(priority) {
+                            windowGrant = g.id
+                            if g.waited { reason = reason ?? .paced }
+                        }
                         if priority == .bulk, try await passCeiling() { reason = reason ?? .ceiling }
                         if try await takeSlot(request.endpoint) { reason = reason ?? .threadSlot }
                         switch admit() {
                         case .go: break admission
-                        case .probe: isProbe = true; break admission
+                        case .probe:
+                            isProbe = true
+                            break admission
                         case .wait:
                             releaseSlot(request.endpoint)
-                            if let g = windowGrant { windowAbandon(g); windowGrant = nil }
+                            if let g = windowGrant {
+                                windowAbandon(g)
+                                windowGrant = nil
+                            }
                             reason = pauseReason
                         }
                     }
@@ -203,8 +217,9 @@ public actor RateAwareClient {
             stats.sent += 1
             if attempt > 0 { stats.retries += 1 }
             let outcome: Result<HTTPResult, any Error>
-            do { outcome = .success(try await transport.send(request.spec, timeout: policy.timeout)) }
-            catch { outcome = .failure(error) }
+            do { outcome = .success(try await transport.send(request.spec, timeout: policy.timeout)) } catch {
+                outcome = .failure(error)
+            }
             let duration = (clock.now() - sentAt).seconds
             // A non-2xx answer, classified once, with secrets removed.
             var failure: APIError? = nil
@@ -240,7 +255,7 @@ public actor RateAwareClient {
                     case .attachmentLimit: attachments.refused(at: clock.now().seconds)
                     case .suspended: beginSuspension(detail: safe.detail, isProbe: isProbe)
                     case .rateLimited where windowOwns429:
-                        break // the window limiter learns from it and probes after a short jittered pause
+                        break  // the window limiter learns from it and probes after a short jittered pause
                     case .rateLimited where result.status == 429, .serverError where result.status == 503:
                         // One reading of the clock for both: the pause counts from when it was computed.
                         let now = clock.now()
@@ -253,39 +268,54 @@ public actor RateAwareClient {
 
             switch outcome {
             case .failure(let error as CancellationError):
-                record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: "cancelled")
+                record(
+                    request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason,
+                    error: "cancelled")
                 throw error
             case .failure(let error as APIError):
                 // Refused by the transport itself (a redirect to another origin): never retried.
                 let safe = APIError(kind: error.kind, status: error.status, detail: redact(error.detail))
                 stats.failures += 1
-                record(request, status: error.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: safe.detail)
+                record(
+                    request, status: error.status, duration: duration, attempt: attempt, waited: waited, reason: reason,
+                    error: safe.detail)
                 throw safe
             case .failure(let error):
                 stats.failures += 1
                 let message = APIError.shorten(String(describing: error), redact: redact)
-                record(request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason, error: message)
-                let plan = RetryRule.plan(.noAnswer, idempotent: request.idempotent, attempt: attempt, maxRetries: policy.maxRetries)
-                guard plan == .afterBackoff, budget.tryRetry() else { throw APIError(kind: .transport, status: nil, detail: message) }
+                record(
+                    request, status: nil, duration: duration, attempt: attempt, waited: waited, reason: reason,
+                    error: message)
+                let plan = RetryRule.plan(
+                    .noAnswer, idempotent: request.idempotent, attempt: attempt, maxRetries: policy.maxRetries)
+                guard plan == .afterBackoff, budget.tryRetry() else {
+                    throw APIError(kind: .transport, status: nil, detail: message)
+                }
                 let d = policy.backoff.delay(attempt: attempt, using: &rng)
                 try await clock.sleep(d)
                 carriedWait = d.seconds
                 carriedReason = .backoff
             case .success(let result):
                 if failure == nil, detectsLatency, !request.exempt,
-                   let t = detector.observe(endpoint: request.endpoint + " " + request.purpose, duration: duration) {
+                    let t = detector.observe(endpoint: request.endpoint + " " + request.purpose, duration: duration)
+                {
                     governor?.measuredTier = t
                     emit(.measuredTier(t))
                 }
                 guard let safe = failure else {
-                    record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: nil, result: result)
+                    record(
+                        request, status: result.status, duration: duration, attempt: attempt, waited: waited,
+                        reason: reason, error: nil, result: result)
                     return result
                 }
-                record(request, status: result.status, duration: duration, attempt: attempt, waited: waited, reason: reason, error: safe.detail,
-                       result: result)
+                record(
+                    request, status: result.status, duration: duration, attempt: attempt, waited: waited,
+                    reason: reason, error: safe.detail,
+                    result: result)
                 if result.status == 429 { stats.status429 += 1 }
-                let plan = RetryRule.plan(.answered(safe.kind, status: result.status), idempotent: request.idempotent,
-                                          attempt: attempt, maxRetries: policy.maxRetries, windowOwns429: windowOwns429)
+                let plan = RetryRule.plan(
+                    .answered(safe.kind, status: result.status), idempotent: request.idempotent,
+                    attempt: attempt, maxRetries: policy.maxRetries, windowOwns429: windowOwns429)
                 switch plan {
                 case .giveUp:
                     throw safe

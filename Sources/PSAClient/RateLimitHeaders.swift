@@ -37,7 +37,10 @@ public struct RateLimitHeaders: Sendable, Equatable {
         var out: [String: String] = [:]
         for part in first.split(separator: ";").dropFirst() {
             let kv = part.split(separator: "=", maxSplits: 1)
-            if kv.count == 2 { out[kv[0].trimmingCharacters(in: .whitespaces).lowercased()] = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: " \"")) }
+            if kv.count == 2 {
+                out[kv[0].trimmingCharacters(in: .whitespaces).lowercased()] = kv[1].trimmingCharacters(
+                    in: CharacterSet(charactersIn: " \""))
+            }
         }
         return out
     }

@@ -29,8 +29,10 @@ public struct RecordingTransport: HTTPTransport {
     public let clock: PSAClock
     public let sink: @Sendable (RecordedExchange) -> Void
 
-    public init(_ inner: any HTTPTransport, clock: PSAClock = .continuous,
-                sink: @escaping @Sendable (RecordedExchange) -> Void) {
+    public init(
+        _ inner: any HTTPTransport, clock: PSAClock = .continuous,
+        sink: @escaping @Sendable (RecordedExchange) -> Void
+    ) {
         self.inner = inner
         self.clock = clock
         self.sink = sink
@@ -41,14 +43,18 @@ public struct RecordingTransport: HTTPTransport {
         let t0 = clock.now()
         do {
             let result = try await inner.send(request, timeout: timeout)
-            sink(RecordedExchange(request: request, result: result, error: nil, started: started,
-                                  duration: (clock.now() - t0).seconds))
+            sink(
+                RecordedExchange(
+                    request: request, result: result, error: nil, started: started,
+                    duration: (clock.now() - t0).seconds))
             return result
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            sink(RecordedExchange(request: request, result: nil, error: String(describing: error), started: started,
-                                  duration: (clock.now() - t0).seconds))
+            sink(
+                RecordedExchange(
+                    request: request, result: nil, error: String(describing: error), started: started,
+                    duration: (clock.now() - t0).seconds))
             throw error
         }
     }

@@ -29,8 +29,10 @@ public enum RetryRule {
     ///   - attempt: 0 for the first send.
     ///   - windowOwns429: a header-less 429 the window limiter learns from and probes after; it
     ///     may take a few more refusals while the window is unknown (still bounded).
-    public static func plan(_ failure: Failure, idempotent: Bool, attempt: Int, maxRetries: Int,
-                            windowOwns429: Bool = false) -> RetryPlan {
+    public static func plan(
+        _ failure: Failure, idempotent: Bool, attempt: Int, maxRetries: Int,
+        windowOwns429: Bool = false
+    ) -> RetryPlan {
         switch failure {
         case .noAnswer:
             return idempotent && attempt < maxRetries ? .afterBackoff : .giveUp
@@ -42,12 +44,13 @@ public enum RetryRule {
             case .rateLimited where status == 429, .serverError where status == 503:
                 // 429: the server did not act on it, so any request may go again; 503 only if idempotent.
                 let most = windowOwns429 ? maxRetries + 8 : maxRetries
-                return (status == 429 || idempotent) && attempt < most ? .afterGate(.retryAfter, spendsBudget: true) : .giveUp
+                return (status == 429 || idempotent) && attempt < most
+                    ? .afterGate(.retryAfter, spendsBudget: true) : .giveUp
             case .threadLimit, .serverError:
                 // The thread limit refused it before any work; a 5xx may have done the work.
                 return (kind == .threadLimit || idempotent) && attempt < maxRetries ? .afterBackoff : .giveUp
             case .badCredentials, .permission, .notFound, .rateLimited, .badRequest, .transport, .decoding, .refused,
-                 .attachmentLimit, .redirected:
+                .attachmentLimit, .redirected:
                 return .giveUp
             }
         }

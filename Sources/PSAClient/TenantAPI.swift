@@ -78,7 +78,11 @@ public struct WalkProgress: Sendable, Equatable {
     public var tickets: Int
     public var total: Int?
     public var pages: Int
-    public init(tickets: Int, total: Int?, pages: Int) { self.tickets = tickets; self.total = total; self.pages = pages }
+    public init(tickets: Int, total: Int?, pages: Int) {
+        self.tickets = tickets
+        self.total = total
+        self.pages = pages
+    }
 }
 
 /// Where a person sees a ticket in the vendor's web app.
@@ -93,7 +97,8 @@ public enum WebLinks {
             guard host.hasSuffix(".autotask.net"), host.hasPrefix("webservices") else { return nil }
             let zone = host.dropFirst("webservices".count).prefix { $0.isNumber }
             guard !zone.isEmpty else { return nil }
-            return "https://ww\(zone).autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}"
+            return
+                "https://ww\(zone).autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}"
         case .atera:
             guard host == "app.atera.com" else { return nil }
             return "https://app.atera.com/new/ticket/{id}"
@@ -129,7 +134,9 @@ extension TenantAPI {
     /// Sets one field, then reads the ticket back once and says what the server holds: a change
     /// the server took may still be undone (an Autotask workflow rule). A failed read-back is
     /// "sent, not confirmed", never a failure of the change itself. The change is sent once.
-    public func changeAndConfirm(ticketID: Int64, _ field: EditableField, to label: String) async throws -> (ChangeOutcome, Ticket?) {
+    public func changeAndConfirm(ticketID: Int64, _ field: EditableField, to label: String) async throws -> (
+        ChangeOutcome, Ticket?
+    ) {
         try await change(ticketID: ticketID, field, to: label)
         let fresh: Ticket
         do { fresh = try await ticket(id: ticketID) } catch is CancellationError {
@@ -147,8 +154,12 @@ extension TenantAPI {
     }
 
     /// The same, of the tickets the server filters by `filter` (every ticket when it is empty).
-    public func allTickets(limit: Int? = nil, filter: ServerFilter, options: WalkOptions = WalkOptions()) async throws -> [Ticket] {
-        try await RequestPriority.$current.withValue(.bulk) { try await walkAll(limit: limit, filter: filter, options: options) }
+    public func allTickets(limit: Int? = nil, filter: ServerFilter, options: WalkOptions = WalkOptions()) async throws
+        -> [Ticket]
+    {
+        try await RequestPriority.$current.withValue(.bulk) {
+            try await walkAll(limit: limit, filter: filter, options: options)
+        }
     }
 
     /// Page after page, one at a time.
@@ -158,9 +169,13 @@ extension TenantAPI {
         var pages = 0
         repeat {
             let p: TicketPage
-            if filter.isEmpty { p = try await page(after: cursor) }
-            else if filter.queue == nil && filter.company == nil, let status = filter.status { p = try await page(after: cursor, status: status) }
-            else { p = try await page(after: cursor, filter: filter) }
+            if filter.isEmpty {
+                p = try await page(after: cursor)
+            } else if filter.queue == nil && filter.company == nil, let status = filter.status {
+                p = try await page(after: cursor, status: status)
+            } else {
+                p = try await page(after: cursor, filter: filter)
+            }
             all.append(contentsOf: p.tickets)
             pages += 1
             options.progress?(WalkProgress(tickets: all.count, total: p.total, pages: pages))
@@ -182,8 +197,12 @@ enum NameMatch {
         if partial.count == 1 { return partial[0].0 }
         let names = (partial.isEmpty ? known : partial).map(\.1).sorted()
         let list = names.prefix(8).joined(separator: ", ") + (names.count > 8 ? " … (\(names.count))" : "")
-        if partial.count > 1 { throw APIError(kind: .refused, status: nil, detail: "\(what) '\(w)' matches several: \(list)") }
-        throw APIError(kind: .refused, status: nil, detail: "no \(what) '\(w)' \(whereKnown)" + (names.isEmpty ? "" : "; known: \(list)"))
+        if partial.count > 1 {
+            throw APIError(kind: .refused, status: nil, detail: "\(what) '\(w)' matches several: \(list)")
+        }
+        throw APIError(
+            kind: .refused, status: nil,
+            detail: "no \(what) '\(w)' \(whereKnown)" + (names.isEmpty ? "" : "; known: \(list)"))
     }
 }
 

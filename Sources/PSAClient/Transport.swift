@@ -12,7 +12,10 @@ public struct HTTPRequestSpec: Sendable {
     public var body: Data?
 
     public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil) {
-        self.method = method; self.url = url; self.headers = headers; self.body = body
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
     }
 }
 
@@ -23,7 +26,9 @@ public struct HTTPResult: Sendable {
     public var body: Data
 
     public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
-        self.status = status; self.headers = headers; self.body = body
+        self.status = status
+        self.headers = headers
+        self.body = body
     }
 
     public func header(_ name: String) -> String? {
@@ -63,7 +68,10 @@ public struct AHCTransport: HTTPTransport {
     /// The clock the deadlines run on.
     let clock: PSAClock
 
-    public init(client: HTTPClient = AHCTransport.sharedClient, readIdleTimeout: Duration = .seconds(30), clock: PSAClock = .continuous) {
+    public init(
+        client: HTTPClient = AHCTransport.sharedClient, readIdleTimeout: Duration = .seconds(30),
+        clock: PSAClock = .continuous
+    ) {
         self.client = client
         self.readIdleTimeout = readIdleTimeout
         self.clock = clock
@@ -92,7 +100,9 @@ public struct AHCTransport: HTTPTransport {
             guard let next = try Self.redirect(result, from: current) else { return result }
             hops += 1
             guard hops <= maxRedirects else {
-                throw APIError(kind: .redirected, status: result.status, detail: "more than \(maxRedirects) redirects from \(Origin.describe(current.url))")
+                throw APIError(
+                    kind: .redirected, status: result.status,
+                    detail: "more than \(maxRedirects) redirects from \(Origin.describe(current.url))")
             }
             current = next
         }
@@ -101,19 +111,29 @@ public struct AHCTransport: HTTPTransport {
     /// The request a redirect answer asks for, when it stays on the request's origin; nil when the
     /// answer is no redirect. A redirect to any other origin is refused before anything is sent there.
     public static func redirect(_ result: HTTPResult, from request: HTTPRequestSpec) throws -> HTTPRequestSpec? {
-        guard [301, 302, 303, 307, 308].contains(result.status), let location = result.header("Location") else { return nil }
+        guard [301, 302, 303, 307, 308].contains(result.status), let location = result.header("Location") else {
+            return nil
+        }
         guard let base = URL(string: request.url), let target = URL(string: location, relativeTo: base)?.absoluteURL,
-              let to = Origin(target), let from = Origin(base) else {
-            throw APIError(kind: .redirected, status: result.status, detail: "the server redirected to an unreadable address; not followed")
+            let to = Origin(target), let from = Origin(base)
+        else {
+            throw APIError(
+                kind: .redirected, status: result.status,
+                detail: "the server redirected to an unreadable address; not followed")
         }
         guard to == from else {
-            throw APIError(kind: .redirected, status: result.status,
-                           detail: "the server at \(from) redirected to \(to), another origin: not followed, so no credential leaves for it. Check the base URL (it may have moved)")
+            throw APIError(
+                kind: .redirected, status: result.status,
+                detail:
+                    "the server at \(from) redirected to \(to), another origin: not followed, so no credential leaves for it. Check the base URL (it may have moved)"
+            )
         }
         var next = request
         next.url = target.absoluteString
         // 303 (and 301/302 after anything but GET/HEAD, as browsers do) become a GET without a body.
-        if result.status == 303 || ([301, 302].contains(result.status) && !["GET", "HEAD"].contains(request.method.uppercased())) {
+        if result.status == 303
+            || ([301, 302].contains(result.status) && !["GET", "HEAD"].contains(request.method.uppercased()))
+        {
             next.method = "GET"
             next.body = nil
         }
@@ -133,7 +153,9 @@ public struct AHCTransport: HTTPTransport {
         do {
             return try await withThrowingTaskGroup(of: HTTPResult?.self) { group in
                 group.addTask {
-                    let ns = max(1_000_000, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
+                    let ns = max(
+                        1_000_000,
+                        remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
                     let resp = try await client.execute(sent, timeout: .nanoseconds(ns))
                     var body = ByteBuffer()
                     await progress.touch(clock.now())
@@ -145,8 +167,9 @@ public struct AHCTransport: HTTPTransport {
                         body.writeBuffer(&chunk)
                         await progress.touch(clock.now())
                     }
-                    return HTTPResult(status: Int(resp.status.code), headers: resp.headers.map { ($0.name, $0.value) },
-                                      body: Data(body.readableBytesView))
+                    return HTTPResult(
+                        status: Int(resp.status.code), headers: resp.headers.map { ($0.name, $0.value) },
+                        body: Data(body.readableBytesView))
                 }
                 // The watchdog: returns nil at the deadline, or when the body (once the headers came)
                 // has been silent for `idle`. The wait for the headers is bounded by the deadline only.
@@ -179,11 +202,14 @@ public struct AHCTransport: HTTPTransport {
     /// Socket errors in words ("connection refused"), not NIO's internal description.
     static func describe(other error: any Error) -> String {
         let text = String(describing: error)
-        let known = ["Connection refused": "connection refused", "No route to host": "no route to host",
-                     "Network is unreachable": "network unreachable", "Connection reset by peer": "connection reset by the server",
-                     "Name or service not known": "host name not found", "No address associated": "host name not found"]
+        let known = [
+            "Connection refused": "connection refused", "No route to host": "no route to host",
+            "Network is unreachable": "network unreachable",
+            "Connection reset by peer": "connection reset by the server",
+            "Name or service not known": "host name not found", "No address associated": "host name not found",
+        ]
         if let hit = known.first(where: { text.contains($0.key) }) { return hit.value }
-        return text // (shortened by the client after it removed any secret)
+        return text  // (shortened by the client after it removed any secret)
     }
 
     static func describe(_ e: HTTPClientError) -> String {
@@ -200,13 +226,17 @@ public enum URLPolicy {
     public struct Refused: Error, CustomStringConvertible { public var description: String }
 
     public static func check(_ text: String) throws -> URL {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty
+        else {
             throw Refused(description: "'\(text)' is not a valid URL (expected https://host/…)")
         }
         switch scheme {
         case "https": return url
         case "http" where isLoopback(host): return url
-        case "http": throw Refused(description: "plain http:// is refused for \(host): use https:// (http is allowed only for loopback addresses)")
+        case "http":
+            throw Refused(
+                description:
+                    "plain http:// is refused for \(host): use https:// (http is allowed only for loopback addresses)")
         default: throw Refused(description: "unsupported URL scheme '\(scheme)' in \(text)")
         }
     }
@@ -232,13 +262,20 @@ public struct Origin: Hashable, Sendable, CustomStringConvertible {
     public var port: Int
 
     public init?(_ url: URL) {
-        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else { return nil }
+        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else {
+            return nil
+        }
         let port = url.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
         guard port > 0 else { return nil }
-        self.scheme = scheme; self.host = host; self.port = port
+        self.scheme = scheme
+        self.host = host
+        self.port = port
     }
 
-    public init?(_ text: String) { guard let u = URL(string: text) else { return nil }; self.init(u) }
+    public init?(_ text: String) {
+        guard let u = URL(string: text) else { return nil }
+        self.init(u)
+    }
 
     public var description: String {
         let defaultPort = (scheme == "https" && port == 443) || (scheme == "http" && port == 80)
@@ -270,7 +307,9 @@ public enum OriginPolicy {
     /// A configured base URL: its origin, or why it is refused.
     public static func configured(_ text: String) throws -> Origin {
         let url = try URLPolicy.check(text)
-        guard let o = Origin(url) else { throw URLPolicy.Refused(description: "'\(text)' is not a valid URL (expected https://host/…)") }
+        guard let o = Origin(url) else {
+            throw URLPolicy.Refused(description: "'\(text)' is not a valid URL (expected https://host/…)")
+        }
         return o
     }
 
@@ -278,11 +317,19 @@ public enum OriginPolicy {
     /// configured or the vendor's default): its origin, or a refusal naming it.
     public static func discovered(_ text: String, vendor: Vendor, source: String) throws -> Origin {
         guard let url = URL(string: text), let o = Origin(url) else {
-            throw URLPolicy.Refused(description: "the server named '\(String(text.prefix(200)).sanitized)' as the API address, which is not a valid URL")
+            throw URLPolicy.Refused(
+                description:
+                    "the server named '\(String(text.prefix(200)).sanitized)' as the API address, which is not a valid URL"
+            )
         }
-        if o.scheme == "https", domains(vendor).contains(where: { o.host == $0 || o.host.hasSuffix("." + $0) }) { return o }
+        if o.scheme == "https", domains(vendor).contains(where: { o.host == $0 || o.host.hasSuffix("." + $0) }) {
+            return o
+        }
         if let from = Origin(source), URLPolicy.isLoopback(from.host), URLPolicy.isLoopback(o.host) { return o }
         let expected = domains(vendor).map { "https://*.\($0)" }.joined(separator: " or ")
-        throw URLPolicy.Refused(description: "the server named \(o) as the API address; only \(expected) is trusted with credentials (set base_url to use another)")
+        throw URLPolicy.Refused(
+            description:
+                "the server named \(o) as the API address; only \(expected) is trusted with credentials (set base_url to use another)"
+        )
     }
 }

@@ -66,7 +66,9 @@ extension RateAwareClient {
         let now = clock.now().seconds
         let headers = result.flatMap { RateLimitHeaders($0, now: clock.wall()) }
         if let h = headers {
-            windowGate!.limiter.serverSaid(limit: h.limit, window: h.windowSeconds, remaining: h.remaining, reset: h.resetSeconds, answering: id, at: now)
+            windowGate!.limiter.serverSaid(
+                limit: h.limit, window: h.windowSeconds, remaining: h.remaining, reset: h.resetSeconds, answering: id,
+                at: now)
         }
         windowGate!.limiter.answered(id, at: now, status: result?.status, stated: !learns, random: random)
         windowDispatch()
@@ -84,7 +86,7 @@ extension RateAwareClient {
     }
 
     private func cancelWindowWait(_ id: Int) {
-        guard windowGate?.limiter.cancelWaiter(id) == true else { return } // already granted
+        guard windowGate?.limiter.cancelWaiter(id) == true else { return }  // already granted
         windowGate?.waiters.removeValue(forKey: id)?.resume(returning: false)
     }
 
@@ -96,12 +98,15 @@ extension RateAwareClient {
         if let at = d.wakeAt, gate.timer.map({ at < $0.at }) ?? true {
             gate.timer?.task.cancel()
             let clock = self.clock
-            gate.timer = (at, Task { [weak self] in
-                // Just past the opening (never a rounding short of it, which would look again too early).
-                try? await clock.sleep(until: .nanoseconds(Int64((at * 1e9).rounded(.up)) + 1_000))
-                guard !Task.isCancelled else { return }
-                await self?.windowTimerFired(at)
-            })
+            gate.timer = (
+                at,
+                Task { [weak self] in
+                    // Just past the opening (never a rounding short of it, which would look again too early).
+                    try? await clock.sleep(until: .nanoseconds(Int64((at * 1e9).rounded(.up)) + 1_000))
+                    guard !Task.isCancelled else { return }
+                    await self?.windowTimerFired(at)
+                }
+            )
         }
         windowGate = gate
     }

@@ -38,17 +38,29 @@ public struct Alert: Sendable, Equatable, Codable, Identifiable {
     public var source: String
     public var message: String
 
-    public init(id: Int64, title: String, severity: AlertSeverity, created: Date?, device: String = "", customer: String = "",
-                ticketID: Int64? = nil, source: String = "", message: String = "") {
+    public init(
+        id: Int64, title: String, severity: AlertSeverity, created: Date?, device: String = "", customer: String = "",
+        ticketID: Int64? = nil, source: String = "", message: String = ""
+    ) {
         // Bounded once, like ticket text: a hostile alert costs neither memory nor frame time.
-        self.id = id; self.title = Ticket.clamp(title, 500); self.severity = severity; self.created = created
-        self.device = Ticket.clamp(device, 200); self.customer = Ticket.clamp(customer, 200); self.ticketID = ticketID
-        self.source = Ticket.clamp(source, 200); self.message = Ticket.clamp(message, 10_000)
+        self.id = id
+        self.title = Ticket.clamp(title, 500)
+        self.severity = severity
+        self.created = created
+        self.device = Ticket.clamp(device, 200)
+        self.customer = Ticket.clamp(customer, 200)
+        self.ticketID = ticketID
+        self.source = Ticket.clamp(source, 200)
+        self.message = Ticket.clamp(message, 10_000)
     }
 
     /// Most urgent first, then the newest.
     public static func ordered(_ alerts: [Alert]) -> [Alert] {
-        alerts.sorted { ($0.severity, -($0.created?.timeIntervalSince1970 ?? 0), $0.id) < ($1.severity, -($1.created?.timeIntervalSince1970 ?? 0), $1.id) }
+        alerts.sorted {
+            ($0.severity, -($0.created?.timeIntervalSince1970 ?? 0), $0.id) < (
+                $1.severity, -($1.created?.timeIntervalSince1970 ?? 0), $1.id
+            )
+        }
     }
 }
 
@@ -65,12 +77,15 @@ public struct AteraAlert: Sendable, Codable, Equatable {
     public var AlertMessage: String?
     public var Archived: Bool?
 
-    enum CodingKeys: String, CodingKey { case AlertID, Title, Severity, Created, DeviceName, CustomerName, TicketID, Source, AlertMessage, Archived }
+    enum CodingKeys: String, CodingKey {
+        case AlertID, Title, Severity, Created, DeviceName, CustomerName, TicketID, Source, AlertMessage, Archived
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let id = try c.lenientInt64(.AlertID) else {
-            throw DecodingError.keyNotFound(CodingKeys.AlertID, .init(codingPath: c.codingPath, debugDescription: "alert without AlertID"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.AlertID, .init(codingPath: c.codingPath, debugDescription: "alert without AlertID"))
         }
         AlertID = id
         Title = try c.lenientString(.Title)
@@ -85,7 +100,9 @@ public struct AteraAlert: Sendable, Codable, Equatable {
     }
 
     public var display: Alert {
-        Alert(id: AlertID, title: Title ?? "", severity: AlertSeverity(Severity), created: Created, device: DeviceName ?? "",
-              customer: CustomerName ?? "", ticketID: TicketID, source: Source ?? "", message: AlertMessage ?? "")
+        Alert(
+            id: AlertID, title: Title ?? "", severity: AlertSeverity(Severity), created: Created,
+            device: DeviceName ?? "",
+            customer: CustomerName ?? "", ticketID: TicketID, source: Source ?? "", message: AlertMessage ?? "")
     }
 }

@@ -10,11 +10,21 @@ public struct AteraEnvelope<Item: Codable & Sendable>: Sendable, Codable {
     public var prevLink: String?
     public var nextLink: String?
 
-    enum CodingKeys: String, CodingKey { case items, totalItemCount, totalItems, page, itemsInPage, totalPages, prevLink, nextLink }
+    enum CodingKeys: String, CodingKey {
+        case items, totalItemCount, totalItems, page, itemsInPage, totalPages, prevLink, nextLink
+    }
 
-    public init(items: [Item], totalItemCount: Int?, page: Int?, itemsInPage: Int?, totalPages: Int?, prevLink: String?, nextLink: String?) {
-        self.items = items; self.totalItemCount = totalItemCount; self.page = page; self.itemsInPage = itemsInPage
-        self.totalPages = totalPages; self.prevLink = prevLink; self.nextLink = nextLink
+    public init(
+        items: [Item], totalItemCount: Int?, page: Int?, itemsInPage: Int?, totalPages: Int?, prevLink: String?,
+        nextLink: String?
+    ) {
+        self.items = items
+        self.totalItemCount = totalItemCount
+        self.page = page
+        self.itemsInPage = itemsInPage
+        self.totalPages = totalPages
+        self.prevLink = prevLink
+        self.nextLink = nextLink
     }
 
     public init(from decoder: any Decoder) throws {
@@ -81,8 +91,10 @@ public struct AteraTicket: Sendable, Codable, Equatable {
         case TicketID, TicketTitle, TicketNumber, TicketPriority, TicketImpact, TicketStatus, TicketSource, TicketType
         case EndUserID, EndUserEmail, EndUserFirstName, EndUserLastName, EndUserPhone, CustomerID, CustomerName
         case TechnicianContactID, TechnicianFullName, TechnicianEmail
-        case TicketCreatedDate, TicketResolvedDate, FirstResponseDueDate, ClosedTicketDueDate, TechnicianFirstCommentDate
-        case FirstComment, LastEndUserComment, LastEndUserCommentTimestamp, LastTechnicianComment, LastTechnicianCommentTimestamp
+        case TicketCreatedDate, TicketResolvedDate, FirstResponseDueDate, ClosedTicketDueDate,
+            TechnicianFirstCommentDate
+        case FirstComment, LastEndUserComment, LastEndUserCommentTimestamp, LastTechnicianComment,
+            LastTechnicianCommentTimestamp
     }
 
     public init(TicketID: Int64) { self.TicketID = TicketID }
@@ -90,7 +102,8 @@ public struct AteraTicket: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let id = try c.lenientInt64(.TicketID) else {
-            throw DecodingError.keyNotFound(CodingKeys.TicketID, .init(codingPath: c.codingPath, debugDescription: "ticket without TicketID"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.TicketID, .init(codingPath: c.codingPath, debugDescription: "ticket without TicketID"))
         }
         TicketID = id
         TicketTitle = try c.lenientString(.TicketTitle)
@@ -159,13 +172,16 @@ public struct AteraTicket: Sendable, Codable, Equatable {
     /// Atera keeps no modification time on a ticket: its last activity is the latest of the two
     /// comment timestamps, the resolution and the creation.
     public var lastActivity: Date? {
-        [LastEndUserCommentTimestamp, LastTechnicianCommentTimestamp, TicketResolvedDate, TicketCreatedDate].compactMap { $0 }.max()
+        [LastEndUserCommentTimestamp, LastTechnicianCommentTimestamp, TicketResolvedDate, TicketCreatedDate].compactMap
+        { $0 }.max()
     }
 
     /// The display ticket.
     public var display: Ticket {
         var fields: [Ticket.Field] = []
-        func add(_ name: String, _ value: String?) { if let value, !value.isEmpty { fields.append(.init(name, value)) } }
+        func add(_ name: String, _ value: String?) {
+            if let value, !value.isEmpty { fields.append(.init(name, value)) }
+        }
         add("Impact", TicketImpact)
         add("Type", TicketType)
         add("Source", TicketSource)
@@ -177,8 +193,16 @@ public struct AteraTicket: Sendable, Codable, Equatable {
         add("First technician comment", TechnicianFirstCommentDate.map(VendorDate.format))
         add("Close due", ClosedTicketDueDate.map(VendorDate.format))
         add("Resolved", TicketResolvedDate.map(VendorDate.format))
-        add("Last end-user comment", LastEndUserComment.map { text in LastEndUserCommentTimestamp.map { VendorDate.format($0) + " · " + text } ?? text })
-        add("Last technician comment", LastTechnicianComment.map { text in LastTechnicianCommentTimestamp.map { VendorDate.format($0) + " · " + text } ?? text })
+        add(
+            "Last end-user comment",
+            LastEndUserComment.map { text in
+                LastEndUserCommentTimestamp.map { VendorDate.format($0) + " · " + text } ?? text
+            })
+        add(
+            "Last technician comment",
+            LastTechnicianComment.map { text in
+                LastTechnicianCommentTimestamp.map { VendorDate.format($0) + " · " + text } ?? text
+            })
         return Ticket(
             id: TicketID, number: TicketNumber ?? String(TicketID), title: TicketTitle ?? "",
             status: TicketStatus ?? "", priority: TicketPriority ?? "",
@@ -193,7 +217,9 @@ public struct AteraTicket: Sendable, Codable, Equatable {
     /// comment) and the close (met by the resolution). No stage is invented.
     public var sla: SLA? {
         var stages: [SLAStage] = []
-        if let due = FirstResponseDueDate { stages.append(SLAStage(.firstResponse, due: due, met: TechnicianFirstCommentDate)) }
+        if let due = FirstResponseDueDate {
+            stages.append(SLAStage(.firstResponse, due: due, met: TechnicianFirstCommentDate))
+        }
         if let due = ClosedTicketDueDate { stages.append(SLAStage(.close, due: due, met: TicketResolvedDate)) }
         return SLA(stages: stages)
     }
@@ -210,13 +236,23 @@ public struct AteraComment: Sendable, Codable, Equatable {
     public var LastName: String?
     public var IsInternal: Bool?
 
-    public init(Date: Foundation.Date?, Comment: String?, EndUserID: Int64? = nil, TechnicianContactID: Int64? = nil,
-                Email: String? = nil, FirstName: String? = nil, LastName: String? = nil, IsInternal: Bool? = false) {
-        self.Date = Date; self.Comment = Comment; self.EndUserID = EndUserID; self.TechnicianContactID = TechnicianContactID
-        self.Email = Email; self.FirstName = FirstName; self.LastName = LastName; self.IsInternal = IsInternal
+    public init(
+        Date: Foundation.Date?, Comment: String?, EndUserID: Int64? = nil, TechnicianContactID: Int64? = nil,
+        Email: String? = nil, FirstName: String? = nil, LastName: String? = nil, IsInternal: Bool? = false
+    ) {
+        self.Date = Date
+        self.Comment = Comment
+        self.EndUserID = EndUserID
+        self.TechnicianContactID = TechnicianContactID
+        self.Email = Email
+        self.FirstName = FirstName
+        self.LastName = LastName
+        self.IsInternal = IsInternal
     }
 
-    enum CodingKeys: String, CodingKey { case Date, Comment, EndUserID, TechnicianContactID, Email, FirstName, LastName, IsInternal }
+    enum CodingKeys: String, CodingKey {
+        case Date, Comment, EndUserID, TechnicianContactID, Email, FirstName, LastName, IsInternal
+    }
 
     /// Lenient, as for tickets: dates with or without a zone, ids as numbers or strings.
     public init(from decoder: any Decoder) throws {

@@ -25,6 +25,7 @@ public enum AutotaskFieldSet: String, Sendable, CaseIterable {
         "resolvedDueDateTime", "resolvedDateTime", "serviceLevelAgreementID", "serviceLevelAgreementHasBeenMet",
     ]
     static let exportExtra = [
-        "description", "source", "issueType", "subIssueType", "ticketType", "ticketCategory", "estimatedHours", "userDefinedFields",
+        "description", "source", "issueType", "subIssueType", "ticketType", "ticketCategory", "estimatedHours",
+        "userDefinedFields",
     ]
 }

@@ -37,15 +37,21 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
     public static var fieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, ticketNumber, title, description, status, priority, queueID, source, issueType, subIssueType, ticketType, ticketCategory, companyID, contactID, assignedResourceID, createDate, lastActivityDate, dueDateTime, completedDate, estimatedHours, userDefinedFields
-        case firstResponseDueDateTime, firstResponseDateTime, resolutionPlanDueDateTime, resolutionPlanDateTime, resolvedDueDateTime, resolvedDateTime
+        case id, ticketNumber, title, description, status, priority, queueID, source, issueType, subIssueType,
+            ticketType, ticketCategory, companyID, contactID, assignedResourceID, createDate, lastActivityDate,
+            dueDateTime, completedDate, estimatedHours, userDefinedFields
+        case firstResponseDueDateTime, firstResponseDateTime, resolutionPlanDueDateTime, resolutionPlanDateTime,
+            resolvedDueDateTime, resolvedDateTime
         case serviceLevelAgreementID, serviceLevelAgreementHasBeenMet
     }
 
     public struct UserDefinedField: Sendable, Codable, Equatable {
         public var name: String
         public var value: String?
-        public init(name: String, value: String?) { self.name = name; self.value = value }
+        public init(name: String, value: String?) {
+            self.name = name
+            self.value = value
+        }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.lenientString(.name) ?? ""
@@ -53,26 +59,42 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
         }
     }
 
-    public init(id: Int64, ticketNumber: String? = nil, title: String? = nil, description: String? = nil,
-                status: Int? = nil, priority: Int? = nil, queueID: Int? = nil, source: Int? = nil,
-                issueType: Int? = nil, subIssueType: Int? = nil, ticketType: Int? = nil, ticketCategory: Int? = nil,
-                companyID: Int64? = nil, contactID: Int64? = nil, assignedResourceID: Int64? = nil,
-                createDate: Date? = nil, lastActivityDate: Date? = nil, dueDateTime: Date? = nil,
-                completedDate: Date? = nil, estimatedHours: Double? = nil, userDefinedFields: [UserDefinedField]? = nil) {
-        self.id = id; self.ticketNumber = ticketNumber; self.title = title; self.description = description
-        self.status = status; self.priority = priority; self.queueID = queueID; self.source = source
-        self.issueType = issueType; self.subIssueType = subIssueType; self.ticketType = ticketType
-        self.ticketCategory = ticketCategory; self.companyID = companyID; self.contactID = contactID
-        self.assignedResourceID = assignedResourceID; self.createDate = createDate
-        self.lastActivityDate = lastActivityDate; self.dueDateTime = dueDateTime
-        self.completedDate = completedDate; self.estimatedHours = estimatedHours
+    public init(
+        id: Int64, ticketNumber: String? = nil, title: String? = nil, description: String? = nil,
+        status: Int? = nil, priority: Int? = nil, queueID: Int? = nil, source: Int? = nil,
+        issueType: Int? = nil, subIssueType: Int? = nil, ticketType: Int? = nil, ticketCategory: Int? = nil,
+        companyID: Int64? = nil, contactID: Int64? = nil, assignedResourceID: Int64? = nil,
+        createDate: Date? = nil, lastActivityDate: Date? = nil, dueDateTime: Date? = nil,
+        completedDate: Date? = nil, estimatedHours: Double? = nil, userDefinedFields: [UserDefinedField]? = nil
+    ) {
+        self.id = id
+        self.ticketNumber = ticketNumber
+        self.title = title
+        self.description = description
+        self.status = status
+        self.priority = priority
+        self.queueID = queueID
+        self.source = source
+        self.issueType = issueType
+        self.subIssueType = subIssueType
+        self.ticketType = ticketType
+        self.ticketCategory = ticketCategory
+        self.companyID = companyID
+        self.contactID = contactID
+        self.assignedResourceID = assignedResourceID
+        self.createDate = createDate
+        self.lastActivityDate = lastActivityDate
+        self.dueDateTime = dueDateTime
+        self.completedDate = completedDate
+        self.estimatedHours = estimatedHours
         self.userDefinedFields = userDefinedFields
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
         }
         self.id = id
         ticketNumber = try c.lenientString(.ticketNumber)
@@ -109,8 +131,12 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
     /// a deadline is left out, a ticket without any has no SLA.
     public var sla: SLA? {
         var stages: [SLAStage] = []
-        if let due = firstResponseDueDateTime { stages.append(SLAStage(.firstResponse, due: due, met: firstResponseDateTime)) }
-        if let due = resolutionPlanDueDateTime { stages.append(SLAStage(.resolutionPlan, due: due, met: resolutionPlanDateTime)) }
+        if let due = firstResponseDueDateTime {
+            stages.append(SLAStage(.firstResponse, due: due, met: firstResponseDateTime))
+        }
+        if let due = resolutionPlanDueDateTime {
+            stages.append(SLAStage(.resolutionPlan, due: due, met: resolutionPlanDateTime))
+        }
         if let due = resolvedDueDateTime { stages.append(SLAStage(.resolved, due: due, met: resolvedDateTime)) }
         return SLA(stages: stages, vendorSaysMet: serviceLevelAgreementHasBeenMet)
     }
@@ -160,11 +186,17 @@ public struct AutotaskQueryResponse<Item: Codable & Sendable>: Sendable, Codable
         public var prevPageUrl: String?
         public var nextPageUrl: String?
         public init(count: Int, requestCount: Int, prevPageUrl: String?, nextPageUrl: String?) {
-            self.count = count; self.requestCount = requestCount; self.prevPageUrl = prevPageUrl; self.nextPageUrl = nextPageUrl
+            self.count = count
+            self.requestCount = requestCount
+            self.prevPageUrl = prevPageUrl
+            self.nextPageUrl = nextPageUrl
         }
     }
 
-    public init(items: [Item], pageDetails: PageDetails?) { self.items = items; self.pageDetails = pageDetails }
+    public init(items: [Item], pageDetails: PageDetails?) {
+        self.items = items
+        self.pageDetails = pageDetails
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -203,7 +235,10 @@ public enum TicketFieldValue: Sendable, Equatable, Hashable {
     }
 }
 
-public struct AutotaskCountResponse: Sendable, Codable { public var queryCount: Int; public init(queryCount: Int) { self.queryCount = queryCount } }
+public struct AutotaskCountResponse: Sendable, Codable {
+    public var queryCount: Int
+    public init(queryCount: Int) { self.queryCount = queryCount }
+}
 
 /// `zoneInformation?user=…`.
 public struct ZoneInformation: Sendable, Codable, Equatable {
@@ -212,7 +247,10 @@ public struct ZoneInformation: Sendable, Codable, Equatable {
     public var webUrl: String?
     public var ci: Int?
     public init(zoneName: String?, url: String, webUrl: String?, ci: Int?) {
-        self.zoneName = zoneName; self.url = url; self.webUrl = webUrl; self.ci = ci
+        self.zoneName = zoneName
+        self.url = url
+        self.webUrl = webUrl
+        self.ci = ci
     }
 }
 
@@ -220,7 +258,10 @@ public struct ZoneInformation: Sendable, Codable, Equatable {
 public struct AutotaskCompany: Sendable, Codable, Equatable {
     public var id: Int64
     public var companyName: String?
-    public init(id: Int64, companyName: String?) { self.id = id; self.companyName = companyName }
+    public init(id: Int64, companyName: String?) {
+        self.id = id
+        self.companyName = companyName
+    }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.lenientInt64(.id) ?? 0
@@ -228,14 +269,17 @@ public struct AutotaskCompany: Sendable, Codable, Equatable {
     }
 }
 
-
 extension AutotaskTicket {
     /// The display ticket, with labels from the tenant's picklists and names from the caches
     /// (companies, resources, and contacts: the detail view asks for its ticket's contact).
-    public func display(picklists: Picklists, companies: [Int64: String] = [:], resources: [Int64: String] = [:],
-                        contacts: [Int64: String] = [:]) -> Ticket {
+    public func display(
+        picklists: Picklists, companies: [Int64: String] = [:], resources: [Int64: String] = [:],
+        contacts: [Int64: String] = [:]
+    ) -> Ticket {
         var fields: [Ticket.Field] = []
-        func add(_ name: String, _ value: String?) { if let value, !value.isEmpty { fields.append(.init(name, value)) } }
+        func add(_ name: String, _ value: String?) {
+            if let value, !value.isEmpty { fields.append(.init(name, value)) }
+        }
         add("Queue", queueID.map { picklists.label("queueID", $0) })
         add("Source", source.map { picklists.label("source", $0) })
         add("Issue type", issueType.map { picklists.label("issueType", $0) })

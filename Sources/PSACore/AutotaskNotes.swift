@@ -24,17 +24,26 @@ public struct AutotaskTicketNote: Sendable, Equatable, Codable {
     /// Real tenants hold many; they are folded so people's notes stay in view.
     public static let systemNoteTypes: Set<Int> = [13, 99]
 
-    public init(id: Int64, ticketID: Int64?, title: String?, description: String?, noteType: Int? = 1, publish: Int? = 1,
-                creatorResourceID: Int64? = nil, createdByContactID: Int64? = nil, createDateTime: Date? = nil) {
-        self.id = id; self.ticketID = ticketID; self.title = title; self.description = description
-        self.noteType = noteType; self.publish = publish; self.creatorResourceID = creatorResourceID
-        self.createdByContactID = createdByContactID; self.createDateTime = createDateTime
+    public init(
+        id: Int64, ticketID: Int64?, title: String?, description: String?, noteType: Int? = 1, publish: Int? = 1,
+        creatorResourceID: Int64? = nil, createdByContactID: Int64? = nil, createDateTime: Date? = nil
+    ) {
+        self.id = id
+        self.ticketID = ticketID
+        self.title = title
+        self.description = description
+        self.noteType = noteType
+        self.publish = publish
+        self.creatorResourceID = creatorResourceID
+        self.createdByContactID = createdByContactID
+        self.createDateTime = createDateTime
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "note without id"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "note without id"))
         }
         self.id = id
         ticketID = try c.lenientInt64(.ticketID)
@@ -63,15 +72,24 @@ public struct AutotaskTicketNote: Sendable, Equatable, Codable {
     /// As the detail view shows comments: the title on the first line, then the text; the author
     /// by name — a technician from the resource cache, a customer (portal) from the contacts —
     /// and the note's type in the tenant's words (`noteTypes`: value → label).
-    public func display(resources: [Int64: String], contacts: [Int64: String] = [:], noteTypes: [Int: String] = [:]) -> TicketComment {
-        let text = [title, description].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-            .joined(separator: "\n")
+    public func display(resources: [Int64: String], contacts: [Int64: String] = [:], noteTypes: [Int: String] = [:])
+        -> TicketComment
+    {
+        let text = [title, description].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            !$0.isEmpty
+        }
+        .joined(separator: "\n")
         let author: String
-        if let r = creatorResourceID { author = resources[r] ?? "Resource #\(r)" }
-        else if let c = createdByContactID { author = (contacts[c] ?? "Contact #\(c)") + " (customer)" }
-        else { author = isSystem ? "System" : "Autotask" }
-        return TicketComment(date: createDateTime, author: author, text: text, isInternal: (publish ?? 1) != 1,
-                             kind: noteType.map { noteTypes[$0] ?? "type \($0)" }, isSystem: isSystem)
+        if let r = creatorResourceID {
+            author = resources[r] ?? "Resource #\(r)"
+        } else if let c = createdByContactID {
+            author = (contacts[c] ?? "Contact #\(c)") + " (customer)"
+        } else {
+            author = isSystem ? "System" : "Autotask"
+        }
+        return TicketComment(
+            date: createDateTime, author: author, text: text, isInternal: (publish ?? 1) != 1,
+            kind: noteType.map { noteTypes[$0] ?? "type \($0)" }, isSystem: isSystem)
     }
 
     /// A workflow rule's or the RMM's note, not a person's.

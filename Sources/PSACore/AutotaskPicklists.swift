@@ -10,7 +10,10 @@ public struct EntityFields: Sendable, Codable {
         public var isPickList: Bool?
         public var picklistValues: [PicklistValue]?
         public init(name: String, dataType: String?, isPickList: Bool?, picklistValues: [PicklistValue]?) {
-            self.name = name; self.dataType = dataType; self.isPickList = isPickList; self.picklistValues = picklistValues
+            self.name = name
+            self.dataType = dataType
+            self.isPickList = isPickList
+            self.picklistValues = picklistValues
         }
     }
 
@@ -24,8 +27,13 @@ public struct EntityFields: Sendable, Codable {
         public var isActive: Bool?
         public var isSystem: Bool?
         public init(value: String, label: String, sortOrder: Int? = nil, isActive: Bool? = true) {
-            self.value = value; self.label = label; self.sortOrder = sortOrder; self.isActive = isActive
-            self.isDefaultValue = false; self.parentValue = ""; self.isSystem = false
+            self.value = value
+            self.label = label
+            self.sortOrder = sortOrder
+            self.isActive = isActive
+            self.isDefaultValue = false
+            self.parentValue = ""
+            self.isSystem = false
         }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -66,7 +74,10 @@ public struct Picklists: Sendable, Equatable {
     public var values: [String: [Int: String]]
     /// Per field, the values that may be chosen, in display order (nil: every value, by value).
     public var offered: [String: [Int]]
-    public init(_ values: [String: [Int: String]] = [:], offered: [String: [Int]] = [:]) { self.values = values; self.offered = offered }
+    public init(_ values: [String: [Int: String]] = [:], offered: [String: [Int]] = [:]) {
+        self.values = values
+        self.offered = offered
+    }
     /// The label for a picklist value, or `#value` when unknown, or "" for null.
     public func label(_ field: String, _ value: Int?) -> String {
         guard let value else { return "" }

@@ -20,7 +20,8 @@ public struct QuotaHistory: Sendable, Equatable {
     public static func bucketSeconds(windowSeconds: Int) -> Double { max(1, Double(windowSeconds) / Double(buckets)) }
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.bucketSeconds == b.bucketSeconds && a.points.elementsEqual(b.points) { $0.bucket == $1.bucket && $0.count == $1.count }
+        a.bucketSeconds == b.bucketSeconds
+            && a.points.elementsEqual(b.points) { $0.bucket == $1.bucket && $0.count == $1.count }
             && a.recent.elementsEqual(b.recent) { $0.t == $1.t && $0.count == $1.count }
     }
 
@@ -28,7 +29,11 @@ public struct QuotaHistory: Sendable, Equatable {
     public mutating func note(_ count: Int, at t: Double) {
         if let last = recent.last, t < last.t { return }
         let b = Int((t / bucketSeconds).rounded(.down))
-        if let last = points.last, last.bucket == b { points[points.count - 1].count = count } else { points.append((b, count)) }
+        if let last = points.last, last.bucket == b {
+            points[points.count - 1].count = count
+        } else {
+            points.append((b, count))
+        }
         if points.count > Self.buckets { points.removeFirst(points.count - Self.buckets) }
         recent.append((t, count))
         let horizon = t - Self.rateSpan(bucketSeconds)
@@ -41,11 +46,16 @@ public struct QuotaHistory: Sendable, Equatable {
     /// Net change of the count per bucket over the last five buckets (a least-squares slope);
     /// nil until the samples span at least half a bucket.
     public var ratePerBucket: Double? {
-        guard let first = recent.first, let last = recent.last, last.t - first.t >= bucketSeconds / 2 else { return nil }
+        guard let first = recent.first, let last = recent.last, last.t - first.t >= bucketSeconds / 2 else {
+            return nil
+        }
         let n = Double(recent.count)
         let mt = recent.reduce(0) { $0 + $1.t } / n, mc = recent.reduce(0) { $0 + Double($1.count) } / n
         var num = 0.0, den = 0.0
-        for s in recent { num += (s.t - mt) * (Double(s.count) - mc); den += (s.t - mt) * (s.t - mt) }
+        for s in recent {
+            num += (s.t - mt) * (Double(s.count) - mc)
+            den += (s.t - mt) * (s.t - mt)
+        }
         guard den > 0 else { return nil }
         return num / den * bucketSeconds
     }
@@ -84,7 +94,7 @@ public struct QuotaForecast: Sendable, Equatable {
         self.perMinute = perMinute
         self.boundaries = boundaries.compactMap { name, f in
             let at = Double(limit) * f
-            guard Double(count) < at else { return nil } // behind us
+            guard Double(count) < at else { return nil }  // behind us
             guard perMinute > 0 else { return Boundary(name: name, fraction: f, seconds: nil) }
             let s = (at - Double(count)) / perMinute * 60
             return Boundary(name: name, fraction: f, seconds: s <= horizon ? s : nil)

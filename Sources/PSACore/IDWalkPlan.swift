@@ -42,8 +42,9 @@ public struct IDWalkPlan: Sendable, Equatable {
     public init?(firstPage: [Int64], total: Int, pageSize: Int, workers: Int, minimumPagesLeft: Int = 3) {
         let workers = min(workers, Self.maxRanges)
         guard workers >= 2, pageSize > 0, firstPage.count == pageSize,
-              let low = firstPage.first, let high = firstPage.last, high > low, low >= 0,
-              zip(firstPage, firstPage.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+            let low = firstPage.first, let high = firstPage.last, high > low, low >= 0,
+            zip(firstPage, firstPage.dropFirst()).allSatisfy({ $0 < $1 })
+        else { return nil }
         let left = total - firstPage.count
         guard left >= minimumPagesLeft * pageSize else { return nil }
         self.pageSize = pageSize

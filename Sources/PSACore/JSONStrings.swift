@@ -171,14 +171,17 @@ public enum JSONStrings {
                 guard flush(), pos < bytes.count else { return nil }
                 let e = bytes[pos]
                 pos += 1
-                let simple: [UInt8: Unicode.Scalar] = [0x22: "\"", 0x5C: "\\", 0x2F: "/", 0x62: "\u{08}",
-                                                        0x66: "\u{0C}", 0x6E: "\n", 0x72: "\r", 0x74: "\t"]
+                let simple: [UInt8: Unicode.Scalar] = [
+                    0x22: "\"", 0x5C: "\\", 0x2F: "/", 0x62: "\u{08}",
+                    0x66: "\u{0C}", 0x6E: "\n", 0x72: "\r", 0x74: "\t",
+                ]
                 if let s = simple[e] {
                     scalars.append(s)
                     continue
                 }
                 guard e == UInt8(ascii: "u"), pos + 4 <= bytes.count,
-                      let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16) else {
+                    let v = UInt32(String(decoding: bytes[pos..<pos + 4], as: UTF8.self), radix: 16)
+                else {
                     return nil
                 }
                 pos += 4

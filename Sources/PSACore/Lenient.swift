@@ -61,19 +61,30 @@ public enum VendorDate {
             return true
         }
         guard let y = num(4), expect(45), let mo = num(2), expect(45), let d = num(2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+            (1...12).contains(mo), (1...31).contains(d)
+        else { return nil }
         var h = 0, mi = 0, s = 0, frac = 0.0, offset = 0
-        if i < u.count, u[i] == 84 || u[i] == 32 { // 'T' or ' '
+        if i < u.count, u[i] == 84 || u[i] == 32 {  // 'T' or ' '
             i += 1
             guard let hh = num(2), expect(58), let mm = num(2) else { return nil }
-            h = hh; mi = mm
-            if expect(58) { guard let ss = num(2) else { return nil }; s = ss }
-            if expect(46) { // fraction
+            h = hh
+            mi = mm
+            if expect(58) {
+                guard let ss = num(2) else { return nil }
+                s = ss
+            }
+            if expect(46) {  // fraction
                 var scale = 0.1
-                while i < u.count, u[i] >= 48, u[i] <= 57 { frac += Double(u[i] - 48) * scale; scale /= 10; i += 1 }
+                while i < u.count, u[i] >= 48, u[i] <= 57 {
+                    frac += Double(u[i] - 48) * scale
+                    scale /= 10
+                    i += 1
+                }
             }
             if i < u.count {
-                if u[i] == 90 || u[i] == 122 { i += 1 } // Z
+                if u[i] == 90 || u[i] == 122 {
+                    i += 1
+                }  // Z
                 else if u[i] == 43 || u[i] == 45 {
                     let sign = u[i] == 45 ? -1 : 1
                     i += 1
@@ -106,12 +117,22 @@ public enum VendorDate {
     public static func format(_ date: Date) -> String {
         let totalMS = Int((date.timeIntervalSince1970 * 1000).rounded())
         var whole = totalMS / 1000, ms = totalMS % 1000
-        if ms < 0 { ms += 1000; whole -= 1 }
+        if ms < 0 {
+            ms += 1000
+            whole -= 1
+        }
         var days = whole / 86_400, rem = whole % 86_400
-        if rem < 0 { rem += 86_400; days -= 1 }
+        if rem < 0 {
+            rem += 86_400
+            days -= 1
+        }
         let (y, m, d) = civilFromDays(days)
-        func p(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2)).\(p(ms, 3))Z"
+        func p(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return
+            "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(rem / 3600, 2)):\(p(rem % 3600 / 60, 2)):\(p(rem % 60, 2)).\(p(ms, 3))Z"
     }
 
     static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {

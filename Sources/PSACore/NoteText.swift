@@ -8,7 +8,10 @@ public enum NoteText {
     public static func clean(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for u in text.unicodeScalars {
-            if u == "\n" || u == "\t" { out.append(u); continue }
+            if u == "\n" || u == "\t" {
+                out.append(u)
+                continue
+            }
             if u == "\r" { continue }
             if u.properties.generalCategory == .control || u.properties.generalCategory == .format { continue }
             out.append(u)

@@ -93,7 +93,9 @@ public struct PollPlan: Sendable, Equatable {
     /// count has been seen to move either way lately (`speedBound`, ≥ |rate|): the next reading
     /// comes halfway to the moment the count could reach a boundary's near band, up or down — so a
     /// load that turns between readings is still caught in time.
-    public func nextRead(fraction f: Double, ratePerSecond rate: Double, speedBound: Double? = nil) -> (seconds: Double, why: String) {
+    public func nextRead(fraction f: Double, ratePerSecond rate: Double, speedBound: Double? = nil) -> (
+        seconds: Double, why: String
+    ) {
         if let b = Self.boundaries.first(where: { abs(f - $0) < nearBand }) {
             return (nearInterval, "near \(Int(b * 100))%")
         }
@@ -106,7 +108,9 @@ public struct PollPlan: Sendable, Equatable {
         }
         if let down = Self.boundaries.last(where: { $0 < f }) {
             let speed = max(-rate, bound)
-            if speed > 1e-9, best == nil || (f - down - nearBand) / speed < best!.eta { best = ((f - down - nearBand) / speed, down) }
+            if speed > 1e-9, best == nil || (f - down - nearBand) / speed < best!.eta {
+                best = ((f - down - nearBand) / speed, down)
+            }
         }
         if let best, best.eta / 2 < farInterval {
             let s = min(farInterval, max(nearInterval, best.eta / 2))
@@ -127,9 +131,15 @@ public struct BudgetLog: Sendable, Equatable {
     public let window: Double
     public private(set) var times: [Double] = []
 
-    public init(budget: Int, window: Double) { self.budget = budget; self.window = window }
+    public init(budget: Int, window: Double) {
+        self.budget = budget
+        self.window = window
+    }
 
-    public mutating func note(at t: Double) { times.append(t); trim(t) }
+    public mutating func note(at t: Double) {
+        times.append(t)
+        trim(t)
+    }
 
     public func spent(at t: Double) -> Int { times.reduce(0) { $0 + ($1 > t - window ? 1 : 0) } }
 
@@ -142,7 +152,9 @@ public struct BudgetLog: Sendable, Equatable {
         return live[over - 1] + window
     }
 
-    private mutating func trim(_ t: Double) { if times.count > 4 * budget + 64 { times.removeAll { $0 <= t - window } } }
+    private mutating func trim(_ t: Double) {
+        if times.count > 4 * budget + 64 { times.removeAll { $0 <= t - window } }
+    }
 }
 
 /// Autotask's attachment budget as it stands: bytes in the rolling window against its limit,
@@ -153,7 +165,10 @@ public struct AttachmentUsage: Sendable, Equatable {
     public var clearsAt: Date?
     public var blockedUntil: Date?
     public init(used: Int, limit: Int, clearsAt: Date? = nil, blockedUntil: Date? = nil) {
-        self.used = used; self.limit = limit; self.clearsAt = clearsAt; self.blockedUntil = blockedUntil
+        self.used = used
+        self.limit = limit
+        self.clearsAt = clearsAt
+        self.blockedUntil = blockedUntil
     }
 }
 
@@ -181,10 +196,18 @@ public struct PollStatus: Sendable, Equatable {
     /// Our requests in the last minute of the tenant (exact, from the client's log).
     public var oursPerMinute: Int?
 
-    public init(projected: Quota? = nil, readAt: Date? = nil, nextReadAt: Date? = nil, why: String = "", budgetPerHour: Int,
-                spentLastHour: Int = 0, ours: Int = 0, others: Int? = nil, othersPerHour: Double? = nil) {
-        self.projected = projected; self.readAt = readAt; self.nextReadAt = nextReadAt; self.why = why
-        self.budgetPerHour = budgetPerHour; self.spentLastHour = spentLastHour; self.ours = ours
-        self.others = others; self.othersPerHour = othersPerHour
+    public init(
+        projected: Quota? = nil, readAt: Date? = nil, nextReadAt: Date? = nil, why: String = "", budgetPerHour: Int,
+        spentLastHour: Int = 0, ours: Int = 0, others: Int? = nil, othersPerHour: Double? = nil
+    ) {
+        self.projected = projected
+        self.readAt = readAt
+        self.nextReadAt = nextReadAt
+        self.why = why
+        self.budgetPerHour = budgetPerHour
+        self.spentLastHour = spentLastHour
+        self.ours = ours
+        self.others = others
+        self.othersPerHour = othersPerHour
     }
 }

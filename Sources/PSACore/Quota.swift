@@ -21,7 +21,10 @@ public enum LatencyTier: Int, Sendable, Comparable, CaseIterable, Codable {
     /// The tier for an integer count against a threshold, computed without floating-point edges.
     /// Any count a server sends is taken without overflow (a count past Int32, near Int64.max).
     public init(count: Int, threshold: Int) {
-        guard threshold > 0 else { self = .suspended; return }
+        guard threshold > 0 else {
+            self = .suspended
+            return
+        }
         let (c, o1) = count.multipliedReportingOverflow(by: 100)
         let (t50, o2) = threshold.multipliedReportingOverflow(by: 50)
         let (t75, o3) = threshold.multipliedReportingOverflow(by: 75)
@@ -31,10 +34,15 @@ public enum LatencyTier: Int, Sendable, Comparable, CaseIterable, Codable {
             self = LatencyTier(usage: Double(count) / Double(threshold))
             return
         }
-        if c < t50 { self = .none }
-        else if c < t75 { self = .half }
-        else if c < t100 { self = .one }
-        else { self = .suspended }
+        if c < t50 {
+            self = .none
+        } else if c < t75 {
+            self = .half
+        } else if c < t100 {
+            self = .one
+        } else {
+            self = .suspended
+        }
     }
 
     /// Seconds the server adds to each request in this tier.
@@ -72,7 +80,8 @@ public struct Quota: Sendable, Equatable, Codable {
     /// A lower limit the client learned from 429s that said nothing (Atera without `X-RateLimit-*`).
     public var learned: LearnedLimit?
 
-    public init(used: Int, limit: Int, windowSeconds: Int, server: ServerRateLimit? = nil, learned: LearnedLimit? = nil) {
+    public init(used: Int, limit: Int, windowSeconds: Int, server: ServerRateLimit? = nil, learned: LearnedLimit? = nil)
+    {
         self.used = used
         self.limit = limit
         self.windowSeconds = windowSeconds
@@ -90,7 +99,9 @@ public struct Quota: Sendable, Equatable, Codable {
     /// a threshold or timeframe that is not positive, a negative count. Nil when it is usable.
     public var problem: String? {
         if limit <= 0 { return "server sent threshold \(limit)" }
-        if windowSeconds <= 0 { return "server sent timeframe " + (windowSeconds % 60 == 0 ? "\(windowSeconds / 60)" : "\(windowSeconds) s") }
+        if windowSeconds <= 0 {
+            return "server sent timeframe " + (windowSeconds % 60 == 0 ? "\(windowSeconds / 60)" : "\(windowSeconds) s")
+        }
         if used < 0 { return "server sent count \(used)" }
         return nil
     }
@@ -113,7 +124,11 @@ public struct ServerRateLimit: Sendable, Equatable, Codable {
     /// only shown as such (the count is then ours).
     public var fresh: Bool
     public init(limit: Int?, remaining: Int?, resetAt: Date?, at: Date, fresh: Bool = true) {
-        self.limit = limit; self.remaining = remaining; self.resetAt = resetAt; self.at = at; self.fresh = fresh
+        self.limit = limit
+        self.remaining = remaining
+        self.resetAt = resetAt
+        self.at = at
+        self.fresh = fresh
     }
 }
 
@@ -134,13 +149,18 @@ public struct ThresholdInformation: Sendable, Codable, Equatable {
         externalRequestThreshold = try c.lenientInt(.externalRequestThreshold) ?? 10_000
         requestThresholdTimeframe = try c.lenientInt(.requestThresholdTimeframe) ?? 60
         guard let count = try c.lenientInt(.currentTimeframeRequestCount) else {
-            throw DecodingError.keyNotFound(CodingKeys.currentTimeframeRequestCount,
-                .init(codingPath: c.codingPath, debugDescription: "ThresholdInformation without currentTimeframeRequestCount"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.currentTimeframeRequestCount,
+                .init(
+                    codingPath: c.codingPath,
+                    debugDescription: "ThresholdInformation without currentTimeframeRequestCount"))
         }
         currentTimeframeRequestCount = count
         // Numbers no tenant can have are refused here, naming what came, so no one computes
         // with them (a timeframe of 0 made every reading stale at once: an endless re-read).
-        if let problem = Self.problem(threshold: externalRequestThreshold, timeframe: requestThresholdTimeframe, count: count) {
+        if let problem = Self.problem(
+            threshold: externalRequestThreshold, timeframe: requestThresholdTimeframe, count: count)
+        {
             throw InvalidQuota(problem)
         }
     }
@@ -159,7 +179,8 @@ public struct ThresholdInformation: Sendable, Codable, Equatable {
     public var quota: Quota {
         // (Saturating: a value built in code, not decoded, may still be anything.)
         let (seconds, overflow) = requestThresholdTimeframe.multipliedReportingOverflow(by: 60)
-        return Quota(used: currentTimeframeRequestCount, limit: externalRequestThreshold,
-                     windowSeconds: overflow ? (requestThresholdTimeframe < 0 ? Int.min : Int.max) : seconds)
+        return Quota(
+            used: currentTimeframeRequestCount, limit: externalRequestThreshold,
+            windowSeconds: overflow ? (requestThresholdTimeframe < 0 ? Int.min : Int.max) : seconds)
     }
 }

@@ -77,11 +77,12 @@ public struct QuotaGovernor: Sendable, Equatable {
     /// The tenant's count now: the reading plus our requests since, at least what the latency says.
     public func estimate(oursSinceReading: Int) -> Int? {
         guard let r = reading else { return nil }
-        let floorFraction: Double = switch measuredTier {
-        case .none: 0
-        case .half: 0.5
-        case .one, .suspended: 0.75
-        }
+        let floorFraction: Double =
+            switch measuredTier {
+            case .none: 0
+            case .half: 0.5
+            case .one, .suspended: 0.75
+            }
         let (sum, overflow) = r.count.addingReportingOverflow(oursSinceReading)
         return max(overflow ? .max : sum, Self.int((Double(r.threshold) * floorFraction).rounded(.up)))
     }
@@ -89,7 +90,9 @@ public struct QuotaGovernor: Sendable, Equatable {
     /// What a bulk request should do now. `lastBulkAt`: when the previous bulk request went out.
     /// `acceptOld`: decide on the reading however old it is (a fresh one cannot be had).
     public func decide(now: Double, oursSinceReading: Int, lastBulkAt: Double?, acceptOld: Bool = false) -> Decision {
-        guard let r = reading, let est = estimate(oursSinceReading: oursSinceReading), let cap = ceilingCount else { return .read }
+        guard let r = reading, let est = estimate(oursSinceReading: oursSinceReading), let cap = ceilingCount else {
+            return .read
+        }
         let age = now - r.at
         let (headroom, overflow) = cap.subtractingReportingOverflow(est)
         guard !overflow else { return .hold(seconds: recheck / 10) }
@@ -154,7 +157,9 @@ public struct AttachmentBudget: Sendable {
     /// Set when the server refused an attachment: none may go before this time.
     public private(set) var blockedUntil: Double?
 
-    public init(fileLimit: Int = 6_000_000, windowBytes: Int = 10_000_000, windowSeconds: Double = 300, timeScale: Double = 1) {
+    public init(
+        fileLimit: Int = 6_000_000, windowBytes: Int = 10_000_000, windowSeconds: Double = 300, timeScale: Double = 1
+    ) {
         self.fileLimit = fileLimit
         self.windowBytes = windowBytes
         self.window = windowSeconds / max(timeScale, 0.001)
@@ -164,7 +169,9 @@ public struct AttachmentBudget: Sendable {
     public func used(at now: Double) -> Int { sent.filter { $0.at > now - window }.reduce(0) { $0 + $1.bytes } }
 
     /// When the last attachment in the window leaves it (nil: the window is empty).
-    public func clearsAt(_ now: Double) -> Double? { sent.filter { $0.at > now - window }.map(\.at).max().map { $0 + window } }
+    public func clearsAt(_ now: Double) -> Double? {
+        sent.filter { $0.at > now - window }.map(\.at).max().map { $0 + window }
+    }
 
     /// Seconds to wait before `bytes` more fit in the window (0: now).
     public func wait(for bytes: Int, at now: Double) -> Double {
@@ -211,7 +218,10 @@ public struct CeilingStatus: Sendable, Equatable, Codable {
     public var threshold: Int
 
     public init(state: State, estimate: Int, ceiling: Int, threshold: Int) {
-        self.state = state; self.estimate = estimate; self.ceiling = ceiling; self.threshold = threshold
+        self.state = state
+        self.estimate = estimate
+        self.ceiling = ceiling
+        self.threshold = threshold
     }
 
     public var ceilingPercent: Int { threshold > 0 ? Int((Double(ceiling) * 100 / Double(threshold)).rounded()) : 0 }

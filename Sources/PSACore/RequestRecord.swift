@@ -2,13 +2,13 @@ import Foundation
 
 /// Why a request waited before it went out.
 public enum WaitReason: String, Sendable, Codable, Equatable {
-    case paced            // the pacer held it to stay under the rate
-    case threadSlot       // all thread slots of its endpoint were busy
-    case backoff          // waiting before a retry
-    case retryAfter       // the server said when to come back (429/503)
-    case suspended        // the tenant is suspended; probing later
-    case ceiling          // bulk work held near or at the quota ceiling
-    case attachmentBudget // the tenant's attachment bytes in the last 5 minutes are at the limit
+    case paced  // the pacer held it to stay under the rate
+    case threadSlot  // all thread slots of its endpoint were busy
+    case backoff  // waiting before a retry
+    case retryAfter  // the server said when to come back (429/503)
+    case suspended  // the tenant is suspended; probing later
+    case ceiling  // bulk work held near or at the quota ceiling
+    case attachmentBudget  // the tenant's attachment bytes in the last 5 minutes are at the limit
 
     /// As the request log says it (the dashboard's pane and the `-v` lines alike).
     public var label: String {
@@ -49,17 +49,32 @@ public struct RequestRecord: Sendable, Equatable, Identifiable, Codable {
     /// The request and its answer in full for `Enter` in the log: secrets redacted, bodies cut.
     public var exchange: RequestExchange?
 
-    public init(id: Int, time: Date, method: String, path: String, status: Int?, duration: Double,
-                attempt: Int = 0, waited: Double = 0, waitReason: WaitReason? = nil, error: String? = nil, purpose: String = "",
-                background: String? = nil, exchange: RequestExchange? = nil) {
-        self.id = id; self.time = time; self.method = method; self.path = path; self.status = status
-        self.duration = duration; self.attempt = attempt; self.waited = waited; self.waitReason = waitReason
-        self.error = error; self.purpose = purpose; self.background = background
+    public init(
+        id: Int, time: Date, method: String, path: String, status: Int?, duration: Double,
+        attempt: Int = 0, waited: Double = 0, waitReason: WaitReason? = nil, error: String? = nil, purpose: String = "",
+        background: String? = nil, exchange: RequestExchange? = nil
+    ) {
+        self.id = id
+        self.time = time
+        self.method = method
+        self.path = path
+        self.status = status
+        self.duration = duration
+        self.attempt = attempt
+        self.waited = waited
+        self.waitReason = waitReason
+        self.error = error
+        self.purpose = purpose
+        self.background = background
         self.exchange = exchange
     }
 
     /// A copy without the exchange (what a summary needs).
-    public var summary: RequestRecord { var r = self; r.exchange = nil; return r }
+    public var summary: RequestRecord {
+        var r = self
+        r.exchange = nil
+        return r
+    }
 
     public var isError: Bool { status.map { $0 >= 400 } ?? true }
 }
@@ -68,7 +83,10 @@ public struct RequestRecord: Sendable, Equatable, Identifiable, Codable {
 public struct HeaderField: Sendable, Equatable, Codable {
     public var name: String
     public var value: String
-    public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// A request and its answer as the client saw them, made safe to show: the value of every
@@ -86,18 +104,31 @@ public struct RequestExchange: Sendable, Equatable, Codable {
     public static let bodyLimit = 2_048
     public static let redacted = "[redacted]"
 
-    public init(url: String, requestHeaders: [HeaderField] = [], requestBody: String? = nil, requestBodyBytes: Int = 0,
-                responseHeaders: [HeaderField] = [], responseBody: String? = nil, responseBodyBytes: Int = 0) {
-        self.url = url; self.requestHeaders = requestHeaders; self.requestBody = requestBody; self.requestBodyBytes = requestBodyBytes
-        self.responseHeaders = responseHeaders; self.responseBody = responseBody; self.responseBodyBytes = responseBodyBytes
+    public init(
+        url: String, requestHeaders: [HeaderField] = [], requestBody: String? = nil, requestBodyBytes: Int = 0,
+        responseHeaders: [HeaderField] = [], responseBody: String? = nil, responseBodyBytes: Int = 0
+    ) {
+        self.url = url
+        self.requestHeaders = requestHeaders
+        self.requestBody = requestBody
+        self.requestBodyBytes = requestBodyBytes
+        self.responseHeaders = responseHeaders
+        self.responseBody = responseBody
+        self.responseBodyBytes = responseBodyBytes
     }
 
     /// Headers whose whole value is a credential (Autotask's `Secret` and `ApiIntegrationCode`,
     /// Atera's `X-API-KEY`, `Authorization`, cookies), and any whose name says it holds one.
     public static func isCredentialHeader(_ name: String) -> Bool {
         let n = name.lowercased()
-        if ["authorization", "proxy-authorization", "cookie", "set-cookie", "secret", "apiintegrationcode", "x-api-key"].contains(n) { return true }
-        return ["secret", "token", "password", "passwd", "apikey", "api-key", "api_key", "auth", "session"].contains { n.contains($0) }
+        if [
+            "authorization", "proxy-authorization", "cookie", "set-cookie", "secret", "apiintegrationcode", "x-api-key",
+        ].contains(n) {
+            return true
+        }
+        return ["secret", "token", "password", "passwd", "apikey", "api-key", "api_key", "auth", "session"].contains {
+            n.contains($0)
+        }
     }
 }
 
@@ -125,7 +156,9 @@ public enum CredentialVariable {
     public static let haloClientID = "HALO_CLIENT_ID"
     public static let haloClientSecret = "HALO_CLIENT_SECRET"
     /// Every variable that holds a credential, psatop's own and those of the PSAs it may speak.
-    public static let all = [autotaskUserName, autotaskSecret, autotaskIntegrationCode, ateraKey, haloClientID, haloClientSecret]
+    public static let all = [
+        autotaskUserName, autotaskSecret, autotaskIntegrationCode, ateraKey, haloClientID, haloClientSecret,
+    ]
 
     /// A variable a child process must not inherit: a credential variable above, or any whose
     /// name says it holds one (…_SECRET, …_API_KEY, …_TOKEN, …_PASSWORD) — a browser needs none.

@@ -31,7 +31,11 @@ public struct SLAStage: Sendable, Equatable, Codable {
     public var due: Date
     public var met: Date?
 
-    public init(_ kind: Kind, due: Date, met: Date? = nil) { self.kind = kind; self.due = due; self.met = met }
+    public init(_ kind: Kind, due: Date, met: Date? = nil) {
+        self.kind = kind
+        self.due = due
+        self.met = met
+    }
 
     public func state(now: Date) -> State {
         if let met { return met > due ? .metLate : .met }
@@ -93,7 +97,10 @@ public struct SLA: Sendable, Equatable, Codable {
         while !list.isAtEnd {
             let o = try list.nestedContainer(keyedBy: StageKeys.self)
             guard let kind = SLAStage.Kind(rawValue: try o.decode(String.self, forKey: .stage)) else { continue }
-            out.append(SLAStage(kind, due: try o.decode(Date.self, forKey: .due), met: try o.decodeIfPresent(Date.self, forKey: .metAt)))
+            out.append(
+                SLAStage(
+                    kind, due: try o.decode(Date.self, forKey: .due),
+                    met: try o.decodeIfPresent(Date.self, forKey: .metAt)))
         }
         stages = out
     }

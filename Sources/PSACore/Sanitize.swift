@@ -12,31 +12,37 @@ extension String {
         // Fast path: printable ASCII only.
         if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return self }
         var out = String.UnicodeScalarView()
-        var marks = 0 // combining marks on the current base character
+        var marks = 0  // combining marks on the current base character
         var it = unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
         func next() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
+            if let p = pending {
+                pending = nil
+                return p
+            }
             return it.next()
         }
         while let s = next() {
             let v = s.value
             switch v {
-            case 0x1B: // ESC: drop the whole sequence
+            case 0x1B:  // ESC: drop the whole sequence
                 guard let k = next() else { break }
                 switch k.value {
-                case 0x5B: // CSI: params/intermediates then a final byte 0x40–0x7E
+                case 0x5B:  // CSI: params/intermediates then a final byte 0x40–0x7E
                     while let c = next() { if (0x40...0x7E).contains(c.value) { break } }
-                case 0x5D, 0x50, 0x58, 0x5E, 0x5F: // OSC, DCS, SOS, PM, APC: until BEL or ST
+                case 0x5D, 0x50, 0x58, 0x5E, 0x5F:  // OSC, DCS, SOS, PM, APC: until BEL or ST
                     while let c = next() {
                         if c.value == 0x07 || c.value == 0x9C { break }
-                        if c.value == 0x1B { if let t = next(), t.value != 0x5C { pending = t }; break }
+                        if c.value == 0x1B {
+                            if let t = next(), t.value != 0x5C { pending = t }
+                            break
+                        }
                     }
-                default: break // two-character escape: drop both
+                default: break  // two-character escape: drop both
                 }
-            case 0x9B: // 8-bit CSI
+            case 0x9B:  // 8-bit CSI
                 while let c = next() { if (0x40...0x7E).contains(c.value) { break } }
-            case 0x9D, 0x90: // 8-bit OSC/DCS
+            case 0x9D, 0x90:  // 8-bit OSC/DCS
                 while let c = next() { if c.value == 0x07 || c.value == 0x9C { break } }
             case 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0x2028, 0x2029:
                 out.append(" ")
@@ -44,10 +50,10 @@ extension String {
             case 0..<0x20, 0x7F, 0x80..<0xA0:
                 continue
             case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0x206A...0x206F,
-                 0xFEFF, 0x061C, 0x180E, 0xFFF9...0xFFFB:
-                continue // zero-width, bidi marks/overrides/isolates, invisible operators
+                0xFEFF, 0x061C, 0x180E, 0xFFF9...0xFFFB:
+                continue  // zero-width, bidi marks/overrides/isolates, invisible operators
             case 0x00AD, 0x115F, 0x1160, 0x3164, 0xFFA0, 0xE0000...0xE007F:
-                continue // soft hyphen, Hangul fillers, tag characters: invisible, or blank yet wide
+                continue  // soft hyphen, Hangul fillers, tag characters: invisible, or blank yet wide
             default:
                 if v >= 0x300, s.properties.generalCategory.isCombiningMark {
                     marks += 1

@@ -27,7 +27,9 @@ public struct Scrubber: Sendable {
     /// Keys holding a link: their scheme, host and path are kept, their query values scrubbed.
     static let linkKeys: Set<String> = ["nextpageurl", "prevpageurl", "nextlink", "prevlink", "url", "weburl"]
     /// Picklist labels: Autotask's `picklistValues[].label`, Atera's ticket enumerations.
-    static let labelKeys: Set<String> = ["ticketstatus", "ticketpriority", "tickettype", "ticketsource", "ticketimpact"]
+    static let labelKeys: Set<String> = [
+        "ticketstatus", "ticketpriority", "tickettype", "ticketsource", "ticketimpact",
+    ]
     /// Query parameters whose values are labels (Atera's status filter).
     static let labelParameters: Set<String> = ["ticketstatus", "status"]
     /// Header names whose values name a person.
@@ -53,8 +55,9 @@ public struct Scrubber: Sendable {
     }
 
     public static func isDate(_ s: String) -> Bool {
-        s.range(of: #"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"#,
-                options: .regularExpression) != nil
+        s.range(
+            of: #"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"#,
+            options: .regularExpression) != nil
     }
 
     public static func isGUID(_ s: String) -> Bool {
@@ -107,7 +110,8 @@ public struct Scrubber: Sendable {
 
     /// Path segments: kept, except one with an `@` or a space (a person's address or name).
     func path(_ p: String) -> String {
-        let (scheme, rest) = p.range(of: "://").map { r in (String(p[..<r.upperBound]), String(p[r.upperBound...])) }
+        let (scheme, rest) =
+            p.range(of: "://").map { r in (String(p[..<r.upperBound]), String(p[r.upperBound...])) }
             ?? ("", p)
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false).enumerated().map { i, seg -> String in
             let decoded = String(seg).removingPercentEncoding ?? String(seg)

@@ -11,7 +11,10 @@ public struct ServerFilter: Sendable, Equatable, Hashable {
     public var assignee: String?
 
     public init(status: String? = nil, queue: String? = nil, company: String? = nil, assignee: String? = nil) {
-        self.status = status; self.queue = queue; self.company = company; self.assignee = assignee
+        self.status = status
+        self.queue = queue
+        self.company = company
+        self.assignee = assignee
     }
 
     public var isEmpty: Bool { status == nil && queue == nil && company == nil && assignee == nil }
@@ -21,7 +24,8 @@ public struct ServerFilter: Sendable, Equatable, Hashable {
         func part(_ key: String, _ v: String?) -> String? {
             v.map { key + ":" + ($0.contains(" ") ? "\"\($0)\"" : $0) }
         }
-        return [part("status", status), part("queue", queue), part("company", company), part("assignee", assignee)].compactMap { $0 }.joined(separator: " ")
+        return [part("status", status), part("queue", queue), part("company", company), part("assignee", assignee)]
+            .compactMap { $0 }.joined(separator: " ")
     }
 
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -62,12 +66,17 @@ public struct ServerFilter: Sendable, Equatable, Hashable {
             i = trimmed.index(after: i)
         }
         guard let first = starts.first, first.at == trimmed.startIndex else {
-            throw ParseError(description: "a server filter is key:value — status:, queue:, company:, assignee:me (e.g. status:New queue:\"Level I Support\")")
+            throw ParseError(
+                description:
+                    "a server filter is key:value — status:, queue:, company:, assignee:me (e.g. status:New queue:\"Level I Support\")"
+            )
         }
         for (n, s) in starts.enumerated() {
             let end = n + 1 < starts.count ? starts[n + 1].at : trimmed.endIndex
             var value = trimmed[s.valueAt..<end].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             value = value.trimmingCharacters(in: .whitespaces)
             guard !value.isEmpty else { throw ParseError(description: "\(s.key): needs a value") }
             guard value.count <= 200 else { throw ParseError(description: "\(s.key): value is too long") }

@@ -8,7 +8,7 @@ public enum TextWidth {
         let scalars = c.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if first.value < 0x7F { return first.value < 0x20 ? 0 : 1 }
-        if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 } // emoji presentation
+        if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }  // emoji presentation
         if isWide(first.value) { return 2 }
         if isZeroWidth(first.value) { return 0 }
         return 1
@@ -28,15 +28,15 @@ public enum TextWidth {
     static func isWide(_ v: UInt32) -> Bool {
         switch v {
         case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3,
-             0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB,
-             0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA,
-             0x26FD, 0x2705, 0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757,
-             0x2795...0x2797, 0x27B0, 0x27BF, 0x2B1B...0x2B1C, 0x2B50, 0x2B55,
-             0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-             0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
-             0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F004, 0x1F0CF, 0x1F18E, 0x1F191...0x1F19A,
-             0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF, 0x1F7E0...0x1F7EB,
-             0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD:
+            0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB,
+            0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA,
+            0x26FD, 0x2705, 0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757,
+            0x2795...0x2797, 0x27B0, 0x27BF, 0x2B1B...0x2B1C, 0x2B50, 0x2B55,
+            0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+            0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F004, 0x1F0CF, 0x1F18E, 0x1F191...0x1F19A,
+            0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF, 0x1F7E0...0x1F7EB,
+            0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD:
             return true
         default:
             return false
@@ -51,7 +51,8 @@ public enum TextWidth {
         for c in s {
             let w = of(c)
             if used + w > width - 1 { break }
-            out.append(c); used += w
+            out.append(c)
+            used += w
         }
         return out + (ascii ? "~" : "…")
     }
@@ -83,29 +84,50 @@ public enum TextWidth {
             var line = "", lineWidth = 0
             for word in para.split(separator: " ") {
                 var w = Substring(word), ww = of(String(word))
-                if ww > width { // a word longer than the line: whole pieces of `width` columns
-                    if !line.isEmpty { lines.append(line); line = ""; lineWidth = 0 }
+                if ww > width {  // a word longer than the line: whole pieces of `width` columns
+                    if !line.isEmpty {
+                        lines.append(line)
+                        line = ""
+                        lineWidth = 0
+                    }
                     var piece = "", pieceWidth = 0
                     var rest = ww
                     var cut = w.startIndex
                     for c in w {
                         let cw = of(c)
-                        if piece.isEmpty, rest <= width { break } // what is left fits on a line
+                        if piece.isEmpty, rest <= width { break }  // what is left fits on a line
                         if pieceWidth + cw > width, !piece.isEmpty {
-                            lines.append(piece); piece = ""; pieceWidth = 0
+                            lines.append(piece)
+                            piece = ""
+                            pieceWidth = 0
                             if rest <= width { break }
                         }
-                        piece.append(c); pieceWidth += cw; rest -= cw
+                        piece.append(c)
+                        pieceWidth += cw
+                        rest -= cw
                         cut = w.index(after: cut)
                     }
                     if !piece.isEmpty { lines.append(piece) }
-                    w = w[cut...]; ww = rest
+                    w = w[cut...]
+                    ww = rest
                     // (Only when one character is wider than the line is nothing left: the last piece is the line then.)
-                    if w.isEmpty, let last = lines.popLast() { line = last; lineWidth = of(last); continue }
+                    if w.isEmpty, let last = lines.popLast() {
+                        line = last
+                        lineWidth = of(last)
+                        continue
+                    }
                 }
-                if line.isEmpty { line = String(w); lineWidth = ww }
-                else if lineWidth + 1 + ww <= width { line += " " + w; lineWidth += 1 + ww }
-                else { lines.append(line); line = String(w); lineWidth = ww }
+                if line.isEmpty {
+                    line = String(w)
+                    lineWidth = ww
+                } else if lineWidth + 1 + ww <= width {
+                    line += " " + w
+                    lineWidth += 1 + ww
+                } else {
+                    lines.append(line)
+                    line = String(w)
+                    lineWidth = ww
+                }
             }
             lines.append(line)
         }
@@ -118,20 +140,25 @@ public enum TextWidth {
 /// The last few wraps, by text and width. Thread-safe: every access to `entries` and `order`
 /// happens with `lock` held, so the class may be shared (hence `@unchecked Sendable`).
 private final class WrapCache: @unchecked Sendable {
-    private struct Key: Hashable { let text: String; let width: Int }
+    private struct Key: Hashable {
+        let text: String
+        let width: Int
+    }
     private var entries: [Key: [String]] = [:]
     private var order: [Key] = []
     private let lock = NSLock()
     private let capacity = 64
 
     func get(_ text: String, _ width: Int) -> [String]? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return entries[Key(text: text, width: width)]
     }
 
     func put(_ text: String, _ width: Int, _ lines: [String]) {
         let key = Key(text: text, width: width)
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if entries.updateValue(lines, forKey: key) == nil {
             order.append(key)
             if order.count > capacity { entries[order.removeFirst()] = nil }

@@ -25,20 +25,33 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
     public struct Field: Sendable, Equatable, Codable {
         public var name: String
         public var value: String
-        public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
-    public init(id: Int64, number: String, title: String, status: String, priority: String,
-                company: String = "", assignee: String = "", created: Date? = nil,
-                lastActivity: Date? = nil, due: Date? = nil, description: String = "", fields: [Field] = [], sla: SLA? = nil,
-                assigneeID: Int64? = nil, assigneeEmail: String? = nil) {
+    public init(
+        id: Int64, number: String, title: String, status: String, priority: String,
+        company: String = "", assignee: String = "", created: Date? = nil,
+        lastActivity: Date? = nil, due: Date? = nil, description: String = "", fields: [Field] = [], sla: SLA? = nil,
+        assigneeID: Int64? = nil, assigneeEmail: String? = nil
+    ) {
         // Text from the server is bounded here, once, so a hostile answer (a 10 MB title) costs
         // neither memory per ticket nor time per frame.
-        self.id = id; self.number = Self.clamp(number, 100); self.title = Self.clamp(title, Self.maxTitle)
-        self.status = Self.clamp(status, 200); self.priority = Self.clamp(priority, 200)
-        self.company = Self.clamp(company, 500); self.assignee = Self.clamp(assignee, 500)
-        self.created = created; self.lastActivity = lastActivity; self.due = due; self.sla = sla
-        self.assigneeID = assigneeID; self.assigneeEmail = assigneeEmail.map { Self.clamp($0, 320) }
+        self.id = id
+        self.number = Self.clamp(number, 100)
+        self.title = Self.clamp(title, Self.maxTitle)
+        self.status = Self.clamp(status, 200)
+        self.priority = Self.clamp(priority, 200)
+        self.company = Self.clamp(company, 500)
+        self.assignee = Self.clamp(assignee, 500)
+        self.created = created
+        self.lastActivity = lastActivity
+        self.due = due
+        self.sla = sla
+        self.assigneeID = assigneeID
+        self.assigneeEmail = assigneeEmail.map { Self.clamp($0, 320) }
         self.description = Self.clamp(description, Self.maxDescription)
         self.fields = fields.prefix(500).map { Field(Self.clamp($0.name, 200), Self.clamp($0.value, 10_000)) }
     }
@@ -66,7 +79,11 @@ public struct Person: Sendable, Equatable, Codable {
     public var id: Int64?
     public var name: String?
     public var email: String
-    public init(id: Int64?, name: String?, email: String) { self.id = id; self.name = name; self.email = email }
+    public init(id: Int64?, name: String?, email: String) {
+        self.id = id
+        self.name = name
+        self.email = email
+    }
 
     /// The ticket is assigned to this person: by id where both have one, else by e-mail, else by name.
     public func isAssignee(of t: Ticket) -> Bool {
@@ -91,7 +108,10 @@ public struct TicketPage: Sendable, Equatable {
     public var note: String?
 
     public init(tickets: [Ticket], total: Int?, next: PageCursor?, note: String? = nil) {
-        self.tickets = tickets; self.total = total; self.next = next; self.note = note
+        self.tickets = tickets
+        self.total = total
+        self.next = next
+        self.note = note
     }
 }
 
@@ -101,7 +121,10 @@ public struct TicketChanges: Sendable, Equatable {
     public var tickets: [Ticket]
     /// False when the changes were more than a refresh reads (the list is then reloaded in full).
     public var complete: Bool
-    public init(tickets: [Ticket], complete: Bool) { self.tickets = tickets; self.complete = complete }
+    public init(tickets: [Ticket], complete: Bool) {
+        self.tickets = tickets
+        self.complete = complete
+    }
 }
 
 /// Who sees a note or an attachment. Internal is the default everywhere; customers see only
@@ -152,7 +175,8 @@ extension Ticket {
         switch field {
         case .status: status
         case .priority: priority
-        case .assignee: assigneeEmail.map { e in assignee.isEmpty || assignee == e ? e : "\(assignee) <\(e)>" } ?? assignee
+        case .assignee:
+            assigneeEmail.map { e in assignee.isEmpty || assignee == e ? e : "\(assignee) <\(e)>" } ?? assignee
         }
     }
 
@@ -204,10 +228,16 @@ public struct TicketComment: Sendable, Equatable, Codable {
     /// Written by the system (an Autotask workflow rule or the RMM), not a person: folded by default.
     public var isSystem: Bool
 
-    public init(date: Date?, author: String, text: String, isInternal: Bool, kind: String? = nil, isSystem: Bool = false) {
+    public init(
+        date: Date?, author: String, text: String, isInternal: Bool, kind: String? = nil, isSystem: Bool = false
+    ) {
         // Clamped once, like ticket texts: a hostile comment costs neither memory nor frame time.
-        self.date = date; self.author = Ticket.clamp(author, 200); self.text = Ticket.clamp(text, 20_000); self.isInternal = isInternal
-        self.kind = kind.map { Ticket.clamp($0, 200) }; self.isSystem = isSystem
+        self.date = date
+        self.author = Ticket.clamp(author, 200)
+        self.text = Ticket.clamp(text, 20_000)
+        self.isInternal = isInternal
+        self.kind = kind.map { Ticket.clamp($0, 200) }
+        self.isSystem = isSystem
     }
 }
 

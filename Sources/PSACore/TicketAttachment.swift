@@ -15,9 +15,16 @@ public struct TicketAttachment: Sendable, Equatable, Codable {
     /// Where Atera keeps it.
     public var url: String?
 
-    public init(id: Int64? = nil, name: String, size: Int? = nil, author: String? = nil, date: Date? = nil, isInternal: Bool? = nil, url: String? = nil) {
-        self.id = id; self.name = SafeFileName.clean(name); self.size = size.map { max(0, $0) }
-        self.author = author.map { Ticket.clamp($0, 200) }; self.date = date; self.isInternal = isInternal
+    public init(
+        id: Int64? = nil, name: String, size: Int? = nil, author: String? = nil, date: Date? = nil,
+        isInternal: Bool? = nil, url: String? = nil
+    ) {
+        self.id = id
+        self.name = SafeFileName.clean(name)
+        self.size = size.map { max(0, $0) }
+        self.author = author.map { Ticket.clamp($0, 200) }
+        self.date = date
+        self.isInternal = isInternal
         self.url = url.map { Ticket.clamp($0, 4_096) }
     }
 }

@@ -15,7 +15,9 @@ public struct PSAClock: Sendable {
         self.now = { start.duration(to: clock.now) }
         // The deadline is fixed when the call is made: a test clock moving on between here and
         // the clock registering the sleeper cannot push it later.
-        self.sleep = { d in try await clock.sleep(until: start.advanced(by: start.duration(to: clock.now) + d), tolerance: nil) }
+        self.sleep = { d in
+            try await clock.sleep(until: start.advanced(by: start.duration(to: clock.now) + d), tolerance: nil)
+        }
         self.sleepUntil = { t in try await clock.sleep(until: start.advanced(by: t), tolerance: nil) }
         self.epoch = epoch
     }
@@ -23,7 +25,10 @@ public struct PSAClock: Sendable {
     /// Sleeps until `now()` reaches `deadline` (returns at once if it has).
     /// (A test clock would otherwise park a sleeper whose deadline is exactly now until it moves again.)
     public func sleep(until deadline: Duration) async throws {
-        if deadline <= now() { try Task.checkCancellation(); return }
+        if deadline <= now() {
+            try Task.checkCancellation()
+            return
+        }
         try await sleepUntil(deadline)
     }
 
@@ -62,7 +67,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 public struct Backoff: Sendable, Equatable {
     public var base: Duration
     public var cap: Duration
-    public init(base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) { self.base = base; self.cap = cap }
+    public init(base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) {
+        self.base = base
+        self.cap = cap
+    }
 
     /// The ceiling for attempt n (0-based), before jitter.
     public func ceiling(attempt: Int) -> Duration {
@@ -109,7 +117,11 @@ public struct RetryBudget: Sendable, Equatable {
     public private(set) var tokens: Double
     public let capacity: Double
     public let ratio: Double
-    public init(capacity: Double = 10, ratio: Double = 0.1) { self.capacity = capacity; self.ratio = ratio; tokens = capacity }
+    public init(capacity: Double = 10, ratio: Double = 0.1) {
+        self.capacity = capacity
+        self.ratio = ratio
+        tokens = capacity
+    }
     public mutating func recordAttempt() { tokens = min(capacity, tokens + ratio) }
     /// Takes a token for a retry if one is there.
     public mutating func tryRetry() -> Bool {

@@ -31,7 +31,10 @@ public struct LearnedLimit: Sendable, Equatable, Codable {
     public var limit: Int
     /// Seconds of the vendor's clock.
     public var windowSeconds: Double
-    public init(limit: Int, windowSeconds: Double) { self.limit = limit; self.windowSeconds = windowSeconds }
+    public init(limit: Int, windowSeconds: Double) {
+        self.limit = limit
+        self.windowSeconds = windowSeconds
+    }
     /// The gauge's words: "limit seems ≈20 per 3 s, learned from 429s".
     public var text: String { "limit seems ≈\(limit) per \(WindowLimit.seconds(windowSeconds)), learned from 429s" }
 }
@@ -152,8 +155,14 @@ public struct WindowLimiter: Sendable {
 
     /// Removes a waiter that has not been granted. False if it was (or never waited).
     public mutating func cancelWaiter(_ id: Int) -> Bool {
-        if let i = people.firstIndex(of: id) { people.remove(at: i); return true }
-        if let i = bulk.firstIndex(of: id) { bulk.remove(at: i); return true }
+        if let i = people.firstIndex(of: id) {
+            people.remove(at: i)
+            return true
+        }
+        if let i = bulk.firstIndex(of: id) {
+            bulk.remove(at: i)
+            return true
+        }
         return false
     }
 
@@ -166,7 +175,10 @@ public struct WindowLimiter: Sendable {
         while let id = people.first ?? bulk.first {
             guard unsent.count < tuning.grantedAhead, inFlight < inFlightCap(now) else { return out }
             guard let at = opening(now) else { return out }
-            if at > now { out.wakeAt = at; return out }
+            if at > now {
+                out.wakeAt = at
+                return out
+            }
             if people.first == id { people.removeFirst() } else { bulk.removeFirst() }
             grants += 1
             entries.append(Entry(id: id, seq: grants, granted: now))
@@ -219,7 +231,9 @@ public struct WindowLimiter: Sendable {
         } else if case .probing(let limit, let attempt, _, let runStart, id) = phase {
             // The probe failed otherwise (a 500, no answer, a 429 that named its wait): it tells
             // nothing about the window; the next one goes after the same pause.
-            phase = .probing(limit: limit, attempt: attempt, nextAt: now + probePause(attempt, random), runStart: runStart, probe: nil)
+            phase = .probing(
+                limit: limit, attempt: attempt, nextAt: now + probePause(attempt, random), runStart: runStart,
+                probe: nil)
         }
     }
 
@@ -250,11 +264,13 @@ public struct WindowLimiter: Sendable {
             // Still closed: the next probe after a longer pause. (A 429 of a request that was
             // already out when the event began changes nothing.)
             if probe == e.id {
-                phase = .probing(limit: limit, attempt: attempt + 1, nextAt: now + probePause(attempt + 1, random), runStart: runStart, probe: nil)
+                phase = .probing(
+                    limit: limit, attempt: attempt + 1, nextAt: now + probePause(attempt + 1, random),
+                    runStart: runStart, probe: nil)
             }
             return
         }
-        guard e.seq > eventFloor else { return } // out before the last event: the same event
+        guard e.seq > eventFloor else { return }  // out before the last event: the same event
         let window = learned?.window ?? configured.map(\.window).max() ?? 60
         let run = entries.filter { $0.ok && $0.seq > eventFloor && live($0, window, now) }
         let current = learned?.limit ?? configuredLimit
@@ -270,7 +286,8 @@ public struct WindowLimiter: Sendable {
             learned = WindowLimit(limit: limit, window: l.window)
         } else {
             let runStart = run.map(\.granted).min() ?? e.granted
-            phase = .probing(limit: limit, attempt: 0, nextAt: now + probePause(0, random), runStart: runStart, probe: nil)
+            phase = .probing(
+                limit: limit, attempt: 0, nextAt: now + probePause(0, random), runStart: runStart, probe: nil)
         }
     }
 
@@ -281,7 +298,9 @@ public struct WindowLimiter: Sendable {
 
     /// What the server said about its limit in the answer to `id`: its limit (per `window`
     /// seconds, when it says), what remains, and in how many seconds its window resets.
-    public mutating func serverSaid(limit: Int?, window: Double?, remaining: Int?, reset: Double?, answering id: Int, at now: Double) {
+    public mutating func serverSaid(
+        limit: Int?, window: Double?, remaining: Int?, reset: Double?, answering id: Int, at now: Double
+    ) {
         if let limit, limit > 0 {
             serverLimit = limit
             serverWindow = window.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }

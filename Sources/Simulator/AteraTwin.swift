@@ -12,15 +12,18 @@ struct AteraTwin: Sendable {
     func handle(_ req: SimRequest, rest: String) async -> Response {
         guard req.ateraKey == config.ateraKey else {
             await state.noteUnauthorized()
-            return .problem(401, title: "Unauthorized", detail: "The API key is missing or invalid.", instance: req.path)
+            return .problem(
+                401, title: "Unauthorized", detail: "The API key is missing or invalid.", instance: req.path)
         }
         let parts = rest.split(separator: "/").map(String.init)
         let admission = await state.admitAtera(endpoint: parts.first?.lowercased() ?? "")
         var headers: [(String, String)] = []
         if config.ateraRateHeaders {
-            headers = [("X-RateLimit-Limit", String(config.ateraLimitPerMinute)),
-                       ("X-RateLimit-Remaining", String(admission.remaining)),
-                       ("X-RateLimit-Reset", String(admission.resetSeconds))]
+            headers = [
+                ("X-RateLimit-Limit", String(config.ateraLimitPerMinute)),
+                ("X-RateLimit-Remaining", String(admission.remaining)),
+                ("X-RateLimit-Reset", String(admission.resetSeconds)),
+            ]
         }
         guard admission.allowed else {
             if config.ateraRateHeaders { headers.append(("Retry-After", String(admission.resetSeconds))) }
@@ -41,19 +44,28 @@ struct AteraTwin: Sendable {
             // Changed since `date` (optional: "default is today", UTC); comment texts only with includeComments=true.
             var since = Self.startOfDay(clock.wall())
             if let text = req.query["date"], !text.isEmpty {
-                guard let d = SimDate.parse(text) else { return .problem(400, title: "Bad Request", detail: "The value '\(text)' is not valid for date.", instance: req.path) }
+                guard let d = SimDate.parse(text) else {
+                    return .problem(
+                        400, title: "Bad Request", detail: "The value '\(text)' is not valid for date.",
+                        instance: req.path)
+                }
                 since = d
             }
             let comments = Self.flag(req.query["includecomments"]) ?? false
             let changed = await state.snapshotAtera().filter { $0.modified >= since }
-            return envelope(req, items: changed.map { $0.json(includeComments: comments) }, path: "tickets/lastmodified")
+            return envelope(
+                req, items: changed.map { $0.json(includeComments: comments) }, path: "tickets/lastmodified")
         case ("GET", 2, "tickets") where second == "statusmodified":
             // Resolved and closed tickets; no date parameter; comments by default.
             let comments = Self.flag(req.query["includecomments"]) ?? true
-            let done = await state.snapshotAtera().filter { ["resolved", "closed"].contains(($0.TicketStatus ?? "").lowercased()) }
+            let done = await state.snapshotAtera().filter {
+                ["resolved", "closed"].contains(($0.TicketStatus ?? "").lowercased())
+            }
             return envelope(req, items: done.map { $0.json(includeComments: comments) }, path: "tickets/statusmodified")
         case ("GET", 2, "tickets") where second == "nocomments":
-            let unanswered = filtered(await state.snapshotAtera(), req).filter { $0.LastTechnicianCommentTimestamp == nil }
+            let unanswered = filtered(await state.snapshotAtera(), req).filter {
+                $0.LastTechnicianCommentTimestamp == nil
+            }
             return envelope(req, items: unanswered.map { $0.json() }, path: "tickets/noComments")
         case ("POST", 1, "tickets"):
             switch await state.createAtera(body: req.body) {
@@ -67,7 +79,9 @@ struct AteraTwin: Sendable {
             case .failure(let e): return problem(e, req)
             }
         case ("GET", 3, "tickets") where lower[2] == "comments":
-            guard let id = Int64(parts[1]), let comments = await state.ateraComments(id: id) else { return notFound(parts[1], req) }
+            guard let id = Int64(parts[1]), let comments = await state.ateraComments(id: id) else {
+                return notFound(parts[1], req)
+            }
             return envelope(req, items: comments.map(\.json), path: "tickets/\(id)/comments")
         case ("POST", 3, "tickets") where lower[2] == "comments":
             guard let id = Int64(parts[1]) else { return badID(parts[1], req) }
@@ -76,11 +90,15 @@ struct AteraTwin: Sendable {
             case .failure(let e): return problem(e, req)
             }
         case ("GET", 3, "tickets") where lower[2] == "attachments":
-            guard let id = Int64(parts[1]), let urls = await state.ateraAttachments(id: id) else { return notFound(parts[1], req) }
+            guard let id = Int64(parts[1]), let urls = await state.ateraAttachments(id: id) else {
+                return notFound(parts[1], req)
+            }
             return .simJSON(200, .array(urls.map { .string($0) }))
         case ("GET", 2, "tickets"):
             guard let id = Int64(parts[1]) else { return badID(parts[1], req) }
-            guard let t = await state.snapshotAtera().first(where: { $0.TicketID == id }) else { return notFound(parts[1], req) }
+            guard let t = await state.snapshotAtera().first(where: { $0.TicketID == id }) else {
+                return notFound(parts[1], req)
+            }
             return .simJSON(200, t.json())
         case ("GET", 1, "customers"):
             let dir = await state.data.ateraDirectory
@@ -93,7 +111,8 @@ struct AteraTwin: Sendable {
             let email = (req.query["email"] ?? req.query["searchoptions.email"])?.lowercased()
             let phone = req.query["phone"] ?? req.query["searchoptions.phone"]
             let keep = dir.contacts.indices.filter { i in
-                (since.map { s in dir.contactModified[i] >= s } ?? true) && (email.map { dir.contactEmails[i] == $0 } ?? true)
+                (since.map { s in dir.contactModified[i] >= s } ?? true)
+                    && (email.map { dir.contactEmails[i] == $0 } ?? true)
                     && (phone.map { dir.contactPhones[i] == $0 } ?? true)
             }
             return envelope(req, items: keep.map { dir.contacts[$0] }, path: "contacts")
@@ -101,7 +120,8 @@ struct AteraTwin: Sendable {
             let dir = await state.data.ateraDirectory
             var alerts = dir.alerts
             if let s = req.query["alertstatus"], !s.isEmpty {
-                guard let status = ["Open", "Resolved", "Snoozed"].first(where: { $0.lowercased() == s.lowercased() }) else {
+                guard let status = ["Open", "Resolved", "Snoozed"].first(where: { $0.lowercased() == s.lowercased() })
+                else {
                     return .validationProblem(["alertStatus": ["The value '\(s)' is not valid."]], instance: req.path)
                 }
                 alerts = alerts.filter { $0.status == status }
@@ -112,7 +132,9 @@ struct AteraTwin: Sendable {
         }
     }
 
-    static func startOfDay(_ d: Date) -> Date { Date(timeIntervalSince1970: (d.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400) }
+    static func startOfDay(_ d: Date) -> Date {
+        Date(timeIntervalSince1970: (d.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+    }
 
     static func flag(_ text: String?) -> Bool? {
         guard let t = text?.lowercased(), !t.isEmpty else { return nil }
@@ -127,7 +149,12 @@ struct AteraTwin: Sendable {
     }
 
     private func badLocalDate(_ req: SimRequest) -> Response {
-        .validationProblem(["FromLastModifiedDate": ["Use yyyy-MM-dd or yyyy-MM-ddTHH:mm:ss, in the account's time zone (no offset)."]], instance: req.path)
+        .validationProblem(
+            [
+                "FromLastModifiedDate": [
+                    "Use yyyy-MM-dd or yyyy-MM-ddTHH:mm:ss, in the account's time zone (no offset)."
+                ]
+            ], instance: req.path)
     }
 
     private func badID(_ text: String, _ req: SimRequest) -> Response {
@@ -149,7 +176,9 @@ struct AteraTwin: Sendable {
     private func filtered(_ tickets: [SimAteraTicket], _ req: SimRequest) -> [SimAteraTicket] {
         var tickets = tickets
         if let c = req.query["customerid"].flatMap({ Int64($0) }) { tickets = tickets.filter { $0.CustomerID == c } }
-        if let s = req.query["ticketstatus"], !s.isEmpty { tickets = tickets.filter { $0.TicketStatus?.lowercased() == s.lowercased() } }
+        if let s = req.query["ticketstatus"], !s.isEmpty {
+            tickets = tickets.filter { $0.TicketStatus?.lowercased() == s.lowercased() }
+        }
         return tickets
     }
 
@@ -163,15 +192,24 @@ struct AteraTwin: Sendable {
         let start = min(total, (page - 1) * size)
         let items = Array(all[start..<min(total, start + size)])
         var extra = ""
-        for (key, name) in [("customerid", "customerId"), ("ticketstatus", "ticketStatus"), ("date", "date"), ("includecomments", "includeComments"),
-                            ("fromlastmodifieddate", "FromLastModifiedDate"), ("email", "Email"), ("phone", "Phone"), ("alertstatus", "alertStatus")] {
-            if let v = req.query[key] { extra += "&\(name)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? v)" }
+        for (key, name) in [
+            ("customerid", "customerId"), ("ticketstatus", "ticketStatus"), ("date", "date"),
+            ("includecomments", "includeComments"),
+            ("fromlastmodifieddate", "FromLastModifiedDate"), ("email", "Email"), ("phone", "Phone"),
+            ("alertstatus", "alertStatus"),
+        ] {
+            if let v = req.query[key] {
+                extra += "&\(name)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? v)"
+            }
         }
         func link(_ p: Int) -> String { req.origin + "/api/v3/\(path)?page=\(p)&itemsInPage=\(size)" + extra }
-        return .simJSON(200, .object([
-            ("items", .array(items)), ("totalItemCount", .int(Int64(total))), ("page", .int(Int64(page))),
-            ("itemsInPage", .int(Int64(size))), ("totalPages", .int(Int64(pages))),
-            ("prevLink", .string(page > 1 ? link(page - 1) : "")), ("nextLink", .string(page < pages ? link(page + 1) : "")),
-        ]))
+        return .simJSON(
+            200,
+            .object([
+                ("items", .array(items)), ("totalItemCount", .int(Int64(total))), ("page", .int(Int64(page))),
+                ("itemsInPage", .int(Int64(size))), ("totalPages", .int(Int64(pages))),
+                ("prevLink", .string(page > 1 ? link(page - 1) : "")),
+                ("nextLink", .string(page < pages ? link(page + 1) : "")),
+            ]))
     }
 }

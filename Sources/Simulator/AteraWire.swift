@@ -44,12 +44,16 @@ public struct SimAteraTicket: Sendable, Equatable {
     /// Not on the wire: Atera tickets have no modification time.
     var modified: Date
 
-    public init(TicketID: Int64, modified: Date) { self.TicketID = TicketID; self.modified = modified }
+    public init(TicketID: Int64, modified: Date) {
+        self.TicketID = TicketID
+        self.modified = modified
+    }
 
     /// The last activity a client can see: the latest of the comment timestamps, the resolution
     /// and the creation.
     public var lastVisibleActivity: Date? {
-        [LastEndUserCommentTimestamp, LastTechnicianCommentTimestamp, TicketResolvedDate, TicketCreatedDate].compactMap { $0 }.max()
+        [LastEndUserCommentTimestamp, LastTechnicianCommentTimestamp, TicketResolvedDate, TicketCreatedDate].compactMap
+        { $0 }.max()
     }
 
     /// `includeComments` false (the default of `/tickets/lastmodified`): the comment texts are null.
@@ -60,23 +64,33 @@ public struct SimAteraTicket: Sendable, Equatable {
         let total = [OnSiteDurationSeconds, OffSiteDurationSeconds].compactMap { $0 }
         let totalSeconds = total.isEmpty ? nil : total.reduce(0, +)
         return .object([
-            ("TicketID", .int(TicketID)), ("TicketTitle", .string(TicketTitle)), ("TicketNumber", .string(TicketNumber)),
-            ("TicketPriority", .string(TicketPriority)), ("TicketImpact", .string(TicketImpact)), ("TicketStatus", .string(TicketStatus)),
+            ("TicketID", .int(TicketID)), ("TicketTitle", .string(TicketTitle)),
+            ("TicketNumber", .string(TicketNumber)),
+            ("TicketPriority", .string(TicketPriority)), ("TicketImpact", .string(TicketImpact)),
+            ("TicketStatus", .string(TicketStatus)),
             ("TicketSource", .string(TicketSource)), ("TicketType", .string(TicketType)),
-            ("EndUserID", .int(EndUserID)), ("EndUserEmail", .string(EndUserEmail)), ("EndUserFirstName", .string(EndUserFirstName)),
+            ("EndUserID", .int(EndUserID)), ("EndUserEmail", .string(EndUserEmail)),
+            ("EndUserFirstName", .string(EndUserFirstName)),
             ("EndUserLastName", .string(EndUserLastName)), ("EndUserPhone", .string(EndUserPhone)),
             ("TicketResolvedDate", d(TicketResolvedDate)), ("TicketCreatedDate", d(TicketCreatedDate)),
-            ("TechnicianFirstCommentDate", d(TechnicianFirstCommentDate)), ("FirstResponseDueDate", d(FirstResponseDueDate)),
+            ("TechnicianFirstCommentDate", d(TechnicianFirstCommentDate)),
+            ("FirstResponseDueDate", d(FirstResponseDueDate)),
             ("ClosedTicketDueDate", d(ClosedTicketDueDate)),
             ("FirstComment", text(FirstComment)), ("LastEndUserComment", text(LastEndUserComment)),
             ("LastEndUserCommentTimestamp", d(LastEndUserCommentTimestamp)),
-            ("LastTechnicianComment", text(LastTechnicianComment)), ("LastTechnicianCommentTimestamp", d(LastTechnicianCommentTimestamp)),
-            ("OnSiteDurationSeconds", .int(OnSiteDurationSeconds)), ("OnSiteDurationMinutes", minutes(OnSiteDurationSeconds)),
-            ("OffSiteDurationSeconds", .int(OffSiteDurationSeconds)), ("OffSiteDurationMinutes", minutes(OffSiteDurationSeconds)),
-            ("OnSLADurationSeconds", .int(OnSLADurationSeconds)), ("OnSLADurationMinutes", minutes(OnSLADurationSeconds)),
-            ("OffSLADurationSeconds", .int(OffSLADurationSeconds)), ("OffSLADurationMinutes", minutes(OffSLADurationSeconds)),
+            ("LastTechnicianComment", text(LastTechnicianComment)),
+            ("LastTechnicianCommentTimestamp", d(LastTechnicianCommentTimestamp)),
+            ("OnSiteDurationSeconds", .int(OnSiteDurationSeconds)),
+            ("OnSiteDurationMinutes", minutes(OnSiteDurationSeconds)),
+            ("OffSiteDurationSeconds", .int(OffSiteDurationSeconds)),
+            ("OffSiteDurationMinutes", minutes(OffSiteDurationSeconds)),
+            ("OnSLADurationSeconds", .int(OnSLADurationSeconds)),
+            ("OnSLADurationMinutes", minutes(OnSLADurationSeconds)),
+            ("OffSLADurationSeconds", .int(OffSLADurationSeconds)),
+            ("OffSLADurationMinutes", minutes(OffSLADurationSeconds)),
             ("TotalDurationSeconds", .int(totalSeconds)), ("TotalDurationMinutes", minutes(totalSeconds)),
-            ("CustomerID", .int(CustomerID)), ("CustomerName", .string(CustomerName)), ("CustomerBusinessNumber", .string(CustomerBusinessNumber)),
+            ("CustomerID", .int(CustomerID)), ("CustomerName", .string(CustomerName)),
+            ("CustomerBusinessNumber", .string(CustomerBusinessNumber)),
             ("TechnicianContactID", .int(TechnicianContactID)), ("TechnicianFullName", .string(TechnicianFullName)),
             ("TechnicianEmail", .string(TechnicianEmail)), ("ContractID", .int(ContractID)),
         ])
@@ -97,11 +111,14 @@ struct SimAteraComment: Sendable, Equatable {
     var isTechnician: Bool { TechnicianContactID != nil }
 
     var json: SimJSON {
-        let html = "<div>" + Comment.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        let html =
+            "<div>"
+            + Comment.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\n", with: "<br>") + "</div>"
         return .object([
             ("Date", .string(SimDate.atera(Date))), ("Comment", .string(Comment)), ("CommentHtml", .string(html)),
-            ("EndUserID", .int(EndUserID)), ("TechnicianContactID", .int(TechnicianContactID)), ("Email", .string(Email)),
+            ("EndUserID", .int(EndUserID)), ("TechnicianContactID", .int(TechnicianContactID)),
+            ("Email", .string(Email)),
             ("FirstName", .string(FirstName)), ("LastName", .string(LastName)), ("IsInternal", .bool(IsInternal)),
         ])
     }
@@ -124,7 +141,9 @@ enum SimAteraAccount {
     /// `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss` in the account's zone; nil when an offset or zone is given or it does not parse.
     static func parseLocal(_ text: String) -> Date? {
         let t = text.trimmingCharacters(in: .whitespaces)
-        guard !t.hasSuffix("Z"), !t.dropFirst(10).contains("+"), !t.dropFirst(10).contains("-"), let naive = SimDate.parse(t) else { return nil }
+        guard !t.hasSuffix("Z"), !t.dropFirst(10).contains("+"), !t.dropFirst(10).contains("-"),
+            let naive = SimDate.parse(t)
+        else { return nil }
         return naive.addingTimeInterval(-Double(timeZone.secondsFromGMT(for: naive)))
     }
 }

@@ -20,8 +20,10 @@ struct AutotaskQuery: Sendable {
 
     struct Invalid: Error { var message: String }
 
-    static let ops: Set<String> = ["eq", "noteq", "gt", "gte", "lt", "lte", "beginswith", "endswith",
-                                   "contains", "exist", "notexist", "in", "notin"]
+    static let ops: Set<String> = [
+        "eq", "noteq", "gt", "gte", "lt", "lte", "beginswith", "endswith",
+        "contains", "exist", "notexist", "in", "notin",
+    ]
 
     /// Parses the JSON text of a query; errors carry the vendor's wording where there is one.
     init(json: Data) throws {
@@ -57,7 +59,9 @@ struct AutotaskQuery: Sendable {
     }
 
     static func parse(_ any: Any) throws -> Filter {
-        guard let d = any as? [String: Any] else { throw Invalid(message: "Invalid query syntax. A filter item must be an object.") }
+        guard let d = any as? [String: Any] else {
+            throw Invalid(message: "Invalid query syntax. A filter item must be an object.")
+        }
         var lower: [String: Any] = [:]
         for (k, v) in d { lower[k.lowercased()] = v }
         let op = ((lower["op"] as? String) ?? "").lowercased()
@@ -73,7 +77,7 @@ struct AutotaskQuery: Sendable {
     }
 
     static func value(_ any: Any) -> FilterValue? {
-        if let n = any as? NSNumber { return .number(n.doubleValue) } // true/false arrive as 1/0
+        if let n = any as? NSNumber { return .number(n.doubleValue) }  // true/false arrive as 1/0
         if let s = any as? String { return .string(s) }
         if let a = any as? [Any] { return .list(a.compactMap(value)) }
         return nil
@@ -157,10 +161,15 @@ struct AutotaskQuery: Sendable {
             }
         }
         switch (a, b) {
-        case (.int, .number(let y)), (.double, .number(let y)), (.bool, .number(let y)): return number(a).map { cmp($0, y) }
-        case (.int, .string(let y)), (.double, .string(let y)): return Double(y).flatMap { d in number(a).map { cmp($0, d) } }
-        case (.int, .bool(let y)), (.double, .bool(let y)), (.bool, .bool(let y)): return number(a).map { cmp($0, y ? 1 : 0) }
-        case (.bool(let x), .string(let y)): return ["true", "false", "1", "0"].contains(y.lowercased()) ? cmp(x ? 1 : 0, ["true", "1"].contains(y.lowercased()) ? 1 : 0) : nil
+        case (.int, .number(let y)), (.double, .number(let y)), (.bool, .number(let y)):
+            return number(a).map { cmp($0, y) }
+        case (.int, .string(let y)), (.double, .string(let y)):
+            return Double(y).flatMap { d in number(a).map { cmp($0, d) } }
+        case (.int, .bool(let y)), (.double, .bool(let y)), (.bool, .bool(let y)):
+            return number(a).map { cmp($0, y ? 1 : 0) }
+        case (.bool(let x), .string(let y)):
+            return ["true", "false", "1", "0"].contains(y.lowercased())
+                ? cmp(x ? 1 : 0, ["true", "1"].contains(y.lowercased()) ? 1 : 0) : nil
         case (.string(let x), .string(let y)): return cmp(x.lowercased(), y.lowercased())
         case (.string(let x), .number(let y)): return cmp(x, String(Int64(y)))
         case (.date(let x), .string(let y)): return SimDate.parse(y).map { cmp(x, $0) }

@@ -15,7 +15,9 @@ extension AutotaskRecord {
         for f in fields where include.map({ $0.contains(f.name.lowercased()) || f.name == "id" }) ?? true {
             out.append((f.name, value(f.name)))
         }
-        if udf, include.map({ $0.contains("userdefinedfields") }) ?? true { out.append(("userDefinedFields", value("userDefinedFields"))) }
+        if udf, include.map({ $0.contains("userdefinedfields") }) ?? true {
+            out.append(("userDefinedFields", value("userDefinedFields")))
+        }
         return .object(out)
     }
 }
@@ -55,20 +57,33 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
     var seeded = true
 
     public static func == (a: SimAutotaskTicket, b: SimAutotaskTicket) -> Bool {
-        a.id == b.id && a.ticketNumber == b.ticketNumber && a.title == b.title && a.description == b.description && a.status == b.status
-            && a.priority == b.priority && a.queueID == b.queueID && a.source == b.source && a.ticketType == b.ticketType
+        a.id == b.id && a.ticketNumber == b.ticketNumber && a.title == b.title && a.description == b.description
+            && a.status == b.status
+            && a.priority == b.priority && a.queueID == b.queueID && a.source == b.source
+            && a.ticketType == b.ticketType
             && a.companyID == b.companyID && a.contactID == b.contactID && a.assignedResourceID == b.assignedResourceID
-            && a.createDate == b.createDate && a.lastActivityDate == b.lastActivityDate && a.dueDateTime == b.dueDateTime
+            && a.createDate == b.createDate && a.lastActivityDate == b.lastActivityDate
+            && a.dueDateTime == b.dueDateTime
             && a.completedDate == b.completedDate && a.estimatedHours == b.estimatedHours && a.contract == b.contract
             && a.serviceLevelAgreementID == b.serviceLevelAgreementID && a.extra == b.extra
     }
 
     /// Hours from creation to each SLA target, per SLA: first response, resolution plan, resolved.
-    static let slaTargets: [Int: (Double, Double, Double, String)] = [1: (4, 24, 72, "Standard SLA"), 2: (1, 8, 24, "Premium 24x7 SLA")]
+    static let slaTargets: [Int: (Double, Double, Double, String)] = [
+        1: (4, 24, 72, "Standard SLA"), 2: (1, 8, 24, "Premium 24x7 SLA"),
+    ]
 
     /// The fields this type works out itself, looked up once by name and then switched on as an
     /// enum (a switch over 70 strings per field per ticket made a 500-ticket page slow).
-    enum Slot: CaseIterable { case id, ticketNumber, title, description, status, priority, queueID, source, issueType, subIssueType, ticketType, ticketCategory, companyID, contactID, assignedResourceID, assignedResourceRoleID, createDate, lastActivityDate, dueDateTime, completedDate, estimatedHours, creatorType, hoursToBeScheduled, changeInfoField1, changeInfoField2, changeInfoField3, changeInfoField4, changeInfoField5, externalID, purchaseOrderNumber, resolution, userDefinedFields, serviceLevelAgreementID, firstResponseDueDateTime, resolutionPlanDueDateTime, resolvedDueDateTime, firstResponseDateTime, resolutionPlanDateTime, resolvedDateTime, lastCustomerVisibleActivityDateTime }
+    enum Slot: CaseIterable {
+        case id, ticketNumber, title, description, status, priority, queueID, source, issueType, subIssueType,
+            ticketType, ticketCategory, companyID, contactID, assignedResourceID, assignedResourceRoleID, createDate,
+            lastActivityDate, dueDateTime, completedDate, estimatedHours, creatorType, hoursToBeScheduled,
+            changeInfoField1, changeInfoField2, changeInfoField3, changeInfoField4, changeInfoField5, externalID,
+            purchaseOrderNumber, resolution, userDefinedFields, serviceLevelAgreementID, firstResponseDueDateTime,
+            resolutionPlanDueDateTime, resolvedDueDateTime, firstResponseDateTime, resolutionPlanDateTime,
+            resolvedDateTime, lastCustomerVisibleActivityDateTime
+    }
     static let slots: [String: Slot] = Dictionary(uniqueKeysWithValues: Slot.allCases.map { ("\($0)", $0) })
 
     func value(_ field: String) -> SimJSON {
@@ -94,7 +109,11 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
         case .contactID: return .int(contactID)
         case .assignedResourceID: return .int(assignedResourceID)
         case .assignedResourceRoleID:
-            return assignedResourceID == nil ? .null : .int(assignedResourceRoleID ?? SimData.serviceDeskRoles(of: assignedResourceID!).first { $0.isDefault }?.roleID)
+            return assignedResourceID == nil
+                ? .null
+                : .int(
+                    assignedResourceRoleID
+                        ?? SimData.serviceDeskRoles(of: assignedResourceID!).first { $0.isDefault }?.roleID)
         case .createDate: return .date(createDate)
         case .lastActivityDate: return .date(lastActivityDate)
         case .dueDateTime: return .date(dueDateTime)
@@ -102,9 +121,11 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
         case .estimatedHours: return .double(estimatedHours)
         case .creatorType: return .int(1)
         case .hoursToBeScheduled: return .double(0)
-        case .changeInfoField1, .changeInfoField2, .changeInfoField3, .changeInfoField4, .changeInfoField5, .externalID, .purchaseOrderNumber, .resolution:
+        case .changeInfoField1, .changeInfoField2, .changeInfoField3, .changeInfoField4, .changeInfoField5, .externalID,
+            .purchaseOrderNumber, .resolution:
             return .string("")
-        case .userDefinedFields: return .array([.object([("name", .string("Contract")), ("value", .string(contract))])])
+        case .userDefinedFields:
+            return .array([.object([("name", .string("Contract")), ("value", .string(contract))])])
         // SLA: targets from creation; met or not from the ticket's own id (a third of the
         // first responses still open); `serviceLevelAgreementHasBeenMet` empty, as seen on real tenants.
         case .serviceLevelAgreementID: return sla == nil ? .null : .int(serviceLevelAgreementID)
@@ -118,7 +139,8 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
             guard let sla, completedDate != nil || id % 2 == 0 else { return .null }
             return after(sla.1 * 0.75)
         case .resolvedDateTime: return sla == nil ? .null : .date(completedDate)
-        case .lastCustomerVisibleActivityDateTime: return .date(lastActivityDate.map { $0.addingTimeInterval(-Double(id % 7) * 600) })
+        case .lastCustomerVisibleActivityDateTime:
+            return .date(lastActivityDate.map { $0.addingTimeInterval(-Double(id % 7) * 600) })
         }
     }
 

@@ -18,7 +18,8 @@ struct AutotaskField: Sendable {
 
     var json: SimJSON {
         .object([
-            ("name", .string(name)), ("dataType", .string(type.rawValue)), ("length", .int(Int64(type == .string ? (length == 0 ? 8_000 : length) : 0))),
+            ("name", .string(name)), ("dataType", .string(type.rawValue)),
+            ("length", .int(Int64(type == .string ? (length == 0 ? 8_000 : length) : 0))),
             ("isRequired", .bool(isRequired)), ("isReadOnly", .bool(isReadOnly)), ("isQueryable", .bool(true)),
             ("isReference", .bool(reference != nil)), ("referenceEntityType", .string(reference ?? "")),
             ("isPickList", .bool(picklist != nil)),
@@ -37,9 +38,11 @@ struct AutotaskPicklistValue: Sendable {
     var isSystem = false
 
     var json: SimJSON {
-        .object([("value", .string(String(value))), ("label", .string(label)), ("isDefaultValue", .bool(isDefault)),
-                 ("sortOrder", .int(Int64(sortOrder))), ("parentValue", .string("")), ("isActive", .bool(isActive)),
-                 ("isSystem", .bool(isSystem))])
+        .object([
+            ("value", .string(String(value))), ("label", .string(label)), ("isDefaultValue", .bool(isDefault)),
+            ("sortOrder", .int(Int64(sortOrder))), ("parentValue", .string("")), ("isActive", .bool(isActive)),
+            ("isSystem", .bool(isSystem)),
+        ])
     }
 }
 
@@ -48,11 +51,15 @@ enum AutotaskSchema {
 
     /// Picklists: active values plus retired ones that old tickets still carry; `sortOrder` is the
     /// tenant's display order, on purpose not the order of the values.
-    static func picklist(_ values: [(Int, String)], order: [Int], inactive: Set<Int> = [], system: Set<Int> = [], defaultValue: Int? = nil) -> [AutotaskPicklistValue] {
+    static func picklist(
+        _ values: [(Int, String)], order: [Int], inactive: Set<Int> = [], system: Set<Int> = [],
+        defaultValue: Int? = nil
+    ) -> [AutotaskPicklistValue] {
         values.map { pair in
             let v = pair.0
-            return AutotaskPicklistValue(value: v, label: pair.1, sortOrder: (order.firstIndex(of: v) ?? order.count) + 1,
-                                         isActive: !inactive.contains(v), isDefault: v == defaultValue, isSystem: system.contains(v))
+            return AutotaskPicklistValue(
+                value: v, label: pair.1, sortOrder: (order.firstIndex(of: v) ?? order.count) + 1,
+                isActive: !inactive.contains(v), isDefault: v == defaultValue, isSystem: system.contains(v))
         }
     }
 
@@ -130,14 +137,19 @@ enum AutotaskSchema {
         ]
     }
 
-    static let noteTypes = picklist([(1, "Task Summary"), (2, "Task Detail"), (3, "Task Notes"),
-                                     (13, "Workflow Rule Action Note"), (99, "RMM Note")],
-                                    order: [3, 1, 2, 13, 99], system: [13, 99], defaultValue: 3)
+    static let noteTypes = picklist(
+        [
+            (1, "Task Summary"), (2, "Task Detail"), (3, "Task Notes"),
+            (13, "Workflow Rule Action Note"), (99, "RMM Note"),
+        ],
+        order: [3, 1, 2, 13, 99], system: [13, 99], defaultValue: 3)
     /// 1 reaches customers (the Client Portal); there is no 3.
-    static let notePublish = picklist([(1, "All Autotask Users"), (2, "Internal Project Team"), (4, "Internal & Co-Managed")],
-                                      order: [2, 4, 1], defaultValue: 2)
-    static let attachmentPublish = picklist([(1, "All Autotask Users"), (2, "Internal Users Only"), (4, "Internal & Co-Managed")],
-                                            order: [2, 4, 1], defaultValue: 2)
+    static let notePublish = picklist(
+        [(1, "All Autotask Users"), (2, "Internal Project Team"), (4, "Internal & Co-Managed")],
+        order: [2, 4, 1], defaultValue: 2)
+    static let attachmentPublish = picklist(
+        [(1, "All Autotask Users"), (2, "Internal Users Only"), (4, "Internal & Co-Managed")],
+        order: [2, 4, 1], defaultValue: 2)
 
     static let noteFields: [F] = [
         F(name: "id", type: .long, isRequired: true, isReadOnly: true),
@@ -221,19 +233,30 @@ enum AutotaskSchema {
     ]
 
     /// `GET /V1.0/{Entity}/entityInformation` → `{"info":{…}}` (Swagger's EntityInformationResultModel).
-    static func info(_ name: String, canCreate: Bool, canUpdate: Bool, canDelete: Bool = false, udf: Bool = false) -> SimJSON {
+    static func info(_ name: String, canCreate: Bool, canUpdate: Bool, canDelete: Bool = false, udf: Bool = false)
+        -> SimJSON
+    {
         let access: SimJSON = .string("All")
-        return .object([("info", .object([
-            ("name", .string(name)), ("canCreate", .bool(canCreate)), ("canDelete", .bool(canDelete)), ("canQuery", .bool(true)),
-            ("canUpdate", .bool(canUpdate)),
-            ("userAccessForCreate", canCreate ? access : .string("None")), ("userAccessForDelete", canDelete ? access : .string("None")),
-            ("userAccessForQuery", access), ("userAccessForUpdate", canUpdate ? access : .string("None")),
-            ("hasUserDefinedFields", .bool(udf)), ("supportsWebhookCallouts", .bool(name == "Ticket")),
-        ]))])
+        return .object([
+            (
+                "info",
+                .object([
+                    ("name", .string(name)), ("canCreate", .bool(canCreate)), ("canDelete", .bool(canDelete)),
+                    ("canQuery", .bool(true)),
+                    ("canUpdate", .bool(canUpdate)),
+                    ("userAccessForCreate", canCreate ? access : .string("None")),
+                    ("userAccessForDelete", canDelete ? access : .string("None")),
+                    ("userAccessForQuery", access), ("userAccessForUpdate", canUpdate ? access : .string("None")),
+                    ("hasUserDefinedFields", .bool(udf)), ("supportsWebhookCallouts", .bool(name == "Ticket")),
+                ])
+            )
+        ])
     }
 
     /// Entities served, by their URL name (lowercase) → (entity name, can create, can update, can delete, fields).
-    static func entity(_ path: String, ticketFields: [F]) -> (name: String, create: Bool, update: Bool, delete: Bool, fields: [F])? {
+    static func entity(_ path: String, ticketFields: [F]) -> (
+        name: String, create: Bool, update: Bool, delete: Bool, fields: [F]
+    )? {
         switch path {
         case "tickets": ("Ticket", true, true, false, ticketFields)
         case "ticketnotes": ("TicketNote", true, true, false, noteFields)

@@ -12,7 +12,9 @@ struct AutotaskTwin: Sendable {
     /// `rest` is what follows `/ATServicesRest/`: `V1.0/…` or `versioninformation`.
     func handle(_ req: SimRequest, zone: Int, rest: String) async -> Response {
         let all = rest.split(separator: "/").map { $0.lowercased() }
-        if all == ["versioninformation"] { return .simJSON(200, .object([("apiVersions", .array([.string("V1.0"), .string("V2.0")]))])) }
+        if all == ["versioninformation"] {
+            return .simJSON(200, .object([("apiVersions", .array([.string("V1.0"), .string("V2.0")]))]))
+        }
         guard all.first == "v1.0", all.count > 1 else { return .html404(req.path) }
         let parts = Array(all.dropFirst())
         let current = await state.zone
@@ -22,17 +24,24 @@ struct AutotaskTwin: Sendable {
 
         // After a zone move the old URL answers 401, as Autotask's does.
         guard zone == current, req.header("ApiIntegrationCode") == config.autotaskIntegrationCode,
-              req.header("UserName") == config.autotaskUser,
-              req.header("Secret") == config.autotaskSecret else {
+            req.header("UserName") == config.autotaskUser,
+            req.header("Secret") == config.autotaskSecret
+        else {
             await state.noteUnauthorized()
             return .json(401, ["Message": "Authorization has been denied for this request."])
         }
         let endpoint = parts[0]
         switch await state.admitAutotask(endpoint: endpoint) {
         case .suspended:
-            return .errors(429, "API call threshold exceeded. The external request threshold of \(config.autotaskThreshold) requests per \(config.autotaskTimeframeMinutes) minutes has been reached for this database; requests are refused until the rolling count drops below the threshold.")
+            return .errors(
+                429,
+                "API call threshold exceeded. The external request threshold of \(config.autotaskThreshold) requests per \(config.autotaskTimeframeMinutes) minutes has been reached for this database; requests are refused until the rolling count drops below the threshold."
+            )
         case .threadLimit:
-            return .errors(429, "The Autotask API thread threshold of \(config.threadLimit) threads has been exceeded. Please reduce the number of concurrent requests.")
+            return .errors(
+                429,
+                "The Autotask API thread threshold of \(config.threadLimit) threads has been exceeded. Please reduce the number of concurrent requests."
+            )
         case .ok(let latency):
             if latency > 0 { try? await clock.sleep(.seconds(double: latency)) }
             let response = await route(req, parts: parts)
@@ -46,8 +55,13 @@ struct AutotaskTwin: Sendable {
             return .errors(500, "Zone information could not be determined")
         }
         let prefix = zone == 1 ? "" : "/zone\(zone)"
-        return .simJSON(200, .object([("zoneName", .string("Simulator Zone \(zone)")), ("url", .string(req.origin + prefix + "/ATServicesRest/")),
-                                      ("webUrl", .string(req.origin + "/")), ("ci", .int(20264))]))
+        return .simJSON(
+            200,
+            .object([
+                ("zoneName", .string("Simulator Zone \(zone)")),
+                ("url", .string(req.origin + prefix + "/ATServicesRest/")),
+                ("webUrl", .string(req.origin + "/")), ("ci", .int(20264)),
+            ]))
     }
 
     static let queryable: Set<String> = ["tickets", "ticketnotes", "timeentries", "servicelevelagreementresults"]
@@ -62,20 +76,30 @@ struct AutotaskTwin: Sendable {
             return .simJSON(200, await state.threshold())
         case (_, 2) where at(1) == "query" && Self.queryable.contains(entity) && (m == "GET" || m == "POST"):
             return await query(req, entity: entity, count: false)
-        case (_, 3) where at(1) == "query" && at(2) == "count" && Self.queryable.contains(entity) && (m == "GET" || m == "POST"):
+        case (_, 3)
+        where at(1) == "query" && at(2) == "count" && Self.queryable.contains(entity) && (m == "GET" || m == "POST"):
             return await query(req, entity: entity, count: true)
         case (_, 3) where at(1) == "query" && at(2) == "next" && Self.queryable.contains(entity):
             return await next(req)
         case ("GET", 2) where at(1) == "entityinformation":
             guard let e = await entityDescription(entity) else { return .html404(req.path) }
-            return .simJSON(200, AutotaskSchema.info(e.name, canCreate: e.create, canUpdate: e.update, canDelete: e.delete, udf: entity == "tickets"))
+            return .simJSON(
+                200,
+                AutotaskSchema.info(
+                    e.name, canCreate: e.create, canUpdate: e.update, canDelete: e.delete, udf: entity == "tickets"))
         case ("GET", 3) where at(1) == "entityinformation" && at(2) == "fields":
             guard let e = await entityDescription(entity) else { return .html404(req.path) }
             return .simJSON(200, .object([("fields", .array(e.fields.map(\.json)))]))
         case ("GET", 3) where at(1) == "entityinformation" && at(2) == "userdefinedfields":
             guard await entityDescription(entity) != nil else { return .html404(req.path) }
-            let udf: [SimJSON] = entity == "tickets" ? [.object([("name", .string("Contract")), ("label", .string("Contract")), ("type", .string("string")),
-                                                                  ("length", .int(100)), ("isRequired", .bool(false)), ("isPickList", .bool(false))])] : []
+            let udf: [SimJSON] =
+                entity == "tickets"
+                ? [
+                    .object([
+                        ("name", .string("Contract")), ("label", .string("Contract")), ("type", .string("string")),
+                        ("length", .int(100)), ("isRequired", .bool(false)), ("isPickList", .bool(false)),
+                    ])
+                ] : []
             return .simJSON(200, .object([("fields", .array(udf))]))
         case ("PATCH", 1) where entity == "tickets", ("PUT", 1) where entity == "tickets":
             return writeAnswer(await state.updateAutotask(body: req.body, replace: m == "PUT"), req, entity: "Ticket")
@@ -89,7 +113,9 @@ struct AutotaskTwin: Sendable {
         case ("POST", 3) where entity == "tickets" && at(2) == "notes":
             guard let id = Int64(at(1)) else { return .errors(500, "Invalid id '\(at(1))'.") }
             let impersonating = req.header("ImpersonationResourceId").flatMap { Int64($0) }
-            return writeAnswer(await state.createNote(ticketID: id, body: req.body, impersonating: impersonating), req, entity: "TicketNote")
+            return writeAnswer(
+                await state.createNote(ticketID: id, body: req.body, impersonating: impersonating), req,
+                entity: "TicketNote")
         case ("GET", 3) where entity == "tickets" && at(2) == "notes":
             guard let id = Int64(at(1)) else { return .errors(500, "Invalid id '\(at(1))'.") }
             let notes = await state.notes(ticketIDs: [id])
@@ -120,14 +146,26 @@ struct AutotaskTwin: Sendable {
         }
     }
 
-    func entityDescription(_ path: String) async -> (name: String, create: Bool, update: Bool, delete: Bool, fields: [AutotaskField])? {
+    func entityDescription(_ path: String) async -> (
+        name: String, create: Bool, update: Bool, delete: Bool, fields: [AutotaskField]
+    )? {
         AutotaskSchema.entity(path, ticketFields: await state.ticketFields)
     }
 
     /// `{"items":[…],"pageDetails":{…}}` for a child list (no paging).
     func list(_ items: [SimJSON]) -> Response {
-        .simJSON(200, .object([("items", .array(items)), ("pageDetails", .object([
-            ("count", .int(Int64(items.count))), ("requestCount", .int(500)), ("prevPageUrl", .null), ("nextPageUrl", .null)]))]))
+        .simJSON(
+            200,
+            .object([
+                ("items", .array(items)),
+                (
+                    "pageDetails",
+                    .object([
+                        ("count", .int(Int64(items.count))), ("requestCount", .int(500)), ("prevPageUrl", .null),
+                        ("nextPageUrl", .null),
+                    ])
+                ),
+            ]))
     }
 
     func attachmentJSON(_ a: SimAutotaskAttachment, withData: Bool) -> SimJSON {
@@ -140,7 +178,8 @@ struct AutotaskTwin: Sendable {
     func writeAnswer(_ r: Result<Int64, AutotaskWriteError>, _ req: SimRequest, entity: String) -> Response {
         switch r {
         case .success(let id): .simJSON(200, .object([("itemId", .int(id))]))
-        case .failure(.notFound): .errors(500, "\(entity == "TicketNote" ? "Ticket" : entity) could not be found (\(req.path)).")
+        case .failure(.notFound):
+            .errors(500, "\(entity == "TicketNote" ? "Ticket" : entity) could not be found (\(req.path)).")
         case .failure(.invalid(let message)): .errors(500, message)
         case .failure(.validation(let errors)): .validationProblem(errors, instance: req.path)
         }
@@ -158,21 +197,33 @@ struct AutotaskTwin: Sendable {
         }
         let publish = SimJSON(any: obj["publish"]).int64.map { Int($0) }
         guard let publish, [1, 2, 4].contains(publish) else {
-            return .errors(500, "The publish value must be one of 1 (All Autotask Users), 2 (Internal Users Only), 4 (Internal & Co-Managed).")
+            return .errors(
+                500,
+                "The publish value must be one of 1 (All Autotask Users), 2 (Internal Users Only), 4 (Internal & Co-Managed)."
+            )
         }
         let title = (obj["title"] as? String) ?? (obj["fullpath"] as? String) ?? "attachment"
         let fullPath = (obj["fullpath"] as? String) ?? title
         let ext = (fullPath as NSString).pathExtension.lowercased()
-        let type = ["txt": "text/plain", "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "log": "text/plain"][ext] ?? "application/octet-stream"
-        switch await state.storeAttachment(parent: parentID, title: title, fullPath: fullPath, publish: publish, contentType: type, data: bytes) {
+        let type =
+            [
+                "txt": "text/plain", "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
+                "log": "text/plain",
+            ][ext] ?? "application/octet-stream"
+        switch await state.storeAttachment(
+            parent: parentID, title: title, fullPath: fullPath, publish: publish, contentType: type, data: bytes)
+        {
         case .success(let id): return .simJSON(200, .object([("itemId", .int(id))]))
         case .failure(.noTicket): return .errors(500, "Ticket with id \(parentID) could not be found.")
-        case .failure(.tooLarge): return .errors(500, "The attachment exceeds the maximum file size of \(config.attachmentFileLimit) bytes.")
+        case .failure(.tooLarge):
+            return .errors(500, "The attachment exceeds the maximum file size of \(config.attachmentFileLimit) bytes.")
         case .failure(.windowExceeded):
-            return .errors(500, "Attachment upload limit exceeded: more than \(config.attachmentWindowBytes) bytes in 5 minutes. Attachments are refused for the next 5 minutes.")
+            return .errors(
+                500,
+                "Attachment upload limit exceeded: more than \(config.attachmentWindowBytes) bytes in 5 minutes. Attachments are refused for the next 5 minutes."
+            )
         }
     }
-
 
     /// `Companies/query`, `Resources/query` and `Contacts/query`, for the ids an `eq`/`in` filter on `id` names, and
     /// companies by `companyName` (`eq`, `contains`, `beginsWith`, `endsWith`; any case, as Autotask).
@@ -207,24 +258,34 @@ struct AutotaskTwin: Sendable {
                     }
                 }
             }
-            for id in data.companies.keys.sorted() where (ids.isEmpty || ids.contains(id)) && named(data.companies[id]!) {
-                items.append(.object([("id", .int(id)), ("companyName", .string(data.companies[id]!)), ("companyType", .int(id == 0 ? 5 : 1)),
-                                      ("isActive", .bool(true))]))
+            for id in data.companies.keys.sorted() where (ids.isEmpty || ids.contains(id)) && named(data.companies[id]!)
+            {
+                items.append(
+                    .object([
+                        ("id", .int(id)), ("companyName", .string(data.companies[id]!)),
+                        ("companyType", .int(id == 0 ? 5 : 1)),
+                        ("isActive", .bool(true)),
+                    ]))
             }
         } else if entity == "contacts" {
             // Only by id (a tenant's contacts are many; nothing here lists them all).
             for id in ids.sorted() {
                 guard let p = SimData.contact(id) else { continue }
-                items.append(.object([("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)),
-                                      ("emailAddress", .string(p.email)), ("phone", .string(p.phone)), ("isActive", .int(1))]))
+                items.append(
+                    .object([
+                        ("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)),
+                        ("emailAddress", .string(p.email)), ("phone", .string(p.phone)), ("isActive", .int(1)),
+                    ]))
             }
         } else {
             // Resources by any of their fields (id, e-mail, active…), as the query says.
             let all = data.resources.merging(SimData.systemResources) { a, _ in a }
             for id in all.keys.sorted() {
                 let p = all[id]!
-                let fields: [(String, SimJSON)] = [("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)),
-                                                   ("email", .string(SimData.resourceEmail(p))), ("isActive", .bool(true))]
+                let fields: [(String, SimJSON)] = [
+                    ("id", .int(id)), ("firstName", .string(p.first)), ("lastName", .string(p.last)),
+                    ("email", .string(SimData.resourceEmail(p))), ("isActive", .bool(true)),
+                ]
                 let byName = Dictionary(fields.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
                 guard q.matches({ byName[$0] ?? .null }) else { continue }
                 items.append(.object(fields))
@@ -242,8 +303,10 @@ struct AutotaskTwin: Sendable {
         var items: [SimJSON] = []
         for rid in (await state.data).resources.keys.sorted() {
             for r in SimData.serviceDeskRoles(of: rid) {
-                let fields: [(String, SimJSON)] = [("id", .int(r.id)), ("isActive", .bool(true)), ("isDefault", .bool(r.isDefault)),
-                                                   ("resourceID", .int(rid)), ("roleID", .int(r.roleID))]
+                let fields: [(String, SimJSON)] = [
+                    ("id", .int(r.id)), ("isActive", .bool(true)), ("isDefault", .bool(r.isDefault)),
+                    ("resourceID", .int(rid)), ("roleID", .int(r.roleID)),
+                ]
                 let byName = Dictionary(fields.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
                 if q.matches({ byName[$0] ?? .null }) { items.append(.object(fields)) }
             }

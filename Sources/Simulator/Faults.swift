@@ -63,13 +63,16 @@ public struct FaultPlan: Sendable, Equatable {
             if item.lowercased().hasPrefix("redirectto=") {
                 let url = String(item.dropFirst("redirectto=".count))
                 guard let u = URL(string: url), u.scheme != nil, u.host != nil else {
-                    throw Invalid(description: "redirect target '\(url)' must be an absolute URL (redirectto=http://host:port/path)")
+                    throw Invalid(
+                        description:
+                            "redirect target '\(url)' must be an absolute URL (redirectto=http://host:port/path)")
                 }
                 redirectTarget = url
                 continue
             }
             if item.lowercased().hasPrefix("zonemove") {
-                guard let at = item.split(separator: "@").last.flatMap({ Double($0) }), item.contains("@"), at >= 0 else {
+                guard let at = item.split(separator: "@").last.flatMap({ Double($0) }), item.contains("@"), at >= 0
+                else {
                     throw Invalid(description: "zone move '\(item)' needs a time: zonemove@SECONDS")
                 }
                 zoneMoves.append(at)
@@ -77,19 +80,27 @@ public struct FaultPlan: Sendable, Equatable {
             }
             let kv = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2, let kind = Kind(rawValue: kv[0].lowercased()) else {
-                throw Invalid(description: "unknown fault '\(item)'; known: \(known) (as kind=rate or kind=rate@FROM-TO seconds)")
+                throw Invalid(
+                    description: "unknown fault '\(item)'; known: \(known) (as kind=rate or kind=rate@FROM-TO seconds)")
             }
             let rateAndWindow = kv[1].split(separator: "@", maxSplits: 1).map(String.init)
             guard let rate = Double(rateAndWindow[0]), (0...1).contains(rate) else {
-                throw Invalid(description: "fault rate '\(rateAndWindow[0])' for \(kind.rawValue) must be a number from 0 to 1")
+                throw Invalid(
+                    description: "fault rate '\(rateAndWindow[0])' for \(kind.rawValue) must be a number from 0 to 1")
             }
             var rule = Rule(rate: rate)
             if rateAndWindow.count == 2 {
-                let ends = rateAndWindow[1].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { Double($0) }
-                guard ends.count == 2, let from = ends[0], let to = ends[1], from >= 0, to > from else {
-                    throw Invalid(description: "fault window '\(rateAndWindow[1])' for \(kind.rawValue) must be FROM-TO seconds, e.g. 30-60")
+                let ends = rateAndWindow[1].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map {
+                    Double($0)
                 }
-                rule.from = from; rule.to = to
+                guard ends.count == 2, let from = ends[0], let to = ends[1], from >= 0, to > from else {
+                    throw Invalid(
+                        description:
+                            "fault window '\(rateAndWindow[1])' for \(kind.rawValue) must be FROM-TO seconds, e.g. 30-60"
+                    )
+                }
+                rule.from = from
+                rule.to = to
             }
             rules[kind, default: []].append(rule)
         }
@@ -117,17 +128,20 @@ extension FaultPlan {
         case .redirect:
             var headers: HTTPFields = [.contentType: "text/html"]
             headers[.location] = redirectTarget
-            return Response(status: .found, headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(string: "<html><body>Object moved (simulated fault)</body></html>")))
+            return Response(
+                status: .found, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: "<html><body>Object moved (simulated fault)</body></html>")))
         case .stall:
             let part = Data(#"{"items":[{"id":1,"title":"stalled mid-ans"#.utf8)
             var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
             headers[.contentLength] = "4096"
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(bytes: part))
-                try await clock.sleep(.seconds(double: 600 / max(timeScale, 0.001)))
-                throw DroppedConnection()
-            })
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(bytes: part))
+                    try await clock.sleep(.seconds(double: 600 / max(timeScale, 0.001)))
+                    throw DroppedConnection()
+                })
         default:
             return nil
         }

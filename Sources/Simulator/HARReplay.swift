@@ -54,15 +54,17 @@ public final class HARReplay: Sendable {
 
     public init(data: Data, name: String = "the recording") throws {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let log = root["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]] else {
+            let log = root["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]]
+        else {
             throw Unreadable(description: "\(name) is not a HAR file (no log.entries)")
         }
         var queues: [String: Queue] = [:]
         var origins: [String] = []
         for e in entries {
             guard let req = e["request"] as? [String: Any], let res = e["response"] as? [String: Any],
-                  let method = req["method"] as? String, let url = req["url"] as? String,
-                  let status = res["status"] as? Int, status > 0 else { continue }
+                let method = req["method"] as? String, let url = req["url"] as? String,
+                let status = res["status"] as? Int, status > 0
+            else { continue }
             let (origin, path, query) = Self.parts(url)
             if !origin.isEmpty, !origins.contains(origin) { origins.append(origin) }
             let body = (req["postData"] as? [String: Any])?["text"] as? String ?? ""
@@ -209,8 +211,11 @@ extension SimRouter {
     /// The recorded answer when replaying: nil to go on to the twins.
     func replayed(_ req: SimRequest, rawQuery: String) async -> Response? {
         guard let replay = config.replay, !req.path.hasPrefix("/__sim/") else { return nil }
-        guard let a = replay.recording.answer(method: req.method, path: req.path, query: rawQuery, body: req.body,
-                                              origin: req.origin) else {
+        guard
+            let a = replay.recording.answer(
+                method: req.method, path: req.path, query: rawQuery, body: req.body,
+                origin: req.origin)
+        else {
             return replay.only ? .errors(404, "no recorded answer for \(req.method) \(req.path) (--replay-only)") : nil
         }
         if replay.latency, a.wait > 0 { try? await clock.sleep(.seconds(double: a.wait / config.timeScale)) }
@@ -222,7 +227,8 @@ extension SimRouter {
     /// `/__sim/stats` with the replay's counters under `replay`.
     func statsWithReplay(_ data: Data) -> Data {
         guard let replay = config.replay, var obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let s = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(replay.recording.currentStats)) else {
+            let s = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(replay.recording.currentStats))
+        else {
             return data
         }
         obj["replay"] = s

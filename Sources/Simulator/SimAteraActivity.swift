@@ -40,11 +40,13 @@ extension SimData {
         let names = t.TechnicianFullName?.split(separator: " ", maxSplits: 1).map(String.init) ?? []
         return (0..<plan.count).map { n in
             let tech = n % 2 == 1
-            return SimAteraComment(Date: plan.created.addingTimeInterval(Double(n + 1) * plan.step), Comment: commentText(t, n),
-                                   EndUserID: tech ? nil : t.EndUserID, TechnicianContactID: tech ? t.TechnicianContactID ?? 9_000 : nil,
-                                   Email: tech ? t.TechnicianEmail : t.EndUserEmail,
-                                   FirstName: tech ? names.first : t.EndUserFirstName, LastName: tech ? names.dropFirst().first : t.EndUserLastName,
-                                   IsInternal: tech && n == 3)
+            return SimAteraComment(
+                Date: plan.created.addingTimeInterval(Double(n + 1) * plan.step), Comment: commentText(t, n),
+                EndUserID: tech ? nil : t.EndUserID, TechnicianContactID: tech ? t.TechnicianContactID ?? 9_000 : nil,
+                Email: tech ? t.TechnicianEmail : t.EndUserEmail,
+                FirstName: tech ? names.first : t.EndUserFirstName,
+                LastName: tech ? names.dropFirst().first : t.EndUserLastName,
+                IsInternal: tech && n == 3)
         }
     }
 
@@ -68,7 +70,8 @@ extension SimData {
             t.TechnicianFirstCommentDate = at(1)
         }
         if ["Resolved", "Closed"].contains(t.TicketStatus ?? "") {
-            t.TicketResolvedDate = min(now, (plan.count > 0 ? at(plan.count - 1) : plan.created).addingTimeInterval(3_600))
+            t.TicketResolvedDate = min(
+                now, (plan.count > 0 ? at(plan.count - 1) : plan.created).addingTimeInterval(3_600))
         }
         let id = Int(t.TicketID)
         t.OnSiteDurationSeconds = id % 4 == 0 ? 0 : (id % 7) * 900

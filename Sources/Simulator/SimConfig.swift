@@ -20,19 +20,35 @@ public enum BackgroundLoad: Sendable, Equatable {
     public init(parsing text: String) throws {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         func numbers(_ s: Substring) -> [Double]? {
-            let n = s.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")) }
+            let n = s.split(separator: ",").map {
+                Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: ""))
+            }
             return n.contains(nil) ? nil : n.compactMap { $0 }
         }
-        if t == "none" { self = .none; return }
-        if t == "demo" { self = .demo; return }
-        if let n = Double(t), n >= 0 { self = .steady(perHour: n); return }
+        if t == "none" {
+            self = .none
+            return
+        }
+        if t == "demo" {
+            self = .demo
+            return
+        }
+        if let n = Double(t), n >= 0 {
+            self = .steady(perHour: n)
+            return
+        }
         if t.hasPrefix("burst:"), let n = numbers(t.dropFirst(6)), n.count == 3, n[0] >= 0, n[1] > 0, n[2] >= 0 {
-            self = .bursty(perHour: n[0], every: n[1], size: Int(n[2])); return
+            self = .bursty(perHour: n[0], every: n[1], size: Int(n[2]))
+            return
         }
         if t.hasPrefix("ramp:"), let n = numbers(t.dropFirst(5)), n.count == 3, n[0] >= 0, n[1] >= 0, n[2] > 0 {
-            self = .ramp(from: n[0] / 100, to: n[1] / 100, minutes: n[2]); return
+            self = .ramp(from: n[0] / 100, to: n[1] / 100, minutes: n[2])
+            return
         }
-        throw FaultPlan.Invalid(description: "background '\(text)': use none, demo, N (requests per hour), burst:N,EVERY_SECONDS,SIZE or ramp:FROM%,TO%,MINUTES")
+        throw FaultPlan.Invalid(
+            description:
+                "background '\(text)': use none, demo, N (requests per hour), burst:N,EVERY_SECONDS,SIZE or ramp:FROM%,TO%,MINUTES"
+        )
     }
 
     /// The demo's load: starts near 42% and swings up through both latency tiers and back.
@@ -120,18 +136,27 @@ public struct TenantSpec: Sendable, Equatable {
     public var seed: UInt64?
     public var background: BackgroundLoad?
 
-    public init(name: String, vendor: Vendor, threshold: Int? = nil, ateraLimit: Int? = nil, tickets: Int? = nil,
-                seed: UInt64? = nil, background: BackgroundLoad? = nil) {
-        self.name = name; self.vendor = vendor; self.threshold = threshold; self.ateraLimit = ateraLimit
-        self.tickets = tickets; self.seed = seed; self.background = background
+    public init(
+        name: String, vendor: Vendor, threshold: Int? = nil, ateraLimit: Int? = nil, tickets: Int? = nil,
+        seed: UInt64? = nil, background: BackgroundLoad? = nil
+    ) {
+        self.name = name
+        self.vendor = vendor
+        self.threshold = threshold
+        self.ateraLimit = ateraLimit
+        self.tickets = tickets
+        self.seed = seed
+        self.background = background
     }
 
     public init(parsing text: String) throws {
         let p = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let usage = "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] "
+        let usage =
+            "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] "
             + "or halo:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
         guard (2...4).contains(p.count), let vendor = Vendor(rawValue: p[0].lowercased()), !p[1].isEmpty,
-              p[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { throw FaultPlan.Invalid(description: usage) }
+            p[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        else { throw FaultPlan.Invalid(description: usage) }
         self.vendor = vendor
         name = p[1].lowercased()
         if p.count > 2 {

@@ -24,15 +24,21 @@ public struct SimData: Sendable {
         "Woodgrove Credit Union", "Lucerne Publishing", "Margie's Travel", "Coho Winery",
         "Alpine Ski House", "Fourth Coffee", "Graphic Design Institute", "Humongous Insurance",
     ]
-    static let people = [("Dana", "Whitfield"), ("Ravi", "Patel"), ("Sofia", "García"), ("Tom", "Becker"),
-                         ("Mei", "Lin"), ("Jonas", "Ek"), ("Aisha", "Bello"), ("Liam", "O'Neill")]
+    static let people = [
+        ("Dana", "Whitfield"), ("Ravi", "Patel"), ("Sofia", "García"), ("Tom", "Becker"),
+        ("Mei", "Lin"), ("Jonas", "Ek"), ("Aisha", "Bello"), ("Liam", "O'Neill"),
+    ]
     /// Contacts (the people at the clients who report tickets): one for every `contactID` a ticket
     /// can carry, made from the id alone so adding them changes no other data of a seed.
     public static let contactIDs: ClosedRange<Int64> = 30_000...30_999
-    static let contactFirst = ["Ana", "Ben", "Chloé", "Dev", "Erik", "Fatima", "Grace", "Hiro", "Ines", "Jamal",
-                               "Katja", "Luis", "Maya", "Nils", "Olu", "Priya", "Quinn", "Rosa", "Sven", "Yuki"]
-    static let contactLast = ["Andersen", "Brooks", "Castillo", "Dubois", "Eriksson", "Fischer", "Gómez", "Haddad",
-                              "Ivanova", "Jensen", "Kowalski", "Larsen", "Müller", "Nakamura", "Okafor", "Schmidt", "王"]
+    static let contactFirst = [
+        "Ana", "Ben", "Chloé", "Dev", "Erik", "Fatima", "Grace", "Hiro", "Ines", "Jamal",
+        "Katja", "Luis", "Maya", "Nils", "Olu", "Priya", "Quinn", "Rosa", "Sven", "Yuki",
+    ]
+    static let contactLast = [
+        "Andersen", "Brooks", "Castillo", "Dubois", "Eriksson", "Fischer", "Gómez", "Haddad",
+        "Ivanova", "Jensen", "Kowalski", "Larsen", "Müller", "Nakamura", "Okafor", "Schmidt", "王",
+    ]
 
     public struct Contact: Sendable, Equatable {
         public var first: String, last: String, email: String, phone: String
@@ -46,7 +52,8 @@ public struct SimData: Sendable {
         let local = (first + "." + (last == "王" ? "wang" : last)).lowercased()
             .folding(options: .diacriticInsensitive, locale: nil).replacingOccurrences(of: "'", with: "")
         let domain = ["example.com", "example.net", "example.org"][n % 3]
-        return Contact(first: first, last: last, email: "\(local)@\(domain)", phone: "+1 555 01\(String(format: "%02d", n % 100))")
+        return Contact(
+            first: first, last: last, email: "\(local)@\(domain)", phone: "+1 555 01\(String(format: "%02d", n % 100))")
     }
 
     static let problems = [
@@ -67,8 +74,10 @@ public struct SimData: Sendable {
         "\u{1B}]0;pwned\u{07}title-change attempt", "Very long title " + String(repeating: "that goes on ", count: 20),
     ]
 
-    public static let statuses: [(Int, String)] = [(1, "New"), (5, "Complete"), (7, "Waiting Customer"),
-        (8, "In Progress"), (9, "Waiting Materials"), (10, "Dispatched"), (12, "Escalated")]
+    public static let statuses: [(Int, String)] = [
+        (1, "New"), (5, "Complete"), (7, "Waiting Customer"),
+        (8, "In Progress"), (9, "Waiting Materials"), (10, "Dispatched"), (12, "Escalated"),
+    ]
     public static let priorities: [(Int, String)] = [(1, "High"), (2, "Medium"), (3, "Low"), (4, "Critical")]
     /// Retired values: inactive in the picklist (the server refuses them in a write), still on old tickets.
     public static let inactiveStatuses: [(Int, String)] = [(17, "Waiting Approval (retired)")]
@@ -76,10 +85,16 @@ public struct SimData: Sendable {
     /// Display order (`sortOrder`), not the order of the values.
     static let statusOrder = [1, 8, 10, 7, 9, 12, 17, 5]
     static let priorityOrder = [4, 1, 6, 2, 3]
-    public static let queues: [(Int, String)] = [(5, "Client Portal"), (6, "Post Sale"), (8, "Level I Support"),
-        (29_682_833, "Monitoring Alert"), (29_683_354, "Level II Support")]
-    public static let sources: [(Int, String)] = [(2, "Phone"), (4, "E-mail"), (6, "Client Portal"), (8, "Monitoring Alert")]
-    public static let ticketTypes: [(Int, String)] = [(1, "Service Request"), (2, "Incident"), (3, "Problem"), (4, "Change Request"), (5, "Alert")]
+    public static let queues: [(Int, String)] = [
+        (5, "Client Portal"), (6, "Post Sale"), (8, "Level I Support"),
+        (29_682_833, "Monitoring Alert"), (29_683_354, "Level II Support"),
+    ]
+    public static let sources: [(Int, String)] = [
+        (2, "Phone"), (4, "E-mail"), (6, "Client Portal"), (8, "Monitoring Alert"),
+    ]
+    public static let ticketTypes: [(Int, String)] = [
+        (1, "Service Request"), (2, "Incident"), (3, "Problem"), (4, "Change Request"), (5, "Alert"),
+    ]
     public static let ticketCategories: [(Int, String)] = [(2, "AEM Alert"), (3, "Standard"), (4, "RMA")]
     public static let ateraStatuses = ["Open", "Pending", "Resolved", "Closed", "Waiting customer"]
     public static let ateraPriorities = ["Low", "Medium", "High", "Critical"]
@@ -89,7 +104,10 @@ public struct SimData: Sendable {
     /// Each tenant names some statuses its own way (Autotask picklists are per tenant): variant 0
     /// is the primary tenant's, others relabel the custom ones.
     static func statuses(variant: Int) -> [(Int, String)] {
-        let custom: [[Int: String]] = [[:], [7: "Waiting on Client", 12: "Escalated to L2"], [7: "Customer Reply Pending", 9: "Parts Ordered", 12: "With Vendor"]]
+        let custom: [[Int: String]] = [
+            [:], [7: "Waiting on Client", 12: "Escalated to L2"],
+            [7: "Customer Reply Pending", 9: "Parts Ordered", 12: "With Vendor"],
+        ]
         let relabel = custom[variant % custom.count]
         return statuses.map { ($0.0, relabel[$0.0] ?? $0.1) }
     }
@@ -107,16 +125,25 @@ public struct SimData: Sendable {
         self.ateraDirectory = AteraDirectory()
         let statusList = Self.statuses(variant: picklistVariant) + Self.inactiveStatuses
         let priorityList = Self.priorities + Self.inactivePriorities
-        self.picklists = ["status": statusList, "priority": priorityList, "queueID": Self.queues, "source": Self.sources]
+        self.picklists = [
+            "status": statusList, "priority": priorityList, "queueID": Self.queues, "source": Self.sources,
+        ]
         self.picklistValues = [
-            "status": AutotaskSchema.picklist(statusList, order: Self.statusOrder, inactive: Set(Self.inactiveStatuses.map(\.0)), system: [1, 5], defaultValue: 1),
-            "priority": AutotaskSchema.picklist(priorityList, order: Self.priorityOrder, inactive: Set(Self.inactivePriorities.map(\.0)), defaultValue: 2),
+            "status": AutotaskSchema.picklist(
+                statusList, order: Self.statusOrder, inactive: Set(Self.inactiveStatuses.map(\.0)), system: [1, 5],
+                defaultValue: 1),
+            "priority": AutotaskSchema.picklist(
+                priorityList, order: Self.priorityOrder, inactive: Set(Self.inactivePriorities.map(\.0)),
+                defaultValue: 2),
             "queueID": AutotaskSchema.picklist(Self.queues, order: Self.queues.map(\.0), system: [5, 6]),
             "source": AutotaskSchema.picklist(Self.sources, order: [4, 2, 6, 8], system: [6, 8]),
-            "ticketType": AutotaskSchema.picklist(Self.ticketTypes, order: Self.ticketTypes.map(\.0), system: [1, 2, 3, 4, 5], defaultValue: 1),
+            "ticketType": AutotaskSchema.picklist(
+                Self.ticketTypes, order: Self.ticketTypes.map(\.0), system: [1, 2, 3, 4, 5], defaultValue: 1),
             "ticketCategory": AutotaskSchema.picklist(Self.ticketCategories, order: [3, 2, 4], defaultValue: 3),
-            "issueType": AutotaskSchema.picklist([(2, "Hardware"), (3, "Software"), (10, "Network")], order: [2, 3, 10]),
-            "subIssueType": AutotaskSchema.picklist([(136, "Printer"), (137, "E-mail"), (138, "VPN")], order: [136, 137, 138]),
+            "issueType": AutotaskSchema.picklist(
+                [(2, "Hardware"), (3, "Software"), (10, "Network")], order: [2, 3, 10]),
+            "subIssueType": AutotaskSchema.picklist(
+                [(136, "Printer"), (137, "E-mail"), (138, "VPN")], order: [136, 137, 138]),
         ]
 
         func title(_ i: Int) -> String {
@@ -130,17 +157,20 @@ public struct SimData: Sendable {
         // Some tenants run no SLAs at all; the others have one on most tickets.
         let tenantHasSLAs = picklistVariant % 3 != 2
         for i in 0..<tickets {
-            id += Int64.random(in: 1...3, using: &rng) // ids with gaps, as in a real tenant
+            id += Int64.random(in: 1...3, using: &rng)  // ids with gaps, as in a real tenant
             let created = now.addingTimeInterval(-Double.random(in: 0...(120 * day), using: &rng))
-            let last = created.addingTimeInterval(Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
+            let last = created.addingTimeInterval(
+                Double.random(in: 0...max(1, now.timeIntervalSince(created)), using: &rng))
             var status = Self.statuses[Int.random(in: 0..<Self.statuses.count, using: &rng)].0
             var cal = Calendar(identifier: .gregorian)
             cal.timeZone = TimeZone(identifier: "UTC")!
             let ymd = cal.dateComponents([.year, .month, .day], from: created)
             var t = SimAutotaskTicket(id: id)
-            t.ticketNumber = String(format: "T%04d%02d%02d.%04d", ymd.year ?? 0, ymd.month ?? 1, ymd.day ?? 1, i % 10_000)
+            t.ticketNumber = String(
+                format: "T%04d%02d%02d.%04d", ymd.year ?? 0, ymd.month ?? 1, ymd.day ?? 1, i % 10_000)
             t.title = title(i)
-            t.description = "Reported by phone.\nSteps tried: restart, cable check.\n<b>Rich text</b> is returned as text only."
+            t.description =
+                "Reported by phone.\nSteps tried: restart, cable check.\n<b>Rich text</b> is returned as text only."
             var priority = Self.priorities[Int.random(in: 0..<4, using: &rng)].0
             t.queueID = Self.queues[Int.random(in: 0..<Self.queues.count, using: &rng)].0
             t.source = Self.sources[Int.random(in: 0..<Self.sources.count, using: &rng)].0
@@ -158,7 +188,10 @@ public struct SimData: Sendable {
             // old tickets on retired picklist values, internal work on the tenant's own company.
             if id % 97 == 13, status != 5 { status = Self.inactiveStatuses[0].0 }
             if id % 89 == 7 { priority = Self.inactivePriorities[0].0 }
-            if id % 61 == 5 { company = 0; t.contactID = nil }
+            if id % 61 == 5 {
+                company = 0
+                t.contactID = nil
+            }
             t.status = status
             t.priority = priority
             t.companyID = company
@@ -184,7 +217,8 @@ public struct SimData: Sendable {
             t.CustomerName = companies[cust]
             let p = Self.people[Int.random(in: 0..<Self.people.count, using: &rng)]
             t.EndUserID = Int64(500 + i % 300)
-            t.EndUserFirstName = p.0; t.EndUserLastName = p.1
+            t.EndUserFirstName = p.0
+            t.EndUserLastName = p.1
             t.EndUserEmail = "\(p.0.lowercased())@example.com"
             t.EndUserPhone = i % 4 == 0 ? nil : "+1 555 01\(String(format: "%02d", i % 100))"
             let tech = Self.people[Int.random(in: 0..<Self.people.count, using: &rng)]

@@ -23,7 +23,8 @@ enum SimJSON: Sendable, Equatable {
         case (.string(let x), .string(let y)): x == y
         case (.date(let x), .date(let y)): x == y
         case (.array(let x), .array(let y)): x == y
-        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.object(let x), .object(let y)):
+            x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: false
         }
     }
@@ -79,13 +80,19 @@ enum SimJSON: Sendable, Equatable {
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
-            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out.append(contentsOf: (String(Int64(d)) + ".0").utf8) }
-            else { out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8) }
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
+                out.append(contentsOf: (String(Int64(d)) + ".0").utf8)
+            } else {
+                out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8)
+            }
         case .string(let s): Self.quote(s, into: &out)
         case .date(let d): Self.quote(df(d), into: &out)
         case .array(let a):
             out.append(UInt8(ascii: "["))
-            for (i, v) in a.enumerated() { if i > 0 { out.append(UInt8(ascii: ",")) }; v.write(into: &out, df) }
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                v.write(into: &out, df)
+            }
             out.append(UInt8(ascii: "]"))
         case .object(let o):
             out.append(UInt8(ascii: "{"))
@@ -139,7 +146,10 @@ enum SimDate {
         let secs = Int64(t.rounded(.down))
         let ms = Int(((t - Double(secs)) * 1_000).rounded(.down))
         var days = secs / 86_400, rem = secs % 86_400
-        if rem < 0 { rem += 86_400; days -= 1 }
+        if rem < 0 {
+            rem += 86_400
+            days -= 1
+        }
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -149,7 +159,9 @@ enum SimDate {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(rem / 3_600, 2) + ":" + pad(rem % 3_600 / 60, 2) + ":" + pad(rem % 60, 2)
+        let text =
+            pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(rem / 3_600, 2) + ":"
+            + pad(rem % 3_600 / 60, 2) + ":" + pad(rem % 60, 2)
         return (text, min(999, max(0, ms)))
     }
 
@@ -167,11 +179,14 @@ enum SimDate {
         var t = text.trimmingCharacters(in: .whitespaces)
         if t.count == 10 { t += "T00:00:00" }
         var offset = 0.0
-        if t.hasSuffix("Z") || t.hasSuffix("z") { t.removeLast() }
-        else if t.count > 19, let sign = t.dropFirst(19).lastIndex(where: { $0 == "+" || $0 == "-" }) {
+        if t.hasSuffix("Z") || t.hasSuffix("z") {
+            t.removeLast()
+        } else if t.count > 19, let sign = t.dropFirst(19).lastIndex(where: { $0 == "+" || $0 == "-" }) {
             let zone = t[sign...].replacingOccurrences(of: ":", with: "")
             t = String(t[..<sign])
-            guard zone.count == 5, let h = Double(zone.dropFirst().prefix(2)), let m = Double(zone.suffix(2)) else { return nil }
+            guard zone.count == 5, let h = Double(zone.dropFirst().prefix(2)), let m = Double(zone.suffix(2)) else {
+                return nil
+            }
             offset = (h * 3600 + m * 60) * (zone.first == "-" ? -1 : 1)
         }
         var frac = 0.0
@@ -184,7 +199,10 @@ enum SimDate {
         guard p.count == 6, !p.contains(nil) else { return nil }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = utc
-        guard let d = cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2], hour: p[3], minute: p[4], second: p[5])) else { return nil }
+        guard
+            let d = cal.date(
+                from: DateComponents(year: p[0], month: p[1], day: p[2], hour: p[3], minute: p[4], second: p[5]))
+        else { return nil }
         return d.addingTimeInterval(frac - offset)
     }
 }

@@ -16,14 +16,18 @@ struct SimRouter: Sendable {
     /// The Autotask tenant a request is for: by `UserName` (or zoneInformation's `user`); the primary otherwise.
     func autotaskTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
         let user = (req.header("UserName") ?? req.query["user"] ?? "").lowercased()
-        if let t = tenants.first(where: { $0.vendor == .autotask && $0.config.autotaskUser.lowercased() == user }) { return (t.config, t.state) }
+        if let t = tenants.first(where: { $0.vendor == .autotask && $0.config.autotaskUser.lowercased() == user }) {
+            return (t.config, t.state)
+        }
         return (config, state)
     }
 
     /// The Atera tenant a request is for: by its key; the primary otherwise.
     func ateraTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
         let key = req.ateraKey
-        if let t = tenants.first(where: { $0.vendor == .atera && $0.config.ateraKey == key }) { return (t.config, t.state) }
+        if let t = tenants.first(where: { $0.vendor == .atera && $0.config.ateraKey == key }) {
+            return (t.config, t.state)
+        }
         return (config, state)
     }
 
@@ -34,24 +38,31 @@ struct SimRouter: Sendable {
         var request = request
         let path = request.uri.path
         let body = (try? await request.collectBody(upTo: 64 << 20)).map { Data($0.readableBytesView) } ?? Data()
-        let req = SimRequest(method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
-                             headers: request.headers, body: body, authority: request.head.authority)
+        let req = SimRequest(
+            method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
+            headers: request.headers, body: body, authority: request.head.authority)
         if let r = await replayed(req, rawQuery: request.uri.query ?? "") { return r }
         if let (zone, rest) = Self.autotaskZone(path) {
             let (config, state) = autotaskTenant(req)
             let lower = rest.lowercased()
-            if !lower.hasPrefix("v1.0/zoneinformation"), lower != "versioninformation", let f = await state.drawFault(), let r = await fault(f) { return r }
+            if !lower.hasPrefix("v1.0/zoneinformation"), lower != "versioninformation", let f = await state.drawFault(),
+                let r = await fault(f)
+            {
+                return r
+            }
             return await AutotaskTwin(state: state, config: config, clock: clock).handle(req, zone: zone, rest: rest)
         }
         if path.hasPrefix(Self.ateraPrefix) {
             let (config, state) = ateraTenant(req)
             if let f = await state.drawFault(), let r = await fault(f) { return r }
-            return await AteraTwin(state: state, config: config, clock: clock).handle(req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
+            return await AteraTwin(state: state, config: config, clock: clock).handle(
+                req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
         if path == HaloTwin.prefix || path.hasPrefix(HaloTwin.prefix + "/") { return await haloRespond(req) }
         if path == "/__sim/stats" {
-            let stats = await Self.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) },
-                                             halo: halo.map { ($0.name, $0.world) })
+            let stats = await Self.statsJSON(
+                primary: state, tenants: tenants.map { ($0.name, $0.state) },
+                halo: halo.map { ($0.name, $0.world) })
             return .data(200, statsWithReplay(stats))
         }
         if path == "/__sim/reset", req.method == "POST" {
@@ -59,24 +70,33 @@ struct SimRouter: Sendable {
             for t in tenants { await t.state.reset() }
             return .json(200, ["reset": true])
         }
-        if path == "/__sim/zone-move", req.method == "POST" { await state.moveZone(); return .json(200, ["zone": await state.zone]) }
+        if path == "/__sim/zone-move", req.method == "POST" {
+            await state.moveZone()
+            return .json(200, ["zone": await state.zone])
+        }
         return .html404(path)
     }
 
     /// The primary tenant's counters at the top level (as with one tenant), and every tenant's
     /// under `tenants` by name (`autotask` and `atera` name the primary's two sides).
-    static func statsJSON(primary: SimState, tenants: [(String, SimState)], halo: [(String, HaloWorld)] = []) async -> Data {
+    static func statsJSON(primary: SimState, tenants: [(String, SimState)], halo: [(String, HaloWorld)] = []) async
+        -> Data
+    {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let top = await primary.stats
-        guard var obj = (try? JSONSerialization.jsonObject(with: enc.encode(top))) as? [String: Any] else { return Data("{}".utf8) }
+        guard var obj = (try? JSONSerialization.jsonObject(with: enc.encode(top))) as? [String: Any] else {
+            return Data("{}".utf8)
+        }
         var all: [String: Any] = [:]
         for (name, st) in tenants {
             all[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await st.stats))) ?? [:]
         }
         obj["tenants"] = all
         var haloStats: [String: Any] = [:]
-        for (name, w) in halo { haloStats[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await w.stats))) ?? [:] }
+        for (name, w) in halo {
+            haloStats[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await w.stats))) ?? [:]
+        }
         obj["halo"] = haloStats
         return (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
@@ -84,9 +104,18 @@ struct SimRouter: Sendable {
     /// The injected answer for a fault; nil when the fault only delays the real answer.
     func fault(_ f: FaultPlan.Kind) async -> Response? {
         switch f {
-        case .serverError: return .errors(500, "Object reference not set to an instance of an object. (simulated fault)")
-        case .unavailable: return .data(503, Data(#"{"Message":"Service unavailable (simulated fault)"}"#.utf8), headers: [("Retry-After", "1")])
-        case .html: return .data(500, Data("<html><head><title>500 - Internal server error.</title></head><body>simulated fault</body></html>".utf8), contentType: "text/html")
+        case .serverError:
+            return .errors(500, "Object reference not set to an instance of an object. (simulated fault)")
+        case .unavailable:
+            return .data(
+                503, Data(#"{"Message":"Service unavailable (simulated fault)"}"#.utf8), headers: [("Retry-After", "1")]
+            )
+        case .html:
+            return .data(
+                500,
+                Data(
+                    "<html><head><title>500 - Internal server error.</title></head><body>simulated fault</body></html>"
+                        .utf8), contentType: "text/html")
         case .malformed: return .data(200, Data(#"{"items":[{"id":1,"title":"cut off he"#.utf8))
         case .slow:
             try? await clock.sleep(.seconds(double: 2 / config.timeScale))
@@ -120,7 +149,9 @@ struct SimRouter: Sendable {
         var out: [String: String] = [:]
         for part in q.split(separator: "&") {
             let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            func decode(_ s: Substring) -> String {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
             let key = decode(kv[0])
             out[key.lowercased()] = kv.count > 1 ? decode(kv[1]) : ""
         }
@@ -142,7 +173,8 @@ struct SimRequest: Sendable {
 
     /// The Atera key: `X-API-KEY`, or a JWT as `Authorization: Bearer …`.
     var ateraKey: String? {
-        header("X-API-KEY") ?? header("Authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+        header("X-API-KEY")
+            ?? header("Authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
     }
 
     /// The `http://host:port` this request was addressed to, for absolute links.
@@ -158,13 +190,18 @@ extension Response {
     static func cutOff(promised: Int, sending: Data = Data()) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.contentLength] = String(max(promised, sending.count + 1))
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            if !sending.isEmpty { try await writer.write(ByteBuffer(bytes: sending)) }
-            throw DroppedConnection()
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                if !sending.isEmpty { try await writer.write(ByteBuffer(bytes: sending)) }
+                throw DroppedConnection()
+            })
     }
 
-    static func data(_ status: Int, _ data: Data, contentType: String = "application/json; charset=utf-8", headers extra: [(String, String)] = []) -> Response {
+    static func data(
+        _ status: Int, _ data: Data, contentType: String = "application/json; charset=utf-8",
+        headers extra: [(String, String)] = []
+    ) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         for (k, v) in extra { if let n = HTTPField.Name(k) { headers[n] = v } }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -197,8 +234,10 @@ extension Response {
 
     /// RFC 7807, as Atera sends for many 400/404s.
     static func problem(_ status: Int, title: String, detail: String, instance: String) -> Response {
-        let body: [String: Any] = ["type": "https://tools.ietf.org/html/rfc7231#section-6.5.4", "title": title,
-                                   "status": status, "detail": detail, "instance": instance]
+        let body: [String: Any] = [
+            "type": "https://tools.ietf.org/html/rfc7231#section-6.5.4", "title": title,
+            "status": status, "detail": detail, "instance": instance,
+        ]
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
         return .data(status, data, contentType: "application/problem+json; charset=utf-8")
     }
@@ -206,13 +245,13 @@ extension Response {
     /// The IIS-style HTML page a wrong route returns.
     static func html404(_ path: String) -> Response {
         let html = """
-        <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
-        <html xmlns="http://www.w3.org/1999/xhtml"><head><title>404 - File or directory not found.</title></head>
-        <body><div id="header"><h1>Server Error</h1></div><div id="content"><fieldset>
-        <h2>404 - File or directory not found.</h2>
-        <h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3>
-        </fieldset></div></body></html>
-        """
+            <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+            <html xmlns="http://www.w3.org/1999/xhtml"><head><title>404 - File or directory not found.</title></head>
+            <body><div id="header"><h1>Server Error</h1></div><div id="content"><fieldset>
+            <h2>404 - File or directory not found.</h2>
+            <h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3>
+            </fieldset></div></body></html>
+            """
         return .data(404, Data(html.utf8), contentType: "text/html")
     }
 }

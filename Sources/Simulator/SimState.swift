@@ -87,7 +87,8 @@ actor SimState {
         self.clock = clock
         self.startWall = clock.wall()
         self.faultRNG = SeededGenerator(seed: config.seed &+ 0xFA17)
-        self.data = SimData(tickets: config.tickets, seed: config.seed, now: startWall, picklistVariant: config.picklistVariant)
+        self.data = SimData(
+            tickets: config.tickets, seed: config.seed, now: startWall, picklistVariant: config.picklistVariant)
         let w = max(1, config.autotaskTimeframeMinutes * 60)
         ring = Array(repeating: 0, count: w)
         // The past timeframe already carried the background load.
@@ -137,7 +138,10 @@ actor SimState {
         guard now > lastSecond else { return }
         let w = window
         let from = max(lastSecond + 1, now - w + 1)
-        if now - lastSecond >= w { ringTotal = 0; for i in ring.indices { ring[i] = 0 } }
+        if now - lastSecond >= w {
+            ringTotal = 0
+            for i in ring.indices { ring[i] = 0 }
+        }
         for s in from...now {
             let i = s % w
             ringTotal -= ring[i]
@@ -147,13 +151,18 @@ actor SimState {
         lastSecond = now
     }
 
-    var autotaskCount: Int { advance(); return ringTotal }
+    var autotaskCount: Int {
+        advance()
+        return ringTotal
+    }
 
     /// `ThresholdInformation`'s answer.
     func threshold() -> SimJSON {
-        .object([("externalRequestThreshold", .int(Int64(config.autotaskThreshold))),
-                 ("requestThresholdTimeframe", .int(Int64(config.autotaskTimeframeMinutes))),
-                 ("currentTimeframeRequestCount", .int(Int64(autotaskCount)))])
+        .object([
+            ("externalRequestThreshold", .int(Int64(config.autotaskThreshold))),
+            ("requestThresholdTimeframe", .int(Int64(config.autotaskTimeframeMinutes))),
+            ("currentTimeframeRequestCount", .int(Int64(autotaskCount))),
+        ])
     }
 
     enum Admission { case ok(latency: Double), suspended, threadLimit }
@@ -186,7 +195,11 @@ actor SimState {
         inFlight[endpoint, default: 1] -= 1
     }
 
-    struct AteraAdmission { var allowed: Bool; var remaining: Int; var resetSeconds: Int }
+    struct AteraAdmission {
+        var allowed: Bool
+        var remaining: Int
+        var resetSeconds: Int
+    }
 
     /// Per-key sliding window (a minute unless configured; scaled).
     func admitAtera(endpoint: String) -> AteraAdmission {
@@ -194,7 +207,10 @@ actor SimState {
         let now = simSeconds
         let window = config.ateraWindowSeconds
         while ateraHead < ateraTimes.count, ateraTimes[ateraHead] <= now - window { ateraHead += 1 }
-        if ateraHead > 4096 { ateraTimes.removeFirst(ateraHead); ateraHead = 0 }
+        if ateraHead > 4096 {
+            ateraTimes.removeFirst(ateraHead)
+            ateraHead = 0
+        }
         let used = ateraTimes.count - ateraHead
         let limit = config.ateraLimitPerMinute
         let oldest = ateraHead < ateraTimes.count ? ateraTimes[ateraHead] : now

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import PSACore
-import Logging
 
 /// A running simulator of both APIs on loopback. Start it with `Simulator.start`.
 public final class Simulator: Sendable {
@@ -22,8 +22,10 @@ public final class Simulator: Sendable {
     /// HaloPSA tenants by name: the primary's is `halo`.
     let halo: [String: HaloWorld]
 
-    private init(config: SimulatorConfig, port: Int, state: SimState, tenants: [Tenant], halo: [String: HaloWorld],
-                 task: Task<Void, any Error>) {
+    private init(
+        config: SimulatorConfig, port: Int, state: SimState, tenants: [Tenant], halo: [String: HaloWorld],
+        task: Task<Void, any Error>
+    ) {
         self.config = config
         self.port = port
         self.state = state
@@ -33,7 +35,9 @@ public final class Simulator: Sendable {
     }
 
     /// A HaloPSA tenant's tickets (id, status id, priority id, agent id), for tests.
-    public func haloTickets(tenant: String = "halo") async -> [(id: Int64, status: Int64, priority: Int64, agent: Int64)] {
+    public func haloTickets(tenant: String = "halo") async -> [(
+        id: Int64, status: Int64, priority: Int64, agent: Int64
+    )] {
         guard let w = halo[tenant] else { return [] }
         return await w.tickets.map { ($0.id, $0.statusID, $0.priorityID, $0.agentID) }
     }
@@ -54,18 +58,25 @@ public final class Simulator: Sendable {
     }
 
     /// Starts the server and returns once it listens.
-    public static func start(_ config: SimulatorConfig = SimulatorConfig(), clock: PSAClock = .continuous) async throws -> Simulator {
+    public static func start(_ config: SimulatorConfig = SimulatorConfig(), clock: PSAClock = .continuous) async throws
+        -> Simulator
+    {
         let state = SimState(config: config, clock: clock)
         var router = SimRouter(state: state, config: config, clock: clock)
         var names = Set(Vendor.allCases.map(\.rawValue))
         for t in config.extraTenants {
-            guard names.insert(t.name).inserted else { throw SimulatorError(message: "two tenants are named '\(t.name)'") }
+            guard names.insert(t.name).inserted else {
+                throw SimulatorError(message: "two tenants are named '\(t.name)'")
+            }
             let c = config.config(for: t)
             router.tenants.append((t.name, t.vendor, c, SimState(config: c, clock: clock)))
         }
         let extra = router.tenants.map { Tenant(name: $0.name, vendor: $0.vendor, config: $0.config, state: $0.state) }
-        router.halo = [("halo", config, HaloWorld(name: "halo", config: config, clock: clock))]
-            + router.tenants.filter { $0.vendor == .halo }.map { ($0.name, $0.config, HaloWorld(name: $0.name, config: $0.config, clock: clock)) }
+        router.halo =
+            [("halo", config, HaloWorld(name: "halo", config: config, clock: clock))]
+            + router.tenants.filter { $0.vendor == .halo }.map {
+                ($0.name, $0.config, HaloWorld(name: $0.name, config: $0.config, clock: clock))
+            }
         let haloWorlds = Dictionary(uniqueKeysWithValues: router.halo.map { ($0.name, $0.world) })
         let routerCopy = router
         let (portStream, portCont) = AsyncStream<Int>.makeStream()
@@ -80,7 +91,10 @@ public final class Simulator: Sendable {
         )
         let task = Task { try await app.run() }
         var port: Int?
-        for await p in portStream { port = p; break }
+        for await p in portStream {
+            port = p
+            break
+        }
         guard let port else {
             task.cancel()
             throw SimulatorError(message: "the simulator could not listen on \(config.host):\(config.port)")
@@ -109,8 +123,9 @@ public final class Simulator: Sendable {
 
     /// Counters, as `GET /__sim/stats` returns them.
     public func statsJSON() async -> Data {
-        await SimRouter.statsJSON(primary: state, tenants: tenants.map { ($0.name, $0.state) },
-                                  halo: halo.map { ($0.key, $0.value) })
+        await SimRouter.statsJSON(
+            primary: state, tenants: tenants.map { ($0.name, $0.state) },
+            halo: halo.map { ($0.key, $0.value) })
     }
 }
 
@@ -118,4 +133,3 @@ public struct SimulatorError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }
-

@@ -10,29 +10,40 @@ struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard", abstract: "The full-screen dashboard (the default).",
         discussion: """
-        Needs a terminal that can move the cursor (TERM=dumb is refused); draws ASCII only when the \
-        locale is not UTF-8, without colour when NO_COLOR is set.
+            Needs a terminal that can move the cursor (TERM=dumb is refused); draws ASCII only when the \
+            locale is not UTF-8, without colour when NO_COLOR is set.
 
-        Exit codes: 0 quit with q; 1 could not start (no terminal, the configuration, a theme, the \
-        connection) or failed; 64 a bad command line; 128+N ended by signal N (129 SIGHUP, 130 \
-        Ctrl-C, 143 SIGTERM), the terminal restored.
-        """)
+            Exit codes: 0 quit with q; 1 could not start (no terminal, the configuration, a theme, the \
+            connection) or failed; 64 a bad command line; 128+N ended by signal N (129 SIGHUP, 130 \
+            Ctrl-C, 143 SIGTERM), the terminal restored.
+            """)
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Flag(help: "Watch every profile of the config file at once (with --demo and no config file: three simulated tenants).")
+    @Flag(
+        help:
+            "Watch every profile of the config file at once (with --demo and no config file: three simulated tenants).")
     var all = false
 
-    @Option(help: "Theme name (themes/NAME.toml) or path to a theme file (default: the profile's or config file's theme, else default).")
+    @Option(
+        help:
+            "Theme name (themes/NAME.toml) or path to a theme file (default: the profile's or config file's theme, else default)."
+    )
     var theme: String?
 
     @Flag(help: "Draw with ASCII only (automatic when the locale is not UTF-8).")
     var ascii = false
 
-    @Flag(help: "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, or tickets newly breach their SLA; at most one a minute per kind (also: notify = true in the config file). In tmux: set -g allow-passthrough on.")
+    @Flag(
+        help:
+            "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, or tickets newly breach their SLA; at most one a minute per kind (also: notify = true in the config file). In tmux: set -g allow-passthrough on."
+    )
     var notify = false
 
-    @Option(help: ArgumentHelp("Write the request log (as -v prints it for the other commands) and whatever would go to stderr while the screen is up to this file.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the request log (as -v prints it for the other commands) and whatever would go to stderr while the screen is up to this file.",
+            valueName: "path"))
     var stderrLog: String?
 
     /// Ends the process with `code` after `seconds` if it has not ended by then.
@@ -67,14 +78,18 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         let clock = PSAClock.continuous
         let several = connections.count > 1
-        var state = DashboardState.multi(connections.map { ($0.api.vendor, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) }, now: clock.wall())
+        var state = DashboardState.multi(
+            connections.map { ($0.api.vendor, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) },
+            now: clock.wall())
         state.ascii = ascii || !Self.localeIsUTF8(env)
         state.version = BuildInfo.version
         state.setNotify(notify || list.contains { $0.notify })
         let mailbox = Mailbox()
         var pollers: [Poller] = []
         for (i, c) in connections.enumerated() {
-            let p = Poller(api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent) {
+            let p = Poller(
+                api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent
+            ) {
                 mailbox.post(several ? .tenant(i, $0) : $0)
             }
             await p.start()
@@ -88,9 +103,13 @@ struct DashboardCommand: AsyncParsableCommand {
                 mailbox: mailbox, wallClock: { clock.wall() },
                 onCommand: { cmd in
                     Task {
-                        if case .forTenant(let i, let c) = cmd, route.indices.contains(i) { await route[i].handle(c) }
-                        else if cmd == .quit { for p in route { await p.handle(.quit) } }
-                        else { await route[0].handle(cmd) }
+                        if case .forTenant(let i, let c) = cmd, route.indices.contains(i) {
+                            await route[i].handle(c)
+                        } else if cmd == .quit {
+                            for p in route { await p.handle(.quit) }
+                        } else {
+                            await route[0].handle(cmd)
+                        }
                     }
                 })
         } catch {

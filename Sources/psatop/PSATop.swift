@@ -13,19 +13,22 @@ struct PSATop: AsyncParsableCommand {
         commandName: "psatop",
         abstract: "A terminal dashboard for Autotask and Atera API quota, requests and tickets.",
         discussion: """
-        Credentials come from the environment, never from flags:
-          Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
-          Atera:    ATERA_API_KEY
+            Credentials come from the environment, never from flags:
+              Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
+              Atera:    ATERA_API_KEY
 
-        Try it without any: psatop --demo
+            Try it without any: psatop --demo
 
-        Exit codes: 0 done; 1 an error (configuration, connection, the API), said on stderr; \
-        64 a bad command line (the message names the flag and what it accepts); 128+N ended by \
-        signal N (129 SIGHUP, 130 Ctrl-C, 143 SIGTERM). `status` answers with the monitoring-plugin \
-        codes instead (see psatop status --help).
-        """,
+            Exit codes: 0 done; 1 an error (configuration, connection, the API), said on stderr; \
+            64 a bad command line (the message names the flag and what it accepts); 128+N ended by \
+            signal N (129 SIGHUP, 130 Ctrl-C, 143 SIGTERM). `status` answers with the monitoring-plugin \
+            codes instead (see psatop status --help).
+            """,
         version: "psatop \(BuildInfo.version)",
-        subcommands: [DashboardCommand.self, TicketsCommand.self, StatusCommand.self, ServeMetricsCommand.self, ConfigCommand.self, SimulateCommand.self],
+        subcommands: [
+            DashboardCommand.self, TicketsCommand.self, StatusCommand.self, ServeMetricsCommand.self,
+            ConfigCommand.self, SimulateCommand.self,
+        ],
         defaultSubcommand: DashboardCommand.self)
 
     /// ArgumentParser's own entry, after one step: no core dump may hold a secret read later.
@@ -41,7 +44,9 @@ struct PSATop: AsyncParsableCommand {
         } catch {
             // A monitoring plugin answers UNKNOWN (3) to a command line it cannot use, not 64:
             // Nagios and Icinga read any other code as a state.
-            if CommandLine.arguments.dropFirst().first == "status", exitCode(for: error).rawValue == ExitCode.validationFailure.rawValue {
+            if CommandLine.arguments.dropFirst().first == "status",
+                exitCode(for: error).rawValue == ExitCode.validationFailure.rawValue
+            {
                 Out.err(fullMessage(for: error) + "\n")
                 Out.line("psatop UNKNOWN - bad command line (see psatop status --help)")
                 Foundation.exit(PluginState.unknown.rawValue)
@@ -59,25 +64,40 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "A profile of the config file (default: the file's `default`).")
     var profile: String?
 
-    @Option(help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/psatop/config.toml, else ~/.config/psatop/config.toml).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The config file (default: $XDG_CONFIG_HOME/psatop/config.toml, else ~/.config/psatop/config.toml).",
+            valueName: "path"))
     var config: String?
 
     @Option(help: "autotask, atera or halo.")
     var vendor: Vendor?
 
-    @Option(help: "API base URL (Autotask: a zone's …/ATServicesRest/V1.0; Atera: …/api/v3). Autotask discovers the zone when omitted. http:// only for loopback.")
+    @Option(
+        help:
+            "API base URL (Autotask: a zone's …/ATServicesRest/V1.0; Atera: …/api/v3). Autotask discovers the zone when omitted. http:// only for loopback."
+    )
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("Who you are: your e-mail as the PSA knows it (Atera writes comments as this technician).", valueName: "e-mail"))
+    @Option(
+        help: ArgumentHelp(
+            "Who you are: your e-mail as the PSA knows it (Atera writes comments as this technician).",
+            valueName: "e-mail"))
     var me: String?
 
     @Option(help: "Atera requests per minute allowed for the key (default 700).")
     var ateraLimit: Int?
 
-    @Option(help: ArgumentHelp("Autotask: the tenant usage (percent of its threshold) our bulk work may bring it to (default 75: out of the +1 s tier; 50: out of any tier).", valueName: "percent"))
+    @Option(
+        help: ArgumentHelp(
+            "Autotask: the tenant usage (percent of its threshold) our bulk work may bring it to (default 75: out of the +1 s tier; 50: out of any tier).",
+            valueName: "percent"))
     var ceiling: Double?
 
-    @Option(help: ArgumentHelp("The dashboard's own background requests per hour (quota readings, ticket refreshes), as a percentage of the tenant's hourly threshold (default 1).", valueName: "percent"))
+    @Option(
+        help: ArgumentHelp(
+            "The dashboard's own background requests per hour (quota readings, ticket refreshes), as a percentage of the tenant's hourly threshold (default 1).",
+            valueName: "percent"))
     var pollBudget: Double?
 
     @Option(help: "Demo: number of simulated tickets.")
@@ -117,10 +137,16 @@ struct ConnectionOptions: ParsableArguments {
         if let baseURL {
             do { _ = try URLPolicy.check(baseURL) } catch { throw ValidationError(String(describing: error)) }
         }
-        if let ceiling, !(ceiling > 0 && ceiling <= 100) { throw ValidationError("--ceiling must be a percentage above 0 and at most 100, e.g. 75") }
-        if let pollBudget, !(pollBudget > 0 && pollBudget <= 100) { throw ValidationError("--poll-budget must be a percentage above 0 and at most 100, e.g. 1") }
+        if let ceiling, !(ceiling > 0 && ceiling <= 100) {
+            throw ValidationError("--ceiling must be a percentage above 0 and at most 100, e.g. 75")
+        }
+        if let pollBudget, !(pollBudget > 0 && pollBudget <= 100) {
+            throw ValidationError("--poll-budget must be a percentage above 0 and at most 100, e.g. 1")
+        }
         if let ateraLimit, ateraLimit <= 0 { throw ValidationError("--atera-limit must be positive") }
-        guard (0...10_000_000).contains(demoTickets) else { throw ValidationError("--demo-tickets must be between 0 and 10,000,000") }
+        guard (0...10_000_000).contains(demoTickets) else {
+            throw ValidationError("--demo-tickets must be between 0 and 10,000,000")
+        }
         do { _ = try FaultPlan(parsing: demoFaults) } catch { throw ValidationError("--demo-faults: \(error)") }
     }
 }
@@ -136,7 +162,8 @@ func fail(_ message: String, code: Int32 = 1) -> Never {
 
 /// `fail`'s text: every line sanitized, line breaks kept.
 func failureText(_ message: String) -> String {
-    message.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).sanitized }.joined(separator: "\n")
+    message.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).sanitized }.joined(
+        separator: "\n")
 }
 
 /// Standard output and error that survive a reader going away (`psatop tickets | head`): the

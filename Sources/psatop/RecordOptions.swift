@@ -8,20 +8,25 @@ import Synchronization
 /// (through `ConnectionOptions`): every exchange with the tenant written as HAR 1.2, with no
 /// credential and, unless `--no-scrub`, no personal data.
 struct RecordOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Write every exchange with the tenant to this file as HAR 1.2 (created new, mode 0600; "
-                               + "credentials never written; personal data replaced unless --no-scrub).",
-                               valueName: "file.har"))
+    @Option(
+        help: ArgumentHelp(
+            "Write every exchange with the tenant to this file as HAR 1.2 (created new, mode 0600; "
+                + "credentials never written; personal data replaced unless --no-scrub).",
+            valueName: "file.har"))
     var record: String?
 
     @Flag(help: "With --record: replace the file if it exists.")
     var force = false
 
-    @Option(help: ArgumentHelp("With --record: stop recording when the file reaches this size (default 100).",
-                               valueName: "MB"))
+    @Option(
+        help: ArgumentHelp(
+            "With --record: stop recording when the file reaches this size (default 100).",
+            valueName: "MB"))
     var recordMaxMb = 100
 
-    @Flag(inversion: .prefixedNo,
-          help: "With --record: replace names, addresses, phone numbers and free text with stable fakes (default on).")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "With --record: replace names, addresses, phone numbers and free text with stable fakes (default on).")
     var scrub = true
 
     @Flag(help: "With --record: replace picklist labels (statuses, queues, priorities) too.")
@@ -44,12 +49,15 @@ struct RecordOptions: ParsableArguments {
         return try Self.made.withLock { made -> HARRecorder in
             if let made { return made }
             let existed = FileManager.default.fileExists(atPath: path)
-            let file = try HARFile(path: path, force: force, maxBytes: recordMaxMb * 1_048_576,
-                                   creatorVersion: BuildInfo.version)
+            let file = try HARFile(
+                path: path, force: force, maxBytes: recordMaxMb * 1_048_576,
+                creatorVersion: BuildInfo.version)
             var rng = SystemRandomNumberGenerator()
             let scrubber = scrub ? Scrubber(fakes: FakeText(using: &rng), labels: scrubLabels) : nil
             let r = HARRecorder(file: file, scrubber: scrubber) { message in note(message) }
-            let how = scrub ? "personal data replaced with fakes\(scrubLabels ? ", labels too" : "")"
+            let how =
+                scrub
+                ? "personal data replaced with fakes\(scrubLabels ? ", labels too" : "")"
                 : "NOT scrubbed: it holds personal data"
             let replaced = existed && force ? " (replaced)" : ""
             note("recording to \(path)\(replaced) (mode 0600; credentials redacted; \(how))")

@@ -4,13 +4,17 @@ import Simulator
 
 /// `simulate --replay FILE.har`: serve a recording's answers (see `HARReplay`).
 struct ReplayOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Answer from this HAR recording (psatop --record): a request matching a recorded one "
-                               + "gets its answer; others go to the simulator's twins.",
-                               valueName: "file.har"))
+    @Option(
+        help: ArgumentHelp(
+            "Answer from this HAR recording (psatop --record): a request matching a recorded one "
+                + "gets its answer; others go to the simulator's twins.",
+            valueName: "file.har"))
     var replay: String?
 
-    @Flag(help: ArgumentHelp("With --replay: answer 404 to a request the recording does not hold instead of going "
-                             + "to the twins (counted in /__sim/stats)."))
+    @Flag(
+        help: ArgumentHelp(
+            "With --replay: answer 404 to a request the recording does not hold instead of going "
+                + "to the twins (counted in /__sim/stats)."))
     var replayOnly = false
 
     @Flag(help: "With --replay: answer as slowly as the recorded server did (divided by --time-scale).")

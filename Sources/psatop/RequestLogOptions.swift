@@ -6,8 +6,11 @@ import PSAClient
 /// `-v/--verbose` for the headless commands: the request log on stderr as it happens, through
 /// the writer the dashboard's `--stderr-log` uses (one format, one redaction).
 struct RequestLogOptions: ParsableArguments {
-    @Flag(name: [.customShort("v"), .long],
-          help: "Print every request on stderr as it happens: time, method, path, status, duration, retries, why it waited (secrets redacted).")
+    @Flag(
+        name: [.customShort("v"), .long],
+        help:
+            "Print every request on stderr as it happens: time, method, path, status, duration, retries, why it waited (secrets redacted)."
+    )
     var verbose = false
 
     /// Starts writing the requests of these tenants to stderr when `-v` was given.

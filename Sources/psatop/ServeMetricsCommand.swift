@@ -5,14 +5,15 @@ import PSAApp
 struct ServeMetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve-metrics",
-        abstract: "Serve each tenant's quota, tier, suspension and psatop's own traffic for Prometheus to scrape (GET /metrics).",
+        abstract:
+            "Serve each tenant's quota, tier, suspension and psatop's own traffic for Prometheus to scrape (GET /metrics).",
         discussion: """
-        Quota readings follow the dashboard's frugal schedule (≤ the poll budget per hour); a scrape sends no request to the tenant.
-        Prometheus rules, a scrape config and a Grafana dashboard: deploy/prometheus/ in the source.
+            Quota readings follow the dashboard's frugal schedule (≤ the poll budget per hour); a scrape sends no request to the tenant.
+            Prometheus rules, a scrape config and a Grafana dashboard: deploy/prometheus/ in the source.
 
-        Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start (the address in use, the \
-        configuration, the connection); 64 a bad command line.
-        """)
+            Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start (the address in use, the \
+            configuration, the connection); 64 a bad command line.
+            """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var requestLog: RequestLogOptions
@@ -26,7 +27,8 @@ struct ServeMetricsCommand: AsyncParsableCommand {
     func validate() throws { _ = try Self.split(listen) }
 
     static func split(_ s: String) throws -> (String, Int) {
-        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65_535).contains(port) else {
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65_535).contains(port)
+        else {
             throw ValidationError("--listen must be host:port, e.g. 127.0.0.1:9464")
         }
         var host = String(s[..<colon])
@@ -46,7 +48,9 @@ struct ServeMetricsCommand: AsyncParsableCommand {
             for c in conns { await c.close() }
             fail("\(error)")
         }
-        note("serving metrics for \(conns.count) tenant\(conns.count == 1 ? "" : "s") on http://\(host):\(server.port)/metrics")
+        note(
+            "serving metrics for \(conns.count) tenant\(conns.count == 1 ? "" : "s") on http://\(host):\(server.port)/metrics"
+        )
         // SIGINT / SIGTERM: stop cleanly.
         let (stop, cont) = AsyncStream<Void>.makeStream()
         let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in

@@ -8,11 +8,11 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Run the simulator of both APIs on loopback.",
         discussion: """
-        Prints its addresses and the simulator's own credentials, then serves until stopped.
+            Prints its addresses and the simulator's own credentials, then serves until stopped.
 
-        Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start (the port in use); \
-        64 a bad command line.
-        """)
+            Exit codes: 0 stopped by SIGINT or SIGTERM; 1 could not start (the port in use); \
+            64 a bad command line.
+            """)
 
     @Option(help: "Port to listen on (0: any free port).")
     var port = 0
@@ -26,10 +26,17 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Compress every window and delay by this factor (60: an hour passes in a minute).")
     var timeScale = 1.0
 
-    @Option(help: "Other integrations' load on the Autotask tenant: none, demo, N (steady, per hour), burst:N,EVERY_SECONDS,SIZE, or ramp:FROM%,TO%,MINUTES.")
+    @Option(
+        help:
+            "Other integrations' load on the Autotask tenant: none, demo, N (steady, per hour), burst:N,EVERY_SECONDS,SIZE, or ramp:FROM%,TO%,MINUTES."
+    )
     var background = "none"
 
-    @Option(name: .customLong("tenant"), help: ArgumentHelp("Serve one more tenant (repeatable): autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] or halo:NAME[:LIMIT[:TICKETS]]. Its credentials are printed at start.", valueName: "spec"))
+    @Option(
+        name: .customLong("tenant"),
+        help: ArgumentHelp(
+            "Serve one more tenant (repeatable): autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] or halo:NAME[:LIMIT[:TICKETS]]. Its credentials are printed at start.",
+            valueName: "spec"))
     var tenants: [String] = []
 
     @Option(help: "Autotask requests per hour.")
@@ -41,7 +48,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "HaloPSA requests per rolling 5 minutes (hosted Halo: 300).")
     var haloLimit = 300
 
-    @Option(help: ArgumentHelp("The window --atera-limit counts over, in seconds (300 with --atera-limit 300: HaloPSA's rolling 5 minutes).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "The window --atera-limit counts over, in seconds (300 with --atera-limit 300: HaloPSA's rolling 5 minutes).",
+            valueName: "seconds"))
     var ateraWindow = 60.0
 
     @Flag(help: "Leave out Atera's X-RateLimit-* and Retry-After headers.")
@@ -50,7 +60,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Inject faults at rates, e.g. \"500=0.05,503=0.02,slow=0.1,malformed=0.02,html=0.02\".")
     var faults = ""
 
-    @Option(help: ArgumentHelp("An Autotask workflow rule: a PATCH that sets this status value is answered {\"itemId\"} but the server keeps the old status (and logs a workflow-rule note), so a client's read-back can be tested.", valueName: "status"))
+    @Option(
+        help: ArgumentHelp(
+            "An Autotask workflow rule: a PATCH that sets this status value is answered {\"itemId\"} but the server keeps the old status (and logs a workflow-rule note), so a client's read-back can be tested.",
+            valueName: "status"))
     var workflowRevert: Int?
 
     @OptionGroup var replay: ReplayOptions
@@ -60,13 +73,17 @@ struct SimulateCommand: AsyncParsableCommand {
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
         guard timeScale > 0, timeScale <= 100_000 else { throw ValidationError("--time-scale must be in (0, 100000]") }
         guard threshold > 0, ateraLimit > 0, haloLimit > 0 else { throw ValidationError("limits must be positive") }
-        guard ateraWindow >= 0.001, ateraWindow <= 86_400 else { throw ValidationError("--atera-window must be in [0.001, 86400] seconds") }
+        guard ateraWindow >= 0.001, ateraWindow <= 86_400 else {
+            throw ValidationError("--atera-window must be in [0.001, 86400] seconds")
+        }
         _ = try backgroundLoad()
         var names = Set(Vendor.allCases.map(\.rawValue))
         for t in tenants {
             let spec: TenantSpec
             do { spec = try TenantSpec(parsing: t) } catch { throw ValidationError("--tenant: \(error)") }
-            guard names.insert(spec.name).inserted else { throw ValidationError("--tenant: the name '\(spec.name)' is used twice") }
+            guard names.insert(spec.name).inserted else {
+                throw ValidationError("--tenant: the name '\(spec.name)' is used twice")
+            }
         }
         do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") }
     }
@@ -95,15 +112,15 @@ struct SimulateCommand: AsyncParsableCommand {
         do { sim = try await Simulator.start(config) } catch { fail("\(error)") }
         // Written straight to the file descriptor so a pipe sees it at once.
         let lines = """
-        autotask: \(sim.autotaskBaseURL)
-        atera: \(sim.ateraBaseURL)
-        control: \(sim.controlURL)/stats
-        autotask credentials (simulator only): UserName=\(config.autotaskUser) Secret=\(config.autotaskSecret) ApiIntegrationCode=\(config.autotaskIntegrationCode)
-        atera key (simulator only): \(config.ateraKey)
-        halo: \(sim.haloBaseURL)
-        halo client (simulator only): client_id=\(config.haloClientID) client_secret=\(config.haloClientSecret)
+            autotask: \(sim.autotaskBaseURL)
+            atera: \(sim.ateraBaseURL)
+            control: \(sim.controlURL)/stats
+            autotask credentials (simulator only): UserName=\(config.autotaskUser) Secret=\(config.autotaskSecret) ApiIntegrationCode=\(config.autotaskIntegrationCode)
+            atera key (simulator only): \(config.ateraKey)
+            halo: \(sim.haloBaseURL)
+            halo client (simulator only): client_id=\(config.haloClientID) client_secret=\(config.haloClientSecret)
 
-        """ + config.extraTenants.map { config.credentialsLine(for: $0) + "\n" }.joined()
+            """ + config.extraTenants.map { config.credentialsLine(for: $0) + "\n" }.joined()
         Out.data(Data((lines + replayLine(config)).utf8))
         // Run until SIGINT or SIGTERM.
         let (stream, cont) = AsyncStream<Int32>.makeStream()

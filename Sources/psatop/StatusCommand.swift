@@ -6,13 +6,14 @@ import PSACore
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Read each tenant's quota once and report it as a monitoring plugin (Nagios / Icinga / monitoring-plugins).",
+        abstract:
+            "Read each tenant's quota once and report it as a monitoring plugin (Nagios / Icinga / monitoring-plugins).",
         discussion: """
-        Exit codes: 0 OK (below 50%), 1 WARNING (+0.5 s tier), 2 CRITICAL (+1 s tier or suspended), \
-        3 UNKNOWN (no reading, a configuration error, or a bad command line).
-        With several tenants the worst state wins (UNKNOWN ranks above WARNING, below CRITICAL).
-        Output: psatop OK - 1234/10000 (12.3%) | used=1234;5000;7500;0;10000
-        """)
+            Exit codes: 0 OK (below 50%), 1 WARNING (+0.5 s tier), 2 CRITICAL (+1 s tier or suspended), \
+            3 UNKNOWN (no reading, a configuration error, or a bad command line).
+            With several tenants the worst state wins (UNKNOWN ranks above WARNING, below CRITICAL).
+            Output: psatop OK - 1234/10000 (12.3%) | used=1234;5000;7500;0;10000
+            """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var requestLog: RequestLogOptions

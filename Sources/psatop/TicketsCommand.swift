@@ -9,12 +9,12 @@ struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "Print tickets for scripts, through the same rate-aware client.",
         discussion: """
-        Tickets go to stdout (tab-separated, --json or --csv); waits and errors to stderr.
+            Tickets go to stdout (tab-separated, --json or --csv); waits and errors to stderr.
 
-        Exit codes: 0 printed (no ticket is not an error; a reader that went away, as with | head, \
-        neither); 1 an error (the configuration, the connection, the API), said on stderr with \
-        secrets removed; 64 a bad command line.
-        """)
+            Exit codes: 0 printed (no ticket is not an error; a reader that went away, as with | head, \
+            neither); 1 an error (the configuration, the connection, the API), said on stderr with \
+            secrets removed; 64 a bad command line.
+            """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var requestLog: RequestLogOptions
@@ -31,28 +31,44 @@ struct TicketsCommand: AsyncParsableCommand {
     @Flag(help: "Print CSV (RFC 4180, with a header row).")
     var csv = false
 
-    @Option(help: "Only tickets with this status, filtered by the server (a label such as New or \"In Progress\"; Atera: any status name).")
+    @Option(
+        help:
+            "Only tickets with this status, filtered by the server (a label such as New or \"In Progress\"; Atera: any status name)."
+    )
     var status: String?
 
-    @Option(help: "Only tickets in this queue (Autotask; its label, such as \"Level I Support\"), filtered by the server.")
+    @Option(
+        help: "Only tickets in this queue (Autotask; its label, such as \"Level I Support\"), filtered by the server.")
     var queue: String?
 
-    @Option(help: "Only tickets of this company (Atera: customer): its name, a part only its name has, or #id; filtered by the server.")
+    @Option(
+        help:
+            "Only tickets of this company (Atera: customer): its name, a part only its name has, or #id; filtered by the server."
+    )
     var company: String?
 
-    @Option(help: ArgumentHelp("Requests in flight at once for --all on Autotask, 1 to 3.",
-                               discussion: "Autotask allows 3 per integration code and endpoint, shared by every process using the code; the default 2 leaves one for a dashboard or a status run."))
+    @Option(
+        help: ArgumentHelp(
+            "Requests in flight at once for --all on Autotask, 1 to 3.",
+            discussion:
+                "Autotask allows 3 per integration code and endpoint, shared by every process using the code; the default 2 leaves one for a dashboard or a status run."
+        ))
     var threads = 2
 
     @Flag(name: .shortAndLong, help: "No progress, no summary and no notices about waits on stderr (errors still).")
     var quiet = false
 
     func validate() throws {
-        if !(1...3).contains(threads) { throw ValidationError("--threads must be 1, 2 or 3 (Autotask allows 3 requests at once per integration code)") }
+        if !(1...3).contains(threads) {
+            throw ValidationError(
+                "--threads must be 1, 2 or 3 (Autotask allows 3 requests at once per integration code)")
+        }
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
         if json && csv { throw ValidationError("choose --json or --csv, not both") }
         for (flag, value) in [("--status", status), ("--queue", queue), ("--company", company)] {
-            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("\(flag) must not be empty") }
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("\(flag) must not be empty")
+            }
         }
     }
 
@@ -81,7 +97,9 @@ struct TicketsCommand: AsyncParsableCommand {
                 case .paused(let until, let reason, let detail):
                     let why = reason == .suspended ? "tenant suspended" : "paused by the server"
                     board.waiting(why, until: until)
-                    if !quiet { board.note("\(why) until \(until.formatted(date: .omitted, time: .standard)): \(detail)") }
+                    if !quiet {
+                        board.note("\(why) until \(until.formatted(date: .omitted, time: .standard)): \(detail)")
+                    }
                 case .resumed: board.waiting(nil, until: nil)
                 case .attachmentWait, .measuredTier, .record: break
                 }
@@ -103,10 +121,16 @@ struct TicketsCommand: AsyncParsableCommand {
                 tickets = try await conn.api.allTickets(limit: limit, filter: filter, options: options)
                 ticker.cancel()
                 let usage = await conn.api.client.estimatedUsage()
-                board.finish(summary: quiet || !ProgressBoard.stderrIsTerminal ? nil : { $0.summary(now: ProgressBoard.now, tickets: tickets.count, usage: usage) })
+                board.finish(
+                    summary: quiet || !ProgressBoard.stderrIsTerminal
+                        ? nil : { $0.summary(now: ProgressBoard.now, tickets: tickets.count, usage: usage) })
             } else {
                 let first: TicketPage
-                if filter.isEmpty { first = try await conn.api.page(after: nil) } else { first = try await conn.api.page(after: nil, filter: filter) }
+                if filter.isEmpty {
+                    first = try await conn.api.page(after: nil)
+                } else {
+                    first = try await conn.api.page(after: nil, filter: filter)
+                }
                 tickets = Array(first.tickets.prefix(limit ?? .max))
             }
         } catch {
@@ -122,7 +146,7 @@ struct TicketsCommand: AsyncParsableCommand {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             enc.dateEncodingStrategy = .iso8601
-            enc.userInfo[SLA.nowKey] = Date() // breaches judged at the export's moment
+            enc.userInfo[SLA.nowKey] = Date()  // breaches judged at the export's moment
             Out.data(try enc.encode(tickets))
             Out.data(Data("\n".utf8))
         } else if csv {
@@ -179,7 +203,8 @@ final class ProgressBoard: Sendable {
             guard !s.finished, s.report.latest.pages > 0 else { return }
             // One physical line, or `\r` would leave the wrapped part behind.
             let width = Self.terminalWidth() - 1
-            Out.err("\r\u{1B}[2K" + TextWidth.truncate(s.report.progressLine(now: Self.now).sanitized, to: max(10, width)))
+            Out.err(
+                "\r\u{1B}[2K" + TextWidth.truncate(s.report.progressLine(now: Self.now).sanitized, to: max(10, width)))
             s.shown = true
         }
     }
@@ -187,7 +212,10 @@ final class ProgressBoard: Sendable {
     /// A line that stays: the progress line is cleared first and drawn again at the next tick.
     func note(_ message: String) {
         state.withLock { s in
-            if s.shown { Out.err("\r\u{1B}[2K"); s.shown = false }
+            if s.shown {
+                Out.err("\r\u{1B}[2K")
+                s.shown = false
+            }
             Out.err("psatop: \(message.sanitized)\n")
         }
     }
@@ -195,7 +223,10 @@ final class ProgressBoard: Sendable {
     /// Clears the progress line and prints the summary (nil: none).
     func finish(summary: ((WalkReport) -> String)?) {
         state.withLock { s in
-            if s.shown { Out.err("\r\u{1B}[2K"); s.shown = false }
+            if s.shown {
+                Out.err("\r\u{1B}[2K")
+                s.shown = false
+            }
             s.finished = true
             if let summary { Out.err("psatop: \(summary(s.report).sanitized)\n") }
         }

@@ -7,7 +7,8 @@ import Testing
 struct FilterSortTests {
     func state(tickets n: Int = 40, next: PageCursor? = nil, total: Int? = nil) -> DashboardState {
         var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 120, height: 40)
-        _ = s.reduce(.page(TicketPage(tickets: sampleTickets(n), total: total ?? n, next: next), reset: true, at: fixedNow))
+        _ = s.reduce(
+            .page(TicketPage(tickets: sampleTickets(n), total: total ?? n, next: next), reset: true, at: fixedNow))
         return s
     }
 
@@ -30,8 +31,9 @@ struct FilterSortTests {
 
     @Test("matching is case-insensitive in any column, ASCII and not; every word must match; - excludes")
     func matching() {
-        let t = Ticket(id: 1, number: "T2026.0001", title: "Backup job FAILED overnight", status: "In Progress", priority: "High",
-                       company: "Müller & Söhne GmbH", assignee: "Dana Whitfield")
+        let t = Ticket(
+            id: 1, number: "T2026.0001", title: "Backup job FAILED overnight", status: "In Progress", priority: "High",
+            company: "Müller & Söhne GmbH", assignee: "Dana Whitfield")
         #expect(TicketFilter("failed").matches(t))
         #expect(TicketFilter("backup dana").matches(t))
         #expect(!TicketFilter("backup nobody").matches(t))
@@ -70,10 +72,10 @@ struct FilterSortTests {
         _ = s.reduce(.key(.char("j")))
         #expect(s.selectedTicket?.id == backups[1].id)
         #expect(s.reduce(.key(.enter)) == [.loadDetail(backups[1].id)])
-        _ = s.reduce(.key(.escape)) // closes the detail
-        _ = s.reduce(.key(.escape)) // clears the filter
+        _ = s.reduce(.key(.escape))  // closes the detail
+        _ = s.reduce(.key(.escape))  // clears the filter
         #expect(!s.filterActive && s.visibleCount == 40)
-        #expect(s.selectedTicket?.id == backups[1].id) // the selection stays on the same ticket
+        #expect(s.selectedTicket?.id == backups[1].id)  // the selection stays on the same ticket
     }
 
     @Test("control and format characters never enter the filter; Ctrl-C still quits while typing")
@@ -93,9 +95,15 @@ struct FilterSortTests {
         var last = 7_039
         // Each page that brings no match asks for the next, until the limit.
         while true {
-            let more = sampleTickets(40).map { t -> Ticket in var c = t; c.id += Int64(40 * pages); return c }
+            let more = sampleTickets(40).map { t -> Ticket in
+                var c = t
+                c.id += Int64(40 * pages)
+                return c
+            }
             last += 40
-            let next = s.reduce(.page(TicketPage(tickets: more, total: 100_000, next: .afterID(Int64(last))), reset: false, at: fixedNow))
+            let next = s.reduce(
+                .page(
+                    TicketPage(tickets: more, total: 100_000, next: .afterID(Int64(last))), reset: false, at: fixedNow))
             if next.isEmpty { break }
             pages += 1
             #expect(pages <= DashboardState.filterPageLimit)
@@ -106,7 +114,9 @@ struct FilterSortTests {
         #expect(s.reduce(.key(.char("j"))) == [.loadPage(.afterID(Int64(last)))])
     }
 
-    @Test("s walks the columns (activity newest first, priority most urgent first, …) and back to the server's order; S reverses")
+    @Test(
+        "s walks the columns (activity newest first, priority most urgent first, …) and back to the server's order; S reverses"
+    )
     func sorting() {
         var s = state()
         _ = s.reduce(.key(.char("s")))
@@ -130,7 +140,7 @@ struct FilterSortTests {
     @Test("a sorted, filtered view stays right when pages arrive and tickets change")
     func viewFollowsData() {
         var s = state(tickets: 20, next: .afterID(7_019), total: 40)
-        _ = s.reduce(.key(.char("s"))) // by activity
+        _ = s.reduce(.key(.char("s")))  // by activity
         _ = type(&s, "status:new")
         _ = s.reduce(.key(.enter))
         let rest = Array(sampleTickets(40)[20...])
@@ -144,11 +154,16 @@ struct FilterSortTests {
         #expect(!shown(s).contains { $0.id == moved.id } && s.visibleCount == expect.count - 1)
     }
 
-    @Test("fuzz: 5,000 seeded filter texts (quotes, colons, dashes, CJK, emoji, controls) never crash, and typing on never widens")
+    @Test(
+        "fuzz: 5,000 seeded filter texts (quotes, colons, dashes, CJK, emoji, controls) never crash, and typing on never widens"
+    )
     func fuzz() async {
         var rng = SeededGenerator(seed: 20_261_123)
-        let pieces = ["a", "B", "ü", "Ü", "打印", "🔥", "\"", ":", "-", "#", " ", "  ", "status:", "prio:", "co:", "who:", "title:", "no:",
-                      "\u{1B}", "\u{202E}", "\u{200B}", "\u{0}", "T2026", "new", "In Progress", "\\", "é", "e\u{301}", "zzz", "1"]
+        let pieces = [
+            "a", "B", "ü", "Ü", "打印", "🔥", "\"", ":", "-", "#", " ", "  ", "status:", "prio:", "co:", "who:", "title:",
+            "no:",
+            "\u{1B}", "\u{202E}", "\u{200B}", "\u{0}", "T2026", "new", "In Progress", "\\", "é", "e\u{301}", "zzz", "1",
+        ]
         let tickets = sampleTickets(60)
         for round in 0..<5_000 {
             // (Back to the pool now and then: a long synchronous loop stalls the timed tests beside it.)
@@ -168,8 +183,11 @@ struct FilterSortTests {
         var st = state(tickets: 60)
         _ = st.reduce(.key(.char("/")))
         for _ in 0..<2_000 {
-            if Int.random(in: 0..<5, using: &rng) == 0 { _ = st.reduce(.key(.backspace)) }
-            else { for ch in pieces.randomElement(using: &rng)! { _ = st.reduce(.key(.char(ch))) } }
+            if Int.random(in: 0..<5, using: &rng) == 0 {
+                _ = st.reduce(.key(.backspace))
+            } else {
+                for ch in pieces.randomElement(using: &rng)! { _ = st.reduce(.key(.char(ch))) }
+            }
             #expect(st.visibleCount <= st.tickets.count)
             #expect(st.visibleCount == 0 || (0..<st.visibleCount).contains(st.selected))
         }
@@ -182,7 +200,7 @@ struct FilterSortTests {
         #expect(s.visibleLog.count == 6)
         #expect(s.logStatusTotals.map { "\($0.0)×\($0.1)" } == ["200×4", "429×1", "ERR×1"])
         _ = s.reduce(.key(.char("e")))
-        #expect(s.visibleLog.map(\.id) == [6, 4]) // newest first
+        #expect(s.visibleLog.map(\.id) == [6, 4])  // newest first
         _ = s.reduce(.key(.char("e")))
         _ = s.reduce(.key(.char("f")))
         #expect(s.logEndpoint == "ThresholdInformation" && s.visibleLog.map(\.id) == [2])
@@ -193,11 +211,14 @@ struct FilterSortTests {
         assertSnapshot(render(s, theme: .fallback), "log-filtered-120x40")
         _ = s.reduce(.key(.char("G")))
         #expect(s.logSelected == 1)
-        _ = s.reduce(.key(.char("f"))); _ = s.reduce(.key(.char("f")))
+        _ = s.reduce(.key(.char("f")))
+        _ = s.reduce(.key(.char("f")))
         #expect(s.logEndpoint == nil)
     }
 
-    @Test("F: the server filter prompt takes every key; Enter reloads the list under it; stale pages are dropped; errors keep it open")
+    @Test(
+        "F: the server filter prompt takes every key; Enter reloads the list under it; stale pages are dropped; errors keep it open"
+    )
     func serverFilter() {
         var s = sampleState(width: 120, height: 40)
         _ = s.reduce(.key(.char("F")))
@@ -216,7 +237,9 @@ struct FilterSortTests {
         #expect(s.reduce(.key(.enter)) == [.setServerFilter(f)])
         #expect(!s.serverFilterEditing && s.serverFilter == f && s.tickets.isEmpty && s.loadingPage && s.total == nil)
         // A page asked for before the change is dropped; the filtered one is taken.
-        _ = s.reduce(.page(TicketPage(tickets: sampleTickets(5), total: 1_234, next: .afterID(7_004)), reset: false, at: fixedNow))
+        _ = s.reduce(
+            .page(
+                TicketPage(tickets: sampleTickets(5), total: 1_234, next: .afterID(7_004)), reset: false, at: fixedNow))
         #expect(s.tickets.isEmpty)
         var page = TicketPage(tickets: sampleTickets(40).filter { $0.status == "New" }, total: 11, next: nil)
         page.filter = f
@@ -226,7 +249,10 @@ struct FilterSortTests {
         #expect(title.contains("server: status:New company:\"Acme Dental\""))
         // A refresh finding a ticket not loaded does not add it (it may not match the filter).
         s.listComplete = true
-        _ = s.reduce(.changed([Ticket(id: 99_999, number: "T1", title: "new one", status: "Complete", priority: "Low")], at: fixedNow))
+        _ = s.reduce(
+            .changed(
+                [Ticket(id: 99_999, number: "T1", title: "new one", status: "Complete", priority: "Low")], at: fixedNow)
+        )
         #expect(!s.tickets.contains { $0.id == 99_999 })
         // F then an empty Enter: every ticket again.
         _ = s.reduce(.key(.char("F")))
@@ -235,18 +261,22 @@ struct FilterSortTests {
         #expect(s.reduce(.key(.enter)) == [.setServerFilter(nil)])
         #expect(s.serverFilter == nil && s.tickets.isEmpty)
         // Esc leaves the filter as it was.
-        _ = s.reduce(.key(.char("F"))); _ = s.reduce(.key(.char("x"))); _ = s.reduce(.key(.escape))
+        _ = s.reduce(.key(.char("F")))
+        _ = s.reduce(.key(.char("x")))
+        _ = s.reduce(.key(.escape))
         #expect(!s.serverFilterEditing && s.serverFilter == nil)
     }
 
     @Test("the filtered list and the prompt, as drawn")
     func drawn() {
         var s = sampleState(width: 120, height: 40)
-        _ = s.reduce(.key(.char("s"))); _ = s.reduce(.key(.char("s"))) // by priority
+        _ = s.reduce(.key(.char("s")))
+        _ = s.reduce(.key(.char("s")))  // by priority
         _ = type(&s, "dana -status:complete")
         assertSnapshot(render(s, theme: .fallback), "filter-120x40")
         _ = s.reduce(.key(.enter))
-        s.width = 80; s.height = 24
+        s.width = 80
+        s.height = 24
         s.ascii = true
         assertSnapshot(render(s, theme: .fallback), "filter-ascii-80x24")
     }

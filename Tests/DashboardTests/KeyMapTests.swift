@@ -56,8 +56,10 @@ struct KeyMapTests {
         _ = s.reduce(.key(.enter))
         out[.attachConfirm] = s
         s = d
-        let files = [TicketAttachment(id: 1, name: "one.png", size: 10, author: "Dana", date: fixedNow, isInternal: true),
-                     TicketAttachment(id: 2, name: "two.png", size: 20, author: "Dana", date: fixedNow, isInternal: true)]
+        let files = [
+            TicketAttachment(id: 1, name: "one.png", size: 10, author: "Dana", date: fixedNow, isInternal: true),
+            TicketAttachment(id: 2, name: "two.png", size: 20, author: "Dana", date: fixedNow, isInternal: true),
+        ]
         _ = s.reduce(.attachments(id: d.detail!.id, files))
         _ = s.reduce(.key(.char("w")))
         out[.savePath] = s
@@ -73,7 +75,8 @@ struct KeyMapTests {
     }
 
     /// Every key a person can press, near enough: printable ASCII, a few others, the specials, Ctrl-letters.
-    static let universe: [Key] = (32...126).map { .char(Character(UnicodeScalar($0)!)) } + [.char("é"), .char("日")]
+    static let universe: [Key] =
+        (32...126).map { .char(Character(UnicodeScalar($0)!)) } + [.char("é"), .char("日")]
         + [.up, .down, .left, .right, .pageUp, .pageDown, .home, .end, .enter, .escape, .tab, .backTab, .backspace]
         + "abcdefghijklmnopqrstuvwxyz".map { .ctrl($0) }
 
@@ -90,8 +93,9 @@ struct KeyMapTests {
             let map = KeyMap.of(mode)
             let footer = Set(map.footer.flatMap(\.actions))
             for b in map.bindings where b.action != .type {
-                #expect(Self.helpActions.contains(b.action) || footer.contains(b.action),
-                        "\(mode): \(b.keys) → \(b.action) is in neither the help nor the footer")
+                #expect(
+                    Self.helpActions.contains(b.action) || footer.contains(b.action),
+                    "\(mode): \(b.keys) → \(b.action) is in neither the help nor the footer")
             }
         }
     }
@@ -106,7 +110,9 @@ struct KeyMapTests {
         for mode in Mode.allCases {
             let here = Set(KeyMap.of(mode).bindings.map(\.action))
             for hint in KeyMap.of(mode).footer {
-                for a in hint.actions { #expect(here.contains(a), "\(mode): footer '\(hint.keys)' names \(a), not bound here") }
+                for a in hint.actions {
+                    #expect(here.contains(a), "\(mode): footer '\(hint.keys)' names \(a), not bound here")
+                }
             }
         }
     }
@@ -118,10 +124,14 @@ struct KeyMapTests {
             let bottom = screen.last ?? ""
             for (keys, text) in KeyMap.of(mode).hints(s) {
                 let shown = keys
-                #expect(bottom.contains(text.isEmpty ? shown : "\(shown) \(text)"), "\(mode): '\(keys) \(text)' not in \(bottom)")
+                #expect(
+                    bottom.contains(text.isEmpty ? shown : "\(shown) \(text)"),
+                    "\(mode): '\(keys) \(text)' not in \(bottom)")
             }
             if mode == .help {
-                for row in KeyMap.helpRows { #expect(screen.contains { $0.contains(row.keys) && $0.contains(row.text) }, "\(row.keys)") }
+                for row in KeyMap.helpRows {
+                    #expect(screen.contains { $0.contains(row.keys) && $0.contains(row.text) }, "\(row.keys)")
+                }
             }
         }
     }
@@ -138,7 +148,9 @@ struct KeyMapTests {
                 var t = s
                 let commands = t.reduce(.key(key))
                 #expect(commands.isEmpty, "\(mode): \(key) sent \(commands)")
-                #expect(t.mode == mode && render(t, theme: .fallback) == before, "\(mode): unbound \(key) changed the screen")
+                #expect(
+                    t.mode == mode && render(t, theme: .fallback) == before,
+                    "\(mode): unbound \(key) changed the screen")
             }
         }
     }
@@ -189,7 +201,9 @@ struct KeyMapTests {
         out[.serverFilterPrompt]?.serverFilterText = "status:New"
         out[.attachPath]?.detail?.attachPath = "logs/app.log"
         var alerts = out[.alerts]!
-        alerts.alerts = (1...3).map { Alert(id: Int64($0), title: "Disk \($0)", severity: .warning, created: fixedNow, ticketID: 7_002) }
+        alerts.alerts = (1...3).map {
+            Alert(id: Int64($0), title: "Disk \($0)", severity: .warning, created: fixedNow, ticketID: 7_002)
+        }
         alerts.alertSelected = 1
         out[.alerts] = alerts
         return out
@@ -217,12 +231,17 @@ struct KeyMapTests {
         for mode in Mode.allCases {
             lines.append("[\(mode)]")
             for b in KeyMap.of(mode).bindings {
-                lines.append("  \(b.keys.isEmpty ? "<typed>" : b.keys.map { "\($0)" }.joined(separator: " ")) -> \(b.action)")
+                lines.append(
+                    "  \(b.keys.isEmpty ? "<typed>" : b.keys.map { "\($0)" }.joined(separator: " ")) -> \(b.action)")
             }
-            lines.append("  footer: " + KeyMap.of(mode).footer.map { "\($0.keys) \($0.actions.map { "\($0)" })" }.joined(separator: " | "))
+            lines.append(
+                "  footer: "
+                    + KeyMap.of(mode).footer.map { "\($0.keys) \($0.actions.map { "\($0)" })" }.joined(separator: " | ")
+            )
         }
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__")
         let here: SourceLocation = #_sourceLocation
-        compareGolden(lines.joined(separator: "\n") + "\n", dir.appendingPathComponent("key-tables.txt"), "the key tables", here)
+        compareGolden(
+            lines.joined(separator: "\n") + "\n", dir.appendingPathComponent("key-tables.txt"), "the key tables", here)
     }
 }

@@ -1,7 +1,7 @@
+import Dashboard
 import Foundation
 import PSACore
 import Testing
-import Dashboard
 
 @Suite("The gauge shows a limit learned from 429s")
 struct LearnedLimitTests {

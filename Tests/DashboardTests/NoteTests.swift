@@ -7,12 +7,15 @@ import Testing
 struct NoteTests {
     func opened() -> DashboardState { openedDetail() }
 
-    @Test("c opens the editor on a new draft; the question names who will see it (internal unless p); y sends once; the draft goes only when taken")
+    @Test(
+        "c opens the editor on a new draft; the question names who will see it (internal unless p); y sends once; the draft goes only when taken"
+    )
     func editorFlow() {
         var s = opened()
         let id = s.detail!.id
         #expect(s.reduce(.key(.char("c"))) == [.writeNote(id: id, draft: nil)])
-        _ = s.reduce(.noteDraft(id: id, text: "Called the user back.\nWaiting for the new toner.", path: "/tmp/d/1.txt"))
+        _ = s.reduce(
+            .noteDraft(id: id, text: "Called the user back.\nWaiting for the new toner.", path: "/tmp/d/1.txt"))
         let screen = render(s, theme: .fallback)
         assertSnapshot(screen, "note-confirm-120x40")
         let footer = screen.lines.last ?? ""
@@ -20,7 +23,12 @@ struct NoteTests {
         _ = s.reduce(.key(.char("p")))
         #expect((render(s, theme: .fallback).lines.last ?? "").contains("visible to the customer"))
         _ = s.reduce(.key(.char("p")))
-        #expect(s.reduce(.key(.char("y"))) == [.addNote(id: id, text: "Called the user back.\nWaiting for the new toner.", visibility: .internal, draft: "/tmp/d/1.txt")])
+        #expect(
+            s.reduce(.key(.char("y"))) == [
+                .addNote(
+                    id: id, text: "Called the user back.\nWaiting for the new toner.", visibility: .internal,
+                    draft: "/tmp/d/1.txt")
+            ])
         #expect(s.detail?.saving?.contains("internal") == true)
         // A failure keeps the draft and says where; c reopens that draft, not a new one.
         _ = s.reduce(.noteFailed(id: id, error: "timed out", path: "/tmp/d/1.txt"))
@@ -35,13 +43,17 @@ struct NoteTests {
         #expect(s.reduce(.key(.char("e"))) == [.writeNote(id: id, draft: "/tmp/d/2.txt")])
         _ = s.reduce(.noteDraft(id: id, text: "x", path: "/tmp/d/2.txt"))
         _ = s.reduce(.key(.escape))
-        #expect(s.detail?.noteConfirm == nil && s.drafts[id] == "/tmp/d/2.txt" && s.detail?.notice?.contains("kept at /tmp/d/2.txt") == true)
+        #expect(
+            s.detail?.noteConfirm == nil && s.drafts[id] == "/tmp/d/2.txt"
+                && s.detail?.notice?.contains("kept at /tmp/d/2.txt") == true)
         // An editor that failed: nothing sent, the draft's path said.
         _ = s.reduce(.noteCancelled(id: id, reason: "note not sent: the editor exited with 1", path: "/tmp/d/2.txt"))
         #expect(s.detail?.notice?.contains("exited with 1") == true)
     }
 
-    @Test("no $EDITOR: typed inline (every key is text, q too); Enter is a new line, Ctrl-D done, Esc keeps it as a draft")
+    @Test(
+        "no $EDITOR: typed inline (every key is text, q too); Enter is a new line, Ctrl-D done, Esc keeps it as a draft"
+    )
     func inline() {
         var s = opened()
         let id = s.detail!.id
@@ -56,7 +68,9 @@ struct NoteTests {
         // An empty inline note sends nothing.
         var e = opened()
         _ = e.reduce(.noteInline(id: id, path: "/tmp/d/4.txt", text: ""))
-        #expect(e.reduce(.key(.ctrl("d"))) == [] && e.detail?.noteConfirm == nil && e.detail?.notice == "empty note: nothing sent")
+        #expect(
+            e.reduce(.key(.ctrl("d"))) == [] && e.detail?.noteConfirm == nil
+                && e.detail?.notice == "empty note: nothing sent")
     }
 
     @Test("the note text is cleaned: control and format characters go, line breaks and tabs stay")
@@ -69,14 +83,19 @@ struct NoteTests {
 
 @Suite("My tickets")
 struct MineTests {
-    @Test("m toggles who:me once me is known; matches by the vendor's id, else the e-mail, else the name; unknown me is said")
+    @Test(
+        "m toggles who:me once me is known; matches by the vendor's id, else the e-mail, else the name; unknown me is said"
+    )
     func mine() {
         var s = sampleState(width: 120, height: 40)
         var t = sampleTickets(6)
         // Others' tickets carry their assignee's id; mine 42 (Autotask); one only an e-mail (Atera).
         for i in t.indices where !t[i].assignee.isEmpty { t[i].assigneeID = 41 }
-        t[1].assigneeID = 42; t[3].assigneeID = 42
-        t[4].assigneeID = nil; t[4].assignee = "Dana W."; t[4].assigneeEmail = "dana@msp.example"
+        t[1].assigneeID = 42
+        t[3].assigneeID = 42
+        t[4].assigneeID = nil
+        t[4].assignee = "Dana W."
+        t[4].assigneeEmail = "dana@msp.example"
         s.tickets = t
         s.total = 6
         _ = s.reduce(.key(.char("m")))

@@ -14,11 +14,13 @@ struct ReduceTests {
     @Test("j/k, arrows, g/G, PgUp/PgDn move the selection within the list")
     func navigation() {
         var s = state(next: nil)
-        _ = s.reduce(.key(.char("j"))); _ = s.reduce(.key(.down))
+        _ = s.reduce(.key(.char("j")))
+        _ = s.reduce(.key(.down))
         #expect(s.selected == 2)
         _ = s.reduce(.key(.char("k")))
         #expect(s.selected == 1)
-        _ = s.reduce(.key(.up)); _ = s.reduce(.key(.up))
+        _ = s.reduce(.key(.up))
+        _ = s.reduce(.key(.up))
         #expect(s.selected == 0)
         _ = s.reduce(.key(.pageDown))
         #expect(s.selected == s.listRows - 1)
@@ -60,7 +62,7 @@ struct ReduceTests {
         for _ in 0..<20 { _ = s.reduce(.key(.char("j"))) }
         _ = s.reduce(.pageFailed("HTTP 500: server error"))
         #expect(!s.loadingPage && s.listError != nil)
-        #expect(s.reduce(.key(.char("j"))).isEmpty) // no hammering
+        #expect(s.reduce(.key(.char("j"))).isEmpty)  // no hammering
         #expect(s.reduce(.key(.char("r"))) == [.refresh])
     }
 
@@ -125,17 +127,22 @@ struct ReduceTests {
     func refreshKeepsLoadedPages() {
         let all = sampleTickets(120)
         var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 80, height: 24)
-        _ = s.reduce(.page(TicketPage(tickets: Array(all[0..<40]), total: 120, next: .afterID(7_039)), reset: true, at: fixedNow))
-        _ = s.reduce(.page(TicketPage(tickets: Array(all[40..<80]), total: 120, next: .afterID(7_079)), reset: false, at: fixedNow))
+        _ = s.reduce(
+            .page(TicketPage(tickets: Array(all[0..<40]), total: 120, next: .afterID(7_039)), reset: true, at: fixedNow)
+        )
+        _ = s.reduce(
+            .page(
+                TicketPage(tickets: Array(all[40..<80]), total: 120, next: .afterID(7_079)), reset: false, at: fixedNow)
+        )
         _ = s.reduce(.key(.char("G")))
         let place = s.selectedTicket?.id
         var first = Array(all[0..<40])
-        first[3].status = "Complete" // changed on the server
+        first[3].status = "Complete"  // changed on the server
         _ = s.reduce(.page(TicketPage(tickets: first, total: 120, next: .afterID(7_039)), reset: true, at: fixedNow))
         #expect(s.tickets.count == 80)
         #expect(s.tickets[3].status == "Complete")
         #expect(s.selectedTicket?.id == place)
-        #expect(s.next == .afterID(7_079)) // continues after what is loaded, not after page 1
+        #expect(s.next == .afterID(7_079))  // continues after what is loaded, not after page 1
     }
 
     @Test("resizing keeps the selection visible")
@@ -151,7 +158,9 @@ struct ReduceTests {
     func logCap() {
         var s = state()
         for i in 0..<600 {
-            _ = s.reduce(.client(.record(RequestRecord(id: i, time: fixedNow, method: "GET", path: "/x", status: 200, duration: 0))))
+            _ = s.reduce(
+                .client(
+                    .record(RequestRecord(id: i, time: fixedNow, method: "GET", path: "/x", status: 200, duration: 0))))
         }
         #expect(s.log.count == DashboardState.logCapacity)
         #expect(s.log.last?.id == 599)
@@ -166,12 +175,14 @@ struct ReduceTests {
         #expect(s.pause == nil)
         _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(60), reason: .suspended, detail: "threshold")))
         _ = s.reduce(.tick(fixedNow.addingTimeInterval(120)))
-        #expect(s.pause != nil) // suspension lasts until the client says it is over
+        #expect(s.pause != nil)  // suspension lasts until the client says it is over
         _ = s.reduce(.client(.resumed))
         #expect(s.pause == nil)
     }
 
-    @Test("several tenants: events update their own panes and overview line; 2 and : switch; commands go to the tenant shown")
+    @Test(
+        "several tenants: events update their own panes and overview line; 2 and : switch; commands go to the tenant shown"
+    )
     func tenants() {
         var s = multiTenantState(width: 100, height: 30)
         #expect(s.tenants.map(\.name) == ["contoso", "northwind", "fabrikam"])
@@ -179,7 +190,9 @@ struct ReduceTests {
         #expect(s.tenants[2].error == "connection refused")
         #expect(s.tickets.count == 40 && s.tenant == "contoso")
         // A page for tenant 1 lands in its background panes, not on screen.
-        _ = s.reduce(.tenant(1, .page(TicketPage(tickets: Array(sampleTickets(5)), total: 5, next: nil), reset: true, at: fixedNow)))
+        _ = s.reduce(
+            .tenant(
+                1, .page(TicketPage(tickets: Array(sampleTickets(5)), total: 5, next: nil), reset: true, at: fixedNow)))
         #expect(s.tickets.count == 40)
         _ = s.reduce(.key(.char("2")))
         #expect(s.activeTenant == 1 && s.tenant == "northwind" && s.tickets.count == 5 && s.pause?.reason == .suspended)
@@ -201,7 +214,9 @@ struct ReduceTests {
         #expect(one.layout.overview.height == 0)
     }
 
-    @Test("the gauge's trend: history from the poller's projections in tenant time; the rate per tenant minute; waits in wall time")
+    @Test(
+        "the gauge's trend: history from the poller's projections in tenant time; the rate per tenant minute; waits in wall time"
+    )
     func trend() throws {
         var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 120, height: 40)
         s.timeZone = TimeZone(identifier: "UTC")!
@@ -209,7 +224,8 @@ struct ReduceTests {
         // Two wall minutes of the demo (20× time: 40 tenant minutes), the count rising 10 a wall second.
         for i in 0..<120 {
             _ = s.reduce(.tick(fixedNow.addingTimeInterval(Double(i))))
-            var p = PollStatus(projected: Quota(used: 3_000 + i * 10, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)
+            var p = PollStatus(
+                projected: Quota(used: 3_000 + i * 10, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)
             p.timeScale = 20
             _ = s.reduce(.poll(p))
             if i == 0 { #expect(render(s, theme: .fallback).text.contains("forecast: measuring the rate")) }
@@ -237,28 +253,40 @@ struct ReduceTests {
         // 600 a minute: 210 to the limit is 21 s, shown rounded to 5 s.
         #expect(s.tenants[2].next == "the limit in ~20s", "\(String(describing: s.tenants[2].next))")
         #expect(render(s, theme: .fallback).text.contains("the limit in ~20s"))
-        #expect(s.tenants[0].next == nil && s.tenants[1].next == nil) // one reading each: no rate yet
+        #expect(s.tenants[0].next == nil && s.tenants[1].next == nil)  // one reading each: no rate yet
     }
 
-    @Test("Autotask's forecast takes the poller's model once it has one: a reading that corrects the projection does not jolt it")
+    @Test(
+        "Autotask's forecast takes the poller's model once it has one: a reading that corrects the projection does not jolt it"
+    )
     func forecastModel() throws {
         var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 120, height: 40)
         // Half a minute at a projected 4,000, then a reading says 3,000: the history's slope falls.
         for i in 0..<60 {
             _ = s.reduce(.tick(fixedNow.addingTimeInterval(Double(i))))
-            _ = s.reduce(.poll(PollStatus(projected: Quota(used: i < 30 ? 4_000 : 3_000, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)))
+            _ = s.reduce(
+                .poll(
+                    PollStatus(
+                        projected: Quota(used: i < 30 ? 4_000 : 3_000, limit: 10_000, windowSeconds: 3_600),
+                        budgetPerHour: 100)))
         }
         #expect(try #require(s.forecast).perMinute < 0)
         // With the model (ours 10 in the last minute, the others +6,000 an hour): 110 a minute.
-        var p = PollStatus(projected: Quota(used: 3_000, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100, othersPerHour: 6_000)
+        var p = PollStatus(
+            projected: Quota(used: 3_000, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100, othersPerHour: 6_000
+        )
         p.oursPerMinute = 10
         _ = s.reduce(.poll(p))
         let f = try #require(s.forecast)
         #expect(abs(f.perMinute - 110) < 0.001)
-        #expect(f.boundaries.first.map { $0.name == "+0.5 s tier" && abs(($0.seconds ?? 0) - 2_000.0 / 110 * 60) < 0.001 } == true)
+        #expect(
+            f.boundaries.first.map { $0.name == "+0.5 s tier" && abs(($0.seconds ?? 0) - 2_000.0 / 110 * 60) < 0.001 }
+                == true)
     }
 
-    @Test("'ours in the last minute' is the poller's count (the tenant's minute, as the forecast uses), not a second count from the log")
+    @Test(
+        "'ours in the last minute' is the poller's count (the tenant's minute, as the forecast uses), not a second count from the log"
+    )
     func oursLastMinuteOneSource() {
         var s = sampleState(width: 120, height: 40)
         s.poll?.others = nil

@@ -7,12 +7,19 @@ import Testing
 func slaTickets() -> [Ticket] {
     var t = sampleTickets(8)
     let h: TimeInterval = 3_600
-    t[0].sla = SLA(stages: [SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-3 * h))]) // breached 3h ago
-    t[1].sla = SLA(stages: [SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-2 * h)),
-                            SLAStage(.resolved, due: fixedNow.addingTimeInterval(42 * 60))]) // due in 42m
-    t[2].sla = SLA(stages: [SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-0.5 * h)), // met late
-                            SLAStage(.resolved, due: fixedNow.addingTimeInterval(30 * h))])
-    t[3].sla = SLA(stages: [SLAStage(.close, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-2 * h))]) // all met
+    t[0].sla = SLA(stages: [SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-3 * h))])  // breached 3h ago
+    t[1].sla = SLA(stages: [
+        SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-2 * h)),
+        SLAStage(.resolved, due: fixedNow.addingTimeInterval(42 * 60)),
+    ])  // due in 42m
+    t[2].sla = SLA(stages: [
+        // met late
+        SLAStage(.firstResponse, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-0.5 * h)),
+        SLAStage(.resolved, due: fixedNow.addingTimeInterval(30 * h)),
+    ])
+    t[3].sla = SLA(stages: [
+        SLAStage(.close, due: fixedNow.addingTimeInterval(-h), met: fixedNow.addingTimeInterval(-2 * h))
+    ])  // all met
     // t[4]…: no SLA at all.
     return t
 }
@@ -26,7 +33,7 @@ struct SLATests {
         #expect(!t[1].sla!.breached(now: fixedNow) && t[1].sla!.breaching(within: 3_600, now: fixedNow))
         #expect(t[2].sla!.stages[0].state(now: fixedNow) == .metLate && !t[2].sla!.breached(now: fixedNow))
         #expect(t[3].sla!.nextDeadline == nil && !t[3].sla!.breached(now: fixedNow))
-        #expect(SLA(stages: []) == nil) // no stages: no SLA, not zeros
+        #expect(SLA(stages: []) == nil)  // no stages: no SLA, not zeros
         #expect(SLAText.relative(fixedNow.addingTimeInterval(42 * 60), now: fixedNow) == "in 42m")
         #expect(SLAText.relative(fixedNow.addingTimeInterval(-3 * 3_600), now: fixedNow) == "-3h")
     }
@@ -39,7 +46,12 @@ struct SLATests {
         _ = s.reduce(.tick(fixedNow))
         #expect(!render(s, theme: .fallback).lines[10...12].joined().contains("DUE"))
         var t = slaTickets()
-        t = t.map { var c = $0; c.description = ""; c.fields = []; return c }
+        t = t.map {
+            var c = $0
+            c.description = ""
+            c.fields = []
+            return c
+        }
         _ = s.reduce(.page(TicketPage(tickets: t, total: 8, next: nil), reset: true, at: fixedNow))
         #expect(s.slaSeen && s.slaBreached == 1 && s.slaBreachingSoon == 1)
         let screen = render(s, theme: .fallback)
@@ -50,8 +62,11 @@ struct SLATests {
         _ = small.reduce(.resize(width: 80, height: 24))
         assertSnapshot(render(small, theme: .fallback), "sla-list-80x24")
 
-        for (text, ids) in [("due:overdue", [7_000]), ("due:<1h", [7_000, 7_001]), ("due:>1d", [7_002]), ("due:sla", [7_000, 7_001, 7_002, 7_003]),
-                            ("-due:sla", [7_004, 7_005, 7_006, 7_007]), ("due:nonsense", [])] as [(String, [Int64])] {
+        for (text, ids) in [
+            ("due:overdue", [7_000]), ("due:<1h", [7_000, 7_001]), ("due:>1d", [7_002]),
+            ("due:sla", [7_000, 7_001, 7_002, 7_003]),
+            ("-due:sla", [7_004, 7_005, 7_006, 7_007]), ("due:nonsense", []),
+        ] as [(String, [Int64])] {
             let f = TicketFilter(text, now: fixedNow)
             #expect(t.filter(f.matches).map(\.id) == ids, "\(text)")
         }
@@ -64,11 +79,13 @@ struct SLATests {
         #expect(Array(order.prefix(3)) == [7_000, 7_001, 7_002])
     }
 
-    @Test("the DUE cell is coloured by urgency through the theme: breached in the overdue style, within the hour in the warning style")
+    @Test(
+        "the DUE cell is coloured by urgency through the theme: breached in the overdue style, within the hour in the warning style"
+    )
     func dueColours() throws {
         var s = sampleState(width: 120, height: 40)
         _ = s.reduce(.page(TicketPage(tickets: slaTickets(), total: 8, next: nil), reset: true, at: fixedNow))
-        s.focus = .log // no row drawn in the selection's colours
+        s.focus = .log  // no row drawn in the selection's colours
         let theme = Theme.fallback
         let canvas = render(s, theme: theme)
         // The style of the cell where `text` starts (cells, not characters: wide ones take two).
@@ -77,7 +94,10 @@ struct SLATests {
             let cells = (0..<canvas.width).filter { !canvas[$0, y].continuation }
             let chars = cells.map { canvas[$0, y].char }
             let first = Array(text)
-            let at = try #require(chars.indices.first { i in i + first.count <= chars.count && Array(chars[i..<(i + first.count)]) == first })
+            let at = try #require(
+                chars.indices.first { i in
+                    i + first.count <= chars.count && Array(chars[i..<(i + first.count)]) == first
+                })
             return canvas[cells[at], y].style
         }
         #expect(try style(ofCellContaining: "-3h") == theme[.overdue])
@@ -93,7 +113,9 @@ struct SLATests {
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(slaTickets()[1]))
         let text = render(s, theme: .fallback).lines.joined(separator: "\n")
-        #expect(text.contains("SLA first response") && text.contains("met 2026-11-23 10:00") && text.contains("(due 2026-11-23 11:00"))
+        #expect(
+            text.contains("SLA first response") && text.contains("met 2026-11-23 10:00")
+                && text.contains("(due 2026-11-23 11:00"))
         #expect(text.contains("SLA resolved") && text.contains("(in 42m)"))
         assertSnapshot(render(s, theme: .fallback), "sla-detail-120x40")
         s.detail = nil
@@ -108,19 +130,27 @@ struct SLATests {
 @Suite("Alerts pane")
 struct AlertsPaneTests {
     static let alerts = [
-        Alert(id: 7003, title: "Backup failed \u{1B}[31m(3 times)\u{202E}", severity: .critical, created: fixedNow.addingTimeInterval(-600),
-              device: "FAB-NAS", customer: "Fabrikam Manufacturing"),
-        Alert(id: 7001, title: "Machine offline for 15 minutes", severity: .critical, created: fixedNow.addingTimeInterval(-3_600),
-              device: "ACME-DC01", customer: "Acme Dental Group", ticketID: 7_002, message: "No heartbeat since 11:00."),
-        Alert(id: 7000, title: "Disk C: below 10% free", severity: .warning, created: fixedNow.addingTimeInterval(-7_200), device: "FAB-FS01", customer: "Fabrikam"),
+        Alert(
+            id: 7003, title: "Backup failed \u{1B}[31m(3 times)\u{202E}", severity: .critical,
+            created: fixedNow.addingTimeInterval(-600),
+            device: "FAB-NAS", customer: "Fabrikam Manufacturing"),
+        Alert(
+            id: 7001, title: "Machine offline for 15 minutes", severity: .critical,
+            created: fixedNow.addingTimeInterval(-3_600),
+            device: "ACME-DC01", customer: "Acme Dental Group", ticketID: 7_002, message: "No heartbeat since 11:00."),
+        Alert(
+            id: 7000, title: "Disk C: below 10% free", severity: .warning, created: fixedNow.addingTimeInterval(-7_200),
+            device: "FAB-FS01", customer: "Fabrikam"),
     ]
 
-    @Test("Atera: Tab reaches the alerts (in the log's place), the title bar counts the critical ones, Enter shows one and then its ticket")
+    @Test(
+        "Atera: Tab reaches the alerts (in the log's place), the title bar counts the critical ones, Enter shows one and then its ticket"
+    )
     func pane() {
         var s = sampleState(width: 120, height: 40)
         s.vendor = .atera
         _ = s.reduce(.key(.tab))
-        #expect(s.focus == .log) // no alerts yet: tickets ↔ log
+        #expect(s.focus == .log)  // no alerts yet: tickets ↔ log
         _ = s.reduce(.key(.tab))
         _ = s.reduce(.alerts(Self.alerts, at: fixedNow))
         _ = s.reduce(.key(.tab))
@@ -147,14 +177,18 @@ struct AlertsPaneTests {
 
 @Suite("Notifications (--notify)")
 struct NotifyTests {
-    @Test("a tier entered, a suspension, tickets newly breaching: one notification each, at most one a minute per kind; none without --notify")
+    @Test(
+        "a tier entered, a suspension, tickets newly breaching: one notification each, at most one a minute per kind; none without --notify"
+    )
     func triggers() {
         var s = sampleState(width: 120, height: 40)
         s.quota = Quota(used: 4_000, limit: 10_000, windowSeconds: 3_600)
-        #expect(s.reduce(.quota(Quota(used: 5_100, limit: 10_000, windowSeconds: 3_600), at: fixedNow)) == []) // not asked for
+        // not asked for
+        #expect(s.reduce(.quota(Quota(used: 5_100, limit: 10_000, windowSeconds: 3_600), at: fixedNow)) == [])
         s.quota = Quota(used: 4_000, limit: 10_000, windowSeconds: 3_600)
         s.setNotify(true)
-        #expect(s.reduce(.quota(Quota(used: 5_100, limit: 10_000, windowSeconds: 3_600), at: fixedNow))
+        #expect(
+            s.reduce(.quota(Quota(used: 5_100, limit: 10_000, windowSeconds: 3_600), at: fixedNow))
                 == [.notify("psatop api@contoso.example: quota at 51%: +0.5 s latency")])
         // The next tier within the minute: held back (one a minute per kind).
         #expect(s.reduce(.quota(Quota(used: 7_600, limit: 10_000, windowSeconds: 3_600), at: fixedNow)) == [])
@@ -164,14 +198,21 @@ struct NotifyTests {
         // Staying in a tier or going down: nothing.
         #expect(s.reduce(.quota(Quota(used: 7_700, limit: 10_000, windowSeconds: 3_600), at: fixedNow)) == [])
         // A suspension is its own kind.
-        let paused = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(60), reason: .suspended, detail: "threshold exceeded")))
-        #expect(paused.count == 1 && paused.first.map { if case .notify(let t) = $0 { t.contains("suspended") } else { false } } == true)
+        let paused = s.reduce(
+            .client(.paused(until: fixedNow.addingTimeInterval(60), reason: .suspended, detail: "threshold exceeded")))
+        #expect(
+            paused.count == 1
+                && paused.first.map { if case .notify(let t) = $0 { t.contains("suspended") } else { false } } == true)
         // Tickets newly breaching their SLA, counted on the second's tick.
         var t = sampleTickets(3)
         t[0].sla = SLA(stages: [SLAStage(.firstResponse, due: s.now.addingTimeInterval(30))])
         _ = s.reduce(.page(TicketPage(tickets: t, total: 3, next: nil), reset: true, at: s.now))
         #expect(s.slaBreached == 0)
         let later = s.reduce(.tick(s.now.addingTimeInterval(31)))
-        #expect(later.count == 1 && later.first.map { if case .notify(let t) = $0 { t.contains("1 ticket newly breaching SLA") } else { false } } == true)
+        #expect(
+            later.count == 1
+                && later.first.map {
+                    if case .notify(let t) = $0 { t.contains("1 ticket newly breaching SLA") } else { false }
+                } == true)
     }
 }

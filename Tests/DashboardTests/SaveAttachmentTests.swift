@@ -6,12 +6,17 @@ import Testing
 @Suite("Saving a ticket's attachment (w)")
 struct SaveAttachmentTests {
     static let files = [
-        TicketAttachment(id: 90_000_001, name: "error-screenshot.png", size: 48_213, author: "Dana Whitfield",
-                         date: fixedNow.addingTimeInterval(-7_200), isInternal: true),
-        TicketAttachment(id: 90_000_002, name: "../../.bashrc\u{202E}gnp.exe", size: 21, author: "Ravi Patel", date: fixedNow.addingTimeInterval(-3_600), isInternal: false),
+        TicketAttachment(
+            id: 90_000_001, name: "error-screenshot.png", size: 48_213, author: "Dana Whitfield",
+            date: fixedNow.addingTimeInterval(-7_200), isInternal: true),
+        TicketAttachment(
+            id: 90_000_002, name: "../../.bashrc\u{202E}gnp.exe", size: 21, author: "Ravi Patel",
+            date: fixedNow.addingTimeInterval(-3_600), isInternal: false),
     ]
 
-    @Test("the detail lists the attachments (name cleaned, size, who, when, who sees it); w asks where, ↓ picks another, Enter saves")
+    @Test(
+        "the detail lists the attachments (name cleaned, size, who, when, who sees it); w asks where, ↓ picks another, Enter saves"
+    )
     func listAndSave() {
         var s = openedDetail()
         let id = s.detail!.id
@@ -53,17 +58,25 @@ struct SaveAttachmentTests {
         #expect(s.detail?.save?.replacing == false)
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.attachmentExists(id: id, path: "/w/error-screenshot.png"))
-        #expect(s.reduce(.key(.char("y"))) == [.saveAttachment(id: id, Self.files[0], path: "error-screenshot.png", replace: true)])
+        #expect(
+            s.reduce(.key(.char("y"))) == [
+                .saveAttachment(id: id, Self.files[0], path: "error-screenshot.png", replace: true)
+            ])
         _ = s.reduce(.attachmentSaveFailed(id: id, name: "error-screenshot.png", error: "cannot write in /w"))
-        #expect(s.detail?.noticeIsError == true && s.detail?.notice == "error-screenshot.png not saved: cannot write in /w")
+        #expect(
+            s.detail?.noticeIsError == true && s.detail?.notice == "error-screenshot.png not saved: cannot write in /w")
     }
 
-    @Test("hostile file names: the last component only, no control, bidi or leading dot, bounded; nothing left is 'attachment'")
+    @Test(
+        "hostile file names: the last component only, no control, bidi or leading dot, bounded; nothing left is 'attachment'"
+    )
     func safeNames() {
         #expect(SafeFileName.clean("../../.bashrc\u{202E}gnp.exe") == "bashrcgnp.exe")
         #expect(SafeFileName.clean("C:\\Windows\\system32\\evil.dll") == "evil.dll")
         #expect(SafeFileName.clean("report\u{1B}[2J\u{7}.pdf") == "report[2J.pdf")
-        #expect(SafeFileName.clean("..") == "attachment" && SafeFileName.clean("/") == "attachment" && SafeFileName.clean("") == "attachment")
+        #expect(
+            SafeFileName.clean("..") == "attachment" && SafeFileName.clean("/") == "attachment"
+                && SafeFileName.clean("") == "attachment")
         #expect(SafeFileName.clean("a\u{200B}b\u{0}c.txt") == "abc.txt")
         let long = SafeFileName.clean(String(repeating: "x", count: 400) + ".pdf")
         #expect(long.count == 150 && long.hasSuffix(".pdf"))

@@ -38,7 +38,10 @@ struct SnapshotTests {
     static func screen(_ name: String, width w: Int, height h: Int) -> DashboardState {
         var s = name == "overview" ? multiTenantState(width: w, height: h) : sampleState(width: w, height: h)
         func keys(_ ks: Key...) { for k in ks { _ = s.reduce(.key(k)) } }
-        func open() { keys(.enter); _ = s.reduce(.detail(sampleTickets()[2])) }
+        func open() {
+            keys(.enter)
+            _ = s.reduce(.detail(sampleTickets()[2]))
+        }
         switch name {
         case "log": keys(.tab, .down)
         case "request": keys(.tab, .down, .down, .enter)
@@ -47,26 +50,37 @@ struct SnapshotTests {
         case "filter": keys(.char("/"), .char("d"), .char("a"), .char("n"), .char("a"))
         case "sorted": keys(.char("s"), .char("s"))
         case "picker", "confirm":
-            open(); keys(.char("s"))
+            open()
+            keys(.char("s"))
             _ = s.reduce(.choices(.status, ["New", "In Progress", "Waiting Customer", "Complete", "Escalated"]))
             if name == "confirm" { keys(.char("j"), .enter) }
         case "serverfilter":
             keys(.char("F"))
             for c in "status:New queue:\"Level I Support\"" { keys(.char(c)) }
         case "attach":
-            open(); keys(.char("a"))
+            open()
+            keys(.char("a"))
             for c in "~/logs/backup-2026-11-23.log" { keys(.char(c)) }
-            s.poll?.attachments = AttachmentUsage(used: 3_200_000, limit: 10_000_000, clearsAt: fixedNow.addingTimeInterval(252))
+            s.poll?.attachments = AttachmentUsage(
+                used: 3_200_000, limit: 10_000_000, clearsAt: fixedNow.addingTimeInterval(252))
         case "suspended":
             s.quota = Quota(used: 10_000, limit: 10_000, windowSeconds: 3_600)
-            _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded")))
-        default: break // main, overview
+            _ = s.reduce(
+                .client(
+                    .paused(
+                        until: fixedNow.addingTimeInterval(42), reason: .suspended,
+                        detail: "API call threshold exceeded")))
+        default: break  // main, overview
         }
         return s
     }
-    static let screens = ["main", "log", "request", "detail", "help", "filter", "sorted", "picker", "confirm", "attach", "serverfilter", "suspended", "overview"]
+    static let screens = [
+        "main", "log", "request", "detail", "help", "filter", "sorted", "picker", "confirm", "attach", "serverfilter",
+        "suspended", "overview",
+    ]
 
-    @Test("every pane and overlay in ASCII at both sizes: no box-drawing or block glyph left", arguments: screens, sizes)
+    @Test(
+        "every pane and overlay in ASCII at both sizes: no box-drawing or block glyph left", arguments: screens, sizes)
     func everyScreenASCII(name: String, size: (Int, Int)) {
         var s = Self.screen(name, width: size.0, height: size.1)
         s.ascii = true
@@ -86,7 +100,9 @@ struct SnapshotTests {
         assertSnapshot(canvas, "overlay-\(name)-\(size.0)x\(size.1)")
     }
 
-    @Test("the request view: what was asked and answered, credential headers redacted, hostile header sanitized", arguments: sizes)
+    @Test(
+        "the request view: what was asked and answered, credential headers redacted, hostile header sanitized",
+        arguments: sizes)
     func request(w: Int, h: Int) {
         var s = Self.screen("request", width: w, height: h)
         #expect(s.openRequest?.id == 4)
@@ -99,13 +115,19 @@ struct SnapshotTests {
         _ = s.reduce(.key(.char("j")))
         let bottom = render(s, theme: .fallback).text
         #expect(s.requestScroll == end && end > 0)
-        #expect(bottom.contains("Retry-After: 2") && bottom.contains("thread threshold") && bottom.contains("X-Evil: gnp.exe"))
+        #expect(
+            bottom.contains("Retry-After: 2") && bottom.contains("thread threshold")
+                && bottom.contains("X-Evil: gnp.exe"))
         #expect(!bottom.contains("\u{1B}") && !bottom.contains("\u{202E}") && !bottom.contains("\u{07}"))
         // y: the request as curl, the credentials as the variables psatop reads, never their values.
         let copied = s.reduce(.key(.char("y")))
-        #expect(copied == [.copy("curl -sS -X POST 'https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/query'"
-            + " -H \"ApiIntegrationCode: $AUTOTASK_INTEGRATION_CODE\" -H 'UserName: api@contoso.example' -H \"Secret: $AUTOTASK_SECRET\""
-            + " -H 'Content-Type: application/json' --data-raw '\(sampleExchange.requestBody!)'")])
+        #expect(
+            copied == [
+                .copy(
+                    "curl -sS -X POST 'https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/query'"
+                        + " -H \"ApiIntegrationCode: $AUTOTASK_INTEGRATION_CODE\" -H 'UserName: api@contoso.example' -H \"Secret: $AUTOTASK_SECRET\""
+                        + " -H 'Content-Type: application/json' --data-raw '\(sampleExchange.requestBody!)'")
+            ])
         #expect(s.flash?.hasPrefix("copied as curl") == true)
         // A body not kept whole is not copied (the command would send something else).
         var cut = s
@@ -115,24 +137,33 @@ struct SnapshotTests {
         var walk = s
         _ = walk.reduce(.key(.char("n")))
         #expect(walk.openRequest?.id == 3 && walk.logSelected == 3 && walk.requestScroll == 0)
-        _ = walk.reduce(.key(.char("N"))); _ = walk.reduce(.key(.char("N")))
+        _ = walk.reduce(.key(.char("N")))
+        _ = walk.reduce(.key(.char("N")))
         #expect(walk.openRequest?.id == 5 && walk.logSelected == 1)
-        _ = walk.reduce(.key(.char("N"))); _ = walk.reduce(.key(.char("N")))
+        _ = walk.reduce(.key(.char("N")))
+        _ = walk.reduce(.key(.char("N")))
         #expect(walk.openRequest?.id == 6 && walk.flash == "the newest request shown")
         _ = s.reduce(.key(.escape))
         #expect(s.openRequest == nil && s.focus == .log && s.logSelected == 2)
     }
 
-    @Test("Atera's gauge says whose count it shows: the server's X-RateLimit-* while fresh, else ours (and how old the server's word is)")
+    @Test(
+        "Atera's gauge says whose count it shows: the server's X-RateLimit-* while fresh, else ours (and how old the server's word is)"
+    )
     func ateraServerCount() {
         var s = DashboardState(vendor: .atera, tenant: "demo", now: fixedNow, width: 120, height: 40)
-        s.quota = Quota(used: 100, limit: 700, windowSeconds: 60,
-                        server: ServerRateLimit(limit: 700, remaining: 600, resetAt: fixedNow.addingTimeInterval(20), at: fixedNow.addingTimeInterval(-2)))
+        s.quota = Quota(
+            used: 100, limit: 700, windowSeconds: 60,
+            server: ServerRateLimit(
+                limit: 700, remaining: 600, resetAt: fixedNow.addingTimeInterval(20),
+                at: fixedNow.addingTimeInterval(-2)))
         var text = render(s, theme: .fallback).text
         #expect(text.contains("100 / 700 requests per minute (the server's count)"))
         #expect(text.contains("X-RateLimit: 600 of 700 left, resets in 20s"))
-        s.quota = Quota(used: 3, limit: 700, windowSeconds: 60,
-                        server: ServerRateLimit(limit: 700, remaining: 600, resetAt: nil, at: fixedNow.addingTimeInterval(-120), fresh: false))
+        s.quota = Quota(
+            used: 3, limit: 700, windowSeconds: 60,
+            server: ServerRateLimit(
+                limit: 700, remaining: 600, resetAt: nil, at: fixedNow.addingTimeInterval(-120), fresh: false))
         text = render(s, theme: .fallback).text
         #expect(text.contains("3 / 700 our requests per minute") && text.contains("the server's X-RateLimit-* 2m ago"))
         s.quota = Quota(used: 3, limit: 700, windowSeconds: 60)
@@ -153,7 +184,10 @@ struct SnapshotTests {
     func suspended(w: Int, h: Int) {
         var s = sampleState(width: w, height: h)
         s.quota = Quota(used: 10_000, limit: 10_000, windowSeconds: 3_600)
-        _ = s.reduce(.client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded")))
+        _ = s.reduce(
+            .client(
+                .paused(
+                    until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "API call threshold exceeded")))
         assertSnapshot(render(s, theme: .fallback), "suspended-\(w)x\(h)")
     }
 
@@ -180,12 +214,17 @@ struct SnapshotTests {
         #expect(render(s, theme: .fallback).text.contains("Tickets 3/1,234"))
     }
 
-    @Test("every line is exactly the screen width, whatever the titles hold", arguments: [(80, 24), (120, 40), (97, 31), (200, 60)])
+    @Test(
+        "every line is exactly the screen width, whatever the titles hold",
+        arguments: [(80, 24), (120, 40), (97, 31), (200, 60)])
     func widths(w: Int, h: Int) {
         var s = sampleState(width: w, height: h)
         for screen in 0..<3 {
             if screen == 1 { _ = s.reduce(.key(.enter)) }
-            if screen == 2 { _ = s.reduce(.key(.escape)); s.ascii = true }
+            if screen == 2 {
+                _ = s.reduce(.key(.escape))
+                s.ascii = true
+            }
             let c = render(s, theme: .fallback)
             for line in c.lines { #expect(TextWidth.of(line) == w) }
         }
@@ -197,7 +236,8 @@ struct SnapshotTests {
         for cell in c.cells {
             for u in cell.char.unicodeScalars {
                 #expect(u.value >= 0x20 && u.value != 0x7F && !(0x80..<0xA0).contains(u.value))
-                #expect(!(0x202A...0x202E).contains(u.value) && !(0x2066...0x2069).contains(u.value) && u.value != 0x200B)
+                #expect(
+                    !(0x202A...0x202E).contains(u.value) && !(0x2066...0x2069).contains(u.value) && u.value != 0x200B)
             }
         }
         #expect(c.text.contains("RED ALERT escape injection"))
@@ -211,13 +251,22 @@ struct SnapshotTests {
 
 /// Three tenants: the sample one shown, one suspended, one Atera that has not answered.
 func multiTenantState(width: Int, height: Int) -> DashboardState {
-    var s = DashboardState.multi([(.autotask, "contoso"), (.autotask, "northwind"), (.atera, "fabrikam")], now: fixedNow, width: width, height: height)
+    var s = DashboardState.multi(
+        [(.autotask, "contoso"), (.autotask, "northwind"), (.atera, "fabrikam")], now: fixedNow, width: width,
+        height: height)
     let sample = sampleState(width: width, height: height)
     _ = s.reduce(.tenant(0, .quota(sample.quota!, at: sample.quotaAt!)))
-    _ = s.reduce(.tenant(0, .page(TicketPage(tickets: sampleTickets(), total: 1_234, next: .afterID(7_039)), reset: true, at: fixedNow)))
+    _ = s.reduce(
+        .tenant(
+            0,
+            .page(TicketPage(tickets: sampleTickets(), total: 1_234, next: .afterID(7_039)), reset: true, at: fixedNow))
+    )
     _ = s.reduce(.tenant(0, .poll(sample.poll!)))
     _ = s.reduce(.tenant(1, .quota(Quota(used: 20_000, limit: 20_000, windowSeconds: 3_600), at: fixedNow)))
-    _ = s.reduce(.tenant(1, .client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "threshold exceeded"))))
+    _ = s.reduce(
+        .tenant(
+            1,
+            .client(.paused(until: fixedNow.addingTimeInterval(42), reason: .suspended, detail: "threshold exceeded"))))
     _ = s.reduce(.tenant(2, .quotaFailed("connection refused", at: fixedNow)))
     s.timeZone = TimeZone(identifier: "UTC")!
     return s

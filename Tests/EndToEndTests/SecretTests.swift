@@ -1,129 +1,156 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension EndToEnd {
-@Suite("Secrets never show", .serialized)
-struct SecretTests {
-    /// The simulator's own credentials, given to psatop the way a user would (environment, secret files).
-    static let secret = "demo-secret-not-real", code = "DEMO-INTEGRATION-CODE", ateraKey = "demo-atera-key-not-real"
-    static let planted = [secret, code, ateraKey]
+    @Suite("Secrets never show", .serialized)
+    struct SecretTests {
+        /// The simulator's own credentials, given to psatop the way a user would (environment, secret files).
+        static let secret = "demo-secret-not-real", code = "DEMO-INTEGRATION-CODE", ateraKey = "demo-atera-key-not-real"
+        static let planted = [secret, code, ateraKey]
 
-    static func leaks(_ text: String) -> [String] { planted.filter { text.contains($0) } }
+        static func leaks(_ text: String) -> [String] { planted.filter { text.contains($0) } }
 
-    @Test("the request log, screens, stderr log, JSON/CSV/status/metrics output, config check, errors and argv never carry a secret")
-    func grepEverything() async throws {
-        let bin = try psatopBinary()
-        let sim = try SimServer(bin, extra: ["--faults", "500=0.2,503=0.1,malformed=0.05,html=0.05,reset=0.05", "--tickets", "300"])
-        defer { sim.stop() }
-        let env = "AUTOTASK_USERNAME=api-user@demo.example AUTOTASK_SECRET=\(Self.secret) AUTOTASK_INTEGRATION_CODE=\(Self.code) ATERA_API_KEY=\(Self.ateraKey)"
-        var seen: [(String, String)] = []
+        @Test(
+            "the request log, screens, stderr log, JSON/CSV/status/metrics output, config check, errors and argv never carry a secret"
+        )
+        func grepEverything() async throws {
+            let bin = try psatopBinary()
+            let sim = try SimServer(
+                bin, extra: ["--faults", "500=0.2,503=0.1,malformed=0.05,html=0.05,reset=0.05", "--tickets", "300"])
+            defer { sim.stop() }
+            let env =
+                "AUTOTASK_USERNAME=api-user@demo.example AUTOTASK_SECRET=\(Self.secret) AUTOTASK_INTEGRATION_CODE=\(Self.code) ATERA_API_KEY=\(Self.ateraKey)"
+            var seen: [(String, String)] = []
 
-        // Headless commands (stdout and stderr together), with faults in the way.
-        // -v adds the request log on stderr (every attempt, with the faults' errors), which must be as clean.
-        for args in ["tickets --all --json -v", "tickets --all --csv", "status -v", "status --json",
-                     "tickets --vendor atera --base-url \(sim.ateraURL) --all --json -v", "status --vendor atera --base-url \(sim.ateraURL) -v"] {
-            let full = args.contains("--base-url") ? args : args + " --base-url \(sim.autotaskURL)"
-            let r = try spawn(["/bin/sh", "-c", "env \(env) \(bin) \(full) 2>&1"])
-            seen.append((full, r.output))
-            if args.contains("-v") { #expect(r.output.contains(" 200 "), "-v wrote no request line: \(full)") }
-        }
-        // Wrong credentials and an unreachable server: the error paths.
-        for args in ["status --base-url \(sim.autotaskURL)", "tickets --base-url http://127.0.0.1:9/ATServicesRest/V1.0"] {
-            let wrong = "AUTOTASK_USERNAME=api-user@demo.example AUTOTASK_SECRET=\(Self.secret)-but-wrong AUTOTASK_INTEGRATION_CODE=\(Self.code)"
-            seen.append((args, try spawn(["/bin/sh", "-c", "env \(wrong) \(bin) \(args) 2>&1"]).output))
-        }
+            // Headless commands (stdout and stderr together), with faults in the way.
+            // -v adds the request log on stderr (every attempt, with the faults' errors), which must be as clean.
+            for args in [
+                "tickets --all --json -v", "tickets --all --csv", "status -v", "status --json",
+                "tickets --vendor atera --base-url \(sim.ateraURL) --all --json -v",
+                "status --vendor atera --base-url \(sim.ateraURL) -v",
+            ] {
+                let full = args.contains("--base-url") ? args : args + " --base-url \(sim.autotaskURL)"
+                let r = try spawn(["/bin/sh", "-c", "env \(env) \(bin) \(full) 2>&1"])
+                seen.append((full, r.output))
+                if args.contains("-v") { #expect(r.output.contains(" 200 "), "-v wrote no request line: \(full)") }
+            }
+            // Wrong credentials and an unreachable server: the error paths.
+            for args in [
+                "status --base-url \(sim.autotaskURL)", "tickets --base-url http://127.0.0.1:9/ATServicesRest/V1.0",
+            ] {
+                let wrong =
+                    "AUTOTASK_USERNAME=api-user@demo.example AUTOTASK_SECRET=\(Self.secret)-but-wrong AUTOTASK_INTEGRATION_CODE=\(Self.code)"
+                seen.append((args, try spawn(["/bin/sh", "-c", "env \(wrong) \(bin) \(args) 2>&1"]).output))
+            }
 
-        // A profile with secret files, config check, and the metrics endpoint.
-        let dir = NSTemporaryDirectory() + "psatop-secrets-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Self.secret.write(toFile: dir + "/s", atomically: true, encoding: .utf8)
-        try Self.code.write(toFile: dir + "/c", atomically: true, encoding: .utf8)
-        chmod(dir + "/s", 0o600); chmod(dir + "/c", 0o644) // the code file is too open: refused, and said so without its content
-        try """
-        [profiles.t]
-        vendor = "autotask"
-        base_url = "\(sim.autotaskURL)"
-        username = "api-user@demo.example"
-        secret = { file = "\(dir)/s" }
-        integration_code = { file = "\(dir)/c" }
-        """.write(toFile: dir + "/config.toml", atomically: true, encoding: .utf8)
-        seen.append(("config check", try spawn([bin, "config", "check", "--config", dir + "/config.toml"]).output))
-        seen.append(("status --profile (refused file)", try spawn([bin, "status", "--config", dir + "/config.toml", "--profile", "t"]).output))
-        chmod(dir + "/c", 0o600)
-        seen.append(("status --profile", try spawn([bin, "status", "--config", dir + "/config.toml", "--profile", "t"]).output))
+            // A profile with secret files, config check, and the metrics endpoint.
+            let dir = NSTemporaryDirectory() + "psatop-secrets-\(getpid())"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try Self.secret.write(toFile: dir + "/s", atomically: true, encoding: .utf8)
+            try Self.code.write(toFile: dir + "/c", atomically: true, encoding: .utf8)
+            chmod(dir + "/s", 0o600)
+            chmod(dir + "/c", 0o644)  // the code file is too open: refused, and said so without its content
+            try """
+            [profiles.t]
+            vendor = "autotask"
+            base_url = "\(sim.autotaskURL)"
+            username = "api-user@demo.example"
+            secret = { file = "\(dir)/s" }
+            integration_code = { file = "\(dir)/c" }
+            """.write(toFile: dir + "/config.toml", atomically: true, encoding: .utf8)
+            seen.append(("config check", try spawn([bin, "config", "check", "--config", dir + "/config.toml"]).output))
+            seen.append(
+                (
+                    "status --profile (refused file)",
+                    try spawn([bin, "status", "--config", dir + "/config.toml", "--profile", "t"]).output
+                ))
+            chmod(dir + "/c", 0o600)
+            seen.append(
+                (
+                    "status --profile",
+                    try spawn([bin, "status", "--config", dir + "/config.toml", "--profile", "t"]).output
+                ))
 
-        // The dashboard under tmux: screens of the list, the log, a detail; argv; the stderr log.
-        let t = Tmux()
-        defer { t.kill() }
-        try await t.start(width: 160, height: 48)
-        try t.type("env \(env) \(bin) --base-url \(sim.autotaskURL) --stderr-log \(dir)/stderr.log")
-        // With a fault on nearly every other answer the first page may fail five times running
-        // (the simulator's faults are seeded): then r asks again, as a person would.
-        for _ in 0..<5 {
-            let s = try await t.waitFor("the list or its error") { $0.contains("Tickets 1/") || $0.contains("could not load tickets") }
-            if s.contains("Tickets 1/") { break }
-            seen.append(("screen: list error", s))
-            try t.keys("r")
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        try await t.waitFor("Tickets 1/")
-        seen.append(("screen: list", try t.screen()))
-        if let pid = try t.programPID() {
-            let argv = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            #expect(!argv.isEmpty)
-            seen.append(("argv", argv.replacingOccurrences(of: "\0", with: " ")))
-            seen.append(("ps", try spawn(["/bin/ps", "-o", "args=", "-p", String(pid)]).output))
-        }
-        try t.keys("Tab")
-        try await t.waitFor("Tab tickets")
-        seen.append(("screen: log", try t.screen()))
-        // One request in full: its headers (the credentials redacted) and, at the end, its answer.
-        try t.keys("Enter")
-        let request = try await t.waitFor("Request headers")
-        #expect(request.contains("Secret: [redacted]") && request.contains("ApiIntegrationCode: [redacted]"), "\(request)")
-        seen.append(("screen: request", request))
-        try t.keys("G")
-        // (At the end: "Response …" in view, or the position "…-N/N" when the body is longer than the screen.)
-        try await t.waitFor("the end of the request") { $0.contains("Response ") || $0.range(of: #"-([0-9]+)/\1 "#, options: .regularExpression) != nil }
-        seen.append(("screen: request, its end", try t.screen()))
-        // y: the request as curl, with the credentials as variables — and it runs, given them.
-        try t.run(["set-option", "-s", "set-clipboard", "on"])
-        try t.keys("y")
-        try await t.waitFor("copied as curl")
-        let curl = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        seen.append(("the request as curl", curl))
-        #expect(curl.hasPrefix("curl ") && curl.contains("$AUTOTASK_SECRET"), "\(curl)")
-        try (curl + " -o /dev/null -w '%{http_code}'").write(toFile: dir + "/again.sh", atomically: true, encoding: .utf8)
-        var codes: [String] = []
-        for _ in 0..<5 where !codes.contains("200") { // (faults are on: a few tries for one clean answer)
-            codes.append(try spawn(["/bin/sh", "-c", "env \(env) sh \(dir)/again.sh"]).output)
-        }
-        #expect(codes.contains("200") && !codes.contains("401"), "curl answered \(codes)")
-        try t.keys("Escape", "Tab", "Enter")
-        // (The detail's own label: the description may sit below the fold behind the SLA stages.)
-        try await t.waitFor("Last activity")
-        seen.append(("screen: detail", try t.screen()))
-        try t.keys("q")
-        try await t.expectCookedShell()
-        let stderrLog = (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""
-        // It holds the request log, as -v writes it, so the grep below reads every request line.
-        #expect(stderrLog.contains("ThresholdInformation"), "the --stderr-log file has no request line")
-        seen.append(("stderr log", stderrLog))
+            // The dashboard under tmux: screens of the list, the log, a detail; argv; the stderr log.
+            let t = Tmux()
+            defer { t.kill() }
+            try await t.start(width: 160, height: 48)
+            try t.type("env \(env) \(bin) --base-url \(sim.autotaskURL) --stderr-log \(dir)/stderr.log")
+            // With a fault on nearly every other answer the first page may fail five times running
+            // (the simulator's faults are seeded): then r asks again, as a person would.
+            for _ in 0..<5 {
+                let s = try await t.waitFor("the list or its error") {
+                    $0.contains("Tickets 1/") || $0.contains("could not load tickets")
+                }
+                if s.contains("Tickets 1/") { break }
+                seen.append(("screen: list error", s))
+                try t.keys("r")
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            try await t.waitFor("Tickets 1/")
+            seen.append(("screen: list", try t.screen()))
+            if let pid = try t.programPID() {
+                let argv = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+                #expect(!argv.isEmpty)
+                seen.append(("argv", argv.replacingOccurrences(of: "\0", with: " ")))
+                seen.append(("ps", try spawn(["/bin/ps", "-o", "args=", "-p", String(pid)]).output))
+            }
+            try t.keys("Tab")
+            try await t.waitFor("Tab tickets")
+            seen.append(("screen: log", try t.screen()))
+            // One request in full: its headers (the credentials redacted) and, at the end, its answer.
+            try t.keys("Enter")
+            let request = try await t.waitFor("Request headers")
+            #expect(
+                request.contains("Secret: [redacted]") && request.contains("ApiIntegrationCode: [redacted]"),
+                "\(request)")
+            seen.append(("screen: request", request))
+            try t.keys("G")
+            // (At the end: "Response …" in view, or the position "…-N/N" when the body is longer than the screen.)
+            try await t.waitFor("the end of the request") {
+                $0.contains("Response ") || $0.range(of: #"-([0-9]+)/\1 "#, options: .regularExpression) != nil
+            }
+            seen.append(("screen: request, its end", try t.screen()))
+            // y: the request as curl, with the credentials as variables — and it runs, given them.
+            try t.run(["set-option", "-s", "set-clipboard", "on"])
+            try t.keys("y")
+            try await t.waitFor("copied as curl")
+            let curl = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            seen.append(("the request as curl", curl))
+            #expect(curl.hasPrefix("curl ") && curl.contains("$AUTOTASK_SECRET"), "\(curl)")
+            try (curl + " -o /dev/null -w '%{http_code}'").write(
+                toFile: dir + "/again.sh", atomically: true, encoding: .utf8)
+            var codes: [String] = []
+            for _ in 0..<5 where !codes.contains("200") {  // (faults are on: a few tries for one clean answer)
+                codes.append(try spawn(["/bin/sh", "-c", "env \(env) sh \(dir)/again.sh"]).output)
+            }
+            #expect(codes.contains("200") && !codes.contains("401"), "curl answered \(codes)")
+            try t.keys("Escape", "Tab", "Enter")
+            // (The detail's own label: the description may sit below the fold behind the SLA stages.)
+            try await t.waitFor("Last activity")
+            seen.append(("screen: detail", try t.screen()))
+            try t.keys("q")
+            try await t.expectCookedShell()
+            let stderrLog = (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""
+            // It holds the request log, as -v writes it, so the grep below reads every request line.
+            #expect(stderrLog.contains("ThresholdInformation"), "the --stderr-log file has no request line")
+            seen.append(("stderr log", stderrLog))
 
-        #expect(seen.count >= 18)
-        // The grep itself works: the simulator prints its own (test-only) credentials at start.
-        #expect(Self.leaks((try? String(contentsOfFile: sim.log, encoding: .utf8)) ?? "").count == 3)
-        for (what, text) in seen {
-            #expect(Self.leaks(text).isEmpty, "\(what) shows a secret:\n\(text.prefix(2_000))")
+            #expect(seen.count >= 18)
+            // The grep itself works: the simulator prints its own (test-only) credentials at start.
+            #expect(Self.leaks((try? String(contentsOfFile: sim.log, encoding: .utf8)) ?? "").count == 3)
+            for (what, text) in seen {
+                #expect(Self.leaks(text).isEmpty, "\(what) shows a secret:\n\(text.prefix(2_000))")
+            }
+            // The runs did meet the faults and the errors (so the error paths were read, not skipped).
+            let all = seen.map(\.1).joined(separator: "\n")
+            #expect(all.contains("bad credentials") || all.contains("401"))
+            #expect(all.contains("group or others can read it"))
         }
-        // The runs did meet the faults and the errors (so the error paths were read, not skipped).
-        let all = seen.map(\.1).joined(separator: "\n")
-        #expect(all.contains("bad credentials") || all.contains("401"))
-        #expect(all.contains("group or others can read it"))
     }
-}
 }

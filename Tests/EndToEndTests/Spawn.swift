@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct SpawnFailed: Error { let errno: Int32 }
@@ -9,7 +10,9 @@ struct SpawnFailed: Error { let errno: Int32 }
 /// A spawned program that ran past its time: killed, with what it had printed.
 struct SpawnTimedOut: Error, CustomStringConvertible {
     let argv: [String], seconds: Double, output: String
-    var description: String { "\(argv.joined(separator: " ")) ran past \(seconds) s and was killed; it had printed:\n\(output.suffix(2_000))" }
+    var description: String {
+        "\(argv.joined(separator: " ")) ran past \(seconds) s and was killed; it had printed:\n\(output.suffix(2_000))"
+    }
 }
 
 /// File actions every spawned child starts from: stdin from /dev/null. Callers end with
@@ -69,7 +72,10 @@ func spawn(_ argv: [String], capture: Bool = true, seconds: Double = 120) throws
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cargs, environ)
     if capture { close(fds[1]) }
-    guard rc == 0 else { if capture { close(fds[0]) }; throw SpawnFailed(errno: rc) }
+    guard rc == 0 else {
+        if capture { close(fds[0]) }
+        throw SpawnFailed(errno: rc)
+    }
     let deadline = Date().addingTimeInterval(seconds)
     var output = Data()
     var timedOut = false
@@ -78,7 +84,10 @@ func spawn(_ argv: [String], capture: Bool = true, seconds: Double = 120) throws
         var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
         while true {
             let left = deadline.timeIntervalSinceNow
-            if left <= 0 { timedOut = true; break }
+            if left <= 0 {
+                timedOut = true
+                break
+            }
             let ready = poll(&pfd, 1, Int32(min(left, 1) * 1_000))
             if ready < 0 && errno == EINTR { continue }
             if ready == 0 { continue }
@@ -149,9 +158,14 @@ final class SimServer {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let r = text.range(of: #"http://127\.0\.0\.1:(\d+)/ATServicesRest"#, options: .regularExpression) {
                 found = Int(text[r].dropFirst("http://127.0.0.1:".count).prefix { $0.isNumber })
-            } else { usleep(50_000) }
+            } else {
+                usleep(50_000)
+            }
         }
-        guard let found else { kill(p, SIGKILL); throw CocoaError(.fileReadUnknown) }
+        guard let found else {
+            kill(p, SIGKILL)
+            throw CocoaError(.fileReadUnknown)
+        }
         port = found
     }
 
@@ -166,7 +180,11 @@ final class SimServer {
         while true {
             let r = waitpid(pid, &status, WNOHANG)
             if r == pid || (r == -1 && errno != EINTR) { break }
-            if Date() >= deadline { kill(pid, SIGKILL); while waitpid(pid, &status, 0) == -1 && errno == EINTR {}; break }
+            if Date() >= deadline {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                break
+            }
             usleep(20_000)
         }
         unlink(log)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Drives the real binary in a private tmux server, as a person would: keys in, screen out.
@@ -17,8 +18,12 @@ final class Tmux {
     }
 
     func start(width: Int, height: Int) async throws {
-        try run(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
-                 "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "TERM=tmux-256color", "LANG=C.UTF-8", "PS1=$ ", "bash", "--norc", "--noprofile"], capture: false)
+        try run(
+            [
+                "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+                "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "TERM=tmux-256color", "LANG=C.UTF-8", "PS1=$ ", "bash",
+                "--norc", "--noprofile",
+            ], capture: false)
         try run(["set-option", "-t", session, "window-size", "manual"])
         // Keys typed before the shell's first prompt are lost.
         try await waitFor("the shell prompt", seconds: 10) { $0.contains("$") }
@@ -26,12 +31,16 @@ final class Tmux {
 
     /// The program the pane's shell is running (its first child), if any.
     func programPID() throws -> Int32? {
-        let shell = try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return try spawn(["/usr/bin/pgrep", "-P", shell]).output.split(separator: "\n").first.flatMap { Int32($0) }
     }
 
     func keys(_ k: String...) throws { try run(["send-keys", "-t", session] + k) }
-    func type(_ text: String) throws { try run(["send-keys", "-t", session, "-l", text]); try keys("Enter") }
+    func type(_ text: String) throws {
+        try run(["send-keys", "-t", session, "-l", text])
+        try keys("Enter")
+    }
     func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
     /// The screen with its colours and attributes as escape sequences (tmux's own spelling).
     func screenWithEscapes() throws -> String { try run(["capture-pane", "-t", session, "-p", "-e"]) }
@@ -49,7 +58,8 @@ final class Tmux {
     func expectCookedShell(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try type("stty -a | tr ' ' '\\n' | grep -x -e -icanon -e -echo || echo COOKED-$((40+2))")
         try await waitFor("COOKED-42")
-        let modes = try run(["display-message", "-p", "-t", session, "#{alternate_on} #{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let modes = try run(["display-message", "-p", "-t", session, "#{alternate_on} #{cursor_flag}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(modes == "0 1", "alternate screen, cursor shown: \(modes)", sourceLocation: sourceLocation)
     }
 

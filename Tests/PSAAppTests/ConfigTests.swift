@@ -6,28 +6,28 @@ import Testing
 @Suite("Config file and profiles")
 struct ConfigTests {
     static let good = """
-    # psatop profiles
-    default = "contoso"
-    theme = "mono"
+        # psatop profiles
+        default = "contoso"
+        theme = "mono"
 
-    [profiles.contoso]
-    vendor = "autotask"
-    zone = 3
-    username = "api@contoso.example"
-    secret = { env = "CONTOSO_SECRET" }
-    integration_code = { env = "CONTOSO_CODE" }
-    ceiling = 60
-    poll_budget = 0.5
+        [profiles.contoso]
+        vendor = "autotask"
+        zone = 3
+        username = "api@contoso.example"
+        secret = { env = "CONTOSO_SECRET" }
+        integration_code = { env = "CONTOSO_CODE" }
+        ceiling = 60
+        poll_budget = 0.5
 
-    [profiles.fabrikam]
-    vendor = "atera"
-    api_key = { file = "/tmp/psatop-test-fabrikam.key" }
-    atera_limit = 500
-    theme = "default"
+        [profiles.fabrikam]
+        vendor = "atera"
+        api_key = { file = "/tmp/psatop-test-fabrikam.key" }
+        atera_limit = 500
+        theme = "default"
 
-    [profiles.lab]
-    demo = true
-    """
+        [profiles.lab]
+        demo = true
+        """
 
     @Test("profiles parse in file order with their settings; zone becomes the base URL")
     func parses() throws {
@@ -43,18 +43,29 @@ struct ConfigTests {
         #expect(c.profiles[2].demo)
     }
 
-    @Test("me: the person's e-mail per profile (Atera writes comments as this technician); not an e-mail is refused with its line")
+    @Test(
+        "me: the person's e-mail per profile (Atera writes comments as this technician); not an e-mail is refused with its line"
+    )
     func me() throws {
-        let c = try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nme = \"dana@msp.example\"\n", file: "c.toml")
+        let c = try PSAConfig.parse(
+            "[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nme = \"dana@msp.example\"\n", file: "c.toml")
         #expect(c.profiles[0].me == "dana@msp.example")
-        #expect(throws: (any Error).self) { try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nme = \"dana\"\n", file: "c.toml") }
+        #expect(throws: (any Error).self) {
+            try PSAConfig.parse(
+                "[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nme = \"dana\"\n", file: "c.toml")
+        }
     }
 
-    @Test("notify = true turns on the dashboard's terminal notifications for every tenant; not a boolean is refused with its line")
+    @Test(
+        "notify = true turns on the dashboard's terminal notifications for every tenant; not a boolean is refused with its line"
+    )
     func notifyKey() throws {
-        let c = try PSAConfig.parse("notify = true\n[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\n", file: "c.toml")
+        let c = try PSAConfig.parse(
+            "notify = true\n[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\n", file: "c.toml")
         #expect(c.notify == true)
-        #expect(try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\n", file: "c.toml").notify == nil)
+        #expect(
+            try PSAConfig.parse("[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\n", file: "c.toml").notify
+                == nil)
         do {
             _ = try PSAConfig.parse("theme = \"x\"\nnotify = \"yes\"\n", file: "c.toml")
             Issue.record("accepted notify = \"yes\"")
@@ -73,17 +84,25 @@ struct ConfigTests {
         #expect(try choice.resolve().allSatisfy(\.notify))
     }
 
-    @Test("errors name the line", arguments: [
-        ("[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\nsecret = \"hunter2\"\n", 4, "must not be written in the file"),
-        ("[profiles.a]\nvendor = \"autotsk\"\n", 2, "vendor must be \"autotask\", \"atera\" or \"halo\""),
-        ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nvendr = 1\n", 4, "unknown key 'vendr'"),
-        ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nceiling = 140\n", 4, "ceiling must be a percentage"),
-        ("[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\n\n", 1, "needs secret"),
-        ("default = \"nope\"\n[profiles.a]\ndemo = true\n", 1, "default profile 'nope' is not defined"),
-        ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" \n", 3, ""),
-        ("[profiles.a]\ndemo = true\nbase_url = \"http://example.com/x\"\n", 3, "http"),
-        ("colour = \"red\"\n", 1, "unknown key 'colour'"),
-    ])
+    @Test(
+        "errors name the line",
+        arguments: [
+            (
+                "[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\nsecret = \"hunter2\"\n", 4,
+                "must not be written in the file"
+            ),
+            ("[profiles.a]\nvendor = \"autotsk\"\n", 2, "vendor must be \"autotask\", \"atera\" or \"halo\""),
+            ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nvendr = 1\n", 4, "unknown key 'vendr'"),
+            (
+                "[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nceiling = 140\n", 4,
+                "ceiling must be a percentage"
+            ),
+            ("[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\n\n", 1, "needs secret"),
+            ("default = \"nope\"\n[profiles.a]\ndemo = true\n", 1, "default profile 'nope' is not defined"),
+            ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" \n", 3, ""),
+            ("[profiles.a]\ndemo = true\nbase_url = \"http://example.com/x\"\n", 3, "http"),
+            ("colour = \"red\"\n", 1, "unknown key 'colour'"),
+        ])
     func errors(text: String, line: Int, message: String) {
         do {
             _ = try PSAConfig.parse(text, file: "c.toml")
@@ -125,7 +144,8 @@ struct ConfigTests {
         try "atera-key-value-123".write(toFile: keyPath, atomically: true, encoding: .utf8)
         defer { unlink(keyPath) }
         chmod(keyPath, 0o644)
-        let c = try PSAConfig.parse(Self.good.replacingOccurrences(of: "/tmp/psatop-test-fabrikam.key", with: keyPath), file: "config.toml")
+        let c = try PSAConfig.parse(
+            Self.good.replacingOccurrences(of: "/tmp/psatop-test-fabrikam.key", with: keyPath), file: "config.toml")
         let env = ["CONTOSO_SECRET": "contoso-secret-value", "HOME": "/tmp"]
         let (text, ok) = ConfigReport.describe(c, environment: env)
         #expect(!ok)
@@ -140,7 +160,8 @@ struct ConfigTests {
         #expect(!text2.contains("code-value-42") && !text2.contains("atera-key-value-123"))
     }
 
-    @Test("flags override the profile; --profile picks one; the default is used without flags; --all takes every profile")
+    @Test(
+        "flags override the profile; --profile picks one; the default is used without flags; --all takes every profile")
     func choice() throws {
         let dir = NSTemporaryDirectory() + "psatop-cfg-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/psatop", withIntermediateDirectories: true)
@@ -154,8 +175,13 @@ struct ConfigTests {
 
         var choice = TenantChoice()
         let d = try choice.resolve(environment: env)
-        #expect(d.count == 1 && d[0].name == "contoso" && d[0].ceiling == 0.6 && d[0].pollBudgetPercent == 0.5 && d[0].theme == "mono")
-        guard case .autotask(let creds)? = d[0].credentials else { Issue.record("no credentials"); return }
+        #expect(
+            d.count == 1 && d[0].name == "contoso" && d[0].ceiling == 0.6 && d[0].pollBudgetPercent == 0.5
+                && d[0].theme == "mono")
+        guard case .autotask(let creds)? = d[0].credentials else {
+            Issue.record("no credentials")
+            return
+        }
         #expect(creds.userName == "api@contoso.example" && creds.secret == "s-123456")
 
         choice.ceilingPercent = 50
@@ -174,8 +200,13 @@ struct ConfigTests {
         // Without a file, --all needs --demo.
         var none = TenantChoice()
         none.all = true
-        #expect(throws: ConfigurationError.self) { try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"]) }
+        #expect(throws: ConfigurationError.self) {
+            try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"])
+        }
         none.demo = true
-        #expect(try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"]).map { $0.name ?? "" } == ["demo", "contoso", "fabrikam", "tailspin"])
+        #expect(
+            try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"]).map { $0.name ?? "" } == [
+                "demo", "contoso", "fabrikam", "tailspin",
+            ])
     }
 }

@@ -18,7 +18,8 @@ struct HARCorpusTests {
     }
 
     static var files: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".har") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".har") }
+            .sorted()
     }
 
     struct Exchange {
@@ -35,10 +36,12 @@ struct HARCorpusTests {
         let entries = try #require((root["log"] as? [String: Any])?["entries"] as? [[String: Any]])
         return entries.compactMap { e in
             guard let req = e["request"] as? [String: Any], let res = e["response"] as? [String: Any],
-                  let url = req["url"] as? String, let path = URLComponents(string: url)?.path else { return nil }
+                let url = req["url"] as? String, let path = URLComponents(string: url)?.path
+            else { return nil }
             let text = (res["content"] as? [String: Any])?["text"] as? String ?? ""
-            return Exchange(method: req["method"] as? String ?? "GET", path: path.lowercased(),
-                            status: res["status"] as? Int ?? 0, body: Data(text.utf8))
+            return Exchange(
+                method: req["method"] as? String ?? "GET", path: path.lowercased(),
+                status: res["status"] as? Int ?? 0, body: Data(text.utf8))
         }
     }
 
@@ -46,16 +49,27 @@ struct HARCorpusTests {
     static func decode(_ x: Exchange) throws -> Bool {
         let d = JSONDecoder()
         let p = x.path
-        if p.hasSuffix("/zoneinformation") { _ = try d.decode(ZoneInformation.self, from: x.body) }
-        else if p.hasSuffix("/entityinformation/fields") { _ = try d.decode(EntityFields.self, from: x.body) }
-        else if p.hasSuffix("/query/count") { _ = try d.decode(AutotaskCountResponse.self, from: x.body) }
-        else if p.hasSuffix("/tickets/query") { _ = try d.decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body) }
-        else if p.hasSuffix("/companies/query") { _ = try d.decode(AutotaskQueryResponse<AutotaskCompany>.self, from: x.body) }
-        else if p.hasSuffix("/ticketnotes/query") { _ = try d.decode(AutotaskQueryResponse<AutotaskTicketNote>.self, from: x.body) }
-        else if p.hasSuffix("/comments") { _ = try d.decode(AteraEnvelope<AteraComment>.self, from: x.body) }
-        else if p.hasSuffix("/api/v3/tickets") { _ = try d.decode(AteraEnvelope<AteraTicket>.self, from: x.body) }
-        else if p.hasSuffix("/thresholdinformation") { _ = try #require(try JSONSerialization.jsonObject(with: x.body) as? [String: Any]) }
-        else { return false }
+        if p.hasSuffix("/zoneinformation") {
+            _ = try d.decode(ZoneInformation.self, from: x.body)
+        } else if p.hasSuffix("/entityinformation/fields") {
+            _ = try d.decode(EntityFields.self, from: x.body)
+        } else if p.hasSuffix("/query/count") {
+            _ = try d.decode(AutotaskCountResponse.self, from: x.body)
+        } else if p.hasSuffix("/tickets/query") {
+            _ = try d.decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body)
+        } else if p.hasSuffix("/companies/query") {
+            _ = try d.decode(AutotaskQueryResponse<AutotaskCompany>.self, from: x.body)
+        } else if p.hasSuffix("/ticketnotes/query") {
+            _ = try d.decode(AutotaskQueryResponse<AutotaskTicketNote>.self, from: x.body)
+        } else if p.hasSuffix("/comments") {
+            _ = try d.decode(AteraEnvelope<AteraComment>.self, from: x.body)
+        } else if p.hasSuffix("/api/v3/tickets") {
+            _ = try d.decode(AteraEnvelope<AteraTicket>.self, from: x.body)
+        } else if p.hasSuffix("/thresholdinformation") {
+            _ = try #require(try JSONSerialization.jsonObject(with: x.body) as? [String: Any])
+        } else {
+            return false
+        }
         return true
     }
 
@@ -64,7 +78,8 @@ struct HARCorpusTests {
         var ids: [Int64] = []
         for x in list where x.path.hasSuffix("/tickets/query") || x.path.hasSuffix("/api/v3/tickets") {
             if x.path.hasSuffix("/tickets/query") {
-                ids += try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body).items.map(\.id)
+                ids += try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body).items.map(
+                    \.id)
             } else {
                 ids += try JSONDecoder().decode(AteraEnvelope<AteraTicket>.self, from: x.body).items.map(\.TicketID)
             }
@@ -82,17 +97,22 @@ struct HARCorpusTests {
         let list = try Self.exchanges(name)
         var decoded = 0
         for x in list where x.status == 200 {
-            do { if try Self.decode(x) { decoded += 1 } } catch { Issue.record("\(name) \(x.method) \(x.path): \(error)") }
+            do { if try Self.decode(x) { decoded += 1 } } catch {
+                Issue.record("\(name) \(x.method) \(x.path): \(error)")
+            }
         }
         #expect(decoded > 0)
     }
 
-    @Test("Replayed by the simulator, each file walks to its tickets, and the dashboard shows them cleanly", arguments: files)
+    @Test(
+        "Replayed by the simulator, each file walks to its tickets, and the dashboard shows them cleanly",
+        arguments: files)
     func replayed(_ name: String) async throws {
         var config = SimulatorConfig()
         config.tickets = 0
         config.timeScale = 1_000
-        config.replay = ReplaySettings(recording: try HARReplay(path: Self.dir.appendingPathComponent(name).path), only: true)
+        config.replay = ReplaySettings(
+            recording: try HARReplay(path: Self.dir.appendingPathComponent(name).path), only: true)
         let sim = try await Simulator.start(config)
         var settings = ConnectionSettings()
         // As `tickets` asks: every field the export prints.
@@ -103,8 +123,10 @@ struct HARCorpusTests {
             settings.credentials = .atera(key: "replay-key")
         } else {
             settings.baseURL = sim.autotaskBaseURL
-            settings.credentials = .autotask(AutotaskCredentials(userName: "someone@else.example", secret: "replay-secret",
-                                                                 integrationCode: "REPLAY-CODE"))
+            settings.credentials = .autotask(
+                AutotaskCredentials(
+                    userName: "someone@else.example", secret: "replay-secret",
+                    integrationCode: "REPLAY-CODE"))
         }
         let conn = try await Connection.open(settings, environment: [:])
         let tickets: [Ticket]
@@ -119,16 +141,21 @@ struct HARCorpusTests {
         await conn.close()
         await sim.stop()
         #expect(!tickets.isEmpty)
-        #expect(tickets.map(\.id) == (try Self.recordedIDs(Self.exchanges(name))), "unmatched: \(stats?.unmatchedRequests ?? [])")
+        #expect(
+            tickets.map(\.id) == (try Self.recordedIDs(Self.exchanges(name))),
+            "unmatched: \(stats?.unmatchedRequests ?? [])")
         #expect(stats?.unmatched == 0, "\(stats?.unmatchedRequests ?? [])")
         for (w, h) in [(80, 24), (120, 40)] {
-            var s = DashboardState(vendor: settings.vendor, tenant: "replay", now: Date(timeIntervalSince1970: 1_796_000_000),
-                                   width: w, height: h)
+            var s = DashboardState(
+                vendor: settings.vendor, tenant: "replay", now: Date(timeIntervalSince1970: 1_796_000_000),
+                width: w, height: h)
             s.timeZone = TimeZone(identifier: "UTC")!
             s.tickets = tickets
             s.total = tickets.count
             for text in [render(s, theme: .fallback).text] {
-                let bad = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x202A...0x202E).contains($0.value) }
+                let bad = text.unicodeScalars.filter {
+                    ($0.value < 0x20 && $0 != "\n") || (0x202A...0x202E).contains($0.value)
+                }
                 #expect(bad.isEmpty, "\(name) at \(w)x\(h): control or bidi characters reached the screen")
             }
             if let first = tickets.first {

@@ -4,8 +4,9 @@ import PSAClient
 import PSACore
 import Synchronization
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("HAR recording", .serialized)
@@ -22,7 +23,9 @@ struct HARRecordTests {
         return try #require((root["log"] as? [String: Any])?["entries"] as? [[String: Any]])
     }
 
-    @Test("The file is valid HAR after every entry, created 0600, never over an existing file or through a link without --force")
+    @Test(
+        "The file is valid HAR after every entry, created 0600, never over an existing file or through a link without --force"
+    )
     func fileSafety() throws {
         let path = try Self.tempPath("file")
         let file = try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "test")
@@ -36,11 +39,15 @@ struct HARRecordTests {
             #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "invalid after entry \(i)")
         }
         #expect(try Self.entries(path).count == 3)
-        #expect(throws: HARFile.Refused.self) { try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "t") }
+        #expect(throws: HARFile.Refused.self) {
+            try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "t")
+        }
         let link = path + ".link"
         let target = path + ".target"
         #expect(symlink(target, link) == 0)
-        #expect(throws: HARFile.Refused.self) { try HARFile(path: link, force: false, maxBytes: 1 << 20, creatorVersion: "t") }
+        #expect(throws: HARFile.Refused.self) {
+            try HARFile(path: link, force: false, maxBytes: 1 << 20, creatorVersion: "t")
+        }
         #expect(!FileManager.default.fileExists(atPath: target))
         // --force replaces the link itself with a new file; what it pointed to is never written.
         _ = try HARFile(path: link, force: true, maxBytes: 1 << 20, creatorVersion: "t")
@@ -55,37 +62,52 @@ struct HARRecordTests {
         let file = try HARFile(path: path, force: false, maxBytes: 400, creatorVersion: "t")
         let notices = NoticeBox()
         let rec = HARRecorder(file: file, scrubber: nil) { notices.add($0) }
-        let x = RecordedExchange(request: HTTPRequestSpec(method: "GET", url: "https://h.example/x"),
-                                 result: HTTPResult(status: 200, body: Data(String(repeating: "a", count: 300).utf8)),
-                                 error: nil, started: Date(timeIntervalSince1970: 0), duration: 0.1)
+        let x = RecordedExchange(
+            request: HTTPRequestSpec(method: "GET", url: "https://h.example/x"),
+            result: HTTPResult(status: 200, body: Data(String(repeating: "a", count: 300).utf8)),
+            error: nil, started: Date(timeIntervalSince1970: 0), duration: 0.1)
         for _ in 0..<3 { rec.record(x) { $0 } }
         #expect(notices.all.count == 1 && notices.all[0].contains("stopped"))
         #expect(try Self.entries(path).isEmpty)
     }
 
-    @Test("No credential is written: secret values anywhere, credential headers, tokens in answers (and later), attachment data")
+    @Test(
+        "No credential is written: secret values anywhere, credential headers, tokens in answers (and later), attachment data"
+    )
     func redaction() throws {
         let path = try Self.tempPath("redact")
         let file = try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "t")
         let rec = HARRecorder(file: file, scrubber: nil) { _ in }
         let secret = "s3cr3t-value", code = "INTEGRATION-CODE-1"
-        let redact: @Sendable (String) -> String = { $0.replacingOccurrences(of: secret, with: "[redacted]")
-            .replacingOccurrences(of: code, with: "[redacted]") }
+        let redact: @Sendable (String) -> String = {
+            $0.replacingOccurrences(of: secret, with: "[redacted]")
+                .replacingOccurrences(of: code, with: "[redacted]")
+        }
         let token = #"{"access_token":"tok-abc-123","refresh_token":"ref-xyz-789","token_type":"Bearer"}"#
-        rec.record(RecordedExchange(request: HTTPRequestSpec(method: "POST", url: "https://h.example/auth/token",
-                                                             headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                                                             body: Data("client_secret=\(secret)&grant_type=client_credentials".utf8)),
-                                    result: HTTPResult(status: 200, headers: [("Set-Cookie", "sid=abc")], body: Data(token.utf8)),
-                                    error: nil, started: Date(), duration: 0.2), redact: redact)
+        rec.record(
+            RecordedExchange(
+                request: HTTPRequestSpec(
+                    method: "POST", url: "https://h.example/auth/token",
+                    headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                    body: Data("client_secret=\(secret)&grant_type=client_credentials".utf8)),
+                result: HTTPResult(status: 200, headers: [("Set-Cookie", "sid=abc")], body: Data(token.utf8)),
+                error: nil, started: Date(), duration: 0.2), redact: redact)
         let attachment = #"{"id":0,"title":"scan.pdf","data":"\#(String(repeating: "QUJD", count: 200))"}"#
-        rec.record(RecordedExchange(request: HTTPRequestSpec(method: "POST", url: "https://h.example/x?key=\(secret)&t=tok-abc-123",
-                                                             headers: [("Secret", secret), ("ApiIntegrationCode", code),
-                                                                       ("X-API-KEY", "k"), ("Authorization", "Bearer tok-abc-123"),
-                                                                       ("X-Note", "carries ref-xyz-789")],
-                                                             body: Data(attachment.utf8)),
-                                    result: nil, error: "connection reset", started: Date(), duration: 1), redact: redact)
+        rec.record(
+            RecordedExchange(
+                request: HTTPRequestSpec(
+                    method: "POST", url: "https://h.example/x?key=\(secret)&t=tok-abc-123",
+                    headers: [
+                        ("Secret", secret), ("ApiIntegrationCode", code),
+                        ("X-API-KEY", "k"), ("Authorization", "Bearer tok-abc-123"),
+                        ("X-Note", "carries ref-xyz-789"),
+                    ],
+                    body: Data(attachment.utf8)),
+                result: nil, error: "connection reset", started: Date(), duration: 1), redact: redact)
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        for leaked in [secret, code, "tok-abc-123", "ref-xyz-789", "sid=abc", "QUJDQUJD"] { #expect(!text.contains(leaked), "leaked \(leaked)") }
+        for leaked in [secret, code, "tok-abc-123", "ref-xyz-789", "sid=abc", "QUJDQUJD"] {
+            #expect(!text.contains(leaked), "leaked \(leaked)")
+        }
         #expect(text.contains("attachment data left out: 800 base64 characters"))
         let problems = HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(problems.isEmpty, "\(problems)")
@@ -101,9 +123,13 @@ struct HARRecordTests {
         let file = try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "t")
         let rec = HARRecorder(file: file, scrubber: Scrubber(fakes: FakeText(key0: 5, key1: 6))) { _ in }
         let body = #"{"items":[{"id":42,"title":"Outlook crashes for Jane","createDate":"2026-11-30T08:00:00Z"}]}"#
-        rec.record(RecordedExchange(request: HTTPRequestSpec(method: "GET", url: "https://h.example/V1.0/zoneInformation?user=jane%40contoso.example",
-                                                             headers: [("UserName", "jane@contoso.example")]),
-                                    result: HTTPResult(status: 200, body: Data(body.utf8)), error: nil, started: Date(), duration: 0.01)) { $0 }
+        rec.record(
+            RecordedExchange(
+                request: HTTPRequestSpec(
+                    method: "GET", url: "https://h.example/V1.0/zoneInformation?user=jane%40contoso.example",
+                    headers: [("UserName", "jane@contoso.example")]),
+                result: HTTPResult(status: 200, body: Data(body.utf8)), error: nil, started: Date(), duration: 0.01)
+        ) { $0 }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!text.contains("jane") && !text.contains("contoso") && !text.contains("Outlook"))
         #expect(text.contains(#"\"id\":42"#) && text.contains("2026-11-30T08:00:00Z"))

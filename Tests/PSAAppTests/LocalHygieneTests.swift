@@ -4,8 +4,9 @@ import PSAApp
 import PSAClient
 import PSACore
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What psatop leaves lying about on its own machine: the browser's inheritance, secret and
@@ -38,52 +39,71 @@ struct LocalHygieneTests {
         #expect(dup2(planted, 201) == 201)
         close(planted)
         defer { close(201) }
-        let env = ["PATH": "/usr/bin:/bin", "HOME": dir, CredentialVariable.autotaskSecret: "s3cret-value", CredentialVariable.ateraKey: "atera-key-value",
-                   CredentialVariable.autotaskIntegrationCode: "code-value", "HALO_CLIENT_SECRET": "halo-secret-value", "GITHUB_TOKEN": "gh", "LANG": "C.UTF-8"]
+        let env = [
+            "PATH": "/usr/bin:/bin", "HOME": dir, CredentialVariable.autotaskSecret: "s3cret-value",
+            CredentialVariable.ateraKey: "atera-key-value",
+            CredentialVariable.autotaskIntegrationCode: "code-value", "HALO_CLIENT_SECRET": "halo-secret-value",
+            "GITHUB_TOKEN": "gh", "LANG": "C.UTF-8",
+        ]
         // Blocked on this thread and restored before any suspension point (an await may resume on another thread).
         let started: Bool = {
             let oldUSR1 = signal(SIGUSR1, SIG_IGN)
             var block = sigset_t(), old = sigset_t()
-            sigemptyset(&block); sigaddset(&block, SIGUSR2)
+            sigemptyset(&block)
+            sigaddset(&block, SIGUSR2)
             pthread_sigmask(SIG_BLOCK, &block, &old)
-            defer { pthread_sigmask(SIG_SETMASK, &old, nil); signal(SIGUSR1, oldUSR1) }
+            defer {
+                pthread_sigmask(SIG_SETMASK, &old, nil)
+                signal(SIGUSR1, oldUSR1)
+            }
             return Browser.open("https://example.invalid/ticket/1", with: script, environment: env)
         }()
         #expect(started)
         var seen = ""
-        for _ in 0..<200 where seen.isEmpty { // the browser runs in the background: wait for its note (at most 10 s)
+        for _ in 0..<200 where seen.isEmpty {  // the browser runs in the background: wait for its note (at most 10 s)
             seen = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            if seen.isEmpty { try await Task.sleep(for: .milliseconds(50)) } // (real time: another process's)
+            if seen.isEmpty { try await Task.sleep(for: .milliseconds(50)) }  // (real time: another process's)
         }
         #expect(!seen.isEmpty)
-        for secret in ["s3cret-value", "atera-key-value", "code-value", "halo-secret-value", "GITHUB_TOKEN"] { #expect(!seen.contains(secret), "\(secret) reached the browser") }
+        for secret in ["s3cret-value", "atera-key-value", "code-value", "halo-secret-value", "GITHUB_TOKEN"] {
+            #expect(!seen.contains(secret), "\(secret) reached the browser")
+        }
         #expect(seen.contains("PATH=/usr/bin:/bin") && seen.contains("LANG=C.UTF-8"))
         func mask(_ name: String) -> UInt64 {
             let line = seen.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
             return UInt64(line.split(separator: "\t").last.map(String.init) ?? "", radix: 16) ?? .max
         }
-        #expect(mask("SigBlk") & (1 << (UInt64(SIGUSR2) - 1)) == 0, "SIGUSR2 still blocked: \(seen.split(separator: "\n").filter { $0.hasPrefix("Sig") })")
+        #expect(
+            mask("SigBlk") & (1 << (UInt64(SIGUSR2) - 1)) == 0,
+            "SIGUSR2 still blocked: \(seen.split(separator: "\n").filter { $0.hasPrefix("Sig") })")
         #expect(mask("SigIgn") & (1 << (UInt64(SIGUSR1) - 1)) == 0, "SIGUSR1 still ignored")
         let fds = seen.components(separatedBy: "FDS\n").last?.split(separator: "\n").compactMap { Int($0) } ?? []
         #expect(!fds.contains(201), "our descriptor reached the browser: \(fds)")
     }
 
-    @Test("secret files: a link to a private file works; a FIFO, a device, a link to an open file are refused without blocking")
+    @Test(
+        "secret files: a link to a private file works; a FIFO, a device, a link to an open file are refused without blocking"
+    )
     func secretFiles() throws {
         let dir = try Self.tempDir("secret")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "linked-secret\n".write(toFile: dir + "/real", atomically: true, encoding: .utf8)
         chmod(dir + "/real", 0o600)
-        symlink(dir + "/real", dir + "/link") // as a Vault agent or agenix leaves them (the link itself is 0777)
+        symlink(dir + "/real", dir + "/link")  // as a Vault agent or agenix leaves them (the link itself is 0777)
         #expect(try SecretSource.file(dir + "/link").resolve() == "linked-secret")
         try "open".write(toFile: dir + "/open", atomically: true, encoding: .utf8)
         chmod(dir + "/open", 0o644)
         symlink(dir + "/open", dir + "/link-open")
         mkfifo(dir + "/fifo", 0o600)
         let start = ContinuousClock.now
-        for (path, words) in [(dir + "/link-open", "group or others can read it"), (dir + "/fifo", "FIFO"), ("/dev/zero", "character device")] {
+        for (path, words) in [
+            (dir + "/link-open", "group or others can read it"), (dir + "/fifo", "FIFO"),
+            ("/dev/zero", "character device"),
+        ] {
             #expect(throws: (any Error).self) { _ = try SecretSource.file(path).resolve() }
-            do { _ = try SecretSource.file(path).resolve() } catch { #expect(String(describing: error).contains(words), "\(error)") }
+            do { _ = try SecretSource.file(path).resolve() } catch {
+                #expect(String(describing: error).contains(words), "\(error)")
+            }
         }
         #expect(ContinuousClock.now - start < .seconds(2))
     }
@@ -97,8 +117,14 @@ struct LocalHygieneTests {
         symlink(dir + "/f.txt", dir + "/l.txt")
         let start = ContinuousClock.now
         for path in ["pipe", "/dev/zero", "/dev/tty"] {
-            do { _ = try AttachmentFile.read(path, fileLimit: 100, home: dir, cwd: dir); Issue.record("\(path) was read") }
-            catch { #expect(String(describing: error).contains("not a regular file") || String(describing: error).contains("No such device"), "\(error)") }
+            do {
+                _ = try AttachmentFile.read(path, fileLimit: 100, home: dir, cwd: dir)
+                Issue.record("\(path) was read")
+            } catch {
+                #expect(
+                    String(describing: error).contains("not a regular file")
+                        || String(describing: error).contains("No such device"), "\(error)")
+            }
         }
         #expect(ContinuousClock.now - start < .seconds(2))
         #expect(try AttachmentFile.read("l.txt", fileLimit: 100, home: dir, cwd: dir).data == Data("data".utf8))
@@ -109,12 +135,12 @@ struct LocalHygieneTests {
         let dir = try Self.tempDir("config")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let text = """
-        [profiles.t]
-        vendor = "autotask"
-        username = "u@x"
-        secret = { file = "\(dir)/s" }
-        integration_code = { env = "CODE" }
-        """
+            [profiles.t]
+            vendor = "autotask"
+            username = "u@x"
+            secret = { file = "\(dir)/s" }
+            integration_code = { env = "CODE" }
+            """
         try text.write(toFile: dir + "/config.toml", atomically: true, encoding: .utf8)
         chmod(dir + "/config.toml", 0o600)
         #expect(try PSAConfig.load(path: dir + "/config.toml")?.warnings == [])
@@ -122,7 +148,8 @@ struct LocalHygieneTests {
         let warnings = try PSAConfig.load(path: dir + "/config.toml")?.warnings ?? []
         #expect(warnings.count == 1 && warnings[0].contains("chmod go-w") && warnings[0].contains("0666"))
         // Without secret files there is nothing to point elsewhere: no warning.
-        try text.replacingOccurrences(of: "{ file = \"\(dir)/s\" }", with: "{ env = \"S\" }").write(toFile: dir + "/plain.toml", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "{ file = \"\(dir)/s\" }", with: "{ env = \"S\" }").write(
+            toFile: dir + "/plain.toml", atomically: true, encoding: .utf8)
         chmod(dir + "/plain.toml", 0o666)
         #expect(try PSAConfig.load(path: dir + "/plain.toml")?.warnings == [])
     }
@@ -133,7 +160,7 @@ struct LocalHygieneTests {
         let state = ProcessHardening.dumpState()
         #expect(state.coreLimit == 0)
         #if os(Linux)
-        #expect(state.dumpable == 0)
+            #expect(state.dumpable == 0)
         #endif
     }
 }

@@ -15,8 +15,10 @@ struct PollHarness {
     let poller: Poller
     let api: AutotaskAPI
 
-    static func start(_ load: BackgroundLoad, threshold: Int = 10_000, budgetPercent: Double = 1, tickets: Int = 50,
-                      post: @escaping @Sendable (DashboardEvent) -> Void = { _ in }) async throws -> PollHarness {
+    static func start(
+        _ load: BackgroundLoad, threshold: Int = 10_000, budgetPercent: Double = 1, tickets: Int = 50,
+        post: @escaping @Sendable (DashboardEvent) -> Void = { _ in }
+    ) async throws -> PollHarness {
         let test = TestClock<Duration>()
         let clock = PSAClock(test)
         var c = SimulatorConfig()
@@ -27,12 +29,17 @@ struct PollHarness {
         let sim = try await Simulator.start(c, clock: clock)
         var policy = ClientPolicy()
         policy.threadsPerEndpoint = 3
-        let client = RateAwareClient(transport: AHCTransport(), policy: policy, clock: clock, seed: 7,
-                                     secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                              baseURL: sim.autotaskBaseURL)
-        let h = PollHarness(sim: sim, test: test, clock: clock,
-                            poller: Poller(api: api, clock: clock, budgetPercent: budgetPercent, post: post), api: api)
+        let client = RateAwareClient(
+            transport: AHCTransport(), policy: policy, clock: clock, seed: 7,
+            secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
+        let api = AutotaskAPI(
+            client: client,
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: sim.autotaskBaseURL)
+        let h = PollHarness(
+            sim: sim, test: test, clock: clock,
+            poller: Poller(api: api, clock: clock, budgetPercent: budgetPercent, post: post), api: api)
         return h
     }
 
@@ -53,7 +60,9 @@ struct PollHarness {
             if i < 200 { await Task.yield() } else { try await Task.sleep(for: .microseconds(250)) }
             i += 1
         }
-        Issue.record("the poller did not settle at t=\(t) within 90 s: \(await poller.describeLoops()); last requests \(await api.client.log.suffix(3))")
+        Issue.record(
+            "the poller did not settle at t=\(t) within 90 s: \(await poller.describeLoops()); last requests \(await api.client.log.suffix(3))"
+        )
         // Ends the test here: every later step would wait its full bound too, for an hour of steps.
         throw Unsettled()
     }
@@ -73,7 +82,9 @@ struct PollHarness {
 
 @Suite("Poller schedule against the simulator (test clock)", .serialized)
 struct PollScheduleTests {
-    @Test("over two simulated hours crossing 50%: ≤ 100 background requests in any hour, never more than 60 s stale near the boundary, projection within 0.5% of the real count there")
+    @Test(
+        "over two simulated hours crossing 50%: ≤ 100 background requests in any hour, never more than 60 s stale near the boundary, projection within 0.5% of the real count there"
+    )
     func budgetStalenessProjection() async throws {
         let h = try await PollHarness.start(.ramp(from: 0.40, to: 0.60, minutes: 60))
         await h.poller.start(loadTickets: true)
@@ -85,7 +96,8 @@ struct PollScheduleTests {
             guard let shown = s.projected, let readAt = s.readAt else { continue }
             if abs(shown.used - real) > worstError {
                 worstError = abs(shown.used - real)
-                worstAt = "t=\(h.clock.now().seconds) real \(real) shown \(shown.used) read \(h.clock.wall().timeIntervalSince(readAt)) s ago"
+                worstAt =
+                    "t=\(h.clock.now().seconds) real \(real) shown \(shown.used) read \(h.clock.wall().timeIntervalSince(readAt)) s ago"
             }
             if abs(Double(real) / 10_000 - 0.5) < 0.05 {
                 nearSamples += 1
@@ -143,22 +155,35 @@ struct PollScheduleTests {
         let h = try await PollHarness.start(.none, tickets: 30, post: { mailbox.post($0) })
         var state = DashboardState(vendor: .autotask, tenant: "t", now: h.clock.wall())
         await h.poller.start(loadTickets: true)
-        for _ in 0..<20 { try await h.advance(by: .seconds(1)); for e in mailbox.drain() { _ = state.reduce(e) } }
+        for _ in 0..<20 {
+            try await h.advance(by: .seconds(1))
+            for e in mailbox.drain() { _ = state.reduce(e) }
+        }
         #expect(state.tickets.count == 30)
         // Someone changes ticket 3 on the server.
         let id = state.tickets[2].id
-        var other = ClientPolicy(); other.threadsPerEndpoint = 3
+        var other = ClientPolicy()
+        other.threadsPerEndpoint = 3
         let c = h.sim.config
-        let editor = AutotaskAPI(client: RateAwareClient(transport: AHCTransport(), policy: other, seed: 2),
-                                 credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                                 baseURL: h.sim.autotaskBaseURL)
+        let editor = AutotaskAPI(
+            client: RateAwareClient(transport: AHCTransport(), policy: other, seed: 2),
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: h.sim.autotaskBaseURL)
         try await editor.update(ticketID: id, fields: ["title": .string("Printer on fire")])
-        for _ in 0..<200 { try await h.advance(by: .seconds(1)); for e in mailbox.drain() { _ = state.reduce(e) } }
+        for _ in 0..<200 {
+            try await h.advance(by: .seconds(1))
+            for e in mailbox.drain() { _ = state.reduce(e) }
+        }
         await h.stop()
         #expect(state.tickets[2].title == "Printer on fire")
         #expect(state.changedIDs == [id])
         let asked = state.log.filter { $0.purpose == "changes" }
-        #expect(!asked.isEmpty && asked.allSatisfy { $0.path.contains("lastActivityDate >") && $0.background?.hasPrefix("refresh: ") == true })
+        #expect(
+            !asked.isEmpty
+                && asked.allSatisfy {
+                    $0.path.contains("lastActivityDate >") && $0.background?.hasPrefix("refresh: ") == true
+                })
         // Refreshes are incremental: no full reload of the list.
         #expect(state.log.filter { $0.path.hasPrefix("/Tickets/query (id > 0") }.count == 1)
     }

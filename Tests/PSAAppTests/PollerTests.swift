@@ -8,7 +8,9 @@ import Testing
 
 @Suite("Poller")
 struct PollerTests {
-    @Test("against the demo simulator it emits a quota, the first page, and every request of the log", arguments: [Vendor.autotask, .atera])
+    @Test(
+        "against the demo simulator it emits a quota, the first page, and every request of the log",
+        arguments: [Vendor.autotask, .atera])
     func events(vendor: Vendor) async throws {
         var settings = ConnectionSettings()
         settings.demo = true
@@ -32,7 +34,9 @@ struct PollerTests {
         #expect(state.log.allSatisfy { !$0.path.contains(conn.simulator!.config.autotaskSecret) })
     }
 
-    @Test("a file attached from the dashboard reaches the simulator once; the budget shows in the status; refusals are said")
+    @Test(
+        "a file attached from the dashboard reaches the simulator once; the budget shows in the status; refusals are said"
+    )
     func attach() async throws {
         let (conn, mailbox, poller) = try await Self.demoPoller(tickets: 20)
         let id = try #require(try await conn.api.page(after: nil).tickets.first?.id)
@@ -42,11 +46,18 @@ struct PollerTests {
         try Data(repeating: 0x41, count: 2_000).write(to: URL(fileURLWithPath: dir + "/notes.txt"))
 
         func outcome() async throws -> DashboardEvent? {
-            try await Self.next(mailbox) { switch $0 { case .attached, .attachFailed: true; default: false } }
+            try await Self.next(mailbox) {
+                switch $0 {
+                case .attached, .attachFailed: true
+                default: false
+                }
+            }
         }
         await poller.handle(.attach(id: id, path: dir + "/notes.txt", visibility: .internal))
         let done = try await outcome()
-        #expect(done.map { if case .attached(id, "notes.txt", 2_000, .internal) = $0 { true } else { false } } == true, "\(String(describing: done))")
+        #expect(
+            done.map { if case .attached(id, "notes.txt", 2_000, .internal) = $0 { true } else { false } } == true,
+            "\(String(describing: done))")
         let usage = await poller.status().attachments
         #expect(usage?.used == 2_000 && usage?.limit == 10_000_000 && usage?.clearsAt != nil)
         let uploads = await conn.api.client.log.filter { $0.path.contains("/Attachments") }
@@ -55,21 +66,29 @@ struct PollerTests {
         // A directory is refused before anything is sent.
         await poller.handle(.attach(id: id, path: dir, visibility: .internal))
         let refused = try await outcome()
-        #expect(refused.map { if case .attachFailed(id, _, let e) = $0 { e.contains("is a directory") } else { false } } == true)
+        #expect(
+            refused.map { if case .attachFailed(id, _, let e) = $0 { e.contains("is a directory") } else { false } }
+                == true)
         #expect(await conn.api.client.log.filter { $0.path.contains("/Attachments") }.count == 1)
         await poller.stop()
         await conn.close()
     }
 
-    @Test("a server filter: pages come back under it and say so; a name the tenant lacks fails once, unsent, not retried")
+    @Test(
+        "a server filter: pages come back under it and say so; a name the tenant lacks fails once, unsent, not retried")
     func serverFilter() async throws {
         // The poller's clock is a test clock that never moves: a retry's pause would never end.
         let (conn, mailbox, poller) = try await Self.demoPoller(tickets: 200, clock: PSAClock(TestClock<Duration>()))
-        func next(_ match: (DashboardEvent) -> Bool) async throws -> DashboardEvent? { try await Self.next(mailbox, match) }
+        func next(_ match: (DashboardEvent) -> Bool) async throws -> DashboardEvent? {
+            try await Self.next(mailbox, match)
+        }
         let f = ServerFilter(status: "New")
         await poller.handle(.setServerFilter(f))
         let got = try await next { if case .page = $0 { true } else { false } }
-        guard case .page(let page, let reset, _)? = got else { Issue.record("no page"); return }
+        guard case .page(let page, let reset, _)? = got else {
+            Issue.record("no page")
+            return
+        }
         #expect(reset && page.filter == f && !page.tickets.isEmpty && page.tickets.allSatisfy { $0.status == "New" })
         #expect((page.total ?? 0) < 200)
         // Later pages and refreshes keep it.
@@ -77,17 +96,28 @@ struct PollerTests {
         let again = try await next { if case .page = $0 { true } else { false } }
         if case .page(let p, _, _)? = again { #expect(p.filter == f) } else { Issue.record("no page after refresh") }
 
-        func listRequests() async -> Int { await conn.api.client.log.filter { $0.purpose == "tickets" || $0.purpose == "count" }.count }
+        func listRequests() async -> Int {
+            await conn.api.client.log.filter { $0.purpose == "tickets" || $0.purpose == "count" }.count
+        }
         let before = await listRequests()
         await poller.handle(.setServerFilter(ServerFilter(queue: "No Such Queue")))
         let failed = try await next { if case .pageFailed = $0 { true } else { false } }
-        guard case .pageFailed(let message)? = failed else { Issue.record("no failure"); return }
+        guard case .pageFailed(let message)? = failed else {
+            Issue.record("no failure")
+            return
+        }
         #expect(message.contains("no queue 'No Such Queue'") && !message.contains("retrying"))
         // Not retried: the load has ended (a retry would sleep on the poller's test clock, which
         // never moves here, so the load would never end and the race below would time out).
         let ended = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await poller.pageLoadEnded(); return true }
-            group.addTask { try? await Task.sleep(for: .seconds(10)); return false }
+            group.addTask {
+                await poller.pageLoadEnded()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
             let first = await group.next() ?? false
             group.cancelAll()
             return first

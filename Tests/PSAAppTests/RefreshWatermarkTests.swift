@@ -27,7 +27,9 @@ private actor FakeTenant: TenantAPI {
     }
 
     struct NoTransport: HTTPTransport {
-        func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult { throw TransportError("no network in this test") }
+        func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
+            throw TransportError("no network in this test")
+        }
     }
 
     func setNext(complete: Bool, activity: [Date]) { nextChanges = (complete, activity) }
@@ -37,18 +39,26 @@ private actor FakeTenant: TenantAPI {
     func quota() async throws -> Quota { Quota(used: 1, limit: 700, windowSeconds: 60) }
     func page(after cursor: PageCursor?) async throws -> TicketPage {
         pageLoads += 1
-        let t = Ticket(id: 1, number: "1", title: "t", status: "Open", priority: "Low", lastActivity: clock.wall().addingTimeInterval(pageActivityAhead))
+        let t = Ticket(
+            id: 1, number: "1", title: "t", status: "Open", priority: "Low",
+            lastActivity: clock.wall().addingTimeInterval(pageActivityAhead))
         return TicketPage(tickets: [t], total: 1, next: nil)
     }
-    func ticket(id: Int64) async throws -> Ticket { Ticket(id: id, number: "\(id)", title: "", status: "", priority: "") }
+    func ticket(id: Int64) async throws -> Ticket {
+        Ticket(id: id, number: "\(id)", title: "", status: "", priority: "")
+    }
     func changes(since: Date) async throws -> TicketChanges {
         sinces.append(since)
         if failChanges { throw TransportError("connection refused") }
-        let tickets = nextChanges.activity.enumerated().map { Ticket(id: Int64($0.offset + 10), number: "", title: "", status: "", priority: "", lastActivity: $0.element) }
+        let tickets = nextChanges.activity.enumerated().map {
+            Ticket(id: Int64($0.offset + 10), number: "", title: "", status: "", priority: "", lastActivity: $0.element)
+        }
         return TicketChanges(tickets: tickets, complete: nextChanges.complete)
     }
     func page(after cursor: PageCursor?, status: String) async throws -> TicketPage { try await page(after: cursor) }
-    func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage { try await page(after: cursor) }
+    func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage {
+        try await page(after: cursor)
+    }
     func choices(for field: EditableField) async throws -> [String] { [] }
     func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {}
     func apiBaseURL() async -> String { "https://example.invalid" }
@@ -73,7 +83,9 @@ struct RefreshWatermarkTests {
         }
     }
 
-    @Test("page loads never move it; only a complete read of the changes does, never past the read's start; an incomplete read or a long gap reloads the list")
+    @Test(
+        "page loads never move it; only a complete read of the changes does, never past the read's start; an incomplete read or a long gap reloads the list"
+    )
     func watermark() async throws {
         let clock = PSAClock(test, epoch: epoch)
         let api = FakeTenant(clock: clock)
@@ -107,7 +119,7 @@ struct RefreshWatermarkTests {
         await advance(900) { await api.sinces.count >= n + 1 }
         let after = await api.sinces
         #expect(after[n] >= moved)
-        #expect(after[n] <= clock.wall()) // never from the page's future activity
+        #expect(after[n] <= clock.wall())  // never from the page's future activity
 
         // An incomplete read: the list is loaded again, and the refresh starts over from that load.
         await api.setNext(complete: false, activity: [clock.wall()])
@@ -128,7 +140,7 @@ struct RefreshWatermarkTests {
         #expect(await api.pageLoads == loads2 + 1)
         #expect(clock.wall().timeIntervalSince(failingFrom) >= 3_000)
         let during = await api.sinces.dropFirst(stuck)
-        #expect(during.count >= 2 && Set(during).count == 1) // asked again from the same moment
+        #expect(during.count >= 2 && Set(during).count == 1)  // asked again from the same moment
         await poller.stop()
     }
 }

@@ -30,20 +30,33 @@ struct ShareTests {
     func browser() {
         let all: (String) -> Bool = { _ in true }
         let none: (String) -> Bool = { _ in false }
-        #expect(Browser.command(environment: ["BROWSER": "firefox", "PATH": "/usr/bin"], exists: all) == "/usr/bin/firefox")
+        #expect(
+            Browser.command(environment: ["BROWSER": "firefox", "PATH": "/usr/bin"], exists: all) == "/usr/bin/firefox")
         #expect(Browser.command(environment: ["BROWSER": "/opt/b:lynx"], exists: all) == "/opt/b")
-        #expect(Browser.command(environment: ["DISPLAY": ":0", "PATH": "/usr/local/bin:/usr/bin"], exists: all) == "/usr/local/bin/xdg-open")
+        #expect(
+            Browser.command(environment: ["DISPLAY": ":0", "PATH": "/usr/local/bin:/usr/bin"], exists: all)
+                == "/usr/local/bin/xdg-open")
         #expect(Browser.command(environment: ["DISPLAY": ":0", "PATH": "/usr/bin"], exists: none) == nil)
-        #expect(Browser.command(environment: ["SSH_CONNECTION": "10.0.0.1 5 10.0.0.2 22", "PATH": "/usr/bin"], exists: all) == nil)
+        #expect(
+            Browser.command(environment: ["SSH_CONNECTION": "10.0.0.1 5 10.0.0.2 22", "PATH": "/usr/bin"], exists: all)
+                == nil)
     }
 
     @Test("the ticket's web page follows the zone in use; a simulator has none")
     func webLinks() {
-        #expect(WebLinks.ticketTemplate(vendor: .autotask, apiBaseURL: "https://webservices3.autotask.net/ATServicesRest/V1.0")
+        #expect(
+            WebLinks.ticketTemplate(
+                vendor: .autotask, apiBaseURL: "https://webservices3.autotask.net/ATServicesRest/V1.0")
                 == "https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}")
-        #expect(WebLinks.ticketTemplate(vendor: .autotask, apiBaseURL: "https://webservices16.autotask.net/ATServicesRest/V1.0")?.hasPrefix("https://ww16.autotask.net/") == true)
-        #expect(WebLinks.ticketTemplate(vendor: .atera, apiBaseURL: "https://app.atera.com/api/v3") == "https://app.atera.com/new/ticket/{id}")
-        #expect(WebLinks.ticketTemplate(vendor: .autotask, apiBaseURL: "http://127.0.0.1:8080/ATServicesRest/V1.0") == nil)
+        #expect(
+            WebLinks.ticketTemplate(
+                vendor: .autotask, apiBaseURL: "https://webservices16.autotask.net/ATServicesRest/V1.0")?.hasPrefix(
+                    "https://ww16.autotask.net/") == true)
+        #expect(
+            WebLinks.ticketTemplate(vendor: .atera, apiBaseURL: "https://app.atera.com/api/v3")
+                == "https://app.atera.com/new/ticket/{id}")
+        #expect(
+            WebLinks.ticketTemplate(vendor: .autotask, apiBaseURL: "http://127.0.0.1:8080/ATServicesRest/V1.0") == nil)
         #expect(WebLinks.ticketTemplate(vendor: .atera, apiBaseURL: "http://127.0.0.1:8080/api/v3") == nil)
     }
 
@@ -57,8 +70,13 @@ struct ShareTests {
         #expect(s.flash?.contains("copied T20261123.0042") == true)
         #expect(s.reduce(.key(.char("o"))) == [])
         #expect(s.flash?.contains("no web page") == true)
-        _ = s.reduce(.ticketWeb("https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}"))
-        #expect(s.reduce(.key(.char("o"))) == [.open("https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId=4242")])
+        _ = s.reduce(
+            .ticketWeb("https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId={id}")
+        )
+        #expect(
+            s.reduce(.key(.char("o"))) == [
+                .open("https://ww3.autotask.net/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False&mode=0&ticketId=4242")
+            ])
         // In the detail view too; and the footer says it whole.
         _ = s.reduce(.key(.enter))
         #expect(s.reduce(.key(.char("y"))) == [.copy("T20261123.0042")])
@@ -74,7 +92,9 @@ struct ShareTests {
 
 @Suite("Attachment files")
 struct AttachmentFileTests {
-    @Test("a typed path: ~ and relative paths resolved; directories, devices, empty and oversized files refused before reading")
+    @Test(
+        "a typed path: ~ and relative paths resolved; directories, devices, empty and oversized files refused before reading"
+    )
     func reading() throws {
         let dir = NSTemporaryDirectory() + "psatop-files-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
@@ -93,8 +113,10 @@ struct AttachmentFileTests {
         #expect(try AttachmentFile.read("sub/a.txt", fileLimit: 100, home: "/", cwd: dir).data.count == 5)
 
         func refusal(_ path: String) -> String {
-            do { _ = try AttachmentFile.read(path, fileLimit: 100, home: dir, cwd: dir); return "read" }
-            catch { return String(describing: error) }
+            do {
+                _ = try AttachmentFile.read(path, fileLimit: 100, home: dir, cwd: dir)
+                return "read"
+            } catch { return String(describing: error) }
         }
         #expect(refusal("sub").contains("is a directory"))
         #expect(refusal("missing.txt").contains("no such file"))
@@ -108,30 +130,51 @@ struct AttachmentFileTests {
 struct ColourDepthTests {
     @Test("the depth from the terminal's colour count")
     func depth() {
-        #expect([0, 2, 8, 15, 16, 88, 256, 0x1000000].map { ColorDepth(colors: $0) }
+        #expect(
+            [0, 2, 8, 15, 16, 88, 256, 0x1000000].map { ColorDepth(colors: $0) }
                 == [.none, .none, .ansi8, .ansi8, .ansi16, .ansi16, .palette256, .direct])
     }
 
-    @Test("a 256-colour entry is swapped for its family's direct-colour one only when COLORTERM says 24-bit and it is installed")
+    @Test(
+        "a 256-colour entry is swapped for its family's direct-colour one only when COLORTERM says 24-bit and it is installed"
+    )
     func directEntry() {
         let installed: (String) -> Bool = { ["xterm-direct", "tmux-direct"].contains($0) }
-        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "xterm-256color"], exists: installed) == "xterm-direct")
-        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "24bit", "TERM": "tmux-256color"], exists: installed) == "tmux-direct")
+        #expect(
+            ColorDepth.directEntry(
+                environment: ["COLORTERM": "truecolor", "TERM": "xterm-256color"], exists: installed) == "xterm-direct")
+        #expect(
+            ColorDepth.directEntry(environment: ["COLORTERM": "24bit", "TERM": "tmux-256color"], exists: installed)
+                == "tmux-direct")
         #expect(ColorDepth.directEntry(environment: ["TERM": "xterm-256color"], exists: installed) == nil)
-        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "yes", "TERM": "xterm-256color"], exists: installed) == nil)
-        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "screen-256color"], exists: installed) == nil)
-        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "xterm-direct"], exists: installed) == nil)
-        #expect(ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "xterm-256color"], exists: { _ in false }) == nil)
+        #expect(
+            ColorDepth.directEntry(environment: ["COLORTERM": "yes", "TERM": "xterm-256color"], exists: installed)
+                == nil)
+        #expect(
+            ColorDepth.directEntry(
+                environment: ["COLORTERM": "truecolor", "TERM": "screen-256color"], exists: installed) == nil)
+        #expect(
+            ColorDepth.directEntry(environment: ["COLORTERM": "truecolor", "TERM": "xterm-direct"], exists: installed)
+                == nil)
+        #expect(
+            ColorDepth.directEntry(
+                environment: ["COLORTERM": "truecolor", "TERM": "xterm-256color"], exists: { _ in false }) == nil)
         #expect(Terminfo.exists("xterm") && !Terminfo.exists("no-such-terminal") && !Terminfo.exists("../x/xterm"))
     }
 
-    @Test("a theme colour in each depth: ANSI kept where it fits, palette and RGB brought down, RGB sent whole in direct colour")
+    @Test(
+        "a theme colour in each depth: ANSI kept where it fits, palette and RGB brought down, RGB sent whole in direct colour"
+    )
     func numbers() {
         let grey = TermColor.indexed(246), orange = TermColor.rgb(255, 135, 0), brightRed = TermColor.ansi(9)
-        #expect([TermColor.default, .ansi(3), brightRed, grey, orange].map { ColorMath.number($0, depth: .ansi8) } == [-1, 3, 1, 7, 3])
+        #expect(
+            [TermColor.default, .ansi(3), brightRed, grey, orange].map { ColorMath.number($0, depth: .ansi8) } == [
+                -1, 3, 1, 7, 3,
+            ])
         #expect([brightRed, grey, orange].map { ColorMath.number($0, depth: .ansi16) } == [9, 8, 3])
         #expect([brightRed, grey, orange].map { ColorMath.number($0, depth: .palette256) } == [9, 246, 208])
-        #expect([TermColor.ansi(3), brightRed, grey, orange].map { ColorMath.number($0, depth: .direct) }
+        #expect(
+            [TermColor.ansi(3), brightRed, grey, orange].map { ColorMath.number($0, depth: .direct) }
                 == [3, 0xFF0000, 0x949494, 0xFF8700])
         // 0–7 mean the ANSI colours in direct mode: a near-black is nudged to 8, not turned red.
         #expect(ColorMath.number(.rgb(0, 0, 1), depth: .direct) == 8)

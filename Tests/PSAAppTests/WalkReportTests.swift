@@ -27,7 +27,9 @@ struct WalkReportTests {
     func summary() {
         var r = WalkReport(started: 0)
         r.latest = WalkProgress(tickets: 60_000, total: 60_000, pages: 121)
-        #expect(r.summary(now: 4.1, tickets: 60_000, usage: (3_800, 10_000)) == "60,000 tickets in 121 requests, 4.1 s, tenant at 38%")
+        #expect(
+            r.summary(now: 4.1, tickets: 60_000, usage: (3_800, 10_000))
+                == "60,000 tickets in 121 requests, 4.1 s, tenant at 38%")
         #expect(r.summary(now: 252, tickets: 60_000, usage: nil) == "60,000 tickets in 121 requests, 4m 12s")
         #expect(r.summary(now: 3, tickets: 1, usage: (5, 0)) == "1 ticket in 121 requests, 3.0 s")
     }

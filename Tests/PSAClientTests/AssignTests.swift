@@ -8,9 +8,13 @@ import Testing
 struct AssignTests {
     static func autotask(_ sim: Simulator, me: String? = nil) -> AutotaskAPI {
         let c = sim.config
-        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        return AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                           baseURL: sim.autotaskBaseURL, me: me)
+        let client = RateAwareClient(
+            transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
+        return AutotaskAPI(
+            client: client,
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: sim.autotaskBaseURL, me: me)
     }
 
     @Test("--me finds the resource by its e-mail; an unknown e-mail is a clear error, never someone else")
@@ -25,7 +29,9 @@ struct AssignTests {
         await sim.stop()
     }
 
-    @Test("Autotask: the active people, me first; the resource and its default service-desk role are sent, nothing else, and read back")
+    @Test(
+        "Autotask: the active people, me first; the resource and its default service-desk role are sent, nothing else, and read back"
+    )
     func autotaskAssign() async throws {
         var config = SimulatorConfig()
         config.tickets = 20
@@ -34,7 +40,9 @@ struct AssignTests {
         let api = Self.autotask(sim, me: "sofia.garcia@msp.example")
         let choices = try await api.choices(for: .assignee)
         #expect(choices.first == "Sofia García")
-        #expect(choices.contains("Dana Whitfield") && !choices.contains("API Integration") && !choices.contains("Autotask Administrator"))
+        #expect(
+            choices.contains("Dana Whitfield") && !choices.contains("API Integration")
+                && !choices.contains("Autotask Administrator"))
         let id = try #require(await sim.autotaskTickets().first { $0.assignedResourceID != 29_682_887 }?.id)
         let (outcome, fresh) = try await api.changeAndConfirm(ticketID: id, .assignee, to: "Sofia García")
         #expect(outcome == .confirmed)
@@ -60,27 +68,33 @@ struct AssignTests {
             try await api.change(ticketID: id, .assignee, to: "Liam O'Neill")
             Issue.record("assigned without a role")
         } catch let e as APIError {
-            #expect(e.kind == .refused && e.detail.contains("no default service-desk role") && e.detail.contains("nothing was sent"))
+            #expect(
+                e.kind == .refused && e.detail.contains("no default service-desk role")
+                    && e.detail.contains("nothing was sent"))
         }
         #expect(!(await api.client.log.contains { $0.method == "PATCH" }))
         // The server itself refuses an assignment without its role, as Autotask does.
         await sim.stop()
     }
 
-    @Test("Atera: technicians seen on tickets, me first; assigned by e-mail (TechnicianEmail only), read back; a bare name is refused")
+    @Test(
+        "Atera: technicians seen on tickets, me first; assigned by e-mail (TechnicianEmail only), read back; a bare name is refused"
+    )
     func ateraAssign() async throws {
         var config = SimulatorConfig()
         config.tickets = 60
         let sim = try await Simulator.start(config)
         defer { Task { await sim.stop() } }
-        let api = AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
-                           key: sim.config.ateraKey, baseURL: sim.ateraBaseURL, technicianEmail: "mei.lin@msp.example")
+        let api = AteraAPI(
+            client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
+            key: sim.config.ateraKey, baseURL: sim.ateraBaseURL, technicianEmail: "mei.lin@msp.example")
         _ = try await api.page(after: nil)
         let choices = try await api.choices(for: .assignee)
         #expect(choices.first == "Mei Lin <mei.lin@msp.example>")
         #expect(choices.count > 2 && choices.allSatisfy { Ticket.email(inLabel: $0) != nil })
         let t = try #require(await sim.ateraTickets().first { $0.TechnicianEmail != "mei.lin@msp.example" })
-        let (outcome, fresh) = try await api.changeAndConfirm(ticketID: t.TicketID, .assignee, to: "Mei Lin <mei.lin@msp.example>")
+        let (outcome, fresh) = try await api.changeAndConfirm(
+            ticketID: t.TicketID, .assignee, to: "Mei Lin <mei.lin@msp.example>")
         #expect(outcome == .confirmed && fresh?.assigneeEmail == "mei.lin@msp.example")
         #expect(await sim.ateraTickets().first { $0.TicketID == t.TicketID }?.TechnicianEmail == "mei.lin@msp.example")
         await #expect(throws: APIError.self) { try await api.change(ticketID: t.TicketID, .assignee, to: "Mei Lin") }
@@ -109,7 +123,9 @@ struct AttachmentListTests {
         await sim.stop()
     }
 
-    @Test("Atera: addresses listed by their file name; fetched with no credential (its own API answers 401 to such a request); not https is refused")
+    @Test(
+        "Atera: addresses listed by their file name; fetched with no credential (its own API answers 401 to such a request); not https is refused"
+    )
     func atera() async throws {
         var config = SimulatorConfig()
         config.tickets = 40
@@ -118,7 +134,9 @@ struct AttachmentListTests {
         let api = SimulatorWalkTests.atera(sim)
         let id = try #require(await sim.ateraTickets().first { $0.TicketID % 5 == 0 }?.TicketID)
         let list = try #require(try await api.attachments(ticketID: id))
-        #expect(list.map(\.name) == ["screenshot-\(id).png", "event-log-\(id).evtx"] && list.allSatisfy { $0.url?.hasPrefix("https://") == true })
+        #expect(
+            list.map(\.name) == ["screenshot-\(id).png", "event-log-\(id).evtx"]
+                && list.allSatisfy { $0.url?.hasPrefix("https://") == true })
         // An address on Atera's own API: were the key sent, it would answer 200.
         let probe = TicketAttachment(name: "x", url: sim.ateraBaseURL + "/tickets?page=1")
         do {
@@ -127,7 +145,9 @@ struct AttachmentListTests {
         } catch let e as APIError {
             #expect(e.detail.contains("wants a sign-in") && e.detail.contains("sends no credential"))
         }
-        await #expect(throws: APIError.self) { _ = try await api.attachmentData(ticketID: id, TicketAttachment(name: "x", url: "http://files.example/x")) }
+        await #expect(throws: APIError.self) {
+            _ = try await api.attachmentData(ticketID: id, TicketAttachment(name: "x", url: "http://files.example/x"))
+        }
         await sim.stop()
     }
 }

@@ -6,7 +6,11 @@ import Testing
 
 /// A ThresholdInformation answer.
 func reading(_ count: Int, threshold: Int = 10_000) -> HTTPResult {
-    HTTPResult(status: 200, body: Data(#"{"externalRequestThreshold":\#(threshold),"requestThresholdTimeframe":60,"currentTimeframeRequestCount":\#(count)}"#.utf8))
+    HTTPResult(
+        status: 200,
+        body: Data(
+            #"{"externalRequestThreshold":\#(threshold),"requestThresholdTimeframe":60,"currentTimeframeRequestCount":\#(count)}"#
+                .utf8))
 }
 
 /// Reads the quota through the client, as AutotaskAPI does, and tells the client.
@@ -36,7 +40,9 @@ struct CeilingTests {
         return p
     }
 
-    @Test("bulk work stops at the ceiling and says so; a person's request still goes; bulk resumes when a reading shows room")
+    @Test(
+        "bulk work stops at the ceiling and says so; a person's request still goes; bulk resumes when a reading shows room"
+    )
     func holdsAtCeiling() async throws {
         // Other integrations hold the tenant at 76% for the first 100 s, then it drains to 60%.
         let h = Harness(policy: Self.autotaskPolicy()) { _, at, req in
@@ -68,7 +74,10 @@ struct CeilingTests {
         await client.finishEvents()
         for await e in events {
             if case .ceiling(let s?) = e, s.state == .holding { sawHold = s }
-            if case .ceiling(nil) = e { sawRelease = true; break }
+            if case .ceiling(nil) = e {
+                sawRelease = true
+                break
+            }
         }
         #expect(sawHold?.estimate ?? 0 >= 7_600)
         #expect(sawHold?.text.contains("75% ceiling") == true)
@@ -106,7 +115,11 @@ struct CeilingTests {
         try await first.value
         for i in 0..<6 {
             let t = Task { try await client.send(get("Tickets/\(i)")) }
-            try await drive(h.test, step: .milliseconds(20)) { let n = await h.transport.sent.count; let f = await h.transport.inFlight; return n == i + 2 && f == 0 }
+            try await drive(h.test, step: .milliseconds(20)) {
+                let n = await h.transport.sent.count
+                let f = await h.transport.inFlight
+                return n == i + 2 && f == 0
+            }
             _ = try await t.value
         }
         #expect(await client.measuredTier == .one)
@@ -120,13 +133,19 @@ struct CeilingTests {
     }
 
     static func attachment(_ bytes: Int) -> ClientRequest {
-        ClientRequest(spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/Tickets/7/Attachments"),
-                      endpoint: "Tickets", logPath: "/Tickets/7/Attachments", idempotent: false, purpose: "attach", attachmentBytes: bytes)
+        ClientRequest(
+            spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/Tickets/7/Attachments"),
+            endpoint: "Tickets", logPath: "/Tickets/7/Attachments", idempotent: false, purpose: "attach",
+            attachmentBytes: bytes)
     }
 
-    @Test("attachments: over the per-file limit is refused before sending; the 5-minute budget is waited for, and said so")
+    @Test(
+        "attachments: over the per-file limit is refused before sending; the 5-minute budget is waited for, and said so"
+    )
     func attachmentBudget() async throws {
-        let h = Harness(policy: Self.autotaskPolicy()) { _, _, _ in (HTTPResult(status: 200, body: Data(#"{"itemId":1}"#.utf8)), hold: .zero) }
+        let h = Harness(policy: Self.autotaskPolicy()) { _, _, _ in
+            (HTTPResult(status: 200, body: Data(#"{"itemId":1}"#.utf8)), hold: .zero)
+        }
         let client = h.client
         await #expect(throws: APIError.self) { try await client.send(Self.attachment(7_000_000)) }
         #expect(await h.transport.sent.isEmpty)
@@ -139,21 +158,30 @@ struct CeilingTests {
         try await uploads.value
         let times = await h.transport.sendTimes
         #expect(times[0] < 1 && times[1] < 1)
-        #expect(times[2] >= 300 && times[2] < 306) // after the first 4 MB left the window
+        #expect(times[2] >= 300 && times[2] < 306)  // after the first 4 MB left the window
         #expect(await client.log.last?.waitReason == .attachmentBudget)
         await client.finishEvents()
         for await e in events {
-            if case .attachmentWait(let used, let limit, _) = e { #expect(used == 8_000_000 && limit == 10_000_000); break }
+            if case .attachmentWait(let used, let limit, _) = e {
+                #expect(used == 8_000_000 && limit == 10_000_000)
+                break
+            }
         }
     }
 
     @Test("a server refusal of attachments blocks further attachments for 5 minutes, without a retry")
     func attachmentRefusal() async throws {
-        let refusal = HTTPResult(status: 500, body: Data(#"{"errors":["Attachment upload limit exceeded: at most 10000000 bytes in 5 minutes."]}"#.utf8))
-        let h = Harness(policy: Self.autotaskPolicy()) { i, _, _ in (i == 0 ? refusal : HTTPResult(status: 200, body: Data(#"{"itemId":2}"#.utf8)), hold: .zero) }
+        let refusal = HTTPResult(
+            status: 500,
+            body: Data(#"{"errors":["Attachment upload limit exceeded: at most 10000000 bytes in 5 minutes."]}"#.utf8))
+        let h = Harness(policy: Self.autotaskPolicy()) { i, _, _ in
+            (i == 0 ? refusal : HTTPResult(status: 200, body: Data(#"{"itemId":2}"#.utf8)), hold: .zero)
+        }
         let client = h.client
-        do { _ = try await client.send(Self.attachment(1_000)); Issue.record("expected a refusal") }
-        catch let e as APIError { #expect(e.kind == .attachmentLimit) }
+        do {
+            _ = try await client.send(Self.attachment(1_000))
+            Issue.record("expected a refusal")
+        } catch let e as APIError { #expect(e.kind == .attachmentLimit) }
         #expect(await h.transport.sent.count == 1)
         #expect(await client.attachmentUsage().blockedUntil != nil)
         let next = Task { try await client.send(Self.attachment(1_000)) }
@@ -185,7 +213,9 @@ struct CeilingTests {
 
     @Test("a cancelled caller waiting for the suspension probe leaves without sending")
     func cancelledProbeWaiter() async throws {
-        let h = Harness(seed: 3) { _, at, _ in (at < 200 ? HTTPResult(status: 429, body: RateAwareClientTests.suspendedBody) : ok, hold: .seconds(1)) }
+        let h = Harness(seed: 3) { _, at, _ in
+            (at < 200 ? HTTPResult(status: 429, body: RateAwareClientTests.suspendedBody) : ok, hold: .seconds(1))
+        }
         let client = h.client
         await client.markSuspended(detail: "test")
         let prober = Task { try await client.send(get("Tickets/probe")) }
@@ -203,7 +233,9 @@ struct CeilingTests {
         #expect(await h.transport.times(matching: "waiter").isEmpty)
     }
 
-    @Test("a probe that fails with a 500 leaves the tenant suspended and puts the next probe out by a backoff", arguments: [UInt64(1), 2, 3])
+    @Test(
+        "a probe that fails with a 500 leaves the tenant suspended and puts the next probe out by a backoff",
+        arguments: [UInt64(1), 2, 3])
     func probeFailureBacksOff(seed: UInt64) async throws {
         let suspended = HTTPResult(status: 429, body: RateAwareClientTests.suspendedBody)
         let broken = HTTPResult(status: 500, body: Data(#"{"errors":["Internal error"]}"#.utf8))
@@ -216,9 +248,9 @@ struct CeilingTests {
         try await drive(h.test) { await h.transport.sent.count >= 7 }
         for c in callers { #expect(try await c.value == 200) }
         let t = await h.transport.sendTimes
-        #expect(t[1] >= 60 && t[1] <= 62) // the first probe
+        #expect(t[1] >= 60 && t[1] <= 62)  // the first probe
         // Nothing right after the failed probe: the next one waits a backoff (≥ 0.5 s here).
         #expect(t[2] - t[1] >= 0.5)
-        #expect(t.count == 7) // 1 + failed probe + successful probe + the other four
+        #expect(t.count == 7)  // 1 + failed probe + successful probe + the other four
     }
 }

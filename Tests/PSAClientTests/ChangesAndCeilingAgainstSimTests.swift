@@ -11,7 +11,9 @@ func simStats(_ sim: Simulator) async throws -> [String: Any] {
 
 @Suite("Updates, attachments and the quota ceiling against the simulator (real HTTP on loopback)")
 struct ChangesAndCeilingAgainstSimTests {
-    @Test("a change by label: the tenant's picklist gives the labels and the value sent; an unknown label is refused before sending")
+    @Test(
+        "a change by label: the tenant's picklist gives the labels and the value sent; an unknown label is refused before sending"
+    )
     func changeByLabel() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
         let api = SimulatorWalkTests.autotask(sim)
@@ -64,15 +66,19 @@ struct ChangesAndCeilingAgainstSimTests {
         await sim.stop()
     }
 
-    @Test("Atera: POST /tickets/{id} with only the changed fields; a field Atera cannot update is refused before sending")
+    @Test(
+        "Atera: POST /tickets/{id} with only the changed fields; a field Atera cannot update is refused before sending")
     func ateraUpdate() async throws {
         let sim = try await Simulator.start(SimulatorConfig())
         let api = SimulatorWalkTests.atera(sim)
-        try await api.update(ticketID: 1_001, fields: ["TicketStatus": .string("Pending"), "TicketPriority": .string("High")])
+        try await api.update(
+            ticketID: 1_001, fields: ["TicketStatus": .string("Pending"), "TicketPriority": .string("High")])
         let t = try await api.ticket(id: 1_001)
         #expect(t.status == "Pending" && t.priority == "High")
         #expect(try await simStats(sim)["updatedFields"] as? [String: Int] == ["TicketStatus": 1, "TicketPriority": 1])
-        await #expect(throws: APIError.self) { try await api.update(ticketID: 1_001, fields: ["Description": .string("x")]) }
+        await #expect(throws: APIError.self) {
+            try await api.update(ticketID: 1_001, fields: ["Description": .string("x")])
+        }
         #expect(await api.client.log.filter { $0.method == "POST" }.count == 1)
         await sim.stop()
     }
@@ -92,9 +98,12 @@ struct ChangesAndCeilingAgainstSimTests {
         try await Task.sleep(for: .milliseconds(20))
         try await api.update(ticketID: 1_003, fields: ["TicketStatus": .string("Resolved")])
         let since = VendorDate.format(before)
-        let r = try await api.client.send(ClientRequest(
-            spec: HTTPRequestSpec(method: "GET", url: sim.ateraBaseURL + "/tickets/lastmodified?date=\(since)", headers: [("X-API-KEY", sim.config.ateraKey)]),
-            endpoint: "tickets", logPath: "/tickets/lastmodified", idempotent: true, purpose: "test"))
+        let r = try await api.client.send(
+            ClientRequest(
+                spec: HTTPRequestSpec(
+                    method: "GET", url: sim.ateraBaseURL + "/tickets/lastmodified?date=\(since)",
+                    headers: [("X-API-KEY", sim.config.ateraKey)]),
+                endpoint: "tickets", logPath: "/tickets/lastmodified", idempotent: true, purpose: "test"))
         let env = try r.decode(AteraEnvelope<AteraTicket>.self)
         #expect(env.items.map(\.TicketID) == [1_003])
         await sim.stop()
@@ -107,7 +116,9 @@ struct ChangesAndCeilingAgainstSimTests {
         return p
     }
 
-    @Test("attachments: the client waits for the 5-minute budget, so the simulator never has to refuse; too big is refused before sending")
+    @Test(
+        "attachments: the client waits for the 5-minute budget, so the simulator never has to refuse; too big is refused before sending"
+    )
     func attachmentBudget() async throws {
         var config = SimulatorConfig()
         // The 5-minute window lasts 15 s: long beside three 4 MB uploads even on a busy machine (at
@@ -119,8 +130,11 @@ struct ChangesAndCeilingAgainstSimTests {
         let file = Data(repeating: 0x41, count: 4_000_000)
         let start = ContinuousClock.now
         for i in 0..<3 { try await api.attach(ticketID: id, fileName: "/tmp/scan-\(i).pdf", data: file) }
-        #expect(ContinuousClock.now - start >= .milliseconds(14_500)) // the third waited for the first to leave the window
-        await #expect(throws: APIError.self) { try await api.attach(ticketID: id, fileName: "big.iso", data: Data(count: 7_000_000)) }
+        // the third waited for the first to leave the window
+        #expect(ContinuousClock.now - start >= .milliseconds(14_500))
+        await #expect(throws: APIError.self) {
+            try await api.attach(ticketID: id, fileName: "big.iso", data: Data(count: 7_000_000))
+        }
         let stats = try await simStats(sim)
         #expect(stats["attachmentsStored"] as? Int == 3)
         #expect(stats["attachmentRefusals"] as? Int == 0)
@@ -136,7 +150,7 @@ struct ChangesAndCeilingAgainstSimTests {
         config.timeScale = 20
         let sim = try await Simulator.start(config)
         var policy = Self.scaled(20)
-        policy.attachmentWindowBytes = 100_000_000 // a client that does not know the budget
+        policy.attachmentWindowBytes = 100_000_000  // a client that does not know the budget
         let api = SimulatorWalkTests.autotask(sim, discover: false, policy: policy)
         let id = await sim.autotaskTicketIDs()[1]
         let file = Data(repeating: 0x41, count: 4_000_000)
@@ -175,7 +189,12 @@ struct ChangesAndCeilingAgainstSimTests {
         #expect(await api.client.log.contains { $0.waitReason == .ceiling })
         var spread = false
         await api.client.finishEvents()
-        for await e in events { if case .ceiling(let s?) = e, s.state == .spreading { spread = true; break } }
+        for await e in events {
+            if case .ceiling(let s?) = e, s.state == .spreading {
+                spread = true
+                break
+            }
+        }
         #expect(spread)
         await sim.stop()
     }

@@ -13,7 +13,10 @@ struct ParallelWalkTests {
         let pageSize: Int
         func page(after: Int64, upTo: Int64?) -> [Int64] {
             var lo = 0, hi = ids.count
-            while lo < hi { let mid = (lo + hi) / 2; if ids[mid] <= after { lo = mid + 1 } else { hi = mid } }
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if ids[mid] <= after { lo = mid + 1 } else { hi = mid }
+            }
             let start = lo
             return Array(ids[start...].prefix { upTo == nil || $0 <= upTo! }.prefix(pageSize))
         }
@@ -25,7 +28,10 @@ struct ParallelWalkTests {
     /// range as it was when sent, as a real request is). Returns the ids kept and the pages asked.
     static func run(_ server: IDServer, workers: Int, seed: UInt64) -> (ids: [Int64], pages: Int)? {
         let first = Array(server.ids.prefix(server.pageSize))
-        guard var plan = IDWalkPlan(firstPage: first, total: server.ids.count, pageSize: server.pageSize, workers: workers) else { return nil }
+        guard
+            var plan = IDWalkPlan(
+                firstPage: first, total: server.ids.count, pageSize: server.pageSize, workers: workers)
+        else { return nil }
         var rng = SeededGenerator(seed: seed)
         var kept = first
         var pages = 1
@@ -38,7 +44,10 @@ struct ParallelWalkTests {
             pages += 1
         }
         while true {
-            while idle > 0, let i = plan.claim() { ask(i); idle -= 1 }
+            while idle > 0, let i = plan.claim() {
+                ask(i)
+                idle -= 1
+            }
             if inFlight.isEmpty { break }
             let (i, answer) = inFlight.remove(at: Int(rng.next() % UInt64(inFlight.count)))
             let (keep, done) = plan.record(i, ids: answer)
@@ -54,7 +63,10 @@ struct ParallelWalkTests {
         var rng = SeededGenerator(seed: seed)
         func walk(_ n: Int, from: Int64, gap: (Int) -> Int64) -> [Int64] {
             var id = from, out: [Int64] = []
-            for i in 0..<n { id += gap(i); out.append(id) }
+            for i in 0..<n {
+                id += gap(i)
+                out.append(id)
+            }
             return out
         }
         return [
@@ -75,7 +87,9 @@ struct ParallelWalkTests {
                 let r = try #require(Self.run(server, workers: workers, seed: seed), "\(name)")
                 #expect(r.ids.sorted() == ids, "\(name), seed \(seed): \(r.ids.count) of \(ids.count)")
                 #expect(Set(r.ids).count == r.ids.count, "\(name): an id fetched twice")
-                #expect(r.pages <= server.serialPages + 3, "\(name), seed \(seed): \(r.pages) pages, serial \(server.serialPages)")
+                #expect(
+                    r.pages <= server.serialPages + 3,
+                    "\(name), seed \(seed): \(r.pages) pages, serial \(server.serialPages)")
             }
         }
     }
@@ -95,7 +109,10 @@ struct ParallelWalkTests {
         let server = IDServer(ids: ids, pageSize: 500)
         var q = plan.query(a)
         var done = false
-        while !done { done = plan.record(a, ids: server.page(after: q.after, upTo: q.upTo)).done; q = plan.query(a) }
+        while !done {
+            done = plan.record(a, ids: server.page(after: q.after, upTo: q.upTo)).done
+            q = plan.query(a)
+        }
         // The free worker splits the open range; the open top moves to the new one.
         let c = plan.claim() ?? -1
         #expect(c == 2 && plan.ranges[b].upTo != nil && plan.ranges[c].upTo == nil)
@@ -151,7 +168,9 @@ struct ParallelWalkTests {
         }
     }
 
-    @Test("2 threads by default: the same tickets as the serial walk, in id order, while another process holds the third slot")
+    @Test(
+        "2 threads by default: the same tickets as the serial walk, in id order, while another process holds the third slot"
+    )
     func besideAnotherProcess() async throws {
         let sim = try await Self.slowTenant(tickets: 12_000)
         defer { Task { await sim.stop() } }
@@ -165,7 +184,8 @@ struct ParallelWalkTests {
         let before = try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any]
         let other = Self.otherProcess(sim, ids: serial.prefix(50).map(\.id))
         let progress = ProgressLog()
-        let parallel = try await api.allTickets(filter: ServerFilter(), options: WalkOptions(progress: { p in progress.add(p) }))
+        let parallel = try await api.allTickets(
+            filter: ServerFilter(), options: WalkOptions(progress: { p in progress.add(p) }))
         other.cancel()
         let otherRequests = await other.value
         let stats = try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any]

@@ -10,13 +10,17 @@ struct RateAwareClientTests {
     func threadCap() async throws {
         let h = Harness(seed: 1) { _, _, _ in (ok, hold: .seconds(1)) }
         let (test, clock, transport, client) = (h.test, h.clock, h.transport, h.client)
-                let results = Task {
+        let results = Task {
             try await withThrowingTaskGroup(of: Int.self) { g in
                 for _ in 0..<20 { g.addTask { try await client.send(get()).status } }
                 return try await g.reduce(into: [Int]()) { $0.append($1) }
             }
         }
-        try await drive(test) { let n = await transport.sent.count; let f = await transport.inFlight; return n == 20 && f == 0 }
+        try await drive(test) {
+            let n = await transport.sent.count
+            let f = await transport.inFlight
+            return n == 20 && f == 0
+        }
         let statuses = try await results.value
         #expect(statuses.count == 20 && statuses.allSatisfy { $0 == 200 })
         #expect(await transport.maxInFlight == 3)
@@ -33,28 +37,40 @@ struct RateAwareClientTests {
         let (test, clock, transport, client) = (h.test, h.clock, h.transport, h.client)
         let t = Task {
             try await withThrowingTaskGroup(of: Void.self) { g in
-                for i in 0..<6 { g.addTask { _ = try await client.send(get(endpoint: i % 2 == 0 ? "Tickets" : "ThresholdInformation")) } }
+                for i in 0..<6 {
+                    g.addTask {
+                        _ = try await client.send(get(endpoint: i % 2 == 0 ? "Tickets" : "ThresholdInformation"))
+                    }
+                }
                 try await g.waitForAll()
             }
         }
-        try await drive(test) { let n = await transport.sent.count; let f = await transport.inFlight; return n == 6 && f == 0 }
+        try await drive(test) {
+            let n = await transport.sent.count
+            let f = await transport.inFlight
+            return n == 6 && f == 0
+        }
         try await t.value
         #expect(await transport.maxInFlight == 6)
         #expect(clock.now() == .seconds(1))
     }
 
     static func throttled(_ retryAfter: String?) -> HTTPResult {
-        HTTPResult(status: 429, headers: retryAfter.map { [("Retry-After", $0)] } ?? [], body: Data(#"{"Message":"Too many requests"}"#.utf8))
+        HTTPResult(
+            status: 429, headers: retryAfter.map { [("Retry-After", $0)] } ?? [],
+            body: Data(#"{"Message":"Too many requests"}"#.utf8))
     }
 
-    @Test("429 with Retry-After seconds pauses the whole queue; jitter is added on top, never subtracted", arguments: [UInt64(1), 2, 3, 4, 5])
+    @Test(
+        "429 with Retry-After seconds pauses the whole queue; jitter is added on top, never subtracted",
+        arguments: [UInt64(1), 2, 3, 4, 5])
     func retryAfterSeconds(seed: UInt64) async throws {
         let h = Harness(seed: seed) { i, _, _ in (i == 0 ? Self.throttled("5") : ok, hold: .zero) }
         let (test, transport, client) = (h.test, h.transport, h.client)
         let first = Task { try await client.send(get()) }
         try await eventually { await transport.sent.count == 1 }
         await test.advance(by: .milliseconds(10))
-        let second = Task { try await client.send(get("Tickets/2")) } // arrives during the pause
+        let second = Task { try await client.send(get("Tickets/2")) }  // arrives during the pause
         try await drive(test) { await transport.sent.count == 3 }
         #expect(try await first.value.status == 200)
         #expect(try await second.value.status == 200)
@@ -92,12 +108,16 @@ struct RateAwareClientTests {
         #expect(times[1] >= 5 && times[1] <= 6.25)
     }
 
-    static let suspendedBody = Data(#"{"errors":["API call threshold exceeded. The external request threshold of 10000 requests per 60 minutes has been reached."]}"#.utf8)
+    static let suspendedBody = Data(
+        #"{"errors":["API call threshold exceeded. The external request threshold of 10000 requests per 60 minutes has been reached."]}"#
+            .utf8)
 
     @Test("suspension stops all traffic and sends exactly one probe at a time")
     func suspension() async throws {
         // Suspended for the first 100 s.
-        let h = Harness(seed: 5) { _, at, _ in (at < 100 ? HTTPResult(status: 429, body: Self.suspendedBody) : ok, hold: .zero) }
+        let h = Harness(seed: 5) { _, at, _ in
+            (at < 100 ? HTTPResult(status: 429, body: Self.suspendedBody) : ok, hold: .zero)
+        }
         let (test, transport, client) = (h.test, h.transport, h.client)
         let events = await client.events()
         let all = Task {
@@ -126,23 +146,31 @@ struct RateAwareClientTests {
         await client.finishEvents()
         for await e in events {
             if case .paused(_, .suspended, _) = e { sawPause = true }
-            if case .resumed = e { sawResume = true; break }
+            if case .resumed = e {
+                sawResume = true
+                break
+            }
         }
         #expect(sawPause && sawResume)
     }
 
     @Test("a quota reading at 100% holds all traffic until the probe: nothing is sent in between")
     func suspendedFromQuota() async throws {
-        let full = HTTPResult(status: 200, body: Data(#"{"externalRequestThreshold":100,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":100}"#.utf8))
+        let full = HTTPResult(
+            status: 200,
+            body: Data(
+                #"{"externalRequestThreshold":100,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":100}"#
+                    .utf8))
         let h = Harness(seed: 6) { i, _, _ in (i == 0 ? full : ok, hold: .zero) }
-        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
-                              baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let api = AutotaskAPI(
+            client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
+            baseURL: "https://example.invalid/ATServicesRest/V1.0")
         let q = try await api.quota()
         #expect(q.tier == .suspended)
         #expect(await h.client.isSuspended)
         let next = Task { try await h.client.send(get()) }
         await h.test.advance(by: .seconds(59))
-        #expect(await h.transport.sent.count == 1) // held
+        #expect(await h.transport.sent.count == 1)  // held
         try await h.drive(untilSent: 2)
         #expect(try await next.value.status == 200)
         let probeAt = await h.transport.sendTimes[1]
@@ -150,13 +178,18 @@ struct RateAwareClientTests {
         #expect(await !h.client.isSuspended)
     }
 
-    @Test("no requests remaining: the queue waits for the server's reset instead of drawing a 429", arguments: [
-        [("X-RateLimit-Limit", "700"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "10")],
-        [("RateLimit-Policy", #""default";q=700;w=60"#), ("RateLimit", #""default";r=0;t=10"#)],
-        [("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", String(Int(epoch.timeIntervalSince1970) + 10))], // epoch form
-    ])
+    @Test(
+        "no requests remaining: the queue waits for the server's reset instead of drawing a 429",
+        arguments: [
+            [("X-RateLimit-Limit", "700"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "10")],
+            [("RateLimit-Policy", #""default";q=700;w=60"#), ("RateLimit", #""default";r=0;t=10"#)],
+            // epoch form
+            [("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", String(Int(epoch.timeIntervalSince1970) + 10))],
+        ])
     func remainingZero(headers: [(String, String)]) async throws {
-        let h = Harness(seed: 8) { i, _, _ in (i == 0 ? HTTPResult(status: 200, headers: headers, body: Data("{}".utf8)) : ok, hold: .zero) }
+        let h = Harness(seed: 8) { i, _, _ in
+            (i == 0 ? HTTPResult(status: 200, headers: headers, body: Data("{}".utf8)) : ok, hold: .zero)
+        }
         _ = try await h.client.send(get())
         let next = Task { try await h.client.send(get("Tickets/2")) }
         try await h.drive(untilSent: 2)
@@ -173,7 +206,7 @@ struct RateAwareClientTests {
         policy.threadsPerEndpoint = 100
         let server = HTTPResult(status: 200, headers: [("X-RateLimit-Limit", "60")], body: Data("{}".utf8))
         let h = Harness(policy: policy, seed: 2) { _, _, _ in (server, hold: .zero) }
-        _ = try await h.client.send(get()) // learns the limit
+        _ = try await h.client.send(get())  // learns the limit
         let t = Task {
             try await withThrowingTaskGroup(of: Void.self) { g in
                 for i in 0..<120 { g.addTask { _ = try await h.client.send(get("Tickets/\(i)")) } }
@@ -184,16 +217,26 @@ struct RateAwareClientTests {
         try await t.value
         let times = await h.transport.sendTimes.sorted()
         var maxInWindow = 0
-        for (i, start) in times.enumerated() { maxInWindow = max(maxInWindow, times[i...].prefix { $0 < start + 60 }.count) }
+        for (i, start) in times.enumerated() {
+            maxInWindow = max(maxInWindow, times[i...].prefix { $0 < start + 60 }.count)
+        }
         #expect(maxInWindow <= 60)
     }
 
     @Test("header parsing: X-RateLimit-*, IETF fields, absent")
     func headerParsing() {
         let now = epoch
-        let x = RateLimitHeaders(HTTPResult(status: 200, headers: [("x-ratelimit-limit", "700"), ("X-RateLimit-Remaining", "12"), ("X-RateLimit-Reset", "30")]), now: now)
+        let x = RateLimitHeaders(
+            HTTPResult(
+                status: 200,
+                headers: [("x-ratelimit-limit", "700"), ("X-RateLimit-Remaining", "12"), ("X-RateLimit-Reset", "30")]),
+            now: now)
         #expect(x?.limit == 700 && x?.remaining == 12 && x?.resetSeconds == 30 && x?.perMinute == 700)
-        let ietf = RateLimitHeaders(HTTPResult(status: 200, headers: [("RateLimit-Policy", #""default";q=100;w=30"#), ("RateLimit", #""default";r=50;t=20"#)]), now: now)
+        let ietf = RateLimitHeaders(
+            HTTPResult(
+                status: 200,
+                headers: [("RateLimit-Policy", #""default";q=100;w=30"#), ("RateLimit", #""default";r=50;t=20"#)]),
+            now: now)
         #expect(ietf?.limit == 100 && ietf?.remaining == 50 && ietf?.resetSeconds == 20 && ietf?.perMinute == 200)
         #expect(RateLimitHeaders(HTTPResult(status: 200), now: now) == nil)
     }
@@ -229,7 +272,9 @@ struct RateAwareClientTests {
     @Test("at 100% failure the load stays within 1.1x the offered load (plus the initial budget)")
     func retryBudget() async throws {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { _, _, _ in (HTTPResult(status: 500, body: Data(#"{"errors":["boom"]}"#.utf8)), hold: .zero) }
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in
+            (HTTPResult(status: 500, body: Data(#"{"errors":["boom"]}"#.utf8)), hold: .zero)
+        }
         let client = RateAwareClient(transport: transport, clock: clock, seed: 3)
         let offered = 300
         for i in 0..<offered {
@@ -237,13 +282,15 @@ struct RateAwareClientTests {
         }
         let sent = await transport.sent.count
         #expect(Double(sent) <= 1.1 * Double(offered) + 10)
-        #expect(sent > offered) // it does retry while the budget lasts
+        #expect(sent > offered)  // it does retry while the budget lasts
     }
 
     @Test("non-idempotent requests are not retried after a 5xx")
     func noRetryForWrites() async throws {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { _, _, _ in (HTTPResult(status: 503, body: Data()), hold: .zero) }
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in
+            (HTTPResult(status: 503, body: Data()), hold: .zero)
+        }
         let client = RateAwareClient(transport: transport, clock: clock, seed: 3)
         await #expect(throws: APIError.self) { try await client.send(get("Tickets", idempotent: false)) }
         #expect(await transport.sent.count == 1)
@@ -253,8 +300,9 @@ struct RateAwareClientTests {
     func orLimitRefusedLocally() async throws {
         let empty = HTTPResult(status: 200, body: Data(#"{"fields":[],"items":[]}"#.utf8))
         let h = Harness(seed: 1) { _, _, _ in (empty, hold: .zero) }
-        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
-                              baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let api = AutotaskAPI(
+            client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
+            baseURL: "https://example.invalid/ATServicesRest/V1.0")
         let ids = (0..<501).map { Int64($0) }
         do {
             _ = try await api.tickets(ids: ids)
@@ -274,7 +322,12 @@ struct RateAwareClientTests {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
         let secret = "S3cr3t-value-123"
         let transport = ScriptedTransport(clock: clock) { _, _, _ in
-            (HTTPResult(status: 401, body: Data(#"{"Message":"Authorization has been denied for secret S3cr3t-value-123."}"#.utf8)), hold: .zero)
+            (
+                HTTPResult(
+                    status: 401,
+                    body: Data(#"{"Message":"Authorization has been denied for secret S3cr3t-value-123."}"#.utf8)),
+                hold: .zero
+            )
         }
         let client = RateAwareClient(transport: transport, clock: clock, seed: 3, secrets: [secret])
         do {
@@ -289,15 +342,27 @@ struct RateAwareClientTests {
         #expect(log.allSatisfy { !$0.path.contains(secret) && !($0.error ?? "").contains(secret) })
     }
 
-    @Test("Atera's gauge: the server's X-RateLimit-* while fresh (its count, limit and reset), then our own count with the server's last word")
+    @Test(
+        "Atera's gauge: the server's X-RateLimit-* while fresh (its count, limit and reset), then our own count with the server's last word"
+    )
     func ateraServerCount() async throws {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
-        let envelope = Data(#"{"items":[],"totalItemCount":0,"page":1,"itemsInPage":50,"totalPages":1,"prevLink":"","nextLink":""}"#.utf8)
+        let envelope = Data(
+            #"{"items":[],"totalItemCount":0,"page":1,"itemsInPage":50,"totalPages":1,"prevLink":"","nextLink":""}"#
+                .utf8)
         let transport = ScriptedTransport(clock: clock) { _, _, _ in
-            (HTTPResult(status: 200, headers: [("X-RateLimit-Limit", "700"), ("X-RateLimit-Remaining", "600"), ("X-RateLimit-Reset", "20")],
-                        body: envelope), hold: .zero)
+            (
+                HTTPResult(
+                    status: 200,
+                    headers: [
+                        ("X-RateLimit-Limit", "700"), ("X-RateLimit-Remaining", "600"), ("X-RateLimit-Reset", "20"),
+                    ],
+                    body: envelope), hold: .zero
+            )
         }
-        let api = AteraAPI(client: RateAwareClient(transport: transport, clock: clock, seed: 1), key: "k-123456", baseURL: "https://example.invalid/api/v3")
+        let api = AteraAPI(
+            client: RateAwareClient(transport: transport, clock: clock, seed: 1), key: "k-123456",
+            baseURL: "https://example.invalid/api/v3")
         let before = try await api.quota()
         #expect(before.server == nil && before.used == 0 && before.limit == 700)
         _ = try await api.page(after: nil)
@@ -311,7 +376,9 @@ struct RateAwareClientTests {
         #expect(later.used == 0 && later.server?.fresh == false && later.server?.at == sv.at)
     }
 
-    @Test("the exchange kept for the request view: credential headers redacted, secrets gone from URL and bodies, bodies cut")
+    @Test(
+        "the exchange kept for the request view: credential headers redacted, secrets gone from URL and bodies, bodies cut"
+    )
     func exchangeRedacted() async throws {
         let clock = PSAClock(ImmediateClock<Duration>(), epoch: epoch)
         let secret = "S3cr3t-value-123", code = "INTEGRATION-CODE-9"
@@ -319,25 +386,42 @@ struct RateAwareClientTests {
         let limit = RequestExchange.bodyLimit
         let echo = "{\"note\":\"" + String(repeating: "x", count: limit - 16) + secret + "\",\"again\":\"\(secret)\"}"
         let transport = ScriptedTransport(clock: clock) { _, _, _ in
-            (HTTPResult(status: 200, headers: [("Set-Cookie", "sid=abc"), ("X-Echo", "key=\(secret)"), ("X-Session-Token", "t0k3n"),
-                                               ("X-RateLimit-Remaining", "41")],
-                        body: Data(echo.utf8)), hold: .zero)
+            (
+                HTTPResult(
+                    status: 200,
+                    headers: [
+                        ("Set-Cookie", "sid=abc"), ("X-Echo", "key=\(secret)"), ("X-Session-Token", "t0k3n"),
+                        ("X-RateLimit-Remaining", "41"),
+                    ],
+                    body: Data(echo.utf8)), hold: .zero
+            )
         }
         let client = RateAwareClient(transport: transport, clock: clock, seed: 3, secrets: [secret, code])
         let events = await client.events()
         let body = Data(#"{"filter":[{"field":"id","op":"gt","value":0}],"ref":"S3cr3t-value-123"}"#.utf8)
-        let request = ClientRequest(spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/Tickets/query?code=\(code)",
-                                                          headers: [("ApiIntegrationCode", code), ("UserName", "api@x.example"),
-                                                                    ("Secret", secret), ("Authorization", "Bearer eyJabc.def.ghi")],
-                                                          body: body),
-                                    endpoint: "Tickets", logPath: "/Tickets/query", idempotent: true, purpose: "test")
+        let request = ClientRequest(
+            spec: HTTPRequestSpec(
+                method: "POST", url: "https://example.invalid/Tickets/query?code=\(code)",
+                headers: [
+                    ("ApiIntegrationCode", code), ("UserName", "api@x.example"),
+                    ("Secret", secret), ("Authorization", "Bearer eyJabc.def.ghi"),
+                ],
+                body: body),
+            endpoint: "Tickets", logPath: "/Tickets/query", idempotent: true, purpose: "test")
         _ = try await client.send(request)
         var record: RequestRecord?
         await client.finishEvents()
-        for await e in events { if case .record(let r) = e { record = r; break } }
+        for await e in events {
+            if case .record(let r) = e {
+                record = r
+                break
+            }
+        }
         let x = try #require(record?.exchange)
         let everything = "\(x)"
-        #expect(!everything.contains(secret) && !everything.contains(code) && !everything.contains("eyJabc") && !everything.contains("t0k3n"))
+        #expect(
+            !everything.contains(secret) && !everything.contains(code) && !everything.contains("eyJabc")
+                && !everything.contains("t0k3n"))
         #expect(!everything.contains("sid=abc"))
         #expect(x.url == "https://example.invalid/Tickets/query?code=[redacted]")
         #expect(x.requestHeaders.map(\.name) == ["ApiIntegrationCode", "UserName", "Secret", "Authorization"])
@@ -354,39 +438,60 @@ struct RateAwareClientTests {
         // The client's own log keeps the summary only.
         #expect(await client.log.last?.exchange == nil)
         // An attachment's file data is not kept (its size is).
-        let upload = ClientRequest(spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/Tickets/1/Attachments", body: Data(count: 300)),
-                                   endpoint: "Tickets", logPath: "/Tickets/1/Attachments", idempotent: false, purpose: "attach", attachmentBytes: 300)
+        let upload = ClientRequest(
+            spec: HTTPRequestSpec(
+                method: "POST", url: "https://example.invalid/Tickets/1/Attachments", body: Data(count: 300)),
+            endpoint: "Tickets", logPath: "/Tickets/1/Attachments", idempotent: false, purpose: "attach",
+            attachmentBytes: 300)
         let events2 = await client.events()
         _ = try await client.send(upload)
         var second: RequestRecord?
         await client.finishEvents()
-        for await e in events2 { if case .record(let r) = e { second = r; break } }
+        for await e in events2 {
+            if case .record(let r) = e {
+                second = r
+                break
+            }
+        }
         #expect(second?.exchange?.requestBody == nil && second?.exchange?.requestBodyBytes == 300)
     }
 }
 
 @Suite("Error bodies")
 struct ErrorDecodingTests {
-    @Test("each shape decodes to one clear message", arguments: [
-        (#"{"errors":["Zone information could not be determined"]}"#, "Zone information could not be determined"),
-        (#"{"type":"x","title":"Not Found","status":404,"detail":"Ticket 9 was not found.","instance":"/api/v3/tickets/9"}"#, "Not Found: Ticket 9 was not found."),
-        (#"{"Message":"The requested resource does not support http method 'GET'."}"#, "The requested resource does not support http method 'GET'."),
-        ("<html><head><title>404 - File or directory not found.</title></head></html>", "404 - File or directory not found."),
-        ("plain text\nsecond line", "plain text"),
-    ])
+    @Test(
+        "each shape decodes to one clear message",
+        arguments: [
+            (#"{"errors":["Zone information could not be determined"]}"#, "Zone information could not be determined"),
+            (
+                #"{"type":"x","title":"Not Found","status":404,"detail":"Ticket 9 was not found.","instance":"/api/v3/tickets/9"}"#,
+                "Not Found: Ticket 9 was not found."
+            ),
+            (
+                #"{"Message":"The requested resource does not support http method 'GET'."}"#,
+                "The requested resource does not support http method 'GET'."
+            ),
+            (
+                "<html><head><title>404 - File or directory not found.</title></head></html>",
+                "404 - File or directory not found."
+            ),
+            ("plain text\nsecond line", "plain text"),
+        ])
     func shapes(body: String, message: String) {
         #expect(APIError.message(from: Data(body.utf8)) == message)
     }
 
-    @Test("classification", arguments: [
-        (401, "", APIError.Kind.badCredentials), (403, "", .permission), (404, "", .notFound),
-        (429, #"{"errors":["The Autotask API thread threshold of 3 threads has been exceeded"]}"#, .threadLimit),
-        (429, #"{"errors":["API call threshold exceeded"]}"#, .suspended),
-        (500, #"{"errors":["API threshold exceeded for this database"]}"#, .suspended),
-        (500, #"{"errors":["User does not have permission to query Tickets"]}"#, .permission),
-        (500, #"{"errors":["Object reference not set"]}"#, .serverError),
-        (429, "", .rateLimited),
-    ])
+    @Test(
+        "classification",
+        arguments: [
+            (401, "", APIError.Kind.badCredentials), (403, "", .permission), (404, "", .notFound),
+            (429, #"{"errors":["The Autotask API thread threshold of 3 threads has been exceeded"]}"#, .threadLimit),
+            (429, #"{"errors":["API call threshold exceeded"]}"#, .suspended),
+            (500, #"{"errors":["API threshold exceeded for this database"]}"#, .suspended),
+            (500, #"{"errors":["User does not have permission to query Tickets"]}"#, .permission),
+            (500, #"{"errors":["Object reference not set"]}"#, .serverError),
+            (429, "", .rateLimited),
+        ])
     func classify(status: Int, body: String, kind: APIError.Kind) {
         #expect(APIError.classify(status: status, body: Data(body.utf8)).kind == kind)
     }

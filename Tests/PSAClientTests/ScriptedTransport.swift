@@ -11,7 +11,8 @@ actor ScriptedTransport: HTTPTransport {
         var url: String { request.url }
         var method: String { request.method }
     }
-    typealias Script = @Sendable (_ index: Int, _ at: Double, _ request: HTTPRequestSpec) -> (HTTPResult, hold: Duration)
+    typealias Script =
+        @Sendable (_ index: Int, _ at: Double, _ request: HTTPRequestSpec) -> (HTTPResult, hold: Duration)
 
     private let clock: PSAClock
     private let script: Script
@@ -42,8 +43,9 @@ actor ScriptedTransport: HTTPTransport {
 }
 
 func get(_ path: String = "Tickets/1", endpoint: String = "Tickets", idempotent: Bool = true) -> ClientRequest {
-    ClientRequest(spec: HTTPRequestSpec(method: idempotent ? "GET" : "POST", url: "https://example.invalid/\(path)"),
-                  endpoint: endpoint, logPath: "/" + path, idempotent: idempotent, purpose: "test")
+    ClientRequest(
+        spec: HTTPRequestSpec(method: idempotent ? "GET" : "POST", url: "https://example.invalid/\(path)"),
+        endpoint: endpoint, logPath: "/" + path, idempotent: idempotent, purpose: "test")
 }
 
 let ok = HTTPResult(status: 200, body: Data("{}".utf8))
@@ -63,7 +65,9 @@ func eventually(_ condition: @Sendable () async -> Bool) async throws {
 /// Advances a test clock in steps until `done` holds. (`TestClock.run()` can return while a task
 /// is between two sleeps, and its real-time timeout cancels every sleeper on a busy machine.)
 /// `advance(by:)` wakes each sleeper at its own deadline, so timings stay exact.
-func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), until done: @Sendable () async -> Bool) async throws {
+func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), until done: @Sendable () async -> Bool)
+    async throws
+{
     for _ in 0..<20_000 {
         if await done() { return }
         await clock.advance(by: step)
@@ -76,10 +80,15 @@ func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), un
 /// Drives the clock until `task` has finished and returns its value. (Awaiting a request's task
 /// right after seeing it sent would wait forever: the transport holds its answer until the clock
 /// moves, and nothing moves it.)
-func drive<T: Sendable>(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250),
-                        untilDone task: Task<T, any Error>) async throws -> T {
+func drive<T: Sendable>(
+    _ clock: TestClock<Duration>, step: Duration = .milliseconds(250),
+    untilDone task: Task<T, any Error>
+) async throws -> T {
     let done = Flag()
-    Task { _ = await task.result; await done.set() }
+    Task {
+        _ = await task.result
+        await done.set()
+    }
     try await drive(clock, step: step) { await done.isSet }
     return try await task.value
 }

@@ -9,13 +9,15 @@ struct ServerFilterTests {
     @Test("parsing: a value runs to the next key, quotes optional, aliases, errors said")
     func parse() throws {
         #expect(try ServerFilter.parse("") == ServerFilter())
-        #expect(try ServerFilter.parse("status:Waiting Customer queue:\"Level I Support\" co:Acme")
+        #expect(
+            try ServerFilter.parse("status:Waiting Customer queue:\"Level I Support\" co:Acme")
                 == ServerFilter(status: "Waiting Customer", queue: "Level I Support", company: "Acme"))
         #expect(try ServerFilter.parse("  customer: Contoso Ltd  ") == ServerFilter(company: "Contoso Ltd"))
         // A colon inside a value that is not a key stays in the value.
         #expect(try ServerFilter.parse("company:\"A status:B\"") == ServerFilter(company: "A status:B"))
         #expect(ServerFilter(status: "In Progress", company: "Acme").text == "status:\"In Progress\" company:Acme")
-        #expect(try ServerFilter.parse(ServerFilter(status: "In Progress", queue: "Q", company: "Acme").text)
+        #expect(
+            try ServerFilter.parse(ServerFilter(status: "In Progress", queue: "Q", company: "Acme").text)
                 == ServerFilter(status: "In Progress", queue: "Q", company: "Acme"))
         for bad in ["New", "prio:High", "status:", "status:New status:Complete", "foo status:New"] {
             #expect(throws: ServerFilter.ParseError.self, "\(bad)") { _ = try ServerFilter.parse(bad) }
@@ -25,8 +27,11 @@ struct ServerFilterTests {
     @Test("fuzz: 5,000 seeded texts never crash the parser; whatever parses comes back the same from its own text")
     func fuzz() {
         var rng = SeededGenerator(seed: 20_261_124)
-        let pieces = ["status:", "queue:", "co:", "company:", "customer:", "Status:", "prio:", "\"", ":", " ", "  ", "New", "In Progress",
-                      "Level I", "Acme", "打印", "🔥", "\u{1B}", "\u{0}", "\u{202E}", "#", "#12", "-", "x", "é", "e\u{301}"]
+        let pieces = [
+            "status:", "queue:", "co:", "company:", "customer:", "Status:", "prio:", "\"", ":", " ", "  ", "New",
+            "In Progress",
+            "Level I", "Acme", "打印", "🔥", "\u{1B}", "\u{0}", "\u{202E}", "#", "#12", "-", "x", "é", "e\u{301}",
+        ]
         var parsed = 0
         for _ in 0..<5_000 {
             var text = ""
@@ -46,43 +51,63 @@ struct ServerFilterTests {
         #expect(parsed > 500)
     }
 
-    @Test("against the simulator: Autotask by status, queue and company; Atera by status and customer; unknown names refused unsent")
+    @Test(
+        "against the simulator: Autotask by status, queue and company; Atera by status and customer; unknown names refused unsent"
+    )
     func againstSimulator() async throws {
         var config = SimulatorConfig()
         config.tickets = 200
         let sim = try await Simulator.start(config)
-        let at = AutotaskAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
-                             credentials: .init(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode),
-                             baseURL: sim.autotaskBaseURL)
+        let at = AutotaskAPI(
+            client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
+            credentials: .init(
+                userName: config.autotaskUser, secret: config.autotaskSecret,
+                integrationCode: config.autotaskIntegrationCode),
+            baseURL: sim.autotaskBaseURL)
         let all = try await at.allTickets()
-        let sample = try #require(all.first { !$0.company.isEmpty && $0.fields.contains { $0.name == "Queue" } } ?? all.first)
+        let sample = try #require(
+            all.first { !$0.company.isEmpty && $0.fields.contains { $0.name == "Queue" } } ?? all.first)
         let queue = sample.fields.first { $0.name == "Queue" }?.value
         let filter = ServerFilter(status: sample.status, queue: queue, company: sample.company)
         let page = try await at.page(after: nil, filter: filter)
-        let expected = all.filter { t in t.status == sample.status && t.company == sample.company
-            && (queue == nil || t.fields.contains { $0.name == "Queue" && $0.value == queue }) }
+        let expected = all.filter { t in
+            t.status == sample.status && t.company == sample.company
+                && (queue == nil || t.fields.contains { $0.name == "Queue" && $0.value == queue })
+        }
         #expect(page.tickets.map(\.id) == expected.map(\.id) && page.total == expected.count)
         #expect(page.tickets.contains { $0.id == sample.id })
         // A company on no ticket loaded yet: the server finds it (one Companies query), by its whole
         // name in any case, or by a word only its name has.
         func fresh() -> AutotaskAPI {
-            AutotaskAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
-                        credentials: .init(userName: config.autotaskUser, secret: config.autotaskSecret, integrationCode: config.autotaskIntegrationCode),
-                        baseURL: sim.autotaskBaseURL)
+            AutotaskAPI(
+                client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
+                credentials: .init(
+                    userName: config.autotaskUser, secret: config.autotaskSecret,
+                    integrationCode: config.autotaskIntegrationCode),
+                baseURL: sim.autotaskBaseURL)
         }
         let companyCount = all.filter { $0.company == sample.company }.count
-        #expect(try await fresh().page(after: nil, filter: ServerFilter(company: sample.company.uppercased())).total == companyCount)
+        #expect(
+            try await fresh().page(after: nil, filter: ServerFilter(company: sample.company.uppercased())).total
+                == companyCount)
         let names = Set(all.map(\.company))
-        let word = try #require(sample.company.split(separator: " ").map(String.init).first { w in
-            names.filter { $0.localizedCaseInsensitiveContains(w) }.count == 1 })
+        let word = try #require(
+            sample.company.split(separator: " ").map(String.init).first { w in
+                names.filter { $0.localizedCaseInsensitiveContains(w) }.count == 1
+            })
         let api = fresh()
         #expect(try await api.page(after: nil, filter: ServerFilter(company: word.lowercased())).total == companyCount)
-        #expect(await api.client.log.contains { $0.path == "/Companies/query (companyName contains \(word.lowercased()))" })
+        #expect(
+            await api.client.log.contains { $0.path == "/Companies/query (companyName contains \(word.lowercased()))" })
 
         // An unknown status is refused unsent; an unknown company after the one Companies query; no ticket query either way.
-        func listRequests() async -> Int { await api.client.log.filter { $0.purpose == "tickets" || $0.purpose == "count" }.count }
+        func listRequests() async -> Int {
+            await api.client.log.filter { $0.purpose == "tickets" || $0.purpose == "count" }.count
+        }
         let before = await listRequests(), sent = await api.client.stats.sent
-        await #expect(throws: APIError.self) { _ = try await api.page(after: nil, filter: ServerFilter(status: "No Such Status")) }
+        await #expect(throws: APIError.self) {
+            _ = try await api.page(after: nil, filter: ServerFilter(status: "No Such Status"))
+        }
         #expect(await api.client.stats.sent == sent)
         do {
             _ = try await api.page(after: nil, filter: ServerFilter(company: "Nobody Inc"))
@@ -93,15 +118,21 @@ struct ServerFilterTests {
         let after = await listRequests()
         #expect(await api.client.stats.sent == sent + 1 && after == before)
 
-        let atera = AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.ateraKey]),
-                             key: config.ateraKey, baseURL: sim.ateraBaseURL)
+        let atera = AteraAPI(
+            client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.ateraKey]),
+            key: config.ateraKey, baseURL: sim.ateraBaseURL)
         let aAll = try await atera.allTickets()
         let aSample = try #require(aAll.first { !$0.company.hasPrefix("Customer #") })
         let aPage = try await atera.allTickets(status: aSample.status)
         #expect(aPage.allSatisfy { $0.status == aSample.status })
-        let byCustomer = try await atera.page(after: nil, filter: ServerFilter(status: aSample.status, company: aSample.company))
-        #expect(byCustomer.tickets.map(\.id) == aAll.filter { $0.status == aSample.status && $0.company == aSample.company }.prefix(50).map(\.id))
-        await #expect(throws: APIError.self) { _ = try await atera.page(after: nil, filter: ServerFilter(queue: "Any")) }
+        let byCustomer = try await atera.page(
+            after: nil, filter: ServerFilter(status: aSample.status, company: aSample.company))
+        #expect(
+            byCustomer.tickets.map(\.id)
+                == aAll.filter { $0.status == aSample.status && $0.company == aSample.company }.prefix(50).map(\.id))
+        await #expect(throws: APIError.self) {
+            _ = try await atera.page(after: nil, filter: ServerFilter(queue: "Any"))
+        }
         await sim.stop()
     }
 }

@@ -8,13 +8,18 @@ import Testing
 struct SimulatorWalkTests {
     /// An Autotask API on the simulator: the zone discovered, unless `discover` is false; the
     /// simulator's secret unless another is given.
-    static func autotask(_ sim: Simulator, pageSize: Int = 500, secret: String? = nil, discover: Bool = true,
-                         policy: ClientPolicy = ClientPolicy()) -> AutotaskAPI {
+    static func autotask(
+        _ sim: Simulator, pageSize: Int = 500, secret: String? = nil, discover: Bool = true,
+        policy: ClientPolicy = ClientPolicy()
+    ) -> AutotaskAPI {
         let c = sim.config
         let secret = secret ?? c.autotaskSecret
-        let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 1, secrets: [secret, c.autotaskIntegrationCode])
-        return AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: secret, integrationCode: c.autotaskIntegrationCode),
-                           baseURL: discover ? nil : sim.autotaskBaseURL, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
+        let client = RateAwareClient(
+            transport: AHCTransport(), policy: policy, seed: 1, secrets: [secret, c.autotaskIntegrationCode])
+        return AutotaskAPI(
+            client: client,
+            credentials: .init(userName: c.autotaskUser, secret: secret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: discover ? nil : sim.autotaskBaseURL, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: pageSize)
     }
 
     /// A simulator with 40 tickets and an Autotask API on it (its zone given, not discovered).
@@ -27,8 +32,9 @@ struct SimulatorWalkTests {
 
     /// An Atera API on the simulator's primary key.
     static func atera(_ sim: Simulator) -> AteraAPI {
-        AteraAPI(client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
-                 key: sim.config.ateraKey, baseURL: sim.ateraBaseURL)
+        AteraAPI(
+            client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [sim.config.ateraKey]),
+            key: sim.config.ateraKey, baseURL: sim.ateraBaseURL)
     }
 
     @Test("the id walk returns 1,234 tickets with no gaps and no duplicates", arguments: [500, 123])
@@ -47,7 +53,9 @@ struct SimulatorWalkTests {
         #expect(all.contains { $0.company == "Acme Dental Group" })
         // Each page went through the client and its log; the query was never a GET on nextPageUrl.
         let log = await api.client.log
-        #expect(log.filter { $0.path.hasPrefix("/Tickets/query (id >") }.count == (1_234 + pageSize - 1) / pageSize + (1_234 % pageSize == 0 ? 1 : 0))
+        #expect(
+            log.filter { $0.path.hasPrefix("/Tickets/query (id >") }.count == (1_234 + pageSize - 1) / pageSize
+                + (1_234 % pageSize == 0 ? 1 : 0))
         #expect(!log.contains { $0.path.contains("/next") })
         // Shared among two thread slots (the default): the same tickets, a few more pages at most.
         let api2 = Self.autotask(sim, pageSize: pageSize)
@@ -57,7 +65,9 @@ struct SimulatorWalkTests {
         await sim.stop()
     }
 
-    @Test("the detail names the ticket's contact (one Contacts query, then from the cache); list pages never ask for contacts")
+    @Test(
+        "the detail names the ticket's contact (one Contacts query, then from the cache); list pages never ask for contacts"
+    )
     func contactInDetail() async throws {
         let (sim, api) = try await Self.smallAutotask()
         let list = try await api.allTickets(limit: 40)
@@ -80,7 +90,8 @@ struct SimulatorWalkTests {
         await sim.stop()
     }
 
-    @Test("the detail's notes (TicketNotes): oldest first, authors by name, internal ones marked; none is an empty list")
+    @Test(
+        "the detail's notes (TicketNotes): oldest first, authors by name, internal ones marked; none is an empty list")
     func notesInDetail() async throws {
         let (sim, api) = try await Self.smallAutotask()
         let ids = await sim.autotaskTicketIDs()
@@ -90,8 +101,11 @@ struct SimulatorWalkTests {
         #expect(notes.map(\.date) == notes.map(\.date).sorted { ($0 ?? .distantPast) < ($1 ?? .distantPast) })
         #expect(notes.map(\.isInternal) == [false, true, false])
         // By name: the resource lookup answered (else "Resource #id").
-        #expect(notes.allSatisfy { !$0.author.hasPrefix("Resource #") && $0.author != "Autotask" && $0.author.contains(" ") },
-                "\(notes.map(\.author))")
+        #expect(
+            notes.allSatisfy {
+                !$0.author.hasPrefix("Resource #") && $0.author != "Autotask" && $0.author.contains(" ")
+            },
+            "\(notes.map(\.author))")
         #expect(notes.allSatisfy { !$0.text.isEmpty })
         #expect(try await api.ticketComments(id: none) == [])
         // One query per ticket opened; the authors' names once.
@@ -111,7 +125,7 @@ struct SimulatorWalkTests {
         let all = try await api.allTickets()
         #expect(all.count == 234)
         #expect(Set(all.map(\.id)).count == 234)
-        #expect(await client.log.count == 5) // 50 per page
+        #expect(await client.log.count == 5)  // 50 per page
         let q = try await api.quota()
         #expect(q.limit == 700 && q.used >= 5)
         await sim.stop()
@@ -127,8 +141,11 @@ struct SimulatorWalkTests {
         _ = try await api.quota()
         #expect(await api.currentBaseURL() == "http://127.0.0.1:\(sim.port)/zone2/ATServicesRest/V1.0")
         let paths = await api.client.log.map { "\($0.path) \($0.status ?? 0)" }
-        #expect(paths == ["/zoneInformation 200", "/ThresholdInformation 200", "/ThresholdInformation 401",
-                          "/zoneInformation 200", "/ThresholdInformation 200"])
+        #expect(
+            paths == [
+                "/zoneInformation 200", "/ThresholdInformation 200", "/ThresholdInformation 401",
+                "/zoneInformation 200", "/ThresholdInformation 200",
+            ])
         await sim.stop()
     }
 
@@ -138,7 +155,7 @@ struct SimulatorWalkTests {
         let api = Self.autotask(sim, secret: "wrong")
         await #expect(throws: APIError.self) { _ = try await api.quota() }
         let statuses = await api.client.log.map { $0.status ?? 0 }
-        #expect(statuses == [200, 401, 200]) // discover, refused, re-resolve (same zone): no second try
+        #expect(statuses == [200, 401, 200])  // discover, refused, re-resolve (same zone): no second try
         await sim.stop()
     }
 
@@ -156,10 +173,14 @@ struct SimulatorWalkTests {
         await sim.stop()
     }
 
-    @Test("plain http is refused except for loopback", arguments: [
-        ("http://127.0.0.1:8080/x", true), ("http://localhost/x", true), ("http://[::1]:9/x", true), ("https://webservices3.autotask.net/x", true),
-        ("http://webservices3.autotask.net/x", false), ("http://10.0.0.1/x", false), ("ftp://127.0.0.1/x", false), ("not a url", false),
-    ])
+    @Test(
+        "plain http is refused except for loopback",
+        arguments: [
+            ("http://127.0.0.1:8080/x", true), ("http://localhost/x", true), ("http://[::1]:9/x", true),
+            ("https://webservices3.autotask.net/x", true),
+            ("http://webservices3.autotask.net/x", false), ("http://10.0.0.1/x", false), ("ftp://127.0.0.1/x", false),
+            ("not a url", false),
+        ])
     func urlPolicy(url: String, allowed: Bool) {
         #expect(((try? URLPolicy.check(url)) != nil) == allowed)
     }

@@ -9,20 +9,28 @@ import Testing
 /// waited in the window limiter or for a slot does not go out into a pause that began meanwhile.
 @Suite("Pause and suspension gates on a test clock", .serialized)
 struct SuspensionGateTests {
-    static let reading = HTTPResult(status: 200, body: Data(#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":100}"#.utf8))
+    static let reading = HTTPResult(
+        status: 200,
+        body: Data(
+            #"{"externalRequestThreshold":10000,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":100}"#
+                .utf8))
 
     static func bulk(_ path: String = "Tickets/query") -> ClientRequest {
-        ClientRequest(spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/\(path)"), endpoint: "Tickets",
-                      logPath: "/" + path, idempotent: true, purpose: "walk", priority: .bulk)
+        ClientRequest(
+            spec: HTTPRequestSpec(method: "POST", url: "https://example.invalid/\(path)"), endpoint: "Tickets",
+            logPath: "/" + path, idempotent: true, purpose: "walk", priority: .bulk)
     }
 
     @Test("a bulk request due to probe a suspension does not wait for a quota reading that waits for the probe")
     func probeNeedsReading() async throws {
         var policy = ClientPolicy()
         policy.ceiling = 0.75
-        let h = Harness(policy: policy, seed: 3) { _, _, r in (r.url.hasSuffix("ThresholdInformation") ? Self.reading : ok, hold: .zero) }
-        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "secret-1", integrationCode: "code-1"),
-                              baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let h = Harness(policy: policy, seed: 3) { _, _, r in
+            (r.url.hasSuffix("ThresholdInformation") ? Self.reading : ok, hold: .zero)
+        }
+        let api = AutotaskAPI(
+            client: h.client, credentials: .init(userName: "u@x", secret: "secret-1", integrationCode: "code-1"),
+            baseURL: "https://example.invalid/ATServicesRest/V1.0")
         h.client.quotaSource.connect { _ = try await api.quota() }
         await h.client.markSuspended(detail: "test")
         let walk = Task { try await h.client.send(Self.bulk()) }
@@ -46,23 +54,30 @@ struct SuspensionGateTests {
         try await eventually { await h.transport.sent.count == 1 }
         await h.client.markSuspended(detail: "test")
         let probe = Task { try await h.client.send(get("Tickets/1")) }
-        try await drive(h.test) { await h.client.queuedForSlot("Tickets") == 1 } // past the pause, waiting for the slot
+        // past the pause, waiting for the slot
+        try await drive(h.test) { await h.client.queuedForSlot("Tickets") == 1 }
         probe.cancel()
         await #expect(throws: (any Error).self) { _ = try await probe.value }
         _ = try await drive(h.test, untilDone: holder)
         let next = Task { try await h.client.send(get("Tickets/2")) }
         #expect(try await drive(h.test, untilDone: next).status == 200)
         let urls = await h.transport.sent.map(\.url)
-        #expect(urls == ["https://example.invalid/Tickets/0", "https://example.invalid/Tickets/2"]) // the cancelled probe never went
+        // the cancelled probe never went
+        #expect(urls == ["https://example.invalid/Tickets/0", "https://example.invalid/Tickets/2"])
         #expect(await !h.client.isSuspended)
     }
 
-    @Test("a request waiting for a slot when a 429 comes back waits out the pause; the slot goes on after the answer is read")
+    @Test(
+        "a request waiting for a slot when a 429 comes back waits out the pause; the slot goes on after the answer is read"
+    )
     func waitingForSlotHonoursLaterPause() async throws {
         var policy = ClientPolicy()
         policy.threadsPerEndpoint = 1
-        let throttled = HTTPResult(status: 429, headers: [("Retry-After", "10")], body: Data(#"{"Message":"Too many requests"}"#.utf8))
-        let h = Harness(policy: policy, seed: 7) { i, _, _ in (i == 0 ? throttled : ok, hold: i == 0 ? .seconds(1) : .zero) }
+        let throttled = HTTPResult(
+            status: 429, headers: [("Retry-After", "10")], body: Data(#"{"Message":"Too many requests"}"#.utf8))
+        let h = Harness(policy: policy, seed: 7) { i, _, _ in
+            (i == 0 ? throttled : ok, hold: i == 0 ? .seconds(1) : .zero)
+        }
         let first = Task { try await h.client.send(get("Tickets/0")) }
         try await eventually { await h.transport.sent.count == 1 }
         let second = Task { try await h.client.send(get("Tickets/1")) }
@@ -81,7 +96,9 @@ struct SuspensionGateTests {
         var policy = ClientPolicy()
         policy.windows = [WindowLimit(limit: 1, window: 1)]
         policy.threadsPerEndpoint = 10
-        let suspendedBody = Data(#"{"errors":["API call threshold exceeded. The external request threshold of 10000 requests per 60 minutes has been reached."]}"#.utf8)
+        let suspendedBody = Data(
+            #"{"errors":["API call threshold exceeded. The external request threshold of 10000 requests per 60 minutes has been reached."]}"#
+                .utf8)
         // The first answer (at 0.5 s) says the tenant is suspended; later ones are fine.
         let h = Harness(policy: policy, seed: 9) { i, _, _ in
             (i == 0 ? HTTPResult(status: 429, body: suspendedBody) : ok, hold: i == 0 ? .milliseconds(500) : .zero)
@@ -123,10 +140,17 @@ struct SuspensionGateTests {
     func timeframeZeroNoBusyLoop() async throws {
         var policy = ClientPolicy()
         policy.ceiling = 0.75
-        let zero = HTTPResult(status: 200, body: Data(#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":0,"currentTimeframeRequestCount":100}"#.utf8))
-        let h = Harness(policy: policy, seed: 4) { _, _, r in (r.url.hasSuffix("ThresholdInformation") ? zero : ok, hold: .milliseconds(10)) }
-        let api = AutotaskAPI(client: h.client, credentials: .init(userName: "u@x", secret: "secret-1", integrationCode: "code-1"),
-                              baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let zero = HTTPResult(
+            status: 200,
+            body: Data(
+                #"{"externalRequestThreshold":10000,"requestThresholdTimeframe":0,"currentTimeframeRequestCount":100}"#
+                    .utf8))
+        let h = Harness(policy: policy, seed: 4) { _, _, r in
+            (r.url.hasSuffix("ThresholdInformation") ? zero : ok, hold: .milliseconds(10))
+        }
+        let api = AutotaskAPI(
+            client: h.client, credentials: .init(userName: "u@x", secret: "secret-1", integrationCode: "code-1"),
+            baseURL: "https://example.invalid/ATServicesRest/V1.0")
         h.client.quotaSource.connect { _ = try await api.quota() }
         let walk = Task {
             for i in 0..<5 { _ = try await h.client.send(Self.bulk("Tickets/query?page=\(i)")) }
@@ -145,10 +169,13 @@ struct SuspensionGateTests {
     @Test("a secret that straddles the error text's length limit is removed whole, not cut in half")
     func redactBeforeTruncate() async throws {
         let secret = "S3cr3t-Value-0123456789"
-        let body = Data(#"{"errors":[""#.utf8) + Data((String(repeating: "x", count: 290) + secret + " and more").utf8) + Data(#""]}"#.utf8)
+        let body =
+            Data(#"{"errors":[""#.utf8) + Data((String(repeating: "x", count: 290) + secret + " and more").utf8)
+            + Data(#""]}"#.utf8)
         let test = TestClock<Duration>()
         let clock = PSAClock(test, epoch: epoch)
-        let transport = ScriptedTransport(clock: clock) { _, _, _ in (HTTPResult(status: 400, body: body), hold: .zero) }
+        let transport = ScriptedTransport(clock: clock) { _, _, _ in (HTTPResult(status: 400, body: body), hold: .zero)
+        }
         let client = RateAwareClient(transport: transport, clock: clock, seed: 1, secrets: [secret])
         do {
             _ = try await client.send(get())

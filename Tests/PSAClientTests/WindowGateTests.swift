@@ -9,8 +9,9 @@ import Testing
 @Suite("Window limiter in the client on a test clock", .serialized)
 struct WindowGateTests {
     static func request(_ path: String, _ priority: RequestPriority) -> ClientRequest {
-        ClientRequest(spec: HTTPRequestSpec(method: "GET", url: "https://example.invalid/\(path)"), endpoint: "tickets",
-                      logPath: "/" + path, idempotent: true, purpose: "test", priority: priority)
+        ClientRequest(
+            spec: HTTPRequestSpec(method: "GET", url: "https://example.invalid/\(path)"), endpoint: "tickets",
+            logPath: "/" + path, idempotent: true, purpose: "test", priority: priority)
     }
 
     /// Latency and the moment within it the server receives request `i` (deterministic per seed).
@@ -19,22 +20,30 @@ struct WindowGateTests {
         return (Double.random(in: 0.01...4, using: &g), Double.random(in: 0...1, using: &g))
     }
 
-    @Test("no window at the server holds more than the limit: random latency, arrivals reordered, people and bulk mixed",
-          arguments: [UInt64(1), 2, 3])
+    @Test(
+        "no window at the server holds more than the limit: random latency, arrivals reordered, people and bulk mixed",
+        arguments: [UInt64(1), 2, 3])
     func boundThroughClient(seed: UInt64) async throws {
         var policy = ClientPolicy()
         policy.windows = [WindowLimit(limit: 12, window: 10)]
         policy.threadsPerEndpoint = 100
-        let h = Harness(policy: policy, seed: seed) { i, _, _ in (ok, hold: .seconds(double: Self.timing(seed, i).hold)) }
+        let h = Harness(policy: policy, seed: seed) { i, _, _ in (ok, hold: .seconds(double: Self.timing(seed, i).hold))
+        }
         let t = Task {
             try await withThrowingTaskGroup(of: Void.self) { g in
                 for i in 0..<60 {
-                    g.addTask { _ = try await h.client.send(Self.request("tickets/\(i)", i % 5 == 0 ? .interactive : .bulk)) }
+                    g.addTask {
+                        _ = try await h.client.send(Self.request("tickets/\(i)", i % 5 == 0 ? .interactive : .bulk))
+                    }
                 }
                 try await g.waitForAll()
             }
         }
-        try await drive(h.test, step: .milliseconds(100)) { let n = await h.transport.sent.count; let f = await h.transport.inFlight; return n == 60 && f == 0 }
+        try await drive(h.test, step: .milliseconds(100)) {
+            let n = await h.transport.sent.count
+            let f = await h.transport.inFlight
+            return n == 60 && f == 0
+        }
         try await t.value
         let sent = await h.transport.sent
         let received = sent.enumerated().map { i, s in
@@ -102,14 +111,21 @@ struct WindowGateTests {
         let accepted = Mutex<[Double]>([])
         let refused = Mutex<Int>(0)
         let limit: Int, window: Double
-        init(limit: Int, window: Double) { self.limit = limit; self.window = window }
+        init(limit: Int, window: Double) {
+            self.limit = limit
+            self.window = window
+        }
         func answer(at t: Double) -> HTTPResult {
             let ok = accepted.withLock { a -> Bool in
                 guard a.filter({ $0 > t - window }).count < limit else { return false }
                 a.append(t)
                 return true
             }
-            if ok { return HTTPResult(status: 200, body: Data(#"{"items":[],"totalItemCount":0,"page":1,"itemsInPage":50,"totalPages":1}"#.utf8)) }
+            if ok {
+                return HTTPResult(
+                    status: 200,
+                    body: Data(#"{"items":[],"totalItemCount":0,"page":1,"itemsInPage":50,"totalPages":1}"#.utf8))
+            }
             refused.withLock { $0 += 1 }
             return HTTPResult(status: 429, body: Data(#"{"Message":"Too many requests"}"#.utf8))
         }
@@ -170,7 +186,10 @@ struct WindowGateTests {
         await #expect(throws: CancellationError.self) { try await waiting.value }
         let third = Task { try await h.client.send(get("Tickets/3")) }
         _ = try await drive(h.test, untilDone: third)
-        #expect(await h.transport.sent.map(\.url) == ["https://example.invalid/Tickets/1", "https://example.invalid/Tickets/3"])
+        #expect(
+            await h.transport.sent.map(\.url) == [
+                "https://example.invalid/Tickets/1", "https://example.invalid/Tickets/3",
+            ])
         #expect(h.clock.now().seconds >= 30)
     }
 }

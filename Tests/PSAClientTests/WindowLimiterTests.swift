@@ -7,7 +7,10 @@ import Testing
 /// trip and its answer comes after a random latency (so arrivals at the server are reordered).
 /// The server, when given a real limit, refuses with a 429 that says nothing.
 struct LimiterRun {
-    struct Request { var person: Bool; var arrives: Double }
+    struct Request {
+        var person: Bool
+        var arrives: Double
+    }
     struct Result {
         /// When the server received each request it accepted.
         var accepted: [Double] = []
@@ -30,8 +33,10 @@ struct LimiterRun {
         var rng = SeededGenerator(seed: seed)
         var limiter = WindowLimiter(windows, tuning: tuning)
         var out = Result(limiter: limiter)
-        var arrivals = requests.enumerated().sorted { $0.element.arrives < $1.element.arrives }.map { ($0.offset, $0.element) }
-        var waiting: [Int: Int] = [:] // limiter id → request index
+        var arrivals = requests.enumerated().sorted { $0.element.arrives < $1.element.arrives }.map {
+            ($0.offset, $0.element)
+        }
+        var waiting: [Int: Int] = [:]  // limiter id → request index
         var answers: [(at: Double, id: Int, index: Int, received: Double)] = []
         var wakeAt: Double? = nil
         var now = 0.0
@@ -59,9 +64,11 @@ struct LimiterRun {
                     done += 1
                 } else {
                     out.refused.append(a.received)
-                    waiting[limiter.enqueue(person: requests[a.index].person)] = a.index // retried: the server did not act on it
+                    // retried: the server did not act on it
+                    waiting[limiter.enqueue(person: requests[a.index].person)] = a.index
                 }
-                limiter.answered(a.id, at: a.at, status: status, stated: false, random: Double.random(in: 0..<1, using: &rng))
+                limiter.answered(
+                    a.id, at: a.at, status: status, stated: false, random: Double.random(in: 0..<1, using: &rng))
             }
             wakeAt = nil
             let d = limiter.dispatch(now: now)
@@ -95,14 +102,17 @@ struct LimiterRun {
 
 @Suite("Window limiter: the bound, short jobs, people first, learning from 429s")
 struct WindowLimiterTests {
-    @Test("no window at the server ever holds more than the limit, across window edges, with random latency and reordered arrivals",
-          arguments: [UInt64(1), 2, 3, 4, 5, 6, 7, 8])
+    @Test(
+        "no window at the server ever holds more than the limit, across window edges, with random latency and reordered arrivals",
+        arguments: [UInt64(1), 2, 3, 4, 5, 6, 7, 8])
     func bound(seed: UInt64) {
         var rng = SeededGenerator(seed: seed &* 977)
         // Two windows at once (a per-minute limit and a tighter short one), callers arriving in bursts.
         let windows = [WindowLimit(limit: 30, window: 60), WindowLimit(limit: 8, window: 5)]
         let requests = (0..<300).map { _ in
-            LimiterRun.Request(person: Double.random(in: 0...1, using: &rng) < 0.2, arrives: (Double.random(in: 0...600, using: &rng) / 37).rounded() * 37)
+            LimiterRun.Request(
+                person: Double.random(in: 0...1, using: &rng) < 0.2,
+                arrives: (Double.random(in: 0...600, using: &rng) / 37).rounded() * 37)
         }
         let r = LimiterRun(windows: windows, latency: 0.01...3).run(requests, seed: seed)
         #expect(r.accepted.count == 300)
@@ -115,7 +125,8 @@ struct WindowLimiterTests {
     @Test("a short job takes the whole allowance at once and waits only for the window to free")
     func shortJob() {
         // 50 pages under 30 per 60 s: 30 at once, the other 20 when the window frees.
-        let r = LimiterRun(windows: [.perMinute(30)], latency: 0.05...0.05).run((0..<50).map { _ in .init(person: false, arrives: 0) }, seed: 1)
+        let r = LimiterRun(windows: [.perMinute(30)], latency: 0.05...0.05).run(
+            (0..<50).map { _ in .init(person: false, arrives: 0) }, seed: 1)
         #expect(LimiterRun.most(r.accepted, window: 60) == 30)
         let ideal = 60.0
         #expect(r.finished <= ideal * 1.01, "took \(r.finished) s")
@@ -129,7 +140,8 @@ struct WindowLimiterTests {
     @Test("steady state: a long job keeps at least 98% of the limit", arguments: [UInt64(1), 2, 3])
     func steadyState(seed: UInt64) {
         let limit = WindowLimit(limit: 100, window: 60)
-        let r = LimiterRun(windows: [limit], latency: 0.05...0.3).run((0..<1_000).map { _ in .init(person: false, arrives: 0) }, seed: seed)
+        let r = LimiterRun(windows: [limit], latency: 0.05...0.3).run(
+            (0..<1_000).map { _ in .init(person: false, arrives: 0) }, seed: seed)
         let t = r.sentPerson.map(\.at).sorted()
         // In the steady state the send `limit` places later takes a send's place in the window:
         // the limit allows it one window later. The share is the window over the gap it took.
@@ -141,7 +153,9 @@ struct WindowLimiterTests {
         #expect(LimiterRun.most(r.accepted, window: 60) <= 100)
     }
 
-    @Test("a person's request goes ahead of queued bulk work: at most two bulk requests go out after it arrives and before it", arguments: [UInt64(1), 2, 3, 4])
+    @Test(
+        "a person's request goes ahead of queued bulk work: at most two bulk requests go out after it arrives and before it",
+        arguments: [UInt64(1), 2, 3, 4])
     func personFirst(seed: UInt64) {
         // 200 bulk requests queued at 0; people arrive now and then, in an open window and in a full one.
         var requests = (0..<200).map { _ in LimiterRun.Request(person: false, arrives: 0) }
@@ -150,17 +164,23 @@ struct WindowLimiterTests {
         let r = LimiterRun(windows: [.perMinute(60)], latency: 0.02...0.4).run(requests, seed: seed)
         for (k, arrives) in people.enumerated() {
             let index = 200 + k
-            guard let sentAt = r.sentPerson.first(where: { $0.index == index })?.at else { Issue.record("person \(k) never sent"); continue }
+            guard let sentAt = r.sentPerson.first(where: { $0.index == index })?.at else {
+                Issue.record("person \(k) never sent")
+                continue
+            }
             // Sends in the order they went: the bulk ones after the person arrived and before it.
             let position = r.sentPerson.firstIndex { $0.index == index }!
             let bulkBetween = r.sentPerson[..<position].filter { !$0.person && $0.at >= arrives }
-            #expect(bulkBetween.count <= 2, "person at \(arrives) sent at \(sentAt) behind \(bulkBetween.count) bulk requests")
+            #expect(
+                bulkBetween.count <= 2,
+                "person at \(arrives) sent at \(sentAt) behind \(bulkBetween.count) bulk requests")
         }
         #expect(LimiterRun.most(r.accepted, window: 60) <= 60)
     }
 
-    @Test("an unknown lower limit is learned from 429s that say nothing: few 429s, a short jittered first pause, never under the real window",
-          arguments: [UInt64(1), 2, 3, 4, 5])
+    @Test(
+        "an unknown lower limit is learned from 429s that say nothing: few 429s, a short jittered first pause, never under the real window",
+        arguments: [UInt64(1), 2, 3, 4, 5])
     func learnsLowerLimit(seed: UInt64) {
         // Configured 700 per minute; the server really takes 20 per 3 s and says nothing.
         var run = LimiterRun(windows: [.perMinute(700)], latency: 0.005...0.02)
@@ -178,17 +198,23 @@ struct WindowLimiterTests {
         // The first retry after the first 429 goes after a short jittered pause, not a fixed 5 s.
         let first429 = r.refused.min()!
         let nextSend = r.sentPerson.map(\.at).filter { $0 > first429 + 0.03 }.min()!
-        #expect(nextSend - first429 >= 0.4 && nextSend - first429 <= 0.6, "first probe \(nextSend - first429) s after the 429")
+        #expect(
+            nextSend - first429 >= 0.4 && nextSend - first429 <= 0.6,
+            "first probe \(nextSend - first429) s after the 429")
     }
 
-    @Test("the learned limit drops multiplicatively on a 429 inside it, and climbs back additively when the server allows more")
+    @Test(
+        "the learned limit drops multiplicatively on a 429 inside it, and climbs back additively when the server allows more"
+    )
     func aimd() {
         // The server takes 10 per 2 s, then from 60 s only 4, then from 120 s 12; a job that never runs dry.
         var run = LimiterRun(windows: [.perMinute(600)], latency: 0.01...0.02)
         run.real = { t in WindowLimit(limit: t < 60 ? 10 : t < 120 ? 4 : 12, window: 2) }
         let job = (0..<4_000).map { _ in LimiterRun.Request(person: false, arrives: 0) }
         // The same run (same seed) looked at after ever longer times.
-        let limits = [55.0, 115, 400].map { run.run(job, seed: 7, until: $0) }.map { ($0.limiter.learned?.limit ?? 600, $0.refused.count, $0.accepted.count) }
+        let limits = [55.0, 115, 400].map { run.run(job, seed: 7, until: $0) }.map {
+            ($0.limiter.learned?.limit ?? 600, $0.refused.count, $0.accepted.count)
+        }
         // Learned ≈10 first (an additive step to 11 may be out) ...
         #expect((10...11).contains(limits[0].0), "first: \(limits[0])")
         // ... a 429 inside it when the server takes fewer brings it down ...
@@ -199,7 +225,9 @@ struct WindowLimiterTests {
         #expect(Double(limits[2].1) / Double(limits[2].1 + limits[2].2) <= 0.10, "\(limits[2])")
     }
 
-    @Test("the server's stated remaining and reset hold admission until the reset; its lower limit replaces the configured one")
+    @Test(
+        "the server's stated remaining and reset hold admission until the reset; its lower limit replaces the configured one"
+    )
     func serverWordWins() {
         var l = WindowLimiter([.perMinute(100)])
         let a = l.enqueue(person: true)

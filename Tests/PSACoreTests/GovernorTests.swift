@@ -48,9 +48,11 @@ struct GovernorTests {
         #expect(g.decide(now: 61, oursSinceReading: 0, lastBulkAt: nil, acceptOld: true) == .hold(seconds: 6))
     }
 
-    @Test("a measured latency tier raises the estimate to the tier's floor", arguments: [
-        (LatencyTier.none, 3_000), (.half, 5_000), (.one, 7_500),
-    ])
+    @Test(
+        "a measured latency tier raises the estimate to the tier's floor",
+        arguments: [
+            (LatencyTier.none, 3_000), (.half, 5_000), (.one, 7_500),
+        ])
     func measuredFloor(tier: LatencyTier, estimate: Int) {
         var g = Self.governor(count: 3_000)
         g.measuredTier = tier
@@ -73,16 +75,18 @@ struct GovernorTests {
         let base = 0.08 / scale
         var changes: [LatencyTier] = []
         func feed(_ extra: Double, _ n: Int, endpoint: String = "Tickets query") {
-            for _ in 0..<n { if let t = d.observe(endpoint: endpoint, duration: base + extra / scale) { changes.append(t) } }
+            for _ in 0..<n {
+                if let t = d.observe(endpoint: endpoint, duration: base + extra / scale) { changes.append(t) }
+            }
         }
         feed(0, 5)
         feed(0.5, 2)
-        #expect(d.tier == .none) // two slow answers are not enough
+        #expect(d.tier == .none)  // two slow answers are not enough
         feed(0.5, 1)
         #expect(d.tier == .half)
         feed(1.0, 3)
         #expect(d.tier == .one)
-        feed(2.5, 1) // one very slow answer alone changes nothing
+        feed(2.5, 1)  // one very slow answer alone changes nothing
         feed(0, 3)
         #expect(d.tier == .none)
         #expect(changes == [.half, .one, .none])
@@ -106,16 +110,18 @@ struct GovernorTests {
         b.record(4_000_000, at: 0)
         b.record(4_000_000, at: 100)
         #expect(b.used(at: 100) == 8_000_000)
-        #expect(b.wait(for: 2_000_000, at: 150) == 0) // exactly 10,000,000
-        #expect(b.wait(for: 2_000_001, at: 150) == 150) // the first file leaves at 300
+        #expect(b.wait(for: 2_000_000, at: 150) == 0)  // exactly 10,000,000
+        #expect(b.wait(for: 2_000_001, at: 150) == 150)  // the first file leaves at 300
         b.record(2_000_000, at: 150)
-        #expect(b.wait(for: 5_000_000, at: 160) == 240) // needs the first two gone: 100 + 300
+        #expect(b.wait(for: 5_000_000, at: 160) == 240)  // needs the first two gone: 100 + 300
         #expect(b.used(at: 301) == 6_000_000)
         b.refused(at: 400)
         #expect(b.wait(for: 1, at: 400) == 300)
     }
 
-    @Test("byte sizes in the vendors' decimal units", arguments: [(999, "999 B"), (6_000_000, "6.0 MB"), (12_500, "12.5 kB")])
+    @Test(
+        "byte sizes in the vendors' decimal units",
+        arguments: [(999, "999 B"), (6_000_000, "6.0 MB"), (12_500, "12.5 kB")])
     func bytes(n: Int, text: String) {
         #expect(ByteSize.text(n) == text)
     }

@@ -10,21 +10,43 @@ struct HostileNumberTests {
         try JSONDecoder().decode(ThresholdInformation.self, from: Data(json.utf8))
     }
 
-    @Test("readings that cannot be used are refused, naming what the server sent", arguments: [
-        (#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":0,"currentTimeframeRequestCount":5}"#, "server sent timeframe 0"),
-        (#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":-60,"currentTimeframeRequestCount":5}"#, "server sent timeframe -60"),
-        (#"{"externalRequestThreshold":0,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":5}"#, "server sent threshold 0"),
-        (#"{"externalRequestThreshold":-10,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":5}"#, "server sent threshold -10"),
-        (#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":-1}"#, "server sent count -1"),
-        (#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":8000000000000000000,"currentTimeframeRequestCount":5}"#, "server sent timeframe 8000000000000000000"),
-    ])
+    @Test(
+        "readings that cannot be used are refused, naming what the server sent",
+        arguments: [
+            (
+                #"{"externalRequestThreshold":10000,"requestThresholdTimeframe":0,"currentTimeframeRequestCount":5}"#,
+                "server sent timeframe 0"
+            ),
+            (
+                #"{"externalRequestThreshold":10000,"requestThresholdTimeframe":-60,"currentTimeframeRequestCount":5}"#,
+                "server sent timeframe -60"
+            ),
+            (
+                #"{"externalRequestThreshold":0,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":5}"#,
+                "server sent threshold 0"
+            ),
+            (
+                #"{"externalRequestThreshold":-10,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":5}"#,
+                "server sent threshold -10"
+            ),
+            (
+                #"{"externalRequestThreshold":10000,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":-1}"#,
+                "server sent count -1"
+            ),
+            (
+                #"{"externalRequestThreshold":10000,"requestThresholdTimeframe":8000000000000000000,"currentTimeframeRequestCount":5}"#,
+                "server sent timeframe 8000000000000000000"
+            ),
+        ])
     func refused(json: String, message: String) {
         #expect(throws: InvalidQuota(message)) { _ = try Self.decode(json) }
     }
 
     @Test("counts past Int32 and near Int64.max: no crash, the tier is right")
     func hugeCounts() throws {
-        let t = try Self.decode(#"{"externalRequestThreshold":10000,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":3000000000}"#)
+        let t = try Self.decode(
+            #"{"externalRequestThreshold":10000,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":3000000000}"#
+        )
         #expect(t.quota.tier == .suspended)
         #expect(LatencyTier(count: Int.max, threshold: 10_000) == .suspended)
         #expect(LatencyTier(count: Int.max / 2, threshold: Int.max) == .half)
@@ -33,7 +55,8 @@ struct HostileNumberTests {
         let q = Quota(used: Int.max, limit: 1, windowSeconds: 3_600)
         #expect(q.fraction == 1_000 && q.percent.isFinite)
         // A value built in code (not decoded) still cannot trap.
-        let built = ThresholdInformation(externalRequestThreshold: 10, requestThresholdTimeframe: Int.max, currentTimeframeRequestCount: 1)
+        let built = ThresholdInformation(
+            externalRequestThreshold: 10, requestThresholdTimeframe: Int.max, currentTimeframeRequestCount: 1)
         #expect(built.quota.windowSeconds == Int.max)
     }
 

@@ -34,7 +34,8 @@ struct PollPlanTests {
         #expect(p.nextRead(fraction: 0.44, ratePerSecond: 60_000.0 / 10_000 / 3_600).seconds == 48)
         // Rising slowly at 62%, but the load has lately moved 6,000/h either way: it could be back
         // at the 55% edge of the 50% band in 7 × 36 s — read again in half of that.
-        let turning = p.nextRead(fraction: 0.62, ratePerSecond: 100.0 / 10_000 / 3_600, speedBound: 6_000.0 / 10_000 / 3_600)
+        let turning = p.nextRead(
+            fraction: 0.62, ratePerSecond: 100.0 / 10_000 / 3_600, speedBound: 6_000.0 / 10_000 / 3_600)
         #expect(abs(turning.seconds - 210) < 0.001 && turning.why == "50% in ~7 min")
         // A small budget stretches the near interval past the staleness limit, and says so.
         let small = PollPlan(budgetPerHour: 10)
@@ -46,7 +47,7 @@ struct PollPlanTests {
         var p = QuotaProjector()
         #expect(p.projected(at: 0, ours: 0) == nil)
         p.note(Quota(used: 5_000, limit: 10_000, windowSeconds: 3_600), at: 0, ours: 100)
-        #expect(p.projected(at: 60, ours: 130)?.used == 5_030) // rate unknown: others held at 4,900
+        #expect(p.projected(at: 60, ours: 130)?.used == 5_030)  // rate unknown: others held at 4,900
         p.note(Quota(used: 5_200, limit: 10_000, windowSeconds: 3_600), at: 100, ours: 100)
         #expect(p.othersRate == 2)
         #expect(p.projected(at: 150, ours: 110)?.used == 5_100 + 100 + 110)
@@ -60,7 +61,9 @@ struct PollPlanTests {
     @Test("the budget log counts a sliding hour and says when the next request fits")
     func budgetLog() {
         var b = BudgetLog(budget: 3, window: 3_600)
-        b.note(at: 0); b.note(at: 10); b.note(at: 20)
+        b.note(at: 0)
+        b.note(at: 10)
+        b.note(at: 20)
         #expect(b.spent(at: 30) == 3)
         #expect(b.available(at: 30) == 3_600)
         #expect(b.available(at: 3_601) == 3_601)

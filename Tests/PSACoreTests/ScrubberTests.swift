@@ -28,15 +28,19 @@ struct ScrubberTests {
     @Test("A fake keeps length and script letter by letter; hostile characters stay exactly where they were")
     func scriptsKept() {
         let hostile = "Ticket \u{1B}[31mred\u{1B}[0m \u{202E}evil\u{202C} zero\u{200B}width\ttab\nline"
-        for text in ["Jane O'Brien", "佐藤 花子のプリンター", "Иван Петров", "محمد علي", "김민준 고객", "Zoë Müller", hostile,
-                     "+1 (555) 010-2334", "jane.doe@contoso.example"] {
+        for text in [
+            "Jane O'Brien", "佐藤 花子のプリンター", "Иван Петров", "محمد علي", "김민준 고객", "Zoë Müller", hostile,
+            "+1 (555) 010-2334", "jane.doe@contoso.example",
+        ] {
             let f = s.fakes.fake(text)
             #expect(f != text, "\(text) unchanged")
             #expect(f.unicodeScalars.count == text.unicodeScalars.count)
             #expect(scripts(f) == scripts(text), "\(text) → \(f)")
         }
         let f = s.fakes.fake(hostile)
-        #expect(f.contains("\u{1B}[") && f.contains("\u{202E}") && f.contains("\u{200B}") && f.contains("\t") && f.contains("\n"))
+        #expect(
+            f.contains("\u{1B}[") && f.contains("\u{202E}") && f.contains("\u{200B}") && f.contains("\t")
+                && f.contains("\n"))
     }
 
     @Test("The same value gets the same fake everywhere; another key gives another fake; case follows the value")
@@ -48,20 +52,26 @@ struct ScrubberTests {
 
     @Test("JSON bodies: ids, numbers, dates, GUIDs, booleans, nulls, field names and the envelope kept byte for byte")
     func body() throws {
-        let text = #"{"items":[{"id":9001,"ticketNumber":"T20261130.0001","title":"Printer on floor 3 jams","companyID":"17","#
+        let text =
+            #"{"items":[{"id":9001,"ticketNumber":"T20261130.0001","title":"Printer on floor 3 jams","companyID":"17","#
             + #""createDate":"2026-11-30T08:15:00.000Z","dueDateTime":null,"isActive":true,"estimatedHours":1.50,"#
             + #""contactEmail":"jane.doe@contoso.example","guid":"0f8fad5b-d9cb-469f-a165-70867728950e","#
             + #""userDefinedFields":[{"name":"Site","value":"Berlin HQ"}]}],"#
             + #""pageDetails":{"count":1,"requestCount":500,"prevPageUrl":null,"#
             + #""nextPageUrl":"https://webservices5.autotask.net/ATServicesRest/V1.0/Tickets/query/next?paging=abc&search=%7B%22filter%22%3A%5B%5D%7D"}}"#
         let out = s.body(text)
-        for kept in [#""id":9001"#, #""ticketNumber":"T20261130.0001""#, #""companyID":"17""#, #""createDate":"2026-11-30T08:15:00.000Z""#,
-                     #""dueDateTime":null"#, #""isActive":true"#, #""estimatedHours":1.50"#, #""name":"Site""#,
-                     #""guid":"0f8fad5b-d9cb-469f-a165-70867728950e""#, #""count":1,"requestCount":500,"prevPageUrl":null"#,
-                     "https://webservices5.autotask.net/ATServicesRest/V1.0/Tickets/query/next?"] {
+        for kept in [
+            #""id":9001"#, #""ticketNumber":"T20261130.0001""#, #""companyID":"17""#,
+            #""createDate":"2026-11-30T08:15:00.000Z""#,
+            #""dueDateTime":null"#, #""isActive":true"#, #""estimatedHours":1.50"#, #""name":"Site""#,
+            #""guid":"0f8fad5b-d9cb-469f-a165-70867728950e""#, #""count":1,"requestCount":500,"prevPageUrl":null"#,
+            "https://webservices5.autotask.net/ATServicesRest/V1.0/Tickets/query/next?",
+        ] {
             #expect(out.contains(kept), "lost \(kept)")
         }
-        for gone in ["Printer on floor", "jane.doe", "contoso", "Berlin HQ"] { #expect(!out.contains(gone), "kept \(gone)") }
+        for gone in ["Printer on floor", "jane.doe", "contoso", "Berlin HQ"] {
+            #expect(!out.contains(gone), "kept \(gone)")
+        }
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
         let item = try #require((obj["items"] as? [[String: Any]])?.first)
         #expect((item["title"] as? String)?.count == "Printer on floor 3 jams".count)
@@ -79,7 +89,8 @@ struct ScrubberTests {
 
     @Test("Picklist labels are kept unless --scrub-labels")
     func labels() {
-        let fields = #"{"fields":[{"name":"status","dataType":"integer","isPickList":true,"picklistValues":[{"value":"1","label":"In Progress"}]}]}"#
+        let fields =
+            #"{"fields":[{"name":"status","dataType":"integer","isPickList":true,"picklistValues":[{"value":"1","label":"In Progress"}]}]}"#
         #expect(s.body(fields) == fields)
         let atera = #"{"TicketStatus":"Open","TicketPriority":"High","CustomerName":"Contoso"}"#
         #expect(s.body(atera).contains(#""TicketStatus":"Open""#) && !s.body(atera).contains("Contoso"))
@@ -89,23 +100,28 @@ struct ScrubberTests {
         #expect(!strict.body(atera).contains(#""Open""#))
     }
 
-    @Test("URLs: the user of a zone lookup, values in search= JSON and addresses in the path are replaced; the rest kept")
+    @Test(
+        "URLs: the user of a zone lookup, values in search= JSON and addresses in the path are replaced; the rest kept")
     func urls() throws {
-        let zone = s.url("https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation?user=jane.doe%40contoso.example")
+        let zone = s.url(
+            "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation?user=jane.doe%40contoso.example")
         #expect(zone.hasPrefix("https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation?user="))
         #expect(!zone.contains("jane") && !zone.contains("contoso"))
         // The same value in the header gets the same fake as in the URL.
         let header = s.header("UserName", "jane.doe@contoso.example")
         #expect(zone.hasSuffix(Scrubber.encode(header)))
-        let search = #"{"filter":[{"op":"eq","field":"companyName","value":"Contoso Ltd"},{"op":"gt","field":"lastActivityDate","value":"2026-11-30T08:00:00Z"}]}"#
+        let search =
+            #"{"filter":[{"op":"eq","field":"companyName","value":"Contoso Ltd"},{"op":"gt","field":"lastActivityDate","value":"2026-11-30T08:00:00Z"}]}"#
         let url = "https://h.example/ATServicesRest/V1.0/Companies/query?search=" + Scrubber.encode(search)
         let out = s.url(url)
-        let q = try #require(out.split(separator: "=", maxSplits: 1).last.flatMap { String($0).removingPercentEncoding })
+        let q = try #require(
+            out.split(separator: "=", maxSplits: 1).last.flatMap { String($0).removingPercentEncoding })
         #expect(q.contains(#""field":"companyName""#) && q.contains("2026-11-30T08:00:00Z") && !q.contains("Contoso"))
         #expect(q.contains(s.fakes.fake("Contoso Ltd")))
         #expect(s.url("https://h.example/api/v3/contacts/jane@contoso.example?page=2").hasSuffix("?page=2"))
         #expect(!s.url("https://h.example/api/v3/contacts/jane@contoso.example?page=2").contains("jane"))
-        #expect(s.url("https://h.example/api/v3/tickets?page=1&itemsInPage=50&ticketStatus=Open")
+        #expect(
+            s.url("https://h.example/api/v3/tickets?page=1&itemsInPage=50&ticketStatus=Open")
                 == "https://h.example/api/v3/tickets?page=1&itemsInPage=50&ticketStatus=Open")
     }
 
@@ -129,7 +145,8 @@ struct ScrubberTests {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(JSONStrings.rewrite(Data(deep.utf8)) { _, _ in nil } == nil)
         let fine = String(repeating: "[", count: 100) + "\"x\"" + String(repeating: "]", count: 100)
-        #expect(JSONStrings.rewrite(Data(fine.utf8)) { _, _ in "y" }.map { String(decoding: $0, as: UTF8.self) }
+        #expect(
+            JSONStrings.rewrite(Data(fine.utf8)) { _, _ in "y" }.map { String(decoding: $0, as: UTF8.self) }
                 == String(repeating: "[", count: 100) + "\"y\"" + String(repeating: "]", count: 100))
     }
 }

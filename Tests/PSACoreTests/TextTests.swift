@@ -31,7 +31,10 @@ struct SanitizeTests {
     }
 
     @Test("a lone ESC at the end does not crash")
-    func loneEsc() { #expect("abc\u{1B}".sanitized == "abc"); #expect("\u{1B}[".sanitized == "") }
+    func loneEsc() {
+        #expect("abc\u{1B}".sanitized == "abc")
+        #expect("\u{1B}[".sanitized == "")
+    }
 }
 
 @Suite("Display width")
@@ -73,11 +76,11 @@ struct RetryMathTests {
 
     @Test("Retry-After as seconds and as an HTTP-date")
     func retryAfter() {
-        let now = Date(timeIntervalSince1970: 784_111_777) // Sun, 06 Nov 1994 08:49:37 GMT
+        let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
         #expect(RetryAfter.parse("120", now: now) == .seconds(120))
         #expect(RetryAfter.parse(" 5 ", now: now) == .seconds(5))
         #expect(RetryAfter.parse("Sun, 06 Nov 1994 08:50:07 GMT", now: now) == .seconds(30))
-        #expect(RetryAfter.parse("Sun, 06 Nov 1994 08:00:00 GMT", now: now) == .zero) // in the past: go now
+        #expect(RetryAfter.parse("Sun, 06 Nov 1994 08:00:00 GMT", now: now) == .zero)  // in the past: go now
         #expect(RetryAfter.parse("soon", now: now) == nil)
         #expect(RetryAfter.parse("-3", now: now) == nil)
         #expect(RetryAfter.httpDate(now) == "Sun, 06 Nov 1994 08:49:37 GMT")
@@ -90,10 +93,13 @@ struct RetryMathTests {
         let offered = 10_000
         for _ in 0..<offered {
             b.recordAttempt()
-            while b.tryRetry() { retries += 1; break } // one retry per request at most, if a token is there
+            while b.tryRetry() {
+                retries += 1
+                break
+            }  // one retry per request at most, if a token is there
         }
         #expect(Double(offered + retries) <= 1.1 * Double(offered) + 10)
-        #expect(retries >= 990) // the budget is used, not just refused
+        #expect(retries >= 990)  // the budget is used, not just refused
     }
 
     @Test("the seeded generator repeats")

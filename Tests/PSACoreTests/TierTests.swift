@@ -4,15 +4,22 @@ import Testing
 
 @Suite("Latency tiers")
 struct TierTests {
-    @Test("boundaries at 49.99 / 50 / 74.99 / 75 / 100 %", arguments: [
-        (4_999, LatencyTier.none), (5_000, .half), (7_499, .half), (7_500, .one), (9_999, .one), (10_000, .suspended), (12_000, .suspended), (0, .none),
-    ])
+    @Test(
+        "boundaries at 49.99 / 50 / 74.99 / 75 / 100 %",
+        arguments: [
+            (4_999, LatencyTier.none), (5_000, .half), (7_499, .half), (7_500, .one), (9_999, .one),
+            (10_000, .suspended), (12_000, .suspended), (0, .none),
+        ])
     func countBoundaries(count: Int, tier: LatencyTier) {
         #expect(LatencyTier(count: count, threshold: 10_000) == tier)
         #expect(Quota(used: count, limit: 10_000, windowSeconds: 3600).tier == tier)
     }
 
-    @Test("fractional boundaries", arguments: [(0.4999, LatencyTier.none), (0.5, .half), (0.7499, .half), (0.75, .one), (0.9999, .one), (1.0, .suspended)])
+    @Test(
+        "fractional boundaries",
+        arguments: [
+            (0.4999, LatencyTier.none), (0.5, .half), (0.7499, .half), (0.75, .one), (0.9999, .one), (1.0, .suspended),
+        ])
     func fractions(usage: Double, tier: LatencyTier) {
         #expect(LatencyTier(usage: usage) == tier)
     }
@@ -44,11 +51,16 @@ struct QueryRuleTests {
 
     @Test("OR conditions: inside or-groups, and in/notIn lists; top-level and nested and do not count")
     func counting() {
-        let or3 = #"{"op":"or","items":[{"op":"eq","field":"id","value":1},{"op":"eq","field":"id","value":2},{"op":"eq","field":"id","value":3}]}"#
+        let or3 =
+            #"{"op":"or","items":[{"op":"eq","field":"id","value":1},{"op":"eq","field":"id","value":2},{"op":"eq","field":"id","value":3}]}"#
         #expect(AutotaskQueryRules.orConditions(inQuery: body(or3)) == 3)
-        #expect(AutotaskQueryRules.orConditions(inQuery: body(#"{"op":"eq","field":"id","value":1},{"op":"gt","field":"id","value":0}"#)) == 0)
+        #expect(
+            AutotaskQueryRules.orConditions(
+                inQuery: body(#"{"op":"eq","field":"id","value":1},{"op":"gt","field":"id","value":0}"#)) == 0)
         #expect(AutotaskQueryRules.orConditions(inQuery: body(#"{"op":"in","field":"id","value":[1,2,3,4]}"#)) == 4)
-        #expect(AutotaskQueryRules.orConditions(inQuery: body(#"{"op":"and","items":[\#(or3),{"op":"eq","field":"x","value":1}]}"#)) == 3)
+        #expect(
+            AutotaskQueryRules.orConditions(
+                inQuery: body(#"{"op":"and","items":[\#(or3),{"op":"eq","field":"x","value":1}]}"#)) == 3)
         #expect(AutotaskQueryRules.orConditions(inQuery: Data("not json".utf8)) == 0)
     }
 

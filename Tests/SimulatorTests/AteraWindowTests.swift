@@ -7,7 +7,9 @@ import Testing
 
 @Suite("The Atera twin's limit over a configured window (test clock)")
 struct AteraWindowTests {
-    @Test("20 per 3 s: the 21st inside the window is refused; it is taken once the first has aged out; 300 per 5 min alike")
+    @Test(
+        "20 per 3 s: the 21st inside the window is refused; it is taken once the first has aged out; 300 per 5 min alike"
+    )
     func configuredWindow() async throws {
         for (limit, window) in [(20, 3.0), (300, 300.0)] {
             let test = TestClock<Duration>()
@@ -19,8 +21,11 @@ struct AteraWindowTests {
             let sim = try await Simulator.start(c, clock: PSAClock(test))
             let transport = AHCTransport()
             func get() async throws -> Int {
-                try await transport.send(HTTPRequestSpec(method: "GET", url: sim.ateraBaseURL + "/tickets?itemsInPage=1",
-                                                         headers: [("X-API-KEY", sim.config.ateraKey)]), timeout: .seconds(10)).status
+                try await transport.send(
+                    HTTPRequestSpec(
+                        method: "GET", url: sim.ateraBaseURL + "/tickets?itemsInPage=1",
+                        headers: [("X-API-KEY", sim.config.ateraKey)]), timeout: .seconds(10)
+                ).status
             }
             for _ in 0..<limit { #expect(try await get() == 200) }
             await test.advance(by: .seconds(double: window - 0.5))

@@ -15,7 +15,9 @@ struct BackgroundTests {
         return (sim, test)
     }
 
-    @Test("a ramp from 30% to 90% over an hour crosses both latency tiers: the rolling count trails the rate by half a window")
+    @Test(
+        "a ramp from 30% to 90% over an hour crosses both latency tiers: the rolling count trails the rate by half a window"
+    )
     func ramp() async throws {
         let (sim, test) = try await Self.start(.ramp(from: 0.3, to: 0.9, minutes: 60))
         var tiers: [LatencyTier] = []
@@ -27,8 +29,8 @@ struct BackgroundTests {
             await test.advance(by: .seconds(15 * 60))
         }
         #expect(abs(counts[0] - 3_000) <= 2)
-        #expect(abs(counts[4] - 6_000) <= 2)   // after one hour: the average of the ramp
-        #expect(abs(counts[8] - 9_000) <= 2)   // after two: the top
+        #expect(abs(counts[4] - 6_000) <= 2)  // after one hour: the average of the ramp
+        #expect(abs(counts[8] - 9_000) <= 2)  // after two: the top
         #expect(zip(counts, counts.dropFirst()).allSatisfy { $0 <= $1 })
         #expect(tiers.first == LatencyTier.none && tiers.contains(.half) && tiers.last == .one)
         await sim.stop()
@@ -48,10 +50,12 @@ struct BackgroundTests {
         await sim.stop()
     }
 
-    @Test("load specs parse, and bad ones are refused", arguments: [
-        ("none", true), ("demo", true), ("6000", true), ("burst:3000,60,200", true), ("ramp:30%,90%,60", true),
-        ("ramp:30,90", false), ("burst:1,0,5", false), ("fast", false), ("-5", false),
-    ])
+    @Test(
+        "load specs parse, and bad ones are refused",
+        arguments: [
+            ("none", true), ("demo", true), ("6000", true), ("burst:3000,60,200", true), ("ramp:30%,90%,60", true),
+            ("ramp:30,90", false), ("burst:1,0,5", false), ("fast", false), ("-5", false),
+        ])
     func parsing(text: String, valid: Bool) {
         #expect(((try? BackgroundLoad(parsing: text)) != nil) == valid)
     }

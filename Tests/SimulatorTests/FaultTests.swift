@@ -14,10 +14,12 @@ struct FaultTests {
         return Raw(sim: try await Simulator.start(c))
     }
 
-    @Test("each fault at rate 1", arguments: [
-        ("500=1", 500, "Object reference not set"), ("503=1", 503, "Service unavailable"),
-        ("html=1", 500, "<title>500 - Internal server error.</title>"), ("malformed=1", 200, "cut off he"),
-    ])
+    @Test(
+        "each fault at rate 1",
+        arguments: [
+            ("500=1", 500, "Object reference not set"), ("503=1", 503, "Service unavailable"),
+            ("html=1", 500, "<title>500 - Internal server error.</title>"), ("malformed=1", 200, "cut off he"),
+        ])
     func kinds(spec: String, status: Int, body: String) async throws {
         let raw = try await Self.raw(spec)
         for r in [try await raw.autotask("GET", "ThresholdInformation"), try await raw.atera("tickets")] {
@@ -26,15 +28,19 @@ struct FaultTests {
             if status == 503 { #expect(r.header("Retry-After") == "1") }
         }
         // zoneInformation is never faulted: discovery must work for the client to start at all.
-        #expect(try await raw.autotask("GET", "zoneInformation?user=\(raw.sim.config.autotaskUser)", headers: []).status == 200)
-        let stats = json(try await raw.transport.send(HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
+        #expect(
+            try await raw.autotask("GET", "zoneInformation?user=\(raw.sim.config.autotaskUser)", headers: []).status
+                == 200)
+        let stats = json(
+            try await raw.transport.send(
+                HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
         #expect((stats["faultsInjected"] as? [String: Int])?.values.reduce(0, +) == 2)
         await raw.sim.stop()
     }
 
     @Test("slow answers come late, then right")
     func slow() async throws {
-        let raw = try await Self.raw("slow=1", timeScale: 10) // 2 s / 10
+        let raw = try await Self.raw("slow=1", timeScale: 10)  // 2 s / 10
         let start = ContinuousClock.now
         let r = try await raw.autotask("GET", "ThresholdInformation")
         #expect(ContinuousClock.now - start >= .milliseconds(190))
@@ -42,13 +48,17 @@ struct FaultTests {
         await raw.sim.stop()
     }
 
-    @Test("reset and truncated answers end the connection mid-answer: the client sees a transport failure", arguments: ["reset=1", "truncated=1"])
+    @Test(
+        "reset and truncated answers end the connection mid-answer: the client sees a transport failure",
+        arguments: ["reset=1", "truncated=1"])
     func dropped(spec: String) async throws {
         let raw = try await Self.raw(spec)
         await #expect(throws: (any Error).self) { _ = try await raw.autotask("GET", "ThresholdInformation") }
         await #expect(throws: (any Error).self) { _ = try await raw.atera("tickets") }
         // The server itself is fine afterwards: the control endpoint answers.
-        let stats = json(try await raw.transport.send(HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
+        let stats = json(
+            try await raw.transport.send(
+                HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
         #expect((stats["faultsInjected"] as? [String: Int])?[String(spec.dropLast(2))] == 2)
         await raw.sim.stop()
     }
@@ -58,8 +68,10 @@ struct FaultTests {
         let raw = try await Self.raw("timeout=1")
         let start = ContinuousClock.now
         await #expect(throws: (any Error).self) {
-            _ = try await raw.transport.send(HTTPRequestSpec(method: "GET", url: raw.sim.autotaskBaseURL + "/ThresholdInformation",
-                                                             headers: raw.autotaskHeaders), timeout: .milliseconds(300))
+            _ = try await raw.transport.send(
+                HTTPRequestSpec(
+                    method: "GET", url: raw.sim.autotaskBaseURL + "/ThresholdInformation",
+                    headers: raw.autotaskHeaders), timeout: .milliseconds(300))
         }
         let waited = ContinuousClock.now - start
         #expect(waited >= .milliseconds(290) && waited < .seconds(5))
@@ -87,7 +99,9 @@ struct FaultTests {
         await raw.sim.stop()
     }
 
-    @Test("bad fault specs are refused with a clear message", arguments: ["boom=0.1", "500=2", "500", "slow=abc", "500=1@5", "500=1@9-3", "zonemove", "zonemove@x"])
+    @Test(
+        "bad fault specs are refused with a clear message",
+        arguments: ["boom=0.1", "500=2", "500", "slow=abc", "500=1@5", "500=1@9-3", "zonemove", "zonemove@x"])
     func parsing(spec: String) {
         #expect(throws: FaultPlan.Invalid.self) { try FaultPlan(parsing: spec) }
     }
@@ -101,15 +115,18 @@ struct FaultTests {
         var policy = ClientPolicy()
         policy.backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(200))
         let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 4, secrets: [c.autotaskSecret])
-        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                              baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: 200)
+        let api = AutotaskAPI(
+            client: client,
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: 200)
         let all = try await api.allTickets()
         #expect(all.count == 1_234)
         #expect(Set(all.map(\.id)).count == 1_234)
         let stats = await client.stats
         #expect(stats.retries > 0)
         let failed = await client.log.filter(\.isError)
-        #expect(!failed.isEmpty && failed.allSatisfy { $0.error != nil }) // every failure visible, with its cause
+        #expect(!failed.isEmpty && failed.allSatisfy { $0.error != nil })  // every failure visible, with its cause
         await sim.stop()
     }
 }

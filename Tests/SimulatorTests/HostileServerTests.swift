@@ -6,7 +6,7 @@ import Testing
 
 /// Servers that misbehave on purpose: a redirect to another origin must not take credentials
 /// there; a body that stalls must end by the request's deadline.
-@Suite("Hostile servers: redirects and stalled bodies", .serialized) // (two simulators each: one test at a time)
+@Suite("Hostile servers: redirects and stalled bodies", .serialized)  // (two simulators each: one test at a time)
 struct HostileServerTests {
     /// A simulator that answers every API request with the fault `spec`, and a second one — the
     /// "other origin" — that counts whatever reaches it.
@@ -22,12 +22,16 @@ struct HostileServerTests {
 
     /// Every request the other origin saw, with or without credentials.
     static func seen(by sim: Simulator) async throws -> Int {
-        let stats = json(try await AHCTransport().send(HTTPRequestSpec(method: "GET", url: sim.controlURL + "/stats"), timeout: .seconds(5)))
+        let stats = json(
+            try await AHCTransport().send(
+                HTTPRequestSpec(method: "GET", url: sim.controlURL + "/stats"), timeout: .seconds(5)))
         let counted = (stats["requests"] as? [String: [String: Int]])?.values.flatMap(\.values).reduce(0, +) ?? 0
         return counted + (stats["unauthorized"] as? Int ?? 0)
     }
 
-    @Test("a 302 to another origin is refused, naming where it pointed; nothing reaches that origin (Autotask and Atera headers)")
+    @Test(
+        "a 302 to another origin is refused, naming where it pointed; nothing reaches that origin (Autotask and Atera headers)"
+    )
     func redirectRefused() async throws {
         let (hostile, other) = try await Self.pair("redirect=1")
         let raw = Raw(sim: hostile)
@@ -43,9 +47,13 @@ struct HostileServerTests {
         }
         // Through the whole client stack: one attempt, an error naming the other origin, no retry.
         let c = hostile.config
-        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                              baseURL: hostile.autotaskBaseURL)
+        let client = RateAwareClient(
+            transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
+        let api = AutotaskAPI(
+            client: client,
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: hostile.autotaskBaseURL)
         await #expect(throws: APIError.self) { _ = try await api.quota() }
         #expect(await client.log.count == 1)
         #expect(await client.log.first?.error?.contains(target) == true)
@@ -56,30 +64,51 @@ struct HostileServerTests {
 
     @Test("redirects inside one origin are still followed")
     func sameOriginRedirect() throws {
-        let req = HTTPRequestSpec(method: "GET", url: "https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/1", headers: [("Secret", "s")])
+        let req = HTTPRequestSpec(
+            method: "GET", url: "https://webservices3.autotask.net/ATServicesRest/V1.0/Tickets/1",
+            headers: [("Secret", "s")])
         let moved = HTTPResult(status: 301, headers: [("Location", "/atservicesrest/v1.0/Tickets/1")])
         let next = try #require(try AHCTransport.redirect(moved, from: req))
         #expect(next.url == "https://webservices3.autotask.net/atservicesrest/v1.0/Tickets/1")
         #expect(next.headers.map(\.0) == ["Secret"])
         // Another port, another host, https → http on the same host: all refused.
-        for location in ["https://webservices3.autotask.net:8443/x", "https://evil.example/x", "http://webservices3.autotask.net/x"] {
-            #expect(throws: APIError.self) { _ = try AHCTransport.redirect(HTTPResult(status: 302, headers: [("Location", location)]), from: req) }
+        for location in [
+            "https://webservices3.autotask.net:8443/x", "https://evil.example/x", "http://webservices3.autotask.net/x",
+        ] {
+            #expect(throws: APIError.self) {
+                _ = try AHCTransport.redirect(HTTPResult(status: 302, headers: [("Location", location)]), from: req)
+            }
         }
         // 303 after a POST becomes a GET without a body.
         let post = HTTPRequestSpec(method: "POST", url: req.url, body: Data("{}".utf8))
-        let see = try #require(try AHCTransport.redirect(HTTPResult(status: 303, headers: [("Location", "/q")]), from: post))
+        let see = try #require(
+            try AHCTransport.redirect(HTTPResult(status: 303, headers: [("Location", "/q")]), from: post))
         #expect(see.method == "GET" && see.body == nil)
     }
 
-    @Test("a discovered API address is trusted only on the vendor's https domain, or on loopback when discovery was loopback")
+    @Test(
+        "a discovered API address is trusted only on the vendor's https domain, or on loopback when discovery was loopback"
+    )
     func validatedOrigins() throws {
         let vendorDefault = AutotaskAPI.defaultZoneDiscovery
-        #expect(try OriginPolicy.discovered("https://webservices14.autotask.net/ATServicesRest/", vendor: .autotask, source: vendorDefault).host == "webservices14.autotask.net")
-        for bad in ["http://webservices3.autotask.net/ATServicesRest/", "https://autotask.net.evil.example/", "https://evil.example/autotask.net",
-                    "http://127.0.0.1:8080/ATServicesRest/", "ftp://webservices3.autotask.net/"] {
-            #expect(throws: URLPolicy.Refused.self, "\(bad)") { _ = try OriginPolicy.discovered(bad, vendor: .autotask, source: vendorDefault) }
+        #expect(
+            try OriginPolicy.discovered(
+                "https://webservices14.autotask.net/ATServicesRest/", vendor: .autotask, source: vendorDefault
+            ).host == "webservices14.autotask.net")
+        for bad in [
+            "http://webservices3.autotask.net/ATServicesRest/", "https://autotask.net.evil.example/",
+            "https://evil.example/autotask.net",
+            "http://127.0.0.1:8080/ATServicesRest/", "ftp://webservices3.autotask.net/",
+        ] {
+            #expect(throws: URLPolicy.Refused.self, "\(bad)") {
+                _ = try OriginPolicy.discovered(bad, vendor: .autotask, source: vendorDefault)
+            }
         }
-        #expect(try OriginPolicy.discovered("http://127.0.0.1:9000/zone2/ATServicesRest/", vendor: .autotask, source: "http://127.0.0.1:9000/ATServicesRest/V1.0").port == 9000)
+        #expect(
+            try OriginPolicy.discovered(
+                "http://127.0.0.1:9000/zone2/ATServicesRest/", vendor: .autotask,
+                source: "http://127.0.0.1:9000/ATServicesRest/V1.0"
+            ).port == 9000)
         #expect(throws: URLPolicy.Refused.self) { _ = try OriginPolicy.configured("http://example.com/api/v3") }
         #expect(try OriginPolicy.configured("https://app.atera.com/api/v3").description == "https://app.atera.com")
     }
@@ -92,8 +121,11 @@ struct HostileServerTests {
         let transport = AHCTransport(readIdleTimeout: .milliseconds(400))
         let start = ContinuousClock.now
         do {
-            _ = try await transport.send(HTTPRequestSpec(method: "GET", url: hostile.autotaskBaseURL + "/ThresholdInformation", headers: Raw(sim: hostile).autotaskHeaders),
-                                         timeout: .seconds(20))
+            _ = try await transport.send(
+                HTTPRequestSpec(
+                    method: "GET", url: hostile.autotaskBaseURL + "/ThresholdInformation",
+                    headers: Raw(sim: hostile).autotaskHeaders),
+                timeout: .seconds(20))
             Issue.record("a stalled body was read to the end")
         } catch let e as TransportError {
             #expect(e.description == "timed out")
@@ -110,8 +142,11 @@ struct HostileServerTests {
         let transport = AHCTransport(readIdleTimeout: .seconds(60))
         let start = ContinuousClock.now
         await #expect(throws: TransportError.self) {
-            _ = try await transport.send(HTTPRequestSpec(method: "GET", url: hostile.autotaskBaseURL + "/ThresholdInformation", headers: Raw(sim: hostile).autotaskHeaders),
-                                         timeout: .milliseconds(500))
+            _ = try await transport.send(
+                HTTPRequestSpec(
+                    method: "GET", url: hostile.autotaskBaseURL + "/ThresholdInformation",
+                    headers: Raw(sim: hostile).autotaskHeaders),
+                timeout: .milliseconds(500))
         }
         #expect(ContinuousClock.now - start < .seconds(5))
         var policy = ClientPolicy()
@@ -120,8 +155,11 @@ struct HostileServerTests {
         policy.backoff = Backoff(base: .milliseconds(10), cap: .milliseconds(20))
         let client = RateAwareClient(transport: transport, policy: policy, seed: 2)
         let c = hostile.config
-        let api = AutotaskAPI(client: client, credentials: .init(userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                              baseURL: hostile.autotaskBaseURL)
+        let api = AutotaskAPI(
+            client: client,
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: hostile.autotaskBaseURL)
         do {
             _ = try await api.quota()
             Issue.record("a stalled body was read to the end")

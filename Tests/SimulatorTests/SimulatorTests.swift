@@ -10,26 +10,38 @@ struct Raw {
     let transport = AHCTransport()
 
     var autotaskHeaders: [(String, String)] {
-        [("ApiIntegrationCode", sim.config.autotaskIntegrationCode), ("UserName", sim.config.autotaskUser),
-         ("Secret", sim.config.autotaskSecret), ("Content-Type", "application/json")]
+        [
+            ("ApiIntegrationCode", sim.config.autotaskIntegrationCode), ("UserName", sim.config.autotaskUser),
+            ("Secret", sim.config.autotaskSecret), ("Content-Type", "application/json"),
+        ]
     }
 
-    func autotask(_ method: String, _ path: String, body: String? = nil, headers: [(String, String)]? = nil) async throws -> HTTPResult {
-        try await transport.send(HTTPRequestSpec(method: method, url: sim.autotaskBaseURL + "/" + path, headers: headers ?? autotaskHeaders,
-                                                 body: body.map { Data($0.utf8) }), timeout: .seconds(10))
+    func autotask(_ method: String, _ path: String, body: String? = nil, headers: [(String, String)]? = nil)
+        async throws -> HTTPResult
+    {
+        try await transport.send(
+            HTTPRequestSpec(
+                method: method, url: sim.autotaskBaseURL + "/" + path, headers: headers ?? autotaskHeaders,
+                body: body.map { Data($0.utf8) }), timeout: .seconds(10))
     }
 
     func atera(_ path: String, key: String? = nil) async throws -> HTTPResult {
-        try await transport.send(HTTPRequestSpec(method: "GET", url: sim.ateraBaseURL + "/" + path, headers: [("X-API-KEY", key ?? sim.config.ateraKey)]),
-                                 timeout: .seconds(10))
+        try await transport.send(
+            HTTPRequestSpec(
+                method: "GET", url: sim.ateraBaseURL + "/" + path, headers: [("X-API-KEY", key ?? sim.config.ateraKey)]),
+            timeout: .seconds(10))
     }
 
     func url(_ full: String, method: String, body: String? = nil) async throws -> HTTPResult {
-        try await transport.send(HTTPRequestSpec(method: method, url: full, headers: autotaskHeaders, body: body.map { Data($0.utf8) }), timeout: .seconds(10))
+        try await transport.send(
+            HTTPRequestSpec(method: method, url: full, headers: autotaskHeaders, body: body.map { Data($0.utf8) }),
+            timeout: .seconds(10))
     }
 }
 
-func json(_ r: HTTPResult) -> [String: Any] { (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any]) ?? [:] }
+func json(_ r: HTTPResult) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any]) ?? [:]
+}
 
 @Suite("Simulator over loopback HTTP")
 struct SimulatorTests {
@@ -55,7 +67,8 @@ struct SimulatorTests {
     @Test("bad credentials → 401")
     func unauthorized() async throws {
         let raw = try await Self.start()
-        let r = try await raw.autotask("GET", "ThresholdInformation", headers: [("ApiIntegrationCode", "x"), ("UserName", "y"), ("Secret", "z")])
+        let r = try await raw.autotask(
+            "GET", "ThresholdInformation", headers: [("ApiIntegrationCode", "x"), ("UserName", "y"), ("Secret", "z")])
         #expect(r.status == 401)
         #expect(try await raw.atera("tickets", key: "wrong").status == 401)
         await raw.sim.stop()
@@ -97,7 +110,9 @@ struct SimulatorTests {
     func paging405() async throws {
         let raw = try await Self.start()
         let body = #"{"filter":[{"op":"gt","field":"id","value":0}]}"#
-        let next = (json(try await raw.autotask("POST", "Tickets/query", body: body))["pageDetails"] as? [String: Any])?["nextPageUrl"] as? String
+        let next =
+            (json(try await raw.autotask("POST", "Tickets/query", body: body))["pageDetails"] as? [String: Any])?[
+                "nextPageUrl"] as? String
         let viaGet = try await raw.url(try #require(next), method: "GET")
         #expect(viaGet.status == 405)
         #expect(json(viaGet)["Message"] as? String == "The requested resource does not support http method 'GET'.")
@@ -110,7 +125,8 @@ struct SimulatorTests {
     @Test("MaxRecords outside 1–500 → 500", arguments: [0, 501, -1])
     func maxRecords(n: Int) async throws {
         let raw = try await Self.start()
-        let r = try await raw.autotask("POST", "Tickets/query", body: #"{"MaxRecords":\#(n),"filter":[{"op":"gt","field":"id","value":0}]}"#)
+        let r = try await raw.autotask(
+            "POST", "Tickets/query", body: #"{"MaxRecords":\#(n),"filter":[{"op":"gt","field":"id","value":0}]}"#)
         #expect(r.status == 500)
         await raw.sim.stop()
     }
@@ -126,16 +142,24 @@ struct SimulatorTests {
         #expect(ok.status == 200)
         let bad = try await raw.autotask("POST", "Tickets/query", body: query(501))
         #expect(bad.status == 500)
-        #expect(json(bad)["errors"] as? [String] == ["Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions."])
+        #expect(
+            json(bad)["errors"] as? [String] == [
+                "Invalid query syntax. Queries are limited to 500 or fewer 'OR' conditions."
+            ])
         await raw.sim.stop()
     }
 
-    @Test("filter ops eq / noteq / gte / lt / in on the data", arguments: [
-        ("eq", "status", "5"), ("noteq", "status", "5"), ("gte", "priority", "3"), ("lt", "priority", "2"), ("in", "priority", "[1,4]"),
-    ])
+    @Test(
+        "filter ops eq / noteq / gte / lt / in on the data",
+        arguments: [
+            ("eq", "status", "5"), ("noteq", "status", "5"), ("gte", "priority", "3"), ("lt", "priority", "2"),
+            ("in", "priority", "[1,4]"),
+        ])
     func filters(op: String, field: String, value: String) async throws {
         let raw = try await Self.start()
-        let r = json(try await raw.autotask("POST", "Tickets/query", body: #"{"filter":[{"op":"\#(op)","field":"\#(field)","value":\#(value)}]}"#))
+        let r = json(
+            try await raw.autotask(
+                "POST", "Tickets/query", body: #"{"filter":[{"op":"\#(op)","field":"\#(field)","value":\#(value)}]}"#))
         let items = r["items"] as? [[String: Any]] ?? []
         #expect(!items.isEmpty)
         for item in items {
@@ -154,12 +178,15 @@ struct SimulatorTests {
     @Test("one ticket as {\"item\":…}; picklists with string values")
     func itemAndPicklists() async throws {
         let raw = try await Self.start()
-        let first = json(try await raw.autotask("POST", "Tickets/query", body: #"{"MaxRecords":1,"filter":[{"op":"gt","field":"id","value":0}]}"#))
+        let first = json(
+            try await raw.autotask(
+                "POST", "Tickets/query", body: #"{"MaxRecords":1,"filter":[{"op":"gt","field":"id","value":0}]}"#))
         let id = try #require(((first["items"] as? [[String: Any]])?.first?["id"] as? NSNumber)?.intValue)
         let item = json(try await raw.autotask("GET", "Tickets/\(id)"))["item"] as? [String: Any]
         #expect((item?["id"] as? NSNumber)?.intValue == id)
-        #expect(json(try await raw.autotask("GET", "Tickets/1"))["item"] is NSNull) // a missing id is {"item":null}
-        let fields = json(try await raw.autotask("GET", "Tickets/entityInformation/fields"))["fields"] as? [[String: Any]] ?? []
+        #expect(json(try await raw.autotask("GET", "Tickets/1"))["item"] is NSNull)  // a missing id is {"item":null}
+        let fields =
+            json(try await raw.autotask("GET", "Tickets/entityInformation/fields"))["fields"] as? [[String: Any]] ?? []
         let status = fields.first { $0["name"] as? String == "status" }
         let values = status?["picklistValues"] as? [[String: Any]] ?? []
         #expect(values.contains { $0["value"] as? String == "5" && $0["label"] as? String == "Complete" })
@@ -188,7 +215,7 @@ struct SimulatorTests {
 
     @Test("the latency tier is added to responses")
     func latencyTier() async throws {
-        let raw = try await Self.start { $0.background = .steady(perHour: 6_000) } // 60%: +0.5 s
+        let raw = try await Self.start { $0.background = .steady(perHour: 6_000) }  // 60%: +0.5 s
         let start = ContinuousClock.now
         _ = try await raw.autotask("GET", "ThresholdInformation")
         #expect(ContinuousClock.now - start >= .milliseconds(490))
@@ -197,7 +224,10 @@ struct SimulatorTests {
 
     @Test("at 100% the tenant is suspended with a threshold error until the window drains")
     func suspension() async throws {
-        let raw = try await Self.start { $0.autotaskThreshold = 5; $0.addLatency = false }
+        let raw = try await Self.start {
+            $0.autotaskThreshold = 5
+            $0.addLatency = false
+        }
         var statuses: [Int] = []
         for _ in 0..<7 { statuses.append(try await raw.autotask("GET", "ThresholdInformation").status) }
         #expect(statuses == [200, 200, 200, 200, 200, 429, 429])
@@ -214,7 +244,8 @@ struct SimulatorTests {
         #expect(first["itemsInPage"] as? Int == 50)
         #expect((first["items"] as? [Any])?.count == 50)
         #expect(first["totalPages"] as? Int == 25)
-        #expect((first["nextLink"] as? String) == "http://127.0.0.1:\(raw.sim.port)/api/v3/tickets?page=2&itemsInPage=50")
+        #expect(
+            (first["nextLink"] as? String) == "http://127.0.0.1:\(raw.sim.port)/api/v3/tickets?page=2&itemsInPage=50")
         let last = json(try await raw.atera("tickets?page=25&itemsInPage=50"))
         #expect((last["items"] as? [Any])?.count == 34)
         #expect(last["nextLink"] as? String == "")
@@ -236,9 +267,14 @@ struct SimulatorTests {
         await raw.sim.stop()
     }
 
-    @Test("Atera: past the per-key limit → 429 with Retry-After and X-RateLimit-*; headers can be switched off", arguments: [true, false])
+    @Test(
+        "Atera: past the per-key limit → 429 with Retry-After and X-RateLimit-*; headers can be switched off",
+        arguments: [true, false])
     func ateraLimit(headers: Bool) async throws {
-        let raw = try await Self.start { $0.ateraLimitPerMinute = 5; $0.ateraRateHeaders = headers }
+        let raw = try await Self.start {
+            $0.ateraLimitPerMinute = 5
+            $0.ateraRateHeaders = headers
+        }
         var last: HTTPResult? = nil
         for _ in 0..<6 { last = try await raw.atera("tickets?page=1") }
         let r = try #require(last)
@@ -260,9 +296,13 @@ struct SimulatorTests {
 
     @Test("/__sim/stats counts requests and limit violations")
     func stats() async throws {
-        let raw = try await Self.start { $0.autotaskThreshold = 2; $0.addLatency = false }
+        let raw = try await Self.start {
+            $0.autotaskThreshold = 2
+            $0.addLatency = false
+        }
         for _ in 0..<3 { _ = try await raw.autotask("GET", "ThresholdInformation") }
-        let r = try await raw.transport.send(HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5))
+        let r = try await raw.transport.send(
+            HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5))
         let s = json(r)
         #expect(s["suspensionsServed"] as? Int == 1)
         #expect((s["requests"] as? [String: [String: Int]])?["autotask"]?["thresholdinformation"] == 3)
