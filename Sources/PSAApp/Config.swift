@@ -1,66 +1,7 @@
 import Foundation
-import PSACore
 import PSAClient
+import PSACore
 import TOMLKit
-
-/// Where a secret comes from: an environment variable, or a file only its owner can read.
-/// Secrets are never written in the config file itself.
-public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
-    case env(String)
-    case file(String)
-
-    public var description: String {
-        switch self {
-        case .env(let name): "env \(name)"
-        case .file(let path): "file \(path)"
-        }
-    }
-
-    /// The secret's value. A file must be a regular file owned by this user and readable by
-    /// nobody else (mode 0600 or 0400); anything looser is refused with the fix.
-    public func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        switch self {
-        case .env(let name):
-            guard let v = env[name], !v.isEmpty else { throw ConfigurationError("environment variable \(name) is not set") }
-            return v
-        case .file(let raw):
-            let path = Self.expand(raw, env: env)
-            // Opened once; owner, mode and type are those of what was opened (a link's target).
-            let file: OpenedFile
-            do { file = try OpenedFile.openForReading(path) } catch {
-                let code = if case OpenedFile.Failure.open(let e) = error { e } else { EIO }
-                throw ConfigurationError("secret file \(raw) cannot be read (\(String(cString: strerror(code))))")
-            }
-            defer { file.release() }
-            let st = file.info
-            guard file.isRegular else { throw ConfigurationError("secret file \(raw) is not a regular file (it is \(OpenedFile.describe(file.kind)))") }
-            guard st.st_uid == getuid() else {
-                throw ConfigurationError("refusing secret file \(raw): it belongs to another user (uid \(st.st_uid)); it must be yours and readable only by you")
-            }
-            let mode = st.st_mode & 0o777
-            guard mode & 0o077 == 0 else {
-                throw ConfigurationError("refusing secret file \(raw): group or others can read it (mode \(String(mode, radix: 8, uppercase: false).leftPadded(4))); run: chmod 600 \(raw)")
-            }
-            // A secret is short: 64 KiB is far more than any key, and bounds a hostile file.
-            guard let data = file.readAll(upTo: 65_536), let text = String(data: data, encoding: .utf8) else {
-                throw ConfigurationError("secret file \(raw) cannot be read")
-            }
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !value.isEmpty else { throw ConfigurationError("secret file \(raw) is empty") }
-            return value
-        }
-    }
-
-    /// `~/x` and `$XDG_CONFIG_HOME`-free paths: only a leading `~` is expanded.
-    static func expand(_ path: String, env: [String: String]) -> String {
-        guard path.hasPrefix("~/"), let home = env["HOME"] ?? ProcessInfo.processInfo.environment["HOME"] else { return path }
-        return home + path.dropFirst()
-    }
-}
-
-private extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
-}
 
 /// One tenant as the config file describes it.
 public struct Profile: Sendable, Equatable {
@@ -94,7 +35,10 @@ public struct Profile: Sendable, Equatable {
     /// Line of the profile's table in the file.
     public var line: Int
 
-    public init(name: String, line: Int = 0) { self.name = name; self.line = line }
+    public init(name: String, line: Int = 0) {
+        self.name = name
+        self.line = line
+    }
 
     /// The base URL to use: given, or built from the zone; nil to discover the zone.
     public var effectiveBaseURL: String? {
@@ -108,7 +52,11 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public var line: Int
     public var message: String
     public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-    public init(file: String, line: Int, message: String) { self.file = file; self.line = line; self.message = message }
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
 }
 
 /// `$XDG_CONFIG_HOME/psatop/config.toml`: named profiles, a default one, a default theme.
@@ -127,7 +75,11 @@ public struct PSAConfig: Sendable, Equatable {
 
     /// Whether any profile takes a secret from a file.
     public var namesSecretFiles: Bool {
-        profiles.contains { p in [p.secret, p.integrationCode, p.apiKey, p.clientSecret].contains { if case .file? = $0 { true } else { false } } }
+        profiles.contains { p in
+            [p.secret, p.integrationCode, p.apiKey, p.clientSecret].contains {
+                if case .file? = $0 { true } else { false }
+            }
+        }
     }
 
     /// `$XDG_CONFIG_HOME/psatop/config.toml`, else `~/.config/psatop/config.toml`.
@@ -137,32 +89,43 @@ public struct PSAConfig: Sendable, Equatable {
     }
 
     /// Reads a config file; nil when `path` is the default and no file is there.
-    public static func load(path: String?, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> PSAConfig? {
+    public static func load(path: String?, environment env: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> PSAConfig?
+    {
         let p = path ?? defaultPath(environment: env)
         guard FileManager.default.fileExists(atPath: p) else {
             if path == nil { return nil }
             throw ConfigError(file: p, line: 0, message: "no such file")
         }
         // Opened once, without blocking (a FIFO named as the config cannot hang the start).
-        guard let file = try? OpenedFile.openForReading(p) else { throw ConfigError(file: p, line: 0, message: "cannot read the file") }
+        guard let file = try? OpenedFile.openForReading(p) else {
+            throw ConfigError(file: p, line: 0, message: "cannot read the file")
+        }
         defer { file.release() }
-        guard file.isRegular else { throw ConfigError(file: p, line: 0, message: "not a regular file (it is \(OpenedFile.describe(file.kind)))") }
+        guard file.isRegular else {
+            throw ConfigError(file: p, line: 0, message: "not a regular file (it is \(OpenedFile.describe(file.kind)))")
+        }
         guard let data = file.readAll(upTo: 1 << 20 + 1), data.count <= 1 << 20 else {
             throw ConfigError(file: p, line: 0, message: "cannot read the file (at most 1 MiB)")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(file: p, line: 0, message: "the file is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: p, line: 0, message: "the file is not UTF-8 text")
+        }
         var config = try parse(text, file: p)
         let mode = file.info.st_mode & 0o777
         if mode & 0o022 != 0, config.namesSecretFiles {
-            config.warnings.append("\(p) names secret files and others can write it (mode \(String(mode, radix: 8, uppercase: false).leftPadded(4))): "
-                + "whoever can change it can point psatop at their own file or server; run: chmod go-w \(p)")
+            config.warnings.append(
+                "\(p) names secret files and others can write it (mode \(String(mode, radix: 8, uppercase: false).leftPadded(4))): "
+                    + "whoever can change it can point psatop at their own file or server; run: chmod go-w \(p)")
         }
         return config
     }
 
-    static let profileKeys: [String] = ["vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
-                                        "ceiling", "poll_budget", "atera_limit", "theme", "me",
-                                        "instance", "client_id", "client_secret", "scope", "auth_url", "rate_limit"]
+    static let profileKeys: [String] = [
+        "vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
+        "ceiling", "poll_budget", "atera_limit", "theme", "me",
+        "instance", "client_id", "client_secret", "scope", "auth_url", "rate_limit",
+    ]
 
     /// Parses and validates; every error names the line.
     public static func parse(_ text: String, file: String) throws -> PSAConfig {
@@ -171,7 +134,9 @@ public struct PSAConfig: Sendable, Equatable {
             throw ConfigError(file: file, line: e.source.begin.line, message: e.description)
         }
         let lines = KeyLines(text)
-        func fail(_ path: [String], _ message: String) -> ConfigError { ConfigError(file: file, line: lines.line(of: path), message: message) }
+        func fail(_ path: [String], _ message: String) -> ConfigError {
+            ConfigError(file: file, line: lines.line(of: path), message: message)
+        }
 
         var config = PSAConfig(path: file, defaultProfile: nil, theme: nil, profiles: [])
         for key in table.keys {
@@ -189,8 +154,12 @@ public struct PSAConfig: Sendable, Equatable {
             case "profiles":
                 guard let profiles = value.table else { throw fail([key], "profiles must be tables: [profiles.NAME]") }
                 // File order, which TOMLKit's tables do not keep.
-                for name in profiles.keys.sorted(by: { lines.line(of: ["profiles", $0]) < lines.line(of: ["profiles", $1]) }) {
-                    guard let t = profiles[name]?.table else { throw fail(["profiles", name], "profile '\(name)' must be a table: [profiles.\(name)]") }
+                for name in profiles.keys.sorted(by: {
+                    lines.line(of: ["profiles", $0]) < lines.line(of: ["profiles", $1])
+                }) {
+                    guard let t = profiles[name]?.table else {
+                        throw fail(["profiles", name], "profile '\(name)' must be a table: [profiles.\(name)]")
+                    }
                     config.profiles.append(try profile(name, t, lines: lines, fail: fail))
                 }
             default:
@@ -198,12 +167,17 @@ public struct PSAConfig: Sendable, Equatable {
             }
         }
         if let d = config.defaultProfile, config.profile(d) == nil {
-            throw fail(["default"], "default profile '\(d)' is not defined; profiles: \(config.profiles.map(\.name).joined(separator: ", "))")
+            throw fail(
+                ["default"],
+                "default profile '\(d)' is not defined; profiles: \(config.profiles.map(\.name).joined(separator: ", "))"
+            )
         }
         return config
     }
 
-    private static func profile(_ name: String, _ t: TOMLTable, lines: KeyLines, fail: ([String], String) -> ConfigError) throws -> Profile {
+    private static func profile(
+        _ name: String, _ t: TOMLTable, lines: KeyLines, fail: ([String], String) -> ConfigError
+    ) throws -> Profile {
         var p = Profile(name: name, line: lines.line(of: ["profiles", name]))
         func at(_ key: String) -> [String] { ["profiles", name, key] }
         func string(_ key: String) throws -> String? {
@@ -213,24 +187,34 @@ public struct PSAConfig: Sendable, Equatable {
         }
         func number(_ key: String, in range: ClosedRange<Double>, what: String) throws -> Double? {
             guard let v = t[key] else { return nil }
-            guard let d = v.double ?? v.int.map(Double.init), range.contains(d) else { throw fail(at(key), "\(key) must be \(what)") }
+            guard let d = v.double ?? v.int.map(Double.init), range.contains(d) else {
+                throw fail(at(key), "\(key) must be \(what)")
+            }
             return d
         }
         func secret(_ key: String) throws -> SecretSource? {
             guard let v = t[key] else { return nil }
             if v.string != nil {
-                throw fail(at(key), "\(key) must not be written in the file; use \(key) = { env = \"VARIABLE\" } or \(key) = { file = \"~/.config/psatop/\(name).\(key)\" } (mode 600)")
+                throw fail(
+                    at(key),
+                    "\(key) must not be written in the file; use \(key) = { env = \"VARIABLE\" } or \(key) = { file = \"~/.config/psatop/\(name).\(key)\" } (mode 600)"
+                )
             }
-            guard let s = v.table, s.keys.count == 1 else { throw fail(at(key), "\(key) must be { env = \"VARIABLE\" } or { file = \"PATH\" }") }
+            guard let s = v.table, s.keys.count == 1 else {
+                throw fail(at(key), "\(key) must be { env = \"VARIABLE\" } or { file = \"PATH\" }")
+            }
             if let e = s["env"]?.string, !e.isEmpty { return .env(e) }
             if let f = s["file"]?.string, !f.isEmpty { return .file(f) }
             throw fail(at(key), "\(key) must be { env = \"VARIABLE\" } or { file = \"PATH\" }")
         }
         for key in t.keys where !profileKeys.contains(key) {
-            throw fail(at(key), "unknown key '\(key)' in profile '\(name)'; known: \(profileKeys.joined(separator: ", "))")
+            throw fail(
+                at(key), "unknown key '\(key)' in profile '\(name)'; known: \(profileKeys.joined(separator: ", "))")
         }
         if let v = try string("vendor") {
-            guard let vendor = Vendor(rawValue: v.lowercased()) else { throw fail(at("vendor"), "vendor must be \"autotask\", \"atera\" or \"halo\", not \"\(v)\"") }
+            guard let vendor = Vendor(rawValue: v.lowercased()) else {
+                throw fail(at("vendor"), "vendor must be \"autotask\", \"atera\" or \"halo\", not \"\(v)\"")
+            }
             p.vendor = vendor
         } else if !(t["demo"]?.bool ?? false) {
             throw fail(["profiles", name], "profile '\(name)' needs vendor = \"autotask\", \"atera\" or \"halo\"")
@@ -244,7 +228,9 @@ public struct PSAConfig: Sendable, Equatable {
             p.baseURL = u
         }
         if let z = t["zone"] {
-            guard let n = z.int, (1...99).contains(n) else { throw fail(at("zone"), "zone must be the number of an Autotask zone, e.g. 3 for webservices3") }
+            guard let n = z.int, (1...99).contains(n) else {
+                throw fail(at("zone"), "zone must be the number of an Autotask zone, e.g. 3 for webservices3")
+            }
             guard p.baseURL == nil else { throw fail(at("zone"), "give base_url or zone, not both") }
             p.zone = n
         }
@@ -263,30 +249,54 @@ public struct PSAConfig: Sendable, Equatable {
         p.clientID = try string("client_id")
         p.clientSecret = try secret("client_secret")
         p.scope = try string("scope")
-        if let l = try number("rate_limit", in: 1...1_000_000, what: "requests per 5 minutes, e.g. 300") { p.rateLimit = Int(l) }
-        p.ceiling = try number("ceiling", in: 1...100, what: "a percentage from 1 to 100 (75 keeps out of the +1 s tier)")
+        if let l = try number("rate_limit", in: 1...1_000_000, what: "requests per 5 minutes, e.g. 300") {
+            p.rateLimit = Int(l)
+        }
+        p.ceiling = try number(
+            "ceiling", in: 1...100, what: "a percentage from 1 to 100 (75 keeps out of the +1 s tier)")
         p.pollBudget = try number("poll_budget", in: 0.01...100, what: "a percentage of the threshold per hour, e.g. 1")
-        if let l = try number("atera_limit", in: 1...1_000_000, what: "requests per minute, e.g. 700") { p.ateraLimit = Int(l) }
+        if let l = try number("atera_limit", in: 1...1_000_000, what: "requests per minute, e.g. 700") {
+            p.ateraLimit = Int(l)
+        }
         p.theme = try string("theme")
         p.me = try string("me")
         if let me = p.me, !me.contains("@") || me.contains(where: { $0.isWhitespace || $0.isNewline }) {
-            throw fail(["profiles", name, "me"], "me must be your e-mail as the PSA knows it, e.g. me = \"dana@yourmsp.com\"")
+            throw fail(
+                ["profiles", name, "me"], "me must be your e-mail as the PSA knows it, e.g. me = \"dana@yourmsp.com\"")
         }
         if !p.demo {
             switch p.vendor {
             case .autotask:
-                guard p.userName != nil else { throw fail(["profiles", name], "Autotask profile '\(name)' needs username") }
-                guard p.secret != nil else { throw fail(["profiles", name], "Autotask profile '\(name)' needs secret = { env = … } or { file = … }") }
-                guard p.integrationCode != nil else { throw fail(["profiles", name], "Autotask profile '\(name)' needs integration_code = { env = … } or { file = … }") }
+                guard p.userName != nil else {
+                    throw fail(["profiles", name], "Autotask profile '\(name)' needs username")
+                }
+                guard p.secret != nil else {
+                    throw fail(
+                        ["profiles", name], "Autotask profile '\(name)' needs secret = { env = … } or { file = … }")
+                }
+                guard p.integrationCode != nil else {
+                    throw fail(
+                        ["profiles", name],
+                        "Autotask profile '\(name)' needs integration_code = { env = … } or { file = … }")
+                }
             case .atera:
-                guard p.apiKey != nil else { throw fail(["profiles", name], "Atera profile '\(name)' needs api_key = { env = … } or { file = … }") }
+                guard p.apiKey != nil else {
+                    throw fail(
+                        ["profiles", name], "Atera profile '\(name)' needs api_key = { env = … } or { file = … }")
+                }
             case .halo:
                 guard p.instance != nil || p.baseURL != nil else {
-                    throw fail(["profiles", name], "HaloPSA profile '\(name)' needs instance = \"https://yourmsp.halopsa.com\"")
+                    throw fail(
+                        ["profiles", name], "HaloPSA profile '\(name)' needs instance = \"https://yourmsp.halopsa.com\""
+                    )
                 }
-                guard p.clientID != nil else { throw fail(["profiles", name], "HaloPSA profile '\(name)' needs client_id") }
+                guard p.clientID != nil else {
+                    throw fail(["profiles", name], "HaloPSA profile '\(name)' needs client_id")
+                }
                 guard p.clientSecret != nil else {
-                    throw fail(["profiles", name], "HaloPSA profile '\(name)' needs client_secret = { env = … } or { file = … }")
+                    throw fail(
+                        ["profiles", name],
+                        "HaloPSA profile '\(name)' needs client_secret = { env = … } or { file = … }")
                 }
             }
         }
@@ -294,59 +304,12 @@ public struct PSAConfig: Sendable, Equatable {
     }
 }
 
-/// The line each table and key starts on, read from the text itself (the TOML parser does not
-/// keep positions for values): `[profiles.x]` headers and `key =` lines under them.
-struct KeyLines {
-    private var lines: [String: Int] = [:]
-
-    init(_ text: String) {
-        var table: [String] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") && !line.hasPrefix("[[") {
-                let inner = line.dropFirst().prefix { $0 != "]" }
-                table = Self.split(String(inner))
-                let key = table.joined(separator: "\u{1F}")
-                if lines[key] == nil { lines[key] = i + 1 }
-                continue
-            }
-            guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
-            let path = table + Self.split(String(line[..<eq]))
-            // Dotted keys also name their parents (`profiles.x.vendor = …` defines profile x).
-            for n in 1...path.count {
-                let key = path.prefix(n).joined(separator: "\u{1F}")
-                if lines[key] == nil { lines[key] = i + 1 }
-            }
-        }
-    }
-
-    /// `profiles."my tenant"` → ["profiles", "my tenant"].
-    static func split(_ s: String) -> [String] {
-        var parts: [String] = [], cur = "", quoted = false
-        for c in s {
-            if c == "\"" || c == "'" { quoted.toggle(); continue }
-            if c == ".", !quoted { parts.append(cur.trimmingCharacters(in: .whitespaces)); cur = ""; continue }
-            cur.append(c)
-        }
-        parts.append(cur.trimmingCharacters(in: .whitespaces))
-        return parts
-    }
-
-    /// The line of a key path, or of its nearest parent that has one (0 when none).
-    func line(of path: [String]) -> Int {
-        var p = path
-        while !p.isEmpty {
-            if let l = lines[p.joined(separator: "\u{1F}")] { return l }
-            p.removeLast()
-        }
-        return 0
-    }
-}
-
 /// What `psatop config check` prints: each profile with where its secrets come from, whether
 /// each can be read — never the secret itself.
 public enum ConfigReport {
-    public static func describe(_ config: PSAConfig, environment env: [String: String] = ProcessInfo.processInfo.environment) -> (text: String, ok: Bool) {
+    public static func describe(
+        _ config: PSAConfig, environment env: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (text: String, ok: Bool) {
         var out = "\(config.path): \(config.profiles.count) profile\(config.profiles.count == 1 ? "" : "s")"
         if let d = config.defaultProfile { out += ", default \(d)" }
         if let t = config.theme { out += ", theme \(t)" }
@@ -356,11 +319,15 @@ public enum ConfigReport {
         for p in config.profiles {
             var problems: [String] = []
             out += "\n\(p.name)\(p.name == config.defaultProfile ? " (default)" : "")  [line \(p.line)]\n"
-            func row(_ k: String, _ v: String) { out += "  " + k.padding(toLength: 18, withPad: " ", startingAt: 0) + v + "\n" }
+            func row(_ k: String, _ v: String) {
+                out += "  " + k.padding(toLength: 18, withPad: " ", startingAt: 0) + v + "\n"
+            }
             row("vendor", p.vendor.rawValue + (p.demo ? " (simulated: --demo, no credentials)" : ""))
             if let u = p.baseURL { row("base URL", u) }
             if let z = p.zone { row("zone", "\(z) → \(p.effectiveBaseURL ?? "")") }
-            if p.vendor == .autotask, p.baseURL == nil, p.zone == nil, !p.demo { row("zone", "discovered from the user name") }
+            if p.vendor == .autotask, p.baseURL == nil, p.zone == nil, !p.demo {
+                row("zone", "discovered from the user name")
+            }
             if let u = p.userName { row("username", u) }
             func secret(_ key: String, _ s: SecretSource?) {
                 guard let s else { return }
@@ -379,13 +346,21 @@ public enum ConfigReport {
                 secret("client_secret", p.clientSecret)
             }
             if let c = p.ceiling { row("ceiling", "\(Self.number(c))% of the threshold for bulk work") }
-            row("poll budget", "\(Self.number(p.pollBudget ?? 1))% of the threshold per hour" + (p.pollBudget == nil ? " (default)" : ""))
+            row(
+                "poll budget",
+                "\(Self.number(p.pollBudget ?? 1))% of the threshold per hour"
+                    + (p.pollBudget == nil ? " (default)" : ""))
             if let l = p.ateraLimit { row("atera limit", "\(l) requests/minute") }
             if let i = p.instance { row("instance", i) }
             if let l = p.rateLimit { row("rate limit", "\(l) requests per 5 minutes") }
             if let t = p.theme ?? config.theme { row("theme", t) }
             if let me = p.me { row("me", me) }
-            if problems.isEmpty { out += "  ok\n" } else { allOK = false; out += "  NOT USABLE: \(problems.joined(separator: "; "))\n" }
+            if problems.isEmpty {
+                out += "  ok\n"
+            } else {
+                allOK = false
+                out += "  NOT USABLE: \(problems.joined(separator: "; "))\n"
+            }
         }
         return (out, allOK)
     }
