@@ -324,7 +324,7 @@ public struct DashboardState: Equatable, Sendable {
         guard let tier = shownTier, let q = quota else { return nil }
         switch vendor.quotaModel {
         case .tenantThreshold: return tier.label
-        case .perKeyWindow: return q.used >= q.limit ? "at the per-key limit" : "under the per-key limit"
+        case .perKeyWindow: return (q.used >= q.limit ? "at the " : "under the ") + vendor.limitName
         }
     }
 

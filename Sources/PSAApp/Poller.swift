@@ -52,8 +52,8 @@ public actor Poller {
         self.timeScale = max(timeScale, 0.001)
         self.budgetPercent = budgetPercent
         self.refreshEnabled = refresh
-        // Until the first reading tells the threshold: Autotask's documented default, or Atera's 700/min.
-        let threshold = api.vendor.quotaModel == .tenantThreshold ? 10_000 : 700 * 60
+        // Until the first reading tells the limit: the vendor's documented or usual one (Vendor.assumedLimitPerHour).
+        let threshold = api.vendor.assumedLimitPerHour
         plan = PollPlan(budgetPerHour: PollPlan.defaultBudget(threshold: threshold, percent: budgetPercent))
         budget = BudgetLog(budget: plan.budgetPerHour, window: 3_600 / max(timeScale, 0.001))
     }

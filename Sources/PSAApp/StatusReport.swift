@@ -87,8 +87,8 @@ public struct TenantStatus: Sendable, Codable, Equatable {
         percent = quota.map { ($0.percent * 10).rounded() / 10 }
         let tier: LatencyTier? = suspended ? .suspended : quota?.tier
         self.tier = tier.map { t in
-            Vendor(rawValue: vendor)?.quotaModel == .perKeyWindow
-                ? (t >= .suspended ? "at the per-key limit" : "under the per-key limit") : t.label
+            guard let v = Vendor(rawValue: vendor), v.quotaModel == .perKeyWindow else { return t.label }
+            return (t >= .suspended ? "at the " : "under the ") + v.limitName
         }
         self.suspended = suspended || tier == .suspended
         self.readAt = readAt

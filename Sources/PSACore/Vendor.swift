@@ -41,6 +41,25 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// What the limit is called in a sentence ("under the per-key limit"): whose it is.
+    public var limitName: String {
+        switch self {
+        case .autotask: "threshold"
+        case .atera: "per-key limit"
+        case .halo: "5-minute limit"
+        }
+    }
+
+    /// Requests an hour the poller budgets against until the first reading says the limit:
+    /// Autotask's documented default threshold, Atera's 700 a minute, Halo's hosted 300 per 5 minutes.
+    public var assumedLimitPerHour: Int {
+        switch self {
+        case .autotask: 10_000
+        case .atera: 700 * 60
+        case .halo: 300 * 12
+        }
+    }
+
     /// The limit's unit after its number ("/min").
     public var limitUnit: String {
         switch self {
