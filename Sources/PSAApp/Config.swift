@@ -325,7 +325,7 @@ public enum ConfigReport {
             row("vendor", p.vendor.rawValue + (p.demo ? " (simulated: --demo, no credentials)" : ""))
             if let u = p.baseURL { row("base URL", u) }
             if let z = p.zone { row("zone", "\(z) → \(p.effectiveBaseURL ?? "")") }
-            if p.vendor == .autotask, p.baseURL == nil, p.zone == nil, !p.demo {
+            if p.vendor.discoversZone, p.baseURL == nil, p.zone == nil, !p.demo {
                 row("zone", "discovered from the user name")
             }
             if let u = p.userName { row("username", u) }

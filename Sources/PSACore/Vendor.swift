@@ -60,6 +60,14 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The API's address is found from the user name when none is given (Autotask's zones).
+    public var discoversZone: Bool {
+        switch self {
+        case .autotask: true
+        case .atera, .halo: false
+        }
+    }
+
     /// The limit's unit after its number ("/min").
     public var limitUnit: String {
         switch self {
