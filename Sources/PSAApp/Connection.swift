@@ -244,10 +244,16 @@ public struct Connection: Sendable {
         return p
     }
 
+    /// Atera's per-key limit a minute. Under the demo's time scale the simulator's minute lasts
+    /// 60/scale seconds, so the window is that long (as HaloAPI.policy scales its 5 minutes).
     static func ateraPolicy(_ limit: Int, timeScale: Double = 1) -> ClientPolicy {
         var p = ClientPolicy()
         p.timeScale = timeScale
-        p.perMinuteLimit = limit
+        if timeScale == 1 {
+            p.perMinuteLimit = limit
+        } else {
+            p.windows = [WindowLimit(limit: limit, window: 60 / max(timeScale, 0.001))]
+        }
         p.threadsPerEndpoint = 8
         return p
     }
