@@ -92,6 +92,8 @@ let package = Package(
             dependencies: [
                 "Simulator", "PSACore", "PSAClient",
                 .product(name: "Clocks", package: "swift-clocks"),  // BackgroundTests imports it
+                // LyingServer: a small local server per way a server can lie.
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         // read by path, not bundled
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard"], exclude: ["__Snapshots__"]),

@@ -44,13 +44,27 @@ prefix="${prefix%/}"
 manifest="$prefix/share/psatop/install-manifest"
 
 # The paths the manifest lists, one "file PATH" or "dir PATH" a line; only those under the prefix
-# (and the prefix itself, when the install made it).
+# (and the prefix itself, when the install made it). The manifest is not trusted: an entry with a
+# "." or ".." step, or one whose folder resolves (through a symbolic link) outside the prefix, is
+# refused with a warning and left alone.
+real_prefix="$(realpath -m -- "$prefix")"
 manifest_entries() {
-    local kind path
+    local kind path inside
     [ -f "$1" ] || return 0
     while IFS=' ' read -r kind path; do
         case "$kind" in file|dir) ;; *) continue ;; esac
-        case "$kind:$path" in "file:$prefix"/* | "dir:$prefix"/* | "dir:$prefix") printf '%s %s\n' "$kind" "$path" ;; esac
+        case "$path/" in
+            */../* | */./* | *//*)
+                echo "install.sh: warning: manifest entry '$path' has a '.', '..' or empty step: left alone" >&2
+                continue ;;
+        esac
+        case "$kind:$path" in "file:$prefix"/* | "dir:$prefix"/* | "dir:$prefix") ;; *) continue ;; esac
+        # A file's folder (a folder itself), resolved: a symbolic link must not lead out of the prefix.
+        if [ "$kind" = file ]; then inside="$(realpath -m -- "$(dirname -- "$path")")"; else inside="$(realpath -m -- "$path")"; fi
+        case "$inside/" in
+            "$real_prefix"/*) printf '%s %s\n' "$kind" "$path" ;;
+            *) echo "install.sh: warning: manifest entry '$path' resolves outside $prefix: left alone" >&2 ;;
+        esac
     done < "$1"
 }
 

@@ -2,21 +2,26 @@ import Dashboard
 import Foundation
 import PSACore
 
-/// Note drafts: one 0600 file per note in a 0700 folder of the user's (`$TMPDIR/psatop-drafts-<uid>`),
-/// created new (O_EXCL), deleted only once the server took the note.
+/// Note drafts: one 0600 file per note in a 0700 folder of the user's that survives a reboot
+/// (`$XDG_STATE_HOME/psatop/drafts`, by default `~/.local/state/psatop/drafts`), created new
+/// (O_EXCL), written as the note is typed and on every way out, deleted only once the server
+/// took the note. `c` on a ticket that has one offers it back, also after a restart.
 public enum NoteDraftFile {
     static func folder(environment env: [String: String]) -> String {
+        if let state = env["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/psatop/drafts" }
+        if let home = env["HOME"], home.hasPrefix("/") { return home + "/.local/state/psatop/drafts" }
         let tmp = (env["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
         return (tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp) + "/psatop-drafts-\(getuid())"
     }
 
-    /// A new, empty draft for a ticket; nil when none can be made (the reason in `error`).
-    public static func create(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> String
-    {
-        let dir = folder(environment: env)
-        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
-            throw DraftError("cannot make \(dir): \(String(cString: strerror(errno)))")
+    /// Makes `dir` and its missing parents (0700 each), then checks `dir` is a private folder of ours.
+    static func makePrivateFolder(_ dir: String) throws {
+        var path = ""
+        for part in dir.split(separator: "/") {
+            path += "/" + part
+            if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                throw DraftError("cannot make \(path): \(String(cString: strerror(errno)))")
+            }
         }
         // The folder must be ours and private: another user's (or a symlink) is refused.
         var st = stat()
@@ -24,6 +29,37 @@ public enum NoteDraftFile {
         else {
             throw DraftError("\(dir) is not a private folder of yours")
         }
+    }
+
+    /// The newest non-empty draft kept for a ticket (a note not sent before a quit, a crash or a
+    /// dropped connection); nil when there is none.
+    public static func latest(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment)
+        -> String?
+    {
+        let dir = folder(environment: env)
+        var st = stat()
+        guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid() else { return nil }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        let mine = names.filter { $0.hasPrefix("ticket-\(ticketID)-") && $0.hasSuffix(".txt") }
+        var best: (path: String, time: Int)?
+        for name in mine {
+            let path = dir + "/" + name
+            var f = stat()
+            guard lstat(path, &f) == 0, (f.st_mode & S_IFMT) == S_IFREG, f.st_uid == getuid(), f.st_size > 0 else {
+                continue
+            }
+            let time = Int(f.st_mtim.tv_sec)
+            if best.map({ time >= $0.time }) ?? true { best = (path, time) }
+        }
+        return best?.path
+    }
+
+    /// A new, empty draft for a ticket; nil when none can be made (the reason in `error`).
+    public static func create(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> String
+    {
+        let dir = folder(environment: env)
+        try makePrivateFolder(dir)
         for n in 0..<100 {
             let stamp = Int(Date().timeIntervalSince1970)
             let path = "\(dir)/ticket-\(ticketID)-\(stamp)-\(getpid())-\(n).txt"
@@ -92,16 +128,18 @@ enum NoteEditor {
         posix_spawnattr_setsigdefault(&attrs, &defaults)
         posix_spawnattr_setsigmask(&attrs, &empty)
         posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        // Nor the credentials: the editor has no business with them.
-        let secret: Set<String> = [
-            CredentialVariable.autotaskSecret, CredentialVariable.autotaskIntegrationCode, CredentialVariable.ateraKey,
-        ]
-        var cenv = ProcessInfo.processInfo.environment.filter { !secret.contains($0.key) }.map {
+        // Nor the credentials (of any vendor, or named by a profile), nor any descriptor but the
+        // terminal on 0–2: the editor has no business with secret files, sockets or the recording.
+        var cenv = Browser.childEnvironment(ProcessInfo.processInfo.environment).map {
             strdup("\($0.key)=\($0.value)")
         }
         cenv.append(nil)
         defer { cenv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, &attrs, cargs, cenv) == 0 else { return -1 }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        guard Browser.closeFrom(&actions, 3) else { return -1 }
+        guard posix_spawn(&pid, "/bin/sh", &actions, &attrs, cargs, cenv) == 0 else { return -1 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS, spelled out (the macros do not reach Swift).

@@ -74,7 +74,10 @@ public enum TerminalApp {
         wallClock: @Sendable () -> Date, onCommand: (Command) -> Void, box: StopBox
     ) throws -> Exit {
         let savedStderr = dup(STDERR_FILENO)
-        let sink = open(options.stderrPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        // Never through a symbolic link (the command checked the file before; this open holds to it).
+        let sink = open(
+            options.stderrPath ?? "/dev/null",
+            O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | (options.stderrPath == nil ? 0 : O_NOFOLLOW), 0o600)
         if sink >= 0 {
             dup2(sink, STDERR_FILENO)
             close(sink)
@@ -130,6 +133,9 @@ public enum TerminalApp {
             let path: String
             if let draft {
                 path = draft
+            } else if let kept = NoteDraftFile.latest(ticketID: id) {
+                // A draft from before (a quit, a crash, a dropped connection) is offered back.
+                path = kept
             } else {
                 do { path = try NoteDraftFile.create(ticketID: id) } catch {
                     _ = s.reduce(.noteCancelled(id: id, reason: "no note draft could be made: \(error)", path: nil))
@@ -167,8 +173,23 @@ public enum TerminalApp {
         _ = s.reduce(.tick(wallClock()))
         var lastTick = Date.distantPast
         var dirty = true
+        /// The note being typed, written to its draft file: on every way out, nothing typed is lost.
+        func keepTypedNote() {
+            if let n = s.detail?.noteTyping, !n.text.isEmpty { NoteDraftFile.write(n.path, n.text) }
+        }
         while true {
-            if box.value != 0 { return .signal(box.value) }
+            if box.value != 0 {
+                let sig = box.value
+                keepTypedNote()
+                // Ctrl-C while typing a note asks first (the note is kept); a second one quits.
+                if sig == SIGINT, let n = s.detail?.noteTyping, !n.interrupted {
+                    box.set(0)
+                    for c in s.reduce(.typingInterrupted) { perform(c) }
+                    dirty = true
+                } else {
+                    return .signal(sig)
+                }
+            }
             var commands: [Command] = []
             for e in mailbox.drain() {
                 commands += s.reduce(e)
@@ -186,12 +207,18 @@ public enum TerminalApp {
                 dirty = false
             }
             for c in commands { perform(c) }
-            if s.quit { return .quit }
+            if s.quit {
+                keepTypedNote()
+                return .quit
+            }
             // Block for input up to 100 ms: no busy loop, and events still show within a tenth of a second.
             guard let k = screen.readKey(timeoutMS: 100) else {
                 // The terminal went away without a SIGHUP reaching us (a killed tmux server, a
                 // dropped connection): leave as for SIGHUP rather than spin on a dead descriptor.
-                if terminalGone() { return .signal(SIGHUP) }
+                if terminalGone() {
+                    keepTypedNote()
+                    return .signal(SIGHUP)
+                }
                 continue
             }
             dirty = true
@@ -202,7 +229,10 @@ public enum TerminalApp {
             case .key(let key):
                 for c in s.reduce(.key(key)) { perform(c) }
             }
-            if s.quit { return .quit }
+            if s.quit {
+                keepTypedNote()
+                return .quit
+            }
         }
     }
 }

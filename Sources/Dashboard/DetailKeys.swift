@@ -104,6 +104,11 @@ extension DashboardState {
     /// Typing a note inline (no editor): Enter starts a new line, Ctrl-D is done, Esc keeps it as a draft.
     mutating func handleNoteTyping(_ action: KeyAction, _ key: Key) -> [Command] {
         guard var d = detail, var n = d.noteTyping else { return [] }
+        // Any key after a Ctrl-C goes on typing: the next Ctrl-C asks again.
+        if n.interrupted {
+            n.interrupted = false
+            if d.noticeIsError { d.notice = nil }
+        }
         switch action {
         case .done:
             d.noteTyping = nil

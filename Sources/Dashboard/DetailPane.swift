@@ -165,8 +165,14 @@ func renderNoteBox(_ c: inout Canvas, _ n: NoteDraft, title: String, _ theme: Th
         let wrapped = raw.isEmpty ? [] : Format.wrap(String(raw).sanitized, width: w - 4)
         lines += wrapped.isEmpty ? [""] : wrapped
     }
-    let rows = h - 2
+    // After a Ctrl-C the question takes the box's last row: the note is kept, a second Ctrl-C quits.
+    let rows = h - 2 - (n.interrupted ? 1 : 0)
     for (i, l) in lines.suffix(rows).enumerated() { c.put(box.x + 2, box.y + 1 + i, l, theme[.base], maxWidth: w - 4) }
+    if n.interrupted {
+        c.put(
+            box.x + 2, box.y + h - 2, "Ctrl-C: the note is kept as a draft. Ctrl-C again quits; any key goes on typing",
+            theme[.error], maxWidth: w - 4)
+    }
 }
 
 /// The status or priority picker over the detail view, then its confirmation.

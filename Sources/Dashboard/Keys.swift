@@ -8,6 +8,11 @@ extension DashboardState {
         guard let action = KeyMap.of(mode).action(for: key) else { return [] }
         switch action {
         case .quit:
+            // Ctrl-C while typing a note: the note is kept as a draft and psatop asks first; a
+            // second Ctrl-C (with no key between) quits.
+            if mode == .noteTyping, let n = detail?.noteTyping, !n.interrupted {
+                return reduce(.typingInterrupted)
+            }
             quit = true
             return [.quit]
         case .help:
@@ -283,12 +288,9 @@ extension DashboardState {
             return []
         case .copyCurl:
             guard let rec = openRequest else { return [] }
-            switch Self.curl(rec) {
+            switch Self.curl(rec, vendor: vendor) {
             case .success(let command):
-                let v = CredentialVariable.self
-                say(
-                    "copied as curl (credentials as $\(v.autotaskSecret), $\(v.autotaskIntegrationCode), $\(v.ateraKey))"
-                )
+                say("copied as curl (\(vendor.credentials.curlNote))")
                 return [.copy(command)]
             case .failure(let refusal):
                 say("not copied: \(refusal.reason)")

@@ -27,6 +27,13 @@ extension DashboardState {
             let second = Int(now.timeIntervalSince1970) != Int(date.timeIntervalSince1970)
             now = date
             spinner &+= 1
+            // A note typed inline goes to its draft file as it is typed (at most a tick behind),
+            // so neither a crash nor a dropped connection loses it.
+            if var n = detail?.noteTyping, n.saved != n.text {
+                n.saved = n.text
+                detail?.noteTyping = n
+                return [.keepDraft(path: n.path, text: n.text)]
+            }
             if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds {
                 flash = nil
                 flashAt = nil
@@ -167,8 +174,20 @@ extension DashboardState {
             }
         case .noteInline(let id, let path, let text):
             if detail?.id == id {
-                detail?.noteTyping = NoteDraft(text: text, path: path)
-                detail?.notice = nil
+                var n = NoteDraft(text: text, path: path)
+                n.saved = text
+                detail?.noteTyping = n
+                detail?.notice = text.isEmpty ? nil : "your draft is back (\(path)): go on typing, Ctrl-D when done"
+            }
+        case .typingInterrupted:
+            // Ctrl-C while typing: the text goes to its draft now; a second Ctrl-C quits.
+            if var n = detail?.noteTyping {
+                n.interrupted = true
+                n.saved = n.text
+                detail?.noteTyping = n
+                detail?.notice = "Ctrl-C: your note is kept at \(n.path). Ctrl-C again quits; any key goes on typing"
+                detail?.noticeIsError = true
+                return n.text.isEmpty ? [] : [.keepDraft(path: n.path, text: n.text)]
             }
         case .noteCancelled(let id, let reason, let path):
             if let path { drafts[id] = path }

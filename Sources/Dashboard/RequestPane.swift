@@ -141,9 +141,10 @@ extension DashboardState {
     }
 
     /// The request as a curl command to run again by hand: the credentials as the environment
-    /// variables psatop itself reads (`$AUTOTASK_SECRET`, `$AUTOTASK_INTEGRATION_CODE`,
-    /// `$ATERA_API_KEY`), never their values; or why it cannot be (a body not kept whole).
-    static func curl(_ rec: RequestRecord) -> Result<String, CurlRefusal> {
+    /// variables the tenant's vendor declares (`Vendor.credentials`: `$AUTOTASK_SECRET`,
+    /// `$ATERA_API_KEY`, HaloPSA's bearer as `$HALO_TOKEN`), never their values; or why it
+    /// cannot be (a body not kept whole).
+    static func curl(_ rec: RequestRecord, vendor: Vendor) -> Result<String, CurlRefusal> {
         guard let x = rec.exchange else {
             return .failure(CurlRefusal(reason: "no headers or body were kept for this request"))
         }
@@ -159,19 +160,11 @@ extension DashboardState {
         func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         var parts = ["curl", "-sS", "-X", rec.method, quoted(x.url)]
         for h in x.requestHeaders {
-            let name = h.name.lowercased()
             guard h.value == RequestExchange.redacted else {
                 parts += ["-H", quoted("\(h.name): \(h.value)")]
                 continue
             }
-            let variable =
-                switch name {
-                case "secret": CredentialVariable.autotaskSecret
-                case "apiintegrationcode": CredentialVariable.autotaskIntegrationCode
-                case "x-api-key": CredentialVariable.ateraKey
-                default: "PSATOP_SECRET"
-                }
-            let value = name == "authorization" ? "Bearer $\(CredentialVariable.ateraKey)" : "$\(variable)"
+            let value = vendor.credentials.curlStandIns[h.name.lowercased()] ?? "$PSATOP_SECRET"
             parts += ["-H", "\"\(h.name): \(value)\""]
         }
         if let body = x.requestBody, x.requestBodyBytes > 0 { parts += ["--data-raw", quoted(body)] }

@@ -51,6 +51,8 @@ public enum DashboardEvent: Sendable, Equatable {
     /// without one (an empty text, an editor that failed), the draft kept where said.
     case noteDraft(id: Int64, text: String, path: String)
     case noteInline(id: Int64, path: String, text: String)
+    /// Ctrl-C arrived while a note was being typed inline (its draft is written; a second one quits).
+    case typingInterrupted
     case noteCancelled(id: Int64, reason: String, path: String?)
     /// The server took the note (its draft is gone), or did not (the draft stays; `c` reopens it).
     case noteAdded(id: Int64, visibility: Visibility)
@@ -155,6 +157,10 @@ public struct NoteDraft: Equatable, Sendable {
     public var text: String
     public var path: String
     public var visibility: Visibility = .internal
+    /// The text last written to the draft file (nil: none yet): a tick writes it when it differs.
+    public var saved: String? = nil
+    /// Ctrl-C came while typing and was answered with a question: the next one quits.
+    public var interrupted = false
     public init(text: String, path: String, visibility: Visibility = .internal) {
         self.text = text
         self.path = path

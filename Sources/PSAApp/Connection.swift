@@ -43,6 +43,15 @@ public struct ConnectionSettings: Sendable {
     public init() {}
 }
 
+/// A credential as loaded: refused, by where it came from and what is wrong, when it holds a
+/// control character (a Windows line end…) — never sent, never shown.
+enum Credential {
+    static func checked(_ value: String, _ source: String) throws -> String {
+        if let problem = CredentialCheck.problem(value) { throw ConfigurationError("\(source) \(problem)") }
+        return value
+    }
+}
+
 /// Credentials resolved from a profile's secret sources.
 public enum Credentials: Sendable {
     case autotask(AutotaskCredentials)
@@ -162,7 +171,7 @@ public struct Connection: Sendable {
                             "\(name) is not set: Autotask needs \(CredentialVariable.autotaskUserName), \(CredentialVariable.autotaskSecret) and \(CredentialVariable.autotaskIntegrationCode) in the environment (or a profile in config.toml)"
                         )
                     }
-                    return v
+                    return try Credential.checked(v, "environment variable \(name)")
                 }
                 creds = AutotaskCredentials(
                     userName: try need(CredentialVariable.autotaskUserName),
@@ -186,7 +195,7 @@ public struct Connection: Sendable {
                         "\(CredentialVariable.ateraKey) is not set: put the Atera API key in the environment (or a profile in config.toml)"
                     )
                 }
-                key = k
+                key = try Credential.checked(k, "environment variable \(CredentialVariable.ateraKey)")
             }
             let client = makeClient(
                 settings, policy: ateraPolicy(settings.ateraLimitPerMinute), clock: clock, secrets: [key])
@@ -222,8 +231,14 @@ public struct Connection: Sendable {
                     "HALO_CLIENT_ID and HALO_CLIENT_SECRET must be set: HaloPSA needs an API application's "
                         + "client id and secret in the environment (or a profile in config.toml)")
             }
+            let scope = try env["HALO_SCOPE"].flatMap { $0.isEmpty ? nil : $0 }.map {
+                try Credential.checked($0, "environment variable HALO_SCOPE")
+            }
             creds = HaloCredentials(
-                clientID: id, clientSecret: secret, scope: env["HALO_SCOPE"].flatMap { $0.isEmpty ? nil : $0 } ?? "all")
+                clientID: try Credential.checked(id, "environment variable \(CredentialVariable.haloClientID)"),
+                clientSecret: try Credential.checked(
+                    secret, "environment variable \(CredentialVariable.haloClientSecret)"),
+                scope: scope ?? "all")
         }
         let limit = settings.haloRateLimit ?? (HaloAPI.isHosted(instance) ? HaloAPI.hostedLimit : nil)
         let client = makeClient(

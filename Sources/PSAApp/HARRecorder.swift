@@ -17,7 +17,7 @@ public final class HARRecorder: Sendable {
     public let scrubber: Scrubber?
     private let notice: @Sendable (String) -> Void
     /// Token values answers brought (removed from everything written after).
-    private let obtained = Mutex<[String]>([])
+    private let obtained = Mutex<(values: [String], redactor: SecretRedactor)>(([], SecretRedactor([])))
 
     /// JSON keys whose long values are attachment file data (base64).
     static let attachmentDataKeys: Set<String> = ["data", "filedata", "attachmentdata", "base64data"]
@@ -57,11 +57,9 @@ public final class HARRecorder: Sendable {
 
     /// Text with every configured secret and every token obtained so far removed.
     func safe(_ text: String, _ redact: (String) -> String) -> String {
-        var t = redact(text)
-        for s in obtained.withLock({ $0 }) where t.contains(s) {
-            t = t.replacingOccurrences(of: s, with: RequestExchange.redacted)
-        }
-        return t
+        let tokens = obtained.withLock { $0.redactor }
+        let t = redact(text)
+        return tokens.isEmpty ? t : tokens(t)
     }
 
     /// A body as written: token values and attachment data out, secrets removed, then scrubbed.
@@ -71,7 +69,12 @@ public final class HARRecorder: Sendable {
         // Token fields first (the request view's redaction), learnt as secrets for what follows.
         let (withoutTokens, tokens) = RequestExchange.redactingTokens(data)
         let learnt = tokens.filter { $0.count >= 4 }
-        if !learnt.isEmpty { obtained.withLock { $0.append(contentsOf: learnt) } }
+        if !learnt.isEmpty {
+            obtained.withLock {
+                $0.values.append(contentsOf: learnt)
+                $0.redactor = SecretRedactor($0.values)
+            }
+        }
         var cleaned = String(decoding: withoutTokens, as: UTF8.self)
         if let json = JSONStrings.rewrite(
             withoutTokens,

@@ -146,6 +146,7 @@ public struct TenantChoice: Sendable {
         switch vendor {
         case .autotask:
             guard let user = p.userName else { throw ConfigurationError("profile '\(p.name)': username is not set") }
+            _ = try Credential.checked(user, "profile '\(p.name)': username")
             return .autotask(
                 AutotaskCredentials(
                     userName: user, secret: try value("secret", p.secret),
@@ -154,6 +155,7 @@ public struct TenantChoice: Sendable {
             return .atera(key: try value("api_key", p.apiKey))
         case .halo:
             guard let id = p.clientID else { throw ConfigurationError("profile '\(p.name)': client_id is not set") }
+            _ = try Credential.checked(id, "profile '\(p.name)': client_id")
             return .halo(
                 HaloCredentials(
                     clientID: id, clientSecret: try value("client_secret", p.clientSecret), scope: p.scope ?? "all"))

@@ -25,10 +25,25 @@ public final class RequestLogWriter: Sendable {
         RequestLogWriter(fd: STDERR_FILENO, ownsDescriptor: false, timeZone: timeZone)
     }
 
-    /// Lines appended to a file (created 0600), such as the dashboard's `--stderr-log`.
+    /// Lines appended to a file (created 0600), such as the dashboard's `--stderr-log`. The file
+    /// must be a regular file of this user's: a symbolic link (to another user's file, say), a
+    /// FIFO or a device is refused, judged on what was opened.
     public static func appending(to path: String, timeZone: TimeZone = .current) throws -> RequestLogWriter {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
-        guard fd >= 0 else { throw LogFileError(path: path, reason: String(cString: strerror(errno))) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY, 0o600)
+        guard fd >= 0 else {
+            let reason =
+                errno == ELOOP ? "it is a symbolic link (give the file itself)" : String(cString: strerror(errno))
+            throw LogFileError(path: path, reason: reason)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == getuid() else {
+            let kind = st.st_mode & S_IFMT
+            close(fd)
+            let reason =
+                kind != S_IFREG
+                ? "it is \(OpenedFile.describe(kind)), not a regular file" : "it belongs to another user"
+            throw LogFileError(path: path, reason: reason)
+        }
         return RequestLogWriter(fd: fd, ownsDescriptor: true, timeZone: timeZone)
     }
 

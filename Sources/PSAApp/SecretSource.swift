@@ -20,10 +20,11 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
     public func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         switch self {
         case .env(let name):
+            CredentialVariable.register(name)
             guard let v = env[name], !v.isEmpty else {
                 throw ConfigurationError("environment variable \(name) is not set")
             }
-            return v
+            return try Credential.checked(v, "environment variable \(name)")
         case .file(let raw):
             let path = Self.expand(raw, env: env)
             // Opened once; owner, mode and type are those of what was opened (a link's target).
@@ -55,7 +56,7 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
             }
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw ConfigurationError("secret file \(raw) is empty") }
-            return value
+            return try Credential.checked(value, "secret file \(raw)")
         }
     }
 

@@ -6,9 +6,27 @@ import TOMLKit
 /// the line TOML reports; a wrong value names the line of its key (`themes/x.toml:12: unknown
 /// colour 'purpleish'`). What the keys mean is the Dashboard's (`ThemeLoader.build`).
 public enum ThemeFile {
+    /// A theme file is small: anything larger is refused, not read.
+    public static let maxBytes = 256 << 10
+
     public static func load(path: String) throws -> Theme {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Opened once without blocking and judged by what was opened: a FIFO, a device or a
+        // directory is refused (never waited on), and so is a file past `maxBytes`.
+        let file: OpenedFile
+        do { file = try OpenedFile.openForReading(path) } catch {
             throw ThemeError(file: path, line: 0, message: "cannot read the theme file (missing or unreadable)")
+        }
+        defer { file.release() }
+        guard file.isRegular else {
+            throw ThemeError(
+                file: path, line: 0, message: "the theme is \(OpenedFile.describe(file.kind)), not a regular file")
+        }
+        guard let data = file.readAll(upTo: maxBytes + 1) else {
+            throw ThemeError(file: path, line: 0, message: "cannot read the theme file (missing or unreadable)")
+        }
+        guard data.count <= maxBytes else {
+            throw ThemeError(
+                file: path, line: 0, message: "the theme file is larger than \(maxBytes / 1_024) KB: refused")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ThemeError(file: path, line: 0, message: "the theme file is not UTF-8 text")

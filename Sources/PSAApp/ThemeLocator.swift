@@ -2,8 +2,10 @@ import Dashboard
 import Foundation
 
 /// Finds a theme by name or path: a path as given; a name in `$XDG_CONFIG_HOME/psatop/themes`,
-/// then `./themes`, then beside the binary: `<prefix>/share/psatop/themes` of an installed
-/// `<prefix>/bin/psatop` (scripts/install.sh), or the `themes/` folder of the checkout it was built in.
+/// then beside the binary: `<prefix>/share/psatop/themes` of an installed `<prefix>/bin/psatop`
+/// (scripts/install.sh), or the `themes/` folder of the checkout it was built in. Never the
+/// working directory's `./themes`: a folder someone else planted there (a `default.toml`, a
+/// FIFO) must not decide what psatop reads at start.
 public enum ThemeLocator {
     public static func candidates(
         _ nameOrPath: String, environment env: [String: String] = ProcessInfo.processInfo.environment
@@ -18,7 +20,6 @@ public enum ThemeLocator {
         let config =
             env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (env["HOME"].map { $0 + "/.config" } ?? "")
         if !config.isEmpty { dirs.append(config + "/psatop/themes") }
-        dirs.append(FileManager.default.currentDirectoryPath + "/themes")
         // …/.build/<config>/psatop → the checkout's themes/
         // <prefix>/bin/psatop → <prefix>/share/psatop/themes; symlinks to the binary are followed.
         if let exe = executablePath() {

@@ -1,9 +1,9 @@
 import Foundation
 import PSACore
 
-/// Tickets as CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they hold a comma,
-/// quote or line break. Text from the server is sanitized, and a cell that a spreadsheet would
-/// run as a formula (starting with = + - @) is prefixed with an apostrophe.
+/// Tickets as CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they hold a
+/// delimiter (comma, semicolon, tab, pipe), a quote or a line break. Text from the server is
+/// sanitized, and a cell that a spreadsheet would run as a formula is prefixed with an apostrophe.
 public enum TicketCSV {
     public static let header = [
         "id", "number", "title", "status", "priority", "company", "assignee", "created", "last_activity", "due",
@@ -26,10 +26,14 @@ public enum TicketCSV {
         return out
     }
 
+    /// A cell a spreadsheet shows as text whatever its locale: quoted when it holds any delimiter
+    /// a spreadsheet may split on (comma, semicolon — the list separator of many locales —, tab,
+    /// pipe), a quote or a line break; and neutralised with an apostrophe when it would start a
+    /// formula (`= + - @`, their full-width forms, tab or CR — also after leading spaces).
     static func cell(_ s: String) -> String {
         var v = s
-        if let f = v.first, "=+-@".contains(f) { v = "'" + v }
-        guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
+        if let f = v.first(where: { $0 != " " }), "=+-@\t\r＝＋－＠".contains(f) { v = "'" + v }
+        guard v.contains(where: { ",;\t|\"\n\r".contains($0) }) else { return v }
         return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

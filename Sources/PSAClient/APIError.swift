@@ -103,17 +103,26 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         return t.count > 300 ? String(t.prefix(299)) + "…" : t
     }
 
-    /// Classifies a failed response; `redact` removes secrets from the detail before it is shortened.
+    /// Classifies a failed response by its status and the vendor's documented shape, never by
+    /// words found anywhere in a body (an error may echo a ticket's title): a suspension or the
+    /// thread limit is a 429 saying so, or an Autotask `{"errors":[…]}` answer whose message
+    /// *begins* with Autotask's own words for it. `redact` removes secrets from the detail before
+    /// it is shortened.
     public static func classify(status: Int, body: Data, redact: (String) -> String = { $0 }) -> APIError {
         let msg = message(from: body, redact: redact)
         let lower = msg.lowercased()
+        let leads = autotaskErrors(body).map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
         let kind: Kind
-        if lower.contains("attachment") && (lower.contains("limit") || lower.contains("exceed")) {
-            kind = .attachmentLimit
-        } else if isSuspension(lower) {
+        if status == 429 && isSuspension(lower) || leads.contains(where: isSuspensionLead) {
             kind = .suspended
-        } else if lower.contains("thread threshold") || lower.contains("thread limit") {
+        } else if status == 429 && (lower.contains("thread threshold") || lower.contains("thread limit"))
+            || leads.contains(where: { $0.hasPrefix("the autotask api thread threshold") })
+        {
             kind = .threadLimit
+        } else if [400, 403, 429, 500].contains(status),
+            leads.contains(where: { $0.hasPrefix("attachment") && ($0.contains("limit") || $0.contains("exceed")) })
+        {
+            kind = .attachmentLimit
         } else {
             switch status {
             case 401: kind = .badCredentials
@@ -122,9 +131,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             case 429: kind = .rateLimited
             case 400, 405, 409, 422: kind = .badRequest
             case 500
-            where lower.contains("permission") || lower.contains("not authorized") || lower.contains("security level"):
+            where leads.contains(where: {
+                $0.contains("permission") || $0.contains("not authorized") || $0.contains("security level")
+            }):
                 kind = .permission
-            case 500 where lower.contains("invalid query") || lower.contains("maxrecords"): kind = .badRequest
+            case 500 where leads.contains(where: { $0.hasPrefix("invalid query") || $0.contains("maxrecords") }):
+                kind = .badRequest
             case 500...: kind = .serverError
             default: kind = .badRequest
             }
@@ -132,17 +144,37 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         return APIError(kind: kind, status: status, detail: msg)
     }
 
+    /// The messages of Autotask's error shape `{"errors":["…", …]}`; empty for any other body.
+    static func autotaskErrors(_ body: Data) -> [String] {
+        guard body.count <= 1 << 20, let obj = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let errs = obj["errors"] as? [Any]
+        else { return [] }
+        return errs.compactMap { $0 as? String }
+    }
+
     /// "threshold exceeded" in any form, but not the thread threshold.
     static func isSuspension(_ lower: String) -> Bool {
         !lower.contains("thread") && lower.contains("threshold")
             && (lower.contains("exceed") || lower.contains("reached"))
     }
+
+    /// An Autotask error message that is the suspension notice itself (it begins with the words).
+    static func isSuspensionLead(_ lower: String) -> Bool {
+        ["api call threshold", "api threshold", "external request threshold", "request threshold"].contains {
+            lower.hasPrefix($0)
+        } && isSuspension(lower)
+    }
 }
 
 extension HTTPResult {
-    /// Decodes the body, or throws an `APIError` of kind `.decoding` naming the type.
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        do { return try JSONDecoder().decode(T.self, from: body) } catch {
+    /// Decodes the body, or throws an `APIError` of kind `.decoding` naming the type. With
+    /// `maxItems`, a page holding more items than that is refused before any is decoded.
+    public func decode<T: Decodable>(_ type: T.Type, maxItems: Int? = nil) throws -> T {
+        let decoder = JSONDecoder()
+        if let maxItems { decoder.userInfo[PageLimit.key] = maxItems }
+        do { return try decoder.decode(T.self, from: body) } catch let e as PageLimit.TooMany {
+            throw APIError(kind: .decoding, status: status, detail: e.description)
+        } catch {
             throw APIError(
                 kind: .decoding, status: status, detail: "\(T.self): \(String(describing: error).prefix(160))")
         }

@@ -102,7 +102,9 @@ public struct AteraAPI: TenantAPI {
         do {
             let r = try await client.send(
                 ClientRequest(
-                    spec: HTTPRequestSpec(method: "GET", url: u, headers: []), endpoint: "attachment",
+                    spec: HTTPRequestSpec(
+                        method: "GET", url: u, headers: [], maxBodyBytes: HTTPRequestSpec.maxFileBody),
+                    endpoint: "attachment",
                     logPath: "\(host) \(url.path.prefix(80)) (no credentials)", idempotent: true,
                     purpose: "attachment data", exempt: true))
             return r.body
@@ -201,9 +203,13 @@ public struct AteraAPI: TenantAPI {
         var n = 1
         if case .page(let p)? = cursor { n = p }
         let r = try await get("tickets?page=\(n)&itemsInPage=\(pageSize)" + query, purpose: "tickets")
-        let env = try r.decode(AteraEnvelope<AteraTicket>.self)
+        let env = try r.decode(AteraEnvelope<AteraTicket>.self, maxItems: pageSize)
         await customers.note(env.items)
-        let more = env.hasNext || (env.totalPages.map { n < $0 } ?? false)
+        // A next link on every page must not make the list endless: no page past what the
+        // stated count allows (`WalkGuard`), and none past an empty page.
+        let more =
+            (env.hasNext || (env.totalPages.map { n < $0 } ?? false))
+            && n < WalkGuard(pageSize: pageSize).allowedPages(total: env.totalItemCount)
         return TicketPage(
             tickets: env.items.map(\.display), total: env.totalItemCount,
             next: more && !env.items.isEmpty ? .page(n + 1) : nil)
@@ -227,7 +233,7 @@ public struct AteraAPI: TenantAPI {
             let r = try await get(
                 "tickets/lastmodified?date=\(date)&includeComments=true&page=\(n)&itemsInPage=\(pageSize)",
                 purpose: "changes")
-            let env = try r.decode(AteraEnvelope<AteraTicket>.self)
+            let env = try r.decode(AteraEnvelope<AteraTicket>.self, maxItems: pageSize)
             out += env.items
             // The last page: no next link and no further page by count, or an empty page (a
             // server whose count is wrong must not make this loop forever).

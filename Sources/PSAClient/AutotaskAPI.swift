@@ -125,7 +125,10 @@ public actor AutotaskAPI: TenantAPI {
         let endpoint = String(path.split(separator: "/").first ?? "")
         func request() -> ClientRequest {
             ClientRequest(
-                spec: HTTPRequestSpec(method: method, url: baseURL + "/" + path, headers: headers, body: body),
+                spec: HTTPRequestSpec(
+                    method: method, url: baseURL + "/" + path, headers: headers, body: body,
+                    maxBodyBytes: purpose == "attachment data"
+                        ? HTTPRequestSpec.maxAttachmentJSONBody : HTTPRequestSpec.maxJSONBody),
                 endpoint: endpoint, logPath: "/" + (logPath ?? path),
                 idempotent: method == "GET" || path.hasSuffix("/query") || path.hasSuffix("/count"),
                 purpose: purpose, attachmentBytes: attachmentBytes)
@@ -273,38 +276,6 @@ public actor AutotaskAPI: TenantAPI {
         return try NameMatch.find(clean, in: found, what: "company", whereKnown: "on this tenant")
     }
 
-    /// The most change pages one refresh reads (500 tickets each); past that the list is reloaded.
-    public static let maxChangePages = 20
-
-    /// Tickets whose `lastActivityDate` is after `since`, read to the end: the server answers at
-    /// most 500 a query, lowest ids first, so the query is repeated past the last id until a
-    /// short page (more than `maxChangePages` pages: incomplete, and the caller reloads).
-    public func changes(since: Date) async throws -> TicketChanges {
-        try await prepare()
-        let stamp = VendorDate.format(since)
-        var out: [Ticket] = []
-        var after: Int64 = 0
-        for _ in 0..<Self.maxChangePages {
-            let body = Self.queryBody(
-                maxRecords: pageSize, afterID: after,
-                extra: [["op": "gt", "field": "lastActivityDate", "value": stamp]],
-                fields: fieldSet.fields)
-            let r = try await send(
-                "POST", "Tickets/query", body: body, purpose: "changes",
-                logPath: "Tickets/query (lastActivityDate > \(stamp), id > \(after))")
-            let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
-            try await resolveNames(raw)
-            out += raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
-            // A short page is the last; so is one that does not move past the last id (a server
-            // that ignores the id filter must not make this loop forever).
-            guard raw.count >= pageSize, let last = raw.last?.id, last > after else {
-                return TicketChanges(tickets: out, complete: true)
-            }
-            after = last
-        }
-        return TicketChanges(tickets: out, complete: false)
-    }
-
     func page(after cursor: PageCursor?, extra: [[String: Any]], countKey: String) async throws -> TicketPage {
         try await prepare()
         let after: Int64
@@ -324,11 +295,16 @@ public actor AutotaskAPI: TenantAPI {
             body: Self.queryBody(maxRecords: pageSize, afterID: after, extra: extra, fields: fieldSet.fields),
             purpose: "tickets",
             logPath: "Tickets/query (id > \(after)\(countKey.isEmpty ? "" : ", " + countKey))")
-        let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
+        // Only ids past the cursor count: a server that ignores `id gt` sends the same ids again,
+        // and a page that does not move past the last id ends the walk (it would never end).
+        let sent = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self, maxItems: pageSize).items
+        let raw = sent.sorted { $0.id < $1.id }.filter { $0.id > after }
         try await resolveNames(raw)
         let tickets = raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
         let next: PageCursor? = raw.count < pageSize ? nil : raw.last.map { .afterID($0.id) }
-        return TicketPage(tickets: tickets, total: total, next: next)
+        var page = TicketPage(tickets: tickets, total: total, next: next)
+        if sent.count == pageSize, raw.count < pageSize { page.note = WalkGuard.ignoredIDFilter }
+        return page
     }
 
     /// Refuses a query the server would refuse for its OR conditions, before anything is sent.

@@ -1,8 +1,43 @@
 import Foundation
 import PSACore
 
-/// The bulk walk of every ticket, by id, shared among the thread slots (`IDWalkPlan`).
+/// The bulk walk of every ticket, by id, shared among the thread slots (`IDWalkPlan`), and the
+/// walk of what changed since a moment.
 extension AutotaskAPI {
+    /// The most change pages one refresh reads (500 tickets each); past that the list is reloaded.
+    public static let maxChangePages = 20
+
+    /// Tickets whose `lastActivityDate` is after `since`, read to the end: the server answers at
+    /// most 500 a query, lowest ids first, so the query is repeated past the last id until a
+    /// short page (more than `maxChangePages` pages: incomplete, and the caller reloads).
+    public func changes(since: Date) async throws -> TicketChanges {
+        try await prepare()
+        let stamp = VendorDate.format(since)
+        var out: [Ticket] = []
+        var after: Int64 = 0
+        for _ in 0..<Self.maxChangePages {
+            let body = Self.queryBody(
+                maxRecords: pageSize, afterID: after,
+                extra: [["op": "gt", "field": "lastActivityDate", "value": stamp]],
+                fields: fieldSet.fields)
+            let r = try await send(
+                "POST", "Tickets/query", body: body, purpose: "changes",
+                logPath: "Tickets/query (lastActivityDate > \(stamp), id > \(after))")
+            let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self, maxItems: pageSize).items.sorted {
+                $0.id < $1.id
+            }
+            try await resolveNames(raw)
+            out += raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
+            // A short page is the last; so is one that does not move past the last id (a server
+            // that ignores the id filter must not make this loop forever).
+            guard raw.count >= pageSize, let last = raw.last?.id, last > after else {
+                return TicketChanges(tickets: out, complete: true)
+            }
+            after = last
+        }
+        return TicketChanges(tickets: out, complete: false)
+    }
+
     /// The count and the first page as the serial walk asks them; then, when there is enough left
     /// and more than one thread is allowed, the rest in id ranges side by side (each request still
     /// through the client: bulk priority, the quota ceiling, the pause gate). The answer is in id
@@ -29,14 +64,21 @@ extension AutotaskAPI {
             return all
         }
         var cursor: PageCursor? = next
-        var pages = 1
+        var walk = WalkGuard(pageSize: pageSize)
+        _ = walk.after(ids: first.tickets.map(\.id), total: first.total)
         while let c = cursor {
             let p = try await page(after: c, extra: extra, countKey: key)
             all += p.tickets
-            pages += 1
-            options.progress?(WalkProgress(tickets: all.count, total: p.total, pages: pages))
+            // A page that does not move past the last id ends the walk (`page` keeps only ids past
+            // the cursor and says so); so do more pages than the count allows, or the ceiling.
+            let stop =
+                walk.after(ids: p.tickets.map(\.id), total: p.total)
+                ?? p.note.flatMap {
+                    $0 == WalkGuard.ignoredIDFilter ? $0 : nil
+                }
+            options.progress?(WalkProgress(tickets: all.count, total: p.total, pages: walk.pages, stopped: stop))
             if let limit, all.count >= limit { return Array(all.prefix(limit)) }
-            cursor = p.next
+            cursor = stop == nil ? p.next : nil
         }
         return all
     }
@@ -74,7 +116,9 @@ extension AutotaskAPI {
         let r = try await send(
             "POST", "Tickets/query", body: body, purpose: "tickets",
             logPath: "Tickets/query (id > \(after)\(upTo.map { ", id ≤ \($0)" } ?? ""))")
-        let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self).items.sorted { $0.id < $1.id }
+        let raw = try r.decode(AutotaskQueryResponse<AutotaskTicket>.self, maxItems: pageSize).items.sorted {
+            $0.id < $1.id
+        }
         try await resolveNames(raw)
         return raw.map { $0.display(picklists: picklists, companies: companies, resources: resources) }
     }

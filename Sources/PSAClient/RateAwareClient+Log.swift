@@ -51,20 +51,28 @@ extension RateAwareClient {
     nonisolated func bodyText(_ data: Data) -> String? {
         guard !data.isEmpty else { return nil }
         let limit = RequestExchange.bodyLimit
-        let longest = secrets.map(\.utf8.count).max() ?? 0
-        // Token fields (an OAuth answer's access_token…) as the recording redacts them.
-        let body = RequestExchange.redactingTokens(data).body
+        let longest = redactor.longest
+        // Token fields (an OAuth answer's access_token…) as the recording redacts them. Only the
+        // kept prefix is worked on (a server's 15 MB page is not re-scanned on the tenant's
+        // actor): a token answer is small; a large body whose kept part names a token field is
+        // not shown at all rather than shown in part.
+        let kept = data.prefix(64 << 10)
+        let body: Data
+        if data.count <= kept.count {
+            body = RequestExchange.redactingTokens(data).body
+        } else if RequestExchange.mentionsTokenKey(kept) {
+            return RequestExchange.redacted
+        } else {
+            body = kept
+        }
         let safe = redact(String(decoding: body.prefix(limit + longest), as: UTF8.self))
         guard safe.utf8.count > limit else { return safe }
         return String(decoding: Array(safe.utf8.prefix(limit)), as: UTF8.self)
     }
 
-    /// Removes any secret from text bound for the log or an error.
-    public nonisolated func redact(_ text: String) -> String {
-        var t = text
-        for s in secrets where t.contains(s) { t = t.replacingOccurrences(of: s, with: "[redacted]") }
-        return t
-    }
+    /// Removes any secret (raw, escaped or percent-encoded: see `SecretRedactor`) from text bound
+    /// for the log or an error.
+    public nonisolated func redact(_ text: String) -> String { redactor(text) }
 
     /// Tightens to what the server says: its limit for the pacer, and when nothing remains,
     /// holds the queue until its reset instead of drawing a 429.

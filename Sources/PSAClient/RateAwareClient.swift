@@ -11,8 +11,8 @@ public actor RateAwareClient {
     let clock: PSAClock
     var rng: SeededGenerator
     var budget: RetryBudget
-    /// Values that must never appear in logs or errors.
-    let secrets: [String]
+    /// Values that must never appear in logs or errors, in every escaped form they may take there.
+    let redactor: SecretRedactor
 
     // Whole-queue pause (429 / suspension).
     var pausedUntil: Duration? = nil
@@ -71,7 +71,7 @@ public actor RateAwareClient {
         self.clock = clock
         self.rng = SeededGenerator(seed: seed)
         self.budget = policy.retryBudget
-        self.secrets = secrets.filter { $0.count >= 4 }
+        self.redactor = SecretRedactor(secrets)
         self.windowGate = WindowGate(policy)
         self.governor = policy.ceiling.map { QuotaGovernor(ceiling: $0, timeScale: policy.timeScale) }
         self.detector = LatencyTierDetector(timeScale: policy.timeScale)

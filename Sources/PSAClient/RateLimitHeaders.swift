@@ -10,6 +10,14 @@ public struct RateLimitHeaders: Sendable, Equatable {
     public var remaining: Int?
     /// Seconds until the window resets.
     public var resetSeconds: Double?
+    /// What the server said that was out of any sane range, and what was taken instead; nil when
+    /// every number was used as sent.
+    public var clamped: String?
+
+    /// The ranges a server's numbers are held to (a window of a billion seconds would freeze a walk).
+    public static let limitRange = 1...10_000_000
+    public static let windowRange = 1.0...3_600.0
+    public static let resetRange = 0.0...3_600.0
 
     public init?(_ r: HTTPResult, now: Date) {
         func int(_ name: String) -> Int? { r.header(name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -29,6 +37,24 @@ public struct RateLimitHeaders: Sendable, Equatable {
             windowSeconds = p["w"].flatMap { Double($0) }
         }
         if limit == nil && remaining == nil && resetSeconds == nil { return nil }
+        var said: [String] = []
+        if let l = limit, !Self.limitRange.contains(l) {
+            limit = min(max(l, Self.limitRange.lowerBound), Self.limitRange.upperBound)
+            said.append("limit \(l) (taken as \(limit!))")
+        }
+        if let w = windowSeconds, !(w.isFinite && Self.windowRange.contains(w)) {
+            windowSeconds = w.isFinite ? min(max(w, Self.windowRange.lowerBound), Self.windowRange.upperBound) : nil
+            said.append("window \(w) s (taken as \(windowSeconds.map { "\(Int($0)) s" } ?? "unknown"))")
+        }
+        if let t = resetSeconds, !(t.isFinite && Self.resetRange.contains(t)) {
+            resetSeconds = t.isFinite ? min(max(t, Self.resetRange.lowerBound), Self.resetRange.upperBound) : nil
+            said.append("reset in \(t) s (taken as \(resetSeconds.map { "\(Int($0)) s" } ?? "unknown"))")
+        }
+        if let r = remaining, r < 0 || r > Self.limitRange.upperBound {
+            remaining = min(max(r, 0), Self.limitRange.upperBound)
+            said.append("remaining \(r) (taken as \(remaining!))")
+        }
+        if !said.isEmpty { clamped = "the server's rate-limit headers said " + said.joined(separator: ", ") }
     }
 
     /// `"default";r=50;t=30` → ["r": "50", "t": "30"] (first policy only).

@@ -78,10 +78,13 @@ public struct WalkProgress: Sendable, Equatable {
     public var tickets: Int
     public var total: Int?
     public var pages: Int
-    public init(tickets: Int, total: Int?, pages: Int) {
+    /// Why the walk ended before the server said it was done (see `WalkGuard`); nil: it did not.
+    public var stopped: String?
+    public init(tickets: Int, total: Int?, pages: Int, stopped: String? = nil) {
         self.tickets = tickets
         self.total = total
         self.pages = pages
+        self.stopped = stopped
     }
 }
 
@@ -166,7 +169,7 @@ extension TenantAPI {
     public func walkAll(limit: Int?, filter: ServerFilter, options: WalkOptions) async throws -> [Ticket] {
         var all: [Ticket] = []
         var cursor: PageCursor? = nil
-        var pages = 0
+        var guarded: WalkGuard? = nil
         repeat {
             let p: TicketPage
             if filter.isEmpty {
@@ -176,10 +179,18 @@ extension TenantAPI {
             } else {
                 p = try await page(after: cursor, filter: filter)
             }
+            // Every walk ends: a repeated page, more pages than the count allows, a ceiling.
+            var walk = guarded ?? WalkGuard(pageSize: max(1, p.tickets.count))
+            let stop = walk.after(ids: p.tickets.map(\.id), total: p.total)
+            guarded = walk
+            // Only tickets not already in (a server repeating a page must not double the list).
+            if stop == WalkGuard.repeatedPage {
+                options.progress?(WalkProgress(tickets: all.count, total: p.total, pages: walk.pages, stopped: stop))
+                return all
+            }
             all.append(contentsOf: p.tickets)
-            pages += 1
-            options.progress?(WalkProgress(tickets: all.count, total: p.total, pages: pages))
-            cursor = p.next
+            options.progress?(WalkProgress(tickets: all.count, total: p.total, pages: walk.pages, stopped: stop))
+            cursor = stop == nil ? p.next : nil
             if let limit, all.count >= limit { return Array(all.prefix(limit)) }
         } while cursor != nil
         return all

@@ -10,12 +10,26 @@ public struct HTTPRequestSpec: Sendable {
     public var url: String
     public var headers: [(String, String)]
     public var body: Data?
+    /// The largest answer taken for this request: a server chooses its sizes, so each kind of
+    /// answer has its own bound (JSON pages and lookups a few MiB; attachment data more).
+    public var maxBodyBytes: Int
 
-    public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil) {
+    /// JSON pages and lookups: a page of 500 Autotask tickets with every field is ~1-2 MiB.
+    public static let maxJSONBody = 8 << 20
+    /// An attachment's data in its JSON envelope: a 6 MB file is 8 MB of base64.
+    public static let maxAttachmentJSONBody = 12 << 20
+    /// A file fetched as it is (Atera's attachment addresses).
+    public static let maxFileBody = 64 << 20
+
+    public init(
+        method: String, url: String, headers: [(String, String)] = [], body: Data? = nil,
+        maxBodyBytes: Int = HTTPRequestSpec.maxJSONBody
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
@@ -59,7 +73,8 @@ public protocol HTTPTransport: Sendable {
 ///   `readIdleTimeout` ends sooner. Both surface as "timed out" (retried per the client's policy).
 public struct AHCTransport: HTTPTransport {
     let client: HTTPClient
-    /// Bodies larger than this are refused rather than buffered (hostile servers).
+    /// Bodies larger than this are refused rather than buffered (hostile servers); each request
+    /// has its own, smaller bound too (`HTTPRequestSpec.maxBodyBytes`).
     public var maxBodyBytes = 64 << 20
     /// An answer whose body sends nothing for this long is abandoned ("timed out").
     public var readIdleTimeout: Duration
@@ -149,7 +164,8 @@ public struct AHCTransport: HTTPTransport {
         let remaining = deadline - clock.now()
         guard remaining > .zero else { throw TransportError("timed out") }
         let progress = BodyProgress()
-        let (client, clock, idle, maxBytes, sent) = (self.client, self.clock, readIdleTimeout, maxBodyBytes, req)
+        let maxBytes = min(maxBodyBytes, request.maxBodyBytes)
+        let (client, clock, idle, sent) = (self.client, self.clock, readIdleTimeout, req)
         do {
             return try await withThrowingTaskGroup(of: HTTPResult?.self) { group in
                 group.addTask {
@@ -159,11 +175,16 @@ public struct AHCTransport: HTTPTransport {
                     let resp = try await client.execute(sent, timeout: .nanoseconds(ns))
                     var body = ByteBuffer()
                     await progress.touch(clock.now())
+                    // Too large is the server's answer, not a lost connection: refused, never retried.
+                    let tooLarge = APIError(
+                        kind: .refused, status: Int(resp.status.code),
+                        detail: "the answer is larger than \(ByteSize.text(maxBytes)); refused")
+                    if let length = resp.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
+                        throw tooLarge
+                    }
                     for try await chunk in resp.body {
                         var chunk = chunk
-                        guard body.readableBytes + chunk.readableBytes <= maxBytes else {
-                            throw TransportError("the answer is larger than \(ByteSize.text(maxBytes)); refused")
-                        }
+                        guard body.readableBytes + chunk.readableBytes <= maxBytes else { throw tooLarge }
                         body.writeBuffer(&chunk)
                         await progress.touch(clock.now())
                     }
@@ -194,12 +215,16 @@ public struct AHCTransport: HTTPTransport {
             throw CancellationError()
         } catch let e as TransportError {
             throw e
+        } catch let e as APIError {
+            throw e
         } catch {
             throw TransportError(Self.describe(other: error))
         }
     }
 
-    /// Socket errors in words ("connection refused"), not NIO's internal description.
+    /// Socket errors in words ("connection refused"), not NIO's internal description. A library
+    /// error is never turned into text with its payload (an error may carry header values — a
+    /// credential — or addresses): a fixed message per known case, else only the error's type.
     static func describe(other error: any Error) -> String {
         let text = String(describing: error)
         let known = [
@@ -207,16 +232,24 @@ public struct AHCTransport: HTTPTransport {
             "Network is unreachable": "network unreachable",
             "Connection reset by peer": "connection reset by the server",
             "Name or service not known": "host name not found", "No address associated": "host name not found",
+            "Temporary failure in name resolution": "host name not found",
+            "certificate": "the server's TLS certificate was not accepted",
+            "handshake": "the TLS handshake failed",
         ]
         if let hit = known.first(where: { text.contains($0.key) }) { return hit.value }
-        return text  // (shortened by the client after it removed any secret)
+        return "the connection failed (\(String(describing: type(of: error))))"
     }
 
+    /// async-http-client's errors by case name only (`shortDescription` carries no associated
+    /// value: `invalidHeaderFieldValues([...])` would hold the refused header's value).
     static func describe(_ e: HTTPClientError) -> String {
         switch e {
-        case .deadlineExceeded, .readTimeout, .connectTimeout: "timed out"
-        case .remoteConnectionClosed: "connection closed by the server"
-        default: String(describing: e)
+        case .deadlineExceeded, .readTimeout, .connectTimeout: return "timed out"
+        case .remoteConnectionClosed: return "connection closed by the server"
+        default:
+            let name = e.shortDescription
+            if name.hasPrefix("Invalid header field") { return "a request header was refused by the HTTP library" }
+            return "the HTTP request failed (\(name.lowercased()))"
         }
     }
 }

@@ -29,7 +29,7 @@ public struct AteraEnvelope<Item: Codable & Sendable>: Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        items = try c.decodeIfPresent([Item].self, forKey: .items) ?? []
+        items = try c.pageItems([Item].self, forKey: .items, decoder: decoder) ?? []
         totalItemCount = try c.lenientInt(.totalItemCount) ?? c.lenientInt(.totalItems)
         page = try c.lenientInt(.page)
         itemsInPage = try c.lenientInt(.itemsInPage)

@@ -200,7 +200,7 @@ public struct AutotaskQueryResponse<Item: Codable & Sendable>: Sendable, Codable
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        items = try c.decodeIfPresent([Item].self, forKey: .items) ?? []
+        items = try c.pageItems([Item].self, forKey: .items, decoder: decoder) ?? []
         pageDetails = try? c.decodeIfPresent(PageDetails.self, forKey: .pageDetails)
     }
 }

@@ -50,12 +50,13 @@ public struct IDWalkPlan: Sendable, Equatable {
         self.pageSize = pageSize
         density = Double(firstPage.count) / (Double(high) - Double(low) + 1)
         let span = min(Double(left) / density, Double(Int64.max / 4))
-        estimatedMax = high &+ Int64(span.rounded(.up))
+        // Saturating: ids near Int64.max (a hostile or odd server) must not overflow the plan.
+        estimatedMax = high.addingClamped(Int64(span.rounded(.up)))
         let step = max(1, (estimatedMax - high) / Int64(workers))
         var ranges: [Range] = []
         var start = high
         for k in 0..<workers {
-            let top: Int64? = k == workers - 1 ? nil : start + step
+            let top: Int64? = k == workers - 1 ? nil : start.addingClamped(step)
             ranges.append(Range(after: start, upTo: top))
             if let top { start = top }
         }
@@ -76,7 +77,7 @@ public struct IDWalkPlan: Sendable, Equatable {
         guard let victim = busy.max(by: { spanLeft(ranges[$0]) < spanLeft(ranges[$1]) }) else { return nil }
         let span = spanLeft(ranges[victim])
         guard Double(span) * density >= Double(2 * pageSize) else { return nil }
-        let mid = ranges[victim].after + span / 2
+        let mid = ranges[victim].after.addingClamped(span / 2)
         let upper = Range(after: mid, upTo: ranges[victim].upTo, claimed: true)
         ranges[victim].upTo = mid
         // Appended, not inserted: the indices workers hold stay valid (the answer is put in id order at the end).
@@ -88,8 +89,10 @@ public struct IDWalkPlan: Sendable, Equatable {
     /// Ids a range still spans: to its top, or (the open range) to the estimated highest id, at
     /// least a page's worth.
     func spanLeft(_ r: Range) -> Int64 {
-        let top = r.upTo ?? max(estimatedMax, r.after &+ Int64((Double(pageSize) / density).rounded(.up)))
-        return max(0, top - r.after)
+        let top =
+            r.upTo
+            ?? max(estimatedMax, r.after.addingClamped(Int64(min(Double(pageSize) / density, 1e15).rounded(.up))))
+        return max(0, top.subtractingClamped(r.after))
     }
 
     /// What the next page of range `i` asks: `id gt after`, and `id lte upTo` when it has a top.
@@ -109,5 +112,18 @@ public struct IDWalkPlan: Sendable, Equatable {
         if let last { ranges[i].after = last }
         if done { ranges[i].done = true }
         return (from..<to, done)
+    }
+}
+
+extension Int64 {
+    /// `self + n`, held at Int64.max / Int64.min instead of trapping.
+    func addingClamped(_ n: Int64) -> Int64 {
+        let (r, o) = addingReportingOverflow(n)
+        return o ? (n > 0 ? .max : .min) : r
+    }
+
+    func subtractingClamped(_ n: Int64) -> Int64 {
+        let (r, o) = subtractingReportingOverflow(n)
+        return o ? (n < 0 ? .max : .min) : r
     }
 }

@@ -201,3 +201,33 @@ public enum JSONStrings {
         }
     }
 }
+
+extension JSONStrings {
+    /// JSON text with every invisible or reordering character written as a `\uXXXX` escape: C1
+    /// controls, bidi marks, overrides and isolates, zero-width characters, line and paragraph
+    /// separators, the BOM. They can only stand inside strings, so the text means the same to a
+    /// JSON reader, while a person reading it (or a tool that pastes it in a terminal) sees no
+    /// hidden reordering or control.
+    public static func escapingInvisibles(_ data: Data) -> Data {
+        guard let text = String(data: data, encoding: .utf8) else { return data }
+        guard text.unicodeScalars.contains(where: isInvisible) else { return data }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if isInvisible(u) {
+                out.append(contentsOf: String(format: "\\u%04x", u.value).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return Data(String(out).utf8)
+    }
+
+    static func isInvisible(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x7F...0x9F, 0x00AD, 0x061C, 0x180E, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0x206A...0x206F,
+            0xFEFF, 0xFFF9...0xFFFB:
+            true
+        default: false
+        }
+    }
+}

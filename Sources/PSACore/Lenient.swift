@@ -148,3 +148,31 @@ public enum VendorDate {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 }
+
+/// A page may not carry more items than were asked for: the bound is given to the decoder
+/// (`userInfo[PageLimit.key]`) and checked against the array's length before any item is
+/// decoded, so a hostile page of a million tiny items costs nothing but its bytes.
+public enum PageLimit {
+    public static let key = CodingUserInfoKey(rawValue: "psatop.pageLimit")!
+
+    public struct TooMany: Error, Sendable, CustomStringConvertible {
+        public var count: Int
+        public var limit: Int
+        public var description: String {
+            "the server sent \(count) items for a page of at most \(limit): refused (it ignored the page size)"
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The array under `key` (nil when absent or null), refused unread when it is longer than the
+    /// decoder's page limit.
+    public func pageItems<T: Decodable>(_ type: [T].Type, forKey key: Key, decoder: any Decoder) throws -> [T]? {
+        if let limit = decoder.userInfo[PageLimit.key] as? Int, contains(key), (try? decodeNil(forKey: key)) == false,
+            let n = (try? nestedUnkeyedContainer(forKey: key))?.count, n > limit
+        {
+            throw PageLimit.TooMany(count: n, limit: limit)
+        }
+        return try decodeIfPresent([T].self, forKey: key)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Why a request waited before it went out.
 public enum WaitReason: String, Sendable, Codable, Equatable {
@@ -147,7 +148,7 @@ public enum ClientEvent: Sendable, Equatable {
 }
 
 /// The environment variables psatop reads credentials from; the request view's curl copy names
-/// them in place of the values.
+/// them in place of the values. Each vendor declares its own (`Vendor.credentials`).
 public enum CredentialVariable {
     public static let autotaskUserName = "AUTOTASK_USERNAME"
     public static let autotaskSecret = "AUTOTASK_SECRET"
@@ -155,17 +156,26 @@ public enum CredentialVariable {
     public static let ateraKey = "ATERA_API_KEY"
     public static let haloClientID = "HALO_CLIENT_ID"
     public static let haloClientSecret = "HALO_CLIENT_SECRET"
-    /// Every variable that holds a credential, psatop's own and those of the PSAs it may speak.
-    public static let all = [
-        autotaskUserName, autotaskSecret, autotaskIntegrationCode, ateraKey, haloClientID, haloClientSecret,
-    ]
+    public static let haloScope = "HALO_SCOPE"
+    /// Not read by psatop: what the curl copy of a HaloPSA request names for its bearer token.
+    public static let haloToken = "HALO_TOKEN"
+    /// Every variable that holds a credential, of every vendor psatop speaks.
+    public static var all: [String] { Vendor.allCases.flatMap(\.credentials.variables) }
 
-    /// A variable a child process must not inherit: a credential variable above, or any whose
-    /// name says it holds one (…_SECRET, …_API_KEY, …_TOKEN, …_PASSWORD) — a browser needs none.
+    /// Variables a profile names as the source of a secret (`{ env = "X" }`), registered as they
+    /// are read: a child process gets none of them either.
+    private static let named = Mutex<Set<String>>([])
+
+    public static func register(_ name: String) { _ = named.withLock { $0.insert(name.uppercased()) } }
+
+    /// A variable a child process must not inherit: a credential variable of any vendor, one a
+    /// profile named as a secret's source, or any whose name says it holds one (…_SECRET,
+    /// …_API_KEY, …_TOKEN, …_PASSWORD) — an editor or a browser needs none.
     public static func isCredential(_ name: String) -> Bool {
         let n = name.uppercased()
-        if all.contains(n) { return true }
-        return ["SECRET", "_API_KEY", "APIKEY", "_TOKEN", "PASSWORD", "INTEGRATION_CODE"].contains { n.contains($0) }
+        if all.contains(n) || named.withLock({ $0.contains(n) }) { return true }
+        return ["SECRET", "_API_KEY", "APIKEY", "_TOKEN", "PASSWORD", "INTEGRATION_CODE", "PRIVATE_KEY", "CLIENT_ID"]
+            .contains { n.contains($0) }
     }
 }
 
@@ -175,6 +185,12 @@ extension RequestExchange {
     public static let tokenKeys: Set<String> = [
         "access_token", "refresh_token", "id_token", "accesstoken", "refreshtoken", "client_secret", "password",
     ]
+
+    /// Whether a piece of a body names a token field (a quick look, for bodies too large to rewrite).
+    public static func mentionsTokenKey(_ data: Data) -> Bool {
+        let text = String(decoding: data, as: UTF8.self).lowercased()
+        return tokenKeys.contains { text.contains("\"\($0)\"") }
+    }
 
     /// A JSON body with the value of every token field replaced by `[redacted]`, and the values
     /// found (to be removed wherever else they appear). A body that is no JSON comes back as it is.

@@ -59,17 +59,35 @@ public struct Ticket: Sendable, Equatable, Codable, Identifiable {
     public static let maxTitle = 1_000
     public static let maxDescription = 100_000
 
-    /// At most `limit` characters; a longer text ends in "…".
+    /// At most `limit` characters and at most `4 × limit` bytes; a longer text ends in "…". The
+    /// byte bound comes first, on scalars: one letter carrying megabytes of combining marks is a
+    /// single character, so a bound by characters alone would keep all of it.
     public static func clamp(_ s: String, _ limit: Int) -> String {
         guard s.utf8.count > limit else { return s }
+        let maxBytes = limit * 4
+        var text = s
+        var cut = false
+        if s.utf8.count > maxBytes {
+            var scalars = String.UnicodeScalarView()
+            var bytes = 0
+            for u in s.unicodeScalars {
+                let b = UTF8.width(u)
+                if bytes + b > maxBytes - 3 { break }
+                scalars.append(u)
+                bytes += b
+            }
+            text = String(scalars)
+            cut = true
+        }
         var out = ""
         var n = 0
-        for ch in s {
+        for ch in text {
             if n == limit { return String(out.dropLast()) + "…" }
             out.append(ch)
             n += 1
         }
-        return out
+        guard cut else { return out }
+        return (n >= limit ? String(out.dropLast()) : out) + "…"
     }
 }
 

@@ -44,8 +44,19 @@ public final class HARReplay: Sendable {
         public var description: String
     }
 
-    /// Reads a HAR file (`path`).
+    /// The largest recording read (psatop's own recordings stop at `--record-max-mb`, 100 by default).
+    public static let maxFileBytes = 512 << 20
+
+    /// Reads a HAR file (`path`): a regular file of at most `maxFileBytes`.
     public convenience init(path: String) throws {
+        let attrs = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let type = attrs?[.type] as? FileAttributeType else {
+            throw Unreadable(description: "cannot read \(path)")
+        }
+        guard type == .typeRegular else { throw Unreadable(description: "\(path) is not a regular file") }
+        if let size = (attrs?[.size] as? NSNumber)?.intValue, size > Self.maxFileBytes {
+            throw Unreadable(description: "\(path) is larger than \(Self.maxFileBytes >> 20) MB: refused")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Unreadable(description: "cannot read \(path)")
         }
@@ -60,11 +71,16 @@ public final class HARReplay: Sendable {
         }
         var queues: [String: Queue] = [:]
         var origins: [String] = []
-        for e in entries {
+        for (n, e) in entries.enumerated() {
             guard let req = e["request"] as? [String: Any], let res = e["response"] as? [String: Any],
                 let method = req["method"] as? String, let url = req["url"] as? String,
                 let status = res["status"] as? Int, status > 0
             else { continue }
+            // A status the server could not send (1000, 42) is a broken file, said before serving.
+            guard (100...599).contains(status) else {
+                throw Unreadable(
+                    description: "\(name): entry \(n + 1) has status \(status), which is no HTTP status (100–599)")
+            }
             let (origin, path, query) = Self.parts(url)
             if !origin.isEmpty, !origins.contains(origin) { origins.append(origin) }
             let body = (req["postData"] as? [String: Any])?["text"] as? String ?? ""
@@ -75,7 +91,9 @@ public final class HARReplay: Sendable {
             }
             let text = (res["content"] as? [String: Any])?["text"] as? String ?? ""
             let wait = ((e["timings"] as? [String: Any])?["wait"] as? Double) ?? (e["time"] as? Double) ?? 0
-            let answer = Answer(status: status, headers: headers, body: Data(text.utf8), wait: max(0, wait) / 1_000)
+            // A wait is held to a minute (a hostile or broken file must not stall the replay for good).
+            let waitSeconds = wait.isFinite ? min(max(0, wait) / 1_000, 60) : 0
+            let answer = Answer(status: status, headers: headers, body: Data(text.utf8), wait: waitSeconds)
             let key = Self.key(method: method, path: path, query: query, body: body)
             queues[key, default: Queue(answers: [])].answers.append(answer)
         }

@@ -117,7 +117,13 @@ struct TicketsCommand: AsyncParsableCommand {
         do {
             // Without --all: the first page (up to --limit).
             if all {
-                let options = WalkOptions(threads: threads, progress: { p in board.update(p) })
+                // A walk the server would not let end is stopped and said to be incomplete (even with -q).
+                let options = WalkOptions(
+                    threads: threads,
+                    progress: { p in
+                        board.update(p)
+                        if let why = p.stopped { board.note("warning: \(why)") }
+                    })
                 tickets = try await conn.api.allTickets(limit: limit, filter: filter, options: options)
                 ticker.cancel()
                 let usage = await conn.api.client.estimatedUsage()
@@ -147,7 +153,7 @@ struct TicketsCommand: AsyncParsableCommand {
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             enc.dateEncodingStrategy = .iso8601
             enc.userInfo[SLA.nowKey] = Date()  // breaches judged at the export's moment
-            Out.data(try enc.encode(tickets))
+            Out.data(JSONStrings.escapingInvisibles(try enc.encode(tickets)))
             Out.data(Data("\n".utf8))
         } else if csv {
             Out.data(Data(TicketCSV.text(tickets).utf8))

@@ -237,18 +237,19 @@ extension EndToEnd {
             let t = Tmux()
             defer { t.kill() }
             try await t.start(width: 120, height: 40)
-            try t.type("env EDITOR=\(editor) TMPDIR=\(dir) \(bin) --demo; echo EXIT=$?")
+            try t.type("env EDITOR=\(editor) XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?")
             try await t.waitFor("Tickets 1/1,234")
             try t.keys("Enter")
             try await t.waitFor("the ticket's notes") { $0.contains("Notes ") }
             try t.keys("c")
             let question = try await t.waitFor("the question") { $0.contains("Note on T") }
             #expect(question.contains("2 lines") && question.contains("internal: your team only"))
-            // The draft was a private file in TMPDIR while the editor had it.
+            // The draft was a private file in the state folder while the editor had it.
             let draft = try String(contentsOfFile: dir + "/arg", encoding: .utf8).trimmingCharacters(
                 in: .whitespacesAndNewlines)
             var st = stat()
-            #expect(draft.hasPrefix(dir + "/psatop-drafts-") && stat(draft, &st) == 0 && st.st_mode & 0o777 == 0o600)
+            #expect(draft.hasPrefix(dir + "/psatop/drafts/") && stat(draft, &st) == 0 && st.st_mode & 0o777 == 0o600)
+            #expect(stat(dir + "/psatop/drafts", &st) == 0 && st.st_mode & 0o777 == 0o700)
             try t.keys("y")
             try await t.waitFor("note added (internal: your team only)")
             // The ticket comes back from the server with the note among its notes (scroll to the end).

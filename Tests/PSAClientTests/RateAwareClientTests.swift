@@ -491,6 +491,15 @@ struct ErrorDecodingTests {
             (500, #"{"errors":["User does not have permission to query Tickets"]}"#, .permission),
             (500, #"{"errors":["Object reference not set"]}"#, .serverError),
             (429, "", .rateLimited),
+            // By status and shape, not by words anywhere: an echoed title is no suspension, a
+            // 5xx that mentions a thread limit is a server error (a write is not sent again).
+            (500, #"{"errors":["Ticket 'API threshold exceeded again' could not be saved"]}"#, .serverError),
+            (400, #"{"errors":["Title 'API call threshold exceeded' is too long"]}"#, .badRequest),
+            (502, "<html><title>thread limit reached upstream</title></html>", .serverError),
+            (500, #"{"Message":"the thread threshold was exceeded"}"#, .serverError),
+            (503, "API call threshold exceeded", .serverError),
+            (500, #"{"errors":["The Autotask API thread threshold of 3 threads has been exceeded."]}"#, .threadLimit),
+            (404, #"{"title":"Not Found","detail":"attachment limit exceeded"}"#, .notFound),
         ])
     func classify(status: Int, body: String, kind: APIError.Kind) {
         #expect(APIError.classify(status: status, body: Data(body.utf8)).kind == kind)
