@@ -64,4 +64,13 @@ struct HaloSnapshotTests {
         #expect(text.contains("limit 300 per 5-minute window: 88 left"))
         #expect(!text.contains("/min") && !text.contains("latency"))
     }
+
+    @Test("the title says who the API acts as (sanitized) once the tenant names the agent")
+    func actingAs() {
+        var s = Self.haloState(width: 120, height: 40)
+        #expect(!render(s, theme: .fallback).text.contains("acting as"))
+        _ = s.reduce(.actingAs("Dana Whitfield\u{1B}[31m"))
+        let title = render(s, theme: .fallback).text.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(title.contains("yourmsp.halopsa.com (acting as Dana Whitfield") && !title.contains("\u{1B}"))
+    }
 }
