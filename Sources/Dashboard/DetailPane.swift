@@ -174,7 +174,8 @@ func renderPicker(
     _ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e: EditState, _ theme: Theme, _ g: Glyphs,
     _ r: Layout.Rect
 ) {
-    let current = d.ticket.value(of: e.field)
+    let held = d.ticket.value(of: e.field)
+    let current = held.isEmpty ? (e.field == .assignee ? "unassigned" : "none") : held
     let other = e.field == .assignee ? "another technician (e-mail)…" : "another \(e.field.rawValue)…"
     let choices =
         (e.choices ?? []) + (e.allowsOther && e.choices != nil ? [e.typed.map { "> " + $0 + "_" } ?? other] : [])
