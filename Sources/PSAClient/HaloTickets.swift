@@ -7,7 +7,7 @@ extension HaloAPI {
     /// The most pages a walk reads (100 rows each): a server whose `record_count` is absurd, or
     /// that ignores `page_no`, cannot make it run forever.
     public static let maxPages = 2_000
-    /// The most change pages one refresh reads (newest first).
+    /// The most change pages one refresh reads (`lastupdatefromdate`); more is an incomplete read.
     public static let maxChangePages = 5
 
     /// The lookups: statuses, priorities, agents, teams, ticket types, SLAs (once per session).
