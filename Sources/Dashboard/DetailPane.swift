@@ -94,7 +94,7 @@ func renderDetail(
         // System notes (workflow rules, the RMM) can outnumber people's: folded into a count.
         let system = comments.filter(\.isSystem).count
         let shown = d.showSystemNotes ? comments : comments.filter { !$0.isSystem }
-        var summary = shown.isEmpty ? "(none)" : "\(shown.count), oldest first"
+        var summary = shown.isEmpty ? "(none)" : "\(shown.count), newest first"
         if system > 0 {
             summary +=
                 d.showSystemNotes
@@ -102,7 +102,7 @@ func renderDetail(
                 : " \(g.dot) \(system) system notes folded (workflow rules, RMM): f shows them"
         }
         out.append(.field(section, summary, theme[.header]))
-        for cm in shown {
+        for cm in shown.reversed() {
             let kind = cm.kind.map { " \(g.dot) \($0)" } ?? ""
             let head =
                 "\(Format.dateTime(cm.date, s.timeZone)) \(g.dot) \(cm.author)\(kind)"
@@ -180,7 +180,8 @@ func renderPicker(
     _ c: inout Canvas, _ s: DashboardState, _ d: DetailState, _ e: EditState, _ theme: Theme, _ g: Glyphs,
     _ r: Layout.Rect
 ) {
-    let current = d.ticket.value(of: e.field)
+    let held = d.ticket.value(of: e.field)
+    let current = held.isEmpty ? (e.field == .assignee ? "unassigned" : "none") : held
     let other = e.field == .assignee ? "another technician (e-mail)…" : "another \(e.field.rawValue)…"
     let choices =
         (e.choices ?? []) + (e.allowsOther && e.choices != nil ? [e.typed.map { "> " + $0 + "_" } ?? other] : [])

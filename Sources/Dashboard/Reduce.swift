@@ -163,6 +163,8 @@ extension DashboardState {
             me = person
             meError = nil
             if filterText.lowercased().contains(":me") { rebuildView() }
+        case .actingAs(let name):
+            actingAs = name
         case .meFailed(let message):
             meError = message
             say("who is me? \(message)")

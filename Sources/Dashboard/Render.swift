@@ -70,8 +70,9 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     }
     let w = TextWidth.of(right)
     // The name takes what the tier and the clock leave (at least half the width).
+    let acting = s.actingAs.map { " (acting as \($0.sanitized))" } ?? ""
     c.put(
-        1, 0, "psatop \(g.dot) \(s.vendor.label) \(g.dot) \(s.tenant)", theme[.title],
+        1, 0, "psatop \(g.dot) \(s.vendor.label) \(g.dot) \(s.tenant)\(acting)", theme[.title],
         maxWidth: max(s.width / 2, s.width - w - 4))
     c.put(max(0, s.width - w - 1), 0, right, theme[.title])
 }

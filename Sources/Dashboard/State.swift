@@ -69,6 +69,8 @@ public enum DashboardEvent: Sendable, Equatable {
     case alertsFailed(String)
     /// Who "me" is on this tenant (`--me`, resolved once), or why it could not be.
     case me(Person)
+    /// Who the API acts as (HaloPSA's `id_token` agent), shown in the title.
+    case actingAs(String)
     case meFailed(String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
@@ -285,6 +287,8 @@ public struct DashboardState: Equatable, Sendable {
     var notified: [String: Date] = [:]
     /// Who "me" is (`who:me` in the filter, `m`), once resolved; or why not.
     public var me: Person?
+    /// Who the API acts as, where the vendor says (HaloPSA).
+    public var actingAs: String?
     public var meError: String?
     /// Some loaded ticket has SLA deadlines: the list shows its DUE column (a tenant that sets
     /// no SLA shows none, not a column of blanks).

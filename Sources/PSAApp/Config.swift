@@ -23,6 +23,8 @@ public struct Profile: Sendable, Equatable {
     public var clientSecret: SecretSource?
     public var scope: String?
     public var authURL: String?
+    /// HaloPSA: the tenant named to the auth server (`?tenant=`); nil: from `/api/authinfo`.
+    public var tenant: String?
     public var rateLimit: Int?
     /// Percent of the threshold bulk work may bring the tenant to.
     public var ceiling: Double?
@@ -124,7 +126,7 @@ public struct PSAConfig: Sendable, Equatable {
     static let profileKeys: [String] = [
         "vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
         "ceiling", "poll_budget", "atera_limit", "theme", "me",
-        "instance", "client_id", "client_secret", "scope", "auth_url", "rate_limit",
+        "instance", "client_id", "client_secret", "scope", "auth_url", "tenant", "rate_limit",
     ]
 
     /// Parses and validates; every error names the line.
@@ -246,6 +248,7 @@ public struct PSAConfig: Sendable, Equatable {
             do { _ = try URLPolicy.check(u) } catch { throw fail(at("auth_url"), "\(error)") }
             p.authURL = u
         }
+        p.tenant = try string("tenant")
         p.clientID = try string("client_id")
         p.clientSecret = try secret("client_secret")
         p.scope = try string("scope")

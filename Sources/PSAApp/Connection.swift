@@ -13,6 +13,8 @@ public struct ConnectionSettings: Sendable {
     /// auth server given explicitly (nil: discovered from `/api/authinfo`).
     public var haloRateLimit: Int?
     public var haloAuthURL: String?
+    /// HaloPSA: the tenant named to the auth server (nil: `/api/authinfo`'s `tenant_id`).
+    public var haloTenant: String?
     /// Autotask: how far (fraction of the threshold) our bulk work may bring the tenant.
     public var ceiling = 0.75
     /// The poller's own requests per hour, as a percentage of the tenant's hourly threshold.
@@ -240,11 +242,13 @@ public struct Connection: Sendable {
                     secret, "environment variable \(CredentialVariable.haloClientSecret)"),
                 scope: scope ?? "all")
         }
-        let limit = settings.haloRateLimit ?? (HaloAPI.isHosted(instance) ? HaloAPI.hostedLimit : nil)
+        let hosted = HaloAPI.isHosted(instance) || settings.haloAuthURL.map(HaloAPI.isHosted) == true
+        let limit = settings.haloRateLimit ?? (hosted ? HaloAPI.hostedLimit : nil)
         let client = makeClient(
             settings, policy: HaloAPI.policy(limit: limit), clock: clock, secrets: [creds.clientSecret])
         let api = HaloAPI(
-            client: client, instance: instance, credentials: creds, authURL: settings.haloAuthURL, limit: limit,
+            client: client, instance: instance, credentials: creds, authURL: settings.haloAuthURL,
+            tenant: settings.haloTenant, limit: limit,
             me: settings.me)
         let host = URL(string: instance)?.host ?? "halo"
         return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)

@@ -76,6 +76,7 @@ public actor Poller {
             do { if let me = try await api.whoAmI() { post(.me(me)) } } catch is CancellationError {} catch {
                 post(.meFailed(String(describing: error)))
             }
+            if let who = try? await api.actingAgent() { post(.actingAs(who)) }
         }
     }
 

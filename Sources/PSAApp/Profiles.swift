@@ -89,6 +89,7 @@ public struct TenantChoice: Sendable {
             s.vendor = p.vendor
             s.baseURL = p.instance ?? p.effectiveBaseURL
             s.haloAuthURL = p.authURL
+            s.haloTenant = p.tenant
             s.haloRateLimit = p.rateLimit
             if let c = p.ceiling { s.ceiling = c / 100 }
             if let b = p.pollBudget { s.pollBudgetPercent = b }

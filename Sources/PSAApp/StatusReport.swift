@@ -69,6 +69,8 @@ public struct TenantStatus: Sendable, Codable, Equatable {
     public var countedBy: String?
     /// Why the state is what it is, when the numbers alone do not say.
     public var reason: String?
+    /// Who the API acts as, where the vendor says (HaloPSA's `id_token` agent).
+    public var actingAs: String?
     public var readAt: Date
 
     /// - Parameters:
@@ -191,10 +193,12 @@ public enum StatusReport {
             // Atera counts nothing for us unless it sends X-RateLimit-*: then our count is ours only.
             let serverCount = api.vendor.quotaModel == .tenantThreshold || q.server?.fresh == true
             let limited = await api.client.stats.status429 > 0 ? "a 429 came during this check" : nil
-            return TenantStatus(
+            var t = TenantStatus(
                 tenant: name, vendor: vendor, quota: q, serverCount: serverCount,
                 suspended: await api.client.isSuspended,
                 rateLimited: limited, readAt: now)
+            t.actingAs = (try? await api.actingAgent())?.sanitized
+            return t
         case .unknownLimit(let u):
             // The request went and was answered: OK, with no limit to measure against.
             var t = TenantStatus(tenant: name, vendor: vendor, quota: nil, readAt: now)
@@ -202,6 +206,7 @@ public enum StatusReport {
             t.used = u.own
             t.countedBy = "psatop"
             t.reason = "\(api.vendor.label) reports no usage; \(u)"
+            t.actingAs = (try? await api.actingAgent())?.sanitized
             return t
         case .rateLimited(let detail):
             return TenantStatus(

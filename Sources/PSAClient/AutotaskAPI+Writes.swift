@@ -3,20 +3,52 @@ import PSACore
 
 /// Notes, changes and attachments: what psatop writes to an Autotask ticket.
 extension AutotaskAPI {
+    /// The most pages of 500 notes one ticket's detail reads (RMM and workflow notes can number
+    /// hundreds on one ticket).
+    public static let maxNotePages = 10
+
     /// The ticket's notes (the `TicketNotes` entity), oldest first, their authors by name (a
     /// technician from Resources, a customer's portal note from Contacts), their type in the
-    /// tenant's words: one query when a ticket is opened, one for authors not seen before, and
-    /// the note types once.
+    /// tenant's words: the notes walked by id (a query answers the lowest 500 ids, so a ticket
+    /// flooded with system notes would hide its newest), one query for authors not seen before,
+    /// and the note types once.
     public func ticketComments(id: Int64) async throws -> [TicketComment]? {
         try await prepare()
-        let body = try JSONSerialization.data(withJSONObject: [
-            "MaxRecords": 500, "filter": [["op": "eq", "field": "ticketID", "value": id]],
-        ])
-        let r = try await send(
-            "POST", "TicketNotes/query", body: body, purpose: "notes", logPath: "TicketNotes/query (ticket #\(id))")
-        let notes = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items.filter {
-            $0.ticketID == nil || $0.ticketID == id
+        let (notes, cut) = try await noteWalk(ticketID: id)
+        var shown = try await comments(notes)
+        if cut {
+            shown.append(
+                TicketComment(
+                    date: nil, author: "psatop",
+                    text:
+                        "More than \(Self.maxNotePages * 500) notes: the newest are not read here (open the ticket in Autotask)",
+                    isInternal: true))
         }
+        return shown
+    }
+
+    /// Every note of a ticket, page by page (`id gt` the last one seen, 500 a page), until a short
+    /// page, a page that does not move past the last id, or `maxNotePages`; true when cut there.
+    func noteWalk(ticketID id: Int64) async throws -> ([AutotaskTicketNote], cut: Bool) {
+        var out: [AutotaskTicketNote] = []
+        var last: Int64 = 0
+        for n in 0..<Self.maxNotePages {
+            var filter: [[String: Any]] = [["op": "eq", "field": "ticketID", "value": id]]
+            if n > 0 { filter.append(["op": "gt", "field": "id", "value": last]) }
+            let body = try JSONSerialization.data(withJSONObject: ["MaxRecords": 500, "filter": filter])
+            let r = try await send(
+                "POST", "TicketNotes/query", body: body, purpose: "notes",
+                logPath: "TicketNotes/query (ticket #\(id)\(n > 0 ? ", after note \(last)" : ""))")
+            let page = try r.decode(AutotaskQueryResponse<AutotaskTicketNote>.self).items
+            let fresh = page.filter { ($0.ticketID == nil || $0.ticketID == id) && $0.id > last }
+            out += fresh
+            guard page.count >= 500, let top = fresh.map(\.id).max(), top > last else { return (out, false) }
+            last = top
+        }
+        return (out, true)
+    }
+
+    func comments(_ notes: [AutotaskTicketNote]) async throws -> [TicketComment] {
         let authors = Set(notes.compactMap(\.creatorResourceID)).subtracting(resources.keys)
         resources.merge(try await names(of: "Resources", one: "Resource", ids: authors, name: Self.resourceName) ?? [:])
         { $1 }

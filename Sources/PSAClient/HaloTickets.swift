@@ -7,7 +7,7 @@ extension HaloAPI {
     /// The most pages a walk reads (100 rows each): a server whose `record_count` is absurd, or
     /// that ignores `page_no`, cannot make it run forever.
     public static let maxPages = 2_000
-    /// The most change pages one refresh reads (newest first).
+    /// The most change pages one refresh reads (`lastupdatefromdate`); more is an incomplete read.
     public static let maxChangePages = 5
 
     /// The lookups: statuses, priorities, agents, teams, ticket types, SLAs (once per session).
@@ -20,9 +20,13 @@ extension HaloAPI {
         let priorities = try HaloLookup.list(try await get("Priority", purpose: "lookups").body)
         let agents = try HaloList<HaloAgent>.decode(try await get("Agent", purpose: "lookups").body)
         let teams = try HaloLookup.list(try await get("Team", purpose: "lookups").body)
-        for s in statuses.prefix(1_000) { l.statuses[s.id] = s.name }
-        for p in priorities.prefix(1_000) { l.priorities[p.id] = p.name }
-        for a in agents.prefix(10_000) { l.agents[a.id] = a }
+        // Ticket statuses only (type 0); a priority per id (a row per SLA), hidden ones not offered;
+        // no placeholder agent ("Unassigned", id 1).
+        let ticketStatuses = HaloLookup.ticketStatuses(Array(statuses.prefix(1_000)))
+        let (shownPriorities, allPriorities) = HaloLookup.priorities(Array(priorities.prefix(5_000)))
+        for s in ticketStatuses { l.statuses[s.id] = s.name }
+        for p in allPriorities { l.priorities[p.id] = p.name }
+        for a in agents.prefix(10_000) where a.id > HaloPlaceholder.lastID { l.agents[a.id] = a }
         for t in teams.prefix(1_000) { l.teams[t.id] = t.name }
         // Ticket types and SLAs only label the detail: a tenant without access to them still works.
         if let types = try? HaloLookup.list(try await get("TicketType", purpose: "lookups").body) {
@@ -31,7 +35,7 @@ extension HaloAPI {
         if let slas = try? HaloLookup.list(try await get("SLA", purpose: "lookups").body) {
             for s in slas.prefix(1_000) { l.slas[s.id] = s.name }
         }
-        await session.setLabels(l, statuses: Self.ordered(statuses), priorities: Self.ordered(priorities))
+        await session.setLabels(l, statuses: Self.ordered(ticketStatuses), priorities: Self.ordered(shownPriorities))
         return l
     }
 
@@ -49,9 +53,13 @@ extension HaloAPI {
 
     // MARK: Pages
 
+    /// The default list: open tickets (`open_only=true`, as django-psa's full sync asks), so that
+    /// page 1 is not a hundred long-closed tickets.
     public func page(after cursor: PageCursor?) async throws -> TicketPage {
-        try await page(after: cursor, query: "")
+        try await page(after: cursor, query: Self.openOnly)
     }
+
+    static let openOnly = "&open_only=true"
 
     public func page(after cursor: PageCursor?, status: String) async throws -> TicketPage {
         try await page(after: cursor, filter: ServerFilter(status: status))
@@ -65,7 +73,8 @@ extension HaloAPI {
 
     func query(for filter: ServerFilter) async throws -> String {
         let l = try await labels()
-        var q = ""
+        // A status names which tickets; otherwise the open ones.
+        var q = filter.status == nil ? Self.openOnly : ""
         if let s = filter.status {
             q += "&status_id=\(try Self.id(s, in: l.statuses, what: "status"))"
         }
@@ -107,7 +116,8 @@ extension HaloAPI {
     }
 
     /// One page: asks for 100 with `pageinate=true` and trusts neither the size asked nor an
-    /// unbelievable `record_count`; a short page, or reaching the count, is the end.
+    /// unbelievable `record_count`; a short page, reaching the count, or a page whose ids repeat
+    /// the previous page's (past the last page Halo sends the last page again) is the end.
     func page(after cursor: PageCursor?, query: String) async throws -> TicketPage {
         var n = 1
         if case .page(let p)? = cursor { n = max(1, p) }
@@ -116,65 +126,60 @@ extension HaloAPI {
         let page = try r.decode(HaloTicketPage.self)
         let l = try await labels()
         let total = page.recordCount.flatMap { (0...10_000_000).contains($0) ? $0 : nil }
+        let ids = page.tickets.map(\.id)
+        if await session.repeatsLastPage(query: query, n: n, ids: ids) {
+            return TicketPage(tickets: [], total: total, next: nil)
+        }
         let seen = (n - 1) * Self.pageSize + page.tickets.count
         let short = page.tickets.count < Self.pageSize
         let more = !page.tickets.isEmpty && !short && (total.map { seen < $0 } ?? true) && n < Self.maxPages
         return TicketPage(tickets: page.tickets.map { $0.display(l) }, total: total, next: more ? .page(n + 1) : nil)
     }
 
+    /// One ticket, with who the application acts as (its restrictions decide what psatop sees).
     public func ticket(id: Int64) async throws -> Ticket {
         let t = try (try await get("Tickets/\(id)?includedetails=true", purpose: "detail")).decode(HaloTicket.self)
-        return t.display(try await labels())
+        var shown = t.display(try await labels())
+        if let who = await session.identity?.name { shown.fields.append(Ticket.Field("Acting as", who)) }
+        return shown
     }
 
-    /// The tickets whose last action is after `since`, newest first (`order=lastactiondate`),
-    /// until an older one or `maxChangePages` pages; past that the refresh is incomplete.
+    /// The tickets changed after `since`: `lastupdatefromdate` (the filter django-psa's sync uses;
+    /// no public client sends `order=lastactiondate`), each compared by the later of its last
+    /// action and last update. The read is complete only when it reached the end (a short page,
+    /// `record_count`, or the last page again) within `maxChangePages`; otherwise the list reloads.
     public func changes(since: Date) async throws -> TicketChanges {
         var out: [Ticket] = []
         let l = try await labels()
+        let from = Self.formValue(Self.utc(since))
+        var previous: [Int64] = []
+        var seen = 0
         for n in 1...Self.maxChangePages {
             let r = try await get(
-                "Tickets?pageinate=true&page_size=\(Self.pageSize)&page_no=\(n)&order=lastactiondate&orderdesc=true",
+                "Tickets?pageinate=true&page_size=\(Self.pageSize)&page_no=\(n)&lastupdatefromdate=\(from)",
                 purpose: "changes")
             let page = try r.decode(HaloTicketPage.self)
-            for t in page.tickets {
-                guard let at = t.lastAction ?? t.lastUpdate, at > since else {
-                    return TicketChanges(tickets: out, complete: true)
-                }
-                out.append(t.display(l))
+            let ids = page.tickets.map(\.id)
+            if n > 1, !ids.isEmpty, ids == previous { return TicketChanges(tickets: out, complete: true) }
+            previous = ids
+            seen += ids.count
+            for t in page.tickets where t.lastChange.map({ $0 > since }) ?? true { out.append(t.display(l)) }
+            let total = page.recordCount.flatMap { (0...10_000_000).contains($0) ? $0 : nil }
+            if page.tickets.count < Self.pageSize || total.map({ seen >= $0 }) == true {
+                return TicketChanges(tickets: out, complete: true)
             }
-            if page.tickets.count < Self.pageSize { return TicketChanges(tickets: out, complete: true) }
         }
         return TicketChanges(tickets: out, complete: false)
     }
 
-    // MARK: Actions
-
-    /// `GET /api/Actions?ticket_id=…`, oldest first; system actions are marked (folded in the detail).
-    public func ticketComments(id: Int64) async throws -> [TicketComment]? {
-        let r = try await get("Actions?ticket_id=\(id)&count=500", purpose: "actions")
-        let actions = try HaloList<HaloAction>.decode(r.body)
-        return actions.prefix(1_000).map(\.display).sorted { ($0.date ?? .distantPast) < ($1.date ?? .distantPast) }
-    }
-
-    /// `POST /api/Actions` `[{"ticket_id", "outcome", "note", "hiddenfromuser"}]`: internal
-    /// (`hiddenfromuser: true`) unless customers were chosen. Sent once.
-    public func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws {
-        let clean = NoteText.clean(text)
-        guard !clean.isEmpty else { throw APIError(kind: .refused, status: nil, detail: "an empty note is not sent") }
-        guard clean.count <= NoteText.maxLength else {
-            throw APIError(
-                kind: .refused, status: nil,
-                detail: "the note is \(clean.count) characters; at most \(NoteText.maxLength) are sent")
-        }
-        guard ticketID > 0 else { throw APIError(kind: .refused, status: nil, detail: "no ticket to add the note to") }
-        let action: [String: Any] = [
-            "ticket_id": ticketID, "outcome": visibility == .internal ? "Private Note" : "Note",
-            "note": clean, "hiddenfromuser": visibility == .internal,
-        ]
-        _ = try await post(
-            "Actions", [action], purpose: "note",
-            logPath: "/api/Actions (ticket \(ticketID), \(visibility.rawValue), \(clean.count) chars)")
+    /// `%Y-%m-%dT%H:%M:%S.%fZ` in UTC, as django-psa sends `lastupdatefromdate`.
+    static func utc(_ d: Date) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: d)
+        func two(_ v: Int?) -> String { String(format: "%02d", v ?? 0) }
+        return String(format: "%04d", c.year ?? 1970) + "-\(two(c.month))-\(two(c.day))T\(two(c.hour)):"
+            + "\(two(c.minute)):\(two(c.second)).\(String(format: "%06d", (c.nanosecond ?? 0) / 1_000))Z"
     }
 
     // MARK: Changes
@@ -187,7 +192,7 @@ extension HaloAPI {
         case .priority: return await session.priorityOrder.compactMap { l.priorities[$0] }
         case .assignee:
             let mine = try await whoAmI()?.name
-            let names = l.agents.values.map(\.name).filter { $0 != mine }
+            let names = l.agents.values.filter { $0.id > HaloPlaceholder.lastID }.map(\.name).filter { $0 != mine }
             return (mine.map { [$0] } ?? [])
                 + names.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
         }
@@ -221,10 +226,19 @@ extension HaloAPI {
             logPath: "/api/Tickets (ticket \(ticketID): \(fields.keys.sorted().joined(separator: ", ")))")
     }
 
-    /// The agent `--me` names, by e-mail among `/api/Agent`; an unknown e-mail is an error.
+    /// The agent `--me` names, by e-mail among `/api/Agent` (an unknown e-mail is an error);
+    /// without `--me`, the agent the application acts as (the token's `id_token`).
     public func whoAmI() async throws -> Person? {
-        guard let me else { return nil }
         let l = try await labels()
+        guard let me else {
+            guard let who = try await actingAs() else { return nil }
+            let a =
+                l.agents.values.first { a in
+                    who.email.map { a.email?.caseInsensitiveCompare($0) == .orderedSame } ?? false
+                }
+                ?? l.agents.values.first { $0.name == who.name }
+            return Person(id: a?.id, name: a?.name ?? who.name, email: who.email ?? a?.email ?? "")
+        }
         guard let a = l.agents.values.first(where: { $0.email?.caseInsensitiveCompare(me) == .orderedSame }) else {
             throw APIError(
                 kind: .refused, status: nil, detail: "no HaloPSA agent has the e-mail \(me.sanitized.prefix(100))")
@@ -239,6 +253,14 @@ extension HaloAPI {
 }
 
 extension HaloSession {
+    /// True when page `n` of `query` holds the ids of page `n - 1` just read (Halo's answer past
+    /// the last page); remembers this page otherwise.
+    func repeatsLastPage(query: String, n: Int, ids: [Int64]) -> Bool {
+        defer { lastPage[query] = (n, ids) }
+        guard n > 1, !ids.isEmpty, let last = lastPage[query], last.n == n - 1 else { return false }
+        return last.ids == ids
+    }
+
     func setLabels(_ l: HaloLabels, statuses: [Int64], priorities: [Int64]) {
         labels = l
         statusOrder = statuses

@@ -38,6 +38,9 @@ public protocol TenantAPI: Sendable {
     /// The person `--me` / `me` names, resolved once (Autotask: the resource with that e-mail; an
     /// unknown e-mail is an error); nil when no one was named.
     func whoAmI() async throws -> Person?
+    /// The name of the account the API acts as, where the vendor says (HaloPSA: the agent its
+    /// token's `id_token` names, whose restrictions decide which tickets exist); nil elsewhere.
+    func actingAgent() async throws -> String?
     /// The tenant's open monitoring alerts, most urgent first; nil where the vendor has none (Autotask).
     func openAlerts() async throws -> [Alert]?
     /// A ticket's comments (Atera) or notes (Autotask), oldest first; nil where there are none to show.
@@ -115,6 +118,8 @@ public enum WebLinks {
 
 extension TenantAPI {
     public func probe() async throws { _ = try await page(after: nil) }
+
+    public func actingAgent() async throws -> String? { nil }
 
     /// No alerts: a PSA without RMM alerts in its API.
     public func openAlerts() async throws -> [Alert]? { nil }

@@ -80,7 +80,7 @@ public struct HaloTicket: Sendable, Decodable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, summary, details, status_id, priority_id, tickettype_id, team, agent_id, client_id, client_name
         case site_name, user_name, sla_id, slaresponsestate, respondbydate, fixbydate, deadlinedate, responsedate
-        case dateoccurred, dateclosed, lastactiondate, last_update, onhold, slatimeleft
+        case dateoccurred, dateclosed, lastactiondate, last_update, lastupdate, onhold, slatimeleft
     }
 
     public init(id: Int64, summary: String? = nil, statusID: Int64? = nil, priorityID: Int64? = nil) {
@@ -117,7 +117,8 @@ public struct HaloTicket: Sendable, Decodable, Equatable {
         occurred = try Self.date(c, .dateoccurred)
         closed = try Self.date(c, .dateclosed)
         lastAction = try Self.date(c, .lastactiondate)
-        lastUpdate = try Self.date(c, .last_update)
+        // `last_update` in GET answers, `lastupdate` in POST answers (django-psa's ticket sync).
+        lastUpdate = try Self.date(c, .last_update) ?? Self.date(c, .lastupdate)
         onHold = try? c.decodeIfPresent(Bool.self, forKey: .onhold)
         slaTimeLeft = try c.lenientDouble(.slatimeleft).flatMap { $0.isFinite ? $0 : nil }
     }
@@ -150,16 +151,34 @@ public struct HaloTicket: Sendable, Decodable, Equatable {
         add("SLA time left", sla == nil ? nil : slaTimeLeft.map { String(format: "%.1f h", $0) })
         add("On hold", onHold == true ? "yes" : nil)
         add("Deadline", deadline.map(VendorDate.format))
-        let agent = agentID.flatMap { $0 > 0 ? labels.agents[$0]?.name ?? "#\($0)" : nil } ?? ""
+        let agent = assignedAgentID.map { labels.agents[$0]?.name ?? "#\($0)" } ?? ""
         return Ticket(
             id: id, number: String(id), title: summary ?? "",
             status: statusID.map { labels.statuses[$0] ?? "#\($0)" } ?? "",
-            priority: priorityID.map { labels.priorities[$0] ?? "#\($0)" } ?? "", company: clientName ?? "",
-            assignee: agent, created: occurred, lastActivity: lastAction ?? lastUpdate,
+            priority: priorityID.map { labels.priorities[$0] ?? "#\($0)" } ?? "",
+            company: clientID.map { $0 <= HaloPlaceholder.lastID } == true ? "" : clientName ?? "",
+            assignee: agent, created: occurred, lastActivity: lastChange,
             due: fixBy ?? deadline, description: details ?? "", fields: fields, sla: sla,
-            assigneeID: agentID.flatMap { $0 > 0 ? $0 : nil },
-            assigneeEmail: agentID.flatMap { labels.agents[$0]?.email })
+            assigneeID: assignedAgentID, assigneeEmail: assignedAgentID.flatMap { labels.agents[$0]?.email })
     }
+
+    /// The agent the ticket is assigned to: nil for none (0) and for Halo's "Unassigned"
+    /// placeholder agent (id 1).
+    public var assignedAgentID: Int64? { agentID.flatMap { $0 > HaloPlaceholder.lastID ? $0 : nil } }
+
+    /// The later of the last action and the last update: what "changed since" compares.
+    public var lastChange: Date? {
+        switch (lastAction, lastUpdate) {
+        case (let a?, let u?): return max(a, u)
+        case (let a, let u): return a ?? u
+        }
+    }
+}
+
+/// Halo's placeholders: agent id 1 is "Unassigned" and client id 1 the unassigned client
+/// (django-psa `UNASSIGNED_AGENT_ID`, `UNASSIGNED_CLIENT_ID`); 0 is none.
+public enum HaloPlaceholder {
+    public static let lastID: Int64 = 1
 }
 
 public enum HaloDate {
@@ -188,8 +207,12 @@ public struct HaloLookup: Sendable, Decodable, Equatable {
     public var name: String
     /// Position in the vendor's order, where it says.
     public var sequence: Int?
+    /// `/api/Status`: 0 for a ticket status (other types are not tickets').
+    public var type: Int?
+    /// `/api/Priority`: a row hidden in the tenant.
+    public var isHidden = false
 
-    enum CodingKeys: String, CodingKey { case id, priorityid, name, sequence }
+    enum CodingKeys: String, CodingKey { case id, priorityid, name, sequence, type, ishidden }
 
     public init(id: Int64, name: String) {
         self.id = id
@@ -205,11 +228,30 @@ public struct HaloLookup: Sendable, Decodable, Equatable {
         self.id = id
         name = String((try c.lenientString(.name) ?? "#\(id)").prefix(200))
         sequence = try c.lenientInt(.sequence)
+        type = try c.lenientInt(.type)
+        isHidden = (try? c.decodeIfPresent(Bool.self, forKey: .ishidden)) == true
     }
 
     /// A lookup answer: a bare array, or an object holding one (`{"record_count":…, "clients": […]}`).
     public static func list(_ data: Data) throws -> [HaloLookup] {
         try HaloList<HaloLookup>.decode(data)
+    }
+
+    /// `/api/Status` rows that are ticket statuses: `type` 0 (django-psa's status sync: the
+    /// server's own type filter does not work). A row without a type is kept.
+    public static func ticketStatuses(_ list: [HaloLookup]) -> [HaloLookup] {
+        list.filter { ($0.type ?? 0) == 0 }
+    }
+
+    /// `/api/Priority` has a row per SLA with the same `priorityid`: one per id, the first shown
+    /// row's name; hidden rows only name an id no shown row has.
+    public static func priorities(_ list: [HaloLookup]) -> (shown: [HaloLookup], all: [HaloLookup]) {
+        var seen = Set<Int64>()
+        var shown: [HaloLookup] = []
+        for p in list where !p.isHidden && seen.insert(p.id).inserted { shown.append(p) }
+        var all = shown
+        for p in list where seen.insert(p.id).inserted { all.append(p) }
+        return (shown, all)
     }
 }
 
@@ -283,41 +325,21 @@ public struct HaloAction: Sendable, Decodable, Equatable {
         hiddenFromUser = try? c.decodeIfPresent(Bool.self, forKey: .hiddenfromuser)
     }
 
-    /// System actions (status changes, SLA holds, automations) are folded in the detail. Halo's
-    /// `who_type` is 1 for an agent and 2 for an end user (as public integrations read it); an
-    /// action by no one named, or of `who_type` 0, is the system's.
-    public var isSystem: Bool { whoType == 0 || (who ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+    /// A guess at a system action (no one named, or `who_type` 0): no public source confirms what
+    /// `who_type` means, so this is only used when the server's own split (`excludesys`) is not to be had.
+    public var looksSystem: Bool { whoType == 0 || (who ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
 
-    public var display: TicketComment {
-        let author = (who?.isEmpty == false ? who : nil) ?? (isSystem ? "system" : "unknown")
+    /// As shown when only the guess is to be had ("system?").
+    public var display: TicketComment { display(system: looksSystem, confirmed: false) }
+
+    /// As the detail shows it; `system` from the server's `excludesys` split (folded in the detail).
+    /// A guessed system action (`confirmed` false) without an author says "system?".
+    public func display(system: Bool, confirmed: Bool = true) -> TicketComment {
+        let named = who?.isEmpty == false ? who : nil
+        let author = named ?? (system ? (confirmed ? "system" : "system?") : "unknown")
         return TicketComment(
             date: date, author: author, text: note ?? "", isInternal: hiddenFromUser ?? false,
-            kind: outcome, isSystem: isSystem)
-    }
-}
-
-/// `GET /api/authinfo`: where the instance's auth server is, and the tenant to name to it.
-public struct HaloAuthInfo: Sendable, Decodable {
-    public var authURL: String?
-    public var tenantID: String?
-    enum CodingKeys: String, CodingKey { case auth_url, tenant_id }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        authURL = try c.lenientString(.auth_url)
-        tenantID = try c.lenientString(.tenant_id)
-    }
-}
-
-/// The token answer: `access_token`, `expires_in` (seconds; bounded to 1 minute … 1 day).
-public struct HaloToken: Sendable, Decodable {
-    public var accessToken: String?
-    public var expiresIn: Double
-    enum CodingKeys: String, CodingKey { case access_token, expires_in }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        accessToken = try c.lenientString(.access_token)
-        let e = try c.lenientDouble(.expires_in) ?? 3_600
-        expiresIn = e.isFinite ? min(86_400, max(60, e)) : 3_600
+            kind: outcome, isSystem: system)
     }
 }
 

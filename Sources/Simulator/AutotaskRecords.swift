@@ -55,6 +55,8 @@ public struct SimAutotaskTicket: AutotaskRecord, Equatable {
     var extra: [String: SimJSON] = [:]
     /// False for a ticket created through the API: it has no generated notes or time entries.
     var seeded = true
+    /// RMM notes flooding this ticket (real tenants: hundreds on one ticket), past one page of 500.
+    var noteFlood = 0
 
     public static func == (a: SimAutotaskTicket, b: SimAutotaskTicket) -> Bool {
         a.id == b.id && a.ticketNumber == b.ticketNumber && a.title == b.title && a.description == b.description

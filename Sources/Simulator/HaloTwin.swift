@@ -46,7 +46,7 @@ struct HaloTwin: Sendable {
             switch await world.upsert(objects) {
             case .success(let list):
                 let now = world.clock.wall()
-                return json(201, list.map { $0.json(now: now) })
+                return json(201, list.map { $0.json(now: now, lastUpdateKey: "lastupdate") })
             case .failure(let why): return json(400, ["message": why.message])
             }
         case ("GET", "actions", 1):
@@ -70,33 +70,18 @@ struct HaloTwin: Sendable {
             case .success(let list): return json(201, list.map(\.json))
             case .failure(let why): return json(400, ["message": why.message])
             }
-        case ("GET", "status", 1):
-            return json(
-                200,
-                HaloWorld.statuses.enumerated().map {
-                    ["id": $1.0, "name": $1.1, "sequence": $0 + 1, "type": $1.0 == 9 ? 3 : 1]
-                })
-        case ("GET", "priority", 1):
-            return json(
-                200, HaloWorld.priorities.map { ["id": 100 + $0.0, "priorityid": $0.0, "slaid": 1, "name": $0.1] })
-        case ("GET", "agent", 1):
-            return json(200, HaloWorld.agents.map { ["id": $0.0, "name": $0.1, "email": $0.2, "isdisabled": false] })
-        case ("GET", "team", 1): return json(200, HaloWorld.teams.map { ["id": $0.0, "name": $0.1] })
-        case ("GET", "tickettype", 1):
-            return json(200, [["id": 1, "name": "Incident"], ["id": 2, "name": "Service Request"]])
-        case ("GET", "sla", 1): return json(200, [["id": 1, "name": "Standard SLA"]])
-        case ("GET", "client", 1):
-            var clients = SimData.companyNames.enumerated().map { ["id": $0 + 1, "name": $1] as [String: Any] }
-            if let s = req.query["search"]?.lowercased(), !s.isEmpty {
-                clients = clients.filter { ($0["name"] as? String)?.lowercased().contains(s) == true }
-            }
-            return json(200, ["record_count": clients.count, "clients": clients])
+        case ("GET", "status", 1), ("GET", "priority", 1), ("GET", "agent", 1), ("GET", "team", 1),
+            ("GET", "tickettype", 1), ("GET", "sla", 1), ("GET", "client", 1), ("GET", "outcome", 1):
+            return lookup(resource, req)
         default:
             return json(404, ["message": "No HTTP resource was found that matches the request URI '\(req.path)'."])
         }
     }
 
-    /// `GET /api/Tickets`: filters, order, and pages of at most 100 rows whatever `page_size` says.
+    /// `GET /api/Tickets`: filters (`lastupdatefromdate` too), the orders it knows (`id`,
+    /// `dateoccurred`; any other is ignored), and pages of at most 100 rows whatever `page_size`
+    /// says. Past the last page the last page comes again (django-psa: "Halo has sent the same
+    /// page of records again"), never an empty one.
     func tickets(_ req: SimRequest) async -> Response {
         let q = req.query
         var list = await world.tickets
@@ -105,16 +90,25 @@ struct HaloTwin: Sendable {
         if let a = q["agent_id"].flatMap({ Int64($0) }) { list = list.filter { $0.agentID == a } }
         if let c = q["client_id"].flatMap({ Int64($0) }) { list = list.filter { $0.clientID == c } }
         if q["open_only"]?.lowercased() == "true" { list = list.filter { $0.statusID != 9 } }
-        if q["order"]?.lowercased() == "lastactiondate" {
-            list.sort { ($0.lastAction ?? .distantPast) < ($1.lastAction ?? .distantPast) }
+        if let from = q["lastupdatefromdate"].flatMap(Self.parseDate) {
+            list = list.filter { ($0.lastAction ?? $0.occurred) >= from }
         }
-        if q["orderdesc"]?.lowercased() == "true" { list.reverse() }
+        switch q["order"]?.lowercased() {
+        case "dateoccurred"?: list.sort { ($0.occurred, $0.id) < ($1.occurred, $1.id) }
+        default: break  // by id, as kept; an order the server does not know is ignored
+        }
+        if q["orderdesc"]?.lowercased() == "true",
+            q["order"].map({ ["id", "dateoccurred"].contains($0.lowercased()) }) == true
+        {
+            list.reverse()
+        }
         let total = list.count
         // ASP.NET binds booleans in any case ("True" from Python clients).
         let paged = q["pageinate"]?.lowercased() == "true"
         let size = min(100, max(1, q["page_size"].flatMap { Int($0) } ?? 50))
         let pageNo = max(1, q["page_no"].flatMap { Int($0) } ?? 1)
-        let start = paged ? min(total, (pageNo - 1) * size) : 0
+        let lastStart = total == 0 ? 0 : ((total - 1) / size) * size
+        let start = paged ? min(lastStart, (pageNo - 1) * size) : 0
         let rows = Array(list[start..<min(total, start + (paged ? size : 100))])
         await world.servedPage()
         let now = world.clock.wall()
@@ -124,6 +118,13 @@ struct HaloTwin: Sendable {
             body["page_size"] = size
         }
         return json(200, body)
+    }
+
+    /// `2026-11-20T09:14:00.000000Z` (django-psa's `%Y-%m-%dT%H:%M:%S.%fZ`) or without fraction/zone.
+    static func parseDate(_ text: String) -> Date? {
+        var t = text.hasSuffix("Z") ? String(text.dropLast()) : text
+        if let dot = t.firstIndex(of: ".") { t = String(t[..<dot]) }
+        return VendorDate.parse(t)
     }
 
     /// The client-credentials grant (form-encoded).
@@ -142,14 +143,21 @@ struct HaloTwin: Sendable {
             return json(401, ["error": "invalid_client", "error_description": "The client secret is not valid."])
         }
         let scope = form["scope"] ?? "all"
-        guard scope.split(separator: " ").allSatisfy({ $0 == "all" || $0.hasPrefix("read:") || $0.hasPrefix("edit:") })
+        // Actions are gated by the tickets scopes: `read:actions`/`edit:actions` are no scopes.
+        guard
+            scope.split(separator: " ").allSatisfy({
+                $0 == "all" || (($0.hasPrefix("read:") || $0.hasPrefix("edit:")) && !$0.hasSuffix(":actions"))
+            })
         else {
             await world.refusedToken()
             return json(400, ["error": "invalid_scope"])
         }
         return json(
             200,
-            ["access_token": await world.issueToken(), "token_type": "Bearer", "expires_in": 3_600, "scope": scope])
+            [
+                "access_token": await world.issueToken(), "token_type": "Bearer", "expires_in": 3_600,
+                "scope": scope, "id_token": HaloWorld.idToken(issuer: req.origin + Self.prefix + "/identity"),
+            ])
     }
 
     func limited() -> Response {

@@ -34,7 +34,7 @@ actor HaloWorld {
     static let priorities: [(Int64, String)] = [(1, "Critical"), (2, "High"), (3, "Medium"), (4, "Low")]
     static let teams: [(Int64, String)] = [(1, "1st Line Support"), (2, "2nd Line Support"), (3, "Projects")]
     static let agents: [(Int64, String, String)] =
-        [(1, "API Application", "")]
+        [(1, "Unassigned", "")]
         + SimData.people.enumerated().map { i, p in (Int64(i + 2), "\(p.0) \(p.1)", "\(p.0.lowercased())@msp.example") }
 
     init(name: String, config: SimulatorConfig, clock: PSAClock) {
@@ -138,10 +138,18 @@ actor HaloWorld {
             else {
                 return .failure(HaloRefusal("ticket_id is required and must name a ticket"))
             }
-            let a = HaloSimAction(
-                id: nextAction, ticketID: tid, outcome: obj["outcome"] as? String ?? "Note", whoType: 1,
-                who: "API Application", date: clock.wall(), note: obj["note"] as? String ?? "",
+            var outcome = obj["outcome"] as? String ?? "Note"
+            if let oid = (obj["outcome_id"] as? NSNumber)?.int64Value {
+                guard let o = Self.outcomes.first(where: { $0.0 == oid }) else {
+                    return .failure(HaloRefusal("Invalid outcome_id \(oid)"))
+                }
+                outcome = o.1
+            }
+            var a = HaloSimAction(
+                id: nextAction, ticketID: tid, outcome: outcome, whoType: 1,
+                who: Self.applicationAgent.1, date: clock.wall(), note: obj["note"] as? String ?? "",
                 hidden: obj["hiddenfromuser"] as? Bool ?? false)
+            a.sendEmail = obj["sendemail"] as? Bool
             nextAction += 1
             actions[tid, default: []].append(a)
             tickets[i].lastAction = clock.wall()
@@ -160,8 +168,8 @@ struct HaloSimTicket: Sendable {
     var statusID: Int64
     var priorityID: Int64
     var teamID: Int64 = 1
-    var agentID: Int64 = 0
-    var clientID: Int64 = 1
+    var agentID: Int64 = 1
+    var clientID: Int64 = HaloWorld.firstClientID
     var occurred: Date
     var lastAction: Date?
     var respondBy: Date?
@@ -175,10 +183,13 @@ struct HaloSimTicket: Sendable {
             priorityID: HaloWorld.priorities[Int(rng.next() % 4)].0, occurred: occurred)
         t.details = "\(problem). Reported through the portal."
         t.teamID = HaloWorld.teams[Int(rng.next() % UInt64(HaloWorld.teams.count))].0
+        // Unassigned is agent 1 (Halo's placeholder), as on real tenants.
         t.agentID =
-            rng.next() % 5 == 0 ? 0 : HaloWorld.agents[1 + Int(rng.next() % UInt64(HaloWorld.agents.count - 1))].0
-        t.clientID = Int64(1 + rng.next() % UInt64(SimData.companyNames.count))
-        t.lastAction = occurred.addingTimeInterval(Double(rng.next() % 90_000))
+            rng.next() % 5 == 0 ? 1 : HaloWorld.agents[1 + Int(rng.next() % UInt64(HaloWorld.agents.count - 1))].0
+        t.clientID = HaloWorld.firstClientID + Int64(rng.next() % UInt64(SimData.companyNames.count))
+        // Never in the future (nor in the last hour): "changed since" a moment ago finds nothing.
+        let acted = min(now.addingTimeInterval(-3_600), occurred.addingTimeInterval(Double(rng.next() % 90_000)))
+        t.lastAction = max(occurred, acted)
         if rng.next() % 3 != 0 {
             t.respondBy = occurred.addingTimeInterval(Double(4 - t.priorityID) * 3_600 + 3_600)
             t.fixBy = occurred.addingTimeInterval(Double(5 - t.priorityID) * 86_400)
@@ -191,8 +202,9 @@ struct HaloSimTicket: Sendable {
     }
 
     /// The `Faults` object as the OpenAPI document names its fields.
-    func json(now: Date) -> [String: Any] {
-        let client = SimData.companyNames[Int(clientID - 1) % SimData.companyNames.count]
+    /// `lastUpdateKey`: `last_update` in GET answers, `lastupdate` in POST answers.
+    func json(now: Date, lastUpdateKey: String = "last_update") -> [String: Any] {
+        let client = SimData.companyNames[Int(max(0, clientID - HaloWorld.firstClientID)) % SimData.companyNames.count]
         let team = HaloWorld.teams.first { $0.0 == teamID }?.1 ?? ""
         let left = fixBy.map { ($0.timeIntervalSince(now) / 3_600 * 10).rounded() / 10 }
         return [
@@ -202,7 +214,7 @@ struct HaloSimTicket: Sendable {
             "sla_id": fixBy == nil ? 0 : 1, "dateoccurred": Self.date(occurred), "respondbydate": Self.date(respondBy),
             "fixbydate": Self.date(fixBy), "deadlinedate": Self.date(nil), "responsedate": Self.date(nil),
             "dateclosed": Self.date(statusID == 9 ? lastAction : nil), "lastactiondate": Self.date(lastAction),
-            "last_update": Self.date(lastAction), "onhold": statusID == 3,
+            lastUpdateKey: Self.date(lastAction), "onhold": statusID == 3,
             "slatimeleft": left.map { $0 as Any } ?? NSNull(),
         ]
     }
@@ -223,6 +235,8 @@ struct HaloSimAction: Sendable {
     var date: Date
     var note: String
     var hidden: Bool
+    /// What the note's `sendemail` said (nil: not sent).
+    var sendEmail: Bool?
 
     var json: [String: Any] {
         [

@@ -199,6 +199,9 @@ public struct SimData: Sendable {
             t.serviceLevelAgreementID = tenantHasSLAs && id % 7 != 0 ? Int(id % 2) + 1 : 0
             at.append(t)
         }
+        // The second ticket with two people's notes is flooded with RMM notes (more than one page
+        // of 500), its newest note last by id: a query's lowest 500 ids would not reach it.
+        if let i = at.indices.filter({ at[$0].id % 4 == 2 }).dropFirst().first { at[i].noteFlood = 620 }
         autotaskTickets = at
 
         var ae: [SimAteraTicket] = []

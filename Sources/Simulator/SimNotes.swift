@@ -62,7 +62,28 @@ extension SimData {
                     creatorResourceID: nil, createdByContactID: contact,
                     createDateTime: start.addingTimeInterval(span * 0.75)))
         }
+        if t.noteFlood > 0 { out += flood(t) }
         return out.sorted { $0.id < $1.id }
+    }
+
+    /// The flooded ticket's RMM notes (type 99) every ten minutes from creation, then a person's
+    /// note newer (and with a higher id) than all of them. Ids past every generated note's.
+    static func flood(_ t: SimAutotaskTicket) -> [SimAutotaskNote] {
+        let start = t.createDate ?? Date(timeIntervalSince1970: 1_700_000_000)
+        let base = 80_000_000 + t.id * 1_000
+        let last = max(t.lastActivityDate ?? start, start.addingTimeInterval(Double(t.noteFlood) * 600))
+        var out = (0..<Int64(t.noteFlood)).map { k in
+            SimAutotaskNote(
+                id: base + k, ticketID: t.id, title: "RMM: monitor check \(k + 1)",
+                description: "Datto RMM heartbeat on DESKTOP-7F3K2: disk C: \(10 - k % 3)% free.", noteType: 99,
+                publish: 4, creatorResourceID: 4, createDateTime: start.addingTimeInterval(Double(k) * 600))
+        }
+        out.append(
+            SimAutotaskNote(
+                id: base + 999, ticketID: t.id, title: "Fixed on site",
+                description: "Replaced the disk; monitoring is quiet again.", noteType: 1, publish: 1,
+                creatorResourceID: 4, createDateTime: last.addingTimeInterval(60)))
+        return out
     }
 
     /// A ticket's time entries (0–2, by the id), by its assigned resource.

@@ -43,9 +43,11 @@ public final class Simulator: Sendable {
     }
 
     /// A HaloPSA tenant's notes (actions added through the API) on one ticket, for tests.
-    public func haloNotes(ticket: Int64, tenant: String = "halo") async -> [(note: String, hidden: Bool)] {
+    public func haloNotes(ticket: Int64, tenant: String = "halo") async -> [(
+        note: String, hidden: Bool, outcome: String, sendEmail: Bool?
+    )] {
         guard let w = halo[tenant] else { return [] }
-        return await w.actions(ticket: ticket).dropFirst().map { ($0.note, $0.hidden) }
+        return await w.actions(ticket: ticket).dropFirst().map { ($0.note, $0.hidden, $0.outcome, $0.sendEmail) }
     }
 
     /// An extra tenant's configuration (its credentials), by name.
@@ -117,6 +119,10 @@ public final class Simulator: Sendable {
 
     /// The Autotask tenant's ticket ids, in order (for tests and examples).
     public func autotaskTicketIDs() async -> [Int64] { await state.snapshotAutotask().map(\.id) }
+    /// The Autotask ticket flooded with more than 500 notes.
+    public func autotaskNoteFloodedTicketID() async -> Int64? {
+        await state.snapshotAutotask().first { $0.noteFlood > 0 }?.id
+    }
     public func autotaskTickets() async -> [SimAutotaskTicket] { await state.snapshotAutotask() }
     /// The Atera tenant's tickets, as the twin holds them (for tests and examples).
     public func ateraTickets() async -> [SimAteraTicket] { await state.snapshotAtera() }

@@ -164,7 +164,7 @@ struct EditTests {
         assertSnapshot(render(s, theme: .fallback), "edit-failed-ascii-80x24")
     }
 
-    @Test("Atera comments follow the description, oldest first, sanitized; a failure to load them is said")
+    @Test("Atera comments follow the description, newest first, sanitized; a failure to load them is said")
     func comments() {
         var s = opened()
         s.vendor = .atera

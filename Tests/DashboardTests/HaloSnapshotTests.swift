@@ -64,4 +64,26 @@ struct HaloSnapshotTests {
         #expect(text.contains("limit 300 per 5-minute window: 88 left"))
         #expect(!text.contains("/min") && !text.contains("latency"))
     }
+
+    @Test("the title says who the API acts as (sanitized) once the tenant names the agent")
+    func actingAs() {
+        var s = Self.haloState(width: 120, height: 40)
+        #expect(!render(s, theme: .fallback).text.contains("acting as"))
+        _ = s.reduce(.actingAs("Dana Whitfield\u{1B}[31m"))
+        let title = render(s, theme: .fallback).text.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(title.contains("yourmsp.halopsa.com (acting as Dana Whitfield") && !title.contains("\u{1B}"))
+    }
+
+    @Test("the assign picker over an unassigned ticket says 'now unassigned', never an id")
+    func unassignedPicker() {
+        var s = Self.haloState(width: 120, height: 40)
+        let t = try! #require(s.tickets.first { $0.assignee.isEmpty })
+        s.selected = s.tickets.firstIndex { $0.id == t.id } ?? 0
+        _ = s.reduce(.key(.enter))
+        _ = s.reduce(.detail(t))
+        _ = s.reduce(.key(.char("A")))
+        _ = s.reduce(.choices(.assignee, ["Dana Whitfield", "Ravi Patel"]))
+        let text = render(s, theme: .fallback).text
+        #expect(text.contains("Set assignee (now unassigned)") && !text.contains("#1"))
+    }
 }

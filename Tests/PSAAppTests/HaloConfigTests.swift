@@ -46,4 +46,24 @@ struct HaloConfigTests {
             of: #"client_secret = { env = "TAILSPIN_HALO_SECRET" }"#, with: "")
         #expect { try PSAConfig.parse(missing, file: "c.toml") } throws: { "\($0)".contains("needs client_secret") }
     }
+
+    @Test("tenant names the tenant to a configured auth_url; it reaches the settings")
+    func tenantKey() throws {
+        let text = Self.profile + "\nauth_url = \"https://login.tailspin.example/auth\"\ntenant = \"tailspin\"\n"
+        let p = try #require(try PSAConfig.parse(text, file: "config.toml").profiles.first)
+        #expect(p.authURL == "https://login.tailspin.example/auth" && p.tenant == "tailspin")
+    }
+
+    @Test("status --json says who the demo's HaloPSA tenant acts as (the token's id_token)")
+    func statusActingAs() async throws {
+        var settings = ConnectionSettings()
+        settings.demo = true
+        settings.vendor = .halo
+        let c = try await Connection.open(settings)
+        let status = await StatusReport.check(c, name: "halo", timeout: .seconds(20))
+        await c.close()
+        #expect(status.actingAs == "Dana Whitfield")
+        let json = try JSONSerialization.jsonObject(with: StatusReport.json([status])) as? [[String: Any]]
+        #expect(json?.first?["actingAs"] as? String == "Dana Whitfield")
+    }
 }

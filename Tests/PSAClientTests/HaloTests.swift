@@ -13,6 +13,11 @@ final class HaloScript: @unchecked Sendable {
     var expiresIn = 3600
     var authURL = "https://msp.halopsa.com/auth"
     var tokenAnswer: HTTPResult? = nil
+    var tenantID = "msp"
+    /// Answers by path, before anything else (a path not here gets the usual answer).
+    var extra: [String: HTTPResult] = [:]
+    /// Answers any request it knows, before everything else.
+    var route: (@Sendable (HTTPRequestSpec) -> HTTPResult?)? = nil
     var tickets: @Sendable (_ pageNo: Int, _ url: String) -> HTTPResult = { _, _ in
         RealShapesTests.json(#"{"record_count":0,"tickets":[]}"#)
     }
@@ -22,8 +27,10 @@ final class HaloScript: @unchecked Sendable {
         defer { lock.unlock() }
         let url = r.url
         let path = URL(string: url)?.path ?? ""
+        if let r = route?(r) { return r }
+        if let e = extra[path] { return e }
         if path.hasSuffix("/api/authinfo") {
-            return RealShapesTests.json(#"{"auth_url":"\#(authURL)","tenant_id":"msp"}"#)
+            return RealShapesTests.json(#"{"auth_url":"\#(authURL)","tenant_id":"\#(tenantID)"}"#)
         }
         if path.hasSuffix("/token") {
             if let t = tokenAnswer { return t }
@@ -45,6 +52,7 @@ final class HaloScript: @unchecked Sendable {
         case "/api/Team":
             return RealShapesTests.json(#"[{"id":1,"name":"1st Line Support"},{"id":2,"name":"Projects"}]"#)
         case "/api/TicketType", "/api/SLA": return RealShapesTests.json("[]")
+        case "/api/Outcome": return corpus("halo-outcomes.json")
         case "/api/Actions":
             return r.method == "GET" ? corpus("halo-actions.json") : RealShapesTests.json("[]", status: 201)
         case "/api/Tickets" where r.method == "POST": return RealShapesTests.json("[]", status: 201)
@@ -117,9 +125,9 @@ struct HaloTests {
         #expect(try HaloLookup.list(RealShapesTests.corpus("halo-priority.json")).map(\.id) == [1, 2, 3, 4])
         let actions = try HaloList<HaloAction>.decode(RealShapesTests.corpus("halo-actions.json"))
         #expect(actions.count == 3)
-        #expect(actions[0].isSystem && !actions[1].isSystem)
-        #expect(actions[1].display.isInternal && !actions[2].display.isInternal)
-        #expect(actions[1].display.kind == "Private Note")
+        #expect(actions[0].looksSystem && !actions[1].looksSystem)
+        #expect(actions[1].display(system: false).isInternal && !actions[2].display(system: false).isInternal)
+        #expect(actions[1].display(system: false).kind == "Private Note")
         #expect(try HaloList<HaloAgent>.decode(RealShapesTests.corpus("halo-agents.json")).last?.id == 8)
     }
 
@@ -158,7 +166,7 @@ struct HaloTests {
     @Test("the token is refreshed a minute before it ends, not before")
     func refreshBeforeExpiry() async throws {
         let script = HaloScript()
-        script.expiresIn = 120
+        script.expiresIn = 600
         let test = TestClock<Duration>()
         let clock = PSAClock(test, epoch: epoch)
         let transport = ScriptedTransport(clock: clock) { _, _, r in (script.answer(r), hold: .zero) }
@@ -167,7 +175,7 @@ struct HaloTests {
             client: client, instance: Self.instance,
             credentials: HaloCredentials(clientID: "app-id", clientSecret: Self.secret))
         try await api.prepare()
-        await test.advance(by: .seconds(50))
+        await test.advance(by: .seconds(530))
         _ = try await api.ticket(id: 4101)
         #expect(script.lock.withLock { script.tokens } == 1)
         await test.advance(by: .seconds(20))
@@ -320,6 +328,7 @@ struct HaloTests {
     @Test("a 429 pauses at least 30 s and the limit it names wins; self-hosted without a limit says so")
     func quota() async throws {
         let script = HaloScript()
+        script.authURL = "https://halo.msp.example/auth"  // self-hosted: its own auth server
         let first = OnceFlag()
         script.tickets = { _, _ in
             first.once()
