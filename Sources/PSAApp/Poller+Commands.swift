@@ -15,6 +15,7 @@ extension Poller {
     /// Carries out what the dashboard asked for.
     public func handle(_ command: Command) {
         let api = self.api, post = self.post, clock = self.clock
+        guard !stopped else { return }
         switch command {
         case .setServerFilter(let filter):
             serverFilter = filter
@@ -85,7 +86,7 @@ extension Poller {
         case .change(let id, let field, let label):
             // Once: an update is not idempotent, so a failure is reported, never retried here.
             // Then the ticket is read back once: what the server holds is what is shown.
-            track {
+            trackWrite {
                 do {
                     let (outcome, fresh) = try await api.changeAndConfirm(ticketID: id, field, to: label)
                     if let fresh { post(.detail(fresh)) }
@@ -117,7 +118,7 @@ extension Poller {
         case .attach(let id, let path, let visibility):
             // Once, like a change: a failed upload is reported, not sent again.
             let fileLimit = api.client.policy.attachmentFileLimit
-            track {
+            trackWrite {
                 let name = AttachmentFile.name(of: path)
                 do {
                     let file = try AttachmentFile.read(path, fileLimit: fileLimit)
@@ -133,7 +134,7 @@ extension Poller {
         case .addNote(let id, let text, let visibility, let draft):
             // Once: a note the server may have taken is never sent again. The draft goes only
             // when the server took it; on any failure it stays, and its path is shown.
-            track {
+            trackWrite {
                 do {
                     try await api.addNote(ticketID: id, text: text, visibility: visibility)
                     unlink(draft)  // the server took it: the draft is no longer needed

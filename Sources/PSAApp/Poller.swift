@@ -35,6 +35,10 @@ public actor Poller {
     var tasks: [UUID: Task<Void, Never>] = [:]
     var loops: [Task<Void, Never>] = []
     var pageTask: Task<Void, Never>?
+    /// The last write asked for (writes run one after another, in order).
+    var lastWrite: Task<Void, Never>?
+    /// After `stop()` no command starts anything (a note queued behind the quit is not sent).
+    var stopped = false
     /// What the server filters the list by (the dashboard's `F`), nil for every ticket.
     var serverFilter: ServerFilter?
 
@@ -81,6 +85,7 @@ public actor Poller {
     }
 
     public func stop() {
+        stopped = true
         pageTask?.cancel()
         tasks.values.forEach { $0.cancel() }
         loops.forEach { $0.cancel() }
@@ -98,6 +103,21 @@ public actor Poller {
     }
 
     func finished(_ id: UUID) { tasks[id] = nil }
+
+    /// Runs a write (a change, a note, an attachment) after every write asked for before it has
+    /// ended: two edits reach the server in the order they were made, each read back before the
+    /// next goes. `stop()` cancels the chain.
+    func trackWrite(_ work: @escaping @Sendable () async -> Void) {
+        let previous = lastWrite
+        let id = UUID()
+        let task = Task {
+            await previous?.value
+            if !Task.isCancelled { await work() }
+            self.finished(id)
+        }
+        tasks[id] = task
+        lastWrite = task
+    }
 
     func noteBackground() { budget.note(at: clock.now().seconds) }
 

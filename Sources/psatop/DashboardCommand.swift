@@ -96,22 +96,31 @@ struct DashboardCommand: AsyncParsableCommand {
             pollers.append(p)
         }
         let route = pollers
+        // One ordered queue from the screen to the pollers: commands are handled in the order
+        // they were made (a task per command could let a later edit overtake an earlier one, or
+        // a note run after the quit).
+        let (queue, queued) = AsyncStream<Command>.makeStream(bufferingPolicy: .unbounded)
+        let dispatcher = Task {
+            for await cmd in queue {
+                if case .forTenant(let i, let c) = cmd, route.indices.contains(i) {
+                    await route[i].handle(c)
+                } else if cmd == .quit {
+                    for p in route { await p.handle(.quit) }
+                } else {
+                    await route[0].handle(cmd)
+                }
+            }
+        }
+        defer {
+            queued.finish()
+            dispatcher.cancel()
+        }
         let exit: TerminalApp.Exit
         do {
             exit = try await TerminalApp.run(
                 state: state, theme: chosen, options: .init(color: !noColor, stderrPath: stderrLog, themes: cycle),
                 mailbox: mailbox, wallClock: { clock.wall() },
-                onCommand: { cmd in
-                    Task {
-                        if case .forTenant(let i, let c) = cmd, route.indices.contains(i) {
-                            await route[i].handle(c)
-                        } else if cmd == .quit {
-                            for p in route { await p.handle(.quit) }
-                        } else {
-                            await route[0].handle(cmd)
-                        }
-                    }
-                })
+                onCommand: { cmd in queued.yield(cmd) })
         } catch {
             Self.exitWithin(seconds: 3, code: 1)
             await requestLog?.finish()
