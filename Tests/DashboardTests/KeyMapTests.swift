@@ -166,7 +166,17 @@ struct KeyMapTests {
             default: #expect(!t.quit, "\(mode)")
             }
             var u = s
-            #expect(u.reduce(.key(.ctrl("c"))).contains(.quit), "\(mode): Ctrl-C quits everywhere")
+            if mode == .noteTyping {
+                // Typing a note: the first Ctrl-C keeps the note as a draft and asks; the second quits.
+                let first = u.reduce(.key(.ctrl("c")))
+                #expect(
+                    !u.quit && first == [.keepDraft(path: u.detail!.noteTyping!.path, text: u.detail!.noteTyping!.text)]
+                )
+                #expect(u.detail?.noteTyping?.interrupted == true)
+                #expect(u.reduce(.key(.ctrl("c"))).contains(.quit) && u.quit, "\(mode): a second Ctrl-C quits")
+            } else {
+                #expect(u.reduce(.key(.ctrl("c"))).contains(.quit), "\(mode): Ctrl-C quits everywhere")
+            }
         }
     }
 
