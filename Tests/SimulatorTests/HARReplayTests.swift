@@ -118,3 +118,31 @@ struct HARReplayTests {
         #expect(replay["matched"] as? Int == 1 && replay["unmatched"] as? Int == 1)
     }
 }
+
+@Suite("Replaying a broken recording")
+struct BrokenRecordingTests {
+    @Test(
+        "a recorded status outside 100–599 is refused when the file is read, naming the entry; waits are held to a minute"
+    )
+    func badStatus() throws {
+        func har(status: Int, wait: Double = 5) -> Data {
+            Data(
+                #"{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"http://x/api/v3/tickets","headers":[]},"response":{"status":\#(status),"headers":[],"content":{"text":"{}"}},"timings":{"wait":\#(wait)}}]}}"#
+                    .utf8)
+        }
+        for status in [1000, 42, 600] {
+            do {
+                _ = try HARReplay(data: har(status: status), name: "t.har")
+                Issue.record("status \(status) was taken")
+            } catch let e as HARReplay.Unreadable {
+                #expect(e.description.contains("entry 1") && e.description.contains("\(status)"), "\(e)")
+            }
+        }
+        // Positive control: an ordinary status is read.
+        _ = try HARReplay(data: har(status: 200))
+        let slow = try HARReplay(data: har(status: 200, wait: 1e12))
+        let a = try #require(
+            slow.answer(method: "GET", path: "/api/v3/tickets", query: "", body: Data(), origin: "http://y"))
+        #expect(a.wait <= 60)
+    }
+}
