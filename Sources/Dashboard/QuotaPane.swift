@@ -104,6 +104,8 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
                 text += ", resets in \(Format.seconds(reset.timeIntervalSince(s.now)))"
             }
             parts.append(text)
+            // A number held to a sane range is shown with what the server said.
+            if let said = sv.clamped { parts.append(said) }
             if let mine = s.ownLastMinute { parts.append("ours \(mine) in the last minute") }
         } else if let sv = q.server {
             parts.append(

@@ -137,7 +137,7 @@ public struct AteraAPI: TenantAPI {
         }
         let server = ServerRateLimit(
             limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at,
-            fresh: fresh)
+            fresh: fresh, clamped: h.clamped)
         if fresh, let limit = h.limit {
             return Quota(
                 used: max(own, limit - remaining), limit: limit, windowSeconds: 60, server: server, learned: learned)

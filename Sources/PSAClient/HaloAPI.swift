@@ -147,7 +147,8 @@ public struct HaloAPI: TenantAPI {
         guard let limit = await namedLimit() ?? limit ?? hostedLimit else { throw UnknownLimit(own: own) }
         if let (h, at, fresh) = await client.lastRateLimit(freshWithin: window), let remaining = h.remaining, fresh {
             let server = ServerRateLimit(
-                limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at)
+                limit: h.limit, remaining: remaining, resetAt: h.resetSeconds.map { at.addingTimeInterval($0) }, at: at,
+                clamped: h.clamped)
             let l = h.limit ?? limit
             return Quota(
                 used: max(own, l - remaining), limit: l, windowSeconds: Self.windowSeconds, server: server,

@@ -123,12 +123,16 @@ public struct ServerRateLimit: Sendable, Equatable, Codable {
     /// Younger than the server's window when read: the count is the server's. An older word is
     /// only shown as such (the count is then ours).
     public var fresh: Bool
-    public init(limit: Int?, remaining: Int?, resetAt: Date?, at: Date, fresh: Bool = true) {
+    /// What the server said that was out of any sane range and held to one ("the server's
+    /// rate-limit headers said window 1000000000 s (taken as 3600 s)"); nil when all was taken as sent.
+    public var clamped: String?
+    public init(limit: Int?, remaining: Int?, resetAt: Date?, at: Date, fresh: Bool = true, clamped: String? = nil) {
         self.limit = limit
         self.remaining = remaining
         self.resetAt = resetAt
         self.at = at
         self.fresh = fresh
+        self.clamped = clamped
     }
 }
 

@@ -167,6 +167,8 @@ struct LyingServerTests {
         #expect(h.windowSeconds == 3_600)
         #expect(h.resetSeconds == 3_600)
         #expect(h.clamped?.contains("1000000000") == true)
+        // What the server said is shown with the reading (the gauge prints it).
+        #expect(try await api.quota().server?.clamped?.contains("taken as 3600 s") == true)
         await server.stop()
     }
 }
