@@ -3,7 +3,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Pane snapshots")
+@Suite("Pane snapshots", .timeLimit(.minutes(5)))
 struct SnapshotTests {
     static let sizes = [(80, 24), (120, 40)]
 
