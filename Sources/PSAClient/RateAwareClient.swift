@@ -71,7 +71,9 @@ public actor RateAwareClient {
         self.clock = clock
         self.rng = SeededGenerator(seed: seed)
         self.budget = policy.retryBudget
-        self.secrets = secrets.filter { $0.count >= 4 }
+        // Each secret in every form it may travel in (percent-encoded in a form, escaped in JSON).
+        self.secrets = Array(Set(secrets.filter { $0.count >= 4 }.flatMap(SecretForms.all(of:))))
+            .sorted { $0.utf8.count > $1.utf8.count }
         self.windowGate = WindowGate(policy)
         self.governor = policy.ceiling.map { QuotaGovernor(ceiling: $0, timeScale: policy.timeScale) }
         self.detector = LatencyTierDetector(timeScale: policy.timeScale)
