@@ -474,7 +474,8 @@ extension EndToEnd {
             ])
             #expect(piped.status == 0, "\(piped.output)")
             // (Which of head and echo writes first is up to the scheduler.)
-            let lines = piped.output.split(separator: "\n").map(String.init)
+            // (The CSV ends its lines with CRLF, one Character in Swift: split on any line break.)
+            let lines = piped.output.split(whereSeparator: \.isNewline).map(String.init)
             #expect(
                 lines.filter { $0.hasPrefix("PSATOP-EXIT=") } == ["PSATOP-EXIT=0"],
                 "psatop's own status: \(piped.output)")
