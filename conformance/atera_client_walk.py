@@ -19,6 +19,7 @@ import atera_client
 from atera_client import models
 from atera_client.rest import ApiException
 from dateutil.parser import parse as parse_date
+from psatop_checks import ensure, nonempty  # checks that survive python -O
 
 host, key, expected = sys.argv[1], sys.argv[2], int(sys.argv[3])
 config = atera_client.Configuration()
@@ -70,35 +71,35 @@ def is_type(value, t):
 def check(obj, model_name, where):
     """`obj` (parsed JSON) against the model `model_name` of the client."""
     cls = getattr(models, model_name)
-    assert isinstance(obj, dict), f"{where}: {model_name} is not an object: {obj!r}"
+    ensure(isinstance(obj, dict), f"{where}: {model_name} is not an object: {obj!r}")
     by_json = {j: a for a, j in cls.attribute_map.items()}
     allowed = NEWER_SPEC.get(model_name, {})
     for k in obj:
-        assert k in by_json or k in allowed, f"{where}: field {k!r} is unknown to {model_name} and not in the newer spec"
+        ensure(k in by_json or k in allowed, f"{where}: field {k!r} is unknown to {model_name} and not in the newer spec")
     for attr, t in cls.swagger_types.items():
         j = cls.attribute_map[attr]
-        assert j in obj, f"{where}: {model_name}.{j} is missing"
+        ensure(j in obj, f"{where}: {model_name}.{j} is missing")
         v = obj[j]
         checked["fields"] += 1
         if v is None:
             continue
         if t.startswith("list["):
             inner = t[5:-1]
-            assert isinstance(v, list), f"{where}: {model_name}.{j} is not a list"
+            ensure(isinstance(v, list), f"{where}: {model_name}.{j} is not a list")
             for i, item in enumerate(v):
                 if hasattr(models, inner):
                     check(item, inner, f"{where}.{j}[{i}]")
                 else:
-                    assert is_type(item, inner), f"{where}: {model_name}.{j}[{i}] = {item!r} is not {inner}"
+                    ensure(is_type(item, inner), f"{where}: {model_name}.{j}[{i}] = {item!r} is not {inner}")
         elif hasattr(models, t):
             check(v, t, f"{where}.{j}")
         else:
-            assert is_type(v, t), f"{where}: {model_name}.{j} = {v!r} is not {t}"
+            ensure(is_type(v, t), f"{where}: {model_name}.{j} = {v!r} is not {t}")
     checked["objects"] += 1
 
 
 def raw(resp, status=200):
-    assert resp.status == status, (resp.status, resp.data[:300])
+    ensure(resp.status == status, (resp.status, resp.data[:300]))
     return json.loads(resp.data)
 
 
@@ -116,55 +117,55 @@ while True:
     result = tickets_api.ticket_get(page=page, items_in_page=50)
     check(raw(tickets_api.ticket_get(page=page, items_in_page=50, _preload_content=False)), "APIResultWrapperTicketQueryDTO", f"tickets p{page}")
     seen += [t.ticket_id for t in result.items]
-    assert result.total_item_count == expected, result.total_item_count
+    ensure(result.total_item_count == expected, result.total_item_count)
     if not result.next_link:
         break
     page += 1
-assert len(seen) == expected and len(set(seen)) == expected, (len(seen), len(set(seen)))
-assert page == result.total_pages, (page, result.total_pages)
+ensure(len(seen) == expected and len(set(seen)) == expected, (len(seen), len(set(seen))))
+ensure(page == result.total_pages, (page, result.total_pages))
 
 # One ticket and its comments.
 first = seen[0]
 one = tickets_api.ticket_get_0(first)
-assert one.ticket_id == first
+ensure(one.ticket_id == first)
 one_raw = raw(tickets_api.ticket_get_0(first, _preload_content=False))
 check(one_raw, "TicketQueryDTO", f"ticket {first}")
-assert "LastModified" not in one_raw, "Atera tickets have no LastModified"
+ensure("LastModified" not in one_raw, "Atera tickets have no LastModified")
 comments = tickets_api.ticket_get_comments(first, page=1, items_in_page=50)
 check(raw(tickets_api.ticket_get_comments(first, page=1, items_in_page=50, _preload_content=False)), "APIResultWrapperTicketCommentQueryDTO", "comments")
-assert comments.total_item_count == len(comments.items)
+ensure(comments.total_item_count == len(comments.items))
 
 before = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) - datetime.timedelta(seconds=2)
 
 # Create (201, ActionID a string), typed and raw; the create needs a title, a description and an end user.
 created = tickets_api.ticket_post(atera_client.CreateTicketDTO(
     ticket_title="Printer jams on tray 2", description="It jams every third page.", end_user_id=one.end_user_id))
-assert isinstance(created.action_id, str) and created.action_id.isdigit(), created.action_id
+ensure(isinstance(created.action_id, str) and created.action_id.isdigit(), created.action_id)
 new_id = int(created.action_id)
 r = tickets_api.ticket_post(atera_client.CreateTicketDTO(ticket_title="Second", description="x", end_user_email=one.end_user_email,
                                                          end_user_first_name="A", end_user_last_name="B"), _preload_content=False)
 body = raw(r, 201)
 check(body, "Result", "create")
-assert isinstance(body["ActionID"], str), body
+ensure(isinstance(body["ActionID"], str), body)
 try:
     tickets_api.ticket_post(atera_client.CreateTicketDTO(ticket_title="No end user", description="x"))
     raise AssertionError("a ticket without an end user was created")
 except ApiException as e:
-    assert e.status == 400 and json.loads(e.body).get("errors"), (e.status, e.body)
+    ensure(e.status == 400 and json.loads(e.body).get("errors"), (e.status, e.body))
 
 # Update with the generated model (POST /tickets/{id}), as a user of the client would.
 done = tickets_api.ticket_put_0(new_id, atera_client.UpdateTicketDTO(ticket_status="Pending"))
-assert isinstance(done.action_id, str), done.action_id
+ensure(isinstance(done.action_id, str), done.action_id)
 check(raw(tickets_api.ticket_put_0(first, atera_client.UpdateTicketDTO(ticket_status="Resolved"), _preload_content=False)), "Result", "update")
-assert tickets_api.ticket_get_0(new_id).ticket_status == "Pending"
-assert tickets_api.ticket_get_0(first).ticket_status == "Resolved"
+ensure(tickets_api.ticket_get_0(new_id).ticket_status == "Pending")
+ensure(tickets_api.ticket_get_0(first).ticket_status == "Resolved")
 
 # A technician's comment (not in 1.1.0's API classes: the client's generic caller).
 tech = one.technician_contact_id
 check(call("POST", f"/api/v3/tickets/{new_id}/comments",
            body={"CommentText": "On my way.", "TechnicianCommentDetails": {"TechnicianId": tech, "IsInternal": False}}), "Result", "comment")
 after = tickets_api.ticket_get_0(new_id)
-assert after.last_technician_comment == "On my way." and after.last_technician_comment_timestamp is not None, after
+ensure(after.last_technician_comment == "On my way." and after.last_technician_comment_timestamp is not None, after)
 
 # What changed since before: the created, updated and commented tickets; without includeComments
 # the comment texts are null (the default is false), with it they are there.
@@ -173,23 +174,25 @@ while True:
     env = call("GET", "/api/v3/tickets/lastmodified", query=[("date", before.isoformat(timespec="seconds")), ("page", p), ("itemsInPage", 50)])
     check(env, "APIResultWrapperTicketQueryDTO", f"lastmodified p{p}")
     changed_ids += [t["TicketID"] for t in env["items"]]
-    assert all(t["LastTechnicianComment"] is None and t["FirstComment"] is None for t in env["items"]), "comments without includeComments"
+    ensure(all(t["LastTechnicianComment"] is None and t["FirstComment"] is None
+               for t in nonempty(env["items"], f"lastmodified page {p}")), "comments without includeComments")
     if not env["nextLink"]:
         break
     p += 1
-assert {first, new_id} <= set(changed_ids), changed_ids
+ensure({first, new_id} <= set(changed_ids), changed_ids)
 full = call("GET", "/api/v3/tickets/lastmodified", query=[("date", before.isoformat(timespec="seconds")), ("includeComments", "true"), ("itemsInPage", 50)])
-assert any(t["LastTechnicianComment"] == "On my way." for t in full["items"]), full["items"]
+ensure(any(t["LastTechnicianComment"] == "On my way." for t in full["items"]), full["items"])
 
 # Resolved and closed tickets (no date parameter).
 status_env = tickets_api.ticket_track_status_modified(page=1, items_in_page=50)
-assert status_env.items and all(t.ticket_status in ("Resolved", "Closed") for t in status_env.items)
+ensure(status_env.items and all(t.ticket_status in ("Resolved", "Closed") for t in status_env.items))
 check(raw(tickets_api.ticket_track_status_modified(page=1, items_in_page=50, _preload_content=False)), "APIResultWrapperTicketQueryDTO", "statusmodified")
 nocomments = call("GET", "/api/v3/tickets/noComments", query=[("itemsInPage", 50)])
 check(nocomments, "APIResultWrapperTicketQueryDTO", "noComments")
-assert all(t["LastTechnicianCommentTimestamp"] is None for t in nocomments["items"])
+ensure(all(t["LastTechnicianCommentTimestamp"] is None for t in nonempty(nocomments["items"], "noComments")))
 attachments = call("GET", f"/api/v3/tickets/{seen[0] if seen[0] % 5 == 0 else 1005}/attachments")
-assert isinstance(attachments, list) and all(isinstance(u, str) and u.startswith("https://") for u in attachments), attachments
+ensure(isinstance(attachments, list), attachments)
+ensure(all(isinstance(u, str) and u.startswith("https://") for u in nonempty(attachments, "attachments")), attachments)
 
 
 def walk(fetch, model, what):
@@ -207,8 +210,8 @@ customers = walk(atera_client.CustomerApi(client).customer_get, "APIResultWrappe
 contacts = walk(atera_client.ContactApi(client).contact_get, "APIResultWrapperContactQueryDTO", "contacts")
 alerts = walk(atera_client.AlertApi(client).alert_get, "APIResultWrapperAlertQueryDTO", "alerts")
 typed = atera_client.AlertApi(client).alert_get(page=1, items_in_page=50)
-assert typed.items and all(a.severity in ("Information", "Warning", "Critical") for a in typed.items)
-assert customers and contacts and alerts
+ensure(typed.items and all(a.severity in ("Information", "Warning", "Critical") for a in typed.items))
+ensure(customers and contacts and alerts)
 print(f"atera-client: {len(seen)} tickets over {page} pages, {len(comments.items)} comments on ticket {first}; "
       f"created {new_id} (ActionID {created.action_id!r}), updated, commented; lastmodified {len(changed_ids)}, "
       f"statusmodified {status_env.total_item_count}, noComments {nocomments['totalItemCount']}; "

@@ -13,12 +13,19 @@
 #    in the harness points it at the twin, its code unchanged): token, list, get, update, actions;
 #  - a plain HaloPSA walker (python requests, written from the OpenAPI document): authinfo, the
 #    token at the discovered URL, and every ticket past the 100-row page cap.
-# Everything is pinned (conformance/requirements.txt: both clients and all their dependencies)
+# Everything is pinned with its sha256 (conformance/requirements.txt: the clients and all their
+# dependencies; pip --require-hashes, wheels only)
 # and installed into a throwaway virtualenv. Usage: bash conformance/run.sh [path/to/psatop]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-.build/debug/psatop}"
 [ -x "$bin" ] || { echo "conformance: $bin not built (swift build first)" >&2; exit 1; }
+
+# A check must hold under python -O too, which strips `assert`: the scripts use ensure() instead.
+if grep -nE '^\s*assert\b' conformance/*.py >&2; then
+    echo "conformance: a bare assert above (python -O strips it): use psatop_checks.ensure()" >&2
+    exit 1
+fi
 
 venv="$(mktemp -d /tmp/psatop-conformance.XXXXXX)"
 pids=()
@@ -29,7 +36,7 @@ if ! python3 -m venv "$venv/env" 2>/dev/null; then
     apt-get install -y python3-venv >/dev/null
     python3 -m venv "$venv/env"
 fi
-"$venv/env/bin/pip" install --quiet --disable-pip-version-check -r conformance/requirements.txt
+"$venv/env/bin/pip" install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r conformance/requirements.txt
 
 # Starts a simulator with the given options; sets autotask, atera, user, secret, code, key.
 start() {

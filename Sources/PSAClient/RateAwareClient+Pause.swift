@@ -54,6 +54,10 @@ extension RateAwareClient {
         return .probe
     }
 
+    /// Callers waiting for a suspension's probe to settle (for tests: a cancel that lands before
+    /// a caller queued proves nothing about the queue).
+    public var queuedForProbe: Int { probeWaiters.count }
+
     /// A cancelled caller leaves the probe queue at once instead of waking later and sending.
     func cancelProbeWait(_ id: UUID) {
         guard let i = probeWaiters.firstIndex(where: { $0.id == id }) else { return }

@@ -3,7 +3,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Changing a ticket's status or priority")
+@Suite("Changing a ticket's status or priority", .timeLimit(.minutes(5)))
 struct EditTests {
     /// The list with ticket 7002 open in full.
     func opened() -> DashboardState { openedDetail() }

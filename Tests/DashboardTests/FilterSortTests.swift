@@ -3,7 +3,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Filter and sort")
+@Suite("Filter and sort", .timeLimit(.minutes(5)))
 struct FilterSortTests {
     func state(tickets n: Int = 40, next: PageCursor? = nil, total: Int? = nil) -> DashboardState {
         var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 120, height: 40)

@@ -5,7 +5,7 @@ import Testing
 
 /// A HaloPSA tenant on the same panes: the Dashboard reads only `Vendor`'s properties, so the
 /// gauge, the trend and the forecast speak of the rolling 5-minute window by themselves.
-@Suite("HaloPSA snapshots")
+@Suite("HaloPSA snapshots", .timeLimit(.minutes(5)))
 struct HaloSnapshotTests {
     static func haloState(width: Int, height: Int) -> DashboardState {
         var s = DashboardState(

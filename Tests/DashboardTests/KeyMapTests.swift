@@ -4,7 +4,7 @@ import PSACore
 import Testing
 
 /// The key tables (KeyTables.swift) drive the handler, the footer and the help: checked both ways.
-@Suite("One key table per mode")
+@Suite("One key table per mode", .timeLimit(.minutes(5)))
 struct KeyMapTests {
     static let helpActions = Set(KeyMap.helpRows.flatMap(\.actions))
 
@@ -204,6 +204,8 @@ struct KeyMapTests {
         out[.filteredList]?.selected = min(1, max(0, shown - 1))
         out[.log]?.logSelected = 2
         out[.request]?.logSelected = 2
+        // (A short screen: the exchange is longer than it, so every scroll key has room.)
+        _ = out[.request]?.reduce(.resize(width: 200, height: 14))
         out[.request]?.requestScroll = 2
         out[.detail]?.detail?.scroll = 3
         out[.picker]?.detail?.edit?.selected = 1
@@ -219,9 +221,18 @@ struct KeyMapTests {
         return out
     }
 
-    @Test("every bound key acts where it is bound: a command, or a change of state")
+    /// What a key did: the commands it sent and the state it left.
+    struct Effect: Equatable {
+        var commands: [Command]
+        var state: DashboardState
+    }
+
+    @Test(
+        "every bound key acts where it is bound, and does its own action: keys of one action act alike, keys of two differ"
+    )
     func everyBindingActs() async {
         for (mode, s) in Self.busyStates() {
+            var byAction: [(action: KeyAction, key: Key, effect: Effect)] = []
             for b in KeyMap.of(mode).bindings {
                 // The tenant keys need several tenants (the overview tests press them).
                 if b.action == .nextTenant || b.action == .pickTenant { continue }
@@ -230,9 +241,41 @@ struct KeyMapTests {
                     var t = s
                     let commands = t.reduce(.key(key))
                     #expect(!commands.isEmpty || t != s, "\(mode): \(key) (\(b.action)) did nothing")
+                    byAction.append((b.action, key, Effect(commands: commands, state: t)))
+                }
+            }
+            // Any change would pass the check above; a key wired to another action of its mode
+            // does not pass these: it acts like that action's keys, and unlike its own action's.
+            for (i, a) in byAction.enumerated() {
+                for b in byAction[(i + 1)...] {
+                    if a.action == b.action, a.action != .type {  // (typed keys insert themselves)
+                        #expect(
+                            a.effect == b.effect,
+                            "\(mode): \(a.key) and \(b.key) are both \(a.action) but act differently")
+                    } else if !Self.alike(mode, a.action, b.action) {
+                        #expect(a.effect != b.effect, "\(mode): \(a.key) (\(a.action)) acts as \(b.key) (\(b.action))")
+                    }
                 }
             }
         }
+    }
+
+    /// Actions that may act alike at an edge: moves the same way (j and G both reach the end of
+    /// a short list), the two pane keys when there are two panes, the two erasers on one word.
+    /// A move down and a move up never may: that is what a swapped wiring would look like.
+    static func family(_ a: KeyAction) -> String? {
+        switch a {
+        case .down, .pageDown, .halfDown, .last: return "toward the end"
+        case .up, .pageUp, .halfUp, .first: return "toward the start"
+        case .nextPane, .previousPane: return "panes"
+        case .eraseAll, .eraseWord: return "erase"
+        case .nextChoice, .previousChoice: return "choices"
+        default: return nil
+        }
+    }
+
+    static func alike(_ mode: Mode, _ a: KeyAction, _ b: KeyAction) -> Bool {
+        family(a) != nil && family(a) == family(b)
     }
 
     @Test("the tables as a golden text: a key added, moved or dropped is a change someone reviewed")

@@ -3,7 +3,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("The gauge shows a limit learned from 429s")
+@Suite("The gauge shows a limit learned from 429s", .timeLimit(.minutes(5)))
 struct LearnedLimitTests {
     @Test("Atera's gauge says what 429s without headers taught, before the count's own words")
     func learnedOnGauge() {

@@ -3,7 +3,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Adding a note from a ticket")
+@Suite("Adding a note from a ticket", .timeLimit(.minutes(5)))
 struct NoteTests {
     func opened() -> DashboardState { openedDetail() }
 
@@ -81,7 +81,7 @@ struct NoteTests {
     }
 }
 
-@Suite("My tickets")
+@Suite("My tickets", .timeLimit(.minutes(5)))
 struct MineTests {
     @Test(
         "m toggles who:me once me is known; matches by the vendor's id, else the e-mail, else the name; unknown me is said"

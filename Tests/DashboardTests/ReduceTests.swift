@@ -3,7 +3,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Dashboard reduce")
+@Suite("Dashboard reduce", .timeLimit(.minutes(5)))
 struct ReduceTests {
     func state(tickets n: Int = 40, next: PageCursor? = .afterID(7_039)) -> DashboardState {
         var s = DashboardState(vendor: .autotask, tenant: "t", now: fixedNow, width: 80, height: 24)

@@ -24,7 +24,7 @@ func slaTickets() -> [Ticket] {
     return t
 }
 
-@Suite("SLA clocks")
+@Suite("SLA clocks", .timeLimit(.minutes(5)))
 struct SLATests {
     @Test("stage states: breached only when a deadline passed unmet; met late is not breached now")
     func states() throws {
@@ -127,7 +127,7 @@ struct SLATests {
     }
 }
 
-@Suite("Alerts pane")
+@Suite("Alerts pane", .timeLimit(.minutes(5)))
 struct AlertsPaneTests {
     static let alerts = [
         Alert(
@@ -175,7 +175,7 @@ struct AlertsPaneTests {
     }
 }
 
-@Suite("Notifications (--notify)")
+@Suite("Notifications (--notify)", .timeLimit(.minutes(5)))
 struct NotifyTests {
     @Test(
         "a tier entered, a suspension, tickets newly breaching: one notification each, at most one a minute per kind; none without --notify"

@@ -3,7 +3,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Saving a ticket's attachment (w)")
+@Suite("Saving a ticket's attachment (w)", .timeLimit(.minutes(5)))
 struct SaveAttachmentTests {
     static let files = [
         TicketAttachment(

@@ -2,7 +2,7 @@ import Testing
 
 @testable import psatop
 
-@Suite("Errors on stderr")
+@Suite("Errors on stderr", .timeLimit(.minutes(15)))
 struct FailureTextTests {
     @Test(
         "fail() writes server text sanitized: no escape sequence or control character reaches the terminal; line breaks stay"

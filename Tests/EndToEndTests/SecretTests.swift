@@ -6,7 +6,7 @@ import Testing
 #endif
 
 extension EndToEnd {
-    @Suite("Secrets never show", .serialized)
+    @Suite("Secrets never show", .serialized, .timeLimit(.minutes(15)))
     struct SecretTests {
         /// The simulator's own credentials, given to psatop the way a user would (environment, secret files).
         static let secret = "demo-secret-not-real", code = "DEMO-INTEGRATION-CODE", ateraKey = "demo-atera-key-not-real"
@@ -94,11 +94,26 @@ extension EndToEnd {
             }
             try await t.waitFor("Tickets 1/")
             seen.append(("screen: list", try t.screen()))
-            if let pid = try t.programPID() {
-                let argv = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-                #expect(!argv.isEmpty)
-                seen.append(("argv", argv.replacingOccurrences(of: "\0", with: " ")))
-                seen.append(("ps", try spawn(["/bin/ps", "-o", "args=", "-p", String(pid)]).output))
+            // The running psatop: without its pid the argv and ps greps would be skipped, so none is a failure.
+            let pid = try #require(try t.programPID(), "no psatop under the pane's shell")
+            let argv = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
+            #expect(argv.hasPrefix(bin + "\0"), "pid \(pid) is not psatop: \(argv)")
+            seen.append(("argv", argv.replacingOccurrences(of: "\0", with: " ")))
+            let ps = try spawn(["/bin/ps", "-o", "args=", "-p", String(pid)]).output
+            #expect(ps.contains(bin), "\(ps)")
+            seen.append(("ps", ps))
+            // No core dump of the running binary (not of this test process): its core limit is 0, soft and hard.
+            let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+            #expect(
+                core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2).map(String.init) == [
+                    "0", "0",
+                ], "\(core)")
+            // Not dumpable: the kernel then gives its /proc entries to root. (A root runner cannot tell
+            // that apart; there LocalHygieneTests' in-process check stands alone.)
+            if getuid() != 0 {
+                var st = stat()
+                #expect(stat("/proc/\(pid)", &st) == 0 && st.st_uid == 0, "psatop \(pid) is dumpable")
             }
             try t.keys("Tab")
             try await t.waitFor("Tab tickets")
@@ -141,7 +156,7 @@ extension EndToEnd {
             #expect(stderrLog.contains("ThresholdInformation"), "the --stderr-log file has no request line")
             seen.append(("stderr log", stderrLog))
 
-            #expect(seen.count >= 18)
+            #expect(seen.filter { $0.0 != "screen: list error" }.count == 20, "\(seen.map(\.0))")
             // The grep itself works: the simulator prints its own (test-only) credentials at start.
             #expect(Self.leaks((try? String(contentsOfFile: sim.log, encoding: .utf8)) ?? "").count == 3)
             for (what, text) in seen {
@@ -151,6 +166,74 @@ extension EndToEnd {
             let all = seen.map(\.1).joined(separator: "\n")
             #expect(all.contains("bad credentials") || all.contains("401"))
             #expect(all.contains("group or others can read it"))
+        }
+
+        /// Hostile values for every credential of every vendor: URL, form and JSON metacharacters.
+        /// Each starts with a marker no other text holds, so any form of it (raw, percent-encoded,
+        /// JSON- or Swift-escaped), whole or in part, is found by the marker.
+        static let hostile = [
+            "AUTOTASK_SECRET": #"atS3cret+b/c=d&e%f"g\"#, "AUTOTASK_INTEGRATION_CODE": #"atC0de+b/c=d&e%f"g\"#,
+            "ATERA_API_KEY": #"atK3y+b/c=d&e%f"g\"#, "HALO_CLIENT_SECRET": #"h4loS3cret+b/c=d&e%f"g\"#,
+        ]
+        static let markers = ["atS3cret", "atC0de", "atK3y", "h4loS3cret"]
+
+        @Test(
+            "hostile secrets of every vendor (Autotask, Atera, HaloPSA) appear in no form in output, -v, errors or recordings"
+        )
+        func hostileEveryVendor() async throws {
+            let bin = try psatopBinary()
+            let sim = try SimServer(bin)
+            defer { sim.stop() }
+            let dir = NSTemporaryDirectory() + "psatop-hostile-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            // Given through env(1), not a shell: the values reach psatop byte for byte.
+            let env =
+                ["/usr/bin/env", "AUTOTASK_USERNAME=api-user@demo.example", "HALO_CLIENT_ID=demo-halo-client"]
+                + Self.hostile.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            var seen: [(String, String)] = []
+            for (vendor, url) in [("autotask", sim.autotaskURL), ("atera", sim.ateraURL), ("halo", sim.haloURL)] {
+                let har = "\(dir)/\(vendor).har"
+                for args in [
+                    ["tickets", "--all", "--json", "-v", "--record", har],
+                    ["status", "-v"], ["status", "--json"],
+                ] {
+                    let r = try spawn(env + [bin] + args + ["--vendor", vendor, "--base-url", url])
+                    // The wrong credentials were refused (the error path ran), and said so.
+                    #expect(r.status != 0, "\(vendor) \(args): \(r.output)")
+                    seen.append(("\(vendor) \(args.joined(separator: " "))", r.output))
+                }
+                let recording = try String(contentsOfFile: har, encoding: .utf8)
+                // The recording holds the refused exchange (its request went out), so the grep reads something.
+                #expect(recording.contains("\"entries\""), "\(vendor): \(recording.prefix(300))")
+                #expect(recording.contains("\"status\":40"), "\(vendor): no refusal recorded")
+                seen.append(("\(vendor) recording", recording))
+            }
+            // The bearer token: a run with the twin's own credentials gets one ("halo-sim.…") and
+            // uses it; neither it nor the client secret may show, in the output, -v or the recording.
+            let okHar = "\(dir)/halo-ok.har"
+            let ok = try spawn([
+                "/usr/bin/env", "HALO_CLIENT_ID=demo-halo-client", "HALO_CLIENT_SECRET=demo-halo-secret-not-real", bin,
+                "tickets", "--all", "--json", "-v", "--record", okHar, "--vendor", "halo", "--base-url", sim.haloURL,
+            ])
+            #expect(ok.status == 0, "\(ok.output.suffix(500))")
+            let okRecording = try String(contentsOfFile: okHar, encoding: .utf8)
+            #expect(okRecording.contains(#"{"name":"Authorization","value":"[redacted]"}"#), "no bearer was sent")
+            for text in [ok.output, okRecording] {
+                #expect(
+                    !text.contains("halo-sim.") && !text.contains("demo-halo-secret-not-real"), "\(text.prefix(2_000))")
+            }
+            // The Halo token form (the secret percent-encoded in it) is in the recording: the grep
+            // below reads it. (Its field names are scrubbed with the rest of the text.)
+            let halo = try #require(seen.first { $0.0 == "halo recording" }?.1)
+            #expect(
+                halo.contains("/identity/token") && halo.contains(#""mimeType":"application/x-www-form-urlencoded""#),
+                "\(halo)")
+            #expect(seen.count == 12)
+            for (what, text) in seen {
+                let found = Self.markers.filter { text.contains($0) }
+                #expect(found.isEmpty, "\(what) shows \(found):\n\(text.prefix(3_000))")
+            }
         }
     }
 }

@@ -26,6 +26,19 @@ func childActions(_ actions: inout posix_spawn_file_actions_t) {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
 }
 
+/// Every signal at its default action and none blocked in the child, as a shell gives a
+/// program. The test runner ignores or blocks some (SIGABRT was seen ignored here) and a child
+/// inherits that: an aborting child then went on and exited 0.
+func defaultSignals(_ attr: inout posix_spawnattr_t, flags: Int32 = 0) {
+    var all = sigset_t()
+    sigfillset(&all)
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigdefault(&attr, &all)
+    posix_spawnattr_setsigmask(&attr, &none)
+    posix_spawnattr_setflags(&attr, Int16(flags | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+}
+
 /// glibc's `posix_spawn_file_actions_addclosefrom_np` and `pipe2` (2.34+), which Swift's Glibc
 /// module leaves out (they need _GNU_SOURCE): looked up by name.
 func addCloseFrom(_ actions: inout posix_spawn_file_actions_t, _ low: Int32) throws {
@@ -67,8 +80,8 @@ func spawn(_ argv: [String], capture: Bool = true, seconds: Double = 120) throws
     var attr = posix_spawnattr_t()
     posix_spawnattr_init(&attr)
     defer { posix_spawnattr_destroy(&attr) }
-    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP))
     posix_spawnattr_setpgroup(&attr, 0)
+    defaultSignals(&attr, flags: POSIX_SPAWN_SETPGROUP)
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cargs, environ)
     if capture { close(fds[1]) }
@@ -111,13 +124,23 @@ func spawn(_ argv: [String], capture: Bool = true, seconds: Double = 120) throws
     if timedOut {
         throw SpawnTimedOut(argv: argv, seconds: seconds, output: String(decoding: output, as: UTF8.self))
     }
-    return ((status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
+    return (exitCode(waitStatus: status), String(decoding: output, as: UTF8.self))
+}
+
+/// A shell's `$?` for a wait status: the exit code of a child that exited, 128 + the signal of
+/// one that a signal ended (a Swift trap, SIGSEGV, SIGABRT). Reading only the exit byte, as this
+/// helper once did, made a crashed psatop read as exit 0 and pass every `status == 0` check.
+func exitCode(waitStatus status: Int32) -> Int32 {
+    let signal = status & 0x7F
+    if signal == 0 { return (status >> 8) & 0xFF }  // WIFEXITED
+    if signal != 0x7F { return 128 + signal }  // WIFSIGNALED (0x7F is stopped, never asked for here)
+    return 128 + ((status >> 8) & 0xFF)
 }
 
 /// The suites that run the real binary, one at a time: they start long-lived children (tmux
 /// servers, a simulator) that must not overlap another suite's pipes, and a spawn still blocks
 /// a thread of the test runner's small pool while its child runs (their waits are awaited).
-@Suite("End to end: the real binary", .serialized)
+@Suite("End to end: the real binary", .serialized, .timeLimit(.minutes(15)))
 struct EndToEnd {}
 
 /// The psatop binary SwiftPM built next to this test bundle.
@@ -150,7 +173,11 @@ final class SimServer {
         var cargs = argv.map { strdup($0) } + [nil]
         defer { cargs.forEach { free($0) } }
         var p: pid_t = 0
-        guard posix_spawn(&p, bin, &actions, nil, &cargs, environ) == 0 else { throw SpawnFailed(errno: errno) }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        defaultSignals(&attr)
+        guard posix_spawn(&p, bin, &actions, &attr, &cargs, environ) == 0 else { throw SpawnFailed(errno: errno) }
         pid = p
         var found: Int? = nil
         let deadline = Date().addingTimeInterval(20)
@@ -171,6 +198,7 @@ final class SimServer {
 
     var autotaskURL: String { "http://127.0.0.1:\(port)/ATServicesRest/V1.0" }
     var ateraURL: String { "http://127.0.0.1:\(port)/api/v3" }
+    var haloURL: String { "http://127.0.0.1:\(port)/halo" }
 
     /// SIGTERM, then SIGKILL if it has not ended within 10 s: a test never waits on it for good.
     func stop() {

@@ -10,6 +10,17 @@ final class Tmux {
     let socket = "psatop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let session = "e2e"
 
+    /// Every tmux suite's set-up: tmux must be there (a missing tmux fails the suite, never skips it).
+    static func requireInstalled() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            throw CocoaError(
+                .fileNoSuchFile,
+                userInfo: [
+                    NSLocalizedDescriptionKey: "tmux is required for the end-to-end tests (apt-get install tmux)"
+                ])
+        }
+    }
+
     /// Runs a tmux command and returns what it printed.
     @discardableResult
     func run(_ args: [String], capture: Bool = true) throws -> String {
@@ -18,6 +29,9 @@ final class Tmux {
     }
 
     func start(width: Int, height: Int) async throws {
+        // The server, its shell and psatop inherit this: a 0600 check must not pass by the
+        // runner's umask (077 would make every new file 0600 whatever psatop asked for).
+        umask(0o022)
         try run(
             [
                 "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",

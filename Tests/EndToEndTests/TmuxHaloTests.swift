@@ -3,17 +3,9 @@ import Testing
 
 extension EndToEnd {
     /// `psatop --demo --vendor halo`: the HaloPSA twin through the same panes.
-    @Suite("psatop --demo --vendor halo under tmux", .serialized)
+    @Suite("psatop --demo --vendor halo under tmux", .serialized, .timeLimit(.minutes(15)))
     struct TmuxHaloTests {
-        init() throws {
-            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
-                throw CocoaError(
-                    .fileNoSuchFile,
-                    userInfo: [
-                        NSLocalizedDescriptionKey: "tmux is required for the end-to-end tests (apt-get install tmux)"
-                    ])
-            }
-        }
+        init() throws { try Tmux.requireInstalled() }
 
         @Test(
             "the 5-minute gauge, tickets past 100 with their SLA column, the log; a status change lands; q restores the shell"

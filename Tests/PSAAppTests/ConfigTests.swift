@@ -3,7 +3,7 @@ import PSAApp
 import PSAClient
 import Testing
 
-@Suite("Config file and profiles")
+@Suite("Config file and profiles", .timeLimit(.minutes(10)))
 struct ConfigTests {
     static let good = """
         # psatop profiles

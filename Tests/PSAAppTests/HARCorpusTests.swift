@@ -10,7 +10,7 @@ import Testing
 /// later real scrubbed recordings): each answer through its decoder, the whole file replayed by
 /// the simulator (`--replay-only`) and walked by the client as `tickets --all` walks, and the
 /// tickets it gives shown by the dashboard.
-@Suite("HAR corpus", .serialized)
+@Suite("HAR corpus", .serialized, .timeLimit(.minutes(10)))
 struct HARCorpusTests {
     static var dir: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -45,28 +45,57 @@ struct HARCorpusTests {
         }
     }
 
-    /// Decodes an answer with the decoder its path calls for; false when no decoder is for it.
+    /// The answer's JSON as a generic tree, to hold the decoders' values against.
+    static func raw(_ x: Exchange) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: x.body) as? [String: Any], "\(x.path)")
+    }
+
+    /// `items`' values of `key` in the raw answer, as the decoders' types.
+    static func rawItems(_ x: Exchange, _ key: String) throws -> [Int64?] {
+        let items = try #require(try raw(x)["items"] as? [[String: Any]], "\(x.path): no items")
+        return items.map { ($0[key] as? NSNumber)?.int64Value }
+    }
+
+    static func rawStrings(_ x: Exchange, _ key: String) throws -> [String?] {
+        let items = try #require(try raw(x)["items"] as? [[String: Any]], "\(x.path): no items")
+        return items.map { $0[key] as? String }
+    }
+
+    /// Decodes an answer with the decoder its path calls for and holds what it read against the
+    /// raw JSON (ids, names, counts: not only "it did not throw"); false when no decoder is for it.
     static func decode(_ x: Exchange) throws -> Bool {
         let d = JSONDecoder()
         let p = x.path
         if p.hasSuffix("/zoneinformation") {
-            _ = try d.decode(ZoneInformation.self, from: x.body)
+            let z = try d.decode(ZoneInformation.self, from: x.body)
+            #expect(z.url == (try raw(x)["url"] as? String) && !z.url.isEmpty)
         } else if p.hasSuffix("/entityinformation/fields") {
-            _ = try d.decode(EntityFields.self, from: x.body)
+            let names = try d.decode(EntityFields.self, from: x.body).fields.map(\.name)
+            let rawNames = (try raw(x)["fields"] as? [[String: Any]])?.map { $0["name"] as? String }
+            #expect(!names.isEmpty && rawNames == names.map { Optional($0) })
         } else if p.hasSuffix("/query/count") {
-            _ = try d.decode(AutotaskCountResponse.self, from: x.body)
+            let n = try d.decode(AutotaskCountResponse.self, from: x.body).queryCount
+            #expect(n == (try raw(x)["queryCount"] as? Int))
         } else if p.hasSuffix("/tickets/query") {
-            _ = try d.decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body)
+            let items = try d.decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body).items
+            #expect(items.map { Optional($0.id) } == (try rawItems(x, "id")))
+            #expect(items.map(\.title) == (try rawStrings(x, "title")))
         } else if p.hasSuffix("/companies/query") {
-            _ = try d.decode(AutotaskQueryResponse<AutotaskCompany>.self, from: x.body)
+            let items = try d.decode(AutotaskQueryResponse<AutotaskCompany>.self, from: x.body).items
+            #expect(items.map { Optional($0.id) } == (try rawItems(x, "id")))
+            #expect(items.map(\.companyName) == (try rawStrings(x, "companyName")))
         } else if p.hasSuffix("/ticketnotes/query") {
-            _ = try d.decode(AutotaskQueryResponse<AutotaskTicketNote>.self, from: x.body)
+            let items = try d.decode(AutotaskQueryResponse<AutotaskTicketNote>.self, from: x.body).items
+            #expect(items.map { Optional($0.id) } == (try rawItems(x, "id")))
         } else if p.hasSuffix("/comments") {
-            _ = try d.decode(AteraEnvelope<AteraComment>.self, from: x.body)
+            let items = try d.decode(AteraEnvelope<AteraComment>.self, from: x.body).items
+            #expect(items.map(\.Comment) == (try rawStrings(x, "Comment")))
         } else if p.hasSuffix("/api/v3/tickets") {
-            _ = try d.decode(AteraEnvelope<AteraTicket>.self, from: x.body)
+            let items = try d.decode(AteraEnvelope<AteraTicket>.self, from: x.body).items
+            #expect(items.map { Optional($0.TicketID) } == (try rawItems(x, "TicketID")))
+            #expect(items.map(\.TicketTitle) == (try rawStrings(x, "TicketTitle")))
         } else if p.hasSuffix("/thresholdinformation") {
-            _ = try #require(try JSONSerialization.jsonObject(with: x.body) as? [String: Any])
+            #expect(try raw(x)["externalRequestThreshold"] is Int)
         } else {
             return false
         }
@@ -101,7 +130,9 @@ struct HARCorpusTests {
                 Issue.record("\(name) \(x.method) \(x.path): \(error)")
             }
         }
-        #expect(decoded > 0)
+        // Every answer but the lookups the walk makes on the side (resources) went through a decoder.
+        let answered = list.filter { $0.status == 200 && !$0.path.hasSuffix("/resources/query") }
+        #expect(decoded > 0 && decoded == answered.count, "\(answered.map(\.path))")
     }
 
     @Test(

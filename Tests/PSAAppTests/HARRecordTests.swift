@@ -9,7 +9,7 @@ import Testing
     import Glibc
 #endif
 
-@Suite("HAR recording", .serialized)
+@Suite("HAR recording", .serialized, .timeLimit(.minutes(10)))
 struct HARRecordTests {
     static func tempPath(_ tag: String) throws -> String {
         let dir = NSTemporaryDirectory() + "psatop-har-\(tag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -27,6 +27,7 @@ struct HARRecordTests {
         "The file is valid HAR after every entry, created 0600, never over an existing file or through a link without --force"
     )
     func fileSafety() throws {
+        umask(0o022)  // the 0600 below is the recorder's doing, not the runner's umask
         let path = try Self.tempPath("file")
         let file = try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "test")
         var st = stat()
@@ -78,25 +79,27 @@ struct HARRecordTests {
         let path = try Self.tempPath("redact")
         let file = try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "t")
         let rec = HARRecorder(file: file, scrubber: nil) { _ in }
-        let secret = "s3cr3t-value", code = "INTEGRATION-CODE-1"
-        let redact: @Sendable (String) -> String = {
-            $0.replacingOccurrences(of: secret, with: "[redacted]")
-                .replacingOccurrences(of: code, with: "[redacted]")
-        }
+        // Hostile values (URL, form and JSON metacharacters), removed by the production redactor:
+        // the client's own `redact`, as `Connection` hands it to the recorder.
+        let secret = #"s3cr3t+b/c=d&e%f"g\"#, code = "INTEGRATION-CODE-1"
+        let client = RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [secret, code])
+        let redact: @Sendable (String) -> String = { client.redact($0) }
+        let encoded = "s3cr3t%2Bb%2Fc%3Dd%26e%25f%22g%5C"  // as HaloAPI's form encodes it (RFC 3986 unreserved kept)
         let token = #"{"access_token":"tok-abc-123","refresh_token":"ref-xyz-789","token_type":"Bearer"}"#
         rec.record(
             RecordedExchange(
                 request: HTTPRequestSpec(
                     method: "POST", url: "https://h.example/auth/token",
                     headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                    body: Data("client_secret=\(secret)&grant_type=client_credentials".utf8)),
+                    // As HaloAPI sends it: percent-encoded in the form.
+                    body: Data("client_secret=\(encoded)&grant_type=client_credentials".utf8)),
                 result: HTTPResult(status: 200, headers: [("Set-Cookie", "sid=abc")], body: Data(token.utf8)),
                 error: nil, started: Date(), duration: 0.2), redact: redact)
         let attachment = #"{"id":0,"title":"scan.pdf","data":"\#(String(repeating: "QUJD", count: 200))"}"#
         rec.record(
             RecordedExchange(
                 request: HTTPRequestSpec(
-                    method: "POST", url: "https://h.example/x?key=\(secret)&t=tok-abc-123",
+                    method: "POST", url: "https://h.example/x?key=\(encoded)&t=tok-abc-123",
                     headers: [
                         ("Secret", secret), ("ApiIntegrationCode", code),
                         ("X-API-KEY", "k"), ("Authorization", "Bearer tok-abc-123"),
@@ -108,6 +111,9 @@ struct HARRecordTests {
         for leaked in [secret, code, "tok-abc-123", "ref-xyz-789", "sid=abc", "QUJDQUJD"] {
             #expect(!text.contains(leaked), "leaked \(leaked)")
         }
+        // Every form of the secret starts "s3cr3t": raw, percent-encoded, JSON- or Swift-escaped
+        // (the file's own escaping, HAR's decoded queryString), whole or in part.
+        #expect(!text.contains("s3cr3t"), "a form of the secret is left: \(text)")
         #expect(text.contains("attachment data left out: 800 base64 characters"))
         let problems = HARCheck.problems(try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(problems.isEmpty, "\(problems)")

@@ -3,7 +3,7 @@ import PSAApp
 import PSAClient
 import Testing
 
-@Suite("HaloPSA profiles")
+@Suite("HaloPSA profiles", .timeLimit(.minutes(10)))
 struct HaloConfigTests {
     static let profile = """
         [profiles.tailspin]

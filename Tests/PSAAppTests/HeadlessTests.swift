@@ -5,7 +5,7 @@ import PSAClient
 import PSACore
 import Testing
 
-@Suite("Headless: status, CSV, metrics", .serialized)
+@Suite("Headless: status, CSV, metrics", .serialized, .timeLimit(.minutes(10)))
 struct HeadlessTests {
     @Test(
         "plugin states by tier: OK below 50%, WARNING in the +0.5 s tier, CRITICAL in the +1 s tier or suspended, UNKNOWN without a reading",
@@ -155,7 +155,7 @@ struct HeadlessTests {
     }
 }
 
-@Suite("Status with hostile quota numbers")
+@Suite("Status with hostile quota numbers", .timeLimit(.minutes(10)))
 struct HostileStatusTests {
     @Test("a reading with numbers no tenant can have is UNKNOWN, saying what the server sent")
     func invalidQuotaIsUnknown() {

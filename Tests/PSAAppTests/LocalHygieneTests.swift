@@ -11,7 +11,7 @@ import Testing
 
 /// What psatop leaves lying about on its own machine: the browser's inheritance, secret and
 /// attachment files judged by what was opened, a config file others may write, core dumps.
-@Suite("Local hygiene", .serialized)
+@Suite("Local hygiene", .serialized, .timeLimit(.minutes(10)))
 struct LocalHygieneTests {
     static func tempDir(_ tag: String) throws -> String {
         let dir = NSTemporaryDirectory() + "psatop-\(tag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

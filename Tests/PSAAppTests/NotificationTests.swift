@@ -3,7 +3,7 @@ import Testing
 
 @testable import CursesUI
 
-@Suite("Terminal notifications")
+@Suite("Terminal notifications", .timeLimit(.minutes(10)))
 struct NotificationTests {
     @Test(
         "OSC 777 and OSC 9 then BEL; inside tmux wrapped for its passthrough with every ESC doubled; no control character from the text"

@@ -80,7 +80,7 @@ struct PollHarness {
     }
 }
 
-@Suite("Poller schedule against the simulator (test clock)", .serialized)
+@Suite("Poller schedule against the simulator (test clock)", .serialized, .timeLimit(.minutes(10)))
 struct PollScheduleTests {
     @Test(
         "over two simulated hours crossing 50%: ≤ 100 background requests in any hour, never more than 60 s stale near the boundary, projection within 0.5% of the real count there"

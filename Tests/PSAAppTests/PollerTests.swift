@@ -6,7 +6,7 @@ import PSAClient
 import PSACore
 import Testing
 
-@Suite("Poller")
+@Suite("Poller", .timeLimit(.minutes(10)))
 struct PollerTests {
     @Test(
         "against the demo simulator it emits a quota, the first page, and every request of the log",

@@ -69,7 +69,7 @@ private actor FakeTenant: TenantAPI {
     func openAlerts() async throws -> [Alert]? { nil }
 }
 
-@Suite("Incremental refresh: the watermark")
+@Suite("Incremental refresh: the watermark", .timeLimit(.minutes(10)))
 struct RefreshWatermarkTests {
     let test = TestClock<Duration>()
     let epoch = Date(timeIntervalSince1970: 1_800_000_000)

@@ -14,7 +14,7 @@ private final class Scripted: HTTPTransport, @unchecked Sendable {
     }
 }
 
-@Suite("Request log lines (-v, --stderr-log)")
+@Suite("Request log lines (-v, --stderr-log)", .timeLimit(.minutes(10)))
 struct RequestLogWriterTests {
     static let secret = "s3cret-value-9"
     static let utc = TimeZone(identifier: "UTC")!

@@ -6,7 +6,7 @@ import PSAClient
 import PSACore
 import Testing
 
-@Suite("Copy and open: OSC 52, the browser, the web page of a ticket")
+@Suite("Copy and open: OSC 52, the browser, the web page of a ticket", .timeLimit(.minutes(10)))
 struct ShareTests {
     @Test("the themes t steps through: the shipped four first, then the user's own")
     func themes() throws {
@@ -90,7 +90,7 @@ struct ShareTests {
     }
 }
 
-@Suite("Attachment files")
+@Suite("Attachment files", .timeLimit(.minutes(10)))
 struct AttachmentFileTests {
     @Test(
         "a typed path: ~ and relative paths resolved; directories, devices, empty and oversized files refused before reading"
@@ -126,7 +126,7 @@ struct AttachmentFileTests {
     }
 }
 
-@Suite("Colour depth")
+@Suite("Colour depth", .timeLimit(.minutes(10)))
 struct ColourDepthTests {
     @Test("the depth from the terminal's colour count")
     func depth() {

@@ -4,7 +4,7 @@ import PSAApp
 import Testing
 
 /// Theme files through the one TOML reader (TOMLKit, as the config).
-@Suite("Themes")
+@Suite("Themes", .timeLimit(.minutes(10)))
 struct ThemeFileTests {
     static var themesDir: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -3,7 +3,7 @@ import PSAApp
 import PSAClient
 import Testing
 
-@Suite("tickets --all: progress and summary text")
+@Suite("tickets --all: progress and summary text", .timeLimit(.minutes(10)))
 struct WalkReportTests {
     @Test("progress: count of the total, requests, rate and time left; the wait and why")
     func progress() {

@@ -4,7 +4,7 @@ import PSACore
 import Simulator
 import Testing
 
-@Suite("Assigning a ticket (A), against the simulator")
+@Suite("Assigning a ticket (A), against the simulator", .timeLimit(.minutes(10)))
 struct AssignTests {
     static func autotask(_ sim: Simulator, me: String? = nil) -> AutotaskAPI {
         let c = sim.config
@@ -73,7 +73,25 @@ struct AssignTests {
                     && e.detail.contains("nothing was sent"))
         }
         #expect(!(await api.client.log.contains { $0.method == "PATCH" }))
-        // The server itself refuses an assignment without its role, as Autotask does.
+        // The server itself refuses an assignment without its role, as Autotask does: sent raw
+        // (the client never would), refused with Autotask's words, and the ticket is unchanged.
+        let before = try #require(await sim.autotaskTickets().first { $0.id == id })
+        let liam: Int64 = 29_682_892  // the simulator's eighth resource, Liam O'Neill
+        let c = sim.config
+        let r = try await AHCTransport().send(
+            HTTPRequestSpec(
+                method: "PATCH", url: sim.autotaskBaseURL + "/Tickets",
+                headers: [
+                    ("ApiIntegrationCode", c.autotaskIntegrationCode), ("UserName", c.autotaskUser),
+                    ("Secret", c.autotaskSecret), ("Content-Type", "application/json"),
+                ],
+                body: Data(#"{"id":\#(id),"assignedResourceID":\#(liam)}"#.utf8)), timeout: .seconds(10))
+        #expect(!(200..<300).contains(r.status), "status \(r.status)")
+        #expect(
+            String(decoding: r.body, as: UTF8.self).contains("AssignedResourceRoleID is required"),
+            "\(String(decoding: r.body, as: UTF8.self))")
+        let after = try #require(await sim.autotaskTickets().first { $0.id == id })
+        #expect(after.assignedResourceID == before.assignedResourceID && before.assignedResourceID != liam)
         await sim.stop()
     }
 
@@ -102,7 +120,7 @@ struct AssignTests {
     }
 }
 
-@Suite("Attachments of a ticket, against the simulator")
+@Suite("Attachments of a ticket, against the simulator", .timeLimit(.minutes(10)))
 struct AttachmentListTests {
     @Test("Autotask: listed with their names cleaned, size, who, when, who sees them; the data fetched by id matches")
     func autotask() async throws {

@@ -31,7 +31,7 @@ extension ScriptedTransport {
     func times(matching part: String) -> [Double] { sent.filter { $0.url.contains(part) }.map(\.at) }
 }
 
-@Suite("Quota ceiling, measured latency, attachments, cancellation (test clock)", .serialized)
+@Suite("Quota ceiling, measured latency, attachments, cancellation (test clock)", .serialized, .timeLimit(.minutes(10)))
 struct CeilingTests {
     static func autotaskPolicy(ceiling: Double = 0.75) -> ClientPolicy {
         var p = ClientPolicy()
@@ -64,7 +64,7 @@ struct CeilingTests {
         let reads = await h.transport.times(matching: "ThresholdInformation")
         let queries = await h.transport.times(matching: "Tickets/query")
         // A fresh reading every 60 s while held (0, 60, 120); the bulk work went after the one showing room.
-        #expect(reads.count == 3, "reads at \(reads)")
+        try #require(reads.count == 3, "reads at \(reads)")
         #expect(reads[1] >= 60 && reads[1] < 61 && reads[2] >= 120 && reads[2] < 121, "reads at \(reads)")
         #expect(queries.allSatisfy { $0 >= reads[2] })
         #expect(await client.ceilingStatus == nil)
@@ -161,12 +161,16 @@ struct CeilingTests {
         #expect(times[2] >= 300 && times[2] < 306)  // after the first 4 MB left the window
         #expect(await client.log.last?.waitReason == .attachmentBudget)
         await client.finishEvents()
+        // Found, then checked: an event stream without the wait fails here, not silently.
+        var wait: (used: Int, limit: Int)? = nil
         for await e in events {
             if case .attachmentWait(let used, let limit, _) = e {
-                #expect(used == 8_000_000 && limit == 10_000_000)
+                wait = (used, limit)
                 break
             }
         }
+        let seen = try #require(wait, "no attachmentWait event")
+        #expect(seen.used == 8_000_000 && seen.limit == 10_000_000)
     }
 
     @Test("a server refusal of attachments blocks further attachments for 5 minutes, without a retry")
@@ -221,9 +225,11 @@ struct CeilingTests {
         let prober = Task { try await client.send(get("Tickets/probe")) }
         try await drive(h.test) { await h.transport.sent.count == 1 }
         let waiter = Task { try await client.send(get("Tickets/waiter")) }
-        for _ in 0..<50 { await Task.yield() }
+        // Queued behind the probe before the cancel: a cancel before that would test nothing.
+        try await eventually { await client.queuedForProbe == 1 }
         waiter.cancel()
-        _ = await waiter.result
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(await client.queuedForProbe == 0)
         try await drive(h.test) {
             let late = await h.transport.times(matching: "probe").contains { $0 >= 200 }
             let busy = await h.transport.inFlight

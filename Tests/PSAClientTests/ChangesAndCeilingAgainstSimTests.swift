@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import PSAClient
 import PSACore
@@ -9,7 +10,9 @@ func simStats(_ sim: Simulator) async throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any] ?? [:]
 }
 
-@Suite("Updates, attachments and the quota ceiling against the simulator (real HTTP on loopback)")
+@Suite(
+    "Updates, attachments and the quota ceiling against the simulator (real HTTP on loopback)", .timeLimit(.minutes(10))
+)
 struct ChangesAndCeilingAgainstSimTests {
     @Test(
         "a change by label: the tenant's picklist gives the labels and the value sent; an unknown label is refused before sending"
@@ -116,42 +119,71 @@ struct ChangesAndCeilingAgainstSimTests {
         return p
     }
 
+    /// A simulator and an Autotask client on one test clock: the 5-minute attachment window
+    /// moves only when the test moves it, however slow the machine (real HTTP on loopback still).
+    static func onTestClock(
+        _ policy: ClientPolicy = ClientPolicy(), config: SimulatorConfig = SimulatorConfig(), pageSize: Int = 500
+    ) async throws -> (TestClock<Duration>, Simulator, AutotaskAPI) {
+        let test = TestClock<Duration>()
+        let clock = PSAClock(test)
+        let sim = try await Simulator.start(config, clock: clock)
+        let c = sim.config
+        let client = RateAwareClient(
+            transport: AHCTransport(), policy: policy, clock: clock, seed: 1,
+            secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
+        let api = AutotaskAPI(
+            client: client,
+            credentials: .init(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
+            baseURL: sim.autotaskBaseURL, pageSize: pageSize)
+        return (test, sim, api)
+    }
+
     @Test(
         "attachments: the client waits for the 5-minute budget, so the simulator never has to refuse; too big is refused before sending"
     )
     func attachmentBudget() async throws {
-        var config = SimulatorConfig()
-        // The 5-minute window lasts 15 s: long beside three 4 MB uploads even on a busy machine (at
-        // 100x its 3 s once ran out while the uploads were still going, and nothing had to wait).
-        config.timeScale = 20
-        let sim = try await Simulator.start(config)
-        let api = SimulatorWalkTests.autotask(sim, discover: false, policy: Self.scaled(20))
+        let (test, sim, api) = try await Self.onTestClock()
         let id = await sim.autotaskTicketIDs()[1]
         let file = Data(repeating: 0x41, count: 4_000_000)
-        let start = ContinuousClock.now
-        for i in 0..<3 { try await api.attach(ticketID: id, fileName: "/tmp/scan-\(i).pdf", data: file) }
-        // the third waited for the first to leave the window
-        #expect(ContinuousClock.now - start >= .milliseconds(14_500))
+        let events = await api.client.events()
+        // Two fit in the 10,000,000 bytes; the third waits for the first to leave the window.
+        for i in 0..<2 { try await api.attach(ticketID: id, fileName: "/tmp/scan-\(i).pdf", data: file) }
+        let third = Task { try await api.attach(ticketID: id, fileName: "/tmp/scan-2.pdf", data: file) }
+        var wait: (used: Int, limit: Int)? = nil
+        for await e in events {
+            if case .attachmentWait(let used, let limit, _) = e {
+                wait = (used, limit)
+                break
+            }
+        }
+        let seen = try #require(wait)
+        #expect(seen.used == 8_000_000 && seen.limit == 10_000_000)
+        #expect(try await simStats(sim)["attachmentsStored"] as? Int == 2, "the third went before its time")
+        await test.advance(by: .seconds(301))
+        try await third.value
         await #expect(throws: APIError.self) {
             try await api.attach(ticketID: id, fileName: "big.iso", data: Data(count: 7_000_000))
         }
         let stats = try await simStats(sim)
         #expect(stats["attachmentsStored"] as? Int == 3)
         #expect(stats["attachmentRefusals"] as? Int == 0)
-        #expect(await api.client.log.contains { $0.waitReason == .attachmentBudget })
+        let uploads = await api.client.log.filter {
+            $0.method == "POST" && $0.path.contains("Attachments") && $0.status == 200
+        }
+        try #require(uploads.count == 3, "\(uploads.map(\.path))")
+        #expect(uploads[2].waitReason == .attachmentBudget)
+        #expect(uploads[2].time.timeIntervalSince(uploads[0].time) >= 300)
+        await api.client.finishEvents()
         await sim.stop()
     }
 
     @Test("the simulator refuses past 10,000,000 bytes in 5 minutes, and the client names it")
     func simulatorRefusesAttachments() async throws {
-        // The 5-minute window lasts 15 s here: three uploads of 4 MB fit in it even on a loaded
-        // machine (at 100× the window was 3 s, and a slow run let the first upload leave it).
-        var config = SimulatorConfig()
-        config.timeScale = 20
-        let sim = try await Simulator.start(config)
-        var policy = Self.scaled(20)
+        // On a test clock that never moves: all three uploads fall in one window, however long they take.
+        var policy = ClientPolicy()
         policy.attachmentWindowBytes = 100_000_000  // a client that does not know the budget
-        let api = SimulatorWalkTests.autotask(sim, discover: false, policy: policy)
+        let (_, sim, api) = try await Self.onTestClock(policy)
         let id = await sim.autotaskTicketIDs()[1]
         let file = Data(repeating: 0x41, count: 4_000_000)
         try await api.attach(ticketID: id, fileName: "a.pdf", data: file)
@@ -176,16 +208,16 @@ struct ChangesAndCeilingAgainstSimTests {
         return c
     }
 
-    @Test("a bulk walk near the 75% ceiling is spread and never takes the tenant past it")
+    @Test("a bulk walk near the 75% ceiling is spread and never takes the tenant past it (test clock)")
     func walkSpreadBelowCeiling() async throws {
-        // Others keep the tenant at 7,440 of 10,000; the hour lasts 10 s.
-        let sim = try await Simulator.start(Self.loaded(perHour: 7_440, scale: 360))
-        let api = SimulatorWalkTests.autotask(sim, pageSize: 10, discover: false, policy: Self.scaled(360))
+        // Others keep the tenant at 7,440 of 10,000 an hour; simulator and client on one test clock.
+        let (test, sim, api) = try await Self.onTestClock(
+            Self.scaled(1), config: Self.loaded(perHour: 7_440, scale: 1), pageSize: 10)
         let events = await api.client.events()
-        let tickets = try await api.allTickets(limit: 100)
+        let tickets = try await drive(test, step: .seconds(1), untilDone: Task { try await api.allTickets(limit: 100) })
         #expect(tickets.count == 100)
-        let peak = try await simStats(sim)["peakCount"] as? Int ?? .max
-        #expect(peak <= 7_500, "peak \(peak)")
+        let peak = try #require(try await simStats(sim)["peakCount"] as? Int)
+        #expect(peak >= 7_440 && peak <= 7_500, "peak \(peak)")
         #expect(await api.client.log.contains { $0.waitReason == .ceiling })
         var spread = false
         await api.client.finishEvents()
@@ -199,19 +231,16 @@ struct ChangesAndCeilingAgainstSimTests {
         await sim.stop()
     }
 
-    @Test("over the ceiling a bulk walk holds and says so; a person's request still goes")
+    @Test("over the ceiling a bulk walk holds and says so; a person's request still goes (test clock)")
     func walkHeldOverCeiling() async throws {
-        let sim = try await Simulator.start(Self.loaded(perHour: 7_700, scale: 360))
-        let api = SimulatorWalkTests.autotask(sim, pageSize: 10, discover: false, policy: Self.scaled(360))
+        let (test, sim, api) = try await Self.onTestClock(
+            Self.scaled(1), config: Self.loaded(perHour: 7_700, scale: 1), pageSize: 10)
         let id = await sim.autotaskTicketIDs()[1]
         let walk = Task { try await api.allTickets(limit: 50) }
-        var held: CeilingStatus? = nil
-        for _ in 0..<400 where held == nil {
-            held = await api.client.ceilingStatus
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(held?.state == .holding)
-        #expect(held?.text.contains("held at the 75% ceiling") == true)
+        // Moved in steps until the walk is held: no real-time poll that a busy machine outlasts.
+        try await drive(test, step: .seconds(1)) { await api.client.ceilingStatus?.state == .holding }
+        let held = try #require(await api.client.ceilingStatus)
+        #expect(held.text.contains("held at the 75% ceiling"))
         let one = try await api.ticket(id: id)
         #expect(one.id == id)
         #expect(!(await api.client.log.contains { $0.path.hasPrefix("/Tickets/query (id >") }))

@@ -5,7 +5,7 @@ import Testing
 
 /// Every decoder of server answers, fed the corpus and seeded mutations of it: each must return
 /// or throw, never crash or hang; what decodes must sanitize and clamp to something drawable.
-@Suite("Decoders against hostile and mutated answers")
+@Suite("Decoders against hostile and mutated answers", .timeLimit(.minutes(10)))
 struct FuzzTests {
     static let corpusDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Corpus")
 

@@ -5,7 +5,7 @@ import Simulator
 import Testing
 
 /// HaloAPI against the simulator's HaloPSA twin (real HTTP on loopback).
-@Suite("HaloPSA against the twin")
+@Suite("HaloPSA against the twin", .timeLimit(.minutes(10)))
 struct HaloAgainstSimTests {
     static func api(_ sim: Simulator, _ config: SimulatorConfig, limit: Int?, timeScale: Double = 1) -> HaloAPI {
         let client = RateAwareClient(

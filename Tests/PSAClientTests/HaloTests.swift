@@ -77,7 +77,7 @@ final class HaloScript: @unchecked Sendable {
     }
 }
 
-@Suite("HaloPSA")
+@Suite("HaloPSA", .timeLimit(.minutes(10)))
 struct HaloTests {
     static let instance = "https://msp.halopsa.com"
     static let secret = "s3cret-value-never-shown"

@@ -4,7 +4,7 @@ import PSAClient
 import PSACore
 import Testing
 
-@Suite("Rate-aware client on a test clock", .serialized)
+@Suite("Rate-aware client on a test clock", .serialized, .timeLimit(.minutes(10)))
 struct RateAwareClientTests {
     @Test("at most 3 requests in flight per endpoint under 20 concurrent callers; the rest queue")
     func threadCap() async throws {
@@ -457,7 +457,7 @@ struct RateAwareClientTests {
     }
 }
 
-@Suite("Error bodies")
+@Suite("Error bodies", .timeLimit(.minutes(10)))
 struct ErrorDecodingTests {
     @Test(
         "each shape decodes to one clear message",

@@ -5,7 +5,7 @@ import Testing
 
 /// The client against answers shaped as the vendors publish them (their specs, public clients'
 /// fixtures: `Corpus/`), not as our own simulator writes them.
-@Suite("Real-shaped answers")
+@Suite("Real-shaped answers", .timeLimit(.minutes(10)))
 struct RealShapesTests {
     static func corpus(_ name: String) throws -> Data {
         try Data(
@@ -315,6 +315,28 @@ struct RealShapesTests {
         let export = Set(try #require(AutotaskFieldSet.export.fields))
         #expect(export.isSuperset(of: AutotaskFieldSet.list.fields!) && export.contains("description"))
         #expect(AutotaskFieldSet.all.fields == nil)
+    }
+
+    @Test(
+        "IncludeFields: page() sends exactly the list's fields (the export's for `tickets`), so the saving above is real"
+    )
+    func pageSendsIncludeFields() async throws {
+        let full = try Self.corpus("autotask-tickets-fullwidth.json")
+        for set in [AutotaskFieldSet.list, .export] {
+            let h = Harness(seed: 3) { _, _, r in
+                if r.url.hasSuffix("entityInformation/fields") { return (Self.json(Self.fields), .zero) }
+                if r.url.hasSuffix("/query/count") { return (Self.json(#"{"queryCount":3}"#), .zero) }
+                if r.url.hasSuffix("/Tickets/query") { return (HTTPResult(status: 200, body: full), .zero) }
+                return (Self.json(#"{"items":[]}"#), .zero)
+            }
+            let api = Self.autotask(h, fieldSet: set)
+            let page = try await drive(h.test, untilDone: Task { try await api.page(after: nil) })
+            #expect(!page.tickets.isEmpty)
+            let queries = await h.transport.sent.filter { $0.url.hasSuffix("/Tickets/query") }
+            try #require(queries.count == 1, "\(queries.map(\.url))")
+            let asked = try #require(Self.body(queries[0].request)["IncludeFields"] as? [String])
+            #expect(asked == set.fields, "\(set): asked for \(asked)")
+        }
     }
 }
 

@@ -4,7 +4,7 @@ import PSACore
 import Testing
 
 /// The client's retry decision as a table: what goes again, how, and what never does.
-@Suite("Retry rule")
+@Suite("Retry rule", .timeLimit(.minutes(10)))
 struct RetryRuleTests {
     typealias F = RetryRule.Failure
 

@@ -4,7 +4,7 @@ import PSACore
 import Simulator
 import Testing
 
-@Suite("Vendor APIs against the simulator (real HTTP on loopback)")
+@Suite("Vendor APIs against the simulator (real HTTP on loopback)", .timeLimit(.minutes(10)))
 struct SimulatorWalkTests {
     /// An Autotask API on the simulator: the zone discovered, unless `discover` is false; the
     /// simulator's secret unless another is given.

@@ -7,7 +7,7 @@ import Testing
 /// "Never sends while suspended" for every request: the probe cannot deadlock on the ceiling's
 /// own quota reading, a cancelled probe does not block the queue, and a request that already
 /// waited in the window limiter or for a slot does not go out into a pause that began meanwhile.
-@Suite("Pause and suspension gates on a test clock", .serialized)
+@Suite("Pause and suspension gates on a test clock", .serialized, .timeLimit(.minutes(10)))
 struct SuspensionGateTests {
     static let reading = HTTPResult(
         status: 200,

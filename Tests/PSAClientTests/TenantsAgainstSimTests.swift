@@ -4,7 +4,7 @@ import PSACore
 import Simulator
 import Testing
 
-@Suite("Several tenants on one simulator (real HTTP on loopback)")
+@Suite("Several tenants on one simulator (real HTTP on loopback)", .timeLimit(.minutes(10)))
 struct TenantsAgainstSimTests {
     @Test("two Autotask databases and two Atera keys, each with its own data, limits and counters")
     func severalTenants() async throws {

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// The window limiter inside the client, on a test clock over a scripted transport.
-@Suite("Window limiter in the client on a test clock", .serialized)
+@Suite("Window limiter in the client on a test clock", .serialized, .timeLimit(.minutes(10)))
 struct WindowGateTests {
     static func request(_ path: String, _ priority: RequestPriority) -> ClientRequest {
         ClientRequest(

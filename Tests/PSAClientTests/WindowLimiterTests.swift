@@ -100,7 +100,7 @@ struct LimiterRun {
     }
 }
 
-@Suite("Window limiter: the bound, short jobs, people first, learning from 429s")
+@Suite("Window limiter: the bound, short jobs, people first, learning from 429s", .timeLimit(.minutes(10)))
 struct WindowLimiterTests {
     @Test(
         "no window at the server ever holds more than the limit, across window edges, with random latency and reordered arrivals",

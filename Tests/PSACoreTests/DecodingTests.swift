@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Vendor payload decoding")
+@Suite("Vendor payload decoding", .timeLimit(.minutes(5)))
 struct DecodingTests {
     let decoder = JSONDecoder()
 

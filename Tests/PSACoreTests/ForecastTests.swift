@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Forecast and history of the timeframe")
+@Suite("Forecast and history of the timeframe", .timeLimit(.minutes(5)))
 struct ForecastTests {
     @Test(
         "time to each boundary at a net rate; behind us dropped; past the timeframe or at no rise: not in this window")

@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Quota ceiling, measured latency, attachment budget")
+@Suite("Quota ceiling, measured latency, attachment budget", .timeLimit(.minutes(5)))
 struct GovernorTests {
     static func governor(count: Int, at: Double = 0, ceiling: Double = 0.75) -> QuotaGovernor {
         var g = QuotaGovernor(ceiling: ceiling)

@@ -4,7 +4,7 @@ import Testing
 
 /// Numbers no tenant can have, as a hostile or broken server might send them: no crash, no
 /// busy loop, and the person sees what was sent.
-@Suite("Hostile quota numbers")
+@Suite("Hostile quota numbers", .timeLimit(.minutes(5)))
 struct HostileNumberTests {
     static func decode(_ json: String) throws -> ThresholdInformation {
         try JSONDecoder().decode(ThresholdInformation.self, from: Data(json.utf8))

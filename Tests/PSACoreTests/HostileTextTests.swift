@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Hostile text: invisible characters, mark stacks, long unbroken paragraphs")
+@Suite("Hostile text: invisible characters, mark stacks, long unbroken paragraphs", .timeLimit(.minutes(5)))
 struct HostileTextTests {
     @Test("soft hyphen, tag characters and Hangul fillers are removed")
     func invisibles() {

@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Poll plan, projection and budget")
+@Suite("Poll plan, projection and budget", .timeLimit(.minutes(5)))
 struct PollPlanTests {
     @Test("1% of the threshold: 100/h at 10,000, 250/h at 25,000; never below one")
     func budget() {

@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Scrubber: stable fakes for personal data")
+@Suite("Scrubber: stable fakes for personal data", .timeLimit(.minutes(5)))
 struct ScrubberTests {
     let s = Scrubber(fakes: FakeText(key0: 1, key1: 2))
 

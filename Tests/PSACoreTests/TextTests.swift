@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Sanitizing remote text")
+@Suite("Sanitizing remote text", .timeLimit(.minutes(5)))
 struct SanitizeTests {
     @Test("CSI sequences are removed whole")
     func csi() { #expect("\u{1B}[2J\u{1B}[31mRED\u{1B}[0m ALERT".sanitized == "RED ALERT") }
@@ -37,7 +37,7 @@ struct SanitizeTests {
     }
 }
 
-@Suite("Display width")
+@Suite("Display width", .timeLimit(.minutes(5)))
 struct WidthTests {
     @Test("ASCII, CJK, emoji, combining, fullwidth")
     func widths() {
@@ -56,7 +56,7 @@ struct WidthTests {
     }
 }
 
-@Suite("Backoff, Retry-After and the retry budget")
+@Suite("Backoff, Retry-After and the retry budget", .timeLimit(.minutes(5)))
 struct RetryMathTests {
     @Test("full jitter stays within 0…min(cap, base·2^n)")
     func jitter() {

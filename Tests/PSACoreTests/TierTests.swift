@@ -2,7 +2,7 @@ import Foundation
 import PSACore
 import Testing
 
-@Suite("Latency tiers")
+@Suite("Latency tiers", .timeLimit(.minutes(5)))
 struct TierTests {
     @Test(
         "boundaries at 49.99 / 50 / 74.99 / 75 / 100 %",
@@ -45,7 +45,7 @@ struct TierTests {
     }
 }
 
-@Suite("Autotask query rules")
+@Suite("Autotask query rules", .timeLimit(.minutes(5)))
 struct QueryRuleTests {
     func body(_ filter: String) -> Data { Data(#"{"filter":[\#(filter)]}"#.utf8) }
 

@@ -17,7 +17,7 @@ func jsonArray(_ r: HTTPResult) -> [Any] { (try? JSONSerialization.jsonObject(wi
 func items(_ r: HTTPResult) -> [[String: Any]] { json(r)["items"] as? [[String: Any]] ?? [] }
 
 /// The Atera twin against the published contract (OpenAPI `TicketDto`, `Result`, …), not psatop's models.
-@Suite("Simulator: Atera as published", .serialized)
+@Suite("Simulator: Atera as published", .serialized, .timeLimit(.minutes(10)))
 struct AteraContractTests {
     static let ticketFields = [
         "TicketID", "TicketTitle", "TicketNumber", "TicketPriority", "TicketImpact", "TicketStatus", "TicketSource",

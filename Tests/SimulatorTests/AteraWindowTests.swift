@@ -5,7 +5,7 @@ import PSACore
 import Simulator
 import Testing
 
-@Suite("The Atera twin's limit over a configured window (test clock)")
+@Suite("The Atera twin's limit over a configured window (test clock)", .timeLimit(.minutes(10)))
 struct AteraWindowTests {
     @Test(
         "20 per 3 s: the 21st inside the window is refused; it is taken once the first has aged out; 300 per 5 min alike"

@@ -14,7 +14,7 @@ extension Raw {
 }
 
 /// The Autotask twin against the published Swagger and real-shaped fixtures, not psatop's models.
-@Suite("Simulator: Autotask as published", .serialized)
+@Suite("Simulator: Autotask as published", .serialized, .timeLimit(.minutes(10)))
 struct AutotaskContractTests {
     static func small(_ edit: (inout SimulatorConfig) -> Void = { _ in }) async throws -> Raw {
         try await SimulatorTests.start {

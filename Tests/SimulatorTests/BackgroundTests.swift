@@ -4,7 +4,7 @@ import PSACore
 import Simulator
 import Testing
 
-@Suite("Other integrations' load on the simulated tenant (test clock)")
+@Suite("Other integrations' load on the simulated tenant (test clock)", .timeLimit(.minutes(10)))
 struct BackgroundTests {
     static func start(_ load: BackgroundLoad) async throws -> (Simulator, TestClock<Duration>) {
         let test = TestClock<Duration>()

@@ -4,7 +4,7 @@ import PSACore
 import Simulator
 import Testing
 
-@Suite("HAR replay")
+@Suite("HAR replay", .timeLimit(.minutes(10)))
 struct HARReplayTests {
     static func entry(
         _ method: String, _ url: String, body: String? = nil, status: Int = 200, answer: String,
