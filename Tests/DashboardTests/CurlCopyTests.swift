@@ -5,7 +5,7 @@ import Testing
 
 /// "Copy as curl" names the tenant's own vendor's credential variables (as `Vendor.credentials`
 /// declares them), never another vendor's and never a value — for every vendor declared.
-@Suite("Copy as curl, per vendor")
+@Suite("Copy as curl, per vendor", .timeLimit(.minutes(5)))
 struct CurlCopyTests {
     /// The credential headers a vendor's requests carry, as the request view keeps them (redacted).
     static func headers(_ v: Vendor) -> [HeaderField] {

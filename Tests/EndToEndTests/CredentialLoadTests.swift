@@ -10,7 +10,7 @@ extension EndToEnd {
     /// credential variable of every vendor set so is refused when it is loaded, by its name, and
     /// its value shows nowhere: not on stdout or stderr, not with `-v`, not in `--stderr-log`,
     /// not in `status --json`, not in a recording.
-    @Suite("Credentials with a carriage return are refused by name, never printed")
+    @Suite("Credentials with a carriage return are refused by name, never printed", .timeLimit(.minutes(5)))
     struct CredentialLoadTests {
         /// Each variable with the command that reads it; the other variables of its vendor are fine.
         static let cases: [(variable: String, vendor: String, others: [String: String])] = [

@@ -9,7 +9,7 @@ extension EndToEnd {
     /// What psatop reads and removes on its own machine: never a theme planted in the working
     /// directory, never a file outside the prefix named by a tampered install manifest, never a
     /// recording it cannot serve; never the credentials in an editor's environment.
-    @Suite("Local files and children")
+    @Suite("Local files and children", .timeLimit(.minutes(5)))
     struct LocalFilesEndToEndTests {
         static func tempDir(_ tag: String) throws -> String {
             let dir = NSTemporaryDirectory() + "psatop-\(tag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

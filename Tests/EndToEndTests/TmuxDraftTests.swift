@@ -9,7 +9,7 @@ extension EndToEnd {
     /// A note typed inline (no `$EDITOR`) is never lost: it is in its draft file as it is typed,
     /// Ctrl-C asks before quitting, an SSH drop (SIGHUP) leaves it on disk, and `c` on the ticket
     /// offers it back after a restart.
-    @Suite("Drafts survive every way out")
+    @Suite("Drafts survive every way out", .timeLimit(.minutes(5)))
     struct TmuxDraftTests {
         /// The draft files under the state folder, with their text.
         static func drafts(_ dir: String) -> [String: String] {

@@ -9,7 +9,7 @@ import Testing
 /// Files psatop opens on its own machine are judged by what they are: a log is never appended
 /// through a symbolic link, a theme is never read from the working directory, never from a FIFO
 /// (which would block), never past its size.
-@Suite("Local files", .serialized)
+@Suite("Local files", .serialized, .timeLimit(.minutes(5)))
 struct LocalFilesTests {
     static func tempDir() throws -> String {
         let dir = NSTemporaryDirectory() + "psatop-files-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

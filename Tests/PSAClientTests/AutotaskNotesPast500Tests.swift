@@ -6,7 +6,7 @@ import Testing
 
 /// Autotask answers a `TicketNotes/query` with the lowest 500 ids: on a ticket flooded with RMM
 /// and workflow notes the newest never came. The detail walks the notes by id (issue 26).
-@Suite("Autotask notes past 500")
+@Suite("Autotask notes past 500", .timeLimit(.minutes(5)))
 struct AutotaskNotesPast500Tests {
     /// A page of notes as `TicketNotes/query` answers (published REST shape).
     static func notes(_ ids: [Int]) -> HTTPResult {

@@ -6,7 +6,7 @@ import Testing
 
 /// HaloPSA as real tenants have it (issue 26), against answers written to the published shapes
 /// (`Corpus/halo-*.json`, each beside its source in the README's HaloPSA section).
-@Suite("HaloPSA as real tenants have it (published shapes)")
+@Suite("HaloPSA as real tenants have it (published shapes)", .timeLimit(.minutes(5)))
 struct HaloRealTenantTests {
     static let secret = HaloTests.secret
 

@@ -8,7 +8,7 @@ import Testing
 /// "Unassigned", a second SLA's priorities, non-ticket statuses, the last page again past the
 /// end, an `id_token`, `invalid_scope` for actions scopes, `lastupdatefromdate`, unknown orders
 /// ignored, outcomes. Real HTTP on loopback.
-@Suite("HaloPSA against the twin as real tenants have it")
+@Suite("HaloPSA against the twin as real tenants have it", .timeLimit(.minutes(5)))
 struct HaloTwinTenantTests {
     static func start(_ tickets: Int) async throws -> (Simulator, SimulatorConfig, HaloAPI) {
         var config = SimulatorConfig()

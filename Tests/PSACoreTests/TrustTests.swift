@@ -3,7 +3,7 @@ import Testing
 
 @testable import PSACore
 
-@Suite("Credentials checked on load, secrets redacted in every form")
+@Suite("Credentials checked on load, secrets redacted in every form", .timeLimit(.minutes(5)))
 struct CredentialTests {
     @Test(
         "a control character or DEL in a credential is refused, saying what is wrong and never the value",
@@ -54,7 +54,7 @@ struct CredentialTests {
     }
 }
 
-@Suite("Walks end and numbers are bounded, whatever the server says")
+@Suite("Walks end and numbers are bounded, whatever the server says", .timeLimit(.minutes(5)))
 struct WalkBoundsTests {
     @Test("a repeated page ends the walk; pages past the count (plus slack) end it; the ceiling holds")
     func guardEnds() {

@@ -119,7 +119,7 @@ struct HARReplayTests {
     }
 }
 
-@Suite("Replaying a broken recording")
+@Suite("Replaying a broken recording", .timeLimit(.minutes(5)))
 struct BrokenRecordingTests {
     @Test(
         "a recorded status outside 100–599 is refused when the file is read, naming the entry; waits are held to a minute"
