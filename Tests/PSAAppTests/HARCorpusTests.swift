@@ -65,6 +65,18 @@ struct HARCorpusTests {
             _ = try d.decode(AteraEnvelope<AteraComment>.self, from: x.body)
         } else if p.hasSuffix("/api/v3/tickets") {
             _ = try d.decode(AteraEnvelope<AteraTicket>.self, from: x.body)
+        } else if p.hasSuffix("/api/authinfo") {
+            _ = try d.decode(HaloAuthInfo.self, from: x.body)
+        } else if p.hasSuffix("/token") {
+            _ = try d.decode(HaloToken.self, from: x.body)
+        } else if p.hasSuffix("/api/tickets") {
+            _ = try d.decode(HaloTicketPage.self, from: x.body)
+        } else if ["/api/status", "/api/priority", "/api/team", "/api/tickettype", "/api/sla"].contains(
+            where: p.hasSuffix)
+        {
+            _ = try HaloLookup.list(x.body)
+        } else if p.hasSuffix("/api/agent") {
+            _ = try HaloList<HaloAgent>.decode(x.body)
         } else if p.hasSuffix("/thresholdinformation") {
             _ = try #require(try JSONSerialization.jsonObject(with: x.body) as? [String: Any])
         } else {
@@ -76,8 +88,13 @@ struct HARCorpusTests {
     /// The ticket ids the file's ticket lists hold, in order.
     static func recordedIDs(_ list: [Exchange]) throws -> [Int64] {
         var ids: [Int64] = []
-        for x in list where x.path.hasSuffix("/tickets/query") || x.path.hasSuffix("/api/v3/tickets") {
-            if x.path.hasSuffix("/tickets/query") {
+        for x in list
+        where x.path.hasSuffix("/tickets/query") || x.path.hasSuffix("/api/v3/tickets")
+            || x.path.hasSuffix("/api/tickets")
+        {
+            if x.path.hasSuffix("/api/tickets") {
+                ids += try JSONDecoder().decode(HaloTicketPage.self, from: x.body).tickets.map(\.id)
+            } else if x.path.hasSuffix("/tickets/query") {
                 ids += try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body).items.map(
                     \.id)
             } else {
@@ -87,9 +104,9 @@ struct HARCorpusTests {
         return ids
     }
 
-    @Test("The corpus has files of both vendors")
+    @Test("The corpus has files of every vendor")
     func present() {
-        #expect(Self.files.contains { $0.hasPrefix("autotask-") } && Self.files.contains { $0.hasPrefix("atera-") })
+        for v in Vendor.allCases { #expect(Self.files.contains { $0.hasPrefix(v.rawValue + "-") }, "no \(v) file") }
     }
 
     @Test("Every answer of every file reads with its decoder", arguments: files)
@@ -121,6 +138,12 @@ struct HARCorpusTests {
             settings.vendor = .atera
             settings.baseURL = sim.ateraBaseURL
             settings.credentials = .atera(key: "replay-key")
+        } else if name.hasPrefix("halo-") {
+            // The instance is the simulator's root: the recording's paths are the instance's own
+            // (/api/…, /auth/token), its addresses (auth_url too) rewritten to the simulator's.
+            settings.vendor = .halo
+            settings.baseURL = "http://127.0.0.1:\(sim.port)"
+            settings.credentials = .halo(HaloCredentials(clientID: "replay-client", clientSecret: "replay-secret"))
         } else {
             settings.baseURL = sim.autotaskBaseURL
             settings.credentials = .autotask(
