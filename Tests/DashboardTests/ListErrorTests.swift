@@ -18,3 +18,21 @@ struct ListErrorTests {
         #expect(text.contains("could not load tickets:"))
     }
 }
+
+@Suite("Footer hints offer only what the vendor does")
+struct VendorHintTests {
+    @Test("a attach is offered on Autotask's ticket, not on Atera's, whose API refuses attachments")
+    func attachHint() {
+        let autotask = openedDetail()
+        #expect(KeyMap.of(autotask.mode).hints(autotask).contains { $0.keys == "a" && $0.text == "attach" })
+        var atera = DashboardState(
+            vendor: .atera, tenant: "a", now: Date(timeIntervalSince1970: 0), width: 120, height: 40)
+        atera.tickets = sampleTickets()
+        atera.total = atera.tickets.count
+        atera.selected = 0
+        _ = atera.reduce(.key(.enter))
+        _ = atera.reduce(.detail(sampleTickets()[0]))
+        #expect(atera.detail != nil)
+        #expect(!KeyMap.of(atera.mode).hints(atera).contains { $0.keys == "a" })
+    }
+}
