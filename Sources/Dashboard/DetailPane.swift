@@ -51,7 +51,7 @@ func renderDetail(
         }
         lines.append(.field("SLA " + stage.kind.label.lowercased(), text, style))
     }
-    for f in t.fields { lines.append(.field(f.name, f.value, nil)) }
+    for f in t.fields { lines.append(.field(f.name, Format.localDates(f.value, s.timeZone), nil)) }
     let labelW = min(24, max(12, lines.map { TextWidth.of($0.label ?? "") }.max() ?? 12) + 1)
     var out: [DetailLine] = []
     for l in lines {

@@ -36,3 +36,29 @@ struct VendorHintTests {
         #expect(!KeyMap.of(atera.mode).hints(atera).contains { $0.keys == "a" })
     }
 }
+
+@Suite("Dates in a ticket's fields")
+struct FieldDateTests {
+    @Test("Atera's dates in the detail's fields show as the other dates do, not as raw ISO")
+    func fieldDates() {
+        var t = sampleTickets()[0]
+        t.fields = [
+            Ticket.Field("Resolved", "2026-11-28T10:02:00Z"),
+            Ticket.Field("Last end-user comment", "2026-11-28T09:15:00Z · thanks, it works"),
+            Ticket.Field("Type", "Incident"),
+        ]
+        var s = DashboardState(vendor: .atera, tenant: "a", now: Date(timeIntervalSince1970: 0), width: 120, height: 40)
+        s.timeZone = TimeZone(identifier: "UTC")!
+        s.tickets = [t]
+        s.total = 1
+        s.selected = 0
+        _ = s.reduce(.key(.enter))
+        _ = s.reduce(.detail(t))
+        let text = render(s, theme: .fallback).text
+        #expect(!text.contains("2026-11-28T10:02:00Z") && !text.contains("T09:15:00Z"), "\(text)")
+        let created = render(s, theme: .fallback).text
+        #expect(created.contains("2026-11-28 10:02"), "\(text)")
+        #expect(created.contains("2026-11-28 09:15") && created.contains("thanks, it works"), "\(text)")
+        #expect(created.contains("Incident"))
+    }
+}
