@@ -201,7 +201,9 @@ public actor Poller {
         } catch is CancellationError {
             return nil
         } catch {
-            post(.quotaFailed(String(describing: error), at: clock.wall()))
+            post(
+                .quotaFailed(
+                    ErrorPlace.text(error, vendor: api.vendor, baseURL: await api.apiBaseURL()), at: clock.wall()))
         }
         let after = clock.now().seconds
         let (wait, reason) = await schedule(at: after)

@@ -92,7 +92,9 @@ struct DashboardCommand: AsyncParsableCommand {
         var route: [Int: Poller] = [:]
         for (i, m) in fleet.enumerated() {
             guard case .open(let c) = m else {
+                // Its gauge and its list both say why (it is never asked anything).
                 mailbox.post(.tenant(i, .quotaFailed(m.broken?.reason ?? "", at: clock.wall())))
+                mailbox.post(.tenant(i, .pageFailed(m.broken?.reason ?? "")))
                 continue
             }
             let p = Poller(

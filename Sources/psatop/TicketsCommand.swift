@@ -145,8 +145,9 @@ struct TicketsCommand: AsyncParsableCommand {
         } catch {
             board.finish(summary: nil)
             await verbose?.finish()
+            let text = ErrorPlace.text(error, vendor: conn.api.vendor, baseURL: await conn.api.apiBaseURL())
             await conn.close()
-            fail("\(error)")
+            fail((settings.name.map { "profile '\($0)': " } ?? "") + text)
         }
         await verbose?.finish()
         await conn.close()

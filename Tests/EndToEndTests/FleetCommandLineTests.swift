@@ -102,6 +102,29 @@ extension EndToEnd {
             #expect(!all.output.contains("--all prints every one"), "--limit asked for the cut")
         }
 
+        @Test("errors say where: the host, and what to check there (a closed port, a wrong path)")
+        func errorsSayWhere() throws {
+            let bin = try psatopBinary()
+            let closed = try HeldPort()
+            closed.close()  // nothing listens there now
+            let r = try spawn([
+                "/bin/sh", "-c",
+                "env ATERA_API_KEY=abcdef \(bin) tickets --vendor atera --base-url http://127.0.0.1:\(closed.port)/api/v3",
+            ])
+            #expect(r.status == 1, "\(r.output)")
+            #expect(r.output.contains("127.0.0.1:\(closed.port): no answer from the server"), "\(r.output)")
+            #expect(r.output.contains("check the address (base_url, --base-url)"), "\(r.output)")
+            let sim = try SimServer(bin)
+            defer { sim.stop() }
+            let w = try spawn([
+                "/bin/sh", "-c",
+                "env ATERA_API_KEY=demo-atera-key-not-real \(bin) tickets --vendor atera --base-url http://127.0.0.1:\(sim.port)/api/v9",
+            ])
+            #expect(w.status == 1, "\(w.output)")
+            #expect(w.output.contains("127.0.0.1:\(sim.port): HTTP 404"), "\(w.output)")
+            #expect(w.output.contains("check the base URL's path (…/api/v3)"), "\(w.output)")
+        }
+
         @Test("a mistyped command is named with the one meant")
         func didYouMean() throws {
             let bin = try psatopBinary()
