@@ -51,7 +51,7 @@ func renderDetail(
         }
         lines.append(.field("SLA " + stage.kind.label.lowercased(), text, style))
     }
-    for f in t.fields { lines.append(.field(f.name, f.value, nil)) }
+    for f in t.fields { lines.append(.field(f.name, Format.localDates(f.value, s.timeZone), nil)) }
     let labelW = min(24, max(12, lines.map { TextWidth.of($0.label ?? "") }.max() ?? 12) + 1)
     var out: [DetailLine] = []
     for l in lines {
@@ -130,7 +130,8 @@ func renderDetail(
     }
     if let e = d.edit { renderPicker(&c, s, d, e, theme, g, r) }
     if let n = d.noteTyping {
-        renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r)
+        renderNoteBox(
+            &c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r, cursor: true)
     } else if let n = d.noteConfirm {
         renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) · \(n.visibility.audience)", theme, g, r)
     }
@@ -155,7 +156,10 @@ struct DetailLine {
 }
 
 /// A note being typed inline, or waiting for its question: its last lines, sanitized, in a box.
-func renderNoteBox(_ c: inout Canvas, _ n: NoteDraft, title: String, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
+func renderNoteBox(
+    _ c: inout Canvas, _ n: NoteDraft, title: String, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect,
+    cursor: Bool = false
+) {
     let w = min(r.width - 4, 90), h = min(r.height - 2, 12)
     let box = Layout.Rect(x: r.x + (r.width - w) / 2, y: r.y + 2, width: w, height: h)
     c.fill(x: box.x, y: box.y, width: box.width, height: box.height, theme[.base])
@@ -167,7 +171,15 @@ func renderNoteBox(_ c: inout Canvas, _ n: NoteDraft, title: String, _ theme: Th
     }
     // After a Ctrl-C the question takes the box's last row: the note is kept, a second Ctrl-C quits.
     let rows = h - 2 - (n.interrupted ? 1 : 0)
-    for (i, l) in lines.suffix(rows).enumerated() { c.put(box.x + 2, box.y + 1 + i, l, theme[.base], maxWidth: w - 4) }
+    // While typing, the cursor after the last character (on a line of its own when that one is full).
+    var end = TextWidth.of(lines.last ?? "")
+    if cursor, end >= w - 4 {
+        lines.append("")
+        end = 0
+    }
+    let shown = lines.suffix(rows)
+    for (i, l) in shown.enumerated() { c.put(box.x + 2, box.y + 1 + i, l, theme[.base], maxWidth: w - 4) }
+    if cursor, rows > 0 { c.put(box.x + 2 + end, box.y + shown.count, g.cursor, theme[.key]) }
     if n.interrupted {
         c.put(
             box.x + 2, box.y + h - 2, "Ctrl-C: the note is kept as a draft. Ctrl-C again quits; any key goes on typing",

@@ -33,6 +33,15 @@ enum Format {
         return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
+    /// A field's value with a leading vendor date (`2026-11-28T10:02:00Z`, or one before " · "
+    /// and a text) shown as the detail's other dates are, in the screen's time zone.
+    static func localDates(_ value: String, _ tz: TimeZone) -> String {
+        let head = value.range(of: " · ").map { String(value[..<$0.lowerBound]) } ?? value
+        guard head.count >= 10, head.first?.isNumber == true, !head.contains(" "), let d = VendorDate.parse(head)
+        else { return value }
+        return dateTime(d, tz) + value.dropFirst(head.count)
+    }
+
     static func dateTime(_ d: Date?, _ tz: TimeZone) -> String {
         guard let d else { return "—" }
         var cal = Calendar(identifier: .gregorian)

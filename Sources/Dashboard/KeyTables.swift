@@ -125,7 +125,9 @@ extension KeyMap {
             + upDown + paging + [B(.first, .char("g"), .home)],
         footer: [
             scroll, H("s", "status", .change(.status)), H("p", "priority", .change(.priority)), H("c", "note", .note),
-            H("a", "attach", .attach), H("Esc", "back", .back), H("A", "assign", .change(.assignee)), helpHint,
+            // Offered only where the vendor's API takes attachments (Atera's refuses them).
+            H("a", [.attach], text: { _ in "attach" }, shows: { $0.vendor.attachRefusal == nil }),
+            H("Esc", "back", .back), H("A", "assign", .change(.assignee)), helpHint,
             quitHint,
             refreshHint,
         ])

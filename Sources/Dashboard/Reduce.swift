@@ -7,6 +7,12 @@ extension DashboardState {
         switch event {
         case .tenant(let i, let e): return reduceTenant(i, e)
         case .key(let key):
+            // Behind "Terminal too small" nothing a key would act on can be seen: only quit and
+            // help act (a resize is its own event).
+            if layout.tooSmall {
+                let action = KeyMap.of(mode).action(for: key)
+                guard action == .quit || action == .help || action == .closeHelp else { return [] }
+            }
             if tenants.count > 1 {
                 switch KeyMap.of(mode).action(for: key) {
                 case .nextTenant:

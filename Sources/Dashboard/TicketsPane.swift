@@ -94,7 +94,11 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
                 ? "no ticket matches"
                 : "no loaded ticket matches (j loads more; the server filters status with --status)"
         }
-        c.put(x0 + 1, r.y + 2, msg, s.listError == nil ? theme[.muted] : theme[.error], maxWidth: inner - 2)
+        // Wrapped over the pane's rows: an error that lists what is valid is read whole, not cut at the edge.
+        let lines = TextWidth.wrap(msg.sanitized, width: max(1, inner - 2)).prefix(max(1, rows))
+        for (k, line) in lines.enumerated() {
+            c.put(x0 + 1, r.y + 2 + k, line, s.listError == nil ? theme[.muted] : theme[.error], maxWidth: inner - 2)
+        }
         return
     }
     for row in 0..<rows {

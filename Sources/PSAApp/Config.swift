@@ -319,6 +319,7 @@ public enum ConfigReport {
         out += "\n"
         for w in config.warnings { out += "warning: \(w)\n" }
         var allOK = true
+        var unusable: [String] = []
         for p in config.profiles {
             var problems: [String] = []
             out += "\n\(p.name)\(p.name == config.defaultProfile ? " (default)" : "")  [line \(p.line)]\n"
@@ -362,8 +363,13 @@ public enum ConfigReport {
                 out += "  ok\n"
             } else {
                 allOK = false
+                unusable.append(p.name)
                 out += "  NOT USABLE: \(problems.joined(separator: "; "))\n"
             }
+        }
+        if !unusable.isEmpty {
+            out +=
+                "\n\(unusable.count) of \(config.profiles.count) profiles cannot be used: \(unusable.joined(separator: ", ")) (--all watches the others and reports these as broken)\n"
         }
         return (out, allOK)
     }

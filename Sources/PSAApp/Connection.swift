@@ -42,6 +42,8 @@ public struct ConnectionSettings: Sendable {
     public var me: String?
     /// `--record`: where every exchange is written (shared by the tenants of one run).
     public var recorder: HARRecorder?
+    /// Why this profile cannot be used (`--all`: the others go on without it); nil when it can.
+    public var broken: String?
     public init() {}
 }
 
@@ -83,41 +85,20 @@ public struct Connection: Sendable {
     }
 
     /// Opens several tenants; demo ones share one simulator (the first connection stops it).
+    /// A profile that cannot be opened stops them all: see `openFleet` to go on without it.
     public static func openAll(
         _ list: [ConnectionSettings], environment env: [String: String] = ProcessInfo.processInfo.environment,
         clock: PSAClock = .continuous
     ) async throws -> [Connection] {
-        var sim: Simulator? = nil
-        if let first = list.first(where: \.demo) {
-            var config = SimulatorConfig()
-            config.tickets = first.demoTickets
-            config.seed = first.demoSeed
-            config.timeScale = first.demoTimeScale
-            config.background = .demo
-            config.ateraLimitPerMinute = first.ateraLimitPerMinute
-            config.faults = first.demoFaults
-            config.extraTenants = list.filter(\.demo).compactMap(\.demoTenant)
-            sim = try await Simulator.start(config)
+        let fleet = try await openFleet(list, environment: env, clock: clock)
+        if let bad = fleet.compactMap(\.broken).first {
+            for c in fleet.compactMap(\.connection).reversed() { await c.close() }
+            throw ConfigurationError(bad.reason)
         }
-        var out: [Connection] = []
-        do {
-            for settings in list {
-                var c =
-                    try settings.demo
-                    ? demo(settings, sim!, clock: clock) : try real(settings, environment: env, clock: clock)
-                c.settings = settings
-                c.ownsSimulator = out.isEmpty
-                out.append(c)
-            }
-        } catch {
-            await sim?.stop()
-            throw error
-        }
-        if let sim, !out.contains(where: \.ownsSimulator) { await sim.stop() }
-        return out
+        return fleet.compactMap(\.connection)
     }
 
-    private static func demo(_ settings: ConnectionSettings, _ sim: Simulator, clock: PSAClock) throws -> Connection {
+    static func demo(_ settings: ConnectionSettings, _ sim: Simulator, clock: PSAClock) throws -> Connection {
         let config = settings.demoTenant.flatMap { sim.tenantConfig($0.name) } ?? sim.config
         let api: any TenantAPI
         switch settings.vendor {
@@ -157,7 +138,7 @@ public struct Connection: Sendable {
             timeScale: config.timeScale)
     }
 
-    private static func real(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws
+    static func real(_ settings: ConnectionSettings, environment env: [String: String], clock: PSAClock) throws
         -> Connection
     {
         if let url = settings.baseURL { _ = try URLPolicy.check(url) }
@@ -170,7 +151,7 @@ public struct Connection: Sendable {
                 func need(_ name: String) throws -> String {
                     guard let v = env[name], !v.isEmpty else {
                         throw ConfigurationError(
-                            "\(name) is not set: Autotask needs \(CredentialVariable.autotaskUserName), \(CredentialVariable.autotaskSecret) and \(CredentialVariable.autotaskIntegrationCode) in the environment (or a profile in config.toml)"
+                            "\(name) is not set: Autotask needs \(CredentialVariable.autotaskUserName), \(CredentialVariable.autotaskSecret) and \(CredentialVariable.autotaskIntegrationCode) in the environment (or a profile in config.toml); to try psatop without any: psatop --demo"
                         )
                     }
                     return try Credential.checked(v, "environment variable \(name)")

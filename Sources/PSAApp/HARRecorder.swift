@@ -64,7 +64,7 @@ public final class HARRecorder: Sendable {
 
     /// A body as written: token values and attachment data out, secrets removed, then scrubbed.
     /// nil when it is no text (binary data is left out; its size is kept by the caller).
-    func bodyText(_ data: Data, redact: (String) -> String) -> String? {
+    func bodyText(_ data: Data, url: String? = nil, redact: (String) -> String) -> String? {
         guard !data.isEmpty, String(data: data, encoding: .utf8) != nil else { return nil }
         // Token fields first (the request view's redaction), learnt as secrets for what follows.
         let (withoutTokens, tokens) = RequestExchange.redactingTokens(data)
@@ -87,7 +87,7 @@ public final class HARRecorder: Sendable {
             cleaned = String(decoding: json, as: UTF8.self)
         }
         cleaned = safe(cleaned, redact)
-        return scrubber.map { $0.body(cleaned) } ?? cleaned
+        return scrubber.map { $0.body(cleaned, url: url) } ?? cleaned
     }
 
     func url(_ text: String, _ redact: (String) -> String) -> String {
@@ -121,7 +121,7 @@ public final class HARRecorder: Sendable {
         if let body = x.request.body, !body.isEmpty {
             let mime = Self.header("Content-Type", x.request.headers) ?? "application/json"
             var post: [String: Any] = ["mimeType": mime]
-            if let text = bodyText(body, redact: redact) {
+            if let text = bodyText(body, url: x.request.url, redact: redact) {
                 post["text"] = text
             } else {
                 post["comment"] = "binary data left out (\(body.count) bytes)"
@@ -140,7 +140,7 @@ public final class HARRecorder: Sendable {
             "mimeType": x.result?.header("Content-Type") ?? "application/octet-stream",
         ]
         if let body = x.result?.body, !body.isEmpty {
-            if let text = bodyText(body, redact: redact) {
+            if let text = bodyText(body, url: x.request.url, redact: redact) {
                 content["text"] = text
             } else {
                 content["comment"] = "binary data left out (\(body.count) bytes)"

@@ -30,6 +30,10 @@ public actor Poller {
     /// When the changes were last read to the end (or the list reloaded), on our clock.
     var changesReadAt: Date?
     var refreshEnabled: Bool
+    /// When the client last exchanged anything with the tenant (our clock), and what failed if
+    /// that exchange did (see Poller+Probe.swift).
+    var lastExchangeAt: Double?
+    var exchangeFailure: String?
 
     /// Work in flight (page and detail loads, the log relay), removed as each finishes.
     var tasks: [UUID: Task<Void, Never>] = [:]
@@ -68,7 +72,10 @@ public actor Poller {
         let post = self.post
         track { [weak self] in
             for await e in events {
-                if case .record(let r) = e, r.background != nil { await self?.noteBackground() }
+                if case .record(let r) = e {
+                    if r.background != nil { await self?.noteBackground() }
+                    await self?.noteExchange(r)
+                }
                 post(.client(e))
             }
         }
@@ -180,7 +187,13 @@ public actor Poller {
     func quotaStep() async -> Duration? {
         let now = clock.now().seconds
         guard api.vendor.quotaModel == .tenantThreshold else {
-            // A per-key window's quota is our own count: reading it costs nothing.
+            // A per-key window's quota is our own count: reading it costs nothing. Whether the
+            // tenant answers at all is asked by a probe when nothing else went out lately.
+            await probeIfQuiet(at: now)
+            if let failure = exchangeFailure {
+                post(.quotaFailed(failure, at: clock.wall()))
+                return .seconds(double: now + 1)
+            }
             // (A count without a known limit says so: HaloPSA self-hosted, `UnknownLimit`.)
             do {
                 let q = try await api.quota()
@@ -209,7 +222,9 @@ public actor Poller {
         } catch is CancellationError {
             return nil
         } catch {
-            post(.quotaFailed(String(describing: error), at: clock.wall()))
+            post(
+                .quotaFailed(
+                    ErrorPlace.text(error, vendor: api.vendor, baseURL: await api.apiBaseURL()), at: clock.wall()))
         }
         let after = clock.now().seconds
         let (wait, reason) = await schedule(at: after)

@@ -39,7 +39,9 @@ public struct TenantChoice: Sendable {
         return [a, b, c, d]
     }()
 
-    /// The settings of each tenant to open (one unless `--all`).
+    /// The settings of each tenant to open (one unless `--all`). With `--all` a profile that
+    /// cannot be used (a secret unreadable, a credential missing) does not stop the others: its
+    /// settings come back with `broken` saying why, for the command to show and export as broken.
     public func resolve(environment env: [String: String] = ProcessInfo.processInfo.environment) throws
         -> [ConnectionSettings]
     {
@@ -102,6 +104,10 @@ public struct TenantChoice: Sendable {
             if s.demo {
                 // The first demo profile of each vendor is the simulator's own tenant; the others get tenants of their own.
                 if !primaries.insert(s.vendor).inserted { s.demoTenant = Self.demoTenant(for: p, vendor: s.vendor) }
+            } else if all {
+                do { s.credentials = try Self.credentials(p, vendor: s.vendor, environment: env) } catch {
+                    s.broken = "\(error)"
+                }
             } else {
                 s.credentials = try Self.credentials(p, vendor: s.vendor, environment: env)
             }

@@ -30,13 +30,14 @@ public enum PluginState: Int32, Sendable, Codable, Comparable {
         }
     }
 
-    /// Severity for combining several tenants: OK < WARNING < UNKNOWN < CRITICAL (monitoring-plugins' max_state_alt),
-    /// so an unreachable tenant is never hidden behind a healthy one, and a suspended one always shows.
+    /// Severity for combining several tenants: OK < UNKNOWN < WARNING < CRITICAL (monitoring-plugins'
+    /// max_state_alt): a tenant that cannot be read shows over healthy ones, and never hides another
+    /// tenant's real WARNING or CRITICAL.
     var severity: Int {
         switch self {
         case .ok: 0
-        case .warning: 1
-        case .unknown: 2
+        case .unknown: 1
+        case .warning: 2
         case .critical: 3
         }
     }
@@ -115,10 +116,12 @@ public struct TenantStatus: Sendable, Codable, Equatable {
             state = .ok
             reason =
                 "\(v.label) reports no usage: \(used ?? 0) is psatop's own count (other integrations may share the limit)"
-        } else if quota != nil && !serverCount && !suspended {
-            state = .unknown
+        } else if let quota, !serverCount && !suspended {
+            // Our own count against the configured limit is a real reading of our use: its state
+            // stands (another integration on the key may add to it; the server does not say).
+            state = PluginState(tier: quota.tier)
             reason =
-                "the server reports no usage (no X-RateLimit-* headers): \(used ?? 0) is psatop's own count, not the key's"
+                "the server reports no usage (no X-RateLimit-* headers): \(quota.used) is psatop's own count against the configured limit, not the key's"
         } else {
             state = tier.map(PluginState.init(tier:)) ?? .unknown
         }
@@ -128,7 +131,8 @@ public struct TenantStatus: Sendable, Codable, Equatable {
     /// Our own count is labelled `ours`, never `used`.
     public func perfdata(label: String = "used") -> String? {
         guard let used, let limit else { return nil }
-        let label = countedBy == "psatop" ? label.replacingOccurrences(of: "used", with: "ours") : label
+        var label = countedBy == "psatop" ? label.replacingOccurrences(of: "used", with: "ours") : label
+        label = label.withoutPipes.replacingOccurrences(of: "=", with: "")
         let warn = limit / 2 + limit % 2, crit = Int((Double(limit) * 0.75).rounded(.up))
         let l =
             label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
@@ -172,11 +176,20 @@ public enum StatusReport {
                 } catch let e as UnknownLimit {
                     return .unknownLimit(e)
                 } catch {
-                    return .failed(String(describing: error))
+                    return .failed(ErrorPlace.text(error, vendor: api.vendor, baseURL: await api.apiBaseURL()))
                 }
             }
             group.addTask {
-                for await e in events { if case .paused(_, .suspended, let detail) = e { return .suspended(detail) } }
+                // A suspension or a 429 is the answer at once: no waiting out Retry-After, no retry
+                // (cancelling the reading below stops the request at the pause gate, unsent).
+                for await e in events {
+                    switch e {
+                    case .paused(_, .suspended, let detail): return .suspended(detail)
+                    case .record(let r) where r.status == 429 && Self.rateLimit(r.error ?? ""):
+                        return .rateLimited(r.error ?? "HTTP 429")
+                    default: continue
+                    }
+                }
                 return .timedOut
             }
             group.addTask {
@@ -224,6 +237,36 @@ public enum StatusReport {
         }
     }
 
+    /// Every tenant of a fleet at once, in its order: each open one read once, each broken one
+    /// UNKNOWN with its reason (its own line; the others are read all the same).
+    public static func check(fleet: [FleetMember], timeout: Duration = .seconds(30)) async -> [TenantStatus] {
+        await withTaskGroup(of: (Int, TenantStatus).self) { group in
+            for (i, m) in fleet.enumerated() {
+                let name = m.name
+                switch m {
+                case .open(let c):
+                    group.addTask { (i, await check(c, name: name, timeout: timeout)) }
+                case .broken(let b):
+                    group.addTask {
+                        (
+                            i,
+                            TenantStatus(
+                                tenant: name, vendor: b.vendor.rawValue, quota: nil, error: b.reason, readAt: Date())
+                        )
+                    }
+                }
+            }
+            var byIndex: [Int: TenantStatus] = [:]
+            for await (i, r) in group { byIndex[i] = r }
+            return byIndex.keys.sorted().compactMap { byIndex[$0] }
+        }
+    }
+
+    /// A 429 that is the rate limit (not Autotask's thread limit, not a suspension, which has its own event).
+    static func rateLimit(_ detail: String) -> Bool {
+        APIError.classify(status: 429, body: Data(detail.utf8)).kind == .rateLimited
+    }
+
     /// The worst state of all tenants.
     public static func state(_ all: [TenantStatus]) -> PluginState { all.map(\.state).max() ?? .unknown }
 
@@ -232,9 +275,9 @@ public enum StatusReport {
     public static func pluginText(_ all: [TenantStatus]) -> String {
         let state = state(all)
         if all.count == 1, let t = all.first {
-            return "psatop \(state.word) - \(t.summary)" + (t.perfdata().map { " | \($0)" } ?? "")
+            return "psatop \(state.word) - \(t.summary.withoutPipes)" + (t.perfdata().map { " | \($0)" } ?? "")
         }
-        let text = all.map { "\($0.tenant) \($0.state.word) \($0.summary)" }.joined(separator: ", ")
+        let text = all.map { "\($0.tenant) \($0.state.word) \($0.summary)" }.joined(separator: ", ").withoutPipes
         let perf = all.compactMap { $0.perfdata(label: "\($0.tenant)_used") }.joined(separator: " ")
         return "psatop \(state.word) - \(text)" + (perf.isEmpty ? "" : " | \(perf)")
     }
@@ -245,4 +288,10 @@ public enum StatusReport {
         enc.dateEncodingStrategy = .iso8601
         return try enc.encode(all)
     }
+}
+
+extension String {
+    /// A plugin's text ends at its first `|` (perfdata follows): a `|` in a server's words or a
+    /// tenant's name would forge perfdata, so the text carries none.
+    var withoutPipes: String { replacingOccurrences(of: "|", with: "") }
 }

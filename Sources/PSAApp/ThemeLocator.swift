@@ -63,7 +63,9 @@ public enum ThemeLocator {
             if paths.count == 1 { return try ThemeFile.load(path: paths[0]) }  // names the file in its error
             throw ThemeError(
                 file: nameOrPath + ".toml", line: 0,
-                message: "theme '\(nameOrPath)' not found; looked in:\n  " + paths.joined(separator: "\n  "))
+                message: "theme '\(nameOrPath)' not found; the themes are "
+                    + (["default"] + available(environment: env).filter { $0 != "default" }).joined(separator: ", ")
+                    + " (or give a theme file's path); looked in:\n  " + paths.joined(separator: "\n  "))
         }
         return try ThemeFile.load(path: path)
     }

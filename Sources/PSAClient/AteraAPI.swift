@@ -14,13 +14,16 @@ public struct AteraAPI: TenantAPI {
     /// The technician psatop writes comments as (`--me` / `me`: their Atera e-mail); nil: none given.
     public let technicianEmail: String?
     /// Customer names seen on tickets, for `company:` in a server filter (Atera filters by id).
-    private let customers = CustomerNames()
+    let customers = CustomerNames()
 
     /// Customer names and ticket statuses seen on the tenant's tickets: Atera filters customers
     /// by id, and its statuses are free strings (custom ones too) that no endpoint lists.
     actor CustomerNames {
         private(set) var byID: [Int64: String] = [:]
         private(set) var statuses: [String] = []
+        /// Every customer of the tenant (`/customers`, read once when a name is first asked for).
+        private(set) var directory: [(Int64, String)]?
+        func keep(directory d: [(Int64, String)]) { directory = d }
         /// Technicians seen assigned, "Name <e-mail>" (Atera lists none through the API).
         private(set) var technicians: [String] = []
         func note(_ tickets: [AteraTicket]) {
@@ -67,7 +70,7 @@ public struct AteraAPI: TenantAPI {
         return [isJWT ? ("Authorization", "Bearer \(key)") : ("X-API-KEY", key), ("Accept", "application/json")]
     }
 
-    private func get(_ path: String, purpose: String) async throws -> HTTPResult {
+    func get(_ path: String, purpose: String) async throws -> HTTPResult {
         try await client.send(
             ClientRequest(
                 spec: HTTPRequestSpec(method: "GET", url: baseURL + "/" + path, headers: headers),
@@ -183,9 +186,7 @@ public struct AteraAPI: TenantAPI {
             if let n = Int64(c.hasPrefix("#") ? String(c.dropFirst()) : c) {
                 id = n
             } else {
-                id = try NameMatch.find(
-                    c, in: await customers.byID.map { ($0.key, $0.value) }, what: "customer",
-                    whereKnown: "among the tickets loaded so far (or give #id)")
+                id = try await customerID(named: c)
             }
             query += "&customerId=\(id)"
         }

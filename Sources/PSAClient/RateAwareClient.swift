@@ -312,6 +312,7 @@ public actor RateAwareClient {
                     request, status: result.status, duration: duration, attempt: attempt, waited: waited,
                     reason: reason, error: safe.detail,
                     result: result)
+                stats.failures += 1
                 if result.status == 429 { stats.status429 += 1 }
                 let plan = RetryRule.plan(
                     .answered(safe.kind, status: result.status), idempotent: request.idempotent,

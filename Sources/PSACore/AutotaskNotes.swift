@@ -75,10 +75,17 @@ public struct AutotaskTicketNote: Sendable, Equatable, Codable {
     public func display(resources: [Int64: String], contacts: [Int64: String] = [:], noteTypes: [Int: String] = [:])
         -> TicketComment
     {
-        let text = [title, description].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+        var parts = [title, description].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
             !$0.isEmpty
         }
-        .joined(separator: "\n")
+        // A note whose title is its text's first line (as psatop writes them, and Autotask's own
+        // form suggests) shows that line once.
+        if parts.count == 2, parts[1].hasPrefix(parts[0]),
+            parts[1].count == parts[0].count || parts[1].dropFirst(parts[0].count).first?.isNewline == true
+        {
+            parts.removeFirst()
+        }
+        let text = parts.joined(separator: "\n")
         let author: String
         if let r = creatorResourceID {
             author = resources[r] ?? "Resource #\(r)"

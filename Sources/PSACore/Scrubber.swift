@@ -23,7 +23,12 @@ public struct Scrubber: Sendable {
     static let structuralKeys: Set<String> = [
         "op", "field", "datatype", "referenceentitytype", "picklistparentvaluefield", "parentvalue",
         "ticketnumber", "zonename", "mimetype", "contenttype", "udf", "version", "type", "sortorder", "includefields",
+        // OAuth's words (a token request's form, a token answer): the protocol, not a person.
+        "grant_type", "scope", "token_type",
     ]
+    /// Lookup endpoints whose entries' `name` is a picklist label (tenant configuration, like
+    /// Autotask's picklist labels): the last path segment, lowercased.
+    static let labelEndpoints: Set<String> = ["status", "priority", "tickettype", "team", "sla", "category"]
     /// Keys holding a link: their scheme, host and path are kept, their query values scrubbed.
     static let linkKeys: Set<String> = ["nextpageurl", "prevpageurl", "nextlink", "prevlink", "url", "weburl"]
     /// Picklist labels: Autotask's `picklistValues[].label`, Atera's ticket enumerations.
@@ -65,13 +70,16 @@ public struct Scrubber: Sendable {
     }
 
     /// A JSON string value at `path` (its keys, as `JSONStrings` gives them): its fake, or nil to keep it.
-    public func value(_ s: String, path: [String]) -> String? {
+    public func value(_ s: String, path: [String], labelList: Bool = false) -> String? {
         let key = path.last?.lowercased() ?? ""
         // A phone number or a postcode is all digits: replaced whatever its shape.
         if Self.isNumberOfAPerson(key), !s.isEmpty { return fakes.fake(s) }
         if Self.isShapeValue(s) { return nil }
         let parent = path.dropLast().last?.lowercased() ?? ""
-        if Self.linkKeys.contains(key), s.lowercased().hasPrefix("http") { return link(s) }
+        // Any address (a link, an auth server named by discovery): scheme, host and path kept.
+        if Self.isURL(s) || (Self.linkKeys.contains(key) && s.lowercased().hasPrefix("http")) { return link(s) }
+        // A lookup list's names are labels (statuses, priorities, teams…), kept unless --scrub-labels.
+        if labelList, key == "name", !labels { return nil }
         if Self.structuralKeys.contains(key) { return nil }
         // Ids as strings ("companyID": "12"), and field names: an entity field's or a UDF's `name`.
         if key.hasSuffix("id"), s.allSatisfy(\.isNumber) { return nil }
@@ -85,11 +93,39 @@ public struct Scrubber: Sendable {
 
     /// A JSON body with its personal strings replaced; a body that is not JSON is replaced whole
     /// (its length kept) when it has any letter, since nothing tells what it holds.
-    public func body(_ text: String) -> String {
-        if let out = JSONStrings.rewrite(Data(text.utf8), { path, v in value(v, path: path) }) {
+    /// A form body (`a=1&b=2`, as an OAuth token request sends) keeps its field names and
+    /// scrubs its values as a query's. `url`: where the body went or came from (a lookup
+    /// endpoint's names are labels).
+    public func body(_ text: String, url: String? = nil) -> String {
+        let list = url.map(Self.isLabelEndpoint) ?? false
+        if let out = JSONStrings.rewrite(Data(text.utf8), { path, v in value(v, path: path, labelList: list) }) {
             return String(decoding: out, as: UTF8.self)
         }
+        if Self.isForm(text) { return query(text) }
         return Self.isShapeValue(text) ? text : fakes.fake(text)
+    }
+
+    /// `scheme://host…` with no space: an address.
+    static func isURL(_ s: String) -> Bool {
+        let l = s.lowercased()
+        guard l.hasPrefix("https://") || l.hasPrefix("http://"), !s.contains(" ") else { return false }
+        return URL(string: s)?.host != nil
+    }
+
+    /// `name=value&name=value` with names of letters, digits and `_.-`, and no space or line break.
+    public static func isForm(_ s: String) -> Bool {
+        guard !s.isEmpty, !s.contains(" "), !s.contains("\n"), s.contains("=") else { return false }
+        return s.split(separator: "&").allSatisfy { part in
+            guard let eq = part.firstIndex(of: "="), eq != part.startIndex else { return false }
+            return part[..<eq].allSatisfy { $0.isLetter || $0.isNumber || "_.-[]".contains($0) }
+        }
+    }
+
+    /// A lookup endpoint (`…/api/Status`): its entries' names are labels.
+    static func isLabelEndpoint(_ url: String) -> Bool {
+        let path = split(split(url, at: "?").0, at: "#").0
+        let last = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        return labelEndpoints.contains(last)
     }
 
     /// A URL with its query values scrubbed (JSON ones such as Autotask's `search=` member by

@@ -166,8 +166,12 @@ public final class HARReplay: Sendable {
         return [method.uppercased(), p, normalisedQuery(query), normalisedBody(body)].joined(separator: " ")
     }
 
-    /// Query parameters that name who asks (a fake in a scrubbed recording): matched by presence.
-    static let identityParameters: Set<String> = ["user", "username"]
+    /// Query and form parameters that name who asks or carry a credential (a fake or
+    /// `[redacted]` in a recording, the real value on replay): matched by presence. The token
+    /// request of an OAuth client-credentials flow (HaloPSA's) matches this way.
+    static let identityParameters: Set<String> = [
+        "user", "username", "client_id", "client_secret", "password", "refresh_token", "code",
+    ]
 
     static func normalisedQuery(_ q: String) -> String {
         let pairs = q.split(separator: "&").map { part -> (String, String) in
@@ -194,7 +198,8 @@ public final class HARReplay: Sendable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return "" }
         guard let obj = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8), options: [.fragmentsAllowed]) else {
-            return trimmed
+            // A form (`grant_type=…&client_id=…`): as a query, credentials by presence.
+            return Scrubber.isForm(trimmed) ? "form:" + normalisedQuery(trimmed) : trimmed
         }
         let masked = mask(obj)
         let options: JSONSerialization.WritingOptions = [.sortedKeys, .fragmentsAllowed]

@@ -91,7 +91,16 @@ public final class Simulator: Sendable {
             },
             logger: .init(label: "psatop.simulator", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        let task = Task { try await app.run() }
+        // A listener that fails (the port taken) ends the wait with its reason, instead of never.
+        let (failStream, failCont) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let task = Task {
+            do { try await app.run() } catch {
+                failCont.yield(ListenFailure.reason(error))
+                portCont.finish()
+                throw error
+            }
+            portCont.finish()
+        }
         var port: Int?
         for await p in portStream {
             port = p
@@ -99,7 +108,13 @@ public final class Simulator: Sendable {
         }
         guard let port else {
             task.cancel()
-            throw SimulatorError(message: "the simulator could not listen on \(config.host):\(config.port)")
+            failCont.finish()
+            var why = "the server stopped before it listened"
+            for await w in failStream {
+                why = w
+                break
+            }
+            throw SimulatorError(message: "cannot listen on \(config.host):\(config.port): \(why)")
         }
         return Simulator(config: config, port: port, state: state, tenants: extra, halo: haloWorlds, task: task)
     }

@@ -22,7 +22,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Watch every profile of the config file at once (with --demo and no config file: three simulated tenants).")
+            "Watch every profile of the config file at once (with --demo and no config file: four simulated tenants).")
     var all = false
 
     @Option(
@@ -67,8 +67,11 @@ struct DashboardCommand: AsyncParsableCommand {
         // named with --theme it stops the start with its line).
         var cycle = noColor ? [] : ThemeLocator.available().compactMap { try? ThemeLocator.load($0) }
         if !cycle.contains(where: { $0.name == chosen.name }) { cycle.insert(chosen, at: 0) }
-        let connections: [Connection]
-        do { connections = try await Connection.openAll(list) } catch { fail("\(error)") }
+        // With --all a profile that cannot be used gets its line, saying why; the others are watched.
+        let fleet: [FleetMember]
+        do { fleet = try await Connection.openFleet(list) } catch { fail("\(error)") }
+        if !all || fleet.count == 1, let bad = fleet.compactMap(\.broken).first { fail(bad.reason) }
+        let connections = fleet.compactMap(\.connection)
 
         // The request log as it happens, as `-v` writes it, into the --stderr-log file.
         var requestLog: RequestLogWriter?
@@ -77,16 +80,23 @@ struct DashboardCommand: AsyncParsableCommand {
             await requestLog?.follow(RequestLogOptions.tenants(connections))
         }
         let clock = PSAClock.continuous
-        let several = connections.count > 1
+        let several = fleet.count > 1
         var state = DashboardState.multi(
-            connections.map { ($0.api.vendor, several ? ($0.settings.name ?? $0.tenantName) : $0.tenantName) },
+            fleet.map { m in (m.vendor, several || m.connection == nil ? m.name : m.connection!.tenantName) },
             now: clock.wall())
         state.ascii = ascii || !Self.localeIsUTF8(env)
         state.version = BuildInfo.version
         state.setNotify(notify || list.contains { $0.notify })
         let mailbox = Mailbox()
         var pollers: [Poller] = []
-        for (i, c) in connections.enumerated() {
+        var route: [Int: Poller] = [:]
+        for (i, m) in fleet.enumerated() {
+            guard case .open(let c) = m else {
+                // Its gauge and its list both say why (it is never asked anything).
+                mailbox.post(.tenant(i, .quotaFailed(m.broken?.reason ?? "", at: clock.wall())))
+                mailbox.post(.tenant(i, .pageFailed(m.broken?.reason ?? "")))
+                continue
+            }
             let p = Poller(
                 api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent
             ) {
@@ -94,20 +104,22 @@ struct DashboardCommand: AsyncParsableCommand {
             }
             await p.start()
             pollers.append(p)
+            route[i] = p
         }
-        let route = pollers
+        let routes = route
+        let first = fleet.indices.first { routes[$0] != nil } ?? 0
         // One ordered queue from the screen to the pollers: commands are handled in the order
         // they were made (a task per command could let a later edit overtake an earlier one, or
         // a note run after the quit).
         let (queue, queued) = AsyncStream<Command>.makeStream(bufferingPolicy: .unbounded)
         let dispatcher = Task {
             for await cmd in queue {
-                if case .forTenant(let i, let c) = cmd, route.indices.contains(i) {
-                    await route[i].handle(c)
+                if case .forTenant(let i, let c) = cmd {
+                    await routes[i]?.handle(c)
                 } else if cmd == .quit {
-                    for p in route { await p.handle(.quit) }
+                    for p in routes.values { await p.handle(.quit) }
                 } else {
-                    await route[0].handle(cmd)
+                    await routes[first]?.handle(cmd)
                 }
             }
         }

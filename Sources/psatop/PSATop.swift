@@ -11,11 +11,12 @@ import Simulator
 struct PSATop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "psatop",
-        abstract: "A terminal dashboard for Autotask and Atera API quota, requests and tickets.",
+        abstract: "A terminal dashboard for Autotask, Atera and HaloPSA API quota, requests and tickets.",
         discussion: """
-            Credentials come from the environment, never from flags:
+            Credentials come from the environment (or a profile of the config file), never from flags:
               Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
               Atera:    ATERA_API_KEY
+              HaloPSA:  HALO_CLIENT_ID, HALO_CLIENT_SECRET (HALO_SCOPE), with --base-url the instance
 
             Try it without any: psatop --demo
 
@@ -34,6 +35,10 @@ struct PSATop: AsyncParsableCommand {
     /// ArgumentParser's own entry, after one step: no core dump may hold a secret read later.
     static func main() async {
         ProcessHardening.noCoreDumps()
+        if let typo = CommandLine.arguments.dropFirst().first, let hint = Self.didYouMean(typo) {
+            Out.err("psatop: unknown command '\(typo.sanitized)'; did you mean '\(hint)'? (psatop --help lists them)\n")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -53,6 +58,35 @@ struct PSATop: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension PSATop {
+    /// A first word that is no command but close to one (`tikets`): the command meant. Nil for
+    /// a command, a flag, or a word not close to any (the dashboard's own error says the rest).
+    static func didYouMean(_ word: String) -> String? {
+        guard !word.hasPrefix("-"), !word.isEmpty, word.count <= 40 else { return nil }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        guard !names.contains(word) else { return nil }
+        let best = names.map { ($0, distance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= 2, best.1 < best.0.count / 2 + 1 else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance (small words only).
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var prev = row[0]
+            row[0] = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let cur = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                prev = cur
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 }
 

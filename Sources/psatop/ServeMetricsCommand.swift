@@ -18,7 +18,7 @@ struct ServeMetricsCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var requestLog: RequestLogOptions
 
-    @Flag(help: "Every profile of the config file (with --demo and no config file: three simulated tenants).")
+    @Flag(help: "Every profile of the config file (with --demo and no config file: four simulated tenants).")
     var all = false
 
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
@@ -40,14 +40,18 @@ struct ServeMetricsCommand: AsyncParsableCommand {
         let (host, port) = try Self.split(listen)
         let list: [ConnectionSettings]
         do { list = try connection.settings(all: all) } catch { fail("\(error)") }
-        let conns: [Connection]
-        do { conns = try await Connection.openAll(list) } catch { fail("\(error)") }
+        // With --all a profile that cannot be used is exported as broken; the others are watched.
+        let fleet: [FleetMember]
+        do { fleet = try await Connection.openFleet(list) } catch { fail("\(error)") }
+        if !all, let bad = fleet.first?.broken { fail(bad.reason) }
+        let conns = fleet.compactMap(\.connection)
         let verbose = await requestLog.start(conns)
         let server: MetricsServer
-        do { server = try await MetricsServer.start(conns, host: host, port: port) } catch {
+        do { server = try await MetricsServer.start(fleet: fleet, host: host, port: port) } catch {
             for c in conns { await c.close() }
             fail("\(error)")
         }
+        for b in fleet.compactMap(\.broken) { note("not watching \(b.name): \(b.reason)") }
         note(
             "serving metrics for \(conns.count) tenant\(conns.count == 1 ? "" : "s") on http://\(host):\(server.port)/metrics"
         )

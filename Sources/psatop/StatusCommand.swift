@@ -9,16 +9,21 @@ struct StatusCommand: AsyncParsableCommand {
         abstract:
             "Read each tenant's quota once and report it as a monitoring plugin (Nagios / Icinga / monitoring-plugins).",
         discussion: """
-            Exit codes: 0 OK (below 50%), 1 WARNING (+0.5 s tier), 2 CRITICAL (+1 s tier or suspended), \
-            3 UNKNOWN (no reading, a configuration error, or a bad command line).
-            With several tenants the worst state wins (UNKNOWN ranks above WARNING, below CRITICAL).
+            Exit codes: 0 OK (below 50%), 1 WARNING (+0.5 s tier), 2 CRITICAL (+1 s tier, suspended, or a \
+            429 during the check: answered at once, never waited out), 3 UNKNOWN (no reading, a \
+            configuration error, or a bad command line).
+            Per tenant: Atera without X-RateLimit-* headers is judged on psatop's own count against the \
+            configured limit (perfdata `ours`); HaloPSA reports no usage (OK once it answers).
+            With several tenants each has its line, and the worst state wins: OK < UNKNOWN < WARNING < \
+            CRITICAL, so a tenant that cannot be read (or a profile that cannot be used) never hides \
+            another's WARNING.
             Output: psatop OK - 1234/10000 (12.3%) | used=1234;5000;7500;0;10000
             """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var requestLog: RequestLogOptions
 
-    @Flag(help: "Every profile of the config file (with --demo and no config file: three simulated tenants).")
+    @Flag(help: "Every profile of the config file (with --demo and no config file: four simulated tenants).")
     var all = false
 
     @Flag(help: "Print JSON (an array, one object per tenant) instead of the plugin line.")
@@ -34,19 +39,13 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let list: [ConnectionSettings]
         do { list = try connection.settings(all: all) } catch { unknown("\(error)") }
-        let conns: [Connection]
-        do { conns = try await Connection.openAll(list) } catch { unknown("\(error)") }
+        // With --all a profile that cannot be used is its own UNKNOWN line; the others are read.
+        let fleet: [FleetMember]
+        do { fleet = try await Connection.openFleet(list) } catch { unknown("\(error)") }
+        if !all, let bad = fleet.first?.broken { unknown(bad.reason) }
+        let conns = fleet.compactMap(\.connection)
         let verbose = await requestLog.start(conns)
-        var results: [TenantStatus] = []
-        await withTaskGroup(of: (Int, TenantStatus).self) { group in
-            for (i, c) in conns.enumerated() {
-                let name = c.settings.name ?? c.tenantName
-                group.addTask { (i, await StatusReport.check(c, name: name, timeout: .seconds(timeout))) }
-            }
-            var byIndex: [Int: TenantStatus] = [:]
-            for await (i, r) in group { byIndex[i] = r }
-            results = byIndex.keys.sorted().compactMap { byIndex[$0] }
-        }
+        let results = await StatusReport.check(fleet: fleet, timeout: .seconds(timeout))
         await verbose?.finish()
         for c in conns.reversed() { await c.close() }
         if json {

@@ -9,7 +9,9 @@ struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets", abstract: "Print tickets for scripts, through the same rate-aware client.",
         discussion: """
-            Tickets go to stdout (tab-separated, --json or --csv); waits and errors to stderr.
+            Tickets go to stdout (tab-separated, --json or --csv); waits and errors to stderr. Without \
+            --all one page is printed, and stderr says so when there are more ("printed 500 of 1,234 \
+            tickets (one page); --all prints every one").
 
             Exit codes: 0 printed (no ticket is not an error; a reader that went away, as with | head, \
             neither); 1 an error (the configuration, the connection, the API), said on stderr with \
@@ -138,12 +140,20 @@ struct TicketsCommand: AsyncParsableCommand {
                     first = try await conn.api.page(after: nil, filter: filter)
                 }
                 tickets = Array(first.tickets.prefix(limit ?? .max))
+                // One page of more is said, with how to get the rest (stdout stays data).
+                if !quiet,
+                    let n = ExportCoverage.note(
+                        printed: tickets.count, total: first.total, morePages: first.next != nil, limited: limit != nil)
+                {
+                    Out.err("psatop: \(n)\n")
+                }
             }
         } catch {
             board.finish(summary: nil)
             await verbose?.finish()
+            let text = ErrorPlace.text(error, vendor: conn.api.vendor, baseURL: await conn.api.apiBaseURL())
             await conn.close()
-            fail("\(error)")
+            fail((settings.name.map { "profile '\($0)': " } ?? "") + text)
         }
         await verbose?.finish()
         await conn.close()

@@ -119,11 +119,17 @@ extension EndToEnd {
                 let sim = try SimServer(bin, extra: ["--replay", path, "--replay-only"])
                 defer { sim.stop() }
                 let atera = name.hasPrefix("atera-")
-                let env =
+                let halo = name.hasPrefix("halo-")
+                var env =
                     atera
                     ? "ATERA_API_KEY=replay-key"
                     : "AUTOTASK_USERNAME=someone@else.example AUTOTASK_SECRET=x1234 AUTOTASK_INTEGRATION_CODE=y1234"
-                let target = atera ? "--vendor atera --base-url \(sim.ateraURL)" : "--base-url \(sim.autotaskURL)"
+                var target = atera ? "--vendor atera --base-url \(sim.ateraURL)" : "--base-url \(sim.autotaskURL)"
+                if halo {
+                    // The recording's instance is the simulator's root (its paths are /api/…, /auth/token).
+                    env = "HALO_CLIENT_ID=replay-client HALO_CLIENT_SECRET=replay-secret"
+                    target = "--vendor halo --base-url http://127.0.0.1:\(sim.port)"
+                }
                 let r = try spawn(["/bin/sh", "-c", "env \(env) \(bin) tickets --all --json \(target)"])
                 #expect(r.status == 0, "\(name): \(r.output.suffix(600))")
                 let tickets = try Self.tickets(r.output)

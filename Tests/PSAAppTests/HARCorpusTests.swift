@@ -94,6 +94,22 @@ struct HARCorpusTests {
             let items = try d.decode(AteraEnvelope<AteraTicket>.self, from: x.body).items
             #expect(items.map { Optional($0.TicketID) } == (try rawItems(x, "TicketID")))
             #expect(items.map(\.TicketTitle) == (try rawStrings(x, "TicketTitle")))
+        } else if p.hasSuffix("/api/authinfo") {
+            let info = try d.decode(HaloAuthInfo.self, from: x.body)
+            #expect(info.authURL == (try raw(x)["auth_url"] as? String))
+        } else if p.hasSuffix("/token") {
+            let token = try d.decode(HaloToken.self, from: x.body)
+            #expect(token.accessToken != nil && token.expiresIn > 0)
+        } else if p.hasSuffix("/api/tickets") {
+            let page = try d.decode(HaloTicketPage.self, from: x.body)
+            let rawIDs = (try raw(x)["tickets"] as? [[String: Any]])?.map { ($0["id"] as? NSNumber)?.int64Value }
+            #expect(!page.tickets.isEmpty && page.tickets.map { Optional($0.id) } == rawIDs)
+        } else if ["/api/status", "/api/priority", "/api/team", "/api/tickettype", "/api/sla"].contains(
+            where: p.hasSuffix)
+        {
+            _ = try HaloLookup.list(x.body)
+        } else if p.hasSuffix("/api/agent") {
+            _ = try HaloList<HaloAgent>.decode(x.body)
         } else if p.hasSuffix("/thresholdinformation") {
             #expect(try raw(x)["externalRequestThreshold"] is Int)
         } else {
@@ -105,8 +121,13 @@ struct HARCorpusTests {
     /// The ticket ids the file's ticket lists hold, in order.
     static func recordedIDs(_ list: [Exchange]) throws -> [Int64] {
         var ids: [Int64] = []
-        for x in list where x.path.hasSuffix("/tickets/query") || x.path.hasSuffix("/api/v3/tickets") {
-            if x.path.hasSuffix("/tickets/query") {
+        for x in list
+        where x.path.hasSuffix("/tickets/query") || x.path.hasSuffix("/api/v3/tickets")
+            || x.path.hasSuffix("/api/tickets")
+        {
+            if x.path.hasSuffix("/api/tickets") {
+                ids += try JSONDecoder().decode(HaloTicketPage.self, from: x.body).tickets.map(\.id)
+            } else if x.path.hasSuffix("/tickets/query") {
                 ids += try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body).items.map(
                     \.id)
             } else {
@@ -116,9 +137,9 @@ struct HARCorpusTests {
         return ids
     }
 
-    @Test("The corpus has files of both vendors")
+    @Test("The corpus has files of every vendor")
     func present() {
-        #expect(Self.files.contains { $0.hasPrefix("autotask-") } && Self.files.contains { $0.hasPrefix("atera-") })
+        for v in Vendor.allCases { #expect(Self.files.contains { $0.hasPrefix(v.rawValue + "-") }, "no \(v) file") }
     }
 
     @Test("Every answer of every file reads with its decoder", arguments: files)
@@ -152,6 +173,12 @@ struct HARCorpusTests {
             settings.vendor = .atera
             settings.baseURL = sim.ateraBaseURL
             settings.credentials = .atera(key: "replay-key")
+        } else if name.hasPrefix("halo-") {
+            // The instance is the simulator's root: the recording's paths are the instance's own
+            // (/api/…, /auth/token), its addresses (auth_url too) rewritten to the simulator's.
+            settings.vendor = .halo
+            settings.baseURL = "http://127.0.0.1:\(sim.port)"
+            settings.credentials = .halo(HaloCredentials(clientID: "replay-client", clientSecret: "replay-secret"))
         } else {
             settings.baseURL = sim.autotaskBaseURL
             settings.credentials = .autotask(

@@ -37,6 +37,8 @@ private actor FakeTenant: TenantAPI {
 
     func prepare() async throws {}
     func quota() async throws -> Quota { Quota(used: 1, limit: 700, windowSeconds: 60) }
+    /// The poller's "is it answering" probe (Poller+Probe.swift): not a load of the list.
+    func probe() async throws {}
     func page(after cursor: PageCursor?) async throws -> TicketPage {
         pageLoads += 1
         let t = Ticket(

@@ -150,3 +150,40 @@ struct ScrubberTests {
                 == String(repeating: "[", count: 100) + "\"y\"" + String(repeating: "]", count: 100))
     }
 }
+
+@Suite("Scrubbing keeps what a replay needs")
+struct ScrubberMeaningTests {
+    let s = Scrubber(fakes: FakeText(key0: 1, key1: 2))
+
+    @Test("an address anywhere keeps its scheme, host and path (a discovered auth server)")
+    func urlsKept() {
+        let out = s.body(#"{"auth_url":"https://yourmsp.halopsa.com/auth","tenant_id":"contoso"}"#)
+        #expect(out.contains(#""auth_url":"https://yourmsp.halopsa.com/auth""#), "\(out)")
+        #expect(!out.contains("contoso"))
+        let q = s.body(#"{"auth_url":"https://auth.example.com/auth?user=jane%40contoso.example"}"#)
+        #expect(q.contains("https://auth.example.com/auth?user=") && !q.contains("jane"), "\(q)")
+    }
+
+    @Test("a form keeps its field names and OAuth's words; its other values are scrubbed")
+    func formNames() {
+        let out = s.body("grant_type=client_credentials&client_id=contoso-app&client_secret=[redacted]&scope=all")
+        #expect(out.hasPrefix("grant_type=client_credentials&client_id="), "\(out)")
+        #expect(
+            out.hasSuffix("&client_secret=%5Bredacted%5D&scope=all")
+                || out.hasSuffix("&client_secret=[redacted]&scope=all"), "\(out)")
+        #expect(!out.contains("contoso"))
+        #expect(s.body(#"{"token_type":"Bearer","scope":"all","expires_in":3600}"#).contains(#""token_type":"Bearer""#))
+    }
+
+    @Test("a lookup endpoint's names are labels, kept unless --scrub-labels; other names are people")
+    func lookupLabels() {
+        let statuses = #"[{"id":1,"name":"In Progress"},{"id":2,"name":"Waiting on Customer"}]"#
+        #expect(s.body(statuses, url: "https://h.example/api/Status") == statuses)
+        #expect(s.body(statuses, url: "https://h.example/api/Priority?x=1") == statuses)
+        let agents = #"[{"id":1,"name":"Jane Doe"}]"#
+        #expect(!s.body(agents, url: "https://h.example/api/Agent").contains("Jane"))
+        var strict = s
+        strict.labels = true
+        #expect(!strict.body(statuses, url: "https://h.example/api/Status").contains("In Progress"))
+    }
+}

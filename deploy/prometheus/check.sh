@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks deploy/prometheus against the real engines:
 #   1. promtool: the scrape config and alert rules are valid, and the rule tests pass;
-#   2. a real Prometheus (temporary data, free ports) scrapes `psatop serve-metrics --demo --all`,
+#   2. a real Prometheus (temporary data, free ports) scrapes `psatop serve-metrics --all` over the
+#      four demo tenants, a dead one (a closed port) and a broken profile,
 #      psatop_quota_ratio is read back through its HTTP API, and the alert rules evaluate there;
 #   3. every query of the Grafana dashboard names only metrics serve-metrics exposes and returns
 #      data from that Prometheus.
@@ -45,9 +46,32 @@ wait_for() {
 }
 show_logs() { echo "--- psatop:"; tail -20 "$tmp/psatop.log" || true; echo "--- prometheus:"; tail -20 "$tmp/prometheus.log" || true; }
 
-echo "-- psatop serve-metrics --demo --all"
+echo "-- psatop serve-metrics --all: the four demo tenants, one dead (a closed port), one broken profile"
 mport=$(free_port)
-"$bin" serve-metrics --demo --all --listen "127.0.0.1:$mport" > "$tmp/psatop.log" 2>&1 &
+deadport=$(free_port)   # nothing listens there
+mkdir -p "$tmp/cfg"
+printf 'key-readable-by-all\n' > "$tmp/cfg/broken.key"; chmod 644 "$tmp/cfg/broken.key"
+cat > "$tmp/cfg/config.toml" <<EOF
+[profiles.demo]
+demo = true
+[profiles.contoso]
+demo = true
+[profiles.fabrikam]
+vendor = "atera"
+demo = true
+[profiles.tailspin]
+vendor = "halo"
+demo = true
+[profiles.dead]
+vendor = "atera"
+base_url = "http://127.0.0.1:$deadport/api/v3"
+api_key = { env = "PSATOP_CHECK_DEAD_KEY" }
+[profiles.broken]
+vendor = "atera"
+api_key = { file = "$tmp/cfg/broken.key" }
+EOF
+PSATOP_CHECK_DEAD_KEY=not-a-real-key "$bin" serve-metrics --all --config "$tmp/cfg/config.toml" \
+    --listen "127.0.0.1:$mport" > "$tmp/psatop.log" 2>&1 &
 pids+=($!)
 metrics="http://127.0.0.1:$mport/metrics"
 has_ratio() { curl -fsS --max-time 5 "$metrics" | grep -q '^psatop_quota_ratio{'; }
@@ -98,6 +122,23 @@ print(f"  {len(rules)} rules loaded (file has {want}); firing or pending: "
 if len(rules) != want or bad:
     sys.exit(f"check.sh: rules not loaded or not healthy: {bad or 'count differs'}")
 EOF
+
+echo "-- a dead tenant and a broken profile page"
+# psatop_up 0 for both (the dead one probed and failing, the broken one never watched), and the
+# shipped rules act on them: PsatopProfileBroken fires at once, PsatopQuotaUnread is active
+# (pending for its 10 minutes, then firing: psatop-alerts.test.yml shows it fire).
+down_back() { query 'psatop_up{tenant=~"dead|broken"} == 0' | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; sys.exit(0 if len(r) == 2 else 1)'; }
+wait_for 60 "psatop_up 0 for the dead and the broken tenant" down_back || { show_logs; exit 1; }
+alerts_back() {
+    curl -fsS --max-time 10 "$api/api/v1/alerts" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["data"]["alerts"]
+state = {(x["labels"]["alertname"], x["labels"].get("tenant")): x["state"] for x in a}
+ok = state.get(("PsatopProfileBroken", "broken")) == "firing" and state.get(("PsatopQuotaUnread", "dead")) in ("pending", "firing")
+print("  " + ", ".join(f"{k[0]}{{tenant={k[1]}}} {v}" for k, v in sorted(state.items())))
+sys.exit(0 if ok else 1)'
+}
+wait_for 60 "PsatopProfileBroken firing and PsatopQuotaUnread active for the dead tenant" alerts_back || { show_logs; exit 1; }
 
 echo "-- Grafana dashboard queries"
 python3 - "$here/grafana-dashboard.json" "$tmp/metrics.txt" "$api" <<'EOF'
