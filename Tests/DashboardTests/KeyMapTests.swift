@@ -204,8 +204,11 @@ struct KeyMapTests {
         out[.filteredList]?.selected = min(1, max(0, shown - 1))
         out[.log]?.logSelected = 2
         out[.request]?.logSelected = 2
-        // (A short screen: the exchange is longer than it, so every scroll key has room.)
-        _ = out[.request]?.reduce(.resize(width: 200, height: 14))
+        // (The smallest screen keys act on, and an answer of 80 lines: every scroll key has room.)
+        _ = out[.request]?.reduce(.resize(width: 80, height: 24))
+        var long = sampleLog()[3]
+        long.exchange?.responseBody = (1...80).map { "line \($0) of the answer" }.joined(separator: "\n")
+        out[.request]?.openRequest = long
         out[.request]?.requestScroll = 2
         out[.detail]?.detail?.scroll = 3
         out[.picker]?.detail?.edit?.selected = 1

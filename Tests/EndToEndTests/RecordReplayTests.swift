@@ -34,13 +34,17 @@ extension EndToEnd {
             var out: [Int: String] = [:]
             for e in entries {
                 guard let url = (e["request"] as? [String: Any])?["url"] as? String,
-                    url.lowercased().contains("/tickets/query") || url.contains("/api/v3/tickets?"),
+                    url.lowercased().contains("/tickets/query") || url.contains("/api/v3/tickets?")
+                        || url.contains("/api/Tickets?"),
                     let text = ((e["response"] as? [String: Any])?["content"] as? [String: Any])?["text"] as? String,
                     let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                    let items = obj["items"] as? [[String: Any]]
+                    // Autotask and Atera list `items`; HaloPSA `tickets` (ids may come as strings).
+                    let items = (obj["items"] ?? obj["tickets"]) as? [[String: Any]]
                 else { continue }
                 for i in items {
-                    if let id = (i["id"] ?? i["TicketID"]) as? Int, let t = (i["title"] ?? i["TicketTitle"]) as? String
+                    let rawID = i["id"] ?? i["TicketID"]
+                    if let id = (rawID as? Int) ?? (rawID as? String).flatMap({ Int($0) }),
+                        let t = (i["title"] ?? i["TicketTitle"] ?? i["summary"]) as? String
                     {
                         out[id] = t
                     }

@@ -102,7 +102,10 @@ struct HARCorpusTests {
             #expect(token.accessToken != nil && token.expiresIn > 0)
         } else if p.hasSuffix("/api/tickets") {
             let page = try d.decode(HaloTicketPage.self, from: x.body)
-            let rawIDs = (try raw(x)["tickets"] as? [[String: Any]])?.map { ($0["id"] as? NSNumber)?.int64Value }
+            // (An id may come as a string: Halo's decoder is lenient, the raw side reads both.)
+            let rawIDs = (try raw(x)["tickets"] as? [[String: Any]])?.map {
+                ($0["id"] as? NSNumber)?.int64Value ?? ($0["id"] as? String).flatMap { Int64($0) }
+            }
             #expect(!page.tickets.isEmpty && page.tickets.map { Optional($0.id) } == rawIDs)
         } else if ["/api/status", "/api/priority", "/api/team", "/api/tickettype", "/api/sla"].contains(
             where: p.hasSuffix)

@@ -147,6 +147,49 @@ struct ParallelWalkTests {
 
     /// A simulator whose every Autotask answer carries the +0.5 s tier (scaled to 125 ms), so
     /// requests overlap as they would on a busy tenant.
+    /// Holds the walk's first range pages (queries past id 0) until `width` of them wait together
+    /// (or a generous while passes), then lets everything through: whether the client sends that
+    /// many side by side no longer depends on how the machine schedules its tasks. A client that
+    /// sends fewer still shows fewer (the hold ends by time, and the count is what was seen).
+    actor Barrier: HTTPTransport {
+        let inner = AHCTransport()
+        let width: Int
+        var waiting = 0
+        var open = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        init(width: Int) { self.width = width }
+
+        nonisolated func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
+            let body = request.body.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if request.url.hasSuffix("Tickets/query"), !body.contains(#""op":"gt","value":0}"#) {
+                await hold()
+            }
+            return try await inner.send(request, timeout: timeout)
+        }
+
+        func hold() async {
+            guard !open else { return }
+            waiting += 1
+            if waiting >= width {
+                release()
+                return
+            }
+            let patience = Task {
+                try? await Task.sleep(for: .seconds(20))
+                self.release()
+            }
+            await withCheckedContinuation { waiters.append($0) }
+            patience.cancel()
+        }
+
+        func release() {
+            open = true
+            let all = waiters
+            waiters = []
+            all.forEach { $0.resume() }
+        }
+    }
+
     static func slowTenant(tickets: Int) async throws -> Simulator {
         var c = SimulatorConfig()
         c.tickets = tickets
@@ -180,7 +223,7 @@ struct ParallelWalkTests {
         #expect(serial.count == 12_000)
         #expect(await serialAPI.client.maxInFlightSeen["Tickets"] == 1)
 
-        let api = SimulatorWalkTests.autotask(sim, discover: false)
+        let api = SimulatorWalkTests.autotask(sim, discover: false, transport: Barrier(width: 2))
         let before = try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any]
         let other = Self.otherProcess(sim, ids: serial.prefix(50).map(\.id))
         let progress = ProgressLog()
@@ -213,7 +256,7 @@ struct ParallelWalkTests {
     func threeThreads() async throws {
         let sim = try await Self.slowTenant(tickets: 8_000)
         defer { Task { await sim.stop() } }
-        let api = SimulatorWalkTests.autotask(sim, discover: false)
+        let api = SimulatorWalkTests.autotask(sim, discover: false, transport: Barrier(width: 3))
         let all = try await api.allTickets(filter: ServerFilter(), options: WalkOptions(threads: 3))
         #expect(all.count == 8_000)
         #expect(Set(all.map(\.id)).count == 8_000)

@@ -10,12 +10,12 @@ struct SimulatorWalkTests {
     /// simulator's secret unless another is given.
     static func autotask(
         _ sim: Simulator, pageSize: Int = 500, secret: String? = nil, discover: Bool = true,
-        policy: ClientPolicy = ClientPolicy()
+        policy: ClientPolicy = ClientPolicy(), transport: any HTTPTransport = AHCTransport()
     ) -> AutotaskAPI {
         let c = sim.config
         let secret = secret ?? c.autotaskSecret
         let client = RateAwareClient(
-            transport: AHCTransport(), policy: policy, seed: 1, secrets: [secret, c.autotaskIntegrationCode])
+            transport: transport, policy: policy, seed: 1, secrets: [secret, c.autotaskIntegrationCode])
         return AutotaskAPI(
             client: client,
             credentials: .init(userName: c.autotaskUser, secret: secret, integrationCode: c.autotaskIntegrationCode),
