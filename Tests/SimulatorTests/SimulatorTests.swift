@@ -9,6 +9,9 @@ import Testing
 struct Raw {
     let sim: Simulator
     let transport = AHCTransport()
+    /// Each request's deadline (a test holding requests on a test clock gives them longer, so a
+    /// busy machine cannot time out the held ones before the test moves the clock).
+    var timeout: Duration = .seconds(10)
 
     var autotaskHeaders: [(String, String)] {
         [
@@ -23,7 +26,7 @@ struct Raw {
         try await transport.send(
             HTTPRequestSpec(
                 method: method, url: sim.autotaskBaseURL + "/" + path, headers: headers ?? autotaskHeaders,
-                body: body.map { Data($0.utf8) }), timeout: .seconds(10))
+                body: body.map { Data($0.utf8) }), timeout: timeout)
     }
 
     func atera(_ path: String, key: String? = nil) async throws -> HTTPResult {
@@ -202,8 +205,11 @@ struct SimulatorTests {
         var c = SimulatorConfig()
         c.tickets = 50
         c.background = .steady(perHour: 6_000)
-        let raw = Raw(sim: try await Simulator.start(c, clock: PSAClock(test)))
-        let held = (0..<3).map { _ in Task { try await raw.autotask("GET", "Tickets/7003").status } }
+        var raw = Raw(sim: try await Simulator.start(c, clock: PSAClock(test)))
+        // Held until the test moves the clock: their deadline must outlast a slow start of the others
+        // (a held request timed out by the client would free its slot, and the 4th would be let in).
+        raw.timeout = .seconds(300)
+        let held = (0..<3).map { [raw] _ in Task { try await raw.autotask("GET", "Tickets/7003").status } }
         var inFlight = 0
         for _ in 0..<2_000 where inFlight < 3 {
             let stats = try JSONSerialization.jsonObject(with: await raw.sim.statsJSON()) as? [String: Any]
