@@ -95,7 +95,6 @@ struct LocalHygieneTests {
         chmod(dir + "/open", 0o644)
         symlink(dir + "/open", dir + "/link-open")
         mkfifo(dir + "/fifo", 0o600)
-        let start = ContinuousClock.now
         for (path, words) in [
             (dir + "/link-open", "group or others can read it"), (dir + "/fifo", "FIFO"),
             ("/dev/zero", "character device"),
@@ -105,7 +104,8 @@ struct LocalHygieneTests {
                 #expect(String(describing: error).contains(words), "\(error)")
             }
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // (No wall-time bound: an open that blocked on the FIFO would never return, and the
+        // suite's time limit would name this test.)
     }
 
     @Test("attachments: a FIFO or a device is refused at once; a link to a file is read")
@@ -115,7 +115,6 @@ struct LocalHygieneTests {
         mkfifo(dir + "/pipe", 0o600)
         try "data".write(toFile: dir + "/f.txt", atomically: true, encoding: .utf8)
         symlink(dir + "/f.txt", dir + "/l.txt")
-        let start = ContinuousClock.now
         for path in ["pipe", "/dev/zero", "/dev/tty"] {
             do {
                 _ = try AttachmentFile.read(path, fileLimit: 100, home: dir, cwd: dir)
@@ -126,7 +125,8 @@ struct LocalHygieneTests {
                         || String(describing: error).contains("No such device"), "\(error)")
             }
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // (No wall-time bound: an open that blocked on the FIFO would never return, and the
+        // suite's time limit would name this test.)
         #expect(try AttachmentFile.read("l.txt", fileLimit: 100, home: dir, cwd: dir).data == Data("data".utf8))
     }
 
