@@ -331,10 +331,7 @@ extension DashboardState {
         case .activity: ordered { $0.lastActivity ?? $0.created ?? .distantPast }
         case .priority: ordered { Self.priorityRank($0.priority) }
         case .number: ordered { $0.id }
-        case .title: ordered { $0.title.lowercased() }
-        case .status: ordered { $0.status.lowercased() }
-        case .company: ordered { $0.company.lowercased() }
-        case .assignee: ordered { $0.assignee.lowercased() }
+        case .title, .status, .company, .assignee: textOrdered(&rows, order) { TicketFilter.text($0, order.column) }
         // Tickets without an open deadline go last either way round.
         case .due: ordered { $0.sla?.nextDeadline ?? (order.descending ? .distantPast : .distantFuture) }
         }

@@ -175,4 +175,38 @@ struct WorkTests {
         _ = fresh.reduce(.key(.char("p")))
         #expect(fresh.view == s.view)
     }
+
+    @Test(
+        "a text column sorts as String's case-insensitive order would (ranks of distinct texts, not a String sort of every row)"
+    )
+    func textSortAsStrings() {
+        var s = sampleState(width: 120, height: 40)
+        var rng = SeededRandom(state: 5)
+        s.tickets = sampleTickets(300).map {
+            var t = $0
+            t.title =
+                ["Zeta", "alpha", "Alpha", "ärger", "打印机", "🔥 fire", "beta", ""].randomElement(using: &rng)! + t.title
+            return t
+        }
+        for _ in 0..<SortColumn.allCases.count + 1 {
+            _ = s.reduce(.key(.char("s")))
+            for reversed in [false, true] {
+                if reversed { _ = s.reduce(.key(.char("S"))) }
+                guard let o = s.order, [.title, .status, .company, .assignee].contains(o.column) else { continue }
+                let t = s.tickets
+                func key(_ i: Int) -> String {
+                    switch o.column {
+                    case .title: t[i].title.lowercased()
+                    case .status: t[i].status.lowercased()
+                    case .company: t[i].company.lowercased()
+                    default: t[i].assignee.lowercased()
+                    }
+                }
+                let expected = t.indices.sorted { a, b in
+                    key(a) != key(b) ? (o.descending ? key(a) > key(b) : key(a) < key(b)) : a < b
+                }
+                #expect(s.view == expected, "\(o)")
+            }
+        }
+    }
 }
