@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Bytes a program writes to its terminal per idle second, through tmux pipe-pane.
-# usage: bytes.sh NAME "COMMAND" WIDTH HEIGHT SECONDS
+# Bytes a program writes to its terminal per idle second (through tmux pipe-pane), and the CPU
+# it uses meanwhile (its utime+stime from /proc, children included, over the same seconds).
+# usage: measure-idle-bytes.sh NAME "COMMAND" WIDTH HEIGHT SECONDS
+# e.g. side by side in one run:
+#   scripts/measure-idle-bytes.sh psatop "$PWD/.build/release/psatop --demo" 120 40 60
+#   scripts/measure-idle-bytes.sh htop htop 120 40 60
 name=$1; cmd=$2; w=$3; h=$4; secs=$5
 out=/tmp/bytes-$name.raw
 tmux -L by kill-server 2>/dev/null
-tmux -L by -f /dev/null new-session -d -s by -x $w -y $h "bash --norc"
+tmux -L by -f /dev/null new-session -d -s by -x "$w" -y "$h" "bash --norc"
 sleep 0.5
-tmux -L by send-keys -t by "$cmd" Enter
+tmux -L by send-keys -t by "exec $cmd" Enter
 sleep 5                              # start-up and first data, not counted
-: > $out
+pid=$(tmux -L by display-message -p -t by '#{pane_pid}')
+ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pid/stat" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+: > "$out"
+c0=$(ticks); t0=$(date +%s%N)
 tmux -L by pipe-pane -t by -o "cat >> $out"
-sleep $secs
+sleep "$secs"
 tmux -L by pipe-pane -t by
-bytes=$(stat -c %s $out)
-echo "$name ${w}x${h}: $bytes bytes in ${secs}s = $(( bytes / secs )) B/s"
+c1=$(ticks); t1=$(date +%s%N)
+bytes=$(stat -c %s "$out")
+cpu=$(awk -v c="$((c1 - c0))" -v hz="$hz" -v ns="$((t1 - t0))" 'BEGIN { printf "%.2f", c / hz / (ns / 1e9) * 100 }')
+echo "$name ${w}x${h}: $bytes bytes in ${secs}s = $(( bytes / secs )) B/s; CPU ${cpu}% of one core (pid $pid)"
 tmux -L by send-keys -t by q; sleep 0.5; tmux -L by kill-server

@@ -3,6 +3,11 @@ import PSAClient
 import PSACore
 import Simulator
 
+/// One machine-readable line per figure (`scripts/bench-compare.sh` reads them).
+func bench(_ name: String, _ value: Double, _ unit: String) {
+    print("BENCH \(name) \(String(format: "%.3f", value)) \(unit)")
+}
+
 /// The Autotask id walk of 100,000 tickets with every answer in the +0.5 s tier: one page at a
 /// time, then shared among 2 and 3 thread slots. At `scale` 1 the tier's delay is the real 0.5 s
 /// (a larger scale shortens it; the client's and the simulator's own work per page is not scaled).
@@ -33,6 +38,7 @@ func idWalkBench(scale: Double) async throws {
         let log = await client.log
         let pages = log.filter { $0.path.hasPrefix("/Tickets/query (id >") }.count
         let label = threads == 1 ? "serial" : "\(threads) threads"
+        bench("client.id_walk_\(threads == 1 ? "serial" : "\(threads)_threads")", elapsed, "s")
         let gain = threads == 1 ? "" : String(format: ", %.2fx faster", serialTime / max(elapsed, 0.001))
         print(
             "  " + pad(label, 28)

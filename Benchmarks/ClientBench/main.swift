@@ -80,6 +80,8 @@ print(
         + String(
             format: "%.1f/min = %.1f%% of allowed", achieved, achieved / Double(atConfig.ateraLimitPerMinute) * 100))
 print("  " + pad("requests ok / failed", 28) + "\(ok) / \(await counter.failed)")
+bench("client.atera_pacing_rate", achieved / Double(atConfig.ateraLimitPerMinute) * 100, "%")
+bench("client.atera_pacing_429s", Double(stats.status429), "count")
 print("  " + pad("429s received", 28) + "\(stats.status429) (server counted \(simStats["throttled429"] ?? 0))")
 print("  " + pad("retries sent", 28) + "\(stats.retries)")
 print(
@@ -133,6 +135,8 @@ print(
     "  " + pad("max in flight on Tickets", 28)
         + "client \(await client2.maxInFlightSeen["Tickets"] ?? 0), server saw \(maxConc) (limit 3)")
 print("  " + pad("thread-limit rejections", 28) + "\(s2["threadLimitRejections"] ?? 0)")
+bench("client.autotask_thread_limit_rate", Double(await counter2.ok) / elapsed2, "req/s")
+bench("client.autotask_thread_limit_rejections", Double(s2["threadLimitRejections"] as? Int ?? 0), "count")
 print("  " + pad("429s received / retries", 28) + "\(cstats.status429) / \(cstats.retries)")
 await sim2.stop()
 
@@ -183,6 +187,8 @@ print(
 for (label, ceiling) in [("ceiling 75% (default)", Optional(0.75)), ("ceiling 50%", 0.5), ("no ceiling", nil)] {
     let r = try await ceilingRun(ceiling, seconds: ceilingSeconds)
     let tier = LatencyTier(count: r.peak, threshold: 10_000)
+    let key = ceiling.map { "ceiling_\(Int($0 * 100))" } ?? "no_ceiling"
+    bench("client.autotask_\(key)_peak", Double(r.peak), "count")
     print(
         "  " + pad(label, 28)
             + "peak tenant count \(r.peak) of 10,000 (\(tier.label)); \(r.sent) requests, \(r.tickets) tickets walked, \(r.waited) waited for the ceiling"

@@ -71,7 +71,16 @@ func run(_ name: String, load: BackgroundLoad) async throws -> Figures {
                 format:
                     "%6.1f req/h  max gap %4d (%.2f%%)  near a boundary: max gap %4d, oldest reading %4.0f s  (%d samples, %d near)",
                 f.perHour, f.maxGap, Double(f.maxGap) / 100, f.maxGapNear, f.maxStaleNear, f.samples, f.nearSamples))
+    let key = name.split(separator: " ").first.map(String.init) ?? name
+    bench("poll.\(key)_requests_per_hour", f.perHour, "req/h")
+    bench("poll.\(key)_max_gap", Double(f.maxGap), "count")
+    bench("poll.\(key)_max_gap_near_boundary", Double(f.maxGapNear), "count")
     return f
+}
+
+/// One machine-readable line per figure (`scripts/bench-compare.sh` reads them).
+func bench(_ name: String, _ value: Double, _ unit: String) {
+    print("BENCH \(name) \(String(format: "%.3f", value)) \(unit)")
 }
 
 print(

@@ -25,6 +25,10 @@ func maxRSSMB() -> Double {
     return kb / 1024
 }
 func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+/// One machine-readable line per figure (`scripts/bench-compare.sh` reads them).
+func bench(_ name: String, _ value: Double, _ unit: String) {
+    print("BENCH \(name) \(String(format: "%.3f", value)) \(unit)")
+}
 
 /// Loads pages into a dashboard the way the poller does, as the ticket list would hold them.
 func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
@@ -165,6 +169,7 @@ for i in 0..<frames {
 }
 var firstKey: [Double] = [], narrowKey: [Double] = [], widenKey: [Double] = [], sortKey: [Double] = [],
     sortTitle: [Double] = []
+var sortEach: [Int: [Double]] = [:]
 for _ in 0..<15 {
     _ = state.reduce(.key(.char("/")))
     firstKey.append(timeKey(.char("b")))  // a scan of every ticket
@@ -172,11 +177,13 @@ for _ in 0..<15 {
     widenKey.append(timeKey(.backspace))  // widens: a scan of every ticket again
     _ = state.reduce(.key(.escape))
     sortKey.append(timeKey(.char("s")))  // by activity
-    for _ in 0..<4 { _ = state.reduce(.key(.char("s"))) }  // priority, status, company, assignee
+    for c in 1..<5 { sortEach[c, default: []].append(timeKey(.char("s"))) }  // priority, status, company, assignee
     sortTitle.append(timeKey(.char("s")))  // by title
-    _ = state.reduce(.key(.char("s")))
-    _ = state.reduce(.key(.char("s")))  // number, then the server's order
+    for c in 6..<SortColumn.allCases.count { sortEach[c, default: []].append(timeKey(.char("s"))) }  // number, due
+    _ = state.reduce(.key(.char("s")))  // the server's order
 }
+sortEach[0] = sortKey
+sortEach[5] = sortTitle
 
 print("ui-bench (\(frames) frames)")
 print(
@@ -195,3 +202,28 @@ print(pad("filter key over \(loaded): widening (Backspace)", 44) + String(format
 print(
     pad("sort \(loaded): by activity / by title", 44)
         + String(format: "median %.0f ms / %.0f ms", median(sortKey), median(sortTitle)))
+
+// Work, counted by the dashboard itself (not timed): tickets a frame and a minute of ticks look at.
+let frameVisits = render(state, theme: .fallback).work.ticketsVisited
+let slaBefore = state.work.slaVisits
+for i in 1...60 { _ = state.reduce(.tick(state.now.addingTimeInterval(Double(i)))) }
+let tickVisits = state.work.slaVisits - slaBefore
+let slowestSort = SortColumn.allCases.indices.map { (SortColumn.allCases[$0], median(sortEach[$0] ?? [0])) }
+    .max { $0.1 < $1.1 }!
+print(
+    pad("slowest sort of \(loaded)", 44)
+        + String(format: "by %@, median %.0f ms", slowestSort.0.rawValue, slowestSort.1))
+print(pad("work: tickets a frame / 60 ticks look at", 44) + "\(frameVisits) / \(tickVisits)")
+
+bench("ui.render_median", median(times), "ms")
+bench("ui.render_p99", times.sorted()[times.count * 99 / 100], "ms")
+bench("ui.rss", Double(childOut.last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "") ?? -1, "MB")
+bench("ui.decode_autotask_500", median(at), "ms")
+bench("ui.decode_atera_50", median(atera), "ms")
+bench("ui.filter_first_key", median(firstKey), "ms")
+bench("ui.filter_narrowing_key", median(narrowKey), "ms")
+bench("ui.filter_backspace", median(widenKey), "ms")
+for (i, c) in SortColumn.allCases.enumerated() { bench("ui.sort_\(c.rawValue)", median(sortEach[i] ?? [0]), "ms") }
+bench("ui.sort_slowest", slowestSort.1, "ms")
+bench("ui.frame_tickets_visited", Double(frameVisits), "tickets")
+bench("ui.ticks60_tickets_visited", Double(tickVisits), "tickets")

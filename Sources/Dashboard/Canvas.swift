@@ -44,6 +44,8 @@ public struct Canvas: Sendable, Equatable {
         public var continuation: Bool
     }
 
+    /// Work the frame did (tickets looked at), counted: a frame visits the rows it shows.
+    public var work = WorkCounters()
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]

@@ -271,17 +271,22 @@ extension DashboardState {
     public var filterActive: Bool { !filterText.isEmpty }
 
     /// Recomputes the rows after the tickets, the filter or the order changed; the selection
-    /// stays on the same ticket where it still shows.
+    /// stays on the same ticket where it still shows. A key that narrows the filter looks only
+    /// at the rows shown (`work.filterVisits` counts what was looked at).
     mutating func rebuildView(narrowingFrom old: TicketFilter? = nil) {
+        filterTrail = FilterTrail()
         let keep = selectedTicket?.id
+        let keepIndex = visibleCount > 0 ? ticketIndex(row: selected) : nil
         let filter = TicketFilter(filterText, now: now, me: me)
         if filter.isEmpty && order == nil {
             view = nil
         } else {
             var rows: [Int]
             if let old, let current = view, filter.narrows(old) {
+                work.filterVisits += filter.isEmpty ? 0 : current.count
                 rows = filter.isEmpty ? current : current.filter { filter.matches(tickets[$0]) }
             } else {
+                work.filterVisits += filter.isEmpty ? 0 : tickets.count
                 rows =
                     filter.isEmpty
                     ? Array(tickets.indices)
@@ -292,7 +297,23 @@ extension DashboardState {
             }
             view = rows
         }
-        if let keep, let r = row(ofID: keep) { selected = r }
+        reselect(keep, at: keepIndex)
+    }
+
+    /// Puts the selection back on ticket `id`, last seen at index `i` of the list (found by the
+    /// index when the list did not change under it, else by the id).
+    mutating func reselect(_ id: Int64?, at i: Int?) {
+        if let id {
+            if let i, i < tickets.count, tickets[i].id == id {
+                if let view {
+                    if let r = view.firstIndex(of: i) { selected = r }
+                } else {
+                    selected = i
+                }
+            } else if let r = row(ofID: id) {
+                selected = r
+            }
+        }
         clampSelection()
     }
 
@@ -310,10 +331,7 @@ extension DashboardState {
         case .activity: ordered { $0.lastActivity ?? $0.created ?? .distantPast }
         case .priority: ordered { Self.priorityRank($0.priority) }
         case .number: ordered { $0.id }
-        case .title: ordered { $0.title.lowercased() }
-        case .status: ordered { $0.status.lowercased() }
-        case .company: ordered { $0.company.lowercased() }
-        case .assignee: ordered { $0.assignee.lowercased() }
+        case .title, .status, .company, .assignee: textOrdered(&rows, order) { TicketFilter.text($0, order.column) }
         // Tickets without an open deadline go last either way round.
         case .due: ordered { $0.sla?.nextDeadline ?? (order.descending ? .distantPast : .distantFuture) }
         }
@@ -328,44 +346,4 @@ extension DashboardState {
         default: 2
         }
     }
-
-    /// Keys while the filter prompt is open: text goes into the filter, the list narrows as you type.
-    mutating func handleFilterInput(_ action: KeyAction, _ key: Key) -> [Command] {
-        let old = TicketFilter(filterText)
-        switch action {
-        case .accept:
-            filterEditing = false
-            return []
-        case .cancel:
-            filterEditing = false
-            filterText = ""
-            rebuildView()
-            return []
-        case .up, .down, .pageUp, .pageDown: return handleList(action)
-        case .erase, .eraseAll, .eraseWord, .type:
-            // Only visible text: no control or format characters (they would reach the screen).
-            let before = filterText
-            guard LineEdit.apply(key, to: &filterText, maxCharacters: 200), filterText != before else { return [] }
-            guard action == .type else {
-                rebuildView()
-                return []
-            }
-            rebuildView(narrowingFrom: old)
-            // A page already on its way counts against the new text's few.
-            if !loadingPage { filterPages = 0 }
-            return filterTopUp()
-        default: return []
-        }
-    }
-
-    /// With a filter that leaves less than a screen of rows, a few more pages load by themselves
-    /// (at most `filterPageLimit` per edit, so a filter never walks a large tenant on its own).
-    mutating func filterTopUp() -> [Command] {
-        guard filterActive, visibleCount < listRows, filterPages < Self.filterPageLimit else { return [] }
-        let cmds = nearEndLoad()
-        if !cmds.isEmpty { filterPages += 1 }
-        return cmds
-    }
-
-    public static let filterPageLimit = 3
 }

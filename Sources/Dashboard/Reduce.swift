@@ -47,7 +47,7 @@ extension DashboardState {
             if let p = pause, p.until <= date, p.reason != .suspended { pause = nil }
             if second && slaSeen {
                 let before = slaBreached
-                countSLA()
+                countSLAFromIndex()
                 if slaBreached > before {
                     let n = slaBreached - before
                     return notifyOnce(
@@ -86,7 +86,7 @@ extension DashboardState {
             // Room for the whole list up front: growing by doubling would, for a moment, hold
             // the old and the new copy (the peak memory of a long walk).
             // (At most 200,000 rows on the server's word.)
-            if let total = page.total, tickets.capacity < total { tickets.reserveCapacity(min(total, 200_000)) }
+            if let total = page.total, ticketStore.capacity < total { ticketStore.reserveCapacity(min(total, 200_000)) }
             loadingPage = false
             listError = nil
             lastUpdate = at
@@ -98,15 +98,28 @@ extension DashboardState {
                 if let last = page.tickets.last, page.next != nil,
                     let pos = tickets.firstIndex(where: { $0.id == last.id }), pos + 1 < tickets.count
                 {
-                    tickets = page.tickets + tickets[(pos + 1)...].filter { !freshIDs.contains($0.id) }
+                    // The index loses the replaced tickets' deadlines and gains the page's.
+                    var gone = tickets[...pos].compactMap { $0.sla?.nextDeadline }
+                    let rest = tickets[(pos + 1)...].filter {
+                        guard freshIDs.contains($0.id) else { return true }
+                        if let d = $0.sla?.nextDeadline { gone.append(d) }
+                        return false
+                    }
+                    slaIndex.update(removing: gone, adding: page.tickets.compactMap { $0.sla?.nextDeadline })
+                    work.slaVisits += pos + 1 + page.tickets.count
+                    ticketStore = page.tickets + rest
                 } else {
-                    tickets = page.tickets
+                    ticketStore = page.tickets
                     next = page.next
                     listComplete = page.next == nil
+                    rebuildSLAIndex()
                 }
             } else {
                 let have = Set(tickets.lazy.map(\.id))
-                tickets.append(contentsOf: page.tickets.filter { !have.contains($0.id) })
+                let added = page.tickets.filter { !have.contains($0.id) }
+                ticketStore.append(contentsOf: added)
+                slaIndex.update(adding: added.compactMap { $0.sla?.nextDeadline })
+                work.slaVisits += added.count
                 next = page.next
                 listComplete = page.next == nil
             }
@@ -129,7 +142,8 @@ extension DashboardState {
                 detail?.error = nil
             }
             if let i = tickets.firstIndex(where: { $0.id == t.id }) {
-                tickets[i] = listCopy(t)
+                replaceTicket(at: i, with: listCopy(t))
+                if slaSeen { countSLAFromIndex() }
                 if view != nil { rebuildView() }
             }
         case .detailFailed(let id, let message):
@@ -154,6 +168,8 @@ extension DashboardState {
         case .ticketWeb(let template):
             ticketURLTemplate = template
         case .attached(let id, let name, let bytes, let visibility):
+            // The list has one more now: the next `w` asks again.
+            if detail?.id == id, detail?.attachmentsLoading == false { detail?.attachments = nil }
             attachOutcome(
                 id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
                 elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)

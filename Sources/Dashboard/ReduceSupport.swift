@@ -59,7 +59,7 @@ extension DashboardState {
         if let i = tickets.firstIndex(where: { $0.id == id }) {
             var t = tickets[i]
             t.set(field, to: label)
-            tickets[i] = listCopy(t)
+            replaceTicket(at: i, with: listCopy(t))
         }
         if detail?.id == id {
             detail?.ticket.set(field, to: label)
@@ -78,13 +78,15 @@ extension DashboardState {
             let t = listCopy(full)
             if let i = index[t.id] {
                 if tickets[i] != t {
-                    tickets[i] = t
+                    replaceTicket(at: i, with: t)
                     marks.insert(t.id)
                 }
             } else if listComplete && serverFilter == nil {
                 // (Under a server filter a changed ticket may not match it: `r` asks the server again.)
                 index[t.id] = tickets.count
-                tickets.append(t)
+                ticketStore.append(t)
+                slaIndex.replace(nil, with: t.sla?.nextDeadline)
+                work.slaVisits += 1
                 total = total.map { $0 + 1 }
                 marks.insert(t.id)
             }
@@ -104,21 +106,33 @@ extension DashboardState {
         return [.notify("psatop \(tenant): \(text)")]
     }
 
-    /// Notes that SLA deadlines exist among these tickets, and counts again.
+    /// Notes that SLA deadlines exist among these tickets, and counts again (from the index:
+    /// the page's own tickets were put in it as they joined).
     mutating func noteSLA(_ fresh: [Ticket]) {
         if !slaSeen, fresh.contains(where: { $0.sla != nil }) { slaSeen = true }
-        if slaSeen { countSLA() }
+        if slaSeen { countSLAFromIndex() }
     }
 
-    /// Breached now, and breaching within the hour, over the loaded tickets.
-    mutating func countSLA() {
-        var breached = 0, soon = 0
-        for t in tickets {
-            guard let sla = t.sla else { continue }
-            if sla.breached(now: now) { breached += 1 } else if sla.breaching(within: 3_600, now: now) { soon += 1 }
-        }
-        slaBreached = breached
-        slaBreachingSoon = soon
+    /// Breached now, and breaching within the hour, over the loaded tickets: two binary searches.
+    mutating func countSLAFromIndex() {
+        let c = slaIndex.counts(now: now, within: Self.slaSoonSeconds)
+        slaBreached = c.breached
+        slaBreachingSoon = c.soon
+    }
+    static let slaSoonSeconds: TimeInterval = 3_600
+
+    /// One loaded ticket replaced: its deadline moves in the index (the only ticket looked at).
+    mutating func replaceTicket(at i: Int, with t: Ticket) {
+        slaIndex.replace(tickets[i].sla?.nextDeadline, with: t.sla?.nextDeadline)
+        work.slaVisits += 1
+        ticketStore[i] = t
+    }
+
+    /// The list was replaced as a whole (a refresh): the index from scratch.
+    mutating func rebuildSLAIndex() {
+        slaIndex = SLAIndex(ticketStore)
+        work.slaVisits += ticketStore.count
+        work.slaRebuilds += 1
     }
 
     mutating func listCopy(_ t: Ticket) -> Ticket {

@@ -6,7 +6,16 @@ import PSACore
 /// replaced only after `y`.
 extension DashboardState {
     mutating func startSave() -> [Command] {
-        guard var d = detail, d.saving == nil, !d.loading else { return [] }
+        guard var d = detail, d.saving == nil, !d.loading, !d.attachmentsLoading else { return [] }
+        // Asked for here, once per open (not on every open: one request less against the quota).
+        if d.attachments == nil {
+            d.attachmentsLoading = true
+            d.attachmentsError = nil
+            d.notice = "loading attachments…"
+            d.noticeIsError = false
+            detail = d
+            return [.loadAttachments(d.id)]
+        }
         guard let list = d.attachments, !list.isEmpty else {
             d.notice =
                 d.attachmentsError.map { "attachments could not be loaded: \($0)" } ?? "this ticket has no attachments"
@@ -70,11 +79,26 @@ extension DashboardState {
         switch e {
         case .attachments(let id, let list):
             if detail?.id == id {
+                let asked = detail?.attachmentsLoading == true
                 detail?.attachments = list
                 detail?.attachmentsError = nil
+                detail?.attachmentsLoading = false
+                // The `w` that asked for them goes on: the save prompt (or "no attachments").
+                if asked {
+                    detail?.notice = nil
+                    _ = startSave()
+                }
             }
         case .attachmentsFailed(let id, let message):
-            if detail?.id == id { detail?.attachmentsError = message }
+            if detail?.id == id {
+                let asked = detail?.attachmentsLoading == true
+                detail?.attachmentsError = message
+                detail?.attachmentsLoading = false
+                if asked {
+                    detail?.notice = "attachments could not be loaded: \(message)"
+                    detail?.noticeIsError = true
+                }
+            }
         case .attachmentSaved(let id, let name, let path, let bytes):
             guard detail?.id == id else {
                 say("saved \(name) to \(path)")

@@ -81,6 +81,8 @@ public enum Command: Equatable, Sendable {
     case loadPage(PageCursor?)
     case refresh
     case loadDetail(Int64)
+    /// A ticket's attachments: asked for only when `w` is pressed (a detail open costs no more).
+    case loadAttachments(Int64)
     /// The labels the detail view's picker offers for a field.
     case loadChoices(EditableField)
     /// Sets one field of one ticket (only that field is sent).
@@ -141,6 +143,8 @@ public struct DetailState: Equatable, Sendable {
     /// The ticket's attachments (nil: not loaded, or none to list), or why they failed.
     public var attachments: [TicketAttachment]?
     public var attachmentsError: String?
+    /// `w` asked for the attachments and they are on their way (the save prompt opens when they come).
+    public var attachmentsLoading = false
     /// Saving an attachment (`w`): which one, the path typed, and whether an existing file waits for y.
     public var save: AttachmentSave?
     /// System notes (workflow rules, the RMM) shown instead of folded into a count.
@@ -223,7 +227,16 @@ public struct DashboardState: Equatable, Sendable {
     public var quotaAt: Date?
     public var quotaError: String?
     /// The loaded tickets as the list keeps them (`listCopy`: no description or extra fields).
-    public var tickets: [Ticket] = []
+    /// (Set whole from outside, the SLA index is made again; the reducer changes `ticketStore`
+    /// in place and moves only the changed tickets' deadlines.)
+    public var tickets: [Ticket] {
+        get { ticketStore }
+        set {
+            ticketStore = newValue
+            rebuildSLAIndex()
+        }
+    }
+    var ticketStore: [Ticket] = []
     /// Texts shared between tickets (companies, people, labels).
     var stringPool: Set<String> = []
     public var total: Int?
@@ -297,6 +310,12 @@ public struct DashboardState: Equatable, Sendable {
     /// hour: counted once a second (on the tick), not per frame.
     public var slaBreached = 0
     public var slaBreachingSoon = 0
+    /// The loaded tickets' nearest deadlines, sorted (the counts without walking the list).
+    public internal(set) var slaIndex = SLAIndex()
+    /// Work done, counted (Work.swift): what the work-pinning tests read.
+    public internal(set) var work = WorkCounters()
+    /// The rows of the filter texts typed before (Backspace returns to them without a scan).
+    var filterTrail = FilterTrail()
     public var refreshedAt: Date?
     public var lastUpdate: Date?
     /// The tenant's web page of a ticket, `{id}` replaced (nil: none, as for a simulator).

@@ -115,6 +115,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
             break
         }
         let t = s.tickets[s.ticketIndex(row: i)]
+        c.work.ticketsVisited += 1
         let isSel = i == s.selected
         let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
         if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }

@@ -72,9 +72,13 @@ extension Poller {
                 do {
                     if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) }
                 } catch is CancellationError {} catch { post(.commentsFailed(id: id, String(describing: error))) }
-                // Then its attachments (one request; Atera lists addresses only).
+            }
+        case .loadAttachments(let id):
+            // Only on `w` (one request; Atera lists addresses only): an open costs no more than that.
+            track {
                 do {
-                    if let list = try await api.attachments(ticketID: id) { post(.attachments(id: id, list)) }
+                    // (A vendor without an attachment list: an empty one, so `w` says there is none.)
+                    post(.attachments(id: id, try await api.attachments(ticketID: id) ?? []))
                 } catch is CancellationError {} catch { post(.attachmentsFailed(id: id, String(describing: error))) }
             }
         case .loadChoices(let field):

@@ -4,8 +4,8 @@ import Foundation
 /// These helpers decode what is there and ignore what is not.
 extension KeyedDecodingContainer {
     public func lenientInt64(_ key: Key) throws -> Int64? {
+        do { return try decodeIfPresent(Int64.self, forKey: key) } catch {}  // another type: below
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        if let v = try? decode(Int64.self, forKey: key) { return v }
         if let d = try? decode(Double.self, forKey: key), d.isFinite, abs(d) < 9e18 { return Int64(d) }
         if let s = try? decode(String.self, forKey: key) {
             return Int64(s.trimmingCharacters(in: .whitespaces))
@@ -18,15 +18,16 @@ extension KeyedDecodingContainer {
     }
 
     public func lenientDouble(_ key: Key) throws -> Double? {
+        do { return try decodeIfPresent(Double.self, forKey: key) } catch {}  // another type: below
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        if let v = try? decode(Double.self, forKey: key) { return v }
         if let s = try? decode(String.self, forKey: key) { return Double(s) }
         return nil
     }
 
     public func lenientString(_ key: Key) throws -> String? {
+        // The common case (a string, null, or no key) in one look-up.
+        do { return try decodeIfPresent(String.self, forKey: key) } catch {}  // another type: below
         guard contains(key), try !decodeNil(forKey: key) else { return nil }
-        if let s = try? decode(String.self, forKey: key) { return s }
         if let i = try? decode(Int64.self, forKey: key) { return String(i) }
         if let d = try? decode(Double.self, forKey: key) { return String(d) }
         if let b = try? decode(Bool.self, forKey: key) { return String(b) }

@@ -137,13 +137,30 @@ public enum TextWidth {
     private static let wrapCache = WrapCache()
 }
 
+/// A wrap cache's key: hashed on the width, the length and the text's ends only, so a frame that
+/// looks up a long description does not hash all of it (equality, checked on a hash match,
+/// is immediate for the same string, which is what a redrawn screen passes).
+struct WrapKey: Hashable {
+    let text: String
+    let width: Int
+    /// Bytes of each end that take part in the hash.
+    static let sample = 64
+
+    func hash(into h: inout Hasher) {
+        h.combine(width)
+        let u = text.utf8
+        h.combine(u.count)
+        for b in u.prefix(Self.sample) { h.combine(b) }
+        for b in u.suffix(Self.sample) { h.combine(b) }
+    }
+
+    static func == (a: WrapKey, b: WrapKey) -> Bool { a.width == b.width && a.text == b.text }
+}
+
 /// The last few wraps, by text and width. Thread-safe: every access to `entries` and `order`
 /// happens with `lock` held, so the class may be shared (hence `@unchecked Sendable`).
 private final class WrapCache: @unchecked Sendable {
-    private struct Key: Hashable {
-        let text: String
-        let width: Int
-    }
+    private typealias Key = WrapKey
     private var entries: [Key: [String]] = [:]
     private var order: [Key] = []
     private let lock = NSLock()

@@ -20,11 +20,12 @@ struct SaveAttachmentTests {
     func listAndSave() {
         var s = openedDetail()
         let id = s.detail!.id
+        // Opening the ticket asked for no attachments: `w` asks (once), and the prompt opens when they come.
+        #expect(s.detail?.attachments == nil)
+        #expect(s.reduce(.key(.char("w"))) == [.loadAttachments(id)])
         #expect(s.reduce(.key(.char("w"))) == [])
-        #expect(s.detail?.notice == "this ticket has no attachments")
         _ = s.reduce(.attachments(id: id, Self.files))
         #expect(s.detail?.attachments?[1].name == "bashrcgnp.exe")
-        _ = s.reduce(.key(.char("w")))
         #expect(s.detail?.save == AttachmentSave(index: 0, path: "error-screenshot.png"))
         assertSnapshot(render(s, theme: .fallback), "detail-attachments-120x40")
         var small = s
@@ -41,6 +42,21 @@ struct SaveAttachmentTests {
         #expect(s.reduce(.key(.enter)) == [.saveAttachment(id: id, Self.files[0], path: "~/q?y.exe", replace: false)])
         _ = s.reduce(.attachmentSaved(id: id, name: "error-screenshot.png", path: "/home/u/q?y.exe", bytes: 48_213))
         #expect(s.detail?.save == nil && s.detail?.notice == "saved error-screenshot.png (48.2 kB) to /home/u/q?y.exe")
+    }
+
+    @Test("w on a ticket without attachments: asked once, then said; a failure is said and w asks again")
+    func noneOrFailed() {
+        var s = openedDetail()
+        let id = s.detail!.id
+        #expect(s.reduce(.key(.char("w"))) == [.loadAttachments(id)])
+        _ = s.reduce(.attachments(id: id, []))
+        #expect(s.detail?.notice == "this ticket has no attachments" && s.detail?.save == nil)
+        #expect(s.reduce(.key(.char("w"))) == [])  // known now: not asked again
+        var f = openedDetail()
+        _ = f.reduce(.key(.char("w")))
+        _ = f.reduce(.attachmentsFailed(id: id, "HTTP 500"))
+        #expect(f.detail?.notice == "attachments could not be loaded: HTTP 500" && f.detail?.noticeIsError == true)
+        #expect(f.reduce(.key(.char("w"))) == [.loadAttachments(id)])
     }
 
     @Test("a file already there is replaced only after y; n goes back to the path; Esc keeps it")

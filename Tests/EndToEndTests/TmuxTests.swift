@@ -310,16 +310,19 @@ extension EndToEnd {
             try await t.start(width: 120, height: 40)
             try t.type("cd \(dir) && \(bin) --demo; echo EXIT=$?")
             try await t.waitFor("Tickets 1/1,234")
-            // Open tickets until one lists attachments (every fourth seeded ticket has one).
+            // Open tickets until one has attachments (every fourth seeded ticket has one): `w` asks
+            // for them (opening a ticket does not), and the save prompt opens when they come.
             var found = false
             for _ in 0..<12 where !found {
                 try t.keys("Enter")
-                found = (try? await t.waitFor("the detail", seconds: 5) { $0.contains("w saves one") }) != nil
+                _ = try? await t.waitFor("the detail", seconds: 5) {
+                    $0.contains("Description") && !$0.contains("(loading…)")
+                }
+                try t.keys("w")
+                found = (try? await t.waitFor("the save prompt", seconds: 5) { $0.contains(" Save ") }) != nil
                 if !found { try t.keys("Escape", "j") }
             }
             #expect(found)
-            try t.keys("w")
-            try await t.waitFor(" Save ")
             try t.keys("Enter")
             let saved = try await t.waitFor("saved ", seconds: 20)
             let files = try FileManager.default.contentsOfDirectory(atPath: dir)

@@ -1,0 +1,98 @@
+import Foundation
+import PSACore
+
+/// The filter prompt's keys: the list narrows as you type, Backspace goes back to rows it had.
+extension DashboardState {
+    /// Backspace back to a text typed before: its rows, kept as the user typed on (false: none kept).
+    mutating func widenFromTrail() -> Bool {
+        guard let step = filterTrail.steps.last, step.text == filterText else { return false }
+        let keep = selectedTicket?.id
+        let keepIndex = visibleCount > 0 ? ticketIndex(row: selected) : nil
+        var trail = filterTrail
+        trail.steps.removeLast()
+        view = step.rows
+        reselect(keep, at: keepIndex)
+        filterTrail = trail
+        return true
+    }
+
+    /// Keys while the filter prompt is open: text goes into the filter, the list narrows as you type.
+    mutating func handleFilterInput(_ action: KeyAction, _ key: Key) -> [Command] {
+        let old = TicketFilter(filterText)
+        switch action {
+        case .accept:
+            filterEditing = false
+            return []
+        case .cancel:
+            filterEditing = false
+            filterText = ""
+            rebuildView()
+            return []
+        case .up, .down, .pageUp, .pageDown: return handleList(action)
+        case .erase, .eraseAll, .eraseWord, .type:
+            // Only visible text: no control or format characters (they would reach the screen).
+            let before = filterText
+            guard LineEdit.apply(key, to: &filterText, maxCharacters: 200), filterText != before else { return [] }
+            guard action == .type else {
+                if !widenFromTrail() { rebuildView() }
+                return []
+            }
+            // The rows before this key are kept: Backspace back to them costs no scan. (Not for
+            // `due:` or `who:me`, whose rows change with the clock or the person.)
+            var trail = filterTrail
+            let step = FilterTrail.Step(text: before, rows: view)
+            rebuildView(narrowingFrom: old)
+            if old.terms.allSatisfy({ $0.column != .due && !$0.isMe }) { trail.push(step) }
+            filterTrail = trail
+            // A page already on its way counts against the new text's few.
+            if !loadingPage { filterPages = 0 }
+            return filterTopUp()
+        default: return []
+        }
+    }
+
+    /// With a filter that leaves less than a screen of rows, a few more pages load by themselves
+    /// (at most `filterPageLimit` per edit, so a filter never walks a large tenant on its own).
+    mutating func filterTopUp() -> [Command] {
+        guard filterActive, visibleCount < listRows, filterPages < Self.filterPageLimit else { return [] }
+        let cmds = nearEndLoad()
+        if !cmds.isEmpty { filterPages += 1 }
+        return cmds
+    }
+
+    public static let filterPageLimit = 3
+
+    /// Sorts rows by a text column, case-insensitively: each distinct text is lowercased once and
+    /// ranked by its UTF-8 bytes (code point order, as `String`'s for normalized text); the rows
+    /// then sort by rank (integers), equal texts in the server's order.
+    func textOrdered(_ rows: inout [Int], _ order: ListOrder, _ key: (Ticket) -> String) {
+        var index: [String: Int] = [:]
+        var distinct: [[UInt8]] = []
+        var keyed: [(rank: Int, row: Int)] = []
+        keyed.reserveCapacity(rows.count)
+        tickets.withUnsafeBufferPointer { t in
+            for r in rows {
+                let s = key(t[r])
+                if let k = index[s] {
+                    keyed.append((k, r))
+                } else {
+                    index[s] = distinct.count
+                    keyed.append((distinct.count, r))
+                    distinct.append(Array(s.lowercased().utf8))
+                }
+            }
+        }
+        let byText = distinct.indices.sorted { distinct[$0].lexicographicallyPrecedes(distinct[$1]) }
+        var rank = [Int](repeating: 0, count: distinct.count)
+        for (n, i) in byText.enumerated() where n > 0 {
+            let prev = byText[n - 1]
+            rank[i] = distinct[i] == distinct[prev] ? rank[prev] : n
+        }
+        for k in keyed.indices { keyed[k].rank = rank[keyed[k].rank] }
+        keyed.sort { a, b in
+            if a.rank != b.rank { return order.descending ? a.rank > b.rank : a.rank < b.rank }
+            return a.row < b.row
+        }
+        rows = keyed.map(\.row)
+    }
+}
