@@ -44,8 +44,15 @@ export TZ=UTC LC_ALL=C.UTF-8
 # 1. The build: the same command and scratch folder as scripts/install.sh.
 build=(swift build -c release --static-swift-stdlib --scratch-path "$scratch")
 echo "== release build (${build[*]})"
-( cd "$here" && "${build[@]}" --product psatop 2>&1 | grep -E "error:|warning: .*psatop" ) || true
-( cd "$here" && "${build[@]}" --product generate-manual 2>&1 | grep -E "error:" ) || true
+for product in psatop generate-manual; do
+    set +e
+    ( cd "$here" && "${build[@]}" --product "$product" ) > "$out/.build-$product.log" 2>&1
+    rc=$?
+    set -e
+    grep -E "error:" "$out/.build-$product.log" >&2 || true
+    [ "$rc" -eq 0 ] || die "the release build of $product failed (exit $rc; log: $out/.build-$product.log)"
+    rm -f "$out/.build-$product.log"
+done
 bindir="$(cd "$here" && "${build[@]}" --show-bin-path)"
 [ -x "$bindir/psatop" ] || die "the release build failed: no $bindir/psatop"
 [ -x "$bindir/generate-manual" ] || die "swift-argument-parser's generate-manual did not build"
