@@ -121,7 +121,7 @@ got="$(bash --norc --noprofile -c '
     printf "%s\n" "${COMPREPLY[@]}"' 2>&1)" || fail "bash completion did not load: $got"
 [ "$(printf '%s\n' "$got" | sed 's/ *$//')" = "--vendor" ] || fail "bash: psatop --ven<Tab> gave: $got"
 echo "bash: --vendor"
-got="$(env -i PATH=/usr/bin:/bin HOME="$tmp/home" fish --no-config -c 'complete -C "psatop --ven"' 2>&1)"
+got="$(env -i PATH=/usr/bin:/bin HOME="$tmp/home" fish -c 'complete -C "psatop --ven"' 2>&1)"
 [ "$(printf '%s\n' "$got" | cut -f1)" = "--vendor" ] || fail "fish: complete -C 'psatop --ven' gave: $got"
 echo "fish: $got"
 # zsh completes only at an interactive prompt: one under tmux, with the system's fpath and compinit.

@@ -73,7 +73,7 @@ mkdir -p "$work/man"
 "$bindir/generate-manual" "$work/psatop" --output-directory "$work/man" --date "$day" > "$work/man.log" 2>&1 \
     || { cat "$work/man.log" >&2; die "generate-manual failed"; }
 sed -i 's/^$/.Pp/' "$work/man/psatop.1"   # as scripts/install.sh: mdoc's paragraph break
-for shell in bash zsh fish; do "$work/psatop" --generate-completion-script "$shell" > "$work/completion.$shell"; done
+bash "$here/scripts/completions.sh" "$work/psatop" "$work/completions"
 bash "$here/scripts/third-party-licenses.sh" "$scratch" > "$work/THIRD-PARTY-LICENSES.txt"
 
 # Every file 644 and folder 755 (the binary 755), every date SOURCE_DATE_EPOCH.
@@ -92,9 +92,9 @@ install -d "$t/bin" "$t/share/psatop/themes" "$t/share/man/man1" "$t/share/bash-
 cp "$work/psatop" "$t/bin/psatop"
 cp "$here"/themes/*.toml "$t/share/psatop/themes/"
 cp "$work/man/psatop.1" "$t/share/man/man1/psatop.1"
-cp "$work/completion.bash" "$t/share/bash-completion/completions/psatop"
-cp "$work/completion.zsh" "$t/share/zsh/site-functions/_psatop"
-cp "$work/completion.fish" "$t/share/fish/vendor_completions.d/psatop.fish"
+cp "$work/completions/psatop.bash" "$t/share/bash-completion/completions/psatop"
+cp "$work/completions/_psatop" "$t/share/zsh/site-functions/_psatop"
+cp "$work/completions/psatop.fish" "$t/share/fish/vendor_completions.d/psatop.fish"
 cp "$here/LICENSE" "$here/README.md" "$here/CHANGELOG.md" "$work/THIRD-PARTY-LICENSES.txt" "$t/"
 normalise "$t" "$t/bin/psatop"
 tar --sort=name --format=gnu --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
@@ -108,9 +108,9 @@ install -d "$d/DEBIAN" "$d/usr/bin" "$d/usr/share/psatop/themes" "$d/usr/share/m
 cp "$work/psatop" "$d/usr/bin/psatop"
 cp "$here"/themes/*.toml "$d/usr/share/psatop/themes/"
 gzip -9n < "$work/man/psatop.1" > "$d/usr/share/man/man1/psatop.1.gz"
-cp "$work/completion.bash" "$d/usr/share/bash-completion/completions/psatop"
-cp "$work/completion.zsh" "$d/usr/share/zsh/vendor-completions/_psatop"
-cp "$work/completion.fish" "$d/usr/share/fish/vendor_completions.d/psatop.fish"
+cp "$work/completions/psatop.bash" "$d/usr/share/bash-completion/completions/psatop"
+cp "$work/completions/_psatop" "$d/usr/share/zsh/vendor-completions/_psatop"
+cp "$work/completions/psatop.fish" "$d/usr/share/fish/vendor_completions.d/psatop.fish"
 gzip -9n < "$here/CHANGELOG.md" > "$doc/changelog.gz"
 maintainer="${DEBFULLNAME:-psatop maintainers} <${DEBEMAIL:-psatop@localhost}>"
 printf 'psatop (%s) unstable; urgency=medium\n\n  * Upstream release %s; see changelog.gz.\n\n -- %s  %s\n' \
