@@ -116,11 +116,14 @@ maintainer="${DEBFULLNAME:-psatop maintainers} <${DEBEMAIL:-psatop@localhost}>"
 printf 'psatop (%s) unstable; urgency=medium\n\n  * Upstream release %s; see changelog.gz.\n\n -- %s  %s\n' \
     "$debversion" "$version" "$maintainer" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")" | gzip -9n > "$doc/changelog.Debian.gz"
 {
-    cat <<COPYRIGHT
-Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: psatop
-Comment: psatop links the libraries below into its one binary (Swift packages, built from source,
- and the Swift runtime with Foundation); their licence and NOTICE texts follow the licence stanzas.
+    echo "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+    echo "Upstream-Name: psatop"
+    echo "Comment: psatop links the software below into its one binary (Swift packages built from"
+    echo " source, toml++ inside TOMLKit, the Swift runtime and Foundation); each one's licence and"
+    echo " NOTICE texts follow, as its package ships them."
+    echo " ."
+    sed -e 's/^[[:space:]]*$/./' -e 's/^/ /' "$work/THIRD-PARTY-LICENSES.txt"
+    cat <<'COPYRIGHT'
 
 Files: *
 Copyright: the psatop authors
@@ -133,10 +136,7 @@ License: Apache-2.0
  .
  On Debian systems, the complete text of the Apache License, Version 2.0 can be found in
  "/usr/share/common-licenses/Apache-2.0".
-
 COPYRIGHT
-    echo "Comment: The dependencies' licence and NOTICE texts, as their packages ship them:"
-    sed -e 's/^[[:space:]]*$/./' -e 's/^/ /' "$work/THIRD-PARTY-LICENSES.txt"
 } > "$doc/copyright"
 size="$(du -sk --exclude=DEBIAN "$d" | cut -f1)"
 mkdir -p "$work/shlib/debian"
