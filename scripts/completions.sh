@@ -20,7 +20,8 @@ insert_after() {
         "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 }
 
-"$bin" --generate-completion-script bash > "$dir/psatop.bash"
+# Sourced by bash-completion, never run: no #! line (lintian: bash-completion-with-hashbang).
+"$bin" --generate-completion-script bash | sed '1{/^#!/d}' > "$dir/psatop.bash"
 insert_after "$dir/psatop.bash" '    local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")' \
 '    # psatop -OPTION…: the default subcommand, the dashboard (scripts/completions.sh).
     [[ "${unparsed_words[0]}" == -* ]] && unparsed_words=(dashboard "${unparsed_words[@]}")'

@@ -75,6 +75,7 @@ mkdir -p "$work/man"
 sed -i 's/^$/.Pp/' "$work/man/psatop.1"   # as scripts/install.sh: mdoc's paragraph break
 bash "$here/scripts/completions.sh" "$work/psatop" "$work/completions"
 bash "$here/scripts/third-party-licenses.sh" "$scratch" > "$work/THIRD-PARTY-LICENSES.txt"
+bash "$here/scripts/third-party-licenses.sh" --debian "$scratch" > "$work/third-party-debian.txt"
 
 # Every file 644 and folder 755 (the binary 755), every date SOURCE_DATE_EPOCH.
 normalise() {
@@ -112,7 +113,15 @@ cp "$work/completions/psatop.bash" "$d/usr/share/bash-completion/completions/psa
 cp "$work/completions/_psatop" "$d/usr/share/zsh/vendor-completions/_psatop"
 cp "$work/completions/psatop.fish" "$d/usr/share/fish/vendor_completions.d/psatop.fish"
 gzip -9n < "$here/CHANGELOG.md" > "$doc/changelog.gz"
-maintainer="${DEBFULLNAME:-psatop maintainers} <${DEBEMAIL:-psatop@localhost}>"
+# zlib's code is in the binary through the Swift toolchain's static Foundation (the toolchain's
+# zlib, beside the system's libz.so.1 that Foundation's networking also links): not ours to unbundle.
+install -d "$d/usr/share/lintian/overrides"
+echo "psatop: embedded-library zlib [usr/bin/psatop]" > "$d/usr/share/lintian/overrides/psatop"
+# The package's maintainer: DEBFULLNAME and DEBEMAIL, else the git identity of the checkout.
+mname="${DEBFULLNAME:-$(git -C "$here" config user.name 2>/dev/null || true)}"
+memail="${DEBEMAIL:-$(git -C "$here" config user.email 2>/dev/null || true)}"
+[ -n "$mname" ] && [ -n "$memail" ] || die "set DEBFULLNAME and DEBEMAIL (the package's maintainer), or git's user.name and user.email"
+maintainer="$mname <$memail>"
 printf 'psatop (%s) unstable; urgency=medium\n\n  * Upstream release %s; see changelog.gz.\n\n -- %s  %s\n' \
     "$debversion" "$version" "$maintainer" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")" | gzip -9n > "$doc/changelog.Debian.gz"
 {
@@ -122,7 +131,7 @@ printf 'psatop (%s) unstable; urgency=medium\n\n  * Upstream release %s; see cha
     echo " source, toml++ inside TOMLKit, the Swift runtime and Foundation); each one's licence and"
     echo " NOTICE texts follow, as its package ships them."
     echo " ."
-    sed -e 's/^[[:space:]]*$/./' -e 's/^/ /' "$work/THIRD-PARTY-LICENSES.txt"
+    sed -e 's/^[[:space:]]*$/./' -e 's/^/ /' "$work/third-party-debian.txt"
     cat <<'COPYRIGHT'
 
 Files: *

@@ -5,9 +5,14 @@
 # that --static-swift-stdlib links in (the toolchain's LICENSE.txt). Each distinct licence text is
 # printed once, after the list of packages under it; every NOTICE is printed (Apache-2.0 §4(d)).
 #
-# Usage: scripts/third-party-licenses.sh SCRATCH_PATH   (e.g. .build-release, after a build)
+# With --debian (for a Debian copyright file), the Apache License 2.0's own text is named by its
+# place on Debian systems instead of printed; what a package adds after it (an exception) stays.
+#
+# Usage: scripts/third-party-licenses.sh [--debian] SCRATCH_PATH   (e.g. .build-release, after a build)
 set -euo pipefail
-scratch="${1:?usage: third-party-licenses.sh SCRATCH_PATH}"
+debian=0
+if [ "${1:-}" = "--debian" ]; then debian=1; shift; fi
+scratch="${1:?usage: third-party-licenses.sh [--debian] SCRATCH_PATH}"
 [ -d "$scratch/checkouts" ] || { echo "third-party-licenses.sh: no $scratch/checkouts (build first)" >&2; exit 1; }
 export LC_ALL=C
 tmp="$(mktemp -d)"; trap 'rm -rf -- "$tmp"' EXIT
@@ -58,7 +63,14 @@ for h in $(cut -f1 "$tmp/index" | awk '!seen[$0]++'); do
     grep "^$h" "$tmp/index" | cut -f2 | sed 's/^/* /'
     echo "----------------------------------------------------------------------------------------"
     echo
-    cat "$tmp/$h"
+    if [ "$debian" -eq 1 ] && grep -q "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION" "$tmp/$h"; then
+        echo "The Apache License, Version 2.0: on Debian systems in /usr/share/common-licenses/Apache-2.0."
+        # Whatever follows the licence's appendix ("limitations under the License."), e.g. the
+        # Swift runtime's Runtime Library Exception.
+        awk 'after { print } /limitations under the License\./ { after = 1 }' "$tmp/$h"
+    else
+        cat "$tmp/$h"
+    fi
 done
 for n in "$tmp"/notice.*; do
     [ -e "$n" ] || continue
