@@ -163,10 +163,11 @@ Recommends: ncurses-term
 Section: utils
 Priority: optional
 Description: terminal dashboard for PSA and RMM service desks
- psatop shows the tickets, agents and alerts of an Autotask, Atera or HaloPSA
- tenant in the terminal, rate-limit aware, with headless commands (tickets,
- status, serve-metrics for Prometheus), HAR recording and replay, and a
- simulator of each API for demos and tests (psatop --demo).
+ psatop shows an Autotask, Atera or HaloPSA tenant's API quota (with its
+ latency tiers and a forecast), its tickets, and every request psatop sends
+ through one rate-aware client. Headless commands print tickets, check the
+ quota for monitoring (status) and serve it to Prometheus (serve-metrics);
+ psatop --demo runs against a built-in simulator of each API.
 CONTROL
 ( cd "$d" && find usr -type f | sort | xargs md5sum ) > "$d/DEBIAN/md5sums"
 normalise "$d" "$d/usr/bin/psatop"
