@@ -149,10 +149,8 @@ day="$(git -C "$here" log -1 --format=%cs 2>/dev/null || date +%Y-%m-%d)"
 # which man warns about; the paragraph break mdoc means is .Pp.
 sed -i.bak 's/^$/.Pp/' "$stage/man/psatop.1" && rm -f "$stage/man/psatop.1.bak"
 
-# 4. Completions, from the binary.
-"$stage/psatop" --generate-completion-script bash > "$stage/psatop.bash"
-"$stage/psatop" --generate-completion-script zsh > "$stage/_psatop"
-"$stage/psatop" --generate-completion-script fish > "$stage/psatop.fish"
+# 4. Completions, from the binary (psatop.bash, _psatop, psatop.fish; see scripts/completions.sh).
+bash "$here/scripts/completions.sh" "$stage/psatop" "$stage"
 
 # 5. In place: each through a temporary file in its folder and a rename.
 new_manifest="$stage/manifest"

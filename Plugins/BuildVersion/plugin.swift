@@ -2,8 +2,9 @@ import Foundation
 import PackagePlugin
 
 /// Before each build of the `psatop` target, `scripts/version.sh` writes the version that
-/// `--version` and the help overlay show: `git describe` of the checkout when git and a
-/// repository are there, else the CHANGELOG's latest version. A prebuild command runs on every
+/// `--version` and the help overlay show: `X.Y.Z` (the CHANGELOG's newest release) when the
+/// checkout is the commit tagged `vX.Y.Z` or there is no git checkout, else
+/// `X.Y.Z-dev+<commit>[.dirty]`. A prebuild command runs on every
 /// build (a build command would run only when its declared inputs change, and a new commit is
 /// not one of them); the script rewrites the file only when the text changes, so an unchanged
 /// version compiles nothing.
@@ -14,7 +15,7 @@ struct BuildVersion: BuildToolPlugin {
         let script = context.package.directoryURL.appending(path: "scripts/version.sh")
         return [
             .prebuildCommand(
-                displayName: "psatop version (git describe, else CHANGELOG.md)",
+                displayName: "psatop version (CHANGELOG.md and git)",
                 executable: URL(fileURLWithPath: "/bin/sh"),
                 arguments: [
                     script.path, "--swift", out.appending(path: "BuildInfo.swift").path,

@@ -4,9 +4,39 @@ import PSAApp
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "The config file: check it.",
+        commandName: "config", abstract: "The config file: make a profile, check it.",
         discussion: "Exit codes: those of its subcommand; 64 a bad command line.",
-        subcommands: [Check.self])
+        subcommands: [Init.self, Check.self])
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "Add a profile: vendor, instance or zone, where each secret comes from; tests the connection.",
+            discussion: """
+                Secrets are never typed in: each comes from an environment variable or a file only you can read \
+                (mode 600). The connection is tested with one request (Autotask: ThresholdInformation; Atera: one \
+                page of tickets; HaloPSA: one token) before the profile is written; the file is left with mode 600.
+
+                Exit codes: 0 the profile was written; 1 it was not; 64 a bad command line.
+                """)
+
+        @Option(
+            help: ArgumentHelp(
+                "The config file (default: $XDG_CONFIG_HOME/psatop/config.toml, else ~/.config/psatop/config.toml).",
+                valueName: "path"))
+        var config: String?
+
+        func run() async throws {
+            let flow = ConfigInit(
+                configPath: config, environment: ProcessInfo.processInfo.environment,
+                ask: { prompt in
+                    Out.data(Data(prompt.utf8))
+                    return readLine(strippingNewline: true)
+                }, say: { Out.line($0) })
+            let code = await flow.run()
+            if code != 0 { Foundation.exit(code) }
+        }
+    }
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

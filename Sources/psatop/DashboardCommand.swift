@@ -67,6 +67,10 @@ struct DashboardCommand: AsyncParsableCommand {
         // named with --theme it stops the start with its line).
         var cycle = noColor ? [] : ThemeLocator.available().compactMap { try? ThemeLocator.load($0) }
         if !cycle.contains(where: { $0.name == chosen.name }) { cycle.insert(chosen, at: 0) }
+        if let first = FirstRun.screen(list, configPath: connection.config, environment: env) {
+            Out.err(first)
+            Foundation.exit(1)
+        }
         // With --all a profile that cannot be used gets its line, saying why; the others are watched.
         let fleet: [FleetMember]
         do { fleet = try await Connection.openFleet(list) } catch { fail("\(error)") }
