@@ -216,6 +216,15 @@ struct HaloSimTicket: Sendable {
             "dateclosed": Self.date(statusID == 9 ? lastAction : nil), "lastactiondate": Self.date(lastAction),
             lastUpdateKey: Self.date(lastAction), "onhold": statusID == 3,
             "slatimeleft": left.map { $0 as Any } ?? NSNull(),
+            // As the published ticket shape has them (halo-tickets.json): the category, whether the
+            // ticket is inactive, the share of the fix time used (%) and the response state ("I"
+            // in time, "O" out of it).
+            "category_1": "", "inactive": false,
+            "slapercused": fixBy.map { fix -> Double in
+                let span = fix.timeIntervalSince(occurred)
+                return span > 0 ? (now.timeIntervalSince(occurred) / span * 1_000).rounded() / 10 : 0
+            } ?? 0.0,
+            "slaresponsestate": respondBy.map { now <= $0 ? "I" : "O" } ?? "",
         ]
     }
 }

@@ -121,15 +121,7 @@ struct TwinParityTests {
                 headers: [("Authorization", "Bearer " + bearer)]), timeout: .seconds(10))
         #expect(r.status == 200)
         let rows = try #require(json(r)["tickets"] as? [[String: Any]])
-        // Known: the Halo twin lacks four keys of the published ticket shape. Branch halo26
-        // reshapes that twin; once these are in, this known issue fails and is to be removed.
-        withKnownIssue("the Halo twin lacks category_1, inactive, slapercused and slaresponsestate") {
-            Self.expectParity(twin: rows, fixture: try Self.fixture("halo-tickets.json", list: "tickets"), "halo")
-        }
-        // The rest holds now: every key the twin sends is published, with the published kind.
-        let fixture = try Self.fixture("halo-tickets.json", list: "tickets")
-        let missing: Set<String> = ["category_1", "inactive", "slapercused", "slaresponsestate"]
-        Self.expectParity(twin: rows, fixture: fixture.map { $0.filter { !missing.contains($0.key) } }, "halo")
+        Self.expectParity(twin: rows, fixture: try Self.fixture("halo-tickets.json", list: "tickets"), "halo")
         await sim.stop()
     }
 }
