@@ -178,7 +178,12 @@ struct FleetMonitoringTests {
         var body = ""
         for _ in 0..<200 {
             body = try await Self.scrape(http, server.port)
-            if Self.value(body, #"psatop_up{tenant="demo",vendor="autotask"}"#) == 1 { break }
+            // Both working tenants read once (the Atera one's quota may come a little later).
+            if Self.value(body, #"psatop_up{tenant="demo",vendor="autotask"}"#) == 1,
+                body.contains(#"psatop_quota_limit{tenant="fabrikam",vendor="atera"}"#)
+            {
+                break
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         try await http.shutdown()

@@ -45,6 +45,10 @@ struct RateAwareClientTests {
                 try await g.waitForAll()
             }
         }
+        // All six go out at once (three slots per endpoint): wait until they are in flight before
+        // the clock moves, so a slow start on a busy machine cannot make one leave a step late.
+        for _ in 0..<10_000 where await transport.inFlight < 6 { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(await transport.inFlight == 6)
         try await drive(test) {
             let n = await transport.sent.count
             let f = await transport.inFlight
