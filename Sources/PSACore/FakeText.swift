@@ -26,7 +26,7 @@ public struct FakeText: Sendable {
     /// The fake for `value`. Case does not change the letters chosen (`Bob` and `BOB` give the
     /// same letters), only their case, which follows the value.
     public func fake(_ value: String) -> String {
-        var rng = SplitMix(state: SipHash.hash(Array(value.lowercased().utf8), k0, k1))
+        var rng = SeededGenerator(seed: SipHash.hash(Array(value.lowercased().utf8), k0, k1))
         var out = String.UnicodeScalarView()
         for u in value.unicodeScalars { out.append(Self.replace(u, &rng)) }
         return String(out)
@@ -47,7 +47,7 @@ public struct FakeText: Sendable {
         0xAC00...0xD7A3,  // Hangul syllables
     ]
 
-    static func replace(_ u: Unicode.Scalar, _ rng: inout SplitMix) -> Unicode.Scalar {
+    static func replace(_ u: Unicode.Scalar, _ rng: inout SeededGenerator) -> Unicode.Scalar {
         let v = u.value
         if let r = ranges.first(where: { $0.contains(v) }) {
             return Unicode.Scalar(r.lowerBound + UInt32(rng.next() % UInt64(r.count))) ?? u
@@ -67,19 +67,6 @@ public struct FakeText: Sendable {
             if cp.generalCategory == p.generalCategory, cp.isAlphabetic { return c }
         }
         return u
-    }
-}
-
-/// A small fast generator for the letters of one fake.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

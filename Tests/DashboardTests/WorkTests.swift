@@ -3,21 +3,9 @@ import Foundation
 import PSACore
 import Testing
 
-/// A seeded generator (SplitMix64): the same "random" changes on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// `n` list copies of tickets, ids from 1; about two thirds with an SLA whose deadlines fall
 /// within a day either side of `fixedNow` (some stages met).
-func workTickets(_ n: Int, _ rng: inout SeededRandom, idBase: Int64 = 1) -> [Ticket] {
+func workTickets(_ n: Int, _ rng: inout SeededGenerator, idBase: Int64 = 1) -> [Ticket] {
     (0..<n).map { i in
         var t = Ticket(
             id: idBase + Int64(i), number: "T\(i)", title: ["disk full", "printer jam", "vpn down"][i % 3],
@@ -28,7 +16,7 @@ func workTickets(_ n: Int, _ rng: inout SeededRandom, idBase: Int64 = 1) -> [Tic
     }
 }
 
-func randomSLA(_ rng: inout SeededRandom) -> SLA? {
+func randomSLA(_ rng: inout SeededGenerator) -> SLA? {
     guard Int.random(in: 0..<3, using: &rng) > 0 else { return nil }
     let stages = (0..<Int.random(in: 1...3, using: &rng)).map { k in
         let due = fixedNow.addingTimeInterval(Double(Int.random(in: -86_400...86_400, using: &rng)))
@@ -52,7 +40,7 @@ func recount(_ s: DashboardState) -> (breached: Int, soon: Int, next: Date?) {
 
 /// Loads `count` tickets page by page, as the poller delivers them.
 func loadedState(_ count: Int, page: Int = 500, seed: UInt64 = 7) -> DashboardState {
-    var rng = SeededRandom(state: seed)
+    var rng = SeededGenerator(seed: seed)
     var s = DashboardState(vendor: .autotask, tenant: "work", now: fixedNow, width: 200, height: 60)
     let all = workTickets(count, &rng)
     for start in stride(from: 0, to: count, by: page) {
@@ -71,7 +59,7 @@ struct WorkTests {
     @Test("a page looks at its own tickets' SLA only; a tick looks at none, and counts what a full recount counts")
     func tickWalksNothing() {
         var s = DashboardState(vendor: .autotask, tenant: "work", now: fixedNow, width: 200, height: 60)
-        var rng = SeededRandom(state: 1)
+        var rng = SeededGenerator(seed: 1)
         for p in 0..<20 {
             let before = s.work.slaVisits
             let page = workTickets(500, &rng, idBase: Int64(p * 500 + 1))
@@ -93,7 +81,7 @@ struct WorkTests {
     @Test("random changes, pages, refreshes and ticks: the kept counts and next deadline equal a full recount")
     func incrementalEqualsRecount() {
         var s = loadedState(3_000, page: 250, seed: 3)
-        var rng = SeededRandom(state: 99)
+        var rng = SeededGenerator(seed: 99)
         var nextID: Int64 = 10_000
         for step in 0..<400 {
             switch Int.random(in: 0..<5, using: &rng) {
@@ -181,7 +169,7 @@ struct WorkTests {
     )
     func textSortAsStrings() {
         var s = sampleState(width: 120, height: 40)
-        var rng = SeededRandom(state: 5)
+        var rng = SeededGenerator(seed: 5)
         s.tickets = sampleTickets(300).map {
             var t = $0
             t.title =
