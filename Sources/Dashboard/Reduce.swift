@@ -34,11 +34,12 @@ extension DashboardState {
             now = date
             spinner &+= 1
             // A note typed inline goes to its draft file as it is typed (at most a tick behind),
-            // so neither a crash nor a dropped connection loses it.
+            // so neither a crash nor a dropped connection loses it. (The rest of the tick runs too.)
+            var keep: [Command] = []
             if var n = detail?.noteTyping, n.saved != n.text {
                 n.saved = n.text
                 detail?.noteTyping = n
-                return [.keepDraft(path: n.path, text: n.text)]
+                keep = [.keepDraft(path: n.path, text: n.text)]
             }
             if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds {
                 flash = nil
@@ -50,10 +51,12 @@ extension DashboardState {
                 countSLAFromIndex()
                 if slaBreached > before {
                     let n = slaBreached - before
-                    return notifyOnce(
-                        "breach", "\(n) ticket\(n == 1 ? "" : "s") newly breaching SLA (\(slaBreached) breached)")
+                    return keep
+                        + notifyOnce(
+                            "breach", "\(n) ticket\(n == 1 ? "" : "s") newly breaching SLA (\(slaBreached) breached)")
                 }
             }
+            return keep
         case .resize(let w, let h):
             width = w
             height = h
