@@ -37,6 +37,26 @@ private final class HeldPort {
     func close() { _ = Glibc.close(fd) }
 }
 
+/// A config with a working demo profile and a broken one (its Atera key in a file others can
+/// read), plus `more`, in a new folder; returns the folder (its `config.toml`).
+func brokenFleetConfig(_ tag: String, more: String = "") throws -> String {
+    let dir = NSTemporaryDirectory() + "psatop-\(tag)-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let key = dir + "/broken.key"
+    try "atera-key-value-123".write(toFile: key, atomically: true, encoding: .utf8)
+    chmod(key, 0o644)
+    try """
+    [profiles.demo]
+    demo = true
+
+    [profiles.broken]
+    vendor = "atera"
+    api_key = { file = "\(key)" }
+    \(more)
+    """.write(toFile: dir + "/config.toml", atomically: true, encoding: .utf8)
+    return dir
+}
+
 extension EndToEnd {
     @Suite(
         "Monitoring from the command line: a fleet with a broken profile, taken ports, one-page exports", .serialized)
@@ -44,24 +64,15 @@ extension EndToEnd {
         @Test("status --all with one unusable profile: every tenant's line, the broken one named, the worst state")
         func statusAllKeepsEveryLine() throws {
             let bin = try psatopBinary()
-            let dir = NSTemporaryDirectory() + "psatop-e2e-fleet-\(getpid())"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let dir = try brokenFleetConfig(
+                "e2e-fleet",
+                more: """
+
+                    [profiles.fabrikam]
+                    vendor = "atera"
+                    demo = true
+                    """)
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let key = dir + "/broken.key"
-            try "atera-key-value-123".write(toFile: key, atomically: true, encoding: .utf8)
-            chmod(key, 0o644)
-            try """
-            [profiles.demo]
-            demo = true
-
-            [profiles.broken]
-            vendor = "atera"
-            api_key = { file = "\(key)" }
-
-            [profiles.fabrikam]
-            vendor = "atera"
-            demo = true
-            """.write(toFile: dir + "/config.toml", atomically: true, encoding: .utf8)
             let r = try spawn([bin, "status", "--all", "--config", dir + "/config.toml"], seconds: 60)
             #expect(r.output.hasPrefix("psatop "), "\(r.output)")
             #expect(r.output.contains("demo "), "\(r.output)")

@@ -47,20 +47,8 @@ extension EndToEnd {
         @Test("psatop --all with one unusable profile: the others are watched, the broken one has its line")
         func brokenProfileHasItsLine() async throws {
             let bin = try psatopBinary()
-            let dir = NSTemporaryDirectory() + "psatop-tmux-fleet-\(getpid())"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let dir = try brokenFleetConfig("tmux-fleet")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let key = dir + "/broken.key"
-            try "atera-key-value-123".write(toFile: key, atomically: true, encoding: .utf8)
-            chmod(key, 0o644)
-            try """
-            [profiles.demo]
-            demo = true
-
-            [profiles.broken]
-            vendor = "atera"
-            api_key = { file = "\(key)" }
-            """.write(toFile: dir + "/config.toml", atomically: true, encoding: .utf8)
             let t = Tmux()
             defer { t.kill() }
             try await t.start(width: 140, height: 40)

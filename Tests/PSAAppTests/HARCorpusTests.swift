@@ -121,6 +121,30 @@ struct HARCorpusTests {
         return true
     }
 
+    /// Every ticket, walked through a connection with `settings` against the replaying `sim`
+    /// (started with `config`), and the replay's counters; the simulator is stopped either way.
+    static func walkReplayed(_ settings: ConnectionSettings, _ sim: Simulator, _ config: SimulatorConfig)
+        async throws -> ([Ticket], HARReplay.Stats?)
+    {
+        let conn: Connection
+        do { conn = try await Connection.open(settings, environment: [:]) } catch {
+            await sim.stop()
+            throw error
+        }
+        let tickets: [Ticket]
+        do {
+            tickets = try await conn.api.allTickets(filter: ServerFilter(), options: WalkOptions(threads: 1))
+        } catch {
+            await conn.close()
+            await sim.stop()
+            throw error
+        }
+        let stats = config.replay?.recording.currentStats
+        await conn.close()
+        await sim.stop()
+        return (tickets, stats)
+    }
+
     /// The ticket ids the file's ticket lists hold, in order.
     static func recordedIDs(_ list: [Exchange]) throws -> [Int64] {
         var ids: [Int64] = []
@@ -189,18 +213,7 @@ struct HARCorpusTests {
                     userName: "someone@else.example", secret: "replay-secret",
                     integrationCode: "REPLAY-CODE"))
         }
-        let conn = try await Connection.open(settings, environment: [:])
-        let tickets: [Ticket]
-        do {
-            tickets = try await conn.api.allTickets(filter: ServerFilter(), options: WalkOptions(threads: 1))
-        } catch {
-            await conn.close()
-            await sim.stop()
-            throw error
-        }
-        let stats = config.replay?.recording.currentStats
-        await conn.close()
-        await sim.stop()
+        let (tickets, stats) = try await Self.walkReplayed(settings, sim, config)
         #expect(!tickets.isEmpty)
         #expect(
             tickets.map(\.id) == (try Self.recordedIDs(Self.exchanges(name))),

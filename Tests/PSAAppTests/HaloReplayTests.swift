@@ -56,18 +56,7 @@ struct HaloReplayTests {
         replay.vendor = .halo
         replay.baseURL = sim.haloBaseURL
         replay.credentials = .halo(HaloCredentials(clientID: "someone-else", clientSecret: "another-secret-value"))
-        let conn = try await Connection.open(replay, environment: [:])
-        let again: [Ticket]
-        do {
-            again = try await conn.api.allTickets(filter: ServerFilter(), options: WalkOptions(threads: 1))
-        } catch {
-            await conn.close()
-            await sim.stop()
-            throw error
-        }
-        let stats = config.replay?.recording.currentStats
-        await conn.close()
-        await sim.stop()
+        let (again, stats) = try await HARCorpusTests.walkReplayed(replay, sim, config)
         #expect(stats?.unmatched == 0, "\(stats?.unmatchedRequests ?? [])")
         #expect(again.map(\.id) == original.map(\.id))
         #expect(again.map(\.status) == original.map(\.status), "status labels kept")
