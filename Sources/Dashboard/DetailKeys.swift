@@ -105,10 +105,7 @@ extension DashboardState {
     mutating func handleNoteTyping(_ action: KeyAction, _ key: Key) -> [Command] {
         guard var d = detail, var n = d.noteTyping else { return [] }
         // Any key after a Ctrl-C goes on typing: the next Ctrl-C asks again.
-        if n.interrupted {
-            n.interrupted = false
-            if d.noticeIsError { d.notice = nil }
-        }
+        n.interrupted = false
         switch action {
         case .done:
             d.noteTyping = nil

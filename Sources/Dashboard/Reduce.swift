@@ -212,8 +212,7 @@ extension DashboardState {
                 n.interrupted = true
                 n.saved = n.text
                 detail?.noteTyping = n
-                detail?.notice = "Ctrl-C: your note is kept at \(n.path). Ctrl-C again quits; any key goes on typing"
-                detail?.noticeIsError = true
+                // (Said inside the note box, which hides the detail's own notice line.)
                 return n.text.isEmpty ? [] : [.keepDraft(path: n.path, text: n.text)]
             }
         case .noteCancelled(let id, let reason, let path):
