@@ -39,8 +39,29 @@ sleep 1
     || { cat "$tmp/b.log"; fail "the second release.sh failed"; }
 tarball="$(cd "$tmp/a" && ls psatop-*-linux-x86_64.tar.gz)"
 deb="$(cd "$tmp/a" && ls psatop_*_amd64.deb)"
+# On a difference, say which files differ and how (the bytes of a .tar.gz alone say nothing).
+explain() { # explain NAME: unpack both copies, list what differs
+    local x
+    for x in a b; do
+        mkdir -p "$tmp/unpacked-$x"
+        case "$1" in
+            *.tar.gz) tar -xzf "$tmp/$x/$1" -C "$tmp/unpacked-$x" ;;
+            *.deb) dpkg-deb -R "$tmp/$x/$1" "$tmp/unpacked-$x/deb" ;;
+            *) cp "$tmp/$x/$1" "$tmp/unpacked-$x/" ;;
+        esac
+        case "$1" in
+            *.tar.gz) tar -tvzf "$tmp/$x/$1" > "$tmp/unpacked-$x.list" ;;
+            *.deb) dpkg-deb -c "$tmp/$x/$1" > "$tmp/unpacked-$x.list" ;;
+            *) : > "$tmp/unpacked-$x.list" ;;
+        esac
+    done
+    echo "entries (modes, owners, sizes, dates) that differ:"
+    diff "$tmp/unpacked-a.list" "$tmp/unpacked-b.list" | head -20 || true
+    echo "contents that differ:"
+    diff -r "$tmp/unpacked-a" "$tmp/unpacked-b" | head -60 || true
+}
 for f in "$tarball" "$deb" SHA256SUMS; do
-    cmp "$tmp/a/$f" "$tmp/b/$f" || fail "$f differs between two builds from the same binary"
+    cmp "$tmp/a/$f" "$tmp/b/$f" || { explain "$f"; fail "$f differs between two builds from the same binary"; }
 done
 echo "identical: $tarball, $deb, SHA256SUMS ($(cut -c1-16 "$tmp/a/SHA256SUMS" | tr '\n' ' '))"
 ( cd "$tmp/a" && sha256sum -c SHA256SUMS ) || fail "SHA256SUMS does not check"

@@ -147,7 +147,10 @@ License: Apache-2.0
  "/usr/share/common-licenses/Apache-2.0".
 COPYRIGHT
 } > "$doc/copyright"
-size="$(du -sk --exclude=DEBIAN "$d" | cut -f1)"
+# Installed-Size (KiB): each file's size rounded up to a KiB, plus one for each folder — from
+# the files alone, not du's blocks, which differ between file systems (tmpfs, overlay, ext4).
+size="$(cd "$d" && find . -path ./DEBIAN -prune -o \( -type f -printf '%s\n' -o -type d -printf '1024\n' \) \
+    | awk '{ kib += int(($1 + 1023) / 1024) } END { print kib }')"
 mkdir -p "$work/shlib/debian"
 printf 'Source: psatop\n\nPackage: psatop\nArchitecture: any\n' > "$work/shlib/debian/control"
 depends="$(cd "$work/shlib" && dpkg-shlibdeps -O -e"$d/usr/bin/psatop" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')"

@@ -18,7 +18,8 @@ export LC_ALL=C
 tmp="$(mktemp -d)"; trap 'rm -rf -- "$tmp"' EXIT
 : > "$tmp/index"   # "HASH<TAB>name version address" a line
 # "name<TAB>version (address)" of each checked-out package, from SwiftPM's record of the checkouts.
-python3 - "$scratch/workspace-state.json" > "$tmp/refs" <<'PY' || true
+# A failure here is an error, not a list without versions (two runs must print the same).
+python3 - "$scratch/workspace-state.json" > "$tmp/refs" <<'PY' || { echo "third-party-licenses.sh: cannot read $scratch/workspace-state.json" >&2; exit 1; }
 import json, sys
 for dep in json.load(open(sys.argv[1]))["object"]["dependencies"]:
     ref, state = dep["packageRef"], dep.get("state", {}).get("checkoutState", {})
@@ -49,7 +50,11 @@ fi
 swiftc="$(command -v swift || true)"
 if [ -n "$swiftc" ]; then
     runtime="$(dirname "$(dirname "$(readlink -f "$swiftc")")")/share/swift/LICENSE.txt"
-    [ -f "$runtime" ] && add swift "the Swift runtime and Foundation ($(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), https://swift.org)" "$runtime"
+    # Only the version number, wherever the driver prints it: a warning line before it (a cache
+    # folder it cannot write, under another TMPDIR or HOME) must not change the text.
+    sv="$(swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9][0-9.]*\).*/\1/p' | head -1 || true)"
+    [ -n "$sv" ] || { echo "third-party-licenses.sh: swift --version printed no version" >&2; exit 1; }
+    [ -f "$runtime" ] && add swift "the Swift runtime and Foundation (Swift version $sv, https://swift.org)" "$runtime"
 fi
 
 echo "Third-party software in the psatop binary"
