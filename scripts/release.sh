@@ -14,12 +14,19 @@
 # which sorts before X.Y.Z). The bytes depend neither on the time nor on who builds: every date is
 # SOURCE_DATE_EPOCH (default: the commit's time), entries are sorted, owners are root, modes fixed.
 #
-# Usage: scripts/release.sh [--out DIR] [--scratch-path DIR]   (default out: dist/)
+# The bytes of the tarball and the package follow from the binary and the commit. A rebuild of
+# the binary itself (after a touched file or a new version text) differs in 36 bytes: the Swift
+# compiler's module hash (.swift_modhash) and the build-id computed over it — so the check
+# (scripts/check-release.sh) packages one binary twice, the second time with --no-build.
+#
+# Usage: scripts/release.sh [--out DIR] [--scratch-path DIR] [--no-build]   (default out: dist/)
+#   --no-build   package what SCRATCH already holds (psatop and generate-manual, release build)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="$here/dist"
 scratch="$here/.build-release"
+nobuild=0
 die() { echo "release.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,8 +34,9 @@ while [ $# -gt 0 ]; do
         --out=*) out="${1#--out=}"; shift ;;
         --scratch-path) [ $# -ge 2 ] || die "--scratch-path needs a directory"; scratch="$2"; shift 2 ;;
         --scratch-path=*) scratch="${1#--scratch-path=}"; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown argument '$1' (accepted: --out DIR, --scratch-path DIR, --help)" ;;
+        --no-build) nobuild=1; shift ;;
+        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown argument '$1' (accepted: --out DIR, --scratch-path DIR, --no-build, --help)" ;;
     esac
 done
 for tool in swift strip tar gzip sha256sum dpkg-deb dpkg-shlibdeps; do
@@ -43,8 +51,13 @@ export TZ=UTC LC_ALL=C.UTF-8
 
 # 1. The build: the same command and scratch folder as scripts/install.sh.
 build=(swift build -c release --static-swift-stdlib --scratch-path "$scratch")
-echo "== release build (${build[*]})"
+if [ "$nobuild" -eq 1 ]; then
+    echo "== no build: packaging what $scratch holds"
+else
+    echo "== release build (${build[*]})"
+fi
 for product in psatop generate-manual; do
+    [ "$nobuild" -eq 0 ] || continue
     set +e
     ( cd "$here" && "${build[@]}" --product "$product" ) > "$out/.build-$product.log" 2>&1
     rc=$?
@@ -63,6 +76,10 @@ strip -o "$work/psatop" "$bindir/psatop"
 chmod 755 "$work/psatop"
 version="$("$work/psatop" --version)"; version="${version#psatop }"
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-dev\+[0-9a-f]+(\.dirty)?)?$ ]] || die "unexpected version '$version'"
+if [ "$nobuild" -eq 1 ]; then
+    checkout="$(sh "$here/scripts/version.sh" "$here")"
+    [ "$version" = "$checkout" ] || die "--no-build: the binary in $scratch is $version, the checkout is $checkout (build first)"
+fi
 [[ "$version" == *-dev+* ]] && echo "note: not a release build (HEAD is not the commit tagged v${version%%-*}, or a file changed): $version"
 debversion="${version/-dev+/~dev+}-1"
 arch="$(dpkg --print-architecture)"
