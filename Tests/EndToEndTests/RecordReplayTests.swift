@@ -1,5 +1,6 @@
 import Foundation
 import PSAApp
+import PSACore
 import Testing
 
 #if canImport(Glibc)
@@ -13,6 +14,7 @@ extension EndToEnd {
     struct RecordReplayTests {
         static let credentials = [
             "demo-secret-not-real", "DEMO-INTEGRATION-CODE", "demo-atera-key-not-real", "api-user@demo.example",
+            "demo-halo-client", "demo-halo-secret-not-real",
         ]
 
         static func dir() throws -> String {
@@ -55,7 +57,7 @@ extension EndToEnd {
 
         @Test(
             "tickets --demo --all --record: valid HAR 1.2, no credential or personal data; replayed, the same tickets",
-            arguments: ["autotask", "atera"])
+            arguments: Vendor.allCases.map(\.rawValue))
         func roundTrip(_ vendor: String) throws {
             let bin = try psatopBinary()
             let d = try Self.dir()
@@ -94,8 +96,14 @@ extension EndToEnd {
             defer { sim.stop() }
             let env =
                 "AUTOTASK_USERNAME=someone@else.example AUTOTASK_SECRET=x1234 AUTOTASK_INTEGRATION_CODE=y1234 ATERA_API_KEY=z1234"
-            let target =
-                vendor == "atera" ? "--vendor atera --base-url \(sim.ateraURL)" : "--base-url \(sim.autotaskURL)"
+                + " HALO_CLIENT_ID=replay-client HALO_CLIENT_SECRET=replay-secret"
+            let target: String
+            switch Vendor(rawValue: vendor) {
+            case .atera: target = "--vendor atera --base-url \(sim.ateraURL)"
+            // The demo's Halo instance is the simulator's /halo (its token URL, from /api/authinfo, too).
+            case .halo: target = "--vendor halo --base-url http://127.0.0.1:\(sim.port)/halo"
+            case .autotask, nil: target = "--base-url \(sim.autotaskURL)"
+            }
             let replayed = try spawn(["/bin/sh", "-c", "env \(env) \(bin) tickets --all --json \(target)"])
             #expect(replayed.status == 0, "\(replayed.output.suffix(800))")
             let back = try Self.tickets(replayed.output)

@@ -10,7 +10,7 @@ import Testing
 struct PollerTests {
     @Test(
         "against the demo simulator it emits a quota, the first page, and every request of the log",
-        arguments: [Vendor.autotask, .atera])
+        arguments: Vendor.allCases)
     func events(vendor: Vendor) async throws {
         var settings = ConnectionSettings()
         settings.demo = true
@@ -28,10 +28,19 @@ struct PollerTests {
         await poller.stop()
         await conn.close()
         #expect(state.quota != nil)
-        #expect(state.tickets.count == min(120, vendor == .autotask ? 500 : 50))
+        let firstPage: Int
+        switch vendor {
+        case .autotask: firstPage = 500
+        case .atera: firstPage = 50
+        case .halo: firstPage = HaloAPI.pageSize
+        }
+        #expect(state.tickets.count == min(120, firstPage))
         #expect(state.total == 120)
         #expect(!state.log.isEmpty)
-        #expect(state.log.allSatisfy { !$0.path.contains(conn.simulator!.config.autotaskSecret) })
+        let config = try #require(conn.simulator?.config)
+        for secret in [config.autotaskSecret, config.ateraKey, config.haloClientSecret] {
+            #expect(state.log.allSatisfy { !$0.path.contains(secret) })
+        }
     }
 
     @Test(
