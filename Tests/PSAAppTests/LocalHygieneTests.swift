@@ -19,6 +19,20 @@ struct LocalHygieneTests {
         return dir
     }
 
+    /// The browser's and the note editor's environment (`Browser.childEnvironment`) drops every
+    /// variable each declared vendor reads its credentials from — a new vendor is covered by
+    /// declaring its variables, not by adding them to this test.
+    @Test("a child's environment holds no declared credential variable", arguments: Vendor.allCases)
+    func childEnvironment(vendor: Vendor) {
+        let declared = vendor.credentials.variables
+        #expect(!declared.isEmpty)
+        var env = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "EDITOR": "vi"]
+        for name in declared { env[name] = "value-of-\(name)" }
+        let child = Browser.childEnvironment(env)
+        for name in declared { #expect(child[name] == nil, "\(vendor): \(name) reaches a child process") }
+        #expect(child["PATH"] == "/usr/bin:/bin" && child["LANG"] == "C.UTF-8" && child["EDITOR"] == "vi")
+    }
+
     @Test("the browser gets no credential variable, no ignored or blocked signal of ours, no descriptor of ours")
     func browserInheritsNothing() async throws {
         let dir = try Self.tempDir("browser")
