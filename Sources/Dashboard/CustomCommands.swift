@@ -28,7 +28,9 @@ public struct CustomCommand: Equatable, Sendable {
     }
 
     /// The placeholders an argument may hold.
-    public static let placeholders = ["number", "id", "company", "contact_email", "web_url", "vendor", "tenant"]
+    public static let placeholders = [
+        "number", "id", "title", "company", "contact_email", "web_url", "vendor", "tenant",
+    ]
 
     /// The placeholders named in `text` that are not known (a config error).
     public static func unknownPlaceholders(in text: String) -> [String] {
@@ -95,7 +97,7 @@ extension DashboardState {
         let contact =
             t.fields.first { $0.name.lowercased().contains("email") && $0.value.contains("@") }?.value ?? ""
         let values = [
-            "number": t.number, "id": String(t.id), "company": t.company, "contact_email": contact,
+            "number": t.number, "id": String(t.id), "title": t.title, "company": t.company, "contact_email": contact,
             "web_url": ticketURL(t) ?? "", "vendor": vendor.rawValue, "tenant": tenant,
         ]
         return values.mapValues { $0.withoutControlOrFormat }

@@ -78,7 +78,9 @@ extension DashboardState {
     }
 
     /// Actions the palette leaves out: typing, the palette itself, the tenants by number (each tenant has its row).
-    static let notInPalette: Set<KeyAction> = [.type, .palette, .pickTenant, .erase, .eraseAll, .eraseWord]
+    static let notInPalette: Set<KeyAction> = [
+        .type, .palette, .pickTenant, .nextTenant, .erase, .eraseAll, .eraseWord,
+    ]
 
     /// The rows that match what was typed, best first (all of them, in order, before anything is typed).
     public var paletteMatches: [PaletteEntry] {
@@ -86,8 +88,10 @@ extension DashboardState {
         let all = paletteEntries(p.kind)
         let q = p.query.lowercased().filter { !$0.isWhitespace }
         guard !q.isEmpty else { return all }
+        // A match in the name ranks above one in the description.
         let scored = all.enumerated().compactMap { i, e in
-            Self.fuzzy(q, "\(e.name) \(e.detail) \(e.keys)".lowercased()).map { (score: $0, i: i, e: e) }
+            (Self.fuzzy(q, e.name.lowercased()).map { $0 + 1_000 }
+                ?? Self.fuzzy(q, "\(e.name) \(e.detail) \(e.keys)".lowercased())).map { (score: $0, i: i, e: e) }
         }
         return scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.i < $1.i }.map(\.e)
     }
