@@ -85,7 +85,7 @@ int psa_init_pair(int pair, int fg, int bg) {
 }
 
 void psa_mouse(int on) {
-    mmask_t mask = on ? (BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
+    mmask_t mask = on ? (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
                          | BUTTON5_PRESSED
 #endif
@@ -100,7 +100,8 @@ int psa_mouse_event(int *x, int *y) {
     *x = e.x;
     *y = e.y;
     if (e.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
-    if (e.bstate & BUTTON1_PRESSED) return 1;
+    /* A press and its release within the interval come as one click. */
+    if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
     if (e.bstate & BUTTON4_PRESSED) return 3;
 #ifdef BUTTON5_PRESSED
     if (e.bstate & BUTTON5_PRESSED) return 4;
