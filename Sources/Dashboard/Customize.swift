@@ -152,7 +152,9 @@ extension DashboardState {
             if l.height > 0, (l.y..<(l.y + l.height)).contains(m.y) {
                 if focus == .tickets { focus = alerts == nil ? .log : focus }
                 let row = m.y - l.y - 1
-                if focus == .log, row >= 0, row < visibleLogCount { logSelected = row }
+                // The rows as the log pane draws them (scrolled to keep the selection in view).
+                let first = max(0, min(logSelected - logRows + 1, visibleLogCount - logRows))
+                if focus == .log, row >= 0, first + row < visibleLogCount { logSelected = first + row }
                 return m.kind == .doubleClick ? reduce(.key(.enter)) : []
             }
             return []

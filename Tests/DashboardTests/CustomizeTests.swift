@@ -200,6 +200,19 @@ struct CustomizeTests {
         #expect(s.mode == .detail && commands.contains { if case .loadDetail = $0 { true } else { false } })
     }
 
+    @Test("the mouse on the request log: a click gives it the focus and selects the row drawn there")
+    func mouseLog() {
+        var s = Self.customized()
+        s.screen.mouse = true
+        let l = s.layout.log
+        _ = s.reduce(.mouse(MouseEvent(.press, x: 10, y: l.y + 3)))
+        #expect(s.focus == .log)
+        _ = s.reduce(.mouse(MouseEvent(.press, x: 10, y: l.y + 3)))
+        #expect(s.logSelected == 2)
+        let row = render(s, theme: .fallback).lines[l.y + 3]
+        #expect(row.contains(s.visibleLog[2].path.prefix(10)))
+    }
+
     static let sizes = [(80, 24), (120, 40)]
 
     @Test("snapshots: the palette, a view, a zoomed pane", arguments: sizes)
