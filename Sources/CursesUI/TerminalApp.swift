@@ -149,6 +149,9 @@ public enum TerminalApp {
                     let sinkCopy = dup(STDERR_FILENO)
                     if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO) }
                     let status = ProgramRunner.runInForeground(run)
+                    // Ctrl-C or Ctrl-\ typed while it ran were meant for it (the terminal sends
+                    // them to the whole foreground group): they do not quit psatop afterwards.
+                    if box.value == SIGINT || box.value == SIGQUIT { box.set(0) }
                     if sinkCopy >= 0 {
                         dup2(sinkCopy, STDERR_FILENO)
                         close(sinkCopy)
