@@ -33,6 +33,12 @@ extension EndToEnd {
             name = "show args"
             key = "K"
             run = ["DIR/show.sh", "{title}", "{number}"]
+
+            [[commands]]
+            name = "in front"
+            key = "J"
+            run = ["sh", "-c", "echo FRONT-$((6*7)); sleep 1", "{number}"]
+            output = "foreground"
             """
 
         /// A folder with the config and the program the command runs (each argument in brackets,
@@ -156,7 +162,18 @@ extension EndToEnd {
             // A double click opens it.
             try t.run(["send-keys", "-t", t.session, "-l", press + release + press + release])
             try await t.waitFor("the ticket opened") { $0.contains(number) && $0.contains("Esc back") }
-            try t.keys("Escape", "q")
+            try t.keys("Escape")
+            try await t.waitFor("the list again") { $0.contains("/1,234") && $0.contains("NUMBER") }
+            // A foreground command has the terminal (the screen and the mouse handed over), then
+            // psatop takes both back.
+            try t.keys("J")
+            try await t.waitFor("FRONT-42")
+            let during = try t.run(["display-message", "-p", "-t", t.session, "#{alternate_on} #{mouse_standard_flag}"])
+            #expect(during.trimmingCharacters(in: .whitespacesAndNewlines) == "0 0")
+            try await t.waitFor("in front: done")
+            let after = try t.run(["display-message", "-p", "-t", t.session, "#{alternate_on} #{mouse_standard_flag}"])
+            #expect(after.trimmingCharacters(in: .whitespacesAndNewlines) == "1 1")
+            try t.keys("q")
             try await t.waitFor("EXIT=0")
         }
     }
