@@ -84,6 +84,31 @@ int psa_init_pair(int pair, int fg, int bg) {
 #endif
 }
 
+void psa_mouse(int on) {
+    mmask_t mask = on ? (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                         | BUTTON5_PRESSED
+#endif
+                         ) : 0;
+    mousemask(mask, NULL);
+    mouseinterval(on ? 300 : 0);
+}
+
+int psa_mouse_event(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return 0;
+    *x = e.x;
+    *y = e.y;
+    if (e.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    /* A press and its release within the interval come as one click. */
+    if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    if (e.bstate & BUTTON4_PRESSED) return 3;
+#ifdef BUTTON5_PRESSED
+    if (e.bstate & BUTTON5_PRESSED) return 4;
+#endif
+    return 0;
+}
+
 int psa_read_key(int timeout_ms) {
     wint_t ch = 0;
     timeout(timeout_ms);
@@ -104,6 +129,7 @@ int psa_read_key(int timeout_ms) {
         case KEY_BACKSPACE: return PSA_KEY_BACKSPACE;
         case KEY_RESIZE: return PSA_KEY_RESIZE;
         case KEY_DC: return PSA_KEY_DELETE;
+        case KEY_MOUSE: return PSA_KEY_MOUSE;
         default: return PSA_KEY_OTHER;
         }
     }

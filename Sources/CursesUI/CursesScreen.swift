@@ -108,6 +108,11 @@ final class CursesScreen {
         switch k {
         case -1: return nil
         case Int32(PSA_KEY_RESIZE): return .resize
+        case Int32(PSA_KEY_MOUSE):
+            var x: Int32 = 0, y: Int32 = 0
+            let kinds: [Int32: MouseEvent.Kind] = [1: .press, 2: .doubleClick, 3: .wheelUp, 4: .wheelDown]
+            guard let kind = kinds[psa_mouse_event(&x, &y)] else { return nil }
+            return .mouse(MouseEvent(kind, x: Int(x), y: Int(y)))
         case Int32(PSA_KEY_UP): return .key(.up)
         case Int32(PSA_KEY_DOWN): return .key(.down)
         case Int32(PSA_KEY_LEFT): return .key(.left)
@@ -129,7 +134,10 @@ final class CursesScreen {
         }
     }
 
-    enum RawKey { case key(Key), resize }
+    enum RawKey { case key(Key), resize, mouse(MouseEvent) }
+
+    /// Mouse reports on or off (`mouse = true`; off, the terminal selects text as usual).
+    func mouse(_ on: Bool) { psa_mouse(on ? 1 : 0) }
 }
 
 struct TerminalError: Error, CustomStringConvertible {

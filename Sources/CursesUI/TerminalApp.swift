@@ -14,10 +14,16 @@ public enum TerminalApp {
         public var stderrPath: String?
         /// The themes `t` steps through (the one shown among them); none or one: no stepping.
         public var themes: [Theme]
-        public init(color: Bool, stderrPath: String? = nil, themes: [Theme] = []) {
+        /// Reads the config file again (`R`, SIGUSR1): what it brought, or why it could not.
+        public var reload: (@Sendable () -> DashboardEvent)?
+        public init(
+            color: Bool, stderrPath: String? = nil, themes: [Theme] = [],
+            reload: (@Sendable () -> DashboardEvent)? = nil
+        ) {
             self.color = color
             self.stderrPath = stderrPath
             self.themes = themes
+            self.reload = reload
         }
     }
 
@@ -45,7 +51,15 @@ public enum TerminalApp {
             src.resume()
             return src
         }
-        defer { sources.forEach { $0.cancel() } }
+        // SIGUSR1 reads the config again (SIGHUP stays "the terminal went away").
+        signal(SIGUSR1, SIG_IGN)
+        let usr1 = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        usr1.setEventHandler { box.reloadAsked.store(true, ordering: .relaxed) }
+        usr1.resume()
+        defer {
+            sources.forEach { $0.cancel() }
+            usr1.cancel()
+        }
         return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Exit, any Error>) in
             let thread = Thread {
                 do {
@@ -65,6 +79,7 @@ public enum TerminalApp {
 
     final class StopBox: Sendable {
         let flag = Atomic<Int32>(0)
+        let reloadAsked = Atomic<Bool>(false)
         func set(_ sig: Int32) { flag.store(sig, ordering: .relaxed) }
         var value: Int32 { flag.load(ordering: .relaxed) }
     }
@@ -96,6 +111,9 @@ public enum TerminalApp {
 
         var s = initial
         var theme = theme
+        s.screen.themeNames = options.themes.map(\.name)
+        var mouseOn = s.screen.mouse
+        if mouseOn { screen.mouse(true) }
         let browser = Browser.command(environment: ProcessInfo.processInfo.environment)
         /// The terminal's own commands (the clipboard, the browser) are done here; the rest go out.
         func perform(_ c: Command) {
@@ -111,6 +129,38 @@ public enum TerminalApp {
                 NoteDraftFile.write(path, text)
             case .notify(let text):
                 TerminalNotification.send(text, environment: ProcessInfo.processInfo.environment)
+            case .setTheme(let name):
+                guard let t = options.themes.first(where: { $0.name == name }) else {
+                    _ = s.reduce(.notice("theme \(name): not among the themes found"))
+                    return
+                }
+                theme = t
+                _ = s.reduce(.notice("theme: \(theme.name)"))
+            case .reload:
+                guard let reload = options.reload else { return }
+                for c in s.reduce(reload()) { perform(c) }
+                if s.screen.mouse != mouseOn {
+                    mouseOn = s.screen.mouse
+                    screen.mouse(mouseOn)
+                }
+            case .runProgram(let run):
+                if run.foreground {
+                    screen.suspend()
+                    let sinkCopy = dup(STDERR_FILENO)
+                    if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO) }
+                    let status = ProgramRunner.runInForeground(run)
+                    // Ctrl-C or Ctrl-\ typed while it ran were meant for it (the terminal sends
+                    // them to the whole foreground group): they do not quit psatop afterwards.
+                    if box.value == SIGINT || box.value == SIGQUIT { box.set(0) }
+                    if sinkCopy >= 0 {
+                        dup2(sinkCopy, STDERR_FILENO)
+                        close(sinkCopy)
+                    }
+                    screen.resume()
+                    _ = s.reduce(.programDone(name: run.name, output: "", status: status))
+                } else {
+                    ProgramRunner.runInPane(run, mailbox: mailbox)
+                }
             case .nextTheme:
                 guard options.themes.count > 1 else {
                     _ = s.reduce(
@@ -191,6 +241,7 @@ public enum TerminalApp {
                 }
             }
             var commands: [Command] = []
+            if box.reloadAsked.exchange(false, ordering: .relaxed) { commands.append(.reload) }
             for e in mailbox.drain() {
                 commands += s.reduce(e)
                 dirty = true
@@ -228,6 +279,8 @@ public enum TerminalApp {
                 for c in s.reduce(.resize(width: sz.width, height: sz.height)) { perform(c) }
             case .key(let key):
                 for c in s.reduce(.key(key)) { perform(c) }
+            case .mouse(let m):
+                for c in s.reduce(.mouse(m)) { perform(c) }
             }
             if s.quit {
                 keepTypedNote()

@@ -16,6 +16,9 @@ public enum KeyAction: Hashable, Sendable {
     case accept, erase, eraseAll, eraseWord, newLine, done, nextChoice, previousChoice
     /// A character typed into a prompt (every printable key in a typing mode).
     case type
+    /// The command palette, the next saved view, the views' picker, reloading the config, the
+    /// focused pane on the whole screen, the gauge on one line.
+    case palette, nextView, pickView, reload, zoom, foldGauge
 }
 
 /// Keys and the action they take in one mode.

@@ -8,6 +8,8 @@ extension KeyMap {
     public static func of(_ mode: Mode) -> KeyMap {
         switch mode {
         case .help: help
+        case .palette: palette
+        case .output: output
         case .list: list
         case .filteredList: filteredList
         case .log: log
@@ -54,6 +56,10 @@ extension KeyMap {
     static let pagingNoSpace = [B(.pageDown, .pageDown, .ctrl("f")), B(.pageUp, .pageUp, .ctrl("b"))]
     static let back = B(.back, .escape, .backspace, .char("h"), .left)
     static let open = B(.open, .enter, .char("l"), .right)
+    /// The palette, reloading the config, zooming the pane, folding the gauge: where panes show.
+    static let layoutKeys = [
+        B(.palette, .ctrl("p")), B(.reload, .char("R")), B(.zoom, .char("z")), B(.foldGauge, .char("Z")),
+    ]
     static let lineEdit = [B(.erase, .backspace), B(.eraseAll, .ctrl("u")), B(.eraseWord, .ctrl("w")), B(.type)]
 
     static let helpHint = H("?", "help", .help)
@@ -73,7 +79,8 @@ extension KeyMap {
         + [
             B(.mine, .char("m")), B(.filter, .char("/")), B(.serverFilter, .char("F")), B(.copy, .char("y")),
             B(.openWeb, .char("o")), B(.sortNext, .char("s")), B(.sortReverse, .char("S")), open,
-        ]
+            B(.nextView, .char("v")), B(.pickView, .char("V")),
+        ] + layoutKeys
 
     static let list = KeyMap(
         bindings: listKeys,
@@ -91,7 +98,7 @@ extension KeyMap {
 
     static let log = KeyMap(
         bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends
-            + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f"))],
+            + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f"))] + layoutKeys,
         footer: [
             move, H("Enter", "show", .open), H("e", [.failuresOnly], text: { $0.logErrorsOnly ? "all" : "failures" }),
             H("f", "endpoint", .nextEndpoint), H("Tab", "tickets", .nextPane), helpHint, quitHint,
@@ -99,7 +106,7 @@ extension KeyMap {
         ])
 
     static let alerts = KeyMap(
-        bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends + [open],
+        bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends + [open] + layoutKeys,
         footer: [move, H("Enter", "show", .open), H("Tab", "log", .nextPane), helpHint, quitHint, topEnd])
 
     static let request = KeyMap(
@@ -122,7 +129,7 @@ extension KeyMap {
                 B(.change(.assignee), .char("A")), B(.attach, .char("a")), B(.save, .char("w")), B(.note, .char("c")),
                 B(.systemNotes, .char("f")), back,
             ]
-            + upDown + paging + [B(.first, .char("g"), .home)],
+            + upDown + paging + [B(.first, .char("g"), .home)] + layoutKeys,
         footer: [
             scroll, H("s", "status", .change(.status)), H("p", "priority", .change(.priority)), H("c", "note", .note),
             // Offered only where the vendor's API takes attachments (Atera's refuses them).
@@ -135,6 +142,16 @@ extension KeyMap {
     static let picker = KeyMap(
         bindings: choosing + upDown + ends + [B(.accept, .enter), B(.cancel, .escape, .backspace, .char("h"), .left)],
         footer: [H("j/k", "choose", .down, .up), H("Enter", "pick", .accept), H("Esc", "cancel", .cancel)])
+
+    static let palette = KeyMap(
+        bindings: ctrlC + [
+            B(.accept, .enter), B(.cancel, .escape), B(.down, .down, .ctrl("n")), B(.up, .up, .ctrl("p")),
+        ] + lineEdit,
+        footer: [H("↑/↓", "choose", .down, .up), H("Enter", "run", .accept), H("Esc", "close", .cancel)])
+
+    static let output = KeyMap(
+        bindings: everywhere + [B(.back, .escape, .backspace, .enter, .char("h"), .left)] + upDown + paging + ends,
+        footer: [scroll, H("Esc", "close", .back), helpHint, quitHint, topEnd])
 
     static let pickerTyping = KeyMap(
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
@@ -229,13 +246,18 @@ extension KeyMap {
             keys: "s / p / A (ticket)", text: "status / priority / assignee (asks before sending)",
             actions: [.change(.status), .change(.priority), .change(.assignee)]),
         HelpRow(
-            keys: "a / w (ticket)", text: "attach a file / save one of its attachments", actions: [.attach, .save]),
-        HelpRow(keys: "c / f (ticket)", text: "add a note / show system notes", actions: [.note, .systemNotes]),
+            keys: "a/w/c/f (ticket)", text: "attach / save attachment / add note / system notes",
+            actions: [.attach, .save, .note, .systemNotes]),
         HelpRow(keys: "m", text: "my tickets only (who:me; --me you@msp) / all", actions: [.mine]),
         HelpRow(
-            keys: "y / o / t", text: "copy number / open web page / next theme", actions: [.copy, .openWeb, .nextTheme]),
+            keys: "y / o / t / r / ?", text: "copy number / web page / theme / refresh / help",
+            actions: [.copy, .openWeb, .nextTheme, .refresh, .help, .closeHelp]),
         HelpRow(
-            keys: "r / ?", text: "refresh quota and tickets now / this help", actions: [.refresh, .help, .closeHelp]),
+            keys: "v / V, Ctrl-P", text: "next saved view / pick a view; command palette",
+            actions: [.nextView, .pickView, .palette]),
+        HelpRow(
+            keys: "z / Z / R", text: "zoom the pane / gauge on one line / reload config",
+            actions: [.zoom, .foldGauge, .reload]),
         HelpRow(
             keys: ": / 1-9", text: "next tenant / tenant N (several tenants)", actions: [.nextTenant, .pickTenant]),
         HelpRow(

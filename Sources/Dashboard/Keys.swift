@@ -30,6 +30,7 @@ extension DashboardState {
             }
             return [.refresh]
         case .nextTenant, .pickTenant: return []  // the tenants' own (Reduce.swift)
+        case .palette, .nextView, .pickView, .reload, .zoom, .foldGauge: return handleCustomize(action) ?? []
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
@@ -39,7 +40,8 @@ extension DashboardState {
         default: break
         }
         switch mode {
-        case .help: return []
+        case .help, .palette: return []
+        case .output: return handleOutput(action)
         case .list, .filteredList: return handleList(action)
         case .log: return handleLog(action)
         case .alerts: return handleAlerts(action)

@@ -21,7 +21,7 @@ public enum SortColumn: String, CaseIterable, Sendable {
 
     /// Newest activity and the most urgent priority come first; text columns A to Z; the nearest
     /// SLA deadline first.
-    var descendingFirst: Bool { self == .activity || self == .priority }
+    public var descendingFirst: Bool { self == .activity || self == .priority }
 }
 
 public struct ListOrder: Equatable, Sendable {

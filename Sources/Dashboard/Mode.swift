@@ -7,6 +7,8 @@ import PSACore
 public enum Mode: Equatable, Sendable, CaseIterable {
     /// The help overlay.
     case help
+    /// The command palette (`Ctrl-P`, `V`), and what a custom command printed.
+    case palette, output
     /// Typing the list's filter (`/`), or the server filter (`F`).
     case filterPrompt, serverFilterPrompt
     /// Typing a path to attach (`a`), then the question naming who will see the file.
@@ -28,8 +30,9 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     /// Keys here are text being typed: only Ctrl-C and the prompt's own keys do anything else.
     public var isTyping: Bool {
         switch self {
-        case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping: true
-        case .help, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request, .alert,
+        case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping, .palette: true
+        case .help, .output, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request,
+            .alert,
             .list, .filteredList, .log, .alerts:
             false
         }
@@ -40,6 +43,13 @@ extension DashboardState {
     /// The mode the keys, the footer and the help go by.
     public var mode: Mode {
         if showHelp { return .help }
+        if screen.palette != nil { return .palette }
+        if screen.output != nil { return .output }
+        return paneMode
+    }
+
+    /// The mode of what is under the palette and a command's output.
+    var paneMode: Mode {
         if let d = detail {
             if d.attachPath != nil { return .attachPath }
             if let s = d.save { return s.replacing ? .saveReplace : .savePath }

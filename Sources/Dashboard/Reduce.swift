@@ -6,13 +6,23 @@ extension DashboardState {
     public mutating func reduce(_ event: DashboardEvent) -> [Command] {
         switch event {
         case .tenant(let i, let e): return reduceTenant(i, e)
-        case .key(let key):
+        case .key(var key):
             // Behind "Terminal too small" nothing a key would act on can be seen: only quit and
             // help act (a resize is its own event).
             if layout.tooSmall {
                 let action = KeyMap.of(mode).action(for: key)
                 guard action == .quit || action == .help || action == .closeHelp else { return [] }
             }
+            // The palette's row runs as its key, pressed in the mode under it (Palette.swift).
+            if mode == .palette {
+                let (commands, replay) = paletteKey(key)
+                guard let replay else {
+                    if tenants.indices.contains(activeTenant) { tenants[activeTenant].update(from: self) }
+                    return routed(commands)
+                }
+                key = replay
+            }
+            if let i = customCommand(for: key) { return routed(runCustom(i)) }
             if tenants.count > 1 {
                 switch KeyMap.of(mode).action(for: key) {
                 case .nextTenant:
@@ -29,6 +39,8 @@ extension DashboardState {
             let commands = handle(key)
             if tenants.indices.contains(activeTenant) { tenants[activeTenant].update(from: self) }
             return routed(commands)
+        case .programDone, .mouse, .reloaded, .reloadFailed:
+            return routed(reduceCustomize(event) ?? [])
         case .tick(let date):
             let second = Int(now.timeIntervalSince1970) != Int(date.timeIntervalSince1970)
             now = date

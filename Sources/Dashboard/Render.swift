@@ -12,23 +12,31 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
     }
     renderTitle(&c, s, theme, g)
     if layout.overview.height > 0 { renderOverview(&c, s, theme, g, layout.overview) }
-    renderQuota(&c, s, theme, g, layout.quota)
-    if let d = s.detail {
+    if layout.quota.height == 1 {
+        renderQuotaLine(&c, s, theme, g, layout.quota)
+    } else if layout.quota.height > 0 {
+        renderQuota(&c, s, theme, g, layout.quota)
+    }
+    if let o = s.screen.output {
+        renderOutput(&c, s, o, theme, g, layout.body)
+    } else if let d = s.detail {
         renderDetail(&c, s, d, theme, g, layout.body)
     } else if let rec = s.openRequest {
         renderRequest(&c, s, rec, theme, g, layout.body)
     } else if let a = s.openAlert {
         renderAlertView(&c, s, a, theme, g, layout.body)
     } else {
-        renderTickets(&c, s, theme, g, layout.tickets)
+        if layout.tickets.height > 0 { renderTickets(&c, s, theme, g, layout.tickets) }
         // The alerts take the log's place while they have the focus.
-        if s.focus == .alerts {
+        if layout.log.height == 0 {
+        } else if s.focus == .alerts {
             renderAlerts(&c, s, theme, g, layout.log)
         } else {
             renderLog(&c, s, theme, g, layout.log)
         }
     }
     renderFooter(&c, s, theme, g)
+    renderPalette(&c, s, theme, g)
     if s.showHelp { renderHelp(&c, s, theme, g) }
     return c
 }

@@ -16,6 +16,20 @@ public struct Screen: Equatable, Sendable {
     /// `--notify`: a terminal notification when it matters (a latency tier entered, a suspension,
     /// tickets newly breaching their SLA), at most one a minute per kind and tenant.
     public var notify = false
+    /// The command palette (`Ctrl-P`, `V` for the views), while open.
+    public var palette: PaletteState?
+    /// `z`: the focused pane has the whole screen; `Z` (or `gauge = "line"`): the gauge on one line.
+    public var zoomed = false
+    public var gaugeFolded = false
+    /// `mouse = true`: wheel, clicks and double-clicks act (off: the terminal selects text).
+    public var mouse = false
+    /// The config's `[[commands]]`, and what the last one run in a pane printed.
+    public var commands: [CustomCommand] = []
+    public var output: CommandOutput?
+    /// Whether a custom command not marked `read_only_safe` may run (read-only mode sets it false).
+    public var writesAllowed = true
+    /// The themes the palette offers (the terminal loop's cycle).
+    public var themeNames: [String] = []
 }
 
 /// The screen's fields read as the state's own (every pane reads `s.width`, `s.now`…).
@@ -72,14 +86,16 @@ public struct Layout: Equatable, Sendable {
     public let overview: Rect
     public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
 
-    public init(width: Int, height: Int, overviewRows: Int = 0) {
+    /// `zoom`: the pane that has the whole screen (nil: none); `foldGauge`: the gauge on one line.
+    public init(width: Int, height: Int, overviewRows: Int = 0, zoom: Pane? = nil, foldGauge: Bool = false) {
         self.width = width
         self.height = height
-        overview = Rect(x: 0, y: 1, width: width, height: overviewRows > 0 ? overviewRows + 2 : 0)
-        quota = Rect(x: 0, y: 1 + overview.height, width: width, height: 7)
+        let rows = zoom == nil ? overviewRows : 0
+        overview = Rect(x: 0, y: 1, width: width, height: rows > 0 ? rows + 2 : 0)
+        quota = Rect(x: 0, y: 1 + overview.height, width: width, height: zoom != nil ? 0 : foldGauge ? 1 : 7)
         let bodyTop = quota.y + quota.height, bodyHeight = max(0, height - bodyTop - 1)
         body = Rect(x: 0, y: bodyTop, width: width, height: bodyHeight)
-        let logH = max(5, bodyHeight / 3)
+        let logH = zoom == nil ? max(5, bodyHeight / 3) : zoom == .tickets ? 0 : bodyHeight
         tickets = Rect(x: 0, y: bodyTop, width: width, height: max(0, bodyHeight - logH))
         log = Rect(x: 0, y: bodyTop + tickets.height, width: width, height: logH)
     }

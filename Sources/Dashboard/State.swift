@@ -72,6 +72,13 @@ public enum DashboardEvent: Sendable, Equatable {
     /// Who the API acts as (HaloPSA's `id_token` agent), shown in the title.
     case actingAs(String)
     case meFailed(String)
+    /// A custom command ended: what it printed (a pane's), its exit status (-1: it could not start).
+    case programDone(name: String, output: String, status: Int32)
+    /// The mouse (with `mouse = true`).
+    case mouse(MouseEvent)
+    /// The config file read again (`R`, SIGUSR1), or why it could not be (the old settings stay).
+    case reloaded(ReloadSettings)
+    case reloadFailed(String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
 }
@@ -108,8 +115,13 @@ public enum Command: Equatable, Sendable {
     case saveAttachment(id: Int64, TicketAttachment, path: String, replace: Bool)
     /// From now on the list is what the server filters by this (nil: every ticket); reloads it.
     case setServerFilter(ServerFilter?)
-    /// The next theme, live.
+    /// The next theme, live; a theme by name (the palette, a reload).
     case nextTheme
+    case setTheme(String)
+    /// Reads the config file again (`R`, SIGUSR1).
+    case reload
+    /// Starts a custom command's program (an argument vector, no shell).
+    case runProgram(ProgramRun)
     case quit
     /// A command for one tenant's poller when several tenants are watched.
     indirect case forTenant(Int, Command)
@@ -329,6 +341,8 @@ public struct DashboardState: Equatable, Sendable {
     /// What belongs to the terminal rather than to the tenant shown: carried whole to the tenant
     /// shown next (Tenants.swift), never copied field by field.
     public var screen: Screen
+    /// The saved views this tenant offers (`[[views]]`), the one applied, the columns it shows.
+    public var views = ViewsState()
 
     public init(vendor: Vendor, tenant: String, now: Date, width: Int = 80, height: Int = 24) {
         self.vendor = vendor
@@ -337,7 +351,9 @@ public struct DashboardState: Equatable, Sendable {
     }
 
     public var layout: Layout {
-        Layout(width: width, height: height, overviewRows: tenants.count > 1 ? min(tenants.count, Self.overviewMax) : 0)
+        Layout(
+            width: width, height: height, overviewRows: tenants.count > 1 ? min(tenants.count, Self.overviewMax) : 0,
+            zoom: screen.zoomed ? focus : nil, foldGauge: screen.gaugeFolded)
     }
     public static let overviewMax = 4
     /// Ticket rows visible in the list.

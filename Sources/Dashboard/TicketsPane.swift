@@ -11,7 +11,30 @@ struct TicketColumns {
     }
     let columns: [Column]
 
-    init(width inner: Int, sla: Bool = false) {
+    /// `chosen`: a view's columns, in its order (nil: the default set for the width). Chosen
+    /// columns keep their widths and drop from the end until they fit; the title takes the rest.
+    init(width inner: Int, sla: Bool = false, chosen: [SortColumn]?) {
+        guard let chosen, !chosen.isEmpty else {
+            self.init(width: inner, sla: sla)
+            return
+        }
+        let all = TicketColumns(width: inner, sla: true, every: true).columns
+        var picked = chosen.compactMap { c in all.first { $0.title == c.header } }
+        func used(_ cols: [Column]) -> Int {
+            cols.reduce(0) { $0 + ($1.title == SortColumn.title.header ? 10 : $1.width) + 1 }
+        }
+        while picked.count > 1 && used(picked) > inner { picked.removeLast() }
+        let rest = inner - used(picked.filter { $0.title != SortColumn.title.header })
+        self.init(
+            columns: picked.map { c in
+                c.title == SortColumn.title.header
+                    ? Column(title: c.title, width: max(10, rest - 1), value: c.value) : c
+            })
+    }
+
+    private init(columns: [Column]) { self.columns = columns }
+
+    init(width inner: Int, sla: Bool = false, every: Bool = false) {
         // Titles from SortColumn: the header's sort arrow finds its column by them.
         let number = Column(title: SortColumn.number.header, width: 15) { t, _ in t.number }
         let status = Column(title: SortColumn.status.header, width: inner >= 110 ? 17 : 12) { t, _ in t.status }
@@ -31,7 +54,7 @@ struct TicketColumns {
                 t.sla?.nextDeadline.map { SLAText.relative($0, now: s.now) } ?? ""
             }, right: true)
         var fixed = [number, status, priority, company]
-        if inner >= 130 { fixed.append(assignee) }
+        if inner >= 130 || every { fixed.append(assignee) }
         if sla { fixed.append(due) }
         fixed.append(age)
         let used = fixed.reduce(0) { $0 + $1.width + 1 }
@@ -61,12 +84,13 @@ func dueStyle(_ sla: SLA, _ now: Date, _ theme: Theme) -> Style {
 func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     let position = s.visibleCount == 0 ? 0 : s.selected + 1
     var title: String
+    let name = s.views.current.map { $0.name.sanitized } ?? "Tickets"
     if s.filterActive {
         // The counts against the whole list are in the footer; here, what the filter is.
         title =
-            "Tickets \(Format.grouped(position))/\(Format.grouped(s.visibleCount)) \(g.dot) /\(s.filterText.sanitized)"
+            "\(name) \(Format.grouped(position))/\(Format.grouped(s.visibleCount)) \(g.dot) /\(s.filterText.sanitized)"
     } else {
-        title = "Tickets \(Format.grouped(position))/\(s.totalText)"
+        title = "\(name) \(Format.grouped(position))/\(s.totalText)"
         if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
     }
     if let f = s.serverFilter { title += " \(g.dot) server: \(f.text.sanitized)" }
@@ -74,7 +98,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
     let area = c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g, padding: 0)
     let x0 = area.x, inner = area.width
-    let cols = TicketColumns(width: inner - 1, sla: s.slaSeen).columns
+    let cols = TicketColumns(width: inner - 1, sla: s.slaSeen, chosen: s.views.columns).columns
     var x = x0 + 1
     for col in cols {
         var header = col.title

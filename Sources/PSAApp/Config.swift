@@ -70,6 +70,8 @@ public struct PSAConfig: Sendable, Equatable {
     public var notify: Bool?
     /// In file order.
     public var profiles: [Profile]
+    /// `[[views]]`, `[[commands]]`, `mouse`, `gauge` (ConfigViews.swift).
+    public var custom = CustomSettings()
     /// What the user should fix though the file can be used (a file others may write that names secret files).
     public var warnings: [String] = []
 
@@ -164,10 +166,16 @@ public struct PSAConfig: Sendable, Equatable {
                     }
                     config.profiles.append(try profile(name, t, lines: lines, fail: fail))
                 }
+            case "views", "commands", "mouse", "gauge":
+                try config.custom.read(key, value, lines: lines, fail: fail)
             default:
-                throw fail([key], "unknown key '\(key)' (expected default, theme, notify, or [profiles.NAME] tables)")
+                throw fail(
+                    [key],
+                    "unknown key '\(key)' (expected default, theme, notify, mouse, gauge, [profiles.NAME], [[views]] or [[commands]])"
+                )
             }
         }
+        try config.custom.check(profiles: config.profiles.map(\.name), fail: fail)
         if let d = config.defaultProfile, config.profile(d) == nil {
             throw fail(
                 ["default"],

@@ -7,8 +7,19 @@ struct KeyLines {
 
     init(_ text: String) {
         var table: [String] = []
+        var arrays: [String: Int] = [:]
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
+            // `[[views]]`: the n-th table of the array is the path ["views", "n"] (counted from 0).
+            if line.hasPrefix("[[") {
+                let name = Self.split(String(line.dropFirst(2).prefix { $0 != "]" }))
+                let n = arrays[name.joined(separator: "\u{1F}"), default: 0]
+                arrays[name.joined(separator: "\u{1F}")] = n + 1
+                table = name + [String(n)]
+                lines[table.joined(separator: "\u{1F}")] = i + 1
+                if lines[name.joined(separator: "\u{1F}")] == nil { lines[name.joined(separator: "\u{1F}")] = i + 1 }
+                continue
+            }
             if line.hasPrefix("[") && !line.hasPrefix("[[") {
                 let inner = line.dropFirst().prefix { $0 != "]" }
                 table = Self.split(String(inner))

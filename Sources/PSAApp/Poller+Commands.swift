@@ -147,7 +147,7 @@ extension Poller {
                     post(.noteFailed(id: id, error: String(describing: error), path: draft))
                 }
             }
-        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify:
+        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram:
             break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)

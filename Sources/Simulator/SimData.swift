@@ -72,6 +72,8 @@ public struct SimData: Sendable {
         "\u{1B}[2J\u{1B}[31mRED ALERT\u{1B}[0m escape injection", "Invoice \u{202E}fdp.exe\u{202C} attached",
         "zero\u{200B}width\u{200D}joiner\u{FEFF}test", "Bell\u{07} and backspace\u{08}\u{08} in title",
         "\u{1B}]0;pwned\u{07}title-change attempt", "Very long title " + String(repeating: "that goes on ", count: 20),
+        // Shell text: a custom command gets it as one argument, never through a shell.
+        "Shell text $(touch pwned); rm -rf x `id`",
     ]
 
     public static let statuses: [(Int, String)] = [

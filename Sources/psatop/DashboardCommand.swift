@@ -5,6 +5,7 @@ import Foundation
 import PSAApp
 import PSAClient
 import PSACore
+import Synchronization
 
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,9 @@ struct DashboardCommand: AsyncParsableCommand {
             "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, or tickets newly breach their SLA; at most one a minute per kind (also: notify = true in the config file). In tmux: set -g allow-passthrough on."
     )
     var notify = false
+
+    @Option(help: "Open on this saved view ([[views]] in the config file).")
+    var view: String?
 
     @Option(
         help: ArgumentHelp(
@@ -91,6 +95,23 @@ struct DashboardCommand: AsyncParsableCommand {
         state.ascii = ascii || !Self.localeIsUTF8(env)
         state.version = BuildInfo.version
         state.setNotify(notify || list.contains { $0.notify })
+        // Views, commands, the mouse and the gauge from the config file; R and SIGUSR1 read it again.
+        let config: PSAConfig?
+        do { config = try PSAConfig.load(path: connection.config, environment: env) } catch { fail("\(error)") }
+        let profiles = list.map(\.name)
+        var initial: [Command] = []
+        do {
+            initial = try state.customize(ConfigReload.settings(config, profiles: profiles, theme: nil), view: view)
+        } catch { fail("\(error)") }
+        let configPath = connection.config
+        let lastConfig = Mutex(config)
+        let reload: @Sendable () -> DashboardEvent = {
+            lastConfig.withLock { old in
+                let (event, new) = ConfigReload.reload(path: configPath, old: old, profiles: profiles, environment: env)
+                old = new
+                return event
+            }
+        }
         let mailbox = Mailbox()
         var pollers: [Poller] = []
         var route: [Int: Poller] = [:]
@@ -131,10 +152,12 @@ struct DashboardCommand: AsyncParsableCommand {
             queued.finish()
             dispatcher.cancel()
         }
+        for c in initial { queued.yield(c) }
         let exit: TerminalApp.Exit
         do {
             exit = try await TerminalApp.run(
-                state: state, theme: chosen, options: .init(color: !noColor, stderrPath: stderrLog, themes: cycle),
+                state: state, theme: chosen,
+                options: .init(color: !noColor, stderrPath: stderrLog, themes: cycle, reload: reload),
                 mailbox: mailbox, wallClock: { clock.wall() },
                 onCommand: { cmd in queued.yield(cmd) })
         } catch {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import PSAApp
 import PSAClient
@@ -50,6 +51,12 @@ struct TicketsCommand: AsyncParsableCommand {
     var company: String?
 
     @Option(
+        help:
+            "A saved view ([[views]] in the config file): its server filter (--status/--queue/--company override its parts), its filter, its order and, in the tab-separated output, its columns."
+    )
+    var view: String?
+
+    @Option(
         help: ArgumentHelp(
             "Requests in flight at once for --all on Autotask, 1 to 3.",
             discussion:
@@ -74,13 +81,38 @@ struct TicketsCommand: AsyncParsableCommand {
         }
     }
 
-    var filter: ServerFilter { ServerFilter(status: status, queue: queue, company: company) }
+    /// The flags over the view's server filter.
+    func serverFilter(_ v: SavedView?) -> ServerFilter {
+        var f = v?.serverFilter ?? ServerFilter()
+        if let status { f.status = status }
+        if let queue { f.queue = queue }
+        if let company { f.company = company }
+        return f
+    }
+
+    /// The view `--view` names, for this command's profile.
+    func savedView(_ settings: ConnectionSettings) -> SavedView? {
+        guard let view else { return nil }
+        let config: PSAConfig?
+        do { config = try PSAConfig.load(path: connection.config) } catch { fail("\(error)") }
+        let views = config?.custom.views(for: settings.name) ?? []
+        guard let v = views.first(where: { $0.name.caseInsensitiveCompare(view) == .orderedSame }) else {
+            fail(
+                "--view \(view): no such view"
+                    + (views.isEmpty
+                        ? " (the config file has no [[views]] for this profile)"
+                        : "; views: \(views.map(\.name).joined(separator: ", "))"))
+        }
+        return v
+    }
 
     func run() async throws {
         let conn: Connection
         // The export prints every field it knows, so its pages ask for those (not the list's few).
         var settings = connection.single
         settings.fieldSet = .export
+        let saved = savedView(settings)
+        let filter = serverFilter(saved)
         do { conn = try await Connection.open(settings) } catch { fail("\(error)") }
         let verbose = await requestLog.start([conn])
         // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
@@ -115,7 +147,7 @@ struct TicketsCommand: AsyncParsableCommand {
             }
         }
         defer { ticker.cancel() }
-        let tickets: [Ticket]
+        var tickets: [Ticket]
         do {
             // Without --all: the first page (up to --limit).
             if all {
@@ -158,6 +190,7 @@ struct TicketsCommand: AsyncParsableCommand {
         await verbose?.finish()
         await conn.close()
         notices.cancel()
+        if let saved { tickets = saved.select(tickets, now: Date()) }
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -169,7 +202,10 @@ struct TicketsCommand: AsyncParsableCommand {
             Out.data(Data(TicketCSV.text(tickets).utf8))
         } else {
             for t in tickets {
-                Out.line([t.number, t.status, t.priority, t.company, t.title].map(\.sanitized).joined(separator: "\t"))
+                let fields =
+                    saved?.columns.map { cols in cols.map { SavedView.text(t, $0) } }
+                    ?? [t.number, t.status, t.priority, t.company, t.title]
+                Out.line(fields.map(\.sanitized).joined(separator: "\t"))
             }
         }
     }

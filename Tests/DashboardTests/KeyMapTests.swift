@@ -23,6 +23,14 @@ struct KeyMapTests {
         _ = s.reduce(.key(.enter))
         out[.filteredList] = s
         s = list
+        _ = s.reduce(.key(.ctrl("p")))
+        out[.palette] = s
+        s = list
+        s.screen.output = CommandOutput(name: "echo")
+        s.screen.output?.lines = (1...80).map { "line \($0)" }
+        s.screen.output?.status = 0
+        out[.output] = s
+        s = list
         _ = s.reduce(.key(.char("F")))
         out[.serverFilterPrompt] = s
         s = list
@@ -213,6 +221,9 @@ struct KeyMapTests {
         out[.detail]?.detail?.scroll = 3
         out[.picker]?.detail?.edit?.selected = 1
         out[.filterPrompt]?.filterText = "ab/cd"
+        out[.palette]?.screen.palette?.query = "e pa"
+        out[.palette]?.screen.palette?.selected = 1
+        out[.output]?.screen.output?.scroll = 2
         out[.serverFilterPrompt]?.serverFilterText = "status:New"
         out[.attachPath]?.detail?.attachPath = "logs/app.log"
         var alerts = out[.alerts]!

@@ -137,3 +137,37 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd {
+    @Suite("tickets --view")
+    struct TicketsViewTests {
+        @Test("tickets --view prints what the view shows, in its columns; an unknown view names those there are")
+        func ticketsView() throws {
+            let bin = try psatopBinary()
+            let dir = NSTemporaryDirectory() + "psatop-view-\(getpid())"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let config = """
+                default = "lab"
+                [profiles.lab]
+                demo = true
+                vendor = "autotask"
+                [[views]]
+                name = "High"
+                filter = "prio:high"
+                sort = "number"
+                columns = ["number", "priority"]
+                """
+            try config.write(toFile: dir + "/config.toml", atomically: true, encoding: .utf8)
+            let r = try spawn([bin, "tickets", "--config", dir + "/config.toml", "--view", "high", "--quiet"])
+            #expect(r.status == 0, "\(r.output)")
+            let rows = r.output.split(separator: "\n").filter { $0.hasPrefix("T2026") }
+            #expect(rows.count > 10)
+            #expect(rows.allSatisfy { $0.split(separator: "\t") == [$0.split(separator: "\t")[0], "High"] })
+            let numbers = rows.map { String($0.split(separator: "\t")[0].suffix(4)) }
+            #expect(numbers == numbers.sorted())
+            let bad = try spawn([bin, "tickets", "--config", dir + "/config.toml", "--view", "Low"])
+            #expect(bad.status == 1 && bad.output.contains("--view Low: no such view; views: High"), "\(bad.output)")
+        }
+    }
+}

@@ -8,7 +8,7 @@ enum {
     PSA_KEY_NONE = -1,
     PSA_KEY_UP = 0x110001, PSA_KEY_DOWN, PSA_KEY_LEFT, PSA_KEY_RIGHT,
     PSA_KEY_PGUP, PSA_KEY_PGDN, PSA_KEY_HOME, PSA_KEY_END,
-    PSA_KEY_ENTER, PSA_KEY_BACKTAB, PSA_KEY_BACKSPACE, PSA_KEY_RESIZE, PSA_KEY_DELETE, PSA_KEY_OTHER
+    PSA_KEY_ENTER, PSA_KEY_BACKTAB, PSA_KEY_BACKSPACE, PSA_KEY_RESIZE, PSA_KEY_DELETE, PSA_KEY_OTHER, PSA_KEY_MOUSE
 };
 
 enum { PSA_A_BOLD = 1, PSA_A_UNDERLINE = 2, PSA_A_REVERSE = 4, PSA_A_DIM = 8 };
@@ -32,6 +32,10 @@ int psa_cols(void);
 int psa_colors(void);
 int psa_color_pairs(void);
 int psa_init_pair(int pair, int fg, int bg);
+/* Mouse reports on (1) or off (0): button 1 press and double click, the wheel. */
+void psa_mouse(int on);
+/* The report after PSA_KEY_MOUSE: 0 none, 1 press, 2 double click, 3 wheel up, 4 wheel down. */
+int psa_mouse_event(int *x, int *y);
 /* Waits up to timeout_ms for a key. */
 int psa_read_key(int timeout_ms);
 void psa_set_style(int pair, int attrs);
