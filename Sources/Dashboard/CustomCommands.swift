@@ -88,9 +88,9 @@ public struct ProgramRun: Equatable, Sendable {
 }
 
 extension DashboardState {
-    /// Whether writing actions may run. A custom command not marked `read_only_safe` asks this
-    /// first (read-only mode answers false).
-    public var writesAllowed: Bool { screen.writesAllowed }
+    /// Whether writing actions may run: the tenant's write policy (`--read-only`, a profile's
+    /// `read_only = true`) allows a command. A custom command not marked `read_only_safe` asks this first.
+    public var writesAllowed: Bool { refusal(for: .command) == nil }
 
     /// The values of the placeholders for a ticket (control characters out: an argument cannot hold a NUL).
     func placeholderValues(_ t: Ticket) -> [String: String] {
@@ -107,8 +107,8 @@ extension DashboardState {
     mutating func runCustom(_ i: Int) -> [Command] {
         guard screen.commands.indices.contains(i) else { return [] }
         let c = screen.commands[i]
-        guard writesAllowed || c.readOnlySafe else {
-            say("read-only: \(c.name) is not marked read_only_safe")
+        if !c.readOnlySafe, let why = refusal(for: .command) {
+            say("\(why): \(c.name) is not marked read_only_safe")
             return []
         }
         guard let t = detail?.ticket ?? (focus == .tickets ? selectedTicket : nil) else {

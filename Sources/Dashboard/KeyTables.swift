@@ -27,6 +27,10 @@ extension KeyMap {
         case .noteTyping: noteTyping
         case .noteConfirm: noteConfirm
         case .filterPrompt: filterPrompt
+        case .bulkMenu: bulkMenu
+        case .bulkPicker: bulkPicker
+        case .bulkConfirm: bulkConfirm
+        case .bulkResults: bulkResults
         case .serverFilterPrompt: serverFilterPrompt
         }
     }
@@ -80,19 +84,26 @@ extension KeyMap {
             B(.mine, .char("m")), B(.filter, .char("/")), B(.serverFilter, .char("F")), B(.copy, .char("y")),
             B(.openWeb, .char("o")), B(.sortNext, .char("s")), B(.sortReverse, .char("S")), open,
             B(.nextView, .char("v")), B(.pickView, .char("V")),
+            B(.mark, .char("x")), B(.markAll, .char("*")), B(.clearMarks, .char("X")), B(.bulk, .char("b")),
         ] + layoutKeys
+
+    /// With marked tickets the footer offers the change to them first.
+    static let bulkHint = H(
+        "b", [.bulk], text: { "change \($0.marks.count) marked" }, shows: { !$0.marks.isEmpty })
 
     static let list = KeyMap(
         bindings: listKeys,
         footer: [
-            move, H("Enter", "open", .open), H("/", "filter", .filter), helpHint, quitHint, H("s", "sort", .sortNext),
+            bulkHint, move, H("Enter", "open", .open), H("/", "filter", .filter), helpHint, quitHint,
+            H("s", "sort", .sortNext),
             H("Tab", "log", .nextPane), refreshHint, topEnd,
         ])
 
     static let filteredList = KeyMap(
         bindings: listKeys + [B(.clearFilter, .escape)],
         footer: [
-            move, H("Enter", "open", .open), H("/", "edit filter", .filter), H("Esc", "clear filter", .clearFilter),
+            bulkHint, move, H("Enter", "open", .open), H("/", "edit filter", .filter),
+            H("Esc", "clear filter", .clearFilter),
             H("s/S", "sort", .sortNext, .sortReverse), helpHint, quitHint,
         ])
 
@@ -229,6 +240,31 @@ extension KeyMap {
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
         footer: [H("Enter", "apply", .accept), H("empty:", "all", .accept), H("Esc", "", .cancel)])
 
+    static let bulkMenu = KeyMap(
+        bindings: choosing + [
+            B(.change(.status), .char("s")), B(.change(.priority), .char("p")), B(.change(.assignee), .char("A")),
+            B(.cancel, .escape, .backspace),
+        ],
+        footer: [
+            H("s", "status", .change(.status)), H("p", "priority", .change(.priority)),
+            H("A", "assignee", .change(.assignee)), H("Esc", "cancel", .cancel),
+        ])
+
+    static let bulkPicker = KeyMap(
+        bindings: choosing + upDown + ends + [B(.accept, .enter), B(.cancel, .escape, .backspace, .char("h"), .left)],
+        footer: [H("j/k", "choose", .down, .up), H("Enter", "pick", .accept), H("Esc", "back", .cancel)])
+
+    static let bulkConfirm = KeyMap(
+        bindings: choosing + [B(.yes, .char("y"), .char("Y")), B(.no, .char("n"), .char("N"), .escape, .backspace)],
+        footer: [H("y", "send to all", .yes), H("n", "back", .no)])
+
+    static let bulkResults = KeyMap(
+        bindings: choosing + upDown + [B(.back, .escape, .enter, .char("h"), .left)],
+        footer: [
+            H("j/k", "scroll", .down, .up),
+            H("Esc", [.back], text: { _ in "close" }, shows: { $0.bulk?.stage == .done }),
+        ])
+
     /// The help overlay, in order. Kept to what fits 80×24 with the gauge's legend: one row a key group.
     public static let helpRows: [HelpRow] = [
         HelpRow(
@@ -243,12 +279,14 @@ extension KeyMap {
         HelpRow(keys: "F", text: "server filter: status:New queue:L1 assignee:me", actions: [.serverFilter]),
         HelpRow(keys: "s / S", text: "sort by the next column / reverse", actions: [.sortNext, .sortReverse]),
         HelpRow(
-            keys: "s / p / A (ticket)", text: "status / priority / assignee (asks before sending)",
-            actions: [.change(.status), .change(.priority), .change(.assignee)]),
+            keys: "s/p/A (ticket), b", text: "status / priority / assignee; b: of the marked",
+            actions: [.change(.status), .change(.priority), .change(.assignee), .bulk]),
         HelpRow(
             keys: "a/w/c/f (ticket)", text: "attach / save attachment / add note / system notes",
             actions: [.attach, .save, .note, .systemNotes]),
-        HelpRow(keys: "m", text: "my tickets only (who:me; --me you@msp) / all", actions: [.mine]),
+        HelpRow(
+            keys: "m, x / * / X", text: "mine (who:me) / all; mark / all shown / unmark",
+            actions: [.mine, .mark, .markAll, .clearMarks]),
         HelpRow(
             keys: "y / o / t / r / ?", text: "copy number / web page / theme / refresh / help",
             actions: [.copy, .openWeb, .nextTheme, .refresh, .help, .closeHelp]),

@@ -6,6 +6,11 @@ extension DashboardState {
     mutating func handle(_ key: Key) -> [Command] {
         let mode = self.mode
         guard let action = KeyMap.of(mode).action(for: key) else { return [] }
+        // The one place a write key is refused: nothing is sent, the reason is said.
+        if let kind = writeKind(of: action), let why = writePolicy.refusal(kind) {
+            refuseWrite(why)
+            return []
+        }
         switch action {
         case .quit:
             // Ctrl-C while typing a note: the note is kept as a draft and psatop asks first; a
@@ -54,6 +59,7 @@ extension DashboardState {
         case .savePath, .saveReplace: return handleSave(action, key)
         case .noteTyping: return handleNoteTyping(action, key)
         case .noteConfirm: return handleNoteConfirm(action)
+        case .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults: return handleBulk(action)
         case .filterPrompt: return handleFilterInput(action, key)
         case .serverFilterPrompt: return handleServerFilterInput(action, key)
         }
@@ -97,6 +103,17 @@ extension DashboardState {
         case .mine:
             toggleMine()
             return filterActive ? filterTopUp() : []
+        case .mark: toggleMark()
+        case .markAll:
+            markAllShown()
+            return []
+        case .clearMarks:
+            say(marks.isEmpty ? "no marks" : "\(marks.count) marks cleared")
+            marks = []
+            return []
+        case .bulk:
+            startBulk()
+            return []
         case .down: selected += 1
         case .up: selected -= 1
         case .pageDown: selected += page

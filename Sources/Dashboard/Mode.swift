@@ -24,6 +24,8 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     case detail
     /// One request of the log, and one alert.
     case request, alert
+    /// A change to the marked tickets: which field, the value, the question with its cost, the outcomes.
+    case bulkMenu, bulkPicker, bulkConfirm, bulkResults
     /// The ticket list (narrowed by a filter or not), the request log, the alerts pane.
     case list, filteredList, log, alerts
 
@@ -32,8 +34,7 @@ public enum Mode: Equatable, Sendable, CaseIterable {
         switch self {
         case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping, .palette: true
         case .help, .output, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request,
-            .alert,
-            .list, .filteredList, .log, .alerts:
+            .alert, .list, .filteredList, .log, .alerts, .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults:
             false
         }
     }
@@ -58,6 +59,14 @@ extension DashboardState {
             if d.attachConfirm != nil { return .attachConfirm }
             if d.noteConfirm != nil { return .noteConfirm }
             return .detail
+        }
+        if let b = bulk {
+            switch b.stage {
+            case .menu: return .bulkMenu
+            case .choosing: return .bulkPicker
+            case .confirming: return .bulkConfirm
+            case .running, .done: return .bulkResults
+            }
         }
         if filterEditing { return .filterPrompt }
         if serverFilterEditing { return .serverFilterPrompt }

@@ -262,7 +262,10 @@ extension DashboardState {
             attachOutcome(
                 id, "\(name) not attached: \(error)", elsewhere: "\(name) not attached to ticket \(id): \(error)",
                 failed: true)
+        case .bulkOutcome(let id, let outcome): bulkOutcome(id, outcome)
+        case .bulkEnded: bulkEnded()
         case .choices(let field, let labels):
+            if bulkChoices(field, labels, error: nil) { return [] }
             guard var e = detail?.edit, e.field == field, e.choices == nil else { return [] }
             e.choices = labels
             // Atera's statuses are free strings: another may be typed (the server decides).
@@ -276,6 +279,7 @@ extension DashboardState {
             e.selected = detail.flatMap { d in labels.firstIndex { d.ticket.holds($0, for: field) } } ?? 0
             detail?.edit = e
         case .choicesFailed(let message):
+            if let f = bulk?.field, bulkChoices(f, nil, error: message) { return [] }
             if detail?.edit != nil {
                 detail?.edit?.error = message
                 detail?.edit?.choices = []

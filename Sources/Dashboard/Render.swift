@@ -26,7 +26,10 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
     } else if let a = s.openAlert {
         renderAlertView(&c, s, a, theme, g, layout.body)
     } else {
-        if layout.tickets.height > 0 { renderTickets(&c, s, theme, g, layout.tickets) }
+        if layout.tickets.height > 0 {
+            renderTickets(&c, s, theme, g, layout.tickets)
+            if let b = s.bulk { renderBulk(&c, s, b, theme, g, layout.tickets) }
+        }
         // The alerts take the log's place while they have the focus.
         if layout.log.height == 0 {
         } else if s.focus == .alerts {
@@ -69,6 +72,7 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     if let critical = s.alerts?.filter({ $0.severity == .critical }).count, critical > 0 {
         parts.append("\(critical) critical alert\(critical == 1 ? "" : "s")")
     }
+    if !s.marks.isEmpty { parts.append("\(s.marks.count) marked") }
     if let words = s.tierWords { parts.append(words) }
     parts.append(Format.clock(s.now, s.timeZone))
     var right = parts.joined(separator: "  ")
@@ -79,8 +83,9 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     let w = TextWidth.of(right)
     // The name takes what the tier and the clock leave (at least half the width).
     let acting = s.actingAs.map { " (acting as \($0.sanitized))" } ?? ""
+    let badge = s.writePolicy.badge.map { " " + $0 } ?? ""
     c.put(
-        1, 0, "psatop \(g.dot) \(s.vendor.label) \(g.dot) \(s.tenant)\(acting)", theme[.title],
+        1, 0, "psatop \(g.dot) \(s.vendor.label) \(g.dot) \(s.tenant)\(badge)\(acting)", theme[.title],
         maxWidth: max(s.width / 2, s.width - w - 4))
     c.put(max(0, s.width - w - 1), 0, right, theme[.title])
 }

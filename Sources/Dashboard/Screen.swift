@@ -26,8 +26,6 @@ public struct Screen: Equatable, Sendable {
     /// The config's `[[commands]]`, and what the last one run in a pane printed.
     public var commands: [CustomCommand] = []
     public var output: CommandOutput?
-    /// Whether a custom command not marked `read_only_safe` may run (read-only mode sets it false).
-    public var writesAllowed = true
     /// The themes the palette offers (the terminal loop's cycle).
     public var themeNames: [String] = []
 }

@@ -39,6 +39,10 @@ public enum DashboardEvent: Sendable, Equatable {
     case updateFailed(id: Int64, EditableField, String, error: String)
     /// A short message for the footer (a copy done, a URL where no browser is).
     case notice(String)
+    /// One ticket of a change to many (Bulk.swift): what the server holds now, or why it failed;
+    /// then the end of the run.
+    case bulkOutcome(id: Int64, BulkOutcome)
+    case bulkEnded
     /// A ticket's comments for the detail view (Atera), or why they could not be had.
     case comments(id: Int64, [TicketComment])
     case commentsFailed(id: Int64, String)
@@ -115,6 +119,8 @@ public enum Command: Equatable, Sendable {
     case saveAttachment(id: Int64, TicketAttachment, path: String, replace: Bool)
     /// From now on the list is what the server filters by this (nil: every ticket); reloads it.
     case setServerFilter(ServerFilter?)
+    /// Sets one field of each ticket, one after another at bulk priority, each sent once and read back.
+    case bulkChange(ids: [Int64], EditableField, to: String)
     /// The next theme, live; a theme by name (the palette, a reload).
     case nextTheme
     case setTheme(String)
@@ -301,6 +307,12 @@ public struct DashboardState: Equatable, Sendable {
     public var background: [Int: DashboardState] = [:]
     /// Tickets the last incremental refresh found changed, and when it ran.
     public var changedIDs: Set<Int64> = []
+    /// Which writes this tenant's profile allows: `writePolicy.refusal(kind)` is the one check.
+    public var writePolicy = WritePolicy()
+    /// Marked tickets by id (`x`, `*`, `X`): kept across a refresh and a filter.
+    public var marks: Set<Int64> = []
+    /// A change to the marked tickets: choosing, the question with its cost, the outcomes.
+    public var bulk: BulkState?
     /// Note drafts kept after a failure, a time-out or a cancelled question, by ticket: `c` reopens them.
     public var drafts: [Int64: String] = [:]
     /// Open alerts where the vendor has them (nil: no alerts pane), the row chosen, the one open.

@@ -14,6 +14,8 @@ public struct TenantSummary: Equatable, Sendable {
     public var readAt: Date?
     /// The forecast's next boundary in this window ("+1 s tier in ~28m"), nil when none comes.
     public var next: String?
+    /// The profile is read-only (`[RO]` after its name).
+    public var readOnly = false
 
     public init(name: String, vendor: Vendor) {
         self.name = name
@@ -22,6 +24,7 @@ public struct TenantSummary: Equatable, Sendable {
 
     mutating func update(from s: DashboardState) {
         quota = s.shownQuota
+        readOnly = s.writePolicy.readOnly
         projected = s.isProjected
         tierWords = s.tierWords
         tier = s.shownTier
@@ -105,6 +108,7 @@ func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
     // Keep the active tenant in view when there are more tenants than rows.
     let first = max(0, min(s.activeTenant - rows + 1, s.tenants.count - rows))
     let nameW = min(18, max(8, s.tenants.map { TextWidth.of($0.name) }.max() ?? 8))
+    let anyReadOnly = s.tenants.contains { $0.readOnly }
     for row in 0..<rows {
         let i = first + row
         guard i < s.tenants.count else { break }
@@ -116,6 +120,7 @@ func renderOverview(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g:
         x += c.put(x, y, "\(i + 1) ", theme[.muted])
         x += c.put(
             x, y, TextWidth.fit(t.name.sanitized, nameW, ascii: s.ascii) + " ", active ? theme[.header] : theme[.base])
+        if anyReadOnly { x += c.put(x, y, t.readOnly ? "[RO] " : "     ", theme[.warning]) }
         x += c.put(x, y, TextWidth.fit(t.vendor.label, 9), theme[.muted])
         let tierStyle = t.tier.map { theme[$0] } ?? theme[.muted]
         let barW = max(10, min(30, r.width - x - 44))

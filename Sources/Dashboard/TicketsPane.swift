@@ -93,6 +93,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         title = "\(name) \(Format.grouped(position))/\(s.totalText)"
         if !s.listComplete || s.total != s.tickets.count { title += " (loaded \(Format.grouped(s.tickets.count)))" }
     }
+    if !s.marks.isEmpty { title += " \(g.dot) \(s.marks.count) marked" }
     if let f = s.serverFilter { title += " \(g.dot) server: \(f.text.sanitized)" }
     if let o = s.order { title += " \(g.dot) by \(o.column.rawValue) \(o.descending ? g.down : g.up)" }
     if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
@@ -143,7 +144,10 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         let isSel = i == s.selected
         let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
         if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }
-        if s.changedIDs.contains(t.id) {
+        if s.marks.contains(t.id) {
+            // A mark is shown over the changed mark (the one the person set matters more here).
+            c.put(x0, y, s.ascii ? "*" : "●", isSel && s.focus == .tickets ? base : theme[.key])
+        } else if s.changedIDs.contains(t.id) {
             c.put(x0, y, g.changed, isSel && s.focus == .tickets ? base : theme[.warning])
         }
         var x = x0 + 1

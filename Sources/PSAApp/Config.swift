@@ -34,6 +34,9 @@ public struct Profile: Sendable, Equatable {
     public var theme: String?
     /// Who "me" is on this tenant: the person's e-mail (Atera writes comments as this technician).
     public var me: String?
+    /// `read_only = true`: no write of any kind; `allow_public = false`: nothing the customer sees.
+    public var readOnly = false
+    public var allowPublic = true
     /// Line of the profile's table in the file.
     public var line: Int
 
@@ -127,7 +130,7 @@ public struct PSAConfig: Sendable, Equatable {
 
     static let profileKeys: [String] = [
         "vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
-        "ceiling", "poll_budget", "atera_limit", "theme", "me",
+        "ceiling", "poll_budget", "atera_limit", "theme", "me", "read_only", "allow_public",
         "instance", "client_id", "client_secret", "scope", "auth_url", "tenant", "rate_limit",
     ]
 
@@ -270,6 +273,11 @@ public struct PSAConfig: Sendable, Equatable {
             p.ateraLimit = Int(l)
         }
         p.theme = try string("theme")
+        for key in ["read_only", "allow_public"] {
+            guard let v = t[key] else { continue }
+            guard let b = v.bool else { throw fail(at(key), "\(key) must be true or false") }
+            if key == "read_only" { p.readOnly = b } else { p.allowPublic = b }
+        }
         p.me = try string("me")
         if let me = p.me, !me.contains("@") || me.contains(where: { $0.isWhitespace || $0.isNewline }) {
             throw fail(

@@ -40,6 +40,9 @@ public struct ConnectionSettings: Sendable {
     public var fieldSet: AutotaskFieldSet = .list
     /// Who "me" is: the person's e-mail (Atera writes comments as this technician).
     public var me: String?
+    /// The profile's writes: `read_only`, `allow_public` (the dashboard's `--read-only` sets the first).
+    public var readOnly = false
+    public var allowPublic = true
     /// `--record`: where every exchange is written (shared by the tenants of one run).
     public var recorder: HARRecorder?
     /// Why this profile cannot be used (`--all`: the others go on without it); nil when it can.

@@ -99,6 +99,28 @@ extension Poller {
                     post(.updateFailed(id: id, field, label, error: String(describing: error)))
                 }
             }
+        case .bulkChange(let ids, let field, let label):
+            // One ticket after another at bulk priority (under the quota ceiling), each sent once
+            // and read back once, like a single change; a failure is said and never retried.
+            trackWrite {
+                await RequestPriority.$current.withValue(.bulk) {
+                    for id in ids {
+                        guard !Task.isCancelled else {
+                            post(.bulkOutcome(id: id, .failed("not sent: psatop stopped")))
+                            continue
+                        }
+                        do {
+                            let (outcome, _) = try await api.changeAndConfirm(ticketID: id, field, to: label)
+                            post(.bulkOutcome(id: id, .changed(outcome)))
+                        } catch is CancellationError {
+                            post(.bulkOutcome(id: id, .failed("cancelled (psatop stopped)")))
+                        } catch {
+                            post(.bulkOutcome(id: id, .failed(String(describing: error))))
+                        }
+                    }
+                }
+                post(.bulkEnded)
+            }
         case .saveAttachment(let id, let attachment, let path, let replace):
             // Never over a file without the person's yes; fetched only when it can be written.
             track {

@@ -99,6 +99,8 @@ public struct TenantChoice: Sendable {
             s.theme = p.theme ?? config?.theme
             s.notify = config?.notify ?? false
             s.me = p.me
+            s.readOnly = p.readOnly
+            s.allowPublic = p.allowPublic
             s.demo = p.demo || demo
             s = apply(to: s)
             if s.demo {

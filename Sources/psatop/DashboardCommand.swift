@@ -32,6 +32,12 @@ struct DashboardCommand: AsyncParsableCommand {
     )
     var theme: String?
 
+    @Flag(
+        help:
+            "Send no writes at all (notes, attachments, time, assignments, status, priority, changes to many): every write key says read-only; also read_only = true per profile."
+    )
+    var readOnly = false
+
     @Flag(help: "Draw with ASCII only (automatic when the locale is not UTF-8).")
     var ascii = false
 
@@ -112,6 +118,13 @@ struct DashboardCommand: AsyncParsableCommand {
                 return event
             }
         }
+        let policies = fleet.enumerated().map { i, m in
+            let p = list.indices.contains(i) ? list[i] : nil
+            return WritePolicy(
+                readOnly: readOnly || (p?.readOnly ?? false), allowPublic: p?.allowPublic ?? true,
+                profile: p?.name ?? m.name)
+        }
+        state.setWritePolicies(policies)
         let mailbox = Mailbox()
         var pollers: [Poller] = []
         var route: [Int: Poller] = [:]
@@ -139,6 +152,13 @@ struct DashboardCommand: AsyncParsableCommand {
         let (queue, queued) = AsyncStream<Command>.makeStream(bufferingPolicy: .unbounded)
         let dispatcher = Task {
             for await cmd in queue {
+                // A write the tenant's profile refuses never reaches its poller.
+                let tenant: Int = if case .forTenant(let i, _) = cmd { i } else { first }
+                if let kind = cmd.writeKind, policies.indices.contains(tenant),
+                    policies[tenant].refusal(kind) != nil
+                {
+                    continue
+                }
                 if case .forTenant(let i, let c) = cmd {
                     await routes[i]?.handle(c)
                 } else if cmd == .quit {

@@ -131,12 +131,12 @@ struct CustomizeTests {
         #expect(s.mode == .list)
     }
 
-    @Test("read-only: a command not marked read_only_safe is refused (writesAllowed), a safe one runs")
+    @Test("read-only: a command not marked read_only_safe is refused by the write policy, a safe one runs")
     func readOnly() {
         var s = Self.customized()
-        s.screen.writesAllowed = false
+        s.writePolicy = WritePolicy(readOnly: true, profile: "acme")
         #expect(s.reduce(.key(.char("K"))).isEmpty)
-        #expect(s.flash?.contains("read-only") == true)
+        #expect(s.flash?.contains("read-only (profile acme)") == true, "\(s.flash ?? "")")
         s.screen.commands[0].readOnlySafe = true
         #expect(!s.reduce(.key(.char("K"))).isEmpty)
     }

@@ -79,6 +79,18 @@ struct KeyMapTests {
         s = d
         s.detail?.noteConfirm = NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt")
         out[.noteConfirm] = s
+        // A change to the marked tickets: the menu, the picker, the question, the outcomes.
+        s = list
+        for _ in 0..<3 { _ = s.reduce(.key(.char("x"))) }
+        _ = s.reduce(.key(.char("b")))
+        out[.bulkMenu] = s
+        _ = s.reduce(.key(.char("s")))
+        _ = s.reduce(.choices(.status, ["New", "In Progress", "Complete"]))
+        out[.bulkPicker] = s
+        _ = s.reduce(.key(.enter))
+        out[.bulkConfirm] = s
+        _ = s.reduce(.key(.char("y")))
+        out[.bulkResults] = s
         return out
     }
 
@@ -220,6 +232,8 @@ struct KeyMapTests {
         out[.request]?.requestScroll = 2
         out[.detail]?.detail?.scroll = 3
         out[.picker]?.detail?.edit?.selected = 1
+        out[.bulkPicker]?.bulk?.selected = 1
+        out[.bulkResults]?.bulk?.scroll = 1
         out[.filterPrompt]?.filterText = "ab/cd"
         out[.palette]?.screen.palette?.query = "e pa"
         out[.palette]?.screen.palette?.selected = 1

@@ -29,6 +29,25 @@ struct ConfigTests {
         demo = true
         """
 
+    @Test("read_only and allow_public: per profile, true or false only, carried to the tenant's settings")
+    func writePolicyKeys() throws {
+        let base = "[profiles.f]\nvendor = \"atera\"\napi_key = { env = \"K\" }\n"
+        let c = try PSAConfig.parse(base + "read_only = true\nallow_public = false\n", file: "c.toml")
+        #expect(c.profiles[0].readOnly && !c.profiles[0].allowPublic)
+        let plain = try PSAConfig.parse(base, file: "c.toml")
+        #expect(!plain.profiles[0].readOnly && plain.profiles[0].allowPublic)
+        #expect(throws: ConfigError.self) { try PSAConfig.parse(base + "read_only = \"yes\"\n", file: "c.toml") }
+        var choice = TenantChoice()
+        choice.configPath = NSTemporaryDirectory() + "psatop-ro-\(getpid()).toml"
+        try (base + "read_only = true\n").write(
+            toFile: choice.configPath!, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: choice.configPath!) }
+        choice.profile = "f"
+        choice.demo = true
+        let settings = try choice.resolve(environment: ["K": "key"])
+        #expect(settings.first?.readOnly == true && settings.first?.allowPublic == true)
+    }
+
     @Test("profiles parse in file order with their settings; zone becomes the base URL")
     func parses() throws {
         let c = try PSAConfig.parse(Self.good, file: "config.toml")
