@@ -159,7 +159,17 @@ struct PollScheduleTests {
             try await h.advance(by: .seconds(1))
             for e in mailbox.drain() { _ = state.reduce(e) }
         }
-        #expect(state.tickets.count == 30)
+        // The first page is not one of the poller's steps (`settled` does not wait for it) and
+        // travels over loopback HTTP, which takes seconds on a busy machine: wait for it without
+        // moving the test clock (a bound for a hang, not a timing check). Twice in full runs the
+        // 20 steps above ended before it came, and indexing the empty list crashed the suite.
+        let start = ContinuousClock.now
+        while state.tickets.count < 30, ContinuousClock.now - start < .seconds(60) {
+            try await h.advance(by: .zero)
+            for e in mailbox.drain() { _ = state.reduce(e) }
+            if state.tickets.count < 30 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        try #require(state.tickets.count == 30)
         // Someone changes ticket 3 on the server.
         let id = state.tickets[2].id
         var other = ClientPolicy()
@@ -176,6 +186,7 @@ struct PollScheduleTests {
             for e in mailbox.drain() { _ = state.reduce(e) }
         }
         await h.stop()
+        try #require(state.tickets.count > 2)
         #expect(state.tickets[2].title == "Printer on fire")
         #expect(state.changedIDs == [id])
         let asked = state.log.filter { $0.purpose == "changes" }
