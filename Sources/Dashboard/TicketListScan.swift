@@ -185,11 +185,12 @@ extension TicketList {
     }
 
     /// By title, case-insensitively, in the bytes of the lowercased text: an ASCII title is folded
-    /// as it is compared (its first 8 folded bytes are the first key); the others are lowercased
+    /// as it is compared (its first 24 folded bytes are the first keys); the others are lowercased
     /// once each (as `String`s: two spellings `String` holds equal take the first's).
     private func sortByTitle(_ rowIndices: inout [Int], _ desc: Bool) {
         struct Key {
-            var prefix: UInt64
+            /// The first 24 folded bytes, 8 a number (equal titles compare as three numbers).
+            var p0: UInt64, p1: UInt64, p2: UInt64
             var row: Int32
             /// The text: in `bytes` (an ASCII title), else in `lowered`.
             var start: UInt32, count: UInt32
@@ -204,10 +205,11 @@ extension TicketList {
                 let sp = rows[i].title
                 let hay = UnsafeBufferPointer(rebasing: bs[Int(sp.start)..<Int(sp.start + sp.count)])
                 if hay.allSatisfy({ $0 < 0x80 }) {
+                    let p = Self.prefixes(hay.lazy.map(TicketFilter.fold))
                     keys.append(
                         Key(
-                            prefix: Self.prefix(hay.lazy.map(TicketFilter.fold)), row: Int32(i), start: sp.start,
-                            count: sp.count, isLowered: false))
+                            p0: p.0, p1: p.1, p2: p.2, row: Int32(i), start: sp.start, count: sp.count, isLowered: false
+                        ))
                 } else {
                     let s = String(decoding: hay, as: UTF8.self)
                     let low: Span
@@ -219,19 +221,22 @@ extension TicketList {
                         low = Span(start: UInt32(start), count: UInt32(lowered.count - start))
                         loweredIndex[s] = low
                     }
+                    let p = Self.prefixes(lowered[Int(low.start)..<Int(low.start + low.count)])
                     keys.append(
                         Key(
-                            prefix: Self.prefix(lowered[Int(low.start)..<Int(low.start + low.count)]), row: Int32(i),
-                            start: low.start, count: low.count, isLowered: true))
+                            p0: p.0, p1: p.1, p2: p.2, row: Int32(i), start: low.start, count: low.count,
+                            isLowered: true))
                 }
             }
             lowered.withUnsafeBufferPointer { ls in
                 /// -1, 0, 1: a's text before, equal to, after b's. (Folding leaves lowercased bytes as they are.)
                 func compare(_ a: Key, _ b: Key) -> Int {
-                    if a.prefix != b.prefix { return a.prefix < b.prefix ? -1 : 1 }
+                    if a.p0 != b.p0 { return a.p0 < b.p0 ? -1 : 1 }
+                    if a.p1 != b.p1 { return a.p1 < b.p1 ? -1 : 1 }
+                    if a.p2 != b.p2 { return a.p2 < b.p2 ? -1 : 1 }
                     let x = a.isLowered ? ls : bs, y = b.isLowered ? ls : bs
                     let n = Int(Swift.min(a.count, b.count))
-                    var j = 0
+                    var j = 24
                     while j < n {
                         let p = TicketFilter.fold(x[Int(a.start) + j]), q = TicketFilter.fold(y[Int(b.start) + j])
                         if p != q { return p < q ? -1 : 1 }
@@ -249,14 +254,19 @@ extension TicketList {
         rowIndices = keys.map { Int($0.row) }
     }
 
-    /// The first 8 bytes, big-endian (shorter: zeros after).
-    private static func prefix<C: Sequence>(_ b: C) -> UInt64 where C.Element == UInt8 {
-        var v: UInt64 = 0, n = 0
+    /// The first 24 bytes as three big-endian numbers (shorter: zeros after).
+    private static func prefixes<C: Sequence>(_ b: C) -> (UInt64, UInt64, UInt64) where C.Element == UInt8 {
+        var v: (UInt64, UInt64, UInt64) = (0, 0, 0), n = 0
         for x in b {
-            guard n < 8 else { break }
-            v = v << 8 | UInt64(x)
+            guard n < 24 else { break }
+            let shift = UInt64(8 * (7 - n % 8))
+            switch n / 8 {
+            case 0: v.0 |= UInt64(x) << shift
+            case 1: v.1 |= UInt64(x) << shift
+            default: v.2 |= UInt64(x) << shift
+            }
             n += 1
         }
-        return n == 0 ? 0 : v << (8 * UInt64(8 - n))
+        return v
     }
 }
