@@ -129,9 +129,9 @@ extension TicketList {
         case .priority:
             let rank = labels.map { DashboardState.priorityRank($0) }
             sortByKey(&rowIndices, desc) { rank[Int($0.priority)] }
-        case .status: sortByLabel(&rowIndices, desc, \.status)
-        case .company: sortByLabel(&rowIndices, desc, \.company)
-        case .assignee: sortByLabel(&rowIndices, desc, \.assignee)
+        case .status: sortByLabel(&rowIndices, desc) { $0.status }
+        case .company: sortByLabel(&rowIndices, desc) { $0.company }
+        case .assignee: sortByLabel(&rowIndices, desc) { $0.assignee }
         case .title: sortByTitle(&rowIndices, desc)
         }
     }
@@ -154,12 +154,12 @@ extension TicketList {
 
     /// By a label: each distinct label lowercased and ranked once (as `String`s, so two spellings
     /// `String` holds equal share the first one's rank), the rows by rank.
-    private func sortByLabel(_ rowIndices: inout [Int], _ desc: Bool, _ field: KeyPath<Row, UInt32>) {
+    private func sortByLabel(_ rowIndices: inout [Int], _ desc: Bool, _ field: (Row) -> UInt32) {
         var rankOf = [Int](repeating: -1, count: labels.count)
         var index: [String: Int] = [:]
         var distinct: [[UInt8]] = []
         for i in rowIndices {
-            let l = Int(rows[i][keyPath: field])
+            let l = Int(field(rows[i]))
             guard rankOf[l] < 0 else { continue }
             if let k = index[labels[l]] {
                 rankOf[l] = k
@@ -170,7 +170,7 @@ extension TicketList {
             }
         }
         let rank = Self.ranks(distinct)
-        sortByKey(&rowIndices, desc) { rank[rankOf[Int($0[keyPath: field])]] }
+        sortByKey(&rowIndices, desc) { rank[rankOf[Int(field($0))]] }
     }
 
     /// Rank of each text: equal texts the same rank, in byte order.
