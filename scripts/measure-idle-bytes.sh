@@ -5,6 +5,17 @@
 # e.g. side by side in one run:
 #   scripts/measure-idle-bytes.sh psatop "$PWD/.build/release/psatop --demo" 120 40 60
 #   scripts/measure-idle-bytes.sh htop htop 120 40 60
+# or both in one call, one after the other, each line printed and then the two side by side:
+#   scripts/measure-idle-bytes.sh --beside-htop .build/release/psatop 120 40 60
+if [ "${1:-}" = "--beside-htop" ]; then
+    bin=$(realpath "$2"); w=$3; h=$4; secs=$5
+    a=$("$0" psatop "$bin --demo" "$w" "$h" "$secs"); echo "$a"
+    b=$("$0" htop htop "$w" "$h" "$secs"); echo "$b"
+    rate() { sed -E 's/.* = ([0-9]+) B\/s.*/\1/' <<<"$1"; }
+    cpu() { sed -E 's/.*CPU ([0-9.]+)%.*/\1/' <<<"$1"; }
+    echo "beside htop (${w}x${h}, ${secs}s each): psatop $(rate "$a") B/s, $(cpu "$a")% CPU; htop $(rate "$b") B/s, $(cpu "$b")% CPU"
+    exit 0
+fi
 name=$1; cmd=$2; w=$3; h=$4; secs=$5
 out=/tmp/bytes-$name.raw
 tmux -L by kill-server 2>/dev/null

@@ -64,6 +64,19 @@ public struct Canvas: Sendable, Equatable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth, width - max(0, x))
         var col = x, used = 0
+        // Printable ASCII (most of a frame): one column a byte, nothing to sanitize or to measure.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            for b in text.utf8 {
+                if used + 1 > limit { break }
+                if col >= 0 {
+                    clearWide(at: col)
+                    cells[y * width + col] = Cell(char: Character(Unicode.Scalar(b)), style: style, continuation: false)
+                }
+                col += 1
+                used += 1
+            }
+            return used
+        }
         for ch in text.sanitized {
             let w = TextWidth.of(ch)
             if w == 0 { continue }

@@ -61,38 +61,4 @@ extension DashboardState {
     }
 
     public static let filterPageLimit = 3
-
-    /// Sorts rows by a text column, case-insensitively: each distinct text is lowercased once and
-    /// ranked by its UTF-8 bytes (code point order, as `String`'s for normalized text); the rows
-    /// then sort by rank (integers), equal texts in the server's order.
-    func textOrdered(_ rows: inout [Int], _ order: ListOrder, _ key: (Ticket) -> String) {
-        var index: [String: Int] = [:]
-        var distinct: [[UInt8]] = []
-        var keyed: [(rank: Int, row: Int)] = []
-        keyed.reserveCapacity(rows.count)
-        tickets.withUnsafeBufferPointer { t in
-            for r in rows {
-                let s = key(t[r])
-                if let k = index[s] {
-                    keyed.append((k, r))
-                } else {
-                    index[s] = distinct.count
-                    keyed.append((distinct.count, r))
-                    distinct.append(Array(s.lowercased().utf8))
-                }
-            }
-        }
-        let byText = distinct.indices.sorted { distinct[$0].lexicographicallyPrecedes(distinct[$1]) }
-        var rank = [Int](repeating: 0, count: distinct.count)
-        for (n, i) in byText.enumerated() where n > 0 {
-            let prev = byText[n - 1]
-            rank[i] = distinct[i] == distinct[prev] ? rank[prev] : n
-        }
-        for k in keyed.indices { keyed[k].rank = rank[keyed[k].rank] }
-        keyed.sort { a, b in
-            if a.rank != b.rank { return order.descending ? a.rank > b.rank : a.rank < b.rank }
-            return a.row < b.row
-        }
-        rows = keyed.map(\.row)
-    }
 }

@@ -191,7 +191,7 @@ extension DashboardState {
                 return []
             }
             openAlert = nil
-            let known = tickets.first { $0.id == id }
+            let known = tickets.index(ofID: id).map { tickets[$0] }
             detail = DetailState(
                 id: id, ticket: known ?? Ticket(id: id, number: "#\(id)", title: a.title, status: "", priority: ""),
                 loading: true)

@@ -263,7 +263,7 @@ extension DashboardState {
 
     /// The list's row of a ticket, if it shows.
     func row(ofID id: Int64) -> Int? {
-        guard let i = tickets.firstIndex(where: { $0.id == id }) else { return nil }
+        guard let i = tickets.index(ofID: id) else { return nil }
         guard let view else { return i }
         return view.firstIndex(of: i)
     }
@@ -284,16 +284,11 @@ extension DashboardState {
             var rows: [Int]
             if let old, let current = view, filter.narrows(old) {
                 work.filterVisits += filter.isEmpty ? 0 : current.count
-                rows = filter.isEmpty ? current : current.filter { filter.matches(tickets[$0]) }
+                rows = filter.isEmpty ? current : tickets.matching(filter, among: current)
             } else {
                 work.filterVisits += filter.isEmpty ? 0 : tickets.count
-                rows =
-                    filter.isEmpty
-                    ? Array(tickets.indices)
-                    : tickets.withUnsafeBufferPointer { all in
-                        all.indices.filter { filter.matches(all[$0]) }
-                    }
-                if let order { sortRows(&rows, order) }
+                rows = filter.isEmpty ? Array(tickets.indices) : tickets.matching(filter, among: nil)
+                if let order { tickets.sort(&rows, order) }
             }
             view = rows
         }
@@ -304,7 +299,7 @@ extension DashboardState {
     /// index when the list did not change under it, else by the id).
     mutating func reselect(_ id: Int64?, at i: Int?) {
         if let id {
-            if let i, i < tickets.count, tickets[i].id == id {
+            if let i, i < tickets.count, tickets.id(at: i) == id {
                 if let view {
                     if let r = view.firstIndex(of: i) { selected = r }
                 } else {
@@ -315,26 +310,6 @@ extension DashboardState {
             }
         }
         clampSelection()
-    }
-
-    /// Sorts rows by a column; equal keys keep the server's order.
-    func sortRows(_ rows: inout [Int], _ order: ListOrder) {
-        let t = tickets
-        func ordered<K: Comparable>(_ key: (Ticket) -> K) {
-            let keyed = rows.map { (key(t[$0]), $0) }
-            rows = keyed.sorted { a, b in
-                if a.0 != b.0 { return order.descending ? a.0 > b.0 : a.0 < b.0 }
-                return a.1 < b.1
-            }.map(\.1)
-        }
-        switch order.column {
-        case .activity: ordered { $0.lastActivity ?? $0.created ?? .distantPast }
-        case .priority: ordered { Self.priorityRank($0.priority) }
-        case .number: ordered { $0.id }
-        case .title, .status, .company, .assignee: textOrdered(&rows, order) { TicketFilter.text($0, order.column) }
-        // Tickets without an open deadline go last either way round.
-        case .due: ordered { $0.sla?.nextDeadline ?? (order.descending ? .distantPast : .distantFuture) }
-        }
     }
 
     /// Higher is more urgent; unknown labels rank with "medium".

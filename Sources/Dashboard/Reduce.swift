@@ -111,26 +111,24 @@ extension DashboardState {
                 // loaded after it (and where the next one starts), so the reader keeps their place.
                 let freshIDs = Set(page.tickets.lazy.map(\.id))
                 if let last = page.tickets.last, page.next != nil,
-                    let pos = tickets.firstIndex(where: { $0.id == last.id }), pos + 1 < tickets.count
+                    let pos = tickets.index(ofID: last.id), pos + 1 < tickets.count
                 {
                     // The index loses the replaced tickets' deadlines and gains the page's.
-                    var gone = tickets[...pos].compactMap { $0.sla?.nextDeadline }
-                    let rest = tickets[(pos + 1)...].filter {
-                        guard freshIDs.contains($0.id) else { return true }
-                        if let d = $0.sla?.nextDeadline { gone.append(d) }
-                        return false
+                    var gone = (0...pos).compactMap { tickets.nextDeadline(at: $0) }
+                    for i in (pos + 1)..<tickets.count where freshIDs.contains(tickets.id(at: i)) {
+                        if let d = tickets.nextDeadline(at: i) { gone.append(d) }
                     }
                     slaIndex.update(removing: gone, adding: page.tickets.compactMap { $0.sla?.nextDeadline })
                     work.slaVisits += pos + 1 + page.tickets.count
-                    ticketStore = page.tickets + rest
+                    ticketStore.replaceFront(pos + 1, with: page.tickets) { !freshIDs.contains($0) }
                 } else {
-                    ticketStore = page.tickets
+                    ticketStore = TicketList(page.tickets)
                     next = page.next
                     listComplete = page.next == nil
                     rebuildSLAIndex()
                 }
             } else {
-                let have = Set(tickets.lazy.map(\.id))
+                let have = Set(tickets.ids)
                 let added = page.tickets.filter { !have.contains($0.id) }
                 ticketStore.append(contentsOf: added)
                 slaIndex.update(adding: added.compactMap { $0.sla?.nextDeadline })
@@ -156,7 +154,7 @@ extension DashboardState {
                 detail?.loading = false
                 detail?.error = nil
             }
-            if let i = tickets.firstIndex(where: { $0.id == t.id }) {
+            if let i = tickets.index(ofID: t.id) {
                 replaceTicket(at: i, with: listCopy(t))
                 if slaSeen { countSLAFromIndex() }
                 if view != nil { rebuildView() }

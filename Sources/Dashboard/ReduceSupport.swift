@@ -56,10 +56,10 @@ extension DashboardState {
 
     /// Puts a confirmed change into the list's and the detail's copy of the ticket.
     mutating func apply(_ field: EditableField, _ label: String, toTicket id: Int64) {
-        if let i = tickets.firstIndex(where: { $0.id == id }) {
+        if let i = tickets.index(ofID: id) {
             var t = tickets[i]
             t.set(field, to: label)
-            replaceTicket(at: i, with: listCopy(t))
+            replaceTicket(at: i, with: t)
         }
         if detail?.id == id {
             detail?.ticket.set(field, to: label)
@@ -72,7 +72,7 @@ extension DashboardState {
     mutating func mergeChanged(_ fresh: [Ticket]) {
         var index: [Int64: Int] = [:]
         index.reserveCapacity(tickets.count)
-        for (i, t) in tickets.enumerated() { index[t.id] = i }
+        for (i, id) in tickets.ids.enumerated() { index[id] = i }
         var marks = Set<Int64>()
         for full in fresh {
             let t = listCopy(full)
@@ -96,8 +96,6 @@ extension DashboardState {
         if view != nil { rebuildView() } else { clampSelection() }
     }
 
-    /// What the list keeps of a ticket: what it draws, with repeated texts (companies, people,
-    /// labels) shared rather than stored once per ticket. The detail view loads the rest.
     /// A notification of one kind, at most one a minute (and only with `--notify`).
     mutating func notifyOnce(_ kind: String, _ text: String) -> [Command] {
         guard notify else { return [] }
@@ -123,9 +121,9 @@ extension DashboardState {
 
     /// One loaded ticket replaced: its deadline moves in the index (the only ticket looked at).
     mutating func replaceTicket(at i: Int, with t: Ticket) {
-        slaIndex.replace(tickets[i].sla?.nextDeadline, with: t.sla?.nextDeadline)
+        slaIndex.replace(tickets.nextDeadline(at: i), with: t.sla?.nextDeadline)
         work.slaVisits += 1
-        ticketStore[i] = t
+        ticketStore.replace(at: i, with: t)
     }
 
     /// The list was replaced as a whole (a refresh): the index from scratch.
@@ -135,23 +133,12 @@ extension DashboardState {
         work.slaRebuilds += 1
     }
 
-    mutating func listCopy(_ t: Ticket) -> Ticket {
+    /// What the list keeps of a ticket: what it draws (the detail view loads the rest).
+    func listCopy(_ t: Ticket) -> Ticket {
         var c = t
         c.description = ""
         c.fields = []
-        c.company = intern(c.company)
-        c.assignee = intern(c.assignee)
-        c.status = intern(c.status)
-        c.priority = intern(c.priority)
         return c
-    }
-
-    mutating func intern(_ s: String) -> String {
-        // Short strings live inline in the String value already; only heap ones are worth sharing.
-        guard s.utf8.count > 15 else { return s }
-        if let i = stringPool.firstIndex(of: s) { return stringPool[i] }
-        if stringPool.count < 50_000 { stringPool.insert(s) }
-        return s
     }
 
     /// Keeps the selection inside the list and on screen.

@@ -244,19 +244,17 @@ public struct DashboardState: Equatable, Sendable {
     public var quota: Quota?
     public var quotaAt: Date?
     public var quotaError: String?
-    /// The loaded tickets as the list keeps them (`listCopy`: no description or extra fields).
-    /// (Set whole from outside, the SLA index is made again; the reducer changes `ticketStore`
-    /// in place and moves only the changed tickets' deadlines.)
-    public var tickets: [Ticket] {
+    /// The loaded tickets as the list keeps them (compact rows, TicketList.swift: no description
+    /// or extra fields). (Set whole from outside, the SLA index is made again; the reducer changes
+    /// `ticketStore` in place and moves only the changed tickets' deadlines.)
+    public var tickets: TicketList {
         get { ticketStore }
         set {
             ticketStore = newValue
             rebuildSLAIndex()
         }
     }
-    var ticketStore: [Ticket] = []
-    /// Texts shared between tickets (companies, people, labels).
-    var stringPool: Set<String> = []
+    var ticketStore = TicketList()
     public var total: Int?
     public var next: PageCursor?
     /// True once the first page arrived and no further page exists.

@@ -104,6 +104,11 @@ public struct SLAIndex: Equatable, Sendable {
     public init(_ tickets: [Ticket]) {
         deadlines = tickets.compactMap { $0.sla?.nextDeadline?.timeIntervalSinceReferenceDate }.sorted()
     }
+
+    /// From scratch, reading each row's deadline (no ticket made).
+    public init(_ tickets: TicketList) {
+        deadlines = tickets.indices.compactMap { tickets.nextDeadline(at: $0)?.timeIntervalSinceReferenceDate }.sorted()
+    }
 }
 
 /// The rows of the filter texts typed before the current one, so Backspace goes back to them

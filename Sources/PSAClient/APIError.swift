@@ -172,7 +172,14 @@ extension HTTPResult {
     public func decode<T: Decodable>(_ type: T.Type, maxItems: Int? = nil) throws -> T {
         let decoder = JSONDecoder()
         if let maxItems { decoder.userInfo[PageLimit.key] = maxItems }
-        do { return try decoder.decode(T.self, from: body) } catch let e as PageLimit.TooMany {
+        do {
+            // A page of Autotask tickets (the walk's 500 a page): read in one pass (PSACore's
+            // AutotaskPageReader; any form it does not take goes to JSONDecoder all the same).
+            if let page = try (T.self as? AutotaskQueryResponse<AutotaskTicket>.Type)?.read(body, maxItems: maxItems) {
+                return page as! T
+            }
+            return try decoder.decode(T.self, from: body)
+        } catch let e as PageLimit.TooMany {
             throw APIError(kind: .decoding, status: status, detail: e.description)
         } catch {
             throw APIError(

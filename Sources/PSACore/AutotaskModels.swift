@@ -270,6 +270,16 @@ public struct AutotaskCompany: Sendable, Codable, Equatable {
 }
 
 extension AutotaskTicket {
+    /// `String(format: "%.2f", h)`, without the formatter where the hundredths are exact (quarter
+    /// hours, 1.1): the same text (`DisplayTests` compares both).
+    static func hours(_ h: Double) -> String {
+        let c = h * 100
+        guard h.sign == .plus, c == c.rounded(), c < 1e15 else { return String(format: "%.2f", h) }
+        let n = Int(c)
+        let cents = n % 100
+        return "\(n / 100)." + (cents < 10 ? "0\(cents)" : "\(cents)")
+    }
+
     /// The display ticket, with labels from the tenant's picklists and names from the caches
     /// (companies, resources, and contacts: the detail view asks for its ticket's contact).
     public func display(
@@ -280,15 +290,15 @@ extension AutotaskTicket {
         func add(_ name: String, _ value: String?) {
             if let value, !value.isEmpty { fields.append(.init(name, value)) }
         }
-        add("Queue", queueID.map { picklists.label("queueID", $0) })
+        add("Queue", queueID.map { picklists.label("queueid", $0) })
         add("Source", source.map { picklists.label("source", $0) })
-        add("Issue type", issueType.map { picklists.label("issueType", $0) })
-        add("Sub-issue type", subIssueType.map { picklists.label("subIssueType", $0) })
-        add("Ticket type", ticketType.map { picklists.label("ticketType", $0) })
-        add("Category", ticketCategory.map { picklists.label("ticketCategory", $0) })
+        add("Issue type", issueType.map { picklists.label("issuetype", $0) })
+        add("Sub-issue type", subIssueType.map { picklists.label("subissuetype", $0) })
+        add("Ticket type", ticketType.map { picklists.label("tickettype", $0) })
+        add("Category", ticketCategory.map { picklists.label("ticketcategory", $0) })
         add("Contact", contactID.map { contacts[$0] ?? "#\($0)" })
         add("Completed", completedDate.map(VendorDate.format))
-        add("Estimated hours", estimatedHours.map { String(format: "%.2f", $0) })
+        add("Estimated hours", estimatedHours.map(Self.hours))
         for udf in userDefinedFields ?? [] { add(udf.name, udf.value) }
         return Ticket(
             id: id,

@@ -81,7 +81,8 @@ public struct Picklists: Sendable, Equatable {
     /// The label for a picklist value, or `#value` when unknown, or "" for null.
     public func label(_ field: String, _ value: Int?) -> String {
         guard let value else { return "" }
-        return values[field.lowercased()]?[value] ?? "#\(value)"
+        // (The fields are kept lowercased: a lowercase name needs no lowercasing first.)
+        return (values[field] ?? values[field.lowercased()])?[value] ?? "#\(value)"
     }
     /// The value for a label, case-insensitively ("#5" works too), inactive values included
     /// (they still name old tickets' values).

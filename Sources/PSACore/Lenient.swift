@@ -43,7 +43,12 @@ extension KeyedDecodingContainer {
 /// `+02:00` offsets, a space instead of `T`, a date alone.
 public enum VendorDate {
     public static func parse(_ text: String) -> Date? {
-        let u = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// The same, from the text's UTF-8 bytes.
+    public static func parse(utf8 u: UnsafeBufferPointer<UInt8>) -> Date? {
         var i = 0
         func num(_ n: Int) -> Int? {
             guard i + n <= u.count else { return nil }

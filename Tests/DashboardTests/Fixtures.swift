@@ -92,7 +92,7 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     s.timeZone = TimeZone(identifier: "UTC")!
     s.quota = Quota(used: 5_634, limit: 10_000, windowSeconds: 3_600)
     s.quotaAt = fixedNow.addingTimeInterval(-4)
-    s.tickets = sampleTickets()
+    s.tickets = TicketList(sampleTickets())
     s.total = 1_234
     s.next = .afterID(7_039)
     s.log = sampleLog()

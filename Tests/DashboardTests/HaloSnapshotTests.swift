@@ -13,7 +13,7 @@ struct HaloSnapshotTests {
         s.timeZone = TimeZone(identifier: "UTC")!
         s.quota = Quota(used: 212, limit: 300, windowSeconds: 300)
         s.quotaAt = fixedNow.addingTimeInterval(-1)
-        s.tickets = sampleTickets()
+        s.tickets = TicketList(sampleTickets())
         s.total = 717
         s.next = .page(2)
         s.log = haloLog()

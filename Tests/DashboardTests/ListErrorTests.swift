@@ -27,7 +27,7 @@ struct VendorHintTests {
         #expect(KeyMap.of(autotask.mode).hints(autotask).contains { $0.keys == "a" && $0.text == "attach" })
         var atera = DashboardState(
             vendor: .atera, tenant: "a", now: Date(timeIntervalSince1970: 0), width: 120, height: 40)
-        atera.tickets = sampleTickets()
+        atera.tickets = TicketList(sampleTickets())
         atera.total = atera.tickets.count
         atera.selected = 0
         _ = atera.reduce(.key(.enter))

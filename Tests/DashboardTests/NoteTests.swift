@@ -96,7 +96,7 @@ struct MineTests {
         t[4].assigneeID = nil
         t[4].assignee = "Dana W."
         t[4].assigneeEmail = "dana@msp.example"
-        s.tickets = t
+        s.tickets = TicketList(t)
         s.total = 6
         _ = s.reduce(.key(.char("m")))
         #expect(s.filterText.isEmpty && s.flash?.contains("who is me?") == true)

@@ -41,7 +41,7 @@ struct SLATests {
     @Test("the DUE column shows only where the tenant sets SLAs; due: filters; sort by it; the title counts breaches")
     func list() {
         var s = sampleState(width: 120, height: 40)
-        s.tickets = sampleTickets(8)
+        s.tickets = TicketList(sampleTickets(8))
         s.total = 8
         _ = s.reduce(.tick(fixedNow))
         #expect(!render(s, theme: .fallback).lines[10...12].joined().contains("DUE"))
@@ -108,7 +108,7 @@ struct SLATests {
     @Test("the detail lists each stage: breached, due in, met, met late")
     func detail() {
         var s = sampleState(width: 120, height: 40)
-        s.tickets = slaTickets()
+        s.tickets = TicketList(slaTickets())
         s.selected = 1
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(slaTickets()[1]))

@@ -170,12 +170,14 @@ struct WorkTests {
     func textSortAsStrings() {
         var s = sampleState(width: 120, height: 40)
         var rng = SeededGenerator(seed: 5)
-        s.tickets = sampleTickets(300).map {
-            var t = $0
-            t.title =
-                ["Zeta", "alpha", "Alpha", "ärger", "打印机", "🔥 fire", "beta", ""].randomElement(using: &rng)! + t.title
-            return t
-        }
+        s.tickets = TicketList(
+            sampleTickets(300).map {
+                var t = $0
+                t.title =
+                    ["Zeta", "alpha", "Alpha", "ärger", "打印机", "🔥 fire", "beta", ""].randomElement(using: &rng)!
+                    + t.title
+                return t
+            })
         for _ in 0..<SortColumn.allCases.count + 1 {
             _ = s.reduce(.key(.char("s")))
             for reversed in [false, true] {

@@ -224,7 +224,7 @@ struct HARCorpusTests {
                 vendor: settings.vendor, tenant: "replay", now: Date(timeIntervalSince1970: 1_796_000_000),
                 width: w, height: h)
             s.timeZone = TimeZone(identifier: "UTC")!
-            s.tickets = tickets
+            s.tickets = TicketList(tickets)
             s.total = tickets.count
             for text in [render(s, theme: .fallback).text] {
                 let bad = text.unicodeScalars.filter {
