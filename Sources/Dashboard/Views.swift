@@ -81,12 +81,14 @@ extension SavedView {
     /// dashboard's list would show.
     public func select(_ tickets: [Ticket], now: Date, me: Person? = nil) -> [Ticket] {
         var s = DashboardState(vendor: .autotask, tenant: "", now: now)
-        s.tickets = tickets
+        s.tickets = TicketList(tickets)
         s.filterText = filter
         s.order = order
         s.me = me
         s.rebuildView()
-        return (0..<s.visibleCount).map { s.tickets[s.ticketIndex(row: $0)] }
+        // The tickets as given (the list keeps only what a row shows: no description, no fields).
+        let byID = Dictionary(tickets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return (0..<s.visibleCount).compactMap { byID[s.tickets.id(at: s.ticketIndex(row: $0))] }
     }
 
     /// A ticket's text in one of the view's columns, for export.

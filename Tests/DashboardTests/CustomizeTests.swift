@@ -115,7 +115,7 @@ struct CustomizeTests {
         var s = Self.customized()
         var t = s.selectedTicket!
         t.title = "$(touch pwned); rm -rf x"
-        s.tickets[s.ticketIndex(row: s.selected)] = t
+        s.tickets.replace(at: s.ticketIndex(row: s.selected), with: t)
         let commands = s.reduce(.key(.char("K")))
         #expect(
             commands == [
