@@ -60,7 +60,8 @@ public final class HARFile: Sendable {
         let head = Array(#"{"log":{"version":"1.2","creator":{"name":"psatop","version":\#(version)},"entries":["#.utf8)
         state = Mutex(State(fd: fd, end: head.count))
         guard Self.write(fd, head + Self.closing, at: 0) else {
-            close(fd)
+            // Not closed here: every stored property is set, so deinit runs and closes it (a
+            // second close could hit a descriptor another thread opened meanwhile).
             throw Refused(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }

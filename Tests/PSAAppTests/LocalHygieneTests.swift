@@ -49,10 +49,14 @@ struct LocalHygieneTests {
         """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o700)
         // A descriptor without close-on-exec (as a terminal's is), an ignored and a blocked signal.
-        let planted = open("/dev/null", O_RDONLY)
-        #expect(dup2(planted, 201) == 201)
-        close(planted)
-        defer { close(201) }
+        // The lowest free descriptor ≥ 600, never one in use: dup2 onto a fixed number (201) once
+        // replaced a socket the simulator's event loop owned in this process, and its close made
+        // NIO stop the whole test run on EBADF.
+        let opened = open("/dev/null", O_RDONLY)
+        let planted = fcntl(opened, F_DUPFD, 600)
+        close(opened)
+        #expect(planted >= 600)
+        defer { close(planted) }
         let env = [
             "PATH": "/usr/bin:/bin", "HOME": dir, CredentialVariable.autotaskSecret: "s3cret-value",
             CredentialVariable.ateraKey: "atera-key-value",
@@ -92,7 +96,7 @@ struct LocalHygieneTests {
             "SIGUSR2 still blocked: \(seen.split(separator: "\n").filter { $0.hasPrefix("Sig") })")
         #expect(mask("SigIgn") & (1 << (UInt64(SIGUSR1) - 1)) == 0, "SIGUSR1 still ignored")
         let fds = seen.components(separatedBy: "FDS\n").last?.split(separator: "\n").compactMap { Int($0) } ?? []
-        #expect(!fds.contains(201), "our descriptor reached the browser: \(fds)")
+        #expect(!fds.contains(Int(planted)), "our descriptor \(planted) reached the browser: \(fds)")
     }
 
     @Test(
