@@ -68,6 +68,9 @@ public struct PSAConfig: Sendable, Equatable {
     public var theme: String?
     /// `notify = true`: the dashboard notifies through the terminal, as with `--notify`.
     public var notify: Bool?
+    /// `history = false` keeps no quota history; `history_days` how long it keeps (HistorySession.swift).
+    public var history: Bool?
+    public var historyDays: Int?
     /// In file order.
     public var profiles: [Profile]
     /// What the user should fix though the file can be used (a file others may write that names secret files).
@@ -153,6 +156,14 @@ public struct PSAConfig: Sendable, Equatable {
             case "notify":
                 guard let b = value.bool else { throw fail([key], "notify must be true or false") }
                 config.notify = b
+            case "history":
+                guard let b = value.bool else { throw fail([key], "history must be true or false") }
+                config.history = b
+            case "history_days":
+                guard let n = value.int, (1...3650).contains(n) else {
+                    throw fail([key], "history_days must be a number of days from 1 to 3650, e.g. 35")
+                }
+                config.historyDays = n
             case "profiles":
                 guard let profiles = value.table else { throw fail([key], "profiles must be tables: [profiles.NAME]") }
                 // File order, which TOMLKit's tables do not keep.
@@ -165,7 +176,10 @@ public struct PSAConfig: Sendable, Equatable {
                     config.profiles.append(try profile(name, t, lines: lines, fail: fail))
                 }
             default:
-                throw fail([key], "unknown key '\(key)' (expected default, theme, notify, or [profiles.NAME] tables)")
+                throw fail(
+                    [key],
+                    "unknown key '\(key)' (expected default, theme, notify, history, history_days, or [profiles.NAME] tables)"
+                )
             }
         }
         if let d = config.defaultProfile, config.profile(d) == nil {

@@ -92,6 +92,9 @@ struct DashboardCommand: AsyncParsableCommand {
         state.version = BuildInfo.version
         state.setNotify(notify || list.contains { $0.notify })
         let mailbox = Mailbox()
+        // "history off: <reason>" goes to the screen's notice line, once.
+        let history = await connection.startHistory(.dashboard, connections) { mailbox.post(.notice($0)) }
+        let tapIndex = fleet.indices.map { i in fleet[..<i].filter { $0.connection != nil }.count }
         var pollers: [Poller] = []
         var route: [Int: Poller] = [:]
         for (i, m) in fleet.enumerated() {
@@ -105,6 +108,12 @@ struct DashboardCommand: AsyncParsableCommand {
                 api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent
             ) {
                 mailbox.post(several ? .tenant(i, $0) : $0)
+                history?.observe(tapIndex[i], $0)
+            }
+            if let tap = history?.taps[tapIndex[i]] {
+                await p.setHostOurs(tap.link(kind: "dashboard"))
+                // The trend continues from the store (before the first reading of this run).
+                if let past = await tap.pastReadings() { mailbox.post(several ? .tenant(i, past) : past) }
             }
             await p.start()
             pollers.append(p)
@@ -151,6 +160,7 @@ struct DashboardCommand: AsyncParsableCommand {
         Self.exitWithin(seconds: 3, code: code)
         await requestLog?.finish()
         for p in pollers { await p.stop() }
+        await history?.finish()
         for c in connections { await c.close() }
         if code != 0 { Foundation.exit(code) }
     }
