@@ -9,6 +9,8 @@ public enum KeyAction: Hashable, Sendable {
     case filter, serverFilter, clearFilter, sortNext, sortReverse, mine, copy, openWeb
     case change(EditableField), attach, save, note, systemNotes
     case failuresOnly, nextEndpoint, older, newer, copyCurl, alertTicket
+    /// The quota history view: open it, close it, 24 hours / 7 days.
+    case history, closeHistory, historyRange
     /// A question's answers: yes, no (back a step), who sees it, edit again, cancel.
     case yes, no, audience, editAgain, cancel
     /// A prompt's keys: accept what was typed, erase a character / all / a word, a new line,

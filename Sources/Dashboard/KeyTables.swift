@@ -26,6 +26,7 @@ extension KeyMap {
         case .noteConfirm: noteConfirm
         case .filterPrompt: filterPrompt
         case .serverFilterPrompt: serverFilterPrompt
+        case .history: historyKeys
         }
     }
 
@@ -73,6 +74,7 @@ extension KeyMap {
         + [
             B(.mine, .char("m")), B(.filter, .char("/")), B(.serverFilter, .char("F")), B(.copy, .char("y")),
             B(.openWeb, .char("o")), B(.sortNext, .char("s")), B(.sortReverse, .char("S")), open,
+            B(.history, .char("H")),
         ]
 
     static let list = KeyMap(
@@ -91,7 +93,7 @@ extension KeyMap {
 
     static let log = KeyMap(
         bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends
-            + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f"))],
+            + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f")), B(.history, .char("H"))],
         footer: [
             move, H("Enter", "show", .open), H("e", [.failuresOnly], text: { $0.logErrorsOnly ? "all" : "failures" }),
             H("f", "endpoint", .nextEndpoint), H("Tab", "tickets", .nextPane), helpHint, quitHint,
@@ -99,7 +101,7 @@ extension KeyMap {
         ])
 
     static let alerts = KeyMap(
-        bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends + [open],
+        bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends + [open, B(.history, .char("H"))],
         footer: [move, H("Enter", "show", .open), H("Tab", "log", .nextPane), helpHint, quitHint, topEnd])
 
     static let request = KeyMap(
@@ -212,6 +214,18 @@ extension KeyMap {
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
         footer: [H("Enter", "apply", .accept), H("empty:", "all", .accept), H("Esc", "", .cancel)])
 
+    static let historyKeys = KeyMap(
+        bindings: everywhere + tenants
+            + [
+                B(.closeHistory, .escape, .char("H"), .backspace, .char("h"), .left), B(.open, .enter),
+                B(.historyRange, .char("w")),
+            ] + upDown,
+        footer: [
+            H("j/k", "spike", .down, .up), H("Enter", "its minutes", .open),
+            H("w", [.historyRange], text: { ($0.historyView?.days ?? 1) == 1 ? "7 days" : "24 hours" }),
+            H("Esc", "back", .closeHistory), helpHint, quitHint,
+        ])
+
     /// The help overlay, in order. Kept to what fits 80×24 with the gauge's legend: one row a key group.
     public static let helpRows: [HelpRow] = [
         HelpRow(
@@ -235,7 +249,8 @@ extension KeyMap {
         HelpRow(
             keys: "y / o / t", text: "copy number / open web page / next theme", actions: [.copy, .openWeb, .nextTheme]),
         HelpRow(
-            keys: "r / ?", text: "refresh quota and tickets now / this help", actions: [.refresh, .help, .closeHelp]),
+            keys: "r / ? / H", text: "refresh now / this help / quota history (w: 7 days)",
+            actions: [.refresh, .help, .closeHelp, .history, .closeHistory, .historyRange]),
         HelpRow(
             keys: ": / 1-9", text: "next tenant / tenant N (several tenants)", actions: [.nextTenant, .pickTenant]),
         HelpRow(

@@ -30,6 +30,7 @@ extension DashboardState {
             }
             return [.refresh]
         case .nextTenant, .pickTenant: return []  // the tenants' own (Reduce.swift)
+        case .history: return openHistory()
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
@@ -40,6 +41,7 @@ extension DashboardState {
         }
         switch mode {
         case .help: return []
+        case .history: return handleHistory(action)
         case .list, .filteredList: return handleList(action)
         case .log: return handleLog(action)
         case .alerts: return handleAlerts(action)

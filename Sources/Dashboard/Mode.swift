@@ -24,13 +24,15 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     case request, alert
     /// The ticket list (narrowed by a filter or not), the request log, the alerts pane.
     case list, filteredList, log, alerts
+    /// The quota history view (`H`).
+    case history
 
     /// Keys here are text being typed: only Ctrl-C and the prompt's own keys do anything else.
     public var isTyping: Bool {
         switch self {
         case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping: true
         case .help, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request, .alert,
-            .list, .filteredList, .log, .alerts:
+            .list, .filteredList, .log, .alerts, .history:
             false
         }
     }
@@ -40,6 +42,7 @@ extension DashboardState {
     /// The mode the keys, the footer and the help go by.
     public var mode: Mode {
         if showHelp { return .help }
+        if historyView != nil { return .history }
         if let d = detail {
             if d.attachPath != nil { return .attachPath }
             if let s = d.save { return s.replacing ? .saveReplace : .savePath }

@@ -13,7 +13,9 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
     renderTitle(&c, s, theme, g)
     if layout.overview.height > 0 { renderOverview(&c, s, theme, g, layout.overview) }
     renderQuota(&c, s, theme, g, layout.quota)
-    if let d = s.detail {
+    if let v = s.historyView {
+        renderHistoryView(&c, s, v, theme, g, layout.body)
+    } else if let d = s.detail {
         renderDetail(&c, s, d, theme, g, layout.body)
     } else if let rec = s.openRequest {
         renderRequest(&c, s, rec, theme, g, layout.body)
