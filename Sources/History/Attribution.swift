@@ -33,6 +33,7 @@ public enum Attribution {
         }
         var x: [Int64: Double] = [:]
         var prev: (minute: Int64, count: Double, w: Int64)? = nil
+        var session: (start: Int64, w: Int64)? = nil
         for r in last {
             let w = r.w
             if let p = prev, r.minute - p.minute <= w, p.w == w {
@@ -46,6 +47,8 @@ public enum Attribution {
                 let share = (r.count - p.count - oursIn + left) / Double(gap.count)
                 for m in gap { x[m] = share }
             } else {
+                if let run = session, let p = prev { smooth(&x, from: run.start, to: p.minute, w: run.w) }
+                session = (r.minute - w + 1, w)
                 let window = (r.minute - w + 1)...r.minute
                 let oursIn = window.reduce(0.0) { $0 + (o[$1] ?? 0) }
                 let share = (r.count - oursIn) / Double(w)
@@ -53,7 +56,30 @@ public enum Attribution {
             }
             prev = r
         }
+        if let run = session, let p = prev { smooth(&x, from: run.start, to: p.minute, w: run.w) }
         return x
+    }
+
+    /// The readings fix every W consecutive minutes' sum but not how the first window was spread:
+    /// any pattern repeating every W minutes with a zero sum fits them as well. Of those, this
+    /// keeps the smoothest series (least squared change from minute to minute), so the even seed
+    /// leaves no ripple of its own; sums over W minutes are unchanged.
+    static func smooth(_ x: inout [Int64: Double], from start: Int64, to end: Int64, w: Int64) {
+        guard end - start > w else { return }
+        let n = Int(w)
+        var sum = [Double](repeating: 0, count: n), count = [Int](repeating: 0, count: n)
+        for m in (start + 1)...end {
+            guard let a = x[m], let b = x[m - 1] else { continue }
+            let r = Int((m - start) % w)
+            sum[r] += a - b
+            count[r] += 1
+        }
+        let means = (0..<n).map { count[$0] > 0 ? sum[$0] / Double(count[$0]) : 0 }
+        let c = means.reduce(0, +) / Double(n)
+        var p = [Double](repeating: 0, count: n)
+        for r in 1..<n { p[r] = p[r - 1] - (means[r] - c) }
+        let shift = p.reduce(0, +) / Double(n)
+        for m in start...end where x[m] != nil { x[m]! += p[Int((m - start) % w)] - shift }
     }
 
     /// The others' requests in each bucket of `seconds` (aligned to the epoch in the time zone's
