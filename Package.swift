@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "PSAAppTests",
             dependencies: [
-                "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI",
+                "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI", "History",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),

@@ -12,6 +12,8 @@ public struct HistoryConfig: Sendable, Equatable {
     public var path: String
     /// The store's size bound (the oldest days go first past it).
     public var maxBytes = 64 * 1024 * 1024
+    /// How often the recorder writes (on the session's clock).
+    public var flushEvery: Duration = .seconds(5)
     public init(path: String = HistoryStore.defaultPath()) { self.path = path }
 }
 
@@ -36,6 +38,7 @@ public final class HistorySession: Sendable {
         var settings = HistoryRecorder.Settings(path: config.path, kind: kind)
         settings.retentionDays = config.days
         settings.maxBytes = config.maxBytes
+        settings.flushEvery = config.flushEvery
         let recorder = HistoryRecorder(settings: settings, clock: clock, say: say)
         var taps: [HistoryTap] = []
         for c in connections {
