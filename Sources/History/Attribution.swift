@@ -21,8 +21,6 @@ public enum Attribution {
     public static func othersPerMinute(readings: [QuotaReading], ours: [MinuteCount]) -> [Int64: Double] {
         let server = readings.filter { $0.source == .server }
         guard !server.isEmpty else { return [:] }
-        var o: [Int64: Double] = [:]
-        for m in ours { o[m.minute, default: 0] += Double(m.total) }
         // A reading stands for the count at the nearest minute's end: one at 14:05:00 is the
         // end of 14:04, one at 14:05:40 the end of 14:05. The last in each minute counts.
         var last: [(minute: Int64, count: Double, w: Int64)] = []
@@ -31,55 +29,75 @@ public enum Attribution {
             let entry = (m, Double(r.count), Int64(max(1, r.timeframeMinutes)))
             if last.last?.minute == m { last[last.count - 1] = entry } else { last.append(entry) }
         }
-        var x: [Int64: Double] = [:]
+        // Dense arrays from the first window's start to the last reading (a dictionary per
+        // minute costs more than the arithmetic: 35 days are 50,400 minutes).
+        let maxW = last.map(\.w).max() ?? 60
+        let base = last[0].minute - maxW + 1
+        let n = Int(last[last.count - 1].minute - base + 1)
+        var o = [Double](repeating: 0, count: n)
+        for m in ours {
+            let i = Int(m.minute - base)
+            if i >= 0 && i < n { o[i] += Double(m.total) }
+        }
+        var x = [Double](repeating: 0, count: n)
+        var known = [Bool](repeating: false, count: n)
         var prev: (minute: Int64, count: Double, w: Int64)? = nil
-        var session: (start: Int64, w: Int64)? = nil
+        var session: (start: Int, w: Int)? = nil
         for r in last {
-            let w = r.w
-            if let p = prev, r.minute - p.minute <= w, p.w == w {
-                let gap = (p.minute + 1)...r.minute
+            let w = Int(r.w), end = Int(r.minute - base)
+            if let p = prev, r.minute - p.minute <= r.w, p.w == r.w {
+                let from = Int(p.minute - base) + 1
                 var left = 0.0
                 var oursIn = 0.0
-                for m in gap {
-                    oursIn += o[m] ?? 0
-                    left += (o[m - w] ?? 0) + (x[m - w] ?? 0)
+                for i in from...end {
+                    oursIn += o[i]
+                    if i - w >= 0 { left += o[i - w] + (known[i - w] ? x[i - w] : 0) }
                 }
-                let share = (r.count - p.count - oursIn + left) / Double(gap.count)
-                for m in gap { x[m] = share }
+                let share = (r.count - p.count - oursIn + left) / Double(end - from + 1)
+                for i in from...end {
+                    x[i] = share
+                    known[i] = true
+                }
             } else {
-                if let run = session, let p = prev { smooth(&x, from: run.start, to: p.minute, w: run.w) }
-                session = (r.minute - w + 1, w)
-                let window = (r.minute - w + 1)...r.minute
-                let oursIn = window.reduce(0.0) { $0 + (o[$1] ?? 0) }
+                if let run = session, let p = prev {
+                    smooth(&x, known, from: run.start, to: Int(p.minute - base), w: run.w)
+                }
+                let from = end - w + 1
+                session = (from, w)
+                let oursIn = (from...end).reduce(0.0) { $0 + o[$1] }
                 let share = (r.count - oursIn) / Double(w)
-                for m in window { x[m] = share }
+                for i in from...end {
+                    x[i] = share
+                    known[i] = true
+                }
             }
             prev = r
         }
-        if let run = session, let p = prev { smooth(&x, from: run.start, to: p.minute, w: run.w) }
-        return x
+        if let run = session, let p = prev { smooth(&x, known, from: run.start, to: Int(p.minute - base), w: run.w) }
+        var out: [Int64: Double] = [:]
+        out.reserveCapacity(n)
+        for i in 0..<n where known[i] { out[base + Int64(i)] = x[i] }
+        return out
     }
 
     /// The readings fix every W consecutive minutes' sum but not how the first window was spread:
     /// any pattern repeating every W minutes with a zero sum fits them as well. Of those, this
     /// keeps the smoothest series (least squared change from minute to minute), so the even seed
     /// leaves no ripple of its own; sums over W minutes are unchanged.
-    static func smooth(_ x: inout [Int64: Double], from start: Int64, to end: Int64, w: Int64) {
-        guard end - start > w else { return }
-        let n = Int(w)
-        var sum = [Double](repeating: 0, count: n), count = [Int](repeating: 0, count: n)
-        for m in (start + 1)...end {
-            guard let a = x[m], let b = x[m - 1] else { continue }
-            let r = Int((m - start) % w)
-            sum[r] += a - b
+    static func smooth(_ x: inout [Double], _ known: [Bool], from start: Int, to end: Int, w: Int) {
+        guard end - start > w, w > 1 else { return }
+        var sum = [Double](repeating: 0, count: w), count = [Int](repeating: 0, count: w)
+        for i in (start + 1)...end where known[i] && known[i - 1] {
+            let r = (i - start) % w
+            sum[r] += x[i] - x[i - 1]
             count[r] += 1
         }
-        let means = (0..<n).map { count[$0] > 0 ? sum[$0] / Double(count[$0]) : 0 }
-        let c = means.reduce(0, +) / Double(n)
-        var p = [Double](repeating: 0, count: n)
-        for r in 1..<n { p[r] = p[r - 1] - (means[r] - c) }
-        let shift = p.reduce(0, +) / Double(n)
-        for m in start...end where x[m] != nil { x[m]! += p[Int((m - start) % w)] - shift }
+        let means = (0..<w).map { count[$0] > 0 ? sum[$0] / Double(count[$0]) : 0 }
+        let c = means.reduce(0, +) / Double(w)
+        var p = [Double](repeating: 0, count: w)
+        for r in 1..<w { p[r] = p[r - 1] - (means[r] - c) }
+        let shift = p.reduce(0, +) / Double(w)
+        for i in start...end where known[i] { x[i] += p[(i - start) % w] - shift }
     }
 
     /// The others' requests in each bucket of `seconds` (aligned to the epoch in the time zone's

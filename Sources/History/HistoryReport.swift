@@ -62,71 +62,95 @@ public struct HistoryReport: Sendable {
         return HistoryReport(rows: rows, spikes: spikes)
     }
 
+    /// One bucket while the rows are counted (arrays, not a row of dictionaries per minute).
+    struct Acc {
+        var peak: Int?
+        var limit: Int?
+        var ours = 0
+        var byKind = [Int](repeating: 0, count: ProcessKind.allCases.count)
+        var others: Double?
+        var tiers = [Int](repeating: 0, count: 4)
+        var throttled = 0, suspensions = 0
+        var used = false
+    }
+
     /// The pure part: rows from what the store holds.
     public static func rowsFor(
         tenant: String, readings: [QuotaReading], ours: [MinuteCount], events: [HistoryEvent], from: Date, to: Date,
         bucket: Bucket, timeZone: TimeZone
     ) -> (rows: [HistoryRow], spikes: [Spike]) {
         let lo = from.epochMinute, hi = to.epochMinute
+        guard hi > lo else { return ([], []) }
         let offset = Int64(timeZone.secondsFromGMT(for: from) / 60)
         let size = bucket.minutes
         func key(_ m: Int64) -> Int64 { Attribution.floorDiv(m + offset, size) * size - offset }
+        let first = key(lo)
+        let count = Int((key(hi - 1) - first) / size) + 1
+        func slot(_ m: Int64) -> Int { Int((key(m) - first) / size) }
+        var acc = [Acc](repeating: Acc(), count: count)
         let perMinute = Attribution.othersPerMinute(readings: readings, ours: ours).filter {
             $0.key >= lo && $0.key < hi
         }
-        var rows: [Int64: HistoryRow] = [:]
-        func row(_ b: Int64) -> HistoryRow {
-            rows[b]
-                ?? HistoryRow(
-                    tenant: tenant, start: Date(timeIntervalSince1970: Double(b) * 60), peak: nil, peakPercent: nil,
-                    limit: nil, ours: 0, oursByKind: [:], others: nil, tierMinutes: [:], throttled: 0, suspensions: 0)
-        }
-        // Each minute's tier is the last reading's at or before it (within the bucket range).
-        var tierAt: [Int64: Int] = [:]
-        for r in readings where r.at < to {
-            let m = r.at.epochMinute
-            if m >= lo {
-                var x = row(key(m))
-                x.peak = max(x.peak ?? 0, r.count)
-                x.limit = r.limit ?? x.limit
-                if let l = x.limit, l > 0, let p = x.peak {
-                    x.peakPercent = (Double(p) * 1000 / Double(l)).rounded() / 10
+        let kinds = ProcessKind.allCases
+        // Each minute's tier is the last reading's at or before it.
+        var tier: Int? = nil
+        var next = 0
+        if let firstReading = readings.first?.at.epochMinute {
+            for m in min(firstReading, lo)..<hi {
+                while next < readings.count, readings[next].at.epochMinute <= m {
+                    let r = readings[next]
+                    tier = max(0, min(3, r.tier))
+                    if m >= lo, r.at < to {
+                        let i = slot(m)
+                        acc[i].peak = max(acc[i].peak ?? 0, r.count)
+                        acc[i].limit = r.limit ?? acc[i].limit
+                        acc[i].used = true
+                    }
+                    next += 1
                 }
-                rows[key(m)] = x
-            }
-            tierAt[m] = r.tier
-        }
-        if let first = readings.first?.at.epochMinute {
-            var tier: Int? = nil
-            for m in min(first, lo)..<hi {
-                if let t = tierAt[m] { tier = t }
-                guard m >= lo, let t = tier else { continue }
-                rows[key(m)] = row(key(m))
-                rows[key(m)]!.tierMinutes[String(t), default: 0] += 1
+                if m >= lo, let t = tier {
+                    let i = slot(m)
+                    acc[i].tiers[t] += 1
+                    acc[i].used = true
+                }
             }
         }
         for m in ours where m.minute >= lo && m.minute < hi {
-            var x = row(key(m.minute))
-            x.ours += m.total
-            for (k, n) in m.byKind { x.oursByKind[k.rawValue, default: 0] += n }
-            rows[key(m.minute)] = x
+            let i = slot(m.minute)
+            acc[i].ours += m.total
+            for (k, n) in m.byKind { acc[i].byKind[kinds.firstIndex(of: k)!] += n }
+            acc[i].used = true
         }
-        for (b, v) in Attribution.sum(perMinute, bucketMinutes: size, offsetMinutes: offset) {
-            var x = row(b)
-            x.others = max(0, Int(v.rounded()))
-            rows[b] = x
+        for (m, v) in perMinute {
+            let i = slot(m)
+            acc[i].others = (acc[i].others ?? 0) + v
+            acc[i].used = true
         }
-        for e in events {
-            let b = key(e.at.epochMinute)
-            var x = row(b)
-            if e.kind == .throttled { x.throttled += 1 }
-            if e.kind == .suspended { x.suspensions += 1 }
-            rows[b] = x
+        for e in events where e.at.epochMinute >= lo && e.at.epochMinute < hi {
+            let i = slot(e.at.epochMinute)
+            if e.kind == .throttled { acc[i].throttled += 1 }
+            if e.kind == .suspended { acc[i].suspensions += 1 }
+            acc[i].used = true
+        }
+        var rows: [HistoryRow] = []
+        for (i, a) in acc.enumerated() where a.used {
+            var byKind: [String: Int] = [:]
+            for (k, kind) in kinds.enumerated() where a.byKind[k] > 0 { byKind[kind.rawValue] = a.byKind[k] }
+            var tiers: [String: Int] = [:]
+            for (t, n) in a.tiers.enumerated() where n > 0 { tiers[String(t)] = n }
+            var percent: Double? = nil
+            if let l = a.limit, l > 0, let p = a.peak { percent = (Double(p) * 1000 / Double(l)).rounded() / 10 }
+            rows.append(
+                HistoryRow(
+                    tenant: tenant, start: Date(timeIntervalSince1970: Double(first + Int64(i) * size) * 60),
+                    peak: a.peak, peakPercent: percent, limit: a.limit, ours: a.ours, oursByKind: byKind,
+                    others: a.others.map { max(0, Int($0.rounded())) }, tierMinutes: tiers, throttled: a.throttled,
+                    suspensions: a.suspensions))
         }
         let limit = readings.last(where: { $0.limit != nil })?.limit ?? 0
         let w = Double(readings.last?.timeframeMinutes ?? 60)
         let spikes = Attribution.spikes(
             perMinute, floor: max(5, Double(limit) / w * 0.25), minSize: max(50, limit / 50))
-        return (rows.keys.sorted().map { rows[$0]! }, spikes)
+        return (rows, spikes)
     }
 }

@@ -21,10 +21,10 @@ extension HistoryStore {
                     WHERE tenant = ? AND at >= ? AND at < ? ORDER BY at
                     """, arguments: [tenant.hex, from.timeIntervalSince1970, to.timeIntervalSince1970]
             ).map {
+                // By position (the SELECT's order): a name look-up per cell costs more than the row.
                 QuotaReading(
-                    tenant: tenant, at: Date(timeIntervalSince1970: $0["at"]), count: $0["count"], limit: $0["lim"],
-                    timeframeMinutes: $0["timeframe"], tier: $0["tier"],
-                    source: ReadingSource(rawValue: $0["source"]) ?? .server)
+                    tenant: tenant, at: Date(timeIntervalSince1970: $0[0]), count: $0[1], limit: $0[2],
+                    timeframeMinutes: $0[3], tier: $0[4], source: ReadingSource(rawValue: $0[5]) ?? .server)
             }
         }
     }
@@ -43,10 +43,10 @@ extension HistoryStore {
                     """, arguments: [tenant.hex, from.epochMinute, to.epochMinute, excluding ?? ""])
             var out: [MinuteCount] = []
             for row in rows {
-                let minute: Int64 = row["minute"]
-                guard let kind = ProcessKind(rawValue: row["kind"]) else { continue }
+                let minute: Int64 = row[0]
+                guard let kind = ProcessKind(rawValue: row[1]) else { continue }
                 if out.last?.minute != minute { out.append(MinuteCount(minute: minute, byKind: [:])) }
-                out[out.count - 1].byKind[kind, default: 0] += row["n"] as Int
+                out[out.count - 1].byKind[kind, default: 0] += row[2] as Int
             }
             return out
         }
