@@ -131,9 +131,14 @@ public actor HistoryRecorder {
         guard loop == nil else { return }
         let every = settings.flushEvery
         let clock = clock
+        // The deadlines count from this call, not from when the task first runs (a test clock
+        // moved in between would otherwise push every flush later).
+        let first = clock.now()
         loop = Task { [weak self] in
+            var k = 1
             while !Task.isCancelled {
-                do { try await clock.sleep(every) } catch { return }
+                do { try await clock.sleep(until: first + every * k) } catch { return }
+                k += 1
                 await self?.flush()
             }
         }
