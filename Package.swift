@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
     ],
     targets: [
         // Domain values and pure logic: no I/O.
@@ -39,6 +40,8 @@ let package = Package(
             ]),
         // State, events, reduce, render into an in-memory canvas. No terminal.
         .target(name: "Dashboard", dependencies: ["PSACore"]),
+        // The quota history: SQLite through GRDB, written off the UI path in batches.
+        .target(name: "History", dependencies: ["PSACore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The only place that touches ncurses: the wide-character library, named `ncursesw` on
         // Linux and `ncurses` on macOS (whose system ncurses has the wide functions built in).
         .target(
@@ -52,7 +55,7 @@ let package = Package(
         .target(
             name: "PSAApp",
             dependencies: [
-                "PSACore", "PSAClient", "Simulator", "Dashboard",
+                "PSACore", "PSAClient", "Simulator", "Dashboard", "History",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -61,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "psatop",
             dependencies: [
-                "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp",
+                "PSACore", "PSAClient", "Simulator", "Dashboard", "CursesUI", "PSAApp", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], plugins: ["BuildVersion"]),
         // Writes the version `--version` prints (git describe, else the CHANGELOG's) before each build.
@@ -80,6 +83,9 @@ let package = Package(
         .executableTarget(
             name: "ui-bench", dependencies: ["PSACore", "PSAClient", "Simulator", "Dashboard"],
             path: "Benchmarks/UIBench"),
+        // `swift run -c release history-bench`: recording cost, `history --since 35d --by hour` over 4 tenants, store size.
+        .executableTarget(
+            name: "history-bench", dependencies: ["PSACore", "History", "Dashboard"], path: "Benchmarks/HistoryBench"),
         .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
         .testTarget(
             name: "PSAClientTests",
@@ -100,10 +106,16 @@ let package = Package(
         .testTarget(
             name: "PSAAppTests",
             dependencies: [
-                "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI",
+                "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI", "History",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "EndToEndTests", dependencies: ["psatop"]),
+        .testTarget(
+            name: "HistoryTests",
+            dependencies: [
+                "History", "PSACore", "PSAClient", "Simulator",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ]),
     ]
 )

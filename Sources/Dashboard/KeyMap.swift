@@ -11,6 +11,8 @@ public enum KeyAction: Hashable, Sendable {
     case failuresOnly, nextEndpoint, older, newer, copyCurl, alertTicket
     /// Marks (`x`, `*`, `X`) and a change to the marked tickets (`b`).
     case mark, markAll, clearMarks, bulk
+    /// The quota history view: open it, close it, 24 hours / 7 days.
+    case history, closeHistory, historyRange
     /// A question's answers: yes, no (back a step), who sees it, edit again, cancel.
     case yes, no, audience, editAgain, cancel
     /// A prompt's keys: accept what was typed, erase a character / all / a word, a new line,

@@ -32,6 +32,7 @@ extension KeyMap {
         case .bulkConfirm: bulkConfirm
         case .bulkResults: bulkResults
         case .serverFilterPrompt: serverFilterPrompt
+        case .history: historyKeys
         }
     }
 
@@ -85,6 +86,7 @@ extension KeyMap {
             B(.openWeb, .char("o")), B(.sortNext, .char("s")), B(.sortReverse, .char("S")), open,
             B(.nextView, .char("v")), B(.pickView, .char("V")),
             B(.mark, .char("x")), B(.markAll, .char("*")), B(.clearMarks, .char("X")), B(.bulk, .char("b")),
+            B(.history, .char("H")),
         ] + layoutKeys
 
     /// With marked tickets the footer offers the change to them first.
@@ -109,7 +111,7 @@ extension KeyMap {
 
     static let log = KeyMap(
         bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends
-            + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f"))] + layoutKeys,
+            + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f")), B(.history, .char("H"))] + layoutKeys,
         footer: [
             move, H("Enter", "show", .open), H("e", [.failuresOnly], text: { $0.logErrorsOnly ? "all" : "failures" }),
             H("f", "endpoint", .nextEndpoint), H("Tab", "tickets", .nextPane), helpHint, quitHint,
@@ -117,7 +119,8 @@ extension KeyMap {
         ])
 
     static let alerts = KeyMap(
-        bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends + [open] + layoutKeys,
+        bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends + [open, B(.history, .char("H"))]
+            + layoutKeys,
         footer: [move, H("Enter", "show", .open), H("Tab", "log", .nextPane), helpHint, quitHint, topEnd])
 
     static let request = KeyMap(
@@ -265,6 +268,18 @@ extension KeyMap {
             H("Esc", [.back], text: { _ in "close" }, shows: { $0.bulk?.stage == .done }),
         ])
 
+    static let historyKeys = KeyMap(
+        bindings: everywhere + tenants
+            + [
+                B(.closeHistory, .escape, .char("H"), .backspace, .char("h"), .left), B(.open, .enter),
+                B(.historyRange, .char("w")),
+            ] + upDown,
+        footer: [
+            H("j/k", "spike", .down, .up), H("Enter", "its minutes", .open),
+            H("w", [.historyRange], text: { ($0.historyView?.days ?? 1) == 1 ? "7 days" : "24 hours" }),
+            H("Esc", "back", .closeHistory), helpHint, quitHint,
+        ])
+
     /// The help overlay, in order. Kept to what fits 80×24 with the gauge's legend: one row a key group.
     public static let helpRows: [HelpRow] = [
         HelpRow(
@@ -288,8 +303,8 @@ extension KeyMap {
             keys: "m, x / * / X", text: "mine (who:me) / all; mark / all shown / unmark",
             actions: [.mine, .mark, .markAll, .clearMarks]),
         HelpRow(
-            keys: "y / o / t / r / ?", text: "copy number / web page / theme / refresh / help",
-            actions: [.copy, .openWeb, .nextTheme, .refresh, .help, .closeHelp]),
+            keys: "y / o / t / r / ?, H", text: "copy no. / web / theme / refresh / help; history",
+            actions: [.copy, .openWeb, .nextTheme, .refresh, .help, .closeHelp, .history, .closeHistory, .historyRange]),
         HelpRow(
             keys: "v / V, Ctrl-P", text: "next saved view / pick a view; command palette",
             actions: [.nextView, .pickView, .palette]),

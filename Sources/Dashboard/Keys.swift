@@ -36,6 +36,7 @@ extension DashboardState {
             return [.refresh]
         case .nextTenant, .pickTenant: return []  // the tenants' own (Reduce.swift)
         case .palette, .nextView, .pickView, .reload, .zoom, .foldGauge: return handleCustomize(action) ?? []
+        case .history: return openHistory()
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
@@ -47,6 +48,7 @@ extension DashboardState {
         switch mode {
         case .help, .palette: return []
         case .output: return handleOutput(action)
+        case .history: return handleHistory(action)
         case .list, .filteredList: return handleList(action)
         case .log: return handleLog(action)
         case .alerts: return handleAlerts(action)

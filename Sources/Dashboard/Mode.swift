@@ -28,13 +28,15 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     case bulkMenu, bulkPicker, bulkConfirm, bulkResults
     /// The ticket list (narrowed by a filter or not), the request log, the alerts pane.
     case list, filteredList, log, alerts
+    /// The quota history view (`H`).
+    case history
 
     /// Keys here are text being typed: only Ctrl-C and the prompt's own keys do anything else.
     public var isTyping: Bool {
         switch self {
         case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping, .palette: true
         case .help, .output, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request,
-            .alert, .list, .filteredList, .log, .alerts, .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults:
+            .alert, .list, .filteredList, .log, .alerts, .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults, .history:
             false
         }
     }
@@ -51,6 +53,7 @@ extension DashboardState {
 
     /// The mode of what is under the palette and a command's output.
     var paneMode: Mode {
+        if historyView != nil { return .history }
         if let d = detail {
             if d.attachPath != nil { return .attachPath }
             if let s = d.save { return s.replacing ? .saveReplace : .savePath }

@@ -87,6 +87,12 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     if let a = s.poll?.attachments { parts.append(attachmentText(a, s)) }
     if !perKey, let p = s.poll, let others = p.others {
         var who = "ours \(Format.grouped(p.ours)) \(g.ours)  others \(Format.grouped(others))"
+        if let kinds = p.oursByKind, kinds.count > 1 {
+            // Every psatop process on the host: "ours 412: dashboard 31, tickets 381".
+            let split = kinds.sorted { $0.key < $1.key }.map { "\($0.key) \(Format.grouped($0.value))" }
+            who =
+                "ours \(Format.grouped(p.ours)): \(split.joined(separator: ", ")) \(g.ours)  others \(Format.grouped(others))"
+        }
         if let rate = p.othersPerHour, abs(rate) >= 1 {
             who += " (\(rate > 0 ? "+" : "−")\(Format.grouped(Int(abs(rate).rounded())))/h)"
         }
@@ -95,6 +101,7 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         parts.append("ours: \(mine) in the last minute")
     }
     if let m = s.measuredTier, m > q.tier, m != .suspended { parts.append("measured latency says \(m.label)") }
+    if !perKey, let spike = s.poll?.biggestSpike { parts.append("biggest spike: \(spike.sanitized)") }
     if perKey {
         // What 429s without headers taught comes first: it is why the queue runs slower than the limit says.
         if let learned = q.learned { parts.append(learned.text) }

@@ -169,6 +169,10 @@ extension DashboardState {
             noteHistory(at: now)
         case .notice(let text):
             say(text)
+        case .historyChart, .historyFailed:
+            reduceHistory(event)
+        case .pastQuota(let past, let window, let scale):
+            seedTrend(past, windowSeconds: window, timeScale: scale)
         case .attachments, .attachmentsFailed, .attachmentSaved, .attachmentExists, .attachmentSaveFailed:
             reduceSave(event)
         case .comments(let id, let list):

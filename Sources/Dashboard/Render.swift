@@ -19,6 +19,8 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
     }
     if let o = s.screen.output {
         renderOutput(&c, s, o, theme, g, layout.body)
+    } else if let v = s.historyView {
+        renderHistoryView(&c, s, v, theme, g, layout.body)
     } else if let d = s.detail {
         renderDetail(&c, s, d, theme, g, layout.body)
     } else if let rec = s.openRequest {

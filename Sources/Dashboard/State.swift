@@ -85,6 +85,11 @@ public enum DashboardEvent: Sendable, Equatable {
     case reloadFailed(String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
+    /// The history view's chart (`H`), or why there is none.
+    case historyChart(HistoryChart)
+    case historyFailed(String)
+    /// Readings of the last timeframe from the quota history, so the trend continues after a restart.
+    case pastQuota([PastReading], windowSeconds: Int, timeScale: Double)
 }
 
 /// What the dashboard asks the outside world to do.
@@ -121,6 +126,8 @@ public enum Command: Equatable, Sendable {
     case setServerFilter(ServerFilter?)
     /// Sets one field of each ticket, one after another at bulk priority, each sent once and read back.
     case bulkChange(ids: [Int64], EditableField, to: String)
+    /// The history view's chart for the last `days` (1 or 7), from the quota history.
+    case loadHistory(days: Int)
     /// The next theme, live; a theme by name (the palette, a reload).
     case nextTheme
     case setTheme(String)
@@ -319,6 +326,8 @@ public struct DashboardState: Equatable, Sendable {
     public var alertsAt: Date?
     public var alertSelected = 0
     public var openAlert: Alert?
+    /// The history view (`H`), while it is open.
+    public var historyView: HistoryViewState?
     var notified: [String: Date] = [:]
     /// Who "me" is (`who:me` in the filter, `m`), once resolved; or why not.
     public var me: Person?

@@ -71,6 +71,9 @@ public struct PSAConfig: Sendable, Equatable {
     public var theme: String?
     /// `notify = true`: the dashboard notifies through the terminal, as with `--notify`.
     public var notify: Bool?
+    /// `history = false` keeps no quota history; `history_days` how long it keeps (HistorySession.swift).
+    public var history: Bool?
+    public var historyDays: Int?
     /// In file order.
     public var profiles: [Profile]
     /// `[[views]]`, `[[commands]]`, `mouse`, `gauge` (ConfigViews.swift).
@@ -158,6 +161,14 @@ public struct PSAConfig: Sendable, Equatable {
             case "notify":
                 guard let b = value.bool else { throw fail([key], "notify must be true or false") }
                 config.notify = b
+            case "history":
+                guard let b = value.bool else { throw fail([key], "history must be true or false") }
+                config.history = b
+            case "history_days":
+                guard let n = value.int, (1...3650).contains(n) else {
+                    throw fail([key], "history_days must be a number of days from 1 to 3650, e.g. 35")
+                }
+                config.historyDays = n
             case "profiles":
                 guard let profiles = value.table else { throw fail([key], "profiles must be tables: [profiles.NAME]") }
                 // File order, which TOMLKit's tables do not keep.
@@ -174,7 +185,7 @@ public struct PSAConfig: Sendable, Equatable {
             default:
                 throw fail(
                     [key],
-                    "unknown key '\(key)' (expected default, theme, notify, mouse, gauge, [profiles.NAME], [[views]] or [[commands]])"
+                    "unknown key '\(key)' (expected default, theme, notify, mouse, gauge, history, history_days, [profiles.NAME], [[views]] or [[commands]])"
                 )
             }
         }

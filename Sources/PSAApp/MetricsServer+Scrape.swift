@@ -15,11 +15,14 @@ extension MetricsServer {
         var added: [String: Int] = [:]
 
         let clock: PSAClock
+        /// When the exporter started: the history counters count from here.
+        let started: Date
 
         init(book: Book, registry: PrometheusCollectorRegistry, clock: PSAClock) {
             self.book = book
             self.registry = registry
             self.clock = clock
+            self.started = clock.wall()
         }
 
         /// The tenants, once the server listens and their pollers run.
@@ -125,6 +128,7 @@ extension MetricsServer {
                 counter(
                     "request_failures", "Requests that failed (error status or transport).", labels,
                     total: stats.failures)
+                if let tap = t.history { await historyCounters(tap, labels) }
             }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)

@@ -63,6 +63,8 @@ public final class MetricsServer: Sendable {
         let name: String
         let connection: Connection
         let poller: Poller
+        /// The tenant's quota history (nil with --no-history): host-wide counters.
+        var history: HistoryTap? = nil
     }
 
     private let tenants: [Tenant]
@@ -82,9 +84,9 @@ public final class MetricsServer: Sendable {
     /// Listens first, then starts a poller per tenant that opened; a broken one is exported as
     /// broken (`psatop_up 0`, `psatop_tenant_broken` with the reason) while the others are watched.
     /// An address that cannot be listened on throws before any request goes to a tenant.
-    public static func start(fleet: [FleetMember], host: String, port: Int, clock: PSAClock = .continuous)
-        async throws -> MetricsServer
-    {
+    public static func start(
+        fleet: [FleetMember], host: String, port: Int, clock: PSAClock = .continuous, history: HistorySession? = nil
+    ) async throws -> MetricsServer {
         let book = Book()
         let scrape = Scrape(book: book, registry: PrometheusCollectorRegistry(), clock: clock)
         let router = Router()
@@ -136,12 +138,18 @@ public final class MetricsServer: Sendable {
         var tenants: [Tenant] = []
         for (i, m) in fleet.enumerated() {
             guard case .open(let c) = m else { continue }
+            let ti = tenants.count
             let p = Poller(
                 api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent,
                 refresh: false
-            ) { e in eventsIn.yield((i, e)) }
+            ) { e in
+                eventsIn.yield((i, e))
+                history?.observe(ti, e)
+            }
+            let tap = history?.taps[ti]
+            if let tap { await p.setHostOurs(tap.link(kind: "serve-metrics")) }
             await p.start(loadTickets: false)
-            tenants.append(Tenant(index: i, name: m.name, connection: c, poller: p))
+            tenants.append(Tenant(index: i, name: m.name, connection: c, poller: p, history: tap))
         }
         await scrape.install(tenants: tenants, broken: fleet.compactMap(\.broken))
         return MetricsServer(tenants: tenants, task: task, relay: relay, host: host, port: listening)

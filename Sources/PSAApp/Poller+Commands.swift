@@ -169,6 +169,15 @@ extension Poller {
                     post(.noteFailed(id: id, error: String(describing: error), path: draft))
                 }
             }
+        case .loadHistory(let days):
+            let link = hostOurs
+            track {
+                guard let link, let chart = await link.chart(days) else {
+                    post(.historyFailed("off (--no-history, history = false, or the store cannot be used)"))
+                    return
+                }
+                post(.historyChart(chart))
+            }
         case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram:
             break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):

@@ -45,6 +45,8 @@ public actor Poller {
     var stopped = false
     /// What the server filters the list by (the dashboard's `F`), nil for every ticket.
     var serverFilter: ServerFilter?
+    /// The other psatop processes' requests to this tenant (Poller+History.swift).
+    var hostOurs: HostOurs?
 
     /// - Parameters:
     ///   - timeScale: divides every interval (the demo's simulator runs its hour in minutes).
@@ -286,6 +288,7 @@ public actor Poller {
             let a = await api.client.attachmentUsage()
             if a.used > 0 || a.blockedUntil != nil { s.attachments = a }
         }
+        await addHostOurs(&s, window: window)
         s.nextReadAt = nextReadAt.map(wall)
         return s
     }

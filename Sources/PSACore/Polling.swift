@@ -195,6 +195,11 @@ public struct PollStatus: Sendable, Equatable {
     public var timeScale: Double = 1
     /// Our requests in the last minute of the tenant (exact, from the client's log).
     public var oursPerMinute: Int?
+    /// `ours` by psatop command when other psatop processes on the host also talk to the tenant
+    /// (from the quota history: "dashboard" 31, "tickets" 381); nil when this process is alone.
+    public var oursByKind: [String: Int]?
+    /// The biggest spike of others in the last hour, from the quota history ("others +2,800 in 12 min from 14:05").
+    public var biggestSpike: String?
 
     public init(
         projected: Quota? = nil, readAt: Date? = nil, nextReadAt: Date? = nil, why: String = "", budgetPerHour: Int,

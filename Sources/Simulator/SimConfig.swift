@@ -67,6 +67,9 @@ public struct SimulatorConfig: Sendable {
     public var autotaskTimeframeMinutes = 60
     public var threadLimit = 3
     public var background: BackgroundLoad = .none
+    /// Who the background load is (shared by weight), and bursts of one of them on top of it.
+    public var otherIntegrations = OtherIntegration.defaults
+    public var otherBursts: [OtherBurst] = []
     /// Add the latency tiers' delay (0.5 s / 1 s, scaled) to Autotask responses.
     public var addLatency = true
     public var ateraLimitPerMinute = 700

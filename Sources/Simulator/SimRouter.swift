@@ -84,13 +84,13 @@ struct SimRouter: Sendable {
     {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        let top = await primary.stats
+        let top = await primary.reportedStats
         guard var obj = (try? JSONSerialization.jsonObject(with: enc.encode(top))) as? [String: Any] else {
             return Data("{}".utf8)
         }
         var all: [String: Any] = [:]
         for (name, st) in tenants {
-            all[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await st.stats))) ?? [:]
+            all[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await st.reportedStats))) ?? [:]
         }
         obj["tenants"] = all
         var haloStats: [String: Any] = [:]

@@ -66,6 +66,19 @@ actor SimState {
         var notesAdded = 0
         var commentsAdded = 0
         var workflowReverts = 0
+        /// Requests per integration per simulated minute since the start (`SimOthers.swift`).
+        var integrations: [String: [String: Int]] = [:]
+    }
+
+    /// Who sent the Autotask requests, per minute: the other integrations and psatop.
+    var truth: OthersTruth
+
+    /// The counters with who sent what, brought up to now, as `/__sim/stats` reports them.
+    var reportedStats: Stats {
+        advance()
+        var s = stats
+        s.integrations = truth.json
+        return s
     }
 
     // Attachments: bytes per simulated second in the 5-minute window, and a refusal period.
@@ -87,6 +100,7 @@ actor SimState {
         self.clock = clock
         self.startWall = clock.wall()
         self.faultRNG = SeededGenerator(seed: config.seed &+ 0xFA17)
+        self.truth = OthersTruth(cast: config.otherIntegrations)
         self.data = SimData(
             tickets: config.tickets, seed: config.seed, now: startWall, picklistVariant: config.picklistVariant)
         let w = max(1, config.autotaskTimeframeMinutes * 60)
@@ -145,7 +159,15 @@ actor SimState {
         for s in from...now {
             let i = s % w
             ringTotal -= ring[i]
-            ring[i] = backgroundRequests(atSecond: s)
+            let n = backgroundRequests(atSecond: s)
+            truth.background(n, second: s)
+            var bursts = 0
+            for b in config.otherBursts {
+                let k = b.requests(atSecond: s)
+                truth.add(b.integration, k, second: s)
+                bursts += k
+            }
+            ring[i] = n + bursts
             ringTotal += ring[i]
         }
         lastSecond = now
@@ -187,6 +209,7 @@ actor SimState {
         let tier = LatencyTier(count: ringTotal, threshold: config.autotaskThreshold)
         ring[lastSecond % window] += 1
         ringTotal += 1
+        truth.add("psatop", 1, second: lastSecond)
         stats.peakCount = max(stats.peakCount, ringTotal)
         return .ok(latency: config.addLatency ? tier.addedLatency / config.timeScale : 0)
     }
@@ -233,6 +256,7 @@ actor SimState {
 
     func reset() {
         stats = Stats()
+        truth = OthersTruth(cast: config.otherIntegrations)
         pagingTokens = [:]
     }
 

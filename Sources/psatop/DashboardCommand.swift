@@ -126,6 +126,9 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         state.setWritePolicies(policies)
         let mailbox = Mailbox()
+        // "history off: <reason>" goes to the screen's notice line, once.
+        let history = await connection.startHistory(.dashboard, connections) { mailbox.post(.notice($0)) }
+        let tapIndex = fleet.indices.map { i in fleet[..<i].filter { $0.connection != nil }.count }
         var pollers: [Poller] = []
         var route: [Int: Poller] = [:]
         for (i, m) in fleet.enumerated() {
@@ -139,6 +142,12 @@ struct DashboardCommand: AsyncParsableCommand {
                 api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent
             ) {
                 mailbox.post(several ? .tenant(i, $0) : $0)
+                history?.observe(tapIndex[i], $0)
+            }
+            if let tap = history?.taps[tapIndex[i]] {
+                await p.setHostOurs(tap.link(kind: "dashboard"))
+                // The trend continues from the store (before the first reading of this run).
+                if let past = await tap.pastReadings() { mailbox.post(several ? .tenant(i, past) : past) }
             }
             await p.start()
             pollers.append(p)
@@ -194,6 +203,7 @@ struct DashboardCommand: AsyncParsableCommand {
         Self.exitWithin(seconds: 3, code: code)
         await requestLog?.finish()
         for p in pollers { await p.stop() }
+        await history?.finish()
         for c in connections { await c.close() }
         if code != 0 { Foundation.exit(code) }
     }

@@ -28,7 +28,7 @@ struct PSATop: AsyncParsableCommand {
         version: "psatop \(BuildInfo.version)",
         subcommands: [
             DashboardCommand.self, TicketsCommand.self, StatusCommand.self, ServeMetricsCommand.self,
-            ConfigCommand.self, SimulateCommand.self,
+            ConfigCommand.self, SimulateCommand.self, HistoryCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self)
 
@@ -141,6 +141,8 @@ struct ConnectionOptions: ParsableArguments {
     var demoFaults = ""
 
     @OptionGroup var recording: RecordOptions
+
+    @OptionGroup var history: HistoryOptions
 
     /// The tenants to open: one, or every profile with `all`.
     func settings(all: Bool = false) throws -> [ConnectionSettings] {

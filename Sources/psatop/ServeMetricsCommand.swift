@@ -46,8 +46,9 @@ struct ServeMetricsCommand: AsyncParsableCommand {
         if !all, let bad = fleet.first?.broken { fail(bad.reason) }
         let conns = fleet.compactMap(\.connection)
         let verbose = await requestLog.start(conns)
+        let history = await connection.startHistory(.serveMetrics, conns)
         let server: MetricsServer
-        do { server = try await MetricsServer.start(fleet: fleet, host: host, port: port) } catch {
+        do { server = try await MetricsServer.start(fleet: fleet, host: host, port: port, history: history) } catch {
             for c in conns { await c.close() }
             fail("\(error)")
         }
@@ -68,5 +69,6 @@ struct ServeMetricsCommand: AsyncParsableCommand {
         sources.forEach { $0.cancel() }
         await server.stop()
         await verbose?.finish()
+        await history?.finish()
     }
 }

@@ -45,8 +45,10 @@ struct StatusCommand: AsyncParsableCommand {
         if !all, let bad = fleet.first?.broken { unknown(bad.reason) }
         let conns = fleet.compactMap(\.connection)
         let verbose = await requestLog.start(conns)
+        let history = await connection.startHistory(.status, conns)
         let results = await StatusReport.check(fleet: fleet, timeout: .seconds(timeout))
         await verbose?.finish()
+        await history?.finish()
         for c in conns.reversed() { await c.close() }
         if json {
             Out.data((try? StatusReport.json(results)) ?? Data("[]".utf8))

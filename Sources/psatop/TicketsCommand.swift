@@ -115,6 +115,7 @@ struct TicketsCommand: AsyncParsableCommand {
         let filter = serverFilter(saved)
         do { conn = try await Connection.open(settings) } catch { fail("\(error)") }
         let verbose = await requestLog.start([conn])
+        let history = await connection.startHistory(.tickets, [conn])
         // Say on stderr why the walk waits (ceiling, suspension, server pauses); stdout stays data.
         let events = await conn.api.client.events()
         // -v prints every request as a line of its own: no progress line rewritten among them.
@@ -183,11 +184,13 @@ struct TicketsCommand: AsyncParsableCommand {
         } catch {
             board.finish(summary: nil)
             await verbose?.finish()
+            await history?.finish()
             let text = ErrorPlace.text(error, vendor: conn.api.vendor, baseURL: await conn.api.apiBaseURL())
             await conn.close()
             fail((settings.name.map { "profile '\($0)': " } ?? "") + text)
         }
         await verbose?.finish()
+        await history?.finish()
         await conn.close()
         notices.cancel()
         if let saved { tickets = saved.select(tickets, now: Date()) }

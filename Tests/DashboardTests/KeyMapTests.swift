@@ -36,6 +36,15 @@ struct KeyMapTests {
         s = list
         _ = s.reduce(.key(.tab))
         out[.log] = s
+        var history = list
+        _ = history.reduce(.key(.char("H")))
+        // Spikes to move between (from the middle one, so both ways move) and to open.
+        var chart = HistoryViewTests.chart()
+        chart.spikes.append(
+            .init(start: fixedNow, text: "others +300 in 3 min from 11:00", perMinute: [100, 100, 100]))
+        _ = history.reduce(.historyChart(chart))
+        history.historyView?.selected = 1
+        out[.history] = history
         _ = s.reduce(.key(.enter))
         out[.request] = s
         s = list

@@ -70,12 +70,15 @@ api_key = { env = "PSATOP_CHECK_DEAD_KEY" }
 vendor = "atera"
 api_key = { file = "$tmp/cfg/broken.key" }
 EOF
-PSATOP_CHECK_DEAD_KEY=not-a-real-key "$bin" serve-metrics --all --config "$tmp/cfg/config.toml" \
+PSATOP_CHECK_DEAD_KEY=not-a-real-key XDG_STATE_HOME="$tmp/state" "$bin" serve-metrics --all --config "$tmp/cfg/config.toml" \
     --listen "127.0.0.1:$mport" > "$tmp/psatop.log" 2>&1 &
 pids+=($!)
 metrics="http://127.0.0.1:$mport/metrics"
 has_ratio() { curl -fsS --max-time 5 "$metrics" | grep -q '^psatop_quota_ratio{'; }
 wait_for 90 "psatop_quota_ratio on $metrics" has_ratio || { show_logs; exit 1; }
+# The quota history's counters come with its first flush (every 5 s).
+has_history() { curl -fsS --max-time 5 "$metrics" | grep -q '^psatop_others_requests_estimated_total{'; }
+wait_for 60 "psatop_others_requests_estimated_total on $metrics" has_history || { show_logs; exit 1; }
 curl -fsS --max-time 5 "$metrics" > "$tmp/metrics.txt"
 echo "serve-metrics exposes: $(grep -oE '^psatop_[a-z0-9_]+' "$tmp/metrics.txt" | sort -u | tr '\n' ' ')"
 
