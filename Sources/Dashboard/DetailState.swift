@@ -1,0 +1,94 @@
+import Foundation
+import PSACore
+
+public struct DetailState: Equatable, Sendable {
+    public var id: Int64
+    /// The list's copy until the full ticket arrives.
+    public var ticket: Ticket
+    public var loading: Bool
+    public var error: String?
+    public var scroll = 0
+    /// The status or priority picker, while open.
+    public var edit: EditState?
+    /// The ticket's comments (nil: none to show, or not loaded yet), or why they failed.
+    public var comments: [TicketComment]?
+    public var commentsError: String?
+    /// A change on its way to the server ("status → Complete").
+    public var saving: String?
+    /// The path typed after `a` (nil: the prompt is closed).
+    public var attachPath: String?
+    /// The path waiting for `y`, with who will see the file (internal unless `p` was pressed).
+    public var attachConfirm: String?
+    public var attachVisibility: Visibility = .internal
+    /// The ticket's attachments (nil: not loaded, or none to list), or why they failed.
+    public var attachments: [TicketAttachment]?
+    public var attachmentsError: String?
+    /// `w` asked for the attachments and they are on their way (the save prompt opens when they come).
+    public var attachmentsLoading = false
+    /// Saving an attachment (`w`): which one, the path typed, and whether an existing file waits for y.
+    public var save: AttachmentSave?
+    /// System notes (workflow rules, the RMM) shown instead of folded into a count.
+    public var showSystemNotes = false
+    /// A note typed inline (no `$EDITOR`): the text so far and its draft file.
+    public var noteTyping: NoteDraft?
+    /// A written note waiting for `y`, with who will see it (internal unless `p`).
+    public var noteConfirm: NoteDraft?
+    /// What became of the last change, and whether it failed.
+    public var notice: String?
+    public var noticeIsError = false
+}
+
+/// A note on its way: its text, its draft file, who will see it.
+public struct NoteDraft: Equatable, Sendable {
+    public var text: String
+    public var path: String
+    public var visibility: Visibility = .internal
+    /// The text last written to the draft file (nil: none yet): a tick writes it when it differs.
+    public var saved: String? = nil
+    /// Ctrl-C came while typing and was answered with a question: the next one quits.
+    public var interrupted = false
+    public init(text: String, path: String, visibility: Visibility = .internal) {
+        self.text = text
+        self.path = path
+        self.visibility = visibility
+    }
+
+    /// The most a note may hold (Autotask's note description takes 32,000 characters).
+    public static let maxLength = NoteText.maxLength
+}
+
+/// Picking a new status or priority for the ticket in the detail view, then confirming it.
+public struct EditState: Equatable, Sendable {
+    public var field: EditableField
+    /// nil while the labels load.
+    public var choices: [String]?
+    public var selected = 0
+    /// The vendor's values are free text (Atera's statuses): a last row lets another be typed.
+    public var allowsOther = false
+    /// The text typed for another value (nil: not typing).
+    public var typed: String?
+    /// Another value was typed and waits for confirmation.
+    public var other: String?
+    /// The picked label waits for y / n.
+    public var confirming = false
+    public var error: String?
+}
+
+/// `w` in a ticket: the attachment chosen (↑/↓), the path to save it at, and, when that file is
+/// there already, the question whether to replace it.
+public struct AttachmentSave: Equatable, Sendable {
+    public var index: Int
+    public var path: String
+    /// The person typed in the path (then choosing another attachment keeps it).
+    public var edited = false
+    /// The path exists: `y` replaces it, `n` goes back to the path.
+    public var replacing = false
+    public init(index: Int, path: String) {
+        self.index = index
+        self.path = path
+    }
+}
+
+public struct AttachmentWait: Equatable, Sendable {
+    public var used: Int, limit: Int, until: Date
+}
