@@ -111,35 +111,11 @@ enum NoteEditor {
 
     /// Runs the editor on the terminal and waits; its exit status (-1: it could not start).
     static func run(_ editor: String, path: String) -> Int32 {
-        var pid: pid_t = 0
         let argv = ["/bin/sh", "-c", editor + " \"$1\"", "sh", path]
-        var cargs = argv.map { strdup($0) }
-        cargs.append(nil)
-        defer { cargs.forEach { free($0) } }
-        var attrs = posix_spawnattr_t()
-        posix_spawnattr_init(&attrs)
-        defer { posix_spawnattr_destroy(&attrs) }
-        // The editor gets default signal handling and no blocked signals (psatop ignores some).
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP] { sigaddset(&defaults, sig) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attrs, &defaults)
-        posix_spawnattr_setsigmask(&attrs, &empty)
-        posix_spawnattr_setflags(&attrs, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        // Nor the credentials (of any vendor, or named by a profile), nor any descriptor but the
-        // terminal on 0–2: the editor has no business with secret files, sockets or the recording.
-        var cenv = Browser.childEnvironment(ProcessInfo.processInfo.environment).map {
-            strdup("\($0.key)=\($0.value)")
-        }
-        cenv.append(nil)
-        defer { cenv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        guard Browser.closeFrom(&actions, 3) else { return -1 }
-        guard posix_spawn(&pid, "/bin/sh", &actions, &attrs, cargs, cenv) == 0 else { return -1 }
+        // Default signals, no credential variable, no descriptor but the terminal on 0–2: the
+        // editor has no business with secret files, sockets or the recording. In psatop's group:
+        // it uses the terminal in the foreground.
+        guard let pid = ChildProcess.spawn(argv) else { return -1 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS, spelled out (the macros do not reach Swift).

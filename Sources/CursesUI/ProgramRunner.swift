@@ -11,41 +11,13 @@ enum ProgramRunner {
 
     /// Spawns `argv`; 0–2 as given by `files` (path or descriptor to dup). The child's pid, or nil.
     static func spawn(_ argv: [String], stdin: Int32?, stdout: Int32?, ownGroup: Bool) -> pid_t? {
-        guard let program = argv.first, !program.isEmpty else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let stdin {
-            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        ChildProcess.spawn(argv, searchPath: true, ownGroup: ownGroup) { actions in
+            if let stdin { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
+            if let stdout {
+                posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+                posix_spawn_file_actions_adddup2(&actions, stdout, 2)
+            }
         }
-        if let stdout {
-            posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-            posix_spawn_file_actions_adddup2(&actions, stdout, 2)
-        }
-        guard Browser.closeFrom(&actions, 3) else { return nil }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-        if ownGroup {
-            posix_spawnattr_setpgroup(&attr, 0)
-            flags |= POSIX_SPAWN_SETPGROUP
-        }
-        posix_spawnattr_setflags(&attr, Int16(flags))
-        var cargs = argv.map { strdup($0) } + [nil]
-        defer { cargs.forEach { free($0) } }
-        var cenv =
-            Browser.childEnvironment(ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") }
-            + [nil]
-        defer { cenv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawnp(&pid, program, &actions, &attr, &cargs, &cenv) == 0 else { return nil }
-        return pid
     }
 
     /// Waits for the child: its exit status, or 128 + the signal that ended it.
