@@ -36,6 +36,7 @@ extension DashboardState {
             return [.refresh]
         case .nextTenant, .pickTenant: return []  // the tenants' own (Reduce.swift)
         case .palette, .nextView, .pickView, .reload, .zoom, .foldGauge: return handleCustomize(action) ?? []
+        case .timer where mode == .list || mode == .filteredList || mode == .detail: return toggleTimer()
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
@@ -60,6 +61,7 @@ extension DashboardState {
         case .noteTyping: return handleNoteTyping(action, key)
         case .noteConfirm: return handleNoteConfirm(action)
         case .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults: return handleBulk(action)
+        case .timerTyping, .timerConfirm, .timerOffer: return handleTimer(action, key)
         case .filterPrompt: return handleFilterInput(action, key)
         case .serverFilterPrompt: return handleServerFilterInput(action, key)
         }

@@ -66,6 +66,8 @@ actor SimState {
         var notesAdded = 0
         var commentsAdded = 0
         var workflowReverts = 0
+        /// Autotask time entries created through the API.
+        var timeEntriesAdded = 0
     }
 
     // Attachments: bytes per simulated second in the 5-minute window, and a refusal period.
@@ -77,6 +79,8 @@ actor SimState {
     // Writes: notes and tickets created through the API, Atera comments added.
     var addedNotes: [Int64: [SimAutotaskNote]] = [:]
     var nextNoteID: Int64 = 95_000_001
+    var addedTimeEntries: [Int64: [SimAutotaskValues]] = [:]
+    var nextTimeEntryID: Int64 = 96_000_001
     var nextTicketNumber = 1
     var ateraAddedComments: [Int64: [SimAteraComment]] = [:]
     var nextAteraTicket: Int64 = 0
