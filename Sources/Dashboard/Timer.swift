@@ -17,6 +17,11 @@ extension DashboardState {
     /// `T` in the list or a ticket: start the timer on it, or stop the running one (on any ticket).
     mutating func toggleTimer() -> [Command] {
         if let t = screen.timer {
+            // The same id is another ticket on another tenant: the entry goes to the timer's own only.
+            if let other = t.tenant, other != tenant {
+                say("the timer runs on \(t.number.sanitized) of \(other.sanitized): switch to it (:) to stop it")
+                return []
+            }
             screen.timerOffered = false
             screen.timerEntry = TimerEntry(
                 draft: TimeEntryDraft(ticketID: t.ticketID, number: t.number, start: t.start, end: now, summary: ""),
@@ -31,7 +36,7 @@ extension DashboardState {
             say("no ticket selected: T starts a timer on one")
             return []
         }
-        let timer = RunningTimer(ticketID: t.id, number: t.number, start: now)
+        let timer = RunningTimer(ticketID: t.id, number: t.number, start: now, tenant: tenant)
         screen.timer = timer
         say("timer on \(t.number.sanitized) started; T stops it")
         return [.saveTimer(timer)]
@@ -118,7 +123,9 @@ extension DashboardState {
     }
 
     mutating func timeFailed(_ d: TimeEntryDraft, error: String) {
-        if screen.timer == nil { screen.timer = RunningTimer(ticketID: d.ticketID, number: d.number, start: d.start) }
+        if screen.timer == nil {
+            screen.timer = RunningTimer(ticketID: d.ticketID, number: d.number, start: d.start, tenant: tenant)
+        }
         say("time not logged on \(d.number.sanitized): \(error.sanitized) (timer kept; T to try again)")
     }
 
@@ -127,5 +134,15 @@ extension DashboardState {
         let d = e.draft
         return
             " Time on \(d.number.sanitized) \(hourMinute(d.start))–\(hourMinute(d.end)) \(String(format: "%.2f", d.hours)) h: "
+    }
+}
+
+extension DashboardEvent {
+    /// A time entry's outcome: for the screen's timer, whichever tenant is shown.
+    var isTimeResult: Bool {
+        switch self {
+        case .timeLogged, .timeFailed: true
+        default: false
+        }
     }
 }

@@ -6,11 +6,14 @@ public struct RunningTimer: Codable, Equatable, Sendable {
     /// The ticket's number as shown ("T20240101.0001", "#1234").
     public var number: String
     public var start: Date
+    /// The tenant the ticket is on (as the title bar names it): the entry goes there only.
+    public var tenant: String?
 
-    public init(ticketID: Int64, number: String, start: Date) {
+    public init(ticketID: Int64, number: String, start: Date, tenant: String? = nil) {
         self.ticketID = ticketID
         self.number = number
         self.start = start
+        self.tenant = tenant
     }
 }
 

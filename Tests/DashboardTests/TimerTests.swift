@@ -14,7 +14,8 @@ struct TimerTests {
     @Test("T in the list starts the timer on the selected ticket, kept at once; the title bar counts on the test clock")
     func start() {
         var s = sampleState(width: 120, height: 40)
-        let timer = RunningTimer(ticketID: Self.ticket.id, number: Self.ticket.number, start: fixedNow)
+        let timer = RunningTimer(
+            ticketID: Self.ticket.id, number: Self.ticket.number, start: fixedNow, tenant: "api@contoso.example")
         #expect(s.reduce(.key(.char("T"))) == [.saveTimer(timer)])
         #expect(s.screen.timer == timer)
         _ = s.reduce(.tick(fixedNow.addingTimeInterval(65 * 60 + 20)))
@@ -88,6 +89,18 @@ struct TimerTests {
         s.tickets = sampleTickets()
         #expect(s.reduce(.key(.char("T"))) == [])
         #expect(s.screen.timer == nil && s.flash?.contains("Atera's API has no time writes") == true)
+    }
+
+    @Test("T on another tenant than the timer's stops nothing and says which tenant it runs on")
+    func otherTenant() {
+        var s = sampleState(width: 120, height: 40)
+        _ = s.reduce(.key(.char("T")))
+        #expect(s.screen.timer?.tenant == "api@contoso.example")
+        s.tenant = "globex"
+        #expect(s.reduce(.key(.char("T"))) == [])
+        #expect(s.mode == .list && s.screen.timerEntry == nil)
+        #expect(
+            s.flash == "the timer runs on \(Self.ticket.number) of api@contoso.example: switch to it (:) to stop it")
     }
 
     @Test("a timer kept from before is offered back: T stops it, Esc drops it (the file goes)")
