@@ -127,6 +127,10 @@ public enum TerminalApp {
                 writeNote(id: id, draft: draft)
             case .keepDraft(let path, let text):
                 NoteDraftFile.write(path, text)
+            case .saveTimer(let timer):
+                do { try TimerFile.save(timer) } catch {
+                    _ = s.reduce(.notice("the timer could not be kept: \(error)"))
+                }
             case .notify(let text):
                 TerminalNotification.send(text, environment: ProcessInfo.processInfo.environment)
             case .setTheme(let name):
@@ -221,6 +225,8 @@ public enum TerminalApp {
         let size = screen.size
         _ = s.reduce(.resize(width: size.width, height: size.height))
         _ = s.reduce(.tick(wallClock()))
+        // A timer left running (a quit, a crash) is offered back.
+        if let kept = TimerFile.load() { _ = s.reduce(.timerRestored(kept)) }
         var lastTick = Date.distantPast
         var dirty = true
         /// The note being typed, written to its draft file: on every way out, nothing typed is lost.

@@ -23,6 +23,8 @@ public enum KeyAction: Hashable, Sendable {
     /// The command palette, the next saved view, the views' picker, reloading the config, the
     /// focused pane on the whole screen, the gauge on one line.
     case palette, nextView, pickView, reload, zoom, foldGauge
+    /// `T`: start the timer on the ticket, or stop the running one (Timer.swift).
+    case timer
 }
 
 /// Keys and the action they take in one mode.

@@ -33,6 +33,9 @@ extension KeyMap {
         case .bulkResults: bulkResults
         case .serverFilterPrompt: serverFilterPrompt
         case .history: historyKeys
+        case .timerTyping: timerTyping
+        case .timerConfirm: timerConfirm
+        case .timerOffer: timerOffer
         }
     }
 
@@ -87,6 +90,7 @@ extension KeyMap {
             B(.nextView, .char("v")), B(.pickView, .char("V")),
             B(.mark, .char("x")), B(.markAll, .char("*")), B(.clearMarks, .char("X")), B(.bulk, .char("b")),
             B(.history, .char("H")),
+            B(.timer, .char("T")),
         ] + layoutKeys
 
     /// With marked tickets the footer offers the change to them first.
@@ -141,7 +145,7 @@ extension KeyMap {
                 B(.copy, .char("y")), B(.openWeb, .char("o")), B(.change(.status), .char("s")),
                 B(.change(.priority), .char("p")),
                 B(.change(.assignee), .char("A")), B(.attach, .char("a")), B(.save, .char("w")), B(.note, .char("c")),
-                B(.systemNotes, .char("f")), back,
+                B(.systemNotes, .char("f")), B(.timer, .char("T")), back,
             ]
             + upDown + paging + [B(.first, .char("g"), .home)] + layoutKeys,
         footer: [
@@ -280,6 +284,21 @@ extension KeyMap {
             H("Esc", "back", .closeHistory), helpHint, quitHint,
         ])
 
+    static let timerTyping = KeyMap(
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
+        footer: [H("Enter", "next", .accept), H("Esc", "keep timing", .cancel)])
+
+    static let timerConfirm = KeyMap(
+        bindings: choosing + [
+            B(.yes, .char("y"), .char("Y")), B(.editAgain, .char("e"), .char("E")),
+            B(.cancel, .escape, .char("n"), .char("N")),
+        ],
+        footer: [H("y", "send", .yes), H("e", "edit", .editAgain), H("Esc", "keep timing", .cancel)])
+
+    static let timerOffer = KeyMap(
+        bindings: choosing + [B(.timer, .char("T")), B(.cancel, .escape), B(.accept, .enter)],
+        footer: [H("T", "stop", .timer), H("Esc", "drop", .cancel), H("Enter", "keep timing", .accept)])
+
     /// The help overlay, in order. Kept to what fits 80×24 with the gauge's legend: one row a key group.
     public static let helpRows: [HelpRow] = [
         HelpRow(
@@ -297,8 +316,8 @@ extension KeyMap {
             keys: "s/p/A (ticket), b", text: "status / priority / assignee; b: of the marked",
             actions: [.change(.status), .change(.priority), .change(.assignee), .bulk]),
         HelpRow(
-            keys: "a/w/c/f (ticket)", text: "attach / save attachment / add note / system notes",
-            actions: [.attach, .save, .note, .systemNotes]),
+            keys: "a/w/c/f/T (ticket)", text: "attach / save a file / note / system notes / timer",
+            actions: [.attach, .save, .note, .systemNotes, .timer]),
         HelpRow(
             keys: "m, x / * / X", text: "mine (who:me) / all; mark / all shown / unmark",
             actions: [.mine, .mark, .markAll, .clearMarks]),

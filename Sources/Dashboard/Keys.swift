@@ -37,6 +37,7 @@ extension DashboardState {
         case .nextTenant, .pickTenant: return []  // the tenants' own (Reduce.swift)
         case .palette, .nextView, .pickView, .reload, .zoom, .foldGauge: return handleCustomize(action) ?? []
         case .history: return openHistory()
+        case .timer where mode == .list || mode == .filteredList || mode == .detail: return toggleTimer()
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
@@ -62,6 +63,7 @@ extension DashboardState {
         case .noteTyping: return handleNoteTyping(action, key)
         case .noteConfirm: return handleNoteConfirm(action)
         case .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults: return handleBulk(action)
+        case .timerTyping, .timerConfirm, .timerOffer: return handleTimer(action, key)
         case .filterPrompt: return handleFilterInput(action, key)
         case .serverFilterPrompt: return handleServerFilterInput(action, key)
         }

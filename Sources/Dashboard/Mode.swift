@@ -30,13 +30,19 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     case list, filteredList, log, alerts
     /// The quota history view (`H`).
     case history
+    /// The timer's entry: typing its summary, then the question before it is sent; a timer kept
+    /// from before offered back at the start.
+    case timerTyping, timerConfirm, timerOffer
 
     /// Keys here are text being typed: only Ctrl-C and the prompt's own keys do anything else.
     public var isTyping: Bool {
         switch self {
-        case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping, .palette: true
+        case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping, .palette,
+            .timerTyping:
+            true
         case .help, .output, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request,
-            .alert, .list, .filteredList, .log, .alerts, .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults, .history:
+            .alert, .list, .filteredList, .log, .alerts, .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults, .history,
+            .timerConfirm, .timerOffer:
             false
         }
     }
@@ -48,6 +54,8 @@ extension DashboardState {
         if showHelp { return .help }
         if screen.palette != nil { return .palette }
         if screen.output != nil { return .output }
+        if let e = screen.timerEntry { return e.typing ? .timerTyping : .timerConfirm }
+        if screen.timerOffered { return .timerOffer }
         return paneMode
     }
 

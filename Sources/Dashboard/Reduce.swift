@@ -41,6 +41,13 @@ extension DashboardState {
             return routed(commands)
         case .programDone, .mouse, .reloaded, .reloadFailed:
             return routed(reduceCustomize(event) ?? [])
+        case .timerRestored(let t):
+            restoreTimer(t)
+            return []
+        case .timeLogged(let d, let caveat): return timeLogged(d, caveat: caveat)
+        case .timeFailed(let d, let error):
+            timeFailed(d, error: error)
+            return []
         case .tick(let date):
             let second = Int(now.timeIntervalSince1970) != Int(date.timeIntervalSince1970)
             now = date

@@ -74,6 +74,8 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     if let critical = s.alerts?.filter({ $0.severity == .critical }).count, critical > 0 {
         parts.append("\(critical) critical alert\(critical == 1 ? "" : "s")")
     }
+    // The running timer first: it is the last part a narrow screen drops.
+    if let timer = s.timerTitle { parts.insert(timer, at: 0) }
     if !s.marks.isEmpty { parts.append("\(s.marks.count) marked") }
     if let words = s.tierWords { parts.append(words) }
     parts.append(Format.clock(s.now, s.timeZone))
@@ -106,6 +108,23 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
             &c, s, theme, g, label: " Server filter: ", typed: s.serverFilterText,
             right: s.serverFilterError ?? "status: queue: company:  " + map.line(s, dot: g.dot),
             rightRole: s.serverFilterError == nil ? .statusBar : .error)
+        return
+    case .timerOffer:
+        guard let t = s.screen.timer else { break }
+        c.put(
+            0, y, " timer on \(t.number.sanitized) since \(s.hourMinute(t.start)) \(g.dot) " + map.line(s, dot: g.dot),
+            theme[.key], maxWidth: s.width)
+        return
+    case .timerTyping, .timerConfirm:
+        guard let e = s.screen.timerEntry else { break }
+        if e.typing {
+            renderPrompt(
+                &c, s, theme, g, label: s.timerPromptLine(e) + "summary: ", typed: e.draft.summary,
+                right: map.line(s, dot: g.dot))
+        } else {
+            let text = s.timerPromptLine(e) + e.draft.summary.sanitized + " \(g.dot) " + map.line(s, dot: g.dot)
+            c.put(0, y, text, theme[.key], maxWidth: s.width)
+        }
         return
     case .attachPath:
         renderPrompt(

@@ -28,6 +28,11 @@ public struct Screen: Equatable, Sendable {
     public var output: CommandOutput?
     /// The themes the palette offers (the terminal loop's cycle).
     public var themeNames: [String] = []
+    /// The timer running on a ticket (`T`), its entry being confirmed, and whether a timer kept
+    /// from before is being offered back (Timer.swift).
+    public var timer: RunningTimer?
+    public var timerEntry: TimerEntry?
+    public var timerOffered = false
 }
 
 /// The screen's fields read as the state's own (every pane reads `s.width`, `s.now`…).

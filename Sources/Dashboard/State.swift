@@ -83,6 +83,8 @@ public enum DashboardEvent: Sendable, Equatable {
     /// The config file read again (`R`, SIGUSR1), or why it could not be (the old settings stay).
     case reloaded(ReloadSettings)
     case reloadFailed(String)
+    /// The timer (Timer.swift): one kept from before, offered back; an entry the server took, or not.
+    case timerRestored(RunningTimer), timeLogged(TimeEntryDraft, caveat: String?), timeFailed(TimeEntryDraft, String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
     /// The history view's chart (`H`), or why there is none.
@@ -135,6 +137,7 @@ public enum Command: Equatable, Sendable {
     case reload
     /// Starts a custom command's program (an argument vector, no shell).
     case runProgram(ProgramRun)
+    case saveTimer(RunningTimer?), logTime(TimeEntryDraft)  // keep the timer (nil: remove); send an entry once
     case quit
     /// A command for one tenant's poller when several tenants are watched.
     indirect case forTenant(Int, Command)

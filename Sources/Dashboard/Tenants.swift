@@ -61,7 +61,8 @@ extension DashboardState {
     /// Applies one tenant's event to its panes, shown or not, and refreshes its overview line.
     mutating func reduceTenant(_ i: Int, _ event: DashboardEvent) -> [Command] {
         guard tenants.indices.contains(i) else { return [] }
-        if i == activeTenant {
+        // The timer is the screen's, whichever tenant its entry went to (and is told on screen).
+        if i == activeTenant || event.isTimeResult {
             let commands = reduce(event)
             tenants[i].update(from: self)
             return commands.map { .forTenant(i, $0) }

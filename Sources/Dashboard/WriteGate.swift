@@ -12,6 +12,7 @@ extension DashboardState {
         case .change(.assignee): return .assign
         case .attach: return .attachment
         case .note: return .note
+        case .timer: return .time
         case .bulk: return .bulk
         case .audience:
             let now = detail?.noteConfirm?.visibility ?? detail?.attachVisibility
@@ -61,6 +62,7 @@ extension Command {
         case .attach(_, _, let visibility): visibility == .customers ? .publicWrite : .attachment
         case .addNote(_, _, let visibility, _): visibility == .customers ? .publicWrite : .note
         case .bulkChange: .bulk
+        case .logTime: .time
         default: nil
         }
     }

@@ -178,7 +178,18 @@ extension Poller {
                 }
                 post(.historyChart(chart))
             }
-        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram:
+        case .logTime(let draft):
+            // Once: an entry the server may have taken is never sent again.
+            trackWrite {
+                do {
+                    let caveat = try await api.logTime(draft)
+                    post(.timeLogged(draft, caveat: caveat))
+                } catch is CancellationError {
+                } catch {
+                    post(.timeFailed(draft, String(describing: error)))
+                }
+            }
+        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram, .saveTimer:
             break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)

@@ -68,6 +68,21 @@ extension AutotaskAPI {
             id = try NameMatch.find(
                 wanted, in: list.map { ($0.id, $0.label) }, what: "active resource", whereKnown: "on this tenant")
         }
+        guard let role = try await defaultRole(of: id) else {
+            let name = list.first { $0.id == id }?.label ?? "#\(id)"
+            throw APIError(
+                kind: .refused, status: nil,
+                detail:
+                    "\(name) has no default service-desk role in Autotask, so the ticket cannot be assigned to them from here (nothing was sent)"
+            )
+        }
+        try await update(
+            ticketID: ticketID,
+            fields: ["assignedResourceID": .int(Int(id)), "assignedResourceRoleID": .int(Int(role))])
+    }
+
+    /// The resource's default service-desk role (active and default), nil when it has none.
+    func defaultRole(of id: Int64) async throws -> Int64? {
         let body = try JSONSerialization.data(
             withJSONObject: [
                 "IncludeFields": ["id", "roleID", "isDefault", "isActive", "resourceID"],
@@ -85,21 +100,9 @@ extension AutotaskAPI {
                 kind: .decoding, status: r.status, detail: "ResourceServiceDeskRoles/query answer without items")
         }
         let isTrue: (Any?) -> Bool = { ($0 as? Bool) ?? (($0 as? NSNumber)?.intValue == 1) }
-        guard
-            let role = items.first(where: {
-                isTrue($0["isDefault"]) && ($0["isActive"] == nil || isTrue($0["isActive"]))
-            })
-            .flatMap({ ($0["roleID"] as? NSNumber)?.int64Value })
-        else {
-            let name = list.first { $0.id == id }?.label ?? "#\(id)"
-            throw APIError(
-                kind: .refused, status: nil,
-                detail:
-                    "\(name) has no default service-desk role in Autotask, so the ticket cannot be assigned to them from here (nothing was sent)"
-            )
-        }
-        try await update(
-            ticketID: ticketID,
-            fields: ["assignedResourceID": .int(Int(id)), "assignedResourceRoleID": .int(Int(role))])
+        return items.first(where: {
+            isTrue($0["isDefault"]) && ($0["isActive"] == nil || isTrue($0["isActive"]))
+        })
+        .flatMap({ ($0["roleID"] as? NSNumber)?.int64Value })
     }
 }

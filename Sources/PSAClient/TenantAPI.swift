@@ -61,6 +61,11 @@ public protocol TenantAPI: Sendable {
     /// stopping once `limit` are in. Called by `allTickets` as bulk work; a vendor that can share
     /// the walk among its thread slots does so (`options.threads`), others walk page by page.
     func walkAll(limit: Int?, filter: ServerFilter, options: WalkOptions) async throws -> [Ticket]
+    /// Logs time on a ticket (Autotask: `POST /TimeEntries`), sent once and read back; what the
+    /// read-back found amiss (nil: the server holds the entry as sent). Vendors without time
+    /// writes here refuse without sending anything (`Vendor.timeRefusal`).
+    @discardableResult
+    func logTime(_ entry: TimeEntryDraft) async throws -> String?
 }
 
 /// How a bulk walk may run.
@@ -118,6 +123,13 @@ public enum WebLinks {
 
 extension TenantAPI {
     public func probe() async throws { _ = try await page(after: nil) }
+
+    @discardableResult
+    public func logTime(_ entry: TimeEntryDraft) async throws -> String? {
+        throw APIError(
+            kind: .refused, status: nil,
+            detail: (vendor.timeRefusal ?? "time entries are not supported for \(vendor.label) yet") + ": nothing sent")
+    }
 
     public func actingAgent() async throws -> String? { nil }
 

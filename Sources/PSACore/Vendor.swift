@@ -148,6 +148,15 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Time can be logged on a ticket from psatop; nil where it can, else why not.
+    public var timeRefusal: String? {
+        switch self {
+        case .autotask: nil
+        case .atera: "Atera's API has no time writes: log the time in the Atera web app"
+        case .halo: "time entries are not supported for HaloPSA yet: log the time in the Halo web app"
+        }
+    }
+
     /// Files can be attached to a ticket through the API; nil where they can, else why not.
     public var attachRefusal: String? {
         switch self {

@@ -103,6 +103,8 @@ struct AutotaskTwin: Sendable {
             return .simJSON(200, .object([("fields", .array(udf))]))
         case ("PATCH", 1) where entity == "tickets", ("PUT", 1) where entity == "tickets":
             return writeAnswer(await state.updateAutotask(body: req.body, replace: m == "PUT"), req, entity: "Ticket")
+        case ("POST", 1) where entity == "timeentries":
+            return writeAnswer(await state.createTimeEntry(body: req.body), req, entity: "TimeEntry")
         case ("POST", 1) where entity == "tickets":
             return writeAnswer(await state.createAutotask(body: req.body), req, entity: "Ticket")
         case ("GET", 2) where entity == "tickets":

@@ -47,9 +47,9 @@ extension SimState {
         let resourceIDs = data.resources.keys.sorted()
         let tickets =
             ticketIDs.map { ids in data.autotaskTickets.filter { ids.contains($0.id) } } ?? data.autotaskTickets
-        return tickets.filter(\.seeded).flatMap { SimData.timeEntries(for: $0, resourceIDs: resourceIDs) }.sorted {
-            $0.id < $1.id
-        }
+        var out = tickets.filter(\.seeded).flatMap { SimData.timeEntries(for: $0, resourceIDs: resourceIDs) }
+        for (t, added) in addedTimeEntries where ticketIDs?.contains(t) ?? true { out += added }
+        return out.sorted { $0.id < $1.id }
     }
 
     func slaResults(ticketIDs: Set<Int64>?) -> [SimAutotaskValues] {

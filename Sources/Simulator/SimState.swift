@@ -68,6 +68,8 @@ actor SimState {
         var workflowReverts = 0
         /// Requests per integration per simulated minute since the start (`SimOthers.swift`).
         var integrations: [String: [String: Int]] = [:]
+        /// Autotask time entries created through the API.
+        var timeEntriesAdded = 0
     }
 
     /// Who sent the Autotask requests, per minute: the other integrations and psatop.
@@ -90,6 +92,8 @@ actor SimState {
     // Writes: notes and tickets created through the API, Atera comments added.
     var addedNotes: [Int64: [SimAutotaskNote]] = [:]
     var nextNoteID: Int64 = 95_000_001
+    var addedTimeEntries: [Int64: [SimAutotaskValues]] = [:]
+    var nextTimeEntryID: Int64 = 96_000_001
     var nextTicketNumber = 1
     var ateraAddedComments: [Int64: [SimAteraComment]] = [:]
     var nextAteraTicket: Int64 = 0

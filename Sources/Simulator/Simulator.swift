@@ -139,6 +139,8 @@ public final class Simulator: Sendable {
         await state.snapshotAutotask().first { $0.noteFlood > 0 }?.id
     }
     public func autotaskTickets() async -> [SimAutotaskTicket] { await state.snapshotAutotask() }
+    /// The Autotask time entries created through the API (for tests).
+    public func autotaskAddedTimeEntries() async -> [SimTimeEntry] { await state.addedTimeEntryList() }
     /// The Atera tenant's tickets, as the twin holds them (for tests and examples).
     public func ateraTickets() async -> [SimAteraTicket] { await state.snapshotAtera() }
 

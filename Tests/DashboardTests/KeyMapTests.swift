@@ -100,6 +100,17 @@ struct KeyMapTests {
         out[.bulkConfirm] = s
         _ = s.reduce(.key(.char("y")))
         out[.bulkResults] = s
+        // The timer: stopped (the summary typed, then the question), and one kept from before.
+        s = list
+        _ = s.reduce(.key(.char("T")))
+        _ = s.reduce(.key(.char("T")))
+        for c in "checked the cable" { _ = s.reduce(.key(.char(c))) }
+        out[.timerTyping] = s
+        _ = s.reduce(.key(.enter))
+        out[.timerConfirm] = s
+        s = list
+        _ = s.reduce(.timerRestored(RunningTimer(ticketID: 7_002, number: "T20261102.0002", start: fixedNow)))
+        out[.timerOffer] = s
         return out
     }
 
