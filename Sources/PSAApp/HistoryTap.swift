@@ -28,6 +28,9 @@ public actor HistoryTap {
     /// The other processes' requests by kind, looked up at most every 10 s.
     var hostCache: (at: Double, minutes: Int, value: [String: Int])?
     var spikeCache: (at: Double, text: String?)?
+    /// Whether other processes can talk to the same tenant: not a demo's, whose simulator is its
+    /// own (two demos share the key, for the history's sake, but never a tenant).
+    let sharesTenant: Bool
 
     public init(recorder: HistoryRecorder, connection: Connection, clock: PSAClock, environment env: [String: String]) {
         self.recorder = recorder
@@ -35,6 +38,7 @@ public actor HistoryTap {
         self.key = Self.key(connection.settings, vendor: connection.api.vendor, environment: env)
         self.name = Self.name(connection.settings)
         self.scale = connection.simulator == nil ? 1 : max(1, connection.timeScale)
+        self.sharesTenant = connection.simulator == nil
         self.epoch = clock.epoch
         self.base = clock.epoch
         self.lastSeen = clock.wall()
@@ -43,6 +47,7 @@ public actor HistoryTap {
 
     /// What the other psatop processes on this host sent the tenant in the last `minutes`, by command.
     public func hostOurs(minutes: Int) async -> [String: Int] {
+        guard sharesTenant else { return [:] }
         let now = clock.now().seconds
         if let c = hostCache, c.minutes == minutes, now - c.at < 10 / scale { return c.value }
         let found = await recorder.othersOurs(key, minutes: minutes, now: tenantTime(clock.wall()))

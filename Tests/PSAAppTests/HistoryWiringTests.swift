@@ -4,6 +4,7 @@ import History
 import PSAApp
 import PSAClient
 import PSACore
+import Simulator
 import Testing
 
 @Suite("Quota history wired into the commands", .timeLimit(.minutes(5)))
@@ -31,8 +32,22 @@ struct HistoryWiringTests {
     @Test("one count of ours per host: a dashboard sees what a tickets run on the same tenant sent, by command")
     func oursPerHost() async throws {
         let config = Self.config()
-        let board = try await Self.demo()
-        let cron = try await Self.demo()
+        // Two processes' connections to one tenant (a simulator both reach over HTTP, as a real
+        // tenant): not two demos, whose simulators are each their own.
+        var c = SimulatorConfig()
+        c.tickets = 20
+        c.addLatency = false
+        let sim = try await Simulator.start(c)
+        defer { Task { await sim.stop() } }
+        var settings = ConnectionSettings()
+        settings.name = "acme"
+        settings.vendor = .autotask
+        settings.baseURL = sim.autotaskBaseURL
+        settings.credentials = .autotask(
+            AutotaskCredentials(
+                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode))
+        let board = try await Connection.open(settings)
+        let cron = try await Connection.open(settings)
         let dashboard = try #require(
             await HistorySession.start(config, kind: .dashboard, connections: [board]) { _ in })
         let tickets = try #require(await HistorySession.start(config, kind: .tickets, connections: [cron]) { _ in })
@@ -57,6 +72,24 @@ struct HistoryWiringTests {
         var byKind: [ProcessKind: Int] = [:]
         for r in rows { for (k, n) in r.byKind { byKind[k, default: 0] += n } }
         #expect(byKind[.tickets] == cronSent && byKind[.dashboard] == boardSent, "\(byKind)")
+    }
+
+    @Test("two demos share the history's key but not a tenant: neither counts the other's requests as ours")
+    func demosDoNotShare() async throws {
+        let config = Self.config()
+        let one = try await Self.demo()
+        let two = try await Self.demo()
+        let a = try #require(await HistorySession.start(config, kind: .dashboard, connections: [one]) { _ in })
+        let b = try #require(await HistorySession.start(config, kind: .tickets, connections: [two]) { _ in })
+        #expect(a.taps[0].key == b.taps[0].key)
+        for _ in 0..<3 { _ = try await two.api.quota() }
+        #expect(await two.api.client.stats.sent >= 3)
+        await b.finish()
+        await a.recorder.flush()
+        #expect(await a.taps[0].hostOurs(minutes: 60).isEmpty)
+        await a.finish()
+        await one.close()
+        await two.close()
     }
 
     @Test("serve-metrics: ours on the host by command and the others' estimate as counters")
