@@ -100,13 +100,7 @@ struct FleetMonitoringTests {
         c.autotaskThreshold = 10_000
         c.background = .steady(perHour: 6_000)
         let sim = try await Simulator.start(c)
-        var a = ConnectionSettings()
-        a.name = "acme"
-        a.vendor = .autotask
-        a.baseURL = sim.autotaskBaseURL
-        a.credentials = .autotask(
-            AutotaskCredentials(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode))
+        let a = ConnectionSettings.autotask("acme", at: sim)
         var f = ConnectionSettings()
         f.name = "fabrikam"
         f.vendor = .atera
@@ -264,13 +258,7 @@ struct FleetMonitoringTests {
         c.tickets = 5
         c.addLatency = false
         let sim = try await Simulator.start(c)
-        var a = ConnectionSettings()
-        a.name = "acme"
-        a.vendor = .autotask
-        a.baseURL = sim.autotaskBaseURL
-        a.credentials = .autotask(
-            AutotaskCredentials(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode))
+        let a = ConnectionSettings.autotask("acme", at: sim)
         let conn = try await Connection.open(a, environment: [:])
         do {
             _ = try await MetricsServer.start([conn], host: "127.0.0.1", port: first.port)

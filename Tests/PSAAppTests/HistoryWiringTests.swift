@@ -39,13 +39,7 @@ struct HistoryWiringTests {
         c.addLatency = false
         let sim = try await Simulator.start(c)
         defer { Task { await sim.stop() } }
-        var settings = ConnectionSettings()
-        settings.name = "acme"
-        settings.vendor = .autotask
-        settings.baseURL = sim.autotaskBaseURL
-        settings.credentials = .autotask(
-            AutotaskCredentials(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode))
+        let settings = ConnectionSettings.autotask("acme", at: sim)
         let board = try await Connection.open(settings)
         let cron = try await Connection.open(settings)
         let dashboard = try #require(
