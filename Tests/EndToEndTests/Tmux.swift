@@ -82,14 +82,26 @@ final class Tmux {
         var description: String { "never saw \(what) on the screen; last screen:\n\(screen)" }
     }
 
-    /// Waits (up to `seconds`) until the screen satisfies `check`; returns that screen.
+    /// Waits (up to `seconds`) until the screen satisfies `check`, then until it settles: the
+    /// same screen twice in a row (at most 2 s more), so a frame caught half drawn — the text
+    /// looked for already there, the rest of the frame not yet — is not what the test reads.
+    /// Returns that screen (or the last one that satisfied `check`, if the text went away).
     @discardableResult
     func waitFor(_ what: String, seconds: Double = 30, _ check: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
             last = try screen()
-            if check(last) { return last }
+            if check(last) {
+                let settle = Date().addingTimeInterval(2)
+                while Date() < settle {
+                    try await Task.sleep(for: .milliseconds(50))
+                    let next = try screen()
+                    if next == last || !check(next) { return last }
+                    last = next
+                }
+                return last
+            }
             // Awaited, not usleep: a blocked thread is one of the test runner's two taken from every other test.
             try await Task.sleep(for: .milliseconds(100))
         }
