@@ -15,6 +15,8 @@ extension RateAwareClient {
                 let now = clock.now()
                 if now < until {
                     waitedFor = pauseReason
+                    sleepingInPause += 1
+                    defer { sleepingInPause -= 1 }
                     try await clock.sleep(until: until)
                     continue
                 }

@@ -74,7 +74,11 @@ struct RateAwareClientTests {
         let first = Task { try await client.send(get()) }
         try await eventually { await transport.sent.count == 1 }
         await test.advance(by: .milliseconds(10))
+        let asleep = await client.sleepingInPause
         let second = Task { try await client.send(get("Tickets/2")) }  // arrives during the pause
+        // The clock must not move until it is at the gate: on a busy machine a late start would
+        // otherwise reach the client after the pause and rightly go out unpaused.
+        try await eventually { await client.sleepingInPause == asleep + 1 }
         try await drive(test) { await transport.sent.count == 3 }
         #expect(try await first.value.status == 200)
         #expect(try await second.value.status == 200)

@@ -54,10 +54,13 @@ let epoch = Date(timeIntervalSince1970: 1_700_000_000)
 struct TimedOut: Error {}
 
 /// Yields until a condition holds (real time is not involved: at most 10,000 yields).
+/// Waits (in real time, the test clock untouched) until `condition` holds: yields first, then
+/// polls every millisecond, for up to about 20 s — a loaded machine can take longer than ten
+/// thousand yields to start a task.
 func eventually(_ condition: @Sendable () async -> Bool) async throws {
-    for _ in 0..<10_000 {
+    for i in 0..<30_000 {
         if await condition() { return }
-        await Task.yield()
+        if i < 10_000 { await Task.yield() } else { try await Task.sleep(for: .milliseconds(1)) }
     }
     throw TimedOut()
 }
