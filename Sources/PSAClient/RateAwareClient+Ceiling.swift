@@ -49,12 +49,12 @@ extension RateAwareClient {
                 readJustNow = false
                 if ceilingStatus?.state != .holding { setCeiling(status(.spreading)) }
                 waited = true
-                try await clock.sleep(until: .seconds(double: now + seconds))
+                try await nap(until: .seconds(double: now + seconds))
             case .hold(let seconds):
                 readJustNow = false
                 setCeiling(status(.holding))
                 waited = true
-                try await clock.sleep(until: .seconds(double: now + seconds))
+                try await nap(until: .seconds(double: now + seconds))
             }
         }
     }
@@ -103,7 +103,7 @@ extension RateAwareClient {
                 .attachmentWait(
                     used: attachments.used(at: now), limit: attachments.windowBytes,
                     until: wallTime(.seconds(double: now + wait))))
-            try await clock.sleep(until: .seconds(double: now + wait))
+            try await nap(until: .seconds(double: now + wait))
         }
     }
 }

@@ -15,9 +15,7 @@ extension RateAwareClient {
                 let now = clock.now()
                 if now < until {
                     waitedFor = pauseReason
-                    sleepingInPause += 1
-                    defer { sleepingInPause -= 1 }
-                    try await clock.sleep(until: until)
+                    try await nap(until: until)
                     continue
                 }
                 if !suspended {

@@ -21,9 +21,9 @@ public actor RateAwareClient {
     var probing = false
     var probeFailures = 0
     var probeWaiters: [(id: UUID, continuation: CheckedContinuation<Void, Never>)] = []
-    /// Callers asleep until a pause ends (for tests: a caller that has not reached the gate yet
-    /// would go out unpaused once the clock has moved past the pause).
-    public internal(set) var sleepingInPause = 0
+    /// Callers asleep in a gate or a backoff (for tests: a test clock moved before a caller has
+    /// reached its gate lets the caller arrive late and go out unpaused).
+    public internal(set) var callersAsleep = 0
 
     // Thread slots. A waiter is resumed with true when handed a slot, false when cancelled.
     var inFlight: [String: Int] = [:]
@@ -295,7 +295,7 @@ public actor RateAwareClient {
                     throw APIError(kind: .transport, status: nil, detail: message)
                 }
                 let d = policy.backoff.delay(attempt: attempt, using: &rng)
-                try await clock.sleep(d)
+                try await nap(d)
                 carriedWait = d.seconds
                 carriedReason = .backoff
             case .success(let result):
@@ -330,7 +330,7 @@ public actor RateAwareClient {
                 case .afterBackoff:
                     guard budget.tryRetry() else { throw safe }
                     let d = policy.backoff.delay(attempt: attempt, using: &rng)
-                    try await clock.sleep(d)
+                    try await nap(d)
                     carriedWait = d.seconds
                     carriedReason = .backoff
                 }
@@ -353,4 +353,20 @@ public final class QuotaSource: Sendable {
     }
 
     var read: (@Sendable () async throws -> Void)? { reader.withLock { $0 } }
+}
+
+extension RateAwareClient {
+    /// Sleeps on the client's clock for `d`, counted in `callersAsleep`.
+    func nap(_ d: Duration) async throws {
+        callersAsleep += 1
+        defer { callersAsleep -= 1 }
+        try await clock.sleep(d)
+    }
+
+    /// Sleeps on the client's clock until `deadline`, counted in `callersAsleep`.
+    func nap(until deadline: Duration) async throws {
+        callersAsleep += 1
+        defer { callersAsleep -= 1 }
+        try await clock.sleep(until: deadline)
+    }
 }

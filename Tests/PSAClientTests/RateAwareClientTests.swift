@@ -74,11 +74,11 @@ struct RateAwareClientTests {
         let first = Task { try await client.send(get()) }
         try await eventually { await transport.sent.count == 1 }
         await test.advance(by: .milliseconds(10))
-        let asleep = await client.sleepingInPause
+        let asleep = await client.callersAsleep
         let second = Task { try await client.send(get("Tickets/2")) }  // arrives during the pause
         // The clock must not move until it is at the gate: on a busy machine a late start would
         // otherwise reach the client after the pause and rightly go out unpaused.
-        try await eventually { await client.sleepingInPause == asleep + 1 }
+        try await eventually { await client.callersAsleep == asleep + 1 }
         try await drive(test) { await transport.sent.count == 3 }
         #expect(try await first.value.status == 200)
         #expect(try await second.value.status == 200)
@@ -110,6 +110,12 @@ struct RateAwareClientTests {
         let h = Harness(seed: 4) { i, _, _ in (i == 0 ? Self.throttled(nil) : ok, hold: .zero) }
         let (test, transport, client) = (h.test, h.transport, h.client)
         let t = Task { try await client.send(get()) }
+        // The first send at 0 and its retry asleep before the clock moves (a late start would
+        // shift both).
+        try await eventually {
+            let asleep = await client.callersAsleep
+            return await transport.sent.count == 1 && asleep == 1
+        }
         try await drive(test) { await transport.sent.count == 2 }
         #expect(try await t.value.status == 200)
         let times = await transport.sendTimes
@@ -200,6 +206,7 @@ struct RateAwareClientTests {
         }
         _ = try await h.client.send(get())
         let next = Task { try await h.client.send(get("Tickets/2")) }
+        try await eventually { await h.client.callersAsleep == 1 }
         try await h.drive(untilSent: 2)
         #expect(try await next.value.status == 200)
         let at = await h.transport.sendTimes[1]

@@ -76,8 +76,10 @@ struct WindowGateTests {
         let position = try #require(sent.firstIndex { $0.url.hasSuffix("person/1") })
         let bulkAhead = sent[..<position].filter { $0.url.contains("bulk/") && $0.at >= arrived }
         #expect(bulkAhead.count <= 2, "behind \(bulkAhead.count) bulk requests")
-        // It went when the window freed (10 s after the first answer), not after the bulk backlog.
-        #expect(sent[position].at <= 10.3 + 0.01)
+        // It went when the window freed (10 s after the first answer, 10.3 s), not after the bulk
+        // backlog (three more windows: 20 s or later). Within a second: on a loaded machine the
+        // window's timer task can run a clock step or two after it fired.
+        #expect(sent[position].at >= 10.3 && sent[position].at <= 11.3)
         _ = try await drive(h.test, untilDone: person)
         bulk.cancel()
         _ = await bulk.result
@@ -100,7 +102,9 @@ struct WindowGateTests {
         let sent2 = await o.transport.sent
         let position2 = try #require(sent2.firstIndex { $0.url.hasSuffix("person/2") })
         #expect(sent2[..<position2].filter { $0.url.contains("bulk/") && $0.at >= arrived2 }.count <= 2)
-        #expect(sent2[position2].at - arrived2 <= 0.7 + 0.05)
+        // Within one hold (0.7 s) and a few clock steps of slack for a loaded machine; behind the
+        // backlog it would wait for the next window (tens of seconds).
+        #expect(sent2[position2].at - arrived2 <= 0.7 + 0.5)
         stream.cancel()
         _ = await stream.result
     }
