@@ -135,6 +135,8 @@ public enum TextWidth {
     }
 
     private static let wrapCache = WrapCache()
+    /// How many wraps the cache answered (for tests: a redrawn frame must not wrap again).
+    @_spi(Testing) public static var wrapCacheHits: Int { wrapCache.hits }
 }
 
 /// A wrap cache's key: hashed on the width, the length and the text's ends only, so a frame that
@@ -165,11 +167,20 @@ private final class WrapCache: @unchecked Sendable {
     private var order: [Key] = []
     private let lock = NSLock()
     private let capacity = 64
+    private var hitCount = 0
+
+    var hits: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return hitCount
+    }
 
     func get(_ text: String, _ width: Int) -> [String]? {
         lock.lock()
         defer { lock.unlock() }
-        return entries[Key(text: text, width: width)]
+        let hit = entries[Key(text: text, width: width)]
+        if hit != nil { hitCount += 1 }
+        return hit
     }
 
     func put(_ text: String, _ width: Int, _ lines: [String]) {

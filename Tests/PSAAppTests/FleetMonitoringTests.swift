@@ -168,7 +168,9 @@ struct FleetMonitoringTests {
         choice.all = true
         let fleet = try await Connection.openFleet(try choice.resolve(environment: env), environment: env)
         let server = try await MetricsServer.start(fleet: fleet, host: "127.0.0.1", port: 0)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // The process-wide client: never shut down, so a scrape that throws cannot leave a client
+        // to trap in its deinit (a dropped client crashed a whole test run on a loaded machine).
+        let http = HTTPClient.shared
         var body = ""
         for _ in 0..<200 {
             body = try await Self.scrape(http, server.port)
@@ -180,7 +182,6 @@ struct FleetMonitoringTests {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        try await http.shutdown()
         await server.stop()
         #expect(Self.value(body, #"psatop_up{tenant="demo",vendor="autotask"}"#) == 1, "\(body)")
         #expect(Self.value(body, #"psatop_up{tenant="broken",vendor="atera"}"#) == 0, "\(body)")
@@ -208,7 +209,9 @@ struct FleetMonitoringTests {
         f.credentials = .atera(key: c.ateraKey)
         let fleet = try await Connection.openFleet([f], environment: [:], clock: clock)
         let server = try await MetricsServer.start(fleet: fleet, host: "127.0.0.1", port: 0, clock: clock)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // The process-wide client: never shut down, so a scrape that throws cannot leave a client
+        // to trap in its deinit (a dropped client crashed a whole test run on a loaded machine).
+        let http = HTTPClient.shared
         let up = #"psatop_up{tenant="fabrikam",vendor="atera"}"#
         let failures = #"psatop_request_failures_total{tenant="fabrikam",vendor="atera"}"#
         /// Waits (a bound for a hang, not a timing check) until the pollers have run what came due.
@@ -247,7 +250,6 @@ struct FleetMonitoringTests {
         body = try await scrapeUntil { Self.value($0, up) == 0 && (Self.value($0, failures) ?? 0) >= 1 }
         #expect(Self.value(body, up) == 0, "\(body)")
         #expect((Self.value(body, failures) ?? 0) >= 1, "\(body)")
-        try await http.shutdown()
         await server.stop()
     }
 

@@ -130,7 +130,9 @@ struct HeadlessTests {
         choice.all = true
         let conns = try await Connection.openAll(try choice.resolve(environment: [:]))
         let server = try await MetricsServer.start(conns, host: "127.0.0.1", port: 0)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // The process-wide client: never shut down, so a scrape that throws cannot leave a client
+        // to trap in its deinit (a dropped client crashed a whole test run on a loaded machine).
+        let http = HTTPClient.shared
         var body = ""
         for _ in 0..<100 {
             let r = try await http.execute(
@@ -145,7 +147,6 @@ struct HeadlessTests {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        try await http.shutdown()
         await server.stop()
         #expect(body.contains("psatop_quota_limit{tenant=\"contoso\",vendor=\"autotask\"} 20000.0"))
         #expect(body.contains("psatop_latency_tier_seconds{tenant=\"contoso\",vendor=\"autotask\"} 1.0"))
