@@ -9,7 +9,7 @@ extension Raw {
             HTTPRequestSpec(
                 method: method, url: sim.ateraBaseURL + "/" + path,
                 headers: [("X-API-KEY", sim.config.ateraKey), ("Content-Type", "application/json")],
-                body: body.map { Data($0.utf8) }), timeout: .seconds(10))
+                body: body.map { Data($0.utf8) }), timeout: .seconds(30))
     }
 }
 

@@ -24,7 +24,7 @@ struct AteraWindowTests {
                 try await transport.send(
                     HTTPRequestSpec(
                         method: "GET", url: sim.ateraBaseURL + "/tickets?itemsInPage=1",
-                        headers: [("X-API-KEY", sim.config.ateraKey)]), timeout: .seconds(10)
+                        headers: [("X-API-KEY", sim.config.ateraKey)]), timeout: .seconds(30)
                 ).status
             }
             for _ in 0..<limit { #expect(try await get() == 200) }

@@ -9,7 +9,7 @@ extension Raw {
         try await transport.send(
             HTTPRequestSpec(
                 method: method, url: "http://127.0.0.1:\(sim.port)" + path, headers: autotaskHeaders,
-                body: body.map { Data($0.utf8) }), timeout: .seconds(10))
+                body: body.map { Data($0.utf8) }), timeout: .seconds(30))
     }
 }
 

@@ -34,7 +34,7 @@ struct FaultTests {
                 == 200)
         let stats = json(
             try await raw.transport.send(
-                HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
+                HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(30)))
         #expect((stats["faultsInjected"] as? [String: Int])?.values.reduce(0, +) == 2)
         await raw.sim.stop()
     }
@@ -59,7 +59,7 @@ struct FaultTests {
         // The server itself is fine afterwards: the control endpoint answers.
         let stats = json(
             try await raw.transport.send(
-                HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(5)))
+                HTTPRequestSpec(method: "GET", url: raw.sim.controlURL + "/stats"), timeout: .seconds(30)))
         #expect((stats["faultsInjected"] as? [String: Int])?[String(spec.dropLast(2))] == 2)
         await raw.sim.stop()
     }

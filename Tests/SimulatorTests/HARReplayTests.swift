@@ -112,7 +112,7 @@ struct HARReplayTests {
         let miss = try await raw.autotask("GET", "Tickets/1")
         #expect(miss.status == 404)
         let res = try await raw.transport.send(
-            HTTPRequestSpec(method: "GET", url: sim.controlURL + "/stats"), timeout: .seconds(5))
+            HTTPRequestSpec(method: "GET", url: sim.controlURL + "/stats"), timeout: .seconds(30))
         let obj = try #require(try JSONSerialization.jsonObject(with: res.body) as? [String: Any])
         let replay = try #require(obj["replay"] as? [String: Any])
         #expect(replay["matched"] as? Int == 1 && replay["unmatched"] as? Int == 1)

@@ -24,7 +24,7 @@ struct HostileServerTests {
     static func seen(by sim: Simulator) async throws -> Int {
         let stats = json(
             try await AHCTransport().send(
-                HTTPRequestSpec(method: "GET", url: sim.controlURL + "/stats"), timeout: .seconds(5)))
+                HTTPRequestSpec(method: "GET", url: sim.controlURL + "/stats"), timeout: .seconds(30)))
         // Both keys must be there: a renamed counter read as 0 would pass "nothing reached it".
         let requests = try #require(stats["requests"] as? [String: [String: Int]], "stats: \(stats)")
         let unauthorized = try #require(stats["unauthorized"] as? Int, "stats: \(stats)")
