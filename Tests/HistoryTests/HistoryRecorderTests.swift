@@ -14,7 +14,7 @@ final class Said: Sendable {
     func say(_ s: String) { lines.withLock { $0.append(s) } }
 }
 
-@Suite("History recorder: batched, off the caller's path, faults said once", .timeLimit(.minutes(2)))
+@Suite("History recorder: batched, off the caller's path, faults said once", .timeLimit(.minutes(5)))
 struct HistoryRecorderTests {
     func recorder(_ path: String, clock: TestClock<Duration>, said: Said, options: HistoryStore.Options = .init())
         -> HistoryRecorder

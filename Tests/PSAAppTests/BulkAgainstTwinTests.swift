@@ -38,9 +38,13 @@ struct BulkAgainstTwinTests {
             }
         }
 
-        /// Events until `done` holds (real time, at most 10 s), each one's commands carried out.
-        mutating func until(_ done: (DashboardState) -> Bool) async throws {
-            for _ in 0..<500 where !done(state) {
+        /// Events until `done` holds, each one's commands carried out. Real time, at most 2 minutes:
+        /// a bound for a hang, not a timing check (10 s ran out on a loaded machine).
+        mutating func until(
+            _ done: (DashboardState) -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws {
+            defer { if !done(state) { Issue.record("not reached in 2 minutes", sourceLocation: sourceLocation) } }
+            for _ in 0..<6_000 where !done(state) {
                 for e in mailbox.drain() {
                     for c in state.reduce(e) {
                         sent.append(c)

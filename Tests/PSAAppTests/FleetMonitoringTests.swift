@@ -57,7 +57,7 @@ struct FleetMonitoringTests {
         #expect(list.map(\.name) == ["demo", "broken", "fabrikam"])
         #expect(list.map { $0.broken != nil } == [false, true, false])
         let fleet = try await Connection.openFleet(list, environment: env)
-        let results = await StatusReport.check(fleet: fleet, timeout: .seconds(20))
+        let results = await StatusReport.check(fleet: fleet, timeout: .seconds(60))
         for c in fleet.compactMap(\.connection).reversed() { await c.close() }
         #expect(results.map(\.tenant) == ["demo", "broken", "fabrikam"])
         // (The demo tenant's load follows a wave: whatever its state, it is a reading.)
@@ -111,7 +111,7 @@ struct FleetMonitoringTests {
         gone.vendor = .halo
         gone.broken = "profile 'lab': client_secret: environment variable LAB_SECRET is not set"
         let fleet = try await Connection.openFleet([a, f, gone], environment: [:])
-        let results = await StatusReport.check(fleet: fleet, timeout: .seconds(20))
+        let results = await StatusReport.check(fleet: fleet, timeout: .seconds(60))
         for x in fleet.compactMap(\.connection).reversed() { await x.close() }
         await sim.stop()
         #expect(results.map(\.state) == [.warning, .ok, .unknown], "\(results)")

@@ -60,7 +60,7 @@ struct HaloConfigTests {
         settings.demo = true
         settings.vendor = .halo
         let c = try await Connection.open(settings)
-        let status = await StatusReport.check(c, name: "halo", timeout: .seconds(20))
+        let status = await StatusReport.check(c, name: "halo", timeout: .seconds(60))
         await c.close()
         #expect(status.actingAs == "Dana Whitfield")
         let json = try JSONSerialization.jsonObject(with: StatusReport.json([status])) as? [[String: Any]]

@@ -5,7 +5,7 @@ import Testing
 
 /// Output that others open — a spreadsheet, a JSON viewer, a terminal — cannot be turned against
 /// them by text from the server.
-@Suite("Output others open", .timeLimit(.minutes(1)))
+@Suite("Output others open", .timeLimit(.minutes(5)))
 struct OutputNeutralTests {
     static func row(_ title: String) -> String {
         let t = Ticket(id: 1, number: "T1", title: title, status: "New", priority: "Low")

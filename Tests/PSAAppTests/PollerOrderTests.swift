@@ -8,7 +8,7 @@ import Testing
 
 /// Commands reach the server in the order they were made: two edits one after the other (each
 /// read back before the next goes), and nothing after the poller was stopped.
-@Suite("Writes in order", .timeLimit(.minutes(1)))
+@Suite("Writes in order", .timeLimit(.minutes(5)))
 struct PollerOrderTests {
     /// An Autotask server in a transport: picklists, PATCH, the read-back. The first PATCH is held
     /// until a second request for the same ticket list arrives or half a second passes, so a

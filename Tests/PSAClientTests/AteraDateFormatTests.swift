@@ -5,7 +5,7 @@ import Testing
 
 /// The date Atera's `/tickets/lastmodified` is asked with, pinned to what apis.md documents
 /// (zone-less, UTC, to the second): a change of the client's date code cannot slip through.
-@Suite("Atera lastmodified: the date the client sends", .timeLimit(.minutes(2)))
+@Suite("Atera lastmodified: the date the client sends", .timeLimit(.minutes(5)))
 struct AteraDateFormatTests {
     @Test(
         "date=yyyy-MM-ddTHH:mm:ss in UTC, no zone, no fraction, percent-encoded as a query value; includeComments=true")

@@ -6,7 +6,7 @@ import Testing
 /// Secrets with URL, form and JSON metacharacters, one per credential of every vendor: the
 /// client's redaction (the request log, the request view's exchange, errors, and through
 /// `redact` the HAR recorder) removes them in every form they travel in.
-@Suite("Hostile secrets through the client's redaction", .timeLimit(.minutes(2)))
+@Suite("Hostile secrets through the client's redaction", .timeLimit(.minutes(5)))
 struct HostileSecretTests {
     /// Each starts with a marker no other text holds, so any form of it, whole or in part, is found.
     static let secrets = [

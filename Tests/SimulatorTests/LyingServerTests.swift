@@ -6,7 +6,7 @@ import Testing
 
 /// Every walk ends, and every size a server chooses is bounded — against small local servers
 /// that lie on purpose (not the twin, which keeps to the contracts).
-@Suite("Lying servers: endless pages, ignored filters, oversize answers, frozen headers", .timeLimit(.minutes(2)))
+@Suite("Lying servers: endless pages, ignored filters, oversize answers, frozen headers", .timeLimit(.minutes(5)))
 struct LyingServerTests {
     static func ateraTickets(_ ids: some Sequence<Int64>) -> String {
         ids.map { #"{"TicketID":\#($0),"TicketTitle":"t\#($0)","TicketStatus":"Open"}"# }.joined(separator: ",")
