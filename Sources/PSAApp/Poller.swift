@@ -300,15 +300,15 @@ public actor Poller {
     /// The tenant's open alerts (Atera), on the refresh's schedule and within the same budget; a
     /// vendor without alerts ends the loop at its first step.
     func alertsStep() async -> Duration? {
+        guard let source = api as? any AlertsCapable else { return nil }
         let now = clock.now().seconds
         let interval = scaled(plan.refreshInterval)
         let reserve = max(1, plan.budgetPerHour / 10)
         if budget.spent(at: now) + reserve >= plan.budgetPerHour { return .seconds(double: now + interval) }
         do {
             let alerts = try await RequestTag.$current.withValue(RequestTag("refresh: open alerts")) {
-                try await api.openAlerts()
+                try await source.openAlerts()
             }
-            guard let alerts else { return nil }
             post(.alerts(alerts, at: clock.wall()))
         } catch is CancellationError {
             return nil

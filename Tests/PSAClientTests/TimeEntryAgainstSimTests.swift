@@ -57,7 +57,7 @@ struct TimeEntryAgainstSimTests {
         #expect(await sim.autotaskAddedTimeEntries().isEmpty)
         let atera = SimulatorWalkTests.atera(sim)
         do {
-            try await atera.logTime(draft)
+            try await atera.timeWriter().logTime(draft)
             Issue.record("Atera took time")
         } catch let e as APIError {
             #expect(String(describing: e).contains("Atera's API has no time writes"))
