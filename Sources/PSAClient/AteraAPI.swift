@@ -3,7 +3,7 @@ import PSACore
 
 /// Atera v3 over the tenant's rate-aware client. The key is sent as `X-API-KEY`, or as a
 /// Bearer token when it looks like a JWT.
-public struct AteraAPI: TenantAPI {
+public struct AteraAPI: TenantAPI, NotesCapable, AssignCapable, AlertsCapable, AttachmentsCapable {
     public let vendor = Vendor.atera
     public let client: RateAwareClient
     private let key: String

@@ -2,7 +2,8 @@ import Foundation
 import PSACore
 
 // What a tenant can do beyond reading tickets, one protocol each. A vendor's API conforms to
-// those its API has; a caller asks (`api as? any AlertsCapable`, or the throwing lookups below,
+// those its API has (in its own declaration: `AteraAPI: TenantAPI, NotesCapable, …`); a vendor
+// that gains one conforms and drops its refusal from `Vendor`; a caller asks (`api as? any AlertsCapable`, or the throwing lookups below,
 // which give the refusal a person sees) instead of calling something that answers nil or
 // refuses at run time. `CapabilityTests` checks the conformances against `Vendor`'s declared
 // refusals, for every vendor.
@@ -116,9 +117,3 @@ extension TenantAPI {
 
     func refused(_ detail: String) -> APIError { APIError(kind: .refused, status: nil, detail: detail) }
 }
-
-// Who can do what. A vendor that gains a capability adds its conformance here (and drops its
-// refusal from `Vendor`); `CapabilityTests` says when the two disagree.
-extension AutotaskAPI: NotesCapable, AssignCapable, AttachmentsCapable, AttachCapable, TimeCapable {}
-extension AteraAPI: NotesCapable, AssignCapable, AlertsCapable, AttachmentsCapable {}
-extension HaloAPI: NotesCapable, AssignCapable {}
