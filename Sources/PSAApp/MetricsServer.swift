@@ -164,7 +164,7 @@ public final class MetricsServer: Sendable {
     }
 
     /// True when no poller has a step running or due at or before clock time `t` (tests on a test clock).
-    public func settled(at t: Double) async -> Bool {
+    @_spi(Testing) public func settled(at t: Double) async -> Bool {
         for x in tenants where !(await x.poller.settled(at: t)) { return false }
         return true
     }

@@ -8,7 +8,7 @@ import PSACore
 extension Poller {
     /// Waits until the page load in flight (if any) has ended: loaded, refused, or cancelled. A
     /// load that is retrying keeps it waiting (tests race this with a timeout to show it is not).
-    public func pageLoadEnded() async {
+    @_spi(Testing) public func pageLoadEnded() async {
         await pageTask?.value
     }
 

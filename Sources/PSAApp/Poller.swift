@@ -172,10 +172,10 @@ public actor Poller {
     }
 
     /// True when no step is running and none is due at or before clock time `t`.
-    public func settled(at t: Double) -> Bool { activeSteps == 0 && wakes.values.allSatisfy { $0 > t } }
+    @_spi(Testing) public func settled(at t: Double) -> Bool { activeSteps == 0 && wakes.values.allSatisfy { $0 > t } }
 
     /// The loops' state, for a test that finds the poller unsettled.
-    public func describeLoops() -> String {
+    @_spi(Testing) public func describeLoops() -> String {
         "active steps \(activeSteps); next runs "
             + wakes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(
                 separator: ", ")

@@ -23,7 +23,7 @@ public actor RateAwareClient {
     var probeWaiters: [(id: UUID, continuation: CheckedContinuation<Void, Never>)] = []
     /// Callers asleep until a pause ends (for tests: a caller that has not reached the gate yet
     /// would go out unpaused once the clock has moved past the pause).
-    public internal(set) var sleepingInPause = 0
+    @_spi(Testing) public internal(set) var sleepingInPause = 0
 
     // Thread slots. A waiter is resumed with true when handed a slot, false when cancelled.
     var inFlight: [String: Int] = [:]

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Clocks
 import Foundation
-import PSAApp
+@_spi(Testing) import PSAApp
 import PSAClient
 import PSACore
 import Simulator

@@ -1,7 +1,7 @@
 import Clocks
 import Dashboard
 import Foundation
-import PSAApp
+@_spi(Testing) import PSAApp
 import PSAClient
 import PSACore
 import Testing

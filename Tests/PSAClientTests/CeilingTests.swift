@@ -1,6 +1,6 @@
 import Clocks
 import Foundation
-import PSAClient
+@_spi(Testing) import PSAClient
 import PSACore
 import Testing
 
