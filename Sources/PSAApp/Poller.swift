@@ -7,12 +7,12 @@ import PSACore
 /// from a tier boundary, every ~48 s near one) and between readings projects the count from the
 /// client's exact log of our requests plus the others' measured rate; refreshes tickets
 /// incrementally. Its automatic requests stay within a budget per hour (default 1% of the
-/// threshold), each tagged in the request log with why it went out. Emits dashboard events;
+/// threshold), each tagged in the request log with why it went out. Emits `PollerEvent`s;
 /// never draws.
 public actor Poller {
     public let api: any TenantAPI
     let clock: PSAClock
-    let post: @Sendable (DashboardEvent) -> Void
+    let post: @Sendable (PollerEvent) -> Void
     /// The tenant's hour passes this many times faster (the demo, benchmarks).
     public let timeScale: Double
     /// Automatic requests per hour, as a percentage of the tenant's hourly threshold.
@@ -54,7 +54,7 @@ public actor Poller {
     ///   - refresh: refresh tickets incrementally (off for headless quota watchers).
     public init(
         api: any TenantAPI, clock: PSAClock, timeScale: Double = 1, budgetPercent: Double = 1, refresh: Bool = true,
-        post: @escaping @Sendable (DashboardEvent) -> Void
+        post: @escaping @Sendable (PollerEvent) -> Void
     ) {
         self.api = api
         self.clock = clock

@@ -39,7 +39,7 @@ struct PollHarness {
             baseURL: sim.autotaskBaseURL)
         let h = PollHarness(
             sim: sim, test: test, clock: clock,
-            poller: Poller(api: api, clock: clock, budgetPercent: budgetPercent, post: post), api: api)
+            poller: Poller(api: api, clock: clock, budgetPercent: budgetPercent) { post(DashboardEvent($0)) }, api: api)
         return h
     }
 
