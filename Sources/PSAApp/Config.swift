@@ -237,11 +237,11 @@ public struct PSAConfig: Sendable, Equatable {
         }
         if let v = try string("vendor") {
             guard let vendor = Vendor(rawValue: v.lowercased()) else {
-                throw fail(at("vendor"), "vendor must be \"autotask\", \"atera\" or \"halo\", not \"\(v)\"")
+                throw fail(at("vendor"), "vendor must be \(Vendor.quotedNameList), not \"\(v)\"")
             }
             p.vendor = vendor
         } else if !(t["demo"]?.bool ?? false) {
-            throw fail(["profiles", name], "profile '\(name)' needs vendor = \"autotask\", \"atera\" or \"halo\"")
+            throw fail(["profiles", name], "profile '\(name)' needs vendor = \(Vendor.quotedNameList)")
         }
         if let d = t["demo"] {
             guard let b = d.bool else { throw fail(at("demo"), "demo must be true or false") }
