@@ -4,6 +4,7 @@ import Foundation
 @_spi(Testing) import PSAApp
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 

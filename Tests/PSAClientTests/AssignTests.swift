@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -10,11 +11,7 @@ struct AssignTests {
         let c = sim.config
         let client = RateAwareClient(
             transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        return AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: sim.autotaskBaseURL, me: me)
+        return AutotaskAPI.twin(sim, client: client, config: c, me: me)
     }
 
     @Test("--me finds the resource by its e-mail; an unknown e-mail is a clear error, never someone else")

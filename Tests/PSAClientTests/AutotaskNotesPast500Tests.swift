@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 

@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 @_spi(Testing) import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// A ThresholdInformation answer.

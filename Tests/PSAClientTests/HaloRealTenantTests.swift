@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// HaloPSA as real tenants have it (issue 26), against answers written to the published shapes

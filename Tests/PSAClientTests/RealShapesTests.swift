@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// The client against answers shaped as the vendors publish them (their specs, public clients'
@@ -125,9 +126,7 @@ struct RealShapesTests {
         """#
 
     static func autotask(_ h: Harness, fieldSet: AutotaskFieldSet = .list) -> AutotaskAPI {
-        AutotaskAPI(
-            client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
-            baseURL: "https://example.invalid/ATServicesRest/V1.0", fieldSet: fieldSet)
+        AutotaskAPI.scripted(h.client, fieldSet: fieldSet)
     }
 
     @Test(
@@ -485,9 +484,7 @@ extension RealShapesTests {
             if u.hasSuffix("query/count") { return (Self.json(#"{"queryCount":1}"#), .zero) }
             return (Self.json(#"{"items":[{"id":5,"assignedResourceID":29682885}],"pageDetails":null}"#), .zero)
         }
-        let api = AutotaskAPI(
-            client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
-            baseURL: "https://example.invalid/ATServicesRest/V1.0", me: "dana@msp.example")
+        let api = AutotaskAPI.scripted(h.client, me: "dana@msp.example")
         let me = try await drive(h.test, untilDone: Task { try await api.whoAmI() })
         #expect(me == Person(id: 29_682_885, name: "Dana Whitfield", email: "dana@msp.example"))
         let page = try await drive(
@@ -500,9 +497,7 @@ extension RealShapesTests {
             (query["filter"] as? [[String: Any]])?.contains {
                 $0["field"] as? String == "assignedResourceID" && ($0["value"] as? Int) == 29_682_885
             } == true)
-        let stranger = AutotaskAPI(
-            client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
-            baseURL: "https://example.invalid/ATServicesRest/V1.0", me: "nobody@msp.example")
+        let stranger = AutotaskAPI.scripted(h.client, me: "nobody@msp.example")
         await #expect(throws: APIError.self) {
             try await drive(h.test, untilDone: Task { try await stranger.whoAmI() })
         }

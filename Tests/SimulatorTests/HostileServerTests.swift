@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -51,11 +52,7 @@ struct HostileServerTests {
         let c = hostile.config
         let client = RateAwareClient(
             transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        let api = AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: hostile.autotaskBaseURL)
+        let api = AutotaskAPI.twin(hostile, client: client, config: c)
         await #expect(throws: APIError.self) { _ = try await api.quota() }
         #expect(await client.log.count == 1)
         #expect(await client.log.first?.error?.contains(target) == true)
@@ -165,11 +162,7 @@ struct HostileServerTests {
         policy.backoff = Backoff(base: .milliseconds(10), cap: .milliseconds(20))
         let client = RateAwareClient(transport: transport, policy: policy, seed: 2)
         let c = hostile.config
-        let api = AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: hostile.autotaskBaseURL)
+        let api = AutotaskAPI.twin(hostile, client: client, config: c)
         do {
             _ = try await api.quota()
             Issue.record("a stalled body was read to the end")
