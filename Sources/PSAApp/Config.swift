@@ -51,18 +51,8 @@ public struct Profile: Sendable, Equatable {
     }
 }
 
-/// A config file error that names the file and line.
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int
-    public var message: String
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-}
+/// A config file error that names the file and line (the same type as a theme file's).
+public typealias ConfigError = FileLineError
 
 /// `$XDG_CONFIG_HOME/psatop/config.toml`: named profiles, a default one, a default theme.
 public struct PSAConfig: Sendable, Equatable {
