@@ -104,7 +104,7 @@ struct HostileServerTests {
             "https://evil.example/autotask.net",
             "http://127.0.0.1:8080/ATServicesRest/", "ftp://webservices3.autotask.net/",
         ] {
-            #expect(throws: URLPolicy.Refused.self, "\(bad)") {
+            #expect(throws: URLRefused.self, "\(bad)") {
                 _ = try OriginPolicy.discovered(bad, vendor: .autotask, source: vendorDefault)
             }
         }
@@ -113,7 +113,7 @@ struct HostileServerTests {
                 "http://127.0.0.1:9000/zone2/ATServicesRest/", vendor: .autotask,
                 source: "http://127.0.0.1:9000/ATServicesRest/V1.0"
             ).port == 9000)
-        #expect(throws: URLPolicy.Refused.self) { _ = try OriginPolicy.configured("http://example.com/api/v3") }
+        #expect(throws: URLRefused.self) { _ = try OriginPolicy.configured("http://example.com/api/v3") }
         #expect(try OriginPolicy.configured("https://app.atera.com/api/v3").description == "https://app.atera.com")
     }
 
