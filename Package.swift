@@ -86,17 +86,25 @@ let package = Package(
         // `swift run -c release history-bench`: recording cost, `history --since 35d --by hour` over 4 tenants, store size.
         .executableTarget(
             name: "history-bench", dependencies: ["PSACore", "History", "Dashboard"], path: "Benchmarks/HistoryBench"),
+        // What the test suites share, and only they: a scripted transport and test-clock drivers,
+        // the simulator's tenants as APIs and profiles. A library no product depends on.
+        .target(
+            name: "PSATestSupport",
+            dependencies: [
+                "PSACore", "PSAClient", "Simulator", "PSAApp",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ], path: "Tests/PSATestSupport"),
         .testTarget(name: "PSACoreTests", dependencies: ["PSACore"]),
         .testTarget(
             name: "PSAClientTests",
             dependencies: [
-                "PSAClient", "Simulator",
+                "PSAClient", "Simulator", "PSATestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
             ], exclude: ["Corpus"]),  // read by path, not bundled
         .testTarget(
             name: "SimulatorTests",
             dependencies: [
-                "Simulator", "PSACore", "PSAClient",
+                "Simulator", "PSACore", "PSAClient", "PSATestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),  // BackgroundTests imports it
                 // LyingServer: a small local server per way a server can lie.
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -106,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "PSAAppTests",
             dependencies: [
-                "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI", "History",
+                "PSAApp", "PSAClient", "PSACore", "Simulator", "Dashboard", "CursesUI", "History", "PSATestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),

@@ -66,18 +66,8 @@ public struct Theme: Sendable, Equatable {
         ])
 }
 
-/// A theme file error that names the file and line.
-public struct ThemeError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int
-    public var message: String
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-}
+/// A theme file error that names the file and line (the same type as the config file's).
+public typealias ThemeError = FileLineError
 
 /// A theme file as read by psatop's one TOML reader (TOMLKit, in PSAApp: `ThemeFile`): its
 /// top-level keys and each table's keys, with the lines they are on, so every error names one.

@@ -13,10 +13,6 @@ public struct AttachmentFile: Sendable, Equatable {
         self.data = data
     }
 
-    public struct Refused: Error, CustomStringConvertible, Sendable, Equatable {
-        public var description: String
-    }
-
     /// The path with `~` / `~/…` expanded and made absolute.
     public static func resolve(
         _ typed: String, home: String = NSHomeDirectory(), cwd: String = FileManager.default.currentDirectoryPath
@@ -42,28 +38,30 @@ public struct AttachmentFile: Sendable, Equatable {
         do { file = try OpenedFile.openForReading(path) } catch {
             let code = if case OpenedFile.Failure.open(let e) = error { e } else { EIO }
             let why = code == ENOENT ? "no such file" : String(cString: strerror(code))
-            throw Refused(description: "\(why): \(path)")
+            throw LocalFileRefused(description: "\(why): \(path)")
         }
         defer { file.release() }
         switch file.kind {
         case S_IFREG: break
-        case S_IFDIR: throw Refused(description: "\(path) is a directory; give a file")
-        default: throw Refused(description: "\(path) is not a regular file (it is \(OpenedFile.describe(file.kind)))")
+        case S_IFDIR: throw LocalFileRefused(description: "\(path) is a directory; give a file")
+        default:
+            throw LocalFileRefused(
+                description: "\(path) is not a regular file (it is \(OpenedFile.describe(file.kind)))")
         }
         let size = Int(file.info.st_size)
-        guard size > 0 else { throw Refused(description: "\(path) is empty") }
+        guard size > 0 else { throw LocalFileRefused(description: "\(path) is empty") }
         guard size <= fileLimit else {
-            throw Refused(
+            throw LocalFileRefused(
                 description:
                     "the file is \(ByteSize.text(size)); Autotask takes at most \(ByteSize.text(fileLimit)) per attachment"
             )
         }
         // At most one byte past the limit: a file that grew since fstat is still refused.
         guard let data = file.readAll(upTo: fileLimit + 1) else {
-            throw Refused(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+            throw LocalFileRefused(description: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         guard data.count <= fileLimit else {
-            throw Refused(
+            throw LocalFileRefused(
                 description: "the file is over \(ByteSize.text(fileLimit)); Autotask takes at most that per attachment")
         }
         return AttachmentFile(name: (path as NSString).lastPathComponent, data: data)
@@ -86,11 +84,11 @@ extension AttachmentFile {
         let dir = (path as NSString).deletingLastPathComponent
         var st = stat()
         guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-            throw Refused(description: "no such folder: \(dir)")
+            throw LocalFileRefused(description: "no such folder: \(dir)")
         }
-        guard access(dir, W_OK) == 0 else { throw Refused(description: "cannot write in \(dir)") }
+        guard access(dir, W_OK) == 0 else { throw LocalFileRefused(description: "cannot write in \(dir)") }
         if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
-            throw Refused(description: "\(path) is a directory; give a file name")
+            throw LocalFileRefused(description: "\(path) is a directory; give a file name")
         }
     }
 
@@ -103,7 +101,7 @@ extension AttachmentFile {
         let temp = dir + "/.psatop-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw Refused(description: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
+            throw LocalFileRefused(description: "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
         }
         var ok = true
         data.withUnsafeBytes { raw in
@@ -122,13 +120,13 @@ extension AttachmentFile {
         close(fd)
         guard ok else {
             unlink(temp)
-            throw Refused(description: "could not write \(path): \(String(cString: strerror(errno)))")
+            throw LocalFileRefused(description: "could not write \(path): \(String(cString: strerror(errno)))")
         }
         if replace {
             guard rename(temp, path) == 0 else {
                 let e = errno
                 unlink(temp)
-                throw Refused(description: "could not save \(path): \(String(cString: strerror(e)))")
+                throw LocalFileRefused(description: "could not save \(path): \(String(cString: strerror(e)))")
             }
         } else {
             // link() fails if the name exists: no window where another file could be replaced.
@@ -136,9 +134,15 @@ extension AttachmentFile {
                 let e = errno
                 unlink(temp)
                 if e == EEXIST { throw Exists.exists(path) }
-                throw Refused(description: "could not save \(path): \(String(cString: strerror(e)))")
+                throw LocalFileRefused(description: "could not save \(path): \(String(cString: strerror(e)))")
             }
             unlink(temp)
         }
     }
+}
+
+/// A local file that cannot be attached or saved to (missing, a directory, too large, no
+/// permission): said before anything is sent or written.
+public struct LocalFileRefused: Error, CustomStringConvertible, Sendable, Equatable {
+    public var description: String
 }

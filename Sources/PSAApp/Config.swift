@@ -51,18 +51,8 @@ public struct Profile: Sendable, Equatable {
     }
 }
 
-/// A config file error that names the file and line.
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int
-    public var message: String
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-}
+/// A config file error that names the file and line (the same type as a theme file's).
+public typealias ConfigError = FileLineError
 
 /// `$XDG_CONFIG_HOME/psatop/config.toml`: named profiles, a default one, a default theme.
 public struct PSAConfig: Sendable, Equatable {
@@ -237,11 +227,11 @@ public struct PSAConfig: Sendable, Equatable {
         }
         if let v = try string("vendor") {
             guard let vendor = Vendor(rawValue: v.lowercased()) else {
-                throw fail(at("vendor"), "vendor must be \"autotask\", \"atera\" or \"halo\", not \"\(v)\"")
+                throw fail(at("vendor"), "vendor must be \(Vendor.quotedNameList), not \"\(v)\"")
             }
             p.vendor = vendor
         } else if !(t["demo"]?.bool ?? false) {
-            throw fail(["profiles", name], "profile '\(name)' needs vendor = \"autotask\", \"atera\" or \"halo\"")
+            throw fail(["profiles", name], "profile '\(name)' needs vendor = \(Vendor.quotedNameList)")
         }
         if let d = t["demo"] {
             guard let b = d.bool else { throw fail(at("demo"), "demo must be true or false") }

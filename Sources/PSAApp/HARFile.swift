@@ -15,9 +15,6 @@ import Synchronization
 /// link (`O_NOFOLLOW`), mode 0600. With `force` an existing regular file is replaced (unlinked,
 /// then created anew the same way: never written through a link or into a file of another owner).
 public final class HARFile: Sendable {
-    public struct Refused: Error, CustomStringConvertible, Sendable {
-        public var description: String
-    }
 
     private struct State {
         var fd: Int32
@@ -41,10 +38,10 @@ public final class HARFile: Sendable {
             var st = stat()
             if lstat(path, &st) == 0 {
                 guard (st.st_mode & S_IFMT) == S_IFREG || (st.st_mode & S_IFMT) == S_IFLNK else {
-                    throw Refused(description: "\(path) exists and is not a regular file; not replaced")
+                    throw HARFileRefused(description: "\(path) exists and is not a regular file; not replaced")
                 }
                 guard unlink(path) == 0 else {
-                    throw Refused(description: "cannot replace \(path): \(String(cString: strerror(errno)))")
+                    throw HARFileRefused(description: "cannot replace \(path): \(String(cString: strerror(errno)))")
                 }
             }
         }
@@ -52,7 +49,7 @@ public final class HARFile: Sendable {
         guard fd >= 0 else {
             let e = errno
             let why = e == EEXIST ? "it exists (give --force to replace it)" : String(cString: strerror(e))
-            throw Refused(description: "cannot create \(path): \(why)")
+            throw HARFileRefused(description: "cannot create \(path): \(why)")
         }
         // The mode is the file's whatever the umask.
         _ = fchmod(fd, 0o600)
@@ -62,7 +59,7 @@ public final class HARFile: Sendable {
         guard Self.write(fd, head + Self.closing, at: 0) else {
             // Not closed here: every stored property is set, so deinit runs and closes it (a
             // second close could hit a descriptor another thread opened meanwhile).
-            throw Refused(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw HARFileRefused(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -108,4 +105,10 @@ public final class HARFile: Sendable {
         }
         return true
     }
+}
+
+/// A recording file that could not be created or written (it exists and is no regular file, no
+/// permission, a full disk).
+public struct HARFileRefused: Error, CustomStringConvertible, Sendable {
+    public var description: String
 }

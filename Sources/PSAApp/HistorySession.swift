@@ -24,7 +24,7 @@ public final class HistorySession: Sendable {
     /// Index-aligned with the connections it was started with.
     public let taps: [HistoryTap]
     let clients: [RateAwareClient]
-    let queue: AsyncStream<(Int, DashboardEvent)>.Continuation
+    let queue: AsyncStream<(Int, PollerEvent)>.Continuation
     let relay: Task<Void, Never>
 
     /// Starts recording for `connections`; nil when the history is off by configuration.
@@ -54,7 +54,7 @@ public final class HistorySession: Sendable {
         self.recorder = recorder
         self.taps = taps
         self.clients = clients
-        let (stream, cont) = AsyncStream<(Int, DashboardEvent)>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let (stream, cont) = AsyncStream<(Int, PollerEvent)>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         queue = cont
         relay = Task {
             for await (i, e) in stream where taps.indices.contains(i) { await taps[i].observe(e) }
@@ -62,9 +62,9 @@ public final class HistorySession: Sendable {
     }
 
     /// A poller's event for the tenant at `index` (only readings are kept; cheap for the rest).
-    public func observe(_ index: Int, _ e: DashboardEvent) {
+    public func observe(_ index: Int, _ e: PollerEvent) {
         switch e {
-        case .quota, .tenant(_, .quota): queue.yield((index, e))
+        case .quota: queue.yield((index, e))
         default: break
         }
     }

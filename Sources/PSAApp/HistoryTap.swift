@@ -132,9 +132,8 @@ public actor HistoryTap {
     }
 
     /// What the poller posts: readings (and, inside them, a tier entered or a limit learned).
-    public func observe(_ e: DashboardEvent) async {
+    public func observe(_ e: PollerEvent) async {
         switch e {
-        case .tenant(_, let inner): await observe(inner)
         case .quota(let q, let at):
             let t = tenantTime(at)
             let tier = q.limit > 0 ? LatencyTier(count: q.used, threshold: q.limit) : .none

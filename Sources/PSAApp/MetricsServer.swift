@@ -1,4 +1,3 @@
-import Dashboard
 import Foundation
 import Hummingbird
 import Logging
@@ -24,7 +23,7 @@ public final class MetricsServer: Sendable {
             var down = false
         }
         var entries: [Int: Entry] = [:]
-        func note(_ i: Int, _ e: DashboardEvent) {
+        func note(_ i: Int, _ e: PollerEvent) {
             var x = entries[i] ?? Entry()
             switch e {
             case .quota(let q, let at):
@@ -131,7 +130,7 @@ public final class MetricsServer: Sendable {
         }
         // Listening: now the pollers. Their events go through one ordered queue, so the book
         // applies them in the order they were told (a pause and its resume never swap).
-        let (events, eventsIn) = AsyncStream<(Int, DashboardEvent)>.makeStream()
+        let (events, eventsIn) = AsyncStream<(Int, PollerEvent)>.makeStream()
         let relay = Task {
             for await (i, e) in events { await book.note(i, e) }
         }
@@ -164,7 +163,7 @@ public final class MetricsServer: Sendable {
     }
 
     /// True when no poller has a step running or due at or before clock time `t` (tests on a test clock).
-    public func settled(at t: Double) async -> Bool {
+    @_spi(Testing) public func settled(at t: Double) async -> Bool {
         for x in tenants where !(await x.poller.settled(at: t)) { return false }
         return true
     }

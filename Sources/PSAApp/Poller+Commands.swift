@@ -8,7 +8,7 @@ import PSACore
 extension Poller {
     /// Waits until the page load in flight (if any) has ended: loaded, refused, or cancelled. A
     /// load that is retrying keeps it waiting (tests race this with a timeout to show it is not).
-    public func pageLoadEnded() async {
+    @_spi(Testing) public func pageLoadEnded() async {
         await pageTask?.value
     }
 
@@ -68,9 +68,10 @@ extension Poller {
                     post(.detailFailed(id: id, String(describing: error)))
                     return
                 }
-                // Then its comments (Atera) or notes (Autotask).
+                // Then its comments (Atera) or notes (Autotask), where the vendor has them.
+                guard let notes = api as? any NotesCapable else { return }
                 do {
-                    if let list = try await api.ticketComments(id: id) { post(.comments(id: id, list)) }
+                    post(.comments(id: id, try await notes.ticketComments(id: id)))
                 } catch is CancellationError {} catch { post(.commentsFailed(id: id, String(describing: error))) }
             }
         case .loadAttachments(let id):
@@ -78,12 +79,14 @@ extension Poller {
             track {
                 do {
                     // (A vendor without an attachment list: an empty one, so `w` says there is none.)
-                    post(.attachments(id: id, try await api.attachments(ticketID: id) ?? []))
+                    let list = try await (api as? any AttachmentsCapable)?.attachments(ticketID: id) ?? []
+                    post(.attachments(id: id, list))
                 } catch is CancellationError {} catch { post(.attachmentsFailed(id: id, String(describing: error))) }
             }
         case .loadChoices(let field):
             track {
-                do { post(.choices(field, try await api.choices(for: field))) } catch is CancellationError {} catch {
+                do { post(.choices(field, try await api.assigning().choices(for: field))) } catch is CancellationError {
+                } catch {
                     post(.choicesFailed(String(describing: error)))
                 }
             }
@@ -92,7 +95,7 @@ extension Poller {
             // Then the ticket is read back once: what the server holds is what is shown.
             trackWrite {
                 do {
-                    let (outcome, fresh) = try await api.changeAndConfirm(ticketID: id, field, to: label)
+                    let (outcome, fresh) = try await api.assigning().changeAndConfirm(ticketID: id, field, to: label)
                     if let fresh { post(.detail(fresh)) }
                     post(.updated(id: id, field, label, outcome))
                 } catch {
@@ -110,7 +113,8 @@ extension Poller {
                             continue
                         }
                         do {
-                            let (outcome, _) = try await api.changeAndConfirm(ticketID: id, field, to: label)
+                            let (outcome, _) = try await api.assigning().changeAndConfirm(
+                                ticketID: id, field, to: label)
                             post(.bulkOutcome(id: id, .changed(outcome)))
                         } catch is CancellationError {
                             post(.bulkOutcome(id: id, .failed("cancelled (psatop stopped)")))
@@ -131,7 +135,7 @@ extension Poller {
                         return
                     }
                     try AttachmentFile.checkWritable(target)
-                    let data = try await api.attachmentData(ticketID: id, attachment)
+                    let data = try await api.attachmentReader().attachmentData(ticketID: id, attachment)
                     try AttachmentFile.save(data, to: target, replace: replace)
                     post(.attachmentSaved(id: id, name: attachment.name, path: target, bytes: data.count))
                 } catch AttachmentFile.Exists.exists(let target) {
@@ -148,7 +152,8 @@ extension Poller {
                 let name = AttachmentFile.name(of: path)
                 do {
                     let file = try AttachmentFile.read(path, fileLimit: fileLimit)
-                    try await api.attach(ticketID: id, fileName: file.name, data: file.data, visibility: visibility)
+                    try await api.attacher().attach(
+                        ticketID: id, fileName: file.name, data: file.data, visibility: visibility)
                     post(.attached(id: id, name: file.name, bytes: file.data.count, visibility))
                 } catch is CancellationError {
                 } catch {
@@ -162,7 +167,7 @@ extension Poller {
             // when the server took it; on any failure it stays, and its path is shown.
             trackWrite {
                 do {
-                    try await api.addNote(ticketID: id, text: text, visibility: visibility)
+                    try await api.notes().addNote(ticketID: id, text: text, visibility: visibility)
                     unlink(draft)  // the server took it: the draft is no longer needed
                     post(.noteAdded(id: id, visibility: visibility))
                 } catch {
@@ -182,7 +187,7 @@ extension Poller {
             // Once: an entry the server may have taken is never sent again.
             trackWrite {
                 do {
-                    let caveat = try await api.logTime(draft)
+                    let caveat = try await api.timeWriter().logTime(draft)
                     post(.timeLogged(draft, caveat: caveat))
                 } catch is CancellationError {
                 } catch {

@@ -7,12 +7,12 @@ import PSACore
 /// from a tier boundary, every ~48 s near one) and between readings projects the count from the
 /// client's exact log of our requests plus the others' measured rate; refreshes tickets
 /// incrementally. Its automatic requests stay within a budget per hour (default 1% of the
-/// threshold), each tagged in the request log with why it went out. Emits dashboard events;
+/// threshold), each tagged in the request log with why it went out. Emits `PollerEvent`s;
 /// never draws.
 public actor Poller {
     public let api: any TenantAPI
     let clock: PSAClock
-    let post: @Sendable (DashboardEvent) -> Void
+    let post: @Sendable (PollerEvent) -> Void
     /// The tenant's hour passes this many times faster (the demo, benchmarks).
     public let timeScale: Double
     /// Automatic requests per hour, as a percentage of the tenant's hourly threshold.
@@ -54,7 +54,7 @@ public actor Poller {
     ///   - refresh: refresh tickets incrementally (off for headless quota watchers).
     public init(
         api: any TenantAPI, clock: PSAClock, timeScale: Double = 1, budgetPercent: Double = 1, refresh: Bool = true,
-        post: @escaping @Sendable (DashboardEvent) -> Void
+        post: @escaping @Sendable (PollerEvent) -> Void
     ) {
         self.api = api
         self.clock = clock
@@ -172,10 +172,10 @@ public actor Poller {
     }
 
     /// True when no step is running and none is due at or before clock time `t`.
-    public func settled(at t: Double) -> Bool { activeSteps == 0 && wakes.values.allSatisfy { $0 > t } }
+    @_spi(Testing) public func settled(at t: Double) -> Bool { activeSteps == 0 && wakes.values.allSatisfy { $0 > t } }
 
     /// The loops' state, for a test that finds the poller unsettled.
-    public func describeLoops() -> String {
+    @_spi(Testing) public func describeLoops() -> String {
         "active steps \(activeSteps); next runs "
             + wakes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" }.joined(
                 separator: ", ")
@@ -300,15 +300,15 @@ public actor Poller {
     /// The tenant's open alerts (Atera), on the refresh's schedule and within the same budget; a
     /// vendor without alerts ends the loop at its first step.
     func alertsStep() async -> Duration? {
+        guard let source = api as? any AlertsCapable else { return nil }
         let now = clock.now().seconds
         let interval = scaled(plan.refreshInterval)
         let reserve = max(1, plan.budgetPerHour / 10)
         if budget.spent(at: now) + reserve >= plan.budgetPerHour { return .seconds(double: now + interval) }
         do {
             let alerts = try await RequestTag.$current.withValue(RequestTag("refresh: open alerts")) {
-                try await api.openAlerts()
+                try await source.openAlerts()
             }
-            guard let alerts else { return nil }
             post(.alerts(alerts, at: clock.wall()))
         } catch is CancellationError {
             return nil

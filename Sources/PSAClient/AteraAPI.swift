@@ -3,7 +3,7 @@ import PSACore
 
 /// Atera v3 over the tenant's rate-aware client. The key is sent as `X-API-KEY`, or as a
 /// Bearer token when it looks like a JWT.
-public struct AteraAPI: TenantAPI {
+public struct AteraAPI: TenantAPI, NotesCapable, AssignCapable, AlertsCapable, AttachmentsCapable {
     public let vendor = Vendor.atera
     public let client: RateAwareClient
     private let key: String
@@ -81,7 +81,7 @@ public struct AteraAPI: TenantAPI {
     public func prepare() async throws {}
 
     /// `GET /tickets/{id}/attachments`: addresses only (Atera keeps the files, often on another host).
-    public func attachments(ticketID: Int64) async throws -> [TicketAttachment]? {
+    public func attachments(ticketID: Int64) async throws -> [TicketAttachment] {
         let r = try await get("tickets/\(ticketID)/attachments", purpose: "attachments")
         guard let urls = try? JSONSerialization.jsonObject(with: r.body) as? [Any] else {
             throw APIError(
@@ -120,13 +120,6 @@ public struct AteraAPI: TenantAPI {
                     "\(host) wants a sign-in for this file; psatop sends no credential to another host: open it in the Atera web app"
             )
         }
-    }
-
-    /// Atera's API has no ticket attachments: refused before anything is sent.
-    public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
-        throw APIError(
-            kind: .refused, status: nil,
-            detail: "Atera's API takes no ticket attachments (attach it in the Atera web app)")
     }
 
     /// Our own requests in the last minute against the limit; the server's view when it sends `X-RateLimit-*`.
@@ -289,7 +282,7 @@ public struct AteraAPI: TenantAPI {
 
     /// `GET /alerts?alertStatus=Open`, every page (at most `maxAlertPages`), archived ones left
     /// out, most urgent first.
-    public func openAlerts() async throws -> [Alert]? {
+    public func openAlerts() async throws -> [Alert] {
         var out: [Alert] = []
         for n in 1...Self.maxAlertPages {
             let env = try (try await get("alerts?alertStatus=Open&page=\(n)&itemsInPage=50", purpose: "alerts")).decode(
@@ -305,7 +298,7 @@ public struct AteraAPI: TenantAPI {
 
     /// Atera's web app (only for the real service: a simulator or another host has none).
     public func ticketWebTemplate() async -> String? { WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: baseURL) }
-    public func ticketComments(id: Int64) async throws -> [TicketComment]? {
+    public func ticketComments(id: Int64) async throws -> [TicketComment] {
         try await comments(ticketID: id).map(\.display)
     }
 

@@ -12,7 +12,7 @@ extension AutotaskAPI {
     /// tenant's words: the notes walked by id (a query answers the lowest 500 ids, so a ticket
     /// flooded with system notes would hide its newest), one query for authors not seen before,
     /// and the note types once.
-    public func ticketComments(id: Int64) async throws -> [TicketComment]? {
+    public func ticketComments(id: Int64) async throws -> [TicketComment] {
         try await prepare()
         let (notes, cut) = try await noteWalk(ticketID: id)
         var shown = try await comments(notes)

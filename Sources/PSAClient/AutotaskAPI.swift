@@ -14,7 +14,7 @@ public struct AutotaskCredentials: Sendable {
 }
 
 /// Autotask PSA REST V1.0 over the tenant's rate-aware client.
-public actor AutotaskAPI: TenantAPI {
+public actor AutotaskAPI: TenantAPI, NotesCapable, AssignCapable, AttachmentsCapable, AttachCapable, TimeCapable {
     public nonisolated let vendor = Vendor.autotask
     public nonisolated let client: RateAwareClient
     let credentials: AutotaskCredentials

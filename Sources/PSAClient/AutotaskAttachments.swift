@@ -4,7 +4,7 @@ import PSACore
 /// A ticket's attachments: `GET /Tickets/{id}/Attachments` (the list, `data` null), and one with
 /// its data, `GET /Tickets/{id}/Attachments/{attachmentId}` (a list envelope, `items[0].data`).
 extension AutotaskAPI {
-    public func attachments(ticketID: Int64) async throws -> [TicketAttachment]? {
+    public func attachments(ticketID: Int64) async throws -> [TicketAttachment] {
         let r = try await send("GET", "Tickets/\(ticketID)/Attachments", purpose: "attachments")
         guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any],
             let items = obj["items"] as? [[String: Any]]

@@ -27,7 +27,7 @@ public struct UnknownLimit: Error, Sendable, CustomStringConvertible {
 /// client-credentials token is fetched (refreshed a minute before it ends, and once on a 401),
 /// and every request — the token's too — goes through `client.send`. Hosted Halo allows 300
 /// requests per rolling 5 minutes and reports no usage: the quota is our own count.
-public struct HaloAPI: TenantAPI {
+public struct HaloAPI: TenantAPI, NotesCapable, AssignCapable {
     public let vendor = Vendor.halo
     public let client: RateAwareClient
     /// The instance, e.g. `https://yourmsp.halopsa.com` (the API is under `/api`).

@@ -9,7 +9,7 @@ extension HaloAPI {
     /// `GET /api/Actions?ticket_id=…`, oldest first. System actions are the ones the server leaves
     /// out with `excludesys=true` ("exclude system actions" in the OpenAPI document): a second,
     /// smaller request. Should that one fail, system actions are guessed and labelled "system?".
-    public func ticketComments(id: Int64) async throws -> [TicketComment]? {
+    public func ticketComments(id: Int64) async throws -> [TicketComment] {
         let r = try await get("Actions?ticket_id=\(id)&count=\(Self.maxActions)", purpose: "actions")
         let actions = Array(try HaloList<HaloAction>.decode(r.body).prefix(1_000))
         var people: Set<Int64>?

@@ -75,13 +75,13 @@ extension HaloAPI {
     /// Anything else is refused before the secret is sent (configure `auth_url` to use it).
     static func trust(_ auth: String, instance: String) throws {
         guard let a = Origin(auth), let i = Origin(instance) else {
-            throw URLPolicy.Refused(
+            throw URLRefused(
                 description:
                     "the instance named '\(String(auth.prefix(200)).sanitized)' as its auth server, which is not a valid URL"
             )
         }
         if a == i { return }
-        throw URLPolicy.Refused(
+        throw URLRefused(
             description: "the instance named \(String(a.description.prefix(200)).sanitized) as its auth server; "
                 + "the client secret goes only to the instance's own origin (\(i)) — set auth_url in the "
                 + "profile if that auth server is yours")

@@ -245,11 +245,6 @@ extension HaloAPI {
         }
         return Person(id: a.id, name: a.name, email: me)
     }
-
-    /// Attachments are not sent through psatop yet (`Vendor.attachRefusal`).
-    public func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 {
-        throw APIError(kind: .refused, status: nil, detail: vendor.attachRefusal ?? "not supported")
-    }
 }
 
 extension HaloSession {

@@ -56,7 +56,7 @@ extension RateAwareClient {
 
     /// Callers waiting for a suspension's probe to settle (for tests: a cancel that lands before
     /// a caller queued proves nothing about the queue).
-    public var queuedForProbe: Int { probeWaiters.count }
+    @_spi(Testing) public var queuedForProbe: Int { probeWaiters.count }
 
     /// A cancelled caller leaves the probe queue at once instead of waking later and sending.
     func cancelProbeWait(_ id: UUID) {

@@ -23,7 +23,7 @@ public actor RateAwareClient {
     var probeWaiters: [(id: UUID, continuation: CheckedContinuation<Void, Never>)] = []
     /// Callers asleep in a gate or a backoff (for tests: a test clock moved before a caller has
     /// reached its gate lets the caller arrive late and go out unpaused).
-    public internal(set) var callersAsleep = 0
+    @_spi(Testing) public internal(set) var callersAsleep = 0
 
     // Thread slots. A waiter is resumed with true when handed a slot, false when cancelled.
     var inFlight: [String: Int] = [:]

@@ -22,17 +22,8 @@ public protocol TenantAPI: Sendable {
     /// One page of tickets the server filtered by status, queue and company (labels and names as
     /// shown; a name not known to the tenant is refused before sending, with the known ones).
     func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage
-    /// The labels a field can be set to, in the vendor's order (active values only).
-    func choices(for field: EditableField) async throws -> [String]
-    /// Sets one field of one ticket to a label, sending that field only (Autotask: PATCH with
-    /// the picklist value; Atera: POST with the label). Not retried: the server may have applied it.
-    func change(ticketID: Int64, _ field: EditableField, to label: String) async throws
     /// The tenant's API address as used now (after any zone discovery).
     func apiBaseURL() async -> String
-    /// Adds a note (Autotask `POST /Tickets/{id}/Notes`) or a comment (Atera
-    /// `POST /tickets/{id}/comments`) for the audience chosen. Sent once, never retried: the
-    /// server may have taken it. Too long, or (Atera) no technician to write as, is refused before sending.
-    func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws
     /// The ticket's web page with `{id}` in place of its id; nil where there is none.
     func ticketWebTemplate() async -> String?
     /// The person `--me` / `me` names, resolved once (Autotask: the resource with that e-mail; an
@@ -41,19 +32,6 @@ public protocol TenantAPI: Sendable {
     /// The name of the account the API acts as, where the vendor says (HaloPSA: the agent its
     /// token's `id_token` names, whose restrictions decide which tickets exist); nil elsewhere.
     func actingAgent() async throws -> String?
-    /// The tenant's open monitoring alerts, most urgent first; nil where the vendor has none (Autotask).
-    func openAlerts() async throws -> [Alert]?
-    /// A ticket's comments (Atera) or notes (Autotask), oldest first; nil where there are none to show.
-    func ticketComments(id: Int64) async throws -> [TicketComment]?
-    /// Attaches a file to a ticket (Autotask) for the audience chosen; returns the attachment's
-    /// id. Vendors without attachments in their API refuse without sending anything. Not
-    /// retried (not idempotent).
-    @discardableResult
-    func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64
-    /// A ticket's attachments, newest last; nil where the vendor lists none.
-    func attachments(ticketID: Int64) async throws -> [TicketAttachment]?
-    /// One attachment's bytes (Autotask: by id; Atera: its address, fetched without any credential).
-    func attachmentData(ticketID: Int64, _ attachment: TicketAttachment) async throws -> Data
     /// One small request whose answer shows what the server says about the rate limit (a
     /// `status` check of a per-key window): by default the first page of tickets.
     func probe() async throws
@@ -61,11 +39,6 @@ public protocol TenantAPI: Sendable {
     /// stopping once `limit` are in. Called by `allTickets` as bulk work; a vendor that can share
     /// the walk among its thread slots does so (`options.threads`), others walk page by page.
     func walkAll(limit: Int?, filter: ServerFilter, options: WalkOptions) async throws -> [Ticket]
-    /// Logs time on a ticket (Autotask: `POST /TimeEntries`), sent once and read back; what the
-    /// read-back found amiss (nil: the server holds the entry as sent). Vendors without time
-    /// writes here refuse without sending anything (`Vendor.timeRefusal`).
-    @discardableResult
-    func logTime(_ entry: TimeEntryDraft) async throws -> String?
 }
 
 /// How a bulk walk may run.
@@ -124,47 +97,11 @@ public enum WebLinks {
 extension TenantAPI {
     public func probe() async throws { _ = try await page(after: nil) }
 
-    @discardableResult
-    public func logTime(_ entry: TimeEntryDraft) async throws -> String? {
-        throw APIError(
-            kind: .refused, status: nil,
-            detail: (vendor.timeRefusal ?? "time entries are not supported for \(vendor.label) yet") + ": nothing sent")
-    }
-
     public func actingAgent() async throws -> String? { nil }
-
-    /// No alerts: a PSA without RMM alerts in its API.
-    public func openAlerts() async throws -> [Alert]? { nil }
-    public func attachments(ticketID: Int64) async throws -> [TicketAttachment]? { nil }
-    public func attachmentData(ticketID: Int64, _ attachment: TicketAttachment) async throws -> Data {
-        throw APIError(kind: .refused, status: nil, detail: "\(vendor.rawValue) attachments cannot be fetched")
-    }
 
     /// The web page guessed from the API address in use.
     public func ticketWebTemplate() async -> String? {
         WebLinks.ticketTemplate(vendor: vendor, apiBaseURL: await apiBaseURL())
-    }
-
-    /// Attaches a file for the service desk only: internal is the default.
-    @discardableResult
-    public func attach(ticketID: Int64, fileName: String, data: Data) async throws -> Int64 {
-        try await attach(ticketID: ticketID, fileName: fileName, data: data, visibility: .internal)
-    }
-
-    /// Sets one field, then reads the ticket back once and says what the server holds: a change
-    /// the server took may still be undone (an Autotask workflow rule). A failed read-back is
-    /// "sent, not confirmed", never a failure of the change itself. The change is sent once.
-    public func changeAndConfirm(ticketID: Int64, _ field: EditableField, to label: String) async throws -> (
-        ChangeOutcome, Ticket?
-    ) {
-        try await change(ticketID: ticketID, field, to: label)
-        let fresh: Ticket
-        do { fresh = try await ticket(id: ticketID) } catch is CancellationError {
-            return (.notConfirmed("the read-back was cancelled"), nil)
-        } catch {
-            return (.notConfirmed(String(describing: error)), nil)
-        }
-        return (fresh.holds(label, for: field) ? .confirmed : .differs(held: fresh.value(of: field)), fresh)
     }
 
     /// Every ticket, page by page, through the same client and limits; stops once `limit` are in.

@@ -254,23 +254,26 @@ public struct AHCTransport: HTTPTransport {
     }
 }
 
+/// An address refused before anything is sent to it (not a URL, plain `http://` off loopback, an
+/// origin not allowed credentials).
+public struct URLRefused: Error, CustomStringConvertible { public var description: String }
+
 /// Plain `http://` is refused for any host but loopback.
 public enum URLPolicy {
-    public struct Refused: Error, CustomStringConvertible { public var description: String }
 
     public static func check(_ text: String) throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty
         else {
-            throw Refused(description: "'\(text)' is not a valid URL (expected https://host/…)")
+            throw URLRefused(description: "'\(text)' is not a valid URL (expected https://host/…)")
         }
         switch scheme {
         case "https": return url
         case "http" where isLoopback(host): return url
         case "http":
-            throw Refused(
+            throw URLRefused(
                 description:
                     "plain http:// is refused for \(host): use https:// (http is allowed only for loopback addresses)")
-        default: throw Refused(description: "unsupported URL scheme '\(scheme)' in \(text)")
+        default: throw URLRefused(description: "unsupported URL scheme '\(scheme)' in \(text)")
         }
     }
 
@@ -341,7 +344,7 @@ public enum OriginPolicy {
     public static func configured(_ text: String) throws -> Origin {
         let url = try URLPolicy.check(text)
         guard let o = Origin(url) else {
-            throw URLPolicy.Refused(description: "'\(text)' is not a valid URL (expected https://host/…)")
+            throw URLRefused(description: "'\(text)' is not a valid URL (expected https://host/…)")
         }
         return o
     }
@@ -350,7 +353,7 @@ public enum OriginPolicy {
     /// configured or the vendor's default): its origin, or a refusal naming it.
     public static func discovered(_ text: String, vendor: Vendor, source: String) throws -> Origin {
         guard let url = URL(string: text), let o = Origin(url) else {
-            throw URLPolicy.Refused(
+            throw URLRefused(
                 description:
                     "the server named '\(String(text.prefix(200)).sanitized)' as the API address, which is not a valid URL"
             )
@@ -360,7 +363,7 @@ public enum OriginPolicy {
         }
         if let from = Origin(source), URLPolicy.isLoopback(from.host), URLPolicy.isLoopback(o.host) { return o }
         let expected = domains(vendor).map { "https://*.\($0)" }.joined(separator: " or ")
-        throw URLPolicy.Refused(
+        throw URLRefused(
             description:
                 "the server named \(o) as the API address; only \(expected) is trusted with credentials (set base_url to use another)"
         )

@@ -13,7 +13,7 @@ actor HaloWorld {
     private(set) var actions: [Int64: [HaloSimAction]] = [:]
     private var nextAction: Int64 = 1
     private var tokens: Set<String> = []
-    private var times: [Double] = []
+    private var window = RollingWindow()
     private(set) var stats = HaloStats()
 
     struct HaloStats: Codable, Sendable {
@@ -52,13 +52,12 @@ actor HaloWorld {
     func admit(_ endpoint: String) -> Bool {
         stats.requests[endpoint, default: 0] += 1
         let now = simSeconds
-        times.removeAll { $0 <= now - 300 }
-        guard times.count < config.haloLimit else {
+        guard window.slide(to: now, seconds: 300) < config.haloLimit else {
             stats.throttled429 += 1
             return false
         }
-        times.append(now)
-        stats.peakWindow = max(stats.peakWindow, times.count)
+        window.add(now)
+        stats.peakWindow = max(stats.peakWindow, window.count)
         return true
     }
 

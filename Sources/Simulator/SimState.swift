@@ -18,8 +18,7 @@ actor SimState {
     private var nextToken = 1
 
     // Atera per-key sliding minute, in simulated seconds.
-    private var ateraTimes: [Double] = []
-    private var ateraHead = 0
+    private var ateraWindow = RollingWindow()
 
     /// The tenant's zone: 1 is served at `/ATServicesRest/`, k > 1 at `/zone{k}/ATServicesRest/`.
     private(set) var zone = 1
@@ -233,21 +232,16 @@ actor SimState {
         count(.atera, endpoint)
         let now = simSeconds
         let window = config.ateraWindowSeconds
-        while ateraHead < ateraTimes.count, ateraTimes[ateraHead] <= now - window { ateraHead += 1 }
-        if ateraHead > 4096 {
-            ateraTimes.removeFirst(ateraHead)
-            ateraHead = 0
-        }
-        let used = ateraTimes.count - ateraHead
+        let used = ateraWindow.slide(to: now, seconds: window)
         let limit = config.ateraLimitPerMinute
-        let oldest = ateraHead < ateraTimes.count ? ateraTimes[ateraHead] : now
+        let oldest = ateraWindow.oldest ?? now
         let reset = Int(((oldest + window - now) / config.timeScale).rounded(.up))
         if used >= limit {
             stats.throttled429 += 1
             stats.limitViolations += 1
             return AteraAdmission(allowed: false, remaining: 0, resetSeconds: max(1, reset))
         }
-        ateraTimes.append(now)
+        ateraWindow.add(now)
         return AteraAdmission(allowed: true, remaining: limit - used - 1, resetSeconds: max(1, reset))
     }
 

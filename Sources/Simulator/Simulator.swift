@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import PSACore
 
-/// A running simulator of both APIs on loopback. Start it with `Simulator.start`.
+/// A running simulator of every vendor's API on loopback. Start it with `Simulator.start`.
 public final class Simulator: Sendable {
     public let config: SimulatorConfig
     public let port: Int

@@ -141,7 +141,8 @@ struct DashboardCommand: AsyncParsableCommand {
             let p = Poller(
                 api: c.api, clock: clock, timeScale: c.timeScale, budgetPercent: c.settings.pollBudgetPercent
             ) {
-                mailbox.post(several ? .tenant(i, $0) : $0)
+                let e = DashboardEvent($0)
+                mailbox.post(several ? .tenant(i, e) : e)
                 history?.observe(tapIndex[i], $0)
             }
             if let tap = history?.taps[tapIndex[i]] {

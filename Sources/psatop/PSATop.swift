@@ -11,7 +11,7 @@ import Simulator
 struct PSATop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "psatop",
-        abstract: "A terminal dashboard for Autotask, Atera and HaloPSA API quota, requests and tickets.",
+        abstract: "A terminal dashboard for \(Vendor.labelList) API quota, requests and tickets.",
         discussion: """
             Credentials come from the environment (or a profile of the config file), never from flags:
               Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
@@ -104,7 +104,7 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "path"))
     var config: String?
 
-    @Option(help: "autotask, atera or halo.")
+    @Option(help: "\(Vendor.nameList).")
     var vendor: Vendor?
 
     @Option(

@@ -6,7 +6,7 @@ import Simulator
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "simulate", abstract: "Run the simulator of the Autotask, Atera and HaloPSA APIs on loopback.",
+        commandName: "simulate", abstract: "Run the simulator of the \(Vendor.labelList) APIs on loopback.",
         discussion: """
             Prints its addresses and the simulator's own credentials, then serves until stopped.
 

@@ -22,7 +22,7 @@ struct TicketsCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var requestLog: RequestLogOptions
 
-    @Flag(help: "Walk every page (Autotask by id, Atera by page).")
+    @Flag(help: "Walk every page (Autotask by id, the others page by page).")
     var all = false
 
     @Option(help: "Stop after this many tickets (default: one page unless --all).")

@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 import Testing
 
 #if canImport(Glibc)
@@ -63,6 +64,19 @@ extension EndToEnd {
                 #expect(codes != nil, "psatop \(args.joined(separator: " ")) --help says nothing of its exit codes")
                 #expect(
                     codes == Self.documentedCodes[args], "psatop \(args.joined(separator: " ")) --help: \(r.output)")
+            }
+        }
+
+        @Test("--help, simulate --help and a bad --vendor name every declared vendor")
+        func vendorsInHelp() throws {
+            let bin = try psatopBinary()
+            let top = try spawn([bin, "--help"]).output
+            let sim = try spawn([bin, "simulate", "--help"]).output
+            let tickets = try spawn([bin, "tickets", "--help"]).output
+            for v in Vendor.allCases {
+                #expect(top.contains(v.label), "psatop --help leaves out \(v.label)")
+                #expect(sim.contains(v.label), "psatop simulate --help leaves out \(v.label)")
+                #expect(tickets.contains(v.rawValue), "psatop tickets --help leaves out \(v.rawValue)")
             }
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 import Testing
 
 #if canImport(Glibc)
@@ -194,7 +195,7 @@ extension EndToEnd {
                 ["/usr/bin/env", "AUTOTASK_USERNAME=api-user@demo.example", "HALO_CLIENT_ID=demo-halo-client"]
                 + Self.hostile.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             var seen: [(String, String)] = []
-            for (vendor, url) in [("autotask", sim.autotaskURL), ("atera", sim.ateraURL), ("halo", sim.haloURL)] {
+            for (vendor, url) in Vendor.allCases.map({ ($0.rawValue, sim.url(for: $0)) }) {
                 let har = "\(dir)/\(vendor).har"
                 for args in [
                     ["tickets", "--all", "--json", "-v", "--record", har],
@@ -231,7 +232,7 @@ extension EndToEnd {
             #expect(
                 halo.contains("/identity/token") && halo.contains(#""mimeType":"application/x-www-form-urlencoded""#),
                 "\(halo)")
-            #expect(seen.count == 12)
+            #expect(seen.count == Vendor.allCases.count * 4)
             for (what, text) in seen {
                 let found = Self.markers.filter { text.contains($0) }
                 #expect(found.isEmpty, "\(what) shows \(found):\n\(text.prefix(3_000))")

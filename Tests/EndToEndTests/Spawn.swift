@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 import Testing
 
 #if canImport(Glibc)
@@ -199,6 +200,14 @@ final class SimServer {
     var autotaskURL: String { "http://127.0.0.1:\(port)/ATServicesRest/V1.0" }
     var ateraURL: String { "http://127.0.0.1:\(port)/api/v3" }
     var haloURL: String { "http://127.0.0.1:\(port)/halo" }
+    /// The vendor's API on this simulator (a new vendor is a compile error here until it has one).
+    func url(for vendor: Vendor) -> String {
+        switch vendor {
+        case .autotask: autotaskURL
+        case .atera: ateraURL
+        case .halo: haloURL
+        }
+    }
 
     /// SIGTERM, then SIGKILL if it has not ended within 10 s: a test never waits on it for good.
     func stop() {

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Clocks
 import Foundation
-import PSAApp
+@_spi(Testing) import PSAApp
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 

@@ -40,13 +40,13 @@ struct HARRecordTests {
             #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "invalid after entry \(i)")
         }
         #expect(try Self.entries(path).count == 3)
-        #expect(throws: HARFile.Refused.self) {
+        #expect(throws: HARFileRefused.self) {
             try HARFile(path: path, force: false, maxBytes: 1 << 20, creatorVersion: "t")
         }
         let link = path + ".link"
         let target = path + ".target"
         #expect(symlink(target, link) == 0)
-        #expect(throws: HARFile.Refused.self) {
+        #expect(throws: HARFileRefused.self) {
             try HARFile(path: link, force: false, maxBytes: 1 << 20, creatorVersion: "t")
         }
         #expect(!FileManager.default.fileExists(atPath: target))

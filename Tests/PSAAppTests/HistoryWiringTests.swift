@@ -4,6 +4,7 @@ import History
 import PSAApp
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 

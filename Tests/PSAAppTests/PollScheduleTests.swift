@@ -1,9 +1,10 @@
 import Clocks
 import Dashboard
 import Foundation
-import PSAApp
+@_spi(Testing) import PSAApp
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -32,14 +33,10 @@ struct PollHarness {
         let client = RateAwareClient(
             transport: AHCTransport(), policy: policy, clock: clock, seed: 7,
             secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        let api = AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: sim.autotaskBaseURL)
+        let api = AutotaskAPI.twin(sim, client: client, config: c)
         let h = PollHarness(
             sim: sim, test: test, clock: clock,
-            poller: Poller(api: api, clock: clock, budgetPercent: budgetPercent, post: post), api: api)
+            poller: Poller(api: api, clock: clock, budgetPercent: budgetPercent) { post(DashboardEvent($0)) }, api: api)
         return h
     }
 
@@ -175,11 +172,8 @@ struct PollScheduleTests {
         var other = ClientPolicy()
         other.threadsPerEndpoint = 3
         let c = h.sim.config
-        let editor = AutotaskAPI(
-            client: RateAwareClient(transport: AHCTransport(), policy: other, seed: 2),
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: h.sim.autotaskBaseURL)
+        let editor = AutotaskAPI.twin(
+            h.sim, client: RateAwareClient(transport: AHCTransport(), policy: other, seed: 2), config: c)
         try await editor.update(ticketID: id, fields: ["title": .string("Printer on fire")])
         for _ in 0..<200 {
             try await h.advance(by: .seconds(1))

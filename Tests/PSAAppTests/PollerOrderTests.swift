@@ -63,7 +63,7 @@ struct PollerOrderTests {
             credentials: .init(userName: "u@x.example", secret: "order-secret", integrationCode: "CODE"),
             baseURL: "https://webservices3.autotask.net/ATServicesRest/V1.0")
         let mailbox = Mailbox()
-        return (Poller(api: api, clock: .continuous, refresh: false) { mailbox.post($0) }, mailbox)
+        return (Poller(api: api, clock: .continuous, refresh: false) { mailbox.post(DashboardEvent($0)) }, mailbox)
     }
 
     static func updates(_ mailbox: Mailbox, _ n: Int) async throws -> [DashboardEvent] {

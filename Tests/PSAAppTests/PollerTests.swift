@@ -1,7 +1,7 @@
 import Clocks
 import Dashboard
 import Foundation
-import PSAApp
+@_spi(Testing) import PSAApp
 import PSAClient
 import PSACore
 import Testing
@@ -18,7 +18,9 @@ struct PollerTests {
         settings.demoTickets = 120
         let conn = try await Connection.open(settings)
         let mailbox = Mailbox()
-        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) { mailbox.post($0) }
+        let poller = Poller(api: conn.api, clock: .continuous, timeScale: conn.timeScale) {
+            mailbox.post(DashboardEvent($0))
+        }
         await poller.start()
         var state = DashboardState(vendor: conn.api.vendor, tenant: conn.tenantName, now: Date())
         for _ in 0..<500 where state.quota == nil || state.tickets.isEmpty || state.log.isEmpty {
@@ -145,7 +147,7 @@ struct PollerTests {
         settings.demoTickets = tickets
         let conn = try await Connection.open(settings)
         let mailbox = Mailbox()
-        let poller = Poller(api: conn.api, clock: clock, timeScale: conn.timeScale) { mailbox.post($0) }
+        let poller = Poller(api: conn.api, clock: clock, timeScale: conn.timeScale) { mailbox.post(DashboardEvent($0)) }
         await poller.start(loadTickets: false)
         return (conn, mailbox, poller)
     }

@@ -61,14 +61,8 @@ private actor FakeTenant: TenantAPI {
     func page(after cursor: PageCursor?, filter: ServerFilter) async throws -> TicketPage {
         try await page(after: cursor)
     }
-    func choices(for field: EditableField) async throws -> [String] { [] }
-    func change(ticketID: Int64, _ field: EditableField, to label: String) async throws {}
     func apiBaseURL() async -> String { "https://example.invalid" }
-    func ticketComments(id: Int64) async throws -> [TicketComment]? { nil }
-    func attach(ticketID: Int64, fileName: String, data: Data, visibility: Visibility) async throws -> Int64 { 0 }
-    func addNote(ticketID: Int64, text: String, visibility: Visibility) async throws {}
     func whoAmI() async throws -> Person? { nil }
-    func openAlerts() async throws -> [Alert]? { nil }
 }
 
 @Suite("Incremental refresh: the watermark", .timeLimit(.minutes(10)))

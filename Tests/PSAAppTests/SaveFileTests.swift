@@ -43,8 +43,8 @@ struct SaveFileTests {
         // No temporary file left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: d).sorted() == ["a.png", "b.png", "victim"])
         // A directory, a missing folder: clear refusals.
-        #expect(throws: AttachmentFile.Refused.self) { try AttachmentFile.save(Data("x".utf8), to: d, replace: true) }
-        #expect(throws: AttachmentFile.Refused.self) {
+        #expect(throws: LocalFileRefused.self) { try AttachmentFile.save(Data("x".utf8), to: d, replace: true) }
+        #expect(throws: LocalFileRefused.self) {
             try AttachmentFile.save(Data("x".utf8), to: d + "/no/such/f", replace: false)
         }
     }

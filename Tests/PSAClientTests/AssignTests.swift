@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -10,11 +11,7 @@ struct AssignTests {
         let c = sim.config
         let client = RateAwareClient(
             transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        return AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: sim.autotaskBaseURL, me: me)
+        return AutotaskAPI.twin(sim, client: client, config: c, me: me)
     }
 
     @Test("--me finds the resource by its e-mail; an unknown e-mail is a clear error, never someone else")
@@ -130,14 +127,14 @@ struct AttachmentListTests {
         defer { Task { await sim.stop() } }
         let api = AssignTests.autotask(sim)
         let id = try #require(await sim.autotaskTicketIDs().first { $0 % 12 == 1 })
-        let list = try #require(try await api.attachments(ticketID: id))
+        let list = try await api.attachments(ticketID: id)
         #expect(list.map(\.name) == ["screenshot-\(id).png", "bashrcgnp.exe"])
         #expect(list[0].isInternal == true && list[1].isInternal == false && list[0].size == 26 + String(id).count - 4)
         #expect(list.allSatisfy { $0.author != nil && $0.date != nil })
         let data = try await api.attachmentData(ticketID: id, list[0])
         #expect(String(decoding: data, as: UTF8.self) == "PNG-in-the-simulator \(id)\n")
         let none = try #require(await sim.autotaskTicketIDs().first { $0 % 4 != 1 })
-        #expect(try await api.attachments(ticketID: none)?.isEmpty == true)
+        #expect(try await api.attachments(ticketID: none).isEmpty)
         await sim.stop()
     }
 
@@ -151,7 +148,7 @@ struct AttachmentListTests {
         defer { Task { await sim.stop() } }
         let api = SimulatorWalkTests.atera(sim)
         let id = try #require(await sim.ateraTickets().first { $0.TicketID % 5 == 0 }?.TicketID)
-        let list = try #require(try await api.attachments(ticketID: id))
+        let list = try await api.attachments(ticketID: id)
         #expect(
             list.map(\.name) == ["screenshot-\(id).png", "event-log-\(id).evtx"]
                 && list.allSatisfy { $0.url?.hasPrefix("https://") == true })

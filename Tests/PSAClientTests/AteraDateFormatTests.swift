@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// The date Atera's `/tickets/lastmodified` is asked with, pinned to what apis.md documents

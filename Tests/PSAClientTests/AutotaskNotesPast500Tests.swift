@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -40,7 +41,7 @@ struct AutotaskNotesPast500Tests {
             return (RealShapesTests.json(#"{"items":[],"pageDetails":null}"#), .zero)
         }
         let api = RealShapesTests.autotask(h)
-        let notes = try #require(try await drive(h.test, untilDone: Task { try await api.ticketComments(id: 100) }))
+        let notes = try await drive(h.test, untilDone: Task { try await api.ticketComments(id: 100) })
         #expect(notes.count == 620 && notes.contains { $0.text == "RMM 620\ncheck 620" })
         let queries = await h.transport.sent.filter { $0.url.lowercased().hasSuffix("ticketnotes/query") }
         #expect(queries.count == 2 && Self.after(queries[1].request) == 500)
@@ -58,7 +59,7 @@ struct AutotaskNotesPast500Tests {
             return (RealShapesTests.json(#"{"items":[],"pageDetails":null}"#), .zero)
         }
         let api = RealShapesTests.autotask(h)
-        let notes = try #require(try await drive(h.test, untilDone: Task { try await api.ticketComments(id: 100) }))
+        let notes = try await drive(h.test, untilDone: Task { try await api.ticketComments(id: 100) })
         #expect(notes.count == 500)
         #expect(await h.transport.sent.filter { $0.url.lowercased().hasSuffix("ticketnotes/query") }.count == 2)
     }
@@ -67,7 +68,7 @@ struct AutotaskNotesPast500Tests {
     func twin() async throws {
         let (sim, api) = try await SimulatorWalkTests.smallAutotask()
         let flooded = try #require(await sim.autotaskNoteFloodedTicketID())
-        let notes = try #require(try await api.ticketComments(id: flooded))
+        let notes = try await api.ticketComments(id: flooded)
         #expect(notes.count > 600)
         #expect(notes.last?.text == "Fixed on site\nReplaced the disk; monitoring is quiet again.")
         let log = await api.client.log

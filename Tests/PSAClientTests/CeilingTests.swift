@@ -1,7 +1,8 @@
 import Clocks
 import Foundation
-import PSAClient
+@_spi(Testing) import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// A ThresholdInformation answer.

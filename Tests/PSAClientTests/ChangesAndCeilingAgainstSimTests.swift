@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -131,11 +132,7 @@ struct ChangesAndCeilingAgainstSimTests {
         let client = RateAwareClient(
             transport: AHCTransport(), policy: policy, clock: clock, seed: 1,
             secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        let api = AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: sim.autotaskBaseURL, pageSize: pageSize)
+        let api = AutotaskAPI.twin(sim, client: client, config: c, pageSize: pageSize)
         return (test, sim, api)
     }
 

@@ -50,7 +50,7 @@ struct HaloAgainstSimTests {
         try await api.addNote(ticketID: t.id, text: "Called the user back", visibility: .internal)
         let notes = await sim.haloNotes(ticket: t.id)
         #expect(notes.count == 1 && notes[0].note == "Called the user back" && notes[0].hidden)
-        let comments = try #require(try await api.ticketComments(id: t.id))
+        let comments = try await api.ticketComments(id: t.id)
         #expect(
             comments.contains { $0.isSystem }
                 && comments.contains { $0.isInternal && $0.text == "Called the user back" })

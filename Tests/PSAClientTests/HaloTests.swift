@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// A HaloPSA instance as its OpenAPI document describes it, scripted: authinfo, the token,

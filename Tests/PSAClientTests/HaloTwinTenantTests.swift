@@ -144,7 +144,7 @@ struct HaloTwinTenantTests {
         let notes = await sim.haloNotes(ticket: 2)
         #expect(
             notes.count == 1 && notes[0].outcome == "Private Note" && notes[0].sendEmail == false && notes[0].hidden)
-        let comments = try #require(try await api.ticketComments(id: 2))
+        let comments = try await api.ticketComments(id: 2)
         #expect(comments.filter(\.isSystem).map(\.kind) == ["Logged"])
         #expect(comments.contains { !$0.isSystem && $0.text == "Called back" })
         await sim.stop()

@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// Secrets with URL, form and JSON metacharacters, one per credential of every vendor: the

@@ -1,7 +1,8 @@
 import Clocks
 import Foundation
-import PSAClient
+@_spi(Testing) import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 @Suite("Rate-aware client on a test clock", .serialized, .timeLimit(.minutes(10)))
@@ -176,9 +177,7 @@ struct RateAwareClientTests {
                 #"{"externalRequestThreshold":100,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":100}"#
                     .utf8))
         let h = Harness(seed: 6) { i, _, _ in (i == 0 ? full : ok, hold: .zero) }
-        let api = AutotaskAPI(
-            client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
-            baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let api = AutotaskAPI.scripted(h.client)
         let q = try await api.quota()
         #expect(q.tier == .suspended)
         #expect(await h.client.isSuspended)
@@ -315,9 +314,7 @@ struct RateAwareClientTests {
     func orLimitRefusedLocally() async throws {
         let empty = HTTPResult(status: 200, body: Data(#"{"fields":[],"items":[]}"#.utf8))
         let h = Harness(seed: 1) { _, _, _ in (empty, hold: .zero) }
-        let api = AutotaskAPI(
-            client: h.client, credentials: .init(userName: "u@x", secret: "s", integrationCode: "c"),
-            baseURL: "https://example.invalid/ATServicesRest/V1.0")
+        let api = AutotaskAPI.scripted(h.client)
         let ids = (0..<501).map { Int64($0) }
         do {
             _ = try await api.tickets(ids: ids)

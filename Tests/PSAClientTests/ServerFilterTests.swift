@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -58,12 +59,9 @@ struct ServerFilterTests {
         var config = SimulatorConfig()
         config.tickets = 200
         let sim = try await Simulator.start(config)
-        let at = AutotaskAPI(
-            client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
-            credentials: .init(
-                userName: config.autotaskUser, secret: config.autotaskSecret,
-                integrationCode: config.autotaskIntegrationCode),
-            baseURL: sim.autotaskBaseURL)
+        let at = AutotaskAPI.twin(
+            sim, client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
+            config: config)
         let all = try await at.allTickets()
         let sample = try #require(
             all.first { !$0.company.isEmpty && $0.fields.contains { $0.name == "Queue" } } ?? all.first)
@@ -79,12 +77,9 @@ struct ServerFilterTests {
         // A company on no ticket loaded yet: the server finds it (one Companies query), by its whole
         // name in any case, or by a word only its name has.
         func fresh() -> AutotaskAPI {
-            AutotaskAPI(
-                client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
-                credentials: .init(
-                    userName: config.autotaskUser, secret: config.autotaskSecret,
-                    integrationCode: config.autotaskIntegrationCode),
-                baseURL: sim.autotaskBaseURL)
+            AutotaskAPI.twin(
+                sim, client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [config.autotaskSecret]),
+                config: config)
         }
         let companyCount = all.filter { $0.company == sample.company }.count
         #expect(

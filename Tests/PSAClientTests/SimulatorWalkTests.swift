@@ -96,7 +96,7 @@ struct SimulatorWalkTests {
         let (sim, api) = try await Self.smallAutotask()
         let ids = await sim.autotaskTicketIDs()
         let three = try #require(ids.first { $0 % 4 == 3 }), none = try #require(ids.first { $0 % 4 == 0 })
-        let notes = try #require(try await api.ticketComments(id: three))
+        let notes = try await api.ticketComments(id: three)
         #expect(notes.count == 3)
         #expect(notes.map(\.date) == notes.map(\.date).sorted { ($0 ?? .distantPast) < ($1 ?? .distantPast) })
         #expect(notes.map(\.isInternal) == [false, true, false])

@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Testing
 
 /// "Never sends while suspended" for every request: the probe cannot deadlock on the ceiling's

@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -18,11 +19,9 @@ struct TenantsAgainstSimTests {
         let west = try #require(sim.tenantConfig("west"))
 
         func autotask(_ c: SimulatorConfig) -> AutotaskAPI {
-            AutotaskAPI(
-                client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret]),
-                credentials: .init(
-                    userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-                baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL)
+            AutotaskAPI.twin(
+                sim, client: RateAwareClient(transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret]),
+                config: c, discover: true)
         }
         let main = autotask(config), other = autotask(east)
         #expect(try await main.allTickets().count == 120)

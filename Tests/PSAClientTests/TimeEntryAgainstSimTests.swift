@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -8,12 +9,11 @@ import Testing
 struct TimeEntryAgainstSimTests {
     static func api(_ sim: Simulator, me: String?) -> AutotaskAPI {
         let c = sim.config
-        return AutotaskAPI(
+        return AutotaskAPI.twin(
+            sim,
             client: RateAwareClient(
-                transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode]),
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: sim.autotaskBaseURL, me: me)
+                transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode]), config: c,
+            me: me)
     }
 
     @Test("a timer's entry lands once, as me under my default role, with the timer's duration; read back")
@@ -57,7 +57,7 @@ struct TimeEntryAgainstSimTests {
         #expect(await sim.autotaskAddedTimeEntries().isEmpty)
         let atera = SimulatorWalkTests.atera(sim)
         do {
-            try await atera.logTime(draft)
+            try await atera.timeWriter().logTime(draft)
             Issue.record("Atera took time")
         } catch let e as APIError {
             #expect(String(describing: e).contains("Atera's API has no time writes"))

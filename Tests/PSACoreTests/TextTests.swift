@@ -108,3 +108,22 @@ struct RetryMathTests {
         #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
     }
 }
+
+@Suite("Vendor lists in sentences")
+struct VendorListTests {
+    @Test("every declared vendor, in order, the last after the conjunction")
+    func lists() {
+        #expect(Vendor.sentence([], "and") == "")
+        #expect(Vendor.sentence(["a"], "and") == "a")
+        #expect(Vendor.sentence(["a", "b"], "or") == "a or b")
+        #expect(Vendor.sentence(["a", "b", "c"], "and") == "a, b and c")
+        let labels = Vendor.allCases.map(\.label)
+        #expect(Vendor.labelList.hasSuffix(" and " + labels.last!))
+        #expect(Vendor.nameList.hasPrefix(Vendor.allCases[0].rawValue))
+        for v in Vendor.allCases {
+            #expect(Vendor.labelList.contains(v.label))
+            #expect(Vendor.nameList.contains(v.rawValue))
+            #expect(Vendor.quotedNameList.contains("\"\(v.rawValue)\""))
+        }
+    }
+}

@@ -2,6 +2,7 @@ import Clocks
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -126,11 +127,7 @@ struct FaultTests {
         var policy = ClientPolicy()
         policy.backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(200))
         let client = RateAwareClient(transport: AHCTransport(), policy: policy, seed: 4, secrets: [c.autotaskSecret])
-        let api = AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: nil, zoneDiscoveryURL: sim.autotaskBaseURL, pageSize: 200)
+        let api = AutotaskAPI.twin(sim, client: client, config: c, discover: true, pageSize: 200)
         let all = try await api.allTickets()
         #expect(all.count == 1_234)
         #expect(Set(all.map(\.id)).count == 1_234)

@@ -1,6 +1,7 @@
 import Foundation
 import PSAClient
 import PSACore
+import PSATestSupport
 import Simulator
 import Testing
 
@@ -51,11 +52,7 @@ struct HostileServerTests {
         let c = hostile.config
         let client = RateAwareClient(
             transport: AHCTransport(), seed: 1, secrets: [c.autotaskSecret, c.autotaskIntegrationCode])
-        let api = AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: hostile.autotaskBaseURL)
+        let api = AutotaskAPI.twin(hostile, client: client, config: c)
         await #expect(throws: APIError.self) { _ = try await api.quota() }
         #expect(await client.log.count == 1)
         #expect(await client.log.first?.error?.contains(target) == true)
@@ -107,7 +104,7 @@ struct HostileServerTests {
             "https://evil.example/autotask.net",
             "http://127.0.0.1:8080/ATServicesRest/", "ftp://webservices3.autotask.net/",
         ] {
-            #expect(throws: URLPolicy.Refused.self, "\(bad)") {
+            #expect(throws: URLRefused.self, "\(bad)") {
                 _ = try OriginPolicy.discovered(bad, vendor: .autotask, source: vendorDefault)
             }
         }
@@ -116,7 +113,7 @@ struct HostileServerTests {
                 "http://127.0.0.1:9000/zone2/ATServicesRest/", vendor: .autotask,
                 source: "http://127.0.0.1:9000/ATServicesRest/V1.0"
             ).port == 9000)
-        #expect(throws: URLPolicy.Refused.self) { _ = try OriginPolicy.configured("http://example.com/api/v3") }
+        #expect(throws: URLRefused.self) { _ = try OriginPolicy.configured("http://example.com/api/v3") }
         #expect(try OriginPolicy.configured("https://app.atera.com/api/v3").description == "https://app.atera.com")
     }
 
@@ -165,11 +162,7 @@ struct HostileServerTests {
         policy.backoff = Backoff(base: .milliseconds(10), cap: .milliseconds(20))
         let client = RateAwareClient(transport: transport, policy: policy, seed: 2)
         let c = hostile.config
-        let api = AutotaskAPI(
-            client: client,
-            credentials: .init(
-                userName: c.autotaskUser, secret: c.autotaskSecret, integrationCode: c.autotaskIntegrationCode),
-            baseURL: hostile.autotaskBaseURL)
+        let api = AutotaskAPI.twin(hostile, client: client, config: c)
         do {
             _ = try await api.quota()
             Issue.record("a stalled body was read to the end")

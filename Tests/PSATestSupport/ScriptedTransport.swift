@@ -4,28 +4,28 @@ import PSAClient
 import PSACore
 
 /// A transport that answers from a script and remembers when each request went out.
-actor ScriptedTransport: HTTPTransport {
-    struct Sent: Sendable {
-        let at: Double
-        let request: HTTPRequestSpec
-        var url: String { request.url }
-        var method: String { request.method }
+public actor ScriptedTransport: HTTPTransport {
+    public struct Sent: Sendable {
+        public let at: Double
+        public let request: HTTPRequestSpec
+        public var url: String { request.url }
+        public var method: String { request.method }
     }
-    typealias Script =
+    public typealias Script =
         @Sendable (_ index: Int, _ at: Double, _ request: HTTPRequestSpec) -> (HTTPResult, hold: Duration)
 
     private let clock: PSAClock
     private let script: Script
-    private(set) var sent: [Sent] = []
-    private(set) var inFlight = 0
-    private(set) var maxInFlight = 0
+    public private(set) var sent: [Sent] = []
+    public private(set) var inFlight = 0
+    public private(set) var maxInFlight = 0
 
-    init(clock: PSAClock, script: @escaping Script) {
+    public init(clock: PSAClock, script: @escaping Script) {
         self.clock = clock
         self.script = script
     }
 
-    func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
+    public func send(_ request: HTTPRequestSpec, timeout: Duration) async throws -> HTTPResult {
         let at = clock.now().seconds
         let index = sent.count
         sent.append(Sent(at: at, request: request))
@@ -39,25 +39,27 @@ actor ScriptedTransport: HTTPTransport {
         return result
     }
 
-    var sendTimes: [Double] { sent.map(\.at) }
+    public var sendTimes: [Double] { sent.map(\.at) }
 }
 
-func get(_ path: String = "Tickets/1", endpoint: String = "Tickets", idempotent: Bool = true) -> ClientRequest {
+public func get(_ path: String = "Tickets/1", endpoint: String = "Tickets", idempotent: Bool = true) -> ClientRequest {
     ClientRequest(
         spec: HTTPRequestSpec(method: idempotent ? "GET" : "POST", url: "https://example.invalid/\(path)"),
         endpoint: endpoint, logPath: "/" + path, idempotent: idempotent, purpose: "test")
 }
 
-let ok = HTTPResult(status: 200, body: Data("{}".utf8))
-let epoch = Date(timeIntervalSince1970: 1_700_000_000)
+public let ok = HTTPResult(status: 200, body: Data("{}".utf8))
+public let epoch = Date(timeIntervalSince1970: 1_700_000_000)
 
-struct TimedOut: Error {}
+public struct TimedOut: Error {
+    public init() {}
+}
 
 /// Yields until a condition holds (real time is not involved: at most 10,000 yields).
 /// Waits (in real time, the test clock untouched) until `condition` holds: yields first, then
 /// polls every millisecond, for up to about 20 s — a loaded machine can take longer than ten
 /// thousand yields to start a task.
-func eventually(_ condition: @Sendable () async -> Bool) async throws {
+public func eventually(_ condition: @Sendable () async -> Bool) async throws {
     for i in 0..<30_000 {
         if await condition() { return }
         if i < 10_000 { await Task.yield() } else { try await Task.sleep(for: .milliseconds(1)) }
@@ -68,7 +70,9 @@ func eventually(_ condition: @Sendable () async -> Bool) async throws {
 /// Advances a test clock in steps until `done` holds. (`TestClock.run()` can return while a task
 /// is between two sleeps, and its real-time timeout cancels every sleeper on a busy machine.)
 /// `advance(by:)` wakes each sleeper at its own deadline, so timings stay exact.
-func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), until done: @Sendable () async -> Bool)
+public func drive(
+    _ clock: TestClock<Duration>, step: Duration = .milliseconds(250), until done: @Sendable () async -> Bool
+)
     async throws
 {
     for _ in 0..<20_000 {
@@ -83,7 +87,7 @@ func drive(_ clock: TestClock<Duration>, step: Duration = .milliseconds(250), un
 /// Drives the clock until `task` has finished and returns its value. (Awaiting a request's task
 /// right after seeing it sent would wait forever: the transport holds its answer until the clock
 /// moves, and nothing moves it.)
-func drive<T: Sendable>(
+public func drive<T: Sendable>(
     _ clock: TestClock<Duration>, step: Duration = .milliseconds(250),
     untilDone task: Task<T, any Error>
 ) async throws -> T {
@@ -96,26 +100,27 @@ func drive<T: Sendable>(
     return try await task.value
 }
 
-actor Flag {
-    private(set) var isSet = false
-    func set() { isSet = true }
+public actor Flag {
+    public private(set) var isSet = false
+    public init() {}
+    public func set() { isSet = true }
 }
 
 /// A client on a test clock over a scripted transport: the setup every pacing test shares.
-struct Harness {
-    let test = TestClock<Duration>()
-    let clock: PSAClock
-    let transport: ScriptedTransport
-    let client: RateAwareClient
+public struct Harness: Sendable {
+    public let test = TestClock<Duration>()
+    public let clock: PSAClock
+    public let transport: ScriptedTransport
+    public let client: RateAwareClient
 
-    init(policy: ClientPolicy = ClientPolicy(), seed: UInt64 = 1, script: @escaping ScriptedTransport.Script) {
+    public init(policy: ClientPolicy = ClientPolicy(), seed: UInt64 = 1, script: @escaping ScriptedTransport.Script) {
         clock = PSAClock(test, epoch: epoch)
         transport = ScriptedTransport(clock: clock, script: script)
         client = RateAwareClient(transport: transport, policy: policy, clock: clock, seed: seed)
     }
 
     /// Advances the clock until the transport has seen `n` requests.
-    func drive(untilSent n: Int) async throws {
-        try await PSAClientTests.drive(test) { await transport.sent.count >= n }
+    public func drive(untilSent n: Int) async throws {
+        try await PSATestSupport.drive(test) { await transport.sent.count >= n }
     }
 }

@@ -5,7 +5,7 @@ import Simulator
 
 extension ConnectionSettings {
     /// A profile for the simulator's Autotask tenant, with the credentials it was started with.
-    static func autotask(_ name: String, at sim: Simulator) -> ConnectionSettings {
+    public static func autotask(_ name: String, at sim: Simulator) -> ConnectionSettings {
         var s = ConnectionSettings()
         s.name = name
         s.vendor = .autotask
