@@ -57,12 +57,13 @@ extension HistoryTap {
     }
 
     /// The biggest spike of others in the last hour (looked up at most once a minute), for the
-    /// quota pane and `--notify`; every spike found on the way is kept.
-    public func biggestSpike() async -> (text: String, start: Date)? {
+    /// quota pane and `--notify` (its start, when it began in this run); every spike found on the
+    /// way is kept.
+    public func biggestSpike() async -> (text: String, start: Date?)? {
         guard vendor.quotaModel == .tenantThreshold else { return nil }
         let now = clock.now().seconds
         if let c = spikeCache, now - c.at < 60 / scale { return c.value }
-        var value: (text: String, start: Date)?
+        var value: (text: String, start: Date?)?
         if let store = await recorder.openedStore() {
             let to = tenantTime(clock.wall()).addingTimeInterval(60)
             let from = to.addingTimeInterval(-3600 - 60)
@@ -77,7 +78,10 @@ extension HistoryTap {
                     readings: readings, others: others, ours: ours, from: lead.epochMinute, to: to.epochMinute
                 ).filter { $0.start + Int64($0.minutes) > from.epochMinute }
                 await recorder.spikes(key, found)
-                value = found.filter(\.isOthers).max { $0.size < $1.size }.map { ($0.text(), $0.startDate) }
+                // Its start only when it began in this run: one from before is shown, not news.
+                value = found.filter(\.isOthers).max { $0.size < $1.size }.map {
+                    ($0.text(), $0.startDate >= base ? $0.startDate : nil)
+                }
             }
         }
         spikeCache = (now, value)

@@ -9,8 +9,9 @@ public struct HostOurs: Sendable {
     public var kind: String
     public var others: @Sendable (_ minutes: Int) async -> [String: Int]
     public var chart: @Sendable (_ days: Int) async -> HistoryChart? = { _ in nil }
-    /// The biggest spike of others in the last hour: its text and its start (a spike's identity for `--notify`).
-    public var spike: @Sendable () async -> (text: String, start: Date)? = { nil }
+    /// The biggest spike of others in the last hour: its text, and its start (a spike's identity for
+    /// `--notify`) when it began in this run.
+    public var spike: @Sendable () async -> (text: String, start: Date?)? = { nil }
     public init(kind: String, others: @escaping @Sendable (_ minutes: Int) async -> [String: Int]) {
         self.kind = kind
         self.others = others
