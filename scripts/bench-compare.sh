@@ -9,7 +9,7 @@
 #   --scratch-path   the build folder (default .build; .ci/run shares the install check's)
 #   Extra flags for the release build go in BENCH_BUILD_FLAGS (e.g. --static-swift-stdlib).
 #   The benches' own arguments: UI_BENCH_ARGS (default 2000 frames), CLIENT_BENCH_ARGS
-#   (default "10 10"), POLL_BENCH_ARGS (default "240 2").
+#   (default "10 10"), POLL_BENCH_ARGS (default "240 2"), HISTORY_BENCH_ARGS (default 35 days).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ui_only=0; build=1; scratch=.build
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 products=(ui-bench)
-[ "$ui_only" -eq 1 ] || products+=(client-bench poll-bench)
+[ "$ui_only" -eq 1 ] || products+=(client-bench poll-bench history-bench)
 # shellcheck disable=SC2206
 flags=(${BENCH_BUILD_FLAGS:-})
 out=$(mktemp)
@@ -39,6 +39,7 @@ for p in "${products[@]}"; do
         ui-bench) args=${UI_BENCH_ARGS:-2000} ;;
         client-bench) args=${CLIENT_BENCH_ARGS:-"10 10"} ;;
         poll-bench) args=${POLL_BENCH_ARGS:-"240 2"} ;;
+        history-bench) args=${HISTORY_BENCH_ARGS:-35} ;;
     esac
     echo "== $p $args"
     # shellcheck disable=SC2086

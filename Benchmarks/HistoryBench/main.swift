@@ -103,6 +103,35 @@ do {
     }
     print("history --since \(days)d --by hour: \(rows) rows")
     bench("history.query_\(days)d_hour_4_tenants", median(times), "ms")
+    // Where that time goes, for one tenant (the medians of 5).
+    let reader = try HistoryStore(path: path, options: options)
+    let from = end.addingTimeInterval(-Double(days) * 86_400), to = end.addingTimeInterval(60)
+    let lead = from.addingTimeInterval(-7200)
+    var phases: [String: [Double]] = [:]
+    func phase<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let t0 = clock.now
+        let v = try body()
+        phases[name, default: []].append(ms(clock.now - t0))
+        return v
+    }
+    for _ in 0..<5 {
+        let readings = try phase("1 read readings") { try reader.readings(tenants[0], from: lead, to: to) }
+        let ours = try phase("2 read ours (SQL sums)") { try reader.oursSeries(tenants[0], from: lead, to: to) }
+        let others = phase("3 attribution") { Attribution.othersSeries(readings: readings, ours: ours) }
+        _ = phase("4 spikes") {
+            Attribution.spikes(
+                readings: readings, others: others, ours: ours, from: from.epochMinute, to: to.epochMinute)
+        }
+        let r = phase("5 rows (3 and 4 again)") {
+            HistoryReport.rowsFor(
+                tenant: "t", readings: readings, ours: ours, events: [], from: from, to: to, bucket: .hour,
+                timeZone: .gmt)
+        }
+        _ = phase("6 table") { HistoryReport(rows: r.rows, spikes: []).table(bucket: .hour, timeZone: .gmt) }
+    }
+    for (name, xs) in phases.sorted(by: { $0.key < $1.key }) {
+        print("  phase \(name): \(String(format: "%.2f", median(xs))) ms")
+    }
 } catch {
     print("bench: \(error)")
     exit(1)

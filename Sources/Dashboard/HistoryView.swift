@@ -105,6 +105,16 @@ extension DashboardState {
         return []
     }
 
+    /// `--notify`: a new spike of others (the quota pane's biggest of the last hour), once per
+    /// spike: one whose start moved by a few minutes as it grew is the same spike.
+    mutating func notifySpike(_ status: PollStatus) -> [Command] {
+        guard let text = status.biggestSpike, let start = status.biggestSpikeStart else { return [] }
+        if let last = notified["spike start"], abs(start.timeIntervalSince(last)) < 15 * 60 { return [] }
+        let out = notifyOnce("spike", "spike of \(text)")
+        if !out.isEmpty { notified["spike start"] = start }
+        return out
+    }
+
     /// The trend line starts from the history's readings (the tenant time convention of `noteHistory`).
     mutating func seedTrend(_ past: [PastReading], windowSeconds: Int, timeScale: Double) {
         var h = QuotaHistory(windowSeconds: windowSeconds)

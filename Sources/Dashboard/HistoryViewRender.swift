@@ -2,8 +2,8 @@ import Foundation
 import PSACore
 
 /// The history view: the count as bars (ours at the bottom of each, others above it, coloured by
-/// tier), the tier lines where no bar reaches, the time axis, and the others' spikes (Enter: a
-/// spike's minutes).
+/// tier), the tier lines where no bar reaches, the time axis, and the spikes kept, each with whose
+/// it is (the others', or ours by command; Enter: a spike's minutes).
 func renderHistoryView(
     _ c: inout Canvas, _ s: DashboardState, _ v: HistoryViewState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect
 ) {
@@ -100,7 +100,7 @@ func renderSpikes(
         return
     }
     if chart.spikes.isEmpty {
-        c.put(r.x, r.y, "no spikes of others in this range", theme[.muted], maxWidth: r.width)
+        c.put(r.x, r.y, "no spikes in this range", theme[.muted], maxWidth: r.width)
         return
     }
     if let i = v.openSpike, chart.spikes.indices.contains(i) {
@@ -110,7 +110,7 @@ func renderSpikes(
         c.put(r.x, r.y + 1, text, theme[.base], maxWidth: r.width)
         return
     }
-    c.put(r.x, r.y, "Spikes of others (\(chart.spikes.count)):", theme[.header], maxWidth: r.width)
+    c.put(r.x, r.y, "Spikes, whose (\(chart.spikes.count)):", theme[.header], maxWidth: r.width)
     let shown = max(0, r.height - 1)
     let first = max(0, min(v.selected - shown + 1, chart.spikes.count - shown))
     for (k, spike) in chart.spikes.enumerated().dropFirst(first).prefix(shown) {

@@ -174,6 +174,7 @@ extension DashboardState {
         case .poll(let status):
             poll = status
             noteHistory(at: now)
+            return notifySpike(status)
         case .notice(let text):
             say(text)
         case .historyChart, .historyFailed:

@@ -19,8 +19,16 @@ public enum Attribution {
     /// Others per minute (minutes since 1970 → requests; may be slightly negative where a
     /// reading's timing spread a minute's share unevenly — sum before rounding).
     public static func othersPerMinute(readings: [QuotaReading], ours: [MinuteCount]) -> [Int64: Double] {
+        guard let lo = ours.map(\.minute).min(), let hi = ours.map(\.minute).max() else {
+            return othersSeries(readings: readings, ours: OursSeries(base: 0, minutes: 0)).dictionary
+        }
+        return othersSeries(readings: readings, ours: OursSeries(ours, from: lo, to: hi + 1)).dictionary
+    }
+
+    /// The same, dense: the report's path (no dictionary per minute).
+    public static func othersSeries(readings: [QuotaReading], ours: OursSeries) -> OthersSeries {
         let server = readings.filter { $0.source == .server }
-        guard !server.isEmpty else { return [:] }
+        guard !server.isEmpty else { return .empty }
         // A reading stands for the count at the nearest minute's end: one at 14:05:00 is the
         // end of 14:04, one at 14:05:40 the end of 14:05. The last in each minute counts.
         var last: [(minute: Int64, count: Double, w: Int64)] = []
@@ -35,10 +43,7 @@ public enum Attribution {
         let base = last[0].minute - maxW + 1
         let n = Int(last[last.count - 1].minute - base + 1)
         var o = [Double](repeating: 0, count: n)
-        for m in ours {
-            let i = Int(m.minute - base)
-            if i >= 0 && i < n { o[i] += Double(m.total) }
-        }
+        for i in 0..<n { o[i] = Double(ours.total(at: base + Int64(i))) }
         var x = [Double](repeating: 0, count: n)
         var known = [Bool](repeating: false, count: n)
         var prev: (minute: Int64, count: Double, w: Int64)? = nil
@@ -74,10 +79,7 @@ public enum Attribution {
             prev = r
         }
         if let run = session, let p = prev { smooth(&x, known, from: run.start, to: Int(p.minute - base), w: run.w) }
-        var out: [Int64: Double] = [:]
-        out.reserveCapacity(n)
-        for i in 0..<n where known[i] { out[base + Int64(i)] = x[i] }
-        return out
+        return OthersSeries(base: base, values: x, known: known)
     }
 
     /// The readings fix every W consecutive minutes' sum but not how the first window was spread:
@@ -114,89 +116,4 @@ public enum Attribution {
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
-}
-
-/// A burst of the others' requests well above their usual rate.
-public struct Spike: Sendable, Equatable {
-    /// The first minute (minutes since 1970).
-    public var start: Int64
-    public var minutes: Int
-    /// Requests above the usual rate over the spike.
-    public var size: Int
-    /// Whose: "others" (the server's count less ours).
-    public var whose: String
-
-    public init(start: Int64, minutes: Int, size: Int, whose: String = "others") {
-        self.start = start
-        self.minutes = minutes
-        self.size = size
-        self.whose = whose
-    }
-
-    /// "others +2,800 in 12 min from 14:05".
-    public func text(timeZone: TimeZone = .current) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let d = Date(timeIntervalSince1970: Double(start) * 60)
-        let c = cal.dateComponents([.hour, .minute], from: d)
-        let hhmm = String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
-        return "\(whose) +\(Spike.grouped(size)) in \(minutes) min from \(hhmm)"
-    }
-
-    static func grouped(_ n: Int) -> String {
-        let s = String(abs(n))
-        var out = ""
-        for (i, ch) in s.reversed().enumerated() {
-            if i > 0, i % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + String(out.reversed())
-    }
-}
-
-extension Attribution {
-    /// Runs of minutes whose others' rate stands well above its usual rate around them (the mean
-    /// of the hour before and after, leaving out the minutes found hot): at least 2.5 times it and
-    /// at least `floor` requests a minute above it, holes of up to 3 minutes bridged; a spike is
-    /// kept when its excess over the usual rate reaches `minSize`.
-    public static func spikes(_ perMinute: [Int64: Double], floor: Double, minSize: Int, around: Int = 60) -> [Spike] {
-        guard let lo = perMinute.keys.min(), let hi = perMinute.keys.max() else { return [] }
-        let n = Int(hi - lo + 1)
-        var v = [Double?](repeating: nil, count: n)
-        for (m, x) in perMinute { v[Int(m - lo)] = x }
-        var hot = [Bool](repeating: false, count: n)
-        var base = [Double](repeating: 0, count: n)
-        for _ in 0..<2 {
-            // Prefix sums of the known, not-hot minutes: the usual rate around each minute in O(n).
-            var sum = [Double](repeating: 0, count: n + 1), count = [Int](repeating: 0, count: n + 1)
-            for i in 0..<n {
-                let use = v[i] != nil && !hot[i]
-                sum[i + 1] = sum[i] + (use ? v[i]! : 0)
-                count[i + 1] = count[i] + (use ? 1 : 0)
-            }
-            for i in 0..<n {
-                let a = max(0, i - around), b = min(n, i + around + 1)
-                let c = count[b] - count[a]
-                base[i] = c > 0 ? max(0, (sum[b] - sum[a]) / Double(c)) : 0
-            }
-            for i in 0..<n { hot[i] = v[i].map { $0 >= max(base[i] * 2.5, base[i] + floor) } ?? false }
-        }
-        var out: [Spike] = []
-        var first: Int?, last = 0
-        func close() {
-            guard let f = first else { return }
-            let excess = (f...last).reduce(0.0) { $0 + max(0, (v[$1] ?? base[$1]) - base[$1]) }
-            if Int(excess) >= minSize {
-                out.append(Spike(start: lo + Int64(f), minutes: last - f + 1, size: Int(excess.rounded())))
-            }
-            first = nil
-        }
-        for i in 0..<n where hot[i] {
-            if first != nil, i - last > 3 { close() }
-            if first == nil { first = i }
-            last = i
-        }
-        close()
-        return out
-    }
 }

@@ -73,6 +73,12 @@ public actor HistoryRecorder {
         batch.events.append(e)
     }
 
+    /// Spikes found for the tenant: kept (each replaces the kept ones it overlaps) at the next flush.
+    public func spikes(_ tenant: TenantKey, _ found: [Spike]) {
+        guard accepting, !found.isEmpty else { return }
+        batch.spikes[tenant, default: []] += found
+    }
+
     /// Off for good (not a lock that may pass), or a pending batch grown past what a lock should hold.
     var accepting: Bool {
         if let f = fault, !f.isTransient { return false }

@@ -60,12 +60,11 @@ extension HistoryReport {
 
     /// A table like Autotask's "API Activity by Hour", then the spikes.
     public func table(bucket: Bucket, timeZone: TimeZone) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
+        var local = LocalTime(timeZone)
         func when(_ d: Date) -> String {
-            let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: d)
-            let day = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
-            return bucket == .day ? day : day + String(format: " %02d:%02d", c.hour ?? 0, c.minute ?? 0)
+            let c = local.parts(d)
+            let day = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
+            return bucket == .day ? day : day + " \(pad(c.hour, 2)):\(pad(c.minute, 2))"
         }
         let header = [
             "tenant", bucket.rawValue, "peak", "%", "ours", "dash", "tickets", "status", "metrics", "others",
@@ -97,5 +96,44 @@ extension HistoryReport {
             out += spikes.map { "  \($0.tenant): \($0.spike.text(timeZone: timeZone))" }.joined(separator: "\n")
         }
         return out + "\n"
+    }
+}
+
+/// Zero-padded to `width` digits (`String(format:)` costs more than a row of the table).
+func pad(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// A date's civil parts in a time zone, by arithmetic: the zone's offset is asked again only when
+/// a date falls outside the span from the last date asked to the zone's next transition (a
+/// Calendar call a row cost more than the rest of the table).
+struct LocalTime {
+    let zone: TimeZone
+    var offset = 0
+    var valid: Range<Date>?
+
+    init(_ zone: TimeZone) { self.zone = zone }
+
+    mutating func parts(_ d: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        if !(valid?.contains(d) ?? false) {
+            offset = zone.secondsFromGMT(for: d)
+            let next = zone.nextDaylightSavingTimeTransition(after: d) ?? .distantFuture
+            valid = d..<max(next, d.addingTimeInterval(1))
+        }
+        let t = Int64(d.timeIntervalSince1970.rounded(.down)) + Int64(offset)
+        let days = Int(Attribution.floorDiv(t, 86_400))
+        let secs = Int(t) - days * 86_400
+        // Days since 1970-01-01 to the civil date (H. Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day, secs / 3600, secs % 3600 / 60)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `psatop history`'s rows: per minute, hour or day, like Autotask's "API Activity by Hour".
 public struct HistoryRow: Sendable, Equatable, Codable {
@@ -41,23 +42,48 @@ public struct HistoryReport: Sendable {
     public var rows: [HistoryRow]
     public var spikes: [(tenant: String, spike: Spike)]
 
-    /// Rows for each tenant in `[from, to)`, buckets aligned in `timeZone`.
+    public init(rows: [HistoryRow], spikes: [(tenant: String, spike: Spike)]) {
+        self.rows = rows
+        self.spikes = spikes
+    }
+
+    /// Rows for each tenant in `[from, to)`, buckets aligned in `timeZone`. Tenants are read and
+    /// counted at once, each on a connection of its own (WAL readers do not wait for each other).
     public static func build(
         store: HistoryStore, tenants: [TenantInfo], from: Date, to: Date, by bucket: Bucket,
         timeZone: TimeZone = .current
     ) throws(HistoryFault) -> HistoryReport {
+        typealias Part = (rows: [HistoryRow], spikes: [Spike])
+        @Sendable func part(_ i: Int) -> Result<Part, HistoryFault> {
+            Result { () throws(HistoryFault) -> Part in
+                var o = HistoryStore.Options()
+                o.readOnly = true
+                let s = i == 0 ? store : try HistoryStore(path: store.path, process: store.process, options: o)
+                let lead = from.addingTimeInterval(-120.0 * 60)  // readings before `from` seed the attribution
+                let key = tenants[i].key
+                return rowsFor(
+                    tenant: tenants[i].name, readings: try s.readings(key, from: lead, to: to),
+                    ours: try s.oursSeries(key, from: lead, to: to), events: try s.events(key, from: from, to: to),
+                    from: from, to: to, bucket: bucket, timeZone: timeZone)
+            }
+        }
+        var done: [Int: Result<Part, HistoryFault>] = [:]
+        if tenants.count > 1 {
+            let parts = Mutex([Int: Result<Part, HistoryFault>]())
+            DispatchQueue.concurrentPerform(iterations: tenants.count) { i in
+                let r = part(i)
+                parts.withLock { $0[i] = r }
+            }
+            done = parts.withLock { $0 }
+        } else if !tenants.isEmpty {
+            done[0] = part(0)
+        }
         var rows: [HistoryRow] = []
         var spikes: [(String, Spike)] = []
-        for t in tenants {
-            let w = 120.0 * 60  // a window of readings before `from` seeds the attribution
-            let readings = try store.readings(t.key, from: from.addingTimeInterval(-w), to: to)
-            let ours = try store.requests(t.key, from: from.addingTimeInterval(-w), to: to)
-            let events = try store.events(t.key, from: from, to: to)
-            let r = rowsFor(
-                tenant: t.name, readings: readings, ours: ours, events: events, from: from, to: to, bucket: bucket,
-                timeZone: timeZone)
-            rows += r.rows
-            spikes += r.spikes.map { (t.name, $0) }
+        for i in tenants.indices {
+            let part = try done[i]!.get()
+            rows += part.rows
+            spikes += part.spikes.map { (tenants[i].name, $0) }
         }
         return HistoryReport(rows: rows, spikes: spikes)
     }
@@ -79,6 +105,18 @@ public struct HistoryReport: Sendable {
         tenant: String, readings: [QuotaReading], ours: [MinuteCount], events: [HistoryEvent], from: Date, to: Date,
         bucket: Bucket, timeZone: TimeZone
     ) -> (rows: [HistoryRow], spikes: [Spike]) {
+        let minutes = ours.map(\.minute)
+        let lo = minutes.min() ?? from.epochMinute, hi = (minutes.max() ?? lo) + 1
+        return rowsFor(
+            tenant: tenant, readings: readings, ours: OursSeries(ours, from: lo, to: hi), events: events, from: from,
+            to: to, bucket: bucket, timeZone: timeZone)
+    }
+
+    /// The same from our requests as dense arrays (the store's `oursSeries`).
+    public static func rowsFor(
+        tenant: String, readings: [QuotaReading], ours: OursSeries, events: [HistoryEvent], from: Date, to: Date,
+        bucket: Bucket, timeZone: TimeZone
+    ) -> (rows: [HistoryRow], spikes: [Spike]) {
         let lo = from.epochMinute, hi = to.epochMinute
         guard hi > lo else { return ([], []) }
         let offset = Int64(timeZone.secondsFromGMT(for: from) / 60)
@@ -88,9 +126,7 @@ public struct HistoryReport: Sendable {
         let count = Int((key(hi - 1) - first) / size) + 1
         func slot(_ m: Int64) -> Int { Int((key(m) - first) / size) }
         var acc = [Acc](repeating: Acc(), count: count)
-        let perMinute = Attribution.othersPerMinute(readings: readings, ours: ours).filter {
-            $0.key >= lo && $0.key < hi
-        }
+        let others = Attribution.othersSeries(readings: readings, ours: ours)
         let kinds = ProcessKind.allCases
         // Each minute's tier is the last reading's at or before it.
         var tier: Int? = nil
@@ -115,15 +151,18 @@ public struct HistoryReport: Sendable {
                 }
             }
         }
-        for m in ours where m.minute >= lo && m.minute < hi {
-            let i = slot(m.minute)
-            acc[i].ours += m.total
-            for (k, n) in m.byKind { acc[i].byKind[kinds.firstIndex(of: k)!] += n }
+        let oursLo = max(0, Int(lo - ours.base)), oursHi = max(oursLo, min(ours.count, Int(hi - ours.base)))
+        for j in oursLo..<oursHi where ours.total[j] > 0 {
+            let i = slot(ours.base + Int64(j))
+            acc[i].ours += ours.total[j]
+            for k in kinds.indices { acc[i].byKind[k] += ours.byKind[k][j] }
             acc[i].used = true
         }
-        for (m, v) in perMinute {
-            let i = slot(m)
-            acc[i].others = (acc[i].others ?? 0) + v
+        let othersLo = max(0, Int(lo - others.base))
+        let othersHi = max(othersLo, min(others.values.count, Int(hi - others.base)))
+        for j in othersLo..<othersHi where others.known[j] {
+            let i = slot(others.base + Int64(j))
+            acc[i].others = (acc[i].others ?? 0) + others.values[j]
             acc[i].used = true
         }
         for e in events where e.at.epochMinute >= lo && e.at.epochMinute < hi {
@@ -147,10 +186,7 @@ public struct HistoryReport: Sendable {
                     others: a.others.map { max(0, Int($0.rounded())) }, tierMinutes: tiers, throttled: a.throttled,
                     suspensions: a.suspensions))
         }
-        let limit = readings.last(where: { $0.limit != nil })?.limit ?? 0
-        let w = Double(readings.last?.timeframeMinutes ?? 60)
-        let spikes = Attribution.spikes(
-            perMinute, floor: max(5, Double(limit) / w * 0.25), minSize: max(50, limit / 50))
+        let spikes = Attribution.spikes(readings: readings, others: others, ours: ours, from: lo, to: hi)
         return (rows, spikes)
     }
 }

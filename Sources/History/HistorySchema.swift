@@ -5,7 +5,7 @@ import GRDB
 /// this psatop knows is refused by name (`HistoryFault.newer`), never migrated down or overwritten.
 enum HistorySchema {
     /// The schema this psatop writes; `meta.schema` holds the one the store was last migrated to.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -26,6 +26,16 @@ enum HistorySchema {
                     CREATE TABLE event(
                         tenant TEXT NOT NULL, at REAL NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);
                     CREATE INDEX event_tenant_at ON event(tenant, at);
+                    """)
+        }
+        // v2: the spikes found are kept (start, length, size, whose, and their minutes).
+        m.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE spike(
+                        tenant TEXT NOT NULL, start INTEGER NOT NULL, minutes INTEGER NOT NULL,
+                        size INTEGER NOT NULL, whose TEXT NOT NULL, per_minute TEXT NOT NULL,
+                        PRIMARY KEY(tenant, start)) WITHOUT ROWID;
                     """)
         }
         return m

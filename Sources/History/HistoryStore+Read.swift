@@ -14,18 +14,43 @@ extension HistoryStore {
     /// The tenant's quota readings in `[from, to)`, oldest first.
     public func readings(_ tenant: TenantKey, from: Date, to: Date) throws(HistoryFault) -> [QuotaReading] {
         try reading { db in
-            try Row.fetchAll(
+            // A cursor over typed columns by position (the SELECT's order): a row array, a name
+            // look-up per cell or a Codable record each cost more than the reading itself.
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT at, count, lim, timeframe, tier, source FROM reading
                     WHERE tenant = ? AND at >= ? AND at < ? ORDER BY at
-                    """, arguments: [tenant.hex, from.timeIntervalSince1970, to.timeIntervalSince1970]
-            ).map {
-                // By position (the SELECT's order): a name look-up per cell costs more than the row.
-                QuotaReading(
-                    tenant: tenant, at: Date(timeIntervalSince1970: $0[0]), count: $0[1], limit: $0[2],
-                    timeframeMinutes: $0[3], tier: $0[4], source: ReadingSource(rawValue: $0[5]) ?? .server)
+                    """, arguments: [tenant.hex, from.timeIntervalSince1970, to.timeIntervalSince1970])
+            var out: [QuotaReading] = []
+            out.reserveCapacity(min(200_000, Int(max(0, to.timeIntervalSince(from)) / 60) + 1))
+            while let row = try rows.next() {
+                out.append(
+                    QuotaReading(
+                        tenant: tenant, at: Date(timeIntervalSince1970: row[0] as Double), count: row[1] as Int,
+                        limit: row.hasNull(atIndex: 2) ? nil : row[2] as Int, timeframeMinutes: row[3] as Int,
+                        tier: row[4] as Int, source: row[5] as String == "ours" ? .ours : .server))
             }
+            return out
+        }
+    }
+
+    /// Our requests per minute in `[from, to)` from every psatop process, by kind, in dense arrays.
+    /// The rows are added up here, not in SQL: SQLite's GROUP BY (or a CASE a row) cost more than
+    /// the scan, and a kind's name is a small string (read without an allocation).
+    public func oursSeries(_ tenant: TenantKey, from: Date, to: Date) throws(HistoryFault) -> OursSeries {
+        let lo = from.epochMinute, hi = to.epochMinute
+        guard hi > lo else { return OursSeries(base: lo, minutes: 0) }
+        return try reading { db in
+            var out = OursSeries(base: lo, minutes: Int(hi - lo))
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT minute, kind, n FROM requests WHERE tenant = ? AND minute >= ? AND minute < ?",
+                arguments: [tenant.hex, lo, hi])
+            while let row = try rows.next() {
+                guard let kind = ProcessKind(rawValue: row[1] as String) else { continue }
+                out.add(minute: row[0] as Int64, kind: kind.index, row[2] as Int)
+            }
+            return out
         }
     }
 
@@ -72,6 +97,23 @@ extension HistoryStore {
                     HistoryEvent(
                         tenant: tenant, at: Date(timeIntervalSince1970: row["at"]), kind: $0, detail: row["detail"])
                 }
+            }
+        }
+    }
+
+    /// The tenant's spikes that start in `[from, to)`, oldest first.
+    public func spikes(_ tenant: TenantKey, from: Date, to: Date) throws(HistoryFault) -> [Spike] {
+        try reading { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT start, minutes, size, whose, per_minute FROM spike
+                    WHERE tenant = ? AND start >= ? AND start < ? ORDER BY start
+                    """, arguments: [tenant.hex, from.epochMinute, to.epochMinute]
+            ).map { row in
+                Spike(
+                    start: row[0], minutes: row[1], size: row[2], whose: row[3],
+                    perMinute: (row[4] as String).split(separator: ",").compactMap { Int($0) })
             }
         }
     }

@@ -8,8 +8,13 @@ public struct HistoryBatch: Sendable, Equatable {
     /// Requests per (tenant, minute, kind) from this process.
     public var requests: [RequestKey: Int] = [:]
     public var events: [HistoryEvent] = []
+    /// Spikes found, per tenant: each replaces the tenant's kept spikes it overlaps (a spike
+    /// found again as it grows, or with its start moved by a minute, is kept once).
+    public var spikes: [TenantKey: [Spike]] = [:]
     public init() {}
-    public var isEmpty: Bool { tenants.isEmpty && readings.isEmpty && requests.isEmpty && events.isEmpty }
+    public var isEmpty: Bool {
+        tenants.isEmpty && readings.isEmpty && requests.isEmpty && events.isEmpty && spikes.isEmpty
+    }
 }
 
 /// One row of the requests table from one process.
@@ -132,10 +137,25 @@ public final class HistoryStore: Sendable {
                 for e in batch.events {
                     try event.execute(arguments: [e.tenant.hex, e.at.timeIntervalSince1970, e.kind.rawValue, e.detail])
                 }
+                for (tenant, spikes) in batch.spikes.sorted(by: { $0.key.hex < $1.key.hex }) {
+                    for sp in spikes { try Self.keep(db, tenant, sp) }
+                }
             }
         } catch {
             throw HistoryFault.from(error, path: path)
         }
+    }
+
+    static func keep(_ db: Database, _ tenant: TenantKey, _ sp: Spike) throws {
+        try db.execute(
+            sql: "DELETE FROM spike WHERE tenant = ? AND start < ? AND start + minutes > ?",
+            arguments: [tenant.hex, sp.start + Int64(sp.minutes), sp.start])
+        try db.execute(
+            sql: "INSERT INTO spike(tenant, start, minutes, size, whose, per_minute) VALUES(?, ?, ?, ?, ?, ?)",
+            arguments: [
+                tenant.hex, sp.start, sp.minutes, sp.size, sp.whose,
+                sp.perMinute.map(String.init).joined(separator: ","),
+            ])
     }
 
     /// Drops everything older than `cutoff`, then the oldest days while the store holds more than `maxBytes`.
@@ -166,6 +186,8 @@ public final class HistoryStore: Sendable {
         try db.execute(sql: "DELETE FROM requests WHERE minute < ?", arguments: [cutoff.epochMinute])
         n += db.changesCount
         try db.execute(sql: "DELETE FROM event WHERE at < ?", arguments: [t])
+        n += db.changesCount
+        try db.execute(sql: "DELETE FROM spike WHERE start < ?", arguments: [cutoff.epochMinute])
         return n + db.changesCount
     }
 

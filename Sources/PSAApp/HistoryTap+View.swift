@@ -13,7 +13,8 @@ extension HistoryTap {
     }
 
     /// The last `days` (1 or 7) of the tenant as the history view draws it: 10-minute points for a
-    /// day, hourly for a week; the others' spikes with their minutes. Nil when the history is off.
+    /// day, hourly for a week; the spikes kept in the range (those found now are kept first), with
+    /// their minutes. Nil when the history is off.
     public func chart(days: Int) async -> HistoryChart? {
         guard let store = await recorder.openedStore() else { return nil }
         await recorder.flush()
@@ -24,10 +25,8 @@ extension HistoryTap {
         let start = end.addingTimeInterval(-Double(count * bucket) * 60)
         let lead = start.addingTimeInterval(-2 * 3600)
         guard let readings = try? store.readings(key, from: lead, to: end),
-            let ours = try? store.requests(key, from: lead, to: end)
+            let ours = try? store.oursSeries(key, from: lead, to: end)
         else { return nil }
-        var oursAt: [Int64: Int] = [:]
-        for m in ours { oursAt[m.minute] = m.total }
         var points = [HistoryChart.Point](repeating: .init(count: nil, ours: 0), count: count)
         var limit: Int?
         for r in readings where r.at >= start {
@@ -35,21 +34,21 @@ extension HistoryTap {
             guard points.indices.contains(i) else { continue }
             // Ours in the window this count covers.
             let m = r.at.epochMinute
-            let mine = ((m - Int64(r.timeframeMinutes) + 1)...m).reduce(0) { $0 + (oursAt[$1] ?? 0) }
+            let mine = ((m - Int64(r.timeframeMinutes) + 1)...m).reduce(0) { $0 + ours.total(at: $1) }
             if r.count >= (points[i].count ?? -1) { points[i] = .init(count: r.count, ours: mine) }
             limit = r.limit ?? limit
         }
         let server = vendor.quotaModel == .tenantThreshold
         var spikes: [HistoryChart.SpikeRow] = []
         if server {
-            let report = HistoryReport.rowsFor(
-                tenant: name, readings: readings, ours: ours, events: [], from: start, to: end, bucket: .day,
-                timeZone: .gmt)
-            let perMinute = Attribution.othersPerMinute(readings: readings, ours: ours)
-            spikes = report.spikes.sorted { $0.size > $1.size }.map { sp in
-                HistoryChart.SpikeRow(
-                    start: Date(timeIntervalSince1970: Double(sp.start) * 60), text: sp.text(),
-                    perMinute: (0..<Int64(sp.minutes)).map { max(0, Int((perMinute[sp.start + $0] ?? 0).rounded())) })
+            let others = Attribution.othersSeries(readings: readings, ours: ours)
+            let found = Attribution.spikes(
+                readings: readings, others: others, ours: ours, from: start.epochMinute, to: end.epochMinute)
+            await recorder.spikes(key, found)
+            await recorder.flush()
+            let kept = (try? store.spikes(key, from: start, to: end)) ?? found
+            spikes = kept.sorted { $0.size > $1.size }.map {
+                HistoryChart.SpikeRow(start: $0.startDate, text: $0.text(), perMinute: $0.perMinute)
             }
         }
         return HistoryChart(
@@ -57,27 +56,36 @@ extension HistoryTap {
             serverCount: server)
     }
 
-    /// The biggest spike of others in the last hour (looked up at most once a minute), for the quota pane.
-    public func biggestSpike() async -> String? {
+    /// The biggest spike of others in the last hour (looked up at most once a minute), for the
+    /// quota pane and `--notify` (its start, when it began in this run); every spike found on the
+    /// way is kept.
+    public func biggestSpike() async -> (text: String, start: Date?)? {
         guard vendor.quotaModel == .tenantThreshold else { return nil }
         let now = clock.now().seconds
-        if let c = spikeCache, now - c.at < 60 / scale { return c.text }
-        var text: String?
+        if let c = spikeCache, now - c.at < 60 / scale { return c.value }
+        var value: (text: String, start: Date?)?
         if let store = await recorder.openedStore() {
             let to = tenantTime(clock.wall()).addingTimeInterval(60)
             let from = to.addingTimeInterval(-3600 - 60)
             let lead = from.addingTimeInterval(-2 * 3600)
             if let readings = try? store.readings(key, from: lead, to: to),
-                let ours = try? store.requests(key, from: lead, to: to)
+                let ours = try? store.oursSeries(key, from: lead, to: to)
             {
-                let r = HistoryReport.rowsFor(
-                    tenant: name, readings: readings, ours: ours, events: [], from: from, to: to, bucket: .hour,
-                    timeZone: .gmt)
-                text = r.spikes.max { $0.size < $1.size }?.text()
+                let others = Attribution.othersSeries(readings: readings, ours: ours)
+                // Looked for over the two hours before as well: a burst's usual rate needs the hour
+                // around it (in the last hour alone, two bursts would raise it above both).
+                let found = Attribution.spikes(
+                    readings: readings, others: others, ours: ours, from: lead.epochMinute, to: to.epochMinute
+                ).filter { $0.start + Int64($0.minutes) > from.epochMinute }
+                await recorder.spikes(key, found)
+                // Its start only when it began in this run: one from before is shown, not news.
+                value = found.filter(\.isOthers).max { $0.size < $1.size }.map {
+                    ($0.text(), $0.startDate >= base ? $0.startDate : nil)
+                }
             }
         }
-        spikeCache = (now, text)
-        return text
+        spikeCache = (now, value)
+        return value
     }
 }
 

@@ -27,7 +27,7 @@ public actor HistoryTap {
     let clock: PSAClock
     /// The other processes' requests by kind, looked up at most every 10 s.
     var hostCache: (at: Double, minutes: Int, value: [String: Int])?
-    var spikeCache: (at: Double, text: String?)?
+    var spikeCache: (at: Double, value: (text: String, start: Date?)?)?
     /// Whether other processes can talk to the same tenant: not a demo's, whose simulator is its
     /// own (two demos share the key, for the history's sake, but never a tenant).
     let sharesTenant: Bool

@@ -9,7 +9,9 @@ public struct HostOurs: Sendable {
     public var kind: String
     public var others: @Sendable (_ minutes: Int) async -> [String: Int]
     public var chart: @Sendable (_ days: Int) async -> HistoryChart? = { _ in nil }
-    public var spike: @Sendable () async -> String? = { nil }
+    /// The biggest spike of others in the last hour: its text, and its start (a spike's identity for
+    /// `--notify`) when it began in this run.
+    public var spike: @Sendable () async -> (text: String, start: Date?)? = { nil }
     public init(kind: String, others: @escaping @Sendable (_ minutes: Int) async -> [String: Int]) {
         self.kind = kind
         self.others = others
@@ -23,7 +25,9 @@ extension Poller {
     /// host, and others is what is left), split by command; and the last hour's biggest spike.
     func addHostOurs(_ s: inout PollStatus, window: Double) async {
         guard let h = hostOurs else { return }
-        s.biggestSpike = await h.spike()
+        let spike = await h.spike()
+        s.biggestSpike = spike?.text
+        s.biggestSpikeStart = spike?.start
         let minutes = max(1, Int((window * timeScale / 60).rounded()))
         let others = await h.others(minutes).filter { $0.value > 0 }
         guard !others.isEmpty else { return }

@@ -200,6 +200,8 @@ public struct PollStatus: Sendable, Equatable {
     public var oursByKind: [String: Int]?
     /// The biggest spike of others in the last hour, from the quota history ("others +2,800 in 12 min from 14:05").
     public var biggestSpike: String?
+    /// That spike's first minute (tenant time): which spike it is, for `--notify`.
+    public var biggestSpikeStart: Date?
 
     public init(
         projected: Quota? = nil, readAt: Date? = nil, nextReadAt: Date? = nil, why: String = "", budgetPerHour: Int,

@@ -43,7 +43,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, or tickets newly breach their SLA; at most one a minute per kind (also: notify = true in the config file). In tmux: set -g allow-passthrough on."
+            "Notify through the terminal (OSC 9 / OSC 777, then BEL) when a latency tier is entered, the API is suspended, tickets newly breach their SLA, or the quota history finds a spike of others; at most one a minute per kind (also: notify = true in the config file). In tmux: set -g allow-passthrough on."
     )
     var notify = false
 

@@ -20,6 +20,10 @@ struct HistoryViewTests {
             HistoryChart.SpikeRow(
                 start: start.addingTimeInterval(84 * 600), text: "others +2,800 in 12 min from 14:05",
                 perMinute: [230, 240, 235, 228, 231, 236, 233, 229, 238, 234, 232, 254]),
+            // The `tickets --all` from 10:00: ours, by command (its own counts explain it).
+            HistoryChart.SpikeRow(
+                start: start.addingTimeInterval(60 * 600), text: "ours (tickets) +1,800 in 120 min from 10:00",
+                perMinute: Array(repeating: 15, count: 120)),
             HistoryChart.SpikeRow(
                 start: start.addingTimeInterval(40 * 600), text: "others +640 in 5 min from 06:40",
                 perMinute: [120, 130, 128, 131, 131]),

@@ -63,7 +63,7 @@ struct HistoryRecorderTests {
             await r.reading(reading(t0 + Double(i), i))
             await r.flush()
         }
-        #expect(said.all == ["history off: \(HistoryFault.newer(schema: 9, known: 1))"])
+        #expect(said.all == ["history off: \(HistoryFault.newer(schema: 9, known: HistorySchema.version))"])
         #expect(await r.offText?.hasPrefix("history off: the store was written by a newer psatop") == true)
         let rows = try await q.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM reading") }
         #expect(rows == 0)

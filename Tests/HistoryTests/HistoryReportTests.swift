@@ -89,6 +89,28 @@ struct HistoryReportTests {
         #expect(table.contains("2026-11-30 01:00") && table.contains("1200"))
     }
 
+    @Test(
+        "The table's dates by arithmetic are the calendar's, across DST changes and time zones",
+        arguments: ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"])
+    func localTime(zone: String) throws {
+        let tz = try #require(TimeZone(identifier: zone))
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = tz
+        var local = LocalTime(tz)
+        // Every 37 minutes over two years (both DST changes of each), then back to the start (a
+        // second tenant's rows), and a few dates long before 1970.
+        let dates =
+            stride(from: 0.0, to: 2 * 365 * 86_400, by: 37 * 60).map { t0.addingTimeInterval($0) }
+            + [t0, t0 + 3_600, Date(timeIntervalSince1970: -86_400 * 800 - 61), Date(timeIntervalSince1970: 0)]
+        for d in dates {
+            let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: d)
+            let p = local.parts(d)
+            let got: [Int?] = [p.year, p.month, p.day, p.hour, p.minute]
+            #expect(got == [c.year, c.month, c.day, c.hour, c.minute], "\(zone) \(d)")
+        }
+        #expect(pad(7, 2) == "07" && pad(2026, 4) == "2026" && pad(12345, 4) == "12345")
+    }
+
     @Test("--since accepts m, h, d, w and nothing else")
     func since() {
         #expect(HistoryReport.parseSince("90m") == 5_400)
@@ -105,7 +127,8 @@ struct HistoryReportTests {
         for m in m0..<(m0 + 180) { perMinute[m] = 20 }
         for m in (m0 + 65)..<(m0 + 77) { perMinute[m] = 20 + 2_400.0 / 12 }
         let spikes = Attribution.spikes(perMinute, floor: 5, minSize: 100)
-        #expect(spikes == [Spike(start: m0 + 65, minutes: 12, size: 2_400)])
+        #expect(
+            spikes == [Spike(start: m0 + 65, minutes: 12, size: 2_400, perMinute: Array(repeating: 220, count: 12))])
         #expect(spikes[0].text(timeZone: .gmt) == "others +2,400 in 12 min from 02:05")
     }
 }

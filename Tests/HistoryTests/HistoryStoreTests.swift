@@ -33,7 +33,7 @@ struct HistoryStoreTests {
         #expect(k != TenantKey(parts: ["autotask", "CODE2", "user@x", "s3cret-value"]))
     }
 
-    @Test("A new store: folder 0700, file 0600, WAL, schema 1, what is written reads back")
+    @Test("A new store: folder 0700, file 0600, WAL, the current schema, what is written reads back")
     func create() throws {
         let path = tempStorePath()
         let store = try HistoryStore(path: path)
@@ -78,25 +78,57 @@ struct HistoryStoreTests {
                 try HistorySchema.migrator.appliedIdentifiers(db)
             )
         }
-        #expect(schema == "1")
-        #expect(applied == ["v1"])
+        #expect(schema == "2")
+        #expect(applied == ["v1", "v2"])
+    }
+
+    @Test("A store the first schema wrote is migrated to keep spikes, its data kept")
+    func fromV1() throws {
+        let path = tempStorePath()
+        try HistoryStore.makeFile(path)
+        // What a psatop of schema 1 left: its migration applied, its schema recorded, a reading.
+        do {
+            let q = try DatabaseQueue(path: path)
+            try HistorySchema.migrator.migrate(q, upTo: "v1")
+            try q.write { db in
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES('schema', '1')")
+                try db.execute(
+                    sql:
+                        "INSERT INTO reading(tenant, at, count, lim, timeframe, tier, source) VALUES(?, ?, 7, 10000, 60, 0, 'server')",
+                    arguments: [tenantA.hex, t0.timeIntervalSince1970])
+            }
+            #expect(try q.read { try $0.tableExists("spike") } == false)
+        }
+        let s = try HistoryStore(path: path)
+        #expect(try s.readings(tenantA, from: t0, to: t0 + 1).map(\.count) == [7])
+        var b = HistoryBatch()
+        b.spikes[tenantA] = [Spike(start: t0.epochMinute, minutes: 2, size: 90, perMinute: [50, 40])]
+        try s.write(b)
+        #expect(try s.spikes(tenantA, from: t0, to: t0 + 60) == b.spikes[tenantA]!)
+        let (schema, applied) = try s.db.read { db in
+            (
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'"),
+                try HistorySchema.migrator.appliedIdentifiers(db)
+            )
+        }
+        #expect(schema == "2" && applied == ["v1", "v2"])
     }
 
     @Test("A store a newer psatop wrote is refused by name and left as it was")
     func newerRefused() throws {
         let path = tempStorePath()
         _ = try HistoryStore(path: path)
-        // What a psatop with schema 2 leaves: its migration applied, its schema recorded.
+        // What a psatop with schema 3 leaves: its migration applied, its schema recorded.
         do {
             let q = try DatabaseQueue(path: path)
             try q.write { db in
-                try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES('v2')")
-                try db.execute(sql: "UPDATE meta SET value = '2' WHERE key = 'schema'")
+                try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES('v3')")
+                try db.execute(sql: "UPDATE meta SET value = '3' WHERE key = 'schema'")
             }
             try q.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         }
-        #expect(throws: HistoryFault.newer(schema: 2, known: 1)) { try HistoryStore(path: path) }
-        #expect(throws: HistoryFault.newer(schema: 2, known: 1)) {
+        #expect(throws: HistoryFault.newer(schema: 3, known: 2)) { try HistoryStore(path: path) }
+        #expect(throws: HistoryFault.newer(schema: 3, known: 2)) {
             var o = HistoryStore.Options()
             o.readOnly = true
             return try HistoryStore(path: path, options: o)
@@ -108,7 +140,7 @@ struct HistoryStoreTests {
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
             )
         }
-        #expect(schema == "2" && applied == ["v1", "v2"])
+        #expect(schema == "3" && applied == ["v1", "v2", "v3"])
         #expect(HistoryFault.newer(schema: 2, known: 1).description.contains("newer psatop"))
     }
 
