@@ -7,13 +7,13 @@ func renderDetail(
 ) {
     let t = d.ticket
     var title = "Ticket \(t.number)"
-    if d.loading { title += " " + g.spinner[s.spinner % g.spinner.count] + " loading" }
+    if d.loading { title += " " + g.spinner(s.spinner) + " loading" }
     let area = c.box(r, title: title, focused: true, theme: theme, glyphs: g)
     let x0 = area.x, inner = area.width
     var lines: [DetailLine] = []
     if let e = d.error { lines.append(.field("Error", e, theme[.error])) }
     if let saving = d.saving {
-        lines.append(.field("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning]))
+        lines.append(.field("Saving", saving + " " + g.spinner(s.spinner), theme[.warning]))
     }
     if let n = d.notice { lines.append(.field("Change", n, d.noticeIsError ? theme[.error] : theme[.ok])) }
     lines.append(.field("Title", t.title, theme[.header]))
@@ -201,7 +201,7 @@ func renderPicker(
     if let err = e.error {
         lines.append((err, theme[.error]))
     } else if e.choices == nil {
-        lines.append((g.spinner[s.spinner % g.spinner.count] + " loading the labels…", theme[.muted]))
+        lines.append((g.spinner(s.spinner) + " loading the labels…", theme[.muted]))
     }
     let picked = e.other ?? (choices.indices.contains(e.selected) ? choices[e.selected] : nil)
     let question =

@@ -173,7 +173,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         return
     }
     var status = s.filterActive ? s.listCounts + "  " : ""
-    if s.loadingPage { status += g.spinner[s.spinner % g.spinner.count] + " loading  " }
+    if s.loadingPage { status += g.spinner(s.spinner) + " loading  " }
     if let u = s.lastUpdate { status += "updated \(Format.age(u, now: s.now)) ago" } else { status += "connecting…" }
     let statusW = TextWidth.of(status)
     var x = 0
@@ -189,7 +189,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 /// The footer while `/` is open: the typed filter with a cursor, the counts, and the keys.
 func renderFilterPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     var right = s.listCounts
-    if s.loadingPage { right = g.spinner[s.spinner % g.spinner.count] + " " + right }
+    if s.loadingPage { right = g.spinner(s.spinner) + " " + right }
     right += "  " + KeyMap.of(.filterPrompt).line(s, dot: g.dot)
     renderPrompt(&c, s, theme, g, label: " /", typed: s.filterText, right: right)
 }

@@ -96,7 +96,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     if !s.marks.isEmpty { title += " \(g.dot) \(s.marks.count) marked" }
     if let f = s.serverFilter { title += " \(g.dot) server: \(f.text.sanitized)" }
     if let o = s.order { title += " \(g.dot) by \(o.column.rawValue) \(o.descending ? g.down : g.up)" }
-    if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
+    if s.loadingPage { title += " loading " + g.spinner(s.spinner) }
     let area = c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g, padding: 0)
     let x0 = area.x, inner = area.width
     let cols = TicketColumns(width: inner - 1, sla: s.slaSeen, chosen: s.views.columns).columns
@@ -134,7 +134,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
                 if let e = s.listError {
                     c.put(x0 + 1, y, "next page failed: \(e) (r: now)", theme[.error], maxWidth: inner - 2)
                 } else if s.loadingPage {
-                    c.put(x0 + 1, y, "\(g.spinner[s.spinner % g.spinner.count]) loading more…", theme[.muted])
+                    c.put(x0 + 1, y, "\(g.spinner(s.spinner)) loading more…", theme[.muted])
                 }
             }
             break
