@@ -26,11 +26,11 @@ func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     let sevW = 11, ageW = 5, ticketW = 8
     let deviceW = inner >= 100 ? 18 : 12, customerW = inner >= 100 ? 20 : 12
     let titleW = max(10, inner - sevW - ageW - ticketW - deviceW - customerW - 5)
-    let first = max(0, min(s.alertSelected - rows + 1, list.count - rows))
+    let first = s.alertCursor.firstShown(rows: rows, count: list.count)
     for (row, i) in (first..<min(list.count, first + rows)).enumerated() {
         let a = list[i]
         let y = top0 + row
-        let selected = s.focus == .alerts && i == s.alertSelected
+        let selected = s.focus == .alerts && i == s.alertCursor.index
         let base = selected ? theme[.selected] : theme[.base]
         if selected { c.fill(x: r.x + 1, y: y, width: r.width - 2, height: 1, base) }
         let sevStyle: Style =

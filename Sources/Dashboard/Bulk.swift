@@ -80,7 +80,7 @@ extension DashboardState {
     mutating func toggleMark() {
         guard let t = selectedTicket else { return }
         if marks.remove(t.id) == nil { marks.insert(t.id) }
-        if selected + 1 < visibleCount { selected += 1 }
+        if listCursor.index + 1 < visibleCount { listCursor.index += 1 }
     }
 
     /// `*`: marks every ticket the filter shows (every loaded ticket without one).

@@ -144,8 +144,8 @@ extension DashboardState {
                 focus = .tickets
                 if m.y == t.y + 1 { return sortByHeader(atX: m.x, t) }
                 let row = m.y - t.y - 2
-                guard row >= 0, row < listRows, top + row < visibleCount else { return [] }
-                selected = top + row
+                guard row >= 0, row < listRows, listCursor.top + row < visibleCount else { return [] }
+                listCursor.index = listCursor.top + row
                 clampSelection()
                 return m.kind == .doubleClick ? reduce(.key(.enter)) : nearEndLoad()
             }
@@ -153,8 +153,8 @@ extension DashboardState {
                 if focus == .tickets { focus = alerts == nil ? .log : focus }
                 let row = m.y - l.y - 1
                 // The rows as the log pane draws them (scrolled to keep the selection in view).
-                let first = max(0, min(logSelected - logRows + 1, visibleLogCount - logRows))
-                if focus == .log, row >= 0, first + row < visibleLogCount { logSelected = first + row }
+                let first = logCursor.firstShown(rows: logRows, count: visibleLogCount)
+                if focus == .log, row >= 0, first + row < visibleLogCount { logCursor.index = first + row }
                 return m.kind == .doubleClick ? reduce(.key(.enter)) : []
             }
             return []

@@ -44,14 +44,11 @@ extension DashboardState {
         case .back:
             detail = nil
             return []
-        case .down: d.scroll += 1
-        case .up: d.scroll -= 1
-        case .pageDown: d.scroll += page
-        case .pageUp: d.scroll -= page
-        case .first: d.scroll = 0
+        // (Scrolled as far as asked: the view stops at its last line when drawn.)
+        case .down, .up, .pageDown, .pageUp, .first: d.scroll.move(action, page: page, count: .max)
         default: break
         }
-        d.scroll = max(0, d.scroll)
+        d.scroll.clamp(count: .max)
         detail = d
         return []
     }

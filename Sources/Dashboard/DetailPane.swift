@@ -77,7 +77,7 @@ func renderDetail(
             if let at = a.date { parts.append(Format.dateTime(at, s.timeZone)) }
             if let isInternal = a.isInternal { parts.append(isInternal ? "internal" : "customers see it") }
             if a.url != nil { parts.append("kept by Atera (another host)") }
-            let chosen = d.save?.index == i
+            let chosen = d.save?.choice.index == i
             out.append(
                 .full(
                     (chosen ? g.arrow : " ") + " " + parts.joined(separator: " \(g.dot) "),
@@ -114,7 +114,7 @@ func renderDetail(
         }
     }
     let rows = r.height - 2
-    let start = min(d.scroll, max(0, out.count - rows))
+    let start = min(d.scroll.index, max(0, out.count - rows))
     for (i, l) in out.dropFirst(start).prefix(rows).enumerated() {
         let y = r.y + 1 + i
         if let label = l.label {

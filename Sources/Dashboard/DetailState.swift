@@ -7,7 +7,8 @@ public struct DetailState: Equatable, Sendable {
     public var ticket: Ticket
     public var loading: Bool
     public var error: String?
-    public var scroll = 0
+    /// How far the ticket is scrolled (the first line shown).
+    public var scroll = Cursor()
     /// The status or priority picker, while open.
     public var edit: EditState?
     /// The ticket's comments (nil: none to show, or not loaded yet), or why they failed.
@@ -77,14 +78,15 @@ public struct EditState: Equatable, Sendable {
 /// `w` in a ticket: the attachment chosen (↑/↓), the path to save it at, and, when that file is
 /// there already, the question whether to replace it.
 public struct AttachmentSave: Equatable, Sendable {
-    public var index: Int
+    /// The attachment chosen.
+    public var choice: Cursor
     public var path: String
     /// The person typed in the path (then choosing another attachment keeps it).
     public var edited = false
     /// The path exists: `y` replaces it, `n` goes back to the path.
     public var replacing = false
     public init(index: Int, path: String) {
-        self.index = index
+        self.choice = Cursor(index: index)
         self.path = path
     }
 }

@@ -118,14 +118,8 @@ extension DashboardState {
         case .bulk:
             startBulk()
             return []
-        case .down: selected += 1
-        case .up: selected -= 1
-        case .pageDown: selected += page
-        case .pageUp: selected -= page
-        case .halfDown: selected += page / 2
-        case .halfUp: selected -= page / 2
-        case .first: selected = 0
-        case .last: selected = visibleCount - 1
+        case .down, .up, .pageDown, .pageUp, .halfDown, .halfUp, .first, .last:
+            listCursor.move(action, page: page, count: visibleCount)
         case .filter:
             filterEditing = true
             return []
@@ -168,19 +162,14 @@ extension DashboardState {
     mutating func handleAlerts(_ action: KeyAction) -> [Command] {
         let count = alerts?.count ?? 0
         switch action {
-        case .down: alertSelected += 1
-        case .up: alertSelected -= 1
-        case .pageDown: alertSelected += logRows
-        case .pageUp: alertSelected -= logRows
-        case .first: alertSelected = 0
-        case .last: alertSelected = count - 1
+        case .down, .up, .pageDown, .pageUp, .first, .last: alertCursor.move(action, page: logRows, count: count)
         case .open:
-            guard let a = alerts, a.indices.contains(alertSelected) else { return [] }
-            openAlert = a[alertSelected]
+            guard let a = alerts, a.indices.contains(alertCursor.index) else { return [] }
+            openAlert = a[alertCursor.index]
             return []
         default: break
         }
-        alertSelected = max(0, min(alertSelected, count - 1))
+        alertCursor.clamp(count: count)
         return []
     }
 
@@ -207,21 +196,17 @@ extension DashboardState {
 
     mutating func handleLog(_ action: KeyAction) -> [Command] {
         switch action {
-        case .down: logSelected += 1
-        case .up: logSelected -= 1
-        case .pageDown: logSelected += logRows
-        case .pageUp: logSelected -= logRows
-        case .first: logSelected = 0
-        case .last: logSelected = visibleLogCount - 1
+        case .down, .up, .pageDown, .pageUp, .first, .last:
+            logCursor.move(action, page: logRows, count: visibleLogCount)
         case .open:
             let shown = visibleLog
-            guard shown.indices.contains(logSelected) else { return [] }
-            openRequest = shown[logSelected]
-            requestScroll = 0
+            guard shown.indices.contains(logCursor.index) else { return [] }
+            openRequest = shown[logCursor.index]
+            requestCursor = Cursor()
             return []
         case .failuresOnly:
             logErrorsOnly.toggle()
-            logSelected = 0
+            logCursor = Cursor()
         case .nextEndpoint:
             // The next endpoint seen in the log, then all of them again.
             let all = Array(Set(log.map { Self.endpoint(of: $0.path) })).sorted()
@@ -230,10 +215,10 @@ extension DashboardState {
             } else {
                 logEndpoint = all.first
             }
-            logSelected = 0
+            logCursor = Cursor()
         default: break
         }
-        logSelected = max(0, min(logSelected, visibleLogCount - 1))
+        logCursor.clamp(count: visibleLogCount)
         return []
     }
 
@@ -275,8 +260,7 @@ extension DashboardState {
         listComplete = false
         listError = nil
         changedIDs = []
-        selected = 0
-        top = 0
+        listCursor = Cursor()
         filterPages = 0
         loadingPage = true
         if filterActive || order != nil { rebuildView() }
@@ -289,25 +273,23 @@ extension DashboardState {
         switch action {
         case .back:
             openRequest = nil
-            requestScroll = 0
+            requestCursor = Cursor()
             return []
-        case .down: requestScroll += 1
-        case .up: requestScroll -= 1
-        case .pageDown: requestScroll += page
-        case .pageUp: requestScroll -= page
-        case .first: requestScroll = 0
-        case .last: requestScroll = .max
+        case .down, .up, .pageDown, .pageUp, .first, .last:
+            // (The last line: as far as the view scrolls.)
+            let limit = openRequest.map(requestScrollLimit) ?? 0
+            requestCursor.move(action, page: page, count: limit + 1)
         case .older, .newer:
             // The next older (n) or newer (N) request of the log as filtered, without leaving the view.
             let shown = visibleLog
-            let i = logSelected + (action == .older ? 1 : -1)
+            let i = logCursor.index + (action == .older ? 1 : -1)
             guard shown.indices.contains(i) else {
                 say(action == .older ? "the oldest request shown" : "the newest request shown")
                 return []
             }
-            logSelected = i
+            logCursor.index = i
             openRequest = shown[i]
-            requestScroll = 0
+            requestCursor = Cursor()
             return []
         case .copyCurl:
             guard let rec = openRequest else { return [] }
@@ -321,7 +303,7 @@ extension DashboardState {
             }
         default: break
         }
-        if let rec = openRequest { requestScroll = max(0, min(requestScroll, requestScrollLimit(rec))) }
+        if let rec = openRequest { requestCursor.clamp(count: requestScrollLimit(rec) + 1) }
         return []
     }
 }

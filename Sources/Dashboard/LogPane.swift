@@ -19,13 +19,13 @@ func renderLog(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyp
             theme[.muted])
         return
     }
-    let first = max(0, min(s.logSelected - rows + 1, shown.count - rows))
+    let first = s.logCursor.firstShown(rows: rows, count: shown.count)
     for row in 0..<rows {
         let idx = first + row
         guard idx < shown.count else { break }
         let rec = shown[idx]
         let y = r.y + 1 + row
-        let selected = s.focus == .log && idx == s.logSelected
+        let selected = s.focus == .log && idx == s.logCursor.index
         let status = rec.status.map(String.init) ?? "ERR"
         let statusStyle = selected ? theme[.selected] : rec.isError ? theme[.error] : theme[.ok]
         var tail = Format.millis(rec.duration)

@@ -147,7 +147,7 @@ extension DashboardState {
             noteSLA(page.tickets)
             rebuildView()
             if reset, let keepID, let r = row(ofID: keepID) {
-                selected = r
+                listCursor.index = r
                 clampSelection()
             }
             // With a filter on, pages do not chain on their own past a few (see filterTopUp).
@@ -201,7 +201,7 @@ extension DashboardState {
             alerts = list
             alertsAt = at
             alertsError = nil
-            alertSelected = max(0, min(alertSelected, list.count - 1))
+            alertCursor.clamp(count: list.count)
         case .alertsFailed(let message):
             if alerts == nil { alerts = [] }
             alertsError = message
@@ -335,7 +335,9 @@ extension DashboardState {
                 log.append(r)
                 if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
                 // Keep the same row under the cursor (when the new one is among those shown).
-                if logSelected > 0, logShows(r) { logSelected = min(logSelected + 1, max(0, visibleLogCount - 1)) }
+                if logCursor.index > 0, logShows(r) {
+                    logCursor.index = min(logCursor.index + 1, max(0, visibleLogCount - 1))
+                }
             case .paused(let until, let reason, let detail):
                 pause = PauseInfo(until: until, reason: reason, detail: detail)
                 if reason == .suspended { return notifyOnce("suspension", "API suspended: \(detail)") }

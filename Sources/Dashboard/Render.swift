@@ -131,10 +131,11 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
             &c, s, theme, g, label: " Attach file: ", typed: s.detail?.attachPath ?? "", right: map.line(s, dot: g.dot))
         return
     case .savePath, .saveReplace:
-        guard let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.index) else {
+        guard let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.choice.index)
+        else {
             break
         }
-        let which = list.count > 1 ? "\(save.index + 1)/\(list.count) " : ""
+        let which = list.count > 1 ? "\(save.choice.index + 1)/\(list.count) " : ""
         if save.replacing {
             c.put(
                 0, y, " \(save.path.sanitized) exists \(g.dot) " + map.line(s, dot: g.dot), theme[.warning],
@@ -142,7 +143,8 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         } else {
             let right = map.line(s, dot: g.dot).replacingOccurrences(of: "↑/↓", with: "\(g.up)/\(g.down)")
             renderPrompt(
-                &c, s, theme, g, label: " Save \(which)\(list[save.index].name.sanitized) to: ", typed: save.path,
+                &c, s, theme, g, label: " Save \(which)\(list[save.choice.index].name.sanitized) to: ",
+                typed: save.path,
                 right: right)
         }
         return

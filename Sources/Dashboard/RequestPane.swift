@@ -194,7 +194,7 @@ func renderRequest(
     let x0 = area.x, inner = area.width
     let lines = s.requestLines(rec, width: inner)
     let rows = s.requestRows
-    let start = min(s.requestScroll, max(0, lines.count - rows))
+    let start = min(s.requestCursor.index, max(0, lines.count - rows))
     for (i, l) in lines.dropFirst(start).prefix(rows).enumerated() {
         let y = r.y + 1 + i
         if let label = l.label {

@@ -30,16 +30,17 @@ extension DashboardState {
     }
 
     mutating func handleSave(_ action: KeyAction, _ key: Key) -> [Command] {
-        guard var d = detail, var save = d.save, let list = d.attachments, list.indices.contains(save.index) else {
+        guard var d = detail, var save = d.save, let list = d.attachments, list.indices.contains(save.choice.index)
+        else {
             return []
         }
         if save.replacing {
             switch action {
             case .yes:
                 d.save = nil
-                d.saving = "saving \(list[save.index].name)"
+                d.saving = "saving \(list[save.choice.index].name)"
                 detail = d
-                return [.saveAttachment(id: d.id, list[save.index], path: save.path, replace: true)]
+                return [.saveAttachment(id: d.id, list[save.choice.index], path: save.path, replace: true)]
             case .no: save.replacing = false
             case .cancel:
                 d.save = nil
@@ -56,16 +57,16 @@ extension DashboardState {
             let path = save.path.trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { return [] }
             d.save = save
-            d.saving = "saving \(list[save.index].name)"
+            d.saving = "saving \(list[save.choice.index].name)"
             detail = d
-            return [.saveAttachment(id: d.id, list[save.index], path: path, replace: false)]
+            return [.saveAttachment(id: d.id, list[save.choice.index], path: path, replace: false)]
         case .cancel:
             d.save = nil
             detail = d
             return []
         case .previousChoice, .nextChoice:
-            save.index = (save.index + (action == .previousChoice ? list.count - 1 : 1)) % list.count
-            if !save.edited { save.path = list[save.index].name }
+            save.choice.cycle(by: action == .previousChoice ? -1 : 1, count: list.count)
+            if !save.edited { save.path = list[save.choice.index].name }
         default:
             guard LineEdit.apply(key, to: &save.path) else { return [] }
             save.edited = true

@@ -193,20 +193,18 @@ public struct DashboardState: Equatable, Sendable {
     public var serverFilterError: String?
     /// The list's order (nil: the server's).
     public var order: ListOrder?
-    /// The selected row of the list (an index into the visible rows).
-    public var selected = 0
-    /// First visible ticket row.
-    public var top = 0
+    /// The list's selected row (an index into the visible rows) and its first visible row.
+    public var listCursor = Cursor()
     /// Requests, oldest first.
     public var log: [RequestRecord] = []
     /// Selected log row, counted from the newest.
-    public var logSelected = 0
+    public var logCursor = Cursor()
     /// The log's filters: failures only, and one endpoint ("Tickets", "ThresholdInformation"…).
     public var logErrorsOnly = false
     public var logEndpoint: String?
     /// The request shown in full (`Enter` in the log), and how far its view is scrolled.
     public var openRequest: RequestRecord?
-    public var requestScroll = 0
+    public var requestCursor = Cursor()
     public var focus: Pane = .tickets
     public var detail: DetailState?
     public var pause: PauseInfo?
@@ -235,7 +233,7 @@ public struct DashboardState: Equatable, Sendable {
     public var alerts: [Alert]?
     public var alertsError: String?
     public var alertsAt: Date?
-    public var alertSelected = 0
+    public var alertCursor = Cursor()
     public var openAlert: Alert?
     /// The history view (`H`), while it is open.
     public var historyView: HistoryViewState?
@@ -290,6 +288,7 @@ public struct DashboardState: Equatable, Sendable {
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
     public var selectedTicket: Ticket? {
+        let selected = listCursor.index
         guard selected >= 0 && selected < visibleCount else { return nil }
         let i = ticketIndex(row: selected)
         return i < tickets.count ? tickets[i] : nil  // (a view not yet rebuilt after a refresh may point past the end)

@@ -82,7 +82,7 @@ func dueStyle(_ sla: SLA, _ now: Date, _ theme: Theme) -> Style {
 }
 
 func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    let position = s.visibleCount == 0 ? 0 : s.selected + 1
+    let position = s.visibleCount == 0 ? 0 : s.listCursor.index + 1
     var title: String
     let name = s.views.current.map { $0.name.sanitized } ?? "Tickets"
     if s.filterActive {
@@ -127,7 +127,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         return
     }
     for row in 0..<rows {
-        let i = s.top + row
+        let i = s.listCursor.top + row
         let y = r.y + 2 + row
         guard i < s.visibleCount else {
             if i == s.visibleCount {
@@ -141,7 +141,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         }
         let t = s.tickets[s.ticketIndex(row: i)]
         c.work.ticketsVisited += 1
-        let isSel = i == s.selected
+        let isSel = i == s.listCursor.index
         let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
         if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }
         if s.marks.contains(t.id) {

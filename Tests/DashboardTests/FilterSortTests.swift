@@ -189,7 +189,7 @@ struct FilterSortTests {
                 for ch in pieces.randomElement(using: &rng)! { _ = st.reduce(.key(.char(ch))) }
             }
             #expect(st.visibleCount <= st.tickets.count)
-            #expect(st.visibleCount == 0 || (0..<st.visibleCount).contains(st.selected))
+            #expect(st.visibleCount == 0 || (0..<st.visibleCount).contains(st.listCursor.index))
         }
     }
 
@@ -210,7 +210,7 @@ struct FilterSortTests {
         #expect(s.visibleLog.map(\.id) == [6, 4])
         assertSnapshot(render(s, theme: .fallback), "log-filtered-120x40")
         _ = s.reduce(.key(.char("G")))
-        #expect(s.logSelected == 1)
+        #expect(s.logCursor.index == 1)
         _ = s.reduce(.key(.char("f")))
         _ = s.reduce(.key(.char("f")))
         #expect(s.logEndpoint == nil)

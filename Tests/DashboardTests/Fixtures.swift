@@ -35,7 +35,7 @@ func sampleTickets(_ n: Int = 40) -> [Ticket] {
 /// The sample state with its third ticket open in full (120×40).
 func openedDetail() -> DashboardState {
     var s = sampleState(width: 120, height: 40)
-    s.selected = 2
+    s.listCursor.index = 2
     _ = s.reduce(.key(.enter))
     _ = s.reduce(.detail(sampleTickets()[2]))
     return s
@@ -97,7 +97,7 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     s.next = .afterID(7_039)
     s.log = sampleLog()
     s.lastUpdate = fixedNow.addingTimeInterval(-4)
-    s.selected = 2
+    s.listCursor.index = 2
     // The poller: projected count 40 s after a reading, our share, its cost and schedule.
     s.poll = PollStatus(
         projected: Quota(used: 5_702, limit: 10_000, windowSeconds: 3_600), readAt: fixedNow.addingTimeInterval(-40),

@@ -239,18 +239,18 @@ struct KeyMapTests {
     /// A state per mode where every bound key has something to do: mid-list, scrolled, typed into.
     static func busyStates() -> [Mode: DashboardState] {
         var out = states()
-        out[.list]?.selected = 5
+        out[.list]?.listCursor.index = 5
         let shown = out[.filteredList]?.visibleCount ?? 1
-        out[.filteredList]?.selected = min(1, max(0, shown - 1))
-        out[.log]?.logSelected = 2
-        out[.request]?.logSelected = 2
+        out[.filteredList]?.listCursor.index = min(1, max(0, shown - 1))
+        out[.log]?.logCursor.index = 2
+        out[.request]?.logCursor.index = 2
         // (The smallest screen keys act on, and an answer of 80 lines: every scroll key has room.)
         _ = out[.request]?.reduce(.resize(width: 80, height: 24))
         var long = sampleLog()[3]
         long.exchange?.responseBody = (1...80).map { "line \($0) of the answer" }.joined(separator: "\n")
         out[.request]?.openRequest = long
-        out[.request]?.requestScroll = 2
-        out[.detail]?.detail?.scroll = 3
+        out[.request]?.requestCursor.index = 2
+        out[.detail]?.detail?.scroll.index = 3
         out[.picker]?.detail?.edit?.selected = 1
         out[.bulkPicker]?.bulk?.selected = 1
         out[.bulkResults]?.bulk?.scroll = 1
@@ -264,7 +264,7 @@ struct KeyMapTests {
         alerts.alerts = (1...3).map {
             Alert(id: Int64($0), title: "Disk \($0)", severity: .warning, created: fixedNow, ticketID: 7_002)
         }
-        alerts.alertSelected = 1
+        alerts.alertCursor.index = 1
         out[.alerts] = alerts
         return out
     }

@@ -109,7 +109,7 @@ struct SLATests {
     func detail() {
         var s = sampleState(width: 120, height: 40)
         s.tickets = TicketList(slaTickets())
-        s.selected = 1
+        s.listCursor.index = 1
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(slaTickets()[1]))
         let text = render(s, theme: .fallback).lines.joined(separator: "\n")
@@ -119,7 +119,7 @@ struct SLATests {
         #expect(text.contains("SLA resolved") && text.contains("(in 42m)"))
         assertSnapshot(render(s, theme: .fallback), "sla-detail-120x40")
         s.detail = nil
-        s.selected = 0
+        s.listCursor.index = 0
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(slaTickets()[0]))
         let breached = render(s, theme: .fallback).lines.joined()

@@ -114,10 +114,10 @@ struct SnapshotTests {
         assertSnapshot(canvas, "request-\(w)x\(h)")
         // Scrolling stops at the last line; Esc goes back to the log with its selection.
         _ = s.reduce(.key(.char("G")))
-        let end = s.requestScroll
+        let end = s.requestCursor.index
         _ = s.reduce(.key(.char("j")))
         let bottom = render(s, theme: .fallback).text
-        #expect(s.requestScroll == end && end > 0)
+        #expect(s.requestCursor.index == end && end > 0)
         #expect(
             bottom.contains("Retry-After: 2") && bottom.contains("thread threshold")
                 && bottom.contains("X-Evil: gnp.exe"))
@@ -139,15 +139,15 @@ struct SnapshotTests {
         // n / N: the older and the newer request without leaving the view; the log's selection follows.
         var walk = s
         _ = walk.reduce(.key(.char("n")))
-        #expect(walk.openRequest?.id == 3 && walk.logSelected == 3 && walk.requestScroll == 0)
+        #expect(walk.openRequest?.id == 3 && walk.logCursor.index == 3 && walk.requestCursor.index == 0)
         _ = walk.reduce(.key(.char("N")))
         _ = walk.reduce(.key(.char("N")))
-        #expect(walk.openRequest?.id == 5 && walk.logSelected == 1)
+        #expect(walk.openRequest?.id == 5 && walk.logCursor.index == 1)
         _ = walk.reduce(.key(.char("N")))
         _ = walk.reduce(.key(.char("N")))
         #expect(walk.openRequest?.id == 6 && walk.flash == "the newest request shown")
         _ = s.reduce(.key(.escape))
-        #expect(s.openRequest == nil && s.focus == .log && s.logSelected == 2)
+        #expect(s.openRequest == nil && s.focus == .log && s.logCursor.index == 2)
     }
 
     @Test(
