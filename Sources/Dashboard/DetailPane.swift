@@ -128,12 +128,14 @@ func renderDetail(
         let more = "\(start + 1)-\(min(out.count, start + rows))/\(out.count)"
         c.put(r.x + r.width - TextWidth.of(more) - 3, r.y + r.height - 1, " " + more + " ", theme[.border])
     }
-    if let e = d.edit { renderPicker(&c, s, d, e, theme, g, r) }
-    if let n = d.noteTyping {
+    switch d.flow {
+    case .picker(let e): renderPicker(&c, s, d, e, theme, g, r)
+    case .noteTyping(let n):
         renderNoteBox(
             &c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r, cursor: true)
-    } else if let n = d.noteConfirm {
+    case .noteConfirm(let n):
         renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) · \(n.visibility.audience)", theme, g, r)
+    case .attachPath, .attachConfirm, .save, nil: break  // (said in the footer's prompt)
     }
 }
 

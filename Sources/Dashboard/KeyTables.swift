@@ -198,7 +198,7 @@ extension KeyMap {
         footer: [H("y", "attach", .yes), audience, H("n", "back", .no), H("Esc", "", .cancel)])
 
     static let audience = H("p", [.audience]) { s in
-        (s.detail?.noteConfirm?.visibility ?? s.detail?.attachVisibility) == .customers
+        s.detail?.flow?.visibility == .customers
             ? "internal only" : "let the customer see it"
     }
 

@@ -57,7 +57,7 @@ extension DashboardState {
             var keep: [Command] = []
             if var n = detail?.noteTyping, n.saved != n.text {
                 n.saved = n.text
-                detail?.noteTyping = n
+                detail?.flow = .noteTyping(n)
                 keep = [.keepDraft(path: n.path, text: n.text)]
             }
             if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds {
@@ -217,14 +217,14 @@ extension DashboardState {
         case .noteDraft(let id, let text, let path):
             drafts[id] = path
             if detail?.id == id {
-                detail?.noteConfirm = NoteDraft(text: text, path: path)
+                detail?.flow = .noteConfirm(NoteDraft(text: text, path: path))
                 detail?.notice = nil
             }
         case .noteInline(let id, let path, let text):
             if detail?.id == id {
                 var n = NoteDraft(text: text, path: path)
                 n.saved = text
-                detail?.noteTyping = n
+                detail?.flow = .noteTyping(n)
                 detail?.notice = text.isEmpty ? nil : "your draft is back (\(path)): go on typing, Ctrl-D when done"
             }
         case .typingInterrupted:
@@ -232,7 +232,7 @@ extension DashboardState {
             if var n = detail?.noteTyping {
                 n.interrupted = true
                 n.saved = n.text
-                detail?.noteTyping = n
+                detail?.flow = .noteTyping(n)
                 // (Said inside the note box, which hides the detail's own notice line.)
                 return n.text.isEmpty ? [] : [.keepDraft(path: n.path, text: n.text)]
             }
@@ -286,12 +286,13 @@ extension DashboardState {
             }
             e.error = labels.isEmpty && !e.allowsOther ? "no \(field.rawValue) labels known" : nil
             e.selected = detail.flatMap { d in labels.firstIndex { d.ticket.holds($0, for: field) } } ?? 0
-            detail?.edit = e
+            detail?.flow = .picker(e)
         case .choicesFailed(let message):
             if let f = bulk?.field, bulkChoices(f, nil, error: message) { return [] }
-            if detail?.edit != nil {
-                detail?.edit?.error = message
-                detail?.edit?.choices = []
+            if var e = detail?.edit {
+                e.error = message
+                e.choices = []
+                detail?.flow = .picker(e)
             }
         case .updated(let id, let field, let label, let outcome):
             // What the server holds is shown: the read-back ticket came just before (`.detail`).

@@ -159,11 +159,11 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         return
     case .attachConfirm:
         // The question names who will see the file before anything is sent.
-        guard let d = s.detail, let path = d.attachConfirm else { break }
+        guard case .attachConfirm(let path, let visibility) = s.detail?.flow else { break }
         let text =
-            " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(d.attachVisibility.audience) \(g.dot) "
+            " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(visibility.audience) \(g.dot) "
             + map.line(s, dot: g.dot)
-        c.put(0, y, text, d.attachVisibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
+        c.put(0, y, text, visibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
     default: break
     }

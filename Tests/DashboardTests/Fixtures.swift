@@ -116,6 +116,13 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     return s
 }
 
+/// A copy of `value` changed by `change` (to set one field of a sub-flow's state in place).
+func with<T>(_ value: T, _ change: (inout T) -> Void) -> T {
+    var v = value
+    change(&v)
+    return v
+}
+
 /// Compares text with `__Snapshots__/<name>.txt`, and the styles with `<name>.style.txt` (a
 /// letter per cell, and a legend naming each letter's theme roles): a colour regression fails as
 /// surely as a text one. A missing file is written and the test fails once, so new snapshots are

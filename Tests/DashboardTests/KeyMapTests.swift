@@ -61,7 +61,7 @@ struct KeyMapTests {
         _ = s.reduce(.choices(.status, ["New", "In Progress", "Complete"]))
         out[.picker] = s
         var typing = s
-        typing.detail?.edit?.typed = "Wait"
+        typing.detail?.flow = .picker(with(s.detail!.edit!) { $0.typed = "Wait" })
         out[.pickerTyping] = typing
         _ = s.reduce(.key(.char("j")))
         _ = s.reduce(.key(.enter))
@@ -80,13 +80,14 @@ struct KeyMapTests {
         _ = s.reduce(.attachments(id: d.detail!.id, files))
         _ = s.reduce(.key(.char("w")))
         out[.savePath] = s
-        s.detail?.save?.replacing = true
+        let save = s.detail!.save!
+        s.detail?.flow = .save(with(save) { $0.replacing = true })
         out[.saveReplace] = s
         s = d
-        s.detail?.noteTyping = NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt")
+        s.detail?.flow = .noteTyping(NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt"))
         out[.noteTyping] = s
         s = d
-        s.detail?.noteConfirm = NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt")
+        s.detail?.flow = .noteConfirm(NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt"))
         out[.noteConfirm] = s
         // A change to the marked tickets: the menu, the picker, the question, the outcomes.
         s = list
@@ -225,12 +226,14 @@ struct KeyMapTests {
         var s = Self.states()[.picker]!
         s.showHelp = true
         #expect(s.mode == .help)
+        // (One sub-flow of a ticket at a time: a prompt replaces the picker, which comes back as it was.)
+        let picker = s.detail?.flow
         s.showHelp = false
-        s.detail?.attachPath = "x"
+        s.detail?.flow = .attachPath("x", .internal)
         #expect(s.mode == .attachPath)
-        s.detail?.attachPath = nil
+        s.detail?.flow = picker
         #expect(s.mode == .picker)
-        s.detail?.edit = nil
+        s.detail?.flow = nil
         #expect(s.mode == .detail)
         s.detail = nil
         #expect(s.mode == .list)
@@ -251,7 +254,8 @@ struct KeyMapTests {
         out[.request]?.openRequest = long
         out[.request]?.requestCursor.index = 2
         out[.detail]?.detail?.scroll.index = 3
-        out[.picker]?.detail?.edit?.selected = 1
+        let picking = out[.picker]!.detail!.edit!
+        out[.picker]?.detail?.flow = .picker(with(picking) { $0.selected = 1 })
         out[.bulkPicker]?.bulk?.selected = 1
         out[.bulkResults]?.bulk?.scroll = 1
         out[.filterPrompt]?.filterText = "ab/cd"
@@ -259,7 +263,7 @@ struct KeyMapTests {
         out[.palette]?.screen.palette?.selected = 1
         out[.output]?.screen.output?.scroll = 2
         out[.serverFilterPrompt]?.serverFilterText = "status:New"
-        out[.attachPath]?.detail?.attachPath = "logs/app.log"
+        out[.attachPath]?.detail?.flow = .attachPath("logs/app.log", .internal)
         var alerts = out[.alerts]!
         alerts.alerts = (1...3).map {
             Alert(id: Int64($0), title: "Disk \($0)", severity: .warning, created: fixedNow, ticketID: 7_002)
