@@ -60,7 +60,7 @@ extension DashboardState {
         } else {
             perHour = Double(vendor.assumedLimitPerHour)
         }
-        let recent = log.suffix(20).map(\.duration)
+        let recent = requestLog.records.suffix(20).map(\.duration)
         let each = recent.isEmpty ? 0.3 : recent.reduce(0, +) / Double(recent.count)
         let added = vendor.quotaModel == .tenantThreshold ? (shownTier ?? .none).addedLatency : 0
         return BulkCost(

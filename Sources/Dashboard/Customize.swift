@@ -150,11 +150,11 @@ extension DashboardState {
                 return m.kind == .doubleClick ? reduce(.key(.enter)) : nearEndLoad()
             }
             if l.height > 0, (l.y..<(l.y + l.height)).contains(m.y) {
-                if focus == .tickets { focus = alerts == nil ? .log : focus }
+                if focus == .tickets { focus = alertsPane.list == nil ? .log : focus }
                 let row = m.y - l.y - 1
                 // The rows as the log pane draws them (scrolled to keep the selection in view).
-                let first = logCursor.firstShown(rows: logRows, count: visibleLogCount)
-                if focus == .log, row >= 0, first + row < visibleLogCount { logCursor.index = first + row }
+                let count = requestLog.visibleCount, first = requestLog.cursor.firstShown(rows: logRows, count: count)
+                if focus == .log, row >= 0, first + row < count { requestLog.cursor.index = first + row }
                 return m.kind == .doubleClick ? reduce(.key(.enter)) : []
             }
             return []

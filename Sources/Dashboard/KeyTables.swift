@@ -117,7 +117,8 @@ extension KeyMap {
         bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends
             + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f")), B(.history, .char("H"))] + layoutKeys,
         footer: [
-            move, H("Enter", "show", .open), H("e", [.failuresOnly], text: { $0.logErrorsOnly ? "all" : "failures" }),
+            move, H("Enter", "show", .open),
+            H("e", [.failuresOnly], text: { $0.requestLog.errorsOnly ? "all" : "failures" }),
             H("f", "endpoint", .nextEndpoint), H("Tab", "tickets", .nextPane), helpHint, quitHint,
             H("g/G", "newest/oldest", .first, .last),
         ])

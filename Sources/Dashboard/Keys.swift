@@ -40,7 +40,7 @@ extension DashboardState {
         case .timer where mode == .list || mode == .filteredList || mode == .detail: return toggleTimer()
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
-            let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
+            let order: [Pane] = alertsPane.list == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
             let i = order.firstIndex(of: focus) ?? 0
             focus = order[(i + (action == .nextPane ? 1 : order.count - 1)) % order.count]
             return []
@@ -160,30 +160,21 @@ extension DashboardState {
 
     /// The alerts pane: j/k move, Enter shows the alert (and its ticket, if it opened one).
     mutating func handleAlerts(_ action: KeyAction) -> [Command] {
-        let count = alerts?.count ?? 0
-        switch action {
-        case .down, .up, .pageDown, .pageUp, .first, .last: alertCursor.move(action, page: logRows, count: count)
-        case .open:
-            guard let a = alerts, a.indices.contains(alertCursor.index) else { return [] }
-            openAlert = a[alertCursor.index]
-            return []
-        default: break
-        }
-        alertCursor.clamp(count: count)
+        alertsPane.handle(action, rows: logRows)
         return []
     }
 
     /// One alert in full: Esc back; Enter opens the ticket it opened, where there is one.
     mutating func handleAlertView(_ action: KeyAction) -> [Command] {
-        guard let a = openAlert else { return [] }
+        guard let a = alertsPane.open else { return [] }
         switch action {
-        case .back: openAlert = nil
+        case .back: alertsPane.open = nil
         case .alertTicket:
             guard let id = a.ticketID else {
                 say("this alert opened no ticket")
                 return []
             }
-            openAlert = nil
+            alertsPane.open = nil
             let known = tickets.index(ofID: id).map { tickets[$0] }
             detail = DetailState(
                 id: id, ticket: known ?? Ticket(id: id, number: "#\(id)", title: a.title, status: "", priority: ""),
@@ -194,31 +185,9 @@ extension DashboardState {
         return []
     }
 
+    /// The request log's keys are its own (RequestLog).
     mutating func handleLog(_ action: KeyAction) -> [Command] {
-        switch action {
-        case .down, .up, .pageDown, .pageUp, .first, .last:
-            logCursor.move(action, page: logRows, count: visibleLogCount)
-        case .open:
-            let shown = visibleLog
-            guard shown.indices.contains(logCursor.index) else { return [] }
-            openRequest = shown[logCursor.index]
-            requestCursor = Cursor()
-            return []
-        case .failuresOnly:
-            logErrorsOnly.toggle()
-            logCursor = Cursor()
-        case .nextEndpoint:
-            // The next endpoint seen in the log, then all of them again.
-            let all = Array(Set(log.map { Self.endpoint(of: $0.path) })).sorted()
-            if let cur = logEndpoint, let i = all.firstIndex(of: cur) {
-                logEndpoint = i + 1 < all.count ? all[i + 1] : nil
-            } else {
-                logEndpoint = all.first
-            }
-            logCursor = Cursor()
-        default: break
-        }
-        logCursor.clamp(count: visibleLogCount)
+        requestLog.handle(action, rows: logRows)
         return []
     }
 
@@ -272,27 +241,21 @@ extension DashboardState {
         let page = max(1, layout.body.height - 3)
         switch action {
         case .back:
-            openRequest = nil
-            requestCursor = Cursor()
+            requestLog.open = nil
+            requestLog.openCursor = Cursor()
             return []
         case .down, .up, .pageDown, .pageUp, .first, .last:
             // (The last line: as far as the view scrolls.)
-            let limit = openRequest.map(requestScrollLimit) ?? 0
-            requestCursor.move(action, page: page, count: limit + 1)
+            let limit = requestLog.open.map(requestScrollLimit) ?? 0
+            requestLog.openCursor.move(action, page: page, count: limit + 1)
         case .older, .newer:
             // The next older (n) or newer (N) request of the log as filtered, without leaving the view.
-            let shown = visibleLog
-            let i = logCursor.index + (action == .older ? 1 : -1)
-            guard shown.indices.contains(i) else {
+            if !requestLog.step(older: action == .older) {
                 say(action == .older ? "the oldest request shown" : "the newest request shown")
-                return []
             }
-            logCursor.index = i
-            openRequest = shown[i]
-            requestCursor = Cursor()
             return []
         case .copyCurl:
-            guard let rec = openRequest else { return [] }
+            guard let rec = requestLog.open else { return [] }
             switch Self.curl(rec, vendor: vendor) {
             case .success(let command):
                 say("copied as curl (\(vendor.credentials.curlNote))")
@@ -303,7 +266,7 @@ extension DashboardState {
             }
         default: break
         }
-        if let rec = openRequest { requestCursor.clamp(count: requestScrollLimit(rec) + 1) }
+        if let rec = requestLog.open { requestLog.openCursor.clamp(count: requestScrollLimit(rec) + 1) }
         return []
     }
 }

@@ -83,8 +83,8 @@ extension DashboardState {
         }
         if filterEditing { return .filterPrompt }
         if serverFilterEditing { return .serverFilterPrompt }
-        if openRequest != nil { return .request }
-        if openAlert != nil { return .alert }
+        if requestLog.open != nil { return .request }
+        if alertsPane.open != nil { return .alert }
         switch focus {
         case .tickets: return filterActive ? .filteredList : .list
         case .log: return .log

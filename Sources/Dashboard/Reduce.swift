@@ -198,13 +198,9 @@ extension DashboardState {
                 id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
                 elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
         case .alerts(let list, let at):
-            alerts = list
-            alertsAt = at
-            alertsError = nil
-            alertCursor.clamp(count: list.count)
+            alertsPane.received(list, at: at)
         case .alertsFailed(let message):
-            if alerts == nil { alerts = [] }
-            alertsError = message
+            alertsPane.failed(message)
         case .me(let person):
             me = person
             meError = nil
@@ -333,12 +329,7 @@ extension DashboardState {
         case .client(let e):
             switch e {
             case .record(let r):
-                log.append(r)
-                if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
-                // Keep the same row under the cursor (when the new one is among those shown).
-                if logCursor.index > 0, logShows(r) {
-                    logCursor.index = min(logCursor.index + 1, max(0, visibleLogCount - 1))
-                }
+                requestLog.append(r)
             case .paused(let until, let reason, let detail):
                 pause = PauseInfo(until: until, reason: reason, detail: detail)
                 if reason == .suspended { return notifyOnce("suspension", "API suspended: \(detail)") }

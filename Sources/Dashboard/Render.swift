@@ -23,9 +23,9 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
         renderHistoryView(&c, s, v, theme, g, layout.body)
     } else if let d = s.detail {
         renderDetail(&c, s, d, theme, g, layout.body)
-    } else if let rec = s.openRequest {
+    } else if let rec = s.requestLog.open {
         renderRequest(&c, s, rec, theme, g, layout.body)
-    } else if let a = s.openAlert {
+    } else if let a = s.alertsPane.open {
         renderAlertView(&c, s, a, theme, g, layout.body)
     } else {
         if layout.tickets.height > 0 {
@@ -71,7 +71,7 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         if s.slaBreachingSoon > 0 { sla.append("\(s.slaBreachingSoon) due <1h") }
         parts.append("SLA " + sla.joined(separator: ", "))
     }
-    if let critical = s.alerts?.filter({ $0.severity == .critical }).count, critical > 0 {
+    if let critical = s.alertsPane.list?.filter({ $0.severity == .critical }).count, critical > 0 {
         parts.append("\(critical) critical alert\(critical == 1 ? "" : "s")")
     }
     // The running timer first: it is the last part a narrow screen drops.

@@ -195,16 +195,8 @@ public struct DashboardState: Equatable, Sendable {
     public var order: ListOrder?
     /// The list's selected row (an index into the visible rows) and its first visible row.
     public var listCursor = Cursor()
-    /// Requests, oldest first.
-    public var log: [RequestRecord] = []
-    /// Selected log row, counted from the newest.
-    public var logCursor = Cursor()
-    /// The log's filters: failures only, and one endpoint ("Tickets", "ThresholdInformation"…).
-    public var logErrorsOnly = false
-    public var logEndpoint: String?
-    /// The request shown in full (`Enter` in the log), and how far its view is scrolled.
-    public var openRequest: RequestRecord?
-    public var requestCursor = Cursor()
+    /// The request log pane and the request view it opens (LogPane.swift).
+    public var requestLog = RequestLog()
     public var focus: Pane = .tickets
     public var detail: DetailState?
     public var pause: PauseInfo?
@@ -229,12 +221,8 @@ public struct DashboardState: Equatable, Sendable {
     public var bulk: BulkState?
     /// Note drafts kept after a failure, a time-out or a cancelled question, by ticket: `c` reopens them.
     public var drafts: [Int64: String] = [:]
-    /// Open alerts where the vendor has them (nil: no alerts pane), the row chosen, the one open.
-    public var alerts: [Alert]?
-    public var alertsError: String?
-    public var alertsAt: Date?
-    public var alertCursor = Cursor()
-    public var openAlert: Alert?
+    /// The alerts pane where the vendor has alerts, and the alert it opens (AlertsPane.swift).
+    public var alertsPane = AlertsPane()
     /// The history view (`H`), while it is open.
     public var historyView: HistoryViewState?
     var notified: [String: Date] = [:]
@@ -264,7 +252,6 @@ public struct DashboardState: Equatable, Sendable {
     public var flash: String?
     public var flashAt: Date?
     public static let flashSeconds: TimeInterval = 8
-    public static let logCapacity = 500
 
     /// What belongs to the terminal rather than to the tenant shown: carried whole to the tenant
     /// shown next (Tenants.swift), never copied field by field.

@@ -208,9 +208,9 @@ struct CustomizeTests {
         _ = s.reduce(.mouse(MouseEvent(.press, x: 10, y: l.y + 3)))
         #expect(s.focus == .log)
         _ = s.reduce(.mouse(MouseEvent(.press, x: 10, y: l.y + 3)))
-        #expect(s.logCursor.index == 2)
+        #expect(s.requestLog.cursor.index == 2)
         let row = render(s, theme: .fallback).lines[l.y + 3]
-        #expect(row.contains(s.visibleLog[2].path.prefix(10)))
+        #expect(row.contains(s.requestLog.visible[2].path.prefix(10)))
     }
 
     static let sizes = [(80, 24), (120, 40)]

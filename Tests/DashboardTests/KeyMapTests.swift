@@ -48,7 +48,9 @@ struct KeyMapTests {
         _ = s.reduce(.key(.enter))
         out[.request] = s
         s = list
-        s.alerts = [Alert(id: 1, title: "Disk C: 95% full", severity: .critical, created: fixedNow, ticketID: 7_002)]
+        s.alertsPane.list = [
+            Alert(id: 1, title: "Disk C: 95% full", severity: .critical, created: fixedNow, ticketID: 7_002)
+        ]
         _ = s.reduce(.key(.tab))
         out[.alerts] = s
         _ = s.reduce(.key(.enter))
@@ -224,10 +226,10 @@ struct KeyMapTests {
     @Test("precedence: the help over a prompt over the picker over the ticket over the list")
     func precedence() {
         var s = Self.states()[.picker]!
-        s.showHelp = true
-        #expect(s.mode == .help)
         // (One sub-flow of a ticket at a time: a prompt replaces the picker, which comes back as it was.)
         let picker = s.detail?.flow
+        s.showHelp = true
+        #expect(s.mode == .help)
         s.showHelp = false
         s.detail?.flow = .attachPath("x", .internal)
         #expect(s.mode == .attachPath)
@@ -245,14 +247,14 @@ struct KeyMapTests {
         out[.list]?.listCursor.index = 5
         let shown = out[.filteredList]?.visibleCount ?? 1
         out[.filteredList]?.listCursor.index = min(1, max(0, shown - 1))
-        out[.log]?.logCursor.index = 2
-        out[.request]?.logCursor.index = 2
+        out[.log]?.requestLog.cursor.index = 2
+        out[.request]?.requestLog.cursor.index = 2
         // (The smallest screen keys act on, and an answer of 80 lines: every scroll key has room.)
         _ = out[.request]?.reduce(.resize(width: 80, height: 24))
         var long = sampleLog()[3]
         long.exchange?.responseBody = (1...80).map { "line \($0) of the answer" }.joined(separator: "\n")
-        out[.request]?.openRequest = long
-        out[.request]?.requestCursor.index = 2
+        out[.request]?.requestLog.open = long
+        out[.request]?.requestLog.openCursor.index = 2
         out[.detail]?.detail?.scroll.index = 3
         let picking = out[.picker]!.detail!.edit!
         out[.picker]?.detail?.flow = .picker(with(picking) { $0.selected = 1 })
@@ -265,10 +267,10 @@ struct KeyMapTests {
         out[.serverFilterPrompt]?.serverFilterText = "status:New"
         out[.attachPath]?.detail?.flow = .attachPath("logs/app.log", .internal)
         var alerts = out[.alerts]!
-        alerts.alerts = (1...3).map {
+        alerts.alertsPane.list = (1...3).map {
             Alert(id: Int64($0), title: "Disk \($0)", severity: .warning, created: fixedNow, ticketID: 7_002)
         }
-        alerts.alertCursor.index = 1
+        alerts.alertsPane.cursor.index = 1
         out[.alerts] = alerts
         return out
     }

@@ -90,9 +90,9 @@ struct ReduceTests {
         _ = s.reduce(.key(.tab))
         #expect(s.focus == .log)
         _ = s.reduce(.key(.char("j")))
-        #expect(s.logCursor.index == 1 && s.listCursor.index == 0)
+        #expect(s.requestLog.cursor.index == 1 && s.listCursor.index == 0)
         _ = s.reduce(.key(.char("G")))
-        #expect(s.logCursor.index == sampleLog().count - 1)
+        #expect(s.requestLog.cursor.index == sampleLog().count - 1)
         _ = s.reduce(.key(.backTab))
         #expect(s.focus == .tickets)
     }
@@ -162,7 +162,7 @@ struct ReduceTests {
                 .client(
                     .record(RequestRecord(id: i, time: fixedNow, method: "GET", path: "/x", status: 200, duration: 0))))
         }
-        #expect(s.log.count == DashboardState.logCapacity)
+        #expect(s.log.count == RequestLog.capacity)
         #expect(s.log.last?.id == 599)
     }
 
