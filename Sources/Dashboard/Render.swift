@@ -11,35 +11,7 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
         return c
     }
     renderTitle(&c, s, theme, g)
-    if layout.overview.height > 0 { renderOverview(&c, s, theme, g, layout.overview) }
-    if layout.quota.height == 1 {
-        renderQuotaLine(&c, s, theme, g, layout.quota)
-    } else if layout.quota.height > 0 {
-        renderQuota(&c, s, theme, g, layout.quota)
-    }
-    if let o = s.screen.output {
-        renderOutput(&c, s, o, theme, g, layout.body)
-    } else if let v = s.historyView {
-        renderHistoryView(&c, s, v, theme, g, layout.body)
-    } else if let d = s.detail {
-        renderDetail(&c, s, d, theme, g, layout.body)
-    } else if let rec = s.requestLog.open {
-        renderRequest(&c, s, rec, theme, g, layout.body)
-    } else if let a = s.alertsPane.open {
-        renderAlertView(&c, s, a, theme, g, layout.body)
-    } else {
-        if layout.tickets.height > 0 {
-            renderTickets(&c, s, theme, g, layout.tickets)
-            if let b = s.bulk { renderBulk(&c, s, b, theme, g, layout.tickets) }
-        }
-        // The alerts take the log's place while they have the focus.
-        if layout.log.height == 0 {
-        } else if s.focus == .alerts {
-            renderAlerts(&c, s, theme, g, layout.log)
-        } else {
-            renderLog(&c, s, theme, g, layout.log)
-        }
-    }
+    for pane in s.panesShown where pane.rect(layout).height > 0 { pane.draw(&c, s, theme, g, pane.rect(layout)) }
     renderFooter(&c, s, theme, g)
     renderPalette(&c, s, theme, g)
     if s.showHelp { renderHelp(&c, s, theme, g) }
