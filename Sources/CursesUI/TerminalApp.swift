@@ -115,6 +115,11 @@ public enum TerminalApp {
         var mouseOn = s.screen.mouse
         if mouseOn { screen.mouse(true) }
         let browser = Browser.command(environment: ProcessInfo.processInfo.environment)
+        /// An event the terminal brings itself (a notice, a note written, a program's end): applied,
+        /// and what it asks for done like any other command (none is dropped).
+        func apply(_ e: DashboardEvent) {
+            for c in s.reduce(e) { perform(c) }
+        }
         /// The terminal's own commands (the clipboard, the browser) are done here; the rest go out.
         func perform(_ c: Command) {
             switch c.unwrapped {
@@ -122,27 +127,27 @@ public enum TerminalApp {
                 Clipboard.copy(text)
             case .open(let url):
                 if let browser, Browser.open(url, with: browser) { return }
-                _ = s.reduce(.notice("no browser here; the page: \(url)"))
+                apply(.notice("no browser here; the page: \(url)"))
             case .writeNote(let id, let draft):
                 writeNote(id: id, draft: draft)
             case .keepDraft(let path, let text):
                 NoteDraftFile.write(path, text)
             case .saveTimer(let timer):
                 do { try TimerFile.save(timer) } catch {
-                    _ = s.reduce(.notice("the timer could not be kept: \(error)"))
+                    apply(.notice("the timer could not be kept: \(error)"))
                 }
             case .notify(let text):
                 TerminalNotification.send(text, environment: ProcessInfo.processInfo.environment)
             case .setTheme(let name):
                 guard let t = options.themes.first(where: { $0.name == name }) else {
-                    _ = s.reduce(.notice("theme \(name): not among the themes found"))
+                    apply(.notice("theme \(name): not among the themes found"))
                     return
                 }
                 theme = t
-                _ = s.reduce(.notice("theme: \(theme.name)"))
+                apply(.notice("theme: \(theme.name)"))
             case .reload:
                 guard let reload = options.reload else { return }
-                for c in s.reduce(reload()) { perform(c) }
+                apply(reload())
                 if s.screen.mouse != mouseOn {
                     mouseOn = s.screen.mouse
                     screen.mouse(mouseOn)
@@ -161,19 +166,19 @@ public enum TerminalApp {
                         close(sinkCopy)
                     }
                     screen.resume()
-                    _ = s.reduce(.programDone(name: run.name, output: "", status: status))
+                    apply(.programDone(name: run.name, output: "", status: status))
                 } else {
                     ProgramRunner.runInPane(run, mailbox: mailbox)
                 }
             case .nextTheme:
                 guard options.themes.count > 1 else {
-                    _ = s.reduce(
+                    apply(
                         .notice(options.color ? "only one theme found" : "NO_COLOR is set: no colours to change"))
                     return
                 }
                 let i = options.themes.firstIndex { $0.name == theme.name } ?? -1
                 theme = options.themes[(i + 1) % options.themes.count]
-                _ = s.reduce(
+                apply(
                     .notice(
                         "theme: \(theme.name) in \(screen.depth.label) (t: next of \(options.themes.map(\.name).joined(separator: ", ")))"
                     ))
@@ -192,13 +197,13 @@ public enum TerminalApp {
                 path = kept
             } else {
                 do { path = try NoteDraftFile.create(ticketID: id) } catch {
-                    _ = s.reduce(.noteCancelled(id: id, reason: "no note draft could be made: \(error)", path: nil))
+                    apply(.noteCancelled(id: id, reason: "no note draft could be made: \(error)", path: nil))
                     return
                 }
             }
             let env = ProcessInfo.processInfo.environment
             guard let editor = NoteEditor.command(environment: env) else {
-                _ = s.reduce(.noteInline(id: id, path: path, text: NoteDraftFile.read(path) ?? ""))
+                apply(.noteInline(id: id, path: path, text: NoteDraftFile.read(path) ?? ""))
                 return
             }
             screen.suspend()
@@ -214,19 +219,19 @@ public enum TerminalApp {
             let text = NoteDraftFile.read(path) ?? ""
             if status != 0 {
                 let why = status < 0 ? "the editor (\(editor)) could not start" : "the editor exited with \(status)"
-                _ = s.reduce(.noteCancelled(id: id, reason: "note not sent: \(why)", path: path))
+                apply(.noteCancelled(id: id, reason: "note not sent: \(why)", path: path))
             } else if text.isEmpty {
                 unlink(path)
-                _ = s.reduce(.noteCancelled(id: id, reason: "empty note: nothing sent", path: nil))
+                apply(.noteCancelled(id: id, reason: "empty note: nothing sent", path: nil))
             } else {
-                _ = s.reduce(.noteDraft(id: id, text: text, path: path))
+                apply(.noteDraft(id: id, text: text, path: path))
             }
         }
         let size = screen.size
-        _ = s.reduce(.resize(width: size.width, height: size.height))
-        _ = s.reduce(.tick(wallClock()))
+        apply(.resize(width: size.width, height: size.height))
+        apply(.tick(wallClock()))
         // A timer left running (a quit, a crash) is offered back.
-        if let kept = TimerFile.load() { _ = s.reduce(.timerRestored(kept)) }
+        if let kept = TimerFile.load() { apply(.timerRestored(kept)) }
         var lastTick = Date.distantPast
         var dirty = true
         /// The note being typed, written to its draft file: on every way out, nothing typed is lost.
@@ -240,7 +245,7 @@ public enum TerminalApp {
                 // Ctrl-C while typing a note asks first (the note is kept); a second one quits.
                 if sig == SIGINT, let n = s.detail?.noteTyping, !n.interrupted {
                     box.set(0)
-                    for c in s.reduce(.typingInterrupted) { perform(c) }
+                    apply(.typingInterrupted)
                     dirty = true
                 } else {
                     return .signal(sig)
@@ -282,11 +287,9 @@ public enum TerminalApp {
             switch k {
             case .resize:
                 let sz = screen.size
-                for c in s.reduce(.resize(width: sz.width, height: sz.height)) { perform(c) }
-            case .key(let key):
-                for c in s.reduce(.key(key)) { perform(c) }
-            case .mouse(let m):
-                for c in s.reduce(.mouse(m)) { perform(c) }
+                apply(.resize(width: sz.width, height: sz.height))
+            case .key(let key): apply(.key(key))
+            case .mouse(let m): apply(.mouse(m))
             }
             if s.quit {
                 keepTypedNote()

@@ -1,9 +1,50 @@
 import Foundation
 import PSACore
 
+/// The alerts pane (Atera) and the alert it opens: their state and the pane's keys. (The alert
+/// view's keys, which open a ticket, are `DashboardState.handleAlertView`.)
+public struct AlertsPane: Equatable, Sendable {
+    /// The tenant's open alerts, most urgent first (nil: none read yet, and no alerts pane).
+    public var list: [Alert]?
+    /// Why the last reading failed, and when the last one came.
+    public var error: String?
+    public var at: Date?
+    public var cursor = Cursor()
+    /// The alert shown in full (`Enter`).
+    public var open: Alert?
+
+    public init() {}
+
+    mutating func received(_ alerts: [Alert], at: Date) {
+        list = alerts
+        self.at = at
+        error = nil
+        cursor.clamp(count: alerts.count)
+    }
+
+    mutating func failed(_ message: String) {
+        if list == nil { list = [] }
+        error = message
+    }
+
+    /// The pane's keys, `rows` rows shown: move, and `Enter` shows the alert.
+    mutating func handle(_ action: KeyAction, rows: Int) {
+        let count = list?.count ?? 0
+        switch action {
+        case .down, .up, .pageDown, .pageUp, .first, .last: cursor.move(action, page: rows, count: count)
+        case .open:
+            guard let a = list, a.indices.contains(cursor.index) else { return }
+            open = a[cursor.index]
+            return
+        default: break
+        }
+        cursor.clamp(count: count)
+    }
+}
+
 /// Open alerts (Atera), most urgent first: severity, title, device, customer, age, the ticket it opened.
 func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    let list = s.alerts ?? []
+    let pane = s.alertsPane, list = pane.list ?? []
     var title = "Alerts (\(Format.grouped(list.count)) open"
     let counts = AlertSeverity.allCases.compactMap { sev -> String? in
         let n = list.filter { $0.severity == sev }.count
@@ -11,26 +52,26 @@ func renderAlerts(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
     }
     if !counts.isEmpty { title += ": " + counts.joined(separator: ", ") }
     title += ")"
-    if let at = s.alertsAt { title += " \(g.dot) \(Format.age(at, now: s.now)) ago" }
+    if let at = pane.at { title += " \(g.dot) \(Format.age(at, now: s.now)) ago" }
     let area = c.box(r, title: title, focused: s.focus == .alerts, theme: theme, glyphs: g)
     let x0 = area.x, inner = area.width
-    if let e = s.alertsError { c.put(x0, r.y + 1, "could not load alerts: \(e)", theme[.error], maxWidth: inner) }
-    let top0 = r.y + (s.alertsError == nil ? 1 : 2)
+    if let e = pane.error { c.put(x0, r.y + 1, "could not load alerts: \(e)", theme[.error], maxWidth: inner) }
+    let top0 = r.y + (pane.error == nil ? 1 : 2)
     let rows = max(0, r.y + r.height - 1 - top0)
     if list.isEmpty {
-        if s.alertsError == nil {
-            c.put(x0, top0, s.alertsAt == nil ? "loading alerts…" : "no open alerts", theme[.muted], maxWidth: inner)
+        if pane.error == nil {
+            c.put(x0, top0, pane.at == nil ? "loading alerts…" : "no open alerts", theme[.muted], maxWidth: inner)
         }
         return
     }
     let sevW = 11, ageW = 5, ticketW = 8
     let deviceW = inner >= 100 ? 18 : 12, customerW = inner >= 100 ? 20 : 12
     let titleW = max(10, inner - sevW - ageW - ticketW - deviceW - customerW - 5)
-    let first = max(0, min(s.alertSelected - rows + 1, list.count - rows))
+    let first = pane.cursor.firstShown(rows: rows, count: list.count)
     for (row, i) in (first..<min(list.count, first + rows)).enumerated() {
         let a = list[i]
         let y = top0 + row
-        let selected = s.focus == .alerts && i == s.alertSelected
+        let selected = s.focus == .alerts && i == pane.cursor.index
         let base = selected ? theme[.selected] : theme[.base]
         if selected { c.fill(x: r.x + 1, y: y, width: r.width - 2, height: 1, base) }
         let sevStyle: Style =

@@ -60,7 +60,7 @@ extension DashboardState {
         } else {
             perHour = Double(vendor.assumedLimitPerHour)
         }
-        let recent = log.suffix(20).map(\.duration)
+        let recent = requestLog.records.suffix(20).map(\.duration)
         let each = recent.isEmpty ? 0.3 : recent.reduce(0, +) / Double(recent.count)
         let added = vendor.quotaModel == .tenantThreshold ? (shownTier ?? .none).addedLatency : 0
         return BulkCost(
@@ -80,7 +80,7 @@ extension DashboardState {
     mutating func toggleMark() {
         guard let t = selectedTicket else { return }
         if marks.remove(t.id) == nil { marks.insert(t.id) }
-        if selected + 1 < visibleCount { selected += 1 }
+        if listCursor.index + 1 < visibleCount { listCursor.index += 1 }
     }
 
     /// `*`: marks every ticket the filter shows (every loaded ticket without one).

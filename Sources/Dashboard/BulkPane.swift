@@ -43,7 +43,7 @@ func renderBulk(_ c: inout Canvas, _ s: DashboardState, _ b: BulkState, _ theme:
     case .running, .done:
         let done = b.outcomes.count
         line(
-            b.stage == .done ? "done: \(done)/\(n)" : "sending \(done)/\(n) \(g.spinner[s.spinner % g.spinner.count])",
+            b.stage == .done ? "done: \(done)/\(n)" : "sending \(done)/\(n) \(g.spinner(s.spinner))",
             theme[.key])
         for id in b.ids.dropFirst(b.scroll) {
             let (text, style): (String, Style)

@@ -144,17 +144,17 @@ extension DashboardState {
                 focus = .tickets
                 if m.y == t.y + 1 { return sortByHeader(atX: m.x, t) }
                 let row = m.y - t.y - 2
-                guard row >= 0, row < listRows, top + row < visibleCount else { return [] }
-                selected = top + row
+                guard row >= 0, row < listRows, listCursor.top + row < visibleCount else { return [] }
+                listCursor.index = listCursor.top + row
                 clampSelection()
                 return m.kind == .doubleClick ? reduce(.key(.enter)) : nearEndLoad()
             }
             if l.height > 0, (l.y..<(l.y + l.height)).contains(m.y) {
-                if focus == .tickets { focus = alerts == nil ? .log : focus }
+                if focus == .tickets { focus = alertsPane.list == nil ? .log : focus }
                 let row = m.y - l.y - 1
                 // The rows as the log pane draws them (scrolled to keep the selection in view).
-                let first = max(0, min(logSelected - logRows + 1, visibleLogCount - logRows))
-                if focus == .log, row >= 0, first + row < visibleLogCount { logSelected = first + row }
+                let count = requestLog.visibleCount, first = requestLog.cursor.firstShown(rows: logRows, count: count)
+                if focus == .log, row >= 0, first + row < count { requestLog.cursor.index = first + row }
                 return m.kind == .doubleClick ? reduce(.key(.enter)) : []
             }
             return []

@@ -11,7 +11,7 @@ extension DashboardState {
         case .change(let field):
             // One change at a time, and not before the full ticket is in.
             guard d.saving == nil, !d.loading else { return [] }
-            d.edit = EditState(field: field)
+            d.flow = .picker(EditState(field: field))
             d.notice = nil
             detail = d
             return [.loadChoices(field)]
@@ -21,8 +21,7 @@ extension DashboardState {
                 d.notice = refusal
                 d.noticeIsError = true
             } else {
-                d.attachPath = ""
-                d.attachVisibility = .internal
+                d.flow = .attachPath("", .internal)
                 d.notice = nil
             }
             detail = d
@@ -44,35 +43,31 @@ extension DashboardState {
         case .back:
             detail = nil
             return []
-        case .down: d.scroll += 1
-        case .up: d.scroll -= 1
-        case .pageDown: d.scroll += page
-        case .pageUp: d.scroll -= page
-        case .first: d.scroll = 0
+        // (Scrolled as far as asked: the view stops at its last line when drawn.)
+        case .down, .up, .pageDown, .pageUp, .first: d.scroll.move(action, page: page, count: .max)
         default: break
         }
-        d.scroll = max(0, d.scroll)
+        d.scroll.clamp(count: .max)
         detail = d
         return []
     }
 
     /// The path prompt after `a`: typing edits, Enter attaches, Esc cancels.
     mutating func handleAttachPrompt(_ action: KeyAction, _ key: Key) -> [Command] {
-        guard var d = detail, var path = d.attachPath else { return [] }
+        guard var d = detail, case .attachPath(var path, let visibility) = d.flow else { return [] }
         switch action {
         case .accept:
             // Then one question that names who will see the file: internal unless `p`.
             let typed = path.trimmingCharacters(in: .whitespaces)
             guard !typed.isEmpty else { return [] }
-            d.attachPath = nil
-            d.attachConfirm = typed
+            d.flow = .attachConfirm(typed, visibility)
             detail = d
             return []
-        case .cancel: d.attachPath = nil
+        case .cancel: d.flow = nil
         default:
             // Backspace, Ctrl-U, Ctrl-W (the last path component) and typed characters.
             guard LineEdit.apply(key, to: &path) else { return [] }
-            d.attachPath = path
+            d.flow = .attachPath(path, visibility)
         }
         detail = d
         return []
@@ -81,20 +76,16 @@ extension DashboardState {
     /// The question after the path: `y` attaches for the audience shown, `p` switches between
     /// internal and customer-visible, `n` goes back to the path, Esc cancels.
     mutating func handleAttachConfirm(_ action: KeyAction) -> [Command] {
-        guard var d = detail, let path = d.attachConfirm else { return [] }
+        guard var d = detail, case .attachConfirm(let path, let visibility) = d.flow else { return [] }
         switch action {
         case .yes:
-            d.attachConfirm = nil
-            d.saving = "attaching \(Self.fileName(path)) (\(d.attachVisibility.audience))"
+            d.flow = nil
+            d.saving = "attaching \(Self.fileName(path)) (\(visibility.audience))"
             detail = d
-            return [.attach(id: d.id, path: path, visibility: d.attachVisibility)]
-        case .audience: d.attachVisibility = d.attachVisibility.toggled
-        case .no:
-            d.attachConfirm = nil
-            d.attachPath = path
-        case .cancel:
-            d.attachConfirm = nil
-            d.attachVisibility = .internal
+            return [.attach(id: d.id, path: path, visibility: visibility)]
+        case .audience: d.flow = .attachConfirm(path, visibility.toggled)
+        case .no: d.flow = .attachPath(path, visibility)
+        case .cancel: d.flow = nil
         default: return []
         }
         detail = d
@@ -103,25 +94,25 @@ extension DashboardState {
 
     /// Typing a note inline (no editor): Enter starts a new line, Ctrl-D is done, Esc keeps it as a draft.
     mutating func handleNoteTyping(_ action: KeyAction, _ key: Key) -> [Command] {
-        guard var d = detail, var n = d.noteTyping else { return [] }
+        guard var d = detail, case .noteTyping(var n) = d.flow else { return [] }
         // Any key after a Ctrl-C goes on typing: the next Ctrl-C asks again.
         n.interrupted = false
         switch action {
         case .done:
-            d.noteTyping = nil
+            d.flow = nil
             let text = n.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty {
                 d.notice = "empty note: nothing sent"
                 d.noticeIsError = false
             } else {
                 n.text = text
-                d.noteConfirm = n
+                d.flow = .noteConfirm(n)
                 drafts[d.id] = n.path
             }
             detail = d
             return text.isEmpty ? [] : [.keepDraft(path: n.path, text: text)]
         case .cancel:
-            d.noteTyping = nil
+            d.flow = nil
             let kept = !n.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             if kept { drafts[d.id] = n.path }
             d.notice = kept ? "note not sent: the draft is kept at \(n.path) (c reopens it)" : "note cancelled"
@@ -140,7 +131,7 @@ extension DashboardState {
             }
         default: return []
         }
-        d.noteTyping = n
+        d.flow = .noteTyping(n)
         detail = d
         return []
     }
@@ -148,7 +139,7 @@ extension DashboardState {
     /// The question before a note goes: `y` sends it once, `p` switches between internal and
     /// customer-visible, `e` edits again, Esc keeps it as a draft.
     mutating func handleNoteConfirm(_ action: KeyAction) -> [Command] {
-        guard var d = detail, var n = d.noteConfirm else { return [] }
+        guard var d = detail, case .noteConfirm(var n) = d.flow else { return [] }
         switch action {
         case .yes:
             guard n.text.count <= NoteDraft.maxLength else {
@@ -157,19 +148,19 @@ extension DashboardState {
                 detail = d
                 return []
             }
-            d.noteConfirm = nil
+            d.flow = nil
             d.saving = "adding the note (\(n.visibility.audience))"
             detail = d
             return [.addNote(id: d.id, text: n.text, visibility: n.visibility, draft: n.path)]
         case .audience:
             n.visibility = n.visibility.toggled
-            d.noteConfirm = n
+            d.flow = .noteConfirm(n)
         case .editAgain:
-            d.noteConfirm = nil
+            d.flow = nil
             detail = d
             return [.writeNote(id: d.id, draft: n.path)]
         case .cancel:
-            d.noteConfirm = nil
+            d.flow = nil
             drafts[d.id] = n.path
             d.notice = "note not sent: the draft is kept at \(n.path) (c reopens it)"
             d.noticeIsError = false
@@ -188,7 +179,7 @@ extension DashboardState {
     /// The picker: j/k choose, Enter asks to confirm, y sends, n goes back, Esc closes. Where the
     /// values are free text (Atera's statuses) a last row "another…" lets one be typed.
     mutating func handleEdit(_ action: KeyAction, _ key: Key) -> [Command] {
-        guard var d = detail, var e = d.edit else { return [] }
+        guard var d = detail, case .picker(var e) = d.flow else { return [] }
         let count = (e.choices?.count ?? 0) + (e.allowsOther && e.choices != nil ? 1 : 0)
         if var typed = e.typed {
             switch action {
@@ -205,7 +196,7 @@ extension DashboardState {
                 e.typed = typed
             default: return []
             }
-            d.edit = e
+            d.flow = .picker(e)
             detail = d
             return []
         }
@@ -215,7 +206,7 @@ extension DashboardState {
                 guard
                     let label = e.other ?? e.choices.flatMap({ $0.indices.contains(e.selected) ? $0[e.selected] : nil })
                 else { return [] }
-                d.edit = nil
+                d.flow = nil
                 d.saving = "\(e.field.rawValue) \(ascii ? "->" : "→") \(label)"
                 detail = d
                 return [.change(id: d.id, e.field, to: label)]
@@ -234,14 +225,14 @@ extension DashboardState {
                 guard let choices = e.choices else { return [] }
                 if e.allowsOther && e.selected == choices.count {
                     e.typed = ""
-                    d.edit = e
+                    d.flow = .picker(e)
                     detail = d
                     return []
                 }
                 guard choices.indices.contains(e.selected) else { return [] }
                 let current = d.ticket.value(of: e.field)
                 if d.ticket.holds(choices[e.selected], for: e.field) {
-                    d.edit = nil
+                    d.flow = nil
                     d.notice = "\(e.field.rawValue) is already \(current): nothing sent"
                     d.noticeIsError = false
                     detail = d
@@ -249,13 +240,13 @@ extension DashboardState {
                 }
                 e.confirming = true
             case .cancel:
-                d.edit = nil
+                d.flow = nil
                 detail = d
                 return []
             default: return []
             }
         }
-        d.edit = e
+        d.flow = .picker(e)
         detail = d
         return []
     }

@@ -7,13 +7,13 @@ func renderDetail(
 ) {
     let t = d.ticket
     var title = "Ticket \(t.number)"
-    if d.loading { title += " " + g.spinner[s.spinner % g.spinner.count] + " loading" }
+    if d.loading { title += " " + g.spinner(s.spinner) + " loading" }
     let area = c.box(r, title: title, focused: true, theme: theme, glyphs: g)
     let x0 = area.x, inner = area.width
     var lines: [DetailLine] = []
     if let e = d.error { lines.append(.field("Error", e, theme[.error])) }
     if let saving = d.saving {
-        lines.append(.field("Saving", saving + " " + g.spinner[s.spinner % g.spinner.count], theme[.warning]))
+        lines.append(.field("Saving", saving + " " + g.spinner(s.spinner), theme[.warning]))
     }
     if let n = d.notice { lines.append(.field("Change", n, d.noticeIsError ? theme[.error] : theme[.ok])) }
     lines.append(.field("Title", t.title, theme[.header]))
@@ -77,7 +77,7 @@ func renderDetail(
             if let at = a.date { parts.append(Format.dateTime(at, s.timeZone)) }
             if let isInternal = a.isInternal { parts.append(isInternal ? "internal" : "customers see it") }
             if a.url != nil { parts.append("kept by Atera (another host)") }
-            let chosen = d.save?.index == i
+            let chosen = d.save?.choice.index == i
             out.append(
                 .full(
                     (chosen ? g.arrow : " ") + " " + parts.joined(separator: " \(g.dot) "),
@@ -114,7 +114,7 @@ func renderDetail(
         }
     }
     let rows = r.height - 2
-    let start = min(d.scroll, max(0, out.count - rows))
+    let start = min(d.scroll.index, max(0, out.count - rows))
     for (i, l) in out.dropFirst(start).prefix(rows).enumerated() {
         let y = r.y + 1 + i
         if let label = l.label {
@@ -128,12 +128,14 @@ func renderDetail(
         let more = "\(start + 1)-\(min(out.count, start + rows))/\(out.count)"
         c.put(r.x + r.width - TextWidth.of(more) - 3, r.y + r.height - 1, " " + more + " ", theme[.border])
     }
-    if let e = d.edit { renderPicker(&c, s, d, e, theme, g, r) }
-    if let n = d.noteTyping {
+    switch d.flow {
+    case .picker(let e): renderPicker(&c, s, d, e, theme, g, r)
+    case .noteTyping(let n):
         renderNoteBox(
             &c, n, title: "Note on \(t.number.sanitized) (no $EDITOR: typed here)", theme, g, r, cursor: true)
-    } else if let n = d.noteConfirm {
+    case .noteConfirm(let n):
         renderNoteBox(&c, n, title: "Note on \(t.number.sanitized) · \(n.visibility.audience)", theme, g, r)
+    case .attachPath, .attachConfirm, .save, nil: break  // (said in the footer's prompt)
     }
 }
 
@@ -201,7 +203,7 @@ func renderPicker(
     if let err = e.error {
         lines.append((err, theme[.error]))
     } else if e.choices == nil {
-        lines.append((g.spinner[s.spinner % g.spinner.count] + " loading the labels…", theme[.muted]))
+        lines.append((g.spinner(s.spinner) + " loading the labels…", theme[.muted]))
     }
     let picked = e.other ?? (choices.indices.contains(e.selected) ? choices[e.selected] : nil)
     let question =

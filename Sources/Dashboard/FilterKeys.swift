@@ -7,7 +7,7 @@ extension DashboardState {
     mutating func widenFromTrail() -> Bool {
         guard let step = filterTrail.steps.last, step.text == filterText else { return false }
         let keep = selectedTicket?.id
-        let keepIndex = visibleCount > 0 ? ticketIndex(row: selected) : nil
+        let keepIndex = visibleCount > 0 ? ticketIndex(row: listCursor.index) : nil
         var trail = filterTrail
         trail.steps.removeLast()
         view = step.rows

@@ -92,7 +92,7 @@ struct Glyphs {
     let full, empty, mark: String
     /// Our own share of the filled bar.
     let ours: String
-    let spinner: [String]
+    let spinnerFrames: [String]
     let dot: String
     /// Marks a ticket row that the last refresh found changed.
     let changed: String
@@ -101,6 +101,8 @@ struct Glyphs {
     /// The text cursor in a prompt.
     let cursor: String
     let arrow: String
+    /// The spinner's frame at a tick count (`Screen.spinner`).
+    func spinner(_ tick: Int) -> String { spinnerFrames[tick % spinnerFrames.count] }
     /// Eight levels of a sparkline, lowest first.
     var spark: [String] {
         tl == "+" ? ["_", ".", ",", ":", "-", "=", "*", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
@@ -108,11 +110,11 @@ struct Glyphs {
 
     static let unicode = Glyphs(
         tl: "┌", tr: "┐", bl: "└", br: "┘", h: "─", v: "│", full: "█", empty: "░", mark: "┃",
-        ours: "▓", spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●",
+        ours: "▓", spinnerFrames: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], dot: "·", changed: "●",
         up: "↑", down: "↓", cursor: "▏", arrow: "→")
     static let ascii = Glyphs(
         tl: "+", tr: "+", bl: "+", br: "+", h: "-", v: "|", full: "#", empty: ".", mark: "|",
-        ours: "@", spinner: ["-", "\\", "|", "/"], dot: "-", changed: "*",
+        ours: "@", spinnerFrames: ["-", "\\", "|", "/"], dot: "-", changed: "*",
         up: "^", down: "v", cursor: "_", arrow: "->")
 }
 

@@ -117,7 +117,8 @@ extension KeyMap {
         bindings: everywhere + panes + tenants + upDown + pagingNoSpace + ends
             + [open, B(.failuresOnly, .char("e")), B(.nextEndpoint, .char("f")), B(.history, .char("H"))] + layoutKeys,
         footer: [
-            move, H("Enter", "show", .open), H("e", [.failuresOnly], text: { $0.logErrorsOnly ? "all" : "failures" }),
+            move, H("Enter", "show", .open),
+            H("e", [.failuresOnly], text: { $0.requestLog.errorsOnly ? "all" : "failures" }),
             H("f", "endpoint", .nextEndpoint), H("Tab", "tickets", .nextPane), helpHint, quitHint,
             H("g/G", "newest/oldest", .first, .last),
         ])
@@ -198,7 +199,7 @@ extension KeyMap {
         footer: [H("y", "attach", .yes), audience, H("n", "back", .no), H("Esc", "", .cancel)])
 
     static let audience = H("p", [.audience]) { s in
-        (s.detail?.noteConfirm?.visibility ?? s.detail?.attachVisibility) == .customers
+        s.detail?.flow?.visibility == .customers
             ? "internal only" : "let the customer see it"
     }
 

@@ -40,7 +40,7 @@ extension DashboardState {
         case .timer where mode == .list || mode == .filteredList || mode == .detail: return toggleTimer()
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
-            let order: [Pane] = alerts == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
+            let order: [Pane] = alertsPane.list == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
             let i = order.firstIndex(of: focus) ?? 0
             focus = order[(i + (action == .nextPane ? 1 : order.count - 1)) % order.count]
             return []
@@ -118,14 +118,8 @@ extension DashboardState {
         case .bulk:
             startBulk()
             return []
-        case .down: selected += 1
-        case .up: selected -= 1
-        case .pageDown: selected += page
-        case .pageUp: selected -= page
-        case .halfDown: selected += page / 2
-        case .halfUp: selected -= page / 2
-        case .first: selected = 0
-        case .last: selected = visibleCount - 1
+        case .down, .up, .pageDown, .pageUp, .halfDown, .halfUp, .first, .last:
+            listCursor.move(action, page: page, count: visibleCount)
         case .filter:
             filterEditing = true
             return []
@@ -166,35 +160,21 @@ extension DashboardState {
 
     /// The alerts pane: j/k move, Enter shows the alert (and its ticket, if it opened one).
     mutating func handleAlerts(_ action: KeyAction) -> [Command] {
-        let count = alerts?.count ?? 0
-        switch action {
-        case .down: alertSelected += 1
-        case .up: alertSelected -= 1
-        case .pageDown: alertSelected += logRows
-        case .pageUp: alertSelected -= logRows
-        case .first: alertSelected = 0
-        case .last: alertSelected = count - 1
-        case .open:
-            guard let a = alerts, a.indices.contains(alertSelected) else { return [] }
-            openAlert = a[alertSelected]
-            return []
-        default: break
-        }
-        alertSelected = max(0, min(alertSelected, count - 1))
+        alertsPane.handle(action, rows: logRows)
         return []
     }
 
     /// One alert in full: Esc back; Enter opens the ticket it opened, where there is one.
     mutating func handleAlertView(_ action: KeyAction) -> [Command] {
-        guard let a = openAlert else { return [] }
+        guard let a = alertsPane.open else { return [] }
         switch action {
-        case .back: openAlert = nil
+        case .back: alertsPane.open = nil
         case .alertTicket:
             guard let id = a.ticketID else {
                 say("this alert opened no ticket")
                 return []
             }
-            openAlert = nil
+            alertsPane.open = nil
             let known = tickets.index(ofID: id).map { tickets[$0] }
             detail = DetailState(
                 id: id, ticket: known ?? Ticket(id: id, number: "#\(id)", title: a.title, status: "", priority: ""),
@@ -205,35 +185,9 @@ extension DashboardState {
         return []
     }
 
+    /// The request log's keys are its own (RequestLog).
     mutating func handleLog(_ action: KeyAction) -> [Command] {
-        switch action {
-        case .down: logSelected += 1
-        case .up: logSelected -= 1
-        case .pageDown: logSelected += logRows
-        case .pageUp: logSelected -= logRows
-        case .first: logSelected = 0
-        case .last: logSelected = visibleLogCount - 1
-        case .open:
-            let shown = visibleLog
-            guard shown.indices.contains(logSelected) else { return [] }
-            openRequest = shown[logSelected]
-            requestScroll = 0
-            return []
-        case .failuresOnly:
-            logErrorsOnly.toggle()
-            logSelected = 0
-        case .nextEndpoint:
-            // The next endpoint seen in the log, then all of them again.
-            let all = Array(Set(log.map { Self.endpoint(of: $0.path) })).sorted()
-            if let cur = logEndpoint, let i = all.firstIndex(of: cur) {
-                logEndpoint = i + 1 < all.count ? all[i + 1] : nil
-            } else {
-                logEndpoint = all.first
-            }
-            logSelected = 0
-        default: break
-        }
-        logSelected = max(0, min(logSelected, visibleLogCount - 1))
+        requestLog.handle(action, rows: logRows)
         return []
     }
 
@@ -275,8 +229,7 @@ extension DashboardState {
         listComplete = false
         listError = nil
         changedIDs = []
-        selected = 0
-        top = 0
+        listCursor = Cursor()
         filterPages = 0
         loadingPage = true
         if filterActive || order != nil { rebuildView() }
@@ -288,29 +241,21 @@ extension DashboardState {
         let page = max(1, layout.body.height - 3)
         switch action {
         case .back:
-            openRequest = nil
-            requestScroll = 0
+            requestLog.open = nil
+            requestLog.openCursor = Cursor()
             return []
-        case .down: requestScroll += 1
-        case .up: requestScroll -= 1
-        case .pageDown: requestScroll += page
-        case .pageUp: requestScroll -= page
-        case .first: requestScroll = 0
-        case .last: requestScroll = .max
+        case .down, .up, .pageDown, .pageUp, .first, .last:
+            // (The last line: as far as the view scrolls.)
+            let limit = requestLog.open.map(requestScrollLimit) ?? 0
+            requestLog.openCursor.move(action, page: page, count: limit + 1)
         case .older, .newer:
             // The next older (n) or newer (N) request of the log as filtered, without leaving the view.
-            let shown = visibleLog
-            let i = logSelected + (action == .older ? 1 : -1)
-            guard shown.indices.contains(i) else {
+            if !requestLog.step(older: action == .older) {
                 say(action == .older ? "the oldest request shown" : "the newest request shown")
-                return []
             }
-            logSelected = i
-            openRequest = shown[i]
-            requestScroll = 0
             return []
         case .copyCurl:
-            guard let rec = openRequest else { return [] }
+            guard let rec = requestLog.open else { return [] }
             switch Self.curl(rec, vendor: vendor) {
             case .success(let command):
                 say("copied as curl (\(vendor.credentials.curlNote))")
@@ -321,7 +266,7 @@ extension DashboardState {
             }
         default: break
         }
-        if let rec = openRequest { requestScroll = max(0, min(requestScroll, requestScrollLimit(rec))) }
+        if let rec = requestLog.open { requestLog.openCursor.clamp(count: requestScrollLimit(rec) + 1) }
         return []
     }
 }

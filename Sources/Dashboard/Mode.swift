@@ -63,13 +63,15 @@ extension DashboardState {
     var paneMode: Mode {
         if historyView != nil { return .history }
         if let d = detail {
-            if d.attachPath != nil { return .attachPath }
-            if let s = d.save { return s.replacing ? .saveReplace : .savePath }
-            if let e = d.edit { return e.typed != nil ? .pickerTyping : e.confirming ? .pickerConfirm : .picker }
-            if d.noteTyping != nil { return .noteTyping }
-            if d.attachConfirm != nil { return .attachConfirm }
-            if d.noteConfirm != nil { return .noteConfirm }
-            return .detail
+            switch d.flow {
+            case nil: return .detail
+            case .attachPath: return .attachPath
+            case .attachConfirm: return .attachConfirm
+            case .save(let s): return s.replacing ? .saveReplace : .savePath
+            case .picker(let e): return e.typed != nil ? .pickerTyping : e.confirming ? .pickerConfirm : .picker
+            case .noteTyping: return .noteTyping
+            case .noteConfirm: return .noteConfirm
+            }
         }
         if let b = bulk {
             switch b.stage {
@@ -81,8 +83,8 @@ extension DashboardState {
         }
         if filterEditing { return .filterPrompt }
         if serverFilterEditing { return .serverFilterPrompt }
-        if openRequest != nil { return .request }
-        if openAlert != nil { return .alert }
+        if requestLog.open != nil { return .request }
+        if alertsPane.open != nil { return .alert }
         switch focus {
         case .tickets: return filterActive ? .filteredList : .list
         case .log: return .log

@@ -57,7 +57,7 @@ extension DashboardState {
             var keep: [Command] = []
             if var n = detail?.noteTyping, n.saved != n.text {
                 n.saved = n.text
-                detail?.noteTyping = n
+                detail?.flow = .noteTyping(n)
                 keep = [.keepDraft(path: n.path, text: n.text)]
             }
             if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds {
@@ -147,7 +147,7 @@ extension DashboardState {
             noteSLA(page.tickets)
             rebuildView()
             if reset, let keepID, let r = row(ofID: keepID) {
-                selected = r
+                listCursor.index = r
                 clampSelection()
             }
             // With a filter on, pages do not chain on their own past a few (see filterTopUp).
@@ -199,13 +199,9 @@ extension DashboardState {
                 id, "attached \(name) (\(ByteSize.text(bytes)); \(visibility.audience))",
                 elsewhere: "attached \(name) to ticket \(id) (\(visibility.audience))", failed: false)
         case .alerts(let list, let at):
-            alerts = list
-            alertsAt = at
-            alertsError = nil
-            alertSelected = max(0, min(alertSelected, list.count - 1))
+            alertsPane.received(list, at: at)
         case .alertsFailed(let message):
-            if alerts == nil { alerts = [] }
-            alertsError = message
+            alertsPane.failed(message)
         case .me(let person):
             me = person
             meError = nil
@@ -218,14 +214,14 @@ extension DashboardState {
         case .noteDraft(let id, let text, let path):
             drafts[id] = path
             if detail?.id == id {
-                detail?.noteConfirm = NoteDraft(text: text, path: path)
+                detail?.flow = .noteConfirm(NoteDraft(text: text, path: path))
                 detail?.notice = nil
             }
         case .noteInline(let id, let path, let text):
             if detail?.id == id {
                 var n = NoteDraft(text: text, path: path)
                 n.saved = text
-                detail?.noteTyping = n
+                detail?.flow = .noteTyping(n)
                 detail?.notice = text.isEmpty ? nil : "your draft is back (\(path)): go on typing, Ctrl-D when done"
             }
         case .typingInterrupted:
@@ -233,7 +229,7 @@ extension DashboardState {
             if var n = detail?.noteTyping {
                 n.interrupted = true
                 n.saved = n.text
-                detail?.noteTyping = n
+                detail?.flow = .noteTyping(n)
                 // (Said inside the note box, which hides the detail's own notice line.)
                 return n.text.isEmpty ? [] : [.keepDraft(path: n.path, text: n.text)]
             }
@@ -287,12 +283,13 @@ extension DashboardState {
             }
             e.error = labels.isEmpty && !e.allowsOther ? "no \(field.rawValue) labels known" : nil
             e.selected = detail.flatMap { d in labels.firstIndex { d.ticket.holds($0, for: field) } } ?? 0
-            detail?.edit = e
+            detail?.flow = .picker(e)
         case .choicesFailed(let message):
             if let f = bulk?.field, bulkChoices(f, nil, error: message) { return [] }
-            if detail?.edit != nil {
-                detail?.edit?.error = message
-                detail?.edit?.choices = []
+            if var e = detail?.edit {
+                e.error = message
+                e.choices = []
+                detail?.flow = .picker(e)
             }
         case .updated(let id, let field, let label, let outcome):
             // What the server holds is shown: the read-back ticket came just before (`.detail`).
@@ -333,10 +330,7 @@ extension DashboardState {
         case .client(let e):
             switch e {
             case .record(let r):
-                log.append(r)
-                if log.count > Self.logCapacity { log.removeFirst(log.count - Self.logCapacity) }
-                // Keep the same row under the cursor (when the new one is among those shown).
-                if logSelected > 0, logShows(r) { logSelected = min(logSelected + 1, max(0, visibleLogCount - 1)) }
+                requestLog.append(r)
             case .paused(let until, let reason, let detail):
                 pause = PauseInfo(until: until, reason: reason, detail: detail)
                 if reason == .suspended { return notifyOnce("suspension", "API suspended: \(detail)") }

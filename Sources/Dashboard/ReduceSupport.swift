@@ -143,17 +143,13 @@ extension DashboardState {
 
     /// Keeps the selection inside the list and on screen.
     mutating func clampSelection() {
-        let count = visibleCount
-        selected = max(0, min(selected, count - 1))
-        if selected < top { top = selected }
-        if selected >= top + listRows { top = selected - listRows + 1 }
-        top = max(0, min(top, max(0, count - listRows)))
+        listCursor.keepShown(rows: listRows, count: visibleCount)
     }
 
     /// Asks for the next page when the selection comes within a screen of the end of what is loaded.
     mutating func nearEndLoad() -> [Command] {
         guard !loadingPage, !listComplete, let next, listError == nil else { return [] }
-        guard selected >= visibleCount - listRows - 1 else { return [] }
+        guard listCursor.index >= visibleCount - listRows - 1 else { return [] }
         loadingPage = true
         return [.loadPage(next)]
     }

@@ -11,35 +11,7 @@ public func render(_ s: DashboardState, theme: Theme) -> Canvas {
         return c
     }
     renderTitle(&c, s, theme, g)
-    if layout.overview.height > 0 { renderOverview(&c, s, theme, g, layout.overview) }
-    if layout.quota.height == 1 {
-        renderQuotaLine(&c, s, theme, g, layout.quota)
-    } else if layout.quota.height > 0 {
-        renderQuota(&c, s, theme, g, layout.quota)
-    }
-    if let o = s.screen.output {
-        renderOutput(&c, s, o, theme, g, layout.body)
-    } else if let v = s.historyView {
-        renderHistoryView(&c, s, v, theme, g, layout.body)
-    } else if let d = s.detail {
-        renderDetail(&c, s, d, theme, g, layout.body)
-    } else if let rec = s.openRequest {
-        renderRequest(&c, s, rec, theme, g, layout.body)
-    } else if let a = s.openAlert {
-        renderAlertView(&c, s, a, theme, g, layout.body)
-    } else {
-        if layout.tickets.height > 0 {
-            renderTickets(&c, s, theme, g, layout.tickets)
-            if let b = s.bulk { renderBulk(&c, s, b, theme, g, layout.tickets) }
-        }
-        // The alerts take the log's place while they have the focus.
-        if layout.log.height == 0 {
-        } else if s.focus == .alerts {
-            renderAlerts(&c, s, theme, g, layout.log)
-        } else {
-            renderLog(&c, s, theme, g, layout.log)
-        }
-    }
+    for pane in s.panesShown where pane.rect(layout).height > 0 { pane.draw(&c, s, theme, g, pane.rect(layout)) }
     renderFooter(&c, s, theme, g)
     renderPalette(&c, s, theme, g)
     if s.showHelp { renderHelp(&c, s, theme, g) }
@@ -71,7 +43,7 @@ func renderTitle(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         if s.slaBreachingSoon > 0 { sla.append("\(s.slaBreachingSoon) due <1h") }
         parts.append("SLA " + sla.joined(separator: ", "))
     }
-    if let critical = s.alerts?.filter({ $0.severity == .critical }).count, critical > 0 {
+    if let critical = s.alertsPane.list?.filter({ $0.severity == .critical }).count, critical > 0 {
         parts.append("\(critical) critical alert\(critical == 1 ? "" : "s")")
     }
     // The running timer first: it is the last part a narrow screen drops.
@@ -131,10 +103,11 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
             &c, s, theme, g, label: " Attach file: ", typed: s.detail?.attachPath ?? "", right: map.line(s, dot: g.dot))
         return
     case .savePath, .saveReplace:
-        guard let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.index) else {
+        guard let d = s.detail, let save = d.save, let list = d.attachments, list.indices.contains(save.choice.index)
+        else {
             break
         }
-        let which = list.count > 1 ? "\(save.index + 1)/\(list.count) " : ""
+        let which = list.count > 1 ? "\(save.choice.index + 1)/\(list.count) " : ""
         if save.replacing {
             c.put(
                 0, y, " \(save.path.sanitized) exists \(g.dot) " + map.line(s, dot: g.dot), theme[.warning],
@@ -142,7 +115,8 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         } else {
             let right = map.line(s, dot: g.dot).replacingOccurrences(of: "↑/↓", with: "\(g.up)/\(g.down)")
             renderPrompt(
-                &c, s, theme, g, label: " Save \(which)\(list[save.index].name.sanitized) to: ", typed: save.path,
+                &c, s, theme, g, label: " Save \(which)\(list[save.choice.index].name.sanitized) to: ",
+                typed: save.path,
                 right: right)
         }
         return
@@ -157,11 +131,11 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         return
     case .attachConfirm:
         // The question names who will see the file before anything is sent.
-        guard let d = s.detail, let path = d.attachConfirm else { break }
+        guard case .attachConfirm(let path, let visibility) = s.detail?.flow else { break }
         let text =
-            " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(d.attachVisibility.audience) \(g.dot) "
+            " Attach \(DashboardState.fileName(path).sanitized) \(g.dot) \(visibility.audience) \(g.dot) "
             + map.line(s, dot: g.dot)
-        c.put(0, y, text, d.attachVisibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
+        c.put(0, y, text, visibility == .internal ? theme[.key] : theme[.warning], maxWidth: s.width)
         return
     default: break
     }
@@ -173,7 +147,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
         return
     }
     var status = s.filterActive ? s.listCounts + "  " : ""
-    if s.loadingPage { status += g.spinner[s.spinner % g.spinner.count] + " loading  " }
+    if s.loadingPage { status += g.spinner(s.spinner) + " loading  " }
     if let u = s.lastUpdate { status += "updated \(Format.age(u, now: s.now)) ago" } else { status += "connecting…" }
     let statusW = TextWidth.of(status)
     var x = 0
@@ -189,7 +163,7 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
 /// The footer while `/` is open: the typed filter with a cursor, the counts, and the keys.
 func renderFilterPrompt(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs) {
     var right = s.listCounts
-    if s.loadingPage { right = g.spinner[s.spinner % g.spinner.count] + " " + right }
+    if s.loadingPage { right = g.spinner(s.spinner) + " " + right }
     right += "  " + KeyMap.of(.filterPrompt).line(s, dot: g.dot)
     renderPrompt(&c, s, theme, g, label: " /", typed: s.filterText, right: right)
 }

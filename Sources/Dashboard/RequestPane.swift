@@ -189,12 +189,12 @@ func renderRequest(
     let status = rec.status.map(String.init) ?? "ERR"
     let area = c.box(
         r,
-        title: "Request #\(rec.id) \(g.dot) \(rec.method) \(DashboardState.endpoint(of: rec.path)) \(g.dot) \(status)",
+        title: "Request #\(rec.id) \(g.dot) \(rec.method) \(RequestLog.endpoint(of: rec.path)) \(g.dot) \(status)",
         focused: true, theme: theme, glyphs: g)
     let x0 = area.x, inner = area.width
     let lines = s.requestLines(rec, width: inner)
     let rows = s.requestRows
-    let start = min(s.requestScroll, max(0, lines.count - rows))
+    let start = min(s.requestLog.openCursor.index, max(0, lines.count - rows))
     for (i, l) in lines.dropFirst(start).prefix(rows).enumerated() {
         let y = r.y + 1 + i
         if let label = l.label {

@@ -24,30 +24,32 @@ extension DashboardState {
             return []
         }
         d.notice = nil
-        d.save = AttachmentSave(index: 0, path: list[0].name)
+        d.flow = .save(AttachmentSave(index: 0, path: list[0].name))
         detail = d
         return []
     }
 
     mutating func handleSave(_ action: KeyAction, _ key: Key) -> [Command] {
-        guard var d = detail, var save = d.save, let list = d.attachments, list.indices.contains(save.index) else {
+        guard var d = detail, case .save(var save) = d.flow, let list = d.attachments,
+            list.indices.contains(save.choice.index)
+        else {
             return []
         }
         if save.replacing {
             switch action {
             case .yes:
-                d.save = nil
-                d.saving = "saving \(list[save.index].name)"
+                d.flow = nil
+                d.saving = "saving \(list[save.choice.index].name)"
                 detail = d
-                return [.saveAttachment(id: d.id, list[save.index], path: save.path, replace: true)]
+                return [.saveAttachment(id: d.id, list[save.choice.index], path: save.path, replace: true)]
             case .no: save.replacing = false
             case .cancel:
-                d.save = nil
+                d.flow = nil
                 detail = d
                 return []
             default: return []
             }
-            d.save = save
+            d.flow = .save(save)
             detail = d
             return []
         }
@@ -55,22 +57,22 @@ extension DashboardState {
         case .accept:
             let path = save.path.trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { return [] }
-            d.save = save
-            d.saving = "saving \(list[save.index].name)"
+            d.flow = .save(save)
+            d.saving = "saving \(list[save.choice.index].name)"
             detail = d
-            return [.saveAttachment(id: d.id, list[save.index], path: path, replace: false)]
+            return [.saveAttachment(id: d.id, list[save.choice.index], path: path, replace: false)]
         case .cancel:
-            d.save = nil
+            d.flow = nil
             detail = d
             return []
         case .previousChoice, .nextChoice:
-            save.index = (save.index + (action == .previousChoice ? list.count - 1 : 1)) % list.count
-            if !save.edited { save.path = list[save.index].name }
+            save.choice.cycle(by: action == .previousChoice ? -1 : 1, count: list.count)
+            if !save.edited { save.path = list[save.choice.index].name }
         default:
             guard LineEdit.apply(key, to: &save.path) else { return [] }
             save.edited = true
         }
-        d.save = save
+        d.flow = .save(save)
         detail = d
         return []
     }
@@ -104,14 +106,17 @@ extension DashboardState {
                 say("saved \(name) to \(path)")
                 return
             }
-            detail?.save = nil
+            if detail?.save != nil { detail?.flow = nil }
             detail?.saving = nil
             detail?.notice = "saved \(name) (\(ByteSize.text(bytes))) to \(path)"
             detail?.noticeIsError = false
         case .attachmentExists(let id, _):
             guard detail?.id == id else { return }
             detail?.saving = nil
-            detail?.save?.replacing = true
+            if var save = detail?.save {
+                save.replacing = true
+                detail?.flow = .save(save)
+            }
         case .attachmentSaveFailed(let id, let name, let error):
             guard detail?.id == id else {
                 say("\(name) not saved: \(error)")

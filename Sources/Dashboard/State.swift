@@ -193,20 +193,10 @@ public struct DashboardState: Equatable, Sendable {
     public var serverFilterError: String?
     /// The list's order (nil: the server's).
     public var order: ListOrder?
-    /// The selected row of the list (an index into the visible rows).
-    public var selected = 0
-    /// First visible ticket row.
-    public var top = 0
-    /// Requests, oldest first.
-    public var log: [RequestRecord] = []
-    /// Selected log row, counted from the newest.
-    public var logSelected = 0
-    /// The log's filters: failures only, and one endpoint ("Tickets", "ThresholdInformation"…).
-    public var logErrorsOnly = false
-    public var logEndpoint: String?
-    /// The request shown in full (`Enter` in the log), and how far its view is scrolled.
-    public var openRequest: RequestRecord?
-    public var requestScroll = 0
+    /// The list's selected row (an index into the visible rows) and its first visible row.
+    public var listCursor = Cursor()
+    /// The request log pane and the request view it opens (LogPane.swift).
+    public var requestLog = RequestLog()
     public var focus: Pane = .tickets
     public var detail: DetailState?
     public var pause: PauseInfo?
@@ -231,12 +221,8 @@ public struct DashboardState: Equatable, Sendable {
     public var bulk: BulkState?
     /// Note drafts kept after a failure, a time-out or a cancelled question, by ticket: `c` reopens them.
     public var drafts: [Int64: String] = [:]
-    /// Open alerts where the vendor has them (nil: no alerts pane), the row chosen, the one open.
-    public var alerts: [Alert]?
-    public var alertsError: String?
-    public var alertsAt: Date?
-    public var alertSelected = 0
-    public var openAlert: Alert?
+    /// The alerts pane where the vendor has alerts, and the alert it opens (AlertsPane.swift).
+    public var alertsPane = AlertsPane()
     /// The history view (`H`), while it is open.
     public var historyView: HistoryViewState?
     var notified: [String: Date] = [:]
@@ -266,7 +252,6 @@ public struct DashboardState: Equatable, Sendable {
     public var flash: String?
     public var flashAt: Date?
     public static let flashSeconds: TimeInterval = 8
-    public static let logCapacity = 500
 
     /// What belongs to the terminal rather than to the tenant shown: carried whole to the tenant
     /// shown next (Tenants.swift), never copied field by field.
@@ -290,6 +275,7 @@ public struct DashboardState: Equatable, Sendable {
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
     public var selectedTicket: Ticket? {
+        let selected = listCursor.index
         guard selected >= 0 && selected < visibleCount else { return nil }
         let i = ticketIndex(row: selected)
         return i < tickets.count ? tickets[i] : nil  // (a view not yet rebuilt after a refresh may point past the end)

@@ -82,7 +82,7 @@ func dueStyle(_ sla: SLA, _ now: Date, _ theme: Theme) -> Style {
 }
 
 func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
-    let position = s.visibleCount == 0 ? 0 : s.selected + 1
+    let position = s.visibleCount == 0 ? 0 : s.listCursor.index + 1
     var title: String
     let name = s.views.current.map { $0.name.sanitized } ?? "Tickets"
     if s.filterActive {
@@ -96,7 +96,7 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
     if !s.marks.isEmpty { title += " \(g.dot) \(s.marks.count) marked" }
     if let f = s.serverFilter { title += " \(g.dot) server: \(f.text.sanitized)" }
     if let o = s.order { title += " \(g.dot) by \(o.column.rawValue) \(o.descending ? g.down : g.up)" }
-    if s.loadingPage { title += " loading " + g.spinner[s.spinner % g.spinner.count] }
+    if s.loadingPage { title += " loading " + g.spinner(s.spinner) }
     let area = c.box(r, title: title, focused: s.focus == .tickets, theme: theme, glyphs: g, padding: 0)
     let x0 = area.x, inner = area.width
     let cols = TicketColumns(width: inner - 1, sla: s.slaSeen, chosen: s.views.columns).columns
@@ -127,21 +127,21 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         return
     }
     for row in 0..<rows {
-        let i = s.top + row
+        let i = s.listCursor.top + row
         let y = r.y + 2 + row
         guard i < s.visibleCount else {
             if i == s.visibleCount {
                 if let e = s.listError {
                     c.put(x0 + 1, y, "next page failed: \(e) (r: now)", theme[.error], maxWidth: inner - 2)
                 } else if s.loadingPage {
-                    c.put(x0 + 1, y, "\(g.spinner[s.spinner % g.spinner.count]) loading more…", theme[.muted])
+                    c.put(x0 + 1, y, "\(g.spinner(s.spinner)) loading more…", theme[.muted])
                 }
             }
             break
         }
         let t = s.tickets[s.ticketIndex(row: i)]
         c.work.ticketsVisited += 1
-        let isSel = i == s.selected
+        let isSel = i == s.listCursor.index
         let base = isSel && s.focus == .tickets ? theme[.selected] : isSel ? Style(underline: true) : theme[.base]
         if isSel { c.fill(x: x0, y: y, width: inner, height: 1, base) }
         if s.marks.contains(t.id) {

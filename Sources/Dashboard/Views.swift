@@ -68,8 +68,7 @@ extension DashboardState {
         order = v?.order
         let commands = setServerFilter(v?.serverFilter)
         rebuildView()
-        selected = 0
-        top = 0
+        listCursor = Cursor()
         clampSelection()
         say(v.map { "view: \($0.name) (v: next, V: pick)" } ?? "view: all tickets")
         return commands.isEmpty ? (filterActive ? filterTopUp() : nearEndLoad()) : commands

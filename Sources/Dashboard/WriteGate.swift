@@ -15,7 +15,7 @@ extension DashboardState {
         case .timer: return .time
         case .bulk: return .bulk
         case .audience:
-            let now = detail?.noteConfirm?.visibility ?? detail?.attachVisibility
+            let now = detail?.flow?.visibility
             return now == .internal ? .publicWrite : nil
         default: return nil
         }

@@ -22,7 +22,7 @@ struct CurlCopyTests {
     func perVendor(vendor: Vendor) throws {
         var s = SnapshotTests.screen("request", width: 120, height: 40)
         s.vendor = vendor
-        s.openRequest?.exchange?.requestHeaders = Self.headers(vendor)
+        s.requestLog.open?.exchange?.requestHeaders = Self.headers(vendor)
         let copied = s.reduce(.key(.char("y")))
         guard case .copy(let command)? = copied.first else {
             Issue.record("nothing copied: \(copied)")

@@ -115,7 +115,7 @@ struct CustomizeTests {
         var s = Self.customized()
         var t = s.selectedTicket!
         t.title = "$(touch pwned); rm -rf x"
-        s.tickets.replace(at: s.ticketIndex(row: s.selected), with: t)
+        s.tickets.replace(at: s.ticketIndex(row: s.listCursor.index), with: t)
         let commands = s.reduce(.key(.char("K")))
         #expect(
             commands == [
@@ -188,9 +188,9 @@ struct CustomizeTests {
         #expect(off.reduce(.mouse(MouseEvent(.press, x: 10, y: t.y + 5))).isEmpty && off == s)
         s.screen.mouse = true
         _ = s.reduce(.mouse(MouseEvent(.press, x: 10, y: t.y + 5)))
-        #expect(s.selected == s.top + 3)
+        #expect(s.listCursor.index == s.listCursor.top + 3)
         _ = s.reduce(.mouse(MouseEvent(.wheelDown, x: 10, y: t.y + 5)))
-        #expect(s.selected == s.top + 6 || s.selected == 6)
+        #expect(s.listCursor.index == s.listCursor.top + 6 || s.listCursor.index == 6)
         // The header's PRIORITY column.
         let header = render(s, theme: .fallback).lines[t.y + 1]
         let x = TextWidth.of(String(header[..<header.range(of: "PRIORITY")!.lowerBound]))
@@ -208,9 +208,9 @@ struct CustomizeTests {
         _ = s.reduce(.mouse(MouseEvent(.press, x: 10, y: l.y + 3)))
         #expect(s.focus == .log)
         _ = s.reduce(.mouse(MouseEvent(.press, x: 10, y: l.y + 3)))
-        #expect(s.logSelected == 2)
+        #expect(s.requestLog.cursor.index == 2)
         let row = render(s, theme: .fallback).lines[l.y + 3]
-        #expect(row.contains(s.visibleLog[2].path.prefix(10)))
+        #expect(row.contains(s.requestLog.visible[2].path.prefix(10)))
     }
 
     static let sizes = [(80, 24), (120, 40)]

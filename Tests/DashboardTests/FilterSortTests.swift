@@ -189,7 +189,7 @@ struct FilterSortTests {
                 for ch in pieces.randomElement(using: &rng)! { _ = st.reduce(.key(.char(ch))) }
             }
             #expect(st.visibleCount <= st.tickets.count)
-            #expect(st.visibleCount == 0 || (0..<st.visibleCount).contains(st.selected))
+            #expect(st.visibleCount == 0 || (0..<st.visibleCount).contains(st.listCursor.index))
         }
     }
 
@@ -197,23 +197,23 @@ struct FilterSortTests {
     func logFilters() {
         var s = sampleState(width: 120, height: 40)
         _ = s.reduce(.key(.tab))
-        #expect(s.visibleLog.count == 6)
-        #expect(s.logStatusTotals.map { "\($0.0)×\($0.1)" } == ["200×4", "429×1", "ERR×1"])
+        #expect(s.requestLog.visible.count == 6)
+        #expect(s.requestLog.statusTotals.map { "\($0.0)×\($0.1)" } == ["200×4", "429×1", "ERR×1"])
         _ = s.reduce(.key(.char("e")))
-        #expect(s.visibleLog.map(\.id) == [6, 4])  // newest first
+        #expect(s.requestLog.visible.map(\.id) == [6, 4])  // newest first
         _ = s.reduce(.key(.char("e")))
         _ = s.reduce(.key(.char("f")))
-        #expect(s.logEndpoint == "ThresholdInformation" && s.visibleLog.map(\.id) == [2])
+        #expect(s.requestLog.endpoint == "ThresholdInformation" && s.requestLog.visible.map(\.id) == [2])
         _ = s.reduce(.key(.char("f")))
-        #expect(s.logEndpoint == "Tickets" && s.visibleLog.map(\.id) == [6, 5, 4, 3])
+        #expect(s.requestLog.endpoint == "Tickets" && s.requestLog.visible.map(\.id) == [6, 5, 4, 3])
         _ = s.reduce(.key(.char("e")))
-        #expect(s.visibleLog.map(\.id) == [6, 4])
+        #expect(s.requestLog.visible.map(\.id) == [6, 4])
         assertSnapshot(render(s, theme: .fallback), "log-filtered-120x40")
         _ = s.reduce(.key(.char("G")))
-        #expect(s.logSelected == 1)
+        #expect(s.requestLog.cursor.index == 1)
         _ = s.reduce(.key(.char("f")))
         _ = s.reduce(.key(.char("f")))
-        #expect(s.logEndpoint == nil)
+        #expect(s.requestLog.endpoint == nil)
     }
 
     @Test(

@@ -35,7 +35,7 @@ func sampleTickets(_ n: Int = 40) -> [Ticket] {
 /// The sample state with its third ticket open in full (120×40).
 func openedDetail() -> DashboardState {
     var s = sampleState(width: 120, height: 40)
-    s.selected = 2
+    s.listCursor.index = 2
     _ = s.reduce(.key(.enter))
     _ = s.reduce(.detail(sampleTickets()[2]))
     return s
@@ -97,7 +97,7 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     s.next = .afterID(7_039)
     s.log = sampleLog()
     s.lastUpdate = fixedNow.addingTimeInterval(-4)
-    s.selected = 2
+    s.listCursor.index = 2
     // The poller: projected count 40 s after a reading, our share, its cost and schedule.
     s.poll = PollStatus(
         projected: Quota(used: 5_702, limit: 10_000, windowSeconds: 3_600), readAt: fixedNow.addingTimeInterval(-40),
@@ -114,6 +114,13 @@ func sampleState(width: Int, height: Int) -> DashboardState {
     s.changedIDs = [7_001, 7_004]
     s.version = "unreleased (5eac8d6)"
     return s
+}
+
+/// A copy of `value` changed by `change` (to set one field of a sub-flow's state in place).
+func with<T>(_ value: T, _ change: (inout T) -> Void) -> T {
+    var v = value
+    change(&v)
+    return v
 }
 
 /// Compares text with `__Snapshots__/<name>.txt`, and the styles with `<name>.style.txt` (a

@@ -18,7 +18,7 @@ struct HaloSnapshotTests {
         s.next = .page(2)
         s.log = haloLog()
         s.lastUpdate = fixedNow.addingTimeInterval(-4)
-        s.selected = 1
+        s.listCursor.index = 1
         // Four minutes of our own count rising to 212 in the 5-minute window.
         var h = QuotaHistory(windowSeconds: 300)
         let end = fixedNow.timeIntervalSinceReferenceDate
@@ -78,7 +78,7 @@ struct HaloSnapshotTests {
     func unassignedPicker() {
         var s = Self.haloState(width: 120, height: 40)
         let t = try! #require(s.tickets.first { $0.assignee.isEmpty })
-        s.selected = s.tickets.firstIndex { $0.id == t.id } ?? 0
+        s.listCursor.index = s.tickets.firstIndex { $0.id == t.id } ?? 0
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(t))
         _ = s.reduce(.key(.char("A")))

@@ -48,7 +48,9 @@ struct KeyMapTests {
         _ = s.reduce(.key(.enter))
         out[.request] = s
         s = list
-        s.alerts = [Alert(id: 1, title: "Disk C: 95% full", severity: .critical, created: fixedNow, ticketID: 7_002)]
+        s.alertsPane.list = [
+            Alert(id: 1, title: "Disk C: 95% full", severity: .critical, created: fixedNow, ticketID: 7_002)
+        ]
         _ = s.reduce(.key(.tab))
         out[.alerts] = s
         _ = s.reduce(.key(.enter))
@@ -61,7 +63,7 @@ struct KeyMapTests {
         _ = s.reduce(.choices(.status, ["New", "In Progress", "Complete"]))
         out[.picker] = s
         var typing = s
-        typing.detail?.edit?.typed = "Wait"
+        typing.detail?.flow = .picker(with(s.detail!.edit!) { $0.typed = "Wait" })
         out[.pickerTyping] = typing
         _ = s.reduce(.key(.char("j")))
         _ = s.reduce(.key(.enter))
@@ -80,13 +82,14 @@ struct KeyMapTests {
         _ = s.reduce(.attachments(id: d.detail!.id, files))
         _ = s.reduce(.key(.char("w")))
         out[.savePath] = s
-        s.detail?.save?.replacing = true
+        let save = s.detail!.save!
+        s.detail?.flow = .save(with(save) { $0.replacing = true })
         out[.saveReplace] = s
         s = d
-        s.detail?.noteTyping = NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt")
+        s.detail?.flow = .noteTyping(NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt"))
         out[.noteTyping] = s
         s = d
-        s.detail?.noteConfirm = NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt")
+        s.detail?.flow = .noteConfirm(NoteDraft(text: "checked the cable", path: "/tmp/psatop-note.txt"))
         out[.noteConfirm] = s
         // A change to the marked tickets: the menu, the picker, the question, the outcomes.
         s = list
@@ -223,14 +226,16 @@ struct KeyMapTests {
     @Test("precedence: the help over a prompt over the picker over the ticket over the list")
     func precedence() {
         var s = Self.states()[.picker]!
+        // (One sub-flow of a ticket at a time: a prompt replaces the picker, which comes back as it was.)
+        let picker = s.detail?.flow
         s.showHelp = true
         #expect(s.mode == .help)
         s.showHelp = false
-        s.detail?.attachPath = "x"
+        s.detail?.flow = .attachPath("x", .internal)
         #expect(s.mode == .attachPath)
-        s.detail?.attachPath = nil
+        s.detail?.flow = picker
         #expect(s.mode == .picker)
-        s.detail?.edit = nil
+        s.detail?.flow = nil
         #expect(s.mode == .detail)
         s.detail = nil
         #expect(s.mode == .list)
@@ -239,19 +244,20 @@ struct KeyMapTests {
     /// A state per mode where every bound key has something to do: mid-list, scrolled, typed into.
     static func busyStates() -> [Mode: DashboardState] {
         var out = states()
-        out[.list]?.selected = 5
+        out[.list]?.listCursor.index = 5
         let shown = out[.filteredList]?.visibleCount ?? 1
-        out[.filteredList]?.selected = min(1, max(0, shown - 1))
-        out[.log]?.logSelected = 2
-        out[.request]?.logSelected = 2
+        out[.filteredList]?.listCursor.index = min(1, max(0, shown - 1))
+        out[.log]?.requestLog.cursor.index = 2
+        out[.request]?.requestLog.cursor.index = 2
         // (The smallest screen keys act on, and an answer of 80 lines: every scroll key has room.)
         _ = out[.request]?.reduce(.resize(width: 80, height: 24))
         var long = sampleLog()[3]
         long.exchange?.responseBody = (1...80).map { "line \($0) of the answer" }.joined(separator: "\n")
-        out[.request]?.openRequest = long
-        out[.request]?.requestScroll = 2
-        out[.detail]?.detail?.scroll = 3
-        out[.picker]?.detail?.edit?.selected = 1
+        out[.request]?.requestLog.open = long
+        out[.request]?.requestLog.openCursor.index = 2
+        out[.detail]?.detail?.scroll.index = 3
+        let picking = out[.picker]!.detail!.edit!
+        out[.picker]?.detail?.flow = .picker(with(picking) { $0.selected = 1 })
         out[.bulkPicker]?.bulk?.selected = 1
         out[.bulkResults]?.bulk?.scroll = 1
         out[.filterPrompt]?.filterText = "ab/cd"
@@ -259,12 +265,12 @@ struct KeyMapTests {
         out[.palette]?.screen.palette?.selected = 1
         out[.output]?.screen.output?.scroll = 2
         out[.serverFilterPrompt]?.serverFilterText = "status:New"
-        out[.attachPath]?.detail?.attachPath = "logs/app.log"
+        out[.attachPath]?.detail?.flow = .attachPath("logs/app.log", .internal)
         var alerts = out[.alerts]!
-        alerts.alerts = (1...3).map {
+        alerts.alertsPane.list = (1...3).map {
             Alert(id: Int64($0), title: "Disk \($0)", severity: .warning, created: fixedNow, ticketID: 7_002)
         }
-        alerts.alertSelected = 1
+        alerts.alertsPane.cursor.index = 1
         out[.alerts] = alerts
         return out
     }

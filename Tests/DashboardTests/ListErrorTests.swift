@@ -29,7 +29,7 @@ struct VendorHintTests {
             vendor: .atera, tenant: "a", now: Date(timeIntervalSince1970: 0), width: 120, height: 40)
         atera.tickets = TicketList(sampleTickets())
         atera.total = atera.tickets.count
-        atera.selected = 0
+        atera.listCursor.index = 0
         _ = atera.reduce(.key(.enter))
         _ = atera.reduce(.detail(sampleTickets()[0]))
         #expect(atera.detail != nil)
@@ -51,7 +51,7 @@ struct FieldDateTests {
         s.timeZone = TimeZone(identifier: "UTC")!
         s.tickets = [t]
         s.total = 1
-        s.selected = 0
+        s.listCursor.index = 0
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(t))
         let text = render(s, theme: .fallback).text

@@ -13,10 +13,10 @@ struct MarksBulkTests {
         "x marks and moves on, x again unmarks; * marks every ticket the filter shows; X clears; counted in the title")
     func marking() {
         var s = sampleState(width: 120, height: 40)
-        s.selected = 0
+        s.listCursor.index = 0
         _ = s.reduce(.key(.char("x")))
         _ = s.reduce(.key(.char("x")))
-        #expect(s.marks == [7_000, 7_001] && s.selected == 2)
+        #expect(s.marks == [7_000, 7_001] && s.listCursor.index == 2)
         _ = s.reduce(.key(.char("k")))
         _ = s.reduce(.key(.char("x")))
         #expect(s.marks == [7_000])
@@ -36,7 +36,7 @@ struct MarksBulkTests {
     @Test("marks are kept across a refresh (the list made again) and across a filter set and cleared")
     func marksKept() {
         var s = sampleState(width: 120, height: 40)
-        s.selected = 3
+        s.listCursor.index = 3
         _ = s.reduce(.key(.char("x")))
         _ = s.reduce(.key(.char("x")))
         let marked: Set<Int64> = [7_003, 7_004]
@@ -64,7 +64,7 @@ struct MarksBulkTests {
     )
     func bulkStatus() {
         var s = sampleState(width: 120, height: 40)
-        s.selected = 0
+        s.listCursor.index = 0
         for _ in 0..<3 { _ = s.reduce(.key(.char("x"))) }
         #expect(s.reduce(.key(.char("b"))) == [])
         #expect(s.mode == .bulkMenu)

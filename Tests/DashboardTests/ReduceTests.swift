@@ -16,21 +16,21 @@ struct ReduceTests {
         var s = state(next: nil)
         _ = s.reduce(.key(.char("j")))
         _ = s.reduce(.key(.down))
-        #expect(s.selected == 2)
+        #expect(s.listCursor.index == 2)
         _ = s.reduce(.key(.char("k")))
-        #expect(s.selected == 1)
+        #expect(s.listCursor.index == 1)
         _ = s.reduce(.key(.up))
         _ = s.reduce(.key(.up))
-        #expect(s.selected == 0)
+        #expect(s.listCursor.index == 0)
         _ = s.reduce(.key(.pageDown))
-        #expect(s.selected == s.listRows - 1)
+        #expect(s.listCursor.index == s.listRows - 1)
         _ = s.reduce(.key(.char("G")))
-        #expect(s.selected == 39)
-        #expect(s.top == 40 - s.listRows)
+        #expect(s.listCursor.index == 39)
+        #expect(s.listCursor.top == 40 - s.listRows)
         _ = s.reduce(.key(.pageUp))
-        #expect(s.selected == 39 - (s.listRows - 1))
+        #expect(s.listCursor.index == 39 - (s.listRows - 1))
         _ = s.reduce(.key(.char("g")))
-        #expect(s.selected == 0 && s.top == 0)
+        #expect(s.listCursor.index == 0 && s.listCursor.top == 0)
     }
 
     @Test("scrolling near the end of what is loaded asks for the next page, once")
@@ -77,10 +77,10 @@ struct ReduceTests {
         _ = s.reduce(.detail(full))
         #expect(s.detail?.loading == false && s.detail?.ticket.description == "full text")
         _ = s.reduce(.key(.char("j")))
-        #expect(s.detail?.scroll == 1)
+        #expect(s.detail?.scroll.index == 1)
         _ = s.reduce(.key(.escape))
         #expect(s.detail == nil)
-        #expect(s.selected == 1)
+        #expect(s.listCursor.index == 1)
     }
 
     @Test("Tab moves focus between tickets and the request log; log keys move in the log")
@@ -90,9 +90,9 @@ struct ReduceTests {
         _ = s.reduce(.key(.tab))
         #expect(s.focus == .log)
         _ = s.reduce(.key(.char("j")))
-        #expect(s.logSelected == 1 && s.selected == 0)
+        #expect(s.requestLog.cursor.index == 1 && s.listCursor.index == 0)
         _ = s.reduce(.key(.char("G")))
-        #expect(s.logSelected == sampleLog().count - 1)
+        #expect(s.requestLog.cursor.index == sampleLog().count - 1)
         _ = s.reduce(.key(.backTab))
         #expect(s.focus == .tickets)
     }
@@ -103,7 +103,7 @@ struct ReduceTests {
         _ = s.reduce(.key(.char("?")))
         #expect(s.showHelp)
         _ = s.reduce(.key(.char("j")))
-        #expect(s.selected == 0)
+        #expect(s.listCursor.index == 0)
         _ = s.reduce(.key(.escape))
         #expect(!s.showHelp)
         #expect(s.reduce(.key(.char("q"))) == [.quit])
@@ -151,7 +151,7 @@ struct ReduceTests {
         _ = s.reduce(.resize(width: 120, height: 40))
         _ = s.reduce(.key(.char("G")))
         _ = s.reduce(.resize(width: 80, height: 24))
-        #expect(s.selected >= s.top && s.selected < s.top + s.listRows)
+        #expect(s.listCursor.index >= s.listCursor.top && s.listCursor.index < s.listCursor.top + s.listRows)
     }
 
     @Test("the request log keeps the newest 500")
@@ -162,7 +162,7 @@ struct ReduceTests {
                 .client(
                     .record(RequestRecord(id: i, time: fixedNow, method: "GET", path: "/x", status: 200, duration: 0))))
         }
-        #expect(s.log.count == DashboardState.logCapacity)
+        #expect(s.log.count == RequestLog.capacity)
         #expect(s.log.last?.id == 599)
     }
 

@@ -109,7 +109,7 @@ struct SLATests {
     func detail() {
         var s = sampleState(width: 120, height: 40)
         s.tickets = TicketList(slaTickets())
-        s.selected = 1
+        s.listCursor.index = 1
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(slaTickets()[1]))
         let text = render(s, theme: .fallback).lines.joined(separator: "\n")
@@ -119,7 +119,7 @@ struct SLATests {
         #expect(text.contains("SLA resolved") && text.contains("(in 42m)"))
         assertSnapshot(render(s, theme: .fallback), "sla-detail-120x40")
         s.detail = nil
-        s.selected = 0
+        s.listCursor.index = 0
         _ = s.reduce(.key(.enter))
         _ = s.reduce(.detail(slaTickets()[0]))
         let breached = render(s, theme: .fallback).lines.joined()
@@ -163,10 +163,10 @@ struct AlertsPaneTests {
         _ = small.reduce(.resize(width: 80, height: 24))
         assertSnapshot(render(small, theme: .fallback), "alerts-80x24")
         _ = s.reduce(.key(.char("j")))
-        #expect(s.reduce(.key(.enter)) == [] && s.openAlert?.id == 7001)
+        #expect(s.reduce(.key(.enter)) == [] && s.alertsPane.open?.id == 7001)
         assertSnapshot(render(s, theme: .fallback), "alert-detail-120x40")
         #expect(s.reduce(.key(.enter)) == [.loadDetail(7_002)])
-        #expect(s.openAlert == nil && s.detail?.id == 7_002)
+        #expect(s.alertsPane.open == nil && s.detail?.id == 7_002)
         _ = s.reduce(.key(.escape))
         _ = s.reduce(.key(.tab))
         #expect(s.focus == .log)

@@ -30,7 +30,7 @@ struct SaveAttachmentTests {
         assertSnapshot(render(s, theme: .fallback), "detail-attachments-120x40")
         var small = s
         _ = small.reduce(.resize(width: 80, height: 24))
-        small.detail?.scroll = 20
+        small.detail?.scroll.index = 20
         assertSnapshot(render(small, theme: .fallback), "detail-attachments-80x24")
         _ = s.reduce(.key(.down))
         #expect(s.detail?.save?.path == "bashrcgnp.exe")
@@ -38,7 +38,7 @@ struct SaveAttachmentTests {
         _ = s.reduce(.key(.ctrl("u")))
         for c in "~/q?y.exe" { _ = s.reduce(.key(.char(c))) }
         _ = s.reduce(.key(.up))
-        #expect(s.detail?.save?.path == "~/q?y.exe" && s.detail?.save?.index == 0)
+        #expect(s.detail?.save?.path == "~/q?y.exe" && s.detail?.save?.choice.index == 0)
         #expect(s.reduce(.key(.enter)) == [.saveAttachment(id: id, Self.files[0], path: "~/q?y.exe", replace: false)])
         _ = s.reduce(.attachmentSaved(id: id, name: "error-screenshot.png", path: "/home/u/q?y.exe", bytes: 48_213))
         #expect(s.detail?.save == nil && s.detail?.notice == "saved error-screenshot.png (48.2 kB) to /home/u/q?y.exe")

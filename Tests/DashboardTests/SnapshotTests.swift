@@ -105,7 +105,7 @@ struct SnapshotTests {
         arguments: sizes)
     func request(w: Int, h: Int) {
         var s = Self.screen("request", width: w, height: h)
-        #expect(s.openRequest?.id == 4)
+        #expect(s.requestLog.open?.id == 4)
         let canvas = render(s, theme: .fallback)
         // (The fixture holds "[redacted]" already: that the client redacts is proven where it is
         // done, in PSAClientTests' HostileSecretTests. Here: the view shows those lines, and no escape.)
@@ -114,10 +114,10 @@ struct SnapshotTests {
         assertSnapshot(canvas, "request-\(w)x\(h)")
         // Scrolling stops at the last line; Esc goes back to the log with its selection.
         _ = s.reduce(.key(.char("G")))
-        let end = s.requestScroll
+        let end = s.requestLog.openCursor.index
         _ = s.reduce(.key(.char("j")))
         let bottom = render(s, theme: .fallback).text
-        #expect(s.requestScroll == end && end > 0)
+        #expect(s.requestLog.openCursor.index == end && end > 0)
         #expect(
             bottom.contains("Retry-After: 2") && bottom.contains("thread threshold")
                 && bottom.contains("X-Evil: gnp.exe"))
@@ -134,20 +134,21 @@ struct SnapshotTests {
         #expect(s.flash?.hasPrefix("copied as curl") == true)
         // A body not kept whole is not copied (the command would send something else).
         var cut = s
-        cut.openRequest?.exchange?.requestBodyBytes = 5_000
+        cut.requestLog.open?.exchange?.requestBodyBytes = 5_000
         #expect(cut.reduce(.key(.char("y"))) == [] && cut.flash?.contains("not kept whole") == true)
         // n / N: the older and the newer request without leaving the view; the log's selection follows.
         var walk = s
         _ = walk.reduce(.key(.char("n")))
-        #expect(walk.openRequest?.id == 3 && walk.logSelected == 3 && walk.requestScroll == 0)
+        #expect(
+            walk.requestLog.open?.id == 3 && walk.requestLog.cursor.index == 3 && walk.requestLog.openCursor.index == 0)
         _ = walk.reduce(.key(.char("N")))
         _ = walk.reduce(.key(.char("N")))
-        #expect(walk.openRequest?.id == 5 && walk.logSelected == 1)
+        #expect(walk.requestLog.open?.id == 5 && walk.requestLog.cursor.index == 1)
         _ = walk.reduce(.key(.char("N")))
         _ = walk.reduce(.key(.char("N")))
-        #expect(walk.openRequest?.id == 6 && walk.flash == "the newest request shown")
+        #expect(walk.requestLog.open?.id == 6 && walk.flash == "the newest request shown")
         _ = s.reduce(.key(.escape))
-        #expect(s.openRequest == nil && s.focus == .log && s.logSelected == 2)
+        #expect(s.requestLog.open == nil && s.focus == .log && s.requestLog.cursor.index == 2)
     }
 
     @Test(

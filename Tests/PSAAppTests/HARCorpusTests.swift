@@ -233,7 +233,7 @@ struct HARCorpusTests {
                 #expect(bad.isEmpty, "\(name) at \(w)x\(h): control or bidi characters reached the screen")
             }
             if let first = tickets.first {
-                s.selected = 0
+                s.listCursor.index = 0
                 _ = s.reduce(.key(.enter))
                 _ = s.reduce(.detail(first))
                 let text = render(s, theme: .fallback).text

@@ -276,7 +276,7 @@ extension DashboardState {
     mutating func rebuildView(narrowingFrom old: TicketFilter? = nil) {
         filterTrail = FilterTrail()
         let keep = selectedTicket?.id
-        let keepIndex = visibleCount > 0 ? ticketIndex(row: selected) : nil
+        let keepIndex = visibleCount > 0 ? ticketIndex(row: listCursor.index) : nil
         let filter = TicketFilter(filterText, now: now, me: me)
         if filter.isEmpty && order == nil {
             view = nil
@@ -301,12 +301,12 @@ extension DashboardState {
         if let id {
             if let i, i < tickets.count, tickets.id(at: i) == id {
                 if let view {
-                    if let r = view.firstIndex(of: i) { selected = r }
+                    if let r = view.firstIndex(of: i) { listCursor.index = r }
                 } else {
-                    selected = i
+                    listCursor.index = i
                 }
             } else if let r = row(ofID: id) {
-                selected = r
+                listCursor.index = r
             }
         }
         clampSelection()
