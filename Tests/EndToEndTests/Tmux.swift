@@ -9,6 +9,11 @@ import Testing
 final class Tmux {
     let socket = "psatop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let session = "e2e"
+    /// psatop's state (quota history, timer, drafts) for this session only: with HOME=/tmp every
+    /// session shared one history store, which a test run of another build (a newer schema)
+    /// made unusable for the rest ("history off: … written by a newer psatop"). A test that
+    /// names its own XDG_STATE_HOME on the command line still wins.
+    var stateHome: String { NSTemporaryDirectory() + "/\(socket)-state" }
 
     /// Every tmux suite's set-up: tmux must be there (a missing tmux fails the suite, never skips it).
     static func requireInstalled() throws {
@@ -35,7 +40,7 @@ final class Tmux {
         try run(
             [
                 "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
-                "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "TERM=tmux-256color", "LANG=C.UTF-8", "PS1=$ ", "bash",
+                "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "TERM=tmux-256color", "LANG=C.UTF-8", "PS1=$ ", "bash",
                 "--norc", "--noprofile",
             ], capture: false)
         try run(["set-option", "-t", session, "window-size", "manual"])
@@ -65,6 +70,7 @@ final class Tmux {
         let pid = (try? run(["display-message", "-p", "#{pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try? run(["kill-server"])
         if let pid, let p = Int32(pid), p > 1 { Glibc.kill(p, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: stateHome)
     }
 
     /// The shell is back in cooked mode (echo and canonical input on), off the alternate screen,
