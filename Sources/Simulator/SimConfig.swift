@@ -90,6 +90,16 @@ public struct SimulatorConfig: Sendable {
     public var haloLimit = 300
     public var haloClientID = "demo-halo-client"
     public var haloClientSecret = "demo-halo-secret-not-real"
+    /// ConnectWise PSA: the company id, the API member's keys and the registered clientId; the
+    /// codebase `/login/companyinfo` names; what the twin takes in a simulated minute (no number
+    /// is published: 429 past it) and in 10 simulated seconds before the edge answers instead.
+    public var cwCompany = "demo_msp"
+    public var cwPublicKey = "demoPublicKey01"
+    public var cwPrivateKey = "demo-cw-private-not-real"
+    public var cwClientID = "5e7a9c1d-31c0-4f00-9a31-000000000031"
+    public var cwCodebase = "v2026_1/"
+    public var cwLimit = 600
+    public var cwEdgeLimit = 200
     /// Faults injected into API answers (not zoneInformation, not the control endpoints).
     public var faults = FaultPlan()
     /// More tenants served at the same time, each with its own credentials, data, limits and
@@ -114,6 +124,9 @@ public struct SimulatorConfig: Sendable {
         c.ateraKey = "\(t.name)-atera-key-not-real"
         c.haloClientID = "\(t.name)-halo-client"
         c.haloClientSecret = "\(t.name)-halo-secret-not-real"
+        c.cwCompany = t.name.replacingOccurrences(of: "-", with: "_")
+        c.cwPublicKey = "\(t.name)PublicKey"
+        c.cwPrivateKey = "\(t.name)-cw-private-not-real"
         if let v = t.threshold { c.autotaskThreshold = v }
         if let v = t.ateraLimit { c.ateraLimitPerMinute = v }
         if let v = t.haloLimit { c.haloLimit = v }
