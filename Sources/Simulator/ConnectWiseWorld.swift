@@ -13,7 +13,8 @@ actor ConnectWiseWorld {
     let clock: PSAClock
     private(set) var tickets: [CWSimTicket] = []
     private(set) var notes: [Int64: [CWSimNote]] = [:]
-    private var nextNote: Int64 = 1
+    /// Notes added through the API come after every ticket's description (ids grow with time).
+    private var nextNote: Int64 = 1_000_000
     private var times: [Double] = []
     private(set) var stats = CWStats()
 
@@ -185,7 +186,7 @@ actor ConnectWiseWorld {
     func notes(ticket id: Int64) -> [CWSimNote] {
         guard let t = ticket(id) else { return [] }
         let first = CWSimNote(
-            id: id * 1_000, ticketID: id, text: t.description, detail: true, analysis: false, resolution: false,
+            id: id, ticketID: id, text: t.description, detail: true, analysis: false, resolution: false,
             memberID: nil, created: t.entered)
         return [first] + (notes[id] ?? [])
     }
@@ -260,7 +261,9 @@ struct CWSimTicket: Sendable {
         let problem = SimData.problems[Int(rng.next() % UInt64(SimData.problems.count))]
         let entered = now.addingTimeInterval(-Double(rng.next() % 2_000_000) - 3_600)
         let board = ConnectWiseWorld.boards[rng.next() % 4 == 0 ? 1 : 0]
-        let status = board.statuses[Int(rng.next() % UInt64(board.statuses.count))]
+        // Open ones (as the other twins' tickets are): a closed status comes only from a change.
+        let open = board.statuses.filter { !$0.closed }
+        let status = open[Int(rng.next() % UInt64(open.count))]
         let priority = ConnectWiseWorld.priorities[Int(rng.next() % 4)]
         var t = CWSimTicket(
             id: id, summary: String(problem.prefix(100)), boardID: board.id, statusID: status.id,

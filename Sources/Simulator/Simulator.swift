@@ -85,9 +85,11 @@ public final class Simulator: Sendable {
                 ($0.name, $0.config, HaloWorld(name: $0.name, config: $0.config, clock: clock))
             }
         let haloWorlds = Dictionary(uniqueKeysWithValues: router.halo.map { ($0.name, $0.world) })
-        router.connectWise = [
-            ("connectwise", config, ConnectWiseWorld(name: "connectwise", config: config, clock: clock))
-        ]
+        router.connectWise =
+            [("connectwise", config, ConnectWiseWorld(name: "connectwise", config: config, clock: clock))]
+            + router.tenants.filter { $0.vendor == .connectwise }.map {
+                ($0.name, $0.config, ConnectWiseWorld(name: $0.name, config: $0.config, clock: clock))
+            }
         let cwWorlds = Dictionary(uniqueKeysWithValues: router.connectWise.map { ($0.name, $0.world) })
         let routerCopy = router
         let (portStream, portCont) = AsyncStream<Int>.makeStream()

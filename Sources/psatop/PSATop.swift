@@ -11,12 +11,13 @@ import Simulator
 struct PSATop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "psatop",
-        abstract: "A terminal dashboard for Autotask, Atera and HaloPSA API quota, requests and tickets.",
+        abstract: "A terminal dashboard for Autotask, Atera, HaloPSA and ConnectWise API quota, requests and tickets.",
         discussion: """
             Credentials come from the environment (or a profile of the config file), never from flags:
               Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
               Atera:    ATERA_API_KEY
               HaloPSA:  HALO_CLIENT_ID, HALO_CLIENT_SECRET (HALO_SCOPE), with --base-url the instance
+              ConnectWise: CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID, with --base-url the site
 
             Try it without any: psatop --demo
 
@@ -104,7 +105,7 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "path"))
     var config: String?
 
-    @Option(help: "autotask, atera or halo.")
+    @Option(help: "autotask, atera, halo or connectwise.")
     var vendor: Vendor?
 
     @Option(

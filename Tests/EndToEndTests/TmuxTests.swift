@@ -420,16 +420,16 @@ extension EndToEnd {
             #expect(text.contains("plain http:// is refused"))
         }
 
-        @Test("several tenants: the overview lists all four, 2 and : switch the main panes, q restores the shell")
+        @Test("several tenants: the overview lists all five, 2 and : switch the main panes, q restores the shell")
         func tenants() async throws {
             let bin = try psatopBinary()
             let t = Tmux()
             defer { t.kill() }
             try await t.start(width: 100, height: 34)
             try t.type("\(bin) --demo --all")
-            let first = try await t.waitFor("the overview with four gauges") {
-                $0.contains("Tenants (4)") && $0.contains("contoso") && $0.contains("fabrikam")
-                    && $0.contains("tailspin")
+            let first = try await t.waitFor("the overview with five gauges") {
+                $0.contains("Tenants (5)") && $0.contains("contoso") && $0.contains("fabrikam")
+                    && $0.contains("tailspin") && $0.contains("northwind")
                     && $0.contains("+1 s latency") && $0.contains("Tickets 1/1,234")
             }
             #expect(first.contains("psatop · Autotask · demo"))
