@@ -130,4 +130,22 @@ struct ConnectWiseAgainstSimTests {
         #expect(q.limit == 100 && q.used >= 2)
         await sim.stop()
     }
+
+    @Test("conditions past ~2,000 characters go in POST /service/tickets/search; short ones stay a GET")
+    func longConditions() async throws {
+        var config = SimulatorConfig()
+        config.tickets = 30
+        let sim = try await Simulator.start(config)
+        let api = Self.api(sim, config)
+        // A company name no ticket has, long enough to push the conditions past a URL's length.
+        let long = String(repeating: "Fabrikam \"Holdings\" ", count: 120)
+        let none = try await api.allTickets(filter: ServerFilter(company: long))
+        #expect(none.isEmpty)
+        let s = try await Self.stats(sim)
+        #expect(s["searches"] as? Int == 1)
+        // A short one stays a GET.
+        _ = try await api.allTickets(filter: ServerFilter(company: "Fabrikam Manufacturing"))
+        #expect(try await Self.stats(sim)["searches"] as? Int == 1)
+        await sim.stop()
+    }
 }
