@@ -12,7 +12,13 @@
 #  - halopsa 2.0.2 (HaloPSA, pre-alpha, host hard-coded: a URL-rewriting shim around `requests`
 #    in the harness points it at the twin, its code unchanged): token, list, get, update, actions;
 #  - a plain HaloPSA walker (python requests, written from the OpenAPI document): authinfo, the
-#    token at the discovered URL, and every ticket past the 100-row page cap.
+#    token at the discovered URL, and every ticket past the 100-row page cap;
+#  - pyconnectwise 0.6.1.2 (ConnectWise PSA, spec-generated; always https: a URL-rewriting shim
+#    around `requests` points it at the twin, its code unchanged): companyinfo, the navigable
+#    walk, count, one ticket, notes, a note, a status by JSON Patch;
+#  - a plain ConnectWise walker (python requests, written from the REST docs): companyinfo, Basic
+#    + clientId (401 without it), the forward-only walk following Link as given, an escaped quote
+#    in conditions, a status of the ticket's board by JSON Patch, an internal note.
 # Everything is pinned with its sha256 (conformance/requirements.txt: the clients and all their
 # dependencies; pip --require-hashes, wheels only)
 # and installed into a throwaway virtualenv. Usage: bash conformance/run.sh [path/to/psatop]
@@ -58,6 +64,13 @@ start() {
     hc="$(sed -n 's/^halo client (simulator only): //p' "$out")"
     halo_id="$(sed -n 's/.*client_id=\([^ ]*\).*/\1/p' <<<"$hc")"
     halo_secret="$(sed -n 's/.*client_secret=\([^ ]*\).*/\1/p' <<<"$hc")"
+    cw="$(sed -n 's/^connectwise: //p' "$out")"
+    local cm
+    cm="$(sed -n 's/^connectwise member (simulator only): //p' "$out")"
+    cw_company="$(sed -n 's/.*company=\([^ ]*\).*/\1/p' <<<"$cm")"
+    cw_public="$(sed -n 's/.*public_key=\([^ ]*\).*/\1/p' <<<"$cm")"
+    cw_private="$(sed -n 's/.*private_key=\([^ ]*\).*/\1/p' <<<"$cm")"
+    cw_client="$(sed -n 's/.*client_id=\([^ ]*\).*/\1/p' <<<"$cm")"
 }
 
 tickets=1234
@@ -68,7 +81,9 @@ start --tickets "$tickets" --seed 7
 "$py" -W ignore::UserWarning conformance/py_autotask_check.py "${autotask%/ATServicesRest/V1.0}/atservicesrest" "$user" "$secret" "$code"
 "$py" conformance/halo_walk.py "$halo" "$halo_id" "$halo_secret" "$tickets"
 "$py" conformance/halopsa_client_check.py "$halo" "$halo_id" "$halo_secret" "$tickets"
+"$py" conformance/connectwise_walk.py "$cw" "$cw_company" "$cw_public" "$cw_private" "$cw_client"
+"$py" conformance/pyconnectwise_check.py "$cw" "$cw_company" "$cw_public" "$cw_private" "$cw_client"
 start --tickets "$tickets" --seed 8 --no-rate-headers
 echo -n "without rate headers: "
 "$py" conformance/atera_client_walk.py "${atera%/api/v3}" "$key" "$tickets"
-echo "conformance: the three PyPI clients and both plain walkers passed"
+echo "conformance: the four PyPI clients and the three plain walkers passed"

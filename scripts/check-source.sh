@@ -17,7 +17,7 @@ while IFS= read -r f; do
     fi
 done < <(find Sources -name '*.swift' | sort)
 
-names='autotask|atera|halo|halopsa'
+names='autotask|atera|halo|halopsa|connectwise'
 hits=$(grep -rniE "([=!]=[[:space:]]*\"($names)\"|\"($names)\"[[:space:]]*[=!]=|case[[:space:]]+\"($names)\")" Sources \
     --include='*.swift' || true)
 if [ -n "$hits" ]; then

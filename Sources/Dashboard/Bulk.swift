@@ -48,6 +48,7 @@ extension DashboardState {
         switch vendor {
         case .autotask: "PATCH"
         case .atera, .halo: "POST"
+        case .connectwise: "PATCH"
         }
     }
 

@@ -26,6 +26,14 @@ public struct Profile: Sendable, Equatable {
     /// HaloPSA: the tenant named to the auth server (`?tenant=`); nil: from `/api/authinfo`.
     public var tenant: String?
     public var rateLimit: Int?
+    /// ConnectWise: the company id, the API member's public key (not secret) and private key,
+    /// a codebase given explicitly (nil: from `/login/companyinfo`), and the person's budget
+    /// (`rate_limit = "600 per minute"`: ConnectWise publishes no limit).
+    public var company: String?
+    public var publicKey: String?
+    public var privateKey: SecretSource?
+    public var codebase: String?
+    public var rateBudget: RateBudget?
     /// Percent of the threshold bulk work may bring the tenant to.
     public var ceiling: Double?
     /// The poller's own requests per hour, percent of the threshold.
@@ -125,6 +133,7 @@ public struct PSAConfig: Sendable, Equatable {
         "vendor", "demo", "base_url", "zone", "username", "secret", "integration_code", "api_key",
         "ceiling", "poll_budget", "atera_limit", "theme", "me", "read_only", "allow_public",
         "instance", "client_id", "client_secret", "scope", "auth_url", "tenant", "rate_limit",
+        "company", "public_key", "private_key", "codebase",
     ]
 
     /// Parses and validates; every error names the line.
@@ -264,9 +273,21 @@ public struct PSAConfig: Sendable, Equatable {
         p.clientID = try string("client_id")
         p.clientSecret = try secret("client_secret")
         p.scope = try string("scope")
-        if let l = try number("rate_limit", in: 1...1_000_000, what: "requests per 5 minutes, e.g. 300") {
+        if let text = t["rate_limit"]?.string {
+            // `N per window`: a budget where no limit is published (ConnectWise).
+            guard let b = RateBudget(parsing: text) else {
+                throw fail(
+                    at("rate_limit"), "rate_limit must be a number or \"N per minute\" (or per N minutes, per hour)")
+            }
+            p.rateBudget = b
+            p.rateLimit = b.limit
+        } else if let l = try number("rate_limit", in: 1...1_000_000, what: "requests per 5 minutes, e.g. 300") {
             p.rateLimit = Int(l)
         }
+        p.company = try string("company")
+        p.publicKey = try string("public_key")
+        p.privateKey = try secret("private_key")
+        p.codebase = try string("codebase")
         p.ceiling = try number(
             "ceiling", in: 1...100, what: "a percentage from 1 to 100 (75 keeps out of the +1 s tier)")
         p.pollBudget = try number("poll_budget", in: 0.01...100, what: "a percentage of the threshold per hour, e.g. 1")
@@ -317,6 +338,14 @@ public struct PSAConfig: Sendable, Equatable {
                     throw fail(
                         ["profiles", name],
                         "HaloPSA profile '\(name)' needs client_secret = { env = … } or { file = … }")
+                }
+            case .connectwise:
+                for (key, present) in [
+                    ("base_url = \"https://na.myconnectwise.net\"", p.baseURL != nil), ("company", p.company != nil),
+                    ("public_key", p.publicKey != nil), ("client_id (your registered clientId)", p.clientID != nil),
+                    ("private_key = { env = … } or { file = … }", p.privateKey != nil),
+                ] where !present {
+                    throw fail(["profiles", name], "ConnectWise profile '\(name)' needs \(key)")
                 }
             }
         }

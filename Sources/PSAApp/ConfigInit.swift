@@ -132,6 +132,7 @@ public struct ConfigInit {
             case .autotask: "one ThresholdInformation request"
             case .atera: "one page of tickets"
             case .halo: "one token from the auth server"
+            case .connectwise: "the codebase, then one ticket"
             }
         say("Testing the connection (\(what))…")
         var s = ConnectionSettings()
@@ -158,6 +159,9 @@ public struct ConfigInit {
             case .halo:
                 let who = try await (c.api as? HaloAPI)?.actingAs()
                 say("OK: a token for \(who?.name ?? "the application").")
+            case .connectwise:
+                try await c.api.probe()
+                say("OK: the API at \(await c.api.apiBaseURL()) answered.")
             }
             await c.close()
             return true

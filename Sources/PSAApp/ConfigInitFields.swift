@@ -34,6 +34,14 @@ enum InitField {
                 .text("tenant", "Tenant named to the auth server (empty: none): ", true, { _ in nil }),
                 .secret("client_secret", "HALO_CLIENT_SECRET"),
             ]
+        case .connectwise:
+            [
+                .text("base_url", "Site (https://na.myconnectwise.net): ", false, url),
+                .text("company", "Company id (as at the login screen): ", false, { _ in nil }),
+                .text("public_key", "API member's public key: ", false, { _ in nil }),
+                .text("client_id", "Your clientId (registered at developer.connectwise.com): ", false, { _ in nil }),
+                .secret("private_key", "CW_PRIVATE_KEY"),
+            ]
         }
     }
 
@@ -71,6 +79,8 @@ enum InitField {
         case "instance": p.instance = value
         case "client_id": p.clientID = value
         case "tenant": p.tenant = value
+        case "company": p.company = value
+        case "public_key": p.publicKey = value
         default: break
         }
     }
@@ -81,6 +91,7 @@ enum InitField {
         case "integration_code": p.integrationCode = source
         case "api_key": p.apiKey = source
         case "client_secret": p.clientSecret = source
+        case "private_key": p.privateKey = source
         default: break
         }
     }
@@ -107,9 +118,11 @@ enum ProfileWriter {
         if let v = p.userName { lines.append("username = \(q(v))") }
         if let v = p.clientID { lines.append("client_id = \(q(v))") }
         if let v = p.tenant { lines.append("tenant = \(q(v))") }
+        if let v = p.company { lines.append("company = \(q(v))") }
+        if let v = p.publicKey { lines.append("public_key = \(q(v))") }
         for (key, s) in [
             ("secret", p.secret), ("integration_code", p.integrationCode), ("api_key", p.apiKey),
-            ("client_secret", p.clientSecret),
+            ("client_secret", p.clientSecret), ("private_key", p.privateKey),
         ] {
             if let s { lines.append("\(key) = \(source(s))") }
         }

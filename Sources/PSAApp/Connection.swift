@@ -15,6 +15,10 @@ public struct ConnectionSettings: Sendable {
     public var haloAuthURL: String?
     /// HaloPSA: the tenant named to the auth server (nil: `/api/authinfo`'s `tenant_id`).
     public var haloTenant: String?
+    /// ConnectWise: the person's budget (nil: none — the limit is not published) and a codebase
+    /// given explicitly (nil: from `/login/companyinfo`).
+    public var cwBudget: RateBudget?
+    public var cwCodebase: String?
     /// Autotask: how far (fraction of the threshold) our bulk work may bring the tenant.
     public var ceiling = 0.75
     /// The poller's own requests per hour, as a percentage of the tenant's hourly threshold.
@@ -64,6 +68,7 @@ public enum Credentials: Sendable {
     case autotask(AutotaskCredentials)
     case atera(key: String)
     case halo(HaloCredentials)
+    case connectwise(ConnectWiseCredentials)
 }
 
 /// A tenant ready to use, and the simulator behind it in demo mode.
@@ -134,6 +139,19 @@ public struct Connection: Sendable {
             api = HaloAPI(
                 client: client, instance: sim.haloBaseURL, credentials: creds, limit: config.haloLimit,
                 me: settings.me ?? Simulator.demoHaloAgentEmail)
+        case .connectwise:
+            // The twin's site; no budget unless one was set (the demo shows the unpublished limit).
+            let creds = ConnectWiseCredentials(
+                company: config.cwCompany, publicKey: config.cwPublicKey, privateKey: config.cwPrivateKey,
+                clientID: config.cwClientID)
+            // The demo draws a budget (half the twin's minute) as "limit not published — your budget".
+            let budget = settings.cwBudget ?? RateBudget(limit: max(1, config.cwLimit / 2), windowSeconds: 60)
+            let client = makeClient(
+                settings, policy: ConnectWiseAPI.policy(budget: budget, timeScale: config.timeScale),
+                clock: clock, secrets: creds.secrets)
+            api = ConnectWiseAPI(
+                client: client, site: sim.connectWiseSiteURL, credentials: creds, budget: budget,
+                me: settings.me ?? Simulator.demoConnectWiseMemberEmail)
         }
         let name = settings.name ?? settings.demoTenant?.name ?? "demo"
         return Connection(
@@ -192,6 +210,8 @@ public struct Connection: Sendable {
             return Connection(api: api, simulator: nil, tenantName: settings.name ?? host, timeScale: 1)
         case .halo:
             return try halo(settings, environment: env, clock: clock)
+        case .connectwise:
+            return try connectWise(settings, environment: env, clock: clock)
         }
     }
 

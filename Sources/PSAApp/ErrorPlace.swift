@@ -29,6 +29,7 @@ public enum ErrorPlace {
         case .autotask: "…/ATServicesRest/V1.0"
         case .atera: "…/api/v3"
         case .halo: "the instance's root, e.g. https://yourmsp.halopsa.com"
+        case .connectwise: "the site's root, e.g. https://na.myconnectwise.net"
         }
     }
 }

@@ -69,6 +69,8 @@ public actor HistoryTap {
         case (_, .autotask(let c)?): return TenantKey(parts: ["autotask", c.integrationCode, c.userName.lowercased()])
         case (_, .atera(let k)?): return TenantKey(parts: ["atera", k])
         case (_, .halo(let c)?): return TenantKey(parts: ["halo", s.baseURL ?? "", c.clientID])
+        case (_, .connectwise(let c)?):
+            return TenantKey(parts: ["connectwise", s.baseURL ?? "", c.company.lowercased(), c.publicKey])
         case (.autotask, nil):
             return TenantKey(parts: [
                 "autotask", env[CredentialVariable.autotaskIntegrationCode] ?? "",
@@ -77,6 +79,11 @@ public actor HistoryTap {
         case (.atera, nil): return TenantKey(parts: ["atera", env[CredentialVariable.ateraKey] ?? ""])
         case (.halo, nil):
             return TenantKey(parts: ["halo", s.baseURL ?? "", env[CredentialVariable.haloClientID] ?? ""])
+        case (.connectwise, nil):
+            return TenantKey(parts: [
+                "connectwise", s.baseURL ?? "", (env[CredentialVariable.cwCompany] ?? "").lowercased(),
+                env[CredentialVariable.cwPublicKey] ?? "",
+            ])
         }
     }
 

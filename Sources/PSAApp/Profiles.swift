@@ -36,7 +36,10 @@ public struct TenantChoice: Sendable {
         var d = Profile(name: "tailspin")
         d.vendor = .halo
         d.demo = true
-        return [a, b, c, d]
+        var e = Profile(name: "northwind")
+        e.vendor = .connectwise
+        e.demo = true
+        return [a, b, c, d, e]
     }()
 
     /// The settings of each tenant to open (one unless `--all`). With `--all` a profile that
@@ -93,6 +96,9 @@ public struct TenantChoice: Sendable {
             s.haloAuthURL = p.authURL
             s.haloTenant = p.tenant
             s.haloRateLimit = p.rateLimit
+            // ConnectWise: `rate_limit = N` is N a minute (unused by the other vendors).
+            s.cwBudget = p.rateBudget ?? p.rateLimit.map { RateBudget(limit: $0, windowSeconds: 60) }
+            s.cwCodebase = p.codebase
             if let c = p.ceiling { s.ceiling = c / 100 }
             if let b = p.pollBudget { s.pollBudgetPercent = b }
             if let l = p.ateraLimit { s.ateraLimitPerMinute = l }
@@ -168,6 +174,15 @@ public struct TenantChoice: Sendable {
             return .halo(
                 HaloCredentials(
                     clientID: id, clientSecret: try value("client_secret", p.clientSecret), scope: p.scope ?? "all"))
+        case .connectwise:
+            func plain(_ key: String, _ v: String?) throws -> String {
+                guard let v else { throw ConfigurationError("profile '\(p.name)': \(key) is not set") }
+                return try Credential.checked(v, "profile '\(p.name)': \(key)")
+            }
+            return .connectwise(
+                ConnectWiseCredentials(
+                    company: try plain("company", p.company), publicKey: try plain("public_key", p.publicKey),
+                    privateKey: try value("private_key", p.privateKey), clientID: try plain("client_id", p.clientID)))
         }
     }
 }

@@ -112,6 +112,10 @@ public struct TenantStatus: Sendable, Codable, Equatable {
             reason = "rate limited by the server (429): \(rateLimited)"
         } else if error != nil && !suspended {
             state = .unknown
+        } else if let quota, !serverCount && !suspended, let v = Vendor(rawValue: vendor), !v.publishesLimit {
+            // No limit is published: our count against the person's own budget.
+            state = PluginState(tier: quota.tier)
+            reason = "limit not published — \(quota.used) is psatop's own count against your budget"
         } else if quota != nil && !serverCount && !suspended, let v = Vendor(rawValue: vendor), !v.reportsUsage {
             state = .ok
             reason =
@@ -163,7 +167,7 @@ public enum StatusReport {
         let events = await api.client.events()
         enum Outcome: Sendable {
             case quota(Quota), failed(String), rateLimited(String), suspended(String), unknownLimit(UnknownLimit),
-                timedOut
+                unpublished(UnpublishedLimit), timedOut
         }
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
@@ -175,6 +179,8 @@ public enum StatusReport {
                     return .rateLimited(e.detail)
                 } catch let e as UnknownLimit {
                     return .unknownLimit(e)
+                } catch let e as UnpublishedLimit {
+                    return .unpublished(e)
                 } catch {
                     return .failed(ErrorPlace.text(error, vendor: api.vendor, baseURL: await api.apiBaseURL()))
                 }
@@ -220,6 +226,14 @@ public enum StatusReport {
             t.countedBy = "psatop"
             t.reason = "\(api.vendor.label) reports no usage; \(u)"
             t.actingAs = (try? await api.actingAgent())?.sanitized
+            return t
+        case .unpublished(let u):
+            // Nothing to measure against: UNKNOWN with our own count (CRITICAL on a 429).
+            var t = TenantStatus(tenant: name, vendor: vendor, quota: nil, readAt: now)
+            t.state = await api.client.stats.status429 > 0 ? .critical : .unknown
+            t.used = u.own
+            t.countedBy = "psatop"
+            t.reason = "\(api.vendor.label): \(u)"
             return t
         case .rateLimited(let detail):
             return TenantStatus(

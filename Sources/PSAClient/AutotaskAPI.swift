@@ -281,7 +281,7 @@ public actor AutotaskAPI: TenantAPI, NotesCapable, AssignCapable, AttachmentsCap
         let after: Int64
         switch cursor {
         case .afterID(let id): after = id
-        case .page, nil: after = 0
+        case .page, .link, nil: after = 0
         }
         if totals[countKey] == nil {
             let c = try await send(

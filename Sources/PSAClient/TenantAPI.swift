@@ -90,6 +90,11 @@ public enum WebLinks {
             // The agent app on the instance itself (https only: not a simulator on loopback).
             guard url.scheme?.lowercased() == "https" else { return nil }
             return "https://\(host)\(url.port.map { ":\($0)" } ?? "")/ticket?id={id}"
+        case .connectwise:
+            // Manage's ticket page on the same site and codebase (https only: not a simulator).
+            guard url.scheme?.lowercased() == "https", let api = apiBaseURL.range(of: "apis/3.0") else { return nil }
+            return String(apiBaseURL[..<api.lowerBound])
+                + "ConnectWise.aspx?locale=en_US&routeTo=ServiceFV&recid={id}"
         }
     }
 }

@@ -337,6 +337,8 @@ public enum OriginPolicy {
         // Hosted HaloPSA (and its ITSM and service-desk editions); a self-hosted instance's own
         // domain is trusted by HaloAPI, an auth server elsewhere only when configured.
         case .halo: ["halopsa.com", "haloitsm.com", "haloservicedesk.com"]
+        // ConnectWise's cloud sites (na., eu., au., za. …); a self-hosted site is its configured origin.
+        case .connectwise: ["myconnectwise.net", "connectwisedev.com"]
         }
     }
 

@@ -86,6 +86,8 @@ public struct QuotaForecast: Sendable, Equatable {
     public static let autotask = [("+0.5 s tier", 0.5), ("+1 s tier", 0.75), ("suspension", 1.0)]
     public static let atera = [("the limit", 1.0)]
     public static let halo = [("the 5-minute limit", 1.0)]
+    /// ConnectWise: only the person's own budget (no limit is published).
+    public static let connectwise = [("your budget", 1.0)]
 
     /// - Parameters:
     ///   - perMinute: net change of the count per tenant minute (arrivals minus what leaves the window).

@@ -159,6 +159,10 @@ public enum CredentialVariable {
     public static let haloScope = "HALO_SCOPE"
     /// Not read by psatop: what the curl copy of a HaloPSA request names for its bearer token.
     public static let haloToken = "HALO_TOKEN"
+    public static let cwCompany = "CW_COMPANY"
+    public static let cwPublicKey = "CW_PUBLIC_KEY"
+    public static let cwPrivateKey = "CW_PRIVATE_KEY"
+    public static let cwClientID = "CW_CLIENT_ID"
     /// Every variable that holds a credential, of every vendor psatop speaks.
     public static var all: [String] { Vendor.allCases.flatMap(\.credentials.variables) }
 

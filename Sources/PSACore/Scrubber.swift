@@ -25,7 +25,12 @@ public struct Scrubber: Sendable {
         "ticketnumber", "zonename", "mimetype", "contenttype", "udf", "version", "type", "sortorder", "includefields",
         // OAuth's words (a token request's form, a token answer): the protocol, not a person.
         "grant_type", "scope", "token_type",
+        // ConnectWise: the codebase and version companyinfo names, the fields and order a list
+        // asks for, a JSON Patch operation's path.
+        "codebase", "versioncode", "versionnumber", "fields", "orderby", "path",
     ]
+    /// Query parameters in ConnectWise's conditions language: kept but for their quoted strings.
+    static let conditionParameters: Set<String> = ["conditions", "childconditions", "customfieldconditions"]
     /// Lookup endpoints whose entries' `name` is a picklist label (tenant configuration, like
     /// Autotask's picklist labels): the last path segment, lowercased.
     static let labelEndpoints: Set<String> = ["status", "priority", "tickettype", "team", "sla", "category"]
@@ -171,6 +176,8 @@ public struct Scrubber: Sendable {
                 scrubbed = body(decoded)
             } else if Self.labelParameters.contains(name.lowercased()), !labels {
                 return String(part)
+            } else if Self.conditionParameters.contains(name.lowercased()) {
+                scrubbed = conditions(decoded)
             } else {
                 scrubbed = value(decoded, path: [name]) ?? decoded
             }
@@ -182,8 +189,54 @@ public struct Scrubber: Sendable {
     /// A header's value: a personal one (`UserName`) faked, a link (`Location`) scrubbed as a URL.
     public func header(_ name: String, _ value: String) -> String {
         if Self.isPersonalHeader(name), !Self.isShapeValue(value) { return fakes.fake(value) }
+        if name.lowercased() == "link", value.hasPrefix("<") { return linkHeader(value) }
         if ["location", "content-location", "link"].contains(name.lowercased()) { return link(value) }
         return value
+    }
+
+    /// An RFC 5988 `Link` header (`<url>; rel="next", …`): each address scrubbed, the rest kept.
+    func linkHeader(_ value: String) -> String {
+        var out = ""
+        var rest = Substring(value)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            out += rest[..<rest.index(after: open)]
+            out += link(String(rest[rest.index(after: open)..<close]))
+            rest = rest[close...]
+        }
+        return out + rest
+    }
+
+    /// A conditions expression (`company/name = "Acme" and closedFlag = false`): field names,
+    /// operators, numbers, dates and booleans kept; every quoted string replaced by its fake.
+    func conditions(_ text: String) -> String {
+        var out = ""
+        var quoted: String? = nil
+        var escaped = false
+        for ch in text {
+            guard var q = quoted else {
+                if ch == "\"" { quoted = "" }
+                out.append(ch)
+                continue
+            }
+            if escaped {
+                q.append(ch)
+                escaped = false
+            } else if ch == "\\" {
+                escaped = true
+            } else if ch == "\"" {
+                let fake = Self.isShapeValue(q) ? q : fakes.fake(q)
+                out +=
+                    fake.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    + "\""
+                quoted = nil
+                continue
+            } else {
+                q.append(ch)
+            }
+            quoted = q
+        }
+        // An unterminated string is faked all the same.
+        return out + (quoted.map { Self.isShapeValue($0) ? $0 : fakes.fake($0) } ?? "")
     }
 
     static func split(_ s: String, at c: Character) -> (String, String?) {

@@ -179,6 +179,8 @@ public enum ChangeOutcome: Sendable, Equatable {
 public enum PageCursor: Sendable, Equatable, Hashable {
     case afterID(Int64)
     case page(Int)
+    /// The next page's address as the server gave it (ConnectWise's `Link`), followed as given.
+    case link(String)
 }
 
 /// A ticket field a person can change from the detail view.

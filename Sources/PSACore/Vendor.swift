@@ -4,7 +4,7 @@ import Foundation
 /// difference is an exhaustive `switch`: adding a vendor makes the compiler name each place
 /// that must say what it does (see docs/adding-a-vendor.md).
 public enum Vendor: String, Sendable, CaseIterable, Codable {
-    case autotask, atera, halo
+    case autotask, atera, halo, connectwise
 
     /// How the vendor rations requests.
     public enum QuotaModel: Sendable, Equatable {
@@ -22,13 +22,14 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: "Autotask"
         case .atera: "Atera"
         case .halo: "HaloPSA"
+        case .connectwise: "ConnectWise PSA"
         }
     }
 
     public var quotaModel: QuotaModel {
         switch self {
         case .autotask: .tenantThreshold
-        case .atera, .halo: .perKeyWindow
+        case .atera, .halo, .connectwise: .perKeyWindow
         }
     }
 
@@ -38,6 +39,8 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         switch self {
         case .autotask, .atera: nil
         case .halo: "in the rolling 5-minute window"
+        // No limit is published: the count is ours, against the person's budget if any.
+        case .connectwise: "in the last minute (ours; limit not published)"
         }
     }
 
@@ -47,6 +50,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: "threshold"
         case .atera: "per-key limit"
         case .halo: "5-minute limit"
+        case .connectwise: "budget (limit not published)"
         }
     }
 
@@ -57,6 +61,9 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: 10_000
         case .atera: 700 * 60
         case .halo: 300 * 12
+        // Nothing is published ("60/min per member" appears only in machine-written pages): a
+        // modest hour until a budget is configured.
+        case .connectwise: 3_600
         }
     }
 
@@ -64,7 +71,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
     public var discoversZone: Bool {
         switch self {
         case .autotask: true
-        case .atera, .halo: false
+        case .atera, .halo, .connectwise: false
         }
     }
 
@@ -74,6 +81,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: ""
         case .atera: "/min"
         case .halo: " per 5-minute window"
+        case .connectwise: "/min — limit not published, your budget"
         }
     }
 
@@ -82,6 +90,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         switch self {
         case .autotask, .atera: "window"
         case .halo: "5-minute window"
+        case .connectwise: "minute"
         }
     }
 
@@ -90,7 +99,17 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
     public var reportsUsage: Bool {
         switch self {
         case .autotask, .atera: true
-        case .halo: false
+        case .halo, .connectwise: false
+        }
+    }
+
+    /// The vendor publishes a limit (or the server reports one). False: none is published
+    /// (ConnectWise), so our count is measured only against a budget the person set, and
+    /// `status` without one answers UNKNOWN with our own count.
+    public var publishesLimit: Bool {
+        switch self {
+        case .autotask, .atera, .halo: true
+        case .connectwise: false
         }
     }
 
@@ -101,6 +120,8 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .atera: "Quota (per-key limit)"
         // Halo reports no usage: the count is psatop's, and other integrations may share the budget.
         case .halo: "Quota (our count, 5-minute window)"
+        // ConnectWise publishes no limit, no usage and no rate-limit headers.
+        case .connectwise: "Rate (ours — limit not published)"
         }
     }
 
@@ -111,6 +132,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: nil
         case .atera: 60
         case .halo: 300
+        case .connectwise: 60
         }
     }
 
@@ -120,6 +142,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: QuotaForecast.autotask
         case .atera: QuotaForecast.atera
         case .halo: QuotaForecast.halo
+        case .connectwise: QuotaForecast.connectwise
         }
     }
 
@@ -129,13 +152,14 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: "Notes"
         case .atera: "Comments"
         case .halo: "Actions"
+        case .connectwise: "Notes"
         }
     }
 
     /// Ticket statuses are free text (none listed by the API): another may be typed.
     public var statusesAreFreeText: Bool {
         switch self {
-        case .autotask, .halo: false
+        case .autotask, .halo, .connectwise: false
         case .atera: true
         }
     }
@@ -143,7 +167,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
     /// A ticket is assigned by the technician's e-mail (no list of people in the API: another may be typed).
     public var assignsByEmail: Bool {
         switch self {
-        case .autotask, .halo: false
+        case .autotask, .halo, .connectwise: false
         case .atera: true
         }
     }
@@ -154,6 +178,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: nil
         case .atera: "Atera's API has no time writes: log the time in the Atera web app"
         case .halo: "time entries are not supported for HaloPSA yet: log the time in the Halo web app"
+        case .connectwise: "time entries are not supported for ConnectWise yet: log the time in Manage"
         }
     }
 
@@ -163,6 +188,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: nil
         case .atera: "Atera's API takes no ticket attachments: attach it in the Atera web app"
         case .halo: "psatop does not attach files to HaloPSA tickets yet: attach it in the Halo web app"
+        case .connectwise: "psatop does not attach files to ConnectWise tickets yet: attach it in Manage"
         }
     }
 }

@@ -34,6 +34,17 @@ extension Vendor {
                 curlNote:
                     "the bearer token as $\(v.haloToken): get one from the auth server with $\(v.haloClientID) and $\(v.haloClientSecret)"
             )
+        case .connectwise:
+            return CredentialDeclaration(
+                variables: [v.cwCompany, v.cwPublicKey, v.cwPrivateKey, v.cwClientID],
+                curlStandIns: [
+                    "authorization":
+                        "Basic $(printf %s \"$\(v.cwCompany)+$\(v.cwPublicKey):$\(v.cwPrivateKey)\" | base64 -w0)",
+                    "clientid": "$\(v.cwClientID)",
+                ],
+                curlNote:
+                    "the API member's keys as $\(v.cwCompany), $\(v.cwPublicKey), $\(v.cwPrivateKey) and the clientId as $\(v.cwClientID)"
+            )
         }
     }
 }

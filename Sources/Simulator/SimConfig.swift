@@ -90,6 +90,16 @@ public struct SimulatorConfig: Sendable {
     public var haloLimit = 300
     public var haloClientID = "demo-halo-client"
     public var haloClientSecret = "demo-halo-secret-not-real"
+    /// ConnectWise PSA: the company id, the API member's keys and the registered clientId; the
+    /// codebase `/login/companyinfo` names; what the twin takes in a simulated minute (no number
+    /// is published: 429 past it) and in 10 simulated seconds before the edge answers instead.
+    public var cwCompany = "demo_msp"
+    public var cwPublicKey = "demoPublicKey01"
+    public var cwPrivateKey = "demo-cw-private-not-real"
+    public var cwClientID = "5e7a9c1d-31c0-4f00-9a31-000000000031"
+    public var cwCodebase = "v2026_1/"
+    public var cwLimit = 600
+    public var cwEdgeLimit = 200
     /// Faults injected into API answers (not zoneInformation, not the control endpoints).
     public var faults = FaultPlan()
     /// More tenants served at the same time, each with its own credentials, data, limits and
@@ -114,9 +124,13 @@ public struct SimulatorConfig: Sendable {
         c.ateraKey = "\(t.name)-atera-key-not-real"
         c.haloClientID = "\(t.name)-halo-client"
         c.haloClientSecret = "\(t.name)-halo-secret-not-real"
+        c.cwCompany = t.name.replacingOccurrences(of: "-", with: "_")
+        c.cwPublicKey = "\(t.name)PublicKey"
+        c.cwPrivateKey = "\(t.name)-cw-private-not-real"
         if let v = t.threshold { c.autotaskThreshold = v }
         if let v = t.ateraLimit { c.ateraLimitPerMinute = v }
         if let v = t.haloLimit { c.haloLimit = v }
+        if let v = t.cwLimit { c.cwLimit = v }
         if let v = t.tickets { c.tickets = v }
         if let v = t.background { c.background = v }
         c.seed = t.seed ?? (seed &+ UInt64(t.name.unicodeScalars.reduce(0) { $0 &* 31 &+ UInt32($1.value) }))
@@ -135,6 +149,8 @@ public struct TenantSpec: Sendable, Equatable {
     public var ateraLimit: Int?
     /// HaloPSA: requests per rolling 5 minutes.
     public var haloLimit: Int?
+    /// ConnectWise: requests a simulated minute before the twin's 429.
+    public var cwLimit: Int?
     public var tickets: Int?
     public var seed: UInt64?
     public var background: BackgroundLoad?
@@ -156,7 +172,7 @@ public struct TenantSpec: Sendable, Equatable {
         let p = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let usage =
             "tenant '\(text)': use autotask:NAME[:THRESHOLD[:TICKETS]], atera:NAME[:LIMIT[:TICKETS]] "
-            + "or halo:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
+            + "halo:NAME[:LIMIT[:TICKETS]] or connectwise:NAME[:LIMIT[:TICKETS]] (NAME: letters, digits, -)"
         guard (2...4).contains(p.count), let vendor = Vendor(rawValue: p[0].lowercased()), !p[1].isEmpty,
             p[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
         else { throw FaultPlan.Invalid(description: usage) }
@@ -168,6 +184,7 @@ public struct TenantSpec: Sendable, Equatable {
             case .autotask: threshold = n
             case .atera: ateraLimit = n
             case .halo: haloLimit = n
+            case .connectwise: cwLimit = n
             }
         }
         if p.count > 3 {
@@ -190,6 +207,9 @@ extension SimulatorConfig {
         case .halo:
             return "tenant \(t.name) (halo, \(c.haloLimit) per 5 min, \(c.tickets) tickets): "
                 + "client_id=\(c.haloClientID) client_secret=\(c.haloClientSecret)"
+        case .connectwise:
+            return "tenant \(t.name) (connectwise, \(c.cwLimit)/min, \(c.tickets) tickets): company=\(c.cwCompany) "
+                + "public_key=\(c.cwPublicKey) private_key=\(c.cwPrivateKey) client_id=\(c.cwClientID)"
         }
     }
 }

@@ -12,6 +12,8 @@ struct SimRouter: Sendable {
     var tenants: [(name: String, vendor: Vendor, config: SimulatorConfig, state: SimState)] = []
     /// HaloPSA tenants: the primary's (`halo`) first.
     var halo: [(name: String, config: SimulatorConfig, world: HaloWorld)] = []
+    /// ConnectWise companies: the primary's (`connectwise`) first.
+    var connectWise: [(name: String, config: SimulatorConfig, world: ConnectWiseWorld)] = []
 
     /// The Autotask tenant a request is for: by `UserName` (or zoneInformation's `user`); the primary otherwise.
     func autotaskTenant(_ req: SimRequest) -> (SimulatorConfig, SimState) {
@@ -40,7 +42,7 @@ struct SimRouter: Sendable {
         let body = (try? await request.collectBody(upTo: 64 << 20)).map { Data($0.readableBytesView) } ?? Data()
         let req = SimRequest(
             method: request.method.rawValue, path: path, query: Self.parseQuery(request.uri.query ?? ""),
-            headers: request.headers, body: body, authority: request.head.authority)
+            headers: request.headers, body: body, authority: request.head.authority, rawQuery: request.uri.query ?? "")
         if let r = await replayed(req, rawQuery: request.uri.query ?? "") { return r }
         if let (zone, rest) = Self.autotaskZone(path) {
             let (config, state) = autotaskTenant(req)
@@ -59,10 +61,11 @@ struct SimRouter: Sendable {
                 req, rest: String(path.dropFirst(Self.ateraPrefix.count)))
         }
         if path == HaloTwin.prefix || path.hasPrefix(HaloTwin.prefix + "/") { return await haloRespond(req) }
+        if path.hasPrefix(ConnectWiseTwin.prefix + "/") { return await connectWiseRespond(req) }
         if path == "/__sim/stats" {
             let stats = await Self.statsJSON(
                 primary: state, tenants: tenants.map { ($0.name, $0.state) },
-                halo: halo.map { ($0.name, $0.world) })
+                halo: halo.map { ($0.name, $0.world) }, connectWise: connectWise.map { ($0.name, $0.world) })
             return .data(200, statsWithReplay(stats))
         }
         if path == "/__sim/reset", req.method == "POST" {
@@ -79,9 +82,10 @@ struct SimRouter: Sendable {
 
     /// The primary tenant's counters at the top level (as with one tenant), and every tenant's
     /// under `tenants` by name (`autotask` and `atera` name the primary's two sides).
-    static func statsJSON(primary: SimState, tenants: [(String, SimState)], halo: [(String, HaloWorld)] = []) async
-        -> Data
-    {
+    static func statsJSON(
+        primary: SimState, tenants: [(String, SimState)], halo: [(String, HaloWorld)] = [],
+        connectWise: [(String, ConnectWiseWorld)] = []
+    ) async -> Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let top = await primary.reportedStats
@@ -98,6 +102,11 @@ struct SimRouter: Sendable {
             haloStats[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await w.stats))) ?? [:]
         }
         obj["halo"] = haloStats
+        var cwStats: [String: Any] = [:]
+        for (name, w) in connectWise {
+            cwStats[name] = (try? JSONSerialization.jsonObject(with: enc.encode(await w.stats))) ?? [:]
+        }
+        obj["connectwise"] = cwStats
         return (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 
@@ -168,6 +177,8 @@ struct SimRequest: Sendable {
     var body: Data
     /// Host and port the client addressed (HTTP/1 `Host`, which HTTPTypes keeps as `:authority`).
     var authority: String?
+    /// The query as sent (still percent-encoded), for links that repeat it (ConnectWise's `Link`).
+    var rawQuery = ""
 
     func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
 

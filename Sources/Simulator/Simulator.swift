@@ -16,16 +16,21 @@ public final class Simulator: Sendable {
     public var controlURL: String { "http://\(config.host):\(port)/__sim" }
     /// The HaloPSA twin's instance (its API is under `/api`, its auth server under `/identity`).
     public var haloBaseURL: String { "http://\(config.host):\(port)\(HaloTwin.prefix)" }
+    /// The ConnectWise twin's site (`/login/companyinfo/{company}` and `/{codebase}apis/3.0/` under it).
+    public var connectWiseSiteURL: String { "http://\(config.host):\(port)\(ConnectWiseTwin.prefix)" }
 
     struct Tenant: Sendable { let name: String, vendor: Vendor, config: SimulatorConfig, state: SimState }
     let tenants: [Tenant]
     /// HaloPSA tenants by name: the primary's is `halo`.
     let halo: [String: HaloWorld]
+    /// ConnectWise companies by tenant name: the primary's is `connectwise`.
+    let connectWise: [String: ConnectWiseWorld]
 
     private init(
         config: SimulatorConfig, port: Int, state: SimState, tenants: [Tenant], halo: [String: HaloWorld],
-        task: Task<Void, any Error>
+        connectWise: [String: ConnectWiseWorld], task: Task<Void, any Error>
     ) {
+        self.connectWise = connectWise
         self.config = config
         self.port = port
         self.state = state
@@ -80,6 +85,12 @@ public final class Simulator: Sendable {
                 ($0.name, $0.config, HaloWorld(name: $0.name, config: $0.config, clock: clock))
             }
         let haloWorlds = Dictionary(uniqueKeysWithValues: router.halo.map { ($0.name, $0.world) })
+        router.connectWise =
+            [("connectwise", config, ConnectWiseWorld(name: "connectwise", config: config, clock: clock))]
+            + router.tenants.filter { $0.vendor == .connectwise }.map {
+                ($0.name, $0.config, ConnectWiseWorld(name: $0.name, config: $0.config, clock: clock))
+            }
+        let cwWorlds = Dictionary(uniqueKeysWithValues: router.connectWise.map { ($0.name, $0.world) })
         let routerCopy = router
         let (portStream, portCont) = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -116,7 +127,9 @@ public final class Simulator: Sendable {
             }
             throw SimulatorError(message: "cannot listen on \(config.host):\(config.port): \(why)")
         }
-        return Simulator(config: config, port: port, state: state, tenants: extra, halo: haloWorlds, task: task)
+        return Simulator(
+            config: config, port: port, state: state, tenants: extra, halo: haloWorlds, connectWise: cwWorlds,
+            task: task)
     }
 
     /// Stops the server.
@@ -148,7 +161,7 @@ public final class Simulator: Sendable {
     public func statsJSON() async -> Data {
         await SimRouter.statsJSON(
             primary: state, tenants: tenants.map { ($0.name, $0.state) },
-            halo: halo.map { ($0.key, $0.value) })
+            halo: halo.map { ($0.key, $0.value) }, connectWise: connectWise.map { ($0.key, $0.value) })
     }
 }
 

@@ -17,6 +17,7 @@ struct PSATop: AsyncParsableCommand {
               Autotask: AUTOTASK_USERNAME, AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE
               Atera:    ATERA_API_KEY
               HaloPSA:  HALO_CLIENT_ID, HALO_CLIENT_SECRET (HALO_SCOPE), with --base-url the instance
+              ConnectWise: CW_COMPANY, CW_PUBLIC_KEY, CW_PRIVATE_KEY, CW_CLIENT_ID, with --base-url the site
 
             Try it without any: psatop --demo
 

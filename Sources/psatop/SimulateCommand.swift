@@ -48,6 +48,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "HaloPSA requests per rolling 5 minutes (hosted Halo: 300).")
     var haloLimit = 300
 
+    @Option(help: "ConnectWise requests the twin takes in a minute before its 429 (ConnectWise publishes no number).")
+    var connectWiseLimit = 600
+
     @Option(
         help: ArgumentHelp(
             "The window --atera-limit counts over, in seconds (300 with --atera-limit 300: HaloPSA's rolling 5 minutes).",
@@ -72,7 +75,9 @@ struct SimulateCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (0...10_000_000).contains(tickets) else { throw ValidationError("--tickets must be 0–10,000,000") }
         guard timeScale > 0, timeScale <= 100_000 else { throw ValidationError("--time-scale must be in (0, 100000]") }
-        guard threshold > 0, ateraLimit > 0, haloLimit > 0 else { throw ValidationError("limits must be positive") }
+        guard threshold > 0, ateraLimit > 0, haloLimit > 0, connectWiseLimit > 0 else {
+            throw ValidationError("limits must be positive")
+        }
         guard ateraWindow >= 0.001, ateraWindow <= 86_400 else {
             throw ValidationError("--atera-window must be in [0.001, 86400] seconds")
         }
@@ -102,6 +107,7 @@ struct SimulateCommand: AsyncParsableCommand {
         config.autotaskThreshold = threshold
         config.ateraLimitPerMinute = ateraLimit
         config.haloLimit = haloLimit
+        config.cwLimit = connectWiseLimit
         config.ateraWindowSeconds = ateraWindow
         config.ateraRateHeaders = !noRateHeaders
         config.faults = try FaultPlan(parsing: faults)
@@ -119,6 +125,8 @@ struct SimulateCommand: AsyncParsableCommand {
             atera key (simulator only): \(config.ateraKey)
             halo: \(sim.haloBaseURL)
             halo client (simulator only): client_id=\(config.haloClientID) client_secret=\(config.haloClientSecret)
+            connectwise: \(sim.connectWiseSiteURL)
+            connectwise member (simulator only): company=\(config.cwCompany) public_key=\(config.cwPublicKey) private_key=\(config.cwPrivateKey) client_id=\(config.cwClientID)
 
             """ + config.extraTenants.map { config.credentialsLine(for: $0) + "\n" }.joined()
         Out.data(Data((lines + replayLine(config)).utf8))

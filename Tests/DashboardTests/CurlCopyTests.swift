@@ -14,6 +14,7 @@ struct CurlCopyTests {
             case .autotask: ["ApiIntegrationCode", "Secret"]
             case .atera: ["X-API-KEY"]
             case .halo: ["Authorization"]
+            case .connectwise: ["Authorization", "clientId"]
             }
         return names.map { HeaderField($0, RequestExchange.redacted) } + [HeaderField("Accept", "application/json")]
     }

@@ -81,13 +81,13 @@ extension EndToEnd {
         }
 
         static let badValueCases: [([String], Int32, [String])] = [
-            (["tickets", "--demo", "--vendor", "connectwise"], 64, ["--vendor", "autotask", "atera", "halo"]),
+            (["tickets", "--demo", "--vendor", "kaseya"], 64, ["--vendor", "autotask", "atera", "halo"]),
             (["tickets", "--demo", "--limit", "many"], 64, ["--limit"]),
             (["tickets", "--demo", "--ceiling", "120"], 64, ["--ceiling", "at most 100"]),
             (["serve-metrics", "--demo", "--listen", "everywhere"], 64, ["--listen", "host:port"]),
             (["status", "--demo", "--timeout", "0"], 3, ["--timeout", "1 to 600", "psatop UNKNOWN"]),
             (
-                ["status", "--demo", "--vendor", "connectwise"], 3,
+                ["status", "--demo", "--vendor", "kaseya"], 3,
                 ["--vendor", "autotask", "atera", "halo", "psatop UNKNOWN"]
             ),
         ]

@@ -14,7 +14,10 @@ extension EndToEnd {
     struct RecordReplayTests {
         static let credentials = [
             "demo-secret-not-real", "DEMO-INTEGRATION-CODE", "demo-atera-key-not-real", "api-user@demo.example",
-            "demo-halo-client", "demo-halo-secret-not-real",
+            "demo-halo-client", "demo-halo-secret-not-real", "demo-cw-private-not-real",
+            "5e7a9c1d-31c0-4f00-9a31-000000000031",
+            // The Basic header's base64 of demo_msp+demoPublicKey01:demo-cw-private-not-real.
+            Data("demo_msp+demoPublicKey01:demo-cw-private-not-real".utf8).base64EncodedString(),
         ]
 
         static func dir() throws -> String {
@@ -37,11 +40,13 @@ extension EndToEnd {
             for e in entries {
                 guard let url = (e["request"] as? [String: Any])?["url"] as? String,
                     url.lowercased().contains("/tickets/query") || url.contains("/api/v3/tickets?")
-                        || url.contains("/api/Tickets?"),
+                        || url.contains("/api/Tickets?") || url.contains("/service/tickets?"),
                     let text = ((e["response"] as? [String: Any])?["content"] as? [String: Any])?["text"] as? String,
-                    let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                    // Autotask and Atera list `items`; HaloPSA `tickets` (ids may come as strings).
-                    let items = (obj["items"] ?? obj["tickets"]) as? [[String: Any]]
+                    let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)),
+                    // Autotask and Atera list `items`; HaloPSA `tickets` (ids may come as strings);
+                    // ConnectWise answers a bare array.
+                    let items = (json as? [[String: Any]])
+                        ?? ((json as? [String: Any]).flatMap { ($0["items"] ?? $0["tickets"]) as? [[String: Any]] })
                 else { continue }
                 for i in items {
                     let rawID = i["id"] ?? i["TicketID"]
@@ -97,11 +102,14 @@ extension EndToEnd {
             let env =
                 "AUTOTASK_USERNAME=someone@else.example AUTOTASK_SECRET=x1234 AUTOTASK_INTEGRATION_CODE=y1234 ATERA_API_KEY=z1234"
                 + " HALO_CLIENT_ID=replay-client HALO_CLIENT_SECRET=replay-secret"
+                + " CW_COMPANY=demo_msp CW_PUBLIC_KEY=replayPublic CW_PRIVATE_KEY=replay-private CW_CLIENT_ID=replay-client"
             let target: String
             switch Vendor(rawValue: vendor) {
             case .atera: target = "--vendor atera --base-url \(sim.ateraURL)"
             // The demo's Halo instance is the simulator's /halo (its token URL, from /api/authinfo, too).
             case .halo: target = "--vendor halo --base-url http://127.0.0.1:\(sim.port)/halo"
+            // The demo's ConnectWise site is the simulator's /connectwise (companyinfo and the codebase under it).
+            case .connectwise: target = "--vendor connectwise --base-url http://127.0.0.1:\(sim.port)/connectwise"
             case .autotask, nil: target = "--base-url \(sim.autotaskURL)"
             }
             let replayed = try spawn(["/bin/sh", "-c", "env \(env) \(bin) tickets --all --json \(target)"])
@@ -132,6 +140,7 @@ extension EndToEnd {
                 defer { sim.stop() }
                 let atera = name.hasPrefix("atera-")
                 let halo = name.hasPrefix("halo-")
+                let cw = name.hasPrefix("connectwise-")
                 var env =
                     atera
                     ? "ATERA_API_KEY=replay-key"
@@ -141,6 +150,12 @@ extension EndToEnd {
                     // The recording's instance is the simulator's root (its paths are /api/…, /auth/token).
                     env = "HALO_CLIENT_ID=replay-client HALO_CLIENT_SECRET=replay-secret"
                     target = "--vendor halo --base-url http://127.0.0.1:\(sim.port)"
+                }
+                if cw {
+                    // The recording's site is the simulator's root (/login/companyinfo, /{codebase}apis/3.0).
+                    env =
+                        "CW_COMPANY=yourmsp CW_PUBLIC_KEY=replayPublic CW_PRIVATE_KEY=replay-private CW_CLIENT_ID=replay-client"
+                    target = "--vendor connectwise --base-url http://127.0.0.1:\(sim.port)"
                 }
                 let r = try spawn(["/bin/sh", "-c", "env \(env) \(bin) tickets --all --json \(target)"])
                 #expect(r.status == 0, "\(name): \(r.output.suffix(600))")

@@ -177,11 +177,12 @@ extension EndToEnd {
         static let hostile = [
             "AUTOTASK_SECRET": #"atS3cret+b/c=d&e%f"g\"#, "AUTOTASK_INTEGRATION_CODE": #"atC0de+b/c=d&e%f"g\"#,
             "ATERA_API_KEY": #"atK3y+b/c=d&e%f"g\"#, "HALO_CLIENT_SECRET": #"h4loS3cret+b/c=d&e%f"g\"#,
+            "CW_PRIVATE_KEY": #"cwPr1v+b/c=d&e%f"g\"#, "CW_CLIENT_ID": #"cwCl1ent+b/c=d&e%f"g\"#,
         ]
-        static let markers = ["atS3cret", "atC0de", "atK3y", "h4loS3cret"]
+        static let markers = ["atS3cret", "atC0de", "atK3y", "h4loS3cret", "cwPr1v", "cwCl1ent"]
 
         @Test(
-            "hostile secrets of every vendor (Autotask, Atera, HaloPSA) appear in no form in output, -v, errors or recordings"
+            "hostile secrets of every vendor appear in no form in output, -v, errors or recordings"
         )
         func hostileEveryVendor() async throws {
             let bin = try psatopBinary()
@@ -192,7 +193,10 @@ extension EndToEnd {
             defer { try? FileManager.default.removeItem(atPath: dir) }
             // Given through env(1), not a shell: the values reach psatop byte for byte.
             let env =
-                ["/usr/bin/env", "AUTOTASK_USERNAME=api-user@demo.example", "HALO_CLIENT_ID=demo-halo-client"]
+                [
+                    "/usr/bin/env", "AUTOTASK_USERNAME=api-user@demo.example", "HALO_CLIENT_ID=demo-halo-client",
+                    "CW_COMPANY=demo_msp", "CW_PUBLIC_KEY=demo-public",
+                ]
                 + Self.hostile.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             var seen: [(String, String)] = []
             for (vendor, url) in Vendor.allCases.map({ ($0.rawValue, sim.url(for: $0)) }) {

@@ -200,12 +200,14 @@ final class SimServer {
     var autotaskURL: String { "http://127.0.0.1:\(port)/ATServicesRest/V1.0" }
     var ateraURL: String { "http://127.0.0.1:\(port)/api/v3" }
     var haloURL: String { "http://127.0.0.1:\(port)/halo" }
+    var connectWiseURL: String { "http://127.0.0.1:\(port)/connectwise" }
     /// The vendor's API on this simulator (a new vendor is a compile error here until it has one).
     func url(for vendor: Vendor) -> String {
         switch vendor {
         case .autotask: autotaskURL
         case .atera: ateraURL
         case .halo: haloURL
+        case .connectwise: connectWiseURL
         }
     }
 

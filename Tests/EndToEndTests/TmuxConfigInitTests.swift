@@ -41,7 +41,7 @@ extension EndToEnd {
             defer { t.kill() }
             try await t.start(width: 140, height: 40)
             try t.type("\(bin) config init --config \(config); echo EXIT=$?")
-            try await t.waitFor("Vendor (autotask, atera, halo):")
+            try await t.waitFor("Vendor (autotask, atera, halo, connectwise):")
             try t.type("atera")
             try await t.waitFor("Profile name [atera]:")
             try t.type("sim")
@@ -83,7 +83,7 @@ extension EndToEnd {
             defer { t.kill() }
             try await t.start(width: 140, height: 40)
             try t.type("ATERA_API_KEY=WrongKeyPlanted42 \(bin) config init --config \(config); echo EXIT=$?")
-            try await t.waitFor("Vendor (autotask, atera, halo):")
+            try await t.waitFor("Vendor (autotask, atera, halo, connectwise):")
             try t.type("atera")
             try await t.waitFor("Profile name [atera]:")
             try t.type("")

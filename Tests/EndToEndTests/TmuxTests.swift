@@ -420,15 +420,16 @@ extension EndToEnd {
             #expect(text.contains("plain http:// is refused"))
         }
 
-        @Test("several tenants: the overview lists all four, 2 and : switch the main panes, q restores the shell")
+        @Test("several tenants: the overview lists all five, 2 and : switch the main panes, q restores the shell")
         func tenants() async throws {
             let bin = try psatopBinary()
             let t = Tmux()
             defer { t.kill() }
             try await t.start(width: 100, height: 34)
             try t.type("\(bin) --demo --all")
-            let first = try await t.waitFor("the overview with four gauges") {
-                $0.contains("Tenants (4)") && $0.contains("contoso") && $0.contains("fabrikam")
+            let first = try await t.waitFor("the overview with five gauges") {
+                // The overview shows four rows at most (DashboardState.overviewMax): northwind is fifth.
+                $0.contains("Tenants (5)") && $0.contains("contoso") && $0.contains("fabrikam")
                     && $0.contains("tailspin")
                     && $0.contains("+1 s latency") && $0.contains("Tickets 1/1,234")
             }
@@ -442,6 +443,12 @@ extension EndToEnd {
             try t.keys(":")
             try await t.waitFor("Atera's panes") {
                 $0.contains("psatop · Atera · fabrikam") && $0.contains("Quota (per-key limit)")
+            }
+            try t.keys("5")
+            // ConnectWise publishes no limit: the gauge says whose number it is.
+            try await t.waitFor("ConnectWise's panes") {
+                $0.contains("psatop · ConnectWise PSA · northwind") && $0.contains("limit not published")
+                    && $0.contains(">5 northwind")
             }
             try t.keys("q")
             try await t.expectCookedShell()

@@ -110,7 +110,10 @@ struct ConfigTests {
                 "[profiles.a]\nvendor = \"autotask\"\nusername = \"u\"\nsecret = \"hunter2\"\n", 4,
                 "must not be written in the file"
             ),
-            ("[profiles.a]\nvendor = \"autotsk\"\n", 2, "vendor must be \"autotask\", \"atera\" or \"halo\""),
+            (
+                "[profiles.a]\nvendor = \"autotsk\"\n", 2,
+                "vendor must be \"autotask\", \"atera\", \"halo\" or \"connectwise\""
+            ),
             ("[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nvendr = 1\n", 4, "unknown key 'vendr'"),
             (
                 "[profiles.a]\nvendor = \"atera\"\napi_key = { env = \"K\" }\nceiling = 140\n", 4,
@@ -225,7 +228,7 @@ struct ConfigTests {
         none.demo = true
         #expect(
             try none.resolve(environment: ["XDG_CONFIG_HOME": dir + "/nowhere"]).map { $0.name ?? "" } == [
-                "demo", "contoso", "fabrikam", "tailspin",
+                "demo", "contoso", "fabrikam", "tailspin", "northwind",
             ])
     }
 }

@@ -113,6 +113,22 @@ struct HARCorpusTests {
             _ = try HaloLookup.list(x.body)
         } else if p.hasSuffix("/api/agent") {
             _ = try HaloList<HaloAgent>.decode(x.body)
+        } else if p.hasPrefix("/login/companyinfo/") {
+            let info = try d.decode(CWCompanyInfo.self, from: x.body)
+            #expect(info.codebase == (try raw(x)["Codebase"] as? String) && info.codebase != nil)
+        } else if p.hasSuffix("/service/tickets") {
+            let rows = try d.decode(LenientList<CWTicket>.self, from: x.body).items
+            let rawRows = try #require(try JSONSerialization.jsonObject(with: x.body) as? [[String: Any]])
+            #expect(
+                !rows.isEmpty
+                    && rows.map { Optional($0.id) }
+                        == rawRows.map {
+                            ($0["id"] as? NSNumber)?.int64Value ?? ($0["id"] as? String).flatMap { Int64($0) }
+                        }
+            )
+            #expect(rows.map(\.summary) == rawRows.map { $0["summary"] as? String })
+        } else if p.hasSuffix("/service/tickets/count") {
+            #expect(try d.decode(CWCount.self, from: x.body).count == (try raw(x)["count"] as? Int))
         } else if p.hasSuffix("/thresholdinformation") {
             #expect(try raw(x)["externalRequestThreshold"] is Int)
         } else {
@@ -150,9 +166,11 @@ struct HARCorpusTests {
         var ids: [Int64] = []
         for x in list
         where x.path.hasSuffix("/tickets/query") || x.path.hasSuffix("/api/v3/tickets")
-            || x.path.hasSuffix("/api/tickets")
+            || x.path.hasSuffix("/api/tickets") || x.path.hasSuffix("/service/tickets")
         {
-            if x.path.hasSuffix("/api/tickets") {
+            if x.path.hasSuffix("/service/tickets") {
+                ids += try JSONDecoder().decode(LenientList<CWTicket>.self, from: x.body).items.map(\.id)
+            } else if x.path.hasSuffix("/api/tickets") {
                 ids += try JSONDecoder().decode(HaloTicketPage.self, from: x.body).tickets.map(\.id)
             } else if x.path.hasSuffix("/tickets/query") {
                 ids += try JSONDecoder().decode(AutotaskQueryResponse<AutotaskTicket>.self, from: x.body).items.map(
@@ -206,6 +224,14 @@ struct HARCorpusTests {
             settings.vendor = .halo
             settings.baseURL = "http://127.0.0.1:\(sim.port)"
             settings.credentials = .halo(HaloCredentials(clientID: "replay-client", clientSecret: "replay-secret"))
+        } else if name.hasPrefix("connectwise-") {
+            // The site is the simulator's root: the recording's paths are the site's own.
+            settings.vendor = .connectwise
+            settings.baseURL = "http://127.0.0.1:\(sim.port)"
+            settings.credentials = .connectwise(
+                ConnectWiseCredentials(
+                    company: "yourmsp", publicKey: "replayPublic", privateKey: "replay-private",
+                    clientID: "replay-client"))
         } else {
             settings.baseURL = sim.autotaskBaseURL
             settings.credentials = .autotask(

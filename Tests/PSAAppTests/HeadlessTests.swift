@@ -86,7 +86,7 @@ struct HeadlessTests {
         }
         let sent = await conns[0].api.client.stats.sent
         for c in conns.reversed() { await c.close() }
-        #expect(results.map(\.tenant) == ["demo", "contoso", "fabrikam", "tailspin"])
+        #expect(results.map(\.tenant) == ["demo", "contoso", "fabrikam", "tailspin", "northwind"])
         #expect(results[1].state == .critical && results[1].tier == "+1 s latency" && results[1].limit == 20_000)
         #expect(results[2].vendor == "atera" && results[2].state == .ok)
         #expect(
@@ -94,7 +94,11 @@ struct HeadlessTests {
                 && results[3].reason?.contains("HaloPSA reports no usage") == true)
         #expect(sent == 2, "zone lookup + one ThresholdInformation (\(sent))")
         let json = try JSONSerialization.jsonObject(with: StatusReport.json(results)) as! [[String: Any]]
-        #expect(json.count == 4)
+        #expect(json.count == 5)
+        // ConnectWise publishes no limit: the demo's budget, our count against it.
+        #expect(
+            results[4].vendor == "connectwise" && results[4].countedBy == "psatop"
+                && results[4].reason?.contains("limit not published") == true, "\(results[4])")
         #expect(
             Set(json[0].keys).isSuperset(of: [
                 "tenant", "vendor", "used", "limit", "percent", "tier", "state", "suspended", "readAt", "windowSeconds",

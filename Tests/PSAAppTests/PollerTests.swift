@@ -35,12 +35,13 @@ struct PollerTests {
         case .autotask: firstPage = 500
         case .atera: firstPage = 50
         case .halo: firstPage = HaloAPI.pageSize
+        case .connectwise: firstPage = ConnectWiseAPI.pageSize
         }
         #expect(state.tickets.count == min(120, firstPage))
         #expect(state.total == 120)
         #expect(!state.log.isEmpty)
         let config = try #require(conn.simulator?.config)
-        for secret in [config.autotaskSecret, config.ateraKey, config.haloClientSecret] {
+        for secret in [config.autotaskSecret, config.ateraKey, config.haloClientSecret, config.cwPrivateKey] {
             #expect(state.log.allSatisfy { !$0.path.contains(secret) })
         }
     }
