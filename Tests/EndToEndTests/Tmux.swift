@@ -40,7 +40,8 @@ final class Tmux {
         try run(
             [
                 "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
-                "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "TERM=tmux-256color", "LANG=C.UTF-8", "PS1=$ ", "bash",
+                "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "XDG_STATE_HOME=\(stateHome)", "TERM=tmux-256color",
+                "LANG=C.UTF-8", "PS1=$ ", "bash",
                 "--norc", "--noprofile",
             ], capture: false)
         try run(["set-option", "-t", session, "window-size", "manual"])
