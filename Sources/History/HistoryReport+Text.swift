@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 
 extension HistoryReport {
     /// `--since 24h|7d|90m|2w` in seconds.
@@ -124,16 +125,7 @@ struct LocalTime {
         let t = Int64(d.timeIntervalSince1970.rounded(.down)) + Int64(offset)
         let days = Int(Attribution.floorDiv(t, 86_400))
         let secs = Int(t) - days * 86_400
-        // Days since 1970-01-01 to the civil date (H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.from(daysSince1970: Int64(days))
         return (year, month, day, secs / 3600, secs % 3600 / 60)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PSACore
 
 /// A JSON value as the twins write it: their own wire values, independent of psatop's client
 /// models (a twin that encoded through the client's decoders would copy the client's assumptions).
@@ -150,17 +151,10 @@ enum SimDate {
             rem += 86_400
             days -= 1
         }
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.from(daysSince1970: days)
         let text =
-            pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(rem / 3_600, 2) + ":"
+            pad(Int64(year), 4) + "-" + pad(Int64(month), 2) + "-" + pad(Int64(day), 2) + "T" + pad(rem / 3_600, 2)
+            + ":"
             + pad(rem % 3_600 / 60, 2) + ":" + pad(rem % 60, 2)
         return (text, min(999, max(0, ms)))
     }
