@@ -150,12 +150,24 @@ public actor HistoryRecorder {
         }
     }
 
-    /// Stops the loop and writes what is left.
+    /// Stops the loop and writes what is left. While running, a write another process's lock
+    /// refused is tried again at the next flush; at the end there is none, so the last write waits
+    /// for the lock (SQLite's busy wait, at most `finalBusyTimeout` s) instead of dropping what
+    /// this run counted — a `tickets` run ending while a dashboard writes lost its counts.
     public func stop() {
         loop?.cancel()
         loop = nil
         flush()
+        guard fault?.isTransient == true, !batch.isEmpty else { return }
+        var patient = settings.options
+        patient.busyTimeout = max(patient.busyTimeout, Self.finalBusyTimeout)
+        guard let s = try? HistoryStore(path: settings.path, process: process, options: patient) else { return }
+        store = s
+        flush()
     }
+
+    /// How long the last write waits for another process's lock.
+    static let finalBusyTimeout = 5.0
 
     // MARK: Reading back
 

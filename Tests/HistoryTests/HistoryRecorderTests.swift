@@ -110,6 +110,31 @@ struct HistoryRecorderTests {
         #expect(try store.requests(tenantA, from: t0, to: t0 + 60).map(\.total) == [5])
     }
 
+    @Test("Locked as the run ends: the last write waits for the lock instead of dropping the run's counts")
+    func lockedAtStop() async throws {
+        let path = tempStorePath()
+        _ = try HistoryStore(path: path)
+        let said = Said()
+        var o = HistoryStore.Options()
+        o.busyTimeout = 0.05
+        let r = recorder(path, clock: TestClock(), said: said, options: o)
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: config)
+        try await other.writeWithoutTransaction { try $0.execute(sql: "BEGIN EXCLUSIVE") }
+        await r.request(tenantA, at: t0, count: 7)
+        // The other process lets go a moment after the stop began (real time: it is SQLite's
+        // busy wait that is tested, not a clock of ours).
+        let release = Task {
+            try await Task.sleep(for: .milliseconds(300))
+            try await other.writeWithoutTransaction { try $0.execute(sql: "COMMIT") }
+        }
+        await r.stop()
+        try await release.value
+        let store = try HistoryStore(path: path, process: "reader")
+        #expect(try store.requests(tenantA, from: t0, to: t0 + 60).map(\.total) == [7])
+    }
+
     @Test("A full disk: said once, later readings dropped, the caller never waits")
     func fullSaidOnce() async throws {
         let path = tempStorePath()
