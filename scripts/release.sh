@@ -183,11 +183,12 @@ Recommends: ncurses-term
 Section: utils
 Priority: optional
 Description: terminal dashboard for PSA and RMM service desks
- psatop shows an Autotask, Atera or HaloPSA tenant's API quota (with its
- latency tiers and a forecast), its tickets, and every request psatop sends
- through one rate-aware client. Headless commands print tickets, check the
- quota for monitoring (status) and serve it to Prometheus (serve-metrics);
- psatop --demo runs against a built-in simulator of each API.
+ psatop shows an Autotask, Atera, HaloPSA or ConnectWise PSA tenant's API
+ quota (with its latency tiers and a forecast), its tickets, and every
+ request psatop sends through one rate-aware client. Headless commands print
+ tickets, check the quota for monitoring (status) and serve it to Prometheus
+ (serve-metrics); psatop --demo runs against a built-in simulator of each
+ API.
 CONTROL
 ( cd "$d" && find usr -type f | sort | xargs md5sum ) > "$d/DEBIAN/md5sums"
 normalise "$d" "$d/usr/bin/psatop"

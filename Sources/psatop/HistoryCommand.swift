@@ -11,7 +11,7 @@ struct HistoryCommand: ParsableCommand {
             Reads the store only ($XDG_STATE_HOME/psatop/history.sqlite, else \
             ~/.local/state/psatop/history.sqlite): no credentials, no request to any API.
             "others" is the server's rolling count less every psatop process's exact count (see README, \
-            "Quota history"); n/a where the server reports no count (Atera, HaloPSA).
+            "Quota history"); n/a where the server reports no count (Atera, HaloPSA, ConnectWise).
             """)
 
     @Option(help: "Only this tenant (the profile's name; the demo records as 'demo').")
