@@ -83,21 +83,30 @@ struct HistoryRecorderTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: 7, count: 4096))
     }
 
+    /// A recorder that gives up on a lock after 50 ms.
+    func impatientRecorder(_ path: String, said: Said) -> HistoryRecorder {
+        var o = HistoryStore.Options()
+        o.busyTimeout = 0.05
+        return recorder(path, clock: TestClock(), said: said, options: o)
+    }
+
+    /// Another process's exclusive lock on the store, held across the test's awaits until the
+    /// returned queue commits (GRDB allows that only when told).
+    func otherProcessLock(_ path: String) async throws -> DatabaseQueue {
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: config)
+        try await other.writeWithoutTransaction { try $0.execute(sql: "BEGIN EXCLUSIVE") }
+        return other
+    }
+
     @Test("Locked: said once, the batch kept and written when the lock is gone")
     func lockedThenWritten() async throws {
         let path = tempStorePath()
         _ = try HistoryStore(path: path)
         let said = Said()
-        var o = HistoryStore.Options()
-        o.busyTimeout = 0.05
-        let r = recorder(path, clock: TestClock(), said: said, options: o)
-        // Another process's lock, held across this test's awaits (GRDB allows that only when told).
-        var config = Configuration()
-        config.allowsUnsafeTransactions = true
-        let other = try DatabaseQueue(path: path, configuration: config)
-        try await other.writeWithoutTransaction { db in
-            try db.execute(sql: "BEGIN EXCLUSIVE")
-        }
+        let r = impatientRecorder(path, said: said)
+        let other = try await otherProcessLock(path)
         await r.request(tenantA, at: t0, count: 3)
         await r.flush()
         await r.request(tenantA, at: t0, count: 2)
@@ -115,13 +124,8 @@ struct HistoryRecorderTests {
         let path = tempStorePath()
         _ = try HistoryStore(path: path)
         let said = Said()
-        var o = HistoryStore.Options()
-        o.busyTimeout = 0.05
-        let r = recorder(path, clock: TestClock(), said: said, options: o)
-        var config = Configuration()
-        config.allowsUnsafeTransactions = true
-        let other = try DatabaseQueue(path: path, configuration: config)
-        try await other.writeWithoutTransaction { try $0.execute(sql: "BEGIN EXCLUSIVE") }
+        let r = impatientRecorder(path, said: said)
+        let other = try await otherProcessLock(path)
         await r.request(tenantA, at: t0, count: 7)
         // The other process lets go a moment after the stop began (real time: it is SQLite's
         // busy wait that is tested, not a clock of ours).
