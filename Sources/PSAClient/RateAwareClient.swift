@@ -357,11 +357,7 @@ public final class QuotaSource: Sendable {
 
 extension RateAwareClient {
     /// Sleeps on the client's clock for `d`, counted in `callersAsleep`.
-    func nap(_ d: Duration) async throws {
-        callersAsleep += 1
-        defer { callersAsleep -= 1 }
-        try await clock.sleep(d)
-    }
+    func nap(_ d: Duration) async throws { try await nap(until: clock.now() + d) }
 
     /// Sleeps on the client's clock until `deadline`, counted in `callersAsleep`.
     func nap(until deadline: Duration) async throws {
