@@ -92,10 +92,7 @@ public struct AutotaskTicket: Sendable, Codable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
-        }
+        let id = try c.requiredID(.id, of: "ticket")
         self.id = id
         ticketNumber = try c.lenientString(.ticketNumber)
         title = try c.lenientString(.title)

@@ -41,10 +41,7 @@ public struct AutotaskTicketNote: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "note without id"))
-        }
+        let id = try c.requiredID(.id, of: "note")
         self.id = id
         ticketID = try c.lenientInt64(.ticketID)
         title = try c.lenientString(.title)

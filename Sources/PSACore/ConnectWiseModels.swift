@@ -63,10 +63,7 @@ public struct CWTicket: Sendable, Decodable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
-        }
+        let id = try c.requiredID(.id, of: "ticket")
         self.id = id
         summary = try c.lenientString(.summary)
         board = try? c.decodeIfPresent(CWRef.self, forKey: .board)
@@ -207,10 +204,7 @@ public struct CWMember: Sendable, Decodable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "member without id"))
-        }
+        let id = try c.requiredID(.id, of: "member")
         self.id = id
         identifier = try c.lenientString(.identifier)
         firstName = try c.lenientString(.firstName)

@@ -93,10 +93,7 @@ public struct HaloOutcome: Sendable, Decodable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "outcome without id"))
-        }
+        let id = try c.requiredID(.id, of: "outcome")
         self.id = id
         let n = try c.lenientString(.outcome) ?? c.lenientString(.name) ?? c.lenientString(.buttonname) ?? ""
         name = String(n.prefix(200))

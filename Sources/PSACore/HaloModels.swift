@@ -92,10 +92,7 @@ public struct HaloTicket: Sendable, Decodable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "ticket without id"))
-        }
+        let id = try c.requiredID(.id, of: "ticket")
         self.id = id
         summary = try c.lenientString(.summary)
         details = try c.lenientString(.details)
@@ -271,10 +268,7 @@ public struct HaloAgent: Sendable, Decodable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try c.lenientInt64(.id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "agent without id"))
-        }
+        let id = try c.requiredID(.id, of: "agent")
         self.id = id
         name = String((try c.lenientString(.name) ?? "#\(id)").prefix(200))
         email = try c.lenientString(.email).map { String($0.prefix(320)) }

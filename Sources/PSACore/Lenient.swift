@@ -13,6 +13,14 @@ extension KeyedDecodingContainer {
         return nil
     }
 
+    /// A record's id, read leniently; a record without one is an error ("ticket without id").
+    public func requiredID(_ key: Key, of what: String) throws -> Int64 {
+        guard let id = try lenientInt64(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(what) without id"))
+        }
+        return id
+    }
+
     public func lenientInt(_ key: Key) throws -> Int? {
         try lenientInt64(key).flatMap { Int(exactly: $0) }
     }
