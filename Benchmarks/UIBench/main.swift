@@ -5,6 +5,7 @@
 //   - one filter key and one sort key over the whole loaded list (median).
 //
 //   swift run -c release ui-bench [frames]
+//   (UI_BENCH_STAGES=1: the memory child also prints its RSS after each stage of the load, to stderr)
 import Dashboard
 import Foundation
 import PSAClient
@@ -24,6 +25,12 @@ func maxRSSMB() -> Double {
     let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     return kb / 1024
 }
+func stage(_ what: String) {
+    guard ProcessInfo.processInfo.environment["UI_BENCH_STAGES"] != nil else { return }
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let pick = { (k: String) in status.split(separator: "\n").first { $0.hasPrefix(k) }.map(String.init) ?? "" }
+    FileHandle.standardError.write(Data("stage \(what): \(pick("VmRSS:")) \(pick("VmHWM:"))\n".utf8))
+}
 func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
 /// One machine-readable line per figure (`scripts/bench-compare.sh` reads them).
 func bench(_ name: String, _ value: Double, _ unit: String) {
@@ -33,6 +40,7 @@ func bench(_ name: String, _ value: Double, _ unit: String) {
 /// Loads pages into a dashboard the way the poller does, as the ticket list would hold them.
 func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
     let start = Date()
+    stage("start")
     var state = DashboardState(vendor: .autotask, tenant: "bench", now: start, width: 200, height: 60)
     // A full hour of the gauge's history (a projection a minute), so the trend line draws whole.
     for m in 0..<60 {
@@ -43,6 +51,7 @@ func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
                 PollStatus(
                     projected: Quota(used: 4_000 + m * 28, limit: 10_000, windowSeconds: 3_600), budgetPerHour: 100)))
     }
+    stage("gauge history")
     _ = state.reduce(.quota(Quota(used: 5_634, limit: 10_000, windowSeconds: 3_600), at: Date()))
     for i in 0..<count {
         let body = try body(i)
@@ -53,6 +62,7 @@ func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
                 TicketPage(tickets: tickets, total: 100_000, next: i + 1 < count ? .afterID(tickets.last!.id) : nil),
                 reset: false, at: Date()))
     }
+    stage("pages")
     // A full request log, each with what the request view keeps (headers and 2 KB of each body).
     let headers = (0..<6).map { HeaderField("X-Header-\($0)", String(repeating: "v", count: 40)) }
     let body = String(repeating: "{\"id\":1234567,\"title\":\"x\"},", count: 70)
@@ -68,6 +78,7 @@ func load(_ count: Int, _ body: (Int) throws -> Data) throws -> DashboardState {
                         id: i, time: Date(), method: "POST", path: "/Tickets/query", status: 200, duration: 0.1,
                         exchange: x))))
     }
+    stage("request log")
     return state
 }
 

@@ -135,7 +135,12 @@ extension DashboardState {
                     rebuildSLAIndex()
                 }
             } else {
-                let have = Set(tickets.ids)
+                // The page's ids looked up in the rows (a set of the list's ids would be the
+                // size of the list, built again for every page: the peak memory of a walk).
+                let incoming = Set(page.tickets.lazy.map(\.id))
+                var have = Set<Int64>()
+                for id in tickets.ids where incoming.contains(id) { have.insert(id) }
+                work.idsHeld += incoming.count + have.count
                 let added = page.tickets.filter { !have.contains($0.id) }
                 ticketStore.append(contentsOf: added)
                 slaIndex.update(adding: added.compactMap { $0.sla?.nextDeadline })

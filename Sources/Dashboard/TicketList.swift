@@ -95,19 +95,29 @@ public struct TicketList: RandomAccessCollection, Equatable, Sendable, Expressib
     public mutating func reserveCapacity(_ n: Int) { rows.reserveCapacity(n) }
     var capacity: Int { rows.capacity }
 
+    /// Elements copied to grow a buffer (rows, bytes, stages): what a doubling holds twice for a moment.
+    public private(set) var grownCopies = 0
+
     public mutating func append(_ t: Ticket) {
+        let before = (rows.capacity, bytes.capacity, stages.capacity, rows.count, bytes.count, stages.count)
         growBuffers()
         rows.append(row(t))
+        if rows.capacity != before.0 { grownCopies += before.3 }
+        if bytes.capacity != before.1 { grownCopies += before.4 }
+        if stages.capacity != before.2 { grownCopies += before.5 }
     }
 
     /// With room for more rows reserved (a long walk's total), the byte and stage buffers grow
     /// once to what those rows will take at the size per row so far, rather than by doubling
     /// (which holds the old and the new copy for a moment: the peak memory of a long walk).
+    /// The estimate is made from the first rows, so it is generous (a quarter more): room
+    /// reserved and not written costs address space, not memory, while growing again near the
+    /// end copies the whole buffer (a 100,000-ticket walk's stages, 6 MB, at its last page).
     private mutating func growBuffers() {
         guard rows.count >= 64, rows.capacity > rows.count else { return }
         func want(_ used: Int, _ capacity: Int) -> Int? {
             guard capacity - used < 256 else { return nil }
-            let w = Int(Double(used) / Double(rows.count) * Double(rows.capacity) * 1.05) + 256
+            let w = Int(Double(used) / Double(rows.count) * Double(rows.capacity) * 1.25) + 256
             return w > capacity ? w : nil
         }
         if let w = want(bytes.count, bytes.capacity) { bytes.reserveCapacity(w) }

@@ -14,6 +14,8 @@ public struct WorkCounters: Equatable, Sendable {
     public var slaRebuilds = 0
     /// Tickets a frame looked at (the list's visible rows).
     public var ticketsVisited = 0
+    /// Ids held in a set to find a page's tickets already loaded (the page's own: not the list's).
+    public var idsHeld = 0
     public init() {}
     public static func == (_: WorkCounters, _: WorkCounters) -> Bool { true }
 }

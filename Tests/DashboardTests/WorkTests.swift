@@ -199,4 +199,41 @@ struct WorkTests {
             }
         }
     }
+
+    @Test("a long walk holds a page's ids, not the list's, and grows no buffer by copying it near the end")
+    func walkPeakMemory() {
+        var rng = SeededGenerator(seed: 11)
+        var s = DashboardState(vendor: .autotask, tenant: "work", now: fixedNow, width: 200, height: 60)
+        let words = ["disk", "full", "printer", "jam", "vpn", "down", "outlook", "password", "reset", "laptop"]
+        for p in 0..<40 {
+            let page = (0..<500).map { k -> Ticket in
+                let i = p * 500 + k
+                var t = Ticket(
+                    id: Int64(i + 1), number: String(format: "T20261206.%04d", i % 10_000),
+                    title: (0..<Int.random(in: 2...9, using: &rng)).map { _ in words.randomElement(using: &rng)! }
+                        .joined(separator: " "),
+                    status: "New", priority: "High", company: "Acme", assignee: "", created: fixedNow,
+                    lastActivity: fixedNow, due: nil, description: "", fields: [])
+                // The first pages (the oldest tickets) have two SLA stages; later every fifth has
+                // three: more per row than the first rows say, as a real walk by id drifts.
+                let stages = i >= 1_000 && i % 5 == 0 ? 3 : 2
+                t.sla = SLA(
+                    stages: (0..<stages).map {
+                        SLAStage(SLAStage.Kind.allCases[$0], due: fixedNow.addingTimeInterval(Double(i)), met: nil)
+                    })
+                return t
+            }
+            let before = s.work.idsHeld
+            _ = s.reduce(
+                .page(
+                    TicketPage(tickets: page, total: 20_000, next: p < 39 ? .afterID(page.last!.id) : nil),
+                    reset: false, at: fixedNow))
+            // The page's 500 ids (and any already loaded), however long the list is.
+            #expect(s.work.idsHeld - before == 500)
+        }
+        #expect(s.tickets.count == 20_000)
+        // Growing by doubling copies about as many elements as the buffers end with (and holds
+        // both copies for a moment); the list's buffers are sized from the walk's total instead.
+        #expect(s.tickets.grownCopies < 20_000, "\(s.tickets.grownCopies) elements copied to grow")
+    }
 }
