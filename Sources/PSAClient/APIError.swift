@@ -178,6 +178,10 @@ extension HTTPResult {
             if let page = try (T.self as? AutotaskQueryResponse<AutotaskTicket>.Type)?.read(body, maxItems: maxItems) {
                 return page as! T
             }
+            // And a page of Atera tickets (PSACore's AteraPageReader), alike.
+            if let page = try (T.self as? AteraEnvelope<AteraTicket>.Type)?.read(body, maxItems: maxItems) {
+                return page as! T
+            }
             return try decoder.decode(T.self, from: body)
         } catch let e as PageLimit.TooMany {
             throw APIError(kind: .decoding, status: status, detail: e.description)
