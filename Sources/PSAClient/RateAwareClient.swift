@@ -237,12 +237,14 @@ public actor RateAwareClient {
                 // Redacted before it is shortened: no part of a secret survives the cut.
                 failure = APIError.classify(status: r.status, body: r.body, redact: redact)
             }
-            // A rate-limit 429 that says nothing, on a windowed client: the window limiter learns and probes.
+            // A rate-limit 429 that says nothing of the limit, on a windowed client: the window
+            // limiter learns; one without even a Retry-After it answers itself, probing.
             var windowOwns429 = false
             if let g = windowGrant {
                 let result = try? outcome.get()
-                windowOwns429 = failure?.kind == .rateLimited && result.map(windowHandles429) == true
-                windowAnswered(g, result: result, learns: windowOwns429, random: Double.random(in: 0..<1, using: &rng))
+                let learns = failure?.kind == .rateLimited && result.map(windowLearns) == true
+                windowOwns429 = learns && result.map(windowHandles429) == true
+                windowAnswered(g, result: result, learns: learns, random: Double.random(in: 0..<1, using: &rng))
             }
             // The probe is settled here, once: a 2xx ends the suspension, a suspension answer
             // extends it (below), a cancelled probe just lets the next one go, anything else
