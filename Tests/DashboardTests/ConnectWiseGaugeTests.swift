@@ -84,6 +84,17 @@ struct ConnectWiseGaugeTests {
         #expect(text.contains("429 ×2 (ConnectWise PSA): retry in 30 s") && !text.contains("edge throttle"))
     }
 
+    @Test("folded to one line without a budget: our own figures, not \"quota unavailable\"")
+    func folded() throws {
+        var s = Self.state(budget: false, own: Self.throttled(edge: true, retryIn: 8))
+        _ = s.reduce(.key(.char("Z")))
+        #expect(s.screen.gaugeFolded)
+        let line = try #require(renderPane(.quota, s, theme: .fallback)).text
+        #expect(
+            line.contains("limit not published") && line.contains("429 ×2 (edge throttle): retry in 8 s"), "\(line)")
+        #expect(!line.contains("quota unavailable"))
+    }
+
     @Test("\"limit not published\" is said once on the whole screen, where the gauge is", arguments: [true, false])
     func saidOnce(budget: Bool) throws {
         let s = Self.state(budget: budget)
