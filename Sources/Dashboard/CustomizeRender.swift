@@ -5,6 +5,13 @@ import PSACore
 func renderQuotaLine(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Glyphs, _ r: Layout.Rect) {
     c.fill(x: r.x, y: r.y, width: r.width, height: 1, theme[.base])
     guard let q = s.shownQuota else {
+        // No limit published and no budget: our own figures, folded.
+        if !s.vendor.publishesLimit, let own = s.poll?.ownRate {
+            let text = "limit not published \(g.dot) " + fitParts(ownRateParts(own, s), g, width: r.width)
+            let style = own.waiting(now: s.now) ? theme[.warning] : theme[.muted]
+            c.put(r.x + 1, r.y, text, style, maxWidth: r.width - 2)
+            return
+        }
         let msg = s.quotaError.map { "quota unavailable: \($0)" } ?? "reading the quota…"
         c.put(r.x + 1, r.y, msg, s.quotaError == nil ? theme[.muted] : theme[.error], maxWidth: r.width - 2)
         return

@@ -14,7 +14,7 @@ extension DashboardState {
             d.flow = .picker(EditState(field: field))
             d.notice = nil
             detail = d
-            return [.loadChoices(field)]
+            return [.loadChoices(field, ticket: d.ticket.id)]
         case .attach:
             guard d.saving == nil, !d.loading else { return [] }
             if let refusal = vendor.attachRefusal {

@@ -11,6 +11,11 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
     renderPollLine(&c, s, theme, g, x: x, y: r.y + 5, width: inner)
     renderTrend(&c, s, theme, g, x: x, y: r.y + 4, width: inner)
     guard let q = s.shownQuota else {
+        // No limit published and no budget: our own figures are the gauge.
+        if !s.vendor.publishesLimit, let own = s.poll?.ownRate {
+            renderOwnRateOnly(&c, s, own, theme, g, x: x, y: r.y + 1, width: inner)
+            return
+        }
         let msg = s.quotaError.map { "quota unavailable: \($0)" } ?? "reading the quota…"
         c.put(x, r.y + 1, msg, s.quotaError == nil ? theme[.muted] : theme[.error], maxWidth: inner)
         return
@@ -58,6 +63,11 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
 
     // Line 3: the queue's state, or how far the next boundary is.
     let y3 = r.y + 3
+    // A 429 where no limit is published: who sent it and its Retry-After, with our own figures.
+    if !s.vendor.publishesLimit, let own = s.poll?.ownRate, own.waiting(now: s.now), s.pause?.reason != .suspended {
+        c.put(x, y3, fitParts(ownRateParts(own, s), g, width: inner), theme[.warning], maxWidth: inner)
+        return
+    }
     if let p = s.pause {
         let left = max(0, p.until.timeIntervalSince(s.now))
         let text: String
@@ -127,14 +137,12 @@ func renderQuota(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: Gl
         let at = Int((Double(q.limit) * b.1).rounded(.up))
         parts.append("\(b.0) at \(Format.grouped(at)): \(Format.grouped(max(0, at - q.used))) to go")
     }
+    // No limit published: our own rate, in flight, latency and 429s say what the count cannot.
+    if !s.vendor.publishesLimit, let own = s.poll?.ownRate { parts = ownRateParts(own, s) }
     if let at = s.poll?.readAt ?? s.quotaAt, !perKey { parts.append("read \(Format.age(at, now: s.now)) ago") }
     if let e = s.quotaError { parts.append("last read failed: \(e)") }
     // Whole parts only: drop the least important ones that do not fit.
-    var line = ""
-    for p in parts {
-        let next = line.isEmpty ? p : line + "  \(g.dot)  " + p
-        if TextWidth.of(next) <= inner { line = next } else if line.isEmpty { line = p }
-    }
+    let line = fitParts(parts, g, width: inner)
     let blocked = s.poll?.attachments?.blockedUntil.map { $0 > s.now } ?? false
     c.put(x, y3, line, s.quotaError == nil && !blocked ? theme[.muted] : theme[.warning], maxWidth: inner)
 }

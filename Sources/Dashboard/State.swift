@@ -101,8 +101,9 @@ public enum Command: Equatable, Sendable {
     case loadDetail(Int64)
     /// A ticket's attachments: asked for only when `w` is pressed (a detail open costs no more).
     case loadAttachments(Int64)
-    /// The labels the detail view's picker offers for a field.
-    case loadChoices(EditableField)
+    /// The labels the picker offers for a field: for the detail view's ticket (its own board's
+    /// statuses on ConnectWise), or nil for the marked tickets together.
+    case loadChoices(EditableField, ticket: Int64? = nil)
     /// Sets one field of one ticket (only that field is sent).
     case change(id: Int64, EditableField, to: String)
     /// Text for the clipboard (OSC 52: works over SSH and, with `set-clipboard on`, in tmux).

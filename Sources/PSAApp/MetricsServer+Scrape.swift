@@ -116,6 +116,17 @@ extension MetricsServer {
                 let readingFailed = t.connection.api.vendor.quotaModel == .tenantThreshold && e.error != nil
                 gauge("up", Self.upHelp, labels, fresh == true && !e.down && !readingFailed ? 1 : 0)
                 gauge("requests_ours_window", "Our own requests in the tenant's window.", labels, Double(status.ours))
+                if let own = status.ownRate {
+                    gauge(
+                        "requests_in_flight", "Requests psatop sent and not yet answered.", labels, Double(own.inFlight)
+                    )
+                    if let p50 = own.p50, let p95 = own.p95 {
+                        gauge(
+                            "request_latency_p50_seconds", "Median duration of psatop's last 100 answers.", labels, p50)
+                        gauge(
+                            "request_latency_p95_seconds", "95th percentile of psatop's last 100 answers.", labels, p95)
+                    }
+                }
                 gauge(
                     "poll_budget_per_hour", "Background requests psatop may spend per hour.", labels,
                     Double(status.budgetPerHour))

@@ -83,9 +83,16 @@ extension Poller {
                     post(.attachments(id: id, list))
                 } catch is CancellationError {} catch { post(.attachmentsFailed(id: id, String(describing: error))) }
             }
-        case .loadChoices(let field):
+        case .loadChoices(let field, let ticket):
             track {
-                do { post(.choices(field, try await api.assigning().choices(for: field))) } catch is CancellationError {
+                do {
+                    let assign = try api.assigning()
+                    let labels =
+                        if let ticket { try await assign.choices(for: field, ticketID: ticket) } else {
+                            try await assign.choices(for: field)
+                        }
+                    post(.choices(field, labels))
+                } catch is CancellationError {
                 } catch {
                     post(.choicesFailed(String(describing: error)))
                 }

@@ -280,6 +280,7 @@ public actor Poller {
         s.why = why
         s.timeScale = timeScale
         s.oursPerMinute = await api.client.sentInLast(seconds: scaled(60))
+        s.ownRate = await api.client.ownRate()
         if api.vendor.quotaModel == .tenantThreshold, let last = projector.last {
             s.projected = projector.projected(at: t, ours: ours)
             s.readAt = wall(last.at)

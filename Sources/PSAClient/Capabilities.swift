@@ -22,6 +22,9 @@ public protocol NotesCapable: TenantAPI {
 public protocol AssignCapable: TenantAPI {
     /// The labels a field can be set to, in the vendor's order (active values only).
     func choices(for field: EditableField) async throws -> [String]
+    /// The labels one ticket's field can be set to (ConnectWise: a status of the ticket's own
+    /// board); by default the tenant's, as above.
+    func choices(for field: EditableField, ticketID: Int64) async throws -> [String]
     /// Sets one field of one ticket to a label, sending that field only (Autotask: PATCH with
     /// the picklist value; Atera: POST with the label). Not retried: the server may have applied it.
     func change(ticketID: Int64, _ field: EditableField, to label: String) async throws
@@ -66,6 +69,10 @@ extension AttachCapable {
 }
 
 extension AssignCapable {
+    public func choices(for field: EditableField, ticketID: Int64) async throws -> [String] {
+        try await choices(for: field)
+    }
+
     /// Sets one field, then reads the ticket back once and says what the server holds: a change
     /// the server took may still be undone (an Autotask workflow rule). A failed read-back is
     /// "sent, not confirmed", never a failure of the change itself. The change is sent once.

@@ -103,14 +103,25 @@ public struct ConnectWiseAPI: TenantAPI, NotesCapable, AssignCapable {
         self.me = me.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The client policy: the budget as a window when one is set (learning a lower limit from
-    /// header-less 429s, as on Atera), four requests at once per endpoint.
+    /// Requests a minute the window limiter starts from without a budget: no limit, only room to
+    /// learn one from 429s (nothing is paced until a 429 teaches a figure).
+    public static let unbudgetedLimit = 100_000
+
+    /// The client policy: the budget as a window when one is set, else a minute with room for
+    /// anything; either way a lower limit is learned from 429s as on Atera (Manage's 429 carries
+    /// only `Retry-After`, which says how long, not how many). Four requests at once per endpoint.
     public static func policy(budget: RateBudget?, timeScale: Double = 1) -> ClientPolicy {
         var p = ClientPolicy()
         p.timeScale = timeScale
         p.threadsPerEndpoint = 4
+        p.windowTuning.retryAfterTeaches = true
+        let scale = max(timeScale, 0.001)
         if let budget {
-            p.windows = [WindowLimit(limit: budget.limit, window: Double(budget.windowSeconds) / max(timeScale, 0.001))]
+            p.windows = [WindowLimit(limit: budget.limit, window: Double(budget.windowSeconds) / scale)]
+        } else {
+            p.windows = [WindowLimit(limit: unbudgetedLimit, window: Double(windowSeconds) / scale)]
+            // Not a limit anyone believes: a burst is not held to the limiter's unproven two.
+            p.windowTuning.unprovenInFlight = p.threadsPerEndpoint
         }
         return p
     }

@@ -212,8 +212,9 @@ extension ConnectWiseAPI {
 
     // MARK: Changes
 
-    /// Statuses: every board's active ones by name, in their boards' order (a status is set on a
-    /// ticket through its own board); priorities in `sortOrder`; members by name, you first.
+    /// Statuses: every board's active ones by name, in their boards' order (for several tickets at
+    /// once; one ticket's picker offers its own board's: below); priorities in `sortOrder`;
+    /// members by name, you first.
     public func choices(for field: EditableField) async throws -> [String] {
         switch field {
         case .status:
@@ -231,6 +232,23 @@ extension ConnectWiseAPI {
             return (mine.map { [$0] } ?? [])
                 + names.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
         }
+    }
+
+    /// One ticket's statuses are its own board's (`/service/boards/{id}/statuses`): active ones
+    /// only, in `sortOrder`; a status of another board would be refused. Other fields as above.
+    public func choices(for field: EditableField, ticketID: Int64) async throws -> [String] {
+        guard field == .status else { return try await choices(for: field) }
+        return CWBoardStatus.offered(try await statuses(board: try await board(of: ticketID))).map(\.name)
+    }
+
+    /// The board a ticket is on (one small read), refused when it names none.
+    func board(of ticketID: Int64) async throws -> Int64 {
+        let t = try (try await get("service/tickets/\(ticketID)?fields=id,board,status", purpose: "board"))
+            .decode(CWTicket.self)
+        guard let board = t.board?.id else {
+            throw APIError(kind: .refused, status: nil, detail: "ticket \(ticketID) names no board: nothing sent")
+        }
+        return board
     }
 
     /// `PATCH /service/tickets/{id}` with one JSON Patch operation, for the field changed only:

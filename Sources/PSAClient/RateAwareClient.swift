@@ -50,6 +50,11 @@ public actor RateAwareClient {
     var nextID = 1
     var sentTimes: [Double] = []
     var watchers: [UUID: AsyncStream<ClientEvent>.Continuation] = [:]
+    // psatop's own rate for the gauge (see RateAwareClient+OwnRate.swift).
+    var sending = 0
+    var latencies: [Double] = []
+    var throttleTimes: [Double] = []
+    var last429: (at: Double, retryAfter: Double?, edge: Bool)? = nil
     public internal(set) var lastRateLimitHeaders: RateLimitHeaders? = nil
     /// When the answer with `lastRateLimitHeaders` came (wall time).
     public internal(set) var lastRateLimitAt: Date? = nil
@@ -220,9 +225,11 @@ public actor RateAwareClient {
             stats.sent += 1
             if attempt > 0 { stats.retries += 1 }
             let outcome: Result<HTTPResult, any Error>
+            sending += 1
             do { outcome = .success(try await transport.send(request.spec, timeout: policy.timeout)) } catch {
                 outcome = .failure(error)
             }
+            sending -= 1
             let duration = (clock.now() - sentAt).seconds
             // A non-2xx answer, classified once, with secrets removed.
             var failure: APIError? = nil
@@ -230,12 +237,14 @@ public actor RateAwareClient {
                 // Redacted before it is shortened: no part of a secret survives the cut.
                 failure = APIError.classify(status: r.status, body: r.body, redact: redact)
             }
-            // A rate-limit 429 that says nothing, on a windowed client: the window limiter learns and probes.
+            // A rate-limit 429 that says nothing of the limit, on a windowed client: the window
+            // limiter learns; one without even a Retry-After it answers itself, probing.
             var windowOwns429 = false
             if let g = windowGrant {
                 let result = try? outcome.get()
-                windowOwns429 = failure?.kind == .rateLimited && result.map(windowHandles429) == true
-                windowAnswered(g, result: result, learns: windowOwns429, random: Double.random(in: 0..<1, using: &rng))
+                let learns = failure?.kind == .rateLimited && result.map(windowLearns) == true
+                windowOwns429 = learns && result.map(windowHandles429) == true
+                windowAnswered(g, result: result, learns: learns, random: Double.random(in: 0..<1, using: &rng))
             }
             // The probe is settled here, once: a 2xx ends the suspension, a suspension answer
             // extends it (below), a cancelled probe just lets the next one go, anything else
@@ -252,6 +261,7 @@ public actor RateAwareClient {
             // What the answer means for the whole queue comes first; only then is the slot handed
             // on, so the next request already sees the pause or the suspension.
             if case .success(let result) = outcome {
+                noteAnswer(result, duration: duration)
                 noteRateLimitHeaders(result)
                 if let safe = failure {
                     switch safe.kind {

@@ -81,6 +81,15 @@ extension RateAwareClient {
             && !Self.statesLimit(result, RateLimitHeaders(result, now: clock.wall()))
     }
 
+    /// A 429 the window limiter learns from: no rate-limit header, and no `Retry-After` unless
+    /// the vendor's `Retry-After` says nothing of the limit (`retryAfterTeaches`).
+    func windowLearns(from result: HTTPResult) -> Bool {
+        guard let tuning = windowGate?.limiter.tuning, tuning.learns, result.status == 429,
+            RateLimitHeaders(result, now: clock.wall()) == nil
+        else { return false }
+        return tuning.retryAfterTeaches || result.header("Retry-After") == nil
+    }
+
     private static func statesLimit(_ result: HTTPResult?, _ headers: RateLimitHeaders?) -> Bool {
         headers != nil || result?.header("Retry-After") != nil
     }

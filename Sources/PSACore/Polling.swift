@@ -195,6 +195,8 @@ public struct PollStatus: Sendable, Equatable {
     public var timeScale: Double = 1
     /// Our requests in the last minute of the tenant (exact, from the client's log).
     public var oursPerMinute: Int?
+    /// psatop's own rate from its client's records (1/5/60 minutes, in flight, latency, 429s).
+    public var ownRate: OwnRate?
     /// `ours` by psatop command when other psatop processes on the host also talk to the tenant
     /// (from the quota history: "dashboard" 31, "tickets" 381); nil when this process is alone.
     public var oursByKind: [String: Int]?

@@ -40,7 +40,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask, .atera: nil
         case .halo: "in the rolling 5-minute window"
         // No limit is published: the count is ours, against the person's budget if any.
-        case .connectwise: "in the last minute (ours; limit not published)"
+        case .connectwise: "in the last minute — limit not published, your budget"
         }
     }
 
@@ -50,7 +50,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: "threshold"
         case .atera: "per-key limit"
         case .halo: "5-minute limit"
-        case .connectwise: "budget (limit not published)"
+        case .connectwise: "budget"
         }
     }
 
@@ -81,7 +81,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         case .autotask: ""
         case .atera: "/min"
         case .halo: " per 5-minute window"
-        case .connectwise: "/min — limit not published, your budget"
+        case .connectwise: "/min (your budget)"
         }
     }
 
@@ -121,7 +121,7 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
         // Halo reports no usage: the count is psatop's, and other integrations may share the budget.
         case .halo: "Quota (our count, 5-minute window)"
         // ConnectWise publishes no limit, no usage and no rate-limit headers.
-        case .connectwise: "Rate (ours — limit not published)"
+        case .connectwise: "Rate (psatop's own requests)"
         }
     }
 

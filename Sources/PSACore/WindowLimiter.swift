@@ -77,6 +77,8 @@ public struct WindowLimiter: Sendable {
         public var decrease = 0.7
         /// Learn from header-less 429s at all.
         public var learns = true
+        /// A 429 whose only word is `Retry-After` teaches too (ConnectWise: it says how long, never the limit).
+        public var retryAfterTeaches = false
         public init() {}
     }
 

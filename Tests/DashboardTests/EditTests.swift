@@ -14,7 +14,8 @@ struct EditTests {
     func statusChange() {
         var s = opened()
         let t = sampleTickets()[2]
-        #expect(s.reduce(.key(.char("s"))) == [.loadChoices(.status)])
+        // The open ticket's own choices (ConnectWise: its board's statuses).
+        #expect(s.reduce(.key(.char("s"))) == [.loadChoices(.status, ticket: t.id)])
         _ = s.reduce(.choices(.status, ["New", "In Progress", "Waiting Customer", "Complete", "Escalated"]))
         #expect(s.detail?.edit?.selected == 2)  // t.status is "Waiting Customer"
         assertSnapshot(render(s, theme: .fallback), "edit-picker-120x40")
@@ -39,7 +40,7 @@ struct EditTests {
     func assign() {
         var s = opened()
         let t = s.detail!.ticket
-        #expect(s.reduce(.key(.char("A"))) == [.loadChoices(.assignee)])
+        #expect(s.reduce(.key(.char("A"))) == [.loadChoices(.assignee, ticket: t.id)])
         let people = ["Dana Whitfield", "Ravi Patel", "Sofia García", t.assignee].filter { !$0.isEmpty }
         _ = s.reduce(.choices(.assignee, people))
         #expect(s.detail?.edit?.field == .assignee && s.detail?.edit?.allowsOther == false)

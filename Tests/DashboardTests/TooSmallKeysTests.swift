@@ -20,6 +20,6 @@ struct TooSmallKeysTests {
         var big = openedDetail()
         _ = big.reduce(.resize(width: 60, height: 20))
         _ = big.reduce(.resize(width: 120, height: 40))
-        #expect(big.reduce(.key(.char("s"))) == [.loadChoices(.status)])
+        #expect(big.reduce(.key(.char("s"))) == [.loadChoices(.status, ticket: big.detail?.ticket.id)])
     }
 }

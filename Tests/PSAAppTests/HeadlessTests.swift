@@ -157,6 +157,9 @@ struct HeadlessTests {
         #expect(body.contains("psatop_suspended{tenant=\"demo\",vendor=\"autotask\"} 0.0"))
         #expect(body.contains("psatop_quota_limit{tenant=\"fabrikam\",vendor=\"atera\"} 700.0"))
         #expect(body.contains("# TYPE psatop_requests_total counter"))
+        // psatop's own figures, every vendor: in flight, and the latency of the answers it had.
+        #expect(body.contains("psatop_requests_in_flight{tenant=\"northwind\",vendor=\"connectwise\"}"))
+        #expect(body.contains("psatop_request_latency_p95_seconds{tenant=\"contoso\",vendor=\"autotask\"}"))
         #expect(body.contains("psatop_poll_budget_per_hour{tenant=\"demo\",vendor=\"autotask\"} 100.0"))
         #expect(!body.contains("demo-secret-not-real"))
     }
