@@ -120,13 +120,10 @@ extension DashboardState {
             commands += routed(c)
         }
         for i in background.keys.sorted() {
-            guard var b = background[i] else { continue }
-            b.views.list = r.views[i] ?? []
-            if let view, let c = b.applyView(named: view) {
-                found = true
-                commands += c.map { .forTenant(i, $0) }
-            }
-            background[i] = b
+            background[i]?.views.list = r.views[i] ?? []
+            guard let view, let c = inBackground(i, { $0.applyView(named: view) }) ?? nil else { continue }
+            found = true
+            commands += c.map { .forTenant(i, $0) }
         }
         if let view, !found {
             let names = Set(r.views.values.flatMap { $0.map(\.name) }).sorted()

@@ -1,0 +1,220 @@
+import Foundation
+import PSACore
+
+/// The shown tenant's fields read as the dashboard's own (`s.quota` is `s.current.quota`): the
+/// names every pane, test and the terminal loop use, kept while the storage lives in `TenantState`.
+/// `_modify` lends the field in place, so `s.ticketStore.append(…)` copies no buffer.
+extension DashboardState {
+    public var vendor: Vendor {
+        get { current.vendor }
+        _modify { yield &current.vendor }
+    }
+    public var tenant: String {
+        get { current.tenant }
+        _modify { yield &current.tenant }
+    }
+    public var quota: Quota? {
+        get { current.quota }
+        _modify { yield &current.quota }
+    }
+    public var quotaAt: Date? {
+        get { current.quotaAt }
+        _modify { yield &current.quotaAt }
+    }
+    public var quotaError: String? {
+        get { current.quotaError }
+        _modify { yield &current.quotaError }
+    }
+    var ticketStore: TicketList {
+        get { current.ticketStore }
+        _modify { yield &current.ticketStore }
+    }
+    public var total: Int? {
+        get { current.total }
+        _modify { yield &current.total }
+    }
+    public var next: PageCursor? {
+        get { current.next }
+        _modify { yield &current.next }
+    }
+    public var listComplete: Bool {
+        get { current.listComplete }
+        _modify { yield &current.listComplete }
+    }
+    public var loadingPage: Bool {
+        get { current.loadingPage }
+        _modify { yield &current.loadingPage }
+    }
+    public var listError: String? {
+        get { current.listError }
+        _modify { yield &current.listError }
+    }
+    public internal(set) var view: [Int]? {
+        get { current.view }
+        _modify { yield &current.view }
+    }
+    public var filterText: String {
+        get { current.filterText }
+        _modify { yield &current.filterText }
+    }
+    public var filterEditing: Bool {
+        get { current.filterEditing }
+        _modify { yield &current.filterEditing }
+    }
+    var filterPages: Int {
+        get { current.filterPages }
+        _modify { yield &current.filterPages }
+    }
+    public var serverFilter: ServerFilter? {
+        get { current.serverFilter }
+        _modify { yield &current.serverFilter }
+    }
+    public var serverFilterEditing: Bool {
+        get { current.serverFilterEditing }
+        _modify { yield &current.serverFilterEditing }
+    }
+    public var serverFilterText: String {
+        get { current.serverFilterText }
+        _modify { yield &current.serverFilterText }
+    }
+    public var serverFilterError: String? {
+        get { current.serverFilterError }
+        _modify { yield &current.serverFilterError }
+    }
+    public var order: ListOrder? {
+        get { current.order }
+        _modify { yield &current.order }
+    }
+    public var listCursor: Cursor {
+        get { current.listCursor }
+        _modify { yield &current.listCursor }
+    }
+    public var requestLog: RequestLog {
+        get { current.requestLog }
+        _modify { yield &current.requestLog }
+    }
+    public var focus: Pane {
+        get { current.focus }
+        _modify { yield &current.focus }
+    }
+    public var detail: DetailState? {
+        get { current.detail }
+        _modify { yield &current.detail }
+    }
+    public var pause: PauseInfo? {
+        get { current.pause }
+        _modify { yield &current.pause }
+    }
+    public var ceiling: CeilingStatus? {
+        get { current.ceiling }
+        _modify { yield &current.ceiling }
+    }
+    public var measuredTier: LatencyTier? {
+        get { current.measuredTier }
+        _modify { yield &current.measuredTier }
+    }
+    public var attachmentWait: AttachmentWait? {
+        get { current.attachmentWait }
+        _modify { yield &current.attachmentWait }
+    }
+    public var poll: PollStatus? {
+        get { current.poll }
+        _modify { yield &current.poll }
+    }
+    public var history: QuotaHistory? {
+        get { current.history }
+        _modify { yield &current.history }
+    }
+    public var changedIDs: Set<Int64> {
+        get { current.changedIDs }
+        _modify { yield &current.changedIDs }
+    }
+    public var writePolicy: WritePolicy {
+        get { current.writePolicy }
+        _modify { yield &current.writePolicy }
+    }
+    public var marks: Set<Int64> {
+        get { current.marks }
+        _modify { yield &current.marks }
+    }
+    public var bulk: BulkState? {
+        get { current.bulk }
+        _modify { yield &current.bulk }
+    }
+    public var drafts: [Int64: String] {
+        get { current.drafts }
+        _modify { yield &current.drafts }
+    }
+    public var alertsPane: AlertsPane {
+        get { current.alertsPane }
+        _modify { yield &current.alertsPane }
+    }
+    public var historyView: HistoryViewState? {
+        get { current.historyView }
+        _modify { yield &current.historyView }
+    }
+    var notified: [String: Date] {
+        get { current.notified }
+        _modify { yield &current.notified }
+    }
+    public var me: Person? {
+        get { current.me }
+        _modify { yield &current.me }
+    }
+    public var actingAs: String? {
+        get { current.actingAs }
+        _modify { yield &current.actingAs }
+    }
+    public var meError: String? {
+        get { current.meError }
+        _modify { yield &current.meError }
+    }
+    public var slaSeen: Bool {
+        get { current.slaSeen }
+        _modify { yield &current.slaSeen }
+    }
+    public var slaBreached: Int {
+        get { current.slaBreached }
+        _modify { yield &current.slaBreached }
+    }
+    public var slaBreachingSoon: Int {
+        get { current.slaBreachingSoon }
+        _modify { yield &current.slaBreachingSoon }
+    }
+    public internal(set) var slaIndex: SLAIndex {
+        get { current.slaIndex }
+        _modify { yield &current.slaIndex }
+    }
+    public internal(set) var work: WorkCounters {
+        get { current.work }
+        _modify { yield &current.work }
+    }
+    var filterTrail: FilterTrail {
+        get { current.filterTrail }
+        _modify { yield &current.filterTrail }
+    }
+    public var refreshedAt: Date? {
+        get { current.refreshedAt }
+        _modify { yield &current.refreshedAt }
+    }
+    public var lastUpdate: Date? {
+        get { current.lastUpdate }
+        _modify { yield &current.lastUpdate }
+    }
+    public var ticketURLTemplate: String? {
+        get { current.ticketURLTemplate }
+        _modify { yield &current.ticketURLTemplate }
+    }
+    public var flash: String? {
+        get { current.flash }
+        _modify { yield &current.flash }
+    }
+    public var flashAt: Date? {
+        get { current.flashAt }
+        _modify { yield &current.flashAt }
+    }
+    public var views: ViewsState {
+        get { current.views }
+        _modify { yield &current.views }
+    }
+}
