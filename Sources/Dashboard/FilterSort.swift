@@ -256,19 +256,15 @@ public struct TicketFilter: Equatable, Sendable {
 
 extension DashboardState {
     /// Rows the list shows (after the filter).
-    public var visibleCount: Int { view?.count ?? tickets.count }
+    public var visibleCount: Int { list.visibleCount }
 
     /// The index in `tickets` of the list's row `row`.
-    public func ticketIndex(row: Int) -> Int { view?[row] ?? row }
+    public func ticketIndex(row: Int) -> Int { list.ticketIndex(row: row) }
 
     /// The list's row of a ticket, if it shows.
-    func row(ofID id: Int64) -> Int? {
-        guard let i = tickets.index(ofID: id) else { return nil }
-        guard let view else { return i }
-        return view.firstIndex(of: i)
-    }
+    func row(ofID id: Int64) -> Int? { list.row(ofID: id) }
 
-    public var filterActive: Bool { !filterText.isEmpty }
+    public var filterActive: Bool { list.filterActive }
 
     /// Recomputes the rows after the tickets, the filter or the order changed; the selection
     /// stays on the same ticket where it still shows. A key that narrows the filter looks only

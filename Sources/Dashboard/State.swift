@@ -171,7 +171,7 @@ public struct DashboardState: Equatable, Sendable {
     public var tickets: TicketList {
         get { ticketStore }
         set {
-            current.ticketStore = newValue
+            current.list.store = newValue
             rebuildSLAIndex()
         }
     }

@@ -26,68 +26,72 @@ extension DashboardState {
         _modify { yield &current.quotaError }
     }
     var ticketStore: TicketList {
-        get { current.ticketStore }
-        _modify { yield &current.ticketStore }
+        get { current.list.store }
+        _modify { yield &current.list.store }
+    }
+    public var list: TicketListState {
+        get { current.list }
+        _modify { yield &current.list }
     }
     public var total: Int? {
-        get { current.total }
-        _modify { yield &current.total }
+        get { current.list.total }
+        _modify { yield &current.list.total }
     }
     public var next: PageCursor? {
-        get { current.next }
-        _modify { yield &current.next }
+        get { current.list.next }
+        _modify { yield &current.list.next }
     }
     public var listComplete: Bool {
-        get { current.listComplete }
-        _modify { yield &current.listComplete }
+        get { current.list.complete }
+        _modify { yield &current.list.complete }
     }
     public var loadingPage: Bool {
-        get { current.loadingPage }
-        _modify { yield &current.loadingPage }
+        get { current.list.loading }
+        _modify { yield &current.list.loading }
     }
     public var listError: String? {
-        get { current.listError }
-        _modify { yield &current.listError }
+        get { current.list.error }
+        _modify { yield &current.list.error }
     }
     public internal(set) var view: [Int]? {
-        get { current.view }
-        _modify { yield &current.view }
+        get { current.list.view }
+        _modify { yield &current.list.view }
     }
     public var filterText: String {
-        get { current.filterText }
-        _modify { yield &current.filterText }
+        get { current.list.filterText }
+        _modify { yield &current.list.filterText }
     }
     public var filterEditing: Bool {
-        get { current.filterEditing }
-        _modify { yield &current.filterEditing }
+        get { current.list.filterEditing }
+        _modify { yield &current.list.filterEditing }
     }
     var filterPages: Int {
-        get { current.filterPages }
-        _modify { yield &current.filterPages }
+        get { current.list.filterPages }
+        _modify { yield &current.list.filterPages }
     }
     public var serverFilter: ServerFilter? {
-        get { current.serverFilter }
-        _modify { yield &current.serverFilter }
+        get { current.list.serverFilter }
+        _modify { yield &current.list.serverFilter }
     }
     public var serverFilterEditing: Bool {
-        get { current.serverFilterEditing }
-        _modify { yield &current.serverFilterEditing }
+        get { current.list.serverFilterEditing }
+        _modify { yield &current.list.serverFilterEditing }
     }
     public var serverFilterText: String {
-        get { current.serverFilterText }
-        _modify { yield &current.serverFilterText }
+        get { current.list.serverFilterText }
+        _modify { yield &current.list.serverFilterText }
     }
     public var serverFilterError: String? {
-        get { current.serverFilterError }
-        _modify { yield &current.serverFilterError }
+        get { current.list.serverFilterError }
+        _modify { yield &current.list.serverFilterError }
     }
     public var order: ListOrder? {
-        get { current.order }
-        _modify { yield &current.order }
+        get { current.list.order }
+        _modify { yield &current.list.order }
     }
     public var listCursor: Cursor {
-        get { current.listCursor }
-        _modify { yield &current.listCursor }
+        get { current.list.cursor }
+        _modify { yield &current.list.cursor }
     }
     public var requestLog: RequestLog {
         get { current.requestLog }
@@ -126,8 +130,8 @@ extension DashboardState {
         _modify { yield &current.history }
     }
     public var changedIDs: Set<Int64> {
-        get { current.changedIDs }
-        _modify { yield &current.changedIDs }
+        get { current.list.changedIDs }
+        _modify { yield &current.list.changedIDs }
     }
     public var writePolicy: WritePolicy {
         get { current.writePolicy }
@@ -190,8 +194,8 @@ extension DashboardState {
         _modify { yield &current.work }
     }
     var filterTrail: FilterTrail {
-        get { current.filterTrail }
-        _modify { yield &current.filterTrail }
+        get { current.list.trail }
+        _modify { yield &current.list.trail }
     }
     public var refreshedAt: Date? {
         get { current.refreshedAt }

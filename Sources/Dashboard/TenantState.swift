@@ -11,31 +11,8 @@ public struct TenantState: Equatable, Sendable {
     public var quota: Quota?
     public var quotaAt: Date?
     public var quotaError: String?
-    /// The loaded tickets as the list keeps them (compact rows, TicketList.swift: no description
-    /// or extra fields); `DashboardState.tickets` sets them whole and makes the SLA index again.
-    var ticketStore = TicketList()
-    public var total: Int?
-    public var next: PageCursor?
-    /// True once the first page arrived and no further page exists.
-    public var listComplete = false
-    public var loadingPage = false
-    public var listError: String?
-    /// The list's rows as indices into `tickets` when a filter or an order is set (nil: all, in the server's order).
-    public internal(set) var view: [Int]?
-    /// What was typed after `/`, and whether the prompt is open.
-    public var filterText = ""
-    public var filterEditing = false
-    /// Pages loaded by themselves for the current filter (bounded by `filterPageLimit`).
-    var filterPages = 0
-    /// The server-side filter the list was loaded with (nil: none), and its prompt (`F`).
-    public var serverFilter: ServerFilter?
-    public var serverFilterEditing = false
-    public var serverFilterText = ""
-    public var serverFilterError: String?
-    /// The list's order (nil: the server's).
-    public var order: ListOrder?
-    /// The list's selected row (an index into the visible rows) and its first visible row.
-    public var listCursor = Cursor()
+    /// The ticket list: its tickets, rows, cursor, paging and prompts (TicketListState.swift).
+    public var list = TicketListState()
     /// The request log pane and the request view it opens (LogPane.swift).
     public var requestLog = RequestLog()
     public var focus: Pane = .tickets
@@ -47,8 +24,6 @@ public struct TenantState: Equatable, Sendable {
     public var poll: PollStatus?
     /// The shown count over the last timeframe, for the sparkline and the forecast.
     public var history: QuotaHistory?
-    /// Tickets the last incremental refresh found changed, and when it ran.
-    public var changedIDs: Set<Int64> = []
     /// Which writes this tenant's profile allows: `writePolicy.refusal(kind)` is the one check.
     public var writePolicy = WritePolicy()
     /// Marked tickets by id (`x`, `*`, `X`): kept across a refresh and a filter.
@@ -78,8 +53,6 @@ public struct TenantState: Equatable, Sendable {
     public internal(set) var slaIndex = SLAIndex()
     /// Work done, counted (Work.swift): what the work-pinning tests read.
     public internal(set) var work = WorkCounters()
-    /// The rows of the filter texts typed before (Backspace returns to them without a scan).
-    var filterTrail = FilterTrail()
     public var refreshedAt: Date?
     public var lastUpdate: Date?
     /// The tenant's web page of a ticket, `{id}` replaced (nil: none, as for a simulator).
