@@ -21,10 +21,10 @@ extension DashboardState {
         let old = TicketFilter(filterText)
         switch action {
         case .accept:
-            filterEditing = false
+            list.filter.close()
             return []
         case .cancel:
-            filterEditing = false
+            list.filter.close()
             filterText = ""
             rebuildView()
             return []
@@ -32,7 +32,7 @@ extension DashboardState {
         case .erase, .eraseAll, .eraseWord, .type:
             // Only visible text: no control or format characters (they would reach the screen).
             let before = filterText
-            guard LineEdit.apply(key, to: &filterText, maxCharacters: 200), filterText != before else { return [] }
+            guard list.filter.edit(key, maxCharacters: 200) else { return [] }
             guard action == .type else {
                 if !widenFromTrail() { rebuildView() }
                 return []

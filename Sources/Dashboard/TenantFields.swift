@@ -58,12 +58,12 @@ extension DashboardState {
         _modify { yield &current.list.view }
     }
     public var filterText: String {
-        get { current.list.filterText }
-        _modify { yield &current.list.filterText }
+        get { current.list.filter.text }
+        _modify { yield &current.list.filter.text }
     }
     public var filterEditing: Bool {
-        get { current.list.filterEditing }
-        _modify { yield &current.list.filterEditing }
+        get { current.list.filter.open }
+        _modify { yield &current.list.filter.open }
     }
     var filterPages: Int {
         get { current.list.filterPages }
@@ -74,16 +74,16 @@ extension DashboardState {
         _modify { yield &current.list.serverFilter }
     }
     public var serverFilterEditing: Bool {
-        get { current.list.serverFilterEditing }
-        _modify { yield &current.list.serverFilterEditing }
+        get { current.list.serverPrompt.open }
+        _modify { yield &current.list.serverPrompt.open }
     }
     public var serverFilterText: String {
-        get { current.list.serverFilterText }
-        _modify { yield &current.list.serverFilterText }
+        get { current.list.serverPrompt.text }
+        _modify { yield &current.list.serverPrompt.text }
     }
     public var serverFilterError: String? {
-        get { current.list.serverFilterError }
-        _modify { yield &current.list.serverFilterError }
+        get { current.list.serverPrompt.error }
+        _modify { yield &current.list.serverPrompt.error }
     }
     public var order: ListOrder? {
         get { current.list.order }

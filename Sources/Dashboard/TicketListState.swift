@@ -17,16 +17,14 @@ public struct TicketListState: Equatable, Sendable {
     public var error: String?
     /// The rows as indices into the tickets when a filter or an order is set (nil: all, in the server's order).
     public internal(set) var view: [Int]?
-    /// What was typed after `/`, and whether the prompt is open.
-    public var filterText = ""
-    public var filterEditing = false
+    /// The filter prompt (`/`): its text is the list's filter, open or not.
+    public var filter = LinePrompt()
     /// Pages loaded by themselves for the current filter (bounded by `filterPageLimit`).
     var filterPages = 0
-    /// The server-side filter the list was loaded with (nil: none), and its prompt (`F`).
+    /// The server-side filter the list was loaded with (nil: none), and its prompt (`F`: the
+    /// text typed, and why the server filter typed does not parse).
     public var serverFilter: ServerFilter?
-    public var serverFilterEditing = false
-    public var serverFilterText = ""
-    public var serverFilterError: String?
+    public var serverPrompt = LinePrompt()
     /// The list's order (nil: the server's).
     public var order: ListOrder?
     /// The selected row (an index into the visible rows) and the first visible row.
@@ -51,7 +49,7 @@ public struct TicketListState: Equatable, Sendable {
         return view.firstIndex(of: i)
     }
 
-    public var filterActive: Bool { !filterText.isEmpty }
+    public var filterActive: Bool { !filter.text.isEmpty }
 
     /// The server's total, or what is loaded once the list is complete, else "?".
     var totalText: String { total.map(Format.grouped) ?? (complete ? Format.grouped(store.count) : "?") }

@@ -64,7 +64,7 @@ extension DashboardState {
         views.active = i.flatMap { views.list.indices.contains($0) ? $0 : nil }
         let v = views.current
         filterText = v?.filter ?? ""
-        filterEditing = false
+        list.filter.open = false
         order = v?.order
         let commands = setServerFilter(v?.serverFilter)
         rebuildView()
