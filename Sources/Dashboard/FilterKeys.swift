@@ -4,17 +4,7 @@ import PSACore
 /// The filter prompt's keys: the list narrows as you type, Backspace goes back to rows it had.
 extension DashboardState {
     /// Backspace back to a text typed before: its rows, kept as the user typed on (false: none kept).
-    mutating func widenFromTrail() -> Bool {
-        guard let step = filterTrail.steps.last, step.text == filterText else { return false }
-        let keep = selectedTicket?.id
-        let keepIndex = visibleCount > 0 ? ticketIndex(row: listCursor.index) : nil
-        var trail = filterTrail
-        trail.steps.removeLast()
-        view = step.rows
-        reselect(keep, at: keepIndex)
-        filterTrail = trail
-        return true
-    }
+    mutating func widenFromTrail() -> Bool { list.widenFromTrail(rows: listRows) }
 
     /// Keys while the filter prompt is open: text goes into the filter, the list narrows as you type.
     mutating func handleFilterInput(_ action: KeyAction, _ key: Key) -> [Command] {

@@ -293,20 +293,7 @@ extension DashboardState {
 
     /// Puts the selection back on ticket `id`, last seen at index `i` of the list (found by the
     /// index when the list did not change under it, else by the id).
-    mutating func reselect(_ id: Int64?, at i: Int?) {
-        if let id {
-            if let i, i < tickets.count, tickets.id(at: i) == id {
-                if let view {
-                    if let r = view.firstIndex(of: i) { listCursor.index = r }
-                } else {
-                    listCursor.index = i
-                }
-            } else if let r = row(ofID: id) {
-                listCursor.index = r
-            }
-        }
-        clampSelection()
-    }
+    mutating func reselect(_ id: Int64?, at i: Int?) { list.reselect(id, at: i, rows: listRows) }
 
     /// Higher is more urgent; unknown labels rank with "medium".
     static func priorityRank(_ label: String) -> Int {

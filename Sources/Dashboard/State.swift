@@ -202,12 +202,7 @@ public struct DashboardState: Equatable, Sendable {
     /// Ticket rows visible in the list.
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
-    public var selectedTicket: Ticket? {
-        let selected = listCursor.index
-        guard selected >= 0 && selected < visibleCount else { return nil }
-        let i = ticketIndex(row: selected)
-        return i < tickets.count ? tickets[i] : nil  // (a view not yet rebuilt after a refresh may point past the end)
-    }
+    public var selectedTicket: Ticket? { list.selectedTicket }
     /// The quota's state in words: Autotask's latency tier; Atera has no tiers, only its per-key limit.
     public var tierWords: String? {
         guard let tier = shownTier, let q = quota else { return nil }

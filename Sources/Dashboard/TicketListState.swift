@@ -51,6 +51,57 @@ public struct TicketListState: Equatable, Sendable {
 
     public var filterActive: Bool { !filter.text.isEmpty }
 
+    /// The ticket on the selected row (nil: none).
+    var selectedTicket: Ticket? {
+        let selected = cursor.index
+        guard selected >= 0 && selected < visibleCount else { return nil }
+        let i = ticketIndex(row: selected)
+        return i < store.count ? store[i] : nil  // (a view not yet rebuilt after a refresh may point past the end)
+    }
+
+    /// Keeps the selection inside the rows and within the `rows` shown.
+    mutating func clamp(rows: Int) {
+        cursor.keepShown(rows: rows, count: visibleCount)
+    }
+
+    /// Puts the selection back on ticket `id`, last seen at index `i` of the tickets (found by the
+    /// index when the tickets did not change under it, else by the id), `rows` shown.
+    mutating func reselect(_ id: Int64?, at i: Int?, rows: Int) {
+        if let id {
+            if let i, i < store.count, store.id(at: i) == id {
+                if let view {
+                    if let r = view.firstIndex(of: i) { cursor.index = r }
+                } else {
+                    cursor.index = i
+                }
+            } else if let r = row(ofID: id) {
+                cursor.index = r
+            }
+        }
+        clamp(rows: rows)
+    }
+
+    /// Backspace back to a filter text typed before: its rows, kept as the user typed on (false:
+    /// none kept), `rows` shown.
+    mutating func widenFromTrail(rows: Int) -> Bool {
+        guard let step = trail.steps.last, step.text == filter.text else { return false }
+        let keep = selectedTicket?.id
+        let keepIndex = visibleCount > 0 ? ticketIndex(row: cursor.index) : nil
+        trail.steps.removeLast()
+        view = step.rows
+        reselect(keep, at: keepIndex, rows: rows)
+        return true
+    }
+
+    /// The next page, when the selection comes within `rows` (a screen) of the end of what is
+    /// loaded and one is not on its way already.
+    mutating func nearEndLoad(rows: Int) -> [Command] {
+        guard !loading, !complete, let next, error == nil else { return [] }
+        guard cursor.index >= visibleCount - rows - 1 else { return [] }
+        loading = true
+        return [.loadPage(next)]
+    }
+
     /// The server's total, or what is loaded once the list is complete, else "?".
     var totalText: String { total.map(Format.grouped) ?? (complete ? Format.grouped(store.count) : "?") }
 
