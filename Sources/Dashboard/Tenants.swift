@@ -81,8 +81,10 @@ extension DashboardState {
     /// `body` changes on it is dropped), no overview, as if it were the only tenant. The tenant's
     /// state is moved out and back, not copied, so its lists change in place.
     mutating func inBackground<R>(_ i: Int, _ body: (inout DashboardState) -> R) -> R? {
-        guard let t = background.removeValue(forKey: i) else { return nil }
-        var other = DashboardState(screen: screen, current: t)
+        guard background[i] != nil else { return nil }
+        // (Straight from the dictionary into `other`: no second binding holds the tenant's buffers,
+        // so the reducer's first change to its tickets does not copy them.)
+        var other = DashboardState(screen: screen, current: background.removeValue(forKey: i)!)
         let r = body(&other)
         background[i] = other.current
         return r
