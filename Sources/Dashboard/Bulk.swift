@@ -19,7 +19,12 @@ public struct BulkState: Equatable, Sendable {
     public var field: EditableField?
     /// The labels offered (nil while they load), the row chosen, why they could not be had.
     public var choices: [String]?
-    public var selected = 0
+    public var cursor = Cursor()
+    /// The row chosen (`cursor.index`).
+    public var selected: Int {
+        get { cursor.index }
+        set { cursor.index = newValue }
+    }
     public var error: String?
     /// The value being sent (set at the question).
     public var label: String?
@@ -116,10 +121,9 @@ extension DashboardState {
         case (.menu, .cancel), (.done, .back):
             bulk = nil
             return []
-        case (.choosing, .down): b.selected = min(b.selected + 1, max(0, (b.choices?.count ?? 0) - 1))
-        case (.choosing, .up): b.selected = max(0, b.selected - 1)
-        case (.choosing, .first): b.selected = 0
-        case (.choosing, .last): b.selected = max(0, (b.choices?.count ?? 0) - 1)
+        case (.choosing, .down), (.choosing, .up), (.choosing, .first), (.choosing, .last):
+            b.cursor.move(action, page: 0, count: b.choices?.count ?? 0)
+            b.cursor.clamp(count: b.choices?.count ?? 0)
         case (.choosing, .accept):
             guard let c = b.choices, c.indices.contains(b.selected) else { return [] }
             b.label = c[b.selected]

@@ -29,7 +29,7 @@ func renderBulk(_ c: inout Canvas, _ s: DashboardState, _ b: BulkState, _ theme:
             return
         }
         let rows = max(1, bottom - y)
-        let first = max(0, min(b.selected - rows + 1, choices.count - rows))
+        let first = b.cursor.firstShown(rows: rows, count: choices.count)
         for (i, label) in choices.enumerated().dropFirst(first).prefix(rows) {
             line((i == b.selected ? "> " : "  ") + label, i == b.selected ? theme[.selected] : theme[.base])
         }

@@ -111,9 +111,8 @@ extension DashboardState {
             return keep.map { s.applyView($0) } ?? []
         }
         var commands = apply(r.views[activeTenant] ?? [], to: &self)
-        for (i, var b) in background {
-            _ = apply(r.views[i] ?? [], to: &b)
-            background[i] = b
+        for i in background.keys.sorted() {
+            _ = inBackground(i) { apply(r.views[i] ?? [], to: &$0) }
         }
         screen.commands = r.commands
         screen.mouse = r.mouse

@@ -52,7 +52,7 @@ func renderPalette(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
         c.put(r.x + 2, r.y + 3, p.kind == .views ? "no views match" : "nothing matches", theme[.muted])
         return
     }
-    let first = max(0, min(p.selected - rows + 1, matches.count - rows))
+    let first = p.cursor.firstShown(rows: rows, count: matches.count)
     for (i, e) in matches.enumerated().dropFirst(first).prefix(rows) {
         let y = r.y + 3 + i - first
         let sel = i == p.selected

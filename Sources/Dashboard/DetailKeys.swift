@@ -217,10 +217,9 @@ extension DashboardState {
             }
         } else {
             switch action {
-            case .down: e.selected = min(e.selected + 1, max(0, count - 1))
-            case .up: e.selected = max(e.selected - 1, 0)
-            case .first: e.selected = 0
-            case .last: e.selected = max(0, count - 1)
+            case .down, .up, .first, .last:
+                e.cursor.move(action, page: 0, count: count)
+                e.cursor.clamp(count: count)
             case .accept:
                 guard let choices = e.choices else { return [] }
                 if e.allowsOther && e.selected == choices.count {

@@ -222,7 +222,7 @@ func renderPicker(
         c.put(box.x + 2, y, l.text, l.style, maxWidth: w - 4)
         y += 1
     }
-    let first = max(0, min(e.selected - listRows + 1, choices.count - listRows))
+    let first = e.cursor.firstShown(rows: listRows, count: choices.count)
     for (i, label) in choices.enumerated().dropFirst(first).prefix(listRows) {
         let sel = i == e.selected
         let style = sel ? theme[.selected] : theme[.base]

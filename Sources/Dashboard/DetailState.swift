@@ -115,7 +115,12 @@ public struct EditState: Equatable, Sendable {
     public var field: EditableField
     /// nil while the labels load.
     public var choices: [String]?
-    public var selected = 0
+    public var cursor = Cursor()
+    /// The label chosen (`cursor.index`).
+    public var selected: Int {
+        get { cursor.index }
+        set { cursor.index = newValue }
+    }
     /// The vendor's values are free text (Atera's statuses): a last row lets another be typed.
     public var allowsOther = false
     /// The text typed for another value (nil: not typing).

@@ -4,27 +4,17 @@ import PSACore
 /// The filter prompt's keys: the list narrows as you type, Backspace goes back to rows it had.
 extension DashboardState {
     /// Backspace back to a text typed before: its rows, kept as the user typed on (false: none kept).
-    mutating func widenFromTrail() -> Bool {
-        guard let step = filterTrail.steps.last, step.text == filterText else { return false }
-        let keep = selectedTicket?.id
-        let keepIndex = visibleCount > 0 ? ticketIndex(row: listCursor.index) : nil
-        var trail = filterTrail
-        trail.steps.removeLast()
-        view = step.rows
-        reselect(keep, at: keepIndex)
-        filterTrail = trail
-        return true
-    }
+    mutating func widenFromTrail() -> Bool { list.widenFromTrail(rows: listRows) }
 
     /// Keys while the filter prompt is open: text goes into the filter, the list narrows as you type.
     mutating func handleFilterInput(_ action: KeyAction, _ key: Key) -> [Command] {
         let old = TicketFilter(filterText)
         switch action {
         case .accept:
-            filterEditing = false
+            list.filter.close()
             return []
         case .cancel:
-            filterEditing = false
+            list.filter.close()
             filterText = ""
             rebuildView()
             return []
@@ -32,7 +22,7 @@ extension DashboardState {
         case .erase, .eraseAll, .eraseWord, .type:
             // Only visible text: no control or format characters (they would reach the screen).
             let before = filterText
-            guard LineEdit.apply(key, to: &filterText, maxCharacters: 200), filterText != before else { return [] }
+            guard list.filter.edit(key, maxCharacters: 200) else { return [] }
             guard action == .type else {
                 if !widenFromTrail() { rebuildView() }
                 return []

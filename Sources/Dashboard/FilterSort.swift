@@ -256,19 +256,15 @@ public struct TicketFilter: Equatable, Sendable {
 
 extension DashboardState {
     /// Rows the list shows (after the filter).
-    public var visibleCount: Int { view?.count ?? tickets.count }
+    public var visibleCount: Int { list.visibleCount }
 
     /// The index in `tickets` of the list's row `row`.
-    public func ticketIndex(row: Int) -> Int { view?[row] ?? row }
+    public func ticketIndex(row: Int) -> Int { list.ticketIndex(row: row) }
 
     /// The list's row of a ticket, if it shows.
-    func row(ofID id: Int64) -> Int? {
-        guard let i = tickets.index(ofID: id) else { return nil }
-        guard let view else { return i }
-        return view.firstIndex(of: i)
-    }
+    func row(ofID id: Int64) -> Int? { list.row(ofID: id) }
 
-    public var filterActive: Bool { !filterText.isEmpty }
+    public var filterActive: Bool { list.filterActive }
 
     /// Recomputes the rows after the tickets, the filter or the order changed; the selection
     /// stays on the same ticket where it still shows. A key that narrows the filter looks only
@@ -297,20 +293,7 @@ extension DashboardState {
 
     /// Puts the selection back on ticket `id`, last seen at index `i` of the list (found by the
     /// index when the list did not change under it, else by the id).
-    mutating func reselect(_ id: Int64?, at i: Int?) {
-        if let id {
-            if let i, i < tickets.count, tickets.id(at: i) == id {
-                if let view {
-                    if let r = view.firstIndex(of: i) { listCursor.index = r }
-                } else {
-                    listCursor.index = i
-                }
-            } else if let r = row(ofID: id) {
-                listCursor.index = r
-            }
-        }
-        clampSelection()
-    }
+    mutating func reselect(_ id: Int64?, at i: Int?) { list.reselect(id, at: i, rows: listRows) }
 
     /// Higher is more urgent; unknown labels rank with "medium".
     static func priorityRank(_ label: String) -> Int {

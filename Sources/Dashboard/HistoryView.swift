@@ -68,7 +68,12 @@ public struct HistoryViewState: Sendable, Equatable {
     public var chart: HistoryChart?
     public var error: String?
     /// The spike the cursor is on, and the one whose minutes are shown (Enter).
-    public var selected = 0
+    public var cursor = Cursor()
+    /// The spike chosen (`cursor.index`).
+    public var selected: Int {
+        get { cursor.index }
+        set { cursor.index = newValue }
+    }
     public var openSpike: Int?
     public init(days: Int = 1) { self.days = days }
 }
@@ -92,8 +97,9 @@ extension DashboardState {
                 historyView = nil
                 return []
             }
-        case .down: v.selected = min(max(0, count - 1), v.selected + 1)
-        case .up: v.selected = max(0, v.selected - 1)
+        case .down, .up:
+            v.cursor.move(action, page: 0, count: count)
+            v.cursor.clamp(count: count)
         case .open: if count > 0 { v.openSpike = v.openSpike == nil ? v.selected : nil }
         case .historyRange:
             v = HistoryViewState(days: v.days == 1 ? 7 : 1)
@@ -129,7 +135,7 @@ extension DashboardState {
         case .historyChart(let chart) where chart.days == v.days:
             v.chart = chart
             v.error = nil
-            v.selected = min(v.selected, max(0, chart.spikes.count - 1))
+            v.cursor.clamp(count: chart.spikes.count)
         case .historyFailed(let why): v.error = why
         default: return
         }

@@ -112,7 +112,7 @@ func renderSpikes(
     }
     c.put(r.x, r.y, "Spikes, whose (\(chart.spikes.count)):", theme[.header], maxWidth: r.width)
     let shown = max(0, r.height - 1)
-    let first = max(0, min(v.selected - shown + 1, chart.spikes.count - shown))
+    let first = v.cursor.firstShown(rows: shown, count: chart.spikes.count)
     for (k, spike) in chart.spikes.enumerated().dropFirst(first).prefix(shown) {
         let y = r.y + 1 + k - first
         let mine = k == v.selected

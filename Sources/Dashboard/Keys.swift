@@ -121,12 +121,10 @@ extension DashboardState {
         case .down, .up, .pageDown, .pageUp, .halfDown, .halfUp, .first, .last:
             listCursor.move(action, page: page, count: visibleCount)
         case .filter:
-            filterEditing = true
+            list.filter.open = true
             return []
         case .serverFilter:
-            serverFilterEditing = true
-            serverFilterText = serverFilter?.text ?? ""
-            serverFilterError = nil
+            list.serverPrompt.start(serverFilter?.text ?? "")
             return []
         case .copy, .openWeb:
             guard let t = selectedTicket else { return [] }
@@ -196,22 +194,17 @@ extension DashboardState {
     mutating func handleServerFilterInput(_ action: KeyAction, _ key: Key) -> [Command] {
         switch action {
         case .cancel:
-            serverFilterEditing = false
-            serverFilterError = nil
+            list.serverPrompt.close()
         case .erase, .eraseAll, .eraseWord, .type:
-            let before = serverFilterText
-            guard LineEdit.apply(key, to: &serverFilterText, maxCharacters: 300), serverFilterText != before else {
-                return []
-            }
-            serverFilterError = nil
+            guard list.serverPrompt.edit(key, maxCharacters: 300) else { return [] }
+            list.serverPrompt.error = nil
         case .accept:
             do {
-                let f = try ServerFilter.parse(serverFilterText)
-                serverFilterEditing = false
-                serverFilterError = nil
+                let f = try ServerFilter.parse(list.serverPrompt.text)
+                list.serverPrompt.close()
                 return setServerFilter(f.isEmpty ? nil : f)
             } catch {
-                serverFilterError = error.description
+                list.serverPrompt.error = error.description
             }
         default: break
         }

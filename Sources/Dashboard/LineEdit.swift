@@ -1,6 +1,40 @@
 import Foundation
 import PSACore
 
+/// A prompt of the shell (`/`, `F`): the line typed, whether it is open (it has the keys), and
+/// why what was typed was refused (stays open with the reason; nil: nothing wrong). The text
+/// outlives the prompt where it is what the prompt set (the list's filter).
+public struct LinePrompt: Equatable, Sendable {
+    public var text = ""
+    public var open = false
+    public var error: String?
+
+    public init(text: String = "", open: Bool = false, error: String? = nil) {
+        self.text = text
+        self.open = open
+        self.error = error
+    }
+
+    /// Opens the prompt on `text`, no reason shown.
+    mutating func start(_ text: String) {
+        self.text = text
+        open = true
+        error = nil
+    }
+
+    /// Closes the prompt (its text stays), no reason shown.
+    mutating func close() {
+        open = false
+        error = nil
+    }
+
+    /// Applies an editing key (LineEdit); true when the text changed.
+    mutating func edit(_ key: Key, maxCharacters: Int) -> Bool {
+        let before = text
+        return LineEdit.apply(key, to: &text, maxCharacters: maxCharacters) && text != before
+    }
+}
+
 /// One line of text being typed: printable characters, Backspace, Ctrl-U (all), Ctrl-W (the last
 /// word or path component, as shells do). Control and format characters (a pasted escape
 /// sequence) never enter it; at most 4,096 bytes, and at most `maxCharacters` where given. The

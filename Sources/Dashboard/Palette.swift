@@ -6,7 +6,12 @@ public struct PaletteState: Equatable, Sendable {
     public enum Kind: Equatable, Sendable { case all, views }
     public var kind: Kind
     public var query = ""
-    public var selected = 0
+    public var cursor = Cursor()
+    /// The entry chosen (`cursor.index`).
+    public var selected: Int {
+        get { cursor.index }
+        set { cursor.index = newValue }
+    }
     public init(kind: Kind) { self.kind = kind }
 }
 
@@ -129,8 +134,9 @@ extension DashboardState {
         case .cancel:
             screen.palette = nil
             return ([], nil)
-        case .down: p.selected = min(p.selected + 1, max(0, count - 1))
-        case .up: p.selected = max(0, p.selected - 1)
+        case .down, .up:
+            p.cursor.move(action, page: 0, count: count)
+            p.cursor.clamp(count: count)
         case .erase, .eraseAll, .eraseWord, .type:
             guard LineEdit.apply(key, to: &p.query, maxCharacters: 100) else { return ([], nil) }
             p.selected = 0

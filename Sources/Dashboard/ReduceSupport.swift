@@ -142,17 +142,10 @@ extension DashboardState {
     }
 
     /// Keeps the selection inside the list and on screen.
-    mutating func clampSelection() {
-        listCursor.keepShown(rows: listRows, count: visibleCount)
-    }
+    mutating func clampSelection() { list.clamp(rows: listRows) }
 
     /// Asks for the next page when the selection comes within a screen of the end of what is loaded.
-    mutating func nearEndLoad() -> [Command] {
-        guard !loadingPage, !listComplete, let next, listError == nil else { return [] }
-        guard listCursor.index >= visibleCount - listRows - 1 else { return [] }
-        loadingPage = true
-        return [.loadPage(next)]
-    }
+    mutating func nearEndLoad() -> [Command] { list.nearEndLoad(rows: listRows) }
 
     /// Requests we sent in the tenant's last minute: the client's exact count as the poller
     /// reports it (the one source; the forecast uses the same), nil until its first report.

@@ -158,112 +158,40 @@ public struct PauseInfo: Equatable, Sendable {
 
 /// The whole dashboard as plain values.
 public struct DashboardState: Equatable, Sendable {
-    public var vendor: Vendor
-    public var tenant: String
-    public var quota: Quota?
-    public var quotaAt: Date?
-    public var quotaError: String?
+    /// The tenant shown: its panes and everything done on it (TenantState.swift). Its fields read
+    /// as the state's own (TenantFields.swift).
+    public var current: TenantState
+    /// Every watched tenant, for the overview (empty or one: no overview), and which one the main panes show.
+    public var tenants: [TenantSummary] = []
+    public var activeTenant = 0
+    /// The other tenants, kept up to date by their events (Tenants.swift).
+    public var background: [Int: TenantState] = [:]
     /// The loaded tickets as the list keeps them (compact rows, TicketList.swift: no description
     /// or extra fields). (Set whole from outside, the SLA index is made again; the reducer changes
     /// `ticketStore` in place and moves only the changed tickets' deadlines.)
     public var tickets: TicketList {
         get { ticketStore }
         set {
-            ticketStore = newValue
+            current.list.store = newValue
             rebuildSLAIndex()
         }
     }
-    var ticketStore = TicketList()
-    public var total: Int?
-    public var next: PageCursor?
-    /// True once the first page arrived and no further page exists.
-    public var listComplete = false
-    public var loadingPage = false
-    public var listError: String?
-    /// The list's rows as indices into `tickets` when a filter or an order is set (nil: all, in the server's order).
-    public internal(set) var view: [Int]?
-    /// What was typed after `/`, and whether the prompt is open.
-    public var filterText = ""
-    public var filterEditing = false
-    /// Pages loaded by themselves for the current filter (bounded by `filterPageLimit`).
-    var filterPages = 0
-    /// The server-side filter the list was loaded with (nil: none), and its prompt (`F`).
-    public var serverFilter: ServerFilter?
-    public var serverFilterEditing = false
-    public var serverFilterText = ""
-    public var serverFilterError: String?
-    /// The list's order (nil: the server's).
-    public var order: ListOrder?
-    /// The list's selected row (an index into the visible rows) and its first visible row.
-    public var listCursor = Cursor()
-    /// The request log pane and the request view it opens (LogPane.swift).
-    public var requestLog = RequestLog()
-    public var focus: Pane = .tickets
-    public var detail: DetailState?
-    public var pause: PauseInfo?
-    public var ceiling: CeilingStatus?
-    public var measuredTier: LatencyTier?
-    public var attachmentWait: AttachmentWait?
-    public var poll: PollStatus?
-    /// The shown count over the last timeframe, for the sparkline and the forecast.
-    public var history: QuotaHistory?
-    /// Every watched tenant, for the overview (empty or one: no overview), and which one the main panes show.
-    public var tenants: [TenantSummary] = []
-    public var activeTenant = 0
-    /// The panes of the tenants not shown, kept up to date by their events.
-    public var background: [Int: DashboardState] = [:]
-    /// Tickets the last incremental refresh found changed, and when it ran.
-    public var changedIDs: Set<Int64> = []
-    /// Which writes this tenant's profile allows: `writePolicy.refusal(kind)` is the one check.
-    public var writePolicy = WritePolicy()
-    /// Marked tickets by id (`x`, `*`, `X`): kept across a refresh and a filter.
-    public var marks: Set<Int64> = []
-    /// A change to the marked tickets: choosing, the question with its cost, the outcomes.
-    public var bulk: BulkState?
-    /// Note drafts kept after a failure, a time-out or a cancelled question, by ticket: `c` reopens them.
-    public var drafts: [Int64: String] = [:]
-    /// The alerts pane where the vendor has alerts, and the alert it opens (AlertsPane.swift).
-    public var alertsPane = AlertsPane()
-    /// The history view (`H`), while it is open.
-    public var historyView: HistoryViewState?
-    var notified: [String: Date] = [:]
-    /// Who "me" is (`who:me` in the filter, `m`), once resolved; or why not.
-    public var me: Person?
-    /// Who the API acts as, where the vendor says (HaloPSA).
-    public var actingAs: String?
-    public var meError: String?
-    /// Some loaded ticket has SLA deadlines: the list shows its DUE column (a tenant that sets
-    /// no SLA shows none, not a column of blanks).
-    public var slaSeen = false
-    /// Loaded tickets whose SLA is breached now, and those whose next deadline falls within the
-    /// hour: counted once a second (on the tick), not per frame.
-    public var slaBreached = 0
-    public var slaBreachingSoon = 0
-    /// The loaded tickets' nearest deadlines, sorted (the counts without walking the list).
-    public internal(set) var slaIndex = SLAIndex()
-    /// Work done, counted (Work.swift): what the work-pinning tests read.
-    public internal(set) var work = WorkCounters()
-    /// The rows of the filter texts typed before (Backspace returns to them without a scan).
-    var filterTrail = FilterTrail()
-    public var refreshedAt: Date?
-    public var lastUpdate: Date?
-    /// The tenant's web page of a ticket, `{id}` replaced (nil: none, as for a simulator).
-    public var ticketURLTemplate: String?
-    /// A message in the footer for a few seconds, and when it came.
-    public var flash: String?
-    public var flashAt: Date?
     public static let flashSeconds: TimeInterval = 8
 
     /// What belongs to the terminal rather than to the tenant shown: carried whole to the tenant
     /// shown next (Tenants.swift), never copied field by field.
     public var screen: Screen
-    /// The saved views this tenant offers (`[[views]]`), the one applied, the columns it shows.
-    public var views = ViewsState()
 
     public init(vendor: Vendor, tenant: String, now: Date, width: Int = 80, height: Int = 24) {
-        self.vendor = vendor
-        self.tenant = tenant
+        self.current = TenantState(vendor: vendor, tenant: tenant)
         self.screen = Screen(now: now, width: width, height: height)
+    }
+
+    /// A tenant's state as a dashboard of its own (no overview): how a tenant in the background
+    /// takes its events, the screen lent.
+    init(screen: Screen, current: TenantState) {
+        self.screen = screen
+        self.current = current
     }
 
     public var layout: Layout {
@@ -275,12 +203,7 @@ public struct DashboardState: Equatable, Sendable {
     /// Ticket rows visible in the list.
     public var listRows: Int { max(1, layout.tickets.height - 3) }
     public var logRows: Int { max(1, layout.log.height - 2) }
-    public var selectedTicket: Ticket? {
-        let selected = listCursor.index
-        guard selected >= 0 && selected < visibleCount else { return nil }
-        let i = ticketIndex(row: selected)
-        return i < tickets.count ? tickets[i] : nil  // (a view not yet rebuilt after a refresh may point past the end)
-    }
+    public var selectedTicket: Ticket? { list.selectedTicket }
     /// The quota's state in words: Autotask's latency tier; Atera has no tiers, only its per-key limit.
     public var tierWords: String? {
         guard let tier = shownTier, let q = quota else { return nil }

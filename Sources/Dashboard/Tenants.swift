@@ -48,7 +48,7 @@ extension DashboardState {
         // (`notify` is the screen's: every tenant gets it when its events are applied.)
         s.tenants = tenants.map { TenantSummary(name: $0.name, vendor: $0.vendor) }
         for (i, t) in tenants.enumerated().dropFirst() {
-            s.background[i] = DashboardState(vendor: t.vendor, tenant: t.name, now: now, width: width, height: height)
+            s.background[i] = TenantState(vendor: t.vendor, tenant: t.name)
         }
         return s
     }
@@ -67,29 +67,38 @@ extension DashboardState {
             tenants[i].update(from: self)
             return commands.map { .forTenant(i, $0) }
         }
-        guard var other = background[i] else { return [] }
-        other.screen = screen
-        let commands = other.reduce(event)
-        tenants[i].update(from: other)
-        background[i] = other
-        return commands.map { .forTenant(i, $0) }
+        var line = tenants[i]
+        let commands = inBackground(i) { other in
+            let commands = other.reduce(event)
+            line.update(from: other)
+            return commands
+        }
+        tenants[i] = line
+        return (commands ?? []).map { .forTenant(i, $0) }
+    }
+
+    /// Runs `body` on tenant `i` in the background as a dashboard of its own: the screen lent (what
+    /// `body` changes on it is dropped), no overview, as if it were the only tenant. The tenant's
+    /// state is moved out and back, not copied, so its lists change in place.
+    mutating func inBackground<R>(_ i: Int, _ body: (inout DashboardState) -> R) -> R? {
+        guard background[i] != nil else { return nil }
+        // (Straight from the dictionary into `other`: no second binding holds the tenant's buffers,
+        // so the reducer's first change to its tickets does not copy them.)
+        var other = DashboardState(screen: screen, current: background.removeValue(forKey: i)!)
+        let r = body(&other)
+        background[i] = other.current
+        return r
     }
 
     /// Shows tenant `j` in the main panes; the current one's panes wait in the background.
     public mutating func switchTenant(to j: Int) {
-        guard j != activeTenant, tenants.indices.contains(j), var next = background.removeValue(forKey: j) else {
+        guard j != activeTenant, tenants.indices.contains(j), let next = background.removeValue(forKey: j) else {
             return
         }
-        var current = self
-        current.background = [:]
-        current.tenants = []
-        next.background = background
-        next.background[activeTenant] = current
-        next.tenants = tenants
-        next.activeTenant = j
-        next.screen = screen
-        next.clampSelection()
-        self = next
+        background[activeTenant] = current
+        current = next
+        activeTenant = j
+        clampSelection()
     }
 
     /// Commands from keys go to the tenant on screen.

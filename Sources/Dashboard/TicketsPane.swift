@@ -173,12 +173,8 @@ func renderTickets(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: 
 
 extension DashboardState {
     /// The server's total, or what is loaded once the list is complete, else "?".
-    var totalText: String { total.map(Format.grouped) ?? (listComplete ? Format.grouped(tickets.count) : "?") }
+    var totalText: String { list.totalText }
 
     /// "37/1,204 (loaded 500)": rows shown / the server's total (what is loaded, while not all is).
-    public var listCounts: String {
-        var text = "\(Format.grouped(visibleCount))/\(totalText)"
-        if !listComplete || total != tickets.count { text += " (loaded \(Format.grouped(tickets.count)))" }
-        return text
-    }
+    public var listCounts: String { list.counts }
 }

@@ -64,7 +64,7 @@ extension DashboardState {
         views.active = i.flatMap { views.list.indices.contains($0) ? $0 : nil }
         let v = views.current
         filterText = v?.filter ?? ""
-        filterEditing = false
+        list.filter.open = false
         order = v?.order
         let commands = setServerFilter(v?.serverFilter)
         rebuildView()
@@ -120,13 +120,10 @@ extension DashboardState {
             commands += routed(c)
         }
         for i in background.keys.sorted() {
-            guard var b = background[i] else { continue }
-            b.views.list = r.views[i] ?? []
-            if let view, let c = b.applyView(named: view) {
-                found = true
-                commands += c.map { .forTenant(i, $0) }
-            }
-            background[i] = b
+            background[i]?.views.list = r.views[i] ?? []
+            guard let view, let c = inBackground(i, { $0.applyView(named: view) }) ?? nil else { continue }
+            found = true
+            commands += c.map { .forTenant(i, $0) }
         }
         if let view, !found {
             let names = Set(r.views.values.flatMap { $0.map(\.name) }).sorted()

@@ -141,6 +141,37 @@ struct TicketListScanTests {
         #expect(list.labels.count <= 4)  // "", "New", "High", "Acme"
         #expect(list.rows.count == 5_000)
     }
+
+    /// Where the list's rows are stored: the same address after a change means no copy was made.
+    static func rowsAddress(_ list: TicketList) -> UnsafeRawPointer? {
+        list.rows.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
+    @Test("the old names lend the list in place, and a background tenant's event changes its list in place: no copy")
+    func changedInPlace() throws {
+        var rng = SeededGenerator(seed: 5)
+        let plain = Self.varied(2_000, &rng).map(Self.listCopy)
+        var s = DashboardState.multi([(vendor: .autotask, name: "a"), (vendor: .atera, name: "b")], now: fixedNow)
+        s.tickets = TicketList(plain)
+        var u = Self.listCopy(Self.varied(1, &rng)[0])
+        u.id = plain[7].id
+        u.title = "changed in place"
+        // Through DashboardState.ticketStore (TenantFields.swift): the shown tenant's buffer.
+        let shown = Self.rowsAddress(s.current.list.store)
+        s.ticketStore.replace(at: 7, with: u)
+        #expect(Self.rowsAddress(s.current.list.store) == shown)
+        #expect(s.tickets[7] == u)
+
+        // Tenant "a" waits in the background; a refresh there changes one of its tickets.
+        s.switchTenant(to: 1)
+        let waiting = Self.rowsAddress(try #require(s.background[0]).list.store)
+        u.title = "changed in the background"
+        _ = s.reduce(.tenant(0, .changed([u], at: fixedNow)))
+        let after = try #require(s.background[0])
+        #expect(after.list.store[7] == u)
+        #expect(after.list.changedIDs == [u.id])
+        #expect(Self.rowsAddress(after.list.store) == waiting)
+    }
 }
 
 extension Array where Element == UInt8 {

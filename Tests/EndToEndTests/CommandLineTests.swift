@@ -132,22 +132,20 @@ extension EndToEnd {
         )
         func terminals() async throws {
             let bin = try psatopBinary()
-            let t = Tmux()
-            defer { t.kill() }
-            try await t.start(width: 100, height: 30)
-            try t.type("TERM=dumb \(bin) --demo; echo DUMB=$?")
-            var s = try await t.waitFor("DUMB=1")
-            #expect(s.contains("TERM=dumb cannot move the cursor"), "\(s)")
-            try t.type("TERM=no-such-terminal \(bin) --demo; echo UNKNOWN=$?")
-            s = try await t.waitFor("UNKNOWN=1")
-            #expect(s.contains("not known to terminfo"), "\(s)")
-            try t.type("LANG=C LC_ALL=C \(bin) --demo; echo EXIT=$?")
-            s = try await t.waitFor("Tickets 1/1,234")
-            #expect(!s.contains { "┌┐└┘─│█░▓·…●".contains($0) }, "Unicode glyphs in a C locale:\n\(s)")
-            #expect(s.contains("+--"), "\(s)")
-            try t.keys("q")
-            try await t.waitFor("EXIT=0")
-            try await t.expectCookedShell()
+            try await Tmux.session(width: 100, height: 30, typing: "TERM=dumb \(bin) --demo; echo DUMB=$?") { t in
+                var s = try await t.waitFor("DUMB=1")
+                #expect(s.contains("TERM=dumb cannot move the cursor"), "\(s)")
+                try t.type("TERM=no-such-terminal \(bin) --demo; echo UNKNOWN=$?")
+                s = try await t.waitFor("UNKNOWN=1")
+                #expect(s.contains("not known to terminfo"), "\(s)")
+                try t.type("LANG=C LC_ALL=C \(bin) --demo; echo EXIT=$?")
+                s = try await t.waitFor("Tickets 1/1,234")
+                #expect(!s.contains { "┌┐└┘─│█░▓·…●".contains($0) }, "Unicode glyphs in a C locale:\n\(s)")
+                #expect(s.contains("+--"), "\(s)")
+                try t.keys("q")
+                try await t.waitFor("EXIT=0")
+                try await t.expectCookedShell()
+            }
         }
     }
 }

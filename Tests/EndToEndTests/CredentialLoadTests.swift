@@ -74,22 +74,21 @@ extension EndToEnd {
             let bin = try psatopBinary()
             let log = NSTemporaryDirectory() + "psatop-cr-dash-\(getpid()).log"
             defer { unlink(log) }
-            let t = Tmux()
-            defer { t.kill() }
-            try await t.start(width: 120, height: 30)
-            try t.type(
-                "env AUTOTASK_USERNAME=u@x.example AUTOTASK_SECRET=\"$(printf 'CrDashValue\\r')\" AUTOTASK_INTEGRATION_CODE=C1 \(bin) --stderr-log \(log) --base-url http://127.0.0.1:9/ATServicesRest/V1.0; echo EXIT=$?"
-            )
-            let screen = try await t.waitFor("the exit status") {
-                $0.range(of: "EXIT=[0-9]", options: .regularExpression) != nil
+            try await Tmux.session(width: 120, height: 30) { t in
+                try t.type(
+                    "env AUTOTASK_USERNAME=u@x.example AUTOTASK_SECRET=\"$(printf 'CrDashValue\\r')\" AUTOTASK_INTEGRATION_CODE=C1 \(bin) --stderr-log \(log) --base-url http://127.0.0.1:9/ATServicesRest/V1.0; echo EXIT=$?"
+                )
+                let screen = try await t.waitFor("the exit status") {
+                    $0.range(of: "EXIT=[0-9]", options: .regularExpression) != nil
+                }
+                #expect(screen.contains("AUTOTASK_SECRET") && screen.contains("carriage return"), "\(screen)")
+                #expect(!screen.contains("EXIT=0"))
+                // (The typed command line shows the value's name in printf; the output must not.)
+                let output = screen.components(separatedBy: "EXIT=$?").last ?? screen
+                #expect(!output.contains("CrDashValue"), "\(screen)")
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                #expect(!text.contains("CrDashValue"))
             }
-            #expect(screen.contains("AUTOTASK_SECRET") && screen.contains("carriage return"), "\(screen)")
-            #expect(!screen.contains("EXIT=0"))
-            // (The typed command line shows the value's name in printf; the output must not.)
-            let output = screen.components(separatedBy: "EXIT=$?").last ?? screen
-            #expect(!output.contains("CrDashValue"), "\(screen)")
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            #expect(!text.contains("CrDashValue"))
         }
 
         @Test(

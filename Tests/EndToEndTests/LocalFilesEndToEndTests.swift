@@ -25,16 +25,14 @@ extension EndToEnd {
             try FileManager.default.createDirectory(atPath: dir + "/themes", withIntermediateDirectories: true)
             try "this is = = not toml [[[\n".write(
                 toFile: dir + "/themes/default.toml", atomically: true, encoding: .utf8)
-            let t = Tmux()
-            defer { t.kill() }
-            try await t.start(width: 100, height: 30)
-            try t.type("cd \(dir) && \(bin) --demo; echo EXIT=$?")
-            let screen = try await t.waitFor("the list or an error") {
-                $0.contains("Tickets 1/") || $0.range(of: "EXIT=[0-9]", options: .regularExpression) != nil
+            try await Tmux.session(width: 100, height: 30, typing: "cd \(dir) && \(bin) --demo; echo EXIT=$?") { t in
+                let screen = try await t.waitFor("the list or an error") {
+                    $0.contains("Tickets 1/") || $0.range(of: "EXIT=[0-9]", options: .regularExpression) != nil
+                }
+                #expect(screen.contains("Tickets 1/"), "\(screen)")
+                try t.keys("q")
+                try await t.waitFor("the exit") { $0.contains("EXIT=0") }
             }
-            #expect(screen.contains("Tickets 1/"), "\(screen)")
-            try t.keys("q")
-            try await t.waitFor("the exit") { $0.contains("EXIT=0") }
         }
 
         @Test("install.sh --uninstall removes nothing a tampered manifest names outside the prefix (.. or a symlink)")
@@ -95,33 +93,35 @@ extension EndToEnd {
                 "HALO_CLIENT_SECRET", "CW_PRIVATE_KEY", "MY_VAULT_TOKEN",
             ]
             let env = planted.map { "\($0)=planted-\($0.lowercased())" }.joined(separator: " ")
-            let t = Tmux()
-            defer { t.kill() }
-            try await t.start(width: 120, height: 40)
-            try t.type("env \(env) EDITOR=\(editor) XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?")
-            try await t.waitFor("Tickets 1/1,234")
-            try t.keys("Enter")
-            try await t.waitFor("the ticket's notes") { $0.contains("Notes ") }
-            try t.keys("c")
-            try await t.waitFor("the empty note said") { $0.contains("empty note") }
-            try t.keys("q")
-            try await t.waitFor("the exit") { $0.contains("EXIT=0") }
-            let seen = try String(contentsOfFile: dir + "/env.txt", encoding: .utf8)
-            #expect(seen.contains("PATH="))  // positive control: the editor's environment was written
-            for name in planted { #expect(!seen.contains(name + "="), "the editor inherited \(name)") }
-            #expect(!seen.contains("planted-"))
-            // The editor's descriptors: "0 -> /dev/pts/3" (the listing's own is under /proc).
-            let fds = try String(contentsOfFile: dir + "/fds.txt", encoding: .utf8).split(separator: "\n").compactMap {
-                line -> (Int, String)? in
-                let sides = line.components(separatedBy: " -> ")
-                guard sides.count == 2, let n = sides[0].split(separator: " ").last.flatMap({ Int($0) }) else {
-                    return nil
+            try await Tmux.session(
+                width: 120, height: 40,
+                typing: "env \(env) EDITOR=\(editor) XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?"
+            ) { t in
+                try await t.waitFor("Tickets 1/1,234")
+                try t.keys("Enter")
+                try await t.waitFor("the ticket's notes") { $0.contains("Notes ") }
+                try t.keys("c")
+                try await t.waitFor("the empty note said") { $0.contains("empty note") }
+                try t.keys("q")
+                try await t.waitFor("the exit") { $0.contains("EXIT=0") }
+                let seen = try String(contentsOfFile: dir + "/env.txt", encoding: .utf8)
+                #expect(seen.contains("PATH="))  // positive control: the editor's environment was written
+                for name in planted { #expect(!seen.contains(name + "="), "the editor inherited \(name)") }
+                #expect(!seen.contains("planted-"))
+                // The editor's descriptors: "0 -> /dev/pts/3" (the listing's own is under /proc).
+                let fds = try String(contentsOfFile: dir + "/fds.txt", encoding: .utf8).split(separator: "\n")
+                    .compactMap {
+                        line -> (Int, String)? in
+                        let sides = line.components(separatedBy: " -> ")
+                        guard sides.count == 2, let n = sides[0].split(separator: " ").last.flatMap({ Int($0) }) else {
+                            return nil
+                        }
+                        return (n, sides[1])
+                    }
+                #expect(fds.contains { $0.0 == 0 }, "\(fds)")  // positive control: the list was read
+                for (n, target) in fds where n > 2 && !target.hasPrefix("/proc/") && !target.hasSuffix("/fds.txt") {
+                    Issue.record("the editor inherited descriptor \(n) → \(target)")
                 }
-                return (n, sides[1])
-            }
-            #expect(fds.contains { $0.0 == 0 }, "\(fds)")  // positive control: the list was read
-            for (n, target) in fds where n > 2 && !target.hasPrefix("/proc/") && !target.hasSuffix("/fds.txt") {
-                Issue.record("the editor inherited descriptor \(n) → \(target)")
             }
         }
     }

@@ -78,97 +78,99 @@ extension EndToEnd {
                 ))
 
             // The dashboard under tmux: screens of the list, the log, a detail; argv; the stderr log.
-            let t = Tmux()
-            defer { t.kill() }
-            try await t.start(width: 160, height: 48)
-            try t.type("env \(env) \(bin) --base-url \(sim.autotaskURL) --stderr-log \(dir)/stderr.log")
-            // With a fault on nearly every other answer the first page may fail five times running
-            // (the simulator's faults are seeded): then r asks again, as a person would.
-            for _ in 0..<5 {
-                let s = try await t.waitFor("the list or its error") {
-                    $0.contains("Tickets 1/") || $0.contains("could not load tickets")
+            try await Tmux.session(
+                width: 160, height: 48,
+                typing: "env \(env) \(bin) --base-url \(sim.autotaskURL) --stderr-log \(dir)/stderr.log"
+            ) { t in
+                // With a fault on nearly every other answer the first page may fail five times running
+                // (the simulator's faults are seeded): then r asks again, as a person would.
+                for _ in 0..<5 {
+                    let s = try await t.waitFor("the list or its error") {
+                        $0.contains("Tickets 1/") || $0.contains("could not load tickets")
+                    }
+                    if s.contains("Tickets 1/") { break }
+                    seen.append(("screen: list error", s))
+                    try t.keys("r")
+                    try await Task.sleep(for: .milliseconds(500))
                 }
-                if s.contains("Tickets 1/") { break }
-                seen.append(("screen: list error", s))
-                try t.keys("r")
-                try await Task.sleep(for: .milliseconds(500))
-            }
-            try await t.waitFor("Tickets 1/")
-            seen.append(("screen: list", try t.screen()))
-            // The running psatop: without its pid the argv and ps greps would be skipped, so none is a failure.
-            let pid = try #require(try t.programPID(), "no psatop under the pane's shell")
-            let argv = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
-            #expect(argv.hasPrefix(bin + "\0"), "pid \(pid) is not psatop: \(argv)")
-            seen.append(("argv", argv.replacingOccurrences(of: "\0", with: " ")))
-            let ps = try spawn(["/bin/ps", "-o", "args=", "-p", String(pid)]).output
-            #expect(ps.contains(bin), "\(ps)")
-            seen.append(("ps", ps))
-            // No core dump of the running binary (not of this test process): its core limit is 0, soft and hard.
-            let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
-            let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
-            #expect(
-                core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2).map(String.init) == [
-                    "0", "0",
-                ], "\(core)")
-            // Not dumpable: the kernel then gives its /proc entries to root. (A root runner cannot tell
-            // that apart; there LocalHygieneTests' in-process check stands alone.)
-            if getuid() != 0 {
-                var st = stat()
-                #expect(stat("/proc/\(pid)", &st) == 0 && st.st_uid == 0, "psatop \(pid) is dumpable")
-            }
-            try t.keys("Tab")
-            try await t.waitFor("Tab tickets")
-            seen.append(("screen: log", try t.screen()))
-            // One request in full: its headers (the credentials redacted) and, at the end, its answer.
-            try t.keys("Enter")
-            // Polled until both headers are drawn: the first capture with "Request headers" once
-            // caught the view half drawn over the list (CI, a loaded machine). A header shown
-            // unredacted never matches, so this still fails on a leak (after the wait).
-            let request = try await t.waitFor("the request's credential headers, redacted") {
-                $0.contains("Secret: [redacted]") && $0.contains("ApiIntegrationCode: [redacted]")
-            }
-            seen.append(("screen: request", request))
-            try t.keys("G")
-            // (At the end: "Response …" in view, or the position "…-N/N" when the body is longer than the screen.)
-            try await t.waitFor("the end of the request") {
-                $0.contains("Response ") || $0.range(of: #"-([0-9]+)/\1 "#, options: .regularExpression) != nil
-            }
-            seen.append(("screen: request, its end", try t.screen()))
-            // y: the request as curl, with the credentials as variables — and it runs, given them.
-            try t.run(["set-option", "-s", "set-clipboard", "on"])
-            try t.keys("y")
-            try await t.waitFor("copied as curl")
-            let curl = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
-            seen.append(("the request as curl", curl))
-            #expect(curl.hasPrefix("curl ") && curl.contains("$AUTOTASK_SECRET"), "\(curl)")
-            try (curl + " -o /dev/null -w '%{http_code}'").write(
-                toFile: dir + "/again.sh", atomically: true, encoding: .utf8)
-            var codes: [String] = []
-            for _ in 0..<5 where !codes.contains("200") {  // (faults are on: a few tries for one clean answer)
-                codes.append(try spawn(["/bin/sh", "-c", "env \(env) sh \(dir)/again.sh"]).output)
-            }
-            #expect(codes.contains("200") && !codes.contains("401"), "curl answered \(codes)")
-            try t.keys("Escape", "Tab", "Enter")
-            // (The detail's own label: the description may sit below the fold behind the SLA stages.)
-            try await t.waitFor("Last activity")
-            seen.append(("screen: detail", try t.screen()))
-            try t.keys("q")
-            try await t.expectCookedShell()
-            let stderrLog = (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""
-            // It holds the request log, as -v writes it, so the grep below reads every request line.
-            #expect(stderrLog.contains("ThresholdInformation"), "the --stderr-log file has no request line")
-            seen.append(("stderr log", stderrLog))
+                try await t.waitFor("Tickets 1/")
+                seen.append(("screen: list", try t.screen()))
+                // The running psatop: without its pid the argv and ps greps would be skipped, so none is a failure.
+                let pid = try #require(try t.programPID(), "no psatop under the pane's shell")
+                let argv = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
+                #expect(argv.hasPrefix(bin + "\0"), "pid \(pid) is not psatop: \(argv)")
+                seen.append(("argv", argv.replacingOccurrences(of: "\0", with: " ")))
+                let ps = try spawn(["/bin/ps", "-o", "args=", "-p", String(pid)]).output
+                #expect(ps.contains(bin), "\(ps)")
+                seen.append(("ps", ps))
+                // No core dump of the running binary (not of this test process): its core limit is 0, soft and hard.
+                let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+                let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+                #expect(
+                    core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2).map(String.init)
+                        == [
+                            "0", "0",
+                        ], "\(core)")
+                // Not dumpable: the kernel then gives its /proc entries to root. (A root runner cannot tell
+                // that apart; there LocalHygieneTests' in-process check stands alone.)
+                if getuid() != 0 {
+                    var st = stat()
+                    #expect(stat("/proc/\(pid)", &st) == 0 && st.st_uid == 0, "psatop \(pid) is dumpable")
+                }
+                try t.keys("Tab")
+                try await t.waitFor("Tab tickets")
+                seen.append(("screen: log", try t.screen()))
+                // One request in full: its headers (the credentials redacted) and, at the end, its answer.
+                try t.keys("Enter")
+                // Polled until both headers are drawn: the first capture with "Request headers" once
+                // caught the view half drawn over the list (CI, a loaded machine). A header shown
+                // unredacted never matches, so this still fails on a leak (after the wait).
+                let request = try await t.waitFor("the request's credential headers, redacted") {
+                    $0.contains("Secret: [redacted]") && $0.contains("ApiIntegrationCode: [redacted]")
+                }
+                seen.append(("screen: request", request))
+                try t.keys("G")
+                // (At the end: "Response …" in view, or the position "…-N/N" when the body is longer than the screen.)
+                try await t.waitFor("the end of the request") {
+                    $0.contains("Response ") || $0.range(of: #"-([0-9]+)/\1 "#, options: .regularExpression) != nil
+                }
+                seen.append(("screen: request, its end", try t.screen()))
+                // y: the request as curl, with the credentials as variables — and it runs, given them.
+                try t.run(["set-option", "-s", "set-clipboard", "on"])
+                try t.keys("y")
+                try await t.waitFor("copied as curl")
+                let curl = try t.run(["show-buffer"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                seen.append(("the request as curl", curl))
+                #expect(curl.hasPrefix("curl ") && curl.contains("$AUTOTASK_SECRET"), "\(curl)")
+                try (curl + " -o /dev/null -w '%{http_code}'").write(
+                    toFile: dir + "/again.sh", atomically: true, encoding: .utf8)
+                var codes: [String] = []
+                for _ in 0..<5 where !codes.contains("200") {  // (faults are on: a few tries for one clean answer)
+                    codes.append(try spawn(["/bin/sh", "-c", "env \(env) sh \(dir)/again.sh"]).output)
+                }
+                #expect(codes.contains("200") && !codes.contains("401"), "curl answered \(codes)")
+                try t.keys("Escape", "Tab", "Enter")
+                // (The detail's own label: the description may sit below the fold behind the SLA stages.)
+                try await t.waitFor("Last activity")
+                seen.append(("screen: detail", try t.screen()))
+                try t.keys("q")
+                try await t.expectCookedShell()
+                let stderrLog = (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""
+                // It holds the request log, as -v writes it, so the grep below reads every request line.
+                #expect(stderrLog.contains("ThresholdInformation"), "the --stderr-log file has no request line")
+                seen.append(("stderr log", stderrLog))
 
-            #expect(seen.filter { $0.0 != "screen: list error" }.count == 20, "\(seen.map(\.0))")
-            // The grep itself works: the simulator prints its own (test-only) credentials at start.
-            #expect(Self.leaks((try? String(contentsOfFile: sim.log, encoding: .utf8)) ?? "").count == 3)
-            for (what, text) in seen {
-                #expect(Self.leaks(text).isEmpty, "\(what) shows a secret:\n\(text.prefix(2_000))")
+                #expect(seen.filter { $0.0 != "screen: list error" }.count == 20, "\(seen.map(\.0))")
+                // The grep itself works: the simulator prints its own (test-only) credentials at start.
+                #expect(Self.leaks((try? String(contentsOfFile: sim.log, encoding: .utf8)) ?? "").count == 3)
+                for (what, text) in seen {
+                    #expect(Self.leaks(text).isEmpty, "\(what) shows a secret:\n\(text.prefix(2_000))")
+                }
+                // The runs did meet the faults and the errors (so the error paths were read, not skipped).
+                let all = seen.map(\.1).joined(separator: "\n")
+                #expect(all.contains("bad credentials") || all.contains("401"))
+                #expect(all.contains("group or others can read it"))
             }
-            // The runs did meet the faults and the errors (so the error paths were read, not skipped).
-            let all = seen.map(\.1).joined(separator: "\n")
-            #expect(all.contains("bad credentials") || all.contains("401"))
-            #expect(all.contains("group or others can read it"))
         }
 
         /// Hostile values for every credential of every vendor: URL, form and JSON metacharacters.

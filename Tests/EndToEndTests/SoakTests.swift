@@ -25,53 +25,52 @@ extension EndToEnd {
                 "redirect=0.05", "stall=0.01",
             ]
             let faults = kinds.map { "\($0)@0-\(s)" }.joined(separator: ",")
-            let t = Tmux()
-            defer { t.kill() }
-            try await t.start(width: 120, height: 40)
-            let started = Date()
-            try t.type("\(bin) --demo --demo-faults \(faults); echo EXIT=$?")
-            try await t.waitFor("Quota (ThresholdInformation)", seconds: 15)
+            try await Tmux.session(width: 120, height: 40) { t in
+                let started = Date()
+                try t.type("\(bin) --demo --demo-faults \(faults); echo EXIT=$?")
+                try await t.waitFor("Quota (ThresholdInformation)", seconds: 15)
 
-            // While the faults last: open and close the help, again and again; every key is answered.
-            // The bound per key is 10 s: far above a busy runner's delays, far below the 30 s
-            // read-idle timeout a UI waiting on a stalled request would sit through. Counted are
-            // the pairs answered while the faults were still on (not a rate: that would flake).
-            var answered = 0, slowest = 0.0
-            while Date().timeIntervalSince(started) < Double(s) - 3 {
-                let t0 = Date()
-                try t.keys("?")
-                try await t.waitFor("the help", seconds: 10) { $0.contains("first / last loaded") }
-                try t.keys("Escape")
-                try await t.waitFor("the help closed", seconds: 10) { !$0.contains("first / last loaded") }
-                slowest = max(slowest, Date().timeIntervalSince(t0))
-                if Date().timeIntervalSince(started) < Double(s) { answered += 1 }
-                try await Task.sleep(for: .milliseconds(300))
-            }
-            #expect(answered >= 3, "answered \(answered) key pairs in \(s) s (slowest \(slowest) s)")
+                // While the faults last: open and close the help, again and again; every key is answered.
+                // The bound per key is 10 s: far above a busy runner's delays, far below the 30 s
+                // read-idle timeout a UI waiting on a stalled request would sit through. Counted are
+                // the pairs answered while the faults were still on (not a rate: that would flake).
+                var answered = 0, slowest = 0.0
+                while Date().timeIntervalSince(started) < Double(s) - 3 {
+                    let t0 = Date()
+                    try t.keys("?")
+                    try await t.waitFor("the help", seconds: 10) { $0.contains("first / last loaded") }
+                    try t.keys("Escape")
+                    try await t.waitFor("the help closed", seconds: 10) { !$0.contains("first / last loaded") }
+                    slowest = max(slowest, Date().timeIntervalSince(t0))
+                    if Date().timeIntervalSince(started) < Double(s) { answered += 1 }
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+                #expect(answered >= 3, "answered \(answered) key pairs in \(s) s (slowest \(slowest) s)")
 
-            // The failures are in the request log.
-            // (The title counts per status; e shows the failures only.)
-            try t.keys("Tab")
-            try await t.waitFor("failures in the log's totals") {
-                $0.range(of: #"Requests \([0-9,]+\)[^\n]*(ERR|5\d\d)×"#, options: .regularExpression) != nil
-            }
-            try t.keys("e")
-            let log = try await t.waitFor("the failures only") { $0.contains("failures only") }
-            #expect(log.contains("ERR") || log.range(of: #" 50[03] "#, options: .regularExpression) != nil)
-            try t.keys("e", "Tab")
+                // The failures are in the request log.
+                // (The title counts per status; e shows the failures only.)
+                try t.keys("Tab")
+                try await t.waitFor("failures in the log's totals") {
+                    $0.range(of: #"Requests \([0-9,]+\)[^\n]*(ERR|5\d\d)×"#, options: .regularExpression) != nil
+                }
+                try t.keys("e")
+                let log = try await t.waitFor("the failures only") { $0.contains("failures only") }
+                #expect(log.contains("ERR") || log.range(of: #" 50[03] "#, options: .regularExpression) != nil)
+                try t.keys("e", "Tab")
 
-            // After the window: a fresh quota reading and the whole first page, with no key pressed.
-            let recovered = try await t.waitFor("recovery without a key press", seconds: 90) { screen in
-                Date().timeIntervalSince(started) > Double(s) + 2 && screen.contains("/1,234")
-                    && screen.contains("Tickets ")
-                    && !screen.contains("could not load") && !screen.contains("next page failed")
-                    && !screen.contains("quota unavailable")
-                    && !screen.contains("last read failed") && !screen.contains("Paused by the server")
+                // After the window: a fresh quota reading and the whole first page, with no key pressed.
+                let recovered = try await t.waitFor("recovery without a key press", seconds: 90) { screen in
+                    Date().timeIntervalSince(started) > Double(s) + 2 && screen.contains("/1,234")
+                        && screen.contains("Tickets ")
+                        && !screen.contains("could not load") && !screen.contains("next page failed")
+                        && !screen.contains("quota unavailable")
+                        && !screen.contains("last read failed") && !screen.contains("Paused by the server")
+                }
+                #expect(recovered.range(of: #"\d+\.\d%"#, options: .regularExpression) != nil)
+                try t.keys("q")
+                try await t.waitFor("EXIT=0")
+                try await t.expectCookedShell()
             }
-            #expect(recovered.range(of: #"\d+\.\d%"#, options: .regularExpression) != nil)
-            try t.keys("q")
-            try await t.waitFor("EXIT=0")
-            try await t.expectCookedShell()
         }
     }
 }

@@ -33,6 +33,31 @@ final class Tmux {
         return r.output
     }
 
+    /// Every tmux test's set-up: a private server with one `width`×`height` session, its shell's
+    /// prompt up, then `command` typed (if any). A start that fails stops the server it made. The
+    /// caller stops it (`defer { t.kill() }`); `session` does both.
+    static func started(width: Int, height: Int, typing command: String? = nil) async throws -> Tmux {
+        let t = Tmux()
+        do {
+            try await t.start(width: width, height: height)
+            if let command { try t.type(command) }
+        } catch {
+            t.kill()
+            throw error
+        }
+        return t
+    }
+
+    /// A session as `started` gives it, `body` run on it, the server stopped however `body` ends.
+    @discardableResult
+    static func session<R>(
+        width: Int, height: Int, typing command: String? = nil, _ body: (Tmux) async throws -> R
+    ) async throws -> R {
+        let t = try await started(width: width, height: height, typing: command)
+        defer { t.kill() }
+        return try await body(t)
+    }
+
     func start(width: Int, height: Int) async throws {
         // The server, its shell and psatop inherit this: a 0600 check must not pass by the
         // runner's umask (077 would make every new file 0600 whatever psatop asked for).

@@ -61,8 +61,7 @@ extension EndToEnd {
 
         static func start(_ dir: String) async throws -> Tmux {
             let bin = try psatopBinary()
-            let t = Tmux()
-            try await t.start(width: 120, height: 40)
+            let t = try await Tmux.started(width: 120, height: 40)
             // A credential in psatop's environment (the demo reads none): the command must not get it.
             try t.type(
                 "cd \(dir) && AUTOTASK_SECRET=hunter2 AUTOTASK_INTEGRATION_CODE=x \(bin) --config \(dir)/config.toml; echo EXIT=$?"

@@ -24,8 +24,7 @@ extension EndToEnd {
         /// Starts the demo with no editor, opens the first ticket and starts a note; returns the session.
         static func typing(_ dir: String, _ text: String) async throws -> Tmux {
             let bin = try psatopBinary()
-            let t = Tmux()
-            try await t.start(width: 120, height: 40)
+            let t = try await Tmux.started(width: 120, height: 40)
             try t.type("env -u EDITOR -u VISUAL XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?")
             try await t.waitFor("Tickets 1/1,234")
             try t.keys("Enter")

@@ -25,45 +25,47 @@ extension EndToEnd {
             let dir = NSTemporaryDirectory() + "psatop-history-e2e-\(getpid())"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let t = Tmux()
-            try await t.start(width: 120, height: 40)
-            defer { t.kill() }
-            try t.type("XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?")
-            try await t.waitFor("Tickets 1/1,234")
-            // Enough of the (20× faster) demo hour for a trend of several bars.
-            let first = try await t.waitFor("a trend of 6 bars", seconds: 90) { (Self.trendBars($0) ?? 0) >= 6 }
-            let before = Self.trendBars(first) ?? 0
-            try t.keys("H")
-            try await t.waitFor("the history view with its chart", seconds: 30) {
-                $0.contains("Quota history") && $0.contains("100%")
+            try await Tmux.session(width: 120, height: 40, typing: "XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?")
+            { t in
+                try await t.waitFor("Tickets 1/1,234")
+                // Enough of the (20× faster) demo hour for a trend of several bars.
+                let first = try await t.waitFor("a trend of 6 bars", seconds: 90) { (Self.trendBars($0) ?? 0) >= 6 }
+                let before = Self.trendBars(first) ?? 0
+                try t.keys("H")
+                try await t.waitFor("the history view with its chart", seconds: 30) {
+                    $0.contains("Quota history") && $0.contains("100%")
+                }
+                try t.keys("Escape")
+                try await t.waitFor("the list again") { !$0.contains("Quota history") }
+                try t.keys("q")
+                try await t.waitFor("EXIT=0")
+                var st = stat()
+                #expect(stat(dir + "/psatop", &st) == 0 && st.st_mode & 0o777 == 0o700)
+                #expect(stat(dir + "/psatop/history.sqlite", &st) == 0 && st.st_mode & 0o777 == 0o600)
+
+                // No credentials: the store only.
+                let out = try spawnEnv(
+                    [
+                        "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "XDG_STATE_HOME=\(dir)", bin,
+                        "history",
+                        "--csv",
+                    ])
+                #expect(out.status == 0, "\(out.output)")
+                let lines = out.output.split(separator: "\r\n")
+                #expect(lines.first?.hasPrefix("tenant,start,peak,") == true)
+                #expect(lines.dropFirst().contains { $0.hasPrefix("demo,") }, "\(out.output)")
+
+                try t.type("clear; XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?")
+                // The first trend drawn after the restart already holds the last run's bars (a fresh
+                // start draws one bar with its first reading; a reading a bucket at most follows).
+                let again = try await t.waitFor("the trend after the restart", seconds: 60) {
+                    Self.trendBars($0) != nil
+                }
+                let after = Self.trendBars(again) ?? 0
+                #expect(before >= 6 && after >= 3, "before: \(before) bars, after the restart: \(after)\n\(again)")
+                try t.keys("q")
+                try await t.waitFor("EXIT=0")
             }
-            try t.keys("Escape")
-            try await t.waitFor("the list again") { !$0.contains("Quota history") }
-            try t.keys("q")
-            try await t.waitFor("EXIT=0")
-            var st = stat()
-            #expect(stat(dir + "/psatop", &st) == 0 && st.st_mode & 0o777 == 0o700)
-            #expect(stat(dir + "/psatop/history.sqlite", &st) == 0 && st.st_mode & 0o777 == 0o600)
-
-            // No credentials: the store only.
-            let out = try spawnEnv(
-                [
-                    "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "XDG_STATE_HOME=\(dir)", bin, "history",
-                    "--csv",
-                ])
-            #expect(out.status == 0, "\(out.output)")
-            let lines = out.output.split(separator: "\r\n")
-            #expect(lines.first?.hasPrefix("tenant,start,peak,") == true)
-            #expect(lines.dropFirst().contains { $0.hasPrefix("demo,") }, "\(out.output)")
-
-            try t.type("clear; XDG_STATE_HOME=\(dir) \(bin) --demo; echo EXIT=$?")
-            // The first trend drawn after the restart already holds the last run's bars (a fresh
-            // start draws one bar with its first reading; a reading a bucket at most follows).
-            let again = try await t.waitFor("the trend after the restart", seconds: 60) { Self.trendBars($0) != nil }
-            let after = Self.trendBars(again) ?? 0
-            #expect(before >= 6 && after >= 3, "before: \(before) bars, after the restart: \(after)\n\(again)")
-            try t.keys("q")
-            try await t.waitFor("EXIT=0")
         }
 
         func spawnEnv(_ argv: [String]) throws -> (status: Int32, output: String) { try spawn(argv) }
