@@ -136,20 +136,20 @@ extension TicketList {
         }
     }
 
-    private struct Keyed<K: Comparable> {
-        var key: K
-        var row: Int32
-    }
-
     /// By a key read from the row.
-    private func sortByKey<K: Comparable>(_ rowIndices: inout [Int], _ desc: Bool, _ key: (Row) -> K) {
-        var keyed = rows.withUnsafeBufferPointer { rs in rowIndices.map { Keyed(key: key(rs[$0]), row: Int32($0)) } }
-        if desc {
-            keyed.sort { $0.key != $1.key ? $0.key > $1.key : $0.row < $1.row }
-        } else {
-            keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+    /// (Equal keys in row order: the rows are put in that order first, then sorted stably by
+    /// key; descending is ascending by the inverted key, so ties still go by row.)
+    private func sortByKey<K: RadixKey>(_ rowIndices: inout [Int], _ desc: Bool, _ key: (Row) -> K) {
+        var inRowOrder = true
+        for i in rowIndices.indices.dropFirst() where rowIndices[i - 1] > rowIndices[i] {
+            inRowOrder = false
+            break
         }
-        rowIndices = keyed.map { Int($0.row) }
+        if !inRowOrder { rowIndices.sort() }
+        let keys = rows.withUnsafeBufferPointer { rs in
+            rowIndices.map { desc ? ~key(rs[$0]).radixBits : key(rs[$0]).radixBits }
+        }
+        rowIndices = RadixSort.order(keys: keys, rows: rowIndices.map { Int32($0) }).map { Int($0) }
     }
 
     /// By a label: each distinct label lowercased and ranked once (as `String`s, so two spellings
