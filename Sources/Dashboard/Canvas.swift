@@ -93,15 +93,33 @@ public struct Canvas: Sendable, Equatable {
         }
         return used
 
-        func clearWide(at c: Int) {
-            guard c < width else { return }
-            let i = y * width + c
-            if cells[i].continuation, c > 0 {
-                cells[i - 1] = Cell(char: " ", style: cells[i - 1].style, continuation: false)
-            }
-            if c + 1 < width, cells[i + 1].continuation, TextWidth.of(cells[i].char) == 2 {
-                cells[i + 1] = Cell(char: " ", style: cells[i + 1].style, continuation: false)
-            }
+        func clearWide(at c: Int) { clearWideChar(at: c, y) }
+    }
+
+    /// `count` columns of one of our own glyphs (a box's lines), sanitized and measured once
+    /// rather than per column; a glyph that is not one column wide is written as `put` writes it.
+    public mutating func repeated(_ x: Int, _ y: Int, _ glyph: String, count: Int, _ style: Style) {
+        let clean = glyph.sanitized
+        guard let ch = clean.first, clean.count == 1, TextWidth.of(ch) == 1 else {
+            put(x, y, String(repeating: glyph, count: max(0, count)), style)
+            return
+        }
+        guard y >= 0, y < height, count > 0 else { return }
+        for col in max(0, x)..<min(width, x + count) {
+            clearWideChar(at: col, y)
+            cells[y * width + col] = Cell(char: ch, style: style, continuation: false)
+        }
+    }
+
+    /// Writing over half of a wide character clears its other half.
+    private mutating func clearWideChar(at c: Int, _ y: Int) {
+        guard c < width else { return }
+        let i = y * width + c
+        if cells[i].continuation, c > 0 {
+            cells[i - 1] = Cell(char: " ", style: cells[i - 1].style, continuation: false)
+        }
+        if c + 1 < width, cells[i + 1].continuation, TextWidth.of(cells[i].char) == 2 {
+            cells[i + 1] = Cell(char: " ", style: cells[i + 1].style, continuation: false)
         }
     }
 

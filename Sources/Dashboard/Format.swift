@@ -130,13 +130,17 @@ extension Canvas {
         guard r.width >= 2, r.height >= 2 else { return area }
         let style = focused ? theme[.borderFocus] : theme[.border]
         let inner = r.width - 2
-        put(r.x, r.y, g.tl + String(repeating: g.h, count: inner) + g.tr, style)
+        repeated(r.x, r.y, g.tl, count: 1, style)
+        repeated(r.x + 1, r.y, g.h, count: inner, style)
+        repeated(r.x + r.width - 1, r.y, g.tr, count: 1, style)
         for y in (r.y + 1)..<(r.y + r.height - 1) {
-            put(r.x, y, g.v, style)
+            repeated(r.x, y, g.v, count: 1, style)
             fill(x: r.x + 1, y: y, width: inner, height: 1, theme[.base])
-            put(r.x + r.width - 1, y, g.v, style)
+            repeated(r.x + r.width - 1, y, g.v, count: 1, style)
         }
-        put(r.x, r.y + r.height - 1, g.bl + String(repeating: g.h, count: inner) + g.br, style)
+        repeated(r.x, r.y + r.height - 1, g.bl, count: 1, style)
+        repeated(r.x + 1, r.y + r.height - 1, g.h, count: inner, style)
+        repeated(r.x + r.width - 1, r.y + r.height - 1, g.br, count: 1, style)
         if !title.isEmpty {
             put(r.x + 2, r.y, " " + title + " ", focused ? theme[.borderFocus] : theme[.header], maxWidth: r.width - 4)
         }
