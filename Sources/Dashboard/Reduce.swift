@@ -183,6 +183,7 @@ extension DashboardState {
             seedTrend(past, windowSeconds: window, timeScale: scale)
         case .attachments, .attachmentsFailed, .attachmentSaved, .attachmentExists, .attachmentSaveFailed:
             reduceSave(event)
+        case .timeEntries, .timeEntriesFailed: reduceTime(event)
         case .comments(let id, let list):
             if detail?.id == id {
                 detail?.comments = list

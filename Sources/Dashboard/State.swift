@@ -85,6 +85,8 @@ public enum DashboardEvent: Sendable, Equatable {
     case reloadFailed(String)
     /// The timer (Timer.swift): one kept from before, offered back; an entry the server took, or not.
     case timerRestored(RunningTimer), timeLogged(TimeEntryDraft, caveat: String?), timeFailed(TimeEntryDraft, String)
+    /// A ticket's time entries (`E`), or why they could not be listed (TicketTime.swift).
+    case timeEntries(id: Int64, [LoggedTime]), timeEntriesFailed(id: Int64, String)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
     /// The history view's chart (`H`), or why there is none.
@@ -138,6 +140,8 @@ public enum Command: Equatable, Sendable {
     /// Starts a custom command's program (an argument vector, no shell).
     case runProgram(ProgramRun)
     case saveTimer(RunningTimer?), logTime(TimeEntryDraft)  // keep the timer (nil: remove); send an entry once
+    /// A ticket's time entries: asked for only on `E` (a detail open costs no more).
+    case loadTime(Int64)
     case quit
     /// A command for one tenant's poller when several tenants are watched.
     indirect case forTenant(Int, Command)

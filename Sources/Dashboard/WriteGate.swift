@@ -12,7 +12,7 @@ extension DashboardState {
         case .change(.assignee): return .assign
         case .attach: return .attachment
         case .note: return .note
-        case .timer: return .time
+        case .timer, .logTime: return .time
         case .bulk: return .bulk
         case .audience:
             let now = detail?.flow?.visibility

@@ -194,6 +194,13 @@ extension Poller {
                     post(.timeFailed(draft, String(describing: error)))
                 }
             }
+        case .loadTime(let id):
+            // Only on `E`: one query (and a name lookup for people not seen before).
+            track {
+                do {
+                    post(.timeEntries(id: id, try await api.timeReader().timeEntries(ticketIDs: [id], names: true)))
+                } catch is CancellationError {} catch { post(.timeEntriesFailed(id: id, String(describing: error))) }
+            }
         case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram, .saveTimer:
             break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):

@@ -114,6 +114,11 @@ struct KeyMapTests {
         s = list
         _ = s.reduce(.timerRestored(RunningTimer(ticketID: 7_002, number: "T20261102.0002", start: fixedNow)))
         out[.timerOffer] = s
+        // Time logged without a timer: its hours being typed.
+        s = list
+        _ = s.reduce(.key(.char("L")))
+        for c in "1:30" { _ = s.reduce(.key(.char(c))) }
+        out[.timeSpan] = s
         return out
     }
 
