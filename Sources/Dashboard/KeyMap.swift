@@ -27,6 +27,8 @@ public enum KeyAction: Hashable, Sendable {
     case timer
     /// `L`: log time on the ticket without a timer (TimeLog.swift); `E`: its time entries (TicketTime.swift).
     case logTime, listTime
+    /// Ctrl-E at a time entry's summary: write it in `$VISUAL`/`$EDITOR` (TimeDraft.swift).
+    case editSummary
 }
 
 /// Keys and the action they take in one mode.

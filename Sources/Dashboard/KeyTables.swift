@@ -296,8 +296,8 @@ extension KeyMap {
     }
 
     static let timerTyping = KeyMap(
-        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
-        footer: [H("Enter", "next", .accept), leaveEntry])
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.editSummary, .ctrl("e"))] + lineEdit,
+        footer: [H("Enter", "next", .accept), H("^E", "editor", .editSummary), leaveEntry])
 
     static let timeSpan = KeyMap(
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,

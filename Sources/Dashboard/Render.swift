@@ -98,7 +98,9 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
                 &c, s, theme, g, label: s.timerPromptLine(e) + "summary: ", typed: e.draft.summary,
                 right: map.line(s, dot: g.dot))
         } else {
-            let text = s.timerPromptLine(e) + e.draft.summary.sanitized + " \(g.dot) " + map.line(s, dot: g.dot)
+            let refused = e.refused.map { " \(g.dot) not logged: \($0)" } ?? ""
+            let text =
+                s.timerPromptLine(e) + e.draft.summary.sanitized + refused + " \(g.dot) " + map.line(s, dot: g.dot)
             c.put(0, y, text, theme[.key], maxWidth: s.width)
         }
         return

@@ -87,6 +87,9 @@ public enum DashboardEvent: Sendable, Equatable {
     case timerRestored(RunningTimer), timeLogged(TimeEntryDraft, caveat: String?), timeFailed(TimeEntryDraft, String)
     /// A ticket's time entries (`E`), or why they could not be listed (TicketTime.swift).
     case timeEntries(id: Int64, [LoggedTime]), timeEntriesFailed(id: Int64, String)
+    /// A time entry's summary draft made or found, and what the editor left in it (TimeDraft.swift).
+    case timeDraft(ticketID: Int64, path: String, text: String)
+    case timeSummaryEdited(path: String, text: String?, failure: String?)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
     /// The history view's chart (`H`), or why there is none.
@@ -142,6 +145,8 @@ public enum Command: Equatable, Sendable {
     case saveTimer(RunningTimer?), logTime(TimeEntryDraft)  // keep the timer (nil: remove); send an entry once
     /// A ticket's time entries: asked for only on `E` (a detail open costs no more).
     case loadTime(Int64)
+    /// The terminal's: a time entry's summary draft (the one kept, or a new one); the editor on it.
+    case openTimeDraft(ticketID: Int64), editTimeSummary(path: String, text: String)
     case quit
     /// A command for one tenant's poller when several tenants are watched.
     indirect case forTenant(Int, Command)

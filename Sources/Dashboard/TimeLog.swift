@@ -19,7 +19,7 @@ extension DashboardState {
         screen.timerEntry = TimerEntry(
             draft: TimeEntryDraft(ticketID: t.id, number: t.number, start: now, end: now, summary: "", manual: true),
             typing: true, askingSpan: true)
-        return []
+        return [.openTimeDraft(ticketID: t.id)]
     }
 
     mutating func handleTimeSpan(_ action: KeyAction, _ key: Key) -> [Command] {
@@ -45,8 +45,11 @@ extension DashboardState {
     /// Esc at an entry: a timer's keeps running; one of `L` is dropped, nothing sent.
     mutating func leaveEntry() {
         let manual = screen.timerEntry?.draft.manual == true
+        let kept = screen.timerEntry.map { !$0.draft.summary.isEmpty && $0.draft.draftPath != nil } ?? false
         screen.timerEntry = nil
-        say(manual ? "time not logged: nothing sent" : "timer still running; T stops it")
+        say(
+            (manual ? "time not logged: nothing sent" : "timer still running; T stops it")
+                + (kept ? " (the summary is kept as a draft)" : ""))
     }
 
     /// The server refused an entry of `L`: it comes back at its question as it was, with the
@@ -57,8 +60,10 @@ extension DashboardState {
             say("\(why) (\(String(format: "%.2f", d.hours)) h, “\(d.summary.sanitized)”)")
             return
         }
-        screen.timerEntry = TimerEntry(
-            draft: d, typing: false, spanText: "\(hourMinute(d.start))-\(hourMinute(d.end))")
+        var back = TimerEntry(draft: d, typing: false, spanText: "\(hourMinute(d.start))-\(hourMinute(d.end))")
+        back.saved = d.summary
+        back.refused = error.sanitized
+        screen.timerEntry = back
         say("\(why) (entry kept: e edits, y sends again)")
     }
 

@@ -9,6 +9,10 @@ public struct TimerEntry: Equatable, Sendable {
     /// `L`: the hours or start–end as typed, and whether they are being typed (TimeLog.swift).
     public var spanText = ""
     public var askingSpan = false
+    /// The summary last written to its draft (TimeDraft.swift).
+    public var saved: String?
+    /// Why the server refused it (an entry of `L` comes back with it; said on its line).
+    public var refused: String?
 
     public init(draft: TimeEntryDraft, typing: Bool, spanText: String = "", askingSpan: Bool = false) {
         self.draft = draft
@@ -36,7 +40,7 @@ extension DashboardState {
             screen.timerEntry = TimerEntry(
                 draft: TimeEntryDraft(ticketID: t.ticketID, number: t.number, start: t.start, end: now, summary: ""),
                 typing: true)
-            return []
+            return [.openTimeDraft(ticketID: t.ticketID)]
         }
         if let why = vendor.timeRefusal {
             say(why)
@@ -92,6 +96,7 @@ extension DashboardState {
         case .timerTyping:
             switch action {
             case .accept: screen.timerEntry?.typing = false
+            case .editSummary: return editSummary()
             case .cancel: leaveEntry()
             case .erase, .eraseAll, .eraseWord, .type:
                 if var e = screen.timerEntry {
@@ -114,6 +119,7 @@ extension DashboardState {
                 return [.logTime(e.draft)]
             case .editAgain:
                 screen.timerEntry?.typing = true
+                screen.timerEntry?.refused = nil
                 // `L`: the hours first, as typed.
                 if screen.timerEntry?.draft.manual == true { screen.timerEntry?.askingSpan = true }
             case .cancel: leaveEntry()

@@ -188,6 +188,8 @@ extension Poller {
             trackWrite {
                 do {
                     let caveat = try await api.timeWriter().logTime(draft)
+                    // The server took it: the summary's draft is no longer needed (kept on any failure).
+                    if let path = draft.draftPath { unlink(path) }
                     post(.timeLogged(draft, caveat: caveat))
                 } catch is CancellationError {
                 } catch {
@@ -201,7 +203,8 @@ extension Poller {
                     post(.timeEntries(id: id, try await api.timeReader().timeEntries(ticketIDs: [id], names: true)))
                 } catch is CancellationError {} catch { post(.timeEntriesFailed(id: id, String(describing: error))) }
             }
-        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram, .saveTimer:
+        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram, .saveTimer,
+            .openTimeDraft, .editTimeSummary:
             break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)

@@ -26,6 +26,8 @@ public struct TimeEntryDraft: Equatable, Sendable {
     public var summary: String
     /// Logged with `L`, no timer behind it: a refusal keeps the entry itself, not a timer.
     public var manual: Bool
+    /// The summary's 0600 draft file (nil: none): removed only once the server took the entry.
+    public var draftPath: String?
 
     public init(ticketID: Int64, number: String, start: Date, end: Date, summary: String, manual: Bool = false) {
         self.ticketID = ticketID

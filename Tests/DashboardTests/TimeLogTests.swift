@@ -48,7 +48,7 @@ struct TimeLogTests {
     @Test("L in a ticket: the hours, then the summary, then the timer's question; y sends one manual entry")
     func logFromDetail() {
         var s = openedDetail()
-        #expect(s.reduce(.key(.char("L"))) == [])
+        #expect(s.reduce(.key(.char("L"))) == [.openTimeDraft(ticketID: Self.ticket.id)])
         #expect(s.mode == .timeSpan)
         let prompt = render(s, theme: .fallback).lines.last ?? ""
         #expect(prompt.contains("Time on \(Self.ticket.number), hours or start–end"), "\(prompt)")
@@ -78,7 +78,7 @@ struct TimeLogTests {
         var s = sampleState(width: 120, height: 40)
         _ = s.reduce(.key(.char("T")))
         let timer = s.screen.timer
-        #expect(s.reduce(.key(.char("L"))) == [])
+        #expect(s.reduce(.key(.char("L"))) == [.openTimeDraft(ticketID: timer?.ticketID ?? 0)])
         type("lots", into: &s)
         #expect(s.reduce(.key(.enter)) == [])
         #expect(s.mode == .timeSpan && s.screen.timerEntry?.spanText == "lots")
@@ -108,6 +108,9 @@ struct TimeLogTests {
         #expect(s.reduce(.timeFailed(draft, "Missing required field(s) on TimeEntry: roleID.")) == [])
         #expect(s.mode == .timerConfirm && s.screen.timerEntry?.draft == draft && s.screen.timer == nil)
         #expect(s.flash?.contains("roleID") == true && s.flash?.contains("entry kept") == true)
+        // Said on the entry's line too (the footer is the question).
+        let line = render(s, theme: .fallback).lines.last ?? ""
+        #expect(line.contains("not logged: Missing required field(s) on TimeEntry: roleID"), "\(line)")
         _ = s.reduce(.key(.char("e")))
         #expect(s.mode == .timeSpan && s.screen.timerEntry?.spanText == "09:00-10:00")
     }
