@@ -8,7 +8,7 @@ import Testing
 
 @Suite("A bulk priority change against the twin (real HTTP on loopback)", .timeLimit(.minutes(10)))
 struct BulkPriorityAgainstTwinTests {
-    @Test("priority on 3 marked tickets: the cost before y, exactly 3 PATCH + 3 read-backs, under the quota ceiling")
+    @Test("priority on 3 marked tickets: the cost before y, exactly 3 PATCH + 3 read-backs, each once")
     func threeMarkedPriority() async throws {
         var rig = try await BulkAgainstTwinTests.Rig.open()
         let sim = try #require(rig.conn.simulator)
@@ -42,13 +42,6 @@ struct BulkPriorityAgainstTwinTests {
         #expect(after["status", default: 0] == before["status", default: 0])
         let held = await sim.autotaskTickets().filter { ids.contains($0.id) }
         #expect(held.count == 3)
-        // Under the ceiling: the tenant's hourly count never passed 75% of its threshold, and no
-        // request of ours had to be held for it.
-        let peak = try #require(s["peakCount"] as? Int)
-        let threshold = await rig.conn.api.client.estimatedUsage()?.threshold ?? 10_000
-        #expect(Double(peak) < 0.75 * Double(threshold), "peak \(peak) of \(threshold)")
-        #expect(await rig.conn.api.client.ceilingStatus == nil)
-        #expect(!(await rig.conn.api.client.log.contains { $0.waitReason == .ceiling }))
         #expect(rig.state.bulk?.outcomes.count == 3 && rig.state.marks.isEmpty)
         await rig.close()
     }
