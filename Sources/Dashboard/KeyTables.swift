@@ -31,6 +31,7 @@ extension KeyMap {
         case .bulkPicker: bulkPicker
         case .bulkConfirm: bulkConfirm
         case .bulkResults: bulkResults
+        case .bulkNote: bulkNote
         case .serverFilterPrompt: serverFilterPrompt
         case .history: historyKeys
         case .timerTyping: timerTyping
@@ -256,12 +257,16 @@ extension KeyMap {
     static let bulkMenu = KeyMap(
         bindings: choosing + [
             B(.change(.status), .char("s")), B(.change(.priority), .char("p")), B(.change(.assignee), .char("A")),
-            B(.cancel, .escape, .backspace),
+            B(.note, .char("c")), B(.cancel, .escape, .backspace),
         ],
         footer: [
             H("s", "status", .change(.status)), H("p", "priority", .change(.priority)),
-            H("A", "assignee", .change(.assignee)), H("Esc", "cancel", .cancel),
+            H("A", "assignee", .change(.assignee)), H("c", "note", .note), H("Esc", "cancel", .cancel),
         ])
+
+    static let bulkNote = KeyMap(
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
+        footer: [H("Enter", "next", .accept), H("Esc", "back", .cancel)])
 
     static let bulkPicker = KeyMap(
         bindings: choosing + upDown + ends + [B(.accept, .enter), B(.cancel, .escape, .backspace, .char("h"), .left)],

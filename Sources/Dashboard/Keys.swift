@@ -64,6 +64,7 @@ extension DashboardState {
         case .noteTyping: return handleNoteTyping(action, key)
         case .noteConfirm: return handleNoteConfirm(action)
         case .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults: return handleBulk(action)
+        case .bulkNote: return handleBulkNote(action, key)
         case .timerTyping, .timerConfirm, .timerOffer, .timeSpan: return handleTimer(action, key)
         case .filterPrompt: return handleFilterInput(action, key)
         case .serverFilterPrompt: return handleServerFilterInput(action, key)

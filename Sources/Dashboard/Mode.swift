@@ -26,6 +26,8 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     case request, alert
     /// A change to the marked tickets: which field, the value, the question with its cost, the outcomes.
     case bulkMenu, bulkPicker, bulkConfirm, bulkResults
+    /// A note to the marked tickets being typed (`c` in the change's menu).
+    case bulkNote
     /// The ticket list (narrowed by a filter or not), the request log, the alerts pane.
     case list, filteredList, log, alerts
     /// The quota history view (`H`).
@@ -40,7 +42,7 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     public var isTyping: Bool {
         switch self {
         case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping, .palette,
-            .timerTyping, .timeSpan:
+            .timerTyping, .timeSpan, .bulkNote:
             true
         case .help, .output, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request,
             .alert, .list, .filteredList, .log, .alerts, .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults, .history,
@@ -79,6 +81,7 @@ extension DashboardState {
             switch b.stage {
             case .menu: return .bulkMenu
             case .choosing: return .bulkPicker
+            case .noting: return .bulkNote
             case .confirming: return .bulkConfirm
             case .running, .done: return .bulkResults
             }

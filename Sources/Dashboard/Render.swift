@@ -87,6 +87,12 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
             0, y, " timer on \(t.number.sanitized) since \(s.hourMinute(t.start)) \(g.dot) " + map.line(s, dot: g.dot),
             theme[.key], maxWidth: s.width)
         return
+    case .bulkNote:
+        let n = s.bulk?.ids.count ?? 0
+        renderPrompt(
+            &c, s, theme, g, label: " Internal note to \(n) marked: ", typed: s.bulk?.note ?? "",
+            right: map.line(s, dot: g.dot))
+        return
     case .timeSpan:
         guard let e = s.screen.timerEntry else { break }
         renderPrompt(&c, s, theme, g, label: s.timeSpanLabel(e), typed: e.spanText, right: map.line(s, dot: g.dot))

@@ -133,6 +133,8 @@ public enum Command: Equatable, Sendable {
     case setServerFilter(ServerFilter?)
     /// Sets one field of each ticket, one after another at bulk priority, each sent once and read back.
     case bulkChange(ids: [Int64], EditableField, to: String)
+    /// Adds one internal note to each ticket, one after another at bulk priority, each sent once.
+    case bulkNote(ids: [Int64], text: String)
     /// The history view's chart for the last `days` (1 or 7), from the quota history.
     case loadHistory(days: Int)
     /// The next theme, live; a theme by name (the palette, a reload).

@@ -61,7 +61,7 @@ extension Command {
             }
         case .attach(_, _, let visibility): visibility == .customers ? .publicWrite : .attachment
         case .addNote(_, _, let visibility, _): visibility == .customers ? .publicWrite : .note
-        case .bulkChange: .bulk
+        case .bulkChange, .bulkNote: .bulk
         case .logTime: .time
         default: nil
         }

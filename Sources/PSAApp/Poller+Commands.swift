@@ -125,6 +125,25 @@ extension Poller {
                 }
                 post(.bulkEnded)
             }
+        case .bulkNote(let ids, let text):
+            // As a change to many: one after another at bulk priority, each sent once (internal).
+            trackWrite {
+                await RequestPriority.$current.withValue(.bulk) {
+                    for id in ids {
+                        guard !Task.isCancelled else {
+                            post(.bulkOutcome(id: id, .failed("not sent: psatop stopped")))
+                            continue
+                        }
+                        do {
+                            try await api.notes().addNote(ticketID: id, text: text, visibility: .internal)
+                            post(.bulkOutcome(id: id, .noted))
+                        } catch {
+                            post(.bulkOutcome(id: id, .failed(String(describing: error))))
+                        }
+                    }
+                }
+                post(.bulkEnded)
+            }
         case .saveAttachment(let id, let attachment, let path, let replace):
             // Never over a file without the person's yes; fetched only when it can be written.
             track {

@@ -45,4 +45,28 @@ struct BulkPriorityAgainstTwinTests {
         #expect(rig.state.bulk?.outcomes.count == 3 && rig.state.marks.isEmpty)
         await rig.close()
     }
+
+    @Test("a note to 3 marked tickets: the cost before y, exactly 3 note POSTs, each once")
+    func threeMarkedNote() async throws {
+        var rig = try await BulkAgainstTwinTests.Rig.open()
+        let sim = try #require(rig.conn.simulator)
+        let logBefore = await rig.conn.api.client.log.count
+        for _ in 0..<3 { await rig.key(.char("x")) }
+        await rig.key(.char("b"))
+        await rig.key(.char("c"))
+        for ch in "Patched overnight" { await rig.key(.char(ch)) }
+        await rig.key(.enter)
+        #expect(render(rig.state, theme: .fallback).text.contains("3 notes (POST) = 3 requests"))
+        await rig.key(.char("y"))
+        await rig.key(.char("y"))
+        try await rig.until { $0.bulk?.stage == .done }
+        let sent = await rig.conn.api.client.log.dropFirst(logBefore).filter {
+            $0.method == "POST" && $0.path.contains("Notes")
+        }
+        #expect(sent.count == 3, "\(sent.map { "\($0.method) \($0.path)" })")
+        let s = try JSONSerialization.jsonObject(with: await sim.statsJSON()) as? [String: Any] ?? [:]
+        #expect(s["notesAdded"] as? Int == 3)
+        #expect(rig.state.bulk?.outcomes.values.allSatisfy { $0 == .noted } == true && rig.state.marks.isEmpty)
+        await rig.close()
+    }
 }
