@@ -33,14 +33,15 @@ public enum NoteDraftFile {
 
     /// The newest non-empty draft kept for a ticket (a note not sent before a quit, a crash or a
     /// dropped connection); nil when there is none.
-    public static func latest(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment)
-        -> String?
-    {
+    public static func latest(
+        ticketID: Int64, kind: String = "ticket",
+        environment env: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
         let dir = folder(environment: env)
         var st = stat()
         guard lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid() else { return nil }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        let mine = names.filter { $0.hasPrefix("ticket-\(ticketID)-") && $0.hasSuffix(".txt") }
+        let mine = names.filter { $0.hasPrefix("\(kind)-\(ticketID)-") && $0.hasSuffix(".txt") }
         var best: (path: String, time: Int)?
         for name in mine {
             let path = dir + "/" + name
@@ -54,15 +55,17 @@ public enum NoteDraftFile {
         return best?.path
     }
 
-    /// A new, empty draft for a ticket; nil when none can be made (the reason in `error`).
-    public static func create(ticketID: Int64, environment env: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> String
-    {
+    /// A new, empty draft for a ticket; nil when none can be made (the reason in `error`). `kind`
+    /// names what it holds: "ticket" a note, "time" a time entry's summary.
+    public static func create(
+        ticketID: Int64, kind: String = "ticket",
+        environment env: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String {
         let dir = folder(environment: env)
         try makePrivateFolder(dir)
         for n in 0..<100 {
             let stamp = Int(Date().timeIntervalSince1970)
-            let path = "\(dir)/ticket-\(ticketID)-\(stamp)-\(getpid())-\(n).txt"
+            let path = "\(dir)/\(kind)-\(ticketID)-\(stamp)-\(getpid())-\(n).txt"
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd >= 0 {
                 close(fd)

@@ -132,6 +132,22 @@ public enum TerminalApp {
                 writeNote(id: id, draft: draft)
             case .keepDraft(let path, let text):
                 NoteDraftFile.write(path, text)
+            case .openTimeDraft(let id):
+                // The summary kept from before on this ticket, else a new draft.
+                do {
+                    let path =
+                        try NoteDraftFile.latest(ticketID: id, kind: "time")
+                        ?? NoteDraftFile.create(ticketID: id, kind: "time")
+                    apply(.timeDraft(ticketID: id, path: path, text: NoteDraftFile.read(path) ?? ""))
+                } catch { apply(.notice("no draft for the summary could be made: \(error)")) }
+            case .editTimeSummary(let path, let text):
+                NoteDraftFile.write(path, text)
+                let (status, edited) = runEditor(path)
+                apply(
+                    .timeSummaryEdited(
+                        path: path, text: edited,
+                        failure: status == nil
+                            ? "no $VISUAL or $EDITOR" : status == 0 ? nil : "the editor exited with \(status ?? 0)"))
             case .saveTimer(let timer):
                 do { try TimerFile.save(timer) } catch {
                     apply(.notice("the timer could not be kept: \(error)"))
@@ -186,6 +202,24 @@ public enum TerminalApp {
                 onCommand(c)
             }
         }
+        /// `$VISUAL`/`$EDITOR` on a draft with the whole terminal: its exit status (nil: none is
+        /// set; -1: it could not start) and the draft's text after.
+        func runEditor(_ path: String) -> (Int32?, String) {
+            guard let editor = NoteEditor.command(environment: ProcessInfo.processInfo.environment) else {
+                return (nil, NoteDraftFile.read(path) ?? "")
+            }
+            screen.suspend()
+            // The editor writes to the real stderr, not to the dashboard's sink.
+            let sinkCopy = dup(STDERR_FILENO)
+            if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO) }
+            let status = NoteEditor.run(editor, path: path)
+            if sinkCopy >= 0 {
+                dup2(sinkCopy, STDERR_FILENO)
+                close(sinkCopy)
+            }
+            screen.resume()
+            return (status, NoteDraftFile.read(path) ?? "")
+        }
         /// A note: a draft file (new, or the one kept), then `$VISUAL`/`$EDITOR` on the whole
         /// terminal (as `git commit` does) or, where neither is set, typed inline.
         func writeNote(id: Int64, draft: String?) {
@@ -206,17 +240,8 @@ public enum TerminalApp {
                 apply(.noteInline(id: id, path: path, text: NoteDraftFile.read(path) ?? ""))
                 return
             }
-            screen.suspend()
-            // The editor writes to the real stderr, not to the dashboard's sink.
-            let sinkCopy = dup(STDERR_FILENO)
-            if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO) }
-            let status = NoteEditor.run(editor, path: path)
-            if sinkCopy >= 0 {
-                dup2(sinkCopy, STDERR_FILENO)
-                close(sinkCopy)
-            }
-            screen.resume()
-            let text = NoteDraftFile.read(path) ?? ""
+            let (ran, text) = runEditor(path)
+            let status = ran ?? -1
             if status != 0 {
                 let why = status < 0 ? "the editor (\(editor)) could not start" : "the editor exited with \(status)"
                 apply(.noteCancelled(id: id, reason: "note not sent: \(why)", path: path))
@@ -237,6 +262,10 @@ public enum TerminalApp {
         /// The note being typed, written to its draft file: on every way out, nothing typed is lost.
         func keepTypedNote() {
             if let n = s.detail?.noteTyping, !n.text.isEmpty { NoteDraftFile.write(n.path, n.text) }
+            // A time entry's summary too.
+            if let e = s.screen.timerEntry, let p = e.draft.draftPath, !e.draft.summary.isEmpty {
+                NoteDraftFile.write(p, e.draft.summary)
+            }
         }
         while true {
             if box.value != 0 {

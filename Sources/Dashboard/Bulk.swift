@@ -7,12 +7,14 @@ public enum BulkOutcome: Equatable, Sendable {
     case changed(ChangeOutcome)
     /// Not taken (or not known to be): why. Not retried; the ticket stays marked.
     case failed(String)
+    /// A note to many: the server took the ticket's note (BulkNote.swift).
+    case noted
 }
 
 /// A change to every marked ticket (`b` in the list): which field, the value, one question that
 /// shows what it costs, then each ticket's outcome.
 public struct BulkState: Equatable, Sendable {
-    public enum Stage: Equatable, Sendable { case menu, choosing, confirming, running, done }
+    public enum Stage: Equatable, Sendable { case menu, choosing, noting, confirming, running, done }
     public var stage: Stage = .menu
     /// The tickets the change is for: the marks when `b` was pressed, in the list's order.
     public var ids: [Int64]
@@ -30,6 +32,8 @@ public struct BulkState: Equatable, Sendable {
     public var label: String?
     public var outcomes: [Int64: BulkOutcome] = [:]
     public var scroll = 0
+    /// A note to all of them instead of a field (`c`): the text typed; always internal.
+    public var note: String?
 
     public init(ids: [Int64]) { self.ids = ids }
 }
@@ -118,6 +122,9 @@ extension DashboardState {
             b.stage = .choosing
             bulk = b
             return [.loadChoices(field)]
+        case (.menu, .note):
+            b.note = ""
+            b.stage = .noting
         case (.menu, .cancel), (.done, .back):
             bulk = nil
             return []
@@ -132,7 +139,11 @@ extension DashboardState {
             b.stage = .menu
             b.choices = nil
             b.error = nil
-        case (.confirming, .no): b.stage = .choosing
+        case (.confirming, .no): b.stage = b.note != nil ? .noting : .choosing
+        case (.confirming, .yes) where b.note != nil:
+            b.stage = .running
+            bulk = b
+            return [.bulkNote(ids: b.ids, text: b.note ?? "")]
         case (.confirming, .yes):
             // Sent once: the stage moves on before the command leaves, so a second y finds no question.
             guard let field = b.field, let label = b.label else { return [] }
@@ -162,6 +173,7 @@ extension DashboardState {
     /// One ticket's outcome: the list shows what the server holds; the ticket stays marked only
     /// when it failed (for a retry).
     mutating func bulkOutcome(_ id: Int64, _ outcome: BulkOutcome) {
+        if bulk?.note != nil { return noteOutcome(id, outcome) }
         guard var b = bulk, let field = b.field, let label = b.label else { return }
         b.outcomes[id] = outcome
         bulk = b
@@ -174,6 +186,7 @@ extension DashboardState {
             }
             marks.remove(id)
         case .failed: marks.insert(id)
+        case .noted: marks.remove(id)
         }
     }
 
@@ -183,7 +196,7 @@ extension DashboardState {
         bulk = b
         let failed = b.outcomes.values.filter { if case .failed = $0 { true } else { false } }.count
         say(
-            "\(b.field?.rawValue ?? "change") on \(b.ids.count) tickets: \(b.ids.count - failed) sent"
+            "\(b.note != nil ? "note" : b.field?.rawValue ?? "change") on \(b.ids.count) tickets: \(b.ids.count - failed) sent"
                 + (failed > 0 ? ", \(failed) failed (still marked)" : ""))
     }
 }

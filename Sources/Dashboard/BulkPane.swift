@@ -20,7 +20,9 @@ func renderBulk(_ c: inout Canvas, _ s: DashboardState, _ b: BulkState, _ theme:
     func number(_ id: Int64) -> String { s.tickets.first { $0.id == id }?.number ?? "#\(id)" }
     switch b.stage {
     case .menu:
-        line("What to set on all of them: s status \(g.dot) p priority \(g.dot) A assignee", theme[.key])
+        line(
+            "What to set on all of them: s status \(g.dot) p priority \(g.dot) A assignee \(g.dot) c an internal note",
+            theme[.key])
         line(b.ids.prefix(max(0, bottom - y)).map(number).joined(separator: "  "), theme[.muted])
     case .choosing:
         if let e = b.error { line(e, theme[.error]) }
@@ -33,6 +35,12 @@ func renderBulk(_ c: inout Canvas, _ s: DashboardState, _ b: BulkState, _ theme:
         for (i, label) in choices.enumerated().dropFirst(first).prefix(rows) {
             line((i == b.selected ? "> " : "  ") + label, i == b.selected ? theme[.selected] : theme[.base])
         }
+    case .noting:
+        line("An internal note (your team only) to each of them: type it on the line below, Enter", theme[.key])
+    case .confirming where b.note != nil:
+        line("internal note on \(n) ticket\(n == 1 ? "" : "s"), each once: “\((b.note ?? "").sanitized)”", theme[.key])
+        for l in TextWidth.wrap(s.bulkNoteCostText(n), width: max(1, w)) { line(l, theme[.warning]) }
+        line("y sends \(g.dot) n back (nothing has been sent)", theme[.muted])
     case .confirming:
         let arrow = s.ascii ? "->" : "→"
         line(
@@ -54,6 +62,7 @@ func renderBulk(_ c: inout Canvas, _ s: DashboardState, _ b: BulkState, _ theme:
                 (text, style) = ("the server holds \(held.isEmpty ? "nothing" : held)", theme[.warning])
             case .changed(.notConfirmed(let why)): (text, style) = ("sent, not confirmed: \(why)", theme[.warning])
             case .failed(let why): (text, style) = ("failed: \(why) (still marked)", theme[.error])
+            case .noted: (text, style) = ("note added", theme[.ok])
             }
             line(TextWidth.fit(number(id), 18, ascii: s.ascii) + " " + text.sanitized, style)
         }

@@ -35,6 +35,7 @@ extension DashboardState {
             d.notice = nil
             detail = d
             return [.writeNote(id: d.id, draft: drafts[d.id])]
+        case .listTime: return listTime()
         case .systemNotes:
             // System notes (workflow rules, the RMM) folded into a count, or shown.
             d.showSystemNotes.toggle()

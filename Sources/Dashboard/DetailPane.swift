@@ -84,6 +84,7 @@ func renderDetail(
                     chosen ? theme[.selected] : nil))
         }
     }
+    out += timeLines(s, d, theme, g, width: inner)
     // Atera's comments; Autotask's ticket notes.
     let section = s.vendor.commentsLabel
     if let e = d.commentsError {

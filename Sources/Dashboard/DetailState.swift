@@ -23,6 +23,8 @@ public struct DetailState: Equatable, Sendable {
     public var attachmentsError: String?
     /// `w` asked for the attachments and they are on their way (the save prompt opens when they come).
     public var attachmentsLoading = false
+    /// `E`: the ticket's time entries (nil: not asked for; TicketTime.swift).
+    public var time: TicketTime?
     /// System notes (workflow rules, the RMM) shown instead of folded into a count.
     public var showSystemNotes = false
     /// What became of the last change, and whether it failed.

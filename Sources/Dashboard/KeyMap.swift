@@ -25,6 +25,10 @@ public enum KeyAction: Hashable, Sendable {
     case palette, nextView, pickView, reload, zoom, foldGauge
     /// `T`: start the timer on the ticket, or stop the running one (Timer.swift).
     case timer
+    /// `L`: log time on the ticket without a timer (TimeLog.swift); `E`: its time entries (TicketTime.swift).
+    case logTime, listTime
+    /// Ctrl-E at a time entry's summary: write it in `$VISUAL`/`$EDITOR` (TimeDraft.swift).
+    case editSummary
 }
 
 /// Keys and the action they take in one mode.

@@ -31,11 +31,13 @@ extension KeyMap {
         case .bulkPicker: bulkPicker
         case .bulkConfirm: bulkConfirm
         case .bulkResults: bulkResults
+        case .bulkNote: bulkNote
         case .serverFilterPrompt: serverFilterPrompt
         case .history: historyKeys
         case .timerTyping: timerTyping
         case .timerConfirm: timerConfirm
         case .timerOffer: timerOffer
+        case .timeSpan: timeSpan
         }
     }
 
@@ -90,7 +92,7 @@ extension KeyMap {
             B(.nextView, .char("v")), B(.pickView, .char("V")),
             B(.mark, .char("x")), B(.markAll, .char("*")), B(.clearMarks, .char("X")), B(.bulk, .char("b")),
             B(.history, .char("H")),
-            B(.timer, .char("T")),
+            B(.timer, .char("T")), B(.logTime, .char("L")),
         ] + layoutKeys
 
     /// With marked tickets the footer offers the change to them first.
@@ -146,7 +148,8 @@ extension KeyMap {
                 B(.copy, .char("y")), B(.openWeb, .char("o")), B(.change(.status), .char("s")),
                 B(.change(.priority), .char("p")),
                 B(.change(.assignee), .char("A")), B(.attach, .char("a")), B(.save, .char("w")), B(.note, .char("c")),
-                B(.systemNotes, .char("f")), B(.timer, .char("T")), back,
+                B(.systemNotes, .char("f")), B(.timer, .char("T")), B(.logTime, .char("L")),
+                B(.listTime, .char("E")), back,
             ]
             + upDown + paging + [B(.first, .char("g"), .home)] + layoutKeys,
         footer: [
@@ -156,6 +159,9 @@ extension KeyMap {
             H("Esc", "back", .back), H("A", "assign", .change(.assignee)), helpHint,
             quitHint,
             refreshHint,
+            // Time where the vendor's API takes it (Atera's has no time writes).
+            H("T", [.timer], text: { _ in "timer" }, shows: { $0.vendor.timeRefusal == nil }),
+            H("L", [.logTime], text: { _ in "log time" }, shows: { $0.vendor.timeRefusal == nil }),
         ])
 
     static let picker = KeyMap(
@@ -251,12 +257,16 @@ extension KeyMap {
     static let bulkMenu = KeyMap(
         bindings: choosing + [
             B(.change(.status), .char("s")), B(.change(.priority), .char("p")), B(.change(.assignee), .char("A")),
-            B(.cancel, .escape, .backspace),
+            B(.note, .char("c")), B(.cancel, .escape, .backspace),
         ],
         footer: [
             H("s", "status", .change(.status)), H("p", "priority", .change(.priority)),
-            H("A", "assignee", .change(.assignee)), H("Esc", "cancel", .cancel),
+            H("A", "assignee", .change(.assignee)), H("c", "note", .note), H("Esc", "cancel", .cancel),
         ])
+
+    static let bulkNote = KeyMap(
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
+        footer: [H("Enter", "next", .accept), H("Esc", "back", .cancel)])
 
     static let bulkPicker = KeyMap(
         bindings: choosing + upDown + ends + [B(.accept, .enter), B(.cancel, .escape, .backspace, .char("h"), .left)],
@@ -285,16 +295,25 @@ extension KeyMap {
             H("Esc", "back", .closeHistory), helpHint, quitHint,
         ])
 
+    /// Esc at an entry: a timer's keeps running, one of `L` is dropped.
+    static let leaveEntry = H("Esc", [.cancel]) { s in
+        s.screen.timerEntry?.draft.manual == true ? "cancel" : "keep timing"
+    }
+
     static let timerTyping = KeyMap(
+        bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape), B(.editSummary, .ctrl("e"))] + lineEdit,
+        footer: [H("Enter", "next", .accept), H("^E", "editor", .editSummary), leaveEntry])
+
+    static let timeSpan = KeyMap(
         bindings: ctrlC + [B(.accept, .enter), B(.cancel, .escape)] + lineEdit,
-        footer: [H("Enter", "next", .accept), H("Esc", "keep timing", .cancel)])
+        footer: [H("Enter", "next", .accept), H("Esc", "cancel", .cancel)])
 
     static let timerConfirm = KeyMap(
         bindings: choosing + [
             B(.yes, .char("y"), .char("Y")), B(.editAgain, .char("e"), .char("E")),
             B(.cancel, .escape, .char("n"), .char("N")),
         ],
-        footer: [H("y", "send", .yes), H("e", "edit", .editAgain), H("Esc", "keep timing", .cancel)])
+        footer: [H("y", "send", .yes), H("e", "edit", .editAgain), leaveEntry])
 
     static let timerOffer = KeyMap(
         bindings: choosing + [B(.timer, .char("T")), B(.cancel, .escape), B(.accept, .enter)],
@@ -317,8 +336,8 @@ extension KeyMap {
             keys: "s/p/A (ticket), b", text: "status / priority / assignee; b: of the marked",
             actions: [.change(.status), .change(.priority), .change(.assignee), .bulk]),
         HelpRow(
-            keys: "a/w/c/f/T (ticket)", text: "attach / save a file / note / system notes / timer",
-            actions: [.attach, .save, .note, .systemNotes, .timer]),
+            keys: "a/w/c/f/E, T/L", text: "ticket: attach/save/note/sys notes/time; timer/log",
+            actions: [.attach, .save, .note, .systemNotes, .listTime, .timer, .logTime]),
         HelpRow(
             keys: "m, x / * / X", text: "mine (who:me) / all; mark / all shown / unmark",
             actions: [.mine, .mark, .markAll, .clearMarks]),

@@ -38,6 +38,7 @@ extension DashboardState {
         case .palette, .nextView, .pickView, .reload, .zoom, .foldGauge: return handleCustomize(action) ?? []
         case .history: return openHistory()
         case .timer where mode == .list || mode == .filteredList || mode == .detail: return toggleTimer()
+        case .logTime where mode == .list || mode == .filteredList || mode == .detail: return startTimeLog()
         case .nextPane, .previousPane:
             // Tickets → alerts (where the tenant has them) → request log, and back.
             let order: [Pane] = alertsPane.list == nil ? [.tickets, .log] : [.tickets, .alerts, .log]
@@ -63,7 +64,8 @@ extension DashboardState {
         case .noteTyping: return handleNoteTyping(action, key)
         case .noteConfirm: return handleNoteConfirm(action)
         case .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults: return handleBulk(action)
-        case .timerTyping, .timerConfirm, .timerOffer: return handleTimer(action, key)
+        case .bulkNote: return handleBulkNote(action, key)
+        case .timerTyping, .timerConfirm, .timerOffer, .timeSpan: return handleTimer(action, key)
         case .filterPrompt: return handleFilterInput(action, key)
         case .serverFilterPrompt: return handleServerFilterInput(action, key)
         }

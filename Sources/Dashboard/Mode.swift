@@ -26,6 +26,8 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     case request, alert
     /// A change to the marked tickets: which field, the value, the question with its cost, the outcomes.
     case bulkMenu, bulkPicker, bulkConfirm, bulkResults
+    /// A note to the marked tickets being typed (`c` in the change's menu).
+    case bulkNote
     /// The ticket list (narrowed by a filter or not), the request log, the alerts pane.
     case list, filteredList, log, alerts
     /// The quota history view (`H`).
@@ -33,12 +35,14 @@ public enum Mode: Equatable, Sendable, CaseIterable {
     /// The timer's entry: typing its summary, then the question before it is sent; a timer kept
     /// from before offered back at the start.
     case timerTyping, timerConfirm, timerOffer
+    /// `L`: typing the hours (or start–end) of time logged without a timer.
+    case timeSpan
 
     /// Keys here are text being typed: only Ctrl-C and the prompt's own keys do anything else.
     public var isTyping: Bool {
         switch self {
         case .filterPrompt, .serverFilterPrompt, .attachPath, .savePath, .pickerTyping, .noteTyping, .palette,
-            .timerTyping:
+            .timerTyping, .timeSpan, .bulkNote:
             true
         case .help, .output, .attachConfirm, .saveReplace, .picker, .pickerConfirm, .noteConfirm, .detail, .request,
             .alert, .list, .filteredList, .log, .alerts, .bulkMenu, .bulkPicker, .bulkConfirm, .bulkResults, .history,
@@ -54,7 +58,7 @@ extension DashboardState {
         if showHelp { return .help }
         if screen.palette != nil { return .palette }
         if screen.output != nil { return .output }
-        if let e = screen.timerEntry { return e.typing ? .timerTyping : .timerConfirm }
+        if let e = screen.timerEntry { return e.askingSpan ? .timeSpan : e.typing ? .timerTyping : .timerConfirm }
         if screen.timerOffered { return .timerOffer }
         return paneMode
     }
@@ -77,6 +81,7 @@ extension DashboardState {
             switch b.stage {
             case .menu: return .bulkMenu
             case .choosing: return .bulkPicker
+            case .noting: return .bulkNote
             case .confirming: return .bulkConfirm
             case .running, .done: return .bulkResults
             }

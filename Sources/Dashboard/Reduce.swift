@@ -60,6 +60,7 @@ extension DashboardState {
                 detail?.flow = .noteTyping(n)
                 keep = [.keepDraft(path: n.path, text: n.text)]
             }
+            keep += keepTimeDraft()
             if let at = flashAt, date.timeIntervalSince(at) >= Self.flashSeconds {
                 flash = nil
                 flashAt = nil
@@ -188,6 +189,10 @@ extension DashboardState {
             seedTrend(past, windowSeconds: window, timeScale: scale)
         case .attachments, .attachmentsFailed, .attachmentSaved, .attachmentExists, .attachmentSaveFailed:
             reduceSave(event)
+        case .timeEntries, .timeEntriesFailed: reduceTime(event)
+        case .timeDraft(let id, let path, let text): timeDraftReady(ticketID: id, path: path, text: text)
+        case .timeSummaryEdited(let path, let text, let failure):
+            timeSummaryEdited(path: path, text: text, failure: failure)
         case .comments(let id, let list):
             if detail?.id == id {
                 detail?.comments = list

@@ -87,6 +87,16 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
             0, y, " timer on \(t.number.sanitized) since \(s.hourMinute(t.start)) \(g.dot) " + map.line(s, dot: g.dot),
             theme[.key], maxWidth: s.width)
         return
+    case .bulkNote:
+        let n = s.bulk?.ids.count ?? 0
+        renderPrompt(
+            &c, s, theme, g, label: " Internal note to \(n) marked: ", typed: s.bulk?.note ?? "",
+            right: map.line(s, dot: g.dot))
+        return
+    case .timeSpan:
+        guard let e = s.screen.timerEntry else { break }
+        renderPrompt(&c, s, theme, g, label: s.timeSpanLabel(e), typed: e.spanText, right: map.line(s, dot: g.dot))
+        return
     case .timerTyping, .timerConfirm:
         guard let e = s.screen.timerEntry else { break }
         if e.typing {
@@ -94,7 +104,9 @@ func renderFooter(_ c: inout Canvas, _ s: DashboardState, _ theme: Theme, _ g: G
                 &c, s, theme, g, label: s.timerPromptLine(e) + "summary: ", typed: e.draft.summary,
                 right: map.line(s, dot: g.dot))
         } else {
-            let text = s.timerPromptLine(e) + e.draft.summary.sanitized + " \(g.dot) " + map.line(s, dot: g.dot)
+            let refused = e.refused.map { " \(g.dot) not logged: \($0)" } ?? ""
+            let text =
+                s.timerPromptLine(e) + e.draft.summary.sanitized + refused + " \(g.dot) " + map.line(s, dot: g.dot)
             c.put(0, y, text, theme[.key], maxWidth: s.width)
         }
         return

@@ -85,6 +85,11 @@ public enum DashboardEvent: Sendable, Equatable {
     case reloadFailed(String)
     /// The timer (Timer.swift): one kept from before, offered back; an entry the server took, or not.
     case timerRestored(RunningTimer), timeLogged(TimeEntryDraft, caveat: String?), timeFailed(TimeEntryDraft, String)
+    /// A ticket's time entries (`E`), or why they could not be listed (TicketTime.swift).
+    case timeEntries(id: Int64, [LoggedTime]), timeEntriesFailed(id: Int64, String)
+    /// A time entry's summary draft made or found, and what the editor left in it (TimeDraft.swift).
+    case timeDraft(ticketID: Int64, path: String, text: String)
+    case timeSummaryEdited(path: String, text: String?, failure: String?)
     /// An event of one tenant's poller when several tenants are watched (index into `tenants`).
     indirect case tenant(Int, DashboardEvent)
     /// The history view's chart (`H`), or why there is none.
@@ -129,6 +134,8 @@ public enum Command: Equatable, Sendable {
     case setServerFilter(ServerFilter?)
     /// Sets one field of each ticket, one after another at bulk priority, each sent once and read back.
     case bulkChange(ids: [Int64], EditableField, to: String)
+    /// Adds one internal note to each ticket, one after another at bulk priority, each sent once.
+    case bulkNote(ids: [Int64], text: String)
     /// The history view's chart for the last `days` (1 or 7), from the quota history.
     case loadHistory(days: Int)
     /// The next theme, live; a theme by name (the palette, a reload).
@@ -139,6 +146,10 @@ public enum Command: Equatable, Sendable {
     /// Starts a custom command's program (an argument vector, no shell).
     case runProgram(ProgramRun)
     case saveTimer(RunningTimer?), logTime(TimeEntryDraft)  // keep the timer (nil: remove); send an entry once
+    /// A ticket's time entries: asked for only on `E` (a detail open costs no more).
+    case loadTime(Int64)
+    /// The terminal's: a time entry's summary draft (the one kept, or a new one); the editor on it.
+    case openTimeDraft(ticketID: Int64), editTimeSummary(path: String, text: String)
     case quit
     /// A command for one tenant's poller when several tenants are watched.
     indirect case forTenant(Int, Command)

@@ -6,6 +6,20 @@ public struct TimerEntry: Equatable, Sendable {
     public var draft: TimeEntryDraft
     /// The summary is being typed (Enter: to the question); false: the question (`y` sends).
     public var typing: Bool
+    /// `L`: the hours or start–end as typed, and whether they are being typed (TimeLog.swift).
+    public var spanText = ""
+    public var askingSpan = false
+    /// The summary last written to its draft (TimeDraft.swift).
+    public var saved: String?
+    /// Why the server refused it (an entry of `L` comes back with it; said on its line).
+    public var refused: String?
+
+    public init(draft: TimeEntryDraft, typing: Bool, spanText: String = "", askingSpan: Bool = false) {
+        self.draft = draft
+        self.typing = typing
+        self.spanText = spanText
+        self.askingSpan = askingSpan
+    }
 }
 
 /// Time on tickets (`T`): the timer runs on the injected clock (`screen.now`), is kept in the
@@ -26,7 +40,7 @@ extension DashboardState {
             screen.timerEntry = TimerEntry(
                 draft: TimeEntryDraft(ticketID: t.ticketID, number: t.number, start: t.start, end: now, summary: ""),
                 typing: true)
-            return []
+            return [.openTimeDraft(ticketID: t.ticketID)]
         }
         if let why = vendor.timeRefusal {
             say(why)
@@ -78,12 +92,12 @@ extension DashboardState {
                 say("timer kept running; T stops it")
             default: break
             }
+        case .timeSpan: return handleTimeSpan(action, key)
         case .timerTyping:
             switch action {
             case .accept: screen.timerEntry?.typing = false
-            case .cancel:
-                screen.timerEntry = nil
-                say("timer still running; T stops it")
+            case .editSummary: return editSummary()
+            case .cancel: leaveEntry()
             case .erase, .eraseAll, .eraseWord, .type:
                 if var e = screen.timerEntry {
                     _ = LineEdit.apply(key, to: &e.draft.summary, maxCharacters: 2_000)
@@ -103,10 +117,12 @@ extension DashboardState {
                 screen.timer = nil
                 say("sending \(String(format: "%.2f", e.draft.hours)) h on \(e.draft.number.sanitized)…")
                 return [.logTime(e.draft)]
-            case .editAgain: screen.timerEntry?.typing = true
-            case .cancel:
-                screen.timerEntry = nil
-                say("timer still running; T stops it")
+            case .editAgain:
+                screen.timerEntry?.typing = true
+                screen.timerEntry?.refused = nil
+                // `L`: the hours first, as typed.
+                if screen.timerEntry?.draft.manual == true { screen.timerEntry?.askingSpan = true }
+            case .cancel: leaveEntry()
             default: break
             }
         default: break
@@ -119,10 +135,15 @@ extension DashboardState {
     mutating func timeLogged(_ d: TimeEntryDraft, caveat: String?) -> [Command] {
         let done = "logged \(String(format: "%.2f", d.hours)) h on \(d.number.sanitized)"
         say(caveat.map { done + " — " + $0.sanitized } ?? done)
-        return [.saveTimer(nil)]
+        // An entry of `L` had no timer behind it: a timer running meanwhile stays kept.
+        return (d.manual ? [] : [.saveTimer(screen.timer)]) + relistTime(after: d)
     }
 
     mutating func timeFailed(_ d: TimeEntryDraft, error: String) {
+        if d.manual {
+            manualEntryFailed(d, error: error)
+            return
+        }
         if screen.timer == nil {
             screen.timer = RunningTimer(ticketID: d.ticketID, number: d.number, start: d.start, tenant: tenant)
         }

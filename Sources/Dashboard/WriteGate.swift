@@ -12,7 +12,7 @@ extension DashboardState {
         case .change(.assignee): return .assign
         case .attach: return .attachment
         case .note: return .note
-        case .timer: return .time
+        case .timer, .logTime: return .time
         case .bulk: return .bulk
         case .audience:
             let now = detail?.flow?.visibility
@@ -61,7 +61,7 @@ extension Command {
             }
         case .attach(_, _, let visibility): visibility == .customers ? .publicWrite : .attachment
         case .addNote(_, _, let visibility, _): visibility == .customers ? .publicWrite : .note
-        case .bulkChange: .bulk
+        case .bulkChange, .bulkNote: .bulk
         case .logTime: .time
         default: nil
         }

@@ -132,6 +132,25 @@ extension Poller {
                 }
                 post(.bulkEnded)
             }
+        case .bulkNote(let ids, let text):
+            // As a change to many: one after another at bulk priority, each sent once (internal).
+            trackWrite {
+                await RequestPriority.$current.withValue(.bulk) {
+                    for id in ids {
+                        guard !Task.isCancelled else {
+                            post(.bulkOutcome(id: id, .failed("not sent: psatop stopped")))
+                            continue
+                        }
+                        do {
+                            try await api.notes().addNote(ticketID: id, text: text, visibility: .internal)
+                            post(.bulkOutcome(id: id, .noted))
+                        } catch {
+                            post(.bulkOutcome(id: id, .failed(String(describing: error))))
+                        }
+                    }
+                }
+                post(.bulkEnded)
+            }
         case .saveAttachment(let id, let attachment, let path, let replace):
             // Never over a file without the person's yes; fetched only when it can be written.
             track {
@@ -195,13 +214,23 @@ extension Poller {
             trackWrite {
                 do {
                     let caveat = try await api.timeWriter().logTime(draft)
+                    // The server took it: the summary's draft is no longer needed (kept on any failure).
+                    if let path = draft.draftPath { unlink(path) }
                     post(.timeLogged(draft, caveat: caveat))
                 } catch is CancellationError {
                 } catch {
                     post(.timeFailed(draft, String(describing: error)))
                 }
             }
-        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram, .saveTimer:
+        case .loadTime(let id):
+            // Only on `E`: one query (and a name lookup for people not seen before).
+            track {
+                do {
+                    post(.timeEntries(id: id, try await api.timeReader().timeEntries(ticketIDs: [id], names: true)))
+                } catch is CancellationError {} catch { post(.timeEntriesFailed(id: id, String(describing: error))) }
+            }
+        case .copy, .open, .nextTheme, .writeNote, .keepDraft, .notify, .setTheme, .reload, .runProgram, .saveTimer,
+            .openTimeDraft, .editTimeSummary:
             break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)

@@ -46,6 +46,8 @@ public enum PollerEvent: Sendable, Equatable {
     case meFailed(String)
     case timeLogged(TimeEntryDraft, caveat: String?)
     case timeFailed(TimeEntryDraft, String)
+    case timeEntries(id: Int64, [LoggedTime])
+    case timeEntriesFailed(id: Int64, String)
     case historyChart(HistoryChart)
     case historyFailed(String)
 }
@@ -88,6 +90,8 @@ extension DashboardEvent {
         case .meFailed(let m): self = .meFailed(m)
         case .timeLogged(let d, let c): self = .timeLogged(d, caveat: c)
         case .timeFailed(let d, let m): self = .timeFailed(d, m)
+        case .timeEntries(let id, let l): self = .timeEntries(id: id, l)
+        case .timeEntriesFailed(let id, let m): self = .timeEntriesFailed(id: id, m)
         case .historyChart(let c): self = .historyChart(c)
         case .historyFailed(let m): self = .historyFailed(m)
         }

@@ -60,6 +60,13 @@ public protocol TimeCapable: TenantAPI {
     func logTime(_ entry: TimeEntryDraft) async throws -> String?
 }
 
+/// Time entries read (Autotask's `TimeEntries`): the detail's `E`, `tickets --with-time`.
+public protocol TimeReadCapable: TenantAPI {
+    /// The entries of these tickets, oldest first, read in as few requests as the API allows (one
+    /// query for many tickets where it filters by a list); `names`: who worked, by name.
+    func timeEntries(ticketIDs: [Int64], names: Bool) async throws -> [LoggedTime]
+}
+
 extension AttachCapable {
     /// Attaches a file for the service desk only: internal is the default.
     @discardableResult
@@ -118,6 +125,13 @@ extension TenantAPI {
         guard let c = self as? any TimeCapable else {
             throw refused(
                 (vendor.timeRefusal ?? "time entries are not supported for \(vendor.label) yet") + ": nothing sent")
+        }
+        return c
+    }
+
+    public func timeReader() throws -> any TimeReadCapable {
+        guard let c = self as? any TimeReadCapable else {
+            throw refused("\(vendor.label) time entries are not listed by psatop yet")
         }
         return c
     }

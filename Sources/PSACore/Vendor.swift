@@ -175,9 +175,8 @@ public enum Vendor: String, Sendable, CaseIterable, Codable {
     /// Time can be logged on a ticket from psatop; nil where it can, else why not.
     public var timeRefusal: String? {
         switch self {
-        case .autotask: nil
+        case .autotask, .halo: nil
         case .atera: "Atera's API has no time writes: log the time in the Atera web app"
-        case .halo: "time entries are not supported for HaloPSA yet: log the time in the Halo web app"
         case .connectwise: "time entries are not supported for ConnectWise yet: log the time in Manage"
         }
     }

@@ -89,6 +89,11 @@ struct AteraTwin: Sendable {
             case .success(let action): return .simJSON(200, SimAteraResult.json(action))
             case .failure(let e): return problem(e, req)
             }
+        case ("GET", 3, "tickets") where lower[2] == "workhoursrecords":
+            guard let id = Int64(parts[1]), let records = await state.ateraWorkHours(id: id) else {
+                return notFound(parts[1], req)
+            }
+            return envelope(req, items: records, path: "tickets/\(id)/workhoursrecords")
         case ("GET", 3, "tickets") where lower[2] == "attachments":
             guard let id = Int64(parts[1]), let urls = await state.ateraAttachments(id: id) else {
                 return notFound(parts[1], req)

@@ -149,6 +149,16 @@ actor HaloWorld {
                 who: Self.applicationAgent.1, date: clock.wall(), note: obj["note"] as? String ?? "",
                 hidden: obj["hiddenfromuser"] as? Bool ?? false)
             a.sendEmail = obj["sendemail"] as? Bool
+            // Time on the action: `timetaken` in hours (a double in the OpenAPI document), with
+            // its start and end where given.
+            if let t = obj["timetaken"] {
+                guard let h = (t as? NSNumber)?.doubleValue, h >= 0, h <= 24 else {
+                    return .failure(HaloRefusal("timetaken must be a number of hours from 0 to 24"))
+                }
+                a.timeTaken = h
+            }
+            a.arrival = (obj["actionarrivaldate"] as? String).flatMap(VendorDate.parse)
+            a.completion = (obj["actioncompletiondate"] as? String).flatMap(VendorDate.parse)
             nextAction += 1
             actions[tid, default: []].append(a)
             tickets[i].lastAction = clock.wall()
@@ -245,11 +255,18 @@ struct HaloSimAction: Sendable {
     var hidden: Bool
     /// What the note's `sendemail` said (nil: not sent).
     var sendEmail: Bool?
+    /// Hours on the action (`timetaken`; 0: none), and when the work started and ended.
+    var timeTaken = 0.0
+    var arrival: Date?
+    var completion: Date?
 
     var json: [String: Any] {
-        [
+        var out: [String: Any] = [
             "id": id, "ticket_id": ticketID, "outcome": outcome, "who_type": whoType, "who": who,
-            "datetime": HaloSimTicket.date(date), "note": note, "hiddenfromuser": hidden,
+            "datetime": HaloSimTicket.date(date), "note": note, "hiddenfromuser": hidden, "timetaken": timeTaken,
         ]
+        if let arrival { out["actionarrivaldate"] = HaloSimTicket.date(arrival) }
+        if let completion { out["actioncompletiondate"] = HaloSimTicket.date(completion) }
+        return out
     }
 }

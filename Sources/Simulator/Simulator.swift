@@ -55,6 +55,16 @@ public final class Simulator: Sendable {
         return await w.actions(ticket: ticket).dropFirst().map { ($0.note, $0.hidden, $0.outcome, $0.sendEmail) }
     }
 
+    /// A HaloPSA tenant's actions with time on one ticket (hours, start, end, note), for tests.
+    public func haloTime(ticket: Int64, tenant: String = "halo") async -> [(
+        hours: Double, start: Date?, end: Date?, note: String
+    )] {
+        guard let w = halo[tenant] else { return [] }
+        return await w.actions(ticket: ticket).filter { $0.timeTaken > 0 }.map {
+            ($0.timeTaken, $0.arrival, $0.completion, $0.note)
+        }
+    }
+
     /// An extra tenant's configuration (its credentials), by name.
     public func tenantConfig(_ name: String) -> SimulatorConfig? { tenants.first { $0.name == name }?.config }
 

@@ -114,6 +114,18 @@ struct KeyMapTests {
         s = list
         _ = s.reduce(.timerRestored(RunningTimer(ticketID: 7_002, number: "T20261102.0002", start: fixedNow)))
         out[.timerOffer] = s
+        // A note to the marked tickets being typed.
+        s = list
+        _ = s.reduce(.key(.char("x")))
+        _ = s.reduce(.key(.char("b")))
+        _ = s.reduce(.key(.char("c")))
+        for c in "checked" { _ = s.reduce(.key(.char(c))) }
+        out[.bulkNote] = s
+        // Time logged without a timer: its hours being typed.
+        s = list
+        _ = s.reduce(.key(.char("L")))
+        for c in "1:30" { _ = s.reduce(.key(.char(c))) }
+        out[.timeSpan] = s
         return out
     }
 

@@ -28,7 +28,7 @@ struct TimerTests {
         var s = openedDetail()
         _ = s.reduce(.key(.char("T")))
         _ = s.reduce(.tick(fixedNow.addingTimeInterval(90 * 60)))
-        #expect(s.reduce(.key(.char("T"))) == [])
+        #expect(s.reduce(.key(.char("T"))) == [.openTimeDraft(ticketID: Self.ticket.id)])
         #expect(s.mode == .timerTyping)
         type("Replaced the PSU", into: &s)
         _ = s.reduce(.key(.backspace))

@@ -128,7 +128,7 @@ struct BulkAgainstTwinTests {
         await rig.close()
     }
 
-    @Test("read-only: every write key (s p A a c in a ticket, b on marks) is refused and 0 writes reach the twin")
+    @Test("read-only: every write key (s p A a c in a ticket, b on marks, T, L) is refused and 0 writes reach the twin")
     func readOnlyWritesNothing() async throws {
         var rig = try await Rig.open(policy: WritePolicy(readOnly: true, profile: "acme"))
         let sim = try #require(rig.conn.simulator)
@@ -136,6 +136,13 @@ struct BulkAgainstTwinTests {
         await rig.key(.char("x"))
         await rig.key(.char("b"))
         #expect(rig.state.bulk == nil && rig.state.flash == "read-only (profile acme): nothing sent")
+        // Time: the timer and time logged without one.
+        for k in ["T", "L"] {
+            rig.state.flash = nil
+            await rig.key(.char(Character(k)))
+            #expect(rig.state.flash == "read-only (profile acme): nothing sent", "\(k)")
+            #expect(rig.state.screen.timer == nil && rig.state.screen.timerEntry == nil, "\(k)")
+        }
         // In a ticket: each write key, then y and Enter in case a question had opened.
         await rig.key(.enter)
         try await rig.until { $0.detail?.loading == false }
@@ -148,7 +155,7 @@ struct BulkAgainstTwinTests {
         // No write was handed to the poller (so none can arrive later), and none reached the twin.
         let writes = rig.sent.filter {
             switch $0 {
-            case .change, .attach, .addNote, .writeNote, .bulkChange: true
+            case .change, .attach, .addNote, .writeNote, .bulkChange, .logTime, .saveTimer: true
             default: false
             }
         }

@@ -39,7 +39,7 @@ struct TimeEntryAgainstSimTests {
         #expect(stats?["timeEntriesAdded"] as? Int == 1)
     }
 
-    @Test("refused before sending without me, on Atera and HaloPSA; a refused entry is not sent again")
+    @Test("refused before sending without me and on Atera; a refused entry is not sent again")
     func refusals() async throws {
         var config = SimulatorConfig()
         config.tickets = 20
@@ -62,6 +62,7 @@ struct TimeEntryAgainstSimTests {
         } catch let e as APIError {
             #expect(String(describing: e).contains("Atera's API has no time writes"))
         }
-        #expect(Vendor.halo.timeRefusal?.contains("not supported for HaloPSA yet") == true)
+        #expect(Vendor.halo.timeRefusal == nil)
+        #expect(Vendor.connectwise.timeRefusal?.contains("not supported for ConnectWise yet") == true)
     }
 }
