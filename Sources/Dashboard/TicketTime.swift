@@ -11,8 +11,9 @@ public enum TicketTime: Equatable, Sendable {
 
 extension DashboardState {
     /// `E`: the ticket's time entries (one request; again on each `E`, to see an entry just logged).
+    /// Also while the ticket itself is still loading (a slow tier): the key is not lost.
     mutating func listTime() -> [Command] {
-        guard var d = detail, !d.loading, d.time != .loading else { return [] }
+        guard var d = detail, d.time != .loading else { return [] }
         d.time = .loading
         detail = d
         return [.loadTime(d.id)]

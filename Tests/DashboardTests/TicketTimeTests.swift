@@ -53,4 +53,17 @@ struct TicketTimeTests {
         _ = s.reduce(.timeEntries(id: Self.ticket.id, Self.entries))
         #expect(s.reduce(.timeLogged(d, caveat: nil)) == [.loadTime(Self.ticket.id)])
     }
+
+    @Test("E while the ticket itself is still on its way (a slow tier) is not lost: the entries are asked at once")
+    func whileLoading() {
+        var s = sampleState(width: 120, height: 40)
+        s.listCursor.index = 2
+        _ = s.reduce(.key(.enter))
+        #expect(s.detail?.loading == true)
+        #expect(s.reduce(.key(.char("E"))) == [.loadTime(Self.ticket.id)])
+        _ = s.reduce(.timeEntries(id: Self.ticket.id, Self.entries))
+        _ = s.reduce(.detail(Self.ticket))
+        #expect(s.detail?.time == .loaded(Self.entries))
+        #expect(render(s, theme: .fallback).text.contains("2.25 h in 2 entries, newest first"))
+    }
 }
