@@ -110,46 +110,14 @@ extension Poller {
                 }
             }
         case .bulkChange(let ids, let field, let label):
-            // One ticket after another at bulk priority (under the quota ceiling), each sent once
-            // and read back once, like a single change; a failure is said and never retried.
-            trackWrite {
-                await RequestPriority.$current.withValue(.bulk) {
-                    for id in ids {
-                        guard !Task.isCancelled else {
-                            post(.bulkOutcome(id: id, .failed("not sent: psatop stopped")))
-                            continue
-                        }
-                        do {
-                            let (outcome, _) = try await api.assigning().changeAndConfirm(
-                                ticketID: id, field, to: label)
-                            post(.bulkOutcome(id: id, .changed(outcome)))
-                        } catch is CancellationError {
-                            post(.bulkOutcome(id: id, .failed("cancelled (psatop stopped)")))
-                        } catch {
-                            post(.bulkOutcome(id: id, .failed(String(describing: error))))
-                        }
-                    }
-                }
-                post(.bulkEnded)
+            bulk(ids) { id in
+                let (outcome, _) = try await api.assigning().changeAndConfirm(ticketID: id, field, to: label)
+                return .changed(outcome)
             }
         case .bulkNote(let ids, let text):
-            // As a change to many: one after another at bulk priority, each sent once (internal).
-            trackWrite {
-                await RequestPriority.$current.withValue(.bulk) {
-                    for id in ids {
-                        guard !Task.isCancelled else {
-                            post(.bulkOutcome(id: id, .failed("not sent: psatop stopped")))
-                            continue
-                        }
-                        do {
-                            try await api.notes().addNote(ticketID: id, text: text, visibility: .internal)
-                            post(.bulkOutcome(id: id, .noted))
-                        } catch {
-                            post(.bulkOutcome(id: id, .failed(String(describing: error))))
-                        }
-                    }
-                }
-                post(.bulkEnded)
+            bulk(ids) { id in
+                try await api.notes().addNote(ticketID: id, text: text, visibility: .internal)
+                return .noted
             }
         case .saveAttachment(let id, let attachment, let path, let replace):
             // Never over a file without the person's yes; fetched only when it can be written.
@@ -234,6 +202,31 @@ extension Poller {
             break  // the terminal's own: done by the UI loop
         case .forTenant(_, let c):
             handle(c)
+        }
+    }
+
+    /// A change or a note to many: one ticket after another at bulk priority (under the quota
+    /// ceiling), each sent once — and a change read back once, like a single one; a failure is
+    /// said and never retried, and what psatop's stopping left unsent is said as such.
+    func bulk(_ ids: [Int64], _ one: @escaping @Sendable (Int64) async throws -> BulkOutcome) {
+        let post = self.post
+        trackWrite {
+            await RequestPriority.$current.withValue(.bulk) {
+                for id in ids {
+                    guard !Task.isCancelled else {
+                        post(.bulkOutcome(id: id, .failed("not sent: psatop stopped")))
+                        continue
+                    }
+                    do {
+                        post(.bulkOutcome(id: id, try await one(id)))
+                    } catch is CancellationError {
+                        post(.bulkOutcome(id: id, .failed("cancelled (psatop stopped)")))
+                    } catch {
+                        post(.bulkOutcome(id: id, .failed(String(describing: error))))
+                    }
+                }
+            }
+            post(.bulkEnded)
         }
     }
 }
