@@ -76,44 +76,14 @@ extension JSONBytes {
         return name.withUTF8 { key.count == $0.count && key.elementsEqual($0) }
     }
 
-    /// The ticket's known keys by their bytes, grouped by length: (name, field number).
-    static let ateraKeys: [[([UInt8], Int)]] = {
-        var byLength = [[([UInt8], Int)]](repeating: [], count: 64)
-        for (n, k) in AteraTicket.CodingKeys.allCases.enumerated() {
-            let bytes = Array(k.rawValue.utf8)
-            byLength[bytes.count].append((bytes, n))
-        }
-        return byLength
-    }()
+    /// The ticket's known keys by their bytes.
+    static let ateraKeys = KnownKeys(AteraTicket.CodingKeys.self)
 
     private mutating func ateraTicket() -> AteraTicket? {
-        guard eat(0x7B) else { return nil }
         var t = AteraTicket(TicketID: 0)
-        var seen: UInt64 = 0
-        let keys = Self.ateraKeys
         let all = AteraTicket.CodingKeys.allCases
-        if !eat(0x7D) {
-            repeat {
-                guard let key = plainString(), eat(0x3A) else { return nil }
-                var field: Int? = nil
-                if key.count < keys.count {
-                    for (name, n) in keys[key.count] where name.elementsEqual(key) {
-                        field = n
-                        break
-                    }
-                }
-                guard let field else {
-                    guard skip() else { return nil }
-                    continue
-                }
-                guard seen & (1 << field) == 0 else { return nil }
-                seen |= 1 << field
-                guard read(all[field], into: &t) else { return nil }
-            } while eat(0x2C)
-            guard eat(0x7D) else { return nil }
-        }
-        // No TicketID (or a null one): the decoder's error.
-        guard seen & 1 != 0 else { return nil }
+        // (No TicketID, or a null one: the decoder's error.)
+        guard knownFields(Self.ateraKeys, { r, n in r.read(all[n], into: &t) }) else { return nil }
         return t
     }
 

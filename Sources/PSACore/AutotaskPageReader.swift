@@ -98,44 +98,14 @@ extension JSONBytes {
             && key.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: key.count))
     }
 
-    /// The ticket's known keys by their bytes: (name, field number).
-    static let ticketKeys: [[([UInt8], Int)]] = {
-        var byLength = [[([UInt8], Int)]](repeating: [], count: 64)
-        for (n, k) in AutotaskTicket.CodingKeys.allCases.enumerated() {
-            let bytes = Array(k.rawValue.utf8)
-            byLength[bytes.count].append((bytes, n))
-        }
-        return byLength
-    }()
+    /// The ticket's known keys by their bytes.
+    static let ticketKeys = KnownKeys(AutotaskTicket.CodingKeys.self)
 
     private mutating func ticket() -> AutotaskTicket? {
-        guard eat(0x7B) else { return nil }
         var t = AutotaskTicket(id: 0)
-        var seen: UInt64 = 0
-        let keys = Self.ticketKeys
         let all = AutotaskTicket.CodingKeys.allCases
-        if !eat(0x7D) {
-            repeat {
-                guard let key = plainString(), eat(0x3A) else { return nil }
-                var field: Int? = nil
-                if key.count < keys.count {
-                    for (name, n) in keys[key.count] where name.elementsEqual(key) {
-                        field = n
-                        break
-                    }
-                }
-                guard let field else {
-                    guard skip() else { return nil }
-                    continue
-                }
-                guard seen & (1 << field) == 0 else { return nil }
-                seen |= 1 << field
-                guard read(all[field], into: &t) else { return nil }
-            } while eat(0x2C)
-            guard eat(0x7D) else { return nil }
-        }
-        // No id (or a null one): JSONDecoder's error.
-        guard seen & 1 != 0 else { return nil }
+        // (No id, or a null one: JSONDecoder's error.)
+        guard knownFields(Self.ticketKeys, { r, n in r.read(all[n], into: &t) }) else { return nil }
         return t
     }
 

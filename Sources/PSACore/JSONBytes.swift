@@ -234,4 +234,49 @@ struct JSONBytes {
         i = start
         return string().map { VendorDate.parse($0) }
     }
+
+    /// An object of known fields, in one pass: each known key's value read by `read(&self, n)`
+    /// (`n`: the key's place in `keys`; false: not a plain form), unknown keys skipped, a known key
+    /// twice refused (`JSONDecoder` decides those), and field 0 (the record's id) required.
+    mutating func knownFields(_ keys: KnownKeys, _ read: (inout JSONBytes, Int) -> Bool) -> Bool {
+        guard eat(0x7B) else { return false }
+        var seen: UInt64 = 0
+        if !eat(0x7D) {
+            repeat {
+                guard let key = plainString(), eat(0x3A) else { return false }
+                guard let field = keys.field(key) else {
+                    guard skip() else { return false }
+                    continue
+                }
+                guard seen & (1 << field) == 0 else { return false }
+                seen |= 1 << field
+                guard read(&self, field) else { return false }
+            } while eat(0x2C)
+            guard eat(0x7D) else { return false }
+        }
+        return seen & 1 != 0
+    }
+}
+
+/// A record's known keys by their bytes, grouped by length (at most 64 fields: one bit each).
+struct KnownKeys: Sendable {
+    private let byLength: [[([UInt8], Int)]]
+
+    init<K: CodingKey & CaseIterable>(_: K.Type) {
+        let longest = K.allCases.map(\.stringValue.utf8.count).max() ?? 0
+        var byLength = [[([UInt8], Int)]](repeating: [], count: longest + 1)
+        for (n, k) in K.allCases.enumerated() {
+            precondition(n < 64, "at most 64 known fields")
+            let bytes = Array(k.stringValue.utf8)
+            byLength[bytes.count].append((bytes, n))
+        }
+        self.byLength = byLength
+    }
+
+    /// The field number of `key`, or nil for a key not known.
+    func field(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard key.count < byLength.count else { return nil }
+        for (name, n) in byLength[key.count] where name.elementsEqual(key) { return n }
+        return nil
+    }
 }
