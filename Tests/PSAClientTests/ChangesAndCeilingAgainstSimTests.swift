@@ -245,4 +245,27 @@ struct ChangesAndCeilingAgainstSimTests {
         _ = await walk.result
         await sim.stop()
     }
+
+    @Test(
+        "over the ceiling a change to many (bulk priority, as the poller sends it) holds: no PATCH; a person's change still goes (test clock)"
+    )
+    func bulkChangesHeldOverCeiling() async throws {
+        let (test, sim, api) = try await Self.onTestClock(
+            Self.scaled(1), config: Self.loaded(perHour: 7_700, scale: 1), pageSize: 10)
+        let ids = Array(await sim.autotaskTicketIDs().prefix(4))
+        let bulk = Task {
+            try await RequestPriority.$current.withValue(.bulk) {
+                for id in ids.prefix(3) { try await api.change(ticketID: id, .priority, to: "Critical") }
+            }
+        }
+        try await drive(test, step: .seconds(1)) { await api.client.ceilingStatus?.state == .holding }
+        #expect(!(await api.client.log.contains { $0.method == "PATCH" }))
+        try await api.change(ticketID: ids[3], .status, to: "Complete")
+        let patches = await api.client.log.filter { $0.method == "PATCH" }
+        #expect(patches.count == 1 && patches[0].path.contains("#\(ids[3])"), "\(patches.map(\.path))")
+        bulk.cancel()
+        _ = await bulk.result
+        #expect(try await simStats(sim)["updatedFields"] as? [String: Int] == ["status": 1])
+        await sim.stop()
+    }
 }
