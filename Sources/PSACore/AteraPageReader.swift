@@ -8,15 +8,7 @@ extension AteraEnvelope where Item == AteraTicket {
     /// malformed bytes — goes to `JSONDecoder`, so the answer (or the error) is always the one
     /// `JSONDecoder` and the lenient decoders give (`AteraPageReaderTests` compares both).
     public static func read(_ data: Data, maxItems: Int? = nil) throws -> Self {
-        if let page = data.withUnsafeBytes({ raw in
-            var r = JSONBytes(raw.bindMemory(to: UInt8.self))
-            return r.ateraPage(maxItems: maxItems)
-        }) {
-            return page
-        }
-        let decoder = JSONDecoder()
-        if let maxItems { decoder.userInfo[PageLimit.key] = maxItems }
-        return try decoder.decode(Self.self, from: data)
+        try JSONBytes.page(data, maxItems: maxItems) { $0.ateraPage(maxItems: maxItems) }
     }
 }
 
@@ -32,20 +24,8 @@ extension JSONBytes {
             repeat {
                 guard let key = plainString(), eat(0x3A) else { return nil }
                 if Self.equal(key, "items") {
-                    guard items == nil else { return nil }
-                    if null() {
-                        items = []
-                        continue
-                    }
-                    guard eat(0x5B) else { return nil }
-                    var list: [AteraTicket] = []
-                    list.reserveCapacity(min(maxItems ?? 50, 500))
-                    if !eat(0x5D) {
-                        repeat {
-                            guard maxItems.map({ list.count < $0 }) ?? true, let t = ateraTicket() else { return nil }
-                            list.append(t)
-                        } while eat(0x2C)
-                        guard eat(0x5D) else { return nil }
+                    guard items == nil, let list = records(maxItems: maxItems, usually: 50, { $0.ateraTicket() }) else {
+                        return nil
                     }
                     items = list
                 } else if let k = [Keys.totalItemCount, .totalItems, .page, .itemsInPage, .totalPages].first(where: {
@@ -79,7 +59,7 @@ extension JSONBytes {
     /// The ticket's known keys by their bytes.
     static let ateraKeys = KnownKeys(AteraTicket.CodingKeys.self)
 
-    private mutating func ateraTicket() -> AteraTicket? {
+    fileprivate mutating func ateraTicket() -> AteraTicket? {
         var t = AteraTicket(TicketID: 0)
         let all = AteraTicket.CodingKeys.allCases
         // (No TicketID, or a null one: the decoder's error.)

@@ -9,15 +9,7 @@ extension AutotaskQueryResponse where Item == AutotaskTicket {
     /// bytes — and the page is decoded by `JSONDecoder` instead, so the answer (or the error)
     /// is always the one `JSONDecoder` gives (`AutotaskPageReaderTests` compares both).
     public static func read(_ data: Data, maxItems: Int? = nil) throws -> Self {
-        if let page = data.withUnsafeBytes({ raw in
-            var r = JSONBytes(raw.bindMemory(to: UInt8.self))
-            return r.ticketPage(maxItems: maxItems)
-        }) {
-            return page
-        }
-        let decoder = JSONDecoder()
-        if let maxItems { decoder.userInfo[PageLimit.key] = maxItems }
-        return try decoder.decode(Self.self, from: data)
+        try JSONBytes.page(data, maxItems: maxItems) { $0.ticketPage(maxItems: maxItems) }
     }
 }
 
@@ -31,20 +23,8 @@ extension JSONBytes {
             repeat {
                 guard let key = plainString(), eat(0x3A) else { return nil }
                 if Self.equal(key, "items") {
-                    guard items == nil else { return nil }
-                    if null() {
-                        items = []
-                        continue
-                    }
-                    guard eat(0x5B) else { return nil }
-                    var list: [AutotaskTicket] = []
-                    list.reserveCapacity(min(maxItems ?? 500, 500))
-                    if !eat(0x5D) {
-                        repeat {
-                            guard maxItems.map({ list.count < $0 }) ?? true, let t = ticket() else { return nil }
-                            list.append(t)
-                        } while eat(0x2C)
-                        guard eat(0x5D) else { return nil }
+                    guard items == nil, let list = records(maxItems: maxItems, usually: 500, { $0.ticket() }) else {
+                        return nil
                     }
                     items = list
                 } else if Self.equal(key, "pageDetails") {
@@ -101,7 +81,7 @@ extension JSONBytes {
     /// The ticket's known keys by their bytes.
     static let ticketKeys = KnownKeys(AutotaskTicket.CodingKeys.self)
 
-    private mutating func ticket() -> AutotaskTicket? {
+    fileprivate mutating func ticket() -> AutotaskTicket? {
         var t = AutotaskTicket(id: 0)
         let all = AutotaskTicket.CodingKeys.allCases
         // (No id, or a null one: JSONDecoder's error.)

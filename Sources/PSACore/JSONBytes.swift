@@ -235,6 +235,38 @@ struct JSONBytes {
         return string().map { VendorDate.parse($0) }
     }
 
+    /// A page from its bytes: read by `onePass` where it takes the page's form, else by
+    /// `JSONDecoder` (with `maxItems` as the page limit), so the answer or the error is always the
+    /// one `JSONDecoder` gives.
+    static func page<T: Decodable>(_ data: Data, maxItems: Int?, _ onePass: (inout JSONBytes) -> T?) throws -> T {
+        if let page = data.withUnsafeBytes({ raw -> T? in
+            var r = JSONBytes(raw.bindMemory(to: UInt8.self))
+            return onePass(&r)
+        }) {
+            return page
+        }
+        let decoder = JSONDecoder()
+        if let maxItems { decoder.userInfo[PageLimit.key] = maxItems }
+        return try decoder.decode(T.self, from: data)
+    }
+
+    /// A page's array of records, each read by `one` (null: none); at most `maxItems` (a longer
+    /// page goes to `JSONDecoder`, which refuses it). nil: not in the plain forms.
+    mutating func records<T>(maxItems: Int?, usually: Int, _ one: (inout JSONBytes) -> T?) -> [T]? {
+        if null() { return [] }
+        guard eat(0x5B) else { return nil }
+        var list: [T] = []
+        list.reserveCapacity(min(maxItems ?? usually, 500))
+        if !eat(0x5D) {
+            repeat {
+                guard maxItems.map({ list.count < $0 }) ?? true, let t = one(&self) else { return nil }
+                list.append(t)
+            } while eat(0x2C)
+            guard eat(0x5D) else { return nil }
+        }
+        return list
+    }
+
     /// An object of known fields, in one pass: each known key's value read by `read(&self, n)`
     /// (`n`: the key's place in `keys`; false: not a plain form), unknown keys skipped, a known key
     /// twice refused (`JSONDecoder` decides those), and field 0 (the record's id) required.
